@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine (Python, pip and gcc only):
+#   make run    the main job on the default scenario (creates .venv and installs on first use)
+#   make test   the test suite (installs Debian's chromium for the browser tests when missing)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCENARIO ?= parameters/ftap_2018_2022.yaml
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser dashboard bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/workbench run $(SCENARIO)
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+dashboard: $(STAMP)
+	$(BIN)/workbench dashboard --scenario $(SCENARIO)
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

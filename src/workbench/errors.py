@@ -1,0 +1,91 @@
+"""Errors for a user's bad input.
+
+Every check of user input (scenario files, candidate files, command-line options) reports
+:class:`Problem` records: the file, the place in it (YAML key path or line; CSV row and
+column), the offending value and the rule it breaks.  Checks collect all problems before
+raising a single :class:`InputError`, so a user sees every mistake in one run.  The command
+line turns an ``InputError`` into a readable message and exit status 2, without a traceback.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one place of one input.
+
+    Parameters
+    ----------
+    file : str
+        The input file (or ``"<option>"`` / ``"<argument>"`` for command-line input).
+    where : str
+        The place: a YAML key path such as ``funds.FTAP.envelope_eur``, ``line 12``, or
+        ``row 7, column total_cost_eur`` (rows counted as a spreadsheet shows them, header = 1).
+    value : object
+        The offending value (``None`` when the value is missing).
+    rule : str
+        The rule broken, in plain words.
+    """
+
+    file: str
+    where: str
+    value: object
+    rule: str
+
+    def __str__(self) -> str:
+        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        place = f"{self.file}: {self.where}" if self.where else self.file
+        return f"{place}: {shown}: {self.rule}"
+
+
+class _Missing:
+    def __repr__(self) -> str:  # pragma: no cover - shown through Problem.__str__
+        return "(missing)"
+
+
+#: Marker for a value that is absent (distinct from an explicit ``null``).
+_MISSING = _Missing()
+MISSING = _MISSING
+
+
+class InputError(Exception):
+    """A user's input breaks one or more rules; carries every :class:`Problem` found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        n = len(self.problems)
+        head = "1 problem found:" if n == 1 else f"{n} problems found:"
+        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+class Collector:
+    """Accumulates problems for one file; ``raise_if_any`` raises them together."""
+
+    def __init__(self, file: str):
+        self.file = str(file)
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, value: object, rule: str, file: str | None = None) -> None:
+        self.problems.append(Problem(file or self.file, where, value, rule))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` when a close spelling of ``word`` exists, else ``""``."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

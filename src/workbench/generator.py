@@ -1,0 +1,237 @@
+"""Seeded synthetic pipelines of candidate projects, calibrated on published call figures.
+
+No candidate list of the funds is public, so demos, tests and the simulation of future calls use
+pipelines drawn here.  Each pipeline is calibrated to a call's published figures: the number
+of applications, their total cost and the amount requested from the fund (FTAP call 2: 61
+applications, 757 M€ total cost, 300 M€ requested; call 1: 122 applications, 2,310 M€, 827 M€;
+seed 001_028b73eb3648c77b.txt and ``data/ftap_calls_and_totals.csv``).  Costs follow a lognormal
+law (project sizes of public IT portfolios are right-skewed) rescaled so that the totals match
+the published ones exactly; scores are correlated through a latent quality.  Every frame made
+here has ``attrs["synthetic"] = True`` and a ``synthetic`` column, so that it is labelled wherever
+it is shown.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .candidates import validate_candidates
+
+# Owners as they appear on the published laureate lists (seed 001); the projects are invented.
+OWNERS = (
+    "Ministère de l'Intérieur",
+    "Ministère de l'Action et des comptes publics",
+    "Ministère de l'Économie et des finances",
+    "Ministère du Travail",
+    "Ministère de la Cohésion des territoires",
+    "Ministère de l'Enseignement supérieur de la recherche et de l'innovation",
+    "Ministère de l'Agriculture",
+    "Ministère de la Culture",
+    "Ministère de la Justice",
+    "Ministère des Armées",
+    "Premier ministre",
+    "Opérateur de l'État",
+)
+
+DEFAULT_THEMES = (
+    "réformes prioritaires",
+    "transformation des administrations",
+    "simplification",
+    "expérience usager",
+)
+
+#: Defaults: FTAP call 2 (seed 001): 61 applications, 757 M€ total cost, 300 M€ requested.
+DEFAULTS = {
+    "applications": 61,
+    "total_cost_eur": 757e6,
+    "requested_eur": 300e6,
+    "cost_sigma": 1.1,
+    "territorial_rate": 0.15,
+    "savings_per_eur_mean": 0.6,
+    "phase1_rate": 0.3,
+    "dependency_rate": 0.05,
+}
+
+
+def _rescale_requested(req: np.ndarray, total: np.ndarray, target: float, share_cap: float) -> np.ndarray:
+    """Rescale requests to sum to ``target`` while each stays within ``share_cap`` of its cost."""
+    cap = total * share_cap
+    req = np.minimum(req, cap)
+    for _ in range(50):
+        s = req.sum()
+        if abs(s - target) <= 1e-6 * target:
+            break
+        free = req < cap - 1e-9
+        if not free.any():
+            break
+        need = target - (req[~free].sum())
+        req = np.where(free, req * need / req[free].sum(), req)
+        req = np.minimum(req, cap)
+    return req
+
+
+def generate_pipeline(
+    n: int,
+    total_cost_eur: float,
+    requested_eur: float,
+    rng: np.random.Generator,
+    *,
+    call_id: str = "C",
+    envelopes: tuple[str, ...] | list[str] = ("FTAP",),
+    envelope_weights: list[float] | None = None,
+    themes: tuple[str, ...] | list[str] = DEFAULT_THEMES,
+    scale: tuple[float, float] = (0.0, 10.0),
+    cost_sigma: float = DEFAULTS["cost_sigma"],
+    territorial_rate: float = DEFAULTS["territorial_rate"],
+    savings_per_eur_mean: float = DEFAULTS["savings_per_eur_mean"],
+    phase1_rate: float = DEFAULTS["phase1_rate"],
+    dependency_rate: float = DEFAULTS["dependency_rate"],
+    fund_share_cap: float = 0.9,
+    multi_envelope_rate: float = 0.0,
+    start_year: int | None = None,
+) -> pd.DataFrame:
+    """A synthetic pipeline of ``n`` applications summing to the given totals.
+
+    Parameters
+    ----------
+    n : int
+        Number of applications.
+    total_cost_eur, requested_eur : float
+        Totals of the pipeline [EUR]; the drawn costs and requests are rescaled to match them.
+    rng : numpy.random.Generator
+        The seeded source of every draw.
+    envelopes : sequence of str
+        Envelope codes candidates apply to (drawn with ``envelope_weights``).
+    fund_share_cap : float
+        Upper bound of requested / total cost per project [fraction].
+    multi_envelope_rate : float
+        Share of candidates eligible to two envelopes (``"A;B"``) [fraction].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Validated candidates (see :mod:`workbench.candidates`) with ``call`` and ``synthetic``
+        columns.
+    """
+    if n <= 0:
+        raise ValueError("n must be > 0")
+    if requested_eur > total_cost_eur * fund_share_cap:
+        raise ValueError("requested_eur cannot exceed fund_share_cap x total_cost_eur")
+    lo, hi = scale
+    cost = rng.lognormal(0.0, cost_sigma, n)
+    cost = cost * total_cost_eur / cost.sum()
+    mean_share = requested_eur / total_cost_eur
+    a = 4.0
+    share = rng.beta(a * mean_share / (1 - mean_share) if mean_share < 1 else a, a, n)
+    req = _rescale_requested(cost * share, cost, requested_eur, fund_share_cap)
+    cost = np.round(cost, -3)
+    req = np.minimum(np.round(req, -3), cost)
+    quality = rng.standard_normal(n)
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    scores = {}
+    for c in ("strategic", "service", "savings", "governance"):
+        raw = mid + half * (0.35 * quality + 0.25 * rng.standard_normal(n))
+        scores[c] = np.clip(np.round(raw * 2) / 2, lo, hi)
+    duration = np.clip(np.round(12 + 10 * np.log1p(cost / 1e6) + rng.normal(0, 6, n)), 6, 72)
+    savings_ratio = rng.lognormal(np.log(max(savings_per_eur_mean, 1e-9)) - 0.5 * 0.8**2, 0.8, n)
+    annual_savings = np.round(req * savings_ratio * (0.5 + 0.1 * (scores["savings"] - lo) / max(half, 1e-9)), -3)
+    phase1 = np.where(rng.random(n) < phase1_rate, np.round(req * rng.uniform(0.15, 0.4, n), -3), np.nan)
+    env = list(envelopes)
+    w = np.asarray(envelope_weights if envelope_weights is not None else [1.0] * len(env), dtype=float)
+    pick = rng.choice(len(env), size=n, p=w / w.sum())
+    env_cells = []
+    for i in range(n):
+        code = env[pick[i]]
+        if len(env) > 1 and rng.random() < multi_envelope_rate:
+            other = env[(pick[i] + 1 + rng.integers(len(env) - 1)) % len(env)]
+            code = f"{code};{other}"
+        env_cells.append(code)
+    ids = [f"{call_id}-S{i + 1:03d}" for i in range(n)]
+    requires = [""] * n
+    excludes = [""] * n
+    for i in range(n):
+        u = rng.random()
+        if u < dependency_rate and i > 0:
+            requires[i] = ids[int(rng.integers(0, i))]  # only earlier ids: no cycle
+        elif u < 2 * dependency_rate and i > 0:
+            excludes[i] = ids[int(rng.integers(0, i))]
+    theme_idx = rng.integers(0, len(themes), n) if themes else None
+    df = pd.DataFrame(
+        {
+            "id": ids,
+            "title": [f"Projet synthétique {call_id} n°{i + 1}" for i in range(n)],
+            "owner": [OWNERS[k] for k in rng.integers(0, len(OWNERS), n)],
+            "envelope": env_cells,
+            "theme": [themes[k] for k in theme_idx] if themes else [""] * n,
+            "territorial": rng.random(n) < territorial_rate,
+            "total_cost_eur": cost,
+            "requested_eur": req,
+            "duration_months": duration,
+            **scores,
+            "annual_savings_eur": annual_savings,
+            "phase1_cost_eur": phase1,
+            "requires": requires,
+            "excludes": excludes,
+            "call": call_id,
+            "synthetic": True,
+        }
+    )
+    out = validate_candidates(df, file=f"<synthetic pipeline {call_id}>", scale=scale, synthetic=True)
+    return out
+
+
+def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
+    """One synthetic pipeline per call of a scenario, each call drawn from its own seed stream.
+
+    Each call uses its ``expected_applications`` / ``expected_total_cost_eur`` /
+    ``expected_requested_eur`` where given, else the scenario's ``candidates.synthetic``
+    settings (defaults: FTAP call 2, seed 001).  Call ``k`` draws from
+    ``SeedSequence(seed).spawn`` child ``k``, so adding a later call never changes earlier ones.
+    """
+    settings = dict(DEFAULTS)
+    syn = ((scenario.data.get("candidates") or {}).get("synthetic") or {})
+    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k != "reference"})
+    seed = scenario.seed if seed is None else seed
+    calls = scenario.calls
+    funds = scenario.funds
+    themes = tuple(scenario.eligibility_at().get("themes") or DEFAULT_THEMES)
+    children = np.random.SeedSequence(seed).spawn(max(len(calls), 1))
+    frames = []
+    if not calls:
+        code = next(iter(funds))
+        rng = np.random.default_rng(children[0])
+        frames.append(generate_pipeline(int(settings["applications"]), settings["total_cost_eur"],
+                                        settings["requested_eur"], rng, call_id=code, envelopes=(code,),
+                                        themes=themes, scale=scenario.criteria_scale,
+                                        **_shape(settings)))
+    for k, call in enumerate(calls):
+        rng = np.random.default_rng(children[k])
+        n = call.expected_applications or int(settings["applications"])
+        per_app_cost = settings["total_cost_eur"] / settings["applications"]
+        per_app_req = settings["requested_eur"] / settings["applications"]
+        total = call.expected_total_cost_eur or per_app_cost * n
+        req = call.expected_requested_eur or per_app_req * n
+        fund = funds[call.fund]
+        if call.envelopes:
+            env = list(call.envelopes)
+            w = [fund.sub_envelopes_eur.get(e, 1.0) for e in env]
+        elif fund.sub_envelopes_eur:
+            env = list(fund.sub_envelopes_eur)
+            w = list(fund.sub_envelopes_eur.values())
+        else:
+            env, w = [call.fund], [1.0]
+        el = scenario.eligibility_at(call.decision)
+        cof = (el.get("cofinancing_rate") or {}).get("min", 0.1)
+        frames.append(generate_pipeline(n, total, req, rng, call_id=call.id, envelopes=env, envelope_weights=w,
+                                        themes=themes, scale=scenario.criteria_scale,
+                                        fund_share_cap=max(min(1 - cof, 0.95), 0.05) if cof else 0.9,
+                                        **_shape(settings)))
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs["synthetic"] = True
+    df.attrs["source"] = f"synthetic (seed {seed})"
+    return df
+
+
+def _shape(settings: dict) -> dict:
+    return {k: settings[k] for k in ("cost_sigma", "territorial_rate", "savings_per_eur_mean", "phase1_rate",
+                                     "dependency_rate")}
