@@ -15,8 +15,8 @@ A parameter in a scenario file takes one of three forms::
         2018-02-01: {value: 500000, reference: "seed 002 ..."}
         2018-06-20: {value: 250000, reference: "seed 000 ..."}
 
-A dated parameter takes, at a date, the value of the latest start date on or before it (before
-the first date, the first value applies).  These functions read that structure; they do no
+A dated parameter takes, at a date, the value of the latest start date on or before it; before
+its first date it is not in force (``None``), as in OpenFisca.  These functions read that structure; they do no
 validation (the scenario schema does it once, in :mod:`workbench.scenario`).
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def value(node: Any, at: dt.date | int | str | None = None) -> Any:
         if at is None:
             return entries[-1][1]
         when = as_date(at)
-        chosen = entries[0][1]
+        chosen = None  # not yet in force before its first date
         for start, val, _ in entries:
             if start <= when:
                 chosen = val
@@ -89,7 +89,7 @@ def reference(node: Any, at: dt.date | int | str | None = None) -> str | None:
         return None
     if "values" in node:
         entries = dated_entries(node)
-        chosen = entries[-1] if at is None else entries[0]
+        chosen = entries[-1] if at is None else (None, None, None)
         if at is not None:
             when = as_date(at)
             for entry in entries:

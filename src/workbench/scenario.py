@@ -390,11 +390,14 @@ class Scenario:
         out: dict[str, Any] = {}
         for k, node in el.items():
             if k == "cofinancing_rate":
-                out[k] = {b: float(P.value(node[b], when)) for b in ("min", "max") if b in node}
+                out[k] = {b: float(P.value(node[b], when)) for b in ("min", "max")
+                          if b in node and P.value(node[b], when) is not None}
             elif k == "themes":
                 out[k] = list(node)
             else:
-                out[k] = P.value(node, when)
+                v = P.value(node, when)
+                if v is not None:
+                    out[k] = v
         return out
 
     @property

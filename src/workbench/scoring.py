@@ -110,10 +110,10 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
     share = 1.0 - req / total
     if "min" in cof:
         for i in np.flatnonzero(share < cof["min"] - 1e-9):
-            reasons[i].append(f"co-financing {share[i]:.0%} below the {cof['min']:.0%} minimum")
+            reasons[i].append(f"co-financing {share[i]:.1%} below the {cof['min']:.1%} minimum")
     if "max" in cof:
         for i in np.flatnonzero(share > cof["max"] + 1e-9):
-            reasons[i].append(f"co-financing {share[i]:.0%} above the {cof['max']:.0%} maximum")
+            reasons[i].append(f"co-financing {share[i]:.1%} above the {cof['max']:.1%} maximum")
     themes = r.get("themes")
     if themes:
         for i, t in enumerate(cands["theme"]):
