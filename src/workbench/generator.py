@@ -125,7 +125,7 @@ def generate_pipeline(
     share = rng.beta(a * mean_share / (1 - mean_share) if mean_share < 1 else a, a, n)
     req = _rescale_requested(cost * share, cost, requested_eur, fund_share_cap)
     cost = np.round(cost, -3)
-    req = np.minimum(np.round(req, -3), cost)
+    req = np.minimum(np.floor(req / 1e3) * 1e3, cost)  # floor: rounding never breaks the share cap
     quality = rng.standard_normal(n)
     mid, half = (lo + hi) / 2, (hi - lo) / 2
     scores = {}
