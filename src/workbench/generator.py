@@ -119,12 +119,11 @@ def generate_pipeline(
         raise ValueError("requested_eur cannot exceed fund_share_cap x total_cost_eur")
     lo, hi = scale
     cost = rng.lognormal(0.0, cost_sigma, n)
-    cost = cost * total_cost_eur / cost.sum()
+    cost = np.maximum(np.round(cost * total_cost_eur / cost.sum(), -3), 1e3)
     mean_share = requested_eur / total_cost_eur
     a = 4.0
     share = rng.beta(a * mean_share / (1 - mean_share) if mean_share < 1 else a, a, n)
     req = _rescale_requested(cost * share, cost, requested_eur, fund_share_cap)
-    cost = np.round(cost, -3)
     req = np.minimum(np.floor(req / 1e3) * 1e3, cost)  # floor: rounding never breaks the share cap
     quality = rng.standard_normal(n)
     mid, half = (lo + hi) / 2, (hi - lo) / 2

@@ -578,7 +578,8 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def validate_resolved(data: dict, col: Collector, path: Path) -> dict:
     """Check a resolved scenario as a whole; problems go to ``col``; returns normalised data."""
-    base = data.get("_candidates_base")
+    data = dict(data)
+    base = data.pop("_candidates_base", None)
     ctx = Ctx(col, partial=False)
     data = SCHEMA.check(data, "", ctx)
     if base is not None:
@@ -612,9 +613,9 @@ def _check_semantics(d: dict, col: Collector, path: Path) -> None:
         if c.get("fund") not in funds:
             col.add(f"{p}.fund", c.get("fund"), "fund not defined under funds" + suggest(c.get("fund"), funds))
             continue
-        for e in c.get("envelopes") or []:
+        for j, e in enumerate(c.get("envelopes") or []):
             if codes.get(e) != c["fund"]:
-                col.add(f"{p}.envelopes", e, f"sub-envelope not defined under funds.{c['fund']}.sub_envelopes"
+                col.add(f"{p}.envelopes[{j}]", e, f"sub-envelope not defined under funds.{c['fund']}.sub_envelopes"
                         + suggest(e, [k for k, v in codes.items() if v == c["fund"]]))
         for key in ("open", "deadline", "decision", "until"):
             val = c.get(key)

@@ -1,0 +1,104 @@
+"""Scenario files: shipped scenarios, extends, dated parameters, reconciliation warnings."""
+import datetime as dt
+import shutil
+import textwrap
+
+import pytest
+
+from workbench import InputError, load_scenario
+from workbench.params import value as pvalue
+
+from conftest import DATA, PARAMS
+
+
+def test_ftap_scenario_is_faithful_to_the_seeds():
+    s = load_scenario(PARAMS / "ftap_2018_2022.yaml")
+    ftap = s.funds["FTAP"]
+    assert ftap.envelope_eur == 700e6
+    assert ftap.appropriations[2018]["ae_eur"] == 200e6
+    assert "seed 002" in s.reference("funds.FTAP.envelope_eur")
+    assert s.years == [2018, 2019, 2020, 2021, 2022]
+    # minimum cost moved from call to call: 500 k€ in the first call, then 250 k€ / 150 k€ territorial
+    assert s.eligibility_at(dt.date(2018, 6, 19))["min_total_cost_eur"] == 500_000
+    later = s.eligibility_at(dt.date(2019, 3, 15))
+    assert later["min_total_cost_eur"] == 250_000
+    assert later["min_total_cost_territorial_eur"] == 150_000
+    assert "seed 000" in s.reference("eligibility.min_total_cost_territorial_eur", at="2019-03-15")
+    # the 50 M€ maximum appeared in 2020: not in force in 2018
+    assert "max_requested_eur" not in s.eligibility_at(dt.date(2018, 6, 19))
+    assert s.eligibility_at(dt.date(2020, 6, 1))["max_requested_eur"] == 50e6
+    # calls every 3-4 months until the credits are exhausted
+    calls = s.calls
+    assert calls[0].id == "FTAP-AAP1" and calls[0].decision == dt.date(2018, 6, 19)
+    gaps = [(b.decision - a.decision).days for a, b in zip(calls[2:], calls[3:])]
+    assert all(89 <= g <= 123 for g in gaps)
+    assert all(c.budget_eur is None for c in calls)
+    assert set(s.weights) == {"strategic", "service", "savings", "governance"}
+
+
+def test_fitn_scenario_reports_the_27_meur_gap():
+    s = load_scenario(PARAMS / "fitn_2021_2022.yaml")
+    f = s.funds["FITN"]
+    assert f.envelope_eur == 292e6
+    assert len(f.sub_envelopes_eur) == 11
+    assert sum(f.sub_envelopes_eur.values()) == 265e6
+    assert s.value("funds.FITN.envelope_parts.state.amount_eur") == 204e6
+    assert s.value("funds.FITN.envelope_parts.local.amount_eur") == 88e6
+    assert s.eligibility_at()["cofinancing_rate"]["min"] == 0.25
+    assert s.eligibility_at()["fast_track_threshold_eur"] == 4e6
+    gap = [w for w in s.warnings if "265.0 M€" in w]
+    assert gap and "27.0 M€" in gap[0] and "292.0 M€" in gap[0]
+    assert any("SYNTHETIC" in w for w in s.warnings)
+    assert {c.track for c in s.calls} == {"fast", "regular"}
+
+
+def test_extends_overrides_one_value_and_keeps_the_rest(tmp_path):
+    shutil.copy(PARAMS / "ftap_2018_2022.yaml", tmp_path / "base.yaml")
+    (tmp_path / "variant.yaml").write_text(textwrap.dedent("""
+        extends: base.yaml
+        name: variant
+        criteria:
+          weights: {strategic: 0.4}
+        funds:
+          FTAP:
+            envelope_eur: 600000000
+    """))
+    s = load_scenario(tmp_path / "variant.yaml")
+    assert s.name == "variant"
+    assert s.weights["strategic"] == 0.4 and s.weights["service"] == 0.25
+    assert s.funds["FTAP"].envelope_eur == 600e6
+    assert s.reference("funds.FTAP.envelope_eur") is None  # overridden: the seed no longer applies
+    assert s.funds["FTAP"].appropriations[2018]["ae_eur"] == 200e6
+    assert [p.name for p in s.files] == ["variant.yaml", "base.yaml"]
+    shown = s.to_yaml()
+    assert "extends" not in shown and "strategic: 0.4" in shown
+    base = load_scenario(tmp_path / "base.yaml")
+    assert base.hash() != s.hash()
+    assert load_scenario(tmp_path / "variant.yaml").hash() == s.hash()
+
+
+def test_with_overrides_validates():
+    s = load_scenario(PARAMS / "ftap_2018_2022.yaml")
+    t = s.with_overrides({"criteria": {"weights": {"savings": 0.7}}})
+    assert t.weights["savings"] == 0.7
+    with pytest.raises(InputError, match="criteria.weights.savings"):
+        s.with_overrides({"criteria": {"weights": {"savings": -1}}})
+
+
+def test_dated_parameter_semantics():
+    node = {"values": {dt.date(2018, 2, 1): {"value": 500}, "2018-06-20": 250, 2020: {"value": 1000}}}
+    assert pvalue(node, "2018-01-01") is None
+    assert pvalue(node, "2018-02-01") == 500
+    assert pvalue(node, dt.date(2019, 12, 31)) == 250
+    assert pvalue(node, 2020) == 1000
+    assert pvalue(node) == 1000
+
+
+def test_candidate_file_of_a_scenario_is_checked(tmp_path):
+    (tmp_path / "s.yaml").write_text(textwrap.dedent(f"""
+        extends: {DATA / 'broken' / 'base_small.yaml'}
+        candidates: {{source: file, file: missing.csv}}
+    """))
+    with pytest.raises(InputError) as e:
+        load_scenario(tmp_path / "s.yaml")
+    assert "candidates.file" in str(e.value) and "does not exist" in str(e.value)
