@@ -102,3 +102,18 @@ def test_candidate_file_of_a_scenario_is_checked(tmp_path):
     with pytest.raises(InputError) as e:
         load_scenario(tmp_path / "s.yaml")
     assert "candidates.file" in str(e.value) and "does not exist" in str(e.value)
+
+
+def test_a_scenario_holds_several_funds_and_joint_candidates():
+    from workbench import load_candidates
+
+    s = load_scenario(PARAMS / "ftap_fitn_2021_2022.yaml")
+    assert set(s.funds) == {"FITN", "FTAP"}
+    assert s.envelope_codes["ITN5"] == "FITN" and s.envelope_codes["FTAP"] == "FTAP"
+    joint = [c for c in s.calls if "FTAP" in c.envelopes and "ITN1" in c.envelopes]
+    assert joint and all(c.fund == "FTAP" for c in joint)
+    cands = load_candidates(s)
+    multi = cands[cands["envelope"].str.contains(";")]
+    assert len(multi) > 0
+    assert any({"FTAP", "ITN1"} <= set(e.split(";")) or {"FTAP", "ITN5"} <= set(e.split(";")) for e in multi["envelope"])
+    assert "ASSUMPTION" in s.reference("funds.FTAP.envelope_eur")

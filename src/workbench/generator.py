@@ -50,6 +50,7 @@ DEFAULTS = {
     "savings_per_eur_mean": 0.6,
     "phase1_rate": 0.3,
     "dependency_rate": 0.05,
+    "multi_envelope_rate": 0.0,
 }
 
 
@@ -213,7 +214,9 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
         fund = funds[call.fund]
         if call.envelopes:
             env = list(call.envelopes)
-            w = [fund.sub_envelopes_eur.get(e, 1.0) for e in env]
+            sizes = {**{c: f.envelope_eur for c, f in funds.items()},
+                     **{e: a for f in funds.values() for e, a in f.sub_envelopes_eur.items()}}
+            w = [sizes.get(e, 1.0) for e in env]
         elif fund.sub_envelopes_eur:
             env = list(fund.sub_envelopes_eur)
             w = list(fund.sub_envelopes_eur.values())
@@ -233,4 +236,4 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
 
 def _shape(settings: dict) -> dict:
     return {k: settings[k] for k in ("cost_sigma", "territorial_rate", "savings_per_eur_mean", "phase1_rate",
-                                     "dependency_rate")}
+                                     "dependency_rate", "multi_envelope_rate")}

@@ -198,6 +198,8 @@ _SYNTHETIC = Fields(
         "savings_per_eur_mean": Num(ge=0),
         "phase1_rate": _RATE,
         "dependency_rate": _RATE,
+        # share of candidates eligible to two of the call's envelopes ("A;B")
+        "multi_envelope_rate": _RATE,
         "reference": Str(),
     }
 )
@@ -614,9 +616,11 @@ def _check_semantics(d: dict, col: Collector, path: Path) -> None:
             col.add(f"{p}.fund", c.get("fund"), "fund not defined under funds" + suggest(c.get("fund"), funds))
             continue
         for j, e in enumerate(c.get("envelopes") or []):
-            if codes.get(e) != c["fund"]:
-                col.add(f"{p}.envelopes[{j}]", e, f"sub-envelope not defined under funds.{c['fund']}.sub_envelopes"
-                        + suggest(e, [k for k, v in codes.items() if v == c["fund"]]))
+            # a call may also be open to another fund's envelopes (FITN's large projects ran on
+            # the FTAP calendar, seed 000): any defined code is accepted
+            if e not in codes:
+                col.add(f"{p}.envelopes[{j}]", e, "sub-envelope not defined under funds.*.sub_envelopes"
+                        + suggest(e, [k for k, v in codes.items() if v == c["fund"]] or list(codes)))
         for key in ("open", "deadline", "decision", "until"):
             val = c.get(key)
             if isinstance(val, dt.date) and not start <= val.year <= end:
