@@ -52,36 +52,49 @@ PARAM_NAMES = ("body_weight", "body_sd", "lognormal_weight", "lognormal_mu", "lo
 # 1.17, mean 1.85, 12 % >= 3x); Flyvbjerg & Budzier, HBR 2011 (1,471 IT projects: mean overrun
 # 27 %, one in six a "black swan" averaging +200 %), all in shared/domain.md.
 # ------------------------------------------------------------------------------------------------
-#: Cost ratio: weight of small drifts near budget [fraction] (fit to panorama + Canada ECDFs).
-COST_BODY_WEIGHT = 0.30
-#: Cost ratio: log-sd of the body [-] (fit).
-COST_BODY_SD = 0.08
+# The sources disagree (panorama drift mean 1.13, Flyvbjerg 1.27, Canada 1.85): the fit weighs the
+# two classes' ECDFs equally and holds the published 27 % mean loosely (tolerance 0.2 in ratio),
+# giving a mean of 1.39, a tail of 4.5 % of projects beyond 2.9 x and 6 % of projects at 3 x or
+# more (panorama 1.7 %, Canada 12 %).  The body's sd sits at its lower bound: near budget means on
+# budget for a third of projects (panorama: 34 % within 0.1 % of budget).
+#: Tolerance on the published mean in the cost fit [ratio].
+COST_MEAN_TOLERANCE = 0.2
+#: Cost ratio: weight of the body, drifts near budget [fraction] (fit).
+COST_BODY_WEIGHT = 0.3342
+#: Cost ratio: log-sd of the body [-] (fit; at its lower bound).
+COST_BODY_SD = 0.005
 #: Cost ratio: weight of the lognormal part [fraction] (fit).
-COST_LOGNORMAL_WEIGHT = 0.25
+COST_LOGNORMAL_WEIGHT = 0.5695
 #: Cost ratio: log-mean of the lognormal part [-] (fit).
-COST_LOGNORMAL_MU = 0.25
+COST_LOGNORMAL_MU = 0.2718
 #: Cost ratio: log-sd of the lognormal part [-] (fit).
-COST_LOGNORMAL_SIGMA = 0.35
-#: Cost ratio: weight of the Pareto tail [fraction] (Flyvbjerg: one project in six, fit).
-COST_TAIL_WEIGHT = 0.12
+COST_LOGNORMAL_SIGMA = 0.4569
+#: Cost ratio: weight of the Pareto tail [fraction] (fit).
+COST_TAIL_WEIGHT = 0.04546
 #: Cost ratio: where the tail starts [ratio] (fit).
-COST_TAIL_MIN_RATIO = 1.5
+COST_TAIL_MIN_RATIO = 2.932
 #: Cost ratio: Pareto index of the tail [-] (fit).
-COST_TAIL_ALPHA = 1.5
+COST_TAIL_ALPHA = 3.473
 #: Cost ratio: truncation [ratio] (stated: Canada's largest observed ratio is 12.8; 10 x kept).
 COST_MAX_RATIO = 10.0
 
-#: Delay (duration ratio) defaults, fitted to panorama_cost_drift_2016_2021.csv ``dur_ratio``
-#: (median 1.01, P90 1.28) and the panorama's headline calendar slippage (15 %-43 % by edition,
-#: panorama_key_figures_by_edition.csv); truncation 4 x (max observed 2.4; black swans +70 %).
-DELAY_BODY_WEIGHT = 0.30
-DELAY_BODY_SD = 0.08
-DELAY_LOGNORMAL_WEIGHT = 0.25
-DELAY_LOGNORMAL_MU = 0.15
-DELAY_LOGNORMAL_SIGMA = 0.25
-DELAY_TAIL_WEIGHT = 0.05
-DELAY_TAIL_MIN_RATIO = 1.4
-DELAY_TAIL_ALPHA = 2.5
+# Delay (duration ratio): fitted to panorama_cost_drift_2016_2021.csv ``dur_ratio`` (115 projects:
+# median 1.01, P90 1.28) and, loosely (tolerance 0.2), the mean of the panorama's headline
+# calendar slippage by edition (28 %, panorama_key_figures_by_edition.csv; 15 %-43 %).  The drift
+# between editions sees a window of each project's life, the headline slippage the whole life
+# since the first baseline: the fit sits between them (mean 1.22) and puts 6.8 % of projects in
+# a tail from 3 x (Flyvbjerg's black swans: one in six, +70 % schedule on average).  Truncation
+# 4 x (panorama max 2.4).
+#: Tolerance on the published mean in the delay fit [ratio].
+DELAY_MEAN_TOLERANCE = 0.2
+DELAY_BODY_WEIGHT = 0.3559
+DELAY_BODY_SD = 0.005
+DELAY_LOGNORMAL_WEIGHT = 0.5165
+DELAY_LOGNORMAL_MU = 0.09218
+DELAY_LOGNORMAL_SIGMA = 0.1281
+DELAY_TAIL_WEIGHT = 0.06829
+DELAY_TAIL_MIN_RATIO = 3.0
+DELAY_TAIL_ALPHA = 1.0
 DELAY_MAX_RATIO = 4.0
 
 DEFAULTS: dict[str, dict[str, float]] = {
@@ -313,9 +326,8 @@ class OverrunModel:
 
     # ---- summaries ----------------------------------------------------------------------------
     def mean(self) -> float:
-        """Mean ratio [ratio] (by quadrature of the quantile function)."""
-        u = (np.arange(200_000) + 0.5) / 200_000
-        return float(self._invert(u).mean())
+        """Mean ratio [ratio] (closed form)."""
+        return mixture_mean(self)
 
     def describe(self) -> dict[str, float]:
         """Mean, median, P90, P95, share unchanged and share >= 3x (compare with the classes)."""
@@ -363,52 +375,107 @@ def published_targets() -> dict[str, dict[str, float]]:
             "delay": {"mean": 1.0 + float(kf["calendar_slippage_rate"].mean())}}
 
 
-def _cvm(model: OverrunModel, ratios: np.ndarray) -> float:
-    """Cramér-von Mises distance: mean squared gap between model CDF and the class's ECDF."""
+def _distance(model: OverrunModel, ratios: np.ndarray) -> float:
+    """Anderson-Darling-weighted distance between the model CDF and a class's ECDF.
+
+    Mean over the observed ratios of ``(F - E)^2 / (F (1 - F) + 0.01)`` at both sides of each
+    jump of the ECDF (the point mass at 1 is handled); the weight keeps the tails in view.
+    """
     x = np.sort(np.asarray(ratios, float))
     x = x[x <= model.max_ratio]
     n = len(x)
-    ecdf_hi = np.arange(1, n + 1) / n
-    ecdf_lo = np.arange(0, n) / n
-    f = model.cdf(x)
-    # distance at both sides of each jump (handles the point mass at 1)
-    return float(np.mean(0.5 * ((f - ecdf_hi) ** 2 + (f - ecdf_lo) ** 2)))
+    e_hi = np.arange(1, n + 1) / n
+    e_lo = np.arange(0, n) / n
+    f_hi = model.cdf(x)
+    f_lo = model.cdf(x * (1 - 1e-9))
+    w_hi = 1.0 / (f_hi * (1 - f_hi) + 0.01)
+    w_lo = 1.0 / (f_lo * (1 - f_lo) + 0.01)
+    return float(np.mean(0.5 * (w_hi * (f_hi - e_hi) ** 2 + w_lo * (f_lo - e_lo) ** 2)))
+
+
+def mixture_mean(model: OverrunModel) -> float:
+    """Mean ratio of the truncated mixture, in closed form [ratio]."""
+    M = model.max_ratio
+    out = model.point_weight
+    for w, mu, sg, cap in model._parts():
+        if w > 0:
+            if sg <= 0:
+                out += w * math.exp(mu)
+            else:
+                lm = math.log(M)
+                out += w * math.exp(mu + sg * sg / 2) * special.ndtr((lm - mu - sg * sg) / sg) / max(cap, 1e-300)
+    if model.tail_weight > 0:
+        xm, a = model.tail_min_ratio, model.tail_alpha
+        r = xm / M
+        if abs(a - 1) < 1e-9:
+            m = xm * math.log(M / xm) / (1 - r)
+        else:
+            m = a * xm / (a - 1) * (1 - r ** (a - 1)) / (1 - r ** a)
+        out += model.tail_weight * m
+    return float(out)
+
+
+#: Bounds of the fitted parameters: each part keeps its role (body near budget, tail beyond 1.3 x).
+BOUNDS = {"body_sd": (0.005, 0.15), "lognormal_mu": (0.0, 1.0), "lognormal_sigma": (0.05, 1.0),
+          "tail_min_ratio": (1.3, 3.0), "tail_alpha": (1.0, 4.0)}
+
+
+_STARTS = (
+    (0.0, 0.0, -1.0, 0.0, -1.0, 0.0, 0.0, 0.0),
+    (0.5, 0.0, 0.0, 0.0, -2.0, -1.0, -1.0, 0.5),
+    (1.0, -1.0, 0.5, -1.0, -1.0, -1.0, -2.0, -0.5),
+)
 
 
 def fit_mixture(kind: str, classes: list[np.ndarray], target_mean: float | None = None,
-                mean_weight: float = 0.02, max_ratio: float = 10.0) -> OverrunModel:
+                mean_tolerance: float = 0.02, max_ratio: float = 10.0) -> OverrunModel:
     """Fit the mixture to reference classes (equal weight each) and a published mean.
 
-    Minimises the mean Cramér-von Mises distance to the classes' ECDFs plus
-    ``((mean - target_mean) / mean_weight)**2 * 1e-3``, deterministic (Nelder-Mead from a fixed start).
-    """
-    def build(th):
-        wb, wl, wt = special.expit(th[0:3]) * 0.98
-        s = wb + wl + wt
-        if s > 0.99:
-            wb, wl, wt = wb / s * 0.99, wl / s * 0.99, wt / s * 0.99
-        return OverrunModel(body_weight=wb, body_sd=math.exp(th[3]), lognormal_weight=wl, lognormal_mu=th[4],
-                            lognormal_sigma=math.exp(th[5]), tail_weight=wt,
-                            tail_min_ratio=1.0 + math.exp(th[6]), tail_alpha=math.exp(th[7]),
-                            max_ratio=max_ratio, kind=kind)
+    Minimises the mean of :func:`_distance` over the classes plus
+    ``((mean - target_mean) / mean_tolerance)^2 / 100``; deterministic (Nelder-Mead from a
+    fixed start, then Powell).  Weights go through a softmax so they stay in [0, 1] and sum to 1.
 
-    def mean_fast(m):
-        u = (np.arange(4000) + 0.5) / 4000
-        return float(m._invert(u).mean())
+    Parameters
+    ----------
+    kind : str
+        Label of the model.
+    classes : list of ndarray
+        Observed ratios of each reference class.
+    target_mean : float, optional
+        A published mean ratio the model should match [ratio].
+    max_ratio : float
+        Stated truncation [ratio].
+    """
+    def sig(x, lo, hi):
+        return lo + (hi - lo) * special.expit(x)
+
+    def build(th):
+        z = np.concatenate([[0.0], th[0:3]])
+        w = np.exp(z - z.max())
+        w = w / w.sum()
+        # bounds keep each part in its role: the body near budget, the tail beyond 1.3 x
+        return OverrunModel(body_weight=w[1], body_sd=sig(th[3], *BOUNDS["body_sd"]), lognormal_weight=w[2],
+                            lognormal_mu=sig(th[4], *BOUNDS["lognormal_mu"]),
+                            lognormal_sigma=sig(th[5], *BOUNDS["lognormal_sigma"]), tail_weight=w[3],
+                            tail_min_ratio=sig(th[6], *BOUNDS["tail_min_ratio"]),
+                            tail_alpha=sig(th[7], *BOUNDS["tail_alpha"]), max_ratio=max_ratio, kind=kind)
 
     def loss(th):
         m = build(th)
-        if m.tail_min_ratio >= max_ratio:
+        if m.tail_min_ratio >= max_ratio * 0.9:
             return 1e9
-        d = sum(_cvm(m, c) for c in classes) / len(classes)
+        d = sum(_distance(m, c) for c in classes) / len(classes)
         if target_mean is not None:
-            d += 1e-3 * ((mean_fast(m) - target_mean) / mean_weight) ** 2
+            d += ((mixture_mean(m) - target_mean) / mean_tolerance) ** 2 / 100
         return d
 
-    th0 = np.array([special.logit(0.3 / 0.98), special.logit(0.25 / 0.98), special.logit(0.1 / 0.98),
-                    math.log(0.08), 0.2, math.log(0.3), math.log(0.5), math.log(1.5)])
-    res = optimize.minimize(loss, th0, method="Nelder-Mead",
-                            options={"maxiter": 1500, "xatol": 1e-4, "fatol": 1e-8})
+    best = None
+    for th0 in _STARTS:  # a few fixed starts: the loss has local minima (tail vs wide lognormal)
+        res = optimize.minimize(loss, np.array(th0, float), method="Nelder-Mead",
+                                options={"maxiter": 3000, "maxfev": 6000, "xatol": 1e-5, "fatol": 1e-10})
+        if best is None or res.fun < best.fun:
+            best = res
+    res = optimize.minimize(loss, best.x, method="Powell", options={"maxiter": 4000, "xtol": 1e-6, "ftol": 1e-12})
     m = build(res.x)
     m.source = "fit"
     return m
@@ -419,9 +486,10 @@ def fit_defaults() -> dict[str, OverrunModel]:
     rc = reference_classes()
     tg = published_targets()
     cost = fit_mixture("cost_overrun", [rc["panorama_cost"]["ratios"], rc["canada_cost"]["ratios"]],
-                       target_mean=tg["cost_overrun"]["mean"], max_ratio=COST_MAX_RATIO)
+                       target_mean=tg["cost_overrun"]["mean"], mean_tolerance=COST_MEAN_TOLERANCE,
+                       max_ratio=COST_MAX_RATIO)
     delay = fit_mixture("delay", [rc["panorama_duration"]["ratios"]], target_mean=tg["delay"]["mean"],
-                        max_ratio=DELAY_MAX_RATIO)
+                        mean_tolerance=DELAY_MEAN_TOLERANCE, max_ratio=DELAY_MAX_RATIO)
     return {"cost_overrun": cost, "delay": delay}
 
 
