@@ -1,0 +1,481 @@
+"""Robustness of the selected portfolio: to disagreement on weights, to cost overruns, together.
+
+* **Weight uncertainty** (stochastic multicriteria acceptability analysis, SMAA; Lahdelma &
+  Salminen): the committee gives intervals for the weights, or only an order of importance of the
+  criteria, or nothing.  Weights are drawn uniformly from the weights allowed (on the simplex),
+  the optimal portfolio is solved for each draw, and each project gets its **selection
+  frequency** (a core index: ``always`` / ``sometimes`` / ``never`` selected) and its **rank
+  acceptability** (how often it takes each rank by value).
+* **Joint index**: the same frequency when weights and costs vary together, costs drawn from the
+  envelope simulation's overrun model (:class:`workbench.uncertainty.OverrunModel`): how often a
+  project belongs to the best portfolio once its true cost is known.
+* **Cost uncertainty**: the probability that a portfolio stays within the envelope, and the
+  portfolio of highest value that stays within it with a chosen probability (a contingency
+  reserve found by bisection), or with a given reserve.
+* **Sensitivity**: for each weight, the range over which the selected portfolio stays the same.
+
+The fund's final cost of a grant is ``grant * (1 + paid * (ratio - 1))`` with ``ratio`` the
+overrun draw and ``paid`` the share of an overrun the fund pays
+(``uncertainty.overrun_paid_by_fund_rate``; 1 when the scenario is silent: the cautious reading
+in which the fund tops up every overrun).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import portfolio as pf
+from .errors import InputError, Problem, suggest
+from .scoring import CRITERIA
+
+CORE_LABELS = ("always", "sometimes", "never")
+
+
+# --------------------------------------------------------------------------------------------
+# weights
+# --------------------------------------------------------------------------------------------
+def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = None,
+                      weight_order: Sequence[str] | None = None) -> tuple[dict, list]:
+    """Validated intervals (``{criterion: (low, high)}`` on weights that sum to 1) and order.
+
+    Raises
+    ------
+    InputError
+        Unknown criteria, intervals not ``[low, high]`` within [0, 1], intervals that no set of
+        weights summing to 1 can meet, or an order naming a criterion twice.
+    """
+    probs = []
+    iv = {}
+    for c, pair in (weight_intervals or {}).items():
+        if c not in CRITERIA:
+            probs.append(Problem("<option>", f"weight_intervals.{c}", c, "unknown criterion" + suggest(c, CRITERIA)))
+            continue
+        try:
+            lo, hi = (float(x) for x in pair)
+        except (TypeError, ValueError):
+            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, "must be [low, high]"))
+            continue
+        if not 0 <= lo <= hi <= 1:
+            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, "must be [low, high] with 0 <= low <= high <= 1"))
+            continue
+        iv[c] = (lo, hi)
+    full = {c: iv.get(c, (0.0, 1.0)) for c in CRITERIA}
+    if not probs and (sum(v[0] for v in full.values()) > 1 + 1e-12 or sum(v[1] for v in full.values()) < 1 - 1e-12):
+        probs.append(Problem("<option>", "weight_intervals", weight_intervals,
+                             "no weights summing to 1 fit these intervals (lows must sum to <= 1, highs to >= 1)"))
+    order = list(weight_order or [])
+    for c in order:
+        if c not in CRITERIA:
+            probs.append(Problem("<option>", "weight_order", c, "unknown criterion" + suggest(c, CRITERIA)))
+    if len(set(order)) != len(order):
+        probs.append(Problem("<option>", "weight_order", order, "a criterion appears twice"))
+    if probs:
+        raise InputError(probs)
+    return full, order
+
+
+def sample_weights(rng: np.random.Generator, size: int,
+                   weight_intervals: Mapping[str, Sequence[float]] | None = None,
+                   weight_order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Weights drawn uniformly from those the committee allows, one row per draw [fraction].
+
+    Without information: uniform on the simplex (Dirichlet(1, …, 1)).  With an order of
+    importance ``[a, b, …]``: uniform on ``w_a >= w_b >= …`` (draws on the simplex, the listed
+    ones sorted).  With intervals: uniform on the simplex within the box, by rejection (from the
+    simplex, or from the box of the first three weights, whichever accepts more).
+    """
+    box, order = check_weight_info(weight_intervals, weight_order)
+    k = len(CRITERIA)
+    lo = np.array([box[c][0] for c in CRITERIA])
+    hi = np.array([box[c][1] for c in CRITERIA])
+    boxed = bool(weight_intervals)
+    idx = [CRITERIA.index(c) for c in order]
+    out = np.empty((0, k))
+    tries = 0
+
+    def simplex(m):
+        return rng.dirichlet(np.ones(k), m)
+
+    def from_box(m):
+        head = lo[:-1] + (hi[:-1] - lo[:-1]) * rng.random((m, k - 1))
+        return np.column_stack([head, 1.0 - head.sum(axis=1)])
+
+    method = simplex
+    if boxed:
+        probe = 2000
+        a = simplex(probe)
+        a1 = np.mean(np.all((a >= lo - 1e-12) & (a <= hi + 1e-12), axis=1))
+        b = from_box(probe)
+        a2 = np.mean(np.all((b >= lo - 1e-12) & (b <= hi + 1e-12), axis=1))
+        method = simplex if a1 >= a2 else from_box
+    while len(out) < size:
+        tries += 1
+        if tries > 1000:
+            raise InputError([Problem("<option>", "weight_intervals", weight_intervals,
+                                      "the weights allowed are too narrow to sample (acceptance below 1 in 10^6)")])
+        w = method(max(2 * (size - len(out)), 64))
+        if idx and not boxed:
+            w[:, idx] = -np.sort(-w[:, idx], axis=1)
+        keep = np.all((w >= lo - 1e-12) & (w <= hi + 1e-12), axis=1)
+        if idx and boxed:
+            keep &= np.all(np.diff(w[:, idx], axis=1) <= 1e-12, axis=1)
+        out = np.vstack([out, w[keep]])
+    return pd.DataFrame(out[:size], columns=list(CRITERIA))
+
+
+# --------------------------------------------------------------------------------------------
+# SMAA selection frequency and rank acceptability
+# --------------------------------------------------------------------------------------------
+@dataclass
+class SmaaResult:
+    """Selection frequency per project, rank acceptability, and the draws behind them.
+
+    Attributes
+    ----------
+    frequency : DataFrame
+        One row per candidate: ``id``, ``eligible``, ``selection_frequency`` [fraction],
+        ``phase1_frequency``, ``core`` (``always``/``sometimes``/``never``), ``mean_rank``,
+        ``rank_p05``, ``rank_p95`` (rank by value among eligible candidates, 1 = best).
+    rank_acceptability : DataFrame
+        Eligible ids × ranks 1..k: the share of draws in which the project takes that rank.
+    weights : DataFrame
+        The weight draws.
+    statuses : dict
+        Solver statuses over the draws.
+    """
+
+    frequency: pd.DataFrame
+    rank_acceptability: pd.DataFrame
+    weights: pd.DataFrame
+    statuses: dict
+    seed: int
+    with_costs: bool
+
+
+def _paid_rate(scenario, paid_by_fund_rate):
+    if paid_by_fund_rate is not None:
+        return float(paid_by_fund_rate)
+    v = scenario.value("uncertainty.overrun_paid_by_fund_rate")
+    return 1.0 if v is None else float(v)
+
+
+def cost_ratios(scenario, n_candidates: int, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """Overrun ratios ``final / initial`` per draw and candidate, shape ``(samples, n)``."""
+    from .uncertainty import OverrunModel  # noqa: PLC0415 - the envelope simulation's model
+
+    return np.asarray(OverrunModel.from_scenario(scenario).sample(rng, (samples, n_candidates)), float)
+
+
+def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = None,
+         weight_intervals: Mapping[str, Sequence[float]] | None = None,
+         weight_order: Sequence[str] | None = None, with_costs: bool = False,
+         budget_eur: float | None = None, rules: Mapping[str, Any] | None = None,
+         forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
+         paid_by_fund_rate: float | None = None, time_limit_s: float | None = None,
+         progress: bool = False) -> SmaaResult:
+    """Stochastic multicriteria acceptability analysis of the optimal portfolio.
+
+    Parameters
+    ----------
+    samples : int
+        Number of draws (> 0).
+    seed : int, optional
+        Default: the scenario's seed.  Weights and costs draw from two streams spawned from it.
+    weight_intervals, weight_order
+        The committee's information on weights (see :func:`sample_weights`); default the
+        scenario's ``robustness`` block.
+    with_costs : bool
+        Draw each candidate's cost overrun too (joint weights-and-costs index).
+    """
+    if not isinstance(samples, (int, np.integer)) or samples <= 0:
+        raise InputError([Problem("<option>", "samples", samples, "must be a whole number > 0")])
+    rob = scenario.data.get("robustness") or {}
+    if weight_intervals is None and weight_order is None:
+        weight_intervals = rob.get("weight_intervals")
+        weight_order = rob.get("weight_order")
+    seed = scenario.seed if seed is None else int(seed)
+    s = pf.settings(scenario, rules, budget_eur)
+    fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
+    fo = tuple(s.get("force_out") or ()) + tuple(forced_out)
+    fi, fo = pf._check_ids(candidates, fi, fo)
+    mdl = pf.get_model(scenario, candidates, s, fi, fo)
+    budget = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
+    w_ss, c_ss = np.random.SeedSequence(seed).spawn(2)
+    W = sample_weights(np.random.default_rng(w_ss), int(samples), weight_intervals, weight_order)
+    n = len(candidates)
+    ratios = None
+    if with_costs:
+        ratios = cost_ratios(scenario, n, int(samples), np.random.default_rng(c_ss))
+        paid = _paid_rate(scenario, paid_by_fund_rate)
+    elig = mdl.eligible["eligible"].to_numpy(bool) & np.isin(np.arange(n), mdl.item)
+    e_idx = np.flatnonzero(elig)
+    ke = len(e_idx)
+    sel_count = np.zeros(n)
+    p1_count = np.zeros(n)
+    rank_count = np.zeros((ke, ke), dtype=np.int64)
+    rank_sum = np.zeros(ke)
+    ranks_all = np.zeros((int(samples), ke), dtype=np.int32)
+    statuses: dict[str, int] = {}
+    it = range(int(samples))
+    if progress:
+        from tqdm.auto import tqdm  # noqa: PLC0415
+
+        it = tqdm(it, desc="SMAA draws")
+    for k in it:
+        w = dict(zip(CRITERIA, W.iloc[k].to_numpy()))
+        vals = pf.project_values(scenario, candidates, w, rules).to_numpy(float)
+        scale = None
+        if ratios is not None:
+            scale = 1.0 + paid * (ratios[k, mdl.item] - 1.0)
+        sol = pf.solve_model(mdl, vals, budget_eur=budget, col_scale=scale, time_limit_s=time_limit_s,
+                             mip_rel_gap=s.get("mip_rel_gap"))
+        statuses[sol.status] = statuses.get(sol.status, 0) + 1
+        if sol.x is not None:
+            on = sol.x > 0.5
+            np.add.at(sel_count, mdl.item[on], 1.0)
+            np.add.at(p1_count, mdl.item[on & (mdl.mode == "phase1")], 1.0)
+        if ke:
+            v = vals[e_idx]
+            order = np.argsort(-v, kind="stable")
+            r = np.empty(ke, dtype=np.int32)
+            # rank 'min' for ties: equal values share the best rank
+            sv = v[order]
+            first = np.r_[0, np.flatnonzero(np.diff(sv) != 0) + 1]
+            grp = np.repeat(first, np.diff(np.r_[first, ke]))
+            r[order] = grp + 1
+            rank_count[np.arange(ke), r - 1] += 1
+            rank_sum += r
+            ranks_all[k] = r
+    m = float(samples)
+    freq = sel_count / m
+    core = np.where(freq >= 1.0, "always", np.where(freq <= 0.0, "never", "sometimes"))
+    mean_rank = np.full(n, np.nan)
+    p05 = np.full(n, np.nan)
+    p95 = np.full(n, np.nan)
+    if ke:
+        mean_rank[e_idx] = rank_sum / m
+        p05[e_idx] = np.percentile(ranks_all, 5, axis=0, method="lower")
+        p95[e_idx] = np.percentile(ranks_all, 95, axis=0, method="higher")
+    ids = candidates["id"].astype(str).to_numpy()
+    frame = pd.DataFrame({"id": ids, "eligible": elig, "selection_frequency": freq,
+                          "phase1_frequency": p1_count / m, "core": np.where(elig, core, "never"),
+                          "mean_rank": mean_rank, "rank_p05": p05, "rank_p95": p95}, index=candidates.index)
+    frame.attrs.update({"samples": int(samples), "seed": seed, "with_costs": bool(with_costs)})
+    ra = pd.DataFrame(rank_count / m, index=pd.Index(ids[e_idx], name="id"),
+                      columns=pd.Index(np.arange(1, ke + 1), name="rank"))
+    return SmaaResult(frame, ra, W, statuses, seed, bool(with_costs))
+
+
+def selection_frequency(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = None,
+                        weight_intervals: Mapping[str, Sequence[float]] | None = None,
+                        weight_order: Sequence[str] | None = None, with_costs: bool = False,
+                        **kwargs) -> pd.DataFrame:
+    """How often each project is in the optimal portfolio under weight (and cost) draws.
+
+    The ``frequency`` table of :func:`smaa` (same parameters).
+    """
+    return smaa(scenario, candidates, samples, seed, weight_intervals, weight_order, with_costs,
+                **kwargs).frequency
+
+
+# --------------------------------------------------------------------------------------------
+# cost uncertainty: staying within the envelope
+# --------------------------------------------------------------------------------------------
+def _grants(candidates: pd.DataFrame, portfolio) -> np.ndarray:
+    """The fund's grant per candidate [EUR] for a portfolio given as a table or a list of ids."""
+    n = len(candidates)
+    if isinstance(portfolio, pd.DataFrame):
+        t = portfolio.set_index(portfolio["id"].astype(str))
+        t = t.reindex(candidates["id"].astype(str))
+        sel = t["selected"].fillna(False).to_numpy(bool)
+        fund = t["funding"].fillna("").to_numpy() if "funding" in t else np.full(n, "full")
+    else:
+        chosen = set(map(str, portfolio))
+        sel = candidates["id"].astype(str).isin(chosen).to_numpy()
+        fund = np.full(n, "full", dtype=object)
+    p1 = candidates["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in candidates else np.full(n, np.nan)
+    g = np.where(fund == "phase1", p1, candidates["requested_eur"].to_numpy(float))
+    return np.where(sel, g, 0.0)
+
+
+def within_envelope_probability(scenario, candidates: pd.DataFrame, portfolio, samples: int = 2000,
+                                seed: int | None = None, budget_eur: float | None = None,
+                                paid_by_fund_rate: float | None = None) -> dict:
+    """Probability that a portfolio's final cost to the fund stays within the envelope.
+
+    Parameters
+    ----------
+    portfolio : DataFrame or iterable of str
+        A table with ``id``, ``selected`` and ``funding`` (e.g. ``RankResult.table``), or the
+        ids funded in full.
+
+    Returns
+    -------
+    dict
+        ``probability`` [fraction], ``budget_eur``, ``committed_eur`` (grants), ``mean_final_eur``,
+        ``p90_final_eur``, ``p95_final_eur``, ``samples``, ``seed``, ``paid_by_fund_rate``.
+    """
+    seed = scenario.seed if seed is None else int(seed)
+    budget = float(budget_eur or pf.settings(scenario).get("budget_eur")
+                   or sum(f.envelope_eur for f in scenario.funds.values()))
+    g = _grants(candidates, portfolio)
+    paid = _paid_rate(scenario, paid_by_fund_rate)
+    _, c_ss = np.random.SeedSequence(seed).spawn(2)
+    ratios = cost_ratios(scenario, len(candidates), int(samples), np.random.default_rng(c_ss))
+    final = (g[None, :] * (1.0 + paid * (ratios - 1.0))).sum(axis=1)
+    return {"probability": float(np.mean(final <= budget + 0.5)), "budget_eur": budget,
+            "committed_eur": float(g.sum()), "mean_final_eur": float(final.mean()),
+            "p90_final_eur": float(np.quantile(final, 0.9)), "p95_final_eur": float(np.quantile(final, 0.95)),
+            "samples": int(samples), "seed": seed, "paid_by_fund_rate": paid}
+
+
+def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float | None = None,
+                          reserve_rate: float | None = None, samples: int = 1000, seed: int | None = None,
+                          weights: Mapping[str, float] | None = None, budget_eur: float | None = None,
+                          rules: Mapping[str, Any] | None = None, forced_in: Iterable[str] = (),
+                          forced_out: Iterable[str] = (), paid_by_fund_rate: float | None = None,
+                          tol_rate: float = 1e-3) -> dict:
+    """The best portfolio that stays within the envelope with a chosen probability.
+
+    With ``probability`` p: the largest planning budget ``B'`` (bisection to ``tol_rate`` of the
+    envelope) whose optimal portfolio's final cost stays within the envelope ``B`` in at least p
+    of the cost draws (common draws for every trial); the reserve is ``B - B'``.  With
+    ``reserve_rate`` r instead: the optimal portfolio under ``B (1 - r)`` and its probability.
+
+    Returns
+    -------
+    dict
+        ``selection`` (:class:`workbench.portfolio.Selection`), ``planning_budget_eur``,
+        ``reserve_eur``, ``probability`` (reached), ``target_probability``, ``value``,
+        ``value_without_reserve``, ``probability_without_reserve``.
+    """
+    probs = []
+    if (probability is None) == (reserve_rate is None):
+        probs.append(Problem("<option>", "probability/reserve_rate", None, "give exactly one of the two"))
+    if probability is not None and not 0 < float(probability) < 1:
+        probs.append(Problem("<option>", "probability", probability, "must be between 0 and 1 (exclusive)"))
+    if reserve_rate is not None and not 0 <= float(reserve_rate) < 1:
+        probs.append(Problem("<option>", "reserve_rate", reserve_rate, "must be in [0, 1)"))
+    if probs:
+        raise InputError(probs)
+    seed = scenario.seed if seed is None else int(seed)
+    s = pf.settings(scenario, rules, budget_eur)
+    budget = float(s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values()))
+    fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
+    fo = tuple(s.get("force_out") or ()) + tuple(forced_out)
+    paid = _paid_rate(scenario, paid_by_fund_rate)
+    _, c_ss = np.random.SeedSequence(seed).spawn(2)
+    ratios = cost_ratios(scenario, len(candidates), int(samples), np.random.default_rng(c_ss))
+    factor = 1.0 + paid * (ratios - 1.0)
+
+    def at(b):
+        sel = pf.select(scenario, candidates, b, weights, fi, fo, rules)
+        if sel.solve.x is None:
+            return sel, 0.0
+        g = _grants(candidates, pd.DataFrame({"id": candidates["id"].astype(str).to_numpy(),
+                                              "selected": sel.choice["selected"].to_numpy(),
+                                              "funding": sel.choice["funding"].to_numpy()}))
+        return sel, float(np.mean((factor @ g) <= budget + 0.5))
+
+    full_sel, full_p = at(budget)
+    if reserve_rate is not None:
+        b = budget * (1 - float(reserve_rate))
+        sel, p = at(b)
+        target = None
+    else:
+        target = float(probability)
+        if full_p >= target:
+            sel, p, b = full_sel, full_p, budget
+        else:
+            lo, hi = 0.0, budget   # ok at lo (nothing), not ok at hi
+            sel, p = None, 1.0
+            while hi - lo > tol_rate * budget:
+                mid = 0.5 * (lo + hi)
+                cand, pm = at(mid)
+                if pm >= target:
+                    lo, sel, p = mid, cand, pm
+                else:
+                    hi = mid
+            b = lo
+            if sel is None:
+                sel, p = at(lo) if lo > 0 else (None, 1.0)
+    return {"selection": sel, "planning_budget_eur": b, "reserve_eur": budget - b, "budget_eur": budget,
+            "probability": p, "target_probability": target,
+            "value": sel.objective if sel is not None else 0.0,
+            "value_without_reserve": full_sel.objective, "probability_without_reserve": full_p,
+            "samples": int(samples), "seed": seed, "paid_by_fund_rate": paid}
+
+
+# --------------------------------------------------------------------------------------------
+# weight stability ranges
+# --------------------------------------------------------------------------------------------
+def _tilt(w: dict, c: str, t: float) -> dict:
+    rest = 1.0 - w[c]
+    out = {}
+    for k, v in w.items():
+        if k == c:
+            out[k] = t
+        elif rest > 1e-12:
+            out[k] = v / rest * (1.0 - t)
+        else:
+            out[k] = (1.0 - t) / (len(w) - 1)
+    return out
+
+
+def weight_stability(scenario, candidates: pd.DataFrame, weights: Mapping[str, float] | None = None,
+                     budget_eur: float | None = None, rules: Mapping[str, Any] | None = None,
+                     forced_in: Iterable[str] = (), forced_out: Iterable[str] = (), grid: int = 10,
+                     tol: float = 0.005) -> pd.DataFrame:
+    """For each weight, the range over which the selected portfolio stays the same.
+
+    One weight moves from 0 to 1, the others keep their proportions (and the sum stays 1).  The
+    weights under which a given portfolio is optimal form a convex set, so along that line it is
+    an interval: a grid of ``grid`` steps finds the first change on each side, and bisection
+    narrows it to ``tol``.
+
+    Returns
+    -------
+    DataFrame
+        ``criterion``, ``weight`` (current, normalised), ``low``, ``high`` [fraction].
+    """
+    base = pf.check_weights(weights, scenario)
+    s = pf.settings(scenario, rules, budget_eur)
+    fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
+    fo = tuple(s.get("force_out") or ()) + tuple(forced_out)
+
+    def portfolio(w) -> tuple:
+        sel = pf.select(scenario, candidates, budget_eur, w, fi, fo, rules)
+        ch = sel.choice
+        return tuple(zip(candidates["id"].astype(str)[ch["selected"].to_numpy(bool)],
+                         ch["funding"][ch["selected"].to_numpy(bool)]))
+
+    ref = portfolio(base)
+    rows = []
+    for c in CRITERIA:
+        w0 = base[c]
+        bounds = []
+        for direction in (-1, 1):
+            steps = np.linspace(w0, 0.0 if direction < 0 else 1.0, grid + 1)[1:]
+            last_same, first_diff = w0, None
+            for t in steps:
+                if portfolio(_tilt(base, c, float(t))) == ref:
+                    last_same = float(t)
+                else:
+                    first_diff = float(t)
+                    break
+            if first_diff is None:
+                bounds.append(last_same)
+                continue
+            a, b = last_same, first_diff
+            while abs(b - a) > tol:
+                mid = 0.5 * (a + b)
+                if portfolio(_tilt(base, c, mid)) == ref:
+                    a = mid
+                else:
+                    b = mid
+            bounds.append(a)
+        rows.append({"criterion": c, "weight": w0, "low": bounds[0], "high": bounds[1]})
+    return pd.DataFrame(rows)
