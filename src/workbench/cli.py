@@ -97,10 +97,132 @@ def summarise_scenario(scn, cands=None, lang: str = "en") -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# dashboard
+# --------------------------------------------------------------------------------------------
+def _add_dashboard(sub) -> None:
+    p = sub.add_parser(
+        "dashboard",
+        help="serve the committee dashboard (Voila) on 127.0.0.1",
+        description="Start Voila on notebooks/dashboard.ipynb with the settings of voila.json (pre-heated "
+                    "kernels, execution timeout, idle kernels culled, tracebacks hidden). Listens on "
+                    "127.0.0.1 unless --ip says otherwise. Stop it with Ctrl-C.",
+    )
+    p.add_argument("--scenario", help="scenario file the dashboard opens first "
+                                      "(default: the first of parameters/*.yaml)")
+    p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+
+
+def _cmd_dashboard(args) -> int:
+    from .dashboard import serve_command
+
+    problems = []
+    if not 1 <= args.port <= 65535:
+        problems.append(Problem("<option>", "--port", args.port, "must be a port number between 1 and 65535"))
+    if args.scenario:
+        from .scenario import load_scenario
+
+        try:
+            load_scenario(args.scenario)  # a broken scenario fails here, before the server starts
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    cmd, env, cwd = serve_command(scenario=args.scenario, port=args.port, ip=args.ip)
+    import subprocess
+
+    print(f"workbench dashboard: http://{args.ip}:{args.port}/  (Ctrl-C to stop)", file=sys.stderr)
+    return subprocess.call(cmd, env=env, cwd=cwd)
+
+
+# --------------------------------------------------------------------------------------------
+# rank
+# --------------------------------------------------------------------------------------------
+def _add_rank(sub) -> None:
+    p = sub.add_parser(
+        "rank",
+        help="rank candidates and select the optimal portfolio under every budget rule",
+        description="Score the candidates, apply the eligibility rules, and select the portfolio of highest "
+                    "value under the envelope, sub-envelopes, yearly payment limits, forced projects, "
+                    "requires/excludes and share rules (exact MILP, HiGHS), checked rule by rule. Writes "
+                    "DIR/portfolio.csv, DIR/portfolio.xlsx and DIR/portfolio.json (totals, solver, "
+                    "provenance) and prints the totals. Rules that cannot all hold are reported by name.",
+    )
+    p.add_argument("scenario", help="scenario .yaml")
+    p.add_argument("--candidates", help="candidate file (.csv/.xlsx); default: the scenario's candidates")
+    p.add_argument("--budget-eur", type=float, help="the envelope for this selection [EUR] (default: the "
+                                                    "scenario's selection.budget_eur, else the funds' envelopes)")
+    p.add_argument("--weights", help="criteria weights, e.g. strategic=0.4,service=0.3,savings=0.2,governance=0.1 "
+                                     "(criteria not named weigh 0; normalised to sum 1)")
+    p.add_argument("--robustness-samples", type=int, default=0,
+                   help="SMAA weight draws for the selection_frequency column (default 0: none)")
+    p.add_argument("--force-in", action="append", default=[], metavar="ID", help="a project that must be selected")
+    p.add_argument("--force-out", action="append", default=[], metavar="ID", help="a project that must not be selected")
+    p.add_argument("--time-limit-s", type=float, help="solver time limit [s] (default: scenario, else 60)")
+    p.add_argument("--seed", type=int, help="seed of the robustness draws (default: the scenario's)")
+    p.add_argument("--out", default="outputs/rank", help="output folder (default outputs/rank)")
+
+
+def _parse_weights(text: str) -> dict:
+    problems, out = [], {}
+    for part in [x for x in text.split(",") if x.strip()]:
+        if "=" not in part:
+            problems.append(Problem("<option>", "--weights", part, "write criterion=weight, e.g. strategic=0.4"))
+            continue
+        k, v = (x.strip() for x in part.split("=", 1))
+        try:
+            out[k] = float(v.replace(",", "."))
+        except ValueError:
+            problems.append(Problem("<option>", f"--weights {k}", v, "a weight must be a number"))
+    if not out and not problems:
+        problems.append(Problem("<option>", "--weights", text, "no weight given"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _cmd_rank(args) -> int:
+    from . import portfolio
+    from .candidates import load_candidates, read_candidates
+    from .scenario import load_scenario
+
+    problems = []
+    if args.budget_eur is not None and not args.budget_eur > 0:
+        problems.append(Problem("<option>", "--budget-eur", args.budget_eur, "the budget must be > 0 euros"))
+    if args.robustness_samples < 0:
+        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, "must be >= 0"))
+    if args.time_limit_s is not None and not args.time_limit_s > 0:
+        problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, "must be > 0"))
+    weights = None
+    if args.weights is not None:
+        try:
+            weights = _parse_weights(args.weights)
+            portfolio.check_weights(weights)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    scn = load_scenario(args.scenario)
+    if args.candidates:
+        cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
+    else:
+        cands = load_candidates(scn)
+    res = portfolio.rank(scn, cands, budget_eur=args.budget_eur, weights=weights, forced_in=args.force_in,
+                         forced_out=args.force_out, time_limit_s=args.time_limit_s,
+                         robustness_samples=args.robustness_samples, seed=args.seed)
+    paths = portfolio.write_result(res, args.out)
+    print(portfolio.summarise(res, lang="en"))
+    print(f"  written: {paths['csv']}, {paths['xlsx']}, {paths['json']}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
 COMMANDS = {
+    "dashboard": (_add_dashboard, _cmd_dashboard),
     "validate": (_add_validate, _cmd_validate),
+    "rank": (_add_rank, _cmd_rank),
 }
 
 

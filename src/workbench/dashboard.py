@@ -1,0 +1,1574 @@
+"""The committee dashboard: an ipywidgets application served by Voilà.
+
+A selection committee moves the criteria weights, the budget, the co-financing rate and the
+minimum-cost thresholds, switches rules on and off and forces projects in or out; the ranked
+candidates, the portfolio's totals, the efficient frontier, the envelope's fan chart and the
+selection frequencies follow.  All the logic is here; ``notebooks/dashboard.ipynb`` only
+displays :meth:`Dashboard.widget`, and ``workbench dashboard`` serves that notebook with the
+settings of ``voila.json`` (see :func:`serve_command`).
+
+Data flows one way: scenario file (+ the committee's :class:`Settings` as overrides) ->
+validated scenario and candidates -> ranking (:mod:`workbench.portfolio`), simulation
+(:mod:`workbench.envelope`), robustness (:mod:`workbench.robustness`) -> tables and PNG
+charts (:mod:`workbench.charts`).  Each stage is cached on the inputs it depends on, so a
+slider change recomputes only what it changes; the simulation of an unchanged portfolio
+under unchanged settings is never run twice.
+
+Labels are French by default (``lang="en"`` for English); amounts are shown in M€ in the
+language's format (:func:`workbench.units.meur`).
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import __version__
+from .candidates import read_candidates, load_candidates
+from .errors import InputError, Problem
+from .scenario import CRITERIA, Scenario, load_scenario
+from .units import meur, number, pct
+
+#: Environment variables ``workbench dashboard`` passes to the kernels Voilà starts.
+ENV_SCENARIO = "WORKBENCH_SCENARIO"
+ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
+ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
+
+NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+VOILA_CONFIG = "voila.json"
+
+# --------------------------------------------------------------------------------------------
+# Labels (French first)
+# --------------------------------------------------------------------------------------------
+UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Tableau de bord du comité de sélection",
+        "scenario": "Scénario",
+        "candidates": "Candidats",
+        "upload": "Importer (CSV/XLSX)",
+        "upload_ok": "Fichier importé : {name} ({n} candidats).",
+        "upload_bad": "Fichier refusé : {name}. Les candidats précédents sont conservés.",
+        "shipped": "Liste du scénario",
+        "call": "Appel",
+        "weights": "Poids des critères",
+        "strategic": "Stratégique",
+        "service": "Qualité de service",
+        "savings": "Économies",
+        "governance": "Gouvernance",
+        "budget": "Budget (M€)",
+        "cofinancing": "Cofinancement min.",
+        "min_cost": "Coût min. (M€)",
+        "min_cost_terr": "Coût min. territorial (M€)",
+        "rules": "Règles",
+        "rule_min_cost": "Coût total minimum",
+        "rule_cofinancing": "Cofinancement minimum",
+        "rule_themes": "Thèmes de l'appel",
+        "force_in": "Imposer",
+        "force_out": "Écarter",
+        "force_hint": "identifiant…",
+        "totals": "Portefeuille retenu",
+        "n_selected": "projets retenus",
+        "requested": "demandé au fonds",
+        "total_cost": "coût total",
+        "value": "valeur",
+        "budget_used": "du budget",
+        "shortfall": "Probabilité d'épuiser l'enveloppe",
+        "ranked": "Candidats classés",
+        "col_rank": "Rang",
+        "col_id": "Id",
+        "col_title": "Projet",
+        "col_owner": "Porteur",
+        "col_requested": "Demandé",
+        "col_value": "Valeur",
+        "col_value_per_eur": "Valeur / M€",
+        "col_status": "Statut",
+        "col_reason": "Motif",
+        "col_frequency": "Fréquence",
+        "selected": "retenu",
+        "not_selected": "écarté",
+        "forced_in": "imposé",
+        "forced_out": "écarté d'office",
+        "frontier": "Frontière efficace",
+        "fan": "Enveloppe : décaissements simulés",
+        "robustness": "Robustesse : fréquence de sélection quand les poids varient",
+        "detail": "Projet",
+        "detail_pick": "Choisir un projet",
+        "why_in": "Pourquoi retenu",
+        "why_out": "Pourquoi écarté",
+        "what_change": "Ce qui changerait la décision",
+        "variants": "Variantes",
+        "variant_name": "Nom",
+        "save_variant": "Enregistrer la variante",
+        "saved": "Variante enregistrée : {path}",
+        "compare": "Comparer",
+        "variant_a": "Variante A",
+        "variant_b": "Variante B",
+        "export": "Exporter le portefeuille",
+        "download": "Télécharger {name}",
+        "warnings": "Avertissements du scénario",
+        "error": "Erreur",
+        "missing_module": "Module {module} non disponible : {what} non affiché.",
+        "lang": "Langue",
+        "computing": "calcul…",
+        "synthetic": "données SYNTHÉTIQUES",
+        "only_in_a": "seulement dans A",
+        "only_in_b": "seulement dans B",
+        "in_both": "dans les deux",
+        "settings": "Réglages",
+        "provenance": "Provenance",
+    },
+    "en": {
+        "title": "Selection committee dashboard",
+        "scenario": "Scenario",
+        "candidates": "Candidates",
+        "upload": "Upload (CSV/XLSX)",
+        "upload_ok": "File uploaded: {name} ({n} candidates).",
+        "upload_bad": "File refused: {name}. The previous candidates are kept.",
+        "shipped": "Scenario's list",
+        "call": "Call",
+        "weights": "Criteria weights",
+        "strategic": "Strategic",
+        "service": "Service quality",
+        "savings": "Savings",
+        "governance": "Governance",
+        "budget": "Budget (M€)",
+        "cofinancing": "Min. co-financing",
+        "min_cost": "Min. cost (M€)",
+        "min_cost_terr": "Min. territorial cost (M€)",
+        "rules": "Rules",
+        "rule_min_cost": "Minimum total cost",
+        "rule_cofinancing": "Minimum co-financing",
+        "rule_themes": "Call themes",
+        "force_in": "Force in",
+        "force_out": "Force out",
+        "force_hint": "id…",
+        "totals": "Selected portfolio",
+        "n_selected": "projects selected",
+        "requested": "requested from the fund",
+        "total_cost": "total cost",
+        "value": "value",
+        "budget_used": "of the budget",
+        "shortfall": "Probability of exhausting the envelope",
+        "ranked": "Ranked candidates",
+        "col_rank": "Rank",
+        "col_id": "Id",
+        "col_title": "Project",
+        "col_owner": "Owner",
+        "col_requested": "Requested",
+        "col_value": "Value",
+        "col_value_per_eur": "Value / M€",
+        "col_status": "Status",
+        "col_reason": "Reason",
+        "col_frequency": "Frequency",
+        "selected": "selected",
+        "not_selected": "left out",
+        "forced_in": "forced in",
+        "forced_out": "forced out",
+        "frontier": "Efficient frontier",
+        "fan": "Envelope: simulated payments",
+        "robustness": "Robustness: how often each project is selected when weights vary",
+        "detail": "Project",
+        "detail_pick": "Pick a project",
+        "why_in": "Why selected",
+        "why_out": "Why left out",
+        "what_change": "What would change the decision",
+        "variants": "Variants",
+        "variant_name": "Name",
+        "save_variant": "Save variant",
+        "saved": "Variant saved: {path}",
+        "compare": "Compare",
+        "variant_a": "Variant A",
+        "variant_b": "Variant B",
+        "export": "Export the portfolio",
+        "download": "Download {name}",
+        "warnings": "Scenario warnings",
+        "error": "Error",
+        "missing_module": "Module {module} not available: {what} not shown.",
+        "lang": "Language",
+        "computing": "computing…",
+        "synthetic": "SYNTHETIC data",
+        "only_in_a": "only in A",
+        "only_in_b": "only in B",
+        "in_both": "in both",
+        "settings": "Settings",
+        "provenance": "Provenance",
+    },
+}
+
+
+def label(key: str, lang: str = "fr", **fmt: Any) -> str:
+    """The dashboard's label ``key`` in ``lang`` (``"fr"`` or ``"en"``), formatted with ``fmt``."""
+    text = UI.get(lang, UI["fr"]).get(key) or UI["fr"].get(key) or key
+    return text.format(**fmt) if fmt else text
+
+
+# --------------------------------------------------------------------------------------------
+# Serving
+# --------------------------------------------------------------------------------------------
+def repo_root() -> Path:
+    """The project folder holding ``voila.json`` and ``notebooks/dashboard.ipynb``.
+
+    The dashboard is served from a source checkout (editable install); the current folder is
+    tried first, then the checkout this module belongs to.
+    """
+    for cand in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        if (cand / VOILA_CONFIG).is_file() and (cand / NOTEBOOK).is_file():
+            return cand
+    raise InputError([Problem(str(NOTEBOOK), "", str(Path.cwd()),
+                              "the dashboard notebook and voila.json were not found: run from the project folder")])
+
+
+def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
+                  root: Path | None = None, variants_dir: str | os.PathLike | None = None,
+                  extra_args: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
+    """The command line, environment and folder that serve the dashboard with Voilà.
+
+    Voilà reads ``voila.json`` from the folder it starts in (the project root): pre-heated
+    kernels, execution timeout, idle-kernel culling and hidden tracebacks are set there.
+
+    Returns
+    -------
+    (list of str, dict, Path)
+        ``argv`` to run, the environment (with :data:`ENV_SCENARIO` when ``scenario`` is given)
+        and the working folder.
+    """
+    root = Path(root) if root is not None else repo_root()
+    env = dict(os.environ)
+    if scenario is not None:
+        env[ENV_SCENARIO] = str(Path(scenario).resolve())
+    if variants_dir is not None:
+        env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
+    env.setdefault("MPLBACKEND", "Agg")
+    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={int(port)}", f"--Voila.ip={ip}",
+           "--no-browser", f"--Voila.config_file_paths=['{root}']", *extra_args]
+    return cmd, env, root
+
+
+# --------------------------------------------------------------------------------------------
+# The committee's settings
+# --------------------------------------------------------------------------------------------
+#: Eligibility rules a committee can switch off, with the scenario keys each one neutralises
+#: (a switched-off rule is written as its neutral value, so a variant file says the same).
+RULE_NEUTRAL: dict[str, dict[str, Any]] = {
+    "min_cost": {"min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0},
+    "cofinancing": {"cofinancing_rate": {"min": 0.0}},
+    "themes": {"themes": []},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a committee member has set, on top of a scenario file.
+
+    ``None`` means "as in the scenario".  Amounts in euros, rates as fractions.
+
+    Attributes
+    ----------
+    scenario_path : str
+        The scenario file the settings apply to.
+    weights : tuple of (str, float), optional
+        Criteria weights (any non-negative scale; normalised by the scoring).
+    budget_eur : float, optional
+        Budget of the selection [EUR].
+    cofinancing_min_rate : float, optional
+        Minimum owner's share of the cost [fraction].
+    min_total_cost_eur, min_total_cost_territorial_eur : float, optional
+        Minimum total cost of a project, general and territorial [EUR].
+    rules_off : tuple of str
+        Eligibility rules switched off (keys of :data:`RULE_NEUTRAL`).
+    force_in, force_out : tuple of str
+        Candidate ids forced into or out of the portfolio.
+    """
+
+    scenario_path: str
+    weights: tuple[tuple[str, float], ...] | None = None
+    budget_eur: float | None = None
+    cofinancing_min_rate: float | None = None
+    min_total_cost_eur: float | None = None
+    min_total_cost_territorial_eur: float | None = None
+    rules_off: tuple[str, ...] = ()
+    force_in: tuple[str, ...] = ()
+    force_out: tuple[str, ...] = ()
+
+    def weight_dict(self, scenario: Scenario) -> dict[str, float]:
+        return dict(self.weights) if self.weights is not None else dict(scenario.weights)
+
+    def eligibility_overrides(self, scenario: Scenario | None = None) -> dict:
+        """The settings that change the rules (thresholds, rules off) as scenario overrides.
+
+        Weights, budget and forced projects are left out: the ranking takes them as arguments,
+        so its cached constraint system is reused when only they change.
+        """
+        el = self.overrides().get("eligibility")
+        out: dict[str, Any] = {"eligibility": el} if el else {}
+        if scenario is not None and (scenario.value("selection.force_in") or scenario.value("selection.force_out")):
+            out["selection"] = {"force_in": [], "force_out": []}  # the committee's lists replace them
+        return out
+
+    def overrides(self) -> dict:
+        """The settings as scenario overrides (the body of a variant file)."""
+        out: dict[str, Any] = {}
+        if self.weights is not None:
+            out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
+        sel: dict[str, Any] = {}
+        if self.budget_eur is not None:
+            sel["budget_eur"] = float(self.budget_eur)
+        if self.force_in:
+            sel["force_in"] = list(self.force_in)
+        if self.force_out:
+            sel["force_out"] = list(self.force_out)
+        if sel:
+            out["selection"] = sel
+        el: dict[str, Any] = {}
+        if self.min_total_cost_eur is not None:
+            el["min_total_cost_eur"] = float(self.min_total_cost_eur)
+        if self.min_total_cost_territorial_eur is not None:
+            el["min_total_cost_territorial_eur"] = float(self.min_total_cost_territorial_eur)
+        if self.cofinancing_min_rate is not None:
+            el["cofinancing_rate"] = {"min": float(self.cofinancing_min_rate)}
+        for rule in self.rules_off:
+            el.update(copy.deepcopy(RULE_NEUTRAL[rule]))
+        if el:
+            out["eligibility"] = el
+        return out
+
+
+def effective_scenario(base: Scenario, settings: Settings) -> Scenario:
+    """The base scenario with the committee's settings applied, validated.
+
+    Raises
+    ------
+    InputError
+        When a setting breaks a scenario rule (for instance all weights at zero).
+    """
+    ov = settings.overrides()
+    return base.with_overrides(ov) if ov else base
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
+    return s[:60]
+
+
+def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> str:
+    """A scenario file that ``extends`` the base file with the settings as overrides."""
+    rel = os.path.relpath(Path(base.path).resolve(), Path(variants_dir).resolve())
+    doc: dict[str, Any] = {
+        "name": name,
+        "title": f"{base.title} — variante {name}",
+        "description": f"Variant saved from the committee dashboard on {dt.date.today().isoformat()} "
+                       f"(workbench {__version__}; base scenario hash {base.hash()[:12]}).",
+        "extends": rel.replace(os.sep, "/"),
+    }
+    doc.update(settings.overrides())
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> Path:
+    """Write the settings as ``<variants_dir>/<name>.yaml`` (atomically) and check it loads.
+
+    Raises
+    ------
+    InputError
+        For an empty name, or if the written file would not load as a valid scenario (then
+        nothing is left on disk).
+    """
+    slug = _slug(name)
+    if not slug:
+        raise InputError([Problem("<variant>", "name", name, "a variant needs a name (letters, digits, - or _)")])
+    variants_dir = Path(variants_dir)
+    path = variants_dir / f"{slug}.yaml"
+    text = variant_yaml(base, settings, slug, variants_dir)
+    _atomic_write(path, text.encode("utf-8"))
+    try:
+        load_scenario(path)
+    except InputError:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Export
+# --------------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (kept as text)."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def export_portfolio(table: pd.DataFrame, fmt: str, provenance: Mapping[str, Any]) -> bytes:
+    """The ranked table as CSV (UTF-8 with BOM, ``;``) or XLSX bytes, with its provenance.
+
+    Cells beginning with ``= + - @`` are never live formulas: XLSX cells are typed as text,
+    CSV cells get a leading ``'``.  The XLSX
+    file holds a second sheet ``provenance``; the CSV file ends with ``# key: value`` lines.
+    """
+    df = table.copy()
+    if fmt == "csv":
+        for c in df.columns:
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+                df[c] = [_safe_cell(v) for v in df[c]]
+        buf = io.StringIO()
+        df.to_csv(buf, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+        for k, v in provenance.items():
+            buf.write(f"# {k}: {_safe_cell(str(v))}\n")
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "portfolio"
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            ws.append([_xlsx_value(v) for v in row])
+        for cell in ws[1]:
+            cell.font = cell.font.copy(bold=True)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        pv = wb.create_sheet("provenance")
+        for k, v in provenance.items():
+            pv.append([str(k), str(v)])
+        for row in pv.iter_rows():
+            for cell in row:
+                cell.data_type = "s"
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
+
+
+def _xlsx_value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if np.isnan(v) else float(v)
+    return v if isinstance(v, str) else str(v)
+
+
+# --------------------------------------------------------------------------------------------
+# Computation stages (cached)
+# --------------------------------------------------------------------------------------------
+class _LRU:
+    """A small least-recently-used cache: ``get(key, make)`` computes on a miss."""
+
+    def __init__(self, size: int = 16):
+        self.size, self.data, self.hits, self.misses = size, OrderedDict(), 0, 0
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key in self.data:
+            self.data.move_to_end(key)
+            self.hits += 1
+            return self.data[key]
+        self.misses += 1
+        val = make()
+        self.data[key] = val
+        if len(self.data) > self.size:
+            self.data.popitem(last=False)
+        return val
+
+
+def _module(name: str):
+    """``workbench.<name>`` if that module is installed, else ``None``."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ImportError:
+        return None
+
+
+def _hash_without(scenario: Scenario, drop: tuple[str, ...]) -> str:
+    """Hash of a scenario's resolved data without the dotted key paths in ``drop``."""
+    import hashlib
+
+    data = copy.deepcopy(scenario.resolved())
+    for keypath in drop:
+        parts = keypath.split(".")
+        node = data
+        for p in parts[:-1]:
+            node = node.get(p) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if isinstance(node, dict):
+            node.pop(parts[-1], None)
+    blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def candidates_key(cands: pd.DataFrame) -> str:
+    """A content hash of a candidate table (same rows and values -> same key)."""
+    import hashlib
+
+    h = hashlib.sha256(pd.util.hash_pandas_object(cands.astype(str), index=True).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def figure_png(fig, dpi: int = 80) -> bytes:
+    """A matplotlib figure as PNG bytes (Agg canvas, no pyplot state); the figure is closed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - a figure not managed by pyplot
+        pass
+    return buf.getvalue()
+
+
+def _esc(text: Any) -> str:
+    import html
+
+    return html.escape("" if text is None else str(text))
+
+
+# --------------------------------------------------------------------------------------------
+# The application
+# --------------------------------------------------------------------------------------------
+_CSS = """<style>
+.wb-table{border-collapse:collapse;font-size:12px;width:100%}
+.wb-table th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb}
+.wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top}
+.wb-table td.num{text-align:right;white-space:nowrap}
+.wb-table tr.wb-sel td{background:#e3f4e1}
+.wb-table tr.wb-inel td{color:#777}
+.wb-badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;white-space:nowrap}
+.wb-b-sel{background:#2e7d32;color:#fff}.wb-b-out{background:#ddd;color:#333}
+.wb-b-fin{background:#1565c0;color:#fff}.wb-b-fout{background:#b71c1c;color:#fff}
+.wb-warn{background:#fff4e5;border-left:4px solid #f0a020;padding:4px 8px;margin:2px 0;font-size:12px}
+.wb-err{background:#fdecea;border-left:4px solid #d32f2f;padding:4px 8px;margin:2px 0;font-size:12px;white-space:pre-wrap}
+.wb-ok{background:#edf7ed;border-left:4px solid #2e7d32;padding:4px 8px;margin:2px 0;font-size:12px}
+.wb-kpi{display:inline-block;margin:0 18px 4px 0}.wb-kpi b{font-size:18px}
+.wb-bar{display:inline-block;height:10px;background:#1565c0;vertical-align:middle}
+</style>"""
+
+
+class Dashboard:
+    """The committee's dashboard: widgets on top of the package's computations.
+
+    Parameters
+    ----------
+    scenario : str or Path, optional
+        Scenario file opened first (default: :data:`ENV_SCENARIO`, else the first
+        ``parameters/*.yaml``).
+    parameters_dir : str or Path, optional
+        Folder whose ``*.yaml`` the scenario picker lists (default ``parameters/`` of the project).
+    variants_dir : str or Path, optional
+        Folder where named variants are saved and listed (default ``<parameters_dir>/variants``).
+    lang : {"fr", "en"}
+        Language of labels and amounts.
+    draws : int
+        Monte Carlo draws of the envelope simulation.
+    debounce_s : float
+        Wait [s] after the last change before recomputing; ``0`` recomputes at once
+        (also when no event loop runs, as in scripts and tests).
+    cache_size : int
+        Entries kept by each stage's cache.
+
+    Notes
+    -----
+    The constructor only stores its arguments; :meth:`widget` builds the widgets and runs the
+    first computation.  Driven from Python, set a control's ``value`` (see :attr:`controls`)
+    and read :attr:`table`, :attr:`selected_ids` and :attr:`totals`.
+    """
+
+    def __init__(self, scenario: str | os.PathLike | None = None, parameters_dir: str | os.PathLike | None = None,
+                 variants_dir: str | os.PathLike | None = None, lang: str = "fr", draws: int = 400,
+                 debounce_s: float = 0.05, cache_size: int = 16):
+        self.scenario_arg = scenario
+        self.parameters_dir_arg = parameters_dir
+        self.variants_dir_arg = variants_dir
+        self.lang = lang
+        self.draws = draws
+        self.debounce_s = debounce_s
+        self.cache_size = cache_size
+        self._root = None
+
+    @classmethod
+    def from_environment(cls, **kwargs: Any) -> "Dashboard":
+        """A dashboard set by the environment ``workbench dashboard`` passes to the kernel."""
+        kwargs.setdefault("scenario", os.environ.get(ENV_SCENARIO) or None)
+        kwargs.setdefault("parameters_dir", os.environ.get(ENV_PARAMETERS) or None)
+        kwargs.setdefault("variants_dir", os.environ.get(ENV_VARIANTS) or None)
+        return cls(**kwargs)
+
+    # ---- paths -----------------------------------------------------------------------------
+    @property
+    def parameters_dir(self) -> Path:
+        if self.parameters_dir_arg is not None:
+            return Path(self.parameters_dir_arg)
+        if self.scenario_arg is not None and self.variants_dir_arg is None:
+            here = Path(self.scenario_arg).resolve().parent
+            if here.name == "variants":
+                here = here.parent
+            return here
+        return Path(__file__).resolve().parents[2] / "parameters"
+
+    @property
+    def variants_dir(self) -> Path:
+        return Path(self.variants_dir_arg) if self.variants_dir_arg is not None else self.parameters_dir / "variants"
+
+    def scenario_files(self) -> list[Path]:
+        """The files the scenario picker offers: the scenarios, then the saved variants."""
+        files = sorted(p.resolve() for p in self.parameters_dir.glob("*.yaml"))
+        files += sorted(p.resolve() for p in self.variants_dir.glob("*.yaml")) if self.variants_dir.is_dir() else []
+        if self.scenario_arg is not None:
+            first = Path(self.scenario_arg).resolve()
+            if first not in files:
+                files.insert(0, first)
+        seen, out = set(), []
+        for f in files:
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
+        return out
+
+    def _file_label(self, p: Path) -> str:
+        try:
+            if p.parent == self.variants_dir.resolve():
+                return f"{label('variants', self.lang)} / {p.stem}"
+        except OSError:  # pragma: no cover
+            pass
+        return p.stem
+
+    # ---- build -------------------------------------------------------------------------------
+    def widget(self):
+        """The dashboard's root widget (built, and computed once, on the first call)."""
+        if self._root is None:
+            self._build()
+        return self._root
+
+    def _build(self) -> None:
+        import ipywidgets as W
+
+        self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "frontier_png", "sim",
+                                                          "fan_png", "robust", "cands")}
+        self._pending = None
+        self._mute = False
+        self._generation = 0
+        self._shortfall_probability = None
+        self.frontier_provisional = False
+        self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, label key)
+        self.timings: dict[str, float] = {}
+        self.rank_result = None
+        self.sim_result = None
+        self.robust_result = None
+        self.table: pd.DataFrame | None = None
+        self.totals: dict[str, float] = {}
+        self.last_error: str = ""
+        self._upload_name: str | None = None
+        self._upload_path: Path | None = None
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="workbench-dashboard-"))
+        L = self.lang
+        c: dict[str, Any] = {}
+        lay = W.Layout
+
+        def lab(w, key, attr="description"):
+            self._labelled.append((w, attr, key))
+            setattr(w, attr, label(key, L))
+            return w
+
+        files = self.scenario_files()
+        if not files:
+            raise InputError([Problem(str(self.parameters_dir), "", "", "no scenario file (*.yaml) in this folder")])
+        first = Path(self.scenario_arg).resolve() if self.scenario_arg else files[0]
+        c["scenario"] = lab(W.Dropdown(options=[(self._file_label(f), str(f)) for f in files], value=str(first),
+                                       layout=lay(width="100%"), style={"description_width": "70px"}), "scenario")
+        c["lang"] = W.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=L,
+                                    style={"button_width": "42px"}, layout=lay(width="auto"))
+        c["call"] = lab(W.Dropdown(options=[], layout=lay(width="100%"), style={"description_width": "70px"}), "call")
+        c["upload"] = lab(W.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, layout=lay(width="100%")), "upload")
+        c["shipped"] = lab(W.Button(layout=lay(width="100%")), "shipped")
+        c["upload_msg"] = W.HTML()
+        slider = dict(min=0.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f",
+                      layout=lay(width="100%"), style={"description_width": "110px"})
+        for crit in CRITERIA:
+            c[f"weight_{crit}"] = lab(W.FloatSlider(**slider), crit)
+            c[f"weight_{crit}"].add_class(f"wb-weight-{crit}")
+        c["budget"] = lab(W.FloatSlider(min=0.0, max=1.0, step=0.5, continuous_update=False, readout_format=".1f",
+                                        layout=lay(width="100%"), style={"description_width": "110px"}), "budget")
+        c["budget"].add_class("wb-budget")
+        c["cofinancing"] = lab(W.FloatSlider(min=0.0, max=0.9, step=0.05, continuous_update=False,
+                                             readout_format=".0%", layout=lay(width="100%"),
+                                             style={"description_width": "110px"}), "cofinancing")
+        c["min_cost"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
+                                               style={"description_width": "160px"}), "min_cost")
+        c["min_cost_terr"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
+                                                    style={"description_width": "160px"}), "min_cost_terr")
+        for rule in RULE_NEUTRAL:
+            c[f"rule_{rule}"] = lab(W.Checkbox(value=True, indent=False), f"rule_{rule}")
+        c["force_in"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
+        c["force_out"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
+        c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "variant_name")
+        c["save_variant"] = lab(W.Button(icon="save", layout=lay(width="100%")), "save_variant")
+        c["variant_msg"] = W.HTML()
+        c["compare_a"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_a")
+        c["compare_b"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_b")
+        c["compare_btn"] = lab(W.Button(icon="columns", layout=lay(width="100%")), "compare")
+        c["export_csv"] = W.Button(description="CSV", icon="download", layout=lay(width="48%"))
+        c["export_xlsx"] = W.Button(description="XLSX", icon="download", layout=lay(width="48%"))
+        c["download"] = W.HTML()
+        c["detail_select"] = W.Select(options=[], rows=10, layout=lay(width="100%"))
+        self.controls = c
+
+        o: dict[str, Any] = {}
+        o["header"] = W.HTML()
+        o["warnings"] = W.HTML()
+        o["status"] = W.HTML()
+        o["totals"] = W.HTML()
+        o["table"] = W.HTML(layout=lay(max_height="460px", overflow="auto", width="100%"))
+        o["table"].add_class("wb-ranked")
+        o["frontier_title"] = W.HTML()
+        o["frontier_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px"))
+        o["frontier_img"].add_class("wb-frontier")
+        o["fan_title"] = W.HTML()
+        o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px"))
+        o["fan_img"].add_class("wb-fan")
+        o["robust"] = W.HTML(layout=lay(max_height="320px", overflow="auto", width="100%"))
+        o["detail"] = W.HTML()
+        o["compare_out"] = W.HTML()
+        self.outputs = o
+
+        # section titles
+        t = {k: W.HTML() for k in ("t_candidates", "t_weights", "t_thresholds", "t_rules", "t_force_in",
+                                   "t_force_out", "t_variants", "t_export", "t_ranked", "t_detail",
+                                   "t_robustness")}
+        keys = {"t_candidates": "candidates", "t_weights": "weights", "t_thresholds": "settings",
+                "t_rules": "rules", "t_force_in": "force_in", "t_force_out": "force_out",
+                "t_variants": "variants", "t_export": "export", "t_ranked": "ranked", "t_detail": "detail",
+                "t_robustness": "robustness"}
+        self._titles = {k: (w, keys[k]) for k, w in t.items()}
+
+        sidebar = W.VBox([
+            c["lang"], c["scenario"],
+            t["t_candidates"], c["call"], c["upload"], c["shipped"], c["upload_msg"],
+            t["t_weights"], *[c[f"weight_{k}"] for k in CRITERIA],
+            t["t_thresholds"], c["budget"], c["cofinancing"], c["min_cost"], c["min_cost_terr"],
+            t["t_rules"], *[c[f"rule_{r}"] for r in RULE_NEUTRAL],
+            t["t_force_in"], c["force_in"], t["t_force_out"], c["force_out"],
+            t["t_variants"], c["variant_name"], c["save_variant"], c["variant_msg"],
+            c["compare_a"], c["compare_b"], c["compare_btn"],
+            t["t_export"], W.HBox([c["export_csv"], c["export_xlsx"]]), c["download"],
+        ], layout=lay(width="330px", min_width="300px", padding="0 10px 0 0"))
+        charts = W.HBox([W.VBox([o["frontier_title"], o["frontier_img"]], layout=lay(width="50%")),
+                         W.VBox([o["fan_title"], o["fan_img"]], layout=lay(width="50%"))])
+        lower = W.HBox([W.VBox([t["t_ranked"], o["table"]], layout=lay(width="64%")),
+                        W.VBox([t["t_detail"], c["detail_select"], o["detail"]], layout=lay(width="36%",
+                                                                                             padding="0 0 0 10px"))])
+        main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
+                       t["t_robustness"], o["robust"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
+        self._root = W.HBox([W.HTML(_CSS), sidebar, main], layout=lay(width="100%"))
+        self._root.add_class("wb-dashboard")
+
+        # events
+        for crit in CRITERIA:
+            c[f"weight_{crit}"].observe(self._schedule, "value")
+        for k in ("call", "budget", "cofinancing", "min_cost", "min_cost_terr", "force_in", "force_out",
+                  *[f"rule_{r}" for r in RULE_NEUTRAL]):
+            c[k].observe(self._schedule, "value")
+        c["scenario"].observe(self._on_scenario, "value")
+        c["lang"].observe(self._on_lang, "value")
+        c["upload"].observe(self._on_upload, "value")
+        c["shipped"].on_click(self._on_shipped)
+        c["detail_select"].observe(lambda ch: self._show_detail(), "value")
+        c["save_variant"].on_click(self._on_save_variant)
+        c["compare_btn"].on_click(self._on_compare)
+        c["export_csv"].on_click(lambda b: self._on_export("csv"))
+        c["export_xlsx"].on_click(lambda b: self._on_export("xlsx"))
+
+        self._relabel()
+        self._refresh_variant_lists()
+        self._open_scenario(first)
+
+    # ---- labels ------------------------------------------------------------------------------
+    def _relabel(self) -> None:
+        L = self.lang
+        for w, attr, key in self._labelled:
+            setattr(w, attr, label(key, L))
+        for w, key in self._titles.values():
+            w.value = f"<b>{_esc(label(key, L))}</b>"
+        self.controls["force_in"].placeholder = label("force_hint", L)
+        self.controls["force_out"].placeholder = label("force_hint", L)
+        self.outputs["frontier_title"].value = f"<b>{_esc(label('frontier', L))}</b>"
+        self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
+
+    def _on_lang(self, change) -> None:
+        self.lang = change["new"]
+        self._relabel()
+        self._refresh_variant_lists()
+        self._rendered = {}
+        self.refresh()
+
+    # ---- scenario and candidates ---------------------------------------------------------------
+    def _open_scenario(self, path: Path | str) -> bool:
+        """Load a scenario and its candidates; on a bad file show the problems, keep the state."""
+        try:
+            scn = load_scenario(path)
+            cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
+        except InputError as exc:
+            self._error(exc.message())
+            if getattr(self, "_base", None) is not None:
+                self._mute = True
+                self.controls["scenario"].value = str(Path(self._base.path).resolve())
+                self._mute = False
+            return False
+        self._base = scn
+        self._cands = cands
+        self._cands_key = candidates_key(cands)
+        self._upload_name = None
+        self._upload_path = None
+        self.controls["upload_msg"].value = ""
+        self._reset_controls()
+        self.refresh()
+        return True
+
+    def _on_scenario(self, change) -> None:
+        if self._mute or change["new"] is None:
+            return
+        self._open_scenario(change["new"])
+
+    def _on_shipped(self, _button=None) -> None:
+        """Back to the candidates the scenario names."""
+        self._open_scenario(self._base.path)
+
+    def upload(self, name: str, content: bytes) -> bool:
+        """Use an uploaded candidate file (CSV or XLSX); on problems show them and keep the state.
+
+        Returns ``True`` when the file was accepted.
+        """
+        L = self.lang
+        safe = Path(name).name or "upload.csv"
+        path = self._tmpdir / safe
+        _atomic_write(path, bytes(content))
+        try:
+            cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
+        except InputError as exc:
+            msg = exc.message().replace(str(path), safe)
+            self.controls["upload_msg"].value = (
+                f"<div class='wb-err wb-upload-error'><b>{_esc(label('upload_bad', L, name=safe))}</b>\n"
+                f"{_esc(msg)}</div>")
+            return False
+        self._cands = cands
+        self._cands_key = candidates_key(cands)
+        self._upload_name, self._upload_path = safe, path
+        self.controls["upload_msg"].value = (
+            f"<div class='wb-ok'>{_esc(label('upload_ok', L, name=safe, n=len(cands)))}</div>")
+        self._reset_controls(keep_settings=True)
+        self.refresh()
+        return True
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self.upload(f["name"], bytes(f["content"]))
+
+    def _reset_controls(self, keep_settings: bool = False) -> None:
+        """Set every control to the scenario's values (or keep the committee's, ``keep_settings``)."""
+        scn, c = self._base, self.controls
+        self._mute = True
+        try:
+            calls = sorted(set(self._cands["call"].astype(str))) if "call" in self._cands.columns else []
+            all_label = "toutes" if self.lang == "fr" else "all"
+            opts = [(f"{all_label} ({len(self._cands)})", "")] + [
+                (f"{k} ({int((self._cands['call'].astype(str) == k).sum())})", k) for k in calls]
+            keep = c["call"].value if keep_settings and c["call"].value in {v for _, v in opts} else None
+            c["call"].options = opts
+            # a committee examines one call at a time: open on the first call when there are several
+            c["call"].value = keep if keep is not None else (calls[0] if len(calls) > 1 else "")
+            ids = list(self._cands["id"])
+            for k in ("force_in", "force_out"):
+                c[k].allowed_tags = ids
+            if not keep_settings:
+                w = scn.weights
+                top = max(1.0, max(w.values()))
+                for crit in CRITERIA:
+                    c[f"weight_{crit}"].max = top
+                    c[f"weight_{crit}"].value = w[crit]
+                env_eur = sum(f.envelope_eur for f in scn.funds.values())
+                budget = scn.value("selection.budget_eur") or env_eur
+                c["budget"].max = round(max(env_eur, budget) / 1e6, 1)
+                c["budget"].value = round(budget / 1e6, 1)
+                el = scn.eligibility_at()
+                c["cofinancing"].value = float((el.get("cofinancing_rate") or {}).get("min", 0.0))
+                c["min_cost"].value = float(el.get("min_total_cost_eur", 0.0)) / 1e6
+                c["min_cost_terr"].value = float(el.get("min_total_cost_territorial_eur",
+                                                        el.get("min_total_cost_eur", 0.0))) / 1e6
+                for rule in RULE_NEUTRAL:
+                    c[f"rule_{rule}"].value = True
+                c["force_in"].value = [i for i in (scn.value("selection.force_in") or []) if i in ids]
+                c["force_out"].value = [i for i in (scn.value("selection.force_out") or []) if i in ids]
+            else:
+                c["force_in"].value = [i for i in c["force_in"].value if i in ids]
+                c["force_out"].value = [i for i in c["force_out"].value if i in ids]
+            self._defaults = self._control_values()
+        finally:
+            self._mute = False
+
+    def _control_values(self) -> dict[str, Any]:
+        c = self.controls
+        keys = [f"weight_{k}" for k in CRITERIA] + ["budget", "cofinancing", "min_cost", "min_cost_terr"] + \
+               [f"rule_{r}" for r in RULE_NEUTRAL]
+        out = {k: c[k].value for k in keys}
+        out["force_in"] = tuple(c["force_in"].value)
+        out["force_out"] = tuple(c["force_out"].value)
+        return out
+
+    def settings(self) -> Settings:
+        """The committee's current settings: only what differs from the scenario is set."""
+        v, d = self._control_values(), self._defaults
+        changed = {k for k in v if v[k] != d.get(k)}
+        weights = None
+        if any(f"weight_{k}" in changed for k in CRITERIA):
+            weights = tuple((k, float(v[f"weight_{k}"])) for k in CRITERIA)
+        return Settings(
+            scenario_path=str(self._base.path),
+            weights=weights,
+            budget_eur=float(v["budget"]) * 1e6 if "budget" in changed else None,
+            cofinancing_min_rate=float(v["cofinancing"]) if "cofinancing" in changed else None,
+            min_total_cost_eur=float(v["min_cost"]) * 1e6 if "min_cost" in changed else None,
+            min_total_cost_territorial_eur=float(v["min_cost_terr"]) * 1e6 if "min_cost_terr" in changed else None,
+            rules_off=tuple(r for r in RULE_NEUTRAL if not v[f"rule_{r}"]),
+            force_in=v["force_in"],
+            force_out=v["force_out"],
+        )
+
+    # ---- messages --------------------------------------------------------------------------------
+    def _error(self, message: str) -> None:
+        self.last_error = message
+        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{_esc(label('error', self.lang))}</b>\n"
+                                        f"{_esc(message)}</div>")
+
+    def _clear_error(self) -> None:
+        self.last_error = ""
+        self.outputs["status"].value = ""
+
+    # ---- recomputation -----------------------------------------------------------------------------
+    def _schedule(self, change=None) -> None:
+        if self._mute:
+            return
+        if self.debounce_s <= 0:
+            return self.refresh()
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self.refresh()
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(self.debounce_s, self.refresh)
+
+    def refresh(self) -> None:
+        """Recompute what the current settings change and update the views.
+
+        A user's mistake (an invalid setting) is shown as a message and the previous results
+        stay on screen; an unexpected error is shown the same way (no traceback on the page)
+        and logged on the kernel's stderr.
+        """
+        self._pending = None
+        try:
+            self._refresh()
+        except InputError as exc:
+            self._error(exc.message())
+        except Exception as exc:  # keep the page alive: show a clear message, log the details
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            self._error(f"{type(exc).__name__}: {exc}")
+
+    def _refresh(self) -> None:
+        t0 = time.perf_counter()
+        tm: dict[str, float] = {}
+        self._generation = getattr(self, "_generation", 0) + 1
+        st = self.settings()
+        base, cands = self._base, self._view_candidates()
+        ckey = (self._cands_key, self.controls["call"].value)
+        el_ov = st.eligibility_overrides(base)
+        struct = self._caches["eff"].get((base.hash(), json.dumps(el_ov, sort_keys=True, default=str)),
+                                         lambda: base.with_overrides(el_ov) if el_ov else base)
+        weights = st.weight_dict(base)
+        self._struct, self._settings = struct, st
+        self._clear_error()
+        self._show_warnings()
+        portfolio = _module("portfolio")
+        if portfolio is None:
+            self._show_unranked(struct, cands, weights)
+            self._error(label("missing_module", self.lang, module="workbench.portfolio", what=label("ranked", self.lang)))
+            return
+        args = dict(budget_eur=st.budget_eur, weights=weights, forced_in=st.force_in, forced_out=st.force_out)
+        key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
+        t1 = time.perf_counter()
+        self.rank_result = self._caches["rank"].get(key, lambda: portfolio.rank(struct, cands, **args))
+        self.table = self.rank_result.table
+        self.totals = self.rank_result.totals
+        tm["rank_ms"] = (time.perf_counter() - t1) * 1e3
+        t1 = time.perf_counter()
+        self._show_table()
+        self._show_totals()
+        self._update_detail_options()
+        tm["table_ms"] = (time.perf_counter() - t1) * 1e3
+        t1 = time.perf_counter()
+        fkey = (id(struct), struct.hash(), ckey, json.dumps([weights, st.force_in, st.force_out], default=str))
+        exact = self._caches["frontier"].data.get(fkey)
+        self._show_frontier(exact if exact is not None else self._greedy_frontier(struct, cands, weights, st),
+                            provisional=exact is None)
+        tm["frontier_ms"] = (time.perf_counter() - t1) * 1e3
+        tm["first_ms"] = (time.perf_counter() - t0) * 1e3
+        self.timings = tm
+        gen = self._generation
+
+        def later() -> None:  # the slower views, after the table and the chart have been sent
+            if gen != self._generation:
+                return  # the settings changed meanwhile: a newer refresh is on its way
+            try:
+                t2 = time.perf_counter()
+                if exact is None:
+                    fr = self._caches["frontier"].get(fkey, lambda: portfolio.frontier(
+                        struct, cands, n=self.frontier_levels, weights=weights, forced_in=st.force_in,
+                        forced_out=st.force_out, rules={"budget_eur": self.totals["budget_eur"]}))
+                    if gen != self._generation:
+                        return
+                    self._show_frontier(fr, provisional=False)
+                tm["frontier_exact_ms"] = (time.perf_counter() - t2) * 1e3
+                t2 = time.perf_counter()
+                self._show_fan(struct, cands, gen)
+                tm["fan_ms"] = (time.perf_counter() - t2) * 1e3
+                t2 = time.perf_counter()
+                self._show_robustness(struct, cands, weights, st, gen)
+                tm["robustness_ms"] = (time.perf_counter() - t2) * 1e3
+                tm["total_ms"] = (time.perf_counter() - t0) * 1e3
+            except InputError as exc:
+                self._error(exc.message())
+            except Exception as exc:  # pragma: no cover - shown, logged, page kept alive
+                import traceback
+
+                traceback.print_exc(file=sys.stderr)
+                self._error(f"{type(exc).__name__}: {exc}")
+
+        self._defer(later)
+
+    def _defer(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the kernel has sent the current updates (at once without an event loop)."""
+        import asyncio
+
+        if self.debounce_s > 0:
+            try:
+                asyncio.get_running_loop().call_later(0.01, fn)
+                return
+            except RuntimeError:
+                pass
+        fn()
+
+    # ---- views -------------------------------------------------------------------------------------
+    def _view_candidates(self) -> pd.DataFrame:
+        """The candidates of the call under review (all when the list has no ``call`` column)."""
+        call = self.controls["call"].value
+        if not call or "call" not in self._cands.columns:
+            return self._cands
+        key = (self._cands_key, call)
+        return self._caches["cands"].get(key, lambda: self._call_subset(call))
+
+    def _call_subset(self, call: str) -> pd.DataFrame:
+        df = self._cands[self._cands["call"].astype(str) == call].copy()
+        df.attrs.update(self._cands.attrs)
+        return df
+
+    def _show_warnings(self) -> None:
+        L = self.lang
+        items = list(self._struct.warnings)
+        if self._cands.attrs.get("synthetic") and not any("SYNTHETIC" in w for w in items):
+            items.append("Candidates are SYNTHETIC (generated): not real projects")
+        if self._upload_name:
+            items = [w for w in items if "SYNTHETIC" not in w]
+        html = "".join(f"<div class='wb-warn'>⚠ {_esc(w)}</div>" for w in items)
+        scn = self._base
+        src = self._upload_name or (label("synthetic", L) if self._cands.attrs.get("synthetic")
+                                    else Path(str(self._cands.attrs.get("source", ""))).name)
+        self.outputs["header"].value = (
+            f"<h2 style='margin:0 0 4px 0'>{_esc(label('title', L))}</h2>"
+            f"<div style='font-size:13px'><b>{_esc(scn.title)}</b> · {_esc(label('candidates', L))} : "
+            f"{_esc(src)} · {_esc(label('provenance', L))} : workbench {__version__}, "
+            f"{_esc(scn.hash()[:12])}, seed {scn.seed}</div>")
+        self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{_esc(label('warnings', L))}'>{html}</div>"
+                                          if html else "")
+
+    def _status_badge(self, row) -> str:
+        L = self.lang
+        if row["selected"]:
+            if row["id"] in self._settings.force_in:
+                return f"<span class='wb-badge wb-b-fin'>{_esc(label('forced_in', L))}</span>"
+            return f"<span class='wb-badge wb-b-sel'>✔ {_esc(label('selected', L))}</span>"
+        if row["id"] in self._settings.force_out:
+            return f"<span class='wb-badge wb-b-fout'>{_esc(label('forced_out', L))}</span>"
+        return f"<span class='wb-badge wb-b-out'>{_esc(label('not_selected', L))}</span>"
+
+    def ranked(self) -> pd.DataFrame:
+        """The candidates in the order shown: selected first, then by value per euro."""
+        t = self.table
+        order = np.lexsort((t["id"].to_numpy(), -np.nan_to_num(t["value_per_eur"].to_numpy(float), nan=-1.0),
+                            ~t["eligible"].to_numpy(bool), ~t["selected"].to_numpy(bool)))
+        return t.iloc[order]
+
+    @property
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected candidates, sorted."""
+        if self.table is None:
+            return []
+        return sorted(self.table.loc[self.table["selected"].astype(bool), "id"].astype(str))
+
+    def _show_table(self) -> None:
+        L = self.lang
+        heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
+                 "col_value_per_eur", "col_status", "col_reason"]
+        rows = []
+        for k, (_, r) in enumerate(self.ranked().iterrows(), start=1):
+            cls = "wb-sel" if r["selected"] else ("" if r["eligible"] else "wb-inel")
+            reason = "" if r["selected"] else translate_reason(str(r["reason"]), L)
+            rows.append(
+                f"<tr class='{cls}' data-id='{_esc(r['id'])}'><td class='num'>{k}</td><td>{_esc(r['id'])}</td>"
+                f"<td>{_esc(r['title'])}</td><td>{_esc(r['owner'])}</td>"
+                f"<td class='num'>{meur(r['requested_eur'], L, 2)}</td>"
+                f"<td class='num'>{number(r['value'], L, 1)}</td>"
+                f"<td class='num'>{number(r['value_per_meur'], L, 2)}</td>"
+                f"<td>{self._status_badge(r)}</td><td>{_esc(reason)}</td></tr>")
+        head = "".join(f"<th>{_esc(label(h, L))}</th>" for h in heads)
+        self.outputs["table"].value = (f"<table class='wb-table' data-generation='{self._generation}'>"
+                                       f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+    def _show_totals(self) -> None:
+        L, t = self.lang, self.totals
+        sel = self.table[self.table["selected"].astype(bool)]
+        cost = float(sel["total_cost_eur"].sum()) if "total_cost_eur" in sel else float("nan")
+        used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
+        parts = [
+            f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
+            f"{_esc(label('n_selected', L))}</span>",
+            f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {_esc(label('requested', L))} "
+            f"({pct(used, L, 0)} {_esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
+            f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {_esc(label('total_cost', L))}</span>",
+            f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {_esc(label('value', L))}</span>",
+        ]
+        p = getattr(self, "_shortfall_probability", None)
+        if p is not None:
+            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))} : <b>{pct(p, L, 0)}</b></span>")
+        if self.rank_result is not None and self.rank_result.conflicts:
+            parts.append(f"<div class='wb-err'>{_esc('; '.join(self.rank_result.conflicts))}</div>")
+        self.outputs["totals"].value = f"<div class='wb-totals'><b>{_esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+
+    def _show_unranked(self, scn: Scenario, cands: pd.DataFrame, weights: dict) -> None:
+        """Without the ranking module: values and eligibility only (nothing marked selected)."""
+        from .scoring import eligibility, project_value
+
+        v = project_value(cands, weights, scn.criteria_scale)
+        el = eligibility(cands, scn)
+        t = cands[["id", "title", "owner", "requested_eur", "total_cost_eur"]].copy()
+        t["value"], t["eligible"], t["selected"] = v, el["eligible"], False
+        t["value_per_eur"] = v / cands["requested_eur"]
+        t["value_per_meur"] = t["value_per_eur"] * 1e6
+        t["reason"] = el["reason"]
+        self.table = t
+        self._show_table()
+
+    # ---- frontier ------------------------------------------------------------------------------
+    frontier_levels = 15
+
+    def _greedy_frontier(self, scn: Scenario, cands: pd.DataFrame, weights: dict, st: Settings) -> pd.DataFrame:
+        """A quick curve to show at once: the greedy (value per euro) portfolio's value by budget.
+
+        The exact frontier replaces it a moment later (see :meth:`_refresh`).
+        """
+        import workbench.portfolio as pf
+
+        s = pf.settings(scn, None, self.totals["budget_eur"])
+        fi = tuple(dict.fromkeys(st.force_in))
+        fo = tuple(dict.fromkeys(st.force_out))
+        mdl = pf.get_model(scn, cands, s, fi, fo)
+        vals = self.rank_result.selection.values.to_numpy(float)
+        full = mdl.mode == "full"
+        if not full.any():
+            return pd.DataFrame(columns=["budget_eur", "value", "greedy_value", "current"])
+        top = float(pd.Series(mdl.cost_eur[full], index=mdl.item[full]).groupby(level=0).max().sum())
+        budgets = np.linspace(float(mdl.cost_eur[full].min()), max(top, 1.0), 24)
+        rows = []
+        for b in budgets:
+            gx = pf.greedy(mdl, vals, float(b), fi)
+            rows.append({"budget_eur": float(b), "value": float("nan"),
+                         "greedy_value": float(vals[mdl.item] @ (gx * mdl.value_rate)), "current": False})
+        return pd.DataFrame(rows)
+
+    def _show_frontier(self, fr: pd.DataFrame, provisional: bool) -> None:
+        L = self.lang
+        cur = (float(self.totals["budget_eur"]), float(self.totals["value"]))
+        key = (id(fr), cur, provisional, L)
+        png = self._caches["frontier_png"].get(key, lambda: figure_png(
+            frontier_figure(fr, cur, lang=L, provisional=provisional)))
+        self.outputs["frontier_img"].value = png
+        self.frontier_provisional = provisional
+
+    # ---- envelope simulation -----------------------------------------------------------------------
+    def _show_fan(self, scn: Scenario, cands: pd.DataFrame, gen: int) -> None:
+        L = self.lang
+        envelope, charts = _module("envelope"), _module("charts")
+        if envelope is None or charts is None or not hasattr(charts, "fan_chart"):
+            self._shortfall_probability = None
+            self.outputs["fan_title"].value = (f"<b>{_esc(label('fan', L))}</b><div class='wb-warn'>"
+                                               f"{_esc(label('missing_module', L, module='workbench.envelope', what=label('fan', L)))}</div>")
+            return
+        chosen = cands[self.table["selected"].astype(bool).to_numpy()]
+        sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key,
+                   tuple(sorted(chosen["id"])), self.draws)
+        res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(scn, candidates=chosen, draws=self.draws,
+                                                                           seed=scn.seed))
+        if gen != self._generation:
+            return
+        self.sim_result = res
+        self._shortfall_probability = _shortfall_probability(res)
+        png = self._caches["fan_png"].get((sim_key, L), lambda: figure_png(charts.fan_chart(res, lang=L)))
+        self.outputs["fan_img"].value = png
+        self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
+        self._show_totals()
+
+    # ---- robustness --------------------------------------------------------------------------------
+    robustness_samples = 40
+
+    def _show_robustness(self, scn: Scenario, cands: pd.DataFrame, weights: dict, st: Settings, gen: int) -> None:
+        L = self.lang
+        robustness = _module("robustness")
+        if robustness is None or not hasattr(robustness, "selection_frequency"):
+            self.outputs["robust"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.robustness', what=label('robustness', L)))}</div>")
+            return
+        key = (id(scn), scn.hash(), self._cands_key, self.controls["call"].value, self.totals["budget_eur"],
+               st.force_in, st.force_out, self.robustness_samples)
+        fr = self._caches["robust"].get(key, lambda: robustness.selection_frequency(
+            scn, cands, self.robustness_samples, scn.seed, budget_eur=self.totals["budget_eur"],
+            forced_in=st.force_in, forced_out=st.force_out))
+        if gen != self._generation:
+            return
+        self.robust_result = fr
+        freq = pd.Series(np.asarray(fr["selection_frequency"], float), index=list(cands["id"].astype(str)))
+        sel = set(self.selected_ids)
+        order = freq.sort_values(ascending=False)
+        rows = []
+        for pid, f in order.items():
+            if f <= 0 and pid not in sel:
+                continue
+            mark = "✔" if pid in sel else ""
+            rows.append(f"<tr data-id='{_esc(pid)}'><td>{_esc(pid)}</td><td>{mark}</td>"
+                        f"<td><span class='wb-bar' style='width:{int(round(f * 160))}px'></span></td>"
+                        f"<td class='num'>{pct(f, L, 0)}</td></tr>")
+        self.outputs["robust"].value = (
+            f"<table class='wb-table wb-robust'><thead><tr><th>{_esc(label('col_id', L))}</th>"
+            f"<th>{_esc(label('selected', L))}</th><th></th><th>{_esc(label('col_frequency', L))}</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+    # ---- project detail ------------------------------------------------------------------------------
+    def _update_detail_options(self) -> None:
+        sel = self.controls["detail_select"]
+        r = self.ranked()
+        L = self.lang
+        opts = [(f"{'✔' if s else '·'} {i} — {str(t)[:40]}", str(i)) for i, t, s in zip(r["id"], r["title"], r["selected"])]
+        cur = sel.value
+        self._mute = True
+        try:
+            sel.options = opts
+            sel.value = cur if cur in {v for _, v in opts} else None
+        finally:
+            self._mute = False
+        self._show_detail()
+
+    def explain(self, project_id: str) -> dict:
+        """Why a project is in or out of the current portfolio and what would change that."""
+        import workbench.portfolio as pf
+
+        return pf.explain(self.rank_result, project_id)
+
+    def _show_detail(self) -> None:
+        if self._mute:
+            return
+        L = self.lang
+        pid = self.controls["detail_select"].value
+        if not pid or self.rank_result is None:
+            self.outputs["detail"].value = f"<i>{_esc(label('detail_pick', L))}</i>"
+            return
+        row = self.table[self.table["id"].astype(str) == pid].iloc[0]
+        try:
+            ex = self.explain(pid)
+        except InputError as exc:
+            ex = {"text": exc.message()}
+        facts = [
+            (label("col_owner", L), row["owner"]),
+            (label("col_requested", L), meur(row["requested_eur"], L, 2)),
+            (label("total_cost", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
+            (label("col_value", L), number(row["value"], L, 1)),
+            (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
+        ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
+        items = "".join(f"<tr><td>{_esc(k)}</td><td class='num'>{_esc(v)}</td></tr>" for k, v in facts)
+        head = label("why_in", L) if row["selected"] else label("why_out", L)
+        change = []
+        if not row["selected"] and row["eligible"]:
+            if ex.get("score_increase_points") is not None:
+                change.append(f"+{number(ex['score_increase_points'], L, 2)} pts "
+                              f"(+{number(ex.get('score_increase_per_criterion', float('nan')), L, 2)} / critère)"
+                              if L == "fr" else
+                              f"+{number(ex['score_increase_points'], L, 2)} points "
+                              f"(+{number(ex.get('score_increase_per_criterion', float('nan')), L, 2)} per criterion)")
+            if ex.get("cost_reduction_eur") is not None:
+                change.append(("demande réduite de " if L == "fr" else "request cut by ")
+                              + meur(ex["cost_reduction_eur"], L, 2))
+        elif row["selected"] and ex.get("value_lost_if_removed") is not None:
+            change.append(("sans lui, le portefeuille perd " if L == "fr" else "without it the portfolio loses ")
+                          + number(ex["value_lost_if_removed"], L, 2) + " pts")
+        self.outputs["detail"].value = (
+            f"<div class='wb-detail' data-id='{_esc(pid)}'><b>{_esc(pid)} — {_esc(row['title'])}</b> "
+            f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
+            f"<p><b>{_esc(head)}</b> : {_esc(translate_reason(str(row['reason']), L))}</p>"
+            + (f"<p><b>{_esc(label('what_change', L))}</b> : {_esc(' ; '.join(change))}</p>" if change else "")
+            + f"<p style='font-size:11px;color:#555'>{_esc(ex.get('text', ''))}</p></div>")
+
+    # ---- variants ------------------------------------------------------------------------------------
+    def _refresh_variant_lists(self) -> None:
+        files = self.scenario_files()
+        opts = [(self._file_label(f), str(f)) for f in files]
+        self._mute = True
+        try:
+            cur = self.controls["scenario"].value
+            self.controls["scenario"].options = opts
+            if cur in {v for _, v in opts}:
+                self.controls["scenario"].value = cur
+            for k in ("compare_a", "compare_b"):
+                old = self.controls[k].value
+                self.controls[k].options = opts
+                self.controls[k].value = old if old in {v for _, v in opts} else (opts[0][1] if k == "compare_a" or len(opts) < 2 else opts[-1][1])
+        finally:
+            self._mute = False
+
+    def save_variant(self, name: str) -> Path:
+        """Save the current settings as ``<variants_dir>/<name>.yaml`` extending the scenario."""
+        path = save_variant(self._base, self.settings(), name, self.variants_dir)
+        if self._upload_path is not None:  # the variant's candidates: a copy of the uploaded file
+            copy_to = path.with_name(f"{path.stem}_candidates{self._upload_path.suffix}")
+            _atomic_write(copy_to, self._upload_path.read_bytes())
+            text = path.read_text(encoding="utf-8") + yaml.safe_dump(
+                {"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
+            _atomic_write(path, text.encode("utf-8"))
+            load_scenario(path)
+        self._refresh_variant_lists()
+        return path
+
+    def _on_save_variant(self, _button=None) -> None:
+        L = self.lang
+        try:
+            path = self.save_variant(self.controls["variant_name"].value)
+        except InputError as exc:
+            self.controls["variant_msg"].value = f"<div class='wb-err'>{_esc(exc.message())}</div>"
+            return
+        self.controls["variant_msg"].value = f"<div class='wb-ok'>{_esc(label('saved', L, path=path.name))}</div>"
+
+    def compare(self, path_a: str | Path, path_b: str | Path) -> pd.DataFrame:
+        """Two scenario files (variants) side by side: totals and the selected projects.
+
+        Each file is ranked with its own settings and candidates (its weights, budget and forced
+        projects come from the file).  Returns a table indexed by the measure.
+        """
+        import workbench.portfolio as pf
+
+        out, sets = {}, {}
+        for tag, path in (("A", path_a), ("B", path_b)):
+            scn = load_scenario(path)
+            cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
+            call = self.controls["call"].value
+            if call and "call" in cands.columns and (cands["call"].astype(str) == call).any():
+                sub = cands[cands["call"].astype(str) == call].copy()
+                sub.attrs.update(cands.attrs)
+                cands = sub
+            r = self._caches["rank"].get(("file", scn.hash(), candidates_key(cands)), lambda: pf.rank(scn, cands))
+            sets[tag] = set(r.table.loc[r.table["selected"].astype(bool), "id"].astype(str))
+            t = r.totals
+            out[tag] = {"scenario": Path(path).stem, "selected": t["selected"], "budget_eur": t["budget_eur"],
+                        "committed_eur": t["committed_eur"], "value": t["value"],
+                        **{f"weight_{k}": v for k, v in t["weights"].items()}}
+        df = pd.DataFrame(out)
+        df.attrs["only_a"] = sorted(sets["A"] - sets["B"])
+        df.attrs["only_b"] = sorted(sets["B"] - sets["A"])
+        df.attrs["both"] = sorted(sets["A"] & sets["B"])
+        return df
+
+    def _on_compare(self, _button=None) -> None:
+        L = self.lang
+        try:
+            df = self.compare(self.controls["compare_a"].value, self.controls["compare_b"].value)
+        except InputError as exc:
+            self.outputs["compare_out"].value = f"<div class='wb-err'>{_esc(exc.message())}</div>"
+            return
+        rows = []
+        for k, r in df.iterrows():
+            cells = []
+            for v in r:
+                if k.endswith("_eur"):
+                    cells.append(meur(v, L))
+                elif isinstance(v, (float, np.floating)):
+                    cells.append(number(v, L, 2))
+                else:
+                    cells.append(str(v))
+            rows.append(f"<tr><td>{_esc(k)}</td>" + "".join(f"<td class='num'>{_esc(c)}</td>" for c in cells) + "</tr>")
+        diff = (f"<p><b>{_esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}) : {_esc(', '.join(df.attrs['only_a']))}<br>"
+                f"<b>{_esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}) : {_esc(', '.join(df.attrs['only_b']))}<br>"
+                f"<b>{_esc(label('in_both', L))}</b> : {len(df.attrs['both'])}</p>")
+        self.outputs["compare_out"].value = (
+            f"<div class='wb-compare'><b>{_esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
+            f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
+
+    # ---- export ----------------------------------------------------------------------------------------
+    def export(self, fmt: str) -> tuple[str, bytes]:
+        """The current portfolio as ``(file name, bytes)`` in ``fmt`` (``"csv"`` or ``"xlsx"``)."""
+        t = self.ranked().copy()
+        prov = {"workbench_version": __version__, "scenario": str(self._base.path),
+                "scenario_hash": self._struct.hash(), "base_scenario_hash": self._base.hash(),
+                "seed": self._base.seed, "candidates": self._upload_name or str(self._cands.attrs.get("source", "")),
+                "synthetic": bool(self._cands.attrs.get("synthetic", False)),
+                "call": self.controls["call"].value or "all",
+                "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),
+                "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        name = f"portefeuille_{_slug(self._base.name)}.{fmt}"
+        return name, export_portfolio(t, fmt, prov)
+
+    def _on_export(self, fmt: str) -> None:
+        L = self.lang
+        name, data = self.export(fmt)
+        mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        b64 = base64.b64encode(data).decode("ascii")
+        self.controls["download"].value = (f"<a class='wb-download' download='{_esc(name)}' "
+                                           f"href='data:{mime};base64,{b64}'>⬇ {_esc(label('download', L, name=name))}</a>")
+
+
+def _shortfall_probability(res: Any) -> float | None:
+    """The probability that the envelope runs short, from a simulation's summary."""
+    summ = getattr(res, "summary", None)
+    if summ is None:
+        return None
+    if isinstance(summ, pd.DataFrame):
+        for c in summ.columns:
+            if "exhaust" in str(c) or "shortfall_probability" in str(c):
+                return float(summ[c].max())
+        if "exhausted_probability" in summ.index:
+            return float(summ.loc["exhausted_probability"].max())
+    if isinstance(summ, Mapping):
+        for k, v in summ.items():
+            if "exhaust" in str(k) or "shortfall_probability" in str(k):
+                return float(v)
+    return None
+
+
+def frontier_figure(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr", provisional: bool = False):
+    """The efficient frontier (best value by budget, M€) with the greedy curve and the current point."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.2, 3.2))
+    ax = fig.add_subplot(111)
+    x = fr["budget_eur"].to_numpy(float) / 1e6
+    if "value" in fr and np.isfinite(fr["value"].to_numpy(float)).any():
+        ax.plot(x, fr["value"], "-", color="#1565c0", lw=2,
+                label="optimum" if lang == "en" else "optimum (frontière)")
+    ax.plot(x, fr["greedy_value"], "--", color="#888", lw=1.2,
+            label=("greedy, by value per euro" if lang == "en" else "glouton, par valeur par euro")
+            + ((" — exact curve coming" if lang == "en" else " — courbe exacte en cours") if provisional else ""))
+    ax.plot([current[0] / 1e6], [current[1]], "o", color="#c62828", ms=8,
+            label="current portfolio" if lang == "en" else "portefeuille actuel")
+    ax.axvline(current[0] / 1e6, color="#c62828", lw=0.8, ls=":")
+    ax.set_xlabel("budget (M€)")
+    ax.set_ylabel("value (points)" if lang == "en" else "valeur (points)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    if lang == "fr":
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, "fr", 0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, "fr", 0)))
+    fig.tight_layout()
+    return fig
+
+
+_REASONS_FR = [
+    (r"^ineligible: ", "inéligible : "),
+    (r"^not selected: outranked \(the budget rules go further with other projects\)",
+     "non retenu : devancé (le budget va plus loin avec d'autres projets)"),
+    (r"^not selected: forced out", "non retenu : écarté d'office"),
+    (r"^not selected: ", "non retenu : "),
+    (r"^selected, phase 1 only", "retenu, première phase seulement"),
+    (r"^selected", "retenu"),
+    (r"\(forced in\)", "(imposé)"),
+    (r"paid by ", "payé par "),
+    (r"^no portfolio: the rules conflict", "aucun portefeuille : les règles sont incompatibles"),
+    (r"requires (\S+), which is not selected", r"requiert \1, non retenu"),
+    (r"excludes (\S+), which is selected", r"exclut \1, retenu"),
+    (r"excluded by (\S+), which is selected", r"exclu par \1, retenu"),
+    (r"total cost ([\d.]+) M€ below the territorial minimum of ([\d.]+) M€",
+     r"coût total \1 M€ sous le minimum territorial de \2 M€"),
+    (r"total cost ([\d.]+) M€ below the minimum of ([\d.]+) M€", r"coût total \1 M€ sous le minimum de \2 M€"),
+    (r"request ([\d.]+) M€ above the maximum of ([\d.]+) M€", r"demande \1 M€ au-dessus du maximum de \2 M€"),
+    (r"co-financing ([\d.]+)% below the ([\d.]+)% minimum", r"cofinancement \1 % sous le minimum de \2 %"),
+    (r"co-financing ([\d.]+)% above the ([\d.]+)% maximum", r"cofinancement \1 % au-dessus du maximum de \2 %"),
+    (r"theme '([^']*)' not among the call's themes", r"thème « \1 » hors des thèmes de l'appel"),
+    (r"envelope '([^']*)' not open in this scenario", r"enveloppe « \1 » non ouverte dans ce scénario"),
+    (r"no open envelope", "aucune enveloppe ouverte"),
+]
+
+
+def translate_reason(reason: str, lang: str = "fr") -> str:
+    """A ranking or eligibility reason (written in English by the package) in ``lang``.
+
+    Known phrases are translated; numbers get the French decimal comma.  Unknown phrases are
+    kept as they are rather than guessed.
+    """
+    if lang != "fr" or not reason:
+        return reason
+    out = reason
+    for pat, rep in _REASONS_FR:
+        out = re.sub(pat, rep, out)
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", out)
