@@ -217,9 +217,109 @@ def _cmd_rank(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# run (batch report of one scenario)
+# --------------------------------------------------------------------------------------------
+def _add_run(sub) -> None:
+    p = sub.add_parser(
+        "run",
+        help="execute the report notebook for a scenario and write outputs/<scenario>/",
+        description="Execute notebooks/report.ipynb for SCENARIO through papermill (every cell under an "
+                    "execution timeout, one retry if the kernel fails to start) and write OUT/<scenario>/: "
+                    "report.html (no code, self-contained), report.pdf (printed by Chromium when installed), "
+                    "report.ipynb, the tables (CSV, portfolio.xlsx), figures (PNG) and run.json (version, "
+                    "parameters and their hash, input files and their hashes, seed, timing). The folder is "
+                    "replaced only by a complete run: a failed run leaves the previous outputs untouched, keeps "
+                    "the executed notebook as OUT/<scenario>.failed.ipynb and exits with status 1.",
+    )
+    p.add_argument("scenario", help="scenario file (.yaml)")
+    p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
+    p.add_argument("--draws", type=int, default=None,
+                   help="simulation draws (default 1000: the FTAP report takes about a minute)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
+    p.add_argument("--lang", default="fr", help="report language: fr (default) or en")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="execution timeout of each notebook cell, in seconds (default 600)")
+    p.add_argument("--notebook", default=None, help="another parameterized notebook (default notebooks/report.ipynb)")
+    p.add_argument("--no-pdf", action="store_true", help="do not print report.pdf")
+
+
+def _cmd_run(args) -> int:
+    from .batch import main_run
+
+    return main_run(args)
+
+
+# --------------------------------------------------------------------------------------------
+# compare (two scenarios side by side)
+# --------------------------------------------------------------------------------------------
+def _add_compare(sub) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="compare two scenarios: parameters, projects in and out, value, envelope risk",
+        description="Compute scenarios A and B with the same seed and draws and write a side-by-side "
+                    "report to OUT/compare_<A>_vs_<B>/: comparison.html (self-contained), parameters.csv "
+                    "(what differs), projects.csv (projects in and out of the portfolio), metrics.csv "
+                    "(value, amounts, envelope risk). A summary is printed.",
+    )
+    p.add_argument("a", help="scenario A (.yaml)")
+    p.add_argument("b", help="scenario B (.yaml)")
+    p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
+    p.add_argument("--draws", type=int, default=None, help="simulation draws for both (default 200)")
+    p.add_argument("--seed", type=int, default=None, help="seed for both (default: scenario A's seed)")
+    p.add_argument("--lang", default="fr", help="report language: fr (default) or en")
+
+
+def _cmd_compare(args) -> int:
+    from .compare import main_compare
+
+    return main_compare(args)
+
+
+# --------------------------------------------------------------------------------------------
+# sweep (many scenarios as package tasks, sequential / processes / Dask)
+# --------------------------------------------------------------------------------------------
+def _add_sweep(sub) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="compute many scenarios (files or a grid spec) in parallel and summarise them side by side",
+        description="Compute many scenarios with the package's functions (not notebooks): a list of scenario "
+                    "files, or --grid SPEC (a YAML grid over parameters of a base scenario, see "
+                    "parameters/sweeps/). Scenario k draws from SeedSequence(seed).spawn(n)[k], so results "
+                    "are identical whichever executor runs them. Default executor: Dask, on a LocalCluster "
+                    "(workers = cores) or on --scheduler tcp://HOST:PORT (or DASK_SCHEDULER_ADDRESS). Writes "
+                    "OUT/summary.csv, summary.html and failures.csv; a failing scenario does not stop the "
+                    "others but the exit status is 1.",
+    )
+    p.add_argument("scenarios", nargs="*", help="scenario files (.yaml)")
+    p.add_argument("--grid", help="grid spec (.yaml) instead of scenario files")
+    p.add_argument("--executor", choices=["dask", "processes", "sequential"], default=None,
+                   help="where scenarios run (default: dask)")
+    p.add_argument("--scheduler", default=None,
+                   help="address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+                        "(default: DASK_SCHEDULER_ADDRESS, else a LocalCluster)")
+    p.add_argument("--workers", type=int, default=None, help="LocalCluster / process workers (default: cores)")
+    p.add_argument("--out", default=None, help="output folder (default: outputs/sweep_<name>)")
+    p.add_argument("--draws", type=int, default=None, help="simulation draws per scenario (default: spec's, else 200)")
+    p.add_argument("--seed", type=int, default=None, help="the sweep's seed (default: spec's, else first scenario's)")
+    p.add_argument("--lang", default="fr", help="summary language: fr (default) or en")
+    p.add_argument("--reports", action="store_true",
+                   help="also run the full report (notebook) of every scenario that succeeded")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _cmd_sweep(args) -> int:
+    from .sweep import main_sweep
+
+    return main_sweep(args)
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
 COMMANDS = {
+    "run": (_add_run, _cmd_run),
+    "compare": (_add_compare, _cmd_compare),
+    "sweep": (_add_sweep, _cmd_sweep),
     "dashboard": (_add_dashboard, _cmd_dashboard),
     "validate": (_add_validate, _cmd_validate),
     "rank": (_add_rank, _cmd_rank),

@@ -1,0 +1,616 @@
+"""Batch reports: a scenario's report notebook executed by papermill, exported to HTML and PDF.
+
+``workbench run SCENARIO`` calls :func:`run_report`, which writes ``outputs/<scenario>/``:
+
+- ``report.ipynb``: the executed notebook (code included, for whoever wants to check it);
+- ``report.html``: the same without code cells, self-contained (figures embedded, no script, style
+  sheet or font loaded from the internet: :func:`external_loads` checks it);
+- ``report.pdf``: printed from the HTML by Chromium (``/usr/bin/chromium`` headless) when it is
+  installed;
+- the tables (CSV, and the portfolio as XLSX) and figures (PNG) the notebook writes through
+  :func:`write_tables` and :func:`save_figure`;
+- ``run.json``: workbench version, resolved parameters and their hash, input files and their
+  hashes, seed, start, end and duration.
+
+Writing is atomic at the folder level: everything is built in a hidden temporary sibling folder
+(``outputs/.<scenario>.tmp-*``) that replaces ``outputs/<scenario>/`` only once complete.  A failed
+run leaves the previous outputs untouched, keeps the executed notebook as
+``outputs/<scenario>.failed.ipynb`` and raises :class:`ReportError` whose message names the
+failing cell and its error.  Every cell runs under an execution timeout; a kernel that fails to
+start is retried once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError, Problem
+
+#: The report notebook, in the repository's ``notebooks/`` folder.
+REPORT_NOTEBOOK = "report.ipynb"
+#: Default number of simulation draws of a report (a few seconds of computation on one core).
+DEFAULT_DRAWS = 1000
+#: Default execution timeout of one notebook cell [s].
+DEFAULT_TIMEOUT_S = 600.0
+#: Time allowed for a kernel to start and answer [s].
+KERNEL_START_TIMEOUT_S = 60.0
+#: Time allowed for Chromium to print the PDF [s].
+PDF_TIMEOUT_S = 120.0
+CHROMIUM = "/usr/bin/chromium"
+
+# nbconvert's "lab" template loads require.js, MathJax and Mermaid from a CDN: a report must be
+# readable offline, so these blocks are emptied (reports hold no widget, formula or diagram).
+_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
+class ReportError(Exception):
+    """A report run failed after its inputs were validated (a cell error, a timeout, a kernel
+    that never started, an export that failed).  ``message`` is one readable paragraph."""
+
+    def __init__(self, message: str, failed_notebook: Path | None = None):
+        self.failed_notebook = failed_notebook
+        super().__init__(message)
+
+
+@dataclass
+class RunResult:
+    """What a report run wrote.
+
+    Attributes
+    ----------
+    folder : Path
+        ``outputs/<scenario>/``.
+    run_info : dict
+        The content of ``run.json``.
+    notes : list[str]
+        Things the user should know (e.g. no PDF because Chromium is missing).
+    """
+
+    folder: Path
+    run_info: dict
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir())
+
+
+# --------------------------------------------------------------------------------------------
+# helpers the notebook calls (tables and figures into the output folder)
+# --------------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _atomic_target(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def write_tables(folder: str | Path | None, tables: Mapping[str, pd.DataFrame],
+                 xlsx: str | None = None) -> list[Path]:
+    """Write tables as ``<name>.csv`` (UTF-8, raw euros) and optionally all of them in one XLSX.
+
+    Each file is written to a temporary name in the same folder, then renamed.  In the XLSX every
+    text cell is written as text: a cell beginning with ``= + - @`` (a project title copied from
+    a spreadsheet, say) never becomes a live formula.
+
+    Parameters
+    ----------
+    folder : path or None
+        The output folder; ``None`` writes nothing (a notebook run interactively).
+    tables : mapping of str to DataFrame
+        File stem -> table.
+    xlsx : str, optional
+        Stem of an XLSX workbook holding every table, one sheet each.
+    """
+    if folder is None:
+        return []
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        path = folder / f"{name}.csv"
+        tmp = _atomic_target(path)
+        df.to_csv(tmp, index=False, encoding="utf-8")
+        os.replace(tmp, path)
+        written.append(path)
+    if xlsx:
+        written.append(write_xlsx(folder / f"{xlsx}.xlsx", tables))
+    return written
+
+
+def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
+    """An XLSX workbook with one sheet per table; text cells stay text (no live formula)."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, df in tables.items():
+        ws = wb.create_sheet(title=str(name)[:31])
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            values = []
+            for v in row:
+                if v is None or (isinstance(v, float) and v != v):
+                    values.append(None)
+                elif hasattr(v, "item") and not isinstance(v, str):
+                    values.append(v.item())
+                elif isinstance(v, (int, float, bool, str)):
+                    values.append(v)
+                else:
+                    values.append(str(v))
+            ws.append(values)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                    cell.data_type = "s"  # keep as text: never a formula
+    tmp = _atomic_target(path)
+    wb.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def save_figure(fig, folder: str | Path | None, name: str, dpi: int = 150) -> Path | None:
+    """Save a matplotlib figure as ``<folder>/<name>.png`` (atomically); ``None`` folder: no-op."""
+    if folder is None:
+        return None
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    tmp = _atomic_target(path)
+    fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+    os.replace(tmp, path)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# notebook location and execution
+# --------------------------------------------------------------------------------------------
+def notebooks_dir() -> Path:
+    """The folder holding the report notebooks: the repository's ``notebooks/`` (source of truth,
+    editable install), else a copy shipped inside the package."""
+    here = Path(__file__).resolve()
+    candidates = [here.parents[2] / "notebooks", here.parent / "notebooks"]
+    for c in candidates:
+        if (c / REPORT_NOTEBOOK).is_file():
+            return c
+    raise FileNotFoundError("report notebook not found; looked in " + ", ".join(str(c) for c in candidates))
+
+
+def find_notebook(name: str = REPORT_NOTEBOOK) -> Path:
+    """The path of a notebook of :func:`notebooks_dir` by file name."""
+    return notebooks_dir() / name
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _cells_started(nb_path: Path) -> bool:
+    """Whether papermill's output notebook shows any cell that started executing."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable or absent: nothing ran
+        return False
+    for cell in nb.cells:
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if status in ("running", "completed", "failed") or cell.get("execution_count"):
+            return True
+    return False
+
+
+def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mapping[str, Any],
+                     timeout_s: float = DEFAULT_TIMEOUT_S, cwd: str | Path | None = None,
+                     kernel_name: str | None = None, retries: int = 1,
+                     log: Callable[[str], None] | None = None) -> int:
+    """Run a parameterized notebook through papermill; return the number of attempts made.
+
+    Every cell has ``timeout_s`` to finish.  A kernel that fails to start (no cell ran) is
+    retried ``retries`` times; a cell error or a timeout is never retried (it would fail again).
+
+    Raises
+    ------
+    ReportError
+        With the failing cell, its first line and its error, in one message.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            pm.execute_notebook(
+                str(notebook), str(output), parameters=dict(parameters), kernel_name=kernel_name,
+                execution_timeout=timeout_s, start_timeout=KERNEL_START_TIMEOUT_S,
+                progress_bar=False, log_output=False, cwd=None if cwd is None else str(cwd),
+            )
+            return attempts
+        except PapermillExecutionError as exc:
+            raise ReportError(_cell_error_message(exc)) from None
+        except CellTimeoutError:
+            raise ReportError(_timeout_message(Path(output), timeout_s)) from None
+        except Exception as exc:  # noqa: BLE001 - kernel start failures come in many types
+            started = _cells_started(Path(output))
+            if not started and attempts <= retries:
+                if log:
+                    log(f"the kernel did not start ({type(exc).__name__}: {exc}); retrying once")
+                continue
+            what = "the notebook's kernel died" if started else "the notebook's kernel did not start"
+            tries = f" ({attempts} attempts)" if attempts > 1 else ""
+            raise ReportError(f"{what}{tries}: {type(exc).__name__}: {exc}") from None
+
+
+def _first_line(source: str) -> str:
+    for line in str(source).splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()[:100]
+    return ""
+
+
+def _cell_error_message(exc) -> str:
+    evalue = " ".join(str(exc.evalue).split())
+    cell = f"cell [{exc.exec_count}]" if exc.exec_count else f"cell #{exc.cell_index}"
+    first = _first_line(exc.source)
+    where = f"{cell} (`{first}`)" if first else cell
+    return f"the report notebook failed in {where}: {exc.ename}: {evalue}"
+
+
+def _timeout_message(nb_path: Path, timeout_s: float) -> str:
+    import nbformat
+
+    where = "a cell"
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+        started = [c for c in nb.cells if c.cell_type == "code"
+                   and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        if started:  # the last cell that started is the one that hung
+            cell = started[-1]
+            where = f"cell [{cell.get('execution_count')}] (`{_first_line(cell.source)}`)"
+    except Exception:  # noqa: BLE001 - best effort to name the cell
+        pass
+    return (f"the report notebook timed out: {where} did not finish within the execution timeout of "
+            f"{timeout_s:g} s (raise it with --timeout)")
+
+
+# --------------------------------------------------------------------------------------------
+# export: HTML (offline) and PDF (Chromium)
+# --------------------------------------------------------------------------------------------
+_LOAD_PATTERNS = [
+    # elements that load what their src / href names
+    re.compile(r"<(?:script|img|iframe|embed|source|audio|video|input)\b[^>]*?\bsrc\s*=\s*[\"']?\s*((?:https?:)?//[^\"'\s>]+)",
+               re.I),
+    re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?\s*((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?\s*((?:https?:)?//[^\"'\s>]+)", re.I),
+    # CSS
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
+    re.compile(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I),
+    # JavaScript modules and loaders
+    re.compile(r"\bimport\b[^;\n]*?\bfrom\s*[\"']((?:https?:)?//[^\"']+)", re.I),
+    re.compile(r"\bimport\s*\(\s*[\"']((?:https?:)?//[^\"']+)", re.I),
+]
+
+
+def external_loads(html_text: str) -> list[str]:
+    """Every resource an HTML page would fetch from the network (scripts, style sheets, images,
+    frames, CSS imports, JS imports).  Plain links (``<a href>``) are not loads.  Empty for a
+    self-contained report."""
+    found: list[str] = []
+    for pat in _LOAD_PATTERNS:
+        for m in pat.finditer(html_text):
+            if m.group(1) not in found:
+                found.append(m.group(1))
+    return found
+
+
+def export_html(notebook: str | Path, html_path: str | Path, title: str) -> Path:
+    """The executed notebook as self-contained HTML without code cells.
+
+    Cells tagged ``remove_cell`` are dropped (notes for developers), inputs and prompts hidden,
+    figures embedded as PNG data; nothing is loaded from the internet.
+
+    Raises
+    ------
+    ReportError
+        If the page would still load something from the network.
+    """
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.TagRemovePreprocessor.remove_cell_tags = ("remove_cell",)
+    cfg.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=cfg, template_name="lab",
+                            extra_loaders=[jinja2.DictLoader({"workbench_report.html.j2": _OFFLINE_TEMPLATE})],
+                            template_file="workbench_report.html.j2", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(config=cfg), enabled=True)
+    nb = nbformat.read(str(notebook), as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    loads = external_loads(body)
+    if loads:
+        raise ReportError("the HTML report would load resources from the internet: " + ", ".join(loads))
+    html_path = Path(html_path)
+    tmp = _atomic_target(html_path)
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, html_path)
+    return html_path
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium (``/usr/bin/chromium``), or ``chromium`` on the PATH, else ``None``."""
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None = None,
+              timeout_s: float = PDF_TIMEOUT_S) -> Path:
+    """Print an HTML file to PDF with headless Chromium (no network, throw-away profile).
+
+    Raises
+    ------
+    ReportError
+        If Chromium fails, times out or writes no PDF.
+    """
+    chromium = chromium or find_chromium()
+    if not chromium:
+        raise ReportError("Chromium is not installed: no PDF")
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    tmp = _atomic_target(pdf_path)
+    with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile:
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-extensions", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+               "--disable-dev-shm-usage", "--hide-scrollbars", "--no-pdf-header-footer",
+               f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", html_path.as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            tmp.unlink(missing_ok=True)
+            raise ReportError(f"Chromium did not print the PDF within {timeout_s:g} s") from None
+    if proc.returncode != 0 or not tmp.exists() or tmp.read_bytes()[:5] != b"%PDF-":
+        tmp.unlink(missing_ok=True)
+        err = " ".join((proc.stderr or "").split())[-400:]
+        raise ReportError(f"Chromium failed to print the PDF (exit {proc.returncode}): {err}")
+    os.replace(tmp, pdf_path)
+    return pdf_path
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+# --------------------------------------------------------------------------------------------
+def _folder_name(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or "scenario"
+
+
+def _canonical_hash(obj: Any) -> str:
+    blob = json.dumps(obj, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def input_files(scenario, notebook: Path) -> list[dict]:
+    """The files a run reads, with their role and SHA-256: the scenario and every file it
+    extends, the candidate file (if any) and the notebook."""
+    out = []
+    for i, f in enumerate(scenario.files):
+        out.append({"role": "scenario" if i == 0 else "extends", "path": str(Path(f).resolve()),
+                    "sha256": file_sha256(f)})
+    cpath = scenario.candidates_path()
+    if cpath is not None:
+        out.append({"role": "candidates", "path": str(Path(cpath).resolve()), "sha256": file_sha256(cpath)})
+    out.append({"role": "notebook", "path": str(notebook.resolve()), "sha256": file_sha256(notebook)})
+    return out
+
+
+def _environment() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    pkgs = {}
+    for name in ("numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel"):
+        try:
+            pkgs[name] = version(name)
+        except PackageNotFoundError:
+            pkgs[name] = None
+    return {"python": platform.python_version(), "platform": platform.platform(), "packages": pkgs}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = _atomic_target(path)
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def check_run_options(draws: int | None, timeout_s: float | None, lang: str) -> None:
+    """Problems with the run's options, all at once (:class:`InputError`)."""
+    from .labels import LANGS
+
+    probs = []
+    if draws is not None and (not isinstance(draws, int) or draws < 1):
+        probs.append(Problem("<option>", "--draws", draws, "must be a whole number >= 1"))
+    if timeout_s is not None and not timeout_s > 0:
+        probs.append(Problem("<option>", "--timeout", timeout_s, "must be a number of seconds > 0"))
+    if lang not in LANGS:
+        probs.append(Problem("<option>", "--lang", lang, f"language must be one of {', '.join(LANGS)}"))
+    if probs:
+        raise InputError(probs)
+
+
+def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: int | None = None,
+               seed: int | None = None, lang: str = "fr", timeout_s: float = DEFAULT_TIMEOUT_S,
+               notebook: str | Path | None = None, pdf: bool = True, kernel_name: str | None = None,
+               log: Callable[[str], None] | None = None) -> RunResult:
+    """Execute the report notebook for a scenario and write ``<out>/<scenario>/`` atomically.
+
+    Parameters
+    ----------
+    scenario_path : path
+        The scenario file (validated first: a bad file raises :class:`InputError`, nothing written).
+    out : path
+        The parent output folder (``outputs/``).
+    draws : int, optional
+        Simulation draws (default :data:`DEFAULT_DRAWS`).
+    seed : int, optional
+        The run's seed (default: the scenario's ``seed``).
+    lang : {"fr", "en"}
+        Language of the report.
+    timeout_s : float
+        Execution timeout of each notebook cell [s].
+    notebook : path, optional
+        Another parameterized notebook (default ``notebooks/report.ipynb``).
+    pdf : bool
+        Print ``report.pdf`` with Chromium when it is installed.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    InputError
+        Bad scenario or options (nothing written).
+    ReportError
+        The run failed; previous outputs untouched, executed notebook kept as
+        ``<out>/<scenario>.failed.ipynb``.
+    """
+    from .scenario import load_scenario
+
+    log = log or (lambda msg: None)
+    draws = DEFAULT_DRAWS if draws is None else draws
+    check_run_options(draws, timeout_s, lang)
+    scenario_path = Path(scenario_path)
+    scenario = load_scenario(scenario_path)
+    nb_src = Path(notebook) if notebook is not None else find_notebook()
+    if not nb_src.is_file():
+        raise InputError([Problem("<option>", "--notebook", str(nb_src), "notebook file does not exist")])
+    seed = scenario.seed if seed is None else int(seed)
+    inputs = input_files(scenario, nb_src)
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = _folder_name(scenario.name)
+    target = out / name
+    failed_nb = out / f"{name}.failed.ipynb"
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
+    executed = tmp / "report.ipynb"
+    parameters = {"scenario_path": str(scenario_path.resolve()), "draws": int(draws), "seed": int(seed),
+                  "out_dir": str(tmp.resolve()), "lang": lang}
+    start = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    try:
+        log(f"executing {nb_src.name} for scenario '{scenario.name}' ({draws} draws, seed {seed})")
+        attempts = execute_notebook(nb_src, executed, parameters, timeout_s=timeout_s, cwd=tmp,
+                                    kernel_name=kernel_name, log=log)
+        log("exporting report.html")
+        export_html(executed, tmp / "report.html", title=f"{scenario.title} ({scenario.name})")
+        pdf_status = "not requested"
+        if pdf:
+            chromium = find_chromium()
+            if chromium is None:
+                pdf_status = "skipped: Chromium is not installed"
+                notes.append("no report.pdf: Chromium is not installed (apt-get install chromium)")
+            else:
+                log("printing report.pdf with Chromium")
+                print_pdf(tmp / "report.html", tmp / "report.pdf", chromium)
+                pdf_status = "written"
+    except BaseException as exc:
+        kept = None
+        if executed.exists():
+            keep_tmp = _atomic_target(failed_nb)
+            shutil.copyfile(executed, keep_tmp)
+            os.replace(keep_tmp, failed_nb)
+            kept = failed_nb
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, ReportError):
+            msg = str(exc)
+            if kept is not None:
+                msg += f". The executed notebook is kept for diagnosis: {kept}"
+            msg += f". Previous outputs in {target} are untouched."
+            raise ReportError(msg, kept) from None
+        raise
+    end = dt.datetime.now(dt.timezone.utc)
+    resolved = {"scenario": scenario.resolved(), "draws": int(draws), "seed": int(seed), "lang": lang}
+    outputs = [{"file": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
+               for p in sorted(tmp.iterdir()) if p.is_file()]
+    run_info = {
+        "workbench_version": __version__,
+        "scenario": {"name": scenario.name, "title": scenario.title, "path": str(scenario_path.resolve()),
+                     "warnings": list(scenario.warnings), "synthetic": scenario.synthetic},
+        "parameters": resolved,
+        "parameters_hash": _canonical_hash(resolved),
+        "scenario_hash": scenario.hash(),
+        "seed": int(seed),
+        "draws": int(draws),
+        "lang": lang,
+        "inputs": inputs,
+        "outputs": outputs,
+        "start": start.isoformat(timespec="milliseconds"),
+        "end": end.isoformat(timespec="milliseconds"),
+        "duration_s": round(time.perf_counter() - t0, 3),
+        "execution": {"timeout_s": timeout_s, "kernel_attempts": attempts, "notebook": nb_src.name,
+                      "pdf": pdf_status},
+        "environment": _environment(),
+    }
+    _write_json(tmp / "run.json", run_info)
+    # swap the complete folder in; the previous one is removed only after the swap
+    old = None
+    if target.exists():
+        old = out / f".{name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    failed_nb.unlink(missing_ok=True)
+    return RunResult(folder=target, run_info=run_info, notes=notes)
+
+
+def main_run(args, err=sys.stderr) -> int:
+    """The ``workbench run`` command body (kept here so the CLI stays a thin dispatcher)."""
+    def log(msg: str) -> None:
+        print(f"workbench run: {msg}", file=err, flush=True)
+
+    try:
+        res = run_report(args.scenario, out=args.out, draws=args.draws, seed=args.seed, lang=args.lang,
+                         timeout_s=args.timeout, notebook=args.notebook, pdf=not args.no_pdf, log=log)
+    except ReportError as exc:
+        print(f"workbench run: FAILED: {exc}", file=err)
+        return 1
+    for note in res.notes:
+        log(note)
+    print(f"{res.folder}: {', '.join(res.files)} ({res.run_info['duration_s']:.1f} s)")
+    return 0

@@ -1,0 +1,345 @@
+"""Labels and explanatory texts of reports, in French (default) and English.
+
+The users are a French budget directorate: every report, table header and chart label is French
+unless ``lang="en"`` is asked for.  Amounts are shown in M€ through :mod:`workbench.units`
+(``12,8 M€`` in French, ``12.8 M€`` in English).
+
+Every text lives in :data:`LABELS` as ``key -> {"fr": ..., "en": ...}`` so that the report
+notebook, the comparison report, the sweep summary and the dashboard say the same thing in the
+same words.  Texts may hold ``{placeholders}`` filled by :func:`label`.  Other modules may add
+keys (the dashboard does); a key must give both languages.
+
+Table display follows the naming convention of the package: a column ending in ``_eur`` is an
+amount in euros (shown in M€), one ending in ``_rate`` or ``_probability`` is a fraction (shown
+in %).  :func:`display_table` formats a table that way and translates its headers.
+"""
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from .errors import InputError, Problem
+from .units import meur, number, pct
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+
+#: ``key -> {"fr": text, "en": text}``; texts may hold ``{placeholders}``.
+LABELS: dict[str, dict[str, str]] = {
+    # ---- report structure -------------------------------------------------------------------
+    "report_title": {"fr": "Rapport de scénario : {title}", "en": "Scenario report: {title}"},
+    "report_subtitle": {
+        "fr": "Scénario `{name}` — {funds} — horizon {start}–{end} — {draws} tirages, graine {seed}",
+        "en": "Scenario `{name}` — {funds} — horizon {start}–{end} — {draws} draws, seed {seed}",
+    },
+    "report_intro": {
+        "fr": "Ce rapport présente, pour le scénario ci-dessus, **quels projets financer** dans l'enveloppe "
+              "(le portefeuille) puis **comment l'enveloppe se consomme** année après année quand les projets "
+              "dérivent en coût et en délai (la simulation). Tous les montants sont en millions d'euros (M€). "
+              "Les chiffres sont reproductibles : le même scénario et la même graine redonnent exactement "
+              "les mêmes résultats (voir la provenance en fin de rapport).",
+        "en": "For the scenario above, this report shows **which projects to fund** within the envelope "
+              "(the portfolio), then **how the envelope is consumed** year after year when projects drift in "
+              "cost and schedule (the simulation). All amounts are in millions of euros (M€). The figures are "
+              "reproducible: the same scenario and seed give exactly the same results (see the provenance at "
+              "the end of the report).",
+    },
+    "warnings_title": {"fr": "Avertissements", "en": "Warnings"},
+    "warnings_intro": {
+        "fr": "À lire avant toute conclusion : ces points limitent la portée des chiffres qui suivent.",
+        "en": "Read before drawing any conclusion: these points limit what the figures below can say.",
+    },
+    "no_warnings": {"fr": "Aucun avertissement pour ce scénario.", "en": "No warning for this scenario."},
+    "synthetic_warning": {
+        "fr": "**Données synthétiques** : aucune liste de projets candidats n'est publique ; les candidats de ce "
+              "rapport sont générés (graine fixe) et calibrés sur les chiffres publiés des appels à projets. "
+              "Ils ne désignent aucun projet réel.",
+        "en": "**Synthetic data**: no candidate list is public; the candidates in this report are generated "
+              "(fixed seed) and calibrated on the published call figures. They are not real projects.",
+    },
+    "scenario_title": {"fr": "Le scénario en bref", "en": "The scenario at a glance"},
+    "scenario_intro": {
+        "fr": "Les fonds, leurs enveloppes et les règles principales que le scénario fixe.",
+        "en": "The funds, their envelopes and the main rules the scenario sets.",
+    },
+    # ---- portfolio ----------------------------------------------------------------------------
+    "portfolio_title": {"fr": "Le portefeuille de projets retenu", "en": "The selected portfolio"},
+    "portfolio_intro": {
+        "fr": "Chaque projet candidat reçoit une **valeur** (0 à 100 points) : la moyenne pondérée de ses notes "
+              "sur les quatre critères du fonds (caractère stratégique, qualité de service, économies, "
+              "gouvernance), avec les poids du scénario. Le portefeuille retenu est l'ensemble de projets "
+              "éligibles qui apporte le plus de valeur totale sans dépasser le budget, en respectant les "
+              "règles du scénario (dépendances entre projets, exclusions, plafonds).",
+        "en": "Each candidate project gets a **value** (0 to 100 points): the weighted mean of its scores on "
+              "the fund's four criteria (strategic character, service quality, savings, governance), with the "
+              "scenario's weights. The selected portfolio is the set of eligible projects giving the most "
+              "total value within the budget, under the scenario's rules (dependencies, exclusions, caps).",
+    },
+    "portfolio_totals_intro": {
+        "fr": "Le tableau ci-dessous résume le portefeuille : nombre de projets, montant demandé au fonds, "
+              "valeur totale, et la part du budget consommée.",
+        "en": "The table below sums up the portfolio: number of projects, amount requested from the fund, "
+              "total value, and the share of the budget used.",
+    },
+    "portfolio_table_intro": {
+        "fr": "Les projets retenus, du plus au moins rentable en valeur par million d'euros. La colonne "
+              "« fréquence de sélection » indique, quand elle est calculée, la part des variantes de poids "
+              "et de coûts dans lesquelles le projet reste retenu : proche de 100 %, le choix est robuste ; "
+              "autour de 50 %, il dépend des hypothèses.",
+        "en": "The selected projects, from the best to the lowest value per million euros. The \"selection "
+              "frequency\" column shows, where computed, the share of weight and cost variants in which the "
+              "project stays selected: near 100 % the choice is robust; around 50 % it depends on the "
+              "assumptions.",
+    },
+    "rejected_intro": {
+        "fr": "Les candidats non retenus et la raison : inéligibles (règle enfreinte) ou éligibles mais moins "
+              "prioritaires dans le budget.",
+        "en": "The candidates not selected and why: ineligible (rule broken) or eligible but of lower "
+              "priority within the budget.",
+    },
+    "frontier_intro": {
+        "fr": "La **frontière** montre la meilleure valeur totale atteignable pour chaque niveau de budget : "
+              "là où la courbe s'aplatit, un euro de plus rapporte peu de valeur supplémentaire.",
+        "en": "The **frontier** shows the best total value reachable at each budget level: where the curve "
+              "flattens, one more euro buys little extra value.",
+    },
+    # ---- envelope ----------------------------------------------------------------------------
+    "envelope_title": {"fr": "La consommation de l'enveloppe", "en": "How the envelope is consumed"},
+    "envelope_intro": {
+        "fr": "Un projet retenu engage des **autorisations d'engagement (AE)** pour sa subvention à la "
+              "signature de son contrat de transformation ; les **crédits de paiement (CP)** sont versés "
+              "ensuite par tranches, au fil de l'avancement. Les projets de transformation numérique dérivent "
+              "souvent en coût et en délai : la simulation tire {draws} trajectoires possibles de ces dérives, "
+              "calibrées sur les classes de référence (panorama des grands projets numériques de l'État, "
+              "projets informatiques du gouvernement du Canada).",
+        "en": "A selected project commits **commitment authority (AE)** for its grant when its transformation "
+              "contract is signed; **payment credits (CP)** are paid later in tranches as it progresses. "
+              "Digital transformation projects often overrun in cost and schedule: the simulation draws "
+              "{draws} possible paths of these drifts, calibrated on reference classes (panorama of the "
+              "State's large digital projects, Government of Canada IT projects).",
+    },
+    "summary_intro": {
+        "fr": "Les chiffres clés de la simulation : la médiane est le cas central, les bornes P10 et P90 "
+              "encadrent 80 % des trajectoires simulées.",
+        "en": "Key figures of the simulation: the median is the central case; the P10 and P90 bounds hold "
+              "80 % of the simulated paths.",
+    },
+    "fan_intro": {
+        "fr": "Le **graphique en éventail** montre les paiements cumulés année par année : la ligne est la "
+              "médiane, les bandes contiennent 50 % et 80 % des trajectoires. Plus l'éventail est large, plus "
+              "le calendrier des paiements est incertain.",
+        "en": "The **fan chart** shows cumulative payments year by year: the line is the median, the bands "
+              "hold 50 % and 80 % of the paths. The wider the fan, the more uncertain the payment calendar.",
+    },
+    "committed_intro": {
+        "fr": "**Engagé ou payé** : l'écart entre les AE engagées et les CP versés est le stock de restes à "
+              "payer que les années suivantes devront couvrir.",
+        "en": "**Committed versus paid**: the gap between committed AE and paid CP is the stock of unpaid "
+              "commitments that later years must cover.",
+    },
+    "yearly_intro": {
+        "fr": "Année par année, engagements et paiements simulés (médiane et bornes).",
+        "en": "Year by year, simulated commitments and payments (median and bounds).",
+    },
+    "shortfall_intro": {
+        "fr": "Le **risque de dépassement** : la probabilité que les besoins de paiement d'une année dépassent "
+              "les crédits disponibles, et le montant manquant quand cela arrive.",
+        "en": "The **shortfall risk**: the probability that a year's payment needs exceed the available "
+              "credits, and the missing amount when that happens.",
+    },
+    "calls_intro": {
+        "fr": "Ce que chaque appel à projets engage dans la simulation.",
+        "en": "What each call for projects commits in the simulation.",
+    },
+    # ---- provenance --------------------------------------------------------------------------
+    "provenance_title": {"fr": "Provenance", "en": "Provenance"},
+    "provenance_intro": {
+        "fr": "De quoi refaire exactement ce calcul : version du logiciel, empreinte des paramètres (SHA-256), "
+              "graine aléatoire et fichiers lus.",
+        "en": "What is needed to redo this computation exactly: software version, parameter fingerprint "
+              "(SHA-256), random seed and files read.",
+    },
+    "not_available": {
+        "fr": "Cette partie n'est pas disponible dans cette version du logiciel : {what}.",
+        "en": "This part is not available in this version of the software: {what}.",
+    },
+    # ---- comparison --------------------------------------------------------------------------
+    "compare_title": {"fr": "Comparaison de deux scénarios", "en": "Comparison of two scenarios"},
+    "compare_intro": {
+        "fr": "Scénario A : **{a}** ; scénario B : **{b}**. Ce rapport montre ce qui diffère dans leurs "
+              "paramètres, puis ce que cela change dans le portefeuille retenu, sa valeur et le risque sur "
+              "l'enveloppe. Les deux scénarios sont calculés avec la même graine et le même nombre de "
+              "tirages ({draws}).",
+        "en": "Scenario A: **{a}**; scenario B: **{b}**. This report shows what differs in their parameters, "
+              "then what this changes in the selected portfolio, its value and the envelope risk. Both "
+              "scenarios are computed with the same seed and number of draws ({draws}).",
+    },
+    "compare_params_title": {"fr": "Paramètres qui diffèrent", "en": "Parameters that differ"},
+    "compare_no_param_diff": {"fr": "Aucun paramètre ne diffère.", "en": "No parameter differs."},
+    "compare_metrics_title": {"fr": "Résultats côte à côte", "en": "Results side by side"},
+    "compare_projects_title": {"fr": "Projets entrés et sortis du portefeuille",
+                               "en": "Projects in and out of the portfolio"},
+    "compare_no_project_change": {"fr": "Le portefeuille est le même dans les deux scénarios.",
+                                  "en": "The portfolio is the same in both scenarios."},
+    "change_in": {"fr": "entre (B seulement)", "en": "in (B only)"},
+    "change_out": {"fr": "sort (A seulement)", "en": "out (A only)"},
+    "absent": {"fr": "(absent)", "en": "(absent)"},
+    # ---- sweep -------------------------------------------------------------------------------
+    "sweep_title": {"fr": "Balayage de scénarios : {name}", "en": "Scenario sweep: {name}"},
+    "sweep_intro": {
+        "fr": "{n} scénarios calculés ({ok} réussis, {failed} en échec), graine du balayage {seed}, "
+              "{draws} tirages par scénario. Une ligne par scénario ; les colonnes de gauche sont les "
+              "paramètres qui varient.",
+        "en": "{n} scenarios computed ({ok} succeeded, {failed} failed), sweep seed {seed}, {draws} draws per "
+              "scenario. One row per scenario; the left-hand columns are the parameters that vary.",
+    },
+    "sweep_failures_title": {"fr": "Scénarios en échec", "en": "Failed scenarios"},
+    "sweep_no_failures": {"fr": "Aucun échec.", "en": "No failure."},
+    # ---- column headers ----------------------------------------------------------------------
+    "scenario": {"fr": "Scénario", "en": "Scenario"},
+    "status": {"fr": "Statut", "en": "Status"},
+    "error": {"fr": "Erreur", "en": "Error"},
+    "seed": {"fr": "Graine", "en": "Seed"},
+    "draws": {"fr": "Tirages", "en": "Draws"},
+    "duration_s": {"fr": "Durée (s)", "en": "Duration (s)"},
+    "parameter": {"fr": "Paramètre", "en": "Parameter"},
+    "metric": {"fr": "Indicateur", "en": "Indicator"},
+    "value_a": {"fr": "A", "en": "A"},
+    "value_b": {"fr": "B", "en": "B"},
+    "difference": {"fr": "Écart (B − A)", "en": "Difference (B − A)"},
+    "change": {"fr": "Changement", "en": "Change"},
+    "id": {"fr": "Projet", "en": "Project"},
+    "title": {"fr": "Intitulé", "en": "Title"},
+    "owner": {"fr": "Porteur", "en": "Owner"},
+    "envelope": {"fr": "Enveloppe", "en": "Envelope"},
+    "theme": {"fr": "Thème", "en": "Theme"},
+    "call": {"fr": "Appel", "en": "Call"},
+    "fund": {"fr": "Fonds", "en": "Fund"},
+    "year": {"fr": "Année", "en": "Year"},
+    "eligible": {"fr": "Éligible", "en": "Eligible"},
+    "selected": {"fr": "Retenu", "en": "Selected"},
+    "value": {"fr": "Valeur (points)", "en": "Value (points)"},
+    "value_per_eur": {"fr": "Valeur par M€", "en": "Value per M€"},
+    "value_per_meur": {"fr": "Valeur par M€", "en": "Value per M€"},
+    "selection_frequency": {"fr": "Fréquence de sélection", "en": "Selection frequency"},
+    "reason": {"fr": "Motif", "en": "Reason"},
+    "total_cost_eur": {"fr": "Coût total", "en": "Total cost"},
+    "requested_eur": {"fr": "Montant demandé", "en": "Requested"},
+    "envelope_eur": {"fr": "Enveloppe", "en": "Envelope"},
+    "budget_eur": {"fr": "Budget", "en": "Budget"},
+    "n_candidates": {"fr": "Candidats", "en": "Candidates"},
+    "n_eligible": {"fr": "Éligibles", "en": "Eligible"},
+    "n_selected": {"fr": "Projets retenus", "en": "Selected projects"},
+    "selected_requested_eur": {"fr": "Montant retenu", "en": "Selected amount"},
+    "total_value": {"fr": "Valeur totale (points)", "en": "Total value (points)"},
+    "budget_used_rate": {"fr": "Part du budget utilisée", "en": "Share of budget used"},
+    "shortfall_probability": {"fr": "Probabilité de dépassement", "en": "Shortfall probability"},
+    "yes": {"fr": "oui", "en": "yes"},
+    "no": {"fr": "non", "en": "no"},
+    "ok": {"fr": "réussi", "en": "ok"},
+    "failed": {"fr": "échec", "en": "failed"},
+    # ---- provenance keys ---------------------------------------------------------------------
+    "workbench_version": {"fr": "Version de workbench", "en": "workbench version"},
+    "scenario_hash": {"fr": "Empreinte du scénario (SHA-256)", "en": "Scenario fingerprint (SHA-256)"},
+    "scenario_files": {"fr": "Fichiers du scénario", "en": "Scenario files"},
+    "candidates_source": {"fr": "Candidats", "en": "Candidates"},
+}
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
+    if lang not in LANGS:
+        raise InputError([Problem("<option>", "--lang", lang, f"language must be one of {', '.join(LANGS)}")])
+    return lang
+
+
+def label(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The text of ``key`` in ``lang``, its ``{placeholders}`` filled from ``values``.
+
+    Raises ``KeyError`` for an unknown key (a typo must not silently show a raw key in a report).
+    """
+    entry = LABELS[key]
+    text = entry.get(lang, entry[DEFAULT_LANG])
+    return text.format(**values) if values else text
+
+
+def header(column: str, lang: str = DEFAULT_LANG) -> str:
+    """A column's header: its label when one exists, else the column name itself."""
+    entry = LABELS.get(str(column))
+    return entry.get(lang, entry[DEFAULT_LANG]) if entry else str(column)
+
+
+def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
+    """One value shown by the package's naming convention (``_eur`` in M€, rates in %)."""
+    col = str(column)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+        return label("yes" if value else "no", lang)
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        if col.endswith("_eur"):
+            return meur(x, lang)
+        if col.endswith("_rate") or col.endswith("_probability") or col in ("selection_frequency",):
+            return pct(x, lang)
+        if col in ("year", "seed", "draws") or col.startswith("n_"):
+            return str(int(x)) if float(x).is_integer() else number(x, lang, 2)
+        if float(x).is_integer() and abs(x) < 1e15:
+            return number(x, lang, 0)
+        return number(x, lang, 2 if abs(x) < 1000 else 0)
+    return str(value)
+
+
+def display_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
+                  index: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` for reading: values formatted as text, headers translated.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table of the package (amounts in euros, rates as fractions).
+    lang : {"fr", "en"}
+        The language of headers and number formats.
+    columns : iterable of str, optional
+        The columns to keep, in order (default: all).
+    index : bool
+        Keep the index as a first column.
+    """
+    t = df.reset_index() if index else df
+    cols = [c for c in (columns if columns is not None else t.columns) if c in t.columns]
+    out = pd.DataFrame({header(c, lang): [format_cell(c, v, lang) for v in t[c].tolist()] for c in cols})
+    return out
+
+
+def table_html(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
+               index: bool = False) -> str:
+    """A formatted table as plain static HTML (no style sheet or script)."""
+    return display_table(df, lang, columns, index).to_html(index=False, escape=True, border=0,
+                                                           classes="wb-table")
+
+
+def warnings_markdown(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> str:
+    """The warnings section of a report as Markdown: synthetic data first, then each warning."""
+    items = []
+    if synthetic:
+        items.append(label("synthetic_warning", lang))
+    items.extend(str(w) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
+    if not items:
+        return label("no_warnings", lang)
+    return label("warnings_intro", lang) + "\n\n" + "\n".join(f"- ⚠ {w}" for w in items)
+
+
+def mapping_markdown(rows: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """A two-column Markdown table ``label | value`` (labels translated when known)."""
+    lines = ["| | |", "|---|---|"]
+    for k, v in rows.items():
+        if isinstance(v, (list, tuple)):
+            v = "<br>".join(html.escape(str(x)) for x in v)
+        lines.append(f"| {header(k, lang)} | {v} |")
+    return "\n".join(lines)
