@@ -141,15 +141,24 @@ def scenario_candidates(scenario) -> pd.DataFrame:
     return out
 
 
-def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.DataFrame | None = None) -> dict:
-    """One scenario's figures: the ranked portfolio and, when the envelope simulation is
-    available, its risk.
+@dataclass
+class Evaluation:
+    """One scenario computed: flat ``metrics`` plus the full results they summarise."""
+
+    metrics: dict
+    ranking: Any
+    simulation: Any = None
+
+
+def evaluate_full(scenario, seed: int, draws: int = DEFAULT_DRAWS,
+                  candidates: pd.DataFrame | None = None) -> Evaluation:
+    """One scenario's ranked portfolio and envelope simulation, with their headline figures.
 
     Parameters
     ----------
     scenario : Scenario
     seed : int
-        Seed of the scenario's random draws (robustness and simulation).
+        Seed of the scenario's random draws (the envelope simulation's).
     draws : int
         Simulation draws.
     candidates : DataFrame, optional
@@ -157,11 +166,11 @@ def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.Dat
 
     Returns
     -------
-    dict
-        ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``, ``committed_eur``,
-        ``unused_eur``, ``total_value`` [points], ``value_per_meur`` [points/M€],
-        ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids`` (``;``-joined) and the
-        envelope simulation's summary figures (see :func:`envelope_metrics`).
+    Evaluation
+        ``metrics``: ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``,
+        ``committed_eur``, ``unused_eur``, ``total_value`` [points], ``value_per_meur``
+        [points/M€], ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids``
+        (``;``-joined), then the envelope simulation's figures (:func:`envelope_metrics`).
     """
     from . import portfolio
 
@@ -181,22 +190,28 @@ def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.Dat
         "greedy_shortfall_rate": float(t["greedy_shortfall_rate"]),
         "solver_status": str(rk.solver.get("status", "")),
     }
-    out.update(envelope_metrics(scenario, cands, rk, seed, draws))
+    sim_metrics, sim = envelope_metrics(scenario, cands, rk, seed, draws)
+    out.update(sim_metrics)
     out["selected_ids"] = ";".join(rk.table.loc[rk.table["selected"], "id"].astype(str))
-    return out
+    return Evaluation(out, rk, sim)
 
 
-def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> dict:
-    """The envelope simulation's summary as flat figures (empty until the module exists)."""
+def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.DataFrame | None = None) -> dict:
+    """The headline figures of :func:`evaluate_full` (what a sweep task returns)."""
+    return evaluate_full(scenario, seed, draws, candidates).metrics
+
+
+def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tuple[dict, Any]:
+    """The envelope simulation's headline figures, and the simulation itself.
+
+    ``({}, None)`` while :mod:`workbench.envelope` is not part of the package.
+    """
     try:
-        from . import envelope  # noqa: F401
+        from . import envelope
     except ImportError:
-        return {}
-    return _envelope_metrics(scenario, candidates, ranking, seed, draws)
-
-
-def _envelope_metrics(scenario, candidates, ranking, seed, draws) -> dict:  # pragma: no cover - replaced
-    return {}
+        return {}, None
+    sim = envelope.simulate(scenario, candidates=candidates, draws=draws, seed=seed)
+    return {}, sim
 
 
 def run_task(task: Task, fn: Callable | None = None) -> Outcome:

@@ -1,0 +1,281 @@
+"""Two scenarios side by side: what differs in their parameters and what that changes.
+
+``workbench compare A.yaml B.yaml`` computes both scenarios with the **same seed and number of
+draws** (common random numbers: a difference in the results comes from the parameters, not from
+sampling noise) and writes ``<out>/compare_<A>_vs_<B>/``:
+
+- ``parameters.csv``: every parameter whose value differs (dotted key path, A, B); sources and
+  descriptions are left out, dated values are compared date by date;
+- ``projects.csv``: the projects selected in one portfolio and not in the other;
+- ``metrics.csv``: portfolio and envelope figures for A and B and their difference;
+- ``comparison.html``: all of it as one static, self-contained page (French by default).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError, Problem
+
+#: Keys that document a parameter rather than set it (left out of the differences).
+DOC_KEYS = ("reference", "description", "unit", "labels")
+
+#: Figures compared, in display order (from :func:`workbench.sweep.evaluate_full`).
+METRICS = ("n_candidates", "n_eligible", "n_selected", "budget_eur", "committed_eur", "unused_eur",
+           "total_value", "value_per_meur", "greedy_shortfall_rate")
+
+
+def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    """A resolved scenario as ``{dotted.key.path: value}``; parameter nodes give their value
+    (``{value: x, reference: ...}`` -> ``x``), dated ones ``path.values.DATE``; list items are
+    indexed (``calls[2].decision``)."""
+    out: dict[str, Any] = {}
+    if isinstance(node, dict):
+        if "value" in node and not isinstance(node.get("value"), dict) and set(node) - {"value"} <= set(DOC_KEYS):
+            out[prefix] = node["value"]
+            return out
+        for k, v in node.items():
+            if str(k) in DOC_KEYS or str(k).startswith("_"):
+                continue
+            key = f"{prefix}.{k}" if prefix else str(k)
+            out.update(flatten(v, key))
+    elif isinstance(node, list):
+        if all(not isinstance(v, (dict, list)) for v in node):
+            out[prefix] = list(node)
+        else:
+            for i, v in enumerate(node):
+                out.update(flatten(v, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = node.isoformat() if isinstance(node, dt.date) else node
+    return out
+
+
+def parameter_differences(a, b) -> pd.DataFrame:
+    """Every parameter whose value differs between scenarios ``a`` and ``b``.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter`` (dotted key path), ``value_a``, ``value_b`` (``None`` where absent), in
+        the order of A's file then B's extra keys.  Name and title are left out.
+    """
+    fa, fb = flatten(a.resolved()), flatten(b.resolved())
+    rows = []
+    for k in list(fa) + [k for k in fb if k not in fa]:
+        if k in ("name", "title", "extends"):
+            continue
+        va, vb = fa.get(k), fb.get(k)
+        if _norm(va) != _norm(vb):
+            rows.append({"parameter": k, "value_a": _show(va), "value_b": _show(vb)})
+    return pd.DataFrame(rows, columns=["parameter", "value_a", "value_b"])
+
+
+def _norm(v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    return json.dumps(v, sort_keys=True, default=str) if isinstance(v, (list, dict)) else v
+
+
+def _show(v: Any) -> Any:
+    return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else v
+
+
+@dataclass
+class Comparison:
+    """Two scenarios computed side by side.
+
+    Attributes
+    ----------
+    a, b : Scenario
+    seed, draws : int
+        The common seed and number of draws.
+    parameters : DataFrame
+        :func:`parameter_differences`.
+    metrics : DataFrame
+        ``metric``, ``value_a``, ``value_b``, ``difference`` (B − A).
+    projects : DataFrame
+        ``id``, ``title``, ``change`` (``"in"``: selected in B only; ``"out"``: in A only),
+        ``requested_eur``, ``value_a``, ``value_b`` [points].
+    """
+
+    a: Any
+    b: Any
+    seed: int
+    draws: int
+    parameters: pd.DataFrame
+    metrics: pd.DataFrame
+    projects: pd.DataFrame
+
+
+def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparison:
+    """Compute scenarios ``a`` and ``b`` with one seed (default A's) and compare them."""
+    from .sweep import DEFAULT_DRAWS, evaluate_full
+
+    draws = DEFAULT_DRAWS if draws is None else int(draws)
+    seed = a.seed if seed is None else int(seed)
+    ea, eb = evaluate_full(a, seed, draws), evaluate_full(b, seed, draws)
+    names = [m for m in METRICS if m in ea.metrics or m in eb.metrics]
+    names += [m for m in ea.metrics if m not in names and m not in ("selected_ids", "solver_status")]
+    rows = []
+    for m in names:
+        va, vb = ea.metrics.get(m), eb.metrics.get(m)
+        diff = vb - va if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
+        rows.append({"metric": m, "value_a": va, "value_b": vb, "difference": diff})
+    metrics = pd.DataFrame(rows, columns=["metric", "value_a", "value_b", "difference"])
+    ta, tb = ea.ranking.table.set_index("id"), eb.ranking.table.set_index("id")
+    sa = set(ta.index[ta["selected"].astype(bool)])
+    sb = set(tb.index[tb["selected"].astype(bool)])
+    proj = []
+    for pid, change in [(p, "out") for p in sorted(sa - sb)] + [(p, "in") for p in sorted(sb - sa)]:
+        src = ta if pid in ta.index else tb
+        proj.append({"id": pid, "title": src.at[pid, "title"], "change": change,
+                     "requested_eur": float(src.at[pid, "requested_eur"]),
+                     "value_a": float(ta.at[pid, "value"]) if pid in ta.index else None,
+                     "value_b": float(tb.at[pid, "value"]) if pid in tb.index else None})
+    projects = pd.DataFrame(proj, columns=["id", "title", "change", "requested_eur", "value_a", "value_b"])
+    return Comparison(a, b, seed, draws, parameter_differences(a, b), metrics, projects)
+
+
+def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Metrics formatted per row (each row has its own unit)."""
+    from .labels import format_cell, header
+
+    return pd.DataFrame({
+        header("metric", lang): [header(m, lang) for m in metrics["metric"]],
+        header("value_a", lang): [format_cell(m, v, lang) for m, v in zip(metrics["metric"], metrics["value_a"])],
+        header("value_b", lang): [format_cell(m, v, lang) for m, v in zip(metrics["metric"], metrics["value_b"])],
+        header("difference", lang): [format_cell(m, v, lang) for m, v in zip(metrics["metric"], metrics["difference"])],
+    })
+
+
+def to_html(c: Comparison, lang: str = "fr") -> str:
+    """The comparison as one static HTML page (no script, no external resource)."""
+    from .labels import display_table, label, warnings_markdown
+
+    def esc(x: Any) -> str:
+        return html.escape(str(x))
+
+    projects = c.projects.copy()
+    if len(projects):
+        projects["change"] = [label("change_in" if v == "in" else "change_out", lang) for v in projects["change"]]
+    warn_a = warnings_markdown(c.a.warnings, c.a.synthetic, lang).replace("**", "")
+    warn_b = warnings_markdown(c.b.warnings, c.b.synthetic, lang).replace("**", "")
+    params = (display_table(c.parameters.fillna(label("absent", lang)), lang).to_html(index=False, border=0,
+                                                                                    classes="wb-table")
+              if len(c.parameters) else f"<p>{esc(label('compare_no_param_diff', lang))}</p>")
+    proj = (display_table(projects, lang).to_html(index=False, border=0, classes="wb-table")
+            if len(projects) else f"<p>{esc(label('compare_no_project_change', lang))}</p>")
+    intro = label("compare_intro", lang, a=f"{c.a.title} ({c.a.name})", b=f"{c.b.title} ({c.b.name})",
+                  draws=c.draws).replace("**", "")
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(label('compare_title', lang))}: {esc(c.a.name)} / {esc(c.b.name)}</title>
+<style>{_CSS}</style></head><body>
+<h1>{esc(label('compare_title', lang))}</h1>
+<p>{esc(intro)}</p>
+<h2>{esc(label('warnings_title', lang))}</h2>
+<p><b>A</b> — {esc(warn_a)}</p>
+<p><b>B</b> — {esc(warn_b)}</p>
+<h2>{esc(label('compare_params_title', lang))}</h2>
+{params}
+<h2>{esc(label('compare_metrics_title', lang))}</h2>
+{_metric_rows(c.metrics, lang).to_html(index=False, border=0, classes="wb-table")}
+<h2>{esc(label('compare_projects_title', lang))}</h2>
+{proj}
+<p class="small">workbench {esc(_version())} — {esc(label('seed', lang))} {c.seed} — {esc(label('draws', lang))} {c.draws}
+— A {esc(c.a.hash()[:12])} — B {esc(c.b.hash()[:12])}</p>
+</body></html>
+"""
+
+
+_CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222;max-width:70em}
+table.wb-table{border-collapse:collapse;font-size:13px;margin-bottom:1em}
+table.wb-table th,table.wb-table td{border:1px solid #ccc;padding:3px 6px;text-align:left}
+table.wb-table th{background:#eef}
+.small{color:#666;font-size:12px}"""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> list[Path]:
+    """Write ``parameters.csv``, ``projects.csv``, ``metrics.csv`` and ``comparison.html``
+    (each atomically) into ``out_dir``."""
+    from .batch import _atomic_target
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics)):
+        path = out / f"{name}.csv"
+        tmp = _atomic_target(path)
+        df.to_csv(tmp, index=False, encoding="utf-8")
+        os.replace(tmp, path)
+        written.append(path)
+    path = out / "comparison.html"
+    tmp = _atomic_target(path)
+    tmp.write_text(to_html(c, lang), encoding="utf-8")
+    os.replace(tmp, path)
+    written.append(path)
+    return written
+
+
+def summary_text(c: Comparison, lang: str = "en") -> str:
+    """A few lines for the terminal."""
+    from .labels import format_cell, header
+
+    lines = [f"A = {c.a.name}, B = {c.b.name} (seed {c.seed}, {c.draws} draws)",
+             f"  parameters that differ: {len(c.parameters)}"]
+    for _, r in c.parameters.head(12).iterrows():
+        lines.append(f"    {r['parameter']}: {r['value_a']} -> {r['value_b']}")
+    if len(c.parameters) > 12:
+        lines.append(f"    ... and {len(c.parameters) - 12} more (parameters.csv)")
+    for _, r in c.metrics.iterrows():
+        m = r["metric"]
+        lines.append(f"  {header(m, lang)}: {format_cell(m, r['value_a'], lang)} -> {format_cell(m, r['value_b'], lang)}")
+    n_in = int((c.projects["change"] == "in").sum()) if len(c.projects) else 0
+    n_out = int((c.projects["change"] == "out").sum()) if len(c.projects) else 0
+    lines.append(f"  projects in (B only): {n_in}; out (A only): {n_out}")
+    return "\n".join(lines)
+
+
+def main_compare(args, out=sys.stdout) -> int:
+    """The ``workbench compare`` command body."""
+    from .batch import _folder_name
+    from .labels import LANGS
+    from .scenario import load_scenario
+
+    probs = []
+    if args.draws is not None and args.draws < 1:
+        probs.append(Problem("<option>", "--draws", args.draws, "must be a whole number >= 1"))
+    if args.seed is not None and args.seed < 0:
+        probs.append(Problem("<option>", "--seed", args.seed, "must be >= 0"))
+    if args.lang not in LANGS:
+        probs.append(Problem("<option>", "--lang", args.lang, f"language must be one of {', '.join(LANGS)}"))
+    scns = []
+    for p in (args.a, args.b):
+        try:
+            scns.append(load_scenario(p))
+        except InputError as exc:
+            probs.extend(exc.problems)
+    if probs:
+        raise InputError(probs)
+    a, b = scns
+    c = compare(a, b, draws=args.draws, seed=args.seed)
+    folder = Path(args.out) / f"compare_{_folder_name(a.name)}_vs_{_folder_name(b.name)}"
+    files = write_comparison(c, folder, args.lang)
+    print(summary_text(c, args.lang), file=out)
+    print(f"{folder}: " + ", ".join(f.name for f in files), file=out)
+    return 0
