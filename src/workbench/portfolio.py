@@ -373,7 +373,7 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
             for sc, amount in f.sub_envelopes_eur.items():
                 cols = np.flatnonzero(envelope == sc)
                 if len(cols):
-                    add(cols, cost[cols], -np.inf, float(over.get(sc, amount)), f"sub-envelope {sc}", "budget", True)
+                    add(cols, cost[cols], -np.inf, float(_plain(over.get(sc, amount))), f"sub-envelope {sc}", "budget", True)
     # yearly payments
     limits = {int(y): float(_plain(v)) for y, v in (s.get("payment_limits_eur") or {}).items()}
     fund_limits = {}
@@ -634,7 +634,7 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
         over = s.get("sub_envelope_budgets_eur") or {}
         for f in funds.values():
             for sc, amount in f.sub_envelopes_eur.items():
-                lim = float(over.get(sc, amount))
+                lim = float(_plain(over.get(sc, amount)))
                 t = money[pay == sc].sum()
                 if t > lim + tol(lim):
                     out.append(f"sub-envelope {sc}: {t:,.0f} € above {lim:,.0f} €")
@@ -1354,3 +1354,37 @@ def write_result(result: RankResult, out_dir: str | Path) -> dict[str, Path]:
     _atomic_write(json_path, lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str),
                                                     encoding="utf-8"))
     return {"csv": csv_path, "xlsx": xlsx_path, "json": json_path}
+
+
+def summarise(result: RankResult, lang: str = "fr") -> str:
+    """The portfolio's totals as a few lines of text (amounts in M€)."""
+    from .units import meur, number, pct
+
+    t, sv = result.totals, result.solver
+    syn = "  [SYNTHETIC candidates]" if result.provenance.get("synthetic") else ""
+    lines = [f"portfolio: {t['selected']} of {t['candidates']} candidates selected ({t['eligible']} eligible, "
+             f"{t['phase1_only']} funded for phase 1 only){syn}"]
+    if result.conflicts is not None:
+        lines.append("  NO PORTFOLIO: these rules cannot all hold: " + "; ".join(result.conflicts))
+        lines.append("  (removing any one of them makes the others feasible)")
+    else:
+        lines.append(f"  committed: {meur(t['committed_eur'], lang, 2)} of {meur(t['budget_eur'], lang, 2)} "
+                     f"(unused {meur(t['unused_eur'], lang, 2)})")
+        short = t["greedy_shortfall_rate"]
+        lines.append(f"  value: {number(t['value'], lang, 1)} points; greedy by value per euro: "
+                     f"{number(t['greedy_value'], lang, 1)} ({pct(short, lang, 2)} below the optimum)")
+        if t["greedy_rules_broken"]:
+            lines.append("  greedy breaks: " + "; ".join(t["greedy_rules_broken"]))
+        by = t.get("committed_by_envelope_eur") or {}
+        if len(by) > 1:
+            lines.append("  by envelope: " + ", ".join(f"{k} {meur(v, lang, 2)}" for k, v in by.items()))
+        if "selection_frequency" in result.table:
+            core = result.table["core"].value_counts()
+            lines.append(f"  robustness ({result.robustness.attrs.get('samples')} weight draws): "
+                         f"{core.get('always', 0)} always, {core.get('sometimes', 0)} sometimes, "
+                         f"{core.get('never', 0)} never selected")
+    lines.append(f"  solver: {sv['version']}, {sv['status']}, gap {sv['gap']:.2g} (target {sv['mip_rel_gap']:g}), "
+                 f"{sv['time_s']:.2f} s of a {sv['time_limit_s']:g} s limit; {sv['check']}")
+    for w in getattr(result.scenario, "warnings", []) or []:
+        lines.append(f"  WARNING: {w}")
+    return "\n".join(lines)

@@ -1,0 +1,447 @@
+"""Portfolio selection: the optimum against brute-force enumeration, every rule, conflicts, greedy,
+frontier and explanations."""
+from __future__ import annotations
+
+import itertools
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import portfolio as pf
+from workbench.candidates import split_ids, validate_candidates
+from workbench.errors import InputError
+from workbench.scenario import load_scenario
+
+SCENARIO = """
+name: test_portfolio
+seed: 7
+horizon: {start_year: 2021, end_year: 2023}
+funds:
+  F:
+    envelope_eur: 100000000
+    sub_envelopes:
+      A: {amount_eur: 40000000}
+      B: {amount_eur: 30000000}
+criteria:
+  scale: {min: 0, max: 10}
+  weights: {strategic: 0.4, service: 0.3, savings: 0.2, governance: 0.1}
+"""
+
+
+def make_scenario(tmp_path, extra: str = "", name: str = "s.yaml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(SCENARIO) + textwrap.dedent(extra), encoding="utf-8")
+    return load_scenario(p)
+
+
+def make_cands(rows: list[dict]) -> pd.DataFrame:
+    base = {"title": "t", "owner": "O1", "envelope": "A", "theme": "", "duration_months": 12,
+            "strategic": 5, "service": 5, "savings": 5, "governance": 5}
+    df = pd.DataFrame([{**base, **r} for r in rows])
+    if "total_cost_eur" not in df:
+        df["total_cost_eur"] = df["requested_eur"] * 2
+    df["total_cost_eur"] = df["total_cost_eur"].fillna(df["requested_eur"] * 2)
+    return validate_candidates(df, scale=(0, 10), envelope_codes=["F", "A", "B"])
+
+
+# --------------------------------------------------------------------------------------------
+# brute force: an independent enumeration of every funding assignment
+# --------------------------------------------------------------------------------------------
+def brute_force(cands: pd.DataFrame, values: np.ndarray, budget: float, subs: dict[str, float],
+                pay_limits: dict[int, float] | None = None, owner_max: float | None = None,
+                phase1: bool = True) -> tuple[float, list]:
+    """Best value over every assignment (none / envelope x mode per project), by enumeration."""
+    n = len(cands)
+    ids = list(cands["id"])
+    opts = []  # per project: list of (env, cost, value, profile-year-costs)
+    years = sorted(pay_limits or {})
+    for i in range(n):
+        row = cands.iloc[i]
+        o = [(None, 0.0, 0.0)]
+        for e in split_ids(row["envelope"]):
+            o.append((e, row["requested_eur"], values[i]))
+            p1 = row["phase1_cost_eur"]
+            if phase1 and not np.isnan(p1) and 0 < p1 < row["requested_eur"]:
+                o.append((e, p1, values[i] * p1 / row["requested_eur"]))
+        opts.append(o)
+    sizes = [len(o) for o in opts]
+    K = int(np.prod(sizes))
+    assert K <= 2_000_000, K
+    idx = np.arange(K)
+    digits = np.empty((K, n), dtype=np.int64)
+    for i in range(n):
+        digits[:, i] = idx % sizes[i]
+        idx //= sizes[i]
+    cost = np.zeros(K)
+    val = np.zeros(K)
+    sel = digits > 0
+    env_use = {e: np.zeros(K) for e in subs}
+    owners = cands["owner"].to_numpy()
+    owner_use = {o: np.zeros(K) for o in set(owners)}
+    pay = {y: np.zeros(K) for y in years}
+    for i in range(n):
+        c_i = np.array([o[1] for o in opts[i]])[digits[:, i]]
+        v_i = np.array([o[2] for o in opts[i]])[digits[:, i]]
+        cost += c_i
+        val += v_i
+        owner_use[owners[i]] += c_i
+        for e in subs:
+            mask = np.array([o[0] == e for o in opts[i]])[digits[:, i]]
+            env_use[e] += np.where(mask, c_i, 0.0)
+        if years:
+            cps = np.array([cands.iloc[i][f"cp_{y}_eur"] for y in sorted(c for c in (2021, 2022, 2023))])
+            prof = cps / cps.sum()
+            for y in years:
+                pay[y] += c_i * prof[[2021, 2022, 2023].index(y)]
+    ok = cost <= budget + 1e-6
+    for e, lim in subs.items():
+        ok &= env_use[e] <= lim + 1e-6
+    for y in years:
+        ok &= pay[y] <= pay_limits[y] + 1e-6
+    if owner_max is not None:
+        for o, u in owner_use.items():
+            ok &= u <= owner_max * cost + 1e-6
+    pos = {x: k for k, x in enumerate(ids)}
+    for i in range(n):
+        for y in split_ids(cands.iloc[i]["requires"]):
+            ok &= ~sel[:, i] | sel[:, pos[y]]
+        for y in split_ids(cands.iloc[i]["excludes"]):
+            ok &= ~(sel[:, i] & sel[:, pos[y]])
+    best = np.max(np.where(ok, val, -np.inf))
+    winners = [[ids[i] for i in range(n) if sel[k, i]] for k in np.flatnonzero(ok & (val >= best - 1e-9))]
+    return float(best), winners
+
+
+def random_instance(rng: np.random.Generator, n: int, multi: bool, with_cp: bool) -> pd.DataFrame:
+    rows = []
+    ids = [f"P{i:02d}" for i in range(n)]
+    for i in range(n):
+        req = float(rng.integers(1, 20)) * 1e6
+        env = str(rng.choice(["A", "B", "F"]))
+        if multi and rng.random() < 0.25:
+            env = "A;B"
+        r = {"id": ids[i], "owner": f"O{rng.integers(1, 4)}", "envelope": env, "requested_eur": req,
+             "phase1_cost_eur": float(np.round(req * rng.uniform(0.2, 0.5), -3)) if rng.random() < 0.25 else np.nan,
+             "requires": "", "excludes": ""}
+        for c in ("strategic", "service", "savings", "governance"):
+            r[c] = float(rng.integers(0, 21)) / 2
+        if i > 0 and rng.random() < 0.2:
+            r["requires"] = ids[int(rng.integers(0, i))]
+        elif i > 0 and rng.random() < 0.2:
+            r["excludes"] = ids[int(rng.integers(0, i))]
+        if with_cp:
+            split = rng.dirichlet(np.ones(3))
+            for y, s in zip((2021, 2022, 2023), split):
+                r[f"cp_{y}_eur"] = float(np.round(req * s, 0))
+        rows.append(r)
+    return make_cands(rows)
+
+
+CASES = [  # (seed, n, multi-envelope, payment limits, owner max share)
+    (1, 10, False, False, None), (2, 12, False, False, None), (3, 14, False, False, None),
+    (4, 9, True, False, None), (5, 10, True, True, None), (6, 11, False, True, 0.6),
+    (7, 16, False, False, None), (8, 8, True, True, 0.5), (9, 12, False, False, 0.45), (10, 18, False, False, None),
+]
+
+
+@pytest.mark.parametrize("seed,n,multi,pay,owner_max", CASES)
+def test_optimum_equals_brute_force(tmp_path, seed, n, multi, pay, owner_max):
+    rng = np.random.default_rng(seed)
+    cands = random_instance(rng, n, multi, pay)
+    scn = make_scenario(tmp_path)
+    vals = pf.project_values(scn, cands).to_numpy()
+    total = cands["requested_eur"].sum()
+    for frac in (0.2, 0.45, 0.7):
+        budget = float(np.round(total * frac, -5))
+        subs = {"A": float(np.round(total * frac * 0.5, -5)), "B": float(np.round(total * frac * 0.4, -5))}
+        limits = {2022: float(np.round(total * frac * 0.35, -5))} if pay else None
+        rules = {"mip_rel_gap": 0.0, "sub_envelope_budgets_eur": subs}
+        if limits:
+            rules["payment_limits_eur"] = limits
+        if owner_max:
+            rules["owner_share_max_rate"] = owner_max
+        best, winners = brute_force(cands, vals, budget, subs, limits, owner_max)
+        res = pf.rank(scn, cands, budget_eur=budget, rules=rules)
+        assert res.conflicts is None
+        assert res.totals["value"] == pytest.approx(best, abs=1e-6), (seed, frac)
+        chosen = sorted(res.table.loc[res.table["selected"], "id"])
+        assert chosen in [sorted(w) for w in winners]
+        assert res.solver["status"] == "optimal"
+        # greedy respects the budget rules; it can only beat the optimum by breaking a share rule
+        assert res.totals["greedy_value"] <= best + 1e-6 or res.totals["greedy_rules_broken"]
+        if res.totals["greedy_rules_broken"]:
+            assert all(r.startswith("owner share max") for r in res.totals["greedy_rules_broken"])
+        assert res.table.loc[res.table["greedy_selected"], "requested_eur"].sum() <= budget + 1e-6
+
+
+def test_multi_envelope_pays_from_exactly_one_envelope_with_room(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "X", "envelope": "A", "requested_eur": 35e6, "strategic": 10},
+        {"id": "Y", "envelope": "A;B", "requested_eur": 20e6, "strategic": 9},
+    ])
+    res = pf.rank(scn, cands, budget_eur=100e6)
+    t = res.table.set_index("id")
+    assert t.loc["X", "paying_envelope"] == "A" and t.loc["Y", "paying_envelope"] == "B"
+    assert res.totals["committed_by_envelope_eur"] == {"A": 35e6, "B": 20e6}
+    assert res.totals["committed_eur"] == 55e6  # paid once, not twice
+
+
+def test_phase1_only_when_the_full_project_does_not_fit(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "BIG", "envelope": "A", "requested_eur": 30e6, "phase1_cost_eur": 6e6, "strategic": 10,
+         "service": 10, "savings": 10, "governance": 10},
+        {"id": "MID", "envelope": "A", "requested_eur": 30e6, "strategic": 6},
+    ])
+    res = pf.rank(scn, cands, budget_eur=36e6)
+    t = res.table.set_index("id")
+    # full BIG (100) + nothing = 100; MID (value 54) + phase-1 BIG (100*0.2=20) = 74; BIG alone is best
+    assert t.loc["BIG", "funding"] == "full" and not t.loc["MID", "selected"]
+    res = pf.rank(scn, cands, budget_eur=36e6, rules={"phase1_value_rate": 0.9})
+    t = res.table.set_index("id")
+    # phase-1 BIG now worth 90: MID (54) + 90 = 144 > 100
+    assert t.loc["BIG", "funding"] == "phase1" and t.loc["BIG", "funded_eur"] == 6e6
+    assert t.loc["MID", "selected"]
+    assert res.totals["value"] == pytest.approx(90 + 54)
+    assert "phase 1 only" in t.loc["BIG", "reason"]
+    res = pf.rank(scn, cands, budget_eur=36e6, rules={"phase1_value_rate": 0.9, "allow_phase1": False})
+    assert (res.table["funding"] != "phase1").all()
+
+
+def test_theme_shares_and_owner_share(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "T1", "theme": "x", "owner": "O1", "requested_eur": 10e6, "strategic": 10},
+        {"id": "T2", "theme": "x", "owner": "O1", "requested_eur": 10e6, "strategic": 9},
+        {"id": "T3", "theme": "y", "owner": "O2", "requested_eur": 10e6, "strategic": 1},
+        {"id": "T4", "theme": "y", "owner": "O2", "requested_eur": 10e6, "strategic": 0},
+    ])
+    res = pf.rank(scn, cands, budget_eur=20e6)
+    assert set(res.table.loc[res.table.selected, "id"]) == {"T1", "T2"}
+    res = pf.rank(scn, cands, budget_eur=20e6, rules={"theme_share_min_rate": {"y": 0.5}})
+    assert set(res.table.loc[res.table.selected, "id"]) == {"T1", "T3"}
+    res = pf.rank(scn, cands, budget_eur=30e6, rules={"owner_share_max_rate": 0.5})
+    sel = res.table[res.table.selected]
+    assert sel.groupby("owner")["requested_eur"].sum().max() <= 0.5 * sel["requested_eur"].sum() + 1
+
+
+def test_yearly_payment_limit_from_even_spread(tmp_path):
+    scn = make_scenario(tmp_path, "selection:\n  payment_limits_eur: {2021: 6000000}\n")
+    # 24 months from 1 Jan 2021: half of each request paid in 2021
+    cands = make_cands([
+        {"id": "P1", "requested_eur": 10e6, "duration_months": 24, "strategic": 10},
+        {"id": "P2", "requested_eur": 10e6, "duration_months": 24, "strategic": 9},
+    ])
+    res = pf.rank(scn, cands, budget_eur=100e6)
+    assert res.table["selected"].tolist() == [True, False]
+    prof = pf.payment_profile(scn, cands, [2021, 2022, 2023])
+    np.testing.assert_allclose(prof[0], [0.5, 0.5, 0.0])
+
+
+def test_eligibility_reasons_and_nothing_dropped(tmp_path):
+    scn = make_scenario(tmp_path, "eligibility:\n  min_total_cost_eur: 1000000\n")
+    cands = make_cands([
+        {"id": "OK", "requested_eur": 1e6, "total_cost_eur": 2e6},
+        {"id": "SMALL", "requested_eur": 0.2e6, "total_cost_eur": 0.4e6, "strategic": 10},
+    ])
+    res = pf.rank(scn, cands)
+    t = res.table.set_index("id")
+    assert len(res.table) == 2
+    assert not t.loc["SMALL", "eligible"] and not t.loc["SMALL", "selected"]
+    assert t.loc["SMALL", "reason"].startswith("ineligible: total cost 0.40 M€ below the minimum of 1.00 M€")
+
+
+def test_conflicting_rules_are_an_answer_with_a_minimal_set(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "P1", "requested_eur": 20e6}, {"id": "P2", "requested_eur": 20e6},
+        {"id": "P3", "requested_eur": 5e6}, {"id": "P4", "requested_eur": 5e6, "excludes": "P3"},
+    ])
+    res = pf.rank(scn, cands, budget_eur=50e6, forced_in=["P1", "P2", "P3", "P4"])
+    # A's 40 M€ is full with P1+P2; P3 excludes P4: two conflicts, the filter returns one minimal set
+    assert res.conflicts is not None
+    c = set(res.conflicts)
+    assert c in ({"force in P3", "force in P4", "P4 excludes P3"},
+                 {"force in P1", "force in P2", "force in P3", "sub-envelope A"},
+                 {"force in P1", "force in P2", "force in P4", "sub-envelope A"})
+    assert not res.table["selected"].any()
+    assert res.solver["status"] == "infeasible"
+    assert all(r.startswith("no portfolio") for r in res.table["reason"])
+    # minimality: dropping any one rule of the set makes the others feasible (by brute force)
+    res2 = pf.rank(scn, cands, budget_eur=50e6, forced_in=["P1", "P2"])
+    assert set(res2.conflicts or []) == set()
+
+
+def test_forcing_in_an_ineligible_project_names_the_eligibility_rule(tmp_path):
+    scn = make_scenario(tmp_path, "eligibility:\n  min_total_cost_eur: 1000000\n")
+    cands = make_cands([{"id": "OK", "requested_eur": 1e6},
+                        {"id": "SMALL", "requested_eur": 0.2e6, "total_cost_eur": 0.4e6}])
+    res = pf.rank(scn, cands, forced_in=["SMALL"])
+    assert res.conflicts[0] == "force in SMALL"
+    assert "eligibility of SMALL" in res.conflicts[1]
+
+
+def test_a_wrong_solver_answer_is_never_shown(tmp_path, monkeypatch):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([{"id": "P1", "requested_eur": 30e6}, {"id": "P2", "requested_eur": 30e6}])
+    real = pf.solve_model
+
+    def lying(model, values, **kw):
+        sol = real(model, values, **kw)
+        sol.x = np.ones_like(sol.x)  # both projects: 60 M€ in sub-envelope A of 40 M€
+        return sol
+
+    monkeypatch.setattr(pf, "solve_model", lying)
+    with pytest.raises(pf.SolverCheckError, match="sub-envelope A"):
+        pf.rank(scn, cands, budget_eur=100e6)
+
+
+def test_greedy_falls_short_of_the_optimum_on_a_knapsack_trap(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "G", "envelope": "F", "requested_eur": 6e6, "strategic": 7, "service": 7, "savings": 7, "governance": 7},
+        {"id": "H1", "envelope": "F", "requested_eur": 5e6, "strategic": 5.5, "service": 5.5, "savings": 5.5,
+         "governance": 5.5},
+        {"id": "H2", "envelope": "F", "requested_eur": 5e6, "strategic": 5.5, "service": 5.5, "savings": 5.5,
+         "governance": 5.5},
+    ])
+    res = pf.rank(scn, cands, budget_eur=10e6)
+    assert res.totals["value"] == pytest.approx(110.0)  # H1 + H2
+    assert res.totals["greedy_value"] == pytest.approx(70.0)  # G first (best value per euro), then nothing fits
+    assert res.totals["greedy_shortfall_rate"] == pytest.approx(40 / 110)
+    assert res.table.set_index("id").loc["G", "greedy_selected"]
+
+
+def test_frontier_is_monotone_marks_the_budget_and_matches_brute_force(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(11), 10, False, False)
+    fr = pf.frontier(scn, cands, n=12, rules={"mip_rel_gap": 0.0}, budgets_eur=None)
+    assert fr["value"].is_monotonic_increasing
+    assert fr["current"].sum() == 1 and fr.loc[fr["current"], "budget_eur"].iloc[0] == 100e6
+    assert (fr["greedy_value"] <= fr["value"] + 1e-9).all()
+    vals = pf.project_values(scn, cands).to_numpy()
+    for _, r in fr.iloc[::4].iterrows():
+        best, _ = brute_force(cands, vals, r["budget_eur"], {"A": 40e6, "B": 30e6})
+        assert r["value"] == pytest.approx(best, abs=1e-6)
+    rebuilt = pf.frontier(scn, cands, budgets_eur=list(fr["budget_eur"][:5]), rules={"mip_rel_gap": 0.0}, reuse=False)
+    np.testing.assert_allclose(rebuilt["value"], fr["value"][:5])
+    with pytest.raises(InputError):
+        pf.frontier(scn, cands, budgets_eur=[0.0])
+
+
+def test_explain_says_what_would_bring_a_project_in(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "A1", "envelope": "F", "requested_eur": 10e6, "strategic": 8, "service": 8, "savings": 8, "governance": 8},
+        {"id": "A2", "envelope": "F", "requested_eur": 10e6, "strategic": 6, "service": 6, "savings": 6, "governance": 6},
+        {"id": "A3", "envelope": "F", "requested_eur": 10e6, "strategic": 4, "service": 4, "savings": 4, "governance": 4},
+    ])
+    res = pf.rank(scn, cands, budget_eur=20e6)
+    e = pf.explain(res, "A3")
+    assert not e["selected"] and "outranked" in e["reason"]
+    assert e["score_increase_points"] == pytest.approx(20.0)  # 60 - 40
+    assert e["score_increase_per_criterion"] == pytest.approx(2.0)
+    # A1 + A2 use the whole 20 M€: no request above 0 fits beside them
+    assert e["cost_reduction_eur"] is None and "no cost reduction" in e["text"]
+    # with 25 M€, A3 fits beside A1 and A2 once its request is 5 M€
+    assert pf.explain(pf.rank(scn, cands, budget_eur=25e6), "A3")["cost_reduction_eur"] == pytest.approx(5e6, abs=1000)
+    # raise A3's scores by the amount stated: it now ties A2, and a bit more brings it in
+    c2 = cands.copy()
+    for c in ("strategic", "service", "savings", "governance"):
+        c2[c] = np.where(c2["id"] == "A3", 4 + e["score_increase_per_criterion"] + 0.01, c2[c])
+    assert pf.rank(scn, c2, budget_eur=20e6).table.set_index("id").loc["A3", "selected"]
+    e1 = pf.explain(res, "A1")
+    assert e1["selected"] and e1["value_lost_if_removed"] == pytest.approx(40.0)  # A1+A2 140, A2+A3 100
+    assert "A3" in pf.explain(res, "A3")["text"]
+    with pytest.raises(InputError):
+        pf.explain(res, "NOPE")
+
+
+def test_explain_cost_reduction_is_the_threshold(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "A1", "envelope": "F", "requested_eur": 12e6, "strategic": 8, "service": 8, "savings": 8, "governance": 8},
+        {"id": "A2", "envelope": "F", "requested_eur": 10e6, "strategic": 7, "service": 7, "savings": 7, "governance": 7},
+    ])
+    res = pf.rank(scn, cands, budget_eur=20e6)
+    assert res.table.set_index("id").loc["A1", "selected"]
+    e = pf.explain(res, "A2")
+    # A2 comes in beside A1 once it costs at most 8 M€: a 2 M€ cut
+    assert e["cost_reduction_eur"] == pytest.approx(2e6, abs=1000)
+
+
+def test_requires_and_excludes_reasons(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([
+        {"id": "BASE", "envelope": "F", "requested_eur": 30e6, "strategic": 0, "service": 0, "savings": 0, "governance": 0},
+        {"id": "ADDON", "envelope": "F", "requested_eur": 5e6, "strategic": 10, "requires": "BASE"},
+        {"id": "RIVAL", "envelope": "F", "requested_eur": 5e6, "strategic": 9},
+        {"id": "LOSER", "envelope": "F", "requested_eur": 5e6, "strategic": 8, "excludes": "RIVAL"},
+    ])
+    res = pf.rank(scn, cands, budget_eur=12e6)
+    t = res.table.set_index("id")
+    assert t.loc["ADDON", "reason"] == "not selected: requires BASE, which is not selected"
+    assert t.loc["LOSER", "reason"] == "not selected: excludes RIVAL, which is selected"
+
+
+def test_bad_input_is_an_input_error(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([{"id": "P1", "requested_eur": 1e6}])
+    for kw, word in [({"weights": {"strategic": 0, "service": 0}}, "all be zero"),
+                     ({"weights": {"strategic": -1, "service": 2}}, ">= 0"),
+                     ({"weights": {"strategik": 1}}, "did you mean 'strategic'"),
+                     ({"budget_eur": 0}, "> 0"), ({"budget_eur": -5e6}, "> 0"),
+                     ({"forced_in": ["NOPE"]}, "unknown candidate id"),
+                     ({"rules": {"budget_euro": 1}}, "unknown selection rule")]:
+        with pytest.raises(InputError, match=word):
+            pf.rank(scn, cands, **kw)
+
+
+def test_solver_record_and_silence(tmp_path, capfd):
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(3), 12, True, False)
+    res = pf.rank(scn, cands, time_limit_s=5)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    sv = res.solver
+    assert sv["engine"].startswith("HiGHS") and "HiGHS 1." in sv["version"]
+    assert sv["time_limit_s"] == 5 and sv["status"] == "optimal" and sv["gap"] <= sv["mip_rel_gap"] + 1e-12
+    assert "none broken" in sv["check"]
+    assert res.provenance["scenario_hash"] == scn.hash()
+
+
+def test_values_do_not_depend_on_the_other_candidates(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(4), 8, False, False)
+    v_all = pf.project_values(scn, cands)
+    v_part = pf.project_values(scn, cands.iloc[:4])
+    np.testing.assert_allclose(v_all.iloc[:4], v_part)
+
+
+def test_select_reuses_the_model_for_new_weights_and_budgets(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(5), 14, True, False)
+    a = pf.select(scn, cands, budget_eur=30e6)
+    b = pf.select(scn, cands, budget_eur=50e6, weights={"strategic": 1, "service": 0})
+    assert a.model is b.model
+    best, _ = brute_force(cands, pf.project_values(scn, cands, {"strategic": 1}).to_numpy(), 50e6,
+                          {"A": 40e6, "B": 30e6})
+    assert b.objective == pytest.approx(best, rel=1e-6)
+
+
+def test_roi_flag_and_criterion(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = make_cands([{"id": "R1", "requested_eur": 1e6, "annual_savings_eur": 2e6},
+                        {"id": "R2", "requested_eur": 1e6, "annual_savings_eur": 0.5e6},
+                        {"id": "R3", "requested_eur": 1e6}])
+    res = pf.rank(scn, cands)
+    t = res.table.set_index("id")
+    assert t.loc["R1", "roi_below_target"] is False or t.loc["R1", "roi_below_target"] == False  # noqa: E712
+    assert t.loc["R2", "roi_below_target"] == True  # noqa: E712
+    assert pd.isna(t.loc["R3", "roi_below_target"])
+    v = pf.project_values(scn, cands, rules={"roi_mode": "criterion", "roi_weight": 0.5})
+    # base value 50; R1: 0.5*50 + 0.5*100 = 75; R2: 0.5*50 + 0.5*50 = 50; R3: 25
+    np.testing.assert_allclose(v.to_numpy(), [75, 50, 25])
