@@ -165,6 +165,15 @@ _SELECTION = Fields(
         "theme_share_max_rate": MapOf(_RATE),
         "time_limit_s": Num(gt=0),
         "mip_rel_gap": Num(ge=0, le=1),
+        # value of a phase-1-only award as a fraction of the full project's (default: its cost share)
+        "phase1_value_rate": _RATE,
+        # weight of the return on investment when roi_mode is criterion (default 0.2)
+        "roi_weight": _RATE,
+        # yearly payment limits of this selection [EUR], e.g. {2021: 150000000}
+        "payment_limits_eur": MapOf(_AMOUNT0, key=lambda k: isinstance(k, int) and not isinstance(k, bool),
+                                    key_rule="a payment year must be a year such as 2021"),
+        # budgets replacing the sub-envelopes' amounts for this selection [EUR]
+        "sub_envelope_budgets_eur": MapOf(_AMOUNT0),
     }
 )
 
@@ -175,6 +184,7 @@ _ROBUSTNESS = Fields(
         "weight_order": ListOf(Str(list(CRITERIA))),
         "with_cost_uncertainty": Bool(),
         "within_envelope_probability": _RATE,
+        "contingency_reserve_rate": _RATE,
     }
 )
 
@@ -663,8 +673,20 @@ def _check_semantics(d: dict, col: Collector, path: Path) -> None:
     for crit, iv in (rob.get("weight_intervals") or {}).items():
         if crit not in CRITERIA:
             col.add(f"robustness.weight_intervals.{crit}", crit, "unknown criterion" + suggest(crit, CRITERIA))
-        elif len(iv) != 2 or iv[0] > iv[1]:
-            col.add(f"robustness.weight_intervals.{crit}", iv, "must be [low, high] with low <= high")
+        elif len(iv) != 2 or iv[0] > iv[1] or iv[1] > 1:
+            col.add(f"robustness.weight_intervals.{crit}", iv, "must be [low, high] with 0 <= low <= high <= 1")
+    ivs = {c: v for c, v in (rob.get("weight_intervals") or {}).items() if c in CRITERIA and len(v) == 2}
+    if ivs and (sum(v[0] for v in ivs.values()) > 1 or sum(ivs.get(c, [0, 1])[1] for c in CRITERIA) < 1):
+        col.add("robustness.weight_intervals", ivs, "no weights summing to 1 fit these intervals "
+                "(lows must sum to <= 1, highs to >= 1)")
+    order = rob.get("weight_order") or []
+    if len(set(order)) != len(order):
+        col.add("robustness.weight_order", order, "a criterion appears twice")
+    sel = d.get("selection") or {}
+    for code in (sel.get("sub_envelope_budgets_eur") or {}):
+        if code not in codes:
+            col.add(f"selection.sub_envelope_budgets_eur.{code}", code, "sub-envelope not defined under funds"
+                    + suggest(code, list(codes)))
     # candidates
     cand = d.get("candidates") or {}
     if cand.get("source") == "file":
