@@ -68,13 +68,13 @@ UI: dict[str, dict[str, str]] = {
         "call": "Appel",
         "weights": "Poids des critères",
         "strategic": "Stratégique",
-        "service": "Qualité de service",
+        "service": "Service rendu",
         "savings": "Économies",
         "governance": "Gouvernance",
         "budget": "Budget (M€)",
-        "cofinancing": "Cofinancement min.",
+        "cofinancing": "Cofinanc. min.",
         "min_cost": "Coût min. (M€)",
-        "min_cost_terr": "Coût min. territorial (M€)",
+        "min_cost_terr": "Coût min. territ. (M€)",
         "rules": "Règles",
         "rule_min_cost": "Coût total minimum",
         "rule_cofinancing": "Cofinancement minimum",
@@ -456,8 +456,10 @@ def export_portfolio(table: pd.DataFrame, fmt: str, provenance: Mapping[str, Any
         ws.append([str(c) for c in df.columns])
         for row in df.itertuples(index=False):
             ws.append([_xlsx_value(v) for v in row])
+        from openpyxl.styles import Font
+
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -572,7 +574,8 @@ def _esc(text: Any) -> str:
 _CSS = """<style>
 .wb-table{border-collapse:collapse;font-size:12px;width:100%}
 .wb-table th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb}
-.wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top}
+.wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top;line-height:1.3}
+.wb-table td.id{white-space:nowrap}
 .wb-table td.num{text-align:right;white-space:nowrap}
 .wb-table tr.wb-sel td{background:#e3f4e1}
 .wb-table tr.wb-inel td{color:#777}
@@ -725,16 +728,16 @@ class Dashboard:
         c["shipped"] = lab(W.Button(layout=lay(width="100%")), "shipped")
         c["upload_msg"] = W.HTML()
         slider = dict(min=0.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f",
-                      layout=lay(width="100%"), style={"description_width": "110px"})
+                      layout=lay(width="100%"), style={"description_width": "120px"})
         for crit in CRITERIA:
             c[f"weight_{crit}"] = lab(W.FloatSlider(**slider), crit)
             c[f"weight_{crit}"].add_class(f"wb-weight-{crit}")
         c["budget"] = lab(W.FloatSlider(min=0.0, max=1.0, step=0.5, continuous_update=False, readout_format=".1f",
-                                        layout=lay(width="100%"), style={"description_width": "110px"}), "budget")
+                                        layout=lay(width="100%"), style={"description_width": "120px"}), "budget")
         c["budget"].add_class("wb-budget")
         c["cofinancing"] = lab(W.FloatSlider(min=0.0, max=0.9, step=0.05, continuous_update=False,
                                              readout_format=".0%", layout=lay(width="100%"),
-                                             style={"description_width": "110px"}), "cofinancing")
+                                             style={"description_width": "120px"}), "cofinancing")
         c["min_cost"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
                                                style={"description_width": "160px"}), "min_cost")
         c["min_cost_terr"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
@@ -766,7 +769,7 @@ class Dashboard:
         o["frontier_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px"))
         o["frontier_img"].add_class("wb-frontier")
         o["fan_title"] = W.HTML()
-        o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px"))
+        o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px", display="none"))
         o["fan_img"].add_class("wb-fan")
         o["robust"] = W.HTML(layout=lay(max_height="320px", overflow="auto", width="100%"))
         o["detail"] = W.HTML()
@@ -1171,7 +1174,7 @@ class Dashboard:
             cls = "wb-sel" if r["selected"] else ("" if r["eligible"] else "wb-inel")
             reason = "" if r["selected"] else translate_reason(str(r["reason"]), L)
             rows.append(
-                f"<tr class='{cls}' data-id='{_esc(r['id'])}'><td class='num'>{k}</td><td>{_esc(r['id'])}</td>"
+                f"<tr class='{cls}' data-id='{_esc(r['id'])}'><td class='num'>{k}</td><td class='id'>{_esc(r['id'])}</td>"
                 f"<td>{_esc(r['title'])}</td><td>{_esc(r['owner'])}</td>"
                 f"<td class='num'>{meur(r['requested_eur'], L, 2)}</td>"
                 f"<td class='num'>{number(r['value'], L, 1)}</td>"
@@ -1271,6 +1274,7 @@ class Dashboard:
         self._shortfall_probability = _shortfall_probability(res)
         png = self._caches["fan_png"].get((sim_key, L), lambda: figure_png(charts.fan_chart(res, lang=L)))
         self.outputs["fan_img"].value = png
+        self.outputs["fan_img"].layout.display = None
         self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
         self._show_totals()
 
@@ -1351,7 +1355,11 @@ class Dashboard:
         items = "".join(f"<tr><td>{_esc(k)}</td><td class='num'>{_esc(v)}</td></tr>" for k, v in facts)
         head = label("why_in", L) if row["selected"] else label("why_out", L)
         change = []
-        if not row["selected"] and row["eligible"]:
+        if pid in self._settings.force_out:
+            change.append("le retirer de la liste « Écarter »" if L == "fr" else "remove it from the force-out list")
+        elif row["selected"] and pid in self._settings.force_in:
+            change.append("le retirer de la liste « Imposer »" if L == "fr" else "remove it from the force-in list")
+        elif not row["selected"] and row["eligible"]:
             if ex.get("score_increase_points") is not None:
                 change.append(f"+{number(ex['score_increase_points'], L, 2)} pts "
                               f"(+{number(ex.get('score_increase_per_criterion', float('nan')), L, 2)} / critère)"

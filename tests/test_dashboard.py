@@ -1,0 +1,238 @@
+"""The committee dashboard driven from Python: controls in, portfolio and views out.
+
+The expected portfolios are computed by brute force over every subset of the eight test
+candidates (tests/data/dashboard), independently of the MILP the dashboard calls.
+"""
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from workbench import load_candidates, load_scenario
+from workbench.dashboard import (Dashboard, Settings, export_portfolio, serve_command,
+                                 translate_reason)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+CRITERIA = ("strategic", "service", "savings", "governance")
+
+
+@pytest.fixture
+def scenario_dir(tmp_path) -> Path:
+    d = tmp_path / "parameters"
+    d.mkdir()
+    for f in DATA.iterdir():
+        shutil.copy(f, d / f.name)
+    return d
+
+
+@pytest.fixture
+def app(scenario_dir) -> Dashboard:
+    d = Dashboard(scenario=scenario_dir / "committee.yaml", debounce_s=0)
+    d.robustness_samples = 8
+    d.widget()
+    return d
+
+
+def brute_force(weights: dict, budget_eur: float, min_cost_eur: float = 500_000, cof_min: float = 0.1,
+                forced_out=()) -> list[str]:
+    """The best subset of the test candidates by enumeration (value = weighted mean score)."""
+    scn = load_scenario(DATA / "committee.yaml")
+    c = load_candidates(scn)
+    w = np.array([weights[k] for k in CRITERIA], float)
+    w = w / w.sum()
+    value = 10.0 * c[list(CRITERIA)].to_numpy(float) @ w  # points 0-100 on the 0-10 scale
+    ok = (c["total_cost_eur"] >= min_cost_eur) & (1 - c["requested_eur"] / c["total_cost_eur"] >= cof_min - 1e-9)
+    ok &= ~c["id"].isin(forced_out)
+    idx = [i for i in range(len(c)) if ok.iloc[i]]
+    best, best_set = -1.0, ()
+    for r in range(len(idx) + 1):
+        for sub in itertools.combinations(idx, r):
+            if c["requested_eur"].iloc[list(sub)].sum() <= budget_eur + 0.5:
+                v = value[list(sub)].sum()
+                if v > best + 1e-9:
+                    best, best_set = v, sub
+    return sorted(c["id"].iloc[list(best_set)])
+
+
+def set_weights(app: Dashboard, **w: float) -> None:
+    for k, v in w.items():
+        app.controls[f"weight_{k}"].value = v
+
+
+def test_opens_on_the_scenario_and_selects_the_best_portfolio(app):
+    assert app.selected_ids == brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)
+    assert app.totals["committed_eur"] <= 5_000_000
+    # every candidate left out has a reason on screen; the ineligible one says why, in French
+    table = app.outputs["table"].value
+    assert table.count("<tr class='wb-sel'") == len(app.selected_ids)
+    assert "sous le minimum de 0,50 M€" in table
+    assert "5,0\u00a0M€" in app.outputs["totals"].value or "4,9\u00a0M€" in app.outputs["totals"].value
+
+
+def test_moving_a_weight_changes_the_selected_portfolio(app):
+    before = app.selected_ids
+    set_weights(app, service=0.0, savings=0.0, governance=0.0, strategic=1.0)
+    expected = brute_force({"strategic": 1, "service": 0, "savings": 0, "governance": 0}, 5_000_000)
+    assert app.selected_ids == expected
+    assert expected != before
+    assert app.last_error == ""
+
+
+def test_all_weights_at_zero_shows_an_error_and_keeps_the_portfolio(app):
+    before = app.selected_ids
+    set_weights(app, strategic=0.0, service=0.0, savings=0.0, governance=0.0)
+    assert "weights must not all be zero" in app.last_error
+    assert "weights must not all be zero" in app.outputs["status"].value
+    assert app.selected_ids == before
+
+
+def test_budget_and_thresholds_and_rules(app):
+    app.controls["budget"].value = 3.0
+    w = dict.fromkeys(CRITERIA, 0.25)
+    assert app.selected_ids == brute_force(w, 3_000_000)
+    assert app.totals["committed_eur"] <= 3_000_000
+    # switching the minimum-cost rule off lets the small territorial project in
+    app.controls["rule_min_cost"].value = False
+    assert app.selected_ids == brute_force(w, 3_000_000, min_cost_eur=0)
+    assert "C7" in app.selected_ids
+    app.controls["rule_min_cost"].value = True
+    app.controls["min_cost"].value = 0.3  # M€
+    assert app.selected_ids == brute_force(w, 3_000_000, min_cost_eur=300_000)
+    # a co-financing minimum of 30 % leaves out every project asking for more than 70 %
+    app.controls["cofinancing"].value = 0.3
+    assert app.selected_ids == brute_force(w, 3_000_000, min_cost_eur=300_000, cof_min=0.3)
+
+
+def test_force_out_and_detail(app):
+    first = app.selected_ids[0]
+    app.controls["force_out"].value = [first]
+    assert first not in app.selected_ids
+    assert app.selected_ids == brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000, forced_out=(first,))
+    assert "écarté d'office" in html.unescape(app.outputs["table"].value)
+    app.controls["detail_select"].value = first
+    assert "Ce qui changerait la décision" in app.outputs["detail"].value  # lifting the exclusion
+    left_out = next(i for i in ("C1", "C2", "C3", "C8") if i not in app.selected_ids and i != first)
+    app.controls["detail_select"].value = left_out
+    detail = app.outputs["detail"].value
+    assert f"data-id='{left_out}'" in detail and "Pourquoi écarté" in detail
+    assert "Ce qui changerait la décision" in detail
+
+
+def test_invalid_upload_shows_the_errors_and_keeps_the_previous_state(app):
+    before, table = app.selected_ids, app.outputs["table"].value
+    bad = (DATA / "committee_candidates.csv").read_text(encoding="utf-8").replace(",1500000,18,", ",-5,18,")
+    assert not app.upload("mes_candidats.csv", bad.encode("utf-8"))
+    msg = app.controls["upload_msg"].value
+    assert "mes_candidats.csv" in msg and "row 2, column requested_eur" in msg and "must be &gt; 0" in msg
+    assert app.selected_ids == before and app.outputs["table"].value == table
+    # a valid upload replaces the candidates
+    good = (DATA / "committee_candidates.csv").read_text(encoding="utf-8").replace("C8,Archivage", "C9,Archivage")
+    assert app.upload("nouveaux.csv", good.encode("utf-8"))
+    assert "C9" in app.outputs["table"].value and "C8" not in app.outputs["table"].value
+
+
+def test_save_variant_then_compare(app, scenario_dir):
+    set_weights(app, strategic=1.0, service=0.0, savings=0.0, governance=0.0)
+    path = app.save_variant("strategique seul")
+    assert path == scenario_dir / "variants" / "strategique_seul.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "extends: ../committee.yaml" in text
+    v = load_scenario(path)
+    assert v.weights == {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
+    assert str(path) in [v for _, v in app.controls["scenario"].options]
+    df = app.compare(scenario_dir / "committee.yaml", path)
+    a = brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)
+    b = brute_force({"strategic": 1, "service": 0, "savings": 0, "governance": 0}, 5_000_000)
+    assert df.attrs["only_a"] == sorted(set(a) - set(b))
+    assert df.attrs["only_b"] == sorted(set(b) - set(a))
+    assert df.loc["selected", "A"] == len(a) and df.loc["selected", "B"] == len(b)
+    # an empty name is refused, nothing written
+    from workbench.errors import InputError
+
+    with pytest.raises(InputError):
+        app.save_variant("  ")
+
+
+def test_export_keeps_text_as_text(app):
+    t = app.ranked().copy()
+    t.loc[t.index[0], "title"] = "=HYPERLINK(\"http://x\")"
+    data = export_portfolio(t, "xlsx", {"scenario_hash": "abc"})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["portfolio"]
+    col = [c.value for c in ws[1]].index("title") + 1
+    cell = ws.cell(row=2, column=col)
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+    assert wb["provenance"]["A1"].value == "scenario_hash"
+    csv = export_portfolio(t, "csv", {"scenario_hash": "abc"}).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and csv.rstrip().endswith("# scenario_hash: abc")
+    name, blob = app.export("csv")
+    assert name.endswith(".csv") and all(i in blob.decode("utf-8-sig") for i in app.selected_ids)
+    app._on_export("xlsx")
+    assert "download=" in app.controls["download"].value and "base64," in app.controls["download"].value
+
+
+def test_english_and_french_labels(app):
+    assert "Tableau de bord du comité de sélection" in app.outputs["header"].value
+    app.controls["lang"].value = "en"
+    assert "Selection committee dashboard" in app.outputs["header"].value
+    assert "projects selected" in app.outputs["totals"].value
+    assert "\u00a0M€" in app.outputs["totals"].value and "," not in app.outputs["totals"].value.split("M€")[0][-6:]
+    assert app.controls["weight_strategic"].description == "Strategic"
+    assert translate_reason("not selected: forced out", "fr") == "non retenu : écarté d'office"
+    assert translate_reason("ineligible: co-financing 5.0% below the 10.0% minimum", "fr") == \
+        "inéligible : cofinancement 5,0 % sous le minimum de 10,0 %"
+
+
+def test_every_scenario_warning_is_visible(params_dir, tmp_path):
+    d = Dashboard(scenario=params_dir / "fitn_2021_2022.yaml", variants_dir=tmp_path, debounce_s=0)
+    d.robustness_samples = 4
+    d.widget()
+    shown = d.outputs["warnings"].value
+    for w in load_scenario(params_dir / "fitn_2021_2022.yaml").warnings:
+        assert w.split(":")[0] in shown
+    assert "27.0 M€" in shown  # the FITN sub-envelope gap is shown, not hidden
+    assert "SYNTHETIC" in shown
+
+
+def test_settings_overrides_round_trip():
+    s = Settings("x.yaml", weights=(("strategic", 1.0), ("service", 0.0), ("savings", 0.0), ("governance", 0.0)),
+                 budget_eur=3e6, rules_off=("themes", "min_cost"), force_in=("C1",))
+    ov = s.overrides()
+    assert ov["selection"] == {"budget_eur": 3e6, "force_in": ["C1"]}
+    assert ov["eligibility"] == {"themes": [], "min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0}
+    assert "selection" not in s.eligibility_overrides() and "criteria" not in s.eligibility_overrides()
+
+
+def test_voila_config_and_serve_command():
+    cfg = json.loads((ROOT / "voila.json").read_text())
+    assert cfg["VoilaConfiguration"]["preheat_kernel"] is True
+    assert cfg["VoilaConfiguration"]["show_tracebacks"] is False
+    assert cfg["VoilaKernelManager"]["kernel_pools_config"]["default"]["pool_size"] >= 1
+    assert cfg["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert cfg["VoilaExecutor"]["timeout"] > 0
+    cmd, env, cwd = serve_command(scenario=DATA / "committee.yaml", port=8999)
+    assert cwd == ROOT and "--Voila.ip=127.0.0.1" in cmd and "--port=8999" in cmd
+    assert env["WORKBENCH_SCENARIO"] == str((DATA / "committee.yaml").resolve())
+    nb = json.loads((ROOT / "notebooks" / "dashboard.ipynb").read_text())
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_cli_refuses_a_broken_scenario_before_starting(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("horizon: {start_year: 2021}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "workbench.cli", "dashboard", "--scenario", str(bad), "--port", "0"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "--port" in r.stderr and "horizon.end_year" in r.stderr
