@@ -1,0 +1,1252 @@
+"""Envelope simulation: commitments (AE) and payments (CP) over the years, call after call.
+
+How a fund's envelope is consumed over its life, under cost overruns, delays, attrition and
+first-phase-only funding, by Monte Carlo vectorised over draws.
+
+Model (one draw)
+----------------
+* Calls are decided in date order (:attr:`Scenario.calls`).  At each call a portfolio is picked
+  from that call's candidates by a rule: ``greedy`` (best value per euro first, each project
+  taken if it fits the credits left), ``greedy_value`` (best value first), a fixed list of ids
+  (in list order), or a caller's function.  Only eligible candidates
+  (:func:`workbench.scoring.eligibility` at the call's date) are considered.
+* The credits a call may commit are the least of: the call's ``budget_eur``; the fund's
+  envelope less its net commitments so far, capped by the cumulative AE appropriations of the
+  call's year where the scenario gives them (AE carry-over is uncapped: LOLF art. 15); the
+  sub-envelope's amount less its commitments; and the policy's limits (share of the envelope per
+  call, reserve kept for the fund's last call, value-per-euro threshold).
+* A selected project's grant is committed (AE) ``contract_lag_months`` after the decision.
+  With probability ``phase1_only_rate`` only its first phase (``phase1_cost_eur``) is funded and
+  committed; with probability ``attrition_rate`` the project never starts: nothing is paid and
+  the grant is de-committed ``attrition_decommit_months`` later, freeing credits for later calls.
+* The project's cost ratio (final / initial, :class:`~workbench.uncertainty.OverrunModel`) is
+  known at its planned end: an underrun lowers the fund's payment in proportion and frees the
+  rest of the commitment; an overrun adds ``overrun_paid_by_fund_rate`` x overrun (in euros of
+  total cost, scaled to the funded scope) to the fund's bill, committed as a top-up if credits
+  remain (unless ``allow_overcommitment``, the top-up never makes commitments exceed the
+  envelope: the rest is an *unfunded overrun*, left to the owner).
+* Payments follow the disbursement profile (share of the grant paid in the commitment year,
+  the year after, …; default 36.5/36.5/21.6/5.4 %) or the project's own ``cp_<year>_eur``
+  schedule, each tranche a year apart from the commitment date, the whole schedule pushed later
+  by the delay ``(duration ratio - 1) x duration_months``.  Payments after the last reported
+  year are counted in that year.
+* Where the scenario gives CP appropriations, a year pays at most its appropriation plus the
+  carry-over (capped at ``cp_carryover_cap_rate`` of the year's initial CP); unpaid demand moves
+  to the next year.  The year-by-year shortfall risk compares CP demand with the appropriation,
+  or, where the scenario gives none, with the *planned* schedule (the same run without
+  uncertainty): the budget documents plan CP on the contracts' calendars.
+* Lasting savings realised = declared ``annual_savings_eur`` x a lognormal realisation factor
+  (mean 0.17: 339 M€ realised against 2 bn€, Cour des comptes 2025), none for projects that
+  never start or are funded for their first phase only; the target is 1 € of yearly savings per
+  euro paid (FTAP, seed 002).
+
+Determinism: draws are made in blocks of :data:`BLOCK` draws; block ``b`` draws from
+``SeedSequence(seed).spawn(...)[b]`` whatever the chunking, and every reduction is per draw, so
+results are bit-identical for any ``chunk_size``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from . import params as P
+from .candidates import CP_COLUMN, split_ids
+from .errors import InputError, Problem
+from .scoring import eligibility, project_value
+from .uncertainty import OverrunModel, SavingsRealisation
+
+#: Draws per random block (fixed: the chunking never changes which variates a draw gets).
+BLOCK = 1024
+#: The FTAP/FITN budget documents' schedule of outstanding commitments: 36.5 % the next year,
+#: 36.5 %, 21.6 %, 5.3 % later (shared/domain.md, "Budget mechanics"); the published shares sum
+#: to 99.9 %, the 0.1 % rounding gap is added to the last year.
+DEFAULT_PROFILE = (0.365, 0.365, 0.216, 0.054)
+#: Months between the committee's decision and the signature of the contract (assumed).
+DEFAULT_CONTRACT_LAG_MONTHS = 4.0
+#: Months before a laureate that never starts is de-committed (assumed).
+DEFAULT_DECOMMIT_MONTHS = 12.0
+#: Extra reported years after the profile's end, for delayed payments.
+EXTRA_YEARS = 3
+#: A fund is "exhausted" before its last call when less than this share of its envelope is left.
+EXHAUSTED_SHARE = 0.01
+#: Working memory aimed at per chunk [bytes] (sets the default chunk size).
+CHUNK_BYTES = 160 * 2**20
+
+METRICS = ("ae_committed_eur", "ae_decommitted_eur", "cp_demand_eur", "cp_paid_eur")
+
+
+# ------------------------------------------------------------------------------------------------
+# settings
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """The simulation's settings read from a scenario (defaults where it is silent)."""
+
+    enabled: bool
+    cost: OverrunModel
+    delay: OverrunModel
+    attrition_rate: float
+    phase1_only_rate: float
+    overrun_paid_by_fund_rate: float
+    attrition_decommit_months: float
+    savings: SavingsRealisation
+    contract_lag_months: float
+    profile_rates: tuple[float, ...]
+    use_project_schedule: bool
+
+    @classmethod
+    def from_scenario(cls, scenario) -> "Settings":
+        u = scenario.data.get("uncertainty") or {}
+        d = scenario.data.get("disbursement") or {}
+
+        def val(node, key, default):
+            v = P.value(node.get(key)) if key in node else None
+            return default if v is None else v
+
+        return cls(
+            enabled=bool(u.get("enabled", True)),
+            cost=OverrunModel.from_scenario(scenario, "cost_overrun"),
+            delay=OverrunModel.from_scenario(scenario, "delay"),
+            attrition_rate=float(val(u, "attrition_rate", 0.05)),
+            phase1_only_rate=float(val(u, "phase1_only_rate", 0.0)),
+            overrun_paid_by_fund_rate=float(val(u, "overrun_paid_by_fund_rate", 0.0)),
+            attrition_decommit_months=float(val(u, "attrition_decommit_months", DEFAULT_DECOMMIT_MONTHS)),
+            savings=SavingsRealisation.from_scenario(scenario),
+            contract_lag_months=float(val(d, "contract_lag_months", DEFAULT_CONTRACT_LAG_MONTHS)),
+            profile_rates=tuple(float(x) for x in val(d, "profile_rates", list(DEFAULT_PROFILE))),
+            use_project_schedule=bool(d.get("use_project_schedule", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An allocation policy for successive calls.
+
+    Parameters
+    ----------
+    name : str
+    max_commit_share_per_call_rate : float, optional
+        A call commits at most this share of the fund's envelope [fraction].
+    reserve_last_call_eur : float
+        Credits kept for the fund's last call [EUR].
+    min_value_per_meur : float
+        Only projects with at least this value (points) per M€ requested are funded.
+    order : {"value_per_eur", "value"}
+        Greedy order of the call's candidates.
+    """
+
+    name: str = "scenario"
+    max_commit_share_per_call_rate: float | None = None
+    reserve_last_call_eur: float = 0.0
+    min_value_per_meur: float = 0.0
+    order: str = "value_per_eur"
+
+    @classmethod
+    def from_mapping(cls, m: Mapping[str, Any]) -> "Policy":
+        return cls(name=str(m.get("name", "policy")),
+                   max_commit_share_per_call_rate=None if m.get("max_commit_share_per_call_rate") is None
+                   else float(P.value(m["max_commit_share_per_call_rate"])),
+                   reserve_last_call_eur=float(P.value(m.get("reserve_last_call_eur", 0.0)) or 0.0),
+                   min_value_per_meur=float(P.value(m.get("min_value_per_meur", 0.0)) or 0.0),
+                   order=str(m.get("order", "value_per_eur")))
+
+
+# ------------------------------------------------------------------------------------------------
+# result
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class SimulationResult:
+    """Labelled tables of a simulation.
+
+    Attributes
+    ----------
+    yearly : DataFrame
+        Long format: ``level`` (fund, sub-envelope, ``"ALL"``), ``level_kind``, ``year``,
+        ``metric`` (``ae_committed_eur``, ``ae_decommitted_eur``, ``cp_demand_eur``,
+        ``cp_paid_eur`` and their ``*_cum_eur`` cumulative values), ``mean``, ``p10``, ``p50``,
+        ``p90`` [EUR].
+    summary : DataFrame
+        One row per fund / envelope / ALL: probabilities of running short, expected unused
+        residual, savings against the 1 € for 1 € target, overcommitment flag, …
+    shortfall : DataFrame
+        Per fund and year: CP appropriation (or planned schedule), probability that CP demand
+        exceeds it, expected excess.
+    calls : DataFrame
+        Per call: the credits left before it (mean, P10, P50, P90), probability nothing is left,
+        commitments and projects selected.
+    selected : DataFrame
+        Per candidate: its call, rank, value, whether / how often selected.
+    provenance : dict
+        Version, scenario hash, seed, draws, input files, settings.
+    """
+
+    yearly: pd.DataFrame
+    summary: pd.DataFrame
+    shortfall: pd.DataFrame
+    calls: pd.DataFrame
+    selected: pd.DataFrame
+    provenance: dict
+    envelopes: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
+                "calls": self.calls, "selected": self.selected}
+
+    def to_csv(self, directory: str | os.PathLike) -> list[Path]:
+        """Write every table as ``<name>.csv`` and ``provenance.json`` into ``directory`` (atomic)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        out = []
+        for name, df in self.tables().items():
+            out.append(write_atomic(d / f"{name}.csv", _safe_csv(df).to_csv(index=False).encode("utf-8")))
+        out.append(write_atomic(d / "provenance.json",
+                                json.dumps(self.provenance, indent=2, ensure_ascii=False, default=str).encode()))
+        return out
+
+    def level(self, level: str, metric: str = "cp_paid_cum_eur") -> pd.DataFrame:
+        """The yearly rows of one level and metric, indexed by year."""
+        y = self.yearly
+        return y[(y["level"] == level) & (y["metric"] == metric)].set_index("year")
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _safe_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting with = + - @ get a leading quote so spreadsheets never run them."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the plan: deterministic arrays of projects, calls and levels
+# ------------------------------------------------------------------------------------------------
+def _year_frac(d: dt.date) -> float:
+    return d.year + (d.timetuple().tm_yday - 1) / (366 if d.year % 4 == 0 else 365)
+
+
+@dataclass
+class _Plan:
+    scenario: Any
+    settings: Settings
+    policy: Policy
+    start: int
+    years: list[int]                # reported years (last one includes later payments)
+    cands: pd.DataFrame             # the candidates considered, in processing order
+    calls: list                     # Call objects with candidates
+    call_rows: list[np.ndarray]     # for each call: row indices in selection order
+    call_budget: list[float]        # call budget_eur (inf when none)
+    stop_at_misfit: bool            # 'ranked': fund in rank order, stop at the first that does not fit
+    call_time: np.ndarray           # decision times [years]
+    call_fund: np.ndarray           # fund index of each call
+    last_call_of_fund: dict
+    funds: list[str]
+    fund_env: np.ndarray
+    fund_cumcap: np.ndarray         # (F, n_years) cumulative AE cap [EUR]
+    fund_cp: np.ndarray             # (F, n_years) CP appropriation, nan where none
+    fund_carry: np.ndarray
+    fund_over: np.ndarray           # allow_overcommitment
+    groups: list[tuple[str, str | None]]
+    group_fund: np.ndarray
+    group_amount: np.ndarray        # envelope of the group [EUR] (sub-envelope, unitemised rest)
+    g: np.ndarray                   # group of each project
+    req: np.ndarray
+    total: np.ndarray
+    ph1: np.ndarray                 # phase-1 cost, nan where none
+    value: np.ndarray
+    savings: np.ndarray
+    dur: np.ndarray                 # duration [months]
+    t_commit: np.ndarray            # commitment time [years]
+    t_adjust: np.ndarray
+    t_decommit: np.ndarray
+    profiles: np.ndarray            # (P, L) relative payment profile
+    common_profile: bool
+    ok_policy: np.ndarray           # passes the policy's value threshold
+    rank: np.ndarray
+    eligible: np.ndarray
+    reason: list
+
+    @property
+    def n(self) -> int:
+        return len(self.req)
+
+
+def _candidate_calls(scenario, cands: pd.DataFrame) -> list[str]:
+    calls = scenario.calls
+    ids = [c.id for c in calls]
+    if "call" in cands.columns:
+        col = cands["call"].astype(str).tolist()
+        bad = sorted({c for c in col if c not in ids})
+        if bad and len(bad) < len(set(col)):
+            raise InputError([Problem("<candidates>", "column call", bad[0],
+                                      f"call not defined in the scenario (calls: {', '.join(ids[:6])}…)")])
+        if not bad:
+            return col
+    return [ids[0]] * len(cands)
+
+
+def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy | None = None,
+               selection: Any = None) -> _Plan:
+    """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups."""
+    from .candidates import load_candidates
+
+    st = Settings.from_scenario(scenario)
+    policy = policy or Policy()
+    if candidates is None:
+        candidates = load_candidates(scenario)
+    calls = scenario.calls
+    if not calls:
+        raise InputError([Problem(str(scenario.path), "calls", None, "the simulation needs at least one call")])
+    funds = list(scenario.funds)
+    fobj = scenario.funds
+    start, end = scenario.years[0], scenario.years[-1]
+    L = len(st.profile_rates)
+    cands = candidates.reset_index(drop=True).copy()
+    cands["_call"] = _candidate_calls(scenario, cands)
+    cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
+    if st.use_project_schedule and cp_cols:
+        L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
+    n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS
+    years = list(range(start, start + n_years))
+    values = project_value(cands, scenario.weights, scenario.criteria_scale).to_numpy(float) if len(cands) \
+        else np.zeros(0)
+    cands["_value"] = values
+    rows_by_call, budgets, times, cfund, elig_all, reason_all = [], [], [], [], np.zeros(len(cands), bool), [""] * len(cands)
+    order_all = []
+    fixed = None
+    if isinstance(selection, (list, tuple)) and not callable(selection):
+        fixed = [str(x) for x in selection]
+    sel_rule = selection if isinstance(selection, str) else (scenario.value("selection.rule") or "greedy")
+    if fixed is None and sel_rule == "fixed_list" and not callable(selection):
+        fixed = [str(x) for x in (scenario.data.get("selection") or {}).get("fixed_list") or []]
+    for k, call in enumerate(calls):
+        idx = np.flatnonzero(cands["_call"].to_numpy() == call.id)
+        sub = cands.iloc[idx]
+        if len(sub):
+            el = eligibility(sub, scenario, when=call.decision)
+            elig = el["eligible"].to_numpy(bool)
+            for j, r in zip(idx, el["reason"]):
+                reason_all[j] = r
+        else:
+            elig = np.zeros(0, bool)
+        elig_all[idx] = elig
+        req = sub["requested_eur"].to_numpy(float)
+        v = sub["_value"].to_numpy(float)
+        if callable(selection):
+            nominal = call.budget_eur if call.budget_eur is not None else float(fobj[call.fund].envelope_eur)
+            picked = selection(call, sub.assign(value=v, eligible=elig), nominal)
+            picked = [str(x) for x in (picked.tolist() if hasattr(picked, "tolist") else list(picked))]
+            pos = {i: n for n, i in enumerate(sub["id"].astype(str))}
+            order = [pos[i] for i in picked if i in pos]
+        elif fixed is not None:
+            pos = {i: n for n, i in enumerate(sub["id"].astype(str))}
+            order = [pos[i] for i in fixed if i in pos]
+        else:
+            by = "value" if sel_rule in ("greedy_value", "ranked") else policy.order
+            key = v if by == "value" else v / np.maximum(req, 1.0)
+            order = list(np.lexsort((sub["id"].astype(str).to_numpy(), -key)))
+            order = [o for o in order if elig[o]]
+        rows_by_call.append(idx[np.asarray(order, dtype=int)] if order else np.zeros(0, int))
+        budgets.append(math.inf if call.budget_eur is None else float(call.budget_eur))
+        times.append(_year_frac(call.decision))
+        cfund.append(funds.index(call.fund))
+        order_all.append((idx, order))
+    # processing order of projects: the calls' selection orders first, then the rest
+    chosen = np.concatenate([r for r in rows_by_call]) if rows_by_call else np.zeros(0, int)
+    rest = np.setdiff1d(np.arange(len(cands)), chosen)
+    perm = np.concatenate([chosen, rest]).astype(int)
+    inv = np.empty(len(cands), int)
+    inv[perm] = np.arange(len(cands))
+    call_rows = [inv[r] for r in rows_by_call]
+    rank = np.full(len(cands), -1)
+    for r in rows_by_call:
+        rank[r] = np.arange(1, len(r) + 1)
+    c = cands.iloc[perm].reset_index(drop=True)
+    # groups (fund, sub-envelope or None)
+    groups: list[tuple[str, str | None]] = []
+    gidx = np.zeros(len(c), int)
+    call_of = {cl.id: cl for cl in calls}
+    for i, (env, cid) in enumerate(zip(c["envelope"].astype(str), c["_call"])):
+        fund = call_of[cid].fund
+        subs = fobj[fund].sub_envelopes_eur
+        code = next((e for e in split_ids(env) if e in subs), None)
+        key = (fund, code)
+        if key not in groups:
+            groups.append(key)
+        gidx[i] = groups.index(key)
+    for f in funds:  # every fund has at least its own group so that it is reported
+        if not any(gf == f for gf, _ in groups):
+            groups.append((f, None))
+    group_fund = np.array([funds.index(f) for f, _ in groups], int)
+    amt = []
+    for f, s in groups:
+        if s is not None:
+            amt.append(fobj[f].sub_envelopes_eur[s])
+        elif fobj[f].sub_envelopes_eur:
+            amt.append(max(fobj[f].envelope_eur - sum(fobj[f].sub_envelopes_eur.values()), 0.0))
+        else:
+            amt.append(fobj[f].envelope_eur)
+    # funds: envelopes, cumulative AE caps, CP appropriations
+    F = len(funds)
+    env = np.array([fobj[f].envelope_eur for f in funds])
+    cumcap = np.zeros((F, n_years))
+    cpapp = np.full((F, n_years), np.nan)
+    for fi, f in enumerate(funds):
+        ap = fobj[f].appropriations
+        run = 0.0
+        for yi, y in enumerate(years):
+            if y in ap and "ae_eur" in ap[y]:
+                run += ap[y]["ae_eur"]
+                cumcap[fi, yi] = min(env[fi], run)
+            else:
+                cumcap[fi, yi] = env[fi]
+            if y in ap and "cp_eur" in ap[y]:
+                cpapp[fi, yi] = ap[y]["cp_eur"]
+    last_call = {}
+    for k, call in enumerate(calls):
+        last_call[funds.index(call.fund)] = k
+    # per-project times and profiles
+    t_dec = np.zeros(len(c))
+    for k, call in enumerate(calls):
+        t_dec[call_rows[k]] = times[k]
+    for i in range(len(c)):
+        if not np.isfinite(t_dec[i]) or t_dec[i] == 0:
+            t_dec[i] = _year_frac(call_of[c["_call"].iat[i]].decision)
+    lag = st.contract_lag_months / 12
+    t_commit = t_dec + lag
+    dur = c["duration_months"].to_numpy(float)
+    prof = np.zeros((len(c), L))
+    prof[:, :len(st.profile_rates)] = st.profile_rates
+    common = True
+    if st.use_project_schedule and cp_cols:
+        sched = c[[col for _, col in cp_cols]].to_numpy(float)
+        sched = np.nan_to_num(sched)
+        for i in range(len(c)):
+            s = sched[i]
+            if s.sum() > 0:
+                nz = np.flatnonzero(s > 0)
+                rel = s[nz[0]:] / s.sum()
+                prof[i] = 0.0
+                prof[i, :len(rel)] = rel
+                common = False
+    req = c["requested_eur"].to_numpy(float)
+    value = c["_value"].to_numpy(float)
+    ok_pol = value / np.maximum(req / 1e6, 1e-9) >= policy.min_value_per_meur - 1e-12
+    return _Plan(
+        scenario=scenario, settings=st, policy=policy, start=start, years=years, cands=c, calls=calls,
+        call_rows=call_rows, call_budget=budgets, stop_at_misfit=(sel_rule == "ranked" and fixed is None
+                                                                  and not callable(selection)),
+        call_time=np.array(times), call_fund=np.array(cfund, int),
+        last_call_of_fund=last_call, funds=funds, fund_env=env, fund_cumcap=cumcap, fund_cp=cpapp,
+        fund_carry=np.array([fobj[f].cp_carryover_cap_rate for f in funds]),
+        fund_over=np.array([fobj[f].allow_overcommitment for f in funds], bool),
+        groups=groups, group_fund=group_fund, group_amount=np.array(amt, float), g=gidx, req=req,
+        total=c["total_cost_eur"].to_numpy(float),
+        ph1=c["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in c else np.full(len(c), np.nan),
+        value=value,
+        savings=np.nan_to_num(c["annual_savings_eur"].to_numpy(float)) if "annual_savings_eur" in c
+        else np.zeros(len(c)),
+        dur=dur, t_commit=t_commit, t_adjust=t_commit + dur / 12,
+        t_decommit=t_commit + st.attrition_decommit_months / 12, profiles=prof, common_profile=common,
+        ok_policy=ok_pol, rank=rank[perm], eligible=elig_all[perm], reason=[reason_all[j] for j in perm],
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# one chunk of draws
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class _Draws:
+    """The random inputs of ``n`` draws, arrays shaped (projects, draws)."""
+
+    cost: np.ndarray      # cost ratio
+    delay: np.ndarray     # duration ratio
+    fate: np.ndarray      # uniform: attrition / phase-1-only
+    savings: np.ndarray   # realisation factor
+
+
+def _draw_blocks(plan: _Plan, seed_seq: np.random.SeedSequence, b0: int, b1: int, n: int) -> _Draws:
+    """Random inputs of blocks ``b0 .. b1-1`` (the first ``n`` draws of them)."""
+    P_ = plan.n
+    st = plan.settings
+    m = (b1 - b0) * BLOCK
+    uc = np.empty((P_, m), np.float32)
+    ud = np.empty((P_, m), np.float32)
+    uf = np.empty((P_, m), np.float32)
+    z = np.empty((P_, m), np.float32)
+    for j, b in enumerate(range(b0, b1)):
+        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b)))
+        sl = slice(j * BLOCK, (j + 1) * BLOCK)
+        uc[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
+        ud[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
+        uf[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
+        z[:, sl] = rng.standard_normal((P_, BLOCK), dtype=np.float32)
+    uc, ud, uf, z = uc[:, :n], ud[:, :n], uf[:, :n], z[:, :n]
+    mu, sig = st.savings.lognormal()
+    sav = np.exp(mu + sig * z.astype(np.float64)) if np.isfinite(mu) else np.zeros(z.shape)
+    return _Draws(cost=st.cost.from_uniform(uc), delay=st.delay.from_uniform(ud), fate=uf, savings=sav)
+
+
+def _fixed_draws(plan: _Plan, n: int) -> _Draws:
+    P_ = plan.n
+    return _Draws(cost=np.ones((P_, n)), delay=np.ones((P_, n)), fate=np.full((P_, n), 2.0, np.float32),
+                  savings=np.full((P_, n), plan.settings.savings.mean_rate))
+
+
+class _SeedSeq:
+    """``SeedSequence(seed).spawn(k)[b]`` for any ``b`` without spawning the ones before it."""
+
+    def __init__(self, seed: int):
+        self.seed = int(seed)
+
+    def spawn_child(self, b: int) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.seed, spawn_key=(b,))
+
+
+@dataclass
+class _ChunkOut:
+    yearly: np.ndarray     # (n, G, Y, 4) per group
+    fund_yearly_paid: np.ndarray  # (n, F, Y) cp paid after appropriation caps
+    fund_due: np.ndarray   # (n, F, Y) CP due (demand + backlog)
+    avail: np.ndarray      # (n, K) credits left before each call [EUR]
+    committed_call: np.ndarray  # (n, K)
+    nsel_call: np.ndarray  # (n, K)
+    gtot: np.ndarray       # (n, G, T) per group totals
+    fund_flags: np.ndarray  # (n, F, 3): exhausted, overcommitted, max net commitment
+    sel_count: np.ndarray  # (P,) int counts
+    ph1_count: np.ndarray
+    attr_count: np.ndarray
+
+
+GTOT = ("committed_eur", "paid_eur", "savings_realised_eur", "savings_declared_eur", "value_delivered",
+        "unfunded_overrun_eur", "projects_selected", "room_last_call_eur")
+
+
+def _run_chunk(plan: _Plan, D: _Draws, n: int, planned_cp: np.ndarray | None) -> _ChunkOut:
+    st = plan.settings
+    P_, G, F, K = plan.n, len(plan.groups), len(plan.funds), len(plan.calls)
+    Y = len(plan.years)
+    # fate of each (project, draw)
+    attr = D.fate < st.attrition_rate
+    has_ph1 = np.isfinite(plan.ph1) & (plan.ph1 > 0)
+    ph1 = (~attr) & (D.fate < st.attrition_rate + st.phase1_only_rate) & has_ph1[:, None]
+    C = np.where(ph1, np.nan_to_num(plan.ph1)[:, None], plan.req[:, None])   # commitment [EUR]
+    sel = np.zeros((P_, n), bool)
+    net_f = np.zeros((F, n))          # net commitments of each fund
+    net_g = np.zeros((G, n))          # net commitments of each group
+    max_f = np.zeros((F, n))
+    topup = np.zeros((P_, n))         # funded top-up (>0) or release (<0) at the adjustment
+    unfunded = np.zeros((P_, n))
+    avail_k = np.zeros((n, K))
+    comm_k = np.zeros((n, K))
+    nsel_k = np.zeros((n, K))
+    room_last = np.zeros((G, n))
+    # events (project, time, kind) in time order; processed lazily before each call
+    scope = plan.total / np.maximum(plan.req, 1.0)               # total cost per euro of grant
+    ev_t = np.concatenate([plan.t_decommit, plan.t_adjust])
+    ev_p = np.concatenate([np.arange(P_), np.arange(P_)])
+    ev_kind = np.concatenate([np.zeros(P_, int), np.ones(P_, int)])
+    ev_order = np.lexsort((ev_kind, ev_p, ev_t))
+    ev_ptr = 0
+    committed_p = np.zeros(P_, bool)  # project considered at least once (its call has passed)
+    fund_room_cap = plan.fund_env.copy()
+
+    def process_events(until: float) -> None:
+        nonlocal ev_ptr
+        while ev_ptr < len(ev_order) and ev_t[ev_order[ev_ptr]] <= until:
+            e = ev_order[ev_ptr]
+            ev_ptr += 1
+            p, kind = ev_p[e], ev_kind[e]
+            if not committed_p[p]:
+                continue
+            f, g = plan.group_fund[plan.g[p]], plan.g[p]
+            if kind == 0:   # attrition: de-commit
+                m = sel[p] & attr[p]
+                if not m.any():
+                    continue
+                amt = np.where(m, C[p], 0.0)
+                net_f[f] -= amt
+                net_g[g] -= amt
+            else:           # planned end: the final cost is known
+                live = sel[p] & ~attr[p]
+                if not live.any():
+                    continue
+                r = D.cost[p]
+                over = np.maximum(r - 1.0, 0.0) * C[p] * scope[p] * st.overrun_paid_by_fund_rate
+                under = np.minimum(r - 1.0, 0.0) * C[p]
+                if plan.fund_over[f]:
+                    funded = over
+                else:
+                    room = np.maximum(np.minimum(plan.fund_env[f] - net_f[f], plan.group_amount[g] - net_g[g]), 0.0)
+                    funded = np.minimum(over, room)
+                delta = np.where(live, funded + under, 0.0)
+                topup[p] = delta
+                unfunded[p] = np.where(live, over - funded, 0.0)
+                net_f[f] += delta
+                net_g[g] += delta
+                np.maximum(max_f[f], net_f[f], out=max_f[f])
+
+    for k, call in enumerate(plan.calls):
+        t = plan.call_time[k]
+        process_events(t)
+        f = plan.call_fund[k]
+        yi = min(max(call.decision.year - plan.start, 0), Y - 1)
+        cap = plan.fund_cumcap[f, yi]
+        avail = np.maximum(cap - net_f[f], 0.0)
+        avail_k[:, k] = avail
+        budget = np.minimum(avail, plan.call_budget[k])
+        pol = plan.policy
+        if pol.max_commit_share_per_call_rate is not None:
+            budget = np.minimum(budget, pol.max_commit_share_per_call_rate * plan.fund_env[f])
+        if pol.reserve_last_call_eur > 0 and plan.last_call_of_fund.get(f) != k:
+            budget = np.minimum(budget, np.maximum(avail - pol.reserve_last_call_eur, 0.0))
+        if plan.last_call_of_fund.get(f) == k:
+            for gi in np.flatnonzero(plan.group_fund == f):
+                room_last[gi] = np.minimum(plan.group_amount[gi] - net_g[gi], avail)
+        rem = budget.copy()
+        spent = np.zeros(n)
+        cnt = np.zeros(n)
+        stopped = np.zeros(n, bool)
+        for p in plan.call_rows[k]:
+            committed_p[p] = True
+            if not plan.ok_policy[p]:
+                continue
+            g = plan.g[p]
+            c = C[p]
+            fit = (c <= rem + 1e-6) & (c <= plan.group_amount[g] - net_g[g] + 1e-6)
+            if plan.stop_at_misfit:
+                stopped |= ~fit
+                fit &= ~stopped
+            sel[p] = fit
+            amt = np.where(fit, c, 0.0)
+            rem -= amt
+            spent += amt
+            cnt += fit
+            net_g[g] += amt
+        net_f[f] += spent
+        np.maximum(max_f[f], net_f[f], out=max_f[f])
+        comm_k[:, k] = spent
+        nsel_k[:, k] = cnt
+    process_events(math.inf)
+
+    # ---- amounts -------------------------------------------------------------------------------
+    live = sel & ~attr
+    A = np.where(live, C + topup, 0.0)                         # the fund's final payments [EUR]
+    # ---- yearly AE and CP per group ---------------------------------------------------------------
+    Yb = Y + plan.profiles.shape[1] + 1
+    dcol = np.arange(n)[None, :]
+    gY = (plan.g * Yb)[:, None]
+    base = dcol * (G * Yb) + gY                                 # (P, n)
+
+    def year_bin(t):
+        return np.clip(np.floor(t - plan.start).astype(int), 0, Y - 1)
+
+    def scatter_fixed(weights, bins_p):
+        idx = base + bins_p[:, None]
+        return np.bincount(idx.ravel(), weights=weights.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)[:, :, :Y]
+
+    commit_amt = np.where(sel, C, 0.0)
+    ae_comm = scatter_fixed(commit_amt, year_bin(plan.t_commit))
+    ae_top = scatter_fixed(np.maximum(topup, 0.0), year_bin(plan.t_adjust))
+    ae_dec = scatter_fixed(np.where(sel & attr, C, 0.0), year_bin(plan.t_decommit)) + \
+        scatter_fixed(np.maximum(-topup, 0.0), year_bin(plan.t_adjust))
+    ae_comm = ae_comm + ae_top
+    # payments: the profile starts at the commitment date, pushed by the delay
+    shift = np.maximum(D.delay - 1.0, 0.0) * (plan.dur / 12)[:, None]
+    x = (plan.t_commit - plan.start)[:, None] + shift
+    b = np.clip(np.floor(x).astype(np.int64), 0, Y)            # bins >= Y are folded into Y - 1
+    idx = base + b
+    del x, shift, b
+    Lp = plan.profiles.shape[1]                                 # idx + Lp - 1 < n * G * Yb
+    pay = np.zeros((n, G, Yb))
+    if plan.common_profile:
+        # one scatter of the amounts at their first tranche's year, then the profile as a filter
+        S = np.bincount(idx.ravel(), weights=A.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
+        r = plan.profiles[0] if plan.n else np.zeros(Lp)
+        for i in range(Lp):
+            if r[i]:
+                pay[:, :, i:] += r[i] * S[:, :, :Yb - i]
+    else:
+        for i in range(Lp):
+            w = A * plan.profiles[:, i][:, None]
+            pay += np.bincount((idx + i).ravel(), weights=w.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
+    demand = pay[:, :, :Y].copy()
+    demand[:, :, Y - 1] += pay[:, :, Y:].sum(axis=2)           # later payments in the last year
+    # ---- CP appropriations per fund ---------------------------------------------------------------
+    paid = demand.copy()
+    fund_paid = np.zeros((n, F, Y))
+    fund_due = np.zeros((n, F, Y))
+    for fi in range(F):
+        gs = np.flatnonzero(plan.group_fund == fi)
+        backlog = np.zeros((n, len(gs)))
+        carry = np.zeros(n)
+        for yi in range(Y):
+            due_g = demand[:, gs, yi] + backlog
+            due = due_g.sum(axis=1)
+            fund_due[:, fi, yi] = due
+            app = plan.fund_cp[fi, yi]
+            if np.isnan(app) or yi == Y - 1:
+                pd_ = due
+                carry = np.zeros(n)
+            else:
+                avail_cp = app + carry
+                pd_ = np.minimum(due, avail_cp)
+                carry = np.minimum(avail_cp - pd_, plan.fund_carry[fi] * app)
+            ratio = np.divide(pd_, due, out=np.ones(n), where=due > 0)
+            paid[:, gs, yi] = due_g * ratio[:, None]
+            backlog = due_g - paid[:, gs, yi]
+            fund_paid[:, fi, yi] = pd_
+    yearly = np.stack([ae_comm, ae_dec, demand, paid], axis=-1)  # (n, G, Y, 4)
+    # ---- totals per group --------------------------------------------------------------------------
+    gbase = dcol * G + plan.g[:, None]
+
+    def gsum(w):
+        return np.bincount(gbase.ravel(), weights=np.asarray(w, float).ravel(), minlength=n * G).reshape(n, G)
+
+    full = live & ~ph1
+    ph1_share = np.where(plan.req > 0, np.nan_to_num(plan.ph1) / np.maximum(plan.req, 1.0), 0.0)
+    val = np.where(full, plan.value[:, None], 0.0) + np.where(live & ph1, (plan.value * ph1_share)[:, None], 0.0)
+    gtot = np.stack([
+        gsum(np.where(sel, C, 0.0)),
+        gsum(A),
+        gsum(np.where(full, plan.savings[:, None] * D.savings, 0.0)),
+        gsum(np.where(full, plan.savings[:, None], 0.0)),
+        gsum(val),
+        gsum(unfunded),
+        gsum(sel),
+        room_last.T,
+    ], axis=-1)
+    # ---- fund flags ----------------------------------------------------------------------------------
+    flags = np.zeros((n, F, 3))
+    for fi in range(F):
+        k_last = plan.last_call_of_fund.get(fi)
+        if k_last is not None:
+            flags[:, fi, 0] = avail_k[:, k_last] < EXHAUSTED_SHARE * plan.fund_env[fi]
+        flags[:, fi, 1] = max_f[fi] > plan.fund_env[fi] + 0.5
+        flags[:, fi, 2] = max_f[fi]
+    return _ChunkOut(yearly=yearly, fund_yearly_paid=fund_paid, fund_due=fund_due, avail=avail_k,
+                     committed_call=comm_k, nsel_call=nsel_k, gtot=gtot, fund_flags=flags,
+                     sel_count=sel.sum(axis=1), ph1_count=(sel & ph1).sum(axis=1),
+                     attr_count=(sel & attr).sum(axis=1))
+
+
+
+# ------------------------------------------------------------------------------------------------
+# levels: funds, sub-envelopes, ALL
+# ------------------------------------------------------------------------------------------------
+def _levels(plan: _Plan) -> list[dict]:
+    """Reported levels, each with the groups it sums and its envelope [EUR]."""
+    out = []
+    for fi, f in enumerate(plan.funds):
+        gs = [gi for gi, (gf, _) in enumerate(plan.groups) if gf == f]
+        out.append({"level": f, "kind": "fund", "groups": gs, "fund": fi, "envelope_eur": plan.fund_env[fi]})
+        for gi in gs:
+            sub = plan.groups[gi][1]
+            if sub is not None:
+                out.append({"level": sub, "kind": "sub_envelope", "groups": [gi], "fund": fi,
+                            "envelope_eur": plan.group_amount[gi]})
+            elif plan.scenario.funds[f].sub_envelopes_eur:
+                out.append({"level": f"{f} (unitemised)", "kind": "unitemised", "groups": [gi], "fund": fi,
+                            "envelope_eur": plan.group_amount[gi]})
+    out.append({"level": "ALL", "kind": "all", "groups": list(range(len(plan.groups))), "fund": None,
+                "envelope_eur": float(plan.fund_env.sum())})
+    # levels that sum the same groups share one stored array
+    keys: dict[tuple, int] = {}
+    for lv in out:
+        lv["store"] = keys.setdefault(tuple(lv["groups"]), len(keys))
+    return out
+
+
+def _store_groups(levels: list[dict]) -> list[list[int]]:
+    n = max(lv["store"] for lv in levels) + 1
+    out: list[list[int]] = [[] for _ in range(n)]
+    for lv in levels:
+        out[lv["store"]] = lv["groups"]
+    return out
+
+
+def _check_args(draws: Any, chunk_size: Any, seed: Any) -> list[Problem]:
+    probs = []
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws <= 0:
+        probs.append(Problem("<argument>", "draws", draws, "must be a whole number > 0"))
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
+                                   or chunk_size <= 0):
+        probs.append(Problem("<argument>", "chunk_size", chunk_size, "must be a whole number > 0"))
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        probs.append(Problem("<argument>", "seed", seed, "must be a whole number >= 0"))
+    return probs
+
+
+def default_chunk_size(n_projects: int) -> int:
+    """Draws per chunk so that a chunk's working arrays stay near :data:`CHUNK_BYTES`."""
+    per_draw = max(n_projects, 1) * 120
+    return max(BLOCK, (CHUNK_BYTES // per_draw) // BLOCK * BLOCK)
+
+
+def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000, seed: int | None = None,
+             chunk_size: int | None = None, progress: bool = False, selection: Any = None,
+             policy: Policy | Mapping | None = None) -> SimulationResult:
+    """Monte Carlo of a fund's envelope, call after call: commitments and payments by year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (:func:`workbench.load_scenario`).
+    candidates : DataFrame, optional
+        Validated candidates with a ``call`` column naming their call (rows without one go to
+        the first call); by default the scenario's (:func:`workbench.load_candidates`).
+    draws : int
+        Number of Monte Carlo draws (> 0).
+    seed : int, optional
+        Seed of every draw (default: the scenario's ``seed``).
+    chunk_size : int, optional
+        Draws computed at once (working memory); rounded up to whole blocks of :data:`BLOCK`.
+        Results do not depend on it.
+    progress : bool
+        Show a progress bar (``tqdm.auto``: terminal or notebook).
+    selection : str, list of ids, or callable, optional
+        ``"greedy"`` (value per euro), ``"greedy_value"`` (value), ``"ranked"`` (value order,
+        stopping at the first project that does not fit, as a committee's ranked list), a list of candidate ids funded
+        in that order where credits allow, or ``f(call, candidates, budget_eur) -> ids`` (called
+        once per call with the call's candidates, their ``value`` and ``eligible`` columns, and
+        the call's nominal budget [EUR]).  Default: the scenario's ``selection.rule``
+        (``fixed_list`` uses ``selection.fixed_list``; ``optimal`` falls back to ``greedy``).
+    policy : Policy or mapping, optional
+        Allocation policy (see :class:`Policy`).
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    InputError
+        Bad arguments (draws <= 0, …) or candidates naming unknown calls.
+    """
+    probs = _check_args(draws, chunk_size, seed)
+    if probs:
+        raise InputError(probs)
+    draws = int(draws)
+    seed = int(scenario.seed if seed is None else seed)
+    pol = policy if isinstance(policy, Policy) or policy is None else Policy.from_mapping(policy)
+    plan = build_plan(scenario, candidates, pol, selection)
+    st = plan.settings
+    levels = _levels(plan)
+    sgroups = _store_groups(levels)
+    U, Y, F, K, P_ = len(sgroups), len(plan.years), len(plan.funds), len(plan.calls), plan.n
+    # the plan without uncertainty: the CP schedule the budget documents would plan
+    planned = _run_chunk(plan, _fixed_draws(plan, 1), 1, None)
+    planned_due = planned.fund_due[0]                         # (F, Y)
+    chunk = default_chunk_size(P_) if chunk_size is None else int(chunk_size)
+    chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
+    big = draws * U * Y * 4 * 8 > 256 * 2**20
+    fdt = np.float32 if big else np.float64
+    store_y = np.empty((draws, U, Y, 4), fdt)
+    store_due = np.empty((draws, F, Y), fdt)
+    store_tot = np.empty((draws, U, len(GTOT)), np.float64)
+    store_avail = np.empty((draws, K), fdt)
+    store_comm = np.empty((draws, K), fdt)
+    store_nsel = np.empty((draws, K), np.float32)
+    store_flags = np.empty((draws, F, 3), np.float64)
+    sel_count = np.zeros(P_, np.int64)
+    ph1_count = np.zeros(P_, np.int64)
+    attr_count = np.zeros(P_, np.int64)
+    seq = _SeedSeq(seed)
+    n_blocks = -(-draws // BLOCK)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=draws, disable=not progress, unit="draw", desc=f"simulate {scenario.name}")
+    try:
+        for cb0 in range(0, n_blocks, chunk // BLOCK):
+            cb1 = min(cb0 + chunk // BLOCK, n_blocks)
+            d0 = cb0 * BLOCK
+            n = min(cb1 * BLOCK, draws) - d0
+            D = _draw_blocks(plan, seq, cb0, cb1, n) if st.enabled else _fixed_draws(plan, n)
+            out = _run_chunk(plan, D, n, planned_due)
+            del D
+            sl = slice(d0, d0 + n)
+            for u, gs in enumerate(sgroups):
+                store_y[sl, u] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
+                store_tot[sl, u] = out.gtot[:, gs].sum(axis=1) if len(gs) > 1 else out.gtot[:, gs[0]]
+            store_due[sl] = out.fund_due
+            store_avail[sl] = out.avail
+            store_comm[sl] = out.committed_call
+            store_nsel[sl] = out.nsel_call
+            store_flags[sl] = out.fund_flags
+            sel_count += out.sel_count
+            ph1_count += out.ph1_count
+            attr_count += out.attr_count
+            del out
+            bar.update(n)
+    finally:
+        bar.close()
+    res = _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
+                  sel_count, ph1_count, attr_count, planned_due, draws)
+    res.provenance = _provenance(plan, seed, draws, chunk, selection)
+    return res
+
+
+def _q(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    a = np.asarray(a, np.float64)
+    m = a.mean(axis=0)
+    p10, p50, p90 = np.percentile(a, [10, 50, 90], axis=0)
+    return m, p10, p50, p90
+
+
+def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
+            sel_count, ph1_count, attr_count, planned_due, draws) -> SimulationResult:
+    years = np.array(plan.years)
+    Y = len(years)
+    rows = []
+    done: dict[int, list] = {}
+    for lv in levels:
+        u = lv["store"]
+        if u not in done:
+            parts = []
+            for mi, m in enumerate(METRICS):
+                a = store_y[:, u, :, mi].astype(np.float64)
+                for name, arr in ((m, a), (m.replace("_eur", "_cum_eur"), np.cumsum(a, axis=1))):
+                    mean, p10, p50, p90 = _q(arr)
+                    parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
+                                               "p50": p50, "p90": p90}))
+                del a
+            done[u] = parts
+        for part in done[u]:
+            rows.append(part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"]))
+    yearly = pd.concat(rows, ignore_index=True)[["level", "level_kind", "year", "metric", "mean", "p10", "p50",
+                                                  "p90", "envelope_eur"]]
+    # ---- shortfall per fund and year --------------------------------------------------------------
+    srows = []
+    fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
+    for fi, f in enumerate(plan.funds):
+        for yi, y in enumerate(years):
+            app = plan.fund_cp[fi, yi]
+            src = "scenario" if np.isfinite(app) else "planned schedule"
+            ref = app if np.isfinite(app) else planned_due[fi, yi]
+            due = store_due[:, fi, yi].astype(np.float64)
+            exceed = due > ref + max(1.0, 1e-6 * abs(ref))
+            if np.isfinite(app):
+                fund_short_cp[:, fi] |= exceed
+            srows.append({"fund": f, "year": int(y), "appropriation_eur": float(ref), "appropriation_source": src,
+                          "cp_demand_mean_eur": float(due.mean()), "cp_demand_p90_eur": float(np.percentile(due, 90)),
+                          "shortfall_probability": float(exceed.mean()),
+                          "expected_excess_eur": float(np.maximum(due - ref, 0).mean())})
+    shortfall = pd.DataFrame(srows)
+    # ---- summary per level ------------------------------------------------------------------------
+    T = {k: i for i, k in enumerate(GTOT)}
+    sumrows = []
+    for lv in levels:
+        u, fi = lv["store"], lv["fund"]
+        tot = store_tot[:, u, :]
+        env = lv["envelope_eur"]
+        paid = tot[:, T["paid_eur"]]
+        unused = env - paid
+        unf = tot[:, T["unfunded_overrun_eur"]]
+        if lv["kind"] == "fund":
+            exhausted = store_flags[:, fi, 0] > 0
+            over = store_flags[:, fi, 1] > 0
+            allowed = bool(plan.fund_over[fi])
+            short = exhausted | (unf > 0.5) | fund_short_cp[:, fi]
+        elif lv["kind"] == "all":
+            exhausted = (store_flags[:, :, 0] > 0).any(axis=1)
+            over = (store_flags[:, :, 1] > 0).any(axis=1)
+            allowed = bool(plan.fund_over.any())
+            short = exhausted | (unf > 0.5) | fund_short_cp.any(axis=1)
+        else:
+            room = tot[:, T["room_last_call_eur"]]
+            exhausted = room < EXHAUSTED_SHARE * max(env, 1.0)
+            over = np.zeros(draws, bool)
+            allowed = bool(plan.fund_over[fi])
+            short = exhausted | (unf > 0.5)
+        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
+        sav = tot[:, T["savings_realised_eur"]]
+        sumrows.append({
+            "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
+            "shortfall_probability": float(short.mean()),
+            "p_exhausted_before_last_call": float(exhausted.mean()),
+            "committed_mean_eur": float(tot[:, T["committed_eur"]].mean()),
+            "paid_mean_eur": float(paid.mean()), "paid_p10_eur": float(np.percentile(paid, 10)),
+            "paid_p90_eur": float(np.percentile(paid, 90)),
+            "unused_residual_mean_eur": float(unused.mean()),
+            "unused_residual_p10_eur": float(np.percentile(unused, 10)),
+            "unused_residual_p50_eur": float(np.percentile(unused, 50)),
+            "unused_residual_p90_eur": float(np.percentile(unused, 90)),
+            "savings_declared_mean_eur": float(tot[:, T["savings_declared_eur"]].mean()),
+            "savings_realised_mean_eur": float(sav.mean()),
+            "savings_target_mean_eur": float(target.mean()),
+            "savings_vs_target_rate": float(sav.mean() / target.mean()) if target.mean() > 0 else float("nan"),
+            "value_delivered_mean": float(tot[:, T["value_delivered"]].mean()),
+            "projects_selected_mean": float(tot[:, T["projects_selected"]].mean()),
+            "unfunded_overrun_mean_eur": float(unf.mean()),
+            "p_unfunded_overrun": float((unf > 0.5).mean()),
+            "overcommitment_allowed": allowed,
+            "p_overcommitted": float(over.mean()),
+            "overcommitted": bool(over.any()),
+        })
+    summary = pd.DataFrame(sumrows)
+    # ---- calls ---------------------------------------------------------------------------------------
+    crows = []
+    for k, call in enumerate(plan.calls):
+        fi = plan.call_fund[k]
+        a = store_avail[:, k].astype(np.float64)
+        m, p10, p50, p90 = _q(a)
+        rws = plan.call_rows[k]
+        crows.append({"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
+                      "budget_eur": None if not np.isfinite(plan.call_budget[k]) else plan.call_budget[k],
+                      "candidates": int((plan.cands["_call"] == call.id).sum()),
+                      "eligible": int(plan.eligible[plan.cands["_call"].to_numpy() == call.id].sum()),
+                      "credits_left_mean_eur": float(m), "credits_left_p10_eur": float(p10),
+                      "credits_left_p50_eur": float(p50), "credits_left_p90_eur": float(p90),
+                      "p_nothing_left": float((a < EXHAUSTED_SHARE * plan.fund_env[fi]).mean()),
+                      "committed_mean_eur": float(store_comm[:, k].astype(np.float64).mean()),
+                      "committed_p10_eur": float(np.percentile(store_comm[:, k], 10)),
+                      "committed_p90_eur": float(np.percentile(store_comm[:, k], 90)),
+                      "projects_selected_mean": float(store_nsel[:, k].astype(np.float64).mean()),
+                      "ranked": int(len(rws))})
+    calls = pd.DataFrame(crows)
+    # ---- selected -------------------------------------------------------------------------------------
+    c = plan.cands
+    gname = [plan.groups[g][1] or plan.groups[g][0] for g in plan.g]
+    selected = pd.DataFrame({
+        "call": c["_call"].to_numpy(), "id": c["id"].astype(str).to_numpy(), "title": c["title"].to_numpy(),
+        "owner": c["owner"].to_numpy(), "envelope": gname,
+        "requested_eur": plan.req, "total_cost_eur": plan.total, "value": plan.value,
+        "value_per_meur": plan.value / np.maximum(plan.req / 1e6, 1e-9),
+        "eligible": plan.eligible, "reason": plan.reason,
+        "rank_in_call": plan.rank,
+        "p_selected": sel_count / draws,
+        "p_phase1_only": np.divide(ph1_count, sel_count, out=np.zeros(plan.n), where=sel_count > 0),
+        "p_attrition": np.divide(attr_count, sel_count, out=np.zeros(plan.n), where=sel_count > 0),
+        "synthetic": c["synthetic"].to_numpy(bool) if "synthetic" in c else np.zeros(plan.n, bool),
+    })
+    selected["selected"] = selected["p_selected"] >= 0.5
+    selected = selected.sort_values(["call", "rank_in_call", "id"], key=lambda s: s if s.name != "rank_in_call"
+                                    else s.where(s > 0, 10**9)).reset_index(drop=True)
+    res = SimulationResult(yearly=yearly, summary=summary, shortfall=shortfall, calls=calls, selected=selected,
+                           provenance={})
+    res.envelopes = {lv["level"]: lv["envelope_eur"] for lv in levels}
+    return res
+
+
+def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) -> dict:
+    scn = plan.scenario
+    st = plan.settings
+    if callable(selection):
+        sel = f"callable {getattr(selection, '__qualname__', repr(selection))}"
+    elif isinstance(selection, (list, tuple)):
+        sel = f"fixed list of {len(selection)} ids"
+    else:
+        sel = selection or scn.value("selection.rule") or "greedy"
+    return {
+        "workbench_version": __version__,
+        "scenario": scn.name,
+        "scenario_hash": scn.hash(),
+        "input_files": [str(f) for f in scn.files],
+        "candidates": "synthetic" if bool(plan.cands.get("synthetic", pd.Series(False)).any()) else "file/given",
+        "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
+        "selection": sel if sel != "optimal" else "optimal (not available here: greedy by value per euro)",
+        "policy": plan.policy.__dict__,
+        "uncertainty_enabled": st.enabled,
+        "cost_overrun": {**st.cost.params(), "source": st.cost.source},
+        "delay": {**st.delay.params(), "source": st.delay.source},
+        "attrition_rate": st.attrition_rate, "phase1_only_rate": st.phase1_only_rate,
+        "overrun_paid_by_fund_rate": st.overrun_paid_by_fund_rate,
+        "savings_realisation": {"mean_rate": st.savings.mean_rate, "sd_rate": st.savings.sd_rate},
+        "contract_lag_months": st.contract_lag_months, "profile_rates": list(st.profile_rates),
+        "use_project_schedule": st.use_project_schedule,
+        "years": [plan.years[0], plan.years[-1]],
+        "note": f"payments after {plan.years[-1]} are counted in {plan.years[-1]}",
+        "warnings": list(scn.warnings),
+        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# policies: sequential decisions under unknown future pipelines
+# ------------------------------------------------------------------------------------------------
+def scenario_policies(scenario) -> list[Policy]:
+    """The scenario's ``policies`` (or a baseline 'until exhausted' policy when it has none)."""
+    raw = scenario.data.get("policies") or []
+    pols = [Policy.from_mapping(p) for p in raw]
+    return pols or [Policy(name="until exhausted")]
+
+
+def compare_policies(scenario, policies: Sequence[Policy | Mapping] | None = None, draws: int = 1000,
+                     seed: int | None = None, pipelines: int | None = None,
+                     candidates: pd.DataFrame | None = None, progress: bool = False) -> pd.DataFrame:
+    """Compare allocation policies by Monte Carlo over future calls' pipelines and project risks.
+
+    Later calls' candidates are unknown when an early call is decided: each of ``pipelines``
+    replicates draws every call's pipeline from the calibrated generator
+    (:func:`workbench.generator.generate_for_scenario`, own seed per replicate), or keeps the
+    given ``candidates`` for the calls they name and draws the others.  Each policy meets the
+    same pipelines and the same project draws (common random numbers).
+
+    Parameters
+    ----------
+    policies : sequence of Policy or mappings, optional
+        Default: the scenario's ``policies``.
+    draws : int
+        Total draws, split evenly over the pipelines.
+    pipelines : int, optional
+        Number of pipeline replicates (default ``min(20, draws)``).
+
+    Returns
+    -------
+    DataFrame
+        One row per policy: value delivered (mean, P10, P90), committed, paid, unused residual
+        [EUR], probability of running short and of exhausting the fund before its last call,
+        savings realised, projects funded.
+    """
+    from .generator import generate_for_scenario
+
+    probs = _check_args(draws, None, seed)
+    if probs:
+        raise InputError(probs)
+    seed = int(scenario.seed if seed is None else seed)
+    pols = [p if isinstance(p, Policy) else Policy.from_mapping(p) for p in (policies or scenario_policies(scenario))]
+    R = int(pipelines or min(20, draws))
+    per = max(1, draws // R)
+    children = np.random.SeedSequence(seed).spawn(R)
+    acc: dict[str, list] = {p.name: [] for p in pols}
+    from tqdm.auto import tqdm
+
+    for r in tqdm(range(R), disable=not progress, desc="policies"):
+        pseed = int(children[r].generate_state(1)[0])
+        gen = generate_for_scenario(scenario, seed=pseed)
+        if candidates is not None and "call" in candidates.columns:
+            known = set(candidates["call"].astype(str))
+            gen = pd.concat([candidates, gen[~gen["call"].astype(str).isin(known)]], ignore_index=True)
+        for p in pols:
+            res = simulate(scenario, gen, draws=per, seed=pseed, policy=p)
+            fund_rows = res.summary[res.summary["level_kind"] == "all"].iloc[0]
+            acc[p.name].append(fund_rows)
+    rows = []
+    for p in pols:
+        df = pd.DataFrame(acc[p.name])
+        rows.append({
+            "policy": p.name,
+            "max_commit_share_per_call_rate": p.max_commit_share_per_call_rate,
+            "reserve_last_call_eur": p.reserve_last_call_eur, "min_value_per_meur": p.min_value_per_meur,
+            "order": p.order,
+            "value_delivered_mean": df["value_delivered_mean"].mean(),
+            "value_delivered_p10": df["value_delivered_mean"].quantile(0.1),
+            "value_delivered_p90": df["value_delivered_mean"].quantile(0.9),
+            "projects_selected_mean": df["projects_selected_mean"].mean(),
+            "committed_mean_eur": df["committed_mean_eur"].mean(),
+            "paid_mean_eur": df["paid_mean_eur"].mean(),
+            "unused_residual_mean_eur": df["unused_residual_mean_eur"].mean(),
+            "shortfall_probability": df["shortfall_probability"].mean(),
+            "p_exhausted_before_last_call": df["p_exhausted_before_last_call"].mean(),
+            "savings_realised_mean_eur": df["savings_realised_mean_eur"].mean(),
+            "savings_vs_target_rate": df["savings_realised_mean_eur"].sum() / max(df["savings_target_mean_eur"].sum(), 1e-9),
+            "pipelines": R, "draws_per_pipeline": per,
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------------
+# back-test on the published 2018 FTAP calls
+# ------------------------------------------------------------------------------------------------
+def backtest_2018(scenario, replicates: int = 20, seed: int | None = None,
+                  selection: Any = "greedy_value") -> pd.DataFrame:
+    """Replay FTAP's 2018 calls on pipelines generated to the published figures.
+
+    Each replicate draws both calls' pipelines (122 applications, 2,310 M€, 827 M€; 61, 757 M€,
+    300 M€: seed 001 and the DITP press page) and selects within each call's budget (the
+    back-test scenario sets 126 M€ and 69 M€), without cost uncertainty.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``call1``, ``call2``, ``year2018``: published laureates, granted and total cost
+        against the replicates' mean, min and max, and the relative gap of the mean.
+    """
+    from .generator import generate_for_scenario
+    from .reference import PUBLISHED
+
+    seed = int(scenario.seed if seed is None else seed)
+    scn = scenario.with_overrides({"uncertainty": {"enabled": False}})
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    recs = []
+    for r in range(replicates):
+        cands = generate_for_scenario(scn, seed=int(children[r].generate_state(1)[0]))
+        res = simulate(scn, cands, draws=1, seed=0, selection=selection)
+        s = res.selected[res.selected["selected"]]
+        for k, cid in enumerate(c.id for c in scn.calls[:2]):
+            ss = s[s["call"] == cid]
+            recs.append({"replicate": r, "item": f"call{k + 1}", "laureates": len(ss),
+                         "granted_eur": ss["requested_eur"].sum(), "total_cost_eur": ss["total_cost_eur"].sum()})
+        recs.append({"replicate": r, "item": "year2018", "laureates": len(s), "granted_eur": s["requested_eur"].sum(),
+                     "total_cost_eur": s["total_cost_eur"].sum()})
+    df = pd.DataFrame(recs)
+    pub = {"call1": PUBLISHED["call1"], "call2": PUBLISHED["call2"], "year2018": PUBLISHED["year2018"]}
+    rows = []
+    for item, g in df.groupby("item", sort=False):
+        p = pub[item]
+        for what, pv in (("laureates", p.get("laureates")), ("granted_eur", p.get("granted_eur")),
+                         ("total_cost_eur", p.get("laureates_total_cost_eur") if item == "call2"
+                          else p.get("total_cost_eur") if item == "year2018" else None)):
+            m = g[what].mean()
+            rows.append({"item": item, "figure": what, "published": pv, "simulated_mean": m,
+                         "simulated_min": g[what].min(), "simulated_max": g[what].max(),
+                         "relative_gap": (m - pv) / pv if pv else float("nan")})
+    out = pd.DataFrame(rows)
+    out.attrs["replicates"] = replicates
+    return out
+
+
+def call2_laureates_candidates(scenario, call_id: str = "FTAP-AAP2") -> pd.DataFrame:
+    """The 16 real laureates of FTAP call 2 as candidates (grants as requested amounts).
+
+    Grants are published (seed 001, sum 68.625 M€); their total costs are not, only the sum
+    (135 M€): each project's total cost is its grant scaled by 135 / 68.625.  Scores are the
+    middle of the scale and durations 24 months (not published): the replay tests commitments
+    and payments, not values.
+    """
+    from .candidates import validate_candidates
+    from .reference import PUBLISHED, ftap_call2_laureates
+
+    lau = ftap_call2_laureates()
+    lo, hi = scenario.criteria_scale
+    k = PUBLISHED["call2"]["laureates_total_cost_eur"] / lau["granted_eur"].sum()
+    df = pd.DataFrame({
+        "id": lau["id"], "title": lau["summary"], "owner": lau["owner"], "envelope": "FTAP",
+        "total_cost_eur": np.round(lau["granted_eur"] * k, -3), "requested_eur": lau["granted_eur"].astype(float),
+        "duration_months": 24.0, "strategic": (lo + hi) / 2, "service": (lo + hi) / 2, "savings": (lo + hi) / 2,
+        "governance": (lo + hi) / 2,
+    })
+    out = validate_candidates(df, file="ftap_call2_laureates_2018.csv", scale=(lo, hi))
+    out["call"] = call_id
+    return out
+
+
+def replay_call2_fixed(scenario, draws: int = 1, seed: int | None = None) -> SimulationResult:
+    """Replay the 16 real call-2 grants as a fixed list through the simulation."""
+    cands = call2_laureates_candidates(scenario)
+    return simulate(scenario, cands, draws=draws, seed=seed, selection=list(cands["id"]))
