@@ -1,0 +1,181 @@
+"""Benchmark of the portfolio selection (prints its figures; not a test).
+
+1. 1,000 synthetic candidates over FITN's 11 sub-envelopes (10 % eligible to two), 5 yearly
+   payment limits, about 50 requires/excludes rules: the optimal portfolio with its proven gap,
+   through ``workbench.portfolio.select`` (scipy.optimize.milp -> HiGHS), against the same model
+   passed to HiGHS directly through the ``highspy`` package (optional ``bench`` extra).
+2. A 50-point efficient frontier: model built once (default) vs rebuilt at each level, and a
+   warm-started frontier through ``highspy`` (each level starts from the previous optimum).
+3. 2,000 SMAA weight draws on 200 candidates.
+4. The dashboard's 200-candidate re-selection (new weights each time): median time.
+
+Usage: ``python benchmarks/bench_portfolio.py [--quick]`` (``--quick``: smaller sizes, to try it).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from workbench import portfolio as pf
+from workbench import robustness as rb
+from workbench.generator import generate_pipeline
+from workbench.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+def instance(n: int, seed: int = 1):
+    base = load_scenario(ROOT / "parameters" / "fitn_2021_2022.yaml")
+    subs = base.funds["FITN"].sub_envelopes_eur
+    scn = base.with_overrides({
+        "horizon": {"start_year": 2021, "end_year": 2025},
+        "selection": {"payment_limits_eur": {y: 55e6 for y in YEARS}, "mip_rel_gap": 1e-6, "time_limit_s": 600},
+    })
+    rng = np.random.default_rng(seed)
+    scale = n / 324  # FITN synthetic pipeline size: ~3x oversubscribed like the real calls
+    cands = generate_pipeline(n, 1.1e9 * scale / 1.0, 0.8e9 * scale, rng, call_id="B", envelopes=list(subs),
+                              envelope_weights=list(subs.values()), fund_share_cap=0.75,
+                              multi_envelope_rate=0.10, dependency_rate=0.025, phase1_rate=0.2)
+    return scn, cands
+
+
+def highspy_model(model: pf.Model, values: np.ndarray, budget: float):
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    lp = highspy.HighsLp()
+    m = len(model.item)
+    A = model.A.tocsc()
+    lp.num_col_, lp.num_row_ = m, A.shape[0]
+    lp.col_cost_ = -values[model.item] * model.value_rate
+    lp.col_lower_, lp.col_upper_ = np.zeros(m), np.ones(m)
+    ub = model.ub.copy()
+    ub[model.envelope_row] = budget
+    lp.row_lower_ = np.where(np.isfinite(model.lb), model.lb, -highspy.kHighsInf)
+    lp.row_upper_ = np.where(np.isfinite(ub), ub, highspy.kHighsInf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * m
+    h.passModel(lp)
+    return h
+
+
+def timed(fn, *a, **k):
+    t0 = time.perf_counter()
+    out = fn(*a, **k)
+    return out, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    n_big, n_front, n_smaa, n_small = (300, 10, 100, 200) if args.quick else (1000, 50, 2000, 200)
+    print(f"portfolio benchmark ({'quick' if args.quick else 'full'}): {pf.engine()['version']}")
+
+    # 1 ---------------------------------------------------------------------------------------
+    scn, cands = instance(n_big)
+    rules = [r for r in ("requires", "excludes") for v in cands[r] if v]
+    budget = 230e6
+    sel, t_first = timed(pf.select, scn, cands, budget_eur=budget)
+    mdl = sel.model
+    kinds = {k: mdl.kind.count(k) for k in set(mdl.kind)}
+    print(f"\n1. optimal portfolio, {len(cands)} candidates, {len(mdl.item)} funding options, {len(mdl.lb)} rows "
+          f"{kinds}, {len(rules)} requires/excludes rules, {len(mdl.payment_years)} payment years limited")
+    print(f"   first call (build + solve + independent check): {t_first:.2f} s; solve {sel.solve.time_s:.2f} s; "
+          f"status {sel.solve.status}, proven gap {sel.solve.gap:.2e}, value {sel.objective:.2f}, "
+          f"{int(sel.choice['selected'].sum())} selected")
+    vals = sel.values.to_numpy(float)
+    resolves = [timed(pf.select, scn, cands, budget_eur=budget)[1] for _ in range(3)]
+    t_ours = statistics.median(resolves)
+    print(f"   re-selection with the cached model: median {t_ours:.2f} s over 3")
+    try:
+        import highspy  # noqa: F401
+
+        hs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            h = highspy_model(mdl, vals, budget)
+            h.run()
+            hs.append(time.perf_counter() - t0)
+        info = h.getInfo()
+        print(f"   same model through highspy directly: median {statistics.median(hs):.2f} s, objective "
+              f"{-info.objective_function_value:.2f}, gap {info.mip_gap:.2e}  -> ratio workbench/highspy "
+              f"{t_ours / statistics.median(hs):.2f}")
+    except ImportError:
+        print("   highspy not installed (pip install -e .[bench]): no comparison")
+
+    # 2 ---------------------------------------------------------------------------------------
+    print(f"\n2. frontier of {n_front} levels on the same instance")
+    top = float(cands["requested_eur"].sum())
+    levels = list(np.linspace(10e6, top, n_front))
+    fr, t_reuse = timed(pf.frontier, scn, cands, budgets_eur=levels)
+    print(f"   model built once: {t_reuse:.1f} s ({t_reuse / n_front * 1e3:.0f} ms a level); max gap "
+          f"{fr['gap'].max():.1e}; statuses {fr['status'].value_counts().to_dict()}")
+    fr2, t_rebuild = timed(pf.frontier, scn, cands, budgets_eur=levels, reuse=False)
+    assert np.allclose(fr["value"], fr2["value"], rtol=2e-6)
+    print(f"   model rebuilt at each level: {t_rebuild:.1f} s  -> ratio reuse/rebuild {t_reuse / t_rebuild:.2f}")
+    try:
+        import highspy
+
+        h = highspy_model(mdl, vals, levels[0])
+        t0 = time.perf_counter()
+        cold = []
+        for b in levels:
+            h.changeRowBounds(mdl.envelope_row, -highspy.kHighsInf, b)
+            h.clearSolver()
+            h.run()
+            cold.append(-h.getInfo().objective_function_value)
+        t_cold = time.perf_counter() - t0
+        h = highspy_model(mdl, vals, levels[0])
+        t0 = time.perf_counter()
+        warm, prev = [], None
+        for b in levels:
+            h.changeRowBounds(mdl.envelope_row, -highspy.kHighsInf, b)
+            if prev is not None:
+                sol = highspy.HighsSolution()
+                sol.col_value = list(prev)
+                sol.value_valid = True
+                h.setSolution(sol)  # the previous optimum is feasible under a larger budget
+            h.run()
+            prev = np.array(h.getSolution().col_value)
+            warm.append(-h.getInfo().objective_function_value)
+        t_warm = time.perf_counter() - t0
+        print(f"   highspy, each level from scratch: {t_cold:.1f} s; warm-started from the previous level: "
+              f"{t_warm:.1f} s  -> ratio warm/cold {t_warm / t_cold:.2f}; ratio workbench/highspy-warm "
+              f"{t_reuse / t_warm:.2f}; largest value difference {np.max(np.abs(np.array(warm) - fr['value'])):.2e}")
+    except ImportError:
+        pass
+
+    # 3 ---------------------------------------------------------------------------------------
+    scn_s, small = instance(n_small, seed=2)
+    print(f"\n3. SMAA: {n_smaa} weight draws on {len(small)} candidates")
+    res, t_smaa = timed(rb.smaa, scn_s, small, n_smaa, seed=3, budget_eur=60e6)
+    core = res.frequency["core"].value_counts().to_dict()
+    print(f"   {t_smaa:.1f} s ({t_smaa / n_smaa * 1e3:.0f} ms a draw); statuses {res.statuses}; core {core}")
+    res_j, t_joint = timed(rb.smaa, scn_s, small, max(n_smaa // 10, 10), seed=3, budget_eur=60e6, with_costs=True)
+    print(f"   joint weights+costs, {max(n_smaa // 10, 10)} draws: {t_joint:.1f} s "
+          f"({t_joint / max(n_smaa // 10, 10) * 1e3:.0f} ms a draw)")
+
+    # 4 ---------------------------------------------------------------------------------------
+    pf.select(scn_s, small, budget_eur=60e6)
+    rng = np.random.default_rng(0)
+    times = []
+    for _ in range(30):
+        w = dict(zip(("strategic", "service", "savings", "governance"), rng.dirichlet(np.ones(4))))
+        times.append(timed(pf.select, scn_s, small, budget_eur=float(rng.uniform(40e6, 80e6)), weights=w)[1])
+    print(f"\n4. dashboard re-selection, {len(small)} candidates, new weights and budget each time: median "
+          f"{statistics.median(times) * 1e3:.0f} ms, max {max(times) * 1e3:.0f} ms over 30 (target: well under 300 ms)")
+    r, t_rank = timed(pf.rank, scn_s, small, budget_eur=60e6)
+    print(f"   full rank (selection + greedy + reasons + check), {len(small)} candidates: {t_rank * 1e3:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
