@@ -137,6 +137,10 @@ _UNCERTAINTY = Fields(
                                        "reference": Str()}),
         # share of a cost overrun that the fund pays (0: the owner pays it all)
         "overrun_paid_by_fund_rate": _RATE,
+        # months after commitment before a laureate that never starts is de-committed
+        "attrition_decommit_months": Param(Num(ge=0)),
+        "reference": Str(),
+        "description": Str(),
     }
 )
 
@@ -145,7 +149,10 @@ _DISBURSEMENT = Fields(
         "contract_lag_months": Param(Num(ge=0)),
         # share of a grant paid in the commitment year, the next year, ... (sums to 1)
         "profile_rates": Param(ListOf(Rate(), min_len=1)),
+        # pay along the candidates' own cp_<year>_eur schedules where they give one
+        "use_project_schedule": Bool(),
         "reference": Str(),
+        "description": Str(),
     }
 )
 
@@ -194,6 +201,10 @@ _POLICY = Fields(
         "max_commit_share_per_call_rate": _RATE,
         "reserve_last_call_eur": _AMOUNT0,
         "min_value_per_meur": Num(ge=0),
+        # greedy order of a call's candidates: value per euro requested, or value
+        "order": Str(["value_per_eur", "value"]),
+        "description": Str(),
+        "reference": Str(),
     },
     required=("name",),
 )
