@@ -1,0 +1,179 @@
+"""Figures for notebooks, reports and the dashboard: functions returning matplotlib Figures.
+
+A flat module of functions, each returning a :class:`matplotlib.figure.Figure` built without
+pyplot's global state (safe under the Agg backend, in threads and in servers).  Labels in French
+(``lang="fr"``, the default: the users are a French directorate) or English (``"en"``); amounts
+in M€.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from .units import meur
+
+_TXT = {
+    "fr": {
+        "fan_title": "Paiements cumulés (CP) de {level} : éventail P10–P90",
+        "paid_cum": "CP payés cumulés (moyenne)",
+        "p10_p90": "P10–P90",
+        "p50": "médiane",
+        "envelope": "enveloppe ({amount})",
+        "committed_cum": "AE engagées cumulées (moyenne)",
+        "year": "année",
+        "meur": "M€",
+        "cvp_title": "Engagé et payé par année : {level}",
+        "ae": "AE engagées",
+        "cp": "CP payés",
+        "cp_demand": "CP demandés",
+        "calib_title": "Calage du modèle de dérive sur les classes de référence",
+        "ratio": "ratio final / initial",
+        "ecdf": "fonction de répartition empirique",
+        "reference": "référence ({n} projets)",
+        "model": "modèle",
+        "panorama_cost": "Coûts : panorama des grands projets de l'État",
+        "canada_cost": "Coûts : projets informatiques du Canada",
+        "panorama_duration": "Durées : panorama des grands projets de l'État",
+        "last_year_note": "dernière année : paiements ultérieurs inclus",
+    },
+    "en": {
+        "fan_title": "Cumulative payments (CP) of {level}: P10–P90 fan",
+        "paid_cum": "cumulative CP paid (mean)",
+        "p10_p90": "P10–P90",
+        "p50": "median",
+        "envelope": "envelope ({amount})",
+        "committed_cum": "cumulative AE committed (mean)",
+        "year": "year",
+        "meur": "M€",
+        "cvp_title": "Committed and paid by year: {level}",
+        "ae": "AE committed",
+        "cp": "CP paid",
+        "cp_demand": "CP demanded",
+        "calib_title": "Overrun model against the reference classes",
+        "ratio": "ratio final / initial",
+        "ecdf": "empirical CDF",
+        "reference": "reference ({n} projects)",
+        "model": "model",
+        "panorama_cost": "Cost: panorama of large State IT projects",
+        "canada_cost": "Cost: Government of Canada IT projects",
+        "panorama_duration": "Duration: panorama of large State IT projects",
+        "last_year_note": "last year: later payments included",
+    },
+}
+
+
+def _t(lang: str, key: str, **kw: Any) -> str:
+    return _TXT.get(lang, _TXT["en"])[key].format(**kw)
+
+
+def _meur_axis(ax, lang: str) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: f"{v / 1e6:,.0f}".replace(",", "\u202f") if lang == "fr" else f"{v / 1e6:,.0f}"))
+    ax.set_ylabel(_t(lang, "meur"))
+
+
+def _default_level(result) -> str:
+    funds = result.summary[result.summary["level_kind"] == "fund"]["level"].tolist()
+    return funds[0] if len(funds) == 1 else "ALL"
+
+
+def fan_chart(result, fund: str | None = None, lang: str = "fr") -> Figure:
+    """Cumulative payments P10–P90 (and median, mean) against the envelope, by year.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        From :func:`workbench.envelope.simulate`.
+    fund : str, optional
+        A level of ``result.yearly`` (fund, sub-envelope or ``"ALL"``); default: the only fund,
+        else ``"ALL"``.
+    lang : {"fr", "en"}
+    """
+    level = fund or _default_level(result)
+    cp = result.level(level, "cp_paid_cum_eur")
+    ae = result.level(level, "ae_committed_cum_eur")
+    years = cp.index.to_numpy()
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.fill_between(years, cp["p10"], cp["p90"], color="#1f77b4", alpha=0.25, label=_t(lang, "p10_p90"))
+    ax.plot(years, cp["p50"], color="#1f77b4", lw=1, ls="--", label=_t(lang, "p50"))
+    ax.plot(years, cp["mean"], color="#1f77b4", lw=2, label=_t(lang, "paid_cum"))
+    ax.plot(years, ae["mean"], color="#ff7f0e", lw=1.5, marker="o", ms=3, label=_t(lang, "committed_cum"))
+    env = float(cp["envelope_eur"].iloc[0]) if len(cp) else float("nan")
+    if np.isfinite(env):
+        ax.axhline(env, color="#d62728", lw=1.5, ls=":", label=_t(lang, "envelope", amount=meur(env, lang)))
+    ax.set_title(_t(lang, "fan_title", level=level))
+    ax.set_xlabel(_t(lang, "year") + f" ({_t(lang, 'last_year_note')})")
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", labelrotation=45)
+    _meur_axis(ax, lang)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def committed_vs_paid(result, lang: str = "fr", fund: str | None = None) -> Figure:
+    """AE committed, CP demanded and CP paid by year (means, with P10–P90 whiskers on CP paid)."""
+    level = fund or _default_level(result)
+    ae = result.level(level, "ae_committed_eur")
+    dem = result.level(level, "cp_demand_eur")
+    cp = result.level(level, "cp_paid_eur")
+    years = cp.index.to_numpy()
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    w = 0.38
+    ax.bar(years - w / 2, ae["mean"], width=w, color="#ff7f0e", label=_t(lang, "ae"))
+    err = np.vstack([cp["mean"] - cp["p10"], cp["p90"] - cp["mean"]]).clip(min=0)
+    ax.bar(years + w / 2, cp["mean"], width=w, color="#1f77b4", yerr=err, capsize=2, label=_t(lang, "cp"))
+    ax.plot(years + w / 2, dem["mean"], color="black", lw=0, marker="_", ms=12, label=_t(lang, "cp_demand"))
+    ax.set_title(_t(lang, "cvp_title", level=level))
+    ax.set_xlabel(_t(lang, "year") + f" ({_t(lang, 'last_year_note')})")
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", labelrotation=45)
+    _meur_axis(ax, lang)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def calibration_figure(lang: str = "fr", models: dict | None = None, table=None) -> Figure:
+    """The overrun and delay models' ECDFs beside each reference class's (one panel per class).
+
+    Parameters
+    ----------
+    lang : {"fr", "en"}
+    models : dict, optional
+        ``kind -> OverrunModel`` (default: the fitted defaults).
+    table : DataFrame, optional
+        A precomputed :func:`workbench.uncertainty.calibration_table`.
+    """
+    from .uncertainty import calibration_table
+
+    tab = table if table is not None else calibration_table(models)
+    summ = tab.attrs.get("summary")
+    names = list(dict.fromkeys(tab["reference_class"]))
+    fig = Figure(figsize=(4.2 * len(names), 4), layout="constrained")
+    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    for ax, name in zip(axes, names):
+        t = tab[tab["reference_class"] == name]
+        ax.step(t["ratio"], t["ecdf_reference"], where="post", color="black",
+                label=_t(lang, "reference", n=int(t["n"].iloc[0])))
+        ax.step(t["ratio"], t["ecdf_model"], where="post", color="#1f77b4", label=_t(lang, "model"))
+        ax.set_xscale("log")
+        ax.axvline(1.0, color="grey", lw=0.8, ls=":")
+        ax.set_title(_TXT.get(lang, _TXT["en"]).get(name, name), fontsize=10)
+        ax.set_xlabel(_t(lang, "ratio"))
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+        if summ is not None:
+            row = summ[summ["reference_class"] == name].iloc[0]
+            ax.text(0.02, 0.97, f"KS = {row['ks_distance']:.2f}\nmean {row['mean_reference']:.2f} / "
+                                f"{row['mean_model']:.2f}", transform=ax.transAxes, va="top", fontsize=8)
+        ax.legend(loc="lower right", fontsize=8)
+    axes[0].set_ylabel(_t(lang, "ecdf"))
+    fig.suptitle(_t(lang, "calib_title"))
+    return fig
