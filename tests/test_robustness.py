@@ -168,3 +168,21 @@ def test_weight_stability_range_matches_the_hand_computation(tmp_path):
     # service at s (others scaled by (1 - s)/0.8): P1 = 50 (1 - s), P2 = 100 s + 12.5 (1 - s):
     # switch at s = 37.5 / 137.5
     assert st.loc["service", "high"] == pytest.approx(37.5 / 137.5, abs=0.003)
+
+
+def test_frontier_and_frequency_charts(tmp_path):
+    from workbench import charts
+
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(26), 8, False, False)
+    fr = pf.frontier(scn, cands, n=5)
+    fig = charts.frontier_chart(fr, lang="en")
+    ax = fig.axes[0]
+    assert any("Current envelope (100.0" in t.get_text() for t in ax.get_legend().get_texts())
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), fr.sort_values("budget_eur")["value"])
+    f = rb.selection_frequency(scn, cands, 8, seed=1, budget_eur=40e6)
+    fig = charts.selection_frequency_chart(f, lang="fr", selected=["P00"])
+    widths = sorted(p.get_width() for p in fig.axes[0].patches)
+    np.testing.assert_allclose(widths, sorted(f["selection_frequency"]))
+    fig.savefig(tmp_path / "f.png")
+    assert (tmp_path / "f.png").stat().st_size > 0

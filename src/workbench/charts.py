@@ -177,3 +177,86 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
     axes[0].set_ylabel(_t(lang, "ecdf"))
     fig.suptitle(_t(lang, "calib_title"))
     return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# portfolio: efficient frontier and selection frequency
+# ------------------------------------------------------------------------------------------------
+_PF_TXT = {
+    "fr": {"frontier": "Frontière efficace : valeur optimale selon l'enveloppe", "budget": "Enveloppe",
+           "value": "Valeur totale (points)", "optimal": "Optimum (MILP)", "greedy": "Glouton (valeur par euro)",
+           "current": "Enveloppe actuelle", "freq_title": "Fréquence de sélection sous incertitude des poids",
+           "freq": "Fréquence de sélection", "always": "toujours", "sometimes": "parfois", "never": "jamais"},
+    "en": {"frontier": "Efficient frontier: optimal value by envelope", "budget": "Envelope",
+           "value": "Total value (points)", "optimal": "Optimum (MILP)", "greedy": "Greedy (value per euro)",
+           "current": "Current envelope", "freq_title": "Selection frequency under weight uncertainty",
+           "freq": "Selection frequency", "always": "always", "sometimes": "sometimes", "never": "never"},
+}
+
+
+def _pf(lang: str, key: str) -> str:
+    return _PF_TXT.get(lang, _PF_TXT["en"])[key]
+
+
+def frontier_chart(frontier, lang: str = "fr", title: str | None = None) -> Figure:
+    """Optimal (and greedy) total value against the envelope, the current budget marked.
+
+    Parameters
+    ----------
+    frontier : DataFrame
+        :func:`workbench.portfolio.frontier` (``budget_eur``, ``value``, ``greedy_value``,
+        ``current``).
+    """
+    fr = frontier.sort_values("budget_eur")
+    fig = Figure(figsize=(7, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(fr["budget_eur"], fr["value"], color="#1f77b4", lw=2, label=_pf(lang, "optimal"))
+    if "greedy_value" in fr:
+        ax.plot(fr["budget_eur"], fr["greedy_value"], color="#ff7f0e", lw=1.2, ls="--", label=_pf(lang, "greedy"))
+    cur = fr[fr["current"]] if "current" in fr else fr.iloc[:0]
+    for _, r in cur.iterrows():
+        ax.axvline(r["budget_eur"], color="black", lw=0.8, ls=":")
+        ax.plot([r["budget_eur"]], [r["value"]], "o", color="black",
+                label=f"{_pf(lang, 'current')} ({meur(r['budget_eur'], lang)})")
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: (f"{v / 1e6:,.0f}".replace(",", "\u202f") if lang == "fr" else f"{v / 1e6:,.0f}")))
+    ax.set_xlabel(_pf(lang, "budget") + " (M€)")
+    ax.set_ylabel(_pf(lang, "value"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title or _pf(lang, "frontier"), fontsize=11)
+    return fig
+
+
+def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, selected=None) -> Figure:
+    """Horizontal bars of each project's selection frequency (the ``top`` most uncertain first).
+
+    Parameters
+    ----------
+    frequency : DataFrame
+        :func:`workbench.robustness.selection_frequency` (``id``, ``selection_frequency``,
+        ``core``).
+    selected : iterable of str, optional
+        Ids of the current portfolio, drawn with a dark edge.
+    """
+    f = frequency[frequency["eligible"]] if "eligible" in frequency else frequency
+    f = f.assign(_u=-(f["selection_frequency"] * (1 - f["selection_frequency"])))
+    f = f.sort_values(["_u", "selection_frequency"], ascending=[True, False]).head(top)
+    f = f.sort_values("selection_frequency")
+    colours = {"always": "#2ca02c", "sometimes": "#ffbf00", "never": "#c0c0c0"}
+    chosen = set(map(str, selected or ()))
+    fig = Figure(figsize=(7, max(2.5, 0.22 * len(f) + 1)), layout="constrained")
+    ax = fig.subplots()
+    ax.barh(f["id"].astype(str), f["selection_frequency"], color=[colours.get(c, "#1f77b4") for c in f["core"]],
+            edgecolor=["black" if i in chosen else "none" for i in f["id"].astype(str)])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(_pf(lang, "freq"))
+    ax.tick_params(axis="y", labelsize=7)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colours[k], label=_pf(lang, k)) for k in ("always", "sometimes", "never")]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    n = frequency.attrs.get("samples")
+    ax.set_title(_pf(lang, "freq_title") + (f" ({n})" if n else ""), fontsize=11)
+    return fig
