@@ -21,6 +21,7 @@ start is retried once.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -269,6 +270,26 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
             raise ReportError(f"{what}{tries}: {type(exc).__name__}: {exc}") from None
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send file descriptor 2 (ours and the kernel's, which inherits it) to ``path`` meanwhile:
+    a kernel's own warnings and shutdown tracebacks go to a log, not into the user's message."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no real descriptor (embedded interpreter)
+        yield
+        return
+    with open(path, "ab") as f:
+        os.dup2(f.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _first_line(source: str) -> str:
     for line in str(source).splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
@@ -470,6 +491,7 @@ def check_run_options(draws: int | None, timeout_s: float | None, lang: str) -> 
 def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: int | None = None,
                seed: int | None = None, lang: str = "fr", timeout_s: float = DEFAULT_TIMEOUT_S,
                notebook: str | Path | None = None, pdf: bool = True, kernel_name: str | None = None,
+               parameters: Mapping[str, Any] | None = None,
                log: Callable[[str], None] | None = None) -> RunResult:
     """Execute the report notebook for a scenario and write ``<out>/<scenario>/`` atomically.
 
@@ -491,6 +513,9 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         Another parameterized notebook (default ``notebooks/report.ipynb``).
     pdf : bool
         Print ``report.pdf`` with Chromium when it is installed.
+    parameters : mapping, optional
+        Further notebook parameters (e.g. ``robustness_samples``, ``frontier_points``); recorded
+        in ``run.json``.
 
     Returns
     -------
@@ -522,20 +547,26 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     name = _folder_name(scenario.name)
     target = out / name
     failed_nb = out / f"{name}.failed.ipynb"
+    failed_log = out / f"{name}.failed.log"
+    fd, kernel_log = tempfile.mkstemp(prefix=f".{name}.kernel-", suffix=".log", dir=out)
+    os.close(fd)
+    kernel_log = Path(kernel_log)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
     executed = tmp / "report.ipynb"
-    parameters = {"scenario_path": str(scenario_path.resolve()), "draws": int(draws), "seed": int(seed),
-                  "out_dir": str(tmp.resolve()), "lang": lang}
+    extra = dict(parameters or {})
+    nb_params = {"scenario_path": str(scenario_path.resolve()), "draws": int(draws), "seed": int(seed),
+                 "out_dir": str(tmp.resolve()), "lang": lang, **extra}
     start = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     notes: list[str] = []
     try:
         log(f"executing {nb_src.name} for scenario '{scenario.name}' ({draws} draws, seed {seed})")
-        attempts = execute_notebook(nb_src, executed, parameters, timeout_s=timeout_s, cwd=tmp,
-                                    kernel_name=kernel_name, log=log)
+        with _stderr_to(kernel_log):
+            attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
+                                        kernel_name=kernel_name, log=log)
         log("exporting report.html")
         export_html(executed, tmp / "report.html", title=f"{scenario.title} ({scenario.name})")
         pdf_status = "not requested"
@@ -555,16 +586,24 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
             shutil.copyfile(executed, keep_tmp)
             os.replace(keep_tmp, failed_nb)
             kept = failed_nb
+        failed_log.unlink(missing_ok=True)
+        if kernel_log.exists() and kernel_log.stat().st_size:
+            os.replace(kernel_log, failed_log)
+        kernel_log.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, ReportError):
             msg = str(exc)
             if kept is not None:
                 msg += f". The executed notebook is kept for diagnosis: {kept}"
+            if failed_log.exists():
+                msg += f" (kernel messages: {failed_log.name})"
             msg += f". Previous outputs in {target} are untouched."
             raise ReportError(msg, kept) from None
         raise
+    kernel_log.unlink(missing_ok=True)
     end = dt.datetime.now(dt.timezone.utc)
-    resolved = {"scenario": scenario.resolved(), "draws": int(draws), "seed": int(seed), "lang": lang}
+    resolved = {"scenario": scenario.resolved(), "draws": int(draws), "seed": int(seed), "lang": lang,
+                "notebook_parameters": extra}
     outputs = [{"file": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
                for p in sorted(tmp.iterdir()) if p.is_file()]
     run_info = {
@@ -596,11 +635,13 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     failed_nb.unlink(missing_ok=True)
+    failed_log.unlink(missing_ok=True)
     return RunResult(folder=target, run_info=run_info, notes=notes)
 
 
-def main_run(args, err=sys.stderr) -> int:
+def main_run(args, err=None) -> int:
     """The ``workbench run`` command body (kept here so the CLI stays a thin dispatcher)."""
+    err = err or sys.stderr
     def log(msg: str) -> None:
         print(f"workbench run: {msg}", file=err, flush=True)
 

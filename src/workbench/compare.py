@@ -251,8 +251,9 @@ def summary_text(c: Comparison, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def main_compare(args, out=sys.stdout) -> int:
+def main_compare(args, out=None) -> int:
     """The ``workbench compare`` command body."""
+    out = out or sys.stdout
     from .batch import _folder_name
     from .labels import LANGS
     from .scenario import load_scenario

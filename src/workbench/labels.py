@@ -79,10 +79,14 @@ LABELS: dict[str, dict[str, str]] = {
               "total value within the budget, under the scenario's rules (dependencies, exclusions, caps).",
     },
     "portfolio_totals_intro": {
-        "fr": "Le tableau ci-dessous résume le portefeuille : nombre de projets, montant demandé au fonds, "
-              "valeur totale, et la part du budget consommée.",
-        "en": "The table below sums up the portfolio: number of projects, amount requested from the fund, "
-              "total value, and the share of the budget used.",
+        "fr": "Le tableau ci-dessous résume le portefeuille : nombre de projets, montant engagé sur le fonds, "
+              "budget non utilisé et valeur totale. La « perte de valeur du classement glouton » mesure ce "
+              "qu'on perdrait en retenant simplement les projets par valeur par euro décroissante jusqu'à "
+              "épuisement du budget, au lieu de chercher la meilleure combinaison.",
+        "en": "The table below sums up the portfolio: number of projects, amount committed on the fund, budget "
+              "left unused and total value. The \"value lost by greedy ranking\" measures what would be lost by "
+              "simply taking projects by decreasing value per euro until the budget runs out, instead of "
+              "searching for the best combination.",
     },
     "portfolio_table_intro": {
         "fr": "Les projets retenus, du plus au moins rentable en valeur par million d'euros. La colonne "
@@ -290,9 +294,11 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
         return label("yes" if value else "no", lang)
     if isinstance(value, (int, float)) or hasattr(value, "dtype"):
         try:
-            x = float(value)
+            x = float(value) + 0.0  # + 0.0: no "-0"
         except (TypeError, ValueError):
             return str(value)
+        if x == 0:
+            x = 0.0
         if col.endswith("_eur"):
             return meur(x, lang)
         if col.endswith("_rate") or col.endswith("_probability") or col in ("selection_frequency",):
@@ -326,6 +332,19 @@ def display_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[
     return out
 
 
+def show_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
+               index: bool = False):
+    """:func:`display_table` as a pandas ``Styler`` without the row numbers (for notebooks)."""
+    return display_table(df, lang, columns, index).style.hide(axis="index")
+
+
+def weights_markdown(weights: Mapping[str, float], lang: str = DEFAULT_LANG) -> str:
+    """The criteria weights as one line, normalised to 100 %: ``Stratégique 25 %, …``."""
+    total = sum(weights.values()) or 1.0
+    return label("weights", lang) + " : " * (lang == "fr") + ": " * (lang != "fr") + ", ".join(
+        f"{header(k, lang)} {pct(v / total, lang, 0)}" for k, v in weights.items())
+
+
 def table_html(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
                index: bool = False) -> str:
     """A formatted table as plain static HTML (no style sheet or script)."""
@@ -352,3 +371,133 @@ def mapping_markdown(rows: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
             v = "<br>".join(html.escape(str(x)) for x in v)
         lines.append(f"| {header(k, lang)} | {v} |")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# report building blocks (text and small display tables; no computation of results)
+# --------------------------------------------------------------------------------------------
+LABELS.update({
+    "reason_ineligible": {"fr": "inéligible (règle du fonds enfreinte)", "en": "ineligible (a fund rule is broken)"},
+    "reason_outranked": {"fr": "éligible, devancé dans le budget", "en": "eligible, outranked within the budget"},
+    "reason_dependency": {"fr": "éligible, écarté par une dépendance ou une exclusion",
+                          "en": "eligible, left out by a dependency or exclusion"},
+    "reason_forced_out": {"fr": "écarté d'office", "en": "forced out"},
+    "reason_conflict": {"fr": "aucun portefeuille possible (règles en conflit)",
+                        "en": "no portfolio possible (conflicting rules)"},
+    "reason_other": {"fr": "autre", "en": "other"},
+    "category": {"fr": "Situation", "en": "Situation"},
+    "strategic": {"fr": "Stratégique et innovant", "en": "Strategic and innovative"},
+    "service": {"fr": "Qualité de service", "en": "Service quality"},
+    "savings": {"fr": "Économies durables", "en": "Lasting savings"},
+    "governance": {"fr": "Gouvernance", "en": "Governance"},
+    "figure": {"fr": "Chiffre", "en": "Figure"},
+    "count": {"fr": "Nombre de projets", "en": "Number of projects"},
+    "top_selected_note": {
+        "fr": "Les {shown} premiers des {n} projets retenus sont affichés ; la liste complète est dans "
+              "`portfolio.csv` et `portfolio.xlsx`.",
+        "en": "The first {shown} of the {n} selected projects are shown; the full list is in `portfolio.csv` "
+              "and `portfolio.xlsx`.",
+    },
+    "funds_count": {"fr": "{n} fonds", "en": "{n} fund(s)"},
+    "sub_envelopes": {"fr": "Sous-enveloppes", "en": "Sub-envelopes"},
+    "n_calls": {"fr": "Sessions d'appels", "en": "Call sessions"},
+    "first_decision": {"fr": "Première décision", "en": "First decision"},
+    "last_decision": {"fr": "Dernière décision", "en": "Last decision"},
+    "weights": {"fr": "Poids des critères", "en": "Criteria weights"},
+    "draws_seed": {"fr": "Tirages et graine", "en": "Draws and seed"},
+    "input_files": {"fr": "Fichiers lus", "en": "Files read"},
+})
+
+
+def section(name: str, lang: str = DEFAULT_LANG, level: int = 2, **values: Any) -> str:
+    """Markdown for a report section: ``<name>_title`` as a heading, ``<name>_intro`` below."""
+    text = "#" * level + " " + label(f"{name}_title", lang, **values)
+    if f"{name}_intro" in LABELS:
+        text += "\n\n" + label(f"{name}_intro", lang, **values)
+    return text
+
+
+def report_header(scenario, draws: int, seed: int, lang: str = DEFAULT_LANG) -> str:
+    """Markdown for the top of a scenario report: title, scenario name, funds, horizon, draws, seed."""
+    funds = ", ".join(f"{f.code} {meur(f.envelope_eur, lang, 0)}" for f in scenario.funds.values())
+    years = scenario.years
+    return "\n\n".join([
+        "# " + label("report_title", lang, title=scenario.title),
+        "*" + label("report_subtitle", lang, name=scenario.name, funds=funds, start=years[0], end=years[-1],
+                    draws=number(draws, lang), seed=seed) + "*",
+        label("report_intro", lang),
+    ])
+
+
+def scenario_overview(scenario, candidates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per fund: envelope [EUR], sub-envelopes, call sessions, first and last decision,
+    and (given the candidates) their number and the amount they request [EUR]."""
+    rows = []
+    calls = scenario.calls
+    for code, f in scenario.funds.items():
+        fc = [c for c in calls if c.fund == code]
+        row = {"fund": code, "envelope_eur": f.envelope_eur, "sub_envelopes": len(f.sub_envelopes_eur),
+               "n_calls": len(fc), "first_decision": fc[0].decision.isoformat() if fc else "",
+               "last_decision": fc[-1].decision.isoformat() if fc else ""}
+        if candidates is not None:
+            codes = {code, *f.sub_envelopes_eur}
+            mine = candidates["envelope"].astype(str).map(
+                lambda e: any(x.strip() in codes for x in e.split(";")))
+            row["n_candidates"] = int(mine.sum())
+            row["requested_eur"] = float(candidates.loc[mine, "requested_eur"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metrics_table(values: Mapping[str, Any], lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """A two-column table ``indicator | value``, each value formatted by its own name's unit."""
+    return pd.DataFrame({header("metric", lang): [header(k, lang) for k in values],
+                         header("figure", lang): [format_cell(k, v, lang) for k, v in values.items()]})
+
+
+def reason_category(reason: str) -> str:
+    """The label key of a portfolio ``reason`` (``ineligible: …``, ``not selected: …``)."""
+    r = str(reason)
+    if r.startswith("selected"):
+        return "selected"
+    if r.startswith("ineligible"):
+        return "reason_ineligible"
+    if r.startswith("no portfolio"):
+        return "reason_conflict"
+    if "forced out" in r:
+        return "reason_forced_out"
+    if "outranked" in r:
+        return "reason_outranked"
+    if "requires" in r or "excludes" in r or "excluded by" in r:
+        return "reason_dependency"
+    return "reason_other"
+
+
+def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """How many candidates were not selected, and why (by category), from a ranking table."""
+    cats = table["reason"].map(reason_category)
+    counts = cats[cats != "selected"].value_counts()
+    order = ["reason_ineligible", "reason_outranked", "reason_dependency", "reason_forced_out",
+             "reason_conflict", "reason_other"]
+    rows = [(label(k, lang), int(counts[k])) for k in order if k in counts.index]
+    return pd.DataFrame(rows, columns=[header("category", lang), header("count", lang)])
+
+
+def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LANG,
+                        candidates_source: str = "") -> str:
+    """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read."""
+    from . import __version__
+
+    files = [str(f) for f in scenario.files]
+    cpath = scenario.candidates_path()
+    if cpath is not None:
+        files.append(str(cpath))
+    rows = {
+        "workbench_version": f"`{__version__}`",
+        "scenario": f"`{scenario.name}`",
+        "scenario_hash": f"`{scenario.hash()}`",
+        "draws_seed": f"{number(draws, lang)} / `{seed}`",
+        "candidates_source": candidates_source or ("synthetic" if scenario.synthetic else ""),
+        "input_files": [f"`{f}`" for f in files],
+    }
+    return section("provenance", lang) + "\n\n" + mapping_markdown(rows, lang)

@@ -689,8 +689,9 @@ def write_scenario_file(scenario, path: str | Path) -> Path:
     return path
 
 
-def main_sweep(args, err=sys.stderr) -> int:
+def main_sweep(args, err=None) -> int:
     """The ``workbench sweep`` command body."""
+    err = err or sys.stderr
     from .labels import LANGS
 
     probs = []
