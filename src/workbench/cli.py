@@ -314,9 +314,127 @@ def _cmd_sweep(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# simulate
+# --------------------------------------------------------------------------------------------
+def _add_simulate(sub) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="Monte Carlo of the envelope: commitments and payments by year, call after call",
+        description="Simulate how the scenario's envelope(s) are committed (AE) and paid (CP) call after "
+                    "call under cost overruns, delays and attrition. Writes CSV tables, PNG figures and "
+                    "provenance.json into OUT (atomically: nothing is written if an input is wrong) and "
+                    "prints a short summary.",
+    )
+    p.add_argument("scenario", help="scenario .yaml")
+    p.add_argument("--draws", default="1000", help="number of Monte Carlo draws (> 0; default 1000)")
+    p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's seed)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--chunk-size", default=None, help="draws computed at once (memory); results do not depend on it")
+    p.add_argument("--candidates", default=None, help="candidate file (CSV/XLSX) instead of the scenario's")
+    p.add_argument("--policies", action="store_true", help="also compare the scenario's allocation policies")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the figures (default fr)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
+    if raw is None:
+        return None
+    try:
+        v = int(str(raw).strip())
+    except ValueError:
+        problems.append(Problem("<option>", name, raw, "must be a whole number"))
+        return None
+    if v < minimum:
+        problems.append(Problem("<option>", name, v, f"must be a whole number >= {minimum}"))
+    return v
+
+
+def _cmd_simulate(args) -> int:
+    import os
+    import shutil
+    import tempfile
+
+    from . import charts, envelope
+    from .candidates import read_candidates
+    from .scenario import load_scenario
+
+    probs: list = []
+    draws = _int_option("--draws", args.draws, 1, probs)
+    seed = _int_option("--seed", args.seed, 0, probs)
+    chunk = _int_option("--chunk-size", args.chunk_size, 1, probs)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        probs.append(Problem("<option>", "--out", str(out), "exists and is not a folder"))
+    scn = None
+    try:
+        scn = load_scenario(args.scenario)
+    except InputError as exc:
+        probs.extend(exc.problems)
+    if probs:
+        raise InputError(probs)
+    cands = None
+    if args.candidates:
+        cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
+    res = envelope.simulate(scn, cands, draws=draws, seed=seed, chunk_size=chunk, progress=not args.no_progress)
+    pol = envelope.compare_policies(scn, draws=draws, seed=seed) if args.policies else None
+    # everything is computed: write into a temporary folder beside OUT, then move into place
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        res.to_csv(tmp)
+        if pol is not None:
+            envelope.write_atomic(tmp / "policies.csv", pol.to_csv(index=False).encode("utf-8"))
+        figs = {"fan_chart.png": charts.fan_chart(res, lang=args.lang),
+                "committed_vs_paid.png": charts.committed_vs_paid(res, lang=args.lang),
+                "calibration.png": charts.calibration_figure(lang=args.lang)}
+        for name, fig in figs.items():
+            fig.savefig(tmp / name, dpi=110)
+        if not out.exists():
+            os.replace(tmp, out)
+        else:
+            for f in sorted(tmp.iterdir()):
+                os.replace(f, out / f.name)
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print(summarise_simulation(res, lang="en"))
+    if pol is not None:
+        print("  policies: " + "; ".join(f"{r.policy}: value {r.value_delivered_mean:.0f}, short "
+                                         f"{pct(r.shortfall_probability, 'en', 0)}" for r in pol.itertuples()))
+    print(f"  written to {out}/ (yearly.csv, summary.csv, shortfall.csv, calls.csv, selected.csv, "
+          f"provenance.json, fan_chart.png, committed_vs_paid.png, calibration.png"
+          + (", policies.csv)" if pol is not None else ")"))
+    return 0
+
+
+def summarise_simulation(res, lang: str = "en") -> str:
+    """A few lines on a simulation: per fund, committed, paid, unused, risks, savings."""
+    pv = res.provenance
+    lines = [f"simulation of '{pv.get('scenario')}': {pv.get('draws')} draws, seed {pv.get('seed')}"
+             + ("" if pv.get("uncertainty_enabled", True) else " (uncertainty off)")]
+    for r in res.summary.itertuples():
+        if r.level_kind not in ("fund", "all") or (r.level_kind == "all" and (res.summary["level_kind"] == "fund").sum() == 1):
+            continue
+        lines.append(
+            f"  {r.level}: envelope {meur(r.envelope_eur, lang)}, committed {meur(r.committed_mean_eur, lang)}, "
+            f"paid {meur(r.paid_mean_eur, lang)} (P10 {meur(r.paid_p10_eur, lang)}, P90 {meur(r.paid_p90_eur, lang)}), "
+            f"unused {meur(r.unused_residual_mean_eur, lang)}")
+        lines.append(
+            f"    P(exhausted before last call) {pct(r.p_exhausted_before_last_call, lang, 0)}, "
+            f"P(running short) {pct(r.shortfall_probability, lang, 0)}, savings realised "
+            f"{meur(r.savings_realised_mean_eur, lang)}/yr = {pct(r.savings_vs_target_rate, lang, 0)} of the 1 € for 1 € target"
+            + (", OVERCOMMITTED in some draws" if r.overcommitted else ""))
+    for w in pv.get("warnings", []):
+        lines.append(f"  WARNING: {w}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
 COMMANDS = {
+    "simulate": (_add_simulate, _cmd_simulate),
     "run": (_add_run, _cmd_run),
     "compare": (_add_compare, _cmd_compare),
     "sweep": (_add_sweep, _cmd_sweep),
