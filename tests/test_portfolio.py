@@ -323,7 +323,8 @@ def test_frontier_is_monotone_marks_the_budget_and_matches_brute_force(tmp_path)
     assert fr["current"].sum() == 1 and fr.loc[fr["current"], "budget_eur"].iloc[0] == 100e6
     assert (fr["greedy_value"] <= fr["value"] + 1e-9).all()
     vals = pf.project_values(scn, cands).to_numpy()
-    for _, r in fr.iloc[::4].iterrows():
+    assert (~fr["solved"]).any()  # the plateau above the unconstrained optimum's cost: no solve
+    for _, r in pd.concat([fr.iloc[::4], fr.iloc[[-1]]]).iterrows():
         best, _ = brute_force(cands, vals, r["budget_eur"], {"A": 40e6, "B": 30e6})
         assert r["value"] == pytest.approx(best, abs=1e-6)
     rebuilt = pf.frontier(scn, cands, budgets_eur=list(fr["budget_eur"][:5]), rules={"mip_rel_gap": 0.0}, reuse=False)

@@ -936,7 +936,7 @@ class RankResult:
 
 
 def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,
-             conflicts) -> list[str]:
+             conflicts, solved: bool = True) -> list[str]:
     n = len(cands)
     ids = cands["id"].astype(str).to_numpy()
     selected = ch["selected"].to_numpy(bool)
@@ -962,6 +962,8 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
             out.append("ineligible: no open envelope")
         elif conflicts is not None:
             out.append("no portfolio: the rules conflict (" + "; ".join(conflicts) + ")")
+        elif not solved:
+            out.append("no portfolio found within the solver's time limit (raise time_limit_s)")
         elif selected[i]:
             what = "selected, phase 1 only" if funding[i] == "phase1" else "selected"
             out.append(what + (" (forced in)" if pid in fi else "") + f", paid by {payer[i]}")
@@ -1026,7 +1028,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     roi = roi_ratio(candidates).to_numpy(float)
     target = float(s.get("roi_target_ratio", ROI_TARGET_RATIO))
     # greedy
-    gx = greedy(mdl, vals, s["budget_eur"], sel.forced_in) if sel.conflicts is None else None
+    gx = greedy(mdl, vals, s["budget_eur"], sel.forced_in) if sel.solve.x is not None else None
     gch = choice_table(mdl, gx, n)
     gch.index = candidates.index
     greedy_value = float((vals * gch["value_rate"].to_numpy()).sum()) if gx is not None else float("nan")
@@ -1057,12 +1059,18 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     if robustness_samples and robustness_samples > 0 and sel.conflicts is None:
         from . import robustness  # noqa: PLC0415 - robustness builds on this module
 
+        rob = scenario.data.get("robustness") or {}
+        rseed = scenario.seed if seed is None else seed
         robust = robustness.selection_frequency(
-            scenario, candidates, robustness_samples, scenario.seed if seed is None else seed,
+            scenario, candidates, robustness_samples, rseed, with_costs=bool(rob.get("with_cost_uncertainty", False)),
             budget_eur=s["budget_eur"], rules=rules, forced_in=sel.forced_in, forced_out=sel.forced_out)
         table["selection_frequency"] = robust["selection_frequency"].to_numpy()
         table["core"] = robust["core"].to_numpy()
-    table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts)
+        env = robustness.within_envelope_probability(
+            scenario, candidates, table[["id", "selected", "funding"]], samples=max(int(robustness_samples), 2000),
+            seed=rseed, budget_eur=s["budget_eur"])
+    table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
+                               solved=sel.solve.x is not None)
     for c in candidates.columns:
         if c not in table.columns:
             table[c] = candidates[c].to_numpy()
@@ -1086,6 +1094,11 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         "greedy_rules_broken": greedy_broken,
         "weights": dict(sel.weights),
     }
+    if robust is not None:
+        totals["within_envelope_probability"] = env["probability"]
+        totals["p90_final_cost_eur"] = env["p90_final_eur"]
+        totals["robustness"] = {"samples": int(robustness_samples), "with_costs": bool(robust.attrs["with_costs"]),
+                                "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"]}
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
     solver = {**engine(), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
@@ -1122,7 +1135,9 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     -------
     DataFrame
         ``budget_eur``, ``value`` [points], ``greedy_value``, ``selected`` (count),
-        ``committed_eur``, ``gap``, ``status``, ``current`` (True on the current budget).
+        ``committed_eur``, ``gap``, ``status``, ``current`` (True on the current budget),
+        ``solved`` (False where the level lies on the plateau: at or above the cost of the
+        optimum without an envelope, which is then the optimum, so no solve is needed).
     """
     s = settings(scenario, rules)
     w = check_weights(weights, scenario)
@@ -1146,10 +1161,19 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
         if bad:
             raise InputError([Problem("<option>", "budgets_eur", b, "a budget must be > 0 euros") for b in bad])
     rows = []
+    tl = time_limit_s or s.get("time_limit_s")
+    # the optimum without the envelope row is the optimum of every budget at or above its cost:
+    # one solve answers the whole plateau of the frontier (the other rules bind there)
+    free, free_cost = None, float("inf")
+    if reuse:
+        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"))
+        if free.status == "optimal" and free.x is not None:
+            free_cost = float(mdl.cost_eur @ free.x)
     for b in sorted(set(budgets)):
         m_ = mdl if reuse else build_model(scenario, candidates, {**s, "budget_eur": b}, fi, fo)
-        sol = solve_model(m_, vals, budget_eur=b, time_limit_s=time_limit_s or s.get("time_limit_s"),
-                          mip_rel_gap=s.get("mip_rel_gap"))
+        plateau = b >= free_cost
+        sol = free if plateau else solve_model(m_, vals, budget_eur=b, time_limit_s=tl,
+                                               mip_rel_gap=s.get("mip_rel_gap"))
         gx = greedy(m_, vals, b, fi) if sol.x is not None else None
         rows.append({
             "budget_eur": b,
@@ -1160,6 +1184,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
             "gap": sol.gap,
             "status": sol.status,
             "current": bool(abs(b - current) < 0.5),
+            "solved": not plateau,
         })
     return pd.DataFrame(rows)
 
@@ -1382,7 +1407,12 @@ def summarise(result: RankResult, lang: str = "fr") -> str:
             core = result.table["core"].value_counts()
             lines.append(f"  robustness ({result.robustness.attrs.get('samples')} weight draws): "
                          f"{core.get('always', 0)} always, {core.get('sometimes', 0)} sometimes, "
-                         f"{core.get('never', 0)} never selected")
+                         f"{core.get('never', 0)} never selected"
+                         + (" (weights and costs drawn together)" if t["robustness"]["with_costs"] else ""))
+            lines.append(f"  probability of staying within the envelope under cost overruns: "
+                         f"{pct(t['within_envelope_probability'], lang, 1)} (P90 of the final cost "
+                         f"{meur(t['p90_final_cost_eur'], lang, 1)}; {t['robustness']['cost_samples']} draws, "
+                         f"fund pays {pct(t['robustness']['paid_by_fund_rate'], lang, 0)} of overruns)")
     lines.append(f"  solver: {sv['version']}, {sv['status']}, gap {sv['gap']:.2g} (target {sv['mip_rel_gap']:g}), "
                  f"{sv['time_s']:.2f} s of a {sv['time_limit_s']:g} s limit; {sv['check']}")
     for w in getattr(result.scenario, "warnings", []) or []:
