@@ -223,6 +223,8 @@ def test_theme_shares_and_owner_share(tmp_path):
     assert set(res.table.loc[res.table.selected, "id"]) == {"T1", "T2"}
     res = pf.rank(scn, cands, budget_eur=20e6, rules={"theme_share_min_rate": {"y": 0.5}})
     assert set(res.table.loc[res.table.selected, "id"]) == {"T1", "T3"}
+    res = pf.rank(scn, cands, budget_eur=20e6, rules={"owner_share_min_rate": {"O2": 0.5}})
+    assert set(res.table.loc[res.table.selected, "id"]) == {"T1", "T3"}
     res = pf.rank(scn, cands, budget_eur=30e6, rules={"owner_share_max_rate": 0.5})
     sel = res.table[res.table.selected]
     assert sel.groupby("owner")["requested_eur"].sum().max() <= 0.5 * sel["requested_eur"].sum() + 1

@@ -16,8 +16,8 @@ otherwise) subject to, each a *named rule* so that a conflict can be reported by
   ``appropriations.YEAR.cp_eur``): payments of the year, from the candidate's ``cp_<year>_eur``
   columns, else the scenario's disbursement profile, else an even spread over its duration;
 * ``force in X`` / ``force out X``; ``X requires Y``; ``X excludes Y``;
-* ``owner share max O``, ``theme share min T``, ``theme share max T``: shares of the money
-  committed.
+* ``owner share max O`` (one rate for every owner), ``owner share min O`` (named owners),
+  ``theme share min T``, ``theme share max T``: shares of the money committed.
 
 Every solution is re-checked rule by rule from the candidate table (:func:`check_portfolio`)
 before it is returned: MILP solvers have had public wrong-answer bugs.  When the rules cannot
@@ -51,7 +51,8 @@ from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights
 
 #: Settings a caller may give in ``rules`` (same names as the scenario's ``selection`` block).
 RULE_KEYS = (
-    "budget_eur", "allow_phase1", "phase1_value_rate", "owner_share_max_rate", "theme_share_min_rate",
+    "budget_eur", "allow_phase1", "phase1_value_rate", "owner_share_max_rate", "owner_share_min_rate",
+    "theme_share_min_rate",
     "theme_share_max_rate", "payment_limits_eur", "sub_envelopes", "fund_payment_limits", "time_limit_s",
     "mip_rel_gap", "roi_mode", "roi_target_ratio", "roi_weight", "eligibility", "force_in", "force_out",
     "sub_envelope_budgets_eur",
@@ -453,6 +454,9 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
             for o in sorted(set(owner)):
                 coef = cost * ((owner == o) - float(r))
                 add(all_cols, coef, -np.inf, 0.0, f"owner share max {o}", "share", True)
+        for o, rate in (s.get("owner_share_min_rate") or {}).items():
+            add(all_cols, cost * ((owner == o) - float(_plain(rate))), 0.0, np.inf, f"owner share min {o}",
+                "share", True)
         for key, lo_side in (("theme_share_min_rate", True), ("theme_share_max_rate", False)):
             for t, rate in (s.get(key) or {}).items():
                 coef = cost * ((theme == t) - float(_plain(rate)))
@@ -680,6 +684,10 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
                 sh = money[owners == o].sum() / total
                 if sh > float(r) + 1e-9:
                     out.append(f"owner share max {o}: {sh:.4f} above {float(r):.4f}")
+        for o, rate in (s.get("owner_share_min_rate") or {}).items():
+            sh = money[owners == o].sum() / total
+            if sh < float(_plain(rate)) - 1e-9:
+                out.append(f"owner share min {o}: {sh:.4f} below {float(_plain(rate)):.4f}")
         themes = cands["theme"].astype(str).to_numpy() if "theme" in cands else np.full(len(cands), "")
         for t, rate in (s.get("theme_share_min_rate") or {}).items():
             sh = money[themes == t].sum() / total

@@ -168,6 +168,8 @@ _SELECTION = Fields(
         "roi_target_years": Param(Num(gt=0)),
         "roi_mode": Str(["flag", "criterion", "rule"]),
         "owner_share_max_rate": _RATE,
+        # minimum share of the money committed for named owners, e.g. {"Ministère de la Justice": 0.05}
+        "owner_share_min_rate": MapOf(_RATE),
         "theme_share_min_rate": MapOf(_RATE),
         "theme_share_max_rate": MapOf(_RATE),
         "time_limit_s": Num(gt=0),
