@@ -90,3 +90,11 @@ def test_conflicting_rules_are_answered_not_an_error(setup, capsys):
     assert "cannot all hold" in printed and "force in P1" in printed and "force in P2" in printed
     df = pd.read_csv(out / "portfolio.csv")
     assert not df["selected"].any()
+
+
+def test_same_inputs_same_seed_same_table(setup):
+    scn, cand, out = setup
+    for d in ("a", "b"):
+        assert main(["rank", str(scn), "--candidates", str(cand), "--budget-eur", "20000000", "--robustness-samples",
+                     "5", "--seed", "3", "--out", str(out / d)]) == 0
+    assert (out / "a" / "portfolio.csv").read_bytes() == (out / "b" / "portfolio.csv").read_bytes()

@@ -1114,7 +1114,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
               "time_s": sel.solve.time_s, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
               "checked": sel.solve.x is not None, "check": "every rule re-evaluated: none broken"
               if sel.solve.x is not None else "no portfolio to check"}
-    prov = {"workbench_version": __version__, "scenario": str(scenario.path), "scenario_hash": scenario.hash(),
+    prov = {"workbench_version": __version__, "scenario": str(scenario.path),
+            "scenario_files": [str(f) for f in getattr(scenario, "files", [])], "scenario_hash": scenario.hash(),
             "seed": scenario.seed if seed is None else seed, "candidates_source": candidates.attrs.get("source", ""),
             "synthetic": bool(candidates.attrs.get("synthetic", False)),
             "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
