@@ -38,7 +38,7 @@ def scenario_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def app(scenario_dir) -> Dashboard:
-    d = Dashboard(scenario=scenario_dir / "committee.yaml", debounce_s=0)
+    d = Dashboard(scenario=scenario_dir / "committee.yaml", variants_dir=scenario_dir / "variants", debounce_s=0)
     d.robustness_samples = 8
     d.widget()
     return d

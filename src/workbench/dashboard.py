@@ -88,7 +88,9 @@ UI: dict[str, dict[str, str]] = {
         "total_cost": "coût total",
         "value": "valeur",
         "budget_used": "du budget",
-        "shortfall": "Probabilité d'épuiser l'enveloppe",
+        "shortfall": "Probabilité de manquer de crédits de paiement",
+        "exhausted": "enveloppe épuisée avant le dernier appel",
+        "frontier_coming": "courbe exacte en cours de calcul",
         "ranked": "Candidats classés",
         "col_rank": "Rang",
         "col_id": "Id",
@@ -164,7 +166,9 @@ UI: dict[str, dict[str, str]] = {
         "total_cost": "total cost",
         "value": "value",
         "budget_used": "of the budget",
-        "shortfall": "Probability of exhausting the envelope",
+        "shortfall": "Probability of running short of payment credits",
+        "exhausted": "envelope exhausted before the last call",
+        "frontier_coming": "exact curve being computed",
         "ranked": "Ranked candidates",
         "col_rank": "Rank",
         "col_id": "Id",
@@ -546,13 +550,18 @@ def candidates_key(cands: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-def figure_png(fig, dpi: int = 80) -> bytes:
-    """A matplotlib figure as PNG bytes (Agg canvas, no pyplot state); the figure is closed."""
+def figure_png(fig, dpi: int = 72) -> bytes:
+    """A matplotlib figure as PNG bytes (Agg canvas, no pyplot state); the figure is closed.
+
+    A figure with a layout engine (``constrained``) is saved as laid out: a second "tight"
+    pass would draw it twice, and the dashboard redraws charts on every change.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    tight = None if fig.get_layout_engine() is not None else "tight"
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight)
     try:
         import matplotlib.pyplot as plt
 
@@ -642,13 +651,9 @@ class Dashboard:
     # ---- paths -----------------------------------------------------------------------------
     @property
     def parameters_dir(self) -> Path:
+        """The folder the scenario picker lists: ``parameters/`` of the project unless given."""
         if self.parameters_dir_arg is not None:
             return Path(self.parameters_dir_arg)
-        if self.scenario_arg is not None and self.variants_dir_arg is None:
-            here = Path(self.scenario_arg).resolve().parent
-            if here.name == "variants":
-                here = here.parent
-            return here
         return Path(__file__).resolve().parents[2] / "parameters"
 
     @property
@@ -689,11 +694,11 @@ class Dashboard:
         import ipywidgets as W
 
         self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "frontier_png", "sim",
-                                                          "fan_png", "robust", "cands")}
+                                                          "fan_png", "robust", "cands", "robust_png")}
         self._pending = None
         self._mute = False
         self._generation = 0
-        self._shortfall_probability = None
+        self._shortfall = None
         self.frontier_provisional = False
         self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, label key)
         self.timings: dict[str, float] = {}
@@ -725,6 +730,7 @@ class Dashboard:
                                     style={"button_width": "42px"}, layout=lay(width="auto"))
         c["call"] = lab(W.Dropdown(options=[], layout=lay(width="100%"), style={"description_width": "70px"}), "call")
         c["upload"] = lab(W.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, layout=lay(width="100%")), "upload")
+        c["upload"].add_class("wb-upload")
         c["shipped"] = lab(W.Button(layout=lay(width="100%")), "shipped")
         c["upload_msg"] = W.HTML()
         slider = dict(min=0.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f",
@@ -771,7 +777,10 @@ class Dashboard:
         o["fan_title"] = W.HTML()
         o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px", display="none"))
         o["fan_img"].add_class("wb-fan")
-        o["robust"] = W.HTML(layout=lay(max_height="320px", overflow="auto", width="100%"))
+        o["fan_msg"] = W.HTML()
+        o["robust_msg"] = W.HTML()
+        o["robust_img"] = W.Image(format="png", layout=lay(max_width="620px", display="none"))
+        o["robust_img"].add_class("wb-robustness")
         o["detail"] = W.HTML()
         o["compare_out"] = W.HTML()
         self.outputs = o
@@ -798,12 +807,12 @@ class Dashboard:
             t["t_export"], W.HBox([c["export_csv"], c["export_xlsx"]]), c["download"],
         ], layout=lay(width="330px", min_width="300px", padding="0 10px 0 0"))
         charts = W.HBox([W.VBox([o["frontier_title"], o["frontier_img"]], layout=lay(width="50%")),
-                         W.VBox([o["fan_title"], o["fan_img"]], layout=lay(width="50%"))])
+                         W.VBox([o["fan_title"], o["fan_msg"], o["fan_img"]], layout=lay(width="50%"))])
         lower = W.HBox([W.VBox([t["t_ranked"], o["table"]], layout=lay(width="64%")),
                         W.VBox([t["t_detail"], c["detail_select"], o["detail"]], layout=lay(width="36%",
                                                                                              padding="0 0 0 10px"))])
         main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
-                       t["t_robustness"], o["robust"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
+                       t["t_robustness"], o["robust_msg"], o["robust_img"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
         self._root = W.HBox([W.HTML(_CSS), sidebar, main], layout=lay(width="100%"))
         self._root.add_class("wb-dashboard")
 
@@ -836,7 +845,7 @@ class Dashboard:
             w.value = f"<b>{_esc(label(key, L))}</b>"
         self.controls["force_in"].placeholder = label("force_hint", L)
         self.controls["force_out"].placeholder = label("force_hint", L)
-        self.outputs["frontier_title"].value = f"<b>{_esc(label('frontier', L))}</b>"
+        self.outputs["frontier_title"].value = ""  # the chart carries its title
         self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
 
     def _on_lang(self, change) -> None:
@@ -1197,9 +1206,11 @@ class Dashboard:
             f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {_esc(label('total_cost', L))}</span>",
             f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {_esc(label('value', L))}</span>",
         ]
-        p = getattr(self, "_shortfall_probability", None)
+        p = self._shortfall
         if p is not None:
-            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))} : <b>{pct(p, L, 0)}</b></span>")
+            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))} : "
+                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {_esc(label('exhausted', L))} : "
+                         f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
         if self.rank_result is not None and self.rank_result.conflicts:
             parts.append(f"<div class='wb-err'>{_esc('; '.join(self.rank_result.conflicts))}</div>")
         self.outputs["totals"].value = f"<div class='wb-totals'><b>{_esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
@@ -1237,7 +1248,7 @@ class Dashboard:
         if not full.any():
             return pd.DataFrame(columns=["budget_eur", "value", "greedy_value", "current"])
         top = float(pd.Series(mdl.cost_eur[full], index=mdl.item[full]).groupby(level=0).max().sum())
-        budgets = np.linspace(float(mdl.cost_eur[full].min()), max(top, 1.0), 24)
+        budgets = np.linspace(float(mdl.cost_eur[full].min()), max(top, 1.0), 12)
         rows = []
         for b in budgets:
             gx = pf.greedy(mdl, vals, float(b), fi)
@@ -1246,46 +1257,73 @@ class Dashboard:
         return pd.DataFrame(rows)
 
     def _show_frontier(self, fr: pd.DataFrame, provisional: bool) -> None:
+        """The frontier chart (:func:`workbench.charts.frontier_chart`) with the current portfolio."""
         L = self.lang
         cur = (float(self.totals["budget_eur"]), float(self.totals["value"]))
         key = (id(fr), cur, provisional, L)
-        png = self._caches["frontier_png"].get(key, lambda: figure_png(
-            frontier_figure(fr, cur, lang=L, provisional=provisional)))
-        self.outputs["frontier_img"].value = png
+
+        def draw() -> bytes:
+            import workbench.charts as charts
+
+            f = fr.drop(columns=[c for c in ("current",) if c in fr]).assign(current=False)
+            f = pd.concat([f, pd.DataFrame([{"budget_eur": cur[0], "value": cur[1], "current": True}])],
+                          ignore_index=True)
+            title = label("frontier", L) + (f" ({label('frontier_coming', L)})" if provisional else "")
+            fig = charts.frontier_chart(f, lang=L, title=title)
+            fig.set_size_inches(6.4, 3.8)
+            return figure_png(fig)
+
+        self.outputs["frontier_img"].value = self._caches["frontier_png"].get(key, draw)
         self.frontier_provisional = provisional
 
     # ---- envelope simulation -----------------------------------------------------------------------
     def _show_fan(self, scn: Scenario, cands: pd.DataFrame, gen: int) -> None:
+        """The envelope's fan chart for the selected portfolio and its probability of running short.
+
+        The simulation funds the selected projects, in rank order, call after call
+        (:func:`workbench.envelope.simulate` with ``selection=`` their ids); it is cached on the
+        scenario's settings other than criteria, selection and robustness, the candidates and
+        the selected ids, so a change that keeps the portfolio never re-runs it.
+        """
         L = self.lang
         envelope, charts = _module("envelope"), _module("charts")
-        if envelope is None or charts is None or not hasattr(charts, "fan_chart"):
-            self._shortfall_probability = None
-            self.outputs["fan_title"].value = (f"<b>{_esc(label('fan', L))}</b><div class='wb-warn'>"
-                                               f"{_esc(label('missing_module', L, module='workbench.envelope', what=label('fan', L)))}</div>")
+        if envelope is None or charts is None:
+            self._shortfall = None
+            self.outputs["fan_msg"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.envelope', what=label('fan', L)))}</div>")
             return
-        chosen = cands[self.table["selected"].astype(bool).to_numpy()]
+        ranked = self.ranked()
+        chosen = [str(i) for i in ranked.loc[ranked["selected"].astype(bool), "id"]]
         sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key,
-                   tuple(sorted(chosen["id"])), self.draws)
-        res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(scn, candidates=chosen, draws=self.draws,
-                                                                           seed=scn.seed))
+                   self.controls["call"].value, tuple(chosen), self.draws)
+        try:
+            res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(
+                scn, candidates=cands, draws=self.draws, seed=scn.seed, selection=chosen))
+        except InputError as exc:  # the scenario cannot be simulated (e.g. no call): say why, here
+            self._shortfall = None
+            self.outputs["fan_img"].layout.display = "none"
+            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{_esc(exc.message())}</div>"
+            self._show_totals()
+            return
         if gen != self._generation:
             return
         self.sim_result = res
-        self._shortfall_probability = _shortfall_probability(res)
+        self._shortfall = shortfall_probabilities(res)
         png = self._caches["fan_png"].get((sim_key, L), lambda: figure_png(charts.fan_chart(res, lang=L)))
         self.outputs["fan_img"].value = png
         self.outputs["fan_img"].layout.display = None
-        self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
+        self.outputs["fan_msg"].value = ""
         self._show_totals()
 
     # ---- robustness --------------------------------------------------------------------------------
     robustness_samples = 40
 
     def _show_robustness(self, scn: Scenario, cands: pd.DataFrame, weights: dict, st: Settings, gen: int) -> None:
+        """How often each project is selected when the weights vary (SMAA, the scenario's weight
+        information; :func:`workbench.robustness.selection_frequency`), as a bar chart."""
         L = self.lang
-        robustness = _module("robustness")
-        if robustness is None or not hasattr(robustness, "selection_frequency"):
-            self.outputs["robust"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.robustness', what=label('robustness', L)))}</div>")
+        robustness, charts = _module("robustness"), _module("charts")
+        if robustness is None or charts is None:
+            self.outputs["robust_msg"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.robustness', what=label('robustness', L)))}</div>")
             return
         key = (id(scn), scn.hash(), self._cands_key, self.controls["call"].value, self.totals["budget_eur"],
                st.force_in, st.force_out, self.robustness_samples)
@@ -1295,21 +1333,12 @@ class Dashboard:
         if gen != self._generation:
             return
         self.robust_result = fr
-        freq = pd.Series(np.asarray(fr["selection_frequency"], float), index=list(cands["id"].astype(str)))
-        sel = set(self.selected_ids)
-        order = freq.sort_values(ascending=False)
-        rows = []
-        for pid, f in order.items():
-            if f <= 0 and pid not in sel:
-                continue
-            mark = "✔" if pid in sel else ""
-            rows.append(f"<tr data-id='{_esc(pid)}'><td>{_esc(pid)}</td><td>{mark}</td>"
-                        f"<td><span class='wb-bar' style='width:{int(round(f * 160))}px'></span></td>"
-                        f"<td class='num'>{pct(f, L, 0)}</td></tr>")
-        self.outputs["robust"].value = (
-            f"<table class='wb-table wb-robust'><thead><tr><th>{_esc(label('col_id', L))}</th>"
-            f"<th>{_esc(label('selected', L))}</th><th></th><th>{_esc(label('col_frequency', L))}</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        chosen = tuple(self.selected_ids)
+        png = self._caches["robust_png"].get((key, chosen, L), lambda: figure_png(
+            charts.selection_frequency_chart(fr, lang=L, top=30, selected=chosen)))
+        self.outputs["robust_img"].value = png
+        self.outputs["robust_img"].layout.display = None
+        self.outputs["robust_msg"].value = ""
 
     # ---- project detail ------------------------------------------------------------------------------
     def _update_detail_options(self) -> None:
@@ -1495,51 +1524,16 @@ class Dashboard:
                                            f"href='data:{mime};base64,{b64}'>⬇ {_esc(label('download', L, name=name))}</a>")
 
 
-def _shortfall_probability(res: Any) -> float | None:
-    """The probability that the envelope runs short, from a simulation's summary."""
-    summ = getattr(res, "summary", None)
-    if summ is None:
-        return None
-    if isinstance(summ, pd.DataFrame):
-        for c in summ.columns:
-            if "exhaust" in str(c) or "shortfall_probability" in str(c):
-                return float(summ[c].max())
-        if "exhausted_probability" in summ.index:
-            return float(summ.loc["exhausted_probability"].max())
-    if isinstance(summ, Mapping):
-        for k, v in summ.items():
-            if "exhaust" in str(k) or "shortfall_probability" in str(k):
-                return float(v)
-    return None
-
-
-def frontier_figure(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr", provisional: bool = False):
-    """The efficient frontier (best value by budget, M€) with the greedy curve and the current point."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(5.2, 3.2))
-    ax = fig.add_subplot(111)
-    x = fr["budget_eur"].to_numpy(float) / 1e6
-    if "value" in fr and np.isfinite(fr["value"].to_numpy(float)).any():
-        ax.plot(x, fr["value"], "-", color="#1565c0", lw=2,
-                label="optimum" if lang == "en" else "optimum (frontière)")
-    ax.plot(x, fr["greedy_value"], "--", color="#888", lw=1.2,
-            label=("greedy, by value per euro" if lang == "en" else "glouton, par valeur par euro")
-            + ((" — exact curve coming" if lang == "en" else " — courbe exacte en cours") if provisional else ""))
-    ax.plot([current[0] / 1e6], [current[1]], "o", color="#c62828", ms=8,
-            label="current portfolio" if lang == "en" else "portefeuille actuel")
-    ax.axvline(current[0] / 1e6, color="#c62828", lw=0.8, ls=":")
-    ax.set_xlabel("budget (M€)")
-    ax.set_ylabel("value (points)" if lang == "en" else "valeur (points)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    if lang == "fr":
-        from matplotlib.ticker import FuncFormatter
-
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, "fr", 0)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, "fr", 0)))
-    fig.tight_layout()
-    return fig
+def shortfall_probabilities(res: Any) -> dict[str, float]:
+    """From a simulation: the probability that payment credits run short (any year) and that
+    the envelope is exhausted before the last call, for the whole (``ALL``) or the only fund."""
+    summ = res.summary
+    row = summ[summ["level"] == "ALL"]
+    if row.empty:
+        row = summ.iloc[:1]
+    r = row.iloc[0]
+    return {"shortfall_probability": float(r.get("shortfall_probability", float("nan"))),
+            "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
 
 
 _REASONS_FR = [

@@ -1,0 +1,152 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against Voilà.
+
+One Voilà server (started with ``workbench.dashboard.serve_command``, i.e. the project's
+voila.json) on a free 127.0.0.1 port for the whole module, stopped at the end.  The expected
+portfolios come from the package (``portfolio.rank``), not from the page.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CRITERIA = ("strategic", "service", "savings", "governance")
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():  # pragma: no cover - `make test` installs it
+    pytest.skip("Debian's chromium is not installed (make browser)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout_s: float = 90.0) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voilà exited with status {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"Voilà did not listen on port {port} within {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("parameters")
+    for f in DATA.iterdir():
+        shutil.copy(f, d / f.name)
+    return d / "committee.yaml"
+
+
+@pytest.fixture(scope="module")
+def server(scenario, tmp_path_factory):
+    from workbench.dashboard import serve_command
+
+    port = free_port()
+    cmd, env, cwd = serve_command(scenario=scenario, port=port, variants_dir=tmp_path_factory.mktemp("variants"))
+    log = (tmp_path_factory.mktemp("voila") / "voila.log").open("w")
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1500, "height": 1150})
+        pg.goto(server, timeout=120_000)
+        pg.wait_for_selector(".wb-ranked table", timeout=120_000)
+        yield pg
+        browser.close()
+
+
+def expected_selection(scenario: Path, weights: dict | None = None) -> list[str]:
+    from workbench import load_candidates, load_scenario, portfolio
+
+    scn = load_scenario(scenario)
+    r = portfolio.rank(scn, load_candidates(scn), weights=weights)
+    return sorted(r.table.loc[r.table["selected"], "id"])
+
+
+def shown_selection(pg) -> list[str]:
+    return sorted(pg.eval_on_selector_all(".wb-ranked tr.wb-sel", "rows => rows.map(r => r.dataset.id)"))
+
+
+def image_src(pg, cls: str) -> str:
+    return pg.eval_on_selector(f"img.{cls}", "img => img.src")
+
+
+def set_slider(pg, crit: str, value: float) -> None:
+    readout = pg.locator(f".wb-weight-{crit} .widget-readout")
+    readout.click()
+    pg.keyboard.press("Control+A")
+    pg.keyboard.type(f"{value:.2f}")
+    pg.keyboard.press("Enter")
+
+
+def test_page_renders_its_widgets(page, scenario):
+    assert "Tableau de bord du comité de sélection" in page.inner_text(".wb-dashboard")
+    assert page.locator(".wb-weight-strategic .widget-readout").inner_text() == "0.25"
+    assert shown_selection(page) == expected_selection(scenario)
+    # the chart is an <img> (a blob URL of the PNG the kernel drew) that has loaded
+    page.wait_for_function("(() => { const i = document.querySelector('img.wb-frontier');"
+                           " return i && i.src && i.complete && i.naturalWidth > 100; })()", timeout=60_000)
+    assert page.locator(".wb-error").count() == 0
+
+
+def test_moving_a_weight_changes_the_portfolio(page, scenario):
+    before = shown_selection(page)
+    src_before = image_src(page, "wb-frontier")
+    weights = {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
+    expected = expected_selection(scenario, weights)
+    assert expected != before
+    for crit in ("service", "savings", "governance", "strategic"):
+        set_slider(page, crit, weights[crit])
+    page.wait_for_function(
+        "ids => { const s = [...document.querySelectorAll('.wb-ranked tr.wb-sel')].map(r => r.dataset.id).sort();"
+        " return JSON.stringify(s) === JSON.stringify(ids); }", arg=expected, timeout=60_000)
+    page.wait_for_function("src => document.querySelector('img.wb-frontier').src !== src", arg=src_before,
+                           timeout=60_000)
+    assert shown_selection(page) == expected
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(1500)  # let the deferred views (exact frontier, robustness) land for the picture
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+
+def test_invalid_upload_shows_its_error(page, scenario):
+    before = shown_selection(page)
+    bad = (DATA / "committee_candidates.csv").read_text(encoding="utf-8").replace(",1500000,18,", ",-5,18,")
+    with page.expect_file_chooser() as chooser:  # the upload button opens the browser's file chooser
+        page.click(".wb-upload")
+    chooser.value.set_files(files=[{"name": "mauvais.csv", "mimeType": "text/csv", "buffer": bad.encode("utf-8")}])
+    err = page.wait_for_selector(".wb-upload-error", timeout=60_000)
+    text = err.inner_text()
+    assert "mauvais.csv" in text and "row 2, column requested_eur" in text and "must be > 0" in text
+    assert shown_selection(page) == before  # the previous state is kept
+    page.screenshot(path=str(ARTIFACTS / "dashboard_upload_error.png"))
