@@ -1134,8 +1134,9 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     Parameters
     ----------
     budgets_eur : sequence of float, optional
-        Budget levels [EUR]; default ``n`` levels from the smallest eligible request to the sum of
-        all eligible requests, plus the current budget.
+        Budget levels [EUR]; default ``n`` levels from the smallest eligible request to the cost
+        of the best portfolio without an envelope (beyond it the other rules bind and the value
+        stays flat), plus the sum of all eligible requests and the current budget.
     reuse : bool
         Build the constraint system once and change only the envelope bound (default); ``False``
         rebuilds it at each level (kept for the benchmark's comparison).
@@ -1157,27 +1158,29 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     mdl = get_model(scenario, candidates, s, fi, fo)
     vals = project_values(scenario, candidates, w, rules).to_numpy(float)
     current = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
+    tl = time_limit_s or s.get("time_limit_s")
+    # the optimum without the envelope row is the optimum of every budget at or above its cost:
+    # one solve answers the whole plateau of the frontier (the other rules bind there)
+    free, free_cost = None, float("inf")
+    if reuse or budgets_eur is None:
+        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"))
+        if free.status == "optimal" and free.x is not None:
+            free_cost = float(mdl.cost_eur @ free.x)
     if budgets_eur is None:
         costs = mdl.cost_eur[mdl.mode == "full"]
         top = float(pd.Series(costs, index=mdl.item[mdl.mode == "full"]).groupby(level=0).max().sum()) \
             if len(costs) else current
         lo = float(costs.min()) if len(costs) else current / n
-        budgets = list(np.linspace(lo, max(top, lo), n))
-        budgets.append(float(current))
+        hi = min(top, free_cost) if np.isfinite(free_cost) and free_cost > lo else top
+        budgets = list(np.linspace(lo, max(hi, lo), n)) + [top, float(current)]
     else:
         budgets = [float(b) for b in budgets_eur]
         bad = [b for b in budgets if not b > 0]
         if bad:
             raise InputError([Problem("<option>", "budgets_eur", b, "a budget must be > 0 euros") for b in bad])
+    if not reuse:
+        free_cost = float("inf")
     rows = []
-    tl = time_limit_s or s.get("time_limit_s")
-    # the optimum without the envelope row is the optimum of every budget at or above its cost:
-    # one solve answers the whole plateau of the frontier (the other rules bind there)
-    free, free_cost = None, float("inf")
-    if reuse:
-        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"))
-        if free.status == "optimal" and free.x is not None:
-            free_cost = float(mdl.cost_eur @ free.x)
     for b in sorted(set(budgets)):
         m_ = mdl if reuse else build_model(scenario, candidates, {**s, "budget_eur": b}, fi, fo)
         plateau = b >= free_cost
