@@ -186,3 +186,19 @@ def test_frontier_and_frequency_charts(tmp_path):
     np.testing.assert_allclose(widths, sorted(f["selection_frequency"]))
     fig.savefig(tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_chance_constrained_saa_is_at_least_as_good_as_the_reserve(tmp_path):
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(27), 10, False, False)
+    budget = 0.5 * cands["requested_eur"].sum()
+    kw = dict(probability=0.8, samples=120, seed=4, budget_eur=budget, rules={"sub_envelopes": False, "mip_rel_gap": 0.0},
+              paid_by_fund_rate=1.0)
+    reserve = rb.contingency_portfolio(scn, cands, **kw)
+    saa = rb.contingency_portfolio(scn, cands, method="saa", **kw)
+    assert saa["probability"] >= 0.8 and reserve["probability"] >= 0.8
+    # the reserve method's portfolio is feasible for the SAA programme on the same draws
+    assert saa["value"] >= reserve["value"] - 1e-6
+    assert saa["value"] <= saa["value_without_reserve"] + 1e-6
+    with pytest.raises(InputError):
+        rb.contingency_portfolio(scn, cands, reserve_rate=0.1, method="saa")

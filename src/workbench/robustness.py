@@ -337,13 +337,18 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
                           weights: Mapping[str, float] | None = None, budget_eur: float | None = None,
                           rules: Mapping[str, Any] | None = None, forced_in: Iterable[str] = (),
                           forced_out: Iterable[str] = (), paid_by_fund_rate: float | None = None,
-                          tol_rate: float = 1e-3) -> dict:
+                          tol_rate: float = 1e-3, method: str = "reserve") -> dict:
     """The best portfolio that stays within the envelope with a chosen probability.
 
     With ``probability`` p: the largest planning budget ``B'`` (bisection to ``tol_rate`` of the
     envelope) whose optimal portfolio's final cost stays within the envelope ``B`` in at least p
     of the cost draws (common draws for every trial); the reserve is ``B - B'``.  With
     ``reserve_rate`` r instead: the optimal portfolio under ``B (1 - r)`` and its probability.
+
+    ``method="saa"`` (with ``probability``) solves the chance-constrained programme exactly on the
+    draws instead (sample average approximation): one binary per draw allowed to exceed the
+    envelope, at most ``floor((1 - p) * samples)`` of them.  Its value is at least the reserve
+    method's on the same draws; keep ``samples`` to a few hundred (one row per draw).
 
     Returns
     -------
@@ -381,6 +386,13 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
         return sel, float(np.mean((factor @ g) <= budget + 0.5))
 
     full_sel, full_p = at(budget)
+    if method not in ("reserve", "saa"):
+        raise InputError([Problem("<option>", "method", method, "must be 'reserve' or 'saa'")])
+    if method == "saa":
+        if probability is None:
+            raise InputError([Problem("<option>", "method", method, "saa needs a probability")])
+        return _saa(scenario, candidates, float(probability), factor, budget, weights, rules, fi, fo, full_sel,
+                    full_p, seed, int(samples), paid)
     if reserve_rate is not None:
         b = budget * (1 - float(reserve_rate))
         sel, p = at(b)
@@ -479,3 +491,57 @@ def weight_stability(scenario, candidates: pd.DataFrame, weights: Mapping[str, f
             bounds.append(a)
         rows.append({"criterion": c, "weight": w0, "low": bounds[0], "high": bounds[1]})
     return pd.DataFrame(rows)
+
+
+def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_sel, full_p, seed, samples, paid):
+    """Chance-constrained selection on the draws: max value s.t. at most (1 - p) K draws overrun."""
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    s = pf.settings(scenario, rules, budget)
+    fi, fo = pf._check_ids(candidates, fi, fo)
+    mdl = pf.get_model(scenario, candidates, s, fi, fo)
+    vals = pf.project_values(scenario, candidates, weights, rules).to_numpy(float)
+    m, K = len(mdl.item), factor.shape[0]
+    cost_k = factor[:, mdl.item] * mdl.cost_eur[None, :]            # (K, m) final cost of each option
+    big = cost_k.sum(axis=1) - budget                                 # enough to switch a draw's row off
+    big = np.maximum(big, 0.0) + 1.0
+    ub = mdl.ub.copy()
+    ub[mdl.envelope_row] = budget
+    A = sparse.vstack([
+        sparse.hstack([mdl.A, sparse.csr_matrix((mdl.A.shape[0], K))]),
+        sparse.hstack([sparse.csr_matrix(cost_k), sparse.diags(-big)]),
+        sparse.hstack([sparse.csr_matrix((1, m)), sparse.csr_matrix(np.ones((1, K)))]),
+    ]).tocsr()
+    lb = np.r_[mdl.lb, np.full(K, -np.inf), -np.inf]
+    ubs = np.r_[ub, np.full(K, budget + 0.5), np.floor((1 - p) * K + 1e-9)]
+    c = np.r_[-vals[mdl.item] * mdl.value_rate, np.zeros(K)]
+    gap = float(s.get("mip_rel_gap", pf.DEFAULT_MIP_REL_GAP))
+    with pf.quiet():
+        res = milp(c, integrality=np.ones(m + K), bounds=Bounds(0, 1), constraints=[LinearConstraint(A, lb, ubs)],
+                   options={"disp": False, "time_limit": float(s.get("time_limit_s", pf.DEFAULT_TIME_LIMIT_S)),
+                            "mip_rel_gap": gap})
+    if res.x is None:
+        return {"selection": None, "planning_budget_eur": None, "reserve_eur": None, "budget_eur": budget,
+                "probability": None, "target_probability": p, "value": float("nan"), "status": res.message,
+                "value_without_reserve": full_sel.objective, "probability_without_reserve": full_p,
+                "samples": samples, "seed": seed, "paid_by_fund_rate": paid, "method": "saa"}
+    x = (res.x[:m] > 0.5).astype(float)
+    ch = pf.choice_table(mdl, x, len(candidates))
+    ch.index = candidates.index
+    broken = pf.check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo)
+    if broken:
+        raise pf.SolverCheckError(broken)
+    g = _grants(candidates, pd.DataFrame({"id": candidates["id"].astype(str).to_numpy(),
+                                          "selected": ch["selected"].to_numpy(), "funding": ch["funding"].to_numpy()}))
+    prob = float(np.mean((factor @ g) <= budget + 0.5))
+    value = float(vals[mdl.item] @ (x * mdl.value_rate))
+    sol = pf.Solve(x, value, pf._STATUS.get(res.status, "error"), float(getattr(res, "mip_gap", 0.0) or 0.0),
+                   float("nan"), 0.0, float(s.get("time_limit_s", pf.DEFAULT_TIME_LIMIT_S)), gap)
+    sel = pf.Selection(ch, pd.Series(vals, index=candidates.index, name="value"), value, sol, None, mdl,
+                       {**s, "budget_eur": budget}, pf.check_weights(weights, scenario), fi, fo)
+    committed = float(g.sum())
+    return {"selection": sel, "planning_budget_eur": committed, "reserve_eur": budget - committed,
+            "budget_eur": budget, "probability": prob, "target_probability": p, "value": value,
+            "value_without_reserve": full_sel.objective, "probability_without_reserve": full_p,
+            "samples": samples, "seed": seed, "paid_by_fund_rate": paid, "method": "saa"}
