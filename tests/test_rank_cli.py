@@ -98,3 +98,14 @@ def test_same_inputs_same_seed_same_table(setup):
         assert main(["rank", str(scn), "--candidates", str(cand), "--budget-eur", "20000000", "--robustness-samples",
                      "5", "--seed", "3", "--out", str(out / d)]) == 0
     assert (out / "a" / "portfolio.csv").read_bytes() == (out / "b" / "portfolio.csv").read_bytes()
+
+
+def test_explain_option(setup, capsys):
+    scn, cand, out = setup
+    rc = main(["rank", str(scn), "--candidates", str(cand), "--budget-eur", "20000000", "--explain", "P2",
+               "--out", str(out)])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "P2 is not selected" in text and "more value points" in text
+    assert main(["rank", str(scn), "--candidates", str(cand), "--explain", "P9", "--out", str(out / "x")]) == 2
+    assert not (out / "x").exists()

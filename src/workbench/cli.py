@@ -160,6 +160,8 @@ def _add_rank(sub) -> None:
     p.add_argument("--force-out", action="append", default=[], metavar="ID", help="a project that must not be selected")
     p.add_argument("--time-limit-s", type=float, help="solver time limit [s] (default: scenario, else 60)")
     p.add_argument("--seed", type=int, help="seed of the robustness draws (default: the scenario's)")
+    p.add_argument("--explain", action="append", default=[], metavar="ID",
+                   help="explain why a project is (not) selected and what would bring it in")
     p.add_argument("--out", default="outputs/rank", help="output folder (default outputs/rank)")
 
 
@@ -210,8 +212,13 @@ def _cmd_rank(args) -> int:
     res = portfolio.rank(scn, cands, budget_eur=args.budget_eur, weights=weights, forced_in=args.force_in,
                          forced_out=args.force_out, time_limit_s=args.time_limit_s,
                          robustness_samples=args.robustness_samples, seed=args.seed)
+    unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
+    if unknown:
+        raise InputError([Problem("<option>", "--explain", x, "unknown candidate id") for x in unknown])
     paths = portfolio.write_result(res, args.out)
     print(portfolio.summarise(res, lang="en"))
+    for pid in args.explain:
+        print("  " + portfolio.explain(res, pid)["text"])
     print(f"  written: {paths['csv']}, {paths['xlsx']}, {paths['json']}")
     return 0
 
