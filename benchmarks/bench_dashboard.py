@@ -1,0 +1,272 @@
+"""Benchmark of the committee dashboard, measured in a real browser (Chromium + Playwright).
+
+Prints:
+
+1. time from request to the first complete render (ranked table, frontier, fan chart and
+   robustness images all loaded), median of 5 cold kernels and of 5 pre-heated kernels, against
+   the floor of a trivial widget notebook served the same way (target: within 1.5x);
+2. latency from a weight change to the updated table and frontier image, 200 candidates
+   (target: median under 300 ms), and to the updated fan chart when the portfolio changed;
+3. memory per open session (resident memory of each kernel);
+4. 10 sessions opened at once: renders and errors.
+
+Every Voila server uses the project's voila.json (``workbench.dashboard.serve_command``) on a
+free 127.0.0.1 port and is stopped at the end.  The 200 candidates come from the seeded
+synthetic generator (one call of 200 applications, FTAP call-2 proportions: seed 001).
+
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py`` (about 5 minutes on 2 cores).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from workbench.dashboard import serve_command  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+COMPLETE = ("(() => { const ok = c => { const i = document.querySelector('img.' + c);"
+            " return i && i.complete && i.naturalWidth > 50; };"
+            " return document.querySelector('.wb-ranked table') && ok('wb-frontier') && ok('wb-fan')"
+            " && ok('wb-robustness'); })()")
+TRIVIAL_READY = "document.querySelector('.widget-slider') !== null"
+
+SCENARIO_200 = """\
+# 200 synthetic candidates in one call, FTAP call-2 proportions (seed 001_028b73eb3648c77b.txt:
+# 61 applications, 757 M€ total cost, 300 M€ requested), for the dashboard benchmark.
+extends: {base}
+name: bench_200
+calls:
+  - id: BENCH-200
+    title: Appel de 200 candidats (banc d'essai)
+    fund: FTAP
+    open: 2019-01-15
+    deadline: 2019-03-15
+    decision: 2019-06-15
+    budget_eur: null
+    expected_applications: 200
+    expected_total_cost_eur: 2482000000
+    expected_requested_eur: 984000000
+selection:
+  budget_eur: 300000000
+"""
+
+TRIVIAL_NB = {
+    "cells": [{"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+               "source": ["import ipywidgets as w\n", "w.IntSlider(description='floor')"]}],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A Voila server for one notebook, with the project's voila.json."""
+
+    def __init__(self, notebook: Path | None, scenario: Path | None, preheat: bool, log: Path):
+        self.port = free_port()
+        extra = [] if preheat else ["--VoilaConfiguration.preheat_kernel=False"]
+        cmd, env, cwd = serve_command(scenario=scenario, port=self.port, extra_args=tuple(extra))
+        if notebook is not None:  # the floor: another notebook, same settings
+            cmd[cmd.index(str(Path("notebooks") / "dashboard.ipynb"))] = str(notebook)
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 120:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            time.sleep(0.2)
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def kernels(self) -> list[psutil.Process]:
+        return [p for p in psutil.Process(self.proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+    def wait_pool(self, n: int, timeout_s: float = 180) -> None:
+        """Wait until ``n`` kernels are up and idle (the pre-heated pool has been filled)."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout_s:
+            ks = self.kernels()
+            if len(ks) >= n and all(k.cpu_percent(interval=0.3) < 5 for k in ks):
+                return
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def time_render(browser, url: str, ready: str, timeout_ms: int = 180_000) -> float:
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    t0 = time.perf_counter()
+    page.goto(url, timeout=timeout_ms)
+    page.wait_for_function(ready, timeout=timeout_ms)
+    dt = time.perf_counter() - t0
+    page.close()
+    return dt
+
+
+def renders(browser, server: Server, ready: str, n: int, preheat: bool) -> list[float]:
+    out = []
+    for _ in range(n):
+        if preheat:
+            server.wait_pool(2)
+        else:
+            time.sleep(2)  # let the previous page's kernel shut down
+        out.append(time_render(browser, server.url, ready))
+    return out
+
+
+def set_weight(page, crit: str, value: float) -> None:
+    readout = page.locator(f".wb-weight-{crit} .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{value:.2f}")
+
+
+def latency(browser, server: Server, n: int = 9) -> tuple[list[float], list[float], list[float]]:
+    """Weight change -> table and frontier image updated; -> fan chart updated (if it changes)."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(server.url, timeout=180_000)
+    page.wait_for_function(COMPLETE, timeout=180_000)
+    table_fig, fan = [], []
+    values = [0.55, 0.25, 0.40, 0.10, 0.70, 0.30, 0.50, 0.20, 0.60, 0.35, 0.45]
+    for k in range(n):
+        page.wait_for_timeout(4000)  # the deferred views of the previous change have landed
+        gen = page.eval_on_selector(".wb-ranked table", "t => t.dataset.generation")
+        fr = page.eval_on_selector("img.wb-frontier", "i => i.src")
+        fa = page.eval_on_selector("img.wb-fan", "i => i.src")
+        set_weight(page, "strategic", values[k % len(values)])
+        t0 = time.perf_counter()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "([g, f]) => { const t = document.querySelector('.wb-ranked table');"
+            " const i = document.querySelector('img.wb-frontier');"
+            " return t && t.dataset.generation !== g && i.src !== f && i.complete; }", arg=[gen, fr],
+            timeout=60_000, polling="raf")
+        table_fig.append((time.perf_counter() - t0) * 1e3)
+        try:
+            page.wait_for_function("f => { const i = document.querySelector('img.wb-fan'); return i.src !== f"
+                                   " && i.complete; }", arg=fa, timeout=15_000, polling="raf")
+            fan.append((time.perf_counter() - t0) * 1e3)
+        except Exception:  # the portfolio did not change: the cached simulation stands
+            pass
+    # a budget change that keeps the weights: cached frontier curve, only the point moves
+    budget = []
+    for v in ("250.0", "280.0", "260.0", "300.0", "270.0"):
+        page.wait_for_timeout(3000)
+        gen = page.eval_on_selector(".wb-ranked table", "t => t.dataset.generation")
+        page.locator(".wb-budget .widget-readout").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(v)
+        t0 = time.perf_counter()
+        page.keyboard.press("Enter")
+        page.wait_for_function("g => document.querySelector('.wb-ranked table').dataset.generation !== g",
+                               arg=gen, timeout=60_000, polling="raf")
+        budget.append((time.perf_counter() - t0) * 1e3)
+    page.close()
+    return table_fig, fan, budget
+
+
+def sessions_at_once(browser, server: Server, n: int = 10) -> dict:
+    pages, errors = [], []
+    for _ in range(n):
+        p = browser.new_page(viewport={"width": 1300, "height": 900})
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        pages.append(p)
+    t0 = time.perf_counter()
+    for p in pages:
+        p.goto(server.url, wait_until="commit", timeout=300_000)
+    ok = 0
+    for p in pages:
+        try:
+            p.wait_for_function(COMPLETE, timeout=300_000)
+            if p.locator(".wb-error").count() == 0:
+                ok += 1
+            else:
+                errors.append(p.inner_text(".wb-error"))
+        except Exception as exc:  # noqa: BLE001 - counted and printed
+            errors.append(f"{type(exc).__name__}: {exc}"[:200])
+    took = time.perf_counter() - t0
+    rss = [k.memory_info().rss for k in server.kernels()]
+    for p in pages:
+        p.close()
+    return {"rendered": ok, "errors": errors, "seconds": took, "kernel_rss": rss}
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    scn = tmp / "bench_200.yaml"
+    scn.write_text(SCENARIO_200.format(base=ROOT / "parameters" / "ftap_2018_2022.yaml"), encoding="utf-8")
+    trivial = tmp / "trivial.ipynb"
+    trivial.write_text(json.dumps(TRIVIAL_NB), encoding="utf-8")
+    print("dashboard benchmark (2 cores shared with other work: figures are upper bounds)")
+    print(f"  load average at start: {', '.join(f'{x:.1f}' for x in psutil.getloadavg())}")
+    results: dict = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, nb, ready in (("trivial widget notebook", trivial, TRIVIAL_READY),
+                                ("dashboard, 200 candidates", None, COMPLETE)):
+            for preheat in (False, True):
+                srv = Server(nb, scn, preheat, tmp / f"voila-{len(results)}.log")
+                try:
+                    xs = renders(browser, srv, ready, 5, preheat)
+                finally:
+                    srv.stop()
+                results[(name, preheat)] = statistics.median(xs)
+                print(f"  first complete render, {name}, {'pre-heated' if preheat else 'cold'}: median "
+                      f"{statistics.median(xs):.2f} s (runs: {', '.join(f'{x:.2f}' for x in xs)})")
+        for preheat in (False, True):
+            ratio = results[("dashboard, 200 candidates", preheat)] / results[("trivial widget notebook", preheat)]
+            print(f"  ratio dashboard / trivial floor, {'pre-heated' if preheat else 'cold'}: {ratio:.2f}x "
+                  f"(target <= 1.5x)")
+
+        srv = Server(None, scn, True, tmp / "voila-latency.log")
+        try:
+            srv.wait_pool(2)
+            tf, fan, bud = latency(browser, srv)
+            print(f"  weight change -> table and frontier image updated: median {statistics.median(tf):.0f} ms "
+                  f"(target < 300 ms; runs: {', '.join(f'{x:.0f}' for x in tf)})")
+            if fan:
+                print(f"  weight change -> fan chart updated (new portfolio simulated): median "
+                      f"{statistics.median(fan):.0f} ms over {len(fan)} changes")
+            print(f"  budget change -> table updated: median {statistics.median(bud):.0f} ms")
+            srv.wait_pool(2)
+            idle = [k.memory_info().rss for k in srv.kernels()]
+            print(f"  memory per session (kernel RSS after the dashboard ran): median "
+                  f"{statistics.median(idle) / 2**20:.0f} MiB over {len(idle)} kernels")
+            res = sessions_at_once(browser, srv, 10)
+            print(f"  10 sessions at once: {res['rendered']}/10 complete renders in {res['seconds']:.1f} s, "
+                  f"{len(res['errors'])} errors; kernels {len(res['kernel_rss'])}, total RSS "
+                  f"{sum(res['kernel_rss']) / 2**30:.2f} GiB, median {statistics.median(res['kernel_rss']) / 2**20:.0f} MiB")
+            for e in res["errors"][:5]:
+                print(f"    error: {e}")
+        finally:
+            srv.stop()
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
