@@ -184,6 +184,20 @@ def save_figure(fig, folder: str | Path | None, name: str, dpi: int = 150) -> Pa
     return path
 
 
+def figure(fig, folder: str | Path | None = None, name: str | None = None, dpi: int = 150, width_px: int = 680):
+    """A figure for a report: saved as ``<folder>/<name>.png`` when a folder is given, returned as
+    a static PNG image to display (no interactive backend, nothing fetched when the HTML opens)."""
+    import io
+
+    from IPython.display import Image
+
+    if folder is not None and name:
+        save_figure(fig, folder, name, dpi)
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=dpi, bbox_inches="tight", format="png")
+    return Image(data=buf.getvalue(), format="png", width=width_px)
+
+
 # --------------------------------------------------------------------------------------------
 # notebook location and execution
 # --------------------------------------------------------------------------------------------
@@ -592,7 +606,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         kernel_log.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, ReportError):
-            msg = str(exc)
+            msg = str(exc).rstrip(". ")
             if kept is not None:
                 msg += f". The executed notebook is kept for diagnosis: {kept}"
             if failed_log.exists():

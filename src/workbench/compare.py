@@ -30,7 +30,9 @@ DOC_KEYS = ("reference", "description", "unit", "labels")
 
 #: Figures compared, in display order (from :func:`workbench.sweep.evaluate_full`).
 METRICS = ("n_candidates", "n_eligible", "n_selected", "budget_eur", "committed_eur", "unused_eur",
-           "total_value", "value_per_meur", "greedy_shortfall_rate")
+           "total_value", "value_per_meur", "greedy_shortfall_rate", "shortfall_probability",
+           "p_exhausted_before_last_call", "max_year_shortfall_probability", "paid_mean_eur",
+           "unused_residual_p50_eur", "unfunded_overrun_mean_eur", "savings_vs_target_rate")
 
 
 def flatten(node: Any, prefix: str = "") -> dict[str, Any]:

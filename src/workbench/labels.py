@@ -149,10 +149,28 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Year by year, simulated commitments and payments (median and bounds).",
     },
     "shortfall_intro": {
-        "fr": "Le **risque de dépassement** : la probabilité que les besoins de paiement d'une année dépassent "
-              "les crédits disponibles, et le montant manquant quand cela arrive.",
-        "en": "The **shortfall risk**: the probability that a year's payment needs exceed the available "
-              "credits, and the missing amount when that happens.",
+        "fr": "Le **risque de dépassement**, année par année : la probabilité que les besoins de paiement (CP) "
+              "dépassent la référence, et le dépassement moyen. La référence est le crédit de paiement voté "
+              "quand le scénario le donne, sinon le calendrier prévu par les contrats (la même simulation sans "
+              "aléa) : une probabilité élevée sur les dernières années signifie alors que les retards "
+              "repoussent des paiements au-delà du calendrier prévu.",
+        "en": "The **shortfall risk**, year by year: the probability that payment needs (CP) exceed the "
+              "reference, and the mean excess. The reference is the voted payment appropriation where the "
+              "scenario gives one, else the contracts' planned calendar (the same simulation without "
+              "uncertainty): a high probability in the last years then means delays push payments past the "
+              "planned calendar.",
+    },
+    "sub_envelopes_intro": {
+        "fr": "Par sous-enveloppe : ce qui est engagé et payé, ce qui reste, et la probabilité qu'elle soit "
+              "épuisée avant le dernier appel (un projet ne peut être payé que par une enveloppe ouverte pour lui).",
+        "en": "By sub-envelope: what is committed and paid, what is left, and the probability it runs out "
+              "before the last call (a project can only be paid by an envelope open to it).",
+    },
+    "envelope_link": {
+        "fr": "La simulation finance les projets du portefeuille retenu ci-dessus, appel par appel, dans l'ordre "
+              "de leur valeur par euro et tant que les crédits de l'appel le permettent.",
+        "en": "The simulation funds the projects of the portfolio selected above, call by call, in order of "
+              "value per euro and as long as the call's credits allow.",
     },
     "calls_intro": {
         "fr": "Ce que chaque appel à projets engage dans la simulation.",
@@ -301,9 +319,10 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
             x = 0.0
         if col.endswith("_eur"):
             return meur(x, lang)
-        if col.endswith("_rate") or col.endswith("_probability") or col in ("selection_frequency",):
+        if (col.endswith("_rate") or col.endswith("_probability") or col.startswith("p_")
+                or col in ("selection_frequency",)):
             return pct(x, lang)
-        if col in ("year", "seed", "draws") or col.startswith("n_"):
+        if col in ("year", "seed", "draws", "candidates") or col.startswith("n_"):
             return str(int(x)) if float(x).is_integer() else number(x, lang, 2)
         if float(x).is_integer() and abs(x) < 1e15:
             return number(x, lang, 0)
@@ -386,6 +405,39 @@ LABELS.update({
                         "en": "no portfolio possible (conflicting rules)"},
     "reason_other": {"fr": "autre", "en": "other"},
     "category": {"fr": "Situation", "en": "Situation"},
+    "all_funds": {"fr": "Ensemble", "en": "All"},
+    # envelope simulation figures (workbench.envelope)
+    "level": {"fr": "Niveau", "en": "Level"},
+    "shortfall_probability": {"fr": "Probabilité de manquer de crédits", "en": "Probability of running short"},
+    "p_exhausted_before_last_call": {"fr": "Probabilité d'épuiser l'enveloppe avant le dernier appel",
+                                     "en": "Probability the envelope runs out before the last call"},
+    "committed_mean_eur": {"fr": "Engagé (moyenne)", "en": "Committed (mean)"},
+    "paid_mean_eur": {"fr": "Payé (moyenne)", "en": "Paid (mean)"},
+    "paid_p10_eur": {"fr": "Payé (P10)", "en": "Paid (P10)"},
+    "paid_p90_eur": {"fr": "Payé (P90)", "en": "Paid (P90)"},
+    "unused_residual_p50_eur": {"fr": "Crédits non consommés (médiane)", "en": "Credits left unused (median)"},
+    "unused_residual_p10_eur": {"fr": "Crédits non consommés (P10)", "en": "Credits left unused (P10)"},
+    "unused_residual_p90_eur": {"fr": "Crédits non consommés (P90)", "en": "Credits left unused (P90)"},
+    "unfunded_overrun_mean_eur": {"fr": "Dépassements non financés (moyenne)", "en": "Unfunded overruns (mean)"},
+    "savings_declared_mean_eur": {"fr": "Économies annuelles déclarées", "en": "Declared yearly savings"},
+    "savings_realised_mean_eur": {"fr": "Économies annuelles réalisées (moyenne)",
+                                  "en": "Realised yearly savings (mean)"},
+    "savings_vs_target_rate": {"fr": "Économies réalisées / cible (1 € par € investi)",
+                               "en": "Realised savings / target (1 € per € invested)"},
+    "projects_selected_mean": {"fr": "Projets financés (moyenne)", "en": "Projects funded (mean)"},
+    "max_year_shortfall_probability": {"fr": "Probabilité maximale de dépassement d'une année",
+                                       "en": "Highest yearly probability of excess"},
+    "appropriation_eur": {"fr": "Référence (CP)", "en": "Reference (CP)"},
+    "appropriation_source": {"fr": "Nature de la référence", "en": "Reference is"},
+    "cp_demand_mean_eur": {"fr": "Besoin de CP (moyenne)", "en": "CP needed (mean)"},
+    "cp_demand_p90_eur": {"fr": "Besoin de CP (P90)", "en": "CP needed (P90)"},
+    "expected_excess_eur": {"fr": "Dépassement moyen", "en": "Mean excess"},
+    "decision": {"fr": "Décision", "en": "Decision"},
+    "candidates": {"fr": "Candidats", "en": "Candidates"},
+    "credits_left_p50_eur": {"fr": "Crédits restants avant l'appel (médiane)", "en": "Credits left before the call (median)"},
+    "p_nothing_left": {"fr": "Probabilité qu'il ne reste rien", "en": "Probability nothing is left"},
+    "committed_p10_eur": {"fr": "Engagé (P10)", "en": "Committed (P10)"},
+    "committed_p90_eur": {"fr": "Engagé (P90)", "en": "Committed (P90)"},
     "strategic": {"fr": "Stratégique et innovant", "en": "Strategic and innovative"},
     "service": {"fr": "Qualité de service", "en": "Service quality"},
     "savings": {"fr": "Économies durables", "en": "Lasting savings"},
@@ -501,3 +553,15 @@ def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LAN
         "input_files": [f"`{f}`" for f in files],
     }
     return section("provenance", lang) + "\n\n" + mapping_markdown(rows, lang)
+
+
+def summary_table(summary: pd.DataFrame, lang: str = DEFAULT_LANG, metrics: Iterable[str] | None = None,
+                  key: str = "level") -> pd.DataFrame:
+    """A table of ``summary`` turned on its side for reading: one row per figure (labelled,
+    formatted by its unit), one column per ``key`` value (fund, envelope, ``ALL``)."""
+    metrics = [m for m in (metrics or [c for c in summary.columns if c != key]) if m in summary.columns]
+    out = {header("metric", lang): [header(m, lang) for m in metrics]}
+    for _, row in summary.iterrows():
+        name = str(row[key])
+        out[label("all_funds", lang) if name == "ALL" else name] = [format_cell(m, row[m], lang) for m in metrics]
+    return pd.DataFrame(out)

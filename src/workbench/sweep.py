@@ -201,17 +201,37 @@ def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.Dat
     return evaluate_full(scenario, seed, draws, candidates).metrics
 
 
-def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tuple[dict, Any]:
-    """The envelope simulation's headline figures, and the simulation itself.
+def funding_order(rank_table: pd.DataFrame) -> list[str]:
+    """The selected projects' ids, best value per euro first (ties by id): the order in which
+    the envelope simulation funds the portfolio call after call."""
+    chosen = rank_table[rank_table["selected"].astype(bool)]
+    return chosen.sort_values(["value_per_eur", "id"], ascending=[False, True])["id"].astype(str).tolist()
 
-    ``({}, None)`` while :mod:`workbench.envelope` is not part of the package.
+
+#: Envelope figures a sweep reports, from the simulation's ``summary`` row of all funds.
+ENVELOPE_METRICS = ("shortfall_probability", "p_exhausted_before_last_call", "paid_mean_eur",
+                    "unused_residual_p50_eur", "unfunded_overrun_mean_eur", "savings_vs_target_rate")
+
+
+def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tuple[dict, Any]:
+    """The envelope simulation of the selected portfolio, and its headline figures.
+
+    The simulation funds the ranked portfolio (:func:`funding_order`) call after call.  Figures:
+    :data:`ENVELOPE_METRICS` from the summary of all funds, and
+    ``max_year_shortfall_probability``, the highest probability over the years that payments
+    needed exceed the year's reference (appropriation or planned calendar).
     """
-    try:
-        from . import envelope
-    except ImportError:
-        return {}, None
-    sim = envelope.simulate(scenario, candidates=candidates, draws=draws, seed=seed)
-    return {}, sim
+    from . import envelope
+
+    sim = envelope.simulate(scenario, candidates, draws=draws, seed=seed,
+                            selection=funding_order(ranking.table))
+    summ = sim.summary
+    row = summ[summ["level"] == "ALL"]
+    row = (row if len(row) else summ.iloc[:1]).iloc[0]
+    out = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
+    sh = sim.shortfall["shortfall_probability"]
+    out["max_year_shortfall_probability"] = float(sh.max()) if len(sh) else float("nan")
+    return out, sim
 
 
 def run_task(task: Task, fn: Callable | None = None) -> Outcome:
