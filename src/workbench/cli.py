@@ -129,10 +129,11 @@ def _cmd_dashboard(args) -> int:
     if problems:
         raise InputError(problems)
     cmd, env, cwd = serve_command(scenario=args.scenario, port=args.port, ip=args.ip)
-    import subprocess
+    import os
 
-    print(f"workbench dashboard: http://{args.ip}:{args.port}/  (Ctrl-C to stop)", file=sys.stderr)
-    return subprocess.call(cmd, env=env, cwd=cwd)
+    print(f"workbench dashboard: http://{args.ip}:{args.port}/  (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    os.chdir(cwd)
+    os.execve(cmd[0], cmd, env)  # Voila replaces this process: Ctrl-C and SIGTERM reach it directly
 
 
 # --------------------------------------------------------------------------------------------
