@@ -177,7 +177,8 @@ def test_scheduler_from_environment_variable(monkeypatch):
     assert isinstance(ex, sweep.Dask) and ex.scheduler == "tcp://127.0.0.1:1"
 
 
-def test_unreachable_scheduler_exits_2(spec_path, tmp_path, capsys):
+def test_unreachable_scheduler_exits_2(spec_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sweep, "SCHEDULER_CONNECT_TIMEOUT_S", 2)
     rc = main(["sweep", "--grid", str(spec_path), "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
                "--out", str(tmp_path / "o"), "--no-progress"])
     assert rc == 2

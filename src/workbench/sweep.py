@@ -52,6 +52,8 @@ from .errors import Collector, InputError, Problem
 #: Default simulation draws per scenario of a sweep (a sweep compares; a report details).
 DEFAULT_DRAWS = 200
 EXECUTORS = ("dask", "processes", "sequential")
+#: Time allowed to reach an existing Dask scheduler [s].
+SCHEDULER_CONNECT_TIMEOUT_S = 20
 
 _GRID_KEYS = {"name", "title", "description", "base", "seed", "draws", "grid", "cases"}
 
@@ -341,7 +343,7 @@ class Dask(Executor):
 
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout="20s")
+                self._client = Client(self.scheduler, timeout=f"{SCHEDULER_CONNECT_TIMEOUT_S}s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError([Problem("<option>", "--scheduler", self.scheduler,
                                           f"no Dask scheduler answered at this address ({type(exc).__name__})")]) \
