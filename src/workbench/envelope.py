@@ -810,7 +810,7 @@ def default_chunk_size(n_projects: int) -> int:
 
 def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000, seed: int | None = None,
              chunk_size: int | None = None, progress: bool = False, selection: Any = None,
-             policy: Policy | Mapping | None = None) -> SimulationResult:
+             policy: Policy | Mapping | None = None, engine: str = "auto") -> SimulationResult:
     """Monte Carlo of a fund's envelope, call after call: commitments and payments by year.
 
     Parameters
@@ -838,6 +838,9 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         (``fixed_list`` uses ``selection.fixed_list``; ``optimal`` falls back to ``greedy``).
     policy : Policy or mapping, optional
         Allocation policy (see :class:`Policy`).
+    engine : {"auto", "numba", "numpy"}
+        ``numba``: the compiled per-draw kernel (default when numba is installed); ``numpy``: the
+        vectorised reference implementation (same model; the tests check they agree).
 
     Returns
     -------
@@ -849,8 +852,11 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         Bad arguments (draws <= 0, …) or candidates naming unknown calls.
     """
     probs = _check_args(draws, chunk_size, seed)
+    if engine not in ("auto", "numba", "numpy"):
+        probs.append(Problem("<argument>", "engine", engine, "must be auto, numba or numpy"))
     if probs:
         raise InputError(probs)
+    engine = ("numba" if _nb is not None else "numpy") if engine == "auto" else engine
     draws = int(draws)
     seed = int(scenario.seed if seed is None else seed)
     pol = policy if isinstance(policy, Policy) or policy is None else Policy.from_mapping(policy)
@@ -886,9 +892,14 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
             cb1 = min(cb0 + chunk // BLOCK, n_blocks)
             d0 = cb0 * BLOCK
             n = min(cb1 * BLOCK, draws) - d0
-            D = _draw_blocks(plan, seq, cb0, cb1, n) if st.enabled else _fixed_draws(plan, n)
-            out = _run_chunk(plan, D, n, planned_due)
-            del D
+            raw = _raw_blocks(plan, seq, cb0, cb1) if st.enabled else None
+            if engine == "numba":
+                out = _run_chunk_fast(plan, raw, n)
+            else:
+                D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
+                out = _run_chunk(plan, D, n, planned_due)
+                del D
+            del raw
             sl = slice(d0, d0 + n)
             for u, gs in enumerate(sgroups):
                 store_y[sl, u] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
@@ -908,6 +919,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     res = _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
                   sel_count, ph1_count, attr_count, planned_due, draws)
     res.provenance = _provenance(plan, seed, draws, chunk, selection)
+    res.provenance["engine"] = engine
     return res
 
 
@@ -1250,3 +1262,339 @@ def replay_call2_fixed(scenario, draws: int = 1, seed: int | None = None) -> Sim
     """Replay the 16 real call-2 grants as a fixed list through the simulation."""
     cands = call2_laureates_candidates(scenario)
     return simulate(scenario, cands, draws=draws, seed=seed, selection=list(cands["id"]))
+
+
+# ------------------------------------------------------------------------------------------------
+# compiled kernel (numba): the same model as _run_chunk, one draw at a time, fused
+# ------------------------------------------------------------------------------------------------
+try:  # numba compiles the per-draw loop; without it the NumPy reference above runs (slower)
+    import numba as _nb
+except ImportError:  # pragma: no cover - numba is a declared dependency
+    _nb = None
+
+
+def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int) -> tuple[np.ndarray, ...]:
+    """Uniforms (cost, delay, fate) and a standard normal (savings) of blocks ``b0 .. b1-1``.
+
+    Shape ``(blocks, BLOCK, projects)``, float32 (one draw's variates contiguous); block ``b``
+    always draws from its own child of the seed sequence, in this order, so the chunking never
+    changes a draw's variates.
+    """
+    nb, P_ = b1 - b0, plan.n
+    out = tuple(np.empty((nb, BLOCK, P_), np.float32) for _ in range(4))
+    for j, b in enumerate(range(b0, b1)):
+        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b)))
+        rng.random(out=out[0][j], dtype=np.float32)
+        rng.random(out=out[1][j], dtype=np.float32)
+        rng.random(out=out[2][j], dtype=np.float32)
+        rng.standard_normal(out=out[3][j], dtype=np.float32)
+    return out
+
+
+def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
+    """The NumPy path's (projects, draws) arrays from raw blocks."""
+    st = plan.settings
+    P_ = plan.n
+
+    def flat(a):
+        return np.ascontiguousarray(a.reshape(-1, P_)[:n].T)
+
+    uc, ud, uf, z = (flat(a) for a in raw)
+    mu, sig = st.savings.lognormal()
+    sav = np.exp(mu + sig * z.astype(np.float64)) if np.isfinite(mu) else np.zeros(z.shape)
+    return _Draws(cost=st.cost.from_uniform(uc), delay=st.delay.from_uniform(ud), fate=uf, savings=sav)
+
+
+def _kernel_inputs(plan: _Plan) -> dict:
+    """Flat arrays of the plan for the compiled kernel (cached on the plan)."""
+    if getattr(plan, "_kin", None) is not None:
+        return plan._kin
+    Y = len(plan.years)
+    P_ = plan.n
+    rows = [np.asarray(r, np.int64) for r in plan.call_rows]
+    ptr = np.zeros(len(rows) + 1, np.int64)
+    ptr[1:] = np.cumsum([len(r) for r in rows])
+    ev_t = np.concatenate([plan.t_decommit, plan.t_adjust])
+    ev_p = np.concatenate([np.arange(P_), np.arange(P_)])
+    ev_kind = np.concatenate([np.zeros(P_, int), np.ones(P_, int)])
+    order = np.lexsort((ev_kind, ev_p, ev_t))
+
+    def year_bin(t):
+        return np.clip(np.floor(t - plan.start).astype(np.int64), 0, Y - 1)
+
+    K = len(plan.calls)
+    last = np.full(len(plan.funds), -1, np.int64)
+    for f, k in plan.last_call_of_fund.items():
+        last[f] = k
+    st = plan.settings
+    mu, sig = st.savings.lognormal()
+    pol = plan.policy
+    kin = dict(
+        rows=np.concatenate(rows) if rows else np.zeros(0, np.int64), ptr=ptr,
+        call_t=plan.call_time.astype(np.float64), call_f=plan.call_fund.astype(np.int64),
+        call_budget=np.array(plan.call_budget, np.float64),
+        call_y=np.array([min(max(c.decision.year - plan.start, 0), Y - 1) for c in plan.calls], np.int64),
+        last=last, ev_t=ev_t[order].astype(np.float64), ev_p=ev_p[order].astype(np.int64),
+        ev_kind=ev_kind[order].astype(np.int64),
+        g=plan.g.astype(np.int64), gfund=plan.group_fund.astype(np.int64), gamt=plan.group_amount.astype(np.float64),
+        env=plan.fund_env.astype(np.float64), cumcap=plan.fund_cumcap.astype(np.float64),
+        cp=plan.fund_cp.astype(np.float64), carry=plan.fund_carry.astype(np.float64),
+        over=plan.fund_over.astype(np.bool_),
+        req=plan.req.astype(np.float64), ph1=np.nan_to_num(plan.ph1).astype(np.float64),
+        has_ph1=(np.isfinite(plan.ph1) & (plan.ph1 > 0)),
+        scope=(plan.total / np.maximum(plan.req, 1.0)).astype(np.float64),
+        dur_y=(plan.dur / 12).astype(np.float64), value=plan.value.astype(np.float64),
+        savings=plan.savings.astype(np.float64), ok=plan.ok_policy.astype(np.bool_),
+        cbin=year_bin(plan.t_commit), abin=year_bin(plan.t_adjust), dbin=year_bin(plan.t_decommit),
+        x0=(plan.t_commit - plan.start).astype(np.float64), prof=np.ascontiguousarray(plan.profiles, np.float64),
+        qc=st.cost._quantile_table(), qd=st.delay._quantile_table(),
+        params=np.array([st.attrition_rate, st.phase1_only_rate, st.overrun_paid_by_fund_rate,
+                         mu if np.isfinite(mu) else 0.0, sig, st.savings.mean_rate,
+                         np.nan if pol.max_commit_share_per_call_rate is None else pol.max_commit_share_per_call_rate,
+                         pol.reserve_last_call_eur, EXHAUSTED_SHARE, 1.0 if np.isfinite(mu) else 0.0], np.float64),
+        stop=bool(plan.stop_at_misfit), K=K,
+    )
+    plan._kin = kin
+    return kin
+
+
+def _lut(q, u):
+    x = np.float64(u) * (q.shape[0] - 1)
+    i = int(x)
+    if i > q.shape[0] - 2:
+        i = q.shape[0] - 2
+    f = x - i
+    lo = q[i]
+    return f * (q[i + 1] - lo) + lo
+
+
+def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, call_y, last, ev_t, ev_p, ev_kind,
+            g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y, value, savings, ok,
+            cbin, abin, dbin, x0, prof, qc, qd, params, stop,
+            yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
+    P_ = req.shape[0]
+    G = gamt.shape[0]
+    F = env.shape[0]
+    K = call_t.shape[0]
+    Y = yearly.shape[2]
+    L = prof.shape[1]
+    B = uc.shape[1] if enabled else 1
+    a_rate, p1_rate, o_rate = params[0], params[1], params[2]
+    mu, sig, sav_mean = params[3], params[4], params[5]
+    share_cap, reserve, exh = params[6], params[7], params[8]
+    has_sav = params[9] > 0
+    E_ = ev_t.shape[0]
+    sel = np.zeros(P_, np.bool_)
+    attr = np.zeros(P_, np.bool_)
+    isph1 = np.zeros(P_, np.bool_)
+    C = np.zeros(P_)
+    topup = np.zeros(P_)
+    unf = np.zeros(P_)
+    seen = np.zeros(P_, np.bool_)
+    net_f = np.zeros(F)
+    net_g = np.zeros(G)
+    max_f = np.zeros(F)
+    room_last = np.zeros(G)
+    dem = np.zeros((G, Y))
+    backlog = np.zeros(G)
+    for d in range(n):
+        blk, j = d // B, d % B
+        # fates and commitments
+        for p in range(P_):
+            sel[p] = False
+            seen[p] = False
+            topup[p] = 0.0
+            unf[p] = 0.0
+            u = np.float64(uf[blk, j, p]) if enabled else 2.0
+            attr[p] = u < a_rate
+            isph1[p] = (not attr[p]) and (u < a_rate + p1_rate) and has_ph1[p]
+            C[p] = ph1c[p] if isph1[p] else req[p]
+        for f in range(F):
+            net_f[f] = 0.0
+            max_f[f] = 0.0
+        for gg in range(G):
+            net_g[gg] = 0.0
+            room_last[gg] = 0.0
+        ep = 0
+        for k in range(K + 1):
+            tk = call_t[k] if k < K else np.inf
+            # events up to the call: de-commitments, final costs known
+            while ep < E_ and ev_t[ep] <= tk:
+                p = ev_p[ep]
+                kind = ev_kind[ep]
+                ep += 1
+                if not seen[p] or not sel[p]:
+                    continue
+                f = gfund[g[p]]
+                gg = g[p]
+                if kind == 0:
+                    if attr[p]:
+                        net_f[f] -= C[p]
+                        net_g[gg] -= C[p]
+                else:
+                    if attr[p]:
+                        continue
+                    r = _lut(qc, uc[blk, j, p]) if enabled else 1.0
+                    ov = max(r - 1.0, 0.0) * C[p] * scope[p] * o_rate
+                    und = min(r - 1.0, 0.0) * C[p]
+                    if over[f]:
+                        fu = ov
+                    else:
+                        room = min(env[f] - net_f[f], gamt[gg] - net_g[gg])
+                        if room < 0.0:
+                            room = 0.0
+                        fu = min(ov, room)
+                    delta = fu + und
+                    topup[p] = delta
+                    unf[p] = ov - fu
+                    net_f[f] += delta
+                    net_g[gg] += delta
+                    if net_f[f] > max_f[f]:
+                        max_f[f] = net_f[f]
+            if k == K:
+                break
+            f = call_f[k]
+            av = cumcap[f, call_y[k]] - net_f[f]
+            if av < 0.0:
+                av = 0.0
+            avail_k[d, k] = av
+            budget = min(av, call_budget[k])
+            if share_cap == share_cap:  # not nan
+                budget = min(budget, share_cap * env[f])
+            if reserve > 0 and last[f] != k:
+                budget = min(budget, max(av - reserve, 0.0))
+            if last[f] == k:
+                for gg in range(G):
+                    if gfund[gg] == f:
+                        room_last[gg] = min(gamt[gg] - net_g[gg], av)
+            rem = budget
+            spent = 0.0
+            cnt = 0.0
+            stopped = False
+            for ii in range(ptr[k], ptr[k + 1]):
+                p = rows[ii]
+                seen[p] = True
+                if not ok[p]:
+                    continue
+                gg = g[p]
+                c = C[p]
+                fit = (c <= rem + 1e-6) and (c <= gamt[gg] - net_g[gg] + 1e-6)
+                if stop:
+                    if not fit:
+                        stopped = True
+                    if stopped:
+                        fit = False
+                if fit:
+                    sel[p] = True
+                    rem -= c
+                    spent += c
+                    cnt += 1.0
+                    net_g[gg] += c
+            net_f[f] += spent
+            if net_f[f] > max_f[f]:
+                max_f[f] = net_f[f]
+            comm_k[d, k] = spent
+            nsel_k[d, k] = cnt
+        # amounts, years
+        for gg in range(G):
+            for y in range(Y):
+                dem[gg, y] = 0.0
+        for p in range(P_):
+            if not sel[p]:
+                continue
+            gg = g[p]
+            sel_count[p] += 1
+            gtot[d, gg, 0] += C[p]
+            gtot[d, gg, 6] += 1.0
+            yearly[d, gg, cbin[p], 0] += C[p]
+            if attr[p]:
+                attr_count[p] += 1
+                yearly[d, gg, dbin[p], 1] += C[p]
+                continue
+            if isph1[p]:
+                ph1_count[p] += 1
+            if topup[p] > 0:
+                yearly[d, gg, abin[p], 0] += topup[p]
+            else:
+                yearly[d, gg, abin[p], 1] += -topup[p]
+            A = C[p] + topup[p]
+            gtot[d, gg, 1] += A
+            gtot[d, gg, 5] += unf[p]
+            if isph1[p]:
+                gtot[d, gg, 4] += value[p] * (ph1c[p] / max(req[p], 1.0))
+            else:
+                gtot[d, gg, 4] += value[p]
+                sf = (np.exp(mu + sig * np.float64(z[blk, j, p])) if has_sav else 0.0) if enabled else sav_mean
+                gtot[d, gg, 2] += savings[p] * sf
+                gtot[d, gg, 3] += savings[p]
+            rd = _lut(qd, ud[blk, j, p]) if enabled else 1.0
+            sh = max(rd - 1.0, 0.0) * dur_y[p]
+            b = int(np.floor(x0[p] + sh))
+            if b < 0:
+                b = 0
+            for i in range(L):
+                bi = b + i
+                if bi > Y - 1:
+                    bi = Y - 1
+                dem[gg, bi] += A * prof[p, i]
+        for gg in range(G):
+            gtot[d, gg, 7] = room_last[gg]
+            for y in range(Y):
+                yearly[d, gg, y, 2] = dem[gg, y]
+        # CP appropriations per fund
+        for f in range(F):
+            cr = 0.0
+            for gg in range(G):
+                backlog[gg] = 0.0
+            for y in range(Y):
+                due = 0.0
+                for gg in range(G):
+                    if gfund[gg] == f:
+                        due += dem[gg, y] + backlog[gg]
+                fund_due[d, f, y] = due
+                app = cp[f, y]
+                if app != app or y == Y - 1:
+                    paid = due
+                    cr = 0.0
+                else:
+                    avc = app + cr
+                    paid = min(due, avc)
+                    cr = min(avc - paid, carry[f] * app)
+                ratio = paid / due if due > 0 else 1.0
+                for gg in range(G):
+                    if gfund[gg] == f:
+                        dg = dem[gg, y] + backlog[gg]
+                        pg = dg * ratio
+                        yearly[d, gg, y, 3] = pg
+                        backlog[gg] = dg - pg
+            if last[f] >= 0:
+                flags[d, f, 0] = 1.0 if avail_k[d, last[f]] < exh * env[f] else 0.0
+            flags[d, f, 1] = 1.0 if max_f[f] > env[f] + 0.5 else 0.0
+            flags[d, f, 2] = max_f[f]
+
+
+if _nb is not None:
+    _lut = _nb.njit(cache=True, inline="always")(_lut)
+    _kernel = _nb.njit(cache=True, nogil=True)(_kernel)
+
+
+def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int) -> _ChunkOut:
+    """The compiled kernel on ``n`` draws (``raw`` from :func:`_raw_blocks`, None = no uncertainty)."""
+    kin = _kernel_inputs(plan)
+    P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
+    out = _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_yearly_paid=np.zeros((0,)), fund_due=np.zeros((n, F, Y)),
+                    avail=np.zeros((n, K)), committed_call=np.zeros((n, K)), nsel_call=np.zeros((n, K)),
+                    gtot=np.zeros((n, G, len(GTOT))), fund_flags=np.zeros((n, F, 3)),
+                    sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
+                    attr_count=np.zeros(P_, np.int64))
+    enabled = raw is not None
+    dummy = np.zeros((1, 1, max(P_, 1)), np.float32)
+    uc, ud, uf, z = raw if enabled else (dummy,) * 4
+    _kernel(n, enabled, uc, ud, uf, z, kin["rows"], kin["ptr"], kin["call_t"], kin["call_f"], kin["call_budget"],
+            kin["call_y"], kin["last"], kin["ev_t"], kin["ev_p"], kin["ev_kind"], kin["g"], kin["gfund"],
+            kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"], kin["over"], kin["req"], kin["ph1"],
+            kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"], kin["savings"], kin["ok"], kin["cbin"],
+            kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["qc"], kin["qd"], kin["params"], kin["stop"],
+            out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call, out.gtot, out.fund_flags,
+            out.sel_count, out.ph1_count, out.attr_count)
+    return out

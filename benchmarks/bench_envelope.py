@@ -1,0 +1,117 @@
+"""Benchmark of the envelope simulation: 100,000 draws of a 200-project pipeline over 5 years.
+
+Prints the simulation's time (median of ``--repeat`` runs), its peak memory (``tracemalloc``:
+every NumPy buffer is traced), and the ratio to the time NumPy takes, in the same run, to draw
+the same random variates (3 float32 uniforms and 1 float32 standard normal per project and
+draw, in the simulation's blocks): no simulation can be faster than drawing its random numbers.
+Targets: ratio <= 2, peak <= 1 GiB.  Then 1,000,000 draws, chunked, with their time and peak.
+
+Usage::
+
+    python benchmarks/bench_envelope.py [--draws 100000] [--big-draws 1000000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+from workbench import envelope as E, load_scenario
+from workbench.generator import generate_pipeline
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pipeline_scenario():
+    """FTAP with five yearly calls of 40 synthetic projects (200 in all, 2018-2022)."""
+    scn = load_scenario(os.path.join(ROOT, "parameters", "ftap_2018_2022.yaml"))
+    calls = [{"id": f"C{y}", "fund": "FTAP", "decision": f"{y}-06-15", "budget_eur": 140000000}
+             for y in range(2018, 2023)]
+    scn = scn.with_overrides({"calls": calls, "uncertainty": {"overrun_paid_by_fund_rate": 0.5}})
+    frames = []
+    for k, y in enumerate(range(2018, 2023)):
+        rng = np.random.default_rng(np.random.SeedSequence(2018).spawn(5)[k])
+        frames.append(generate_pipeline(40, 500e6, 200e6, rng, call_id=f"C{y}"))
+    cands = pd.concat(frames, ignore_index=True)
+    cands["call"] = [f"C{2018 + i // 40}" for i in range(len(cands))]
+    return scn, cands
+
+
+def floor_draw(n_projects: int, draws: int, seed: int = 1) -> float:
+    """Seconds NumPy takes to draw the simulation's variates, block by block as it does."""
+    t0 = time.perf_counter()
+    for b in range(-(-draws // E.BLOCK)):
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
+        for _ in range(3):
+            rng.random((E.BLOCK, n_projects), dtype=np.float32)
+        rng.standard_normal((E.BLOCK, n_projects), dtype=np.float32)
+    return time.perf_counter() - t0
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def peak(fn):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        t, out = timed(fn)
+        return t, tracemalloc.get_traced_memory()[1], out
+    finally:
+        tracemalloc.stop()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--draws", type=int, default=100_000)
+    ap.add_argument("--big-draws", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--chunk-size", type=int, default=None)
+    a = ap.parse_args(argv)
+    scn, cands = pipeline_scenario()
+    P_ = len(cands)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"python {platform.python_version()}, numpy {np.__version__}")
+    print(f"pipeline: {P_} projects, {len(scn.calls)} calls, {scn.years[0]}-{scn.years[-1]}; "
+          f"block {E.BLOCK} draws; default chunk {E.default_chunk_size(P_)} draws")
+    E.simulate(scn, cands, draws=2000, seed=1)  # warm-up: quantile tables, imports
+    sims, floors = [], []
+    for r in range(a.repeat):
+        floors.append(floor_draw(P_, a.draws, seed=r + 1))
+        t, res = timed(lambda: E.simulate(scn, cands, draws=a.draws, seed=r + 1, chunk_size=a.chunk_size))
+        sims.append(t)
+    sim_m, floor_m = statistics.median(sims), statistics.median(floors)
+    n_var = 4 * P_ * a.draws
+    print(f"\n{a.draws:,} draws x {P_} projects ({n_var / 1e6:,.0f} M random variates)")
+    print(f"  simulation   median {sim_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in sims)})")
+    print(f"  numpy floor  median {floor_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in floors)})")
+    print(f"  ratio simulation / floor: {sim_m / floor_m:.2f}  (target <= 2)")
+    t, pk, res = peak(lambda: E.simulate(scn, cands, draws=a.draws, seed=1, chunk_size=a.chunk_size))
+    print(f"  peak memory (tracemalloc): {pk / 2**20:,.0f} MiB  (target <= 1024 MiB); time under tracing {t:.2f} s")
+    s = res.summary.iloc[0]
+    print(f"  result: paid {s['paid_mean_eur'] / 1e6:,.1f} M€, unused {s['unused_residual_mean_eur'] / 1e6:,.1f} M€, "
+          f"P(short) {s['shortfall_probability']:.1%}")
+    if a.big_draws:
+        t, pk, res = peak(lambda: E.simulate(scn, cands, draws=a.big_draws, seed=1, chunk_size=a.chunk_size))
+        fl = floor_draw(P_, a.big_draws, seed=9)
+        print(f"\n{a.big_draws:,} draws, chunked ({res.provenance['chunk_size']:,} draws per chunk)")
+        print(f"  simulation {t:6.2f} s (under tracemalloc), numpy floor {fl:.2f} s, ratio {t / fl:.2f}")
+        print(f"  peak memory (tracemalloc): {pk / 2**20:,.0f} MiB  (target <= 1024 MiB)")
+    print(f"\nprocess max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    print("note: the machine is shared with other engineers' jobs; times vary from run to run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
