@@ -260,3 +260,18 @@ def test_simulate_rejects_bad_arguments(small):
     with pytest.raises(E.InputError) as e:
         E.simulate(small, small_candidates(), draws=0, chunk_size=-1)
     assert "draws" in str(e.value) and "chunk_size" in str(e.value)
+
+
+@pytest.mark.skipif(E._nb is None, reason="numba not installed")
+def test_compiled_kernel_agrees_with_the_numpy_reference():
+    scn = load_scenario(BACKTEST).with_overrides({"uncertainty": {"overrun_paid_by_fund_rate": 1.0,
+                                                                  "phase1_only_rate": 0.3},
+                                                  "funds": {"FTAP": {"envelope_eur": 200000000}}})
+    a = E.simulate(scn, draws=1500, seed=8, engine="numba")
+    b = E.simulate(scn, draws=1500, seed=8, engine="numpy")
+    for name in ("yearly", "summary", "shortfall", "calls", "selected"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert list(x.columns) == list(y.columns)
+        num = x.select_dtypes("number").columns
+        np.testing.assert_allclose(x[num].to_numpy(float), y[num].to_numpy(float), rtol=1e-9, atol=1e-3)
+    assert a.summary.iloc[0]["p_unfunded_overrun"] > 0
