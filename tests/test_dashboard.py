@@ -236,3 +236,13 @@ def test_cli_refuses_a_broken_scenario_before_starting(tmp_path):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert "--port" in r.stderr and "horizon.end_year" in r.stderr
+
+
+def test_roi_rule_toggle_leaves_out_projects_below_the_target(app):
+    # yearly savings per euro requested: only C4 (900k/1.1M) reaches 0.8; none reaches 1.0
+    app.controls["sel_roi_rule"].value = True
+    assert app.selected_ids == []
+    assert "inéligible" in html.unescape(app.outputs["table"].value)
+    assert app.settings().overrides()["selection"] == {"roi_mode": "rule"}
+    app.controls["sel_roi_rule"].value = False
+    assert app.selected_ids == brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)

@@ -79,6 +79,8 @@ UI: dict[str, dict[str, str]] = {
         "rule_min_cost": "Coût total minimum",
         "rule_cofinancing": "Cofinancement minimum",
         "rule_themes": "Thèmes de l'appel",
+        "sel_allow_phase1": "Financer une première phase seule",
+        "sel_roi_rule": "Exiger 1 € d'économies / an pour 1 €",
         "force_in": "Imposer",
         "force_out": "Écarter",
         "force_hint": "identifiant…",
@@ -157,6 +159,8 @@ UI: dict[str, dict[str, str]] = {
         "rule_min_cost": "Minimum total cost",
         "rule_cofinancing": "Minimum co-financing",
         "rule_themes": "Call themes",
+        "sel_allow_phase1": "Fund a first phase alone",
+        "sel_roi_rule": "Require 1 € saved a year per 1 €",
         "force_in": "Force in",
         "force_out": "Force out",
         "force_hint": "id…",
@@ -276,6 +280,10 @@ RULE_NEUTRAL: dict[str, dict[str, Any]] = {
 }
 
 
+#: Selection rules a committee can switch (scenario key ``selection.<name>``).
+SELECTION_TOGGLES = ("allow_phase1", "roi_rule")
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a committee member has set, on top of a scenario file.
@@ -296,6 +304,8 @@ class Settings:
         Minimum total cost of a project, general and territorial [EUR].
     rules_off : tuple of str
         Eligibility rules switched off (keys of :data:`RULE_NEUTRAL`).
+    selection_rules : tuple of (str, value)
+        Selection settings switched by the committee (``allow_phase1``, ``roi_mode``).
     force_in, force_out : tuple of str
         Candidate ids forced into or out of the portfolio.
     """
@@ -307,6 +317,7 @@ class Settings:
     min_total_cost_eur: float | None = None
     min_total_cost_territorial_eur: float | None = None
     rules_off: tuple[str, ...] = ()
+    selection_rules: tuple[tuple[str, Any], ...] = ()
     force_in: tuple[str, ...] = ()
     force_out: tuple[str, ...] = ()
 
@@ -321,8 +332,11 @@ class Settings:
         """
         el = self.overrides().get("eligibility")
         out: dict[str, Any] = {"eligibility": el} if el else {}
+        sel = dict(self.selection_rules)
         if scenario is not None and (scenario.value("selection.force_in") or scenario.value("selection.force_out")):
-            out["selection"] = {"force_in": [], "force_out": []}  # the committee's lists replace them
+            sel.update({"force_in": [], "force_out": []})  # the committee's lists replace them
+        if sel:
+            out["selection"] = sel
         return out
 
     def overrides(self) -> dict:
@@ -330,7 +344,7 @@ class Settings:
         out: dict[str, Any] = {}
         if self.weights is not None:
             out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
-        sel: dict[str, Any] = {}
+        sel: dict[str, Any] = dict(self.selection_rules)
         if self.budget_eur is not None:
             sel["budget_eur"] = float(self.budget_eur)
         if self.force_in:
@@ -694,7 +708,7 @@ class Dashboard:
         import ipywidgets as W
 
         self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "frontier_png", "sim",
-                                                          "fan_png", "robust", "cands", "robust_png")}
+                                                          "fan_png", "robust", "cands", "robust_png", "explain")}
         self._pending = None
         self._mute = False
         self._generation = 0
@@ -750,6 +764,8 @@ class Dashboard:
                                                     style={"description_width": "160px"}), "min_cost_terr")
         for rule in RULE_NEUTRAL:
             c[f"rule_{rule}"] = lab(W.Checkbox(value=True, indent=False), f"rule_{rule}")
+        for rule in SELECTION_TOGGLES:
+            c[f"sel_{rule}"] = lab(W.Checkbox(value=False, indent=False), f"sel_{rule}")
         c["force_in"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
         c["force_out"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
         c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "variant_name")
@@ -800,7 +816,7 @@ class Dashboard:
             t["t_candidates"], c["call"], c["upload"], c["shipped"], c["upload_msg"],
             t["t_weights"], *[c[f"weight_{k}"] for k in CRITERIA],
             t["t_thresholds"], c["budget"], c["cofinancing"], c["min_cost"], c["min_cost_terr"],
-            t["t_rules"], *[c[f"rule_{r}"] for r in RULE_NEUTRAL],
+            t["t_rules"], *[c[f"rule_{r}"] for r in RULE_NEUTRAL], *[c[f"sel_{r}"] for r in SELECTION_TOGGLES],
             t["t_force_in"], c["force_in"], t["t_force_out"], c["force_out"],
             t["t_variants"], c["variant_name"], c["save_variant"], c["variant_msg"],
             c["compare_a"], c["compare_b"], c["compare_btn"],
@@ -820,7 +836,7 @@ class Dashboard:
         for crit in CRITERIA:
             c[f"weight_{crit}"].observe(self._schedule, "value")
         for k in ("call", "budget", "cofinancing", "min_cost", "min_cost_terr", "force_in", "force_out",
-                  *[f"rule_{r}" for r in RULE_NEUTRAL]):
+                  *[f"rule_{r}" for r in RULE_NEUTRAL], *[f"sel_{r}" for r in SELECTION_TOGGLES]):
             c[k].observe(self._schedule, "value")
         c["scenario"].observe(self._on_scenario, "value")
         c["lang"].observe(self._on_lang, "value")
@@ -953,6 +969,8 @@ class Dashboard:
                                                         el.get("min_total_cost_eur", 0.0))) / 1e6
                 for rule in RULE_NEUTRAL:
                     c[f"rule_{rule}"].value = True
+                c["sel_allow_phase1"].value = bool(scn.value("selection.allow_phase1", True))
+                c["sel_roi_rule"].value = scn.value("selection.roi_mode") == "rule"
                 c["force_in"].value = [i for i in (scn.value("selection.force_in") or []) if i in ids]
                 c["force_out"].value = [i for i in (scn.value("selection.force_out") or []) if i in ids]
             else:
@@ -965,7 +983,7 @@ class Dashboard:
     def _control_values(self) -> dict[str, Any]:
         c = self.controls
         keys = [f"weight_{k}" for k in CRITERIA] + ["budget", "cofinancing", "min_cost", "min_cost_terr"] + \
-               [f"rule_{r}" for r in RULE_NEUTRAL]
+               [f"rule_{r}" for r in RULE_NEUTRAL] + [f"sel_{r}" for r in SELECTION_TOGGLES]
         out = {k: c[k].value for k in keys}
         out["force_in"] = tuple(c["force_in"].value)
         out["force_out"] = tuple(c["force_out"].value)
@@ -986,6 +1004,9 @@ class Dashboard:
             min_total_cost_eur=float(v["min_cost"]) * 1e6 if "min_cost" in changed else None,
             min_total_cost_territorial_eur=float(v["min_cost_terr"]) * 1e6 if "min_cost_terr" in changed else None,
             rules_off=tuple(r for r in RULE_NEUTRAL if not v[f"rule_{r}"]),
+            selection_rules=tuple(
+                ([("allow_phase1", bool(v["sel_allow_phase1"]))] if "sel_allow_phase1" in changed else [])
+                + ([("roi_mode", "rule" if v["sel_roi_rule"] else "flag")] if "sel_roi_rule" in changed else [])),
             force_in=v["force_in"],
             force_out=v["force_out"],
         )
@@ -1057,6 +1078,7 @@ class Dashboard:
         key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
         t1 = time.perf_counter()
         self.rank_result = self._caches["rank"].get(key, lambda: portfolio.rank(struct, cands, **args))
+        self._rank_key = key
         self.table = self.rank_result.table
         self.totals = self.rank_result.totals
         tm["rank_ms"] = (time.perf_counter() - t1) * 1e3
@@ -1088,6 +1110,8 @@ class Dashboard:
                         return
                     self._show_frontier(fr, provisional=False)
                 tm["frontier_exact_ms"] = (time.perf_counter() - t2) * 1e3
+                if self.controls["detail_select"].value:
+                    self._show_detail()
                 t2 = time.perf_counter()
                 self._show_fan(struct, cands, gen)
                 tm["fan_ms"] = (time.perf_counter() - t2) * 1e3
@@ -1112,9 +1136,11 @@ class Dashboard:
         if self.debounce_s > 0:
             try:
                 asyncio.get_running_loop().call_later(0.01, fn)
+                self.defer_mode = "event loop"
                 return
             except RuntimeError:
                 pass
+        self.defer_mode = "inline"
         fn()
 
     # ---- views -------------------------------------------------------------------------------------
@@ -1190,7 +1216,8 @@ class Dashboard:
                 f"<td class='num'>{number(r['value_per_meur'], L, 2)}</td>"
                 f"<td>{self._status_badge(r)}</td><td>{_esc(reason)}</td></tr>")
         head = "".join(f"<th>{_esc(label(h, L))}</th>" for h in heads)
-        self.outputs["table"].value = (f"<table class='wb-table' data-generation='{self._generation}'>"
+        self.outputs["table"].value = (f"<table class='wb-table' data-generation='{self._generation}' "
+                                       f"data-defer='{getattr(self, 'defer_mode', '')}'>"
                                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
     def _show_totals(self) -> None:
@@ -1353,13 +1380,16 @@ class Dashboard:
             sel.value = cur if cur in {v for _, v in opts} else None
         finally:
             self._mute = False
-        self._show_detail()
+        if cur:  # the explanation re-solves the selection: it comes with the slower views
+            self.outputs["detail"].value = f"<i>{_esc(label('computing', L))}</i>"
 
     def explain(self, project_id: str) -> dict:
-        """Why a project is in or out of the current portfolio and what would change that."""
+        """Why a project is in or out of the current portfolio and what would change that
+        (:func:`workbench.portfolio.explain`, cached per ranking)."""
         import workbench.portfolio as pf
 
-        return pf.explain(self.rank_result, project_id)
+        key = (self._rank_key, project_id)
+        return self._caches["explain"].get(key, lambda: pf.explain(self.rank_result, project_id))
 
     def _show_detail(self) -> None:
         if self._mute:
@@ -1559,6 +1589,10 @@ _REASONS_FR = [
     (r"theme '([^']*)' not among the call's themes", r"thème « \1 » hors des thèmes de l'appel"),
     (r"envelope '([^']*)' not open in this scenario", r"enveloppe « \1 » non ouverte dans ce scénario"),
     (r"no open envelope", "aucune enveloppe ouverte"),
+    (r"yearly savings per euro invested not given below the target of (\S+)",
+     r"économies annuelles par euro investi non renseignées (objectif \1)"),
+    (r"yearly savings per euro invested (\S+) below the target of (\S+)",
+     r"économies annuelles par euro investi \1 sous l'objectif de \2"),
 ]
 
 
