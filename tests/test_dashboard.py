@@ -198,11 +198,16 @@ def test_every_scenario_warning_is_visible(params_dir, tmp_path):
     d = Dashboard(scenario=params_dir / "fitn_2021_2022.yaml", variants_dir=tmp_path, debounce_s=0)
     d.robustness_samples = 4
     d.widget()
+    shown = html.unescape(d.outputs["warnings"].value)
+    warnings = load_scenario(params_dir / "fitn_2021_2022.yaml").warnings
+    assert shown.count("class='wb-warn'") == len(warnings)  # each one, the synthetic notice included
+    # the FITN sub-envelope gap is shown, not hidden, in French then in English
+    assert "les sous-enveloppes totalisent 265,0 M€, soit 27,0 M€ de moins que l'enveloppe de 292,0 M€" in shown
+    assert "Données synthétiques" in shown
+    d.controls["lang"].value = "en"
     shown = d.outputs["warnings"].value
-    for w in load_scenario(params_dir / "fitn_2021_2022.yaml").warnings:
-        assert w.split(":")[0] in shown
-    assert "27.0 M€" in shown  # the FITN sub-envelope gap is shown, not hidden
-    assert "SYNTHETIC" in shown
+    assert "sub-envelopes sum to 265.0 M€, 27.0 M€ below the 292.0 M€ envelope" in shown
+    assert "Synthetic data" in shown
 
 
 def test_settings_overrides_round_trip():

@@ -599,6 +599,8 @@ _CSS = """<style>
 .wb-table th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb}
 .wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top;line-height:1.3}
 .wb-table td.id{white-space:nowrap}
+.wb-table td.txt{max-width:230px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.wb-table td.own{max-width:150px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .wb-table td.num{text-align:right;white-space:nowrap}
 .wb-table tr.wb-sel td{background:#e3f4e1}
 .wb-table tr.wb-inel td{color:#777}
@@ -1158,13 +1160,15 @@ class Dashboard:
         return df
 
     def _show_warnings(self) -> None:
+        """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
-        items = list(self._struct.warnings)
-        if self._cands.attrs.get("synthetic") and not any("SYNTHETIC" in w for w in items):
-            items.append("Candidates are SYNTHETIC (generated): not real projects")
-        if self._upload_name:
-            items = [w for w in items if "SYNTHETIC" not in w]
-        html = "".join(f"<div class='wb-warn'>⚠ {_esc(w)}</div>" for w in items)
+        items = [_esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
+        if self._cands.attrs.get("synthetic") and not self._upload_name:
+            from .labels import label as report_label
+
+            text = _esc(report_label("synthetic_warning", L))
+            items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
+        html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
         scn = self._base
         src = self._upload_name or (label("synthetic", L) if self._cands.attrs.get("synthetic")
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
@@ -1210,7 +1214,8 @@ class Dashboard:
             reason = "" if r["selected"] else translate_reason(str(r["reason"]), L)
             rows.append(
                 f"<tr class='{cls}' data-id='{_esc(r['id'])}'><td class='num'>{k}</td><td class='id'>{_esc(r['id'])}</td>"
-                f"<td>{_esc(r['title'])}</td><td>{_esc(r['owner'])}</td>"
+                f"<td class='txt' title='{_esc(r['title'])}'>{_esc(r['title'])}</td>"
+                f"<td class='own' title='{_esc(r['owner'])}'>{_esc(r['owner'])}</td>"
                 f"<td class='num'>{meur(r['requested_eur'], L, 2)}</td>"
                 f"<td class='num'>{number(r['value'], L, 1)}</td>"
                 f"<td class='num'>{number(r['value_per_meur'], L, 2)}</td>"
@@ -1564,6 +1569,38 @@ def shortfall_probabilities(res: Any) -> dict[str, float]:
     r = row.iloc[0]
     return {"shortfall_probability": float(r.get("shortfall_probability", float("nan"))),
             "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
+
+
+_WARNINGS_FR = [
+    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)",
+     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de moins que l'enveloppe de \4 M€ (écart non détaillé dans la source)"),
+    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)",
+     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de plus que l'enveloppe de \4 M€"),
+    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope",
+     r"\1 : les parts de l'enveloppe totalisent \2 M€, écart de \3 M€ avec l'enveloppe de \4 M€"),
+    (r"^(\S+): sub-envelopes of part '([^']*)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)",
+     r"\1 : les sous-enveloppes de la part « \2 » totalisent \3 M€ contre \4 M€ (écart \5 M€)"),
+    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope",
+     r"\1 : les AE annuelles ouvertes totalisent \2 M€ contre une enveloppe de \3 M€"),
+]
+
+
+def translate_warning(warning: str, lang: str = "fr") -> str:
+    """A scenario warning (written in English by :func:`workbench.scenario.reconcile`) in
+    ``lang``, amounts in the language's format; an unknown warning is shown as it is."""
+    if lang != "fr":
+        return warning
+    for pat, rep in _WARNINGS_FR:
+        out, n = re.subn(pat, rep, warning)
+        if n:
+            return _fr_numbers(out)
+    return warning
+
+
+def _fr_numbers(text: str) -> str:
+    """English-formatted numbers in ``text`` (``1,234.5``) in French format (``1 234,5``)."""
+    return re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
+                  lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), text)
 
 
 _REASONS_FR = [
