@@ -576,13 +576,18 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     start = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     notes: list[str] = []
+    timings: dict[str, float] = {}
     try:
         log(f"executing {nb_src.name} for scenario '{scenario.name}' ({draws} draws, seed {seed})")
+        t = time.perf_counter()
         with _stderr_to(kernel_log):
             attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
                                         kernel_name=kernel_name, log=log)
+        timings["execute_s"] = time.perf_counter() - t
         log("exporting report.html")
+        t = time.perf_counter()
         export_html(executed, tmp / "report.html", title=f"{scenario.title} ({scenario.name})")
+        timings["html_s"] = time.perf_counter() - t
         pdf_status = "not requested"
         if pdf:
             chromium = find_chromium()
@@ -591,7 +596,9 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
                 notes.append("no report.pdf: Chromium is not installed (apt-get install chromium)")
             else:
                 log("printing report.pdf with Chromium")
+                t = time.perf_counter()
                 print_pdf(tmp / "report.html", tmp / "report.pdf", chromium)
+                timings["pdf_s"] = time.perf_counter() - t
                 pdf_status = "written"
     except BaseException as exc:
         kept = None
@@ -636,7 +643,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         "end": end.isoformat(timespec="milliseconds"),
         "duration_s": round(time.perf_counter() - t0, 3),
         "execution": {"timeout_s": timeout_s, "kernel_attempts": attempts, "notebook": nb_src.name,
-                      "pdf": pdf_status},
+                      "pdf": pdf_status, **{k: round(v, 3) for k, v in timings.items()}},
         "environment": _environment(),
     }
     _write_json(tmp / "run.json", run_info)

@@ -269,12 +269,22 @@ class Executor:
 
     name = "executor"
     workers = 1
+    _depth = 0
 
     def __enter__(self) -> "Executor":
+        # re-entrant: an executor started by the caller is reused (and closed by the caller)
+        if self._depth == 0:
+            self.start()
+        self._depth += 1
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
+        self._depth -= 1
+        if self._depth == 0:
+            self.close()
+
+    def start(self) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -304,13 +314,12 @@ class Processes(Executor):
     def __init__(self, workers: int | None = None):
         self.workers = workers
 
-    def __enter__(self):
+    def start(self):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = self.workers or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
-        return self
 
     def close(self):
         pool = getattr(self, "_pool", None)
@@ -338,7 +347,7 @@ class Dask(Executor):
         self.workers = workers
         self._client = self._cluster = None
 
-    def __enter__(self):
+    def start(self):
         from distributed import Client, LocalCluster
 
         if self.scheduler:
@@ -354,7 +363,6 @@ class Dask(Executor):
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, host="127.0.0.1")
             self._client = Client(self._cluster)
-        return self
 
     def close(self):
         if self._client is not None:
