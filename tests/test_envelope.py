@@ -105,9 +105,9 @@ def test_selection_rules_fixed_list_ranked_and_callable(small):
 
 def test_bit_identical_whatever_the_chunking():
     scn = load_scenario(BACKTEST)
-    a = E.simulate(scn, draws=2500, seed=11, chunk_size=1024)
-    b = E.simulate(scn, draws=2500, seed=11, chunk_size=3000)
-    c = E.simulate(scn, draws=2500, seed=11)
+    a = E.simulate(scn, draws=2500, seed=11, chunk_size=1024, threads=1)
+    b = E.simulate(scn, draws=2500, seed=11, chunk_size=3000, threads=2)
+    c = E.simulate(scn, draws=2500, seed=11, threads=3)
     for name in ("yearly", "summary", "shortfall", "calls", "selected"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
         pd.testing.assert_frame_equal(getattr(a, name), getattr(c, name), check_exact=True)
