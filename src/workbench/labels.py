@@ -98,6 +98,14 @@ LABELS: dict[str, dict[str, str]] = {
               "project stays selected: near 100 % the choice is robust; around 50 % it depends on the "
               "assumptions.",
     },
+    "frequency_intro": {
+        "fr": "Le graphique montre, pour les projets dont le choix est le plus incertain, la part des variantes "
+              "(poids des critères tirés dans des intervalles plausibles, coûts tirés selon les dérives "
+              "observées) où ils sont retenus : en vert toujours, en jaune parfois, en gris jamais.",
+        "en": "The chart shows, for the projects whose choice is the most uncertain, the share of variants "
+              "(criteria weights drawn within plausible intervals, costs drawn from observed overruns) in "
+              "which they are selected: green always, yellow sometimes, grey never.",
+    },
     "rejected_intro": {
         "fr": "Les candidats non retenus et la raison : inéligibles (règle enfreinte) ou éligibles mais moins "
               "prioritaires dans le budget.",
@@ -280,6 +288,48 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Labels of categorical values in tables, by column: ``column -> value -> {"fr", "en"}``.
+VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "funding": {"full": {"fr": "complet", "en": "full"}, "phase1": {"fr": "phase 1", "en": "phase 1"}},
+    "appropriation_source": {"planned schedule": {"fr": "calendrier prévu", "en": "planned schedule"},
+                             "scenario": {"fr": "CP votés (scénario)", "en": "voted CP (scenario)"}},
+    "change": {"in": {"fr": "entre (B seulement)", "en": "in (B only)"},
+               "out": {"fr": "sort (A seulement)", "en": "out (A only)"}},
+    "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
+}
+
+# The scenario's reconciliation warnings (workbench.scenario.reconcile) in French.
+_WARNING_FR = [
+    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
+     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de moins que l'enveloppe de {3} M€ (écart non "
+     "détaillé dans la source)"),
+    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
+     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de plus que l'enveloppe de {3} M€"),
+    (r"^(\S+): sub-envelopes of part '([^']+)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)$",
+     "{0} : les sous-enveloppes de la part « {1} » totalisent {2} M€ pour {3} M€ (écart de {4} M€)"),
+    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
+     "{0} : les parts de l'enveloppe totalisent {1} M€, écart de {2} M€ avec l'enveloppe de {3} M€"),
+    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
+     "{0} : les AE annuelles totalisent {1} M€ pour une enveloppe de {2} M€"),
+]
+
+
+def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A scenario warning in ``lang``: the reconciliation messages have a French wording (figures
+    in the French format); any other text is returned as it is."""
+    import re
+
+    if lang != "fr":
+        return text
+    for pattern, fr in _WARNING_FR:
+        m = re.match(pattern, str(text))
+        if m:
+            groups = [g.replace(",", "\u202f").replace(".", ",") if re.fullmatch(r"[-\d,.]+", g) else g
+                      for g in m.groups()]
+            return fr.format(*groups)
+    return str(text)
+
+
 def check_lang(lang: str) -> str:
     """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
     if lang not in LANGS:
@@ -308,6 +358,9 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
     col = str(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if isinstance(value, str) and col in VALUE_LABELS and value in VALUE_LABELS[col]:
+        entry = VALUE_LABELS[col][value]
+        return entry.get(lang, entry[DEFAULT_LANG])
     if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
         return label("yes" if value else "no", lang)
     if isinstance(value, (int, float)) or hasattr(value, "dtype"):
@@ -376,7 +429,7 @@ def warnings_markdown(warnings: Iterable[str], synthetic: bool, lang: str = DEFA
     items = []
     if synthetic:
         items.append(label("synthetic_warning", lang))
-    items.extend(str(w) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
+    items.extend(translate_warning(w, lang) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
     if not items:
         return label("no_warnings", lang)
     return label("warnings_intro", lang) + "\n\n" + "\n".join(f"- ⚠ {w}" for w in items)
