@@ -33,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def pipeline_scenario():
     """FTAP with five yearly calls of 40 synthetic projects (200 in all, 2018-2022)."""
     scn = load_scenario(os.path.join(ROOT, "parameters", "ftap_2018_2022.yaml"))
-    calls = [{"id": f"C{y}", "fund": "FTAP", "decision": f"{y}-06-15", "budget_eur": 140000000}
+    calls = [{"id": f"C{y}", "fund": "FTAP", "decision": f"{y}-06-15", "budget_eur": 120000000}
              for y in range(2018, 2023)]
     scn = scn.with_overrides({"calls": calls, "uncertainty": {"overrun_paid_by_fund_rate": 0.5}})
     frames = []

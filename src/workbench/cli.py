@@ -384,6 +384,8 @@ def _cmd_simulate(args) -> int:
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     res = envelope.simulate(scn, cands, draws=draws, seed=seed, chunk_size=chunk, progress=not args.no_progress)
+    if args.candidates:
+        res.provenance["input_files"].append(str(Path(args.candidates)))
     pol = envelope.compare_policies(scn, draws=draws, seed=seed) if args.policies else None
     # everything is computed: write into a temporary folder beside OUT, then move into place
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -425,7 +427,7 @@ def summarise_simulation(res, lang: str = "en") -> str:
         if r.level_kind not in ("fund", "all") or (r.level_kind == "all" and (res.summary["level_kind"] == "fund").sum() == 1):
             continue
         lines.append(
-            f"  {r.level}: envelope {meur(r.envelope_eur, lang)}, committed {meur(r.committed_mean_eur, lang)}, "
+            f"  {r.level}: envelope {meur(r.envelope_eur, lang)}, committed (gross) {meur(r.committed_mean_eur, lang)}, "
             f"paid {meur(r.paid_mean_eur, lang)} (P10 {meur(r.paid_p10_eur, lang)}, P90 {meur(r.paid_p90_eur, lang)}), "
             f"unused {meur(r.unused_residual_mean_eur, lang)}")
         lines.append(
