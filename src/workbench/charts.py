@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .units import meur
 
@@ -38,6 +38,7 @@ _TXT = {
         "canada_cost": "Coûts : projets informatiques du Canada",
         "panorama_duration": "Durées : panorama des grands projets de l'État",
         "last_year_note": "dernière année : paiements ultérieurs inclus",
+        "means": "moyenne : référence {ref:.2f}, modèle {mod:.2f}",
     },
     "en": {
         "fan_title": "Cumulative payments (CP) of {level}: P10–P90 fan",
@@ -61,6 +62,7 @@ _TXT = {
         "canada_cost": "Cost: Government of Canada IT projects",
         "panorama_duration": "Duration: panorama of large State IT projects",
         "last_year_note": "last year: later payments included",
+        "means": "mean: reference {ref:.2f}, model {mod:.2f}",
     },
 }
 
@@ -164,6 +166,10 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
                 label=_t(lang, "reference", n=int(t["n"].iloc[0])))
         ax.step(t["ratio"], t["ecdf_model"], where="post", color="#1f77b4", label=_t(lang, "model"))
         ax.set_xscale("log")
+        ticks = [v for v in (0.1, 0.25, 0.5, 1, 2, 4, 10) if t["ratio"].min() / 1.5 <= v <= t["ratio"].max() * 1.5]
+        ax.set_xticks(ticks)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",") if lang == "fr" else f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1.0, color="grey", lw=0.8, ls=":")
         ax.set_title(_TXT.get(lang, _TXT["en"]).get(name, name), fontsize=10)
         ax.set_xlabel(_t(lang, "ratio"))
@@ -171,8 +177,9 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
         ax.grid(alpha=0.3)
         if summ is not None:
             row = summ[summ["reference_class"] == name].iloc[0]
-            ax.text(0.02, 0.97, f"KS = {row['ks_distance']:.2f}\nmean {row['mean_reference']:.2f} / "
-                                f"{row['mean_model']:.2f}", transform=ax.transAxes, va="top", fontsize=8)
+            ax.text(0.02, 0.97, f"KS = {row['ks_distance']:.2f}\n" + _t(lang, "means", ref=row["mean_reference"],
+                                                                         mod=row["mean_model"]),
+                    transform=ax.transAxes, va="top", fontsize=8)
         ax.legend(loc="lower right", fontsize=8)
     axes[0].set_ylabel(_t(lang, "ecdf"))
     fig.suptitle(_t(lang, "calib_title"))
