@@ -490,28 +490,6 @@ class _Draws:
     savings: np.ndarray   # realisation factor
 
 
-def _draw_blocks(plan: _Plan, seed_seq: np.random.SeedSequence, b0: int, b1: int, n: int) -> _Draws:
-    """Random inputs of blocks ``b0 .. b1-1`` (the first ``n`` draws of them)."""
-    P_ = plan.n
-    st = plan.settings
-    m = (b1 - b0) * BLOCK
-    uc = np.empty((P_, m), np.float32)
-    ud = np.empty((P_, m), np.float32)
-    uf = np.empty((P_, m), np.float32)
-    z = np.empty((P_, m), np.float32)
-    for j, b in enumerate(range(b0, b1)):
-        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b)))
-        sl = slice(j * BLOCK, (j + 1) * BLOCK)
-        uc[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
-        ud[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
-        uf[:, sl] = rng.random((P_, BLOCK), dtype=np.float32)
-        z[:, sl] = rng.standard_normal((P_, BLOCK), dtype=np.float32)
-    uc, ud, uf, z = uc[:, :n], ud[:, :n], uf[:, :n], z[:, :n]
-    mu, sig = st.savings.lognormal()
-    sav = np.exp(mu + sig * z.astype(np.float64)) if np.isfinite(mu) else np.zeros(z.shape)
-    return _Draws(cost=st.cost.from_uniform(uc), delay=st.delay.from_uniform(ud), fate=uf, savings=sav)
-
-
 def _fixed_draws(plan: _Plan, n: int) -> _Draws:
     P_ = plan.n
     return _Draws(cost=np.ones((P_, n)), delay=np.ones((P_, n)), fate=np.full((P_, n), 2.0, np.float32),
@@ -531,7 +509,6 @@ class _SeedSeq:
 @dataclass
 class _ChunkOut:
     yearly: np.ndarray     # (n, G, Y, 4) per group
-    fund_yearly_paid: np.ndarray  # (n, F, Y) cp paid after appropriation caps
     fund_due: np.ndarray   # (n, F, Y) CP due (demand + backlog)
     avail: np.ndarray      # (n, K) credits left before each call [EUR]
     committed_call: np.ndarray  # (n, K)
@@ -547,7 +524,8 @@ GTOT = ("committed_eur", "paid_eur", "savings_realised_eur", "savings_declared_e
         "unfunded_overrun_eur", "projects_selected", "room_last_call_eur")
 
 
-def _run_chunk(plan: _Plan, D: _Draws, n: int, planned_cp: np.ndarray | None) -> _ChunkOut:
+def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
+    """The NumPy reference implementation of the model on ``n`` draws (arrays projects x draws)."""
     st = plan.settings
     P_, G, F, K = plan.n, len(plan.groups), len(plan.funds), len(plan.calls)
     Y = len(plan.years)
@@ -699,7 +677,6 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, planned_cp: np.ndarray | None) ->
     demand[:, :, Y - 1] += pay[:, :, Y:].sum(axis=2)           # later payments in the last year
     # ---- CP appropriations per fund ---------------------------------------------------------------
     paid = demand.copy()
-    fund_paid = np.zeros((n, F, Y))
     fund_due = np.zeros((n, F, Y))
     for fi in range(F):
         gs = np.flatnonzero(plan.group_fund == fi)
@@ -720,7 +697,6 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, planned_cp: np.ndarray | None) ->
             ratio = np.divide(pd_, due, out=np.ones(n), where=due > 0)
             paid[:, gs, yi] = due_g * ratio[:, None]
             backlog = due_g - paid[:, gs, yi]
-            fund_paid[:, fi, yi] = pd_
     yearly = np.stack([ae_comm, ae_dec, demand, paid], axis=-1)  # (n, G, Y, 4)
     # ---- totals per group --------------------------------------------------------------------------
     gbase = dcol * G + plan.g[:, None]
@@ -749,7 +725,7 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, planned_cp: np.ndarray | None) ->
             flags[:, fi, 0] = avail_k[:, k_last] < EXHAUSTED_SHARE * plan.fund_env[fi]
         flags[:, fi, 1] = max_f[fi] > plan.fund_env[fi] + 0.5
         flags[:, fi, 2] = max_f[fi]
-    return _ChunkOut(yearly=yearly, fund_yearly_paid=fund_paid, fund_due=fund_due, avail=avail_k,
+    return _ChunkOut(yearly=yearly, fund_due=fund_due, avail=avail_k,
                      committed_call=comm_k, nsel_call=nsel_k, gtot=gtot, fund_flags=flags,
                      sel_count=sel.sum(axis=1), ph1_count=(sel & ph1).sum(axis=1),
                      attr_count=(sel & attr).sum(axis=1))
@@ -870,7 +846,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     sgroups = _store_groups(levels)
     U, Y, F, K, P_ = len(sgroups), len(plan.years), len(plan.funds), len(plan.calls), plan.n
     # the plan without uncertainty: the CP schedule the budget documents would plan
-    planned = _run_chunk(plan, _fixed_draws(plan, 1), 1, None)
+    planned = _run_chunk(plan, _fixed_draws(plan, 1), 1)
     planned_due = planned.fund_due[0]                         # (F, Y)
     chunk = default_chunk_size(P_) if chunk_size is None else int(chunk_size)
     chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
@@ -905,7 +881,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                 out = _run_chunk_fast(plan, raw, n, pool, workers)
             else:
                 D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
-                out = _run_chunk(plan, D, n, planned_due)
+                out = _run_chunk(plan, D, n)
                 del D
             del raw
             sl = slice(d0, d0 + n)
@@ -1608,7 +1584,7 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
     """
     kin = _kernel_inputs(plan)
     P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
-    out = _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_yearly_paid=np.zeros((0,)), fund_due=np.zeros((n, F, Y)),
+    out = _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_due=np.zeros((n, F, Y)),
                     avail=np.zeros((n, K)), committed_call=np.zeros((n, K)), nsel_call=np.zeros((n, K)),
                     gtot=np.zeros((n, G, len(GTOT))), fund_flags=np.zeros((n, F, 3)),
                     sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
