@@ -174,7 +174,7 @@ def latency(browser, server: Server, n: int = 9) -> tuple[list[float], list[floa
             pass
     # a budget change that keeps the weights: cached frontier curve, only the point moves
     budget = []
-    for v in ("250.0", "280.0", "260.0", "300.0", "270.0"):
+    for v in ("250.0", "280.0", "260.0", "300.0", "270.0")[: max(2, min(5, n))]:
         page.wait_for_timeout(3000)
         gen = page.eval_on_selector(".wb-ranked table", "t => t.dataset.generation")
         page.locator(".wb-budget .widget-readout").click()
@@ -215,7 +215,13 @@ def sessions_at_once(browser, server: Server, n: int = 10) -> dict:
     return {"rendered": ok, "errors": errors, "seconds": took, "kernel_rss": rss}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="1 render each, 2 slider changes, 3 sessions (smoke run)")
+    args = ap.parse_args(argv)
+    n_render, n_lat, n_sess = (1, 2, 3) if args.quick else (5, 9, 10)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     scn = tmp / "bench_200.yaml"
     scn.write_text(SCENARIO_200.format(base=ROOT / "parameters" / "ftap_2018_2022.yaml"), encoding="utf-8")
@@ -231,7 +237,7 @@ def main() -> int:
             for preheat in (False, True):
                 srv = Server(nb, scn, preheat, tmp / f"voila-{len(results)}.log")
                 try:
-                    xs = renders(browser, srv, ready, 5, preheat)
+                    xs = renders(browser, srv, ready, n_render, preheat)
                 finally:
                     srv.stop()
                 results[(name, preheat)] = statistics.median(xs)
@@ -245,7 +251,7 @@ def main() -> int:
         srv = Server(None, scn, True, tmp / "voila-latency.log")
         try:
             srv.wait_pool(2)
-            tf, fan, bud = latency(browser, srv)
+            tf, fan, bud = latency(browser, srv, n_lat)
             print(f"  weight change -> table and frontier image updated: median {statistics.median(tf):.0f} ms "
                   f"(target < 300 ms; runs: {', '.join(f'{x:.0f}' for x in tf)})")
             if fan:
@@ -256,8 +262,8 @@ def main() -> int:
             idle = [k.memory_info().rss for k in srv.kernels()]
             print(f"  memory per session (kernel RSS after the dashboard ran): median "
                   f"{statistics.median(idle) / 2**20:.0f} MiB over {len(idle)} kernels")
-            res = sessions_at_once(browser, srv, 10)
-            print(f"  10 sessions at once: {res['rendered']}/10 complete renders in {res['seconds']:.1f} s, "
+            res = sessions_at_once(browser, srv, n_sess)
+            print(f"  {n_sess} sessions at once: {res['rendered']}/{n_sess} complete renders in {res['seconds']:.1f} s, "
                   f"{len(res['errors'])} errors; kernels {len(res['kernel_rss'])}, total RSS "
                   f"{sum(res['kernel_rss']) / 2**30:.2f} GiB, median {statistics.median(res['kernel_rss']) / 2**20:.0f} MiB")
             for e in res["errors"][:5]:

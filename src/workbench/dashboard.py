@@ -646,7 +646,7 @@ class Dashboard:
 
     def __init__(self, scenario: str | os.PathLike | None = None, parameters_dir: str | os.PathLike | None = None,
                  variants_dir: str | os.PathLike | None = None, lang: str = "fr", draws: int = 400,
-                 debounce_s: float = 0.05, cache_size: int = 16):
+                 debounce_s: float = 0.03, cache_size: int = 16):
         self.scenario_arg = scenario
         self.parameters_dir_arg = parameters_dir
         self.variants_dir_arg = variants_dir
@@ -1289,23 +1289,14 @@ class Dashboard:
         return pd.DataFrame(rows)
 
     def _show_frontier(self, fr: pd.DataFrame, provisional: bool) -> None:
-        """The frontier chart (:func:`workbench.charts.frontier_chart`) with the current portfolio."""
+        """The frontier chart with the current portfolio (see :class:`LiveFrontierChart`)."""
         L = self.lang
         cur = (float(self.totals["budget_eur"]), float(self.totals["value"]))
         key = (id(fr), cur, provisional, L)
-
-        def draw() -> bytes:
-            import workbench.charts as charts
-
-            f = fr.drop(columns=[c for c in ("current",) if c in fr]).assign(current=False)
-            f = pd.concat([f, pd.DataFrame([{"budget_eur": cur[0], "value": cur[1], "current": True}])],
-                          ignore_index=True)
-            title = label("frontier", L) + (f" ({label('frontier_coming', L)})" if provisional else "")
-            fig = charts.frontier_chart(f, lang=L, title=title)
-            fig.set_size_inches(6.4, 3.8)
-            return figure_png(fig)
-
-        self.outputs["frontier_img"].value = self._caches["frontier_png"].get(key, draw)
+        if not hasattr(self, "_live_frontier"):
+            self._live_frontier = LiveFrontierChart()
+        self.outputs["frontier_img"].value = self._caches["frontier_png"].get(
+            key, lambda: self._live_frontier.png(fr, cur, lang=L, provisional=provisional))
         self.frontier_provisional = provisional
 
     # ---- envelope simulation -----------------------------------------------------------------------
@@ -1557,6 +1548,69 @@ class Dashboard:
         b64 = base64.b64encode(data).decode("ascii")
         self.controls["download"].value = (f"<a class='wb-download' download='{_esc(name)}' "
                                            f"href='data:{mime};base64,{b64}'>⬇ {_esc(label('download', L, name=name))}</a>")
+
+
+class LiveFrontierChart:
+    """The dashboard's frontier chart, kept between updates so that a redraw is fast.
+
+    Same content and colours as :func:`workbench.charts.frontier_chart` (the reports' chart):
+    optimal value by budget (MILP), the greedy curve (value per euro), and the current portfolio
+    as a point on a dotted vertical at its budget.  The figure, its axes and legend are built
+    once with a fixed layout; an update only replaces the data, so matplotlib reuses the laid
+    out text (a new constrained-layout figure costs several times more per slider move).
+    """
+
+    def __init__(self):
+        self.fig = None
+        self.lang = None
+
+    def _build(self, lang: str) -> None:
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = Figure(figsize=(6.4, 3.8))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.12, 0.14, 0.85, 0.76))
+        fr = lang == "fr"
+        (self.opt,) = ax.plot([], [], color="#1f77b4", lw=2, label="Optimum (MILP)")
+        (self.greedy,) = ax.plot([], [], color="#ff7f0e", lw=1.2, ls="--",
+                                 label="Glouton (valeur par euro)" if fr else "Greedy (value per euro)")
+        (self.point,) = ax.plot([], [], "o", color="black", label="Portefeuille actuel" if fr else "Current portfolio")
+        self.vline = ax.axvline(0, color="black", lw=0.8, ls=":")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v / 1e6, lang, 0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang, 0)))
+        ax.set_xlabel("Enveloppe (M€)" if fr else "Envelope (M€)")
+        ax.set_ylabel("Valeur totale (points)" if fr else "Total value (points)")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", fontsize=8)
+        self.title = ax.set_title("", fontsize=11)
+        self.fig, self.ax, self.lang = fig, ax, lang
+
+    def png(self, fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr", provisional: bool = False,
+            dpi: int = 72) -> bytes:
+        """The chart for frontier table ``fr`` (``budget_eur``, ``value``, ``greedy_value``) and
+        the current portfolio ``(budget_eur, value)``, as PNG bytes."""
+        if self.fig is None or lang != self.lang:
+            self._build(lang)
+        f = fr.sort_values("budget_eur")
+        x = f["budget_eur"].to_numpy(float)
+        self.opt.set_data(x, f["value"].to_numpy(float) if "value" in f else np.full(len(x), np.nan))
+        self.greedy.set_data(x, f["greedy_value"].to_numpy(float) if "greedy_value" in f else np.full(len(x), np.nan))
+        self.point.set_data([current[0]], [current[1]])
+        self.vline.set_xdata([current[0], current[0]])
+        ys = np.concatenate([self.opt.get_ydata(), self.greedy.get_ydata(), [current[1]]]).astype(float)
+        xs = np.concatenate([x, [current[0]]])
+        ys, xs = ys[np.isfinite(ys)], xs[np.isfinite(xs)]
+        if len(xs) and len(ys):
+            padx = 0.03 * (xs.max() - xs.min() or 1.0)
+            pady = 0.05 * (ys.max() - ys.min() or 1.0)
+            self.ax.set_xlim(min(xs.min(), 0) - padx, xs.max() + padx)
+            self.ax.set_ylim(min(ys.min(), 0) - pady, ys.max() + pady)
+        self.title.set_text(label("frontier", lang) + (f" ({label('frontier_coming', lang)})" if provisional else ""))
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
 
 
 def shortfall_probabilities(res: Any) -> dict[str, float]:
