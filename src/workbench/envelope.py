@@ -66,7 +66,7 @@ from .scoring import eligibility, project_value
 from .uncertainty import OverrunModel, SavingsRealisation
 
 #: Draws per random block (fixed: the chunking never changes which variates a draw gets).
-BLOCK = 1024
+BLOCK = 256
 #: The FTAP/FITN budget documents' schedule of outstanding commitments: 36.5 % the next year,
 #: 36.5 %, 21.6 %, 5.3 % later (shared/domain.md, "Budget mechanics"); the published shares sum
 #: to 99.9 %, the 0.1 % rounding gap is added to the last year.
