@@ -448,3 +448,27 @@ def test_roi_flag_and_criterion(tmp_path):
     v = pf.project_values(scn, cands, rules={"roi_mode": "criterion", "roi_weight": 0.5})
     # base value 50; R1: 0.5*50 + 0.5*100 = 75; R2: 0.5*50 + 0.5*50 = 50; R3: 25
     np.testing.assert_allclose(v.to_numpy(), [75, 50, 25])
+
+
+def test_selection_settings_are_validated_in_the_scenario(tmp_path):
+    with pytest.raises(InputError) as e:
+        make_scenario(tmp_path, "selection:\n  payment_limits_eur: {next: 5}\n  phase1_value_rate: 1.5\n")
+    text = str(e.value)
+    assert "a payment year must be a year" in text and "selection.phase1_value_rate" in text
+    with pytest.raises(InputError, match="selection.sub_envelope_budgets_eur.C.*sub-envelope not defined"):
+        make_scenario(tmp_path, "selection:\n  sub_envelope_budgets_eur: {C: 1}\n", name="c.yaml")
+
+
+def test_a_time_limit_reports_the_gap_reached(tmp_path):
+    from workbench.generator import generate_pipeline
+
+    scn = make_scenario(tmp_path)
+    cands = generate_pipeline(1000, 2e9, 1e9, np.random.default_rng(1), envelopes=["A", "B", "F"],
+                              multi_envelope_rate=0.1, dependency_rate=0.0)
+    res = pf.rank(scn, cands, budget_eur=300e6, time_limit_s=0.001)
+    assert res.solver["status"] == "time limit" and res.solver["time_limit_s"] == 0.001
+    if res.totals["selected"]:
+        assert res.solver["gap"] >= 0 and "none broken" in res.solver["check"]
+    else:
+        assert res.table["reason"].str.contains("time limit").all() or not res.table["eligible"].all()
+    assert "time limit" in pf.summarise(res, lang="en")

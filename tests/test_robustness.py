@@ -202,3 +202,11 @@ def test_chance_constrained_saa_is_at_least_as_good_as_the_reserve(tmp_path):
     assert saa["value"] <= saa["value_without_reserve"] + 1e-6
     with pytest.raises(InputError):
         rb.contingency_portfolio(scn, cands, reserve_rate=0.1, method="saa")
+
+
+def test_robustness_settings_are_validated_in_the_scenario(tmp_path):
+    with pytest.raises(InputError) as e:
+        make_scenario(tmp_path, "robustness:\n  weight_intervals:\n    strategic: [0.6, 0.9]\n    service: [0.5, 0.6]\n"
+                                "  weight_order: [strategic, strategic]\n")
+    text = str(e.value)
+    assert "no weights summing to 1" in text and "appears twice" in text
