@@ -932,12 +932,17 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
         if u not in done:
             parts = []
             for mi, m in enumerate(METRICS):
-                a = store_y[:, u, :, mi].astype(np.float64)
-                for name, arr in ((m, a), (m.replace("_eur", "_cum_eur"), np.cumsum(a, axis=1))):
-                    mean, p10, p50, p90 = _q(arr)
+                # rows = years, contiguous over draws (percentiles partition rows); the stored dtype
+                # is kept (float32 for big runs) and sums are taken in float64
+                t = np.ascontiguousarray(store_y[:, u, :, mi].T)
+                for name in (m, m.replace("_eur", "_cum_eur")):
+                    if name != m:
+                        t = np.cumsum(t, axis=0, dtype=np.float64)
+                    mean = t.mean(axis=1, dtype=np.float64)
+                    p10, p50, p90 = np.percentile(t, [10, 50, 90], axis=1).astype(np.float64)
                     parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
                                                "p50": p50, "p90": p90}))
-                del a
+                del t
             done[u] = parts
         for part in done[u]:
             rows.append(part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"]))
