@@ -1070,12 +1070,13 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         sel = f"fixed list of {len(selection)} ids"
     else:
         sel = selection or scn.value("selection.rule") or "greedy"
+    synthetic = bool(plan.cands["synthetic"].astype(bool).any()) if "synthetic" in plan.cands else False
     return {
         "workbench_version": __version__,
         "scenario": scn.name,
         "scenario_hash": scn.hash(),
         "input_files": [str(f) for f in scn.files],
-        "candidates": "synthetic" if bool(plan.cands.get("synthetic", pd.Series(False)).any()) else "file/given",
+        "candidates": "synthetic" if synthetic else "file/given",
         "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
         "selection": sel if sel != "optimal" else "optimal (not available here: greedy by value per euro)",
         "policy": plan.policy.__dict__,
@@ -1089,7 +1090,8 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "use_project_schedule": st.use_project_schedule,
         "years": [plan.years[0], plan.years[-1]],
         "note": f"payments after {plan.years[-1]} are counted in {plan.years[-1]}",
-        "warnings": list(scn.warnings),
+        # the scenario's "synthetic candidates" warning does not apply to candidates given from a file
+        "warnings": [w for w in scn.warnings if synthetic or not w.startswith("Candidates are SYNTHETIC")],
         "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
