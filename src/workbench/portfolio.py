@@ -1236,6 +1236,9 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
         out["text"] = f"{project_id}: {row['reason']}."
         return out
     scn, cands = result.scenario, result.candidates
+    out["gap"] = sel.solve.gap
+    note = (f" (values compared within the solver's proven gap of {sel.solve.gap:.2%})"
+            if sel.solve.gap > 1e-6 else "")
     vals = sel.values.copy()
     common = dict(budget_eur=sel.settings["budget_eur"], weights=sel.weights, rules=_rules_of(sel),
                   time_limit_s=sel.solve.time_limit_s)
@@ -1251,7 +1254,7 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
         out["text"] = (f"{project_id} is selected ({row['funding']}, paid by {row['paying_envelope']}); "
                        f"value {row['value']:.1f} points, {row['value_per_meur']:.2f} points per M€ "
                        f"(rank {out['rank_value_per_eur']} by value per euro); without it the best portfolio "
-                       f"is worth {loss:.2f} points less.")
+                       f"is worth {loss:.2f} points less{note}.")
         return out
     if project_id in sel.forced_out:
         out["text"] = f"{project_id} is not selected because it is forced out."
@@ -1312,7 +1315,7 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
         parts.append(f"or with its request cut by {red / 1e6:.2f} M€ (to {(req - red) / 1e6:.2f} M€)")
     else:
         parts.append("no cost reduction alone brings it in")
-    out["text"] = "; ".join(parts) + "."
+    out["text"] = "; ".join(parts) + note + "."
     return out
 
 
