@@ -2,7 +2,6 @@
 frontier and explanations."""
 from __future__ import annotations
 
-import itertools
 import textwrap
 
 import numpy as np

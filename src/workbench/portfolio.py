@@ -1327,12 +1327,6 @@ def _rules_of(sel: Selection) -> dict:
 # --------------------------------------------------------------------------------------------
 # outputs
 # --------------------------------------------------------------------------------------------
-def _safe_cell(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return v  # written with data_type 's' below
-    return v
-
-
 def _atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
