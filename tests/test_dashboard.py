@@ -157,6 +157,11 @@ def test_save_variant_then_compare(app, scenario_dir):
     assert df.attrs["only_a"] == sorted(set(a) - set(b))
     assert df.attrs["only_b"] == sorted(set(b) - set(a))
     assert df.loc["selected", "A"] == len(a) and df.loc["selected", "B"] == len(b)
+    app.controls["compare_a"].value = str((scenario_dir / "committee.yaml").resolve())
+    app.controls["compare_b"].value = str(path)
+    app._on_compare()
+    shown = html.unescape(app.outputs["compare_out"].value)
+    assert f"seulement dans A</b> ({len(set(a) - set(b))})" in shown and ", ".join(sorted(set(b) - set(a))) in shown
     # an empty name is refused, nothing written
     from workbench.errors import InputError
 
@@ -251,3 +256,20 @@ def test_roi_rule_toggle_leaves_out_projects_below_the_target(app):
     assert app.settings().overrides()["selection"] == {"roi_mode": "rule"}
     app.controls["sel_roi_rule"].value = False
     assert app.selected_ids == brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)
+
+
+def test_xlsx_upload_and_variant_keeps_a_copy_of_it(app, scenario_dir):
+    import pandas as pd
+
+    df = pd.read_csv(DATA / "committee_candidates.csv")
+    df.loc[df["id"] == "C8", "strategic"] = 10  # C8 now the best strategic project
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    assert app.upload("liste.xlsx", buf.getvalue())
+    assert "liste.xlsx (8 candidats)" in html.unescape(app.controls["upload_msg"].value)
+    path = app.save_variant("avec liste")
+    copy = path.with_name("avec_liste_candidates.xlsx")
+    assert copy.read_bytes() == buf.getvalue()
+    v = load_scenario(path)
+    assert v.candidates_path() == copy
+    assert load_candidates(v).loc[lambda d: d["id"] == "C8", "strategic"].item() == 10

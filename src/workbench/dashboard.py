@@ -585,6 +585,11 @@ def figure_png(fig, dpi: int = 72) -> bytes:
     return buf.getvalue()
 
 
+def _colon(lang: str) -> str:
+    """The colon of the language: French puts a (no-break) space before it."""
+    return "\u00a0: " if lang == "fr" else ": "
+
+
 def _esc(text: Any) -> str:
     import html
 
@@ -599,8 +604,8 @@ _CSS = """<style>
 .wb-table th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb}
 .wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top;line-height:1.3}
 .wb-table td.id{white-space:nowrap}
-.wb-table td.txt{max-width:230px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.wb-table td.own{max-width:150px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.wb-table td.txt{max-width:190px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.wb-table td.own{max-width:130px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .wb-table td.num{text-align:right;white-space:nowrap}
 .wb-table tr.wb-sel td{background:#e3f4e1}
 .wb-table tr.wb-inel td{color:#777}
@@ -780,6 +785,9 @@ class Dashboard:
         c["export_xlsx"] = W.Button(description="XLSX", icon="download", layout=lay(width="48%"))
         c["download"] = W.HTML()
         c["detail_select"] = W.Select(options=[], rows=10, layout=lay(width="100%"))
+        for k in ("scenario", "call", "lang", "variant_name", "save_variant", "compare_a", "compare_b", "compare_btn",
+                  "export_csv", "export_xlsx", "detail_select", "cofinancing", "min_cost", "min_cost_terr"):
+            c[k].add_class("wb-" + k.replace("_", "-"))  # stable hooks for the browser tests
         self.controls = c
 
         o: dict[str, Any] = {}
@@ -826,8 +834,8 @@ class Dashboard:
         ], layout=lay(width="330px", min_width="300px", padding="0 10px 0 0"))
         charts = W.HBox([W.VBox([o["frontier_title"], o["frontier_img"]], layout=lay(width="50%")),
                          W.VBox([o["fan_title"], o["fan_msg"], o["fan_img"]], layout=lay(width="50%"))])
-        lower = W.HBox([W.VBox([t["t_ranked"], o["table"]], layout=lay(width="64%")),
-                        W.VBox([t["t_detail"], c["detail_select"], o["detail"]], layout=lay(width="36%",
+        lower = W.HBox([W.VBox([t["t_ranked"], o["table"]], layout=lay(width="68%")),
+                        W.VBox([t["t_detail"], c["detail_select"], o["detail"]], layout=lay(width="32%",
                                                                                              padding="0 0 0 10px"))])
         main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
                        t["t_robustness"], o["robust_msg"], o["robust_img"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
@@ -869,8 +877,14 @@ class Dashboard:
     def _on_lang(self, change) -> None:
         self.lang = change["new"]
         self._relabel()
+        self._mute = True
+        try:
+            cur = self.controls["call"].value
+            self.controls["call"].options = self._call_options()
+            self.controls["call"].value = cur
+        finally:
+            self._mute = False
         self._refresh_variant_lists()
-        self._rendered = {}
         self.refresh()
 
     # ---- scenario and candidates ---------------------------------------------------------------
@@ -943,10 +957,8 @@ class Dashboard:
         scn, c = self._base, self.controls
         self._mute = True
         try:
-            calls = sorted(set(self._cands["call"].astype(str))) if "call" in self._cands.columns else []
-            all_label = "toutes" if self.lang == "fr" else "all"
-            opts = [(f"{all_label} ({len(self._cands)})", "")] + [
-                (f"{k} ({int((self._cands['call'].astype(str) == k).sum())})", k) for k in calls]
+            opts = self._call_options()
+            calls = [v for _, v in opts if v]
             keep = c["call"].value if keep_settings and c["call"].value in {v for _, v in opts} else None
             c["call"].options = opts
             # a committee examines one call at a time: open on the first call when there are several
@@ -981,6 +993,13 @@ class Dashboard:
             self._defaults = self._control_values()
         finally:
             self._mute = False
+
+    def _call_options(self) -> list[tuple[str, str]]:
+        """The call picker's choices: every call (``""``), then each call with its candidate count."""
+        calls = sorted(set(self._cands["call"].astype(str))) if "call" in self._cands.columns else []
+        all_label = "toutes" if self.lang == "fr" else "all"
+        return [(f"{all_label} ({len(self._cands)})", "")] + [
+            (f"{k} ({int((self._cands['call'].astype(str) == k).sum())})", k) for k in calls]
 
     def _control_values(self) -> dict[str, Any]:
         c = self.controls
@@ -1174,8 +1193,8 @@ class Dashboard:
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
         self.outputs["header"].value = (
             f"<h2 style='margin:0 0 4px 0'>{_esc(label('title', L))}</h2>"
-            f"<div style='font-size:13px'><b>{_esc(scn.title)}</b> · {_esc(label('candidates', L))} : "
-            f"{_esc(src)} · {_esc(label('provenance', L))} : workbench {__version__}, "
+            f"<div style='font-size:13px'><b>{_esc(scn.title)}</b> · {_esc(label('candidates', L))}{_colon(L)}"
+            f"{_esc(src)} · {_esc(label('provenance', L))}{_colon(L)}workbench {__version__}, "
             f"{_esc(scn.hash()[:12])}, seed {scn.seed}</div>")
         self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{_esc(label('warnings', L))}'>{html}</div>"
                                           if html else "")
@@ -1240,8 +1259,8 @@ class Dashboard:
         ]
         p = self._shortfall
         if p is not None:
-            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))} : "
-                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {_esc(label('exhausted', L))} : "
+            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))}{_colon(L)}"
+                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {_esc(label('exhausted', L))}{_colon(L)}"
                          f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
         if self.rank_result is not None and self.rank_result.conflicts:
             parts.append(f"<div class='wb-err'>{_esc('; '.join(self.rank_result.conflicts))}</div>")
@@ -1430,8 +1449,9 @@ class Dashboard:
         self.outputs["detail"].value = (
             f"<div class='wb-detail' data-id='{_esc(pid)}'><b>{_esc(pid)} — {_esc(row['title'])}</b> "
             f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
-            f"<p><b>{_esc(head)}</b> : {_esc(translate_reason(str(row['reason']), L))}</p>"
-            + (f"<p><b>{_esc(label('what_change', L))}</b> : {_esc(' ; '.join(change))}</p>" if change else "")
+            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(str(row['reason']), L))}</p>"
+            + (f"<p><b>{_esc(label('what_change', L))}</b>{_colon(L)}{_esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
+               if change else "")
             + f"<p style='font-size:11px;color:#555'>{_esc(ex.get('text', ''))}</p></div>")
 
     # ---- variants ------------------------------------------------------------------------------------
@@ -1520,9 +1540,10 @@ class Dashboard:
                 else:
                     cells.append(str(v))
             rows.append(f"<tr><td>{_esc(k)}</td>" + "".join(f"<td class='num'>{_esc(c)}</td>" for c in cells) + "</tr>")
-        diff = (f"<p><b>{_esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}) : {_esc(', '.join(df.attrs['only_a']))}<br>"
-                f"<b>{_esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}) : {_esc(', '.join(df.attrs['only_b']))}<br>"
-                f"<b>{_esc(label('in_both', L))}</b> : {len(df.attrs['both'])}</p>")
+        c = _colon(L)
+        diff = (f"<p><b>{_esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{_esc(', '.join(df.attrs['only_a']))}<br>"
+                f"<b>{_esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{_esc(', '.join(df.attrs['only_b']))}<br>"
+                f"<b>{_esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
         self.outputs["compare_out"].value = (
             f"<div class='wb-compare'><b>{_esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
             f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
