@@ -310,6 +310,33 @@ def _candidate_calls(scenario, cands: pd.DataFrame) -> list[str]:
     return [ids[0]] * len(cands)
 
 
+def optimal_per_call(scenario, time_limit_s: float = 10.0):
+    """Per-call selection by the ranking capability: the exact MILP of :func:`workbench.portfolio.select`.
+
+    Returns a callable ``f(call, candidates_of_call, budget_eur) -> ids`` for :func:`simulate`:
+    the optimal portfolio of the call's candidates under the call's budget (the fund's envelope
+    when the call runs "until exhausted") and every rule of the scenario's ``selection``
+    section, in decreasing value, so that the draws commit them in that order while credits
+    last.  A call whose rules cannot all hold selects nothing (the conflict is the ranking's
+    answer, see ``workbench rank``).
+    """
+    from .portfolio import select
+
+    def optimal(call, cands, budget_eur):
+        own = cands.drop(columns=[c for c in ("value", "eligible", "_value", "_call") if c in cands])
+        if not len(own):
+            return []
+        sel = select(scenario, own.reset_index(drop=True), budget_eur=budget_eur, time_limit_s=time_limit_s)
+        if sel.conflicts:
+            return []
+        chosen = set(sel.selected_ids)
+        ranked = cands.assign(_v=cands["value"]).sort_values(["_v", "id"], ascending=[False, True], kind="stable")
+        return [i for i in ranked["id"].astype(str) if i in chosen]
+
+    optimal.__qualname__ = "optimal (workbench.portfolio.select per call)"
+    return optimal
+
+
 def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy | None = None,
                selection: Any = None) -> _Plan:
     """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups."""
@@ -344,6 +371,8 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     sel_rule = selection if isinstance(selection, str) else (scenario.value("selection.rule") or "greedy")
     if fixed is None and sel_rule == "fixed_list" and not callable(selection):
         fixed = [str(x) for x in (scenario.data.get("selection") or {}).get("fixed_list") or []]
+    if fixed is None and sel_rule == "optimal" and not callable(selection):
+        selection = optimal_per_call(scenario)
     for k, call in enumerate(calls):
         idx = np.flatnonzero(cands["_call"].to_numpy() == call.id)
         sub = cands.iloc[idx]
@@ -812,7 +841,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         in that order where credits allow, or ``f(call, candidates, budget_eur) -> ids`` (called
         once per call with the call's candidates, their ``value`` and ``eligible`` columns, and
         the call's nominal budget [EUR]).  Default: the scenario's ``selection.rule``
-        (``fixed_list`` uses ``selection.fixed_list``; ``optimal`` falls back to ``greedy``).
+        (``fixed_list`` uses ``selection.fixed_list``; ``optimal`` runs the ranking's exact MILP
+        per call, see :func:`optimal_per_call`).
     policy : Policy or mapping, optional
         Allocation policy (see :class:`Policy`).
     engine : {"auto", "numba", "numpy"}
@@ -1078,7 +1108,7 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "input_files": [str(f) for f in scn.files],
         "candidates": "synthetic" if synthetic else "file/given",
         "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
-        "selection": sel if sel != "optimal" else "optimal (not available here: greedy by value per euro)",
+        "selection": sel,
         "policy": plan.policy.__dict__,
         "uncertainty_enabled": st.enabled,
         "cost_overrun": {**st.cost.params(), "source": st.cost.source},
