@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -1090,11 +1090,7 @@ class Dashboard:
         self._struct, self._settings = struct, st
         self._clear_error()
         self._show_warnings()
-        portfolio = _module("portfolio")
-        if portfolio is None:
-            self._show_unranked(struct, cands, weights)
-            self._error(label("missing_module", self.lang, module="workbench.portfolio", what=label("ranked", self.lang)))
-            return
+        from . import portfolio
         args = dict(budget_eur=st.budget_eur, weights=weights, forced_in=st.force_in, forced_out=st.force_out)
         key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
         t1 = time.perf_counter()
@@ -1265,20 +1261,6 @@ class Dashboard:
         if self.rank_result is not None and self.rank_result.conflicts:
             parts.append(f"<div class='wb-err'>{_esc('; '.join(self.rank_result.conflicts))}</div>")
         self.outputs["totals"].value = f"<div class='wb-totals'><b>{_esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
-
-    def _show_unranked(self, scn: Scenario, cands: pd.DataFrame, weights: dict) -> None:
-        """Without the ranking module: values and eligibility only (nothing marked selected)."""
-        from .scoring import eligibility, project_value
-
-        v = project_value(cands, weights, scn.criteria_scale)
-        el = eligibility(cands, scn)
-        t = cands[["id", "title", "owner", "requested_eur", "total_cost_eur"]].copy()
-        t["value"], t["eligible"], t["selected"] = v, el["eligible"], False
-        t["value_per_eur"] = v / cands["requested_eur"]
-        t["value_per_meur"] = t["value_per_eur"] * 1e6
-        t["reason"] = el["reason"]
-        self.table = t
-        self._show_table()
 
     # ---- frontier ------------------------------------------------------------------------------
     frontier_levels = 15
