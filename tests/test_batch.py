@@ -171,6 +171,12 @@ def test_bad_scenario_or_options_exit_2_and_write_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and "3 problems" in err and "--draws" in err and "--lang" in err and "--timeout" in err
     assert not out.exists()
+    rc = main(["run", str(SMALL), "--out", str(out), "-p", "robustnes_samples=3", "-p", "frontier_points"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "did you mean 'robustness_samples'" in err and "must be KEY=VALUE" in err
+    assert not out.exists()
+    assert batch.parse_params(["robustness_samples=0", "top_projects=12"], batch.find_notebook()) == {
+        "robustness_samples": 0, "top_projects": 12}
 
 
 def test_external_loads_finds_every_kind_of_network_load():

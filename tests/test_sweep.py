@@ -213,3 +213,23 @@ def test_bad_grid_spec_reports_every_problem_and_writes_nothing(tmp_path, capsys
     assert not (tmp_path / "o").exists()
     rc = main(["sweep", str(SMALL), "--grid", str(bad)])
     assert rc == 2 and "not both" in capsys.readouterr().err
+
+
+def _die_on_second(scenario, seed, draws):
+    """A task whose worker process dies on the second grid scenario (as on a crash or OOM kill)."""
+    if scenario.name == "t-002":
+        os._exit(3)
+    return sweep.evaluate(scenario, seed, draws)
+
+
+def test_a_worker_that_dies_fails_its_scenarios_only(spec_path):
+    spec = sweep.load_grid(spec_path)
+    tasks = sweep.grid_tasks(spec)[:4]
+    import dask
+
+    # one task at a time per worker (no queued task dies with it); no retry of the task that kills
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}):
+        res = sweep.run_sweep(tasks, sweep.Dask(workers=1), name="t", seed=7, progress=False, chunk_size=1,
+                              fn=_die_on_second)
+    assert res.summary["status"].tolist() == ["ok", "failed", "ok", "ok"]
+    assert "executor error" in res.summary.loc[1, "error"]

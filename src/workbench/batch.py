@@ -660,15 +660,60 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     return RunResult(folder=target, run_info=run_info, notes=notes)
 
 
+def notebook_parameters(notebook: str | Path) -> list[str]:
+    """The names a notebook's ``parameters`` cell assigns (``name = ...`` at the start of a line)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    names: list[str] = []
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            names += re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, flags=re.M)
+    return names
+
+
+def parse_params(items: Iterable[str], notebook: str | Path) -> dict:
+    """``["key=value", ...]`` -> ``{key: value}``, values read as YAML; every unknown key or bad
+    item reported at once (:class:`InputError`)."""
+    import yaml
+
+    from .errors import suggest
+
+    known = notebook_parameters(notebook)
+    fixed = {"scenario_path", "draws", "seed", "out_dir", "lang"}
+    out, probs = {}, []
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            probs.append(Problem("<option>", "--param", item, "must be KEY=VALUE"))
+        elif key in fixed:
+            probs.append(Problem("<option>", "--param", item, f"{key} has its own option"))
+        elif key not in known:
+            probs.append(Problem("<option>", "--param", key, "not a parameter of the notebook"
+                                 + suggest(key, [k for k in known if k not in fixed])))
+        else:
+            try:
+                out[key] = yaml.safe_load(raw)
+            except yaml.YAMLError:
+                probs.append(Problem("<option>", "--param", item, "value is not valid YAML"))
+    if probs:
+        raise InputError(probs)
+    return out
+
+
 def main_run(args, err=None) -> int:
     """The ``workbench run`` command body (kept here so the CLI stays a thin dispatcher)."""
     err = err or sys.stderr
     def log(msg: str) -> None:
         print(f"workbench run: {msg}", file=err, flush=True)
 
+    nb = Path(args.notebook) if args.notebook else find_notebook()
+    extra = parse_params(getattr(args, "param", []) or [], nb) if nb.is_file() else {}
     try:
         res = run_report(args.scenario, out=args.out, draws=args.draws, seed=args.seed, lang=args.lang,
-                         timeout_s=args.timeout, notebook=args.notebook, pdf=not args.no_pdf, log=log)
+                         timeout_s=args.timeout, notebook=args.notebook, pdf=not args.no_pdf, parameters=extra,
+                         log=log)
     except ReportError as exc:
         print(f"workbench run: FAILED: {exc}", file=err)
         return 1

@@ -249,6 +249,9 @@ def _add_run(sub) -> None:
                    help="execution timeout of each notebook cell, in seconds (default 600)")
     p.add_argument("--notebook", default=None, help="another parameterized notebook (default notebooks/report.ipynb)")
     p.add_argument("--no-pdf", action="store_true", help="do not print report.pdf")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="another notebook parameter, e.g. -p robustness_samples=0 -p frontier_points=10 "
+                        "(values read as YAML; repeatable)")
 
 
 def _cmd_run(args) -> int:

@@ -290,10 +290,20 @@ class Executor:
         pass
 
     def map(self, function: Callable, items: Sequence) -> Iterator:
+        """Yield ``function(item)`` for every item, in completion order; an item whose call could
+        not complete (a worker died) yields a :class:`Lost` instead, and the others go on."""
         raise NotImplementedError
 
     def describe(self) -> str:
         return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+@dataclass
+class Lost:
+    """An item an executor could not compute (its worker died or the call could not be sent)."""
+
+    item: Any
+    error: str
 
 
 class Sequential(Executor):
@@ -330,9 +340,12 @@ class Processes(Executor):
     def map(self, function, items):
         from concurrent.futures import as_completed
 
-        futures = [self._pool.submit(function, item) for item in items]
+        futures = {self._pool.submit(function, item): item for item in items}
         for fut in as_completed(futures):
-            yield fut.result()
+            try:
+                yield fut.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool
+                yield Lost(futures[fut], f"{type(exc).__name__}: {exc}")
 
 
 class Dask(Executor):
@@ -379,9 +392,14 @@ class Dask(Executor):
     def map(self, function, items):
         from distributed import as_completed
 
-        futures = self._client.map(function, list(items), pure=False)
+        items = list(items)
+        futures = self._client.map(function, items, pure=False)
+        item_of = {f.key: it for f, it in zip(futures, items)}
         for fut in as_completed(futures):
-            yield fut.result()
+            try:
+                yield fut.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker
+                yield Lost(item_of[fut.key], f"{type(exc).__name__}: {exc}")
 
 
 def make_executor(kind: str | None = None, workers: int | None = None, scheduler: str | None = None) -> Executor:
@@ -601,23 +619,12 @@ def run_sweep(tasks: Sequence[Task], executor: Executor | None = None, name: str
 def _guarded(ex: Executor, call: Callable, chunks: list[list[Task]]):
     """Yield ``(chunk, outcomes)``; a chunk lost to a dead worker becomes failed outcomes."""
     by_first = {c[0].index: c for c in chunks}
-    done: set[int] = set()
-    it = ex.map(call, chunks)
-    while True:
-        try:
-            results = next(it)
-        except StopIteration:
-            break
-        except Exception as exc:  # noqa: BLE001 - a worker died: fail its scenarios, go on
-            lost = [c for k, c in by_first.items() if k not in done]
-            msg = f"executor error: {type(exc).__name__}: {exc}"
-            for c in lost:
-                done.add(c[0].index)
-                yield c, [Outcome(t.index, t.name, "failed", {}, msg) for t in c]
-            break
-        first = results[0].index
-        done.add(first)
-        yield by_first[first], results
+    for results in ex.map(call, chunks):
+        if isinstance(results, Lost):
+            chunk = results.item
+            yield chunk, [Outcome(t.index, t.name, "failed", {}, f"executor error: {results.error}") for t in chunk]
+        else:
+            yield by_first[results[0].index], results
 
 
 def _summary(tasks, outcomes, name, seed, described, wall) -> SweepResult:
