@@ -220,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="1 render each, 2 slider changes, 3 sessions (smoke run)")
+    ap.add_argument("--latency-only", action="store_true", help="only the slider latency")
     args = ap.parse_args(argv)
     n_render, n_lat, n_sess = (1, 2, 3) if args.quick else (5, 9, 10)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
@@ -232,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, nb, ready in (("trivial widget notebook", trivial, TRIVIAL_READY),
-                                ("dashboard, 200 candidates", None, COMPLETE)):
+        for name, nb, ready in (() if args.latency_only else
+                                (("trivial widget notebook", trivial, TRIVIAL_READY),
+                                 ("dashboard, 200 candidates", None, COMPLETE))):
             for preheat in (False, True):
                 srv = Server(nb, scn, preheat, tmp / f"voila-{len(results)}.log")
                 try:
@@ -243,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[(name, preheat)] = statistics.median(xs)
                 print(f"  first complete render, {name}, {'pre-heated' if preheat else 'cold'}: median "
                       f"{statistics.median(xs):.2f} s (runs: {', '.join(f'{x:.2f}' for x in xs)})")
-        for preheat in (False, True):
+        for preheat in (() if args.latency_only else (False, True)):
             ratio = results[("dashboard, 200 candidates", preheat)] / results[("trivial widget notebook", preheat)]
             print(f"  ratio dashboard / trivial floor, {'pre-heated' if preheat else 'cold'}: {ratio:.2f}x "
                   f"(target <= 1.5x)")
@@ -258,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  weight change -> fan chart updated (new portfolio simulated): median "
                       f"{statistics.median(fan):.0f} ms over {len(fan)} changes")
             print(f"  budget change -> table updated: median {statistics.median(bud):.0f} ms")
+            if args.latency_only:
+                return 0
             srv.wait_pool(2)
             idle = [k.memory_info().rss for k in srv.kernels()]
             print(f"  memory per session (kernel RSS after the dashboard ran): median "

@@ -651,7 +651,7 @@ class Dashboard:
 
     def __init__(self, scenario: str | os.PathLike | None = None, parameters_dir: str | os.PathLike | None = None,
                  variants_dir: str | os.PathLike | None = None, lang: str = "fr", draws: int = 400,
-                 debounce_s: float = 0.03, cache_size: int = 16):
+                 debounce_s: float = 0.01, cache_size: int = 16):
         self.scenario_arg = scenario
         self.parameters_dir_arg = parameters_dir
         self.variants_dir_arg = variants_dir
@@ -1102,7 +1102,6 @@ class Dashboard:
         t1 = time.perf_counter()
         self._show_table()
         self._show_totals()
-        self._update_detail_options()
         tm["table_ms"] = (time.perf_counter() - t1) * 1e3
         t1 = time.perf_counter()
         fkey = (id(struct), struct.hash(), ckey, json.dumps([weights, st.force_in, st.force_out], default=str))
@@ -1127,6 +1126,7 @@ class Dashboard:
                         return
                     self._show_frontier(fr, provisional=False)
                 tm["frontier_exact_ms"] = (time.perf_counter() - t2) * 1e3
+                self._update_detail_options()  # 1 option per candidate: sent after the table and chart
                 if self.controls["detail_select"].value:
                     self._show_detail()
                 t2 = time.perf_counter()
