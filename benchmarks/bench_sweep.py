@@ -65,14 +65,17 @@ def main() -> None:
             res = sweep.run_sweep(tasks, ex, name=f"bench-{workers}", seed=spec.seed, progress=False)
         walls[workers], results[workers] = res.wall_s, res
         compute = float(res.summary["duration_s"].sum())
+        cpu = float(res.summary["cpu_s"].sum())
         over = (res.wall_s * workers - compute) / n
         print(f"  {workers} worker(s): cluster start {start:5.1f} s, sweep {res.wall_s:6.1f} s, "
-              f"{n / res.wall_s:6.1f} scenarios/s; computation {1000 * compute / n:6.1f} ms/scenario, "
-              f"overhead {1000 * over:6.1f} ms/scenario ({over / (compute / n):.1%}), failed {res.n_failed}")
-    a = results[1].summary.drop(columns=["duration_s"])
-    b = results[2].summary.drop(columns=["duration_s"])
+              f"{n / res.wall_s:6.1f} scenarios/s; computation {1000 * compute / n:6.1f} ms/scenario "
+              f"(CPU {1000 * cpu / n:5.1f} ms), overhead {1000 * over:5.1f} ms/scenario ({over / (compute / n):.1%}); "
+              f"CPU obtained {cpu / res.wall_s:.2f} of {workers} core(s); failed {res.n_failed}")
+    a = results[1].summary.drop(columns=["duration_s", "cpu_s"])
+    b = results[2].summary.drop(columns=["duration_s", "cpu_s"])
     same = a.equals(b)
     print(f"  speed-up 2 workers vs 1: {walls[1] / walls[2]:.2f} (target >= 1.7); identical results: {same}")
+    print(f"  load average of the machine (1, 5, 15 min): {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ cases:
 
 
 def _comparable(df: pd.DataFrame) -> pd.DataFrame:
-    return df.drop(columns=["duration_s"]).reset_index(drop=True)
+    return df.drop(columns=["duration_s", "cpu_s"]).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")

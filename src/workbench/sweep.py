@@ -103,6 +103,7 @@ class Outcome:
     error: str = ""
     detail: str = ""
     duration_s: float = 0.0
+    cpu_s: float = 0.0
 
 
 def spawn_seeds(sweep_seed: int, n: int) -> list[int]:
@@ -237,20 +238,24 @@ def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tu
 
 
 def run_task(task: Task, fn: Callable | None = None) -> Outcome:
-    """Compute one task, never raising: an error becomes a ``failed`` outcome with its message."""
-    t0 = time.perf_counter()
+    """Compute one task, never raising: an error becomes a ``failed`` outcome with its message.
+
+    ``duration_s`` is the task's wall time and ``cpu_s`` its processor time in the worker.
+    """
+    t0, c0 = time.perf_counter(), time.process_time()
+
+    def done(status: str, metrics: dict, error: str = "", detail: str = "") -> Outcome:
+        return Outcome(task.index, task.name, status, metrics, error, detail, time.perf_counter() - t0,
+                       time.process_time() - c0)
+
     if task.scenario is None:
-        return Outcome(task.index, task.name, "failed", {}, task.error or "scenario could not be built", "", 0.0)
+        return done("failed", {}, task.error or "scenario could not be built")
     try:
-        metrics = (fn or evaluate)(task.scenario, task.seed, task.draws)
-        return Outcome(task.index, task.name, "ok", metrics, "", "", time.perf_counter() - t0)
+        return done("ok", (fn or evaluate)(task.scenario, task.seed, task.draws))
     except InputError as exc:
-        msg = " | ".join(str(p) for p in exc.problems)
-        return Outcome(task.index, task.name, "failed", {}, f"InputError: {msg}", "", time.perf_counter() - t0)
+        return done("failed", {}, "InputError: " + " | ".join(str(p) for p in exc.problems))
     except Exception as exc:  # noqa: BLE001 - one failure must not stop the sweep
-        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
-        return Outcome(task.index, task.name, "failed", {}, msg, traceback.format_exc(limit=6),
-                       time.perf_counter() - t0)
+        return done("failed", {}, " ".join(f"{type(exc).__name__}: {exc}".split()), traceback.format_exc(limit=6))
 
 
 def run_chunk(tasks: Sequence[Task], fn: Callable | None = None) -> list[Outcome]:
@@ -643,6 +648,7 @@ def _summary(tasks, outcomes, name, seed, described, wall) -> SweepResult:
         row.update({k: v for k, v in o.metrics.items() if k != "selected_ids"})
         row["error"] = o.error
         row["duration_s"] = round(o.duration_s, 4)
+        row["cpu_s"] = round(o.cpu_s, 4)
         row["_selected_ids"] = o.metrics.get("selected_ids", "")
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -671,7 +677,7 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
 
     put(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8"))
     put(out / "failures.csv", lambda p: result.failures.to_csv(p, index=False, encoding="utf-8"))
-    shown = [c for c in summary.columns if c not in ("error", "duration_s")]
+    shown = [c for c in summary.columns if c not in ("error", "duration_s", "cpu_s")]
     n, failed = len(summary), result.n_failed
     intro = label("sweep_intro", lang, n=n, ok=n - failed, failed=failed, seed=result.seed, draws=result.draws)
     fails = (table_html(result.failures, lang) if failed else f"<p>{label('sweep_no_failures', lang)}</p>")
