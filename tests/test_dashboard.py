@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from workbench import load_candidates, load_scenario
-from workbench.dashboard import (Dashboard, Settings, export_portfolio, serve_command,
-                                 translate_reason)
+from workbench.dashboard import (Dashboard, Settings, effective_scenario, export_portfolio,
+                                 serve_command, translate_reason)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "dashboard"
@@ -222,6 +222,9 @@ def test_settings_overrides_round_trip():
     assert ov["selection"] == {"budget_eur": 3e6, "force_in": ["C1"]}
     assert ov["eligibility"] == {"themes": [], "min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0}
     assert "selection" not in s.eligibility_overrides() and "criteria" not in s.eligibility_overrides()
+    eff = effective_scenario(load_scenario(DATA / "committee.yaml"), s)
+    assert eff.weights == {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
+    assert eff.value("selection.budget_eur") == 3e6 and eff.eligibility_at()["min_total_cost_eur"] == 0
 
 
 def test_voila_config_and_serve_command():
