@@ -203,3 +203,15 @@ def test_tables_written_to_xlsx_never_hold_live_formulas(tmp_path):
     assert ws["A3"].data_type == "s" and ws["B2"].value == 1.0
     assert pd.read_csv(tmp_path / "t.csv")["title"].tolist() == df["title"].tolist()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_new_run_replaces_the_folder_whole_and_clears_the_failure_marker(tmp_path):
+    nb = _tiny_notebook(tmp_path / "ok.ipynb", "print(draws)")
+    out = tmp_path / "outputs"
+    (out / "small_ftap").mkdir(parents=True)
+    (out / "small_ftap" / "stale.csv").write_text("from an older run")
+    (out / "small_ftap.failed.ipynb").write_text("{}")
+    res = batch.run_report(SMALL, out=out, draws=7, notebook=nb, pdf=False)
+    assert sorted(res.files) == ["partial.csv", "report.html", "report.ipynb", "run.json"]   # stale.csv gone
+    assert json.loads((res.folder / "run.json").read_text())["draws"] == 7
+    assert sorted(p.name for p in out.iterdir()) == ["small_ftap"]     # no marker, no temp or old folder
