@@ -487,11 +487,13 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def check_run_options(draws: int | None, timeout_s: float | None, lang: str) -> None:
+def check_run_options(draws: int | None, timeout_s: float | None, lang: str, seed: int | None = None) -> None:
     """Problems with the run's options, all at once (:class:`InputError`)."""
     from .labels import LANGS
 
     probs = []
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        probs.append(Problem("<option>", "--seed", seed, "must be a whole number >= 0"))
     if draws is not None and (not isinstance(draws, int) or draws < 1):
         probs.append(Problem("<option>", "--draws", draws, "must be a whole number >= 1"))
     if timeout_s is not None and not timeout_s > 0:
@@ -547,7 +549,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
 
     log = log or (lambda msg: None)
     draws = DEFAULT_DRAWS if draws is None else draws
-    check_run_options(draws, timeout_s, lang)
+    check_run_options(draws, timeout_s, lang, seed)
     scenario_path = Path(scenario_path)
     scenario = load_scenario(scenario_path)
     nb_src = Path(notebook) if notebook is not None else find_notebook()

@@ -242,7 +242,7 @@ def _add_run(sub) -> None:
     p.add_argument("scenario", help="scenario file (.yaml)")
     p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
     p.add_argument("--draws", type=int, default=None,
-                   help="simulation draws (default 1000: the FTAP report takes about a minute)")
+                   help="simulation draws (default 1000: the FTAP report takes about a minute and a half)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
     p.add_argument("--lang", default="fr", help="report language: fr (default) or en")
     p.add_argument("--timeout", type=float, default=600.0,
