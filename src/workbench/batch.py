@@ -571,6 +571,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
+    os.chmod(kernel_log, 0o666 & ~umask)
     executed = tmp / "report.ipynb"
     extra = dict(parameters or {})
     nb_params = {"scenario_path": str(scenario_path.resolve()), "draws": int(draws), "seed": int(seed),
