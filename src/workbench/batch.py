@@ -62,6 +62,20 @@ _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<style>
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { font-size: 10pt; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
+  table, table th, table td { font-size: 7pt !important; padding: 1px 3px !important; }
+  table { max-width: 100% !important; }
+  .jp-OutputArea-output img { max-width: 100% !important; height: auto !important; break-inside: avoid; }
+  tr { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>
+{%- endblock extra_css -%}
 """
 
 
