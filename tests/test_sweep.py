@@ -233,3 +233,14 @@ def test_a_worker_that_dies_fails_its_scenarios_only(spec_path):
                               fn=_die_on_second)
     assert res.summary["status"].tolist() == ["ok", "failed", "ok", "ok"]
     assert "executor error" in res.summary.loc[1, "error"]
+
+
+def test_a_grid_scenario_written_for_its_report_loads_back_identical(spec_path, tmp_path):
+    from workbench.compare import parameter_differences
+
+    task = sweep.grid_tasks(sweep.load_grid(spec_path))[3]
+    path = sweep.write_scenario_file(task.scenario, tmp_path / "scenarios" / f"{task.name}.yaml")
+    back = load_scenario(path)
+    assert back.name == "t-004"
+    assert parameter_differences(task.scenario, back).empty
+    assert back.weights == task.scenario.weights and back.value("selection.budget_eur") == 60000000

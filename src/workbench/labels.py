@@ -618,3 +618,13 @@ def summary_table(summary: pd.DataFrame, lang: str = DEFAULT_LANG, metrics: Iter
         name = str(row[key])
         out[label("all_funds", lang) if name == "ALL" else name] = [format_cell(m, row[m], lang) for m in metrics]
     return pd.DataFrame(out)
+
+
+def portfolio_figures(ranking) -> dict[str, Any]:
+    """The headline figures of a :class:`workbench.portfolio.RankResult`, keyed by label name
+    (for :func:`metrics_table`)."""
+    t = ranking.totals
+    return {"n_candidates": t["candidates"], "n_eligible": t["eligible"], "n_selected": t["selected"],
+            "phase1_only": t["phase1_only"], "budget_eur": t["budget_eur"], "committed_eur": t["committed_eur"],
+            "unused_eur": t["unused_eur"], "total_value": t["value"],
+            "greedy_shortfall_rate": t["greedy_shortfall_rate"], "solver_status": ranking.solver["status"]}
