@@ -69,6 +69,7 @@ def test_compare_command_writes_the_report_files(variant, tmp_path, capsys):
     html = (folder / "comparison.html").read_text(encoding="utf-8")
     assert batch.external_loads(html) == [] and "<script" not in html
     assert "Parameters that differ" in html and "Synthetic data" in html and "45.0" in html
+    assert html.count('src="data:image/png;base64,') == 2          # a fan chart of each scenario
     assert len(pd.read_csv(folder / "parameters.csv")) == 2
 
 

@@ -117,6 +117,7 @@ class Comparison:
     parameters: pd.DataFrame
     metrics: pd.DataFrame
     projects: pd.DataFrame
+    simulations: tuple = (None, None)
 
 
 def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparison:
@@ -145,7 +146,26 @@ def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparis
                      "value_a": float(ta.at[pid, "value"]) if pid in ta.index else None,
                      "value_b": float(tb.at[pid, "value"]) if pid in tb.index else None})
     projects = pd.DataFrame(proj, columns=["id", "title", "change", "requested_eur", "value_a", "value_b"])
-    return Comparison(a, b, seed, draws, parameter_differences(a, b), metrics, projects)
+    return Comparison(a, b, seed, draws, parameter_differences(a, b), metrics, projects,
+                      (ea.simulation, eb.simulation))
+
+
+def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
+    """Each scenario's fan chart of cumulative payments (every fund), as PNG bytes with a caption."""
+    import io
+
+    from . import charts
+
+    out = []
+    for tag, scn, sim in (("A", c.a, c.simulations[0]), ("B", c.b, c.simulations[1])):
+        if sim is None:
+            continue
+        for fund in scn.funds:
+            fig = charts.fan_chart(sim, fund=fund, lang=lang)
+            buf = io.BytesIO()
+            fig.savefig(buf, dpi=100, format="png", bbox_inches="tight")
+            out.append((f"{tag} — {scn.name} — {fund}", buf.getvalue()))
+    return out
 
 
 def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -162,7 +182,7 @@ def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def to_html(c: Comparison, lang: str = "fr") -> str:
     """The comparison as one static HTML page (no script, no external resource)."""
-    from .labels import display_table, label, warnings_markdown
+    from .labels import display_table, label, warning_items
 
     def esc(x: Any) -> str:
         return html.escape(str(x))
@@ -170,13 +190,22 @@ def to_html(c: Comparison, lang: str = "fr") -> str:
     projects = c.projects.copy()
     if len(projects):
         projects["change"] = [label("change_in" if v == "in" else "change_out", lang) for v in projects["change"]]
-    warn_a = warnings_markdown(c.a.warnings, c.a.synthetic, lang).replace("**", "")
-    warn_b = warnings_markdown(c.b.warnings, c.b.synthetic, lang).replace("**", "")
+    def warn_list(scn) -> str:
+        items = warning_items(scn.warnings, scn.synthetic, lang)
+        if not items:
+            return f"<p>{esc(label('no_warnings', lang))}</p>"
+        return "<ul>" + "".join(f"<li>⚠ {esc(w.replace('**', ''))}</li>" for w in items) + "</ul>"
+
     params = (display_table(c.parameters.fillna(label("absent", lang)), lang).to_html(index=False, border=0,
                                                                                     classes="wb-table")
               if len(c.parameters) else f"<p>{esc(label('compare_no_param_diff', lang))}</p>")
     proj = (display_table(projects, lang).to_html(index=False, border=0, classes="wb-table")
             if len(projects) else f"<p>{esc(label('compare_no_project_change', lang))}</p>")
+    import base64
+
+    figs = "\n".join(f'<figure style="display:inline-block;margin:0 1em 1em 0"><img alt="{esc(cap)}" width="480" '
+                     f'src="data:image/png;base64,{base64.b64encode(png).decode()}"><figcaption class="small">'
+                     f'{esc(cap)}</figcaption></figure>' for cap, png in fan_charts_png(c, lang))
     intro = label("compare_intro", lang, a=f"{c.a.title} ({c.a.name})", b=f"{c.b.title} ({c.b.name})",
                   draws=c.draws).replace("**", "")
     return f"""<!DOCTYPE html>
@@ -185,14 +214,19 @@ def to_html(c: Comparison, lang: str = "fr") -> str:
 <h1>{esc(label('compare_title', lang))}</h1>
 <p>{esc(intro)}</p>
 <h2>{esc(label('warnings_title', lang))}</h2>
-<p><b>A</b> — {esc(warn_a)}</p>
-<p><b>B</b> — {esc(warn_b)}</p>
+<p><b>A</b> — {esc(c.a.name)}</p>
+{warn_list(c.a)}
+<p><b>B</b> — {esc(c.b.name)}</p>
+{warn_list(c.b)}
 <h2>{esc(label('compare_params_title', lang))}</h2>
 {params}
 <h2>{esc(label('compare_metrics_title', lang))}</h2>
 {_metric_rows(c.metrics, lang).to_html(index=False, border=0, classes="wb-table")}
 <h2>{esc(label('compare_projects_title', lang))}</h2>
 {proj}
+<h2>{esc(label('compare_fans_title', lang))}</h2>
+<p>{esc(label('fan_intro', lang).replace("**", ""))}</p>
+{figs}
 <p class="small">workbench {esc(_version())} — {esc(label('seed', lang))} {c.seed} — {esc(label('draws', lang))} {c.draws}
 — A {esc(c.a.hash()[:12])} — B {esc(c.b.hash()[:12])}</p>
 </body></html>

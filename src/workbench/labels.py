@@ -212,6 +212,8 @@ LABELS: dict[str, dict[str, str]] = {
     "compare_metrics_title": {"fr": "Résultats côte à côte", "en": "Results side by side"},
     "compare_projects_title": {"fr": "Projets entrés et sortis du portefeuille",
                                "en": "Projects in and out of the portfolio"},
+    "compare_fans_title": {"fr": "Paiements cumulés dans les deux scénarios",
+                           "en": "Cumulative payments in both scenarios"},
     "compare_no_project_change": {"fr": "Le portefeuille est le même dans les deux scénarios.",
                                   "en": "The portfolio is the same in both scenarios."},
     "change_in": {"fr": "entre (B seulement)", "en": "in (B only)"},
@@ -424,12 +426,17 @@ def table_html(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str
                                                            classes="wb-table")
 
 
+def warning_items(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> list[str]:
+    """A scenario's warnings for a reader (Markdown emphasis): synthetic data first, then each
+    warning in ``lang``."""
+    items = [label("synthetic_warning", lang)] if synthetic else []
+    items.extend(translate_warning(w, lang) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
+    return items
+
+
 def warnings_markdown(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> str:
     """The warnings section of a report as Markdown: synthetic data first, then each warning."""
-    items = []
-    if synthetic:
-        items.append(label("synthetic_warning", lang))
-    items.extend(translate_warning(w, lang) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
+    items = warning_items(warnings, synthetic, lang)
     if not items:
         return label("no_warnings", lang)
     return label("warnings_intro", lang) + "\n\n" + "\n".join(f"- ⚠ {w}" for w in items)
