@@ -51,7 +51,14 @@ def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
     ``value = 100 * sum_c w_c * (score_c - min) / (max - min)`` with weights normalised to 1.
     """
     w = normalise_weights(weights)
-    v = 100.0 * criteria_matrix(cands, scale) @ np.array([w[c] for c in CRITERIA])
+    m = criteria_matrix(cands, scale)
+    # an explicit sum in a fixed order, not a BLAS product: BLAS may split the sum differently
+    # with its threads or CPU kernel, and a last-bit difference can change which of two tied
+    # portfolios the solver returns in another process (results must be identical everywhere)
+    v = np.zeros(len(cands))
+    for j, c in enumerate(CRITERIA):
+        v = v + w[c] * m[:, j]
+    v = 100.0 * v
     return pd.Series(v, index=cands.index, name="value")
 
 
