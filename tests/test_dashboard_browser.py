@@ -134,8 +134,13 @@ def test_moving_a_weight_changes_the_portfolio(page, scenario):
     page.wait_for_function("src => document.querySelector('img.wb-frontier').src !== src", arg=src_before,
                            timeout=60_000)
     assert shown_selection(page) == expected
+    # the slower views follow from worker threads: the fan chart and the robustness chart
+    for cls in ("wb-fan", "wb-robustness"):
+        page.wait_for_function(f"(() => {{ const i = document.querySelector('img.{cls}');"
+                               " return i && i.style.display !== 'none' && i.complete && i.naturalWidth > 100; })()",
+                               timeout=60_000)
+    assert "Probabilité de manquer de crédits de paiement" in page.inner_text(".wb-totals")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(1500)  # let the deferred views (exact frontier, robustness) land for the picture
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
 

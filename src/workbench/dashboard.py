@@ -127,7 +127,6 @@ UI: dict[str, dict[str, str]] = {
         "download": "Télécharger {name}",
         "warnings": "Avertissements du scénario",
         "error": "Erreur",
-        "missing_module": "Module {module} non disponible : {what} non affiché.",
         "lang": "Langue",
         "computing": "calcul…",
         "synthetic": "données SYNTHÉTIQUES",
@@ -207,7 +206,6 @@ UI: dict[str, dict[str, str]] = {
         "download": "Download {name}",
         "warnings": "Scenario warnings",
         "error": "Error",
-        "missing_module": "Module {module} not available: {what} not shown.",
         "lang": "Language",
         "computing": "computing…",
         "synthetic": "SYNTHETIC data",
@@ -513,29 +511,29 @@ class _LRU:
     """A small least-recently-used cache: ``get(key, make)`` computes on a miss."""
 
     def __init__(self, size: int = 16):
+        import threading
+
         self.size, self.data, self.hits, self.misses = size, OrderedDict(), 0, 0
+        self.lock = threading.Lock()  # the dashboard's worker threads share the caches
 
     def get(self, key: Any, make: Callable[[], Any]) -> Any:
-        if key in self.data:
-            self.data.move_to_end(key)
-            self.hits += 1
-            return self.data[key]
-        self.misses += 1
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                self.hits += 1
+                return self.data[key]
+            self.misses += 1
         val = make()
-        self.data[key] = val
-        if len(self.data) > self.size:
-            self.data.popitem(last=False)
+        with self.lock:
+            self.data[key] = val
+            if len(self.data) > self.size:
+                self.data.popitem(last=False)
         return val
 
-
-def _module(name: str):
-    """``workbench.<name>`` if that module is installed, else ``None``."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ImportError:
-        return None
+    def peek(self, key: Any) -> Any:
+        """The cached value for ``key``, or ``None`` (no computation)."""
+        with self.lock:
+            return self.data.get(key)
 
 
 def _hash_without(scenario: Scenario, drop: tuple[str, ...]) -> str:
@@ -1105,7 +1103,7 @@ class Dashboard:
         tm["table_ms"] = (time.perf_counter() - t1) * 1e3
         t1 = time.perf_counter()
         fkey = (id(struct), struct.hash(), ckey, json.dumps([weights, st.force_in, st.force_out], default=str))
-        exact = self._caches["frontier"].data.get(fkey)
+        exact = self._caches["frontier"].peek(fkey)
         self._show_frontier(exact if exact is not None else self._greedy_frontier(struct, cands, weights, st),
                             provisional=exact is None)
         tm["frontier_ms"] = (time.perf_counter() - t1) * 1e3
@@ -1113,29 +1111,64 @@ class Dashboard:
         self.timings = tm
         gen = self._generation
 
-        def later() -> None:  # the slower views, after the table and the chart have been sent
-            if gen != self._generation:
-                return  # the settings changed meanwhile: a newer refresh is on its way
+        ranked = self.ranked()
+        chosen = [str(i) for i in ranked.loc[ranked["selected"].astype(bool), "id"]]
+        budget = self.totals["budget_eur"]
+        call = self.controls["call"].value
+        L = self.lang
+
+        def exact_frontier():
+            if exact is not None:
+                return None
+            return self._caches["frontier"].get(fkey, lambda: portfolio.frontier(
+                struct, cands, n=self.frontier_levels, weights=weights, forced_in=st.force_in,
+                forced_out=st.force_out, rules={"budget_eur": budget}))
+
+        def show_frontier(fr) -> None:
+            if fr is not None:
+                self._show_frontier(fr, provisional=False)
+            self._update_detail_options()  # 1 option per candidate: sent after the table and chart
+            if self.controls["detail_select"].value:
+                self._show_detail()
+
+        self._background(gen, "frontier_exact_ms", exact_frontier, show_frontier)
+        self._background(gen, "fan_ms", lambda: self._simulate(struct, cands, chosen, call, L), self._show_fan)
+        self._background(gen, "robustness_ms", lambda: self._robustness(struct, cands, st, budget, call, chosen, L),
+                         self._show_robustness, delay_s=self.robustness_delay_s, worker="robustness")
+
+    #: Rest [s] the settings must keep before the robustness (SMAA) is recomputed.
+    robustness_delay_s = 1.0
+
+    def _background(self, gen: int, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
+                    delay_s: float = 0.0, worker: str = "views") -> None:
+        """``compute()`` in a worker thread, then ``show(result)`` on the kernel's event loop.
+
+        The kernel keeps reading the committee's changes meanwhile: a slider moved while the
+        simulation or the robustness runs is answered at once, and the work of a stale refresh
+        is skipped (or its result dropped).  Without an event loop (scripts, tests) or with
+        ``debounce_s == 0`` both run at once, in order.
+        """
+        import asyncio
+
+        loop = None
+        if self.debounce_s > 0:
             try:
-                t2 = time.perf_counter()
-                if exact is None:
-                    fr = self._caches["frontier"].get(fkey, lambda: portfolio.frontier(
-                        struct, cands, n=self.frontier_levels, weights=weights, forced_in=st.force_in,
-                        forced_out=st.force_out, rules={"budget_eur": self.totals["budget_eur"]}))
-                    if gen != self._generation:
-                        return
-                    self._show_frontier(fr, provisional=False)
-                tm["frontier_exact_ms"] = (time.perf_counter() - t2) * 1e3
-                self._update_detail_options()  # 1 option per candidate: sent after the table and chart
-                if self.controls["detail_select"].value:
-                    self._show_detail()
-                t2 = time.perf_counter()
-                self._show_fan(struct, cands, gen)
-                tm["fan_ms"] = (time.perf_counter() - t2) * 1e3
-                t2 = time.perf_counter()
-                self._show_robustness(struct, cands, weights, st, gen)
-                tm["robustness_ms"] = (time.perf_counter() - t2) * 1e3
-                tm["total_ms"] = (time.perf_counter() - t0) * 1e3
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+        t0 = time.perf_counter()
+
+        def finish(result: Any, error: BaseException | None) -> None:
+            if gen != self._generation:
+                return
+            try:
+                if isinstance(error, InputError):
+                    self._error(error.message())
+                elif error is not None:
+                    print(f"workbench dashboard: {type(error).__name__}: {error}", file=sys.stderr)
+                    self._error(f"{type(error).__name__}: {error}")
+                else:
+                    show(result)
             except InputError as exc:
                 self._error(exc.message())
             except Exception as exc:  # pragma: no cover - shown, logged, page kept alive
@@ -1143,22 +1176,35 @@ class Dashboard:
 
                 traceback.print_exc(file=sys.stderr)
                 self._error(f"{type(exc).__name__}: {exc}")
+            self.timings[name] = (time.perf_counter() - t0) * 1e3
 
-        self._defer(later)
-
-    def _defer(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` once the kernel has sent the current updates (at once without an event loop)."""
-        import asyncio
-
-        if self.debounce_s > 0:
+        if loop is None:
+            self.defer_mode = "inline"
             try:
-                asyncio.get_running_loop().call_later(0.01, fn)
-                self.defer_mode = "event loop"
-                return
-            except RuntimeError:
-                pass
-        self.defer_mode = "inline"
-        fn()
+                result, error = compute(), None
+            except Exception as exc:  # noqa: BLE001 - handed to finish
+                result, error = None, exc
+            finish(result, error)
+            return
+        self.defer_mode = "event loop"
+        if not hasattr(self, "_workers"):
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._workers = {k: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"dashboard-{k}")
+                             for k in ("views", "robustness")}
+
+        def job() -> None:
+            if delay_s:
+                time.sleep(delay_s)
+            if gen != self._generation:
+                return  # stale: a newer refresh has its own job
+            try:
+                result, error = compute(), None
+            except Exception as exc:  # noqa: BLE001 - handed to finish
+                result, error = None, exc
+            loop.call_soon_threadsafe(finish, result, error)
+
+        self._workers[worker].submit(job)
 
     # ---- views -------------------------------------------------------------------------------------
     def _view_candidates(self) -> pd.DataFrame:
@@ -1301,66 +1347,62 @@ class Dashboard:
         self.frontier_provisional = provisional
 
     # ---- envelope simulation -----------------------------------------------------------------------
-    def _show_fan(self, scn: Scenario, cands: pd.DataFrame, gen: int) -> None:
-        """The envelope's fan chart for the selected portfolio and its probability of running short.
+    def _simulate(self, scn: Scenario, cands: pd.DataFrame, chosen: list[str], call: str, lang: str) -> dict:
+        """The envelope simulation of the selected portfolio and its fan chart (worker thread).
 
         The simulation funds the selected projects, in rank order, call after call
         (:func:`workbench.envelope.simulate` with ``selection=`` their ids); it is cached on the
         scenario's settings other than criteria, selection and robustness, the candidates and
         the selected ids, so a change that keeps the portfolio never re-runs it.
         """
-        L = self.lang
-        envelope, charts = _module("envelope"), _module("charts")
-        if envelope is None or charts is None:
-            self._shortfall = None
-            self.outputs["fan_msg"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.envelope', what=label('fan', L)))}</div>")
-            return
-        ranked = self.ranked()
-        chosen = [str(i) for i in ranked.loc[ranked["selected"].astype(bool), "id"]]
-        sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key,
-                   self.controls["call"].value, tuple(chosen), self.draws)
+        from . import charts, envelope
+
+        sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
+                   tuple(chosen), self.draws)
         try:
             res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(
                 scn, candidates=cands, draws=self.draws, seed=scn.seed, selection=chosen))
-        except InputError as exc:  # the scenario cannot be simulated (e.g. no call): say why, here
-            self._shortfall = None
+        except InputError as exc:  # the scenario cannot be simulated (e.g. no call): say why, there
+            return {"message": exc.message()}
+        png = self._caches["fan_png"].get((sim_key, lang), lambda: figure_png(charts.fan_chart(res, lang=lang)))
+        return {"result": res, "png": png}
+
+    def _show_fan(self, out: dict) -> None:
+        """The fan chart and the probability of running short, or why there is none."""
+        if "message" in out:
+            self.sim_result, self._shortfall = None, None
             self.outputs["fan_img"].layout.display = "none"
-            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{_esc(exc.message())}</div>"
-            self._show_totals()
-            return
-        if gen != self._generation:
-            return
-        self.sim_result = res
-        self._shortfall = shortfall_probabilities(res)
-        png = self._caches["fan_png"].get((sim_key, L), lambda: figure_png(charts.fan_chart(res, lang=L)))
-        self.outputs["fan_img"].value = png
-        self.outputs["fan_img"].layout.display = None
-        self.outputs["fan_msg"].value = ""
+            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{_esc(out['message'])}</div>"
+        else:
+            self.sim_result = out["result"]
+            self._shortfall = shortfall_probabilities(out["result"])
+            self.outputs["fan_img"].value = out["png"]
+            self.outputs["fan_img"].layout.display = None
+            self.outputs["fan_msg"].value = ""
         self._show_totals()
 
     # ---- robustness --------------------------------------------------------------------------------
     robustness_samples = 40
 
-    def _show_robustness(self, scn: Scenario, cands: pd.DataFrame, weights: dict, st: Settings, gen: int) -> None:
-        """How often each project is selected when the weights vary (SMAA, the scenario's weight
-        information; :func:`workbench.robustness.selection_frequency`), as a bar chart."""
-        L = self.lang
-        robustness, charts = _module("robustness"), _module("charts")
-        if robustness is None or charts is None:
-            self.outputs["robust_msg"].value = (f"<div class='wb-warn'>{_esc(label('missing_module', L, module='workbench.robustness', what=label('robustness', L)))}</div>")
-            return
-        key = (id(scn), scn.hash(), self._cands_key, self.controls["call"].value, self.totals["budget_eur"],
-               st.force_in, st.force_out, self.robustness_samples)
+    def _robustness(self, scn: Scenario, cands: pd.DataFrame, st: Settings, budget_eur: float, call: str,
+                    chosen: list[str], lang: str) -> dict:
+        """How often each project is selected when the weights vary (SMAA on the scenario's weight
+        information, :func:`workbench.robustness.selection_frequency`) and its bar chart
+        (worker thread).  Cached on everything but the weights, which the draws replace."""
+        from . import charts, robustness
+
+        key = (id(scn), scn.hash(), self._cands_key, call, budget_eur, st.force_in, st.force_out,
+               self.robustness_samples)
         fr = self._caches["robust"].get(key, lambda: robustness.selection_frequency(
-            scn, cands, self.robustness_samples, scn.seed, budget_eur=self.totals["budget_eur"],
+            scn, cands, self.robustness_samples, scn.seed, budget_eur=budget_eur,
             forced_in=st.force_in, forced_out=st.force_out))
-        if gen != self._generation:
-            return
-        self.robust_result = fr
-        chosen = tuple(self.selected_ids)
-        png = self._caches["robust_png"].get((key, chosen, L), lambda: figure_png(
-            charts.selection_frequency_chart(fr, lang=L, top=30, selected=chosen)))
-        self.outputs["robust_img"].value = png
+        png = self._caches["robust_png"].get((key, tuple(chosen), lang), lambda: figure_png(
+            charts.selection_frequency_chart(fr, lang=lang, top=30, selected=chosen)))
+        return {"frequency": fr, "png": png}
+
+    def _show_robustness(self, out: dict) -> None:
+        self.robust_result = out["frequency"]
+        self.outputs["robust_img"].value = out["png"]
         self.outputs["robust_img"].layout.display = None
         self.outputs["robust_msg"].value = ""
 
