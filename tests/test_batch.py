@@ -201,7 +201,8 @@ def test_tables_written_to_xlsx_never_hold_live_formulas(tmp_path):
     ws = load_workbook(tmp_path / "t.xlsx")["t"]
     assert ws["A2"].value == "=SUM(A1:A2)" and ws["A2"].data_type == "s"
     assert ws["A3"].data_type == "s" and ws["B2"].value == 1.0
-    assert pd.read_csv(tmp_path / "t.csv")["title"].tolist() == df["title"].tolist()
+    # in the CSV, formula-like text is made inert by a leading apostrophe (OWASP CSV injection)
+    assert pd.read_csv(tmp_path / "t.csv")["title"].tolist() == ["'=SUM(A1:A2)", "'+33 1 23", "plain"]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

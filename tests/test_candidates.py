@@ -1,8 +1,6 @@
 """Candidate files: columns, French exports, extra columns, XLSX, the requires graph."""
 import math
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from workbench.candidates import cp_schedule, parse_number, read_candidates, split_ids

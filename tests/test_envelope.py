@@ -1,7 +1,6 @@
 """Envelope simulation: hand-computed schedule, determinism across chunking, conservation, caps,
 selection rules, policies, and the `workbench simulate` command."""
 import json
-import textwrap
 from pathlib import Path
 
 import numpy as np

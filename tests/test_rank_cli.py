@@ -109,3 +109,16 @@ def test_explain_option(setup, capsys):
     assert "P2 is not selected" in text and "more value points" in text
     assert main(["rank", str(scn), "--candidates", str(cand), "--explain", "P9", "--out", str(out / "x")]) == 2
     assert not (out / "x").exists()
+
+
+def test_portfolio_csv_makes_formula_like_text_inert(tmp_path):
+    import pandas as pd
+
+    from workbench.files import safe_cells, write_csv
+
+    df = pd.DataFrame({"title": ['=HYPERLINK("http://x")', "@cmd", "-rm", "Portail"], "value": [1.0, -2.0, 3.0, 4.0]})
+    write_csv(tmp_path / "t.csv", df)
+    back = pd.read_csv(tmp_path / "t.csv")
+    assert back["title"].tolist() == ['\'=HYPERLINK("http://x")', "'@cmd", "'-rm", "Portail"]
+    assert back["value"].tolist() == [1.0, -2.0, 3.0, 4.0]  # numbers untouched
+    assert safe_cells(df)["title"].iloc[3] == "Portail"

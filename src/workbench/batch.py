@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError, Problem
+from .files import write_atomic, write_csv, write_via, write_xlsx  # noqa: F401 (write_xlsx: notebook API)
 
 #: The report notebook, in the repository's ``notebooks/`` folder.
 REPORT_NOTEBOOK = "report.ipynb"
@@ -117,10 +118,6 @@ class RunResult:
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def _atomic_target(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-
-
 def write_tables(folder: str | Path | None, tables: Mapping[str, pd.DataFrame],
                  xlsx: str | None = None) -> list[Path]:
     """Write tables as ``<name>.csv`` (UTF-8, raw euros) and optionally all of them in one XLSX.
@@ -144,45 +141,10 @@ def write_tables(folder: str | Path | None, tables: Mapping[str, pd.DataFrame],
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
-        path = folder / f"{name}.csv"
-        tmp = _atomic_target(path)
-        df.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(write_csv(folder / f"{name}.csv", df))
     if xlsx:
         written.append(write_xlsx(folder / f"{xlsx}.xlsx", tables))
     return written
-
-
-def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
-    """An XLSX workbook with one sheet per table; text cells stay text (no live formula)."""
-    from openpyxl import Workbook
-
-    path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, df in tables.items():
-        ws = wb.create_sheet(title=str(name)[:31])
-        ws.append([str(c) for c in df.columns])
-        for row in df.itertuples(index=False):
-            values = []
-            for v in row:
-                if v is None or (isinstance(v, float) and v != v):
-                    values.append(None)
-                elif hasattr(v, "item") and not isinstance(v, str):
-                    values.append(v.item())
-                elif isinstance(v, (int, float, bool, str)):
-                    values.append(v)
-                else:
-                    values.append(str(v))
-            ws.append(values)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                    cell.data_type = "s"  # keep as text: never a formula
-    tmp = _atomic_target(path)
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
 
 
 def save_figure(fig, folder: str | Path | None, name: str, dpi: int = 150) -> Path | None:
@@ -191,11 +153,7 @@ def save_figure(fig, folder: str | Path | None, name: str, dpi: int = 150) -> Pa
         return None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    tmp = _atomic_target(path)
-    fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
-    os.replace(tmp, path)
-    return path
+    return write_via(folder / f"{name}.png", lambda p: fig.savefig(p, dpi=dpi, bbox_inches="tight", format="png"))
 
 
 def figure(fig, folder: str | Path | None = None, name: str | None = None, dpi: int = 150, width_px: int = 680):
@@ -410,11 +368,7 @@ def export_html(notebook: str | Path, html_path: str | Path, title: str) -> Path
     loads = external_loads(body)
     if loads:
         raise ReportError("the HTML report would load resources from the internet: " + ", ".join(loads))
-    html_path = Path(html_path)
-    tmp = _atomic_target(html_path)
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, html_path)
-    return html_path
+    return write_atomic(html_path, body)
 
 
 def find_chromium() -> str | None:
@@ -437,7 +391,10 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
     if not chromium:
         raise ReportError("Chromium is not installed: no PDF")
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
-    tmp = _atomic_target(pdf_path)
+    return write_via(pdf_path, lambda tmp: _chromium_print(chromium, html_path, tmp, timeout_s))
+
+
+def _chromium_print(chromium: str, html_path: Path, tmp: Path, timeout_s: float) -> None:
     with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile:
         cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-extensions", "--disable-sync", "--no-first-run", "--no-default-browser-check",
@@ -447,14 +404,10 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
                                   stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            tmp.unlink(missing_ok=True)
             raise ReportError(f"Chromium did not print the PDF within {timeout_s:g} s") from None
     if proc.returncode != 0 or not tmp.exists() or tmp.read_bytes()[:5] != b"%PDF-":
-        tmp.unlink(missing_ok=True)
         err = " ".join((proc.stderr or "").split())[-400:]
         raise ReportError(f"Chromium failed to print the PDF (exit {proc.returncode}): {err}")
-    os.replace(tmp, pdf_path)
-    return pdf_path
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,9 +449,7 @@ def _environment() -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = _atomic_target(path)
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def check_run_options(draws: int | None, timeout_s: float | None, lang: str, seed: int | None = None) -> None:
@@ -620,9 +571,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     except BaseException as exc:
         kept = None
         if executed.exists():
-            keep_tmp = _atomic_target(failed_nb)
-            shutil.copyfile(executed, keep_tmp)
-            os.replace(keep_tmp, failed_nb)
+            write_via(failed_nb, lambda p: shutil.copyfile(executed, p))
             kept = failed_nb
         failed_log.unlink(missing_ok=True)
         if kernel_log.exists() and kernel_log.stat().st_size:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Problem
+from .files import write_csv
 from .units import meur, pct
 
 EXIT_INPUT = 2
@@ -396,7 +397,7 @@ def _cmd_simulate(args) -> int:
     try:
         res.to_csv(tmp)
         if pol is not None:
-            envelope.write_atomic(tmp / "policies.csv", pol.to_csv(index=False).encode("utf-8"))
+            write_csv(tmp / "policies.csv", pol)
         figs = {"fan_chart.png": charts.fan_chart(res, lang=args.lang),
                 "committed_vs_paid.png": charts.committed_vs_paid(res, lang=args.lang),
                 "calibration.png": charts.calibration_figure(lang=args.lang)}

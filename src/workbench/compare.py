@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,22 +248,12 @@ def _version() -> str:
 def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> list[Path]:
     """Write ``parameters.csv``, ``projects.csv``, ``metrics.csv`` and ``comparison.html``
     (each atomically) into ``out_dir``."""
-    from .batch import _atomic_target
+    from .files import write_atomic, write_csv
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, df in (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics)):
-        path = out / f"{name}.csv"
-        tmp = _atomic_target(path)
-        df.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, path)
-        written.append(path)
-    path = out / "comparison.html"
-    tmp = _atomic_target(path)
-    tmp.write_text(to_html(c, lang), encoding="utf-8")
-    os.replace(tmp, path)
-    written.append(path)
+    written = [write_csv(out / f"{name}.csv", df)
+               for name, df in (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics))]
+    written.append(write_atomic(out / "comparison.html", to_html(c, lang)))
     return written
 
 

@@ -50,10 +50,9 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,6 +61,7 @@ from . import __version__
 from . import params as P
 from .candidates import CP_COLUMN, split_ids
 from .errors import InputError, Problem
+from .files import write_atomic, write_csv
 from .scoring import eligibility, project_value
 from .uncertainty import OverrunModel, SavingsRealisation
 
@@ -208,7 +208,7 @@ class SimulationResult:
         d.mkdir(parents=True, exist_ok=True)
         out = []
         for name, df in self.tables().items():
-            out.append(write_atomic(d / f"{name}.csv", _safe_csv(df).to_csv(index=False).encode("utf-8")))
+            out.append(write_csv(d / f"{name}.csv", df))
         out.append(write_atomic(d / "provenance.json",
                                 json.dumps(self.provenance, indent=2, ensure_ascii=False, default=str).encode()))
         return out
@@ -219,28 +219,6 @@ class SimulationResult:
         return y[(y["level"] == level) & (y["metric"] == metric)].set_index("year")
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def _safe_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting with = + - @ get a leading quote so spreadsheets never run them."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -581,7 +559,6 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
     ev_order = np.lexsort((ev_kind, ev_p, ev_t))
     ev_ptr = 0
     committed_p = np.zeros(P_, bool)  # project considered at least once (its call has passed)
-    fund_room_cap = plan.fund_env.copy()
 
     def process_events(until: float) -> None:
         nonlocal ev_ptr
@@ -954,7 +931,6 @@ def _q(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
             sel_count, ph1_count, attr_count, planned_due, draws) -> SimulationResult:
     years = np.array(plan.years)
-    Y = len(years)
     rows = []
     done: dict[int, list] = {}
     for lv in levels:

@@ -31,7 +31,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
 from .errors import InputError, Problem, suggest
+from .files import write_atomic, write_csv, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, project_value,
                       roi_ratio)
 
@@ -1327,66 +1327,20 @@ def _rules_of(sel: Selection) -> dict:
 # --------------------------------------------------------------------------------------------
 # outputs
 # --------------------------------------------------------------------------------------------
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def write_xlsx(frames: Mapping[str, pd.DataFrame], path: Path) -> None:
-    """Write tables to an XLSX workbook atomically; every text cell stays text (no formula runs)."""
-    from openpyxl import Workbook
-
-    def write(tmp: Path) -> None:
-        wb = Workbook()
-        wb.remove(wb.active)
-        for name, df in frames.items():
-            ws = wb.create_sheet(name[:31])
-            ws.append([str(c) for c in df.columns])
-            for rec in df.itertuples(index=False):
-                row = []
-                for v in rec:
-                    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-                        row.append(None)
-                    elif isinstance(v, (np.bool_, bool)):
-                        row.append(bool(v))
-                    elif isinstance(v, (np.integer,)):
-                        row.append(int(v))
-                    elif isinstance(v, (np.floating,)):
-                        row.append(float(v))
-                    else:
-                        row.append(v if isinstance(v, (int, float)) else str(v))
-                ws.append(row)
-                for cell in ws[ws.max_row]:
-                    if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                        cell.data_type = "s"  # text, never a formula
-        wb.save(tmp)
-
-    _atomic_write(Path(path), write)
-
-
 def write_result(result: RankResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``portfolio.csv``, ``portfolio.xlsx`` and ``portfolio.json`` (totals, solver,
     conflicts, provenance) into ``out_dir``, each atomically."""
     out = Path(out_dir)
     csv_path, xlsx_path, json_path = out / "portfolio.csv", out / "portfolio.xlsx", out / "portfolio.json"
     table = result.table
-    _atomic_write(csv_path, lambda p: table.to_csv(p, index=False, encoding="utf-8"))
+    write_csv(csv_path, table)
     meta = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
             "weights": result.weights, "provenance": result.provenance}
     info = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v)
                          for sec in ("totals", "solver", "provenance") for k, v in meta[sec].items()],
                         columns=["key", "value"])
-    write_xlsx({"portfolio": table, "about": info}, xlsx_path)
-    _atomic_write(json_path, lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str),
-                                                    encoding="utf-8"))
+    write_xlsx(xlsx_path, {"portfolio": table, "about": info})
+    write_atomic(json_path, json.dumps(meta, indent=2, ensure_ascii=False, default=str))
     return {"csv": csv_path, "xlsx": xlsx_path, "json": json_path}
 
 

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from . import params as P
-from .errors import MISSING, Collector, InputError, Problem, suggest
-from .schema import (Amount, Any_, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
+from .errors import MISSING, Collector, Problem, suggest
+from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
                      Str)
 
 CRITERIA = ("strategic", "service", "savings", "governance")

@@ -84,7 +84,7 @@ class Num(Spec):
             ctx.col.add(path, node, f"must be {kind}")
             return node
         if isinstance(node, float) and not math.isfinite(node):
-            ctx.col.add(path, node, f"must be a finite number")
+            ctx.col.add(path, node, "must be a finite number")
             return node
         if self.integer and not (isinstance(node, int) or float(node).is_integer()):
             ctx.col.add(path, node, f"must be {kind}")

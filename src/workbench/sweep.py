@@ -42,7 +42,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -661,7 +661,7 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     The CSV keeps raw values (euros, fractions) and the per-scenario duration; the HTML is a
     static, self-contained page with labelled, formatted columns and the list of failures.
     """
-    from .batch import _atomic_target
+    from .files import write_via
     from .labels import label, table_html
 
     out = Path(out_dir)
@@ -670,10 +670,7 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     written = []
 
     def put(path: Path, write) -> None:
-        tmp = _atomic_target(path)
-        write(tmp)
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(write_via(path, write))
 
     put(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8"))
     put(out / "failures.csv", lambda p: result.failures.to_csv(p, index=False, encoding="utf-8"))
@@ -722,14 +719,9 @@ def write_scenario_file(scenario, path: str | Path) -> Path:
     cpath = scenario.candidates_path()
     if cpath is not None:
         data["candidates"]["file"] = str(Path(cpath).resolve())
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from .batch import _atomic_target
+    from .files import write_atomic
 
-    tmp = _atomic_target(path)
-    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
 
 
 def main_sweep(args, err=None) -> int:
