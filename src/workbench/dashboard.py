@@ -12,7 +12,9 @@ validated scenario and candidates -> ranking (:mod:`workbench.portfolio`), simul
 (:mod:`workbench.envelope`), robustness (:mod:`workbench.robustness`) -> tables and PNG
 charts (:mod:`workbench.charts`).  Each stage is cached on the inputs it depends on, so a
 slider change recomputes only what it changes; the simulation of an unchanged portfolio
-under unchanged settings is never run twice.
+under unchanged settings is never run twice.  The table, totals and frontier image are sent
+first; the exact frontier, the simulation and the robustness are computed in worker threads
+and shown when ready (:meth:`Dashboard._background`), results of a stale setting dropped.
 
 Labels are French by default (``lang="en"`` for English); amounts are shown in M€ in the
 language's format (:func:`workbench.units.meur`).
