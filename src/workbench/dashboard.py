@@ -44,6 +44,7 @@ import yaml
 from . import __version__
 from .candidates import read_candidates, load_candidates
 from .errors import InputError, Problem
+from .files import write_atomic
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
 
@@ -398,19 +399,6 @@ def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> Path:
     """Write the settings as ``<variants_dir>/<name>.yaml`` (atomically) and check it loads.
 
@@ -426,7 +414,7 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     variants_dir = Path(variants_dir)
     path = variants_dir / f"{slug}.yaml"
     text = variant_yaml(base, settings, slug, variants_dir)
-    _atomic_write(path, text.encode("utf-8"))
+    write_atomic(path, text.encode("utf-8"))
     try:
         load_scenario(path)
     except InputError:
@@ -927,7 +915,7 @@ class Dashboard:
         L = self.lang
         safe = Path(name).name or "upload.csv"
         path = self._tmpdir / safe
-        _atomic_write(path, bytes(content))
+        write_atomic(path, bytes(content))
         try:
             cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
         except InputError as exc:
@@ -1502,10 +1490,10 @@ class Dashboard:
         path = save_variant(self._base, self.settings(), name, self.variants_dir)
         if self._upload_path is not None:  # the variant's candidates: a copy of the uploaded file
             copy_to = path.with_name(f"{path.stem}_candidates{self._upload_path.suffix}")
-            _atomic_write(copy_to, self._upload_path.read_bytes())
+            write_atomic(copy_to, self._upload_path.read_bytes())
             text = path.read_text(encoding="utf-8") + yaml.safe_dump(
                 {"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
-            _atomic_write(path, text.encode("utf-8"))
+            write_atomic(path, text.encode("utf-8"))
             load_scenario(path)
         self._refresh_variant_lists()
         return path
