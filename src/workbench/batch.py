@@ -452,8 +452,9 @@ def _write_json(path: Path, data: dict) -> None:
     write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def check_run_options(draws: int | None, timeout_s: float | None, lang: str, seed: int | None = None) -> None:
-    """Problems with the run's options, all at once (:class:`InputError`)."""
+def option_problems(draws: int | None, seed: int | None, lang: str,
+                    timeout_s: float | None = None) -> list[Problem]:
+    """Problems with the options that ``run``, ``compare`` and ``sweep`` share."""
     from .labels import LANGS
 
     probs = []
@@ -465,6 +466,12 @@ def check_run_options(draws: int | None, timeout_s: float | None, lang: str, see
         probs.append(Problem("<option>", "--timeout", timeout_s, "must be a number of seconds > 0"))
     if lang not in LANGS:
         probs.append(Problem("<option>", "--lang", lang, f"language must be one of {', '.join(LANGS)}"))
+    return probs
+
+
+def check_run_options(draws: int | None, timeout_s: float | None, lang: str, seed: int | None = None) -> None:
+    """Problems with the run's options, all at once (:class:`InputError`)."""
+    probs = option_problems(draws, seed, lang, timeout_s)
     if probs:
         raise InputError(probs)
 

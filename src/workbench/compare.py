@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError, Problem
+from .errors import InputError
 
 #: Keys that document a parameter rather than set it (left out of the differences).
 DOC_KEYS = ("reference", "description", "unit", "labels")
@@ -279,17 +279,10 @@ def summary_text(c: Comparison, lang: str = "en") -> str:
 def main_compare(args, out=None) -> int:
     """The ``workbench compare`` command body."""
     out = out or sys.stdout
-    from .batch import _folder_name
-    from .labels import LANGS
+    from .batch import _folder_name, option_problems
     from .scenario import load_scenario
 
-    probs = []
-    if args.draws is not None and args.draws < 1:
-        probs.append(Problem("<option>", "--draws", args.draws, "must be a whole number >= 1"))
-    if args.seed is not None and args.seed < 0:
-        probs.append(Problem("<option>", "--seed", args.seed, "must be >= 0"))
-    if args.lang not in LANGS:
-        probs.append(Problem("<option>", "--lang", args.lang, f"language must be one of {', '.join(LANGS)}"))
+    probs = option_problems(args.draws, args.seed, args.lang)
     scns = []
     for p in (args.a, args.b):
         try:

@@ -306,6 +306,19 @@ def _fund_of(scenario) -> dict[str, str]:
     return dict(scenario.envelope_codes)
 
 
+def _payment_limits(s: Mapping[str, Any], funds: Mapping[str, Any]) -> tuple[dict, dict]:
+    """The yearly payment limits in force [EUR]: ``{year: limit}`` from ``payment_limits_eur``
+    and ``{(fund, year): limit}`` from the funds' ``appropriations.YEAR.cp_eur``."""
+    limits = {int(y): float(_plain(v)) for y, v in (s.get("payment_limits_eur") or {}).items()}
+    fund_limits = {}
+    if s.get("fund_payment_limits", True):
+        for fc, f in funds.items():
+            for y, a in f.appropriations.items():
+                if "cp_eur" in a:
+                    fund_limits[(fc, int(y))] = a["cp_eur"]
+    return limits, fund_limits
+
+
 def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: Iterable[str] = (),
                 forced_out: Iterable[str] = ()) -> Model:
     """Build the constraint system for ``cands`` under settings ``s`` (see :func:`settings`)."""
@@ -376,13 +389,7 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
                 if len(cols):
                     add(cols, cost[cols], -np.inf, float(_plain(over.get(sc, amount))), f"sub-envelope {sc}", "budget", True)
     # yearly payments
-    limits = {int(y): float(_plain(v)) for y, v in (s.get("payment_limits_eur") or {}).items()}
-    fund_limits = {}
-    if s.get("fund_payment_limits", True):
-        for fc, f in funds.items():
-            for y, a in f.appropriations.items():
-                if "cp_eur" in a:
-                    fund_limits[(fc, int(y))] = a["cp_eur"]
+    limits, fund_limits = _payment_limits(s, funds)
     years = tuple(sorted(set(limits) | {y for _, y in fund_limits}))
     payments = None
     if years and m:
@@ -642,13 +649,7 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
                 t = money[pay == sc].sum()
                 if t > lim + tol(lim):
                     out.append(f"sub-envelope {sc}: {t:,.0f} € above {lim:,.0f} €")
-    limits = {int(y): float(_plain(v)) for y, v in (s.get("payment_limits_eur") or {}).items()}
-    fund_limits = {}
-    if s.get("fund_payment_limits", True):
-        for fc, f in funds.items():
-            for y, a in f.appropriations.items():
-                if "cp_eur" in a:
-                    fund_limits[(fc, int(y))] = a["cp_eur"]
+    limits, fund_limits = _payment_limits(s, funds)
     years = sorted(set(limits) | {y for _, y in fund_limits})
     if years:
         prof = payment_profile(scenario, cands, years)

@@ -727,19 +727,15 @@ def write_scenario_file(scenario, path: str | Path) -> Path:
 def main_sweep(args, err=None) -> int:
     """The ``workbench sweep`` command body."""
     err = err or sys.stderr
-    from .labels import LANGS
 
     probs = []
     if args.grid and args.scenarios:
         probs.append(Problem("<argument>", "SCENARIOS", " ".join(args.scenarios), "give scenario files or --grid, not both"))
     if not args.grid and not args.scenarios:
         probs.append(Problem("<argument>", "SCENARIOS", None, "give scenario files or --grid SPEC"))
-    if args.draws is not None and args.draws < 1:
-        probs.append(Problem("<option>", "--draws", args.draws, "must be a whole number >= 1"))
-    if args.seed is not None and args.seed < 0:
-        probs.append(Problem("<option>", "--seed", args.seed, "must be >= 0"))
-    if args.lang not in LANGS:
-        probs.append(Problem("<option>", "--lang", args.lang, f"language must be one of {', '.join(LANGS)}"))
+    from .batch import option_problems
+
+    probs += option_problems(args.draws, args.seed, args.lang)
     if probs:
         raise InputError(probs)
     executor = make_executor(args.executor, args.workers, args.scheduler)
