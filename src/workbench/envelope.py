@@ -81,6 +81,9 @@ EXTRA_YEARS = 3
 EXHAUSTED_SHARE = 0.01
 #: Working memory aimed at per chunk [bytes] (sets the default chunk size).
 CHUNK_BYTES = 160 * 2**20
+#: Memory for the per-draw results kept for exact percentiles [bytes]; beyond it the draws are
+#: simulated again for the next levels (see :func:`simulate`).
+STORE_BYTES = 448 * 2**20
 
 METRICS = ("ae_committed_eur", "ae_decommitted_eur", "cp_demand_eur", "cp_paid_eur")
 
@@ -859,9 +862,11 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
     big = draws * U * Y * 4 * 8 > 256 * 2**20
     fdt = np.float32 if big else np.float64
-    store_y = np.empty((draws, U, Y, 4), fdt)
+    T = len(GTOT)
+    # the per-draw results of each reported level are kept for exact percentiles; when they do not
+    # fit STORE_BYTES the draws are simulated again for the next levels (bit-identical each time)
+    passes = _store_passes(U, draws * (Y * 4 * np.dtype(fdt).itemsize + T * 8), STORE_BYTES)
     store_due = np.empty((draws, F, Y), fdt)
-    store_tot = np.empty((draws, U, len(GTOT)), np.float64)
     store_avail = np.empty((draws, K), fdt)
     store_comm = np.empty((draws, K), fdt)
     store_nsel = np.empty((draws, K), np.float32)
@@ -873,47 +878,67 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     n_blocks = -(-draws // BLOCK)
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=draws, disable=not progress, unit="draw", desc=f"simulate {scenario.name}")
+    bar = tqdm(total=draws * len(passes), disable=not progress, unit="draw", desc=f"simulate {scenario.name}")
     workers = max(1, int(threads if threads is not None else min(2, os.cpu_count() or 1)))
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 and draws > BLOCK else None
+    parts: dict[int, tuple[list, dict]] = {}
     try:
-        for cb0 in range(0, n_blocks, chunk // BLOCK):
-            cb1 = min(cb0 + chunk // BLOCK, n_blocks)
-            d0 = cb0 * BLOCK
-            n = min(cb1 * BLOCK, draws) - d0
-            raw = _raw_blocks(plan, seq, cb0, cb1, pool) if st.enabled else None
-            if engine == "numba":
-                out = _run_chunk_fast(plan, raw, n, pool, workers)
-            else:
-                D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
-                out = _run_chunk(plan, D, n)
-                del D
-            del raw
-            sl = slice(d0, d0 + n)
-            for u, gs in enumerate(sgroups):
-                store_y[sl, u] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
-                store_tot[sl, u] = out.gtot[:, gs].sum(axis=1) if len(gs) > 1 else out.gtot[:, gs[0]]
-            store_due[sl] = out.fund_due
-            store_avail[sl] = out.avail
-            store_comm[sl] = out.committed_call
-            store_nsel[sl] = out.nsel_call
-            store_flags[sl] = out.fund_flags
-            sel_count += out.sel_count
-            ph1_count += out.ph1_count
-            attr_count += out.attr_count
-            del out
-            bar.update(n)
+        for pi, us in enumerate(passes):
+            first = pi == 0
+            store_y = np.empty((draws, len(us), Y, 4), fdt)
+            store_tot = np.empty((draws, len(us), T), np.float64)
+            for cb0 in range(0, n_blocks, chunk // BLOCK):
+                cb1 = min(cb0 + chunk // BLOCK, n_blocks)
+                d0 = cb0 * BLOCK
+                n = min(cb1 * BLOCK, draws) - d0
+                if engine == "numba" and st.enabled:
+                    out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers)
+                elif engine == "numba":
+                    out = _run_chunk_fast(plan, None, n, pool, workers)
+                else:
+                    raw = _raw_blocks(plan, seq, cb0, cb1, pool) if st.enabled else None
+                    D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
+                    out = _run_chunk(plan, D, n)
+                    del D, raw
+                sl = slice(d0, d0 + n)
+                for i, u in enumerate(us):
+                    gs = sgroups[u]
+                    store_y[sl, i] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
+                    store_tot[sl, i] = out.gtot[:, gs].sum(axis=1) if len(gs) > 1 else out.gtot[:, gs[0]]
+                if first:
+                    store_due[sl] = out.fund_due
+                    store_avail[sl] = out.avail
+                    store_comm[sl] = out.committed_call
+                    store_nsel[sl] = out.nsel_call
+                    store_flags[sl] = out.fund_flags
+                    sel_count += out.sel_count
+                    ph1_count += out.ph1_count
+                    attr_count += out.attr_count
+                del out
+                bar.update(n)
+            if first:
+                shortfall, fund_short_cp = _shortfall_table(plan, store_due, planned_due, draws)
+                calls = _calls_table(plan, store_avail, store_comm, store_nsel)
+                del store_due, store_avail, store_comm, store_nsel
+            parts.update(_level_tables(plan, levels, {u: i for i, u in enumerate(us)}, store_y, store_tot,
+                                       store_flags, fund_short_cp, draws, pool))
+            del store_y, store_tot
     finally:
         bar.close()
         if pool is not None:
             pool.shutdown()
-    res = _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
-                  sel_count, ph1_count, attr_count, planned_due, draws)
+    yearly = pd.concat([p for li in range(len(levels)) for p in parts[li][0]], ignore_index=True)[
+        ["level", "level_kind", "year", "metric", "mean", "p10", "p50", "p90", "envelope_eur"]]
+    res = SimulationResult(yearly=yearly, summary=pd.DataFrame([parts[li][1] for li in range(len(levels))]),
+                           shortfall=shortfall, calls=calls,
+                           selected=_selected_table(plan, sel_count, ph1_count, attr_count, draws), provenance={})
+    res.envelopes = {lv["level"]: lv["envelope_eur"] for lv in levels}
     res.provenance = _provenance(plan, seed, draws, chunk, selection)
     res.provenance["engine"] = engine
     res.provenance["threads"] = workers
+    res.provenance["passes"] = len(passes)
     return res
 
 
@@ -928,33 +953,31 @@ def _q(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return m, p10, p50, p90
 
 
-def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm, store_nsel, store_flags,
-            sel_count, ph1_count, attr_count, planned_due, draws) -> SimulationResult:
+def _row_stats(t: np.ndarray, pool=None) -> tuple[np.ndarray, ...]:
+    """Mean, P10, P50, P90 of each row of ``t`` (float64), rows split between ``pool``'s threads.
+
+    NumPy's partition releases the GIL, so two threads take about half the time; each row's
+    figures do not depend on the split.
+    """
+    def stats(a):
+        return (a.mean(axis=1, dtype=np.float64), *np.percentile(a, [10, 50, 90], axis=1).astype(np.float64))
+
+    if pool is None or t.shape[0] < 2:
+        return stats(t)
+    h = t.shape[0] // 2
+    lo, hi = pool.map(stats, (t[:h], t[h:]))
+    return tuple(np.concatenate([a, b]) for a, b in zip(lo, hi))
+
+
+def _store_passes(n_stores: int, bytes_per_store: int, budget: int) -> list[list[int]]:
+    """Stores (levels' per-draw results) kept together in each pass, within ``budget`` bytes."""
+    per_pass = max(1, int(budget // max(bytes_per_store, 1)))
+    return [list(range(i, min(i + per_pass, n_stores))) for i in range(0, max(n_stores, 1), per_pass)]
+
+
+def _shortfall_table(plan, store_due, planned_due, draws) -> tuple[pd.DataFrame, np.ndarray]:
+    """Year-by-year shortfall risk per fund, and for each draw whether a fund's CP ran short."""
     years = np.array(plan.years)
-    rows = []
-    done: dict[int, list] = {}
-    for lv in levels:
-        u = lv["store"]
-        if u not in done:
-            parts = []
-            for mi, m in enumerate(METRICS):
-                # rows = years, contiguous over draws (percentiles partition rows); the stored dtype
-                # is kept (float32 for big runs) and sums are taken in float64
-                t = np.ascontiguousarray(store_y[:, u, :, mi].T)
-                for name in (m, m.replace("_eur", "_cum_eur")):
-                    if name != m:
-                        t = np.cumsum(t, axis=0, dtype=np.float64)
-                    mean = t.mean(axis=1, dtype=np.float64)
-                    p10, p50, p90 = np.percentile(t, [10, 50, 90], axis=1).astype(np.float64)
-                    parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
-                                               "p50": p50, "p90": p90}))
-                del t
-            done[u] = parts
-        for part in done[u]:
-            rows.append(part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"]))
-    yearly = pd.concat(rows, ignore_index=True)[["level", "level_kind", "year", "metric", "mean", "p10", "p50",
-                                                  "p90", "envelope_eur"]]
-    # ---- shortfall per fund and year --------------------------------------------------------------
     srows = []
     fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
     for fi, f in enumerate(plan.funds):
@@ -970,12 +993,37 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
                           "cp_demand_mean_eur": float(due.mean()), "cp_demand_p90_eur": float(np.percentile(due, 90)),
                           "shortfall_probability": float(exceed.mean()),
                           "expected_excess_eur": float(np.maximum(due - ref, 0).mean())})
-    shortfall = pd.DataFrame(srows)
-    # ---- summary per level ------------------------------------------------------------------------
+    return pd.DataFrame(srows), fund_short_cp
+
+
+def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store_flags, fund_short_cp, draws,
+                  pool=None) -> dict[int, tuple[list[pd.DataFrame], dict]]:
+    """Yearly rows and summary row of each level whose store is in ``local`` (store -> index)."""
+    years = np.array(plan.years)
     T = {k: i for i, k in enumerate(GTOT)}
-    sumrows = []
-    for lv in levels:
-        u, fi = lv["store"], lv["fund"]
+    done: dict[int, list] = {}
+    out: dict[int, tuple[list[pd.DataFrame], dict]] = {}
+    for li, lv in enumerate(levels):
+        if lv["store"] not in local:
+            continue
+        u = local[lv["store"]]
+        if u not in done:
+            parts = []
+            for mi, m in enumerate(METRICS):
+                # rows = years, contiguous over draws (percentiles partition rows); the stored dtype
+                # is kept (float32 for big runs) and sums are taken in float64
+                t = np.ascontiguousarray(store_y[:, u, :, mi].T)
+                for name in (m, m.replace("_eur", "_cum_eur")):
+                    if name != m:
+                        t = np.cumsum(t, axis=0, dtype=np.float64)
+                    mean, p10, p50, p90 = _row_stats(t, pool)
+                    parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
+                                               "p50": p50, "p90": p90}))
+                del t
+            done[u] = parts
+        rows = [part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"])
+                for part in done[u]]
+        fi = lv["fund"]
         tot = store_tot[:, u, :]
         env = lv["envelope_eur"]
         paid = tot[:, T["paid_eur"]]
@@ -999,7 +1047,7 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
             short = exhausted | (unf > 0.5)
         target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
         sav = tot[:, T["savings_realised_eur"]]
-        sumrows.append({
+        out[li] = (rows, {
             "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
             "shortfall_probability": float(short.mean()),
             "p_exhausted_before_last_call": float(exhausted.mean()),
@@ -1022,8 +1070,11 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
             "p_overcommitted": float(over.mean()),
             "overcommitted": bool(over.any()),
         })
-    summary = pd.DataFrame(sumrows)
-    # ---- calls ---------------------------------------------------------------------------------------
+    return out
+
+
+def _calls_table(plan, store_avail, store_comm, store_nsel) -> pd.DataFrame:
+    """Credits left before each call and what it committed."""
     crows = []
     for k, call in enumerate(plan.calls):
         fi = plan.call_fund[k]
@@ -1042,8 +1093,11 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
                       "committed_p90_eur": float(np.percentile(store_comm[:, k], 90)),
                       "projects_selected_mean": float(store_nsel[:, k].astype(np.float64).mean()),
                       "ranked": int(len(rws))})
-    calls = pd.DataFrame(crows)
-    # ---- selected -------------------------------------------------------------------------------------
+    return pd.DataFrame(crows)
+
+
+def _selected_table(plan, sel_count, ph1_count, attr_count, draws) -> pd.DataFrame:
+    """Each candidate with how often it is selected, funded for its first phase only, abandoned."""
     c = plan.cands
     gname = [plan.groups[g][1] or plan.groups[g][0] for g in plan.g]
     selected = pd.DataFrame({
@@ -1059,12 +1113,8 @@ def _tables(plan, levels, store_y, store_due, store_tot, store_avail, store_comm
         "synthetic": c["synthetic"].to_numpy(bool) if "synthetic" in c else np.zeros(plan.n, bool),
     })
     selected["selected"] = selected["p_selected"] >= 0.5
-    selected = selected.sort_values(["call", "rank_in_call", "id"], key=lambda s: s if s.name != "rank_in_call"
-                                    else s.where(s > 0, 10**9)).reset_index(drop=True)
-    res = SimulationResult(yearly=yearly, summary=summary, shortfall=shortfall, calls=calls, selected=selected,
-                           provenance={})
-    res.envelopes = {lv["level"]: lv["envelope_eur"] for lv in levels}
-    return res
+    return selected.sort_values(["call", "rank_in_call", "id"], key=lambda s: s if s.name != "rank_in_call"
+                                else s.where(s > 0, 10**9)).reset_index(drop=True)
 
 
 def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) -> dict:
@@ -1278,21 +1328,24 @@ except ImportError:  # pragma: no cover - numba is a declared dependency
 
 
 def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None) -> tuple[np.ndarray, ...]:
-    """Uniforms (cost, delay, fate) and a standard normal (savings) of blocks ``b0 .. b1-1``.
+    """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings factor.
 
-    Shape ``(blocks, BLOCK, projects)``, float32 (one draw's variates contiguous); block ``b``
-    always draws from its own child of the seed sequence, in this order, so the chunking never
-    changes a draw's variates.
+    Each block draws three float32 uniforms and one float32 standard normal per project and
+    draw, in this order, from its own child of the seed sequence (so the chunking never changes
+    a draw's variates), then turns them, in place and in the same thread, into what the model
+    uses (:func:`_transform_block`).  Shape ``(blocks, BLOCK, projects)``, float32 (one draw's
+    inputs contiguous).
     """
     nb, P_ = b1 - b0, plan.n
     out = tuple(np.empty((nb, BLOCK, P_), np.float32) for _ in range(4))
 
-    def draw(j: int) -> None:  # NumPy releases the GIL while it fills a block
+    def draw(j: int) -> None:  # NumPy (and the compiled transform) release the GIL
         rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b0 + j)))
         rng.random(out=out[0][j], dtype=np.float32)
         rng.random(out=out[1][j], dtype=np.float32)
         rng.random(out=out[2][j], dtype=np.float32)
         rng.standard_normal(out=out[3][j], dtype=np.float32)
+        _transform_block(plan, out[0][j], out[1][j], out[3][j])
 
     if pool is not None and nb > 1:
         list(pool.map(draw, range(nb)))
@@ -1302,18 +1355,60 @@ def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None) 
     return out
 
 
-def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
-    """The NumPy path's (projects, draws) arrays from raw blocks."""
+def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray) -> None:
+    """In place: cost and duration ratios from their uniforms, savings factors from normals.
+
+    The ratios come from the models' tabulated quantile functions
+    (:meth:`~workbench.uncertainty.OverrunModel.from_uniform`, computed in float64, stored as
+    float32); the savings factor is ``exp(mu + sigma z)`` in float32 (a lognormal of mean
+    ``savings_realisation_rate``), 0 where the scenario realises no savings.  Done once per
+    block, vectorised, so the per-draw model only reads them.
+    """
     st = plan.settings
+    for u, model in ((uc, st.cost), (ud, st.delay)):
+        if _nb is not None:
+            _ratios_from_table(u.reshape(-1), model._quantile_table(), model.point_weight >= 1.0)
+        else:
+            u[...] = model.from_uniform(u)
+    mu, sig = st.savings.lognormal()
+    if np.isfinite(mu):
+        z *= np.float32(sig)
+        z += np.float32(mu)
+        np.exp(z, out=z)
+    else:
+        z.fill(0.0)
+
+
+def _ratios_from_table_py(u, q, flat):
+    """Compiled twin of ``OverrunModel.from_uniform`` (the same float64 operations, in place)."""
+    N = q.shape[0] - 1
+    for i in range(u.shape[0]):
+        if flat:
+            u[i] = 1.0
+            continue
+        x = np.float64(u[i]) * N
+        k = np.int32(x)
+        if k > N - 1:
+            k = N - 1
+        elif k < 0:
+            k = 0
+        x -= k
+        lo = q[k]
+        x *= q[k + 1] - lo
+        x += lo
+        u[i] = x
+
+
+def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
+    """The NumPy path's (projects, draws) arrays from the blocks of :func:`_raw_blocks`."""
     P_ = plan.n
 
     def flat(a):
         return np.ascontiguousarray(a.reshape(-1, P_)[:n].T)
 
-    uc, ud, uf, z = (flat(a) for a in raw)
-    mu, sig = st.savings.lognormal()
-    sav = np.exp(mu + sig * z.astype(np.float64)) if np.isfinite(mu) else np.zeros(z.shape)
-    return _Draws(cost=st.cost.from_uniform(uc), delay=st.delay.from_uniform(ud), fate=uf, savings=sav)
+    rc, rd, uf, sf = (flat(a) for a in raw)
+    return _Draws(cost=rc.astype(np.float64), delay=rd.astype(np.float64), fate=uf,
+                  savings=sf.astype(np.float64))
 
 
 def _kernel_inputs(plan: _Plan) -> dict:
@@ -1322,7 +1417,8 @@ def _kernel_inputs(plan: _Plan) -> dict:
         return plan._kin
     Y = len(plan.years)
     P_ = plan.n
-    rows = [np.asarray(r, np.int64) for r in plan.call_rows]
+    # the projects each call may fund, in selection order (the policy's exclusions left out)
+    rows = [np.asarray([p for p in r if plan.ok_policy[p]], np.int64) for r in plan.call_rows]
     ptr = np.zeros(len(rows) + 1, np.int64)
     ptr[1:] = np.cumsum([len(r) for r in rows])
     ev_t = np.concatenate([plan.t_decommit, plan.t_adjust])
@@ -1345,7 +1441,10 @@ def _kernel_inputs(plan: _Plan) -> dict:
         call_t=plan.call_time.astype(np.float64), call_f=plan.call_fund.astype(np.int64),
         call_budget=np.array(plan.call_budget, np.float64),
         call_y=np.array([min(max(c.decision.year - plan.start, 0), Y - 1) for c in plan.calls], np.int64),
-        last=last, ev_t=ev_t[order].astype(np.float64), ev_p=ev_p[order].astype(np.int64),
+        last=last, ev_p=ev_p[order].astype(np.int64),
+        # events before call k (and, at K, all of them): the first eptr[k] in time order
+        eptr=np.maximum.accumulate(np.searchsorted(
+            ev_t[order], np.append(plan.call_time.astype(np.float64), np.inf), side="right")).astype(np.int64),
         ev_kind=ev_kind[order].astype(np.int64),
         g=plan.g.astype(np.int64), gfund=plan.group_fund.astype(np.int64), gamt=plan.group_amount.astype(np.float64),
         env=plan.fund_env.astype(np.float64), cumcap=plan.fund_cumcap.astype(np.float64),
@@ -1355,10 +1454,12 @@ def _kernel_inputs(plan: _Plan) -> dict:
         has_ph1=(np.isfinite(plan.ph1) & (plan.ph1 > 0)),
         scope=(plan.total / np.maximum(plan.req, 1.0)).astype(np.float64),
         dur_y=(plan.dur / 12).astype(np.float64), value=plan.value.astype(np.float64),
-        savings=plan.savings.astype(np.float64), ok=plan.ok_policy.astype(np.bool_),
+        savings=plan.savings.astype(np.float64),
+        gorder=np.argsort(plan.g, kind="stable").astype(np.int64),
+        gptr=np.concatenate([[0], np.cumsum(np.bincount(plan.g, minlength=len(plan.groups)))]).astype(np.int64),
+        common=bool(plan.common_profile),
         cbin=year_bin(plan.t_commit), abin=year_bin(plan.t_adjust), dbin=year_bin(plan.t_decommit),
         x0=(plan.t_commit - plan.start).astype(np.float64), prof=np.ascontiguousarray(plan.profiles, np.float64),
-        qc=st.cost._quantile_table(), qd=st.delay._quantile_table(),
         params=np.array([st.attrition_rate, st.phase1_only_rate, st.overrun_paid_by_fund_rate,
                          mu if np.isfinite(mu) else 0.0, sig, st.savings.mean_rate,
                          np.nan if pol.max_commit_share_per_call_rate is None else pol.max_commit_share_per_call_rate,
@@ -1369,57 +1470,55 @@ def _kernel_inputs(plan: _Plan) -> dict:
     return kin
 
 
-def _lut(q, u):
-    x = np.float64(u) * (q.shape[0] - 1)
-    i = int(x)
-    if i > q.shape[0] - 2:
-        i = q.shape[0] - 2
-    f = x - i
-    lo = q[i]
-    return f * (q[i + 1] - lo) + lo
-
-
-def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, call_y, last, ev_t, ev_p, ev_kind,
-            g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y, value, savings, ok,
-            cbin, abin, dbin, x0, prof, qc, qd, params, stop,
+def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
+            eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
+            value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
             yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
+    """The model of :func:`_run_chunk`, draw by draw (compiled by numba when it is installed).
+
+    ``rows`` lists, call by call (``ptr``), the projects a call may fund in selection order
+    (those the policy excludes are left out); ``gorder``/``gptr`` list the projects group by
+    group, in project order, so each group's totals add up in local variables in the same order
+    as the NumPy reference.  With ``common`` every project has the same payment profile
+    (``prof[0]``): amounts are first added at the year their first tranche is due, then spread.
+    """
     P_ = req.shape[0]
     G = gamt.shape[0]
     F = env.shape[0]
     K = call_t.shape[0]
     Y = yearly.shape[2]
     L = prof.shape[1]
-    B = uc.shape[1] if enabled else 1
+    B = cost_r.shape[1] if enabled else 1
     a_rate, p1_rate, o_rate = params[0], params[1], params[2]
-    mu, sig, sav_mean = params[3], params[4], params[5]
+    sav_mean = params[5]
     share_cap, reserve, exh = params[6], params[7], params[8]
-    has_sav = params[9] > 0
-    E_ = ev_t.shape[0]
+    p1_lim = a_rate + p1_rate
     sel = np.zeros(P_, np.bool_)
     attr = np.zeros(P_, np.bool_)
     isph1 = np.zeros(P_, np.bool_)
     C = np.zeros(P_)
     topup = np.zeros(P_)
     unf = np.zeros(P_)
-    seen = np.zeros(P_, np.bool_)
     net_f = np.zeros(F)
     net_g = np.zeros(G)
     max_f = np.zeros(F)
     room_last = np.zeros(G)
     dem = np.zeros((G, Y))
+    first = np.zeros((G, Y))
     backlog = np.zeros(G)
     for d in range(n):
         blk, j = d // B, d % B
-        # fates and commitments
+        # fates and commitments (branch-free: the fates are random)
         for p in range(P_):
+            u = np.float64(fate_u[blk, j, p]) if enabled else 2.0
+            a = u < a_rate
+            h = (u >= a_rate) & (u < p1_lim) & has_ph1[p]
+            attr[p] = a
+            isph1[p] = h
+            C[p] = ph1c[p] if h else req[p]
             sel[p] = False
-            seen[p] = False
             topup[p] = 0.0
             unf[p] = 0.0
-            u = np.float64(uf[blk, j, p]) if enabled else 2.0
-            attr[p] = u < a_rate
-            isph1[p] = (not attr[p]) and (u < a_rate + p1_rate) and has_ph1[p]
-            C[p] = ph1c[p] if isph1[p] else req[p]
         for f in range(F):
             net_f[f] = 0.0
             max_f[f] = 0.0
@@ -1428,40 +1527,40 @@ def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, c
             room_last[gg] = 0.0
         ep = 0
         for k in range(K + 1):
-            tk = call_t[k] if k < K else np.inf
-            # events up to the call: de-commitments, final costs known
-            while ep < E_ and ev_t[ep] <= tk:
+            # events up to the call: de-commitments, final costs known (a project's events
+            # come after its call, so only selected projects matter)
+            while ep < eptr[k]:
                 p = ev_p[ep]
                 kind = ev_kind[ep]
                 ep += 1
-                if not seen[p] or not sel[p]:
-                    continue
-                f = gfund[g[p]]
-                gg = g[p]
                 if kind == 0:
-                    if attr[p]:
+                    if attr[p] and sel[p]:
+                        gg = g[p]
+                        f = gfund[gg]
                         net_f[f] -= C[p]
                         net_g[gg] -= C[p]
+                    continue
+                if attr[p] or not sel[p]:
+                    continue
+                gg = g[p]
+                f = gfund[gg]
+                r = np.float64(cost_r[blk, j, p]) if enabled else 1.0
+                ov = max(r - 1.0, 0.0) * C[p] * scope[p] * o_rate
+                und = min(r - 1.0, 0.0) * C[p]
+                if over[f]:
+                    fu = ov
                 else:
-                    if attr[p]:
-                        continue
-                    r = _lut(qc, uc[blk, j, p]) if enabled else 1.0
-                    ov = max(r - 1.0, 0.0) * C[p] * scope[p] * o_rate
-                    und = min(r - 1.0, 0.0) * C[p]
-                    if over[f]:
-                        fu = ov
-                    else:
-                        room = min(env[f] - net_f[f], gamt[gg] - net_g[gg])
-                        if room < 0.0:
-                            room = 0.0
-                        fu = min(ov, room)
-                    delta = fu + und
-                    topup[p] = delta
-                    unf[p] = ov - fu
-                    net_f[f] += delta
-                    net_g[gg] += delta
-                    if net_f[f] > max_f[f]:
-                        max_f[f] = net_f[f]
+                    room = min(env[f] - net_f[f], gamt[gg] - net_g[gg])
+                    if room < 0.0:
+                        room = 0.0
+                    fu = min(ov, room)
+                delta = fu + und
+                topup[p] = delta
+                unf[p] = ov - fu
+                net_f[f] += delta
+                net_g[gg] += delta
+                if net_f[f] > max_f[f]:
+                    max_f[f] = net_f[f]
             if k == K:
                 break
             f = call_f[k]
@@ -1484,12 +1583,9 @@ def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, c
             stopped = False
             for ii in range(ptr[k], ptr[k + 1]):
                 p = rows[ii]
-                seen[p] = True
-                if not ok[p]:
-                    continue
                 gg = g[p]
                 c = C[p]
-                fit = (c <= rem + 1e-6) and (c <= gamt[gg] - net_g[gg] + 1e-6)
+                fit = (c <= rem + 1e-6) & (c <= gamt[gg] - net_g[gg] + 1e-6)
                 if stop:
                     if not fit:
                         stopped = True
@@ -1506,49 +1602,79 @@ def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, c
                 max_f[f] = net_f[f]
             comm_k[d, k] = spent
             nsel_k[d, k] = cnt
-        # amounts, years
+        # amounts, years, group by group
         for gg in range(G):
             for y in range(Y):
                 dem[gg, y] = 0.0
-        for p in range(P_):
-            if not sel[p]:
-                continue
-            gg = g[p]
-            sel_count[p] += 1
-            gtot[d, gg, 0] += C[p]
-            gtot[d, gg, 6] += 1.0
-            yearly[d, gg, cbin[p], 0] += C[p]
-            if attr[p]:
-                attr_count[p] += 1
-                yearly[d, gg, dbin[p], 1] += C[p]
-                continue
-            if isph1[p]:
-                ph1_count[p] += 1
-            if topup[p] > 0:
-                yearly[d, gg, abin[p], 0] += topup[p]
-            else:
-                yearly[d, gg, abin[p], 1] += -topup[p]
-            A = C[p] + topup[p]
-            gtot[d, gg, 1] += A
-            gtot[d, gg, 5] += unf[p]
-            if isph1[p]:
-                gtot[d, gg, 4] += value[p] * (ph1c[p] / max(req[p], 1.0))
-            else:
-                gtot[d, gg, 4] += value[p]
-                sf = (np.exp(mu + sig * np.float64(z[blk, j, p])) if has_sav else 0.0) if enabled else sav_mean
-                gtot[d, gg, 2] += savings[p] * sf
-                gtot[d, gg, 3] += savings[p]
-            rd = _lut(qd, ud[blk, j, p]) if enabled else 1.0
-            sh = max(rd - 1.0, 0.0) * dur_y[p]
-            b = int(np.floor(x0[p] + sh))
-            if b < 0:
-                b = 0
-            for i in range(L):
-                bi = b + i
-                if bi > Y - 1:
-                    bi = Y - 1
-                dem[gg, bi] += A * prof[p, i]
-        for gg in range(G):
+                first[gg, y] = 0.0
+            s_c = 0.0
+            s_a = 0.0
+            s_sr = 0.0
+            s_sd = 0.0
+            s_v = 0.0
+            s_u = 0.0
+            s_n = 0.0
+            for ii in range(gptr[gg], gptr[gg + 1]):
+                p = gorder[ii]
+                if not sel[p]:
+                    continue
+                sel_count[p] += 1
+                c = C[p]
+                s_c += c
+                s_n += 1.0
+                yearly[d, gg, cbin[p], 0] += c
+                if attr[p]:
+                    attr_count[p] += 1
+                    yearly[d, gg, dbin[p], 1] += c
+                    continue
+                tp = topup[p]
+                if tp > 0:
+                    yearly[d, gg, abin[p], 0] += tp
+                else:
+                    yearly[d, gg, abin[p], 1] += -tp
+                A = c + tp
+                s_a += A
+                s_u += unf[p]
+                if isph1[p]:
+                    ph1_count[p] += 1
+                    s_v += value[p] * (ph1c[p] / max(req[p], 1.0))
+                else:
+                    s_v += value[p]
+                    sf = np.float64(sav_f[blk, j, p]) if enabled else sav_mean
+                    s_sr += savings[p] * sf
+                    s_sd += savings[p]
+                rd = np.float64(delay_r[blk, j, p]) if enabled else 1.0
+                sh = max(rd - 1.0, 0.0) * dur_y[p]
+                b = int(np.floor(x0[p] + sh))
+                if b < 0:
+                    b = 0
+                elif b > Y - 1:
+                    b = Y - 1
+                if common:
+                    first[gg, b] += A
+                else:
+                    for i in range(L):
+                        bi = b + i
+                        if bi > Y - 1:
+                            bi = Y - 1
+                        dem[gg, bi] += A * prof[p, i]
+            if common:
+                for b in range(Y):
+                    s = first[gg, b]
+                    if s == 0.0:
+                        continue
+                    for i in range(L):
+                        bi = b + i
+                        if bi > Y - 1:
+                            bi = Y - 1
+                        dem[gg, bi] += s * prof[0, i]
+            gtot[d, gg, 0] = s_c
+            gtot[d, gg, 1] = s_a
+            gtot[d, gg, 2] = s_sr
+            gtot[d, gg, 3] = s_sd
+            gtot[d, gg, 4] = s_v
+            gtot[d, gg, 5] = s_u
+            gtot[d, gg, 6] = s_n
             gtot[d, gg, 7] = room_last[gg]
             for y in range(Y):
                 yearly[d, gg, y, 2] = dem[gg, y]
@@ -1585,8 +1711,41 @@ def _kernel(n, enabled, uc, ud, uf, z, rows, ptr, call_t, call_f, call_budget, c
 
 
 if _nb is not None:
-    _lut = _nb.njit(cache=True, inline="always")(_lut)
+    _ratios_from_table = _nb.njit(cache=True, nogil=True)(_ratios_from_table_py)
     _kernel = _nb.njit(cache=True, nogil=True)(_kernel)
+
+
+def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
+    P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
+    return _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_due=np.zeros((n, F, Y)),
+                     avail=np.zeros((n, K)), committed_call=np.zeros((n, K)), nsel_call=np.zeros((n, K)),
+                     gtot=np.zeros((n, G, len(GTOT))), fund_flags=np.zeros((n, F, 3)),
+                     sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
+                     attr_count=np.zeros(P_, np.int64))
+
+
+def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray) -> None:
+    """The compiled kernel on draws ``d0 .. d1-1`` of ``out``; ``inputs`` hold those draws from
+    their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates."""
+    enabled = inputs is not None
+    if not enabled:
+        dummy = np.zeros((1, 1, max(len(kin["req"]), 1)), np.float32)
+        inputs = (dummy,) * 4
+    _kernel(d1 - d0, enabled, *inputs, kin["rows"], kin["ptr"],
+            kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
+            kin["ev_kind"], kin["g"], kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"],
+            kin["over"], kin["req"], kin["ph1"], kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"],
+            kin["savings"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["gorder"],
+            kin["gptr"], kin["common"], kin["params"], kin["stop"], out.yearly[d0:d1], out.fund_due[d0:d1],
+            out.avail[d0:d1], out.committed_call[d0:d1], out.nsel_call[d0:d1], out.gtot[d0:d1],
+            out.fund_flags[d0:d1], counts[0], counts[1], counts[2])
+
+
+def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
+    out.sel_count[:] = counts[:, 0].sum(axis=0)
+    out.ph1_count[:] = counts[:, 1].sum(axis=0)
+    out.attr_count[:] = counts[:, 2].sum(axis=0)
+    return out
 
 
 def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: int = 1) -> _ChunkOut:
@@ -1596,45 +1755,55 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
     each draw is computed alone, so the split never changes a result.
     """
     kin = _kernel_inputs(plan)
-    P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
-    out = _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_due=np.zeros((n, F, Y)),
-                    avail=np.zeros((n, K)), committed_call=np.zeros((n, K)), nsel_call=np.zeros((n, K)),
-                    gtot=np.zeros((n, G, len(GTOT))), fund_flags=np.zeros((n, F, 3)),
-                    sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
-                    attr_count=np.zeros(P_, np.int64))
+    out = _new_chunk_out(plan, n)
     enabled = raw is not None
-    dummy = np.zeros((1, 1, max(P_, 1)), np.float32)
     nb = raw[0].shape[0] if enabled else 0
     parts = max(1, min(workers, nb if enabled else n))
     if enabled:
         cuts = [min(round(i * nb / parts) * BLOCK, n) for i in range(parts + 1)]
     else:
         cuts = [round(i * n / parts) for i in range(parts + 1)]
-    counts = np.zeros((parts, 3, P_), np.int64)
+    counts = np.zeros((parts, 3, plan.n), np.int64)
 
     def run(i: int) -> None:
         d0, d1 = cuts[i], cuts[i + 1]
-        if d1 <= d0:
-            return
-        if enabled:
-            uc, ud, uf, z = (a[d0 // BLOCK:] for a in raw)
-        else:
-            uc = ud = uf = z = dummy
-        _kernel(d1 - d0, enabled, uc, ud, uf, z, kin["rows"], kin["ptr"], kin["call_t"], kin["call_f"],
-                kin["call_budget"], kin["call_y"], kin["last"], kin["ev_t"], kin["ev_p"], kin["ev_kind"], kin["g"],
-                kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"], kin["over"],
-                kin["req"], kin["ph1"], kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"], kin["savings"],
-                kin["ok"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["qc"], kin["qd"],
-                kin["params"], kin["stop"], out.yearly[d0:d1], out.fund_due[d0:d1], out.avail[d0:d1],
-                out.committed_call[d0:d1], out.nsel_call[d0:d1], out.gtot[d0:d1], out.fund_flags[d0:d1],
-                counts[i, 0], counts[i, 1], counts[i, 2])
+        if d1 > d0:
+            _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if enabled else None, out, d0, d1, counts[i])
 
     if parts > 1 and pool is not None:
         list(pool.map(run, range(parts)))
     else:
         for i in range(parts):
             run(i)
-    out.sel_count[:] = counts[:, 0].sum(axis=0)
-    out.ph1_count[:] = counts[:, 1].sum(axis=0)
-    out.attr_count[:] = counts[:, 2].sum(axis=0)
-    return out
+    return _sum_counts(out, counts)
+
+
+#: Blocks drawn and simulated together by a worker thread of :func:`_simulate_blocks_fast`.
+FUSED_BLOCKS = 2
+
+
+def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
+                          workers: int = 1) -> _ChunkOut:
+    """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread draws its blocks
+    (:func:`_raw_blocks`) and runs the compiled kernel on them at once, while they are still in
+    the processor's cache; the threads share the blocks, and every block has its own seed, so
+    the split never changes a result."""
+    kin = _kernel_inputs(plan)
+    out = _new_chunk_out(plan, n)
+    nb = b1 - b0
+    parts = max(1, min(workers, nb))
+    cuts = [round(i * nb / parts) for i in range(parts + 1)]
+    counts = np.zeros((parts, 3, plan.n), np.int64)
+
+    def run(i: int) -> None:
+        for j0 in range(cuts[i], cuts[i + 1], FUSED_BLOCKS):
+            j1 = min(j0 + FUSED_BLOCKS, cuts[i + 1])
+            raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1)
+            _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i])
+
+    if parts > 1 and pool is not None:
+        list(pool.map(run, range(parts)))
+    else:
+        for i in range(parts):
+            run(i)
+    return _sum_counts(out, counts)
