@@ -3,12 +3,17 @@
 Prints the simulation's time (median of ``--repeat`` runs), its peak memory (``tracemalloc``:
 every NumPy buffer is traced), and the ratio to the time NumPy takes, in the same run, to draw
 the same random variates (3 float32 uniforms and 1 float32 standard normal per project and
-draw, in the simulation's blocks): no simulation can be faster than drawing its random numbers.
-Targets: ratio <= 2, peak <= 1 GiB.  Then 1,000,000 draws, chunked, with their time and peak.
+draw, in the simulation's blocks, on one thread): no simulation can be faster than drawing its
+random numbers.  The simulation uses its default threads (2 on this machine: each draws its own
+blocks and runs the compiled model on them); the CPU time of both is printed too, so a run on a
+loaded machine can be read.  Targets: ratio <= 2, peak <= 1 GiB.  Then 1,000,000 draws,
+chunked, with their time and peak; ``--fitn-draws N`` also runs FITN (13 reported levels, whose
+per-draw results beyond ``envelope.STORE_BYTES`` are filled in several passes).
 
 Usage::
 
     python benchmarks/bench_envelope.py [--draws 100000] [--big-draws 1000000] [--repeat 3]
+                                        [--threads 2] [--fitn-draws 1000000]
 """
 from __future__ import annotations
 
@@ -62,6 +67,13 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
+def cpu_timed(fn):
+    """(wall seconds, CPU seconds of the process, result)."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
 def peak(fn):
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -78,6 +90,8 @@ def main(argv=None) -> int:
     ap.add_argument("--big-draws", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--chunk-size", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None, help="simulation threads (default: the package's)")
+    ap.add_argument("--fitn-draws", type=int, default=0, help="also run FITN with this many draws")
     a = ap.parse_args(argv)
     scn, cands = pipeline_scenario()
     P_ = len(cands)
@@ -86,17 +100,22 @@ def main(argv=None) -> int:
     print(f"pipeline: {P_} projects, {len(scn.calls)} calls, {scn.years[0]}-{scn.years[-1]}; "
           f"block {E.BLOCK} draws; default chunk {E.default_chunk_size(P_)} draws")
     E.simulate(scn, cands, draws=2000, seed=1)  # warm-up: quantile tables, imports
-    sims, floors = [], []
+    sims, floors, cpus = [], [], []
     for r in range(a.repeat):
         floors.append(floor_draw(P_, a.draws, seed=r + 1))
-        t, res = timed(lambda: E.simulate(scn, cands, draws=a.draws, seed=r + 1, chunk_size=a.chunk_size))
+        t, c, res = cpu_timed(lambda: E.simulate(scn, cands, draws=a.draws, seed=r + 1, chunk_size=a.chunk_size,
+                                                 threads=a.threads))
         sims.append(t)
+        cpus.append(c)
     sim_m, floor_m = statistics.median(sims), statistics.median(floors)
     n_var = 4 * P_ * a.draws
-    print(f"\n{a.draws:,} draws x {P_} projects ({n_var / 1e6:,.0f} M random variates)")
-    print(f"  simulation   median {sim_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in sims)})")
-    print(f"  numpy floor  median {floor_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in floors)})")
-    print(f"  ratio simulation / floor: {sim_m / floor_m:.2f}  (target <= 2)")
+    print(f"\n{a.draws:,} draws x {P_} projects ({n_var / 1e6:,.0f} M random variates), "
+          f"{res.provenance['threads']} simulation threads; load average {os.getloadavg()[0]:.2f}")
+    print(f"  simulation   median {sim_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in sims)}); "
+          f"CPU {statistics.median(cpus):.2f} s")
+    print(f"  numpy floor  median {floor_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in floors)}); one thread")
+    print(f"  ratio simulation / floor: {sim_m / floor_m:.2f}  (target <= 2); "
+          f"CPU time / floor: {statistics.median(cpus) / floor_m:.2f}")
     t, pk, res = peak(lambda: E.simulate(scn, cands, draws=a.draws, seed=1, chunk_size=a.chunk_size))
     print(f"  peak memory (tracemalloc): {pk / 2**20:,.0f} MiB  (target <= 1024 MiB); time under tracing {t:.2f} s")
     s = res.summary.iloc[0]
@@ -108,6 +127,12 @@ def main(argv=None) -> int:
         print(f"\n{a.big_draws:,} draws, chunked ({res.provenance['chunk_size']:,} draws per chunk)")
         print(f"  simulation {t:6.2f} s (under tracemalloc), numpy floor {fl:.2f} s, ratio {t / fl:.2f}")
         print(f"  peak memory (tracemalloc): {pk / 2**20:,.0f} MiB  (target <= 1024 MiB)")
+    if a.fitn_draws:
+        fitn = load_scenario(os.path.join(ROOT, "parameters", "fitn_2021_2022.yaml"))
+        t, pk, res = peak(lambda: E.simulate(fitn, draws=a.fitn_draws, seed=1, chunk_size=a.chunk_size))
+        print(f"\nFITN, {a.fitn_draws:,} draws, {len(res.summary)} levels, {res.provenance['passes']} pass(es)")
+        print(f"  simulation {t:6.2f} s (under tracemalloc); peak memory (tracemalloc): {pk / 2**20:,.0f} MiB "
+              f"(target <= 1024 MiB)")
     print(f"\nprocess max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
     print("note: the machine is shared with other engineers' jobs; times vary from run to run")
     return 0

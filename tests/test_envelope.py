@@ -287,8 +287,8 @@ def test_variates_become_the_models_ratios_and_savings_factors():
     scn = load_scenario(BACKTEST)
     plan = E.build_plan(scn)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(5, spawn_key=(0,))))
-    u = [rng.random((E.BLOCK, plan.n), dtype=np.float32) for _ in range(3)]
-    z = rng.standard_normal((E.BLOCK, plan.n), dtype=np.float32)
+    u = [rng.random((plan.n, E.BLOCK), dtype=np.float32) for _ in range(3)]
+    z = rng.standard_normal((plan.n, E.BLOCK), dtype=np.float32)
     rc, rd, sf = u[0].copy(), u[1].copy(), z.copy()
     E._transform_block(plan, rc, rd, sf)
     st = plan.settings

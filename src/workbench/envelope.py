@@ -1327,17 +1327,21 @@ except ImportError:  # pragma: no cover - numba is a declared dependency
     _nb = None
 
 
-def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None) -> tuple[np.ndarray, ...]:
+def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
+                out: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
     """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings factor.
 
     Each block draws three float32 uniforms and one float32 standard normal per project and
     draw, in this order, from its own child of the seed sequence (so the chunking never changes
     a draw's variates), then turns them, in place and in the same thread, into what the model
-    uses (:func:`_transform_block`).  Shape ``(blocks, BLOCK, projects)``, float32 (one draw's
-    inputs contiguous).
+    uses (:func:`_transform_block`).  Shape ``(blocks, projects, BLOCK)``, float32 (a project's
+    inputs for the block's draws contiguous, as the compiled model reads them).
     """
     nb, P_ = b1 - b0, plan.n
-    out = tuple(np.empty((nb, BLOCK, P_), np.float32) for _ in range(4))
+    if out is None:
+        out = tuple(np.empty((nb, P_, BLOCK), np.float32) for _ in range(4))
+    else:  # a worker's buffers, reused block after block
+        out = tuple(a[:nb] for a in out)
 
     def draw(j: int) -> None:  # NumPy (and the compiled transform) release the GIL
         rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b0 + j)))
@@ -1393,8 +1397,8 @@ def _ratios_from_table_py(u, q, flat):
         elif k < 0:
             k = 0
         x -= k
-        lo = q[k]
-        x *= q[k + 1] - lo
+        lo = np.float64(q[k])
+        x *= np.float64(q[k + 1]) - lo
         x += lo
         u[i] = x
 
@@ -1404,7 +1408,7 @@ def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
     P_ = plan.n
 
     def flat(a):
-        return np.ascontiguousarray(a.reshape(-1, P_)[:n].T)
+        return np.ascontiguousarray(a.transpose(1, 0, 2).reshape(P_, -1)[:, :n])
 
     rc, rd, uf, sf = (flat(a) for a in raw)
     return _Draws(cost=rc.astype(np.float64), delay=rd.astype(np.float64), fate=uf,
@@ -1471,16 +1475,22 @@ def _kernel_inputs(plan: _Plan) -> dict:
 
 
 def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
-            eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
-            value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
-            yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
-    """The model of :func:`_run_chunk`, draw by draw (compiled by numba when it is installed).
+              eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
+              value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
+              yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
+    """The model of :func:`_run_chunk` on ``n`` draws, block by block (compiled by numba).
 
-    ``rows`` lists, call by call (``ptr``), the projects a call may fund in selection order
-    (those the policy excludes are left out); ``gorder``/``gptr`` list the projects group by
-    group, in project order, so each group's totals add up in local variables in the same order
-    as the NumPy reference.  With ``common`` every project has the same payment profile
-    (``prof[0]``): amounts are first added at the year their first tranche is due, then spread.
+    The inputs come per block, projects x draws (``(blocks, projects, BLOCK)``: cost ratio,
+    duration ratio, fate uniform, savings factor; without uncertainty one block of 1, 1, 2 and
+    the mean factor).  Each step of the model (a project's fate, an event, a project considered by
+    a call, its amounts) is applied to all the block's draws in an inner loop over draws, written
+    without branches so that it runs on SIMD lanes; every draw still sees the same operations in
+    the same order as in the NumPy reference, so the results are the same to the last bit
+    whatever the block split.  ``rows`` lists, call by call (``ptr``), the projects a call may fund
+    in selection order; ``eptr[k]`` counts the events (time order) before call ``k``;
+    ``gorder``/``gptr`` list the projects group by group.  With ``common`` every project has the
+    payment profile ``prof[0]``: amounts are first added at the year their first tranche is due,
+    then spread.
     """
     P_ = req.shape[0]
     G = gamt.shape[0]
@@ -1488,226 +1498,303 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
     K = call_t.shape[0]
     Y = yearly.shape[2]
     L = prof.shape[1]
-    B = cost_r.shape[1] if enabled else 1
+    B = cost_r.shape[2]
     a_rate, p1_rate, o_rate = params[0], params[1], params[2]
     sav_mean = params[5]
     share_cap, reserve, exh = params[6], params[7], params[8]
     p1_lim = a_rate + p1_rate
-    sel = np.zeros(P_, np.bool_)
-    attr = np.zeros(P_, np.bool_)
-    isph1 = np.zeros(P_, np.bool_)
-    C = np.zeros(P_)
-    topup = np.zeros(P_)
-    unf = np.zeros(P_)
-    net_f = np.zeros(F)
-    net_g = np.zeros(G)
-    max_f = np.zeros(F)
-    room_last = np.zeros(G)
-    dem = np.zeros((G, Y))
-    first = np.zeros((G, Y))
+    sel = np.zeros((P_, B), np.bool_)
+    attr = np.zeros((P_, B), np.bool_)
+    isph1 = np.zeros((P_, B), np.bool_)
+    C = np.zeros((P_, B))
+    topup = np.zeros((P_, B))
+    unf = np.zeros((P_, B))
+    net_f = np.zeros((F, B))
+    net_g = np.zeros((G, B))
+    max_f = np.zeros((F, B))
+    room_last = np.zeros((G, B))
+    rem = np.zeros(B)
+    spent = np.zeros(B)
+    cnt = np.zeros(B)
+    stopped = np.zeros(B, np.bool_)
+    av = np.zeros(B)
+    first = np.zeros((Y, B))
+    dem = np.zeros((G, Y, B))
+    s0 = np.zeros(B)
+    s1 = np.zeros(B)
+    s2 = np.zeros(B)
+    s3 = np.zeros(B)
+    s4 = np.zeros(B)
+    s5 = np.zeros(B)
+    s6 = np.zeros(B)
+    ae0 = np.zeros((Y, B))
+    ae1 = np.zeros((Y, B))
+    bsel = np.zeros(B, np.int64)
+    Aj = np.zeros(B)
     backlog = np.zeros(G)
-    for d in range(n):
-        blk, j = d // B, d % B
-        # fates and commitments (branch-free: the fates are random)
+    nblk = (n + B - 1) // B
+    for blk in range(nblk):
+        d0 = blk * B
+        nd = min(B, n - d0)
+        bi0 = blk if enabled else 0
+        # fates and commitments
         for p in range(P_):
-            u = np.float64(fate_u[blk, j, p]) if enabled else 2.0
-            a = u < a_rate
-            h = (u >= a_rate) & (u < p1_lim) & has_ph1[p]
-            attr[p] = a
-            isph1[p] = h
-            C[p] = ph1c[p] if h else req[p]
-            sel[p] = False
-            topup[p] = 0.0
-            unf[p] = 0.0
+            hp = has_ph1[p]
+            cq = req[p]
+            c1 = ph1c[p]
+            fu = fate_u[bi0, p]
+            for j in range(nd):
+                u = np.float64(fu[j])
+                a = u < a_rate
+                h = (u >= a_rate) & (u < p1_lim) & hp
+                attr[p, j] = a
+                isph1[p, j] = h
+                C[p, j] = c1 if h else cq
+                sel[p, j] = False
+                topup[p, j] = 0.0
+                unf[p, j] = 0.0
         for f in range(F):
-            net_f[f] = 0.0
-            max_f[f] = 0.0
+            for j in range(nd):
+                net_f[f, j] = 0.0
+                max_f[f, j] = 0.0
         for gg in range(G):
-            net_g[gg] = 0.0
-            room_last[gg] = 0.0
+            for j in range(nd):
+                net_g[gg, j] = 0.0
+                room_last[gg, j] = 0.0
         ep = 0
         for k in range(K + 1):
-            # events up to the call: de-commitments, final costs known (a project's events
-            # come after its call, so only selected projects matter)
             while ep < eptr[k]:
                 p = ev_p[ep]
                 kind = ev_kind[ep]
                 ep += 1
-                if kind == 0:
-                    if attr[p] and sel[p]:
-                        gg = g[p]
-                        f = gfund[gg]
-                        net_f[f] -= C[p]
-                        net_g[gg] -= C[p]
-                    continue
-                if attr[p] or not sel[p]:
-                    continue
                 gg = g[p]
                 f = gfund[gg]
-                r = np.float64(cost_r[blk, j, p]) if enabled else 1.0
-                ov = max(r - 1.0, 0.0) * C[p] * scope[p] * o_rate
-                und = min(r - 1.0, 0.0) * C[p]
-                if over[f]:
-                    fu = ov
-                else:
-                    room = min(env[f] - net_f[f], gamt[gg] - net_g[gg])
-                    if room < 0.0:
-                        room = 0.0
-                    fu = min(ov, room)
-                delta = fu + und
-                topup[p] = delta
-                unf[p] = ov - fu
-                net_f[f] += delta
-                net_g[gg] += delta
-                if net_f[f] > max_f[f]:
-                    max_f[f] = net_f[f]
+                nf = net_f[f]
+                ng = net_g[gg]
+                mf = max_f[f]
+                Cp = C[p]
+                ap = attr[p]
+                sp = sel[p]
+                if kind == 0:
+                    for j in range(nd):
+                        if ap[j] and sp[j]:
+                            nf[j] -= Cp[j]
+                            ng[j] -= Cp[j]
+                    continue
+                sc = scope[p]
+                ovf = over[f]
+                ef = env[f]
+                ga = gamt[gg]
+                crp = cost_r[bi0, p]
+                tp = topup[p]
+                up = unf[p]
+                for j in range(nd):
+                    live = sp[j] & (not ap[j])
+                    r = np.float64(crp[j])
+                    c = Cp[j]
+                    ov = max(r - 1.0, 0.0) * c * sc * o_rate
+                    und = min(r - 1.0, 0.0) * c
+                    room = max(min(ef - nf[j], ga - ng[j]), 0.0)
+                    fu_ = ov if ovf else min(ov, room)
+                    delta = fu_ + und
+                    tp[j] = delta if live else tp[j]
+                    up[j] = (ov - fu_) if live else up[j]
+                    x = nf[j] + delta
+                    nf[j] = x if live else nf[j]
+                    ng[j] = (ng[j] + delta) if live else ng[j]
+                    mf[j] = max(mf[j], nf[j])
             if k == K:
                 break
             f = call_f[k]
-            av = cumcap[f, call_y[k]] - net_f[f]
-            if av < 0.0:
-                av = 0.0
-            avail_k[d, k] = av
-            budget = min(av, call_budget[k])
-            if share_cap == share_cap:  # not nan
-                budget = min(budget, share_cap * env[f])
-            if reserve > 0 and last[f] != k:
-                budget = min(budget, max(av - reserve, 0.0))
-            if last[f] == k:
+            cap = cumcap[f, call_y[k]]
+            cb = call_budget[k]
+            lastk = last[f] == k
+            ef = env[f]
+            nf = net_f[f]
+            for j in range(nd):
+                a_ = cap - nf[j]
+                if a_ < 0.0:
+                    a_ = 0.0
+                avail_k[d0 + j, k] = a_
+                budget = min(a_, cb)
+                if share_cap == share_cap:  # not nan
+                    budget = min(budget, share_cap * ef)
+                if reserve > 0 and not lastk:
+                    budget = min(budget, max(a_ - reserve, 0.0))
+                av[j] = a_
+                rem[j] = budget
+                spent[j] = 0.0
+                cnt[j] = 0.0
+                stopped[j] = False
+            if lastk:
                 for gg in range(G):
                     if gfund[gg] == f:
-                        room_last[gg] = min(gamt[gg] - net_g[gg], av)
-            rem = budget
-            spent = 0.0
-            cnt = 0.0
-            stopped = False
+                        for j in range(nd):
+                            room_last[gg, j] = min(gamt[gg] - net_g[gg, j], av[j])
             for ii in range(ptr[k], ptr[k + 1]):
                 p = rows[ii]
                 gg = g[p]
-                c = C[p]
-                fit = (c <= rem + 1e-6) & (c <= gamt[gg] - net_g[gg] + 1e-6)
-                if stop:
-                    if not fit:
-                        stopped = True
-                    if stopped:
-                        fit = False
-                if fit:
-                    sel[p] = True
-                    rem -= c
-                    spent += c
-                    cnt += 1.0
-                    net_g[gg] += c
-            net_f[f] += spent
-            if net_f[f] > max_f[f]:
-                max_f[f] = net_f[f]
-            comm_k[d, k] = spent
-            nsel_k[d, k] = cnt
+                ga = gamt[gg]
+                ng = net_g[gg]
+                Cp = C[p]
+                sp = sel[p]
+                for j in range(nd):
+                    c = Cp[j]
+                    fit = (c <= rem[j] + 1e-6) & (c <= ga - ng[j] + 1e-6)
+                    if stop:
+                        st_ = stopped[j] | (not fit)
+                        stopped[j] = st_
+                        fit = fit & (not st_)
+                    sp[j] = sp[j] | fit
+                    rem[j] = (rem[j] - c) if fit else rem[j]
+                    spent[j] = (spent[j] + c) if fit else spent[j]
+                    cnt[j] = (cnt[j] + 1.0) if fit else cnt[j]
+                    ng[j] = (ng[j] + c) if fit else ng[j]
+            mf = max_f[f]
+            for j in range(nd):
+                nf[j] += spent[j]
+                if nf[j] > mf[j]:
+                    mf[j] = nf[j]
+                comm_k[d0 + j, k] = spent[j]
+                nsel_k[d0 + j, k] = cnt[j]
         # amounts, years, group by group
         for gg in range(G):
+            for j in range(nd):
+                s0[j] = 0.0
+                s1[j] = 0.0
+                s2[j] = 0.0
+                s3[j] = 0.0
+                s4[j] = 0.0
+                s5[j] = 0.0
+                s6[j] = 0.0
             for y in range(Y):
-                dem[gg, y] = 0.0
-                first[gg, y] = 0.0
-            s_c = 0.0
-            s_a = 0.0
-            s_sr = 0.0
-            s_sd = 0.0
-            s_v = 0.0
-            s_u = 0.0
-            s_n = 0.0
+                for j in range(nd):
+                    first[y, j] = 0.0
+                    dem[gg, y, j] = 0.0
+            for y in range(Y):
+                for j in range(nd):
+                    ae0[y, j] = 0.0
+                    ae1[y, j] = 0.0
             for ii in range(gptr[gg], gptr[gg + 1]):
                 p = gorder[ii]
-                if not sel[p]:
-                    continue
-                sel_count[p] += 1
-                c = C[p]
-                s_c += c
-                s_n += 1.0
-                yearly[d, gg, cbin[p], 0] += c
-                if attr[p]:
-                    attr_count[p] += 1
-                    yearly[d, gg, dbin[p], 1] += c
-                    continue
-                tp = topup[p]
-                if tp > 0:
-                    yearly[d, gg, abin[p], 0] += tp
-                else:
-                    yearly[d, gg, abin[p], 1] += -tp
-                A = c + tp
-                s_a += A
-                s_u += unf[p]
-                if isph1[p]:
-                    ph1_count[p] += 1
-                    s_v += value[p] * (ph1c[p] / max(req[p], 1.0))
-                else:
-                    s_v += value[p]
-                    sf = np.float64(sav_f[blk, j, p]) if enabled else sav_mean
-                    s_sr += savings[p] * sf
-                    s_sd += savings[p]
-                rd = np.float64(delay_r[blk, j, p]) if enabled else 1.0
-                sh = max(rd - 1.0, 0.0) * dur_y[p]
-                b = int(np.floor(x0[p] + sh))
-                if b < 0:
-                    b = 0
-                elif b > Y - 1:
-                    b = Y - 1
-                if common:
-                    first[gg, b] += A
-                else:
-                    for i in range(L):
-                        bi = b + i
-                        if bi > Y - 1:
-                            bi = Y - 1
-                        dem[gg, bi] += A * prof[p, i]
+                vp = value[p]
+                vph = value[p] * (ph1c[p] / max(req[p], 1.0))
+                svp = savings[p]
+                x0p = x0[p]
+                dyp = dur_y[p]
+                sp = sel[p]
+                ap = attr[p]
+                hp = isph1[p]
+                Cp = C[p]
+                tpp = topup[p]
+                up = unf[p]
+                svf = sav_f[bi0, p]
+                drp = delay_r[bi0, p]
+                a0c = ae0[cbin[p]]
+                a0a = ae0[abin[p]]
+                a1a = ae1[abin[p]]
+                a1d = ae1[dbin[p]]
+                ns = 0
+                na = 0
+                nh = 0
+                for j in range(nd):
+                    sj = sp[j]
+                    aj = ap[j]
+                    hj = hp[j]
+                    live = sj & (not aj)
+                    full = live & (not hj)
+                    c = Cp[j]
+                    tp = tpp[j]
+                    A = c + tp
+                    ns += 1 if sj else 0
+                    na += 1 if (sj & aj) else 0
+                    nh += 1 if (live & hj) else 0
+                    s0[j] += c if sj else 0.0
+                    s6[j] += 1.0 if sj else 0.0
+                    a0c[j] += c if sj else 0.0
+                    a1d[j] += c if (sj & aj) else 0.0
+                    a0a[j] += tp if (live & (tp > 0)) else 0.0
+                    a1a[j] += -tp if (live & (not tp > 0)) else 0.0
+                    s1[j] += A if live else 0.0
+                    s5[j] += up[j] if live else 0.0
+                    s4[j] += vph if (live & hj) else (vp if full else 0.0)
+                    s2[j] += svp * (np.float64(svf[j]) if enabled else sav_mean) if full else 0.0
+                    s3[j] += svp if full else 0.0
+                    sh = max(np.float64(drp[j]) - 1.0, 0.0) * dyp
+                    b = int(np.floor(x0p + sh))
+                    b = min(max(b, 0), Y - 1)
+                    bsel[j] = b if live else -1
+                    Aj[j] = A
+                for j in range(nd):
+                    b = bsel[j]
+                    if b < 0:
+                        continue
+                    if common:
+                        first[b, j] += Aj[j]
+                    else:
+                        for i in range(L):
+                            bi = b + i
+                            if bi > Y - 1:
+                                bi = Y - 1
+                            dem[gg, bi, j] += Aj[j] * prof[p, i]
+                sel_count[p] += ns
+                attr_count[p] += na
+                ph1_count[p] += nh
             if common:
                 for b in range(Y):
-                    s = first[gg, b]
-                    if s == 0.0:
-                        continue
                     for i in range(L):
                         bi = b + i
                         if bi > Y - 1:
                             bi = Y - 1
-                        dem[gg, bi] += s * prof[0, i]
-            gtot[d, gg, 0] = s_c
-            gtot[d, gg, 1] = s_a
-            gtot[d, gg, 2] = s_sr
-            gtot[d, gg, 3] = s_sd
-            gtot[d, gg, 4] = s_v
-            gtot[d, gg, 5] = s_u
-            gtot[d, gg, 6] = s_n
-            gtot[d, gg, 7] = room_last[gg]
-            for y in range(Y):
-                yearly[d, gg, y, 2] = dem[gg, y]
-        # CP appropriations per fund
-        for f in range(F):
-            cr = 0.0
-            for gg in range(G):
-                backlog[gg] = 0.0
-            for y in range(Y):
-                due = 0.0
+                        w = prof[0, i]
+                        for j in range(nd):
+                            dem[gg, bi, j] += first[b, j] * w
+            for j in range(nd):
+                d = d0 + j
+                gtot[d, gg, 0] = s0[j]
+                gtot[d, gg, 1] = s1[j]
+                gtot[d, gg, 2] = s2[j]
+                gtot[d, gg, 3] = s3[j]
+                gtot[d, gg, 4] = s4[j]
+                gtot[d, gg, 5] = s5[j]
+                gtot[d, gg, 6] = s6[j]
+                gtot[d, gg, 7] = room_last[gg, j]
+                for y in range(Y):
+                    yearly[d, gg, y, 0] = ae0[y, j]
+                    yearly[d, gg, y, 1] = ae1[y, j]
+                    yearly[d, gg, y, 2] = dem[gg, y, j]
+        # CP appropriations per fund, draw by draw
+        for j in range(nd):
+            d = d0 + j
+            for f in range(F):
+                cr = 0.0
                 for gg in range(G):
-                    if gfund[gg] == f:
-                        due += dem[gg, y] + backlog[gg]
-                fund_due[d, f, y] = due
-                app = cp[f, y]
-                if app != app or y == Y - 1:
-                    paid = due
-                    cr = 0.0
-                else:
-                    avc = app + cr
-                    paid = min(due, avc)
-                    cr = min(avc - paid, carry[f] * app)
-                ratio = paid / due if due > 0 else 1.0
-                for gg in range(G):
-                    if gfund[gg] == f:
-                        dg = dem[gg, y] + backlog[gg]
-                        pg = dg * ratio
-                        yearly[d, gg, y, 3] = pg
-                        backlog[gg] = dg - pg
-            if last[f] >= 0:
-                flags[d, f, 0] = 1.0 if avail_k[d, last[f]] < exh * env[f] else 0.0
-            flags[d, f, 1] = 1.0 if max_f[f] > env[f] + 0.5 else 0.0
-            flags[d, f, 2] = max_f[f]
+                    backlog[gg] = 0.0
+                for y in range(Y):
+                    due = 0.0
+                    for gg in range(G):
+                        if gfund[gg] == f:
+                            due += dem[gg, y, j] + backlog[gg]
+                    fund_due[d, f, y] = due
+                    app = cp[f, y]
+                    if app != app or y == Y - 1:
+                        paid = due
+                        cr = 0.0
+                    else:
+                        avc = app + cr
+                        paid = min(due, avc)
+                        cr = min(avc - paid, carry[f] * app)
+                    ratio = paid / due if due > 0 else 1.0
+                    for gg in range(G):
+                        if gfund[gg] == f:
+                            dg = dem[gg, y, j] + backlog[gg]
+                            pg = dg * ratio
+                            yearly[d, gg, y, 3] = pg
+                            backlog[gg] = dg - pg
+                if last[f] >= 0:
+                    flags[d, f, 0] = 1.0 if avail_k[d, last[f]] < exh * env[f] else 0.0
+                flags[d, f, 1] = 1.0 if max_f[f, j] > env[f] + 0.5 else 0.0
+                flags[d, f, 2] = max_f[f, j]
 
 
 if _nb is not None:
@@ -1729,8 +1816,9 @@ def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int
     their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates."""
     enabled = inputs is not None
     if not enabled:
-        dummy = np.zeros((1, 1, max(len(kin["req"]), 1)), np.float32)
-        inputs = (dummy,) * 4
+        shape = (1, len(kin["req"]), BLOCK)
+        inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
+                  np.zeros(shape, np.float32))  # the savings factor is then the mean (params[5])
     _kernel(d1 - d0, enabled, *inputs, kin["rows"], kin["ptr"],
             kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
             kin["ev_kind"], kin["g"], kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"],
@@ -1796,9 +1884,10 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
     counts = np.zeros((parts, 3, plan.n), np.int64)
 
     def run(i: int) -> None:
+        buf = tuple(np.empty((FUSED_BLOCKS, plan.n, BLOCK), np.float32) for _ in range(4))
         for j0 in range(cuts[i], cuts[i + 1], FUSED_BLOCKS):
             j1 = min(j0 + FUSED_BLOCKS, cuts[i + 1])
-            raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1)
+            raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1, out=buf)
             _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i])
 
     if parts > 1 and pool is not None:
