@@ -869,8 +869,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     store_due = np.empty((draws, F, Y), fdt)
     store_avail = np.empty((draws, K), fdt)
     store_comm = np.empty((draws, K), fdt)
-    store_nsel = np.empty((draws, K), np.float32)
-    store_flags = np.empty((draws, F, 3), np.float64)
+    store_nsel = np.empty((draws, K), fdt)
+    store_flags = np.zeros((draws, F, 3), np.float64)
     sel_count = np.zeros(P_, np.int64)
     ph1_count = np.zeros(P_, np.int64)
     attr_count = np.zeros(P_, np.int64)
@@ -889,25 +889,37 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
             first = pi == 0
             store_y = np.empty((draws, len(us), Y, 4), fdt)
             store_tot = np.empty((draws, len(us), T), np.float64)
+            # the compiled kernel writes straight into the stores when each level is one group
+            direct = (engine == "numba" and len(passes) == 1 and fdt is np.float64
+                      and sgroups == [[gi] for gi in range(len(plan.groups))])
             for cb0 in range(0, n_blocks, chunk // BLOCK):
                 cb1 = min(cb0 + chunk // BLOCK, n_blocks)
                 d0 = cb0 * BLOCK
                 n = min(cb1 * BLOCK, draws) - d0
+                sl = slice(d0, d0 + n)
+                into = _ChunkOut(yearly=store_y[sl], fund_due=store_due[sl], avail=store_avail[sl],
+                                 committed_call=store_comm[sl], nsel_call=store_nsel[sl], gtot=store_tot[sl],
+                                 fund_flags=store_flags[sl], sel_count=np.zeros(P_, np.int64),
+                                 ph1_count=np.zeros(P_, np.int64), attr_count=np.zeros(P_, np.int64)) \
+                    if direct else None
                 if engine == "numba" and st.enabled:
-                    out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers)
+                    out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers, into)
                 elif engine == "numba":
-                    out = _run_chunk_fast(plan, None, n, pool, workers)
+                    out = _run_chunk_fast(plan, None, n, pool, workers, into)
                 else:
                     raw = _raw_blocks(plan, seq, cb0, cb1, pool) if st.enabled else None
                     D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
                     out = _run_chunk(plan, D, n)
                     del D, raw
-                sl = slice(d0, d0 + n)
-                for i, u in enumerate(us):
+                for i, u in enumerate([] if direct else us):
                     gs = sgroups[u]
                     store_y[sl, i] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
                     store_tot[sl, i] = out.gtot[:, gs].sum(axis=1) if len(gs) > 1 else out.gtot[:, gs[0]]
-                if first:
+                if first and direct:
+                    sel_count += out.sel_count
+                    ph1_count += out.ph1_count
+                    attr_count += out.attr_count
+                elif first:
                     store_due[sl] = out.fund_due
                     store_avail[sl] = out.avail
                     store_comm[sl] = out.committed_call
@@ -1836,14 +1848,16 @@ def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
     return out
 
 
-def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: int = 1) -> _ChunkOut:
+def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: int = 1,
+                    into: _ChunkOut | None = None) -> _ChunkOut:
     """The compiled kernel on ``n`` draws (``raw`` from :func:`_raw_blocks`, None = no uncertainty).
 
     With ``workers`` > 1 the draws are split (at block boundaries) between threads of ``pool``;
-    each draw is computed alone, so the split never changes a result.
+    each draw is computed alone, so the split never changes a result.  ``into``: the arrays to
+    write (default: new ones).
     """
     kin = _kernel_inputs(plan)
-    out = _new_chunk_out(plan, n)
+    out = _new_chunk_out(plan, n) if into is None else into
     enabled = raw is not None
     nb = raw[0].shape[0] if enabled else 0
     parts = max(1, min(workers, nb if enabled else n))
@@ -1871,13 +1885,13 @@ FUSED_BLOCKS = 2
 
 
 def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
-                          workers: int = 1) -> _ChunkOut:
+                          workers: int = 1, into: _ChunkOut | None = None) -> _ChunkOut:
     """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread draws its blocks
     (:func:`_raw_blocks`) and runs the compiled kernel on them at once, while they are still in
     the processor's cache; the threads share the blocks, and every block has its own seed, so
-    the split never changes a result."""
+    the split never changes a result.  ``into``: the arrays to write (default: new ones)."""
     kin = _kernel_inputs(plan)
-    out = _new_chunk_out(plan, n)
+    out = _new_chunk_out(plan, n) if into is None else into
     nb = b1 - b0
     parts = max(1, min(workers, nb))
     cuts = [round(i * nb / parts) for i in range(parts + 1)]
