@@ -1021,17 +1021,25 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         u = local[lv["store"]]
         if u not in done:
             parts = []
+            stats: dict[int, list[tuple]] = {}
             for mi, m in enumerate(METRICS):
-                # rows = years, contiguous over draws (percentiles partition rows); the stored dtype
-                # is kept (float32 for big runs) and sums are taken in float64
-                t = np.ascontiguousarray(store_y[:, u, :, mi].T)
-                for name in (m, m.replace("_eur", "_cum_eur")):
-                    if name != m:
-                        t = np.cumsum(t, axis=0, dtype=np.float64)
-                    mean, p10, p50, p90 = _row_stats(t, pool)
+                # a metric equal draw for draw to an earlier one (paid = demand when no appropriation
+                # caps) shares its figures
+                twin = next((mj for mj in stats
+                             if np.array_equal(store_y[:, u, :, mi], store_y[:, u, :, mj])), None)
+                if twin is not None:
+                    stats[mi] = stats[twin]
+                else:
+                    # rows = years, contiguous over draws (percentiles partition rows); the stored
+                    # dtype is kept (float32 for big runs) and sums are taken in float64
+                    t = np.ascontiguousarray(store_y[:, u, :, mi].T)
+                    plain = _row_stats(t, pool)
+                    t = np.cumsum(t, axis=0, dtype=np.float64)
+                    stats[mi] = [plain, _row_stats(t, pool)]
+                    del t
+                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi]):
                     parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
                                                "p50": p50, "p90": p90}))
-                del t
             done[u] = parts
         rows = [part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"])
                 for part in done[u]]
@@ -1886,21 +1894,29 @@ FUSED_BLOCKS = 2
 
 def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
                           workers: int = 1, into: _ChunkOut | None = None) -> _ChunkOut:
-    """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread draws its blocks
-    (:func:`_raw_blocks`) and runs the compiled kernel on them at once, while they are still in
-    the processor's cache; the threads share the blocks, and every block has its own seed, so
-    the split never changes a result.  ``into``: the arrays to write (default: new ones)."""
+    """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread takes the next blocks
+    (:data:`FUSED_BLOCKS` at a time), draws them (:func:`_raw_blocks`) and runs the compiled
+    kernel on them at once, while they are still in the processor's cache.  Every block has its
+    own seed and every draw is computed alone, so which thread takes which block never changes a
+    result.  ``into``: the arrays to write (default: new ones)."""
+    import threading
+
     kin = _kernel_inputs(plan)
     out = _new_chunk_out(plan, n) if into is None else into
     nb = b1 - b0
-    parts = max(1, min(workers, nb))
-    cuts = [round(i * nb / parts) for i in range(parts + 1)]
+    parts = max(1, min(workers, -(-nb // FUSED_BLOCKS)))
+    tasks = iter(range(0, nb, FUSED_BLOCKS))
+    lock = threading.Lock()
     counts = np.zeros((parts, 3, plan.n), np.int64)
 
     def run(i: int) -> None:
         buf = tuple(np.empty((FUSED_BLOCKS, plan.n, BLOCK), np.float32) for _ in range(4))
-        for j0 in range(cuts[i], cuts[i + 1], FUSED_BLOCKS):
-            j1 = min(j0 + FUSED_BLOCKS, cuts[i + 1])
+        while True:
+            with lock:
+                j0 = next(tasks, None)
+            if j0 is None:
+                return
+            j1 = min(j0 + FUSED_BLOCKS, nb)
             raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1, out=buf)
             _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i])
 
