@@ -1714,37 +1714,48 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
                 a0a = ae0[abin[p]]
                 a1a = ae1[abin[p]]
                 a1d = ae1[dbin[p]]
+                # one short loop per output, so that each can go on SIMD lanes
                 ns = 0
                 na = 0
                 nh = 0
                 for j in range(nd):
                     sj = sp[j]
-                    aj = ap[j]
-                    hj = hp[j]
-                    live = sj & (not aj)
-                    full = live & (not hj)
                     c = Cp[j]
-                    tp = tpp[j]
-                    A = c + tp
                     ns += 1 if sj else 0
-                    na += 1 if (sj & aj) else 0
-                    nh += 1 if (live & hj) else 0
                     s0[j] += c if sj else 0.0
                     s6[j] += 1.0 if sj else 0.0
-                    a0c[j] += c if sj else 0.0
-                    a1d[j] += c if (sj & aj) else 0.0
-                    a0a[j] += tp if (live & (tp > 0)) else 0.0
-                    a1a[j] += -tp if (live & (not tp > 0)) else 0.0
-                    s1[j] += A if live else 0.0
+                for j in range(nd):
+                    a0c[j] += Cp[j] if sp[j] else 0.0
+                for j in range(nd):
+                    sa = sp[j] & ap[j]
+                    na += 1 if sa else 0
+                    a1d[j] += Cp[j] if sa else 0.0
+                for j in range(nd):
+                    tp = tpp[j]
+                    a0a[j] += tp if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0
+                for j in range(nd):
+                    tp = tpp[j]
+                    a1a[j] += -tp if (sp[j] & (not ap[j]) & (not tp > 0)) else 0.0
+                for j in range(nd):
+                    live = sp[j] & (not ap[j])
+                    s1[j] += (Cp[j] + tpp[j]) if live else 0.0
                     s5[j] += up[j] if live else 0.0
-                    s4[j] += vph if (live & hj) else (vp if full else 0.0)
+                for j in range(nd):
+                    live = sp[j] & (not ap[j])
+                    hj = hp[j]
+                    nh += 1 if (live & hj) else 0
+                    s4[j] += vph if (live & hj) else (vp if (live & (not hj)) else 0.0)
+                for j in range(nd):
+                    full = sp[j] & (not ap[j]) & (not hp[j])
                     s2[j] += svp * (np.float64(svf[j]) if enabled else sav_mean) if full else 0.0
                     s3[j] += svp if full else 0.0
+                for j in range(nd):
+                    live = sp[j] & (not ap[j])
                     sh = max(np.float64(drp[j]) - 1.0, 0.0) * dyp
                     b = int(np.floor(x0p + sh))
                     b = min(max(b, 0), Y - 1)
                     bsel[j] = b if live else -1
-                    Aj[j] = A
+                    Aj[j] = Cp[j] + tpp[j]
                 for j in range(nd):
                     b = bsel[j]
                     if b < 0:
