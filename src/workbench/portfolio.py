@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -63,8 +64,16 @@ _TOL_EUR = 0.5
 _QUIET_LOCK = threading.RLock()
 
 
-def engine() -> dict:
-    """The MILP engine: name and version (HiGHS inside scipy)."""
+@functools.lru_cache(maxsize=None)
+def engine(name: str = "scipy") -> dict:
+    """The MILP engine: name and version (``"scipy"``: HiGHS inside scipy; ``"highspy"``: HiGHS
+    through its own Python package, see :func:`solve_model`)."""
+    if name == "highspy":
+        import highspy  # noqa: PLC0415 - imported on first use
+
+        h = highspy.Highs()
+        return {"engine": "HiGHS (highspy, persistent model)",
+                "version": f"HiGHS {h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}, highspy"}
     try:
         from scipy.optimize._highspy import _core  # noqa: PLC0415 - private, version only
 
@@ -72,6 +81,9 @@ def engine() -> dict:
     except Exception:  # pragma: no cover - scipy layout changed
         hv = "unknown"
     return {"engine": "HiGHS (scipy.optimize.milp)", "version": f"HiGHS {hv}, scipy {scipy.__version__}"}
+
+
+_engine_info = engine  # the function, where a parameter is called ``engine``
 
 
 @contextlib.contextmanager
@@ -511,17 +523,33 @@ _STATUS = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded", 4: "e
 
 def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = None,
                 col_scale: np.ndarray | None = None, time_limit_s: float | None = None,
-                mip_rel_gap: float | None = None, active_rows: np.ndarray | None = None) -> Solve:
+                mip_rel_gap: float | None = None, active_rows: np.ndarray | None = None,
+                engine: str = "scipy", start: np.ndarray | None = None) -> Solve:
     """Solve the model for project values ``values`` [points per item].
 
     ``budget_eur`` replaces the envelope row's bound; ``col_scale`` multiplies the euro
     coefficients of each option (cost draws); ``active_rows`` keeps only those rows.
+
+    ``engine="highspy"`` (the dashboard's): the same HiGHS solver with the same gap and time
+    limit, through a model kept per :class:`Model` and thread, so a new budget or new values
+    only change a bound or the objective; it searches without HiGHS's primal heuristics, restarts
+    and strong branching (several times faster on the dashboard's selection models), then, when
+    that search has not proved the gap within :data:`FAST_TRY_S`, carries on with HiGHS's default
+    search.  ``start``: a 0/1 choice per option to start from (ignored when infeasible).  The
+    optimum proved is the same within the gap; among portfolios of equal value the engines may
+    pick different ones.
     """
     m = len(model.item)
     tl = float(time_limit_s if time_limit_s is not None else DEFAULT_TIME_LIMIT_S)
     gap_target = float(mip_rel_gap if mip_rel_gap is not None else DEFAULT_MIP_REL_GAP)
     if m == 0:
         return Solve(np.zeros(0), 0.0, "optimal", 0.0, 0.0, 0.0, tl, gap_target)
+    if engine == "highspy":
+        if col_scale is not None or active_rows is not None:
+            raise ValueError("the highspy engine solves the model as built (no col_scale, no active_rows)")
+        return _persistent(model).solve(np.asarray(values, float), budget_eur, tl, gap_target, start)
+    if engine != "scipy":
+        raise ValueError(f"unknown MILP engine {engine!r} (scipy or highspy)")
     c = -np.asarray(values, float)[model.item] * model.value_rate
     A, lb, ub = model.A, model.lb, model.ub
     if budget_eur is not None:
@@ -549,6 +577,110 @@ def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = 
     g = getattr(res, "mip_gap", None)
     g = float(g) if g is not None and np.isfinite(g) else (abs(bound - obj) / max(abs(obj), 1e-9))
     return Solve(x, obj, status, max(g, 0.0), bound, took, tl, gap_target, res.message)
+
+
+#: HiGHS options of the ``highspy`` engine's first search (see :func:`solve_model`).
+FAST_OPTIONS = {
+    "mip_heuristic_effort": 0.0, "mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False, "mip_heuristic_run_root_reduced_cost": False, "mip_allow_restart": False,
+    "mip_pscost_minreliable": 0,
+}
+#: Time [s] the ``highspy`` engine's first search may take before HiGHS's default search goes on.
+FAST_TRY_S = 1.0
+_PERSISTENT = threading.local()
+
+
+class _PersistentHighs:
+    """One HiGHS model of a :class:`Model`, kept for new objectives and budgets (one thread).
+
+    Rows of euros are passed in M€ (HiGHS warns about bounds of 1e8 and more); a solution is
+    re-checked in euros by :func:`check_portfolio` like any other.
+    """
+
+    def __init__(self, model: Model):
+        import highspy  # noqa: PLC0415 - the dashboard's engine, imported on first use
+
+        self.hs, self.model = highspy, model
+        h = self.h = highspy.Highs()
+        h.setOptionValue("output_flag", False)  # before the model: HiGHS prints its banner there
+        self.row_scale = np.where(model.cost_rows, 1e-6, 1.0)
+        A = (sparse.diags(self.row_scale) @ model.A).tocsc()
+        n, r = len(model.item), len(model.lb)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, r
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
+        lp.row_lower_ = np.where(np.isfinite(model.lb), model.lb * self.row_scale, -highspy.kHighsInf)
+        lp.row_upper_ = np.where(np.isfinite(model.ub), model.ub * self.row_scale, highspy.kHighsInf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, r
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+        h.passModel(lp)
+        self.cols = np.arange(n, dtype=np.int32)
+
+    def _options(self, fast: bool, gap: float, tl: float) -> None:
+        h = self.h
+        h.resetOptions()
+        h.setOptionValue("output_flag", False)
+        for k, v in (FAST_OPTIONS.items() if fast else ()):
+            h.setOptionValue(k, v)
+        h.setOptionValue("mip_rel_gap", gap)
+        h.setOptionValue("time_limit", max(tl, 1e-3))
+
+    def _start(self, x: np.ndarray | None) -> None:
+        if x is not None:
+            sol = self.hs.HighsSolution()
+            sol.col_value = [float(v) for v in x]
+            sol.value_valid = True
+            self.h.setSolution(sol)
+
+    def solve(self, values: np.ndarray, budget_eur: float | None, tl: float, gap: float,
+              start: np.ndarray | None) -> Solve:
+        hs, h, mdl = self.hs, self.h, self.model
+        h.changeColsCost(len(self.cols), self.cols, -values[mdl.item] * mdl.value_rate)
+        ub = mdl.ub[mdl.envelope_row] if budget_eur is None else budget_eur
+        ub = ub * self.row_scale[mdl.envelope_row] if np.isfinite(ub) else hs.kHighsInf
+        lb = mdl.lb[mdl.envelope_row]
+        h.changeRowBounds(mdl.envelope_row, lb if np.isfinite(lb) else -hs.kHighsInf, ub)
+        t0 = time.perf_counter()
+        self._options(True, gap, min(tl, FAST_TRY_S))
+        h.clearSolver()
+        self._start(start)
+        h.run()
+        st = h.getModelStatus()
+        if st == hs.HighsModelStatus.kTimeLimit and tl > FAST_TRY_S:  # a hard one: HiGHS's own search
+            best = np.array(h.getSolution().col_value) if h.getInfo().primal_solution_status == 2 else start
+            self._options(False, gap, tl - (time.perf_counter() - t0))
+            h.clearSolver()
+            self._start(None if best is None else np.round(best))
+            h.run()
+            st = h.getModelStatus()
+        took = time.perf_counter() - t0
+        info = h.getInfo()
+        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
+                  hs.HighsModelStatus.kInfeasible: "infeasible",
+                  hs.HighsModelStatus.kUnbounded: "unbounded"}.get(st, "error")
+        if info.primal_solution_status != 2:  # no feasible point
+            return Solve(None, float("nan"), status, float("nan"), float("nan"), took, tl, gap, h.modelStatusToString(st))
+        x = (np.array(h.getSolution().col_value) > 0.5).astype(float)
+        obj = float(values[mdl.item] * mdl.value_rate @ x)
+        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj
+        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else abs(bound - obj) / max(abs(obj), 1e-9)
+        return Solve(x, obj, status, max(g, 0.0), bound, took, tl, gap, h.modelStatusToString(st))
+
+
+def _persistent(model: Model) -> _PersistentHighs:
+    """The calling thread's HiGHS model of ``model`` (built on first use; a few kept)."""
+    cache = getattr(_PERSISTENT, "models", None)
+    if cache is None:
+        cache = _PERSISTENT.models = {}
+    ph = cache.get(id(model))
+    if ph is None or ph.model is not model:
+        if len(cache) >= _CACHE_MAX:
+            cache.pop(next(iter(cache)))
+        ph = cache[id(model)] = _PersistentHighs(model)
+    return ph
 
 
 def find_conflicts(model: Model, time_limit_s: float = 10.0) -> list[str]:
@@ -800,7 +932,8 @@ def get_model(scenario, cands, s, forced_in=(), forced_out=()) -> Model:
 def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
            weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
            forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
-           time_limit_s: float | None = None, values: pd.Series | None = None) -> Selection:
+           time_limit_s: float | None = None, values: pd.Series | None = None,
+           engine: str = "scipy") -> Selection:
     """The optimal portfolio, checked rule by rule; the fast path behind :func:`rank`.
 
     The constraint system is cached per (scenario, candidates, rules, forced projects): a new
@@ -819,6 +952,9 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         Overrides of the scenario's ``selection`` settings (see :data:`RULE_KEYS`).
     time_limit_s : float, optional
         Solver time limit [s]; the gap reached is reported when it stops early.
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (see :func:`solve_model`); ``"highspy"`` starts from the greedy
+        portfolio.
 
     Raises
     ------
@@ -841,8 +977,10 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         sol = Solve(None, float("nan"), "infeasible", float("nan"), float("nan"), 0.0,
                     float(tl or DEFAULT_TIME_LIMIT_S), float(s.get("mip_rel_gap", DEFAULT_MIP_REL_GAP)))
     else:
-        sol = solve_model(mdl, vals.to_numpy(float), budget_eur=budget, time_limit_s=tl,
-                          mip_rel_gap=s.get("mip_rel_gap"))
+        v = vals.to_numpy(float)
+        start = greedy(mdl, v, budget, fi) if engine == "highspy" else None
+        sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+                          **({"engine": engine, "start": start} if engine != "scipy" else {}))
     conflicts = None
     if sol.x is None:
         conflicts = find_conflicts(_with_budget(mdl, budget)) if sol.status == "infeasible" else None
@@ -904,6 +1042,45 @@ def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Itera
             usage[rows] = new
             x[j] = 1.0
             taken.add(i)
+    return x
+
+
+def greedy_levels(model: Model, values: np.ndarray, budgets_eur: Sequence[float],
+                  forced_in: Iterable[str] = ()) -> np.ndarray:
+    """:func:`greedy` at several budgets in one pass down the list (the frontier's greedy curve).
+
+    Returns
+    -------
+    ndarray
+        0/1 per budget (rows) and funding option of ``model`` (columns).
+    """
+    m, L = len(model.item), len(budgets_eur)
+    x = np.zeros((L, m))
+    if not m or not L:
+        return x
+    ub = np.tile(model.ub, (L, 1))
+    ub[:, model.envelope_row] = np.asarray(budgets_eur, float)
+    check_rows = np.array([k not in ("share", "force") or (k == "force" and model.ub[r] == 0)
+                           for r, k in enumerate(model.kind)], bool)
+    ubc = np.where(check_rows[None, :], ub, np.inf) + _TOL_EUR * model.cost_rows[None, :] + 1e-9
+    usage = np.zeros_like(ub)
+    A = model.A_csc
+    full = np.flatnonzero(model.mode == "full")
+    vpe = np.asarray(values, float)[model.item[full]] / model.cost_eur[full]
+    forced = set(forced_in)
+    first = np.array([model.ids[model.item[j]] in forced for j in full])
+    order = full[np.lexsort((-vpe, ~first))]
+    taken = np.zeros((L, int(model.item.max()) + 1), bool)
+    for j in order:
+        i = model.item[j]
+        a, b = A.indptr[j], A.indptr[j + 1]
+        rows, vals = A.indices[a:b], A.data[a:b]
+        new = usage[:, rows] + vals
+        fit = ~taken[:, i] & np.all(new <= ubc[:, rows], axis=1)
+        if fit.any():
+            usage[np.ix_(fit, rows)] = new[fit]
+            x[fit, j] = 1.0
+            taken[fit, i] = True
     return x
 
 
@@ -991,7 +1168,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
          weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
          forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
          time_limit_s: float | None = None, robustness_samples: int = 0,
-         seed: int | None = None) -> RankResult:
+         seed: int | None = None, engine: str = "scipy") -> RankResult:
     """Rank the candidates and select the optimal portfolio, with the greedy comparison.
 
     Parameters
@@ -1014,6 +1191,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         the ``selection_frequency`` column.
     seed : int, optional
         Seed of the robustness draws (default: the scenario's seed).
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (:func:`solve_model`); recorded in ``solver``.
 
     Returns
     -------
@@ -1024,7 +1203,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     s0 = settings(scenario, rules, budget_eur)
     fi = tuple(s0.get("force_in") or ()) + tuple(forced_in)
     fo = tuple(s0.get("force_out") or ()) + tuple(forced_out)
-    sel = select(scenario, candidates, budget_eur, weights, fi, fo, rules, time_limit_s)
+    sel = select(scenario, candidates, budget_eur, weights, fi, fo, rules, time_limit_s, engine=engine)
     mdl, ch, s = sel.model, sel.choice, sel.settings
     n = len(candidates)
     vals = sel.values.to_numpy(float)
@@ -1110,7 +1289,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
                                 "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"]}
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
-    solver = {**engine(), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
+    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
               "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": sel.solve.time_limit_s,
               "time_s": sel.solve.time_s, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
               "checked": sel.solve.x is not None, "check": "every rule re-evaluated: none broken"
@@ -1129,7 +1308,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
 def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | None = None, n: int = 50,
              weights: Mapping[str, float] | None = None, rules: Mapping[str, Any] | None = None,
              forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
-             time_limit_s: float | None = None, reuse: bool = True) -> pd.DataFrame:
+             time_limit_s: float | None = None, reuse: bool = True, engine: str = "scipy",
+             workers: int = 1, solve: bool = True) -> pd.DataFrame | None:
     """The efficient frontier: optimal value at each budget level, and the greedy value.
 
     Parameters
@@ -1141,6 +1321,14 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     reuse : bool
         Build the constraint system once and change only the envelope bound (default); ``False``
         rebuilds it at each level (kept for the benchmark's comparison).
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (:func:`solve_model`).  With ``"highspy"`` each level starts from the
+        better of the greedy portfolio and the optimum of the level below (feasible there), and
+        ``workers`` > 1 threads share the levels (HiGHS releases the GIL while it solves).  It
+        first tries :func:`pareto_frontier`, which gives every level at once, exactly.
+    solve : bool
+        ``False``: return ``None`` instead of solving the levels one by one when
+        :func:`pareto_frontier` does not apply (the dashboard then solves them in the background).
 
     Returns
     -------
@@ -1163,8 +1351,16 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     # the optimum without the envelope row is the optimum of every budget at or above its cost:
     # one solve answers the whole plateau of the frontier (the other rules bind there)
     free, free_cost = None, float("inf")
-    if reuse or budgets_eur is None:
-        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"))
+    fast = engine == "highspy" and reuse
+    # the dashboard's engine: the whole frontier at once, exactly, when the rules allow it
+    pareto = pareto_frontier(mdl, vals) if fast and not mdl.pre_conflicts else None
+    if pareto is not None:
+        free_cost = float(pareto[0][-1])
+    elif not solve:
+        return None
+    elif reuse or budgets_eur is None:
+        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+                           **({"engine": engine} if engine != "scipy" else {}))
         if free.status == "optimal" and free.x is not None:
             free_cost = float(mdl.cost_eur @ free.x)
     if budgets_eur is None:
@@ -1181,12 +1377,37 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
             raise InputError([Problem("<option>", "budgets_eur", b, "a budget must be > 0 euros") for b in bad])
     if not reuse:
         free_cost = float("inf")
+    levels = sorted(set(budgets))
+    solved: dict[float, tuple[Model, Solve]] = {}
+    obj = vals[mdl.item] * mdl.value_rate
+    if pareto is not None:
+        return _frontier_from_pareto(pareto, mdl, vals, levels, current, fi)
+
+    def solve_levels(group: list[float]) -> None:
+        prev = None
+        for b in group:
+            m_ = mdl if reuse else build_model(scenario, candidates, {**s, "budget_eur": b}, fi, fo)
+            if not fast:
+                solved[b] = (m_, solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap")))
+                continue
+            start = greedy(m_, vals, b, fi)
+            if prev is not None and obj @ prev > obj @ start:
+                start = prev
+            sol = solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+                              engine=engine, start=start)
+            solved[b] = (m_, sol)
+            prev = sol.x if sol.x is not None else prev
+
+    todo = [b for b in levels if not b >= free_cost]
+    if fast and workers > 1 and len(todo) > 1:
+        groups = [todo[k::workers] for k in range(workers)]  # each thread from its lowest budget up
+        list(_level_pool(workers).map(solve_levels, groups))
+    else:
+        solve_levels(todo)
     rows = []
-    for b in sorted(set(budgets)):
-        m_ = mdl if reuse else build_model(scenario, candidates, {**s, "budget_eur": b}, fi, fo)
+    for b in levels:
         plateau = b >= free_cost
-        sol = free if plateau else solve_model(m_, vals, budget_eur=b, time_limit_s=tl,
-                                               mip_rel_gap=s.get("mip_rel_gap"))
+        m_, sol = (mdl, free) if plateau else solved[b]
         gx = greedy(m_, vals, b, fi) if sol.x is not None else None
         rows.append({
             "budget_eur": b,
@@ -1200,6 +1421,140 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
             "solved": not plateau,
         })
     return pd.DataFrame(rows)
+
+
+def _frontier_from_pareto(pareto, mdl: Model, vals: np.ndarray, levels: list[float], current: float,
+                          fi: tuple) -> pd.DataFrame:
+    """The rows of :func:`frontier` read from the Pareto set (exact: gap 0)."""
+    C, V, N = pareto
+    gvals = greedy_levels(mdl, vals, levels, fi) @ (vals[mdl.item] * mdl.value_rate)
+    rows = []
+    for b, gv in zip(levels, gvals):
+        k = int(np.searchsorted(C, b + _TOL_EUR, side="right")) - 1
+        rows.append({
+            "budget_eur": b,
+            "value": float(V[k]) if k >= 0 else float("nan"),
+            "greedy_value": float(gv) if k >= 0 else float("nan"),
+            "selected": int(N[k]) if k >= 0 else 0,
+            "committed_eur": float(C[k]) if k >= 0 else float("nan"),
+            "gap": 0.0 if k >= 0 else float("nan"),
+            "status": "optimal" if k >= 0 else "infeasible",
+            "current": bool(abs(b - current) < 0.5),
+            "solved": bool(b < C[-1]),
+        })
+    return pd.DataFrame(rows)
+
+
+#: Largest group of funding options the exact enumeration of :func:`pareto_frontier` accepts.
+PARETO_MAX_GROUP = 12
+
+
+def pareto_frontier(model: Model, values: np.ndarray, max_points: int = 200_000) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every Pareto-optimal (money committed, value) pair of the model, or ``None``.
+
+    Exact (no solver, no gap) when the envelope row is the only rule that ties many funding
+    options together, as in a call's selection: every other row (one funding per project,
+    forced projects, requires, excludes) involves a few options only.  The options then fall
+    into small independent groups; each group's feasible choices are enumerated, and the
+    Pareto sets of the groups are merged one after the other (Nemhauser and Ullmann's method).
+    The optimum at budget ``b`` is the value of the last pair whose cost is <= ``b``.
+
+    Returns ``None`` when another row spans many options (fund, sub-envelope, payment or share
+    rules), when a group has more than :data:`PARETO_MAX_GROUP` options, or when the Pareto set
+    grows beyond ``max_points``: the caller solves each budget with HiGHS instead.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray) or None
+        Costs [EUR] ascending, values [points] strictly ascending, and the number of projects
+        of each pair's portfolio.
+    """
+    m = len(model.item)
+    obj = np.asarray(values, float)[model.item] * model.value_rate
+    if m == 0:
+        return np.zeros(1), np.zeros(1), np.zeros(1, int)
+    if model.pre_conflicts:
+        return None
+    A = model.A.tocsr()
+    rows = [r for r in range(A.shape[0]) if r != model.envelope_row]
+    env = A.getrow(model.envelope_row).toarray().ravel()
+    if not np.allclose(env, model.cost_eur) or not np.isneginf(model.lb[model.envelope_row]):
+        return None
+    # groups: options tied by a row (union-find over each row's options)
+    parent = np.arange(m)
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in rows:
+        cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
+        if len(cols) > PARETO_MAX_GROUP:
+            return None
+        for c in cols[1:]:
+            ra, rb = find(int(cols[0])), find(int(c))
+            if ra != rb:
+                parent[rb] = ra
+    roots = np.array([find(j) for j in range(m)])
+    members: dict[int, list[int]] = {}
+    for j, r in enumerate(roots):
+        members.setdefault(int(r), []).append(j)
+    rows_of: dict[int, list[int]] = {}
+    for r in rows:
+        cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
+        if len(cols):
+            rows_of.setdefault(int(roots[cols[0]]), []).append(r)
+    dense = {r: dict(zip(A.indices[A.indptr[r]:A.indptr[r + 1]].tolist(), A.data[A.indptr[r]:A.indptr[r + 1]]))
+             for r in rows}
+    C, V, N = np.zeros(1), np.zeros(1), np.zeros(1, int)
+    tol = 1e-9 * max(1.0, float(np.abs(obj).sum()))
+    for root, cols in members.items():
+        k = len(cols)
+        if k > PARETO_MAX_GROUP:
+            return None
+        own = rows_of.get(root, [])
+        if k == 1 and not own:
+            gc, gv, gn = np.array([0.0, model.cost_eur[cols[0]]]), np.array([0.0, obj[cols[0]]]), np.array([0, 1])
+        else:
+            X = ((np.arange(2 ** k)[:, None] >> np.arange(k)) & 1).astype(float)  # every 0/1 choice
+            ok = np.ones(len(X), bool)
+            for r in own:
+                act = X @ np.array([dense[r].get(c, 0.0) for c in cols])
+                ok &= (act >= model.lb[r] - 1e-9) & (act <= model.ub[r] + 1e-9)
+            if not ok.any():
+                return None  # no feasible choice (conflicting rules): the solver says which
+            gc, gv = X[ok] @ model.cost_eur[cols], X[ok] @ obj[cols]
+            gn = np.array([len(set(model.item[np.array(cols)[x > 0]])) for x in X[ok]])
+        # the merged list, by cost (each shifted copy is sorted: a stable sort merges runs)
+        cc = (C[None, :] + gc[:, None]).ravel()
+        vv = (V[None, :] + gv[:, None]).ravel()
+        nn = (N[None, :] + gn[:, None]).ravel()
+        order = np.argsort(cc, kind="stable")
+        cc, vv, nn = cc[order], vv[order], nn[order]
+        best = np.maximum.accumulate(vv)
+        keep = np.empty(len(vv), bool)
+        keep[0] = True
+        keep[1:] = vv[1:] > best[:-1] + tol
+        C, V, N = cc[keep], vv[keep], nn[keep]
+        if len(C) > max_points:
+            return None
+    return C, V, N
+
+
+_LEVEL_POOLS: dict = {}
+
+
+def _level_pool(workers: int):
+    """Threads that solve frontier levels (kept: each keeps its HiGHS models, see :func:`_persistent`)."""
+    with _QUIET_LOCK:
+        pool = _LEVEL_POOLS.get(workers)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+            pool = _LEVEL_POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frontier")
+        return pool
 
 
 # --------------------------------------------------------------------------------------------
