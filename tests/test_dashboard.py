@@ -133,9 +133,17 @@ def test_invalid_upload_shows_the_errors_and_keeps_the_previous_state(app):
     before, table = app.selected_ids, app.outputs["table"].value
     bad = (DATA / "committee_candidates.csv").read_text(encoding="utf-8").replace(",1500000,18,", ",-5,18,")
     assert not app.upload("mes_candidats.csv", bad.encode("utf-8"))
-    msg = app.controls["upload_msg"].value
-    assert "mes_candidats.csv" in msg and "row 2, column requested_eur" in msg and "must be &gt; 0" in msg
+    msg = html.unescape(app.controls["upload_msg"].value)
+    # French under the French heading: place and rule translated, the file as the user named it
+    assert "Fichier refusé : mes_candidats.csv" in msg
+    assert "mes_candidats.csv : ligne 2, colonne requested_eur : '-5' : doit être > 0" in msg
+    assert "row " not in msg and "must be" not in msg and str(app._tmpdir) not in msg
     assert app.selected_ids == before and app.outputs["table"].value == table
+    app.controls["lang"].value = "en"  # in English, the command line's wording
+    assert not app.upload("mes_candidats.csv", bad.encode("utf-8"))
+    msg = html.unescape(app.controls["upload_msg"].value)
+    assert "File refused: mes_candidats.csv" in msg and "row 2, column requested_eur: '-5': must be > 0" in msg
+    app.controls["lang"].value = "fr"
     # a valid upload replaces the candidates
     good = (DATA / "committee_candidates.csv").read_text(encoding="utf-8").replace("C8,Archivage", "C9,Archivage")
     assert app.upload("nouveaux.csv", good.encode("utf-8"))

@@ -152,6 +152,7 @@ def test_invalid_upload_shows_its_error(page, scenario):
     chooser.value.set_files(files=[{"name": "mauvais.csv", "mimeType": "text/csv", "buffer": bad.encode("utf-8")}])
     err = page.wait_for_selector(".wb-upload-error", timeout=60_000)
     text = err.inner_text()
-    assert "mauvais.csv" in text and "row 2, column requested_eur" in text and "must be > 0" in text
+    assert "Fichier refusé : mauvais.csv" in text  # the French page says it in French
+    assert "mauvais.csv : ligne 2, colonne requested_eur : '-5' : doit être > 0" in text
     assert shown_selection(page) == before  # the previous state is kept
     page.screenshot(path=str(ARTIFACTS / "dashboard_upload_error.png"))

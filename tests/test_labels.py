@@ -41,3 +41,33 @@ def test_unknown_key_and_language_are_errors():
         L.label("no_such_label")
     with pytest.raises(InputError, match="fr, en"):
         L.check_lang("de")
+
+
+def test_input_problems_are_shown_in_french_and_stay_english_for_the_command_line(tmp_path):
+    from workbench.candidates import read_candidates
+    from workbench.errors import InputError
+
+    src = (ROOT / "tests" / "data" / "dashboard" / "committee_candidates.csv").read_text(encoding="utf-8")
+    bad = src.replace(",1500000,18,", ",-5,18,").replace("C3,", "C1,", 1)
+    (tmp_path / "c.csv").write_text(bad + "C9,t,o,ZZ,abc,1,10,5,5,5,5,\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_candidates(tmp_path / "c.csv", envelope_codes=["FTAP"])
+    fr = L.problems_message(e.value.problems, "fr", file="mes_candidats.csv")
+    assert fr.startswith("4 problèmes trouvés :")
+    assert "mes_candidats.csv : ligne 2, colonne requested_eur : '-5' : doit être > 0" in fr
+    assert "ligne 10, colonne total_cost_eur : 'abc' : doit être un nombre" in fr
+    assert "ligne 4, colonne id : 'C1' : identifiant en double (première occurrence ligne 2)" in fr
+    assert "code d'enveloppe non défini dans le scénario" in fr
+    assert str(tmp_path) not in fr and "row " not in fr and "must" not in fr
+    # English: exactly the command line's message (the exception's text is never changed)
+    en = L.problems_message(e.value.problems, "en")
+    assert en == e.value.message() and "row 2, column requested_eur: '-5': must be > 0" in en
+    # a missing value, a suggestion, bounds; a rule without a French wording is kept as it is
+    from workbench.errors import MISSING, Problem
+
+    assert L.problem_text(Problem("f.csv", "column requested_eur", MISSING,
+                                  "required column is missing (did you mean 'requested'?)"), "fr") == \
+        "f.csv : colonne requested_eur : (absente) : colonne obligatoire absente (vouliez-vous dire « requested » ?)"
+    assert L.problem_text(Problem("s.yaml", "funds.F.rate", 2, "must be >= 0 and <= 1"), "fr").endswith(
+        ": 2 : doit être ≥ 0 et ≤ 1")
+    assert L.problem_text(Problem("s.yaml", "x", 1, "a brand new rule"), "fr").endswith(": 1 : a brand new rule")

@@ -919,7 +919,9 @@ class Dashboard:
         try:
             cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
         except InputError as exc:
-            msg = exc.message().replace(str(path), safe)
+            from .labels import problems_message
+
+            msg = problems_message(exc.problems, L, file=safe)
             self.controls["upload_msg"].value = (
                 f"<div class='wb-err wb-upload-error'><b>{_esc(label('upload_bad', L, name=safe))}</b>\n"
                 f"{_esc(msg)}</div>")

@@ -332,6 +332,89 @@ def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
     return str(text)
 
 
+# The rules of input problems (workbench.candidates, workbench.schema) in French.  The English
+# text stays the reference (command line, tests); the dashboard translates it when it shows it.
+_RULES_FR = [
+    (r"^file does not exist$", "le fichier n'existe pas"),
+    (r"^file is empty$", "le fichier est vide"),
+    (r"^cannot be read as an XLSX workbook \((.*)\)$", r"illisible comme classeur XLSX (\1)"),
+    (r"^has (\d+) cells for (\d+) columns \(a decimal comma in a ',' separated file\? use ';' as separator\)$",
+     r"a \1 cellules pour \2 colonnes (une virgule décimale dans un fichier séparé par des virgules ? "
+     r"séparer les colonnes par « ; »)"),
+    (r"^a candidate file must be \.csv or \.xlsx$", "un fichier de candidats doit être .csv ou .xlsx"),
+    (r"^required column is missing", "colonne obligatoire absente"),
+    (r"^column appears more than once$", "colonne présente plusieurs fois"),
+    (r"^has a header but no candidate rows$", "a un en-tête mais aucune ligne de candidat"),
+    (r"^is required \(a parameter needs value or values\)$", "obligatoire (un paramètre a une valeur ou des valeurs datées)"),
+    (r"^is required$", "obligatoire"),
+    (r"^must be a number$", "doit être un nombre"),
+    (r"^must be a finite number$", "doit être un nombre fini"),
+    (r"^must be text$", "doit être un texte"),
+    (r"^must be true or false$", "doit valoir true ou false (vrai ou faux)"),
+    (r"^must be a list$", "doit être une liste"),
+    (r"^must be a mapping of key: value$", "doit être une table « clé: valeur »"),
+    (r"^must be a date written YYYY-MM-DD$", "doit être une date écrite AAAA-MM-JJ"),
+    (r"^must be one of ", "doit valoir l'une de ces valeurs : "),
+    (r"^score must be within the scale ", "la note doit être dans l'échelle "),
+    (r"^must be ", "doit être "),
+    (r"^duplicated id \(first at row (\d+)\)$", r"identifiant en double (première occurrence ligne \1)"),
+    (r"^requested amount exceeds total_cost_eur \(([\d,.]+)\)$", r"le montant demandé dépasse total_cost_eur (\1)"),
+    (r"^first phase costs more than the full request \(([\d,.]+)\)$",
+     r"la première phase coûte plus que la demande complète (\1)"),
+    (r"^envelope code not defined in the scenario", "code d'enveloppe non défini dans le scénario"),
+    (r"^names an unknown candidate id", "désigne un identifiant de candidat inconnu"),
+    (r"^a candidate cannot name itself$", "un candidat ne peut pas se désigner lui-même"),
+    (r"^cycle of requires$", "cycle de dépendances (requires)"),
+    (r"^unknown key", "clé inconnue"),
+    (r" \(did you mean '([^']*)'\?\)$", r" (vouliez-vous dire « \1 » ?)"),
+    (r">= ", "≥ "),
+    (r"<= ", "≤ "),
+    (r"(?<=\d) and (?=[<>≤≥])", " et "),
+]
+_WHERE_FR = [(r"^row (\d+), column ", r"ligne \1, colonne "), (r"^row (\d+)$", r"ligne \1"),
+             (r"^column ", "colonne "), (r"^line (\d+)$", r"ligne \1")]
+
+
+def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = None) -> str:
+    """One input problem as the user reads it: ``file: place: value: rule``.
+
+    In English it is ``str(problem)`` (the command line's wording); in French the place and the
+    rule are translated (figures in the French format) and the value is shown as it was given.
+    A rule without a French wording is kept in English rather than guessed.  ``file`` replaces
+    the problem's file name (an uploaded file's temporary path by the name the user gave).
+    """
+    import re
+
+    from .errors import MISSING
+
+    p = problem if file is None else Problem(file, problem.where, problem.value, problem.rule)
+    if lang != "fr":
+        return str(p)
+    where, rule = p.where, p.rule
+    for pat, rep in _WHERE_FR:
+        where = re.sub(pat, rep, where)
+    for pat, rep in _RULES_FR:
+        rule = re.sub(pat, rep, rule)
+    rule = re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
+                  lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), rule)
+    shown = "(absente)" if p.value is MISSING else repr(p.value)
+    place = f"{p.file} : {where}" if where else p.file
+    return f"{place} : {shown} : {rule}"
+
+
+def problems_message(problems: Iterable[Problem], lang: str = DEFAULT_LANG, file: str | None = None) -> str:
+    """Every problem of an :class:`~workbench.errors.InputError`, one per line, under a count.
+
+    In English the text of ``InputError.message()``; in French each line by :func:`problem_text`.
+    """
+    problems = list(problems)
+    if lang != "fr":
+        return InputError([p if file is None else Problem(file, p.where, p.value, p.rule) for p in problems]).message()
+    n = len(problems)
+    head = "1 problème trouvé :" if n == 1 else f"{n} problèmes trouvés :"
+    return "\n".join([head] + [f"  - {problem_text(p, lang, file)}" for p in problems])
+
+
 def check_lang(lang: str) -> str:
     """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
     if lang not in LANGS:
