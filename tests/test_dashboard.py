@@ -242,6 +242,9 @@ def test_voila_config_and_serve_command():
     assert cfg["VoilaKernelManager"]["kernel_pools_config"]["default"]["pool_size"] >= 1
     assert cfg["MappingKernelManager"]["cull_idle_timeout"] > 0
     assert cfg["VoilaExecutor"]["timeout"] > 0
+    # a kernel busy with its worker threads (or ten sessions on 2 cores) sends the cell's output
+    # late: with nbclient's default 4 s the page rendered without its widgets
+    assert cfg["VoilaExecutor"]["iopub_timeout"] >= 30
     cmd, env, cwd = serve_command(scenario=DATA / "committee.yaml", port=8999)
     assert cwd == ROOT and "--Voila.ip=127.0.0.1" in cmd and "--port=8999" in cmd
     assert env["WORKBENCH_SCENARIO"] == str((DATA / "committee.yaml").resolve())
