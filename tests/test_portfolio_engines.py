@@ -109,3 +109,14 @@ def test_greedy_levels_is_greedy_at_each_budget(tmp_path):
     x = pf.greedy_levels(mdl, vals, budgets, ("P03",))
     for k, b in enumerate(budgets):
         np.testing.assert_array_equal(x[k], pf.greedy(mdl, vals, b, ("P03",)))
+
+
+def test_smaa_frequencies_are_the_same_through_either_engine(tmp_path):
+    from workbench import robustness
+
+    scn = make_scenario(tmp_path)
+    cands = random_instance(np.random.default_rng(51), 14, True, False)
+    ref = robustness.selection_frequency(scn, cands, 12, 5, budget_eur=40e6)
+    fast = robustness.selection_frequency(scn, cands, 12, 5, budget_eur=40e6, engine="highspy")
+    np.testing.assert_allclose(fast["selection_frequency"], ref["selection_frequency"])
+    assert 0 < ref["selection_frequency"].max() and ref["selection_frequency"].min() < 1  # not trivial

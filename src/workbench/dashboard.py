@@ -1150,10 +1150,13 @@ class Dashboard:
         if exact is None:
             self._background(gen, "frontier_exact_ms", exact_frontier, show_frontier)
         self._soon(gen, self._after_views)
+        # the first page waits for nothing: no slider is moving yet
+        first, self._shown = not getattr(self, "_shown", False), True
         self._background(gen, "fan_ms", lambda: self._simulate(struct, cands, chosen, call, L), self._show_fan,
-                         delay_s=self.views_first_s)
+                         delay_s=0.0 if first else self.views_first_s)
         self._background(gen, "robustness_ms", lambda: self._robustness(struct, cands, st, budget, call, chosen, L),
-                         self._show_robustness, delay_s=self.robustness_delay_s, worker="robustness")
+                         self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s,
+                         worker="robustness")
 
     def _after_views(self) -> None:
         """The project picker (one option per candidate) and the open project's explanation:
@@ -1471,7 +1474,7 @@ class Dashboard:
                self.robustness_samples)
         fr = self._caches["robust"].get(key, lambda: robustness.selection_frequency(
             scn, cands, self.robustness_samples, scn.seed, budget_eur=budget_eur,
-            forced_in=st.force_in, forced_out=st.force_out))
+            forced_in=st.force_in, forced_out=st.force_out, engine=self.engine))
         png = self._caches["robust_png"].get((key, tuple(chosen), lang), lambda: figure_png(
             charts.selection_frequency_chart(fr, lang=lang, top=30, selected=chosen)))
         return {"frequency": fr, "png": png}

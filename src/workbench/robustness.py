@@ -175,7 +175,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
          budget_eur: float | None = None, rules: Mapping[str, Any] | None = None,
          forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
          paid_by_fund_rate: float | None = None, time_limit_s: float | None = None,
-         progress: bool = False) -> SmaaResult:
+         progress: bool = False, engine: str = "scipy") -> SmaaResult:
     """Stochastic multicriteria acceptability analysis of the optimal portfolio.
 
     Parameters
@@ -189,6 +189,9 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         scenario's ``robustness`` block.
     with_costs : bool
         Draw each candidate's cost overrun too (joint weights-and-costs index).
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (:func:`workbench.portfolio.solve_model`; draws of costs always go
+        through scipy, which scales the model's coefficients).
     """
     if not isinstance(samples, (int, np.integer)) or samples <= 0:
         raise InputError([Problem("<option>", "samples", samples, "must be a whole number > 0")])
@@ -231,7 +234,8 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         if ratios is not None:
             scale = 1.0 + paid * (ratios[k, mdl.item] - 1.0)
         sol = pf.solve_model(mdl, vals, budget_eur=budget, col_scale=scale, time_limit_s=time_limit_s,
-                             mip_rel_gap=s.get("mip_rel_gap"))
+                             mip_rel_gap=s.get("mip_rel_gap"),
+                             **({"engine": engine} if engine != "scipy" and scale is None else {}))
         statuses[sol.status] = statuses.get(sol.status, 0) + 1
         if sol.x is not None:
             on = sol.x > 0.5
