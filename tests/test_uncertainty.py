@@ -45,7 +45,7 @@ def test_tabulated_quantile_agrees_with_the_exact_inverse_cdf():
         u = np.random.default_rng(1).random(20_000)
         err = np.abs(m.from_uniform(u) - m.quantile(u))
         assert np.mean(err) < 1e-4
-        # the table only smooths the jump between parts inside one cell of 1/65536
+        # the table only smooths the edges of the point mass inside one cell of 1/16384
         assert np.mean(err > 1e-3) < 1e-3
         assert np.allclose(m.cdf(m.quantile(np.array([0.2, 0.6, 0.95]))), [0.2, 0.6, 0.95], atol=1e-6)
 
