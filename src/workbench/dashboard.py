@@ -1613,7 +1613,8 @@ class Dashboard:
                 sub = cands[cands["call"].astype(str) == call].copy()
                 sub.attrs.update(cands.attrs)
                 cands = sub
-            r = self._caches["rank"].get(("file", scn.hash(), candidates_key(cands)), lambda: pf.rank(scn, cands))
+            r = self._caches["rank"].get(("file", scn.hash(), candidates_key(cands)),
+                                         lambda: pf.rank(scn, cands, engine=self.engine))
             sets[tag] = set(r.table.loc[r.table["selected"].astype(bool), "id"].astype(str))
             t = r.totals
             out[tag] = {"scenario": Path(path).stem, "selected": t["selected"], "budget_eur": t["budget_eur"],
