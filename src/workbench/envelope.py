@@ -812,7 +812,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         Seed of every draw (default: the scenario's ``seed``).
     chunk_size : int, optional
         Draws computed at once (working memory); rounded up to whole blocks of :data:`BLOCK`.
-        Results do not depend on it.
+        Results do not depend on it.  (The compiled path writes straight into the results when
+        every reported level is one group, and then needs no chunks.)
     progress : bool
         Show a progress bar (``tqdm.auto``: terminal or notebook).
     selection : str, list of ids, or callable, optional
@@ -892,8 +893,11 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
             # the compiled kernel writes straight into the stores when each level is one group
             direct = (engine == "numba" and len(passes) == 1 and fdt is np.float64
                       and sgroups == [[gi] for gi in range(len(plan.groups))])
-            for cb0 in range(0, n_blocks, chunk // BLOCK):
-                cb1 = min(cb0 + chunk // BLOCK, n_blocks)
+            # writing straight into the stores needs no working memory per chunk: one chunk, so
+            # the threads never wait for each other between chunks
+            step = n_blocks if direct and st.enabled else chunk // BLOCK
+            for cb0 in range(0, n_blocks, step):
+                cb1 = min(cb0 + step, n_blocks)
                 d0 = cb0 * BLOCK
                 n = min(cb1 * BLOCK, draws) - d0
                 sl = slice(d0, d0 + n)
@@ -903,7 +907,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                                  ph1_count=np.zeros(P_, np.int64), attr_count=np.zeros(P_, np.int64)) \
                     if direct else None
                 if engine == "numba" and st.enabled:
-                    out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers, into)
+                    out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers, into,
+                                                tick=bar.update if progress else None)
                 elif engine == "numba":
                     out = _run_chunk_fast(plan, None, n, pool, workers, into)
                 else:
@@ -929,7 +934,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                     ph1_count += out.ph1_count
                     attr_count += out.attr_count
                 del out
-                bar.update(n)
+                if not (direct and st.enabled and progress):
+                    bar.update(n)
             if first:
                 shortfall, fund_short_cp = _shortfall_table(plan, store_due, planned_due, draws)
                 calls = _calls_table(plan, store_avail, store_comm, store_nsel)
@@ -1904,12 +1910,13 @@ FUSED_BLOCKS = 2
 
 
 def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
-                          workers: int = 1, into: _ChunkOut | None = None) -> _ChunkOut:
+                          workers: int = 1, into: _ChunkOut | None = None, tick=None) -> _ChunkOut:
     """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread takes the next blocks
     (:data:`FUSED_BLOCKS` at a time), draws them (:func:`_raw_blocks`) and runs the compiled
     kernel on them at once, while they are still in the processor's cache.  Every block has its
     own seed and every draw is computed alone, so which thread takes which block never changes a
-    result.  ``into``: the arrays to write (default: new ones)."""
+    result.  ``into``: the arrays to write (default: new ones); ``tick(k)`` is called (under a
+    lock) as each worker finishes ``k`` draws (a progress bar)."""
     import threading
 
     kin = _kernel_inputs(plan)
@@ -1930,6 +1937,9 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
             j1 = min(j0 + FUSED_BLOCKS, nb)
             raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1, out=buf)
             _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i])
+            if tick is not None:
+                with lock:
+                    tick(min(j1 * BLOCK, n) - j0 * BLOCK)
 
     if parts > 1 and pool is not None:
         list(pool.map(run, range(parts)))
