@@ -1021,24 +1021,34 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         if u not in done:
             parts = []
             stats: dict[int, list[tuple]] = {}
+            # rows = (metric, year), contiguous over draws (percentiles partition rows): one
+            # transposition of the level's store when it is small, else one metric at a time; the
+            # stored dtype is kept (float32 for big runs) and sums are taken in float64
+            whole = np.ascontiguousarray(store_y[:, u].transpose(2, 1, 0)) if store_y[:, u].nbytes <= 64 * 2**20 \
+                else None
             for mi, m in enumerate(METRICS):
+                t = whole[mi] if whole is not None else np.ascontiguousarray(store_y[:, u, :, mi].T)
                 # a metric equal draw for draw to an earlier one (paid = demand when no appropriation
                 # caps) shares its figures
-                twin = next((mj for mj in stats
-                             if np.array_equal(store_y[:, u, :, mi], store_y[:, u, :, mj])), None)
+                twin = next((mj for mj, (tj, _) in stats.items() if np.array_equal(t, tj)), None) \
+                    if whole is not None else \
+                    next((mj for mj in stats if np.array_equal(store_y[:, u, :, mi], store_y[:, u, :, mj])), None)
                 if twin is not None:
                     stats[mi] = stats[twin]
                 else:
-                    # rows = years, contiguous over draws (percentiles partition rows); the stored
-                    # dtype is kept (float32 for big runs) and sums are taken in float64
-                    t = np.ascontiguousarray(store_y[:, u, :, mi].T)
                     plain = _row_stats(t, pool)
-                    t = np.cumsum(t, axis=0, dtype=np.float64)
-                    stats[mi] = [plain, _row_stats(t, pool)]
-                    del t
-                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi]):
+                    # cumulated year after year (as cumsum along the rows, one contiguous add per year)
+                    cum = np.empty(t.shape, np.float64)
+                    cum[0] = t[0]
+                    for y in range(1, t.shape[0]):
+                        np.add(cum[y - 1], t[y], out=cum[y])
+                    stats[mi] = (t if whole is not None else None, [plain, _row_stats(cum, pool)])
+                    del cum
+                del t
+                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi][1]):
                     parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
                                                "p50": p50, "p90": p90}))
+            del whole, stats
             done[u] = parts
         rows = [part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"])
                 for part in done[u]]
@@ -1385,18 +1395,20 @@ def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
 def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray) -> None:
     """In place: cost and duration ratios from their uniforms, savings factors from normals.
 
-    The ratios come from the models' tabulated quantile functions
-    (:meth:`~workbench.uncertainty.OverrunModel.from_uniform`, computed in float64, stored as
-    float32); the savings factor is ``exp(mu + sigma z)`` in float32 (a lognormal of mean
-    ``savings_realisation_rate``), 0 where the scenario realises no savings.  Done once per
+    The ratios come from the models' tabulated quantile functions (the table of
+    :meth:`~workbench.uncertainty.OverrunModel.from_uniform`, interpolated in float32 here:
+    within 1e-6 of it); the savings factor is ``exp(mu + sigma z)`` in float32 (a lognormal of
+    mean ``savings_realisation_rate``), 0 where the scenario realises no savings.  Done once per
     block, vectorised, so the per-draw model only reads them.
     """
     st = plan.settings
     for u, model in ((uc, st.cost), (ud, st.delay)):
-        if _nb is not None:
-            _ratios_from_table(u.reshape(-1), model._quantile_table(), model.point_weight >= 1.0)
+        if model.point_weight >= 1.0:
+            u.fill(1.0)
+        elif _nb is not None:
+            _ratios_from_table(u.reshape(-1), model._quantile_table())
         else:
-            u[...] = model.from_uniform(u)
+            _ratios_from_table_np(u, model._quantile_table())
     mu, sig = st.savings.lognormal()
     if np.isfinite(mu):
         z *= np.float32(sig)
@@ -1406,22 +1418,33 @@ def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray)
         z.fill(0.0)
 
 
-def _ratios_from_table_py(u, q, flat):
-    """Compiled twin of ``OverrunModel.from_uniform`` (the same float64 operations, in place)."""
+def _ratios_from_table_np(u: np.ndarray, q: np.ndarray) -> None:
+    """Ratios from float32 uniforms ``u`` (in place) by linear interpolation in the float32 table
+    ``q`` of ``len(q) - 1`` cells, in float32 arithmetic (what the compiled twin does)."""
     N = q.shape[0] - 1
+    x = u * np.float32(N)
+    k = np.clip(x.astype(np.int32), 0, N - 1)
+    x -= k.astype(np.float32)
+    lo = q[k]
+    x *= q[k + 1] - lo
+    x += lo
+    u[...] = x
+
+
+def _ratios_from_table_py(u, q):
+    """Compiled twin of :func:`_ratios_from_table_np` (the same float32 operations, in place)."""
+    N = q.shape[0] - 1
+    Nf = np.float32(N)
     for i in range(u.shape[0]):
-        if flat:
-            u[i] = 1.0
-            continue
-        x = np.float64(u[i]) * N
+        x = u[i] * Nf
         k = np.int32(x)
         if k > N - 1:
             k = N - 1
         elif k < 0:
             k = 0
-        x -= k
-        lo = np.float64(q[k])
-        x *= np.float64(q[k + 1]) - lo
+        x -= np.float32(k)
+        lo = q[k]
+        x *= q[k + 1] - lo
         x += lo
         u[i] = x
 
