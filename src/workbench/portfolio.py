@@ -1020,16 +1020,10 @@ def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Itera
         return x
     ub = model.ub.copy()
     ub[model.envelope_row] = budget_eur
-    check_rows = np.array([k not in ("share", "force") or (k == "force" and model.ub[r] == 0)
-                           for r, k in enumerate(model.kind)], bool)
+    check_rows, order = _greedy_order(model, values, forced_in)
     ubc = np.where(check_rows, ub, np.inf)
     usage = np.zeros(len(ub))
     A = model.A_csc
-    full = np.flatnonzero(model.mode == "full")
-    vpe = np.asarray(values, float)[model.item[full]] / model.cost_eur[full]
-    forced = set(forced_in)
-    first = np.array([model.ids[model.item[j]] in forced for j in full])
-    order = full[np.lexsort((-vpe, ~first))]
     taken = set()
     for j in order:
         i = model.item[j]
@@ -1043,6 +1037,18 @@ def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Itera
             x[j] = 1.0
             taken.add(i)
     return x
+
+
+def _greedy_order(model: Model, values, forced_in: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows the greedy rule checks, and its order of full-funding options (forced projects
+    first, then value per euro, best first)."""
+    check_rows = np.array([k not in ("share", "force") or (k == "force" and model.ub[r] == 0)
+                           for r, k in enumerate(model.kind)], bool)
+    full = np.flatnonzero(model.mode == "full")
+    vpe = np.asarray(values, float)[model.item[full]] / model.cost_eur[full]
+    forced = set(forced_in)
+    first = np.array([model.ids[model.item[j]] in forced for j in full])
+    return check_rows, full[np.lexsort((-vpe, ~first))]
 
 
 def greedy_levels(model: Model, values: np.ndarray, budgets_eur: Sequence[float],
@@ -1060,16 +1066,10 @@ def greedy_levels(model: Model, values: np.ndarray, budgets_eur: Sequence[float]
         return x
     ub = np.tile(model.ub, (L, 1))
     ub[:, model.envelope_row] = np.asarray(budgets_eur, float)
-    check_rows = np.array([k not in ("share", "force") or (k == "force" and model.ub[r] == 0)
-                           for r, k in enumerate(model.kind)], bool)
+    check_rows, order = _greedy_order(model, values, forced_in)
     ubc = np.where(check_rows[None, :], ub, np.inf) + _TOL_EUR * model.cost_rows[None, :] + 1e-9
     usage = np.zeros_like(ub)
     A = model.A_csc
-    full = np.flatnonzero(model.mode == "full")
-    vpe = np.asarray(values, float)[model.item[full]] / model.cost_eur[full]
-    forced = set(forced_in)
-    first = np.array([model.ids[model.item[j]] in forced for j in full])
-    order = full[np.lexsort((-vpe, ~first))]
     taken = np.zeros((L, int(model.item.max()) + 1), bool)
     for j in order:
         i = model.item[j]
