@@ -148,6 +148,17 @@ def set_weight(page, crit: str, value: float) -> None:
     page.keyboard.type(f"{value:.2f}")
 
 
+def wait_table_and_exact_frontier(page, gen: str, frontier_src: str) -> None:
+    """Until the ranked table has a new generation and the frontier image has changed, loaded,
+    and is the exact frontier (not the provisional greedy curve)."""
+    page.wait_for_function(
+        "([g, f]) => { const t = document.querySelector('.wb-ranked table');"
+        " const i = document.querySelector('img.wb-frontier');"
+        " return t && t.dataset.generation !== g && i.src !== f && i.complete"
+        " && !i.classList.contains('wb-provisional'); }", arg=[gen, frontier_src],
+        timeout=60_000, polling="raf")
+
+
 def latency(browser, server: Server, n: int = 9) -> tuple[list[float], list[float], list[float]]:
     """Weight change -> table and frontier image updated; -> fan chart updated (if it changes).
 
@@ -168,12 +179,7 @@ def latency(browser, server: Server, n: int = 9) -> tuple[list[float], list[floa
         set_weight(page, "strategic", values[k % len(values)])
         t0 = time.perf_counter()
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "([g, f]) => { const t = document.querySelector('.wb-ranked table');"
-            " const i = document.querySelector('img.wb-frontier');"
-            " return t && t.dataset.generation !== g && i.src !== f && i.complete"
-            " && !i.classList.contains('wb-provisional'); }", arg=[gen, fr],
-            timeout=60_000, polling="raf")
+        wait_table_and_exact_frontier(page, gen, fr)
         table_fig.append((time.perf_counter() - t0) * 1e3)
         try:
             page.wait_for_function("f => { const i = document.querySelector('img.wb-fan'); return i.src !== f"
@@ -192,11 +198,7 @@ def latency(browser, server: Server, n: int = 9) -> tuple[list[float], list[floa
         set_weight(page, "strategic", values[(k + 3) % len(values)] + 0.05)
         t0 = time.perf_counter()
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "([g, f]) => { const t = document.querySelector('.wb-ranked table');"
-            " const i = document.querySelector('img.wb-frontier');"
-            " return t && t.dataset.generation !== g && i.src !== f && i.complete"
-            " && !i.classList.contains('wb-provisional'); }", arg=[gen, fr], timeout=60_000, polling="raf")
+        wait_table_and_exact_frontier(page, gen, fr)
         every.append((time.perf_counter() - t0) * 1e3)
     page.locator(".wb-show-all input").uncheck()
     # a budget change that keeps the weights: cached frontier curve, only the point moves

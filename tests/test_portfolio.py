@@ -145,8 +145,9 @@ CASES = [  # (seed, n, multi-envelope, payment limits, owner max share)
 ]
 
 
-@pytest.mark.parametrize("seed,n,multi,pay,owner_max", CASES)
-def test_optimum_equals_brute_force(tmp_path, seed, n, multi, pay, owner_max):
+def brute_force_cases(tmp_path, seed, n, multi, pay, owner_max):
+    """A random instance at three budgets: (scenario, candidates, frac, budget, rules, best value,
+    winning id sets) with sub-envelopes, payment limits and an owner share as the case asks."""
     rng = np.random.default_rng(seed)
     cands = random_instance(rng, n, multi, pay)
     scn = make_scenario(tmp_path)
@@ -162,6 +163,13 @@ def test_optimum_equals_brute_force(tmp_path, seed, n, multi, pay, owner_max):
         if owner_max:
             rules["owner_share_max_rate"] = owner_max
         best, winners = brute_force(cands, vals, budget, subs, limits, owner_max)
+        yield scn, cands, frac, budget, rules, best, winners
+
+
+@pytest.mark.parametrize("seed,n,multi,pay,owner_max", CASES)
+def test_optimum_equals_brute_force(tmp_path, seed, n, multi, pay, owner_max):
+    for scn, cands, frac, budget, rules, best, winners in brute_force_cases(tmp_path, seed, n, multi, pay,
+                                                                            owner_max):
         res = pf.rank(scn, cands, budget_eur=budget, rules=rules)
         assert res.conflicts is None
         assert res.totals["value"] == pytest.approx(best, abs=1e-6), (seed, frac)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_portfolio import CASES, brute_force, make_scenario, random_instance
+from test_portfolio import CASES, brute_force, brute_force_cases, make_scenario, random_instance
 from workbench import portfolio as pf
 
 ONE_FUND = """
@@ -77,21 +77,8 @@ def test_pareto_frontier_declines_what_it_cannot_enumerate(tmp_path):
 
 @pytest.mark.parametrize("seed,n,multi,pay,owner_max", CASES[:6])
 def test_highspy_engine_equals_brute_force(tmp_path, capfd, seed, n, multi, pay, owner_max):
-    rng = np.random.default_rng(seed)
-    cands = random_instance(rng, n, multi, pay)
-    scn = make_scenario(tmp_path)
-    vals = pf.project_values(scn, cands).to_numpy()
-    total = cands["requested_eur"].sum()
-    for frac in (0.2, 0.45, 0.7):
-        budget = float(np.round(total * frac, -5))
-        subs = {"A": float(np.round(total * frac * 0.5, -5)), "B": float(np.round(total * frac * 0.4, -5))}
-        limits = {2022: float(np.round(total * frac * 0.35, -5))} if pay else None
-        rules = {"mip_rel_gap": 0.0, "sub_envelope_budgets_eur": subs}
-        if limits:
-            rules["payment_limits_eur"] = limits
-        if owner_max:
-            rules["owner_share_max_rate"] = owner_max
-        best, winners = brute_force(cands, vals, budget, subs, limits, owner_max)
+    for scn, cands, frac, budget, rules, best, winners in brute_force_cases(tmp_path, seed, n, multi, pay,
+                                                                            owner_max):
         res = pf.rank(scn, cands, budget_eur=budget, rules=rules, engine="highspy")
         assert res.totals["value"] == pytest.approx(best, abs=1e-6), (seed, frac)
         assert sorted(res.table.loc[res.table["selected"], "id"]) in [sorted(w) for w in winners]
