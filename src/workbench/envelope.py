@@ -518,13 +518,16 @@ class _SeedSeq:
 
 @dataclass
 class _ChunkOut:
-    yearly: np.ndarray     # (n, G, Y, 4) per group
-    fund_due: np.ndarray   # (n, F, Y) CP due (demand + backlog)
-    avail: np.ndarray      # (n, K) credits left before each call [EUR]
-    committed_call: np.ndarray  # (n, K)
-    nsel_call: np.ndarray  # (n, K)
-    gtot: np.ndarray       # (n, G, T) per group totals
-    fund_flags: np.ndarray  # (n, F, 3): exhausted, overcommitted, max net commitment
+    """Per-draw results of ``n`` draws, draws last: each row (a metric of a year, …) is
+    contiguous over draws, as the compiled model writes it and as percentiles read it."""
+
+    yearly: np.ndarray     # (G, 4, Y, n) per group: METRICS by year
+    fund_due: np.ndarray   # (F, Y, n) CP due (demand + backlog)
+    avail: np.ndarray      # (K, n) credits left before each call [EUR]
+    committed_call: np.ndarray  # (K, n)
+    nsel_call: np.ndarray  # (K, n)
+    gtot: np.ndarray       # (G, T, n) per group totals (GTOT)
+    fund_flags: np.ndarray  # (F, 3, n): exhausted, overcommitted, max net commitment
     sel_count: np.ndarray  # (P,) int counts
     ph1_count: np.ndarray
     attr_count: np.ndarray
@@ -734,8 +737,11 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
             flags[:, fi, 0] = avail_k[:, k_last] < EXHAUSTED_SHARE * plan.fund_env[fi]
         flags[:, fi, 1] = max_f[fi] > plan.fund_env[fi] + 0.5
         flags[:, fi, 2] = max_f[fi]
-    return _ChunkOut(yearly=yearly, fund_due=fund_due, avail=avail_k,
-                     committed_call=comm_k, nsel_call=nsel_k, gtot=gtot, fund_flags=flags,
+    def last(a):  # draws last (the layout of _ChunkOut)
+        return np.ascontiguousarray(np.moveaxis(a, 0, -1))
+
+    return _ChunkOut(yearly=last(yearly.transpose(0, 1, 3, 2)), fund_due=last(fund_due), avail=last(avail_k),
+                     committed_call=last(comm_k), nsel_call=last(nsel_k), gtot=last(gtot), fund_flags=last(flags),
                      sel_count=sel.sum(axis=1), ph1_count=(sel & ph1).sum(axis=1),
                      attr_count=(sel & attr).sum(axis=1))
 
@@ -858,7 +864,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     U, Y, F, K, P_ = len(sgroups), len(plan.years), len(plan.funds), len(plan.calls), plan.n
     # the plan without uncertainty: the CP schedule the budget documents would plan
     planned = _run_chunk(plan, _fixed_draws(plan, 1), 1)
-    planned_due = planned.fund_due[0]                         # (F, Y)
+    planned_due = planned.fund_due[:, :, 0]                   # (F, Y)
     chunk = default_chunk_size(P_) if chunk_size is None else int(chunk_size)
     chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
     big = draws * U * Y * 4 * 8 > 256 * 2**20
@@ -867,11 +873,12 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     # the per-draw results of each reported level are kept for exact percentiles; when they do not
     # fit STORE_BYTES the draws are simulated again for the next levels (bit-identical each time)
     passes = _store_passes(U, draws * (Y * 4 * np.dtype(fdt).itemsize + T * 8), STORE_BYTES)
-    store_due = np.empty((draws, F, Y), fdt)
-    store_avail = np.empty((draws, K), fdt)
-    store_comm = np.empty((draws, K), fdt)
-    store_nsel = np.empty((draws, K), fdt)
-    store_flags = np.zeros((draws, F, 3), np.float64)
+    # draws last: every row (a metric of a year, a call, ...) contiguous, as percentiles read it
+    store_due = np.empty((F, Y, draws), fdt)
+    store_avail = np.empty((K, draws), fdt)
+    store_comm = np.empty((K, draws), fdt)
+    store_nsel = np.empty((K, draws), fdt)
+    store_flags = np.zeros((F, 3, draws), np.float64)
     sel_count = np.zeros(P_, np.int64)
     ph1_count = np.zeros(P_, np.int64)
     attr_count = np.zeros(P_, np.int64)
@@ -888,22 +895,22 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     try:
         for pi, us in enumerate(passes):
             first = pi == 0
-            store_y = np.empty((draws, len(us), Y, 4), fdt)
-            store_tot = np.empty((draws, len(us), T), np.float64)
+            store_y = np.empty((len(us), 4, Y, draws), fdt)
+            store_tot = np.empty((len(us), T, draws), np.float64)
             # the compiled kernel writes straight into the stores when each level is one group
             direct = (engine == "numba" and len(passes) == 1 and fdt is np.float64
                       and sgroups == [[gi] for gi in range(len(plan.groups))])
             # writing straight into the stores needs no working memory per chunk: one chunk, so
             # the threads never wait for each other between chunks
-            step = n_blocks if direct and st.enabled else chunk // BLOCK
+            step = n_blocks if direct else chunk // BLOCK
             for cb0 in range(0, n_blocks, step):
                 cb1 = min(cb0 + step, n_blocks)
                 d0 = cb0 * BLOCK
                 n = min(cb1 * BLOCK, draws) - d0
                 sl = slice(d0, d0 + n)
-                into = _ChunkOut(yearly=store_y[sl], fund_due=store_due[sl], avail=store_avail[sl],
-                                 committed_call=store_comm[sl], nsel_call=store_nsel[sl], gtot=store_tot[sl],
-                                 fund_flags=store_flags[sl], sel_count=np.zeros(P_, np.int64),
+                into = _ChunkOut(yearly=store_y, fund_due=store_due, avail=store_avail,
+                                 committed_call=store_comm, nsel_call=store_nsel, gtot=store_tot,
+                                 fund_flags=store_flags, sel_count=np.zeros(P_, np.int64),
                                  ph1_count=np.zeros(P_, np.int64), attr_count=np.zeros(P_, np.int64)) \
                     if direct else None
                 if engine == "numba" and st.enabled:
@@ -918,18 +925,18 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                     del D, raw
                 for i, u in enumerate([] if direct else us):
                     gs = sgroups[u]
-                    store_y[sl, i] = out.yearly[:, gs].sum(axis=1) if len(gs) > 1 else out.yearly[:, gs[0]]
-                    store_tot[sl, i] = out.gtot[:, gs].sum(axis=1) if len(gs) > 1 else out.gtot[:, gs[0]]
+                    store_y[i, ..., sl] = out.yearly[gs].sum(axis=0) if len(gs) > 1 else out.yearly[gs[0]]
+                    store_tot[i, :, sl] = out.gtot[gs].sum(axis=0) if len(gs) > 1 else out.gtot[gs[0]]
                 if first and direct:
                     sel_count += out.sel_count
                     ph1_count += out.ph1_count
                     attr_count += out.attr_count
                 elif first:
-                    store_due[sl] = out.fund_due
-                    store_avail[sl] = out.avail
-                    store_comm[sl] = out.committed_call
-                    store_nsel[sl] = out.nsel_call
-                    store_flags[sl] = out.fund_flags
+                    store_due[..., sl] = out.fund_due
+                    store_avail[:, sl] = out.avail
+                    store_comm[:, sl] = out.committed_call
+                    store_nsel[:, sl] = out.nsel_call
+                    store_flags[..., sl] = out.fund_flags
                     sel_count += out.sel_count
                     ph1_count += out.ph1_count
                     attr_count += out.attr_count
@@ -960,14 +967,133 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     return res
 
 
-def _row_stats(t: np.ndarray, pool=None) -> tuple[np.ndarray, ...]:
-    """Mean, P10, P50, P90 of each row of ``t`` (float64), rows split between ``pool``'s threads.
+#: Percentiles reported for every per-draw figure [%].
+PERCENTILES = (10.0, 50.0, 90.0)
 
-    NumPy's partition releases the GIL, so two threads take about half the time; each row's
-    figures do not depend on the split.
+
+def _percentile_rows(a: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray, ...]:
+    """P10, P50, P90 of each row of ``a`` [same unit], exactly as ``np.percentile(a, q, axis=1)``.
+
+    NumPy's linear method interpolates between the two order statistics around ``q (n - 1)``.
+    The compiled :func:`_order_stats` finds those order statistics by bucketing each row between
+    its minimum and maximum and sorting only the few draws in the buckets that hold them (a few
+    passes over the row instead of a partition); the interpolation below repeats NumPy's own
+    (``_lerp``), so the figures are NumPy's to the last bit (a test checks it).  Rows with a NaN
+    or an infinity go to NumPy.  ``overwrite``: ``a`` may be reordered (NumPy's path only).
+    """
+    R, n = a.shape
+    if _nb is None or n < 2 or a.dtype not in (np.float32, np.float64) or not a.flags.c_contiguous:
+        return tuple(np.percentile(a, PERCENTILES, axis=1, overwrite_input=overwrite).astype(np.float64))
+    q = np.true_divide(np.array(PERCENTILES), 100)
+    virtual = (n - 1) * q                                   # NumPy's virtual index (method linear)
+    prev = np.floor(virtual)
+    gamma = virtual - prev
+    prev = prev.astype(np.int64)
+    nxt = prev + 1
+    top = virtual >= n - 1
+    prev[top] = n - 1
+    nxt[top] = n - 1
+    ranks = np.unique(np.concatenate([prev, nxt]))
+    stats = np.empty((R, len(ranks)), a.dtype)
+    bad = np.zeros(R, np.bool_)
+    _order_stats(a, ranks, stats, bad)
+    lo = stats[:, np.searchsorted(ranks, prev)]
+    hi = stats[:, np.searchsorted(ranks, nxt)]
+    diff = hi - lo
+    res = np.add(lo, diff * gamma)
+    np.subtract(hi, diff * (1 - gamma), out=res, where=gamma >= 0.5, casting="unsafe", dtype=res.dtype.type)
+    if bad.any():
+        res[bad] = np.percentile(a[bad], PERCENTILES, axis=1).T
+    return tuple(np.ascontiguousarray(res.T, dtype=np.float64))
+
+
+def _order_stats_py(a, ranks, out, bad):
+    """``out[r, i]``: the value of rank ``ranks[i]`` (sorted, 0-based) in row ``r`` of ``a``.
+
+    Each row is bucketed linearly between its minimum and maximum (a monotone map, so a rank's
+    bucket is found from the counts); only the buckets holding the wanted ranks are gathered and
+    sorted.  ``bad[r]``: the row holds a NaN or an infinite range (left to NumPy).
+    """
+    R, n = a.shape
+    NB = 4096
+    cnt = np.zeros(NB, np.int64)
+    tgt = np.full(NB, -1, np.int64)
+    buf = np.empty(n, a.dtype)
+    m = ranks.shape[0]
+    rb = np.zeros(m, np.int64)      # bucket of each rank
+    before = np.zeros(m, np.int64)  # draws in lower buckets
+    seg0 = np.zeros(m, np.int64)    # start of each target bucket's draws in buf
+    pos = np.zeros(m, np.int64)
+    for r in range(R):
+        row = a[r]
+        lo = np.float64(row[0])
+        hi = lo
+        nan = False
+        for i in range(n):
+            v = np.float64(row[i])
+            lo = min(lo, v)
+            hi = max(hi, v)
+            nan |= v != v
+        if nan:
+            bad[r] = True
+            continue
+        if not hi > lo:
+            for i in range(m):
+                out[r, i] = row[0]
+            continue
+        scale = NB / (hi - lo)
+        if not (scale > 0.0 and scale < np.inf):  # an infinite range: left to NumPy
+            bad[r] = True
+            continue
+        cnt[:] = 0
+        for i in range(n):
+            b = min(int((np.float64(row[i]) - lo) * scale), NB - 1)
+            cnt[b] += 1
+        # the bucket of each rank, and the targets' places in buf
+        acc = 0
+        i = 0
+        nt = 0
+        for b in range(NB):
+            c = cnt[b]
+            if c == 0:
+                continue
+            while i < m and ranks[i] < acc + c:
+                rb[i] = b
+                before[i] = acc
+                if tgt[b] < 0:
+                    tgt[b] = nt
+                    seg0[nt] = 0 if nt == 0 else seg0[nt - 1] + cnt[rb[i - 1]]
+                    pos[nt] = seg0[nt]
+                    nt += 1
+                i += 1
+            acc += c
+            if i == m:
+                break
+        for i in range(n):
+            v = row[i]
+            t = tgt[min(int((np.float64(v) - lo) * scale), NB - 1)]
+            if t >= 0:
+                buf[pos[t]] = v
+                pos[t] += 1
+        for t in range(nt):
+            seg = buf[seg0[t]:pos[t]]
+            seg.sort()
+        for i in range(m):
+            t = tgt[rb[i]]
+            out[r, i] = buf[seg0[t] + ranks[i] - before[i]]
+        for i in range(m):
+            tgt[rb[i]] = -1
+
+
+def _row_stats(t: np.ndarray, pool=None, overwrite: bool = False) -> tuple[np.ndarray, ...]:
+    """Mean, P10, P50, P90 of each row of ``t`` [same unit, float64], rows split between ``pool``'s threads.
+
+    The compiled order statistics (and NumPy's partition) release the GIL, so two threads take
+    about half the time; each row's figures do not depend on the split.  ``overwrite``: ``t``
+    is a temporary that may be reordered.
     """
     def stats(a):
-        return (a.mean(axis=1, dtype=np.float64), *np.percentile(a, [10, 50, 90], axis=1).astype(np.float64))
+        return (a.mean(axis=1, dtype=np.float64), *_percentile_rows(a, overwrite))
 
     if pool is None or t.shape[0] < 2:
         return stats(t)
@@ -986,7 +1112,7 @@ def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd
     """Year-by-year shortfall risk per fund, and for each draw whether a fund's CP ran short."""
     years = np.array(plan.years)
     F, Y = len(plan.funds), len(years)
-    dues = np.ascontiguousarray(store_due.reshape(draws, F * Y).T, dtype=np.float64)  # rows: (fund, year)
+    dues = store_due.reshape(F * Y, draws).astype(np.float64, copy=False)  # rows: (fund, year)
     means, _, _, p90s = _row_stats(dues, pool)
     srows = []
     fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
@@ -1021,78 +1147,72 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         if u not in done:
             parts = []
             stats: dict[int, list[tuple]] = {}
-            # rows = (metric, year), contiguous over draws (percentiles partition rows): one
-            # transposition of the level's store when it is small, else one metric at a time; the
-            # stored dtype is kept (float32 for big runs) and sums are taken in float64
-            whole = np.ascontiguousarray(store_y[:, u].transpose(2, 1, 0)) if store_y[:, u].nbytes <= 64 * 2**20 \
-                else None
+            # rows = (metric, year), each contiguous over draws (the stores are laid out draws
+            # last); the stored dtype is kept (float32 for big runs) and sums are taken in float64
             for mi, m in enumerate(METRICS):
-                t = whole[mi] if whole is not None else np.ascontiguousarray(store_y[:, u, :, mi].T)
+                t = store_y[u, mi]
                 # a metric equal draw for draw to an earlier one (paid = demand when no appropriation
                 # caps) shares its figures
-                twin = next((mj for mj, (tj, _) in stats.items() if np.array_equal(t, tj)), None) \
-                    if whole is not None else \
-                    next((mj for mj in stats if np.array_equal(store_y[:, u, :, mi], store_y[:, u, :, mj])), None)
+                twin = next((mj for mj in stats if np.array_equal(t, store_y[u, mj])), None)
                 if twin is not None:
                     stats[mi] = stats[twin]
                 else:
-                    plain = _row_stats(t, pool)
                     # cumulated year after year (as cumsum along the rows, one contiguous add per year)
                     cum = np.empty(t.shape, np.float64)
                     cum[0] = t[0]
                     for y in range(1, t.shape[0]):
                         np.add(cum[y - 1], t[y], out=cum[y])
-                    stats[mi] = (t if whole is not None else None, [plain, _row_stats(cum, pool)])
+                    stats[mi] = [_row_stats(t, pool), _row_stats(cum, pool, overwrite=True)]
                     del cum
                 del t
-                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi][1]):
+                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi]):
                     parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
                                                "p50": p50, "p90": p90}))
-            del whole, stats
+            del stats
             done[u] = parts
         rows = [part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"])
                 for part in done[u]]
         fi = lv["fund"]
-        tot = store_tot[:, u, :]
+        tot = store_tot[u]
         env = lv["envelope_eur"]
-        paid = tot[:, T["paid_eur"]]
+        paid = tot[T["paid_eur"]]
         unused = env - paid
-        unf = tot[:, T["unfunded_overrun_eur"]]
+        unf = tot[T["unfunded_overrun_eur"]]
         if lv["kind"] == "fund":
-            exhausted = store_flags[:, fi, 0] > 0
-            over = store_flags[:, fi, 1] > 0
+            exhausted = store_flags[fi, 0] > 0
+            over = store_flags[fi, 1] > 0
             allowed = bool(plan.fund_over[fi])
             short = exhausted | (unf > 0.5) | fund_short_cp[:, fi]
         elif lv["kind"] == "all":
-            exhausted = (store_flags[:, :, 0] > 0).any(axis=1)
-            over = (store_flags[:, :, 1] > 0).any(axis=1)
+            exhausted = (store_flags[:, 0] > 0).any(axis=0)
+            over = (store_flags[:, 1] > 0).any(axis=0)
             allowed = bool(plan.fund_over.any())
             short = exhausted | (unf > 0.5) | fund_short_cp.any(axis=1)
         else:
-            room = tot[:, T["room_last_call_eur"]]
+            room = tot[T["room_last_call_eur"]]
             exhausted = room < EXHAUSTED_SHARE * max(env, 1.0)
             over = np.zeros(draws, bool)
             allowed = bool(plan.fund_over[fi])
             short = exhausted | (unf > 0.5)
         target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
-        sav = tot[:, T["savings_realised_eur"]]
+        sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
             "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
             "shortfall_probability": float(short.mean()),
             "p_exhausted_before_last_call": float(exhausted.mean()),
-            "committed_mean_eur": float(tot[:, T["committed_eur"]].mean()),
+            "committed_mean_eur": float(tot[T["committed_eur"]].mean()),
             "paid_mean_eur": float(paid.mean()), "paid_p10_eur": float(np.percentile(paid, 10)),
             "paid_p90_eur": float(np.percentile(paid, 90)),
             "unused_residual_mean_eur": float(unused.mean()),
             "unused_residual_p10_eur": float(np.percentile(unused, 10)),
             "unused_residual_p50_eur": float(np.percentile(unused, 50)),
             "unused_residual_p90_eur": float(np.percentile(unused, 90)),
-            "savings_declared_mean_eur": float(tot[:, T["savings_declared_eur"]].mean()),
+            "savings_declared_mean_eur": float(tot[T["savings_declared_eur"]].mean()),
             "savings_realised_mean_eur": float(sav.mean()),
             "savings_target_mean_eur": float(target.mean()),
             "savings_vs_target_rate": float(sav.mean() / target.mean()) if target.mean() > 0 else float("nan"),
-            "value_delivered_mean": float(tot[:, T["value_delivered"]].mean()),
-            "projects_selected_mean": float(tot[:, T["projects_selected"]].mean()),
+            "value_delivered_mean": float(tot[T["value_delivered"]].mean()),
+            "projects_selected_mean": float(tot[T["projects_selected"]].mean()),
             "unfunded_overrun_mean_eur": float(unf.mean()),
             "p_unfunded_overrun": float((unf > 0.5).mean()),
             "overcommitment_allowed": allowed,
@@ -1107,7 +1227,7 @@ def _calls_table(plan, store_avail, store_comm, store_nsel, pool=None) -> pd.Dat
     crows = []
     K = len(plan.calls)
     # rows: calls' credits left, then what they committed
-    both = np.ascontiguousarray(np.concatenate([store_avail, store_comm], axis=1).T, dtype=np.float64)
+    both = np.concatenate([store_avail, store_comm], axis=0, dtype=np.float64)
     means, p10s, p50s, p90s = _row_stats(both, pool) if K else (np.zeros(0),) * 4
     for k, call in enumerate(plan.calls):
         fi = plan.call_fund[k]
@@ -1124,7 +1244,7 @@ def _calls_table(plan, store_avail, store_comm, store_nsel, pool=None) -> pd.Dat
                       "committed_mean_eur": float(means[K + k]),
                       "committed_p10_eur": float(p10s[K + k]),
                       "committed_p90_eur": float(p90s[K + k]),
-                      "projects_selected_mean": float(store_nsel[:, k].astype(np.float64).mean()),
+                      "projects_selected_mean": float(store_nsel[k].astype(np.float64).mean()),
                       "ranked": int(len(rws))})
     return pd.DataFrame(crows)
 
@@ -1520,11 +1640,14 @@ def _kernel_inputs(plan: _Plan) -> dict:
     return kin
 
 
-def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
+def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
               eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
               value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
               yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
     """The model of :func:`_run_chunk` on ``n`` draws, block by block (compiled by numba).
+
+    The outputs are laid out draws last (as :class:`_ChunkOut`) and written from draw ``off`` on:
+    each step writes a block's draws contiguously.
 
     The inputs come per block, projects x draws (``(blocks, projects, BLOCK)``: cost ratio,
     duration ratio, fate uniform, savings factor; without uncertainty one block of 1, 1, 2 and
@@ -1577,11 +1700,15 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
     ae1 = np.zeros((Y, B))
     bsel = np.zeros(B, np.int64)
     Aj = np.zeros(B)
-    backlog = np.zeros(G)
+    backlog = np.zeros((G, B))
+    cr = np.zeros(B)
+    due = np.zeros(B)
+    paid = np.zeros(B)
     nblk = (n + B - 1) // B
     for blk in range(nblk):
         d0 = blk * B
         nd = min(B, n - d0)
+        o = off + d0  # the block's first draw in the outputs
         bi0 = blk if enabled else 0
         # fates and commitments
         for p in range(P_):
@@ -1661,7 +1788,7 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
                 a_ = cap - nf[j]
                 if a_ < 0.0:
                     a_ = 0.0
-                avail_k[d0 + j, k] = a_
+                avail_k[k, o + j] = a_
                 budget = min(a_, cb)
                 if share_cap == share_cap:  # not nan
                     budget = min(budget, share_cap * ef)
@@ -1701,8 +1828,8 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
                 nf[j] += spent[j]
                 if nf[j] > mf[j]:
                     mf[j] = nf[j]
-                comm_k[d0 + j, k] = spent[j]
-                nsel_k[d0 + j, k] = cnt[j]
+                comm_k[k, o + j] = spent[j]
+                nsel_k[k, o + j] = cnt[j]
         # amounts, years, group by group
         for gg in range(G):
             for j in range(nd):
@@ -1806,64 +1933,89 @@ def _kernel(n, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_
                         w = prof[0, i]
                         for j in range(nd):
                             dem[gg, bi, j] += first[b, j] * w
+            gt = gtot[gg]
+            for t, s_ in enumerate((s0, s1, s2, s3, s4, s5, s6, room_last[gg])):
+                for j in range(nd):
+                    gt[t, o + j] = s_[j]
+            for y in range(Y):
+                y0 = yearly[gg, 0, y]
+                y1 = yearly[gg, 1, y]
+                y2 = yearly[gg, 2, y]
+                a0 = ae0[y]
+                a1 = ae1[y]
+                dm = dem[gg, y]
+                for j in range(nd):
+                    y0[o + j] = a0[j]
+                    y1[o + j] = a1[j]
+                    y2[o + j] = dm[j]
+        # CP appropriations per fund, year by year (each draw sees the operations of the reference)
+        for f in range(F):
             for j in range(nd):
-                d = d0 + j
-                gtot[d, gg, 0] = s0[j]
-                gtot[d, gg, 1] = s1[j]
-                gtot[d, gg, 2] = s2[j]
-                gtot[d, gg, 3] = s3[j]
-                gtot[d, gg, 4] = s4[j]
-                gtot[d, gg, 5] = s5[j]
-                gtot[d, gg, 6] = s6[j]
-                gtot[d, gg, 7] = room_last[gg, j]
-                for y in range(Y):
-                    yearly[d, gg, y, 0] = ae0[y, j]
-                    yearly[d, gg, y, 1] = ae1[y, j]
-                    yearly[d, gg, y, 2] = dem[gg, y, j]
-        # CP appropriations per fund, draw by draw
-        for j in range(nd):
-            d = d0 + j
-            for f in range(F):
-                cr = 0.0
+                cr[j] = 0.0
+            for gg in range(G):
+                for j in range(nd):
+                    backlog[gg, j] = 0.0
+            cf = carry[f]
+            for y in range(Y):
+                for j in range(nd):
+                    due[j] = 0.0
                 for gg in range(G):
-                    backlog[gg] = 0.0
-                for y in range(Y):
-                    due = 0.0
-                    for gg in range(G):
-                        if gfund[gg] == f:
-                            due += dem[gg, y, j] + backlog[gg]
-                    fund_due[d, f, y] = due
-                    app = cp[f, y]
-                    if app != app or y == Y - 1:
-                        paid = due
-                        cr = 0.0
-                    else:
-                        avc = app + cr
-                        paid = min(due, avc)
-                        cr = min(avc - paid, carry[f] * app)
-                    ratio = paid / due if due > 0 else 1.0
-                    for gg in range(G):
-                        if gfund[gg] == f:
-                            dg = dem[gg, y, j] + backlog[gg]
-                            pg = dg * ratio
-                            yearly[d, gg, y, 3] = pg
-                            backlog[gg] = dg - pg
-                if last[f] >= 0:
-                    flags[d, f, 0] = 1.0 if avail_k[d, last[f]] < exh * env[f] else 0.0
-                flags[d, f, 1] = 1.0 if max_f[f, j] > env[f] + 0.5 else 0.0
-                flags[d, f, 2] = max_f[f, j]
+                    if gfund[gg] == f:
+                        dm = dem[gg, y]
+                        bl = backlog[gg]
+                        for j in range(nd):
+                            due[j] += dm[j] + bl[j]
+                fd = fund_due[f, y]
+                for j in range(nd):
+                    fd[o + j] = due[j]
+                app = cp[f, y]
+                if app != app or y == Y - 1:
+                    for j in range(nd):
+                        paid[j] = due[j]
+                        cr[j] = 0.0
+                else:
+                    cmax = cf * app
+                    for j in range(nd):
+                        avc = app + cr[j]
+                        pd_ = min(due[j], avc)
+                        paid[j] = pd_
+                        cr[j] = min(avc - pd_, cmax)
+                for j in range(nd):
+                    paid[j] = paid[j] / due[j] if due[j] > 0 else 1.0  # now the ratio paid / due
+                for gg in range(G):
+                    if gfund[gg] == f:
+                        dm = dem[gg, y]
+                        bl = backlog[gg]
+                        y3 = yearly[gg, 3, y]
+                        for j in range(nd):
+                            dg = dm[j] + bl[j]
+                            pg = dg * paid[j]
+                            y3[o + j] = pg
+                            bl[j] = dg - pg
+            fl = flags[f]
+            if last[f] >= 0:
+                al = avail_k[last[f]]
+                lim = exh * env[f]
+                for j in range(nd):
+                    fl[0, o + j] = 1.0 if al[o + j] < lim else 0.0
+            lim = env[f] + 0.5
+            mf = max_f[f]
+            for j in range(nd):
+                fl[1, o + j] = 1.0 if mf[j] > lim else 0.0
+                fl[2, o + j] = mf[j]
 
 
 if _nb is not None:
     _ratios_from_table = _nb.njit(cache=True, nogil=True)(_ratios_from_table_py)
+    _order_stats = _nb.njit(cache=True, nogil=True)(_order_stats_py)
     _kernel = _nb.njit(cache=True, nogil=True)(_kernel)
 
 
 def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
     P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
-    return _ChunkOut(yearly=np.zeros((n, G, Y, 4)), fund_due=np.zeros((n, F, Y)),
-                     avail=np.zeros((n, K)), committed_call=np.zeros((n, K)), nsel_call=np.zeros((n, K)),
-                     gtot=np.zeros((n, G, len(GTOT))), fund_flags=np.zeros((n, F, 3)),
+    return _ChunkOut(yearly=np.zeros((G, 4, Y, n)), fund_due=np.zeros((F, Y, n)),
+                     avail=np.zeros((K, n)), committed_call=np.zeros((K, n)), nsel_call=np.zeros((K, n)),
+                     gtot=np.zeros((G, len(GTOT), n)), fund_flags=np.zeros((F, 3, n)),
                      sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
                      attr_count=np.zeros(P_, np.int64))
 
@@ -1876,14 +2028,14 @@ def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int
         shape = (1, len(kin["req"]), BLOCK)
         inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
                   np.zeros(shape, np.float32))  # the savings factor is then the mean (params[5])
-    _kernel(d1 - d0, enabled, *inputs, kin["rows"], kin["ptr"],
+    _kernel(d1 - d0, d0, enabled, *inputs, kin["rows"], kin["ptr"],
             kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
             kin["ev_kind"], kin["g"], kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"],
             kin["over"], kin["req"], kin["ph1"], kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"],
             kin["savings"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["gorder"],
-            kin["gptr"], kin["common"], kin["params"], kin["stop"], out.yearly[d0:d1], out.fund_due[d0:d1],
-            out.avail[d0:d1], out.committed_call[d0:d1], out.nsel_call[d0:d1], out.gtot[d0:d1],
-            out.fund_flags[d0:d1], counts[0], counts[1], counts[2])
+            kin["gptr"], kin["common"], kin["params"], kin["stop"], out.yearly, out.fund_due,
+            out.avail, out.committed_call, out.nsel_call, out.gtot, out.fund_flags, counts[0], counts[1],
+            counts[2])
 
 
 def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
