@@ -1698,7 +1698,8 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
     s6 = np.zeros(B)
     ae0 = np.zeros((Y, B))
     ae1 = np.zeros((Y, B))
-    bsel = np.zeros(B, np.int64)
+    bsel = np.zeros(B)
+    Ylast = np.float64(Y - 1)
     Aj = np.zeros(B)
     backlog = np.zeros((G, B))
     cr = np.zeros(B)
@@ -1750,9 +1751,10 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                 sp = sel[p]
                 if kind == 0:
                     for j in range(nd):
-                        if ap[j] and sp[j]:
-                            nf[j] -= Cp[j]
-                            ng[j] -= Cp[j]
+                        c = Cp[j]
+                        cm = c if (ap[j] & sp[j]) else 0.0  # x - 0.0 is x, to the bit
+                        nf[j] -= cm
+                        ng[j] -= cm
                     continue
                 sc = scope[p]
                 ovf = over[f]
@@ -1765,17 +1767,22 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     live = sp[j] & (not ap[j])
                     r = np.float64(crp[j])
                     c = Cp[j]
+                    nfj = nf[j]
+                    ngj = ng[j]
+                    tpj = tp[j]
+                    upj = up[j]
+                    mfj = mf[j]
                     ov = max(r - 1.0, 0.0) * c * sc * o_rate
                     und = min(r - 1.0, 0.0) * c
-                    room = max(min(ef - nf[j], ga - ng[j]), 0.0)
+                    room = max(min(ef - nfj, ga - ngj), 0.0)
                     fu_ = ov if ovf else min(ov, room)
                     delta = fu_ + und
-                    tp[j] = delta if live else tp[j]
-                    up[j] = (ov - fu_) if live else up[j]
-                    x = nf[j] + delta
-                    nf[j] = x if live else nf[j]
-                    ng[j] = (ng[j] + delta) if live else ng[j]
-                    mf[j] = max(mf[j], nf[j])
+                    tp[j] = delta if live else tpj
+                    up[j] = (ov - fu_) if live else upj
+                    x = (nfj + delta) if live else nfj
+                    nf[j] = x
+                    ng[j] = (ngj + delta) if live else ngj
+                    mf[j] = max(mfj, x)
             if k == K:
                 break
             f = call_f[k]
@@ -1811,23 +1818,30 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                 ng = net_g[gg]
                 Cp = C[p]
                 sp = sel[p]
+                # every operand is loaded before the selects: a select between a new value and
+                # a load made in one of its branches becomes a masked load or store, which
+                # stalls the processor
                 for j in range(nd):
                     c = Cp[j]
-                    fit = (c <= rem[j] + 1e-6) & (c <= ga - ng[j] + 1e-6)
+                    remj = rem[j]
+                    ngj = ng[j]
+                    spentj = spent[j]
+                    cntj = cnt[j]
+                    fit = (c <= remj + 1e-6) & (c <= ga - ngj + 1e-6)
                     if stop:
                         st_ = stopped[j] | (not fit)
                         stopped[j] = st_
                         fit = fit & (not st_)
                     sp[j] = sp[j] | fit
-                    rem[j] = (rem[j] - c) if fit else rem[j]
-                    spent[j] = (spent[j] + c) if fit else spent[j]
-                    cnt[j] = (cnt[j] + 1.0) if fit else cnt[j]
-                    ng[j] = (ng[j] + c) if fit else ng[j]
+                    rem[j] = (remj - c) if fit else remj
+                    spent[j] = (spentj + c) if fit else spentj
+                    cnt[j] = (cntj + 1.0) if fit else cntj
+                    ng[j] = (ngj + c) if fit else ngj
             mf = max_f[f]
             for j in range(nd):
-                nf[j] += spent[j]
-                if nf[j] > mf[j]:
-                    mf[j] = nf[j]
+                x = nf[j] + spent[j]
+                nf[j] = x
+                mf[j] = max(mf[j], x)
                 comm_k[k, o + j] = spent[j]
                 nsel_k[k, o + j] = cnt[j]
         # amounts, years, group by group
@@ -1878,11 +1892,13 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     s0[j] += c if sj else 0.0
                     s6[j] += 1.0 if sj else 0.0
                 for j in range(nd):
-                    a0c[j] += Cp[j] if sp[j] else 0.0
+                    c = Cp[j]
+                    a0c[j] += c if sp[j] else 0.0
                 for j in range(nd):
+                    c = Cp[j]
                     sa = sp[j] & ap[j]
                     na += 1 if sa else 0
-                    a1d[j] += Cp[j] if sa else 0.0
+                    a1d[j] += c if sa else 0.0
                 for j in range(nd):
                     tp = tpp[j]
                     a0a[j] += tp if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0
@@ -1891,8 +1907,10 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     a1a[j] += -tp if (sp[j] & (not ap[j]) & (not tp > 0)) else 0.0
                 for j in range(nd):
                     live = sp[j] & (not ap[j])
-                    s1[j] += (Cp[j] + tpp[j]) if live else 0.0
-                    s5[j] += up[j] if live else 0.0
+                    a = Cp[j] + tpp[j]
+                    u = up[j]
+                    s1[j] += a if live else 0.0
+                    s5[j] += u if live else 0.0
                 for j in range(nd):
                     live = sp[j] & (not ap[j])
                     hj = hp[j]
@@ -1900,22 +1918,25 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     s4[j] += vph if (live & hj) else (vp if (live & (not hj)) else 0.0)
                 for j in range(nd):
                     full = sp[j] & (not ap[j]) & (not hp[j])
-                    s2[j] += svp * (np.float64(svf[j]) if enabled else sav_mean) if full else 0.0
+                    sv = svp * (np.float64(svf[j]) if enabled else sav_mean)
+                    s2[j] += sv if full else 0.0
                     s3[j] += svp if full else 0.0
+                # the year of the first tranche, clipped to the horizon (in floating point, so
+                # that the loop runs on SIMD lanes); a project not live adds 0 in year 0, which
+                # leaves every sum as it is (they are >= +0)
                 for j in range(nd):
                     live = sp[j] & (not ap[j])
                     sh = max(np.float64(drp[j]) - 1.0, 0.0) * dyp
-                    b = int(np.floor(x0p + sh))
-                    b = min(max(b, 0), Y - 1)
-                    bsel[j] = b if live else -1
-                    Aj[j] = Cp[j] + tpp[j]
-                for j in range(nd):
-                    b = bsel[j]
-                    if b < 0:
-                        continue
-                    if common:
-                        first[b, j] += Aj[j]
-                    else:
+                    b = min(max(np.floor(x0p + sh), 0.0), Ylast)
+                    a = Cp[j] + tpp[j]
+                    bsel[j] = b if live else 0.0
+                    Aj[j] = a if live else 0.0
+                if common:
+                    for j in range(nd):
+                        first[int(bsel[j]), j] += Aj[j]
+                else:
+                    for j in range(nd):
+                        b = int(bsel[j])
                         for i in range(L):
                             bi = b + i
                             if bi > Y - 1:
