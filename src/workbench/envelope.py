@@ -1194,6 +1194,7 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
             over = np.zeros(draws, bool)
             allowed = bool(plan.fund_over[fi])
             short = exhausted | (unf > 0.5)
+        pp10, pp50, pp90 = _percentile_rows(np.stack([paid, unused]))
         target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
         sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
@@ -1201,12 +1202,12 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
             "shortfall_probability": float(short.mean()),
             "p_exhausted_before_last_call": float(exhausted.mean()),
             "committed_mean_eur": float(tot[T["committed_eur"]].mean()),
-            "paid_mean_eur": float(paid.mean()), "paid_p10_eur": float(np.percentile(paid, 10)),
-            "paid_p90_eur": float(np.percentile(paid, 90)),
+            "paid_mean_eur": float(paid.mean()), "paid_p10_eur": float(pp10[0]),
+            "paid_p90_eur": float(pp90[0]),
             "unused_residual_mean_eur": float(unused.mean()),
-            "unused_residual_p10_eur": float(np.percentile(unused, 10)),
-            "unused_residual_p50_eur": float(np.percentile(unused, 50)),
-            "unused_residual_p90_eur": float(np.percentile(unused, 90)),
+            "unused_residual_p10_eur": float(pp10[1]),
+            "unused_residual_p50_eur": float(pp50[1]),
+            "unused_residual_p90_eur": float(pp90[1]),
             "savings_declared_mean_eur": float(tot[T["savings_declared_eur"]].mean()),
             "savings_realised_mean_eur": float(sav.mean()),
             "savings_target_mean_eur": float(target.mean()),
@@ -1643,7 +1644,8 @@ def _kernel_inputs(plan: _Plan) -> dict:
 def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
               eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
               value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
-              yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count):
+              yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count,
+              wb2, wf2, wf3, wf1, wb1):
     """The model of :func:`_run_chunk` on ``n`` draws, block by block (compiled by numba).
 
     The outputs are laid out draws last (as :class:`_ChunkOut`) and written from draw ``off`` on:
@@ -1672,39 +1674,13 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
     sav_mean = params[5]
     share_cap, reserve, exh = params[6], params[7], params[8]
     p1_lim = a_rate + p1_rate
-    sel = np.zeros((P_, B), np.bool_)
-    attr = np.zeros((P_, B), np.bool_)
-    isph1 = np.zeros((P_, B), np.bool_)
-    C = np.zeros((P_, B))
-    topup = np.zeros((P_, B))
-    unf = np.zeros((P_, B))
-    net_f = np.zeros((F, B))
-    net_g = np.zeros((G, B))
-    max_f = np.zeros((F, B))
-    room_last = np.zeros((G, B))
-    rem = np.zeros(B)
-    spent = np.zeros(B)
-    cnt = np.zeros(B)
-    stopped = np.zeros(B, np.bool_)
-    av = np.zeros(B)
-    first = np.zeros((Y, B))
-    dem = np.zeros((G, Y, B))
-    s0 = np.zeros(B)
-    s1 = np.zeros(B)
-    s2 = np.zeros(B)
-    s3 = np.zeros(B)
-    s4 = np.zeros(B)
-    s5 = np.zeros(B)
-    s6 = np.zeros(B)
-    ae0 = np.zeros((Y, B))
-    ae1 = np.zeros((Y, B))
-    bsel = np.zeros(B)
+    # working arrays (:func:`_kernel_work`), reused call after call: fresh ones cost page faults
+    sel, attr, isph1 = wb2
+    C, topup, unf, net_f, net_g, max_f, room_last, first, ae0, ae1, backlog = wf2
+    dem = wf3
+    rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid = wf1
+    stopped = wb1
     Ylast = np.float64(Y - 1)
-    Aj = np.zeros(B)
-    backlog = np.zeros((G, B))
-    cr = np.zeros(B)
-    due = np.zeros(B)
-    paid = np.zeros(B)
     nblk = (n + B - 1) // B
     for blk in range(nblk):
         d0 = blk * B
@@ -2041,9 +2017,20 @@ def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
                      attr_count=np.zeros(P_, np.int64))
 
 
-def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray) -> None:
+def _kernel_work(kin: dict) -> tuple:
+    """The compiled kernel's working arrays for one block of draws (one set per thread, reused)."""
+    P_, F, G, Y, B = len(kin["req"]), len(kin["env"]), len(kin["gamt"]), kin["cp"].shape[1], BLOCK
+    return (tuple(np.zeros((P_, B), np.bool_) for _ in range(3)),
+            tuple(np.zeros(shape) for shape in [(P_, B)] * 3 + [(F, B), (G, B), (F, B), (G, B)] + [(Y, B)] * 3
+                  + [(G, B)]),
+            np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(16)), np.zeros(B, np.bool_))
+
+
+def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
+               work: tuple | None = None) -> None:
     """The compiled kernel on draws ``d0 .. d1-1`` of ``out``; ``inputs`` hold those draws from
-    their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates."""
+    their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates; ``work``:
+    the working arrays of :func:`_kernel_work` (default: new ones)."""
     enabled = inputs is not None
     if not enabled:
         shape = (1, len(kin["req"]), BLOCK)
@@ -2056,7 +2043,7 @@ def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int
             kin["savings"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["gorder"],
             kin["gptr"], kin["common"], kin["params"], kin["stop"], out.yearly, out.fund_due,
             out.avail, out.committed_call, out.nsel_call, out.gtot, out.fund_flags, counts[0], counts[1],
-            counts[2])
+            counts[2], *(_kernel_work(kin) if work is None else work))
 
 
 def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
@@ -2122,6 +2109,7 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
 
     def run(i: int) -> None:
         buf = tuple(np.empty((FUSED_BLOCKS, plan.n, BLOCK), np.float32) for _ in range(4))
+        work = _kernel_work(kin)
         while True:
             with lock:
                 j0 = next(tasks, None)
@@ -2129,7 +2117,7 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
                 return
             j1 = min(j0 + FUSED_BLOCKS, nb)
             raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1, out=buf)
-            _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i])
+            _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i], work)
             if tick is not None:
                 with lock:
                     tick(min(j1 * BLOCK, n) - j0 * BLOCK)
