@@ -1727,8 +1727,7 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                 sp = sel[p]
                 if kind == 0:
                     for j in range(nd):
-                        c = Cp[j]
-                        cm = c if (ap[j] & sp[j]) else 0.0  # x - 0.0 is x, to the bit
+                        cm = Cp[j] * (1.0 if (ap[j] & sp[j]) else 0.0)  # x - 0.0 is x, to the bit
                         nf[j] -= cm
                         ng[j] -= cm
                     continue
@@ -1753,11 +1752,16 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     room = max(min(ef - nfj, ga - ngj), 0.0)
                     fu_ = ov if ovf else min(ov, room)
                     delta = fu_ + und
-                    tp[j] = delta if live else tpj
-                    up[j] = (ov - fu_) if live else upj
-                    x = (nfj + delta) if live else nfj
+                    # selected by a 0/1 factor rather than a select, whose operands LLVM would
+                    # load under a mask: adding the resulting +-0 leaves a sum as it is, to the
+                    # bit (net commitments are never -0)
+                    lf = 1.0 if live else 0.0
+                    dl = delta * lf
+                    tp[j] = tpj + dl
+                    up[j] = upj + (ov - fu_) * lf
+                    x = nfj + dl
                     nf[j] = x
-                    ng[j] = (ngj + delta) if live else ngj
+                    ng[j] = ngj + dl
                     mf[j] = max(mfj, x)
             if k == K:
                 break
@@ -1857,46 +1861,43 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                 a0a = ae0[abin[p]]
                 a1a = ae1[abin[p]]
                 a1d = ae1[dbin[p]]
-                # one short loop per output, so that each can go on SIMD lanes
+                # one short loop per output, so that each can go on SIMD lanes; amounts are
+                # kept or dropped by a 0/1 factor (x * 0 is +-0 for a finite x, and adding +-0 to
+                # these sums, which are >= +0, leaves them as they are, to the bit)
                 ns = 0
                 na = 0
                 nh = 0
                 for j in range(nd):
                     sj = sp[j]
-                    c = Cp[j]
+                    m = 1.0 if sj else 0.0
                     ns += 1 if sj else 0
-                    s0[j] += c if sj else 0.0
-                    s6[j] += 1.0 if sj else 0.0
+                    s0[j] += Cp[j] * m
+                    s6[j] += m
                 for j in range(nd):
-                    c = Cp[j]
-                    a0c[j] += c if sp[j] else 0.0
+                    a0c[j] += Cp[j] * (1.0 if sp[j] else 0.0)
                 for j in range(nd):
-                    c = Cp[j]
                     sa = sp[j] & ap[j]
                     na += 1 if sa else 0
-                    a1d[j] += c if sa else 0.0
+                    a1d[j] += Cp[j] * (1.0 if sa else 0.0)
                 for j in range(nd):
                     tp = tpp[j]
-                    a0a[j] += tp if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0
+                    a0a[j] += tp * (1.0 if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0)
                 for j in range(nd):
                     tp = tpp[j]
-                    a1a[j] += -tp if (sp[j] & (not ap[j]) & (not tp > 0)) else 0.0
+                    a1a[j] += -tp * (1.0 if (sp[j] & (not ap[j]) & (not tp > 0)) else 0.0)
                 for j in range(nd):
-                    live = sp[j] & (not ap[j])
-                    a = Cp[j] + tpp[j]
-                    u = up[j]
-                    s1[j] += a if live else 0.0
-                    s5[j] += u if live else 0.0
+                    lf = 1.0 if (sp[j] & (not ap[j])) else 0.0
+                    s1[j] += (Cp[j] + tpp[j]) * lf
+                    s5[j] += up[j] * lf
                 for j in range(nd):
                     live = sp[j] & (not ap[j])
                     hj = hp[j]
                     nh += 1 if (live & hj) else 0
                     s4[j] += vph if (live & hj) else (vp if (live & (not hj)) else 0.0)
                 for j in range(nd):
-                    full = sp[j] & (not ap[j]) & (not hp[j])
-                    sv = svp * (np.float64(svf[j]) if enabled else sav_mean)
-                    s2[j] += sv if full else 0.0
-                    s3[j] += svp if full else 0.0
+                    ff = 1.0 if (sp[j] & (not ap[j]) & (not hp[j])) else 0.0
+                    s2[j] += svp * (np.float64(svf[j]) if enabled else sav_mean) * ff
+                    s3[j] += svp * ff
                 # the year of the first tranche, clipped to the horizon (in floating point, so
                 # that the loop runs on SIMD lanes); a project not live adds 0 in year 0, which
                 # leaves every sum as it is (they are >= +0)
@@ -1904,9 +1905,9 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     live = sp[j] & (not ap[j])
                     sh = max(np.float64(drp[j]) - 1.0, 0.0) * dyp
                     b = min(max(np.floor(x0p + sh), 0.0), Ylast)
-                    a = Cp[j] + tpp[j]
-                    bsel[j] = b if live else 0.0
-                    Aj[j] = a if live else 0.0
+                    lf = 1.0 if live else 0.0
+                    bsel[j] = b * lf
+                    Aj[j] = (Cp[j] + tpp[j]) * lf
                 if common:
                     for j in range(nd):
                         first[int(bsel[j]), j] += Aj[j]
