@@ -327,10 +327,13 @@ def test_percentiles_are_numpys_to_the_last_bit(dtype):
     (NaN, infinite range), and for tiny and odd sample sizes."""
     rng = np.random.default_rng(7)
     for n in (2, 3, 11, 1000, 30001):
-        a = rng.lognormal(18, 1, size=(8, n)).astype(dtype)
+        a = rng.lognormal(18, 1, size=(10, n)).astype(dtype)
         a[1] = np.round(a[1] / 1e6) * 1e6          # few distinct values
         a[2] = 126e6                               # constant
-        a[3, : (9 * n) // 10] = 700e6              # a point mass at the envelope
+        a[3, : (9 * n) // 10] = 700e6              # a point mass inside the range
+        a[8, : (17 * n) // 20] = 0.0               # nothing paid in a late year, in most draws
+        a[8, :: 7] = rng.random(len(a[8, :: 7])) * 1e3
+        a[9] = np.minimum(a[9], np.quantile(a[9], 0.3).astype(dtype))  # a budget met in most draws
         a[4, 0], a[4, -1] = -1e30, 1e30            # a huge but finite range
         a[5, n // 2] = np.nan
         a[6, 0] = np.inf

@@ -1012,18 +1012,27 @@ def _order_stats_py(a, ranks, out, bad):
 
     Each row is bucketed linearly between its minimum and maximum (a monotone map, so a rank's
     bucket is found from the counts); only the buckets holding the wanted ranks are gathered and
-    sorted.  ``bad[r]``: the row holds a NaN or an infinite range (left to NumPy).
+    sorted, or, when one holds many draws (a point mass: a budget met in most draws, nothing paid
+    in a late year), bucketed again between its own extremes until few are left or all are equal.
+    ``bad[r]``: the row holds a NaN or an infinite range (left to NumPy).
     """
     R, n = a.shape
     NB = 4096
+    SMALL = 2048  # a bucket of at most this many draws is sorted
     cnt = np.zeros(NB, np.int64)
     tgt = np.full(NB, -1, np.int64)
     buf = np.empty(n, a.dtype)
+    w1 = np.empty(n, a.dtype)
+    w2 = np.empty(n, a.dtype)
     m = ranks.shape[0]
     rb = np.zeros(m, np.int64)      # bucket of each rank
     before = np.zeros(m, np.int64)  # draws in lower buckets
     seg0 = np.zeros(m, np.int64)    # start of each target bucket's draws in buf
     pos = np.zeros(m, np.int64)
+    slo = np.zeros(m)               # a big target bucket's extremes, and the draws equal to each
+    shi = np.zeros(m)
+    snlo = np.zeros(m, np.int64)
+    snhi = np.zeros(m, np.int64)
     for r in range(R):
         row = a[r]
         lo = np.float64(row[0])
@@ -1047,12 +1056,12 @@ def _order_stats_py(a, ranks, out, bad):
             continue
         cnt[:] = 0
         for i in range(n):
-            b = min(int((np.float64(row[i]) - lo) * scale), NB - 1)
-            cnt[b] += 1
+            cnt[min(int((np.float64(row[i]) - lo) * scale), NB - 1)] += 1
         # the bucket of each rank, and the targets' places in buf
         acc = 0
         i = 0
         nt = 0
+        lastb = 0
         for b in range(NB):
             c = cnt[b]
             if c == 0:
@@ -1062,8 +1071,9 @@ def _order_stats_py(a, ranks, out, bad):
                 before[i] = acc
                 if tgt[b] < 0:
                     tgt[b] = nt
-                    seg0[nt] = 0 if nt == 0 else seg0[nt - 1] + cnt[rb[i - 1]]
+                    seg0[nt] = 0 if nt == 0 else seg0[nt - 1] + cnt[lastb]
                     pos[nt] = seg0[nt]
+                    lastb = b
                     nt += 1
                 i += 1
             acc += c
@@ -1076,11 +1086,78 @@ def _order_stats_py(a, ranks, out, bad):
                 buf[pos[t]] = v
                 pos[t] += 1
         for t in range(nt):
-            seg = buf[seg0[t]:pos[t]]
-            seg.sort()
+            if pos[t] - seg0[t] <= SMALL:
+                buf[seg0[t]:pos[t]].sort()
+            else:
+                # a big bucket: its extremes and how many draws equal each (a point mass:
+                # nothing paid in a late year, a budget met in most draws)
+                seg = buf[seg0[t]:pos[t]]
+                l_ = np.float64(seg[0])
+                h_ = l_
+                for v in seg:
+                    l_ = min(l_, np.float64(v))
+                    h_ = max(h_, np.float64(v))
+                nl_ = 0
+                nh_ = 0
+                for v in seg:
+                    nl_ += 1 if v == l_ else 0
+                    nh_ += 1 if v == h_ else 0
+                slo[t] = l_
+                shi[t] = h_
+                snlo[t] = nl_
+                snhi[t] = nh_
         for i in range(m):
             t = tgt[rb[i]]
-            out[r, i] = buf[seg0[t] + ranks[i] - before[i]]
+            k = ranks[i] - before[i]
+            mm = pos[t] - seg0[t]
+            if mm <= SMALL:
+                out[r, i] = buf[seg0[t] + k]
+                continue
+            if k < snlo[t]:
+                out[r, i] = slo[t]
+                continue
+            if k >= mm - snhi[t]:
+                out[r, i] = shi[t]
+                continue
+            # a big bucket: bucketed again between its own extremes, keeping the rank's bucket
+            # (its extremes fall in different buckets, so each round keeps fewer draws)
+            cur = w1
+            oth = w2
+            cur[:mm] = buf[seg0[t]:pos[t]]
+            while True:
+                if mm <= SMALL:
+                    cur[:mm].sort()
+                    out[r, i] = cur[k]
+                    break
+                lo2 = np.float64(cur[0])
+                hi2 = lo2
+                for ii in range(mm):
+                    v = np.float64(cur[ii])
+                    lo2 = min(lo2, v)
+                    hi2 = max(hi2, v)
+                if not hi2 > lo2:
+                    out[r, i] = cur[0]
+                    break
+                sc2 = NB / (hi2 - lo2)
+                cnt[:] = 0
+                for ii in range(mm):
+                    cnt[min(int((np.float64(cur[ii]) - lo2) * sc2), NB - 1)] += 1
+                acc = 0
+                tb = 0
+                for b in range(NB):
+                    if k < acc + cnt[b]:
+                        tb = b
+                        break
+                    acc += cnt[b]
+                k -= acc
+                c = 0
+                for ii in range(mm):
+                    v = cur[ii]
+                    if min(int((np.float64(v) - lo2) * sc2), NB - 1) == tb:
+                        oth[c] = v
+                        c += 1
+                cur, oth = oth, cur
+                mm = c
         for i in range(m):
             tgt[rb[i]] = -1
 
@@ -1153,7 +1230,8 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
                 t = store_y[u, mi]
                 # a metric equal draw for draw to an earlier one (paid = demand when no appropriation
                 # caps) shares its figures
-                twin = next((mj for mj in stats if np.array_equal(t, store_y[u, mj])), None)
+                twin = next((mj for mj in stats if np.array_equal(t[:, :64], store_y[u, mj, :, :64])
+                             and np.array_equal(t, store_y[u, mj])), None)
                 if twin is not None:
                     stats[mi] = stats[twin]
                 else:
