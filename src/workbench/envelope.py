@@ -863,7 +863,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     sgroups = _store_groups(levels)
     U, Y, F, K, P_ = len(sgroups), len(plan.years), len(plan.funds), len(plan.calls), plan.n
     # the plan without uncertainty: the CP schedule the budget documents would plan
-    planned = _run_chunk(plan, _fixed_draws(plan, 1), 1)
+    planned = _run_chunk_fast(plan, None, 1) if engine == "numba" else _run_chunk(plan, _fixed_draws(plan, 1), 1)
     planned_due = planned.fund_due[:, :, 0]                   # (F, Y)
     chunk = default_chunk_size(P_) if chunk_size is None else int(chunk_size)
     chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
@@ -1119,6 +1119,18 @@ def _order_stats_py(a, ranks, out, bad):
             if k >= mm - snhi[t]:
                 out[r, i] = shi[t]
                 continue
+            if i > 0 and rb[i - 1] == rb[i] and ranks[i] == ranks[i - 1] + 1:
+                # the next rank after a known value (a percentile's second order statistic): that
+                # value again if more draws of the bucket are <= it, else the least one above it
+                vp = np.float64(out[r, i - 1])
+                cle = 0
+                gmin = np.inf
+                for v in buf[seg0[t]:pos[t]]:
+                    fv = np.float64(v)
+                    cle += 1 if fv <= vp else 0
+                    gmin = min(gmin, fv if fv > vp else np.inf)
+                out[r, i] = vp if k < cle else gmin
+                continue
             # a big bucket: bucketed again between its own extremes, keeping the rank's bucket
             # (its extremes fall in different buckets, so each round keeps fewer draws)
             cur = w1
@@ -1216,6 +1228,7 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
     years = np.array(plan.years)
     T = {k: i for i, k in enumerate(GTOT)}
     done: dict[int, list] = {}
+    summ: dict[tuple, tuple] = {}
     out: dict[int, tuple[list[pd.DataFrame], dict]] = {}
     for li, lv in enumerate(levels):
         if lv["store"] not in local:
@@ -1272,7 +1285,9 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
             over = np.zeros(draws, bool)
             allowed = bool(plan.fund_over[fi])
             short = exhausted | (unf > 0.5)
-        pp10, pp50, pp90 = _percentile_rows(np.stack([paid, unused]))
+        if (u, env) not in summ:  # levels sharing a store and an envelope (a fund alone and ALL)
+            summ[(u, env)] = _percentile_rows(np.stack([paid, unused]))
+        pp10, pp50, pp90 = summ[(u, env)]
         target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
         sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
