@@ -1960,18 +1960,19 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                 ns = 0
                 na = 0
                 nh = 0
+                # (the counts add 0/1 integers: a count of a condition stays scalar)
                 for j in range(nd):
-                    sj = sp[j]
-                    m = 1.0 if sj else 0.0
-                    ns += 1 if sj else 0
+                    sj = np.int64(sp[j])
+                    ns += sj
+                    m = np.float64(sj)
                     s0[j] += Cp[j] * m
                     s6[j] += m
                 for j in range(nd):
                     a0c[j] += Cp[j] * (1.0 if sp[j] else 0.0)
                 for j in range(nd):
-                    sa = sp[j] & ap[j]
-                    na += 1 if sa else 0
-                    a1d[j] += Cp[j] * (1.0 if sa else 0.0)
+                    sa = np.int64(sp[j]) & np.int64(ap[j])
+                    na += sa
+                    a1d[j] += Cp[j] * np.float64(sa)
                 for j in range(nd):
                     tp = tpp[j]
                     a0a[j] += tp * (1.0 if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0)
@@ -1983,10 +1984,11 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     s1[j] += (Cp[j] + tpp[j]) * lf
                     s5[j] += up[j] * lf
                 for j in range(nd):
-                    live = sp[j] & (not ap[j])
-                    hj = hp[j]
-                    nh += 1 if (live & hj) else 0
-                    s4[j] += vph if (live & hj) else (vp if (live & (not hj)) else 0.0)
+                    live = np.int64(sp[j]) & (1 - np.int64(ap[j]))
+                    hj = np.int64(hp[j])
+                    lh = live & hj
+                    nh += lh
+                    s4[j] += vph * np.float64(lh) + vp * np.float64(live & (1 - hj))
                 for j in range(nd):
                     ff = 1.0 if (sp[j] & (not ap[j]) & (not hp[j])) else 0.0
                     s2[j] += svp * (np.float64(svf[j]) if enabled else sav_mean) * ff
