@@ -1191,6 +1191,15 @@ def _row_stats(t: np.ndarray, pool=None, overwrite: bool = False) -> tuple[np.nd
     return tuple(np.concatenate([a, b]) for a, b in zip(lo, hi))
 
 
+def _row_stats_f64(t: np.ndarray, pool=None, max_bytes: int = 32 * 2**20) -> tuple[np.ndarray, ...]:
+    """:func:`_row_stats` of ``t``'s rows taken in float64, a block of rows of at most
+    ``max_bytes`` at a time (a big run's float32 stores are not copied whole)."""
+    R, n = t.shape
+    step = max(1, max_bytes // max(n * 8, 1))
+    parts = [_row_stats(t[i:i + step].astype(np.float64), pool) for i in range(0, R, step)]
+    return tuple(np.concatenate(x) for x in zip(*parts)) if parts else (np.zeros(0),) * 4
+
+
 def _store_passes(n_stores: int, bytes_per_store: int, budget: int) -> list[list[int]]:
     """Stores (levels' per-draw results) kept together in each pass, within ``budget`` bytes."""
     per_pass = max(1, int(budget // max(bytes_per_store, 1)))
@@ -1320,12 +1329,13 @@ def _calls_table(plan, store_avail, store_comm, store_nsel, pool=None) -> pd.Dat
     """Credits left before each call and what it committed."""
     crows = []
     K = len(plan.calls)
-    # rows: calls' credits left, then what they committed
-    both = np.concatenate([store_avail, store_comm], axis=0, dtype=np.float64)
-    means, p10s, p50s, p90s = _row_stats(both, pool) if K else (np.zeros(0),) * 4
+    # rows: calls' credits left, then what they committed (in float64, a few rows at a time)
+    means, p10s, p50s, p90s = (tuple(np.concatenate(x) for x in zip(_row_stats_f64(store_avail, pool),
+                                                                    _row_stats_f64(store_comm, pool)))
+                               if K else (np.zeros(0),) * 4)
     for k, call in enumerate(plan.calls):
         fi = plan.call_fund[k]
-        a = both[k]
+        a = store_avail[k].astype(np.float64)
         m, p10, p50, p90 = means[k], p10s[k], p50s[k], p90s[k]
         rws = plan.call_rows[k]
         crows.append({"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
