@@ -6,7 +6,9 @@ the same random variates (3 float32 uniforms and 1 float32 standard normal per p
 draw, in the simulation's blocks, on one thread): no simulation can be faster than drawing its
 random numbers.  The simulation uses its default threads (2 on this machine: each draws its own
 blocks and runs the compiled model on them); the CPU time of both is printed too, so a run on a
-loaded machine can be read.  Targets: ratio <= 2, peak <= 1 GiB.  Then 1,000,000 draws,
+loaded machine can be read, and so are each run's ratio to its own floor and the cautious reading
+(the simulation's median against the batch's fastest floor: the floor itself varies by up to 50 %
+from run to run on a shared virtual machine).  Targets: ratio <= 2, peak <= 1 GiB.  Then 1,000,000 draws,
 chunked, with their time and peak; ``--fitn-draws N`` also runs FITN (13 reported levels, whose
 per-draw results beyond ``envelope.STORE_BYTES`` are filled in several passes).
 

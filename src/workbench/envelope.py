@@ -1758,9 +1758,13 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
     duration ratio, fate uniform, savings factor; without uncertainty one block of 1, 1, 2 and
     the mean factor).  Each step of the model (a project's fate, an event, a project considered by
     a call, its amounts) is applied to all the block's draws in an inner loop over draws, written
-    without branches so that it runs on SIMD lanes; every draw still sees the same operations in
-    the same order as in the NumPy reference, so the results are the same to the last bit
-    whatever the block split.  ``rows`` lists, call by call (``ptr``), the projects a call may fund
+    without branches so that it runs on SIMD lanes: every operand is loaded first (a select whose
+    operand is loaded in one of its branches compiles to masked loads and stores, which stall),
+    amounts are kept or dropped by a 0/1 factor (adding the resulting +-0 leaves a sum >= +0 as it
+    was) and counts add 0/1 integers.  Each draw is computed alone, with the NumPy reference's
+    arithmetic, so the results are the same to the last bit whatever the block split.
+    ``wb2, wf2, wf3, wf1, wb1`` are the working arrays (:func:`_kernel_work`), whose every element
+    read is first set.  ``rows`` lists, call by call (``ptr``), the projects a call may fund
     in selection order; ``eptr[k]`` counts the events (time order) before call ``k``;
     ``gorder``/``gptr`` list the projects group by group.  With ``common`` every project has the
     payment profile ``prof[0]``: amounts are first added at the year their first tranche is due,
