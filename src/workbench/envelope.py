@@ -927,16 +927,13 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                     gs = sgroups[u]
                     store_y[i, ..., sl] = out.yearly[gs].sum(axis=0) if len(gs) > 1 else out.yearly[gs[0]]
                     store_tot[i, :, sl] = out.gtot[gs].sum(axis=0) if len(gs) > 1 else out.gtot[gs[0]]
-                if first and direct:
-                    sel_count += out.sel_count
-                    ph1_count += out.ph1_count
-                    attr_count += out.attr_count
-                elif first:
+                if first and not direct:
                     store_due[..., sl] = out.fund_due
                     store_avail[:, sl] = out.avail
                     store_comm[:, sl] = out.committed_call
                     store_nsel[:, sl] = out.nsel_call
                     store_flags[..., sl] = out.fund_flags
+                if first:
                     sel_count += out.sel_count
                     ph1_count += out.ph1_count
                     attr_count += out.attr_count
@@ -971,7 +968,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
 PERCENTILES = (10.0, 50.0, 90.0)
 
 
-def _percentile_rows(a: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray, ...]:
+def _percentile_rows(a: np.ndarray) -> tuple[np.ndarray, ...]:
     """P10, P50, P90 of each row of ``a`` [same unit], exactly as ``np.percentile(a, q, axis=1)``.
 
     NumPy's linear method interpolates between the two order statistics around ``q (n - 1)``.
@@ -979,11 +976,11 @@ def _percentile_rows(a: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray
     its minimum and maximum and sorting only the few draws in the buckets that hold them (a few
     passes over the row instead of a partition); the interpolation below repeats NumPy's own
     (``_lerp``), so the figures are NumPy's to the last bit (a test checks it).  Rows with a NaN
-    or an infinity go to NumPy.  ``overwrite``: ``a`` may be reordered (NumPy's path only).
+    or an infinity go to NumPy.
     """
     R, n = a.shape
     if _nb is None or n < 2 or a.dtype not in (np.float32, np.float64) or not a.flags.c_contiguous:
-        return tuple(np.percentile(a, PERCENTILES, axis=1, overwrite_input=overwrite).astype(np.float64))
+        return tuple(np.percentile(a, PERCENTILES, axis=1).astype(np.float64))
     q = np.true_divide(np.array(PERCENTILES), 100)
     virtual = (n - 1) * q                                   # NumPy's virtual index (method linear)
     prev = np.floor(virtual)
@@ -1133,20 +1130,17 @@ def _order_stats_py(a, ranks, out, bad):
                 continue
             # a big bucket: bucketed again between its own extremes, keeping the rank's bucket
             # (its extremes fall in different buckets, so each round keeps fewer draws)
+            # (the extremes of the kept draws are tracked as they are gathered)
             cur = w1
             oth = w2
             cur[:mm] = buf[seg0[t]:pos[t]]
+            lo2 = slo[t]
+            hi2 = shi[t]
             while True:
                 if mm <= SMALL:
                     cur[:mm].sort()
                     out[r, i] = cur[k]
                     break
-                lo2 = np.float64(cur[0])
-                hi2 = lo2
-                for ii in range(mm):
-                    v = np.float64(cur[ii])
-                    lo2 = min(lo2, v)
-                    hi2 = max(hi2, v)
                 if not hi2 > lo2:
                     out[r, i] = cur[0]
                     break
@@ -1163,26 +1157,32 @@ def _order_stats_py(a, ranks, out, bad):
                     acc += cnt[b]
                 k -= acc
                 c = 0
+                nlo2 = np.inf
+                nhi2 = -np.inf
                 for ii in range(mm):
                     v = cur[ii]
-                    if min(int((np.float64(v) - lo2) * sc2), NB - 1) == tb:
+                    fv = np.float64(v)
+                    if min(int((fv - lo2) * sc2), NB - 1) == tb:
                         oth[c] = v
                         c += 1
+                        nlo2 = min(nlo2, fv)
+                        nhi2 = max(nhi2, fv)
                 cur, oth = oth, cur
                 mm = c
+                lo2 = nlo2
+                hi2 = nhi2
         for i in range(m):
             tgt[rb[i]] = -1
 
 
-def _row_stats(t: np.ndarray, pool=None, overwrite: bool = False) -> tuple[np.ndarray, ...]:
+def _row_stats(t: np.ndarray, pool=None) -> tuple[np.ndarray, ...]:
     """Mean, P10, P50, P90 of each row of ``t`` [same unit, float64], rows split between ``pool``'s threads.
 
     The compiled order statistics (and NumPy's partition) release the GIL, so two threads take
-    about half the time; each row's figures do not depend on the split.  ``overwrite``: ``t``
-    is a temporary that may be reordered.
+    about half the time; each row's figures do not depend on the split.
     """
     def stats(a):
-        return (a.mean(axis=1, dtype=np.float64), *_percentile_rows(a, overwrite))
+        return (a.mean(axis=1, dtype=np.float64), *_percentile_rows(a))
 
     if pool is None or t.shape[0] < 2:
         return stats(t)
@@ -1262,7 +1262,7 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
                     cum[0] = t[0]
                     for y in range(1, t.shape[0]):
                         np.add(cum[y - 1], t[y], out=cum[y])
-                    stats[mi] = [_row_stats(t, pool), _row_stats(cum, pool, overwrite=True)]
+                    stats[mi] = [_row_stats(t, pool), _row_stats(cum, pool)]
                     del cum
                 del t
                 for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi]):
@@ -1608,12 +1608,17 @@ def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
         rng.standard_normal(out=out[3][j], dtype=np.float32)
         _transform_block(plan, out[0][j], out[1][j], out[3][j])
 
-    if pool is not None and nb > 1:
-        list(pool.map(draw, range(nb)))
-    else:
-        for j in range(nb):
-            draw(j)
+    _each(pool, draw, nb)
     return out
+
+
+def _each(pool, fn, n: int) -> None:
+    """``fn(0) .. fn(n - 1)``, on ``pool``'s threads when there is a pool and more than one."""
+    if pool is not None and n > 1:
+        list(pool.map(fn, range(n)))
+    else:
+        for i in range(n):
+            fn(i)
 
 
 def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray) -> None:
@@ -2187,11 +2192,7 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
         if d1 > d0:
             _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if enabled else None, out, d0, d1, counts[i])
 
-    if parts > 1 and pool is not None:
-        list(pool.map(run, range(parts)))
-    else:
-        for i in range(parts):
-            run(i)
+    _each(pool, run, parts)
     return _sum_counts(out, counts)
 
 
@@ -2232,9 +2233,5 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
                 with lock:
                     tick(min(j1 * BLOCK, n) - j0 * BLOCK)
 
-    if parts > 1 and pool is not None:
-        list(pool.map(run, range(parts)))
-    else:
-        for i in range(parts):
-            run(i)
+    _each(pool, run, parts)
     return _sum_counts(out, counts)
