@@ -14,6 +14,7 @@ calls:
   - {id: C1, fund: F, decision: 2021-03-01, budget_eur: 4000000}
 criteria:
   weights: {strategic: 1, service: 1, savings: 1, governance: 1}
+  value_model: {kind: points}  # the knapsack trap below is built on summed scores
 uncertainty: {enabled: false}
 disbursement: {contract_lag_months: 0, profile_rates: [0.5, 0.5]}
 selection: {rule: optimal}

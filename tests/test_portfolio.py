@@ -26,6 +26,8 @@ funds:
 criteria:
   scale: {min: 0, max: 10}
   weights: {strategic: 0.4, service: 0.3, savings: 0.2, governance: 0.1}
+  # these tests exercise the solver's mechanics on the first value model (scores summed)
+  value_model: {kind: points}
 """
 
 
@@ -237,9 +239,9 @@ def test_theme_shares_and_owner_share(tmp_path):
     assert sel.groupby("owner")["requested_eur"].sum().max() <= 0.5 * sel["requested_eur"].sum() + 1
 
 
-def test_yearly_payment_limit_from_even_spread(tmp_path):
+def test_yearly_payment_limit_from_the_simulations_profile(tmp_path):
     scn = make_scenario(tmp_path, "selection:\n  payment_limits_eur: {2021: 6000000}\n")
-    # 24 months from 1 Jan 2021: half of each request paid in 2021
+    # the simulation's default profile from 1 Jan 2021 + 4 months: 36.5 % of each request in 2021
     cands = make_cands([
         {"id": "P1", "requested_eur": 10e6, "duration_months": 24, "strategic": 10},
         {"id": "P2", "requested_eur": 10e6, "duration_months": 24, "strategic": 9},
@@ -247,7 +249,9 @@ def test_yearly_payment_limit_from_even_spread(tmp_path):
     res = pf.rank(scn, cands, budget_eur=100e6)
     assert res.table["selected"].tolist() == [True, False]
     prof = pf.payment_profile(scn, cands, [2021, 2022, 2023])
-    np.testing.assert_allclose(prof[0], [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(prof[0], [0.365, 0.365, 0.216])
+    # without a scenario: an even spread over the 24 months
+    np.testing.assert_allclose(pf.payment_profile(None, cands, [2021, 2022, 2023])[0], [0.5, 0.5, 0.0])
 
 
 def test_eligibility_reasons_and_nothing_dropped(tmp_path):

@@ -13,6 +13,9 @@ from workbench.scoring import CRITERIA
 
 from test_portfolio import brute_force, make_cands, make_scenario, random_instance
 
+#: the cautious reading: the fund tops up every overrun (the default is 0, the owner pays)
+PAID = "uncertainty:\n  overrun_paid_by_fund_rate: 1\n"
+
 
 def test_weights_uniform_on_the_simplex_and_on_an_order():
     rng = np.random.default_rng(0)
@@ -121,7 +124,7 @@ def test_probability_within_the_envelope(tmp_path, monkeypatch):
 def test_probability_with_the_overrun_model_matches_a_direct_draw(tmp_path):
     from workbench.uncertainty import OverrunModel
 
-    scn = make_scenario(tmp_path)
+    scn = make_scenario(tmp_path, PAID)
     cands = random_instance(np.random.default_rng(24), 10, False, False)
     res = pf.rank(scn, cands, budget_eur=60e6)
     r = rb.within_envelope_probability(scn, cands, res.table, samples=500, seed=11, budget_eur=60e6)
@@ -133,7 +136,7 @@ def test_probability_with_the_overrun_model_matches_a_direct_draw(tmp_path):
 
 
 def test_contingency_portfolio_reaches_the_probability(tmp_path):
-    scn = make_scenario(tmp_path)
+    scn = make_scenario(tmp_path, PAID)
     cands = random_instance(np.random.default_rng(25), 12, False, False)
     budget = 0.5 * cands["requested_eur"].sum()
     out = rb.contingency_portfolio(scn, cands, probability=0.8, samples=400, seed=2, budget_eur=budget,

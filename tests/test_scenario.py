@@ -27,11 +27,11 @@ def test_ftap_scenario_is_faithful_to_the_seeds():
     # the 50 M€ maximum appeared in 2020: not in force in 2018
     assert "max_requested_eur" not in s.eligibility_at(dt.date(2018, 6, 19))
     assert s.eligibility_at(dt.date(2020, 6, 1))["max_requested_eur"] == 50e6
-    # calls every 3-4 months until the credits are exhausted
+    # the published calendar: 2018's two calls, the 2019 sessions, then one decision a year
     calls = s.calls
     assert calls[0].id == "FTAP-AAP1" and calls[0].decision == dt.date(2018, 6, 19)
-    gaps = [(b.decision - a.decision).days for a, b in zip(calls[2:], calls[3:])]
-    assert all(89 <= g <= 123 for g in gaps)
+    assert calls[1].decision == dt.date(2018, 10, 31) and calls[2].decision == dt.date(2019, 6, 20)
+    assert [c.decision.year for c in calls] == [2018, 2018, 2019, 2020, 2020, 2021, 2022]
     assert all(c.budget_eur is None for c in calls)
     assert set(s.weights) == {"strategic", "service", "savings", "governance"}
 

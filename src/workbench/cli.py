@@ -164,7 +164,56 @@ def _add_rank(sub) -> None:
     p.add_argument("--seed", type=int, help="seed of the robustness draws (default: the scenario's)")
     p.add_argument("--explain", action="append", default=[], metavar="ID",
                    help="explain why a project is (not) selected and what would bring it in")
+    p.add_argument("--perfect-foresight", action="store_true",
+                   help="select among every call's candidates at once (a benchmark); by default a scenario with "
+                        "several calls is decided call by call, each call among its own applications with the "
+                        "credits left and its allotment")
     p.add_argument("--out", default="outputs/rank", help="output folder (default outputs/rank)")
+
+
+def _add_backtest(sub) -> None:
+    p = sub.add_parser(
+        "backtest",
+        help="compare the scenario with the fund's published history (laureates, grants, payments)",
+        description="Replay the scenario's calls on many synthetic pipelines, decide them call by call, and "
+                    "compare the mean and P10-P90 with every published figure of the fund's history "
+                    "(laureates and grants per call, 2018 and end-2019 totals, projects and amounts by 2022, "
+                    "payments by year), each with its tolerance and a PASS/FAIL mark. Writes DIR/backtest.csv.",
+    )
+    p.add_argument("scenario", help="scenario .yaml")
+    p.add_argument("--replicates", type=int, default=30, help="synthetic pipelines replayed (default 30)")
+    p.add_argument("--draws", type=int, default=200, help="envelope-simulation draws for the payments (default 200)")
+    p.add_argument("--seed", type=int, help="seed (default: the scenario's)")
+    p.add_argument("--out", help="folder for backtest.csv (default: print only)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the table (default fr)")
+
+
+def _cmd_backtest(args) -> int:
+    from .backtest import format_table, run_backtest
+    from .files import write_csv
+    from .scenario import load_scenario
+
+    problems: list = []
+    reps = _int_option("--replicates", args.replicates, 1, problems)
+    draws = _int_option("--draws", args.draws, 1, problems)
+    if problems:
+        raise InputError(problems)
+    scn = load_scenario(args.scenario)
+    res = run_backtest(scn, replicates=reps, draws=draws, seed=args.seed)
+    if not len(res.table):
+        print(f"backtest of '{scn.name}': no published figure applies to this scenario's calls")
+        return 0
+    n_ok = int(res.table["passed"].sum())
+    print(f"backtest of '{scn.name}': {res.replicates} synthetic pipelines, {res.draws} draws, seed {res.seed}; "
+          f"{n_ok} of {len(res.table)} published figures within tolerance")
+    print(format_table(res, args.lang))
+    if args.out:
+        from pathlib import Path
+
+        path = Path(args.out) / "backtest.csv"
+        write_csv(path, res.table)
+        print(f"  written: {path}")
+    return 0
 
 
 def _parse_weights(text: str) -> dict:
@@ -211,9 +260,14 @@ def _cmd_rank(args) -> int:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     else:
         cands = load_candidates(scn)
-    res = portfolio.rank(scn, cands, budget_eur=args.budget_eur, weights=weights, forced_in=args.force_in,
-                         forced_out=args.force_out, time_limit_s=args.time_limit_s,
-                         robustness_samples=args.robustness_samples, seed=args.seed)
+    common = dict(weights=weights, forced_in=args.force_in, forced_out=args.force_out,
+                  time_limit_s=args.time_limit_s, robustness_samples=args.robustness_samples, seed=args.seed)
+    if len(scn.calls) > 1 and not args.perfect_foresight and args.budget_eur is None:
+        from .decisions import decide_calls
+
+        res = decide_calls(scn, cands, **common)
+    else:
+        res = portfolio.rank(scn, cands, budget_eur=args.budget_eur, **common)
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, "unknown candidate id") for x in unknown])
@@ -455,6 +509,7 @@ COMMANDS = {
     "dashboard": (_add_dashboard, _cmd_dashboard),
     "validate": (_add_validate, _cmd_validate),
     "rank": (_add_rank, _cmd_rank),
+    "backtest": (_add_backtest, _cmd_backtest),
 }
 
 

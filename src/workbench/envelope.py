@@ -62,17 +62,15 @@ from . import params as P
 from .candidates import CP_COLUMN, split_ids
 from .errors import InputError, Problem
 from .files import write_atomic, write_csv
-from .scoring import eligibility, project_value
+from .scenario import DEFAULT_CONTRACT_LAG_MONTHS as _DEFAULT_LAG, DEFAULT_PROFILE_RATES
+from .allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
+from .scoring import ROI_TARGET_RATIO, eligibility, scenario_values
 from .uncertainty import OverrunModel, SavingsRealisation
 
 #: Draws per random block (fixed: the chunking never changes which variates a draw gets).
 BLOCK = 256
-#: The FTAP/FITN budget documents' schedule of outstanding commitments: 36.5 % the next year,
-#: 36.5 %, 21.6 %, 5.3 % later (shared/domain.md, "Budget mechanics"); the published shares sum
-#: to 99.9 %, the 0.1 % rounding gap is added to the last year.
-DEFAULT_PROFILE = (0.365, 0.365, 0.216, 0.054)
-#: Months between the committee's decision and the signature of the contract (assumed).
-DEFAULT_CONTRACT_LAG_MONTHS = 4.0
+#: The defaults shared with the selection live with the scenario (one home).
+DEFAULT_PROFILE, DEFAULT_CONTRACT_LAG_MONTHS = DEFAULT_PROFILE_RATES, _DEFAULT_LAG
 #: Months before a laureate that never starts is de-committed (assumed).
 DEFAULT_DECOMMIT_MONTHS = 12.0
 #: Extra reported years after the profile's end, for delayed payments.
@@ -122,11 +120,11 @@ class Settings:
             delay=OverrunModel.from_scenario(scenario, "delay"),
             attrition_rate=float(val(u, "attrition_rate", 0.05)),
             phase1_only_rate=float(val(u, "phase1_only_rate", 0.0)),
-            overrun_paid_by_fund_rate=float(val(u, "overrun_paid_by_fund_rate", 0.0)),
+            overrun_paid_by_fund_rate=scenario.overrun_paid_by_fund_rate,
             attrition_decommit_months=float(val(u, "attrition_decommit_months", DEFAULT_DECOMMIT_MONTHS)),
             savings=SavingsRealisation.from_scenario(scenario),
-            contract_lag_months=float(val(d, "contract_lag_months", DEFAULT_CONTRACT_LAG_MONTHS)),
-            profile_rates=tuple(float(x) for x in val(d, "profile_rates", list(DEFAULT_PROFILE))),
+            contract_lag_months=scenario.contract_lag_months,
+            profile_rates=scenario.profile_rates,
             use_project_schedule=bool(d.get("use_project_schedule", False)),
         )
 
@@ -242,6 +240,7 @@ class _Plan:
     calls: list                     # Call objects with candidates
     call_rows: list[np.ndarray]     # for each call: row indices in selection order
     call_budget: list[float]        # call budget_eur (inf when none)
+    call_share: np.ndarray          # share of the credits left a call may commit (allotment rule; 1: all)
     stop_at_misfit: bool            # 'ranked': fund in rank order, stop at the first that does not fit
     call_time: np.ndarray           # decision times [years]
     call_fund: np.ndarray           # fund index of each call
@@ -275,20 +274,6 @@ class _Plan:
     @property
     def n(self) -> int:
         return len(self.req)
-
-
-def _candidate_calls(scenario, cands: pd.DataFrame) -> list[str]:
-    calls = scenario.calls
-    ids = [c.id for c in calls]
-    if "call" in cands.columns:
-        col = cands["call"].astype(str).tolist()
-        bad = sorted({c for c in col if c not in ids})
-        if bad and len(bad) < len(set(col)):
-            raise InputError([Problem("<candidates>", "column call", bad[0],
-                                      f"call not defined in the scenario (calls: {', '.join(ids[:6])}…)")])
-        if not bad:
-            return col
-    return [ids[0]] * len(cands)
 
 
 def optimal_per_call(scenario, time_limit_s: float = 10.0):
@@ -335,14 +320,17 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     start, end = scenario.years[0], scenario.years[-1]
     L = len(st.profile_rates)
     cands = candidates.reset_index(drop=True).copy()
-    cands["_call"] = _candidate_calls(scenario, cands)
+    cands["_call"] = candidate_calls(scenario, cands)
     cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
     if st.use_project_schedule and cp_cols:
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
     n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS
     years = list(range(start, start + n_years))
-    values = project_value(cands, scenario.weights, scenario.criteria_scale).to_numpy(float) if len(cands) \
-        else np.zeros(0)
+    values = scenario_values(
+        scenario, cands, roi_mode=scenario.value("selection.roi_mode"),
+        roi_weight_rate=float(scenario.value("selection.roi_weight", 0.2)),
+        roi_target_ratio=float(scenario.value("selection.roi_target_ratio", ROI_TARGET_RATIO))).to_numpy(float) \
+        if len(cands) else np.zeros(0)
     cands["_value"] = values
     rows_by_call, budgets, times, cfund, elig_all, reason_all = [], [], [], [], np.zeros(len(cands), bool), [""] * len(cands)
     order_all = []
@@ -378,6 +366,10 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
             order = [pos[i] for i in fixed if i in pos]
         else:
             by = "value" if sel_rule in ("greedy_value", "ranked") else policy.order
+            # the committee's merit order is the quality: the value itself under the points
+            # model, the value per euro under quality x scope
+            if by == "value" and scenario.value_model.kind != "points":
+                by = "value_per_eur"
             key = v if by == "value" else v / np.maximum(req, 1.0)
             order = list(np.lexsort((sub["id"].astype(str).to_numpy(), -key)))
             order = [o for o in order if elig[o]]
@@ -428,13 +420,8 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     cpapp = np.full((F, n_years), np.nan)
     for fi, f in enumerate(funds):
         ap = fobj[f].appropriations
-        run = 0.0
         for yi, y in enumerate(years):
-            if y in ap and "ae_eur" in ap[y]:
-                run += ap[y]["ae_eur"]
-                cumcap[fi, yi] = min(env[fi], run)
-            else:
-                cumcap[fi, yi] = env[fi]
+            cumcap[fi, yi] = cumulative_ae_cap_eur(fobj[f], y)
             if y in ap and "cp_eur" in ap[y]:
                 cpapp[fi, yi] = ap[y]["cp_eur"]
     last_call = {}
@@ -469,7 +456,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     ok_pol = value / np.maximum(req / 1e6, 1e-9) >= policy.min_value_per_meur - 1e-12
     return _Plan(
         scenario=scenario, settings=st, policy=policy, start=start, years=years, cands=c, calls=calls,
-        call_rows=call_rows, call_budget=budgets, stop_at_misfit=(sel_rule == "ranked" and fixed is None
+        call_rows=call_rows, call_budget=budgets, call_share=call_shares(scenario), stop_at_misfit=(sel_rule == "ranked" and fixed is None
                                                                   and not callable(selection)),
         call_time=np.array(times), call_fund=np.array(cfund, int),
         last_call_of_fund=last_call, funds=funds, fund_env=env, fund_cumcap=cumcap, fund_cp=cpapp,
@@ -610,6 +597,8 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
         avail = np.maximum(cap - net_f[f], 0.0)
         avail_k[:, k] = avail
         budget = np.minimum(avail, plan.call_budget[k])
+        if plan.call_share[k] < 1.0:  # the call's allotment: its share of the year's credits left
+            budget = np.minimum(budget, avail * plan.call_share[k])
         pol = plan.policy
         if pol.max_commit_share_per_call_rate is not None:
             budget = np.minimum(budget, pol.max_commit_share_per_call_rate * plan.fund_env[f])
@@ -1496,54 +1485,6 @@ def compare_policies(scenario, policies: Sequence[Policy | Mapping] | None = Non
 # ------------------------------------------------------------------------------------------------
 # back-test on the published 2018 FTAP calls
 # ------------------------------------------------------------------------------------------------
-def backtest_2018(scenario, replicates: int = 20, seed: int | None = None,
-                  selection: Any = "greedy_value") -> pd.DataFrame:
-    """Replay FTAP's 2018 calls on pipelines generated to the published figures.
-
-    Each replicate draws both calls' pipelines (122 applications, 2,310 M€, 827 M€; 61, 757 M€,
-    300 M€: seed 001 and the DITP press page) and selects within each call's budget (the
-    back-test scenario sets 126 M€ and 69 M€), without cost uncertainty.
-
-    Returns
-    -------
-    DataFrame
-        Rows ``call1``, ``call2``, ``year2018``: published laureates, granted and total cost
-        against the replicates' mean, min and max, and the relative gap of the mean.
-    """
-    from .generator import generate_for_scenario
-    from .reference import PUBLISHED
-
-    seed = int(scenario.seed if seed is None else seed)
-    scn = scenario.with_overrides({"uncertainty": {"enabled": False}})
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    recs = []
-    for r in range(replicates):
-        cands = generate_for_scenario(scn, seed=int(children[r].generate_state(1)[0]))
-        res = simulate(scn, cands, draws=1, seed=0, selection=selection)
-        s = res.selected[res.selected["selected"]]
-        for k, cid in enumerate(c.id for c in scn.calls[:2]):
-            ss = s[s["call"] == cid]
-            recs.append({"replicate": r, "item": f"call{k + 1}", "laureates": len(ss),
-                         "granted_eur": ss["requested_eur"].sum(), "total_cost_eur": ss["total_cost_eur"].sum()})
-        recs.append({"replicate": r, "item": "year2018", "laureates": len(s), "granted_eur": s["requested_eur"].sum(),
-                     "total_cost_eur": s["total_cost_eur"].sum()})
-    df = pd.DataFrame(recs)
-    pub = {"call1": PUBLISHED["call1"], "call2": PUBLISHED["call2"], "year2018": PUBLISHED["year2018"]}
-    rows = []
-    for item, g in df.groupby("item", sort=False):
-        p = pub[item]
-        for what, pv in (("laureates", p.get("laureates")), ("granted_eur", p.get("granted_eur")),
-                         ("total_cost_eur", p.get("laureates_total_cost_eur") if item == "call2"
-                          else p.get("total_cost_eur") if item == "year2018" else None)):
-            m = g[what].mean()
-            rows.append({"item": item, "figure": what, "published": pv, "simulated_mean": m,
-                         "simulated_min": g[what].min(), "simulated_max": g[what].max(),
-                         "relative_gap": (m - pv) / pv if pv else float("nan")})
-    out = pd.DataFrame(rows)
-    out.attrs["replicates"] = replicates
-    return out
-
-
 def call2_laureates_candidates(scenario, call_id: str = "FTAP-AAP2") -> pd.DataFrame:
     """The 16 real laureates of FTAP call 2 as candidates (grants as requested amounts).
 
@@ -1718,7 +1659,7 @@ def _kernel_inputs(plan: _Plan) -> dict:
     kin = dict(
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64), ptr=ptr,
         call_t=plan.call_time.astype(np.float64), call_f=plan.call_fund.astype(np.int64),
-        call_budget=np.array(plan.call_budget, np.float64),
+        call_budget=np.array(plan.call_budget, np.float64), call_share=np.asarray(plan.call_share, np.float64),
         call_y=np.array([min(max(c.decision.year - plan.start, 0), Y - 1) for c in plan.calls], np.int64),
         last=last, ev_p=ev_p[order].astype(np.int64),
         # events before call k (and, at K, all of them): the first eptr[k] in time order
@@ -1749,7 +1690,7 @@ def _kernel_inputs(plan: _Plan) -> dict:
     return kin
 
 
-def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_y, last,
+def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_share, call_y, last,
               eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
               value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
               yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count,
@@ -1880,6 +1821,7 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
             f = call_f[k]
             cap = cumcap[f, call_y[k]]
             cb = call_budget[k]
+            csh = call_share[k]
             lastk = last[f] == k
             ef = env[f]
             nf = net_f[f]
@@ -1889,6 +1831,8 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
                     a_ = 0.0
                 avail_k[k, o + j] = a_
                 budget = min(a_, cb)
+                if csh < 1.0:  # the call's allotment: its share of the year's credits left
+                    budget = min(budget, a_ * csh)
                 if share_cap == share_cap:  # not nan
                     budget = min(budget, share_cap * ef)
                 if reserve > 0 and not lastk:
@@ -2152,7 +2096,7 @@ def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int
         inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
                   np.zeros(shape, np.float32))  # the savings factor is then the mean (params[5])
     _kernel(d1 - d0, d0, enabled, *inputs, kin["rows"], kin["ptr"],
-            kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
+            kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_share"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
             kin["ev_kind"], kin["g"], kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"],
             kin["over"], kin["req"], kin["ph1"], kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"],
             kin["savings"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["gorder"],

@@ -190,7 +190,7 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
     """
     settings = dict(DEFAULTS)
     syn = ((scenario.data.get("candidates") or {}).get("synthetic") or {})
-    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k != "reference"})
+    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k not in ("reference", "assumption")})
     seed = scenario.seed if seed is None else seed
     calls = scenario.calls
     funds = scenario.funds

@@ -47,7 +47,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from .candidates import split_ids
 from .errors import InputError, Problem, suggest
 from .files import write_atomic, write_csv, write_xlsx
-from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, project_value,
+from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, scenario_values,
                       roi_ratio)
 
 #: Settings a caller may give in ``rules`` (same names as the scenario's ``selection`` block).
@@ -187,23 +187,17 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
 
 def project_values(scenario, cands: pd.DataFrame, weights: Mapping[str, float] | None = None,
                    rules: Mapping[str, Any] | None = None) -> pd.Series:
-    """Each project's value if fully funded [points, 0-100].
-
-    The weighted score on the scenario's scale (:func:`workbench.scoring.project_value`).  With
+    """Each project's value if fully funded, under the scenario's value model
+    (:func:`workbench.scoring.scenario_values`: ``points`` or ``points x M€``).  With
     ``selection.roi_mode: criterion`` the return on investment enters as a fifth criterion of
-    weight ``roi_weight`` (default 0.2): ``100 * min(roi / target, 1)``, 0 when savings are not
-    given, against the FTAP target of 1 € per year for 1 € invested (seed 002).
+    weight ``roi_weight`` (default 0.2) against the FTAP target of 1 € of lasting savings per
+    year for 1 € invested.
     """
     s = settings(scenario, rules)
     w = check_weights(weights, scenario)
-    scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
-    v = project_value(cands, w, scale)
-    if s.get("roi_mode") == "criterion":
-        rw = float(s.get("roi_weight", 0.2))
-        target = float(s.get("roi_target_ratio", ROI_TARGET_RATIO))
-        roi = roi_ratio(cands).fillna(0.0).to_numpy(float)
-        v = (1 - rw) * v + rw * 100.0 * np.clip(roi / target, 0.0, 1.0)
-    return v.rename("value")
+    return scenario_values(scenario, cands, w, roi_mode=s.get("roi_mode"),
+                           roi_weight_rate=float(s.get("roi_weight", 0.2)),
+                           roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,9 +241,10 @@ def payment_profile(scenario, cands: pd.DataFrame, years: Sequence[int]) -> np.n
     cp = cands[[c for _, c in cp_cols]].to_numpy(float) if cp_cols else np.zeros((n, 0))
     cp = np.nan_to_num(cp)
     cp_sum = cp.sum(axis=1)
-    disb = (scenario.data.get("disbursement") or {}) if scenario is not None else {}
-    lag = float(_plain(disb.get("contract_lag_months", 0)) or 0)
-    prof = _plain(disb.get("profile_rates")) if disb.get("profile_rates") is not None else None
+    # the same defaults as the simulation (the scenario's typed properties); an even spread over
+    # the duration only without a scenario
+    lag = scenario.contract_lag_months if scenario is not None else 0.0
+    prof = list(scenario.profile_rates) if scenario is not None else None
     dates = {c.id: c.decision for c in scenario.calls} if scenario is not None else {}
     start0 = dt.date(scenario.years[0], 1, 1) if scenario is not None else dt.date(years[0], 1, 1)
     calls = cands["call"].astype(str).to_numpy() if "call" in cands.columns else None
@@ -1119,6 +1114,10 @@ class RankResult:
     scenario: Any = field(repr=False, default=None)
     candidates: pd.DataFrame = field(repr=False, default=None)
     robustness: pd.DataFrame | None = None
+    #: call-by-call decisions (:func:`workbench.decisions.decide_calls`): each call's own result
+    calls: dict | None = field(repr=False, default=None)
+    #: call-by-call decisions: one row per call (credits left, allotment, laureates, granted)
+    by_call: pd.DataFrame | None = None
 
 
 def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,
@@ -1577,6 +1576,10 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
         ``score_increase_per_criterion``, ``cost_reduction_eur``, ``text`` as they apply.
     """
     t = result.table
+    if result.calls and "call" in t:
+        hit = t.index[t["id"] == str(project_id)]
+        if len(hit) and str(t.loc[hit[0], "call"]) in result.calls:
+            return explain(result.calls[str(t.loc[hit[0], "call"])], project_id, tol_eur)
     hit = t.index[t["id"] == str(project_id)]
     if not len(hit):
         raise InputError([Problem("<option>", "project", project_id, "unknown candidate id"
@@ -1708,6 +1711,16 @@ def summarise(result: RankResult, lang: str = "fr") -> str:
     syn = "  [SYNTHETIC candidates]" if result.provenance.get("synthetic") else ""
     lines = [f"portfolio: {t['selected']} of {t['candidates']} candidates selected ({t['eligible']} eligible, "
              f"{t['phase1_only']} funded for phase 1 only){syn}"]
+    vm = result.scenario.value_model if result.scenario is not None else None
+    if result.by_call is not None:
+        lines.append("  decided call by call: each call among its own applications, with the credits left and its "
+                     f"allotment ({t.get('call_allotment')})")
+        for r in result.by_call.itertuples():
+            lines.append(f"    {r.call} ({r.decision}): {r.laureates} of {r.applications} applications "
+                         f"({r.eligible} eligible), {meur(r.granted_eur, lang, 1)} of an allotment of "
+                         f"{meur(r.allotment_eur, lang, 1)}")
+    elif result.scenario is not None and len(result.scenario.calls) > 1:
+        lines.append("  with perfect foresight: every call's candidates selected at once (a benchmark, not a forecast)")
     if result.conflicts is not None:
         lines.append("  NO PORTFOLIO: these rules cannot all hold: " + "; ".join(result.conflicts))
         lines.append("  (removing any one of them makes the others feasible)")
@@ -1715,7 +1728,11 @@ def summarise(result: RankResult, lang: str = "fr") -> str:
         lines.append(f"  committed: {meur(t['committed_eur'], lang, 2)} of {meur(t['budget_eur'], lang, 2)} "
                      f"(unused {meur(t['unused_eur'], lang, 2)})")
         short = t["greedy_shortfall_rate"]
-        lines.append(f"  value: {number(t['value'], lang, 1)} points; greedy by value per euro: "
+        unit = vm.unit if vm is not None else "points"
+        if t["selected"]:
+            lines.append(f"  average grant: {meur(t['committed_eur'] / t['selected'], lang, 2)}")
+        lines.append(f"  value: {number(t['value'], lang, 1)} {unit} ({vm.describe() if vm else 'points'}); "
+                     f"greedy by value per euro: "
                      f"{number(t['greedy_value'], lang, 1)} ({pct(short, lang, 2)} below the optimum)")
         if t["greedy_rules_broken"]:
             lines.append("  greedy breaks: " + "; ".join(t["greedy_rules_broken"]))

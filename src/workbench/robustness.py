@@ -16,8 +16,8 @@
 
 The fund's final cost of a grant is ``grant * (1 + paid * (ratio - 1))`` with ``ratio`` the
 overrun draw and ``paid`` the share of an overrun the fund pays
-(``uncertainty.overrun_paid_by_fund_rate``; 1 when the scenario is silent: the cautious reading
-in which the fund tops up every overrun).
+(``uncertainty.overrun_paid_by_fund_rate``; when the scenario is silent, the simulation's
+default :data:`workbench.scenario.DEFAULT_OVERRUN_PAID_BY_FUND_RATE`, 0: the contract fixes the grant).
 """
 from __future__ import annotations
 
@@ -158,8 +158,7 @@ class SmaaResult:
 def _paid_rate(scenario, paid_by_fund_rate):
     if paid_by_fund_rate is not None:
         return float(paid_by_fund_rate)
-    v = scenario.value("uncertainty.overrun_paid_by_fund_rate")
-    return 1.0 if v is None else float(v)
+    return scenario.overrun_paid_by_fund_rate  # the simulation's default (one home)
 
 
 def cost_ratios(scenario, n_candidates: int, samples: int, rng: np.random.Generator) -> np.ndarray:

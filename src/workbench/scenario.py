@@ -30,6 +30,20 @@ from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param,
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 
+# ---- the one home of the defaults that the simulation, the selection and the robustness
+# analysis share (each reads them through the Scenario's typed properties below) ----
+#: Payment profile of a grant from its commitment year on [fraction per year]: the budget
+#: documents' schedule of FTAP's unpaid commitments at the end of 2020 (396.8 M€): 36.5 % the
+#: next year, 36.5 %, 21.6 %, 5.3 % later (the shares sum to 99.9 %; the 0.1 % rounding gap is
+#: added to the last year).
+DEFAULT_PROFILE_RATES = (0.365, 0.365, 0.216, 0.054)
+#: Months between the committee's decision and the signature of the transformation contract
+#: (the commitment): an assumption, the documents say only "months after selection".
+DEFAULT_CONTRACT_LAG_MONTHS = 4.0
+#: Share of a cost overrun the fund pays: 0, the transformation contract fixes the grant and
+#: the owner pays overruns (an assumption; a scenario sets 1 for the cautious reading).
+DEFAULT_OVERRUN_PAID_BY_FUND_RATE = 0.0
+
 # --------------------------------------------------------------------------------------------
 # Schema
 # --------------------------------------------------------------------------------------------
@@ -79,6 +93,7 @@ _CALL = Fields(
         "expected_total_cost_eur": _AMOUNT,
         "expected_requested_eur": _AMOUNT,
         "reference": Str(),
+        "assumption": Str(),
     },
     required=("id", "fund", "decision"),
     nullable=("budget_eur",),
@@ -104,6 +119,10 @@ _CRITERIA = Fields(
                           required=CRITERIA),
         "labels": MapOf(Str()),
         "reference": Str(),
+        # how a project's value follows from its scores (workbench.scoring.ValueModel):
+        # quality_x_scope (default; scope: requested_eur unless another column is named) or points
+        "value_model": Fields({"kind": Str(["quality_x_scope", "points"]), "scope": Str(),
+                               "reference": Str(), "assumption": Str()}),
     },
     required=("weights",),
 )
@@ -183,6 +202,13 @@ _SELECTION = Fields(
                                     key_rule="a payment year must be a year such as 2021"),
         # budgets replacing the sub-envelopes' amounts for this selection [EUR]
         "sub_envelope_budgets_eur": MapOf(_AMOUNT0),
+        # the quality bar: minimum weighted score [points, 0-100] to be funded
+        "min_quality_points": Param(Num(ge=0, le=100)),
+        # how much of the credits a call may commit: "none" (until exhausted, within its
+        # budget_eur) or "year_share" (the fund's credits left in the decision year, shared
+        # equally among that year's remaining calls of the fund)
+        "call_allotment": Fields({"rule": Str(["none", "year_share"]), "reference": Str(),
+                                  "assumption": Str()}),
     }
 )
 
@@ -224,6 +250,7 @@ _SYNTHETIC = Fields(
         # share of candidates eligible to two of the call's envelopes ("A;B")
         "multi_envelope_rate": _RATE,
         "reference": Str(),
+        "assumption": Str(),
     }
 )
 
@@ -408,6 +435,40 @@ class Scenario:
     def weights(self) -> dict[str, float]:
         w = self.data["criteria"]["weights"]
         return {c: float(P.value(w[c])) for c in CRITERIA}
+
+    @property
+    def profile_rates(self) -> tuple[float, ...]:
+        """``disbursement.profile_rates``, else :data:`DEFAULT_PROFILE_RATES` [fraction per year]."""
+        v = self.value("disbursement.profile_rates")
+        return tuple(float(x) for x in (DEFAULT_PROFILE_RATES if v is None else v))
+
+    @property
+    def contract_lag_months(self) -> float:
+        """``disbursement.contract_lag_months``, else :data:`DEFAULT_CONTRACT_LAG_MONTHS` [months]."""
+        v = self.value("disbursement.contract_lag_months")
+        return float(DEFAULT_CONTRACT_LAG_MONTHS if v is None else v)
+
+    @property
+    def overrun_paid_by_fund_rate(self) -> float:
+        """``uncertainty.overrun_paid_by_fund_rate``, else :data:`DEFAULT_OVERRUN_PAID_BY_FUND_RATE`."""
+        v = self.value("uncertainty.overrun_paid_by_fund_rate")
+        return float(DEFAULT_OVERRUN_PAID_BY_FUND_RATE if v is None else v)
+
+    @property
+    def value_model(self):
+        """The declared value model (:class:`workbench.scoring.ValueModel`); the one default:
+        ``quality_x_scope`` on ``requested_eur`` (benefit = weighted quality x the fund's investment)."""
+        from .scoring import ValueModel
+
+        vm = (self.data.get("criteria") or {}).get("value_model") or {}
+        d = ValueModel()
+        return ValueModel(kind=vm.get("kind", d.kind), scope=vm.get("scope", d.scope))
+
+    @property
+    def call_allotment(self) -> str:
+        """The declared call-allotment rule (``selection.call_allotment.rule``); default ``none``."""
+        node = (self.data.get("selection") or {}).get("call_allotment") or {}
+        return node.get("rule", "none")
 
     def eligibility_at(self, when: Any = None) -> dict[str, Any]:
         """The eligibility rules in force at a date (plain values; absent rules omitted)."""

@@ -5,6 +5,7 @@ Pure functions on a validated candidate table (:mod:`workbench.candidates`) and 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -44,11 +45,51 @@ def criteria_matrix(cands: pd.DataFrame, scale: tuple[float, float] = (0.0, 10.0
     return (cands[list(CRITERIA)].to_numpy(dtype=float) - lo) / (hi - lo)
 
 
-def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
-                  scale: tuple[float, float] = (0.0, 10.0)) -> pd.Series:
-    """Each project's value: weighted mean of its scores on the scale, in points [0, 100].
+#: The value models a scenario may declare (``criteria.value_model.kind``).
+VALUE_MODELS = ("quality_x_scope", "points")
+#: Scope columns a value model may use (``criteria.value_model.scope``): the fund's investment
+#: by default, or the project's declared yearly savings, its total cost, or any numeric column.
+DEFAULT_VALUE_SCOPE = "requested_eur"
 
-    ``value = 100 * sum_c w_c * (score_c - min) / (max - min)`` with weights normalised to 1.
+
+@dataclass(frozen=True)
+class ValueModel:
+    """How a project's value is computed from its criteria scores (declared by the scenario).
+
+    ``quality_x_scope`` (benefit = weighted quality x scope): the weighted score [points, 0-100]
+    times the scope column [M€ by default, the fund's investment ``requested_eur``].  Value per
+    euro is then the quality itself, so the optimum under a budget agrees with a committee's
+    merit order: the committee funds the best projects, and a project's benefit grows with its
+    scope.  ``points``: the weighted score alone [points], the workbench's first model, kept for
+    comparison; summing quality scores rewards splitting a budget into many small grants (a
+    known bias of portfolio models: Phillips & Bana e Costa, "Transparent prioritisation,
+    budgeting and resource allocation with multi-criteria decision analysis and decision
+    conferencing", Annals of Operations Research 154, 2007; Kleinmuntz, "Resource allocation
+    decisions", in Advances in Decision Analysis, Cambridge University Press, 2007).
+    """
+
+    kind: str = "quality_x_scope"
+    scope: str = DEFAULT_VALUE_SCOPE
+
+    @property
+    def unit(self) -> str:
+        """The unit of a value: ``points`` or ``points x M€`` (``points x M€/yr`` for savings)."""
+        if self.kind == "points":
+            return "points"
+        return "points x M€/yr" if self.scope == "annual_savings_eur" else "points x M€"
+
+    def describe(self) -> str:
+        """One line naming the model, as recorded with every result."""
+        if self.kind == "points":
+            return "points: weighted score of the criteria [0-100]"
+        return f"quality_x_scope: weighted score [0-100] x {self.scope} [M€]"
+
+
+def quality_points(cands: pd.DataFrame, weights: Mapping[str, float],
+                   scale: tuple[float, float] = (0.0, 10.0)) -> pd.Series:
+    """Each project's weighted quality: the weighted mean of its scores on the scale [points, 0-100].
+
+    ``quality = 100 * sum_c w_c * (score_c - min) / (max - min)`` with weights normalised to 1.
     """
     w = normalise_weights(weights)
     m = criteria_matrix(cands, scale)
@@ -59,7 +100,50 @@ def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
     for j, c in enumerate(CRITERIA):
         v = v + w[c] * m[:, j]
     v = 100.0 * v
-    return pd.Series(v, index=cands.index, name="value")
+    return pd.Series(v, index=cands.index, name="quality")
+
+
+def scope_eur(cands: pd.DataFrame, model: ValueModel) -> np.ndarray:
+    """The scope of each project for ``model`` [EUR, or EUR/yr for savings]; missing counts as 0."""
+    if model.scope not in cands.columns:
+        raise ValueError(f"the value model's scope column {model.scope!r} is not among the candidates' columns")
+    return np.nan_to_num(pd.to_numeric(cands[model.scope], errors="coerce").to_numpy(float), nan=0.0)
+
+
+def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
+                  scale: tuple[float, float] = (0.0, 10.0), model: ValueModel | None = None) -> pd.Series:
+    """Each project's value under the value model, if fully funded.
+
+    ``points`` (the default of this low-level function when ``model`` is ``None``): the weighted
+    quality [points, 0-100].  ``quality_x_scope``: ``quality * scope / 1e6`` [points x M€], so
+    that value per euro is proportional to the quality (see :class:`ValueModel`).
+    """
+    q = quality_points(cands, weights, scale)
+    if model is None or model.kind == "points":
+        return q.rename("value")
+    return pd.Series(q.to_numpy() * scope_eur(cands, model) / 1e6, index=cands.index, name="value")
+
+
+def scenario_values(scenario: Any, cands: pd.DataFrame, weights: Mapping[str, float] | None = None,
+                    roi_mode: str | None = None, roi_weight_rate: float = 0.2,
+                    roi_target_ratio: float = ROI_TARGET_RATIO) -> pd.Series:
+    """Each project's value under the scenario's value model, if fully funded (the one place
+    where the value is computed for the selection, the simulation and the robustness analysis).
+
+    With ``roi_mode="criterion"`` the return on investment enters the quality as a fifth
+    criterion of weight ``roi_weight_rate``: ``100 * min(roi / target, 1)``, 0 when savings are
+    not given.  Units: see :class:`ValueModel` (``points`` or ``points x M€``).
+    """
+    w = normalise_weights(scenario.weights if weights is None else weights)
+    scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
+    model = scenario.value_model if scenario is not None else ValueModel(kind="points")
+    q = quality_points(cands, w, scale)
+    if roi_mode == "criterion":
+        roi = roi_ratio(cands).fillna(0.0).to_numpy(float)
+        q = (1 - roi_weight_rate) * q + roi_weight_rate * 100.0 * np.clip(roi / roi_target_ratio, 0.0, 1.0)
+    if model.kind == "points":
+        return pd.Series(np.asarray(q, float), index=cands.index, name="value")
+    return pd.Series(np.asarray(q, float) * scope_eur(cands, model) / 1e6, index=cands.index, name="value")
 
 
 def roi_ratio(cands: pd.DataFrame) -> pd.Series:
@@ -80,8 +164,10 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
     cands : DataFrame
         Validated candidates.
     scenario : Scenario, optional
-        Gives the rules in force at ``when`` (:meth:`Scenario.eligibility_at`) and the envelope
-        codes; ``rules`` overrides or replaces them (keys as in the scenario's ``eligibility``).
+        Gives the rules in force at ``when`` (:meth:`Scenario.eligibility_at`), the envelope
+        codes and the quality bar ``selection.min_quality_points`` (the minimum weighted score,
+        0-100, to be funded; judged with the scenario's weights); ``rules`` overrides or replaces
+        them (keys as in the scenario's ``eligibility``, and ``min_quality_points``).
     when : date, optional
         The date of the decision (thresholds changed from call to call).
 
@@ -96,6 +182,9 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
     if rules:
         r.update(rules)
     codes = set(scenario.envelope_codes) if scenario is not None else None
+    bar = r.get("min_quality_points")
+    if bar is None and scenario is not None:
+        bar = scenario.value("selection.min_quality_points")
     roi_rule = None
     if scenario is not None and scenario.value("selection.roi_mode") == "rule":
         roi_rule = float(scenario.value("selection.roi_target_ratio", ROI_TARGET_RATIO))
@@ -130,6 +219,14 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         for i, e in enumerate(cands["envelope"]):
             if not any(c in codes for c in split_ids(e)):
                 reasons[i].append(f"envelope '{e}' not open in this scenario")
+    if bar is not None:
+        # the quality bar is judged on the weighted score with the scenario's declared weights
+        # (the committee's weighting): an analysis that varies the weights keeps the same bar
+        w = scenario.weights if scenario is not None else {c: 1.0 for c in CRITERIA}
+        scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
+        q = quality_points(cands, w, scale).to_numpy(float)
+        for i in np.flatnonzero(~(q >= float(bar) - 1e-9)):
+            reasons[i].append(f"weighted score {q[i]:.1f} points below the quality bar of {float(bar):g} points")
     if roi_rule is not None:
         roi = roi_ratio(cands).to_numpy(float)
         for i in range(len(cands)):

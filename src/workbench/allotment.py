@@ -1,0 +1,87 @@
+"""How much of a fund's credits each call may commit: the one home of the allotment rules.
+
+Read by the envelope simulation (:mod:`workbench.envelope`, per draw) and by the call-by-call
+selection (:mod:`workbench.decisions`, on the nominal plan), so both apply the same rule.
+
+A fund may commit, by the end of a year, at most its cumulative commitment authority (the sum
+of its yearly ``appropriations.YEAR.ae_eur`` up to that year, capped by its envelope; the whole
+envelope where a year has no appropriation).  Within that, a call works to an allotment:
+
+* ``none``: the call may commit all the credits left (within its own ``budget_eur``): the
+  committee fills what it can "until the credits are exhausted";
+* ``year_share``: the credits left in the call's decision year are shared equally among the
+  fund's calls still to decide that year (two calls in a year: the first may commit half, the
+  second what is left).  FTAP's 2018 record follows this pattern: 200 M€ of commitment authority
+  for 2018, about 126 M€ granted by the first call and 69 M€ by the second ("Le 2ème appel à
+  projets du FTAP retient 16 lauréats", DITP, 12 November 2018).  The equal share is an
+  assumption of the workbench: the allotments of the calls were not published.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, Problem
+
+ALLOTMENT_RULES = ("none", "year_share")
+
+
+def cumulative_ae_cap_eur(fund: Any, year: int) -> float:
+    """A fund's cumulative commitment authority at the end of ``year`` [EUR].
+
+    The sum of ``appropriations.Y.ae_eur`` for ``Y <= year`` capped by the envelope; the whole
+    envelope when ``year`` itself has no AE appropriation (as the simulation reads them).
+    """
+    ap = fund.appropriations
+    if year not in ap or "ae_eur" not in ap[year]:
+        return float(fund.envelope_eur)
+    run = sum(float(a["ae_eur"]) for y, a in ap.items() if int(y) <= year and "ae_eur" in a)
+    return float(min(fund.envelope_eur, run))
+
+
+def call_shares(scenario: Any, rule: str | None = None) -> np.ndarray:
+    """Each call's share of the credits left that it may commit [fraction], in ``scenario.calls`` order.
+
+    ``year_share``: ``1 / m`` where ``m`` counts the calls of the same fund decided in the same
+    year from this one on (this one included); ``none``: 1 for every call.
+    """
+    rule = scenario.call_allotment if rule is None else rule
+    if rule not in ALLOTMENT_RULES:
+        raise ValueError(f"unknown allotment rule {rule!r}; rules are {', '.join(ALLOTMENT_RULES)}")
+    calls = scenario.calls
+    out = np.ones(len(calls))
+    if rule == "none":
+        return out
+    for k, c in enumerate(calls):
+        m = sum(1 for c2 in calls[k:] if c2.fund == c.fund and c2.decision.year == c.decision.year)
+        out[k] = 1.0 / max(m, 1)
+    return out
+
+
+def call_budget_eur(call: Any, credits_left_eur: float, share: float) -> float:
+    """What a call may commit [EUR]: the credits left, its share of them, and its own budget."""
+    b = max(float(credits_left_eur), 0.0) * float(share)
+    if call.budget_eur is not None:
+        b = min(b, float(call.budget_eur))
+    return b
+
+
+def candidate_calls(scenario: Any, cands) -> list[str]:
+    """The call each candidate applies to: its ``call`` column, else the scenario's first call.
+
+    Raises
+    ------
+    InputError
+        When some (not all) candidates name a call the scenario does not define.
+    """
+    ids = [c.id for c in scenario.calls]
+    if "call" in cands.columns:
+        col = cands["call"].astype(str).tolist()
+        bad = sorted({c for c in col if c not in ids})
+        if bad and len(bad) < len(set(col)):
+            raise InputError([Problem("<candidates>", "column call", bad[0],
+                                      f"call not defined in the scenario (calls: {', '.join(ids[:6])}…)")])
+        if not bad:
+            return col
+    return [ids[0]] * len(cands)

@@ -1,0 +1,208 @@
+"""Back-test: a scenario replayed against every published figure of its fund's history.
+
+A budget directorate tests a model on the past before trusting it on the future.  The candidate
+lists of the funds are not public, so the back-test replays the scenario's calls on many
+synthetic pipelines (one per replicate, each generated to the calls' published or assumed
+application counts and amounts, :func:`workbench.generator.generate_for_scenario`), decides
+them call by call (:func:`workbench.decisions.decide_calls`), and compares the mean and the
+P10-P90 range over the replicates with what was published.  Payments by year come from the
+envelope simulation of one replicate's decisions.
+
+Published figures and their documents (:data:`workbench.reference.HISTORY`):
+
+* FTAP call 1: 17 laureates, about 126 M€ granted (2018's 195 M€ less call 2's 69 M€);
+  call 2: 16 laureates, 69 M€ granted, 135 M€ total cost ("[INVESTIR POUR TRANSFORMER] Le 2ème
+  appel à projets du FTAP retient 16 lauréats", DITP, 12 November 2018);
+* 2018: 33 projects, 195 M€ granted, 472 M€ total cost (same document);
+* end 2019: 63 projects, 351 M€ ("[CITP] Rencontre entre le Premier ministre et les lauréats du
+  FTAP", DITP, 19 November 2019);
+* by 2022: 126 projects, 764 M€ (DITP's FTAP page); average grant 764 / 126 = 6.1 M€;
+* payments of 2019 and 2020: between the CP consumed on programme 349 (37.6 and 71.9 M€) and
+  that plus the CP moved out of it during the year, partly to the ministries carrying laureate
+  projects (81.7 and 129.65 M€): annual performance reports of programme 349, 2019 and 2020.
+
+Each figure has a tolerance (:data:`TOLERANCES`, explained in the README): a count or amount
+passes when the replicates' mean is within it of the published figure; a published range
+passes when the simulated mean falls inside it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Relative tolerances of the back-test, by kind of figure [fraction of the published figure].
+#: Laureate counts of one call: 35 % (a call of 60-120 synthetic applications gives counts that
+#: vary by +-30 % from pipeline to pipeline, and the real applications are not public); amounts
+#: granted and cumulative counts: 25 %; total costs of laureates: 35 % (the owners' share of
+#: cost is drawn, not known); average grant: 25 %.
+TOLERANCES = {"call_laureates": 0.35, "call_granted": 0.25, "total_cost": 0.35, "cumulative": 0.25,
+              "mean_grant": 0.25}
+
+
+@dataclass
+class Figure:
+    """One published figure the back-test compares: its key, the calls it sums, what it measures."""
+
+    key: str
+    label: str
+    calls: tuple[str, ...]
+    measure: str            # laureates | granted_eur | total_cost_eur | mean_grant_eur | paid_eur
+    published: float | tuple[float, float]
+    tolerance_kind: str
+    source: str
+    year: int | None = None
+
+
+#: The published history of FTAP 2018-2022 (document, figure); calls named as in the shipped
+#: scenario ``parameters/ftap_2018_2022.yaml``.
+FTAP_HISTORY = (
+    Figure("call1_laureates", "call 1: laureates", ("FTAP-AAP1",), "laureates", 17, "call_laureates",
+           "Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12): « retenu 17 projets »"),
+    Figure("call1_granted", "call 1: granted", ("FTAP-AAP1",), "granted_eur", 126e6, "call_granted",
+           "same document: 195 M€ granted in 2018 less 69 M€ for call 2"),
+    Figure("call2_laureates", "call 2: laureates", ("FTAP-AAP2",), "laureates", 16, "call_laureates",
+           "Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12)"),
+    Figure("call2_granted", "call 2: granted", ("FTAP-AAP2",), "granted_eur", 69e6, "call_granted",
+           "same document: 69 M€ (the list sums to 68.625 M€)"),
+    Figure("call2_total_cost", "call 2: laureates' total cost", ("FTAP-AAP2",), "total_cost_eur", 135e6,
+           "total_cost", "same document: 135 M€ of total cost"),
+    Figure("y2018_laureates", "2018: projects", ("FTAP-AAP1", "FTAP-AAP2"), "laureates", 33, "cumulative",
+           "same document: 33 projects in 2018"),
+    Figure("y2018_granted", "2018: granted", ("FTAP-AAP1", "FTAP-AAP2"), "granted_eur", 195e6, "cumulative",
+           "same document: 195 M€ in 2018"),
+    Figure("y2018_total_cost", "2018: laureates' total cost", ("FTAP-AAP1", "FTAP-AAP2"), "total_cost_eur",
+           472e6, "total_cost", "same document: 472 M€ of total cost"),
+    Figure("end2019_laureates", "end 2019: projects", ("FTAP-AAP1", "FTAP-AAP2", "FTAP-AAP3-S1"), "laureates", 63,
+           "cumulative", "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP (DITP, 2019-11-19): "
+           "« le FTAP soutient 63 projets pour un montant total de 351 M€ »"),
+    Figure("end2019_granted", "end 2019: granted", ("FTAP-AAP1", "FTAP-AAP2", "FTAP-AAP3-S1"), "granted_eur",
+           351e6, "cumulative", "same document"),
+    Figure("by2022_laureates", "by 2022: projects", (), "laureates", 126, "cumulative",
+           "Fonds pour la transformation de l'action publique (DITP, FTAP page, 2022-2023): 126 projects, 764 M€"),
+    Figure("by2022_granted", "by 2022: granted", (), "granted_eur", 764e6, "cumulative", "same page"),
+    Figure("mean_grant", "average grant 2018-2022", (), "mean_grant_eur", 764e6 / 126, "mean_grant",
+           "same page: 764 M€ / 126 projects"),
+    Figure("paid_2019", "payments 2019 (range)", (), "paid_eur", (37.60e6, 119.30e6), "range",
+           "Rapport annuel de performances 2019, programme 349 (Direction du budget): CP consumed 37.60 M€, "
+           "CP moved out 81.7 M€", year=2019),
+    Figure("paid_2020", "payments 2020 (range)", (), "paid_eur", (71.91e6, 201.56e6), "range",
+           "Rapport annuel de performances 2020, programme 349 (Direction du budget): CP consumed 71.91 M€, "
+           "CP moved out 129.65 M€", year=2020),
+)
+
+
+@dataclass
+class BacktestResult:
+    """The back-test's table (one row per figure) and what ran."""
+
+    table: pd.DataFrame
+    replicates: int
+    draws: int
+    seed: int
+    scenario: Any = field(repr=False, default=None)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.table["passed"].all()) if len(self.table) else True
+
+
+def history_for(scenario) -> tuple[Figure, ...]:
+    """The published figures that apply to ``scenario``: those whose calls it defines."""
+    ids = {c.id for c in scenario.calls}
+    funds = set(scenario.funds)
+    if "FTAP" not in funds:
+        return ()
+    return tuple(f for f in FTAP_HISTORY if set(f.calls) <= ids
+                 and (f.calls or {"FTAP-AAP1", "FTAP-2022"} <= ids))
+
+
+def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | None = None) -> BacktestResult:
+    """Replay the scenario on ``replicates`` synthetic pipelines and compare with the published history.
+
+    Replicate ``r`` draws its pipeline from child ``r`` of ``SeedSequence(seed)``; the
+    payments come from ``draws`` envelope-simulation draws of the first replicate's decisions.
+    """
+    from . import envelope
+    from .decisions import decide_calls
+    from .generator import generate_for_scenario
+    from .sweep import funding_order
+
+    seed = int(scenario.seed if seed is None else seed)
+    figs = history_for(scenario)
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    rows: dict[str, list[float]] = {f.key: [] for f in figs}
+    first = None
+    for r in range(replicates):
+        cands = generate_for_scenario(scenario, seed=int(children[r].generate_state(1)[0]))
+        dec = decide_calls(scenario, cands)
+        if first is None:
+            first = (cands, dec)
+        t = dec.table[dec.table["selected"].astype(bool)]
+        for f in figs:
+            if f.measure == "paid_eur":
+                continue
+            s = t if not f.calls else t[t["call"].isin(f.calls)]
+            if f.measure == "laureates":
+                rows[f.key].append(float(len(s)))
+            elif f.measure == "granted_eur":
+                rows[f.key].append(float(s["funded_eur"].sum()))
+            elif f.measure == "total_cost_eur":
+                rows[f.key].append(float(s["total_cost_eur"].sum()))
+            elif f.measure == "mean_grant_eur":
+                rows[f.key].append(float(s["funded_eur"].sum() / max(len(s), 1)))
+    if any(f.measure == "paid_eur" for f in figs) and first is not None:
+        cands, dec = first
+        sim = envelope.simulate(scenario, cands, draws=draws, seed=seed, selection=funding_order(dec.table),
+                                progress=False)
+        y = sim.yearly
+        paid = y[(y["level"] == "FTAP") & (y["metric"] == "cp_paid_eur")]
+        for f in figs:
+            if f.measure == "paid_eur":
+                row = paid[paid["year"] == f.year]
+                for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
+                    rows[f.key + suffix] = [float(row[col].iloc[0]) if len(row) else float("nan")]
+    out = []
+    for f in figs:
+        v = np.asarray(rows[f.key], float)
+        if f.measure == "paid_eur":
+            lo, hi = f.published
+            mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
+            ok = bool(lo <= mean <= hi)
+            out.append({"figure": f.key, "label": f.label, "published": f"{lo / 1e6:.1f}-{hi / 1e6:.1f} M€",
+                        "published_value": (lo + hi) / 2, "simulated_mean": mean, "simulated_p10": p10,
+                        "simulated_p90": p90, "relative_gap": np.nan, "tolerance": "inside the range",
+                        "passed": ok, "unit": "EUR", "source": f.source})
+            continue
+        mean = float(v.mean()) if len(v) else float("nan")
+        tol = TOLERANCES[f.tolerance_kind]
+        gap = (mean - f.published) / f.published
+        out.append({"figure": f.key, "label": f.label, "published": f.published, "published_value": f.published,
+                    "simulated_mean": mean, "simulated_p10": float(np.percentile(v, 10)),
+                    "simulated_p90": float(np.percentile(v, 90)), "relative_gap": gap,
+                    "tolerance": f"±{tol:.0%}", "passed": bool(abs(gap) <= tol),
+                    "unit": "projects" if f.measure == "laureates" else "EUR", "source": f.source})
+    table = pd.DataFrame(out)
+    table.attrs.update(replicates=replicates, draws=draws, seed=seed)
+    return BacktestResult(table, replicates, draws, seed, scenario)
+
+
+def format_table(res: BacktestResult, lang: str = "fr") -> str:
+    """The back-test as aligned text lines (amounts in M€), one per figure, with PASS/FAIL."""
+    from .units import meur, number, pct
+
+    lines = []
+    for r in res.table.itertuples():
+        if r.unit == "EUR":
+            pub = r.published if isinstance(r.published, str) else meur(r.published, lang, 1)
+            sim = f"{meur(r.simulated_mean, lang, 1)} (P10 {meur(r.simulated_p10, lang, 1)}, P90 {meur(r.simulated_p90, lang, 1)})"
+        else:
+            pub = number(r.published, lang, 0)
+            sim = f"{number(r.simulated_mean, lang, 1)} (P10 {number(r.simulated_p10, lang, 0)}, P90 {number(r.simulated_p90, lang, 0)})"
+        gap = "" if not np.isfinite(r.relative_gap) else f" gap {pct(r.relative_gap, lang, 0)}"
+        mark = "PASS" if r.passed else "FAIL"
+        lines.append(f"  {mark}  {r.label:<32} published {pub:<18} simulated {sim}{gap} "
+                     f"(tolerance {r.tolerance})")
+    return "\n".join(lines)

@@ -1,0 +1,249 @@
+"""Call-by-call decisions: each committee decides among its own call's applications only.
+
+A fund such as FTAP decides call after call "until the credits are exhausted": each committee
+sees the applications of its own call and the credits left, and works to the call's allotment
+(:mod:`workbench.allotment`) and a quality bar (``selection.min_quality_points``).  This module
+replays that sequence on a candidate table: for each call in decision order, the optimal
+portfolio of the call's eligible applications (:func:`workbench.portfolio.rank`, the exact
+HiGHS programme) under the call's budget, which is
+
+    min(call's budget_eur, share x (cumulative commitment authority of the fund at the call's
+    year - what earlier calls of the fund committed))
+
+and, for the sub-envelopes, what earlier calls left of them.  No call ever sees a later call's
+applications.  The whole-period optimum (:func:`workbench.portfolio.rank` on every candidate at
+once) is the benchmark "with perfect foresight": :func:`foresight_gap` says what sequencing costs.
+
+Committees decide on commitment authority (AE); the funds' yearly payment credits (CP) are
+not a selection rule here (FTAP's CP were cut and moved during the year while its AE were
+carried over: programme 349's annual performance reports, budget.gouv.fr, 2019 and 2020): the
+risk of running short of CP is measured by the envelope simulation.  Payment limits a user sets
+(``selection.payment_limits_eur``) are applied to each call net of the payments that earlier
+calls' laureates already take in those years.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import portfolio as pf
+from .allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
+
+#: What the decisions are called in results and reports.
+CALL_BY_CALL = "call_by_call"
+PERFECT_FORESIGHT = "perfect_foresight"
+
+
+def _fund_of_envelope(scenario) -> dict[str, str]:
+    out = {}
+    for code, f in scenario.funds.items():
+        out[code] = code
+        for s in f.sub_envelopes_eur:
+            out[s] = code
+    return out
+
+
+def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float] | None = None,
+                 forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
+                 rules: Mapping[str, Any] | None = None, time_limit_s: float | None = None,
+                 robustness_samples: int = 0, seed: int | None = None, engine: str = "scipy",
+                 calls: Iterable[str] | None = None) -> pf.RankResult:
+    """Decide the calls one after another, each among its own applications (see the module).
+
+    Parameters are those of :func:`workbench.portfolio.rank`; ``calls`` limits the replay to
+    the named calls (earlier calls still decide first, so that the credits left are right).
+
+    Returns
+    -------
+    RankResult
+        ``table``: every candidate with its call (``call``, ``decision``) and the columns of
+        :func:`workbench.portfolio.rank`; a candidate of a call that had nothing left to commit
+        is "not selected: no credits left for this call".  ``totals``: the portfolio's totals
+        summed over the calls, ``foresight="call_by_call"``, the value model, and ``by_call``
+        (one record per call: applications, eligible, credits left, allotment, laureates,
+        granted, total cost).  ``calls``: each call's own :class:`RankResult` (explanations are
+        given within the call).  ``solver``: the slowest call's solver record, with every
+        call's status.
+    """
+    from . import __version__
+
+    cands = candidates.reset_index(drop=True)
+    call_of = candidate_calls(scenario, cands)
+    shares = call_shares(scenario)
+    fund_of = _fund_of_envelope(scenario)
+    funds = scenario.funds
+    s0 = pf.settings(scenario, rules)
+    user_limits = {int(y): float(pf._plain(v)) for y, v in (s0.get("payment_limits_eur") or {}).items()}
+    sub_used: dict[str, float] = {}
+    committed_by_fund: dict[str, float] = {f: 0.0 for f in funds}
+    paid_by_year: dict[int, float] = {}
+    fi_all, fo_all = set(map(str, forced_in)), set(map(str, forced_out))
+    wanted = None if calls is None else set(calls)
+    parts, per_call, records, solvers = [], {}, [], []
+    for k, call in enumerate(scenario.calls):
+        idx = np.flatnonzero(np.asarray(call_of) == call.id)
+        fund = funds[call.fund]
+        left = cumulative_ae_cap_eur(fund, call.decision.year) - committed_by_fund[call.fund]
+        budget = call_budget_eur(call, left, shares[k])
+        rec = {"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
+               "applications": int(len(idx)), "eligible": 0, "credits_left_eur": max(left, 0.0),
+               "allotment_eur": budget, "laureates": 0, "granted_eur": 0.0, "total_cost_eur": 0.0,
+               "status": ""}
+        if not len(idx):
+            records.append(rec)
+            continue
+        sub = cands.iloc[idx].copy()
+        sub["call"] = call.id
+        if budget < 1.0:
+            res = None
+        else:
+            r = dict(rules or {})
+            r["fund_payment_limits"] = False
+            subs = {}
+            for f in funds.values():
+                for code, amt in f.sub_envelopes_eur.items():
+                    subs[code] = max(float((s0.get("sub_envelope_budgets_eur") or {}).get(code, amt))
+                                     - sub_used.get(code, 0.0), 0.0)
+            if subs:
+                r["sub_envelope_budgets_eur"] = subs
+            if user_limits:
+                r["payment_limits_eur"] = {y: max(v - paid_by_year.get(y, 0.0), 0.0) for y, v in user_limits.items()}
+            ids = set(sub["id"].astype(str))
+            res = pf.rank(scenario, sub, budget_eur=budget, weights=weights, forced_in=tuple(fi_all & ids),
+                          forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s,
+                          robustness_samples=robustness_samples, seed=seed, engine=engine)
+        if res is None:
+            t = _empty_call_table(scenario, sub, weights, rules)
+            rec["status"] = "no credits left"
+        else:
+            t = res.table.copy()
+            per_call[call.id] = res
+            solvers.append(res.solver)
+            rec["status"] = res.solver["status"] if res.conflicts is None else "conflict"
+        t = t.drop(columns=[c for c in ("call", "decision") if c in t.columns])
+        t.insert(1, "call", call.id)
+        t.insert(2, "decision", call.decision.isoformat())
+        t.index = sub.index
+        parts.append(t)
+        chosen = t[t["selected"].astype(bool)]
+        rec["eligible"] = int(t["eligible"].sum())
+        rec["laureates"] = int(len(chosen))
+        rec["granted_eur"] = float(chosen["funded_eur"].sum())
+        rec["total_cost_eur"] = float(chosen["total_cost_eur"].sum()) if "total_cost_eur" in chosen else float("nan")
+        records.append(rec)
+        for env, amt in zip(chosen["paying_envelope"].astype(str), chosen["funded_eur"].astype(float)):
+            committed_by_fund[fund_of.get(env, call.fund)] = committed_by_fund.get(fund_of.get(env, call.fund), 0.0) + amt
+            if env in scenario.funds.get(fund_of.get(env, call.fund), fund).sub_envelopes_eur:
+                sub_used[env] = sub_used.get(env, 0.0) + amt
+        if user_limits and len(chosen):
+            years = sorted(user_limits)
+            prof = pf.payment_profile(scenario, cands.loc[chosen.index], years)
+            for j, y in enumerate(years):
+                paid_by_year[y] = paid_by_year.get(y, 0.0) + float((prof[:, j] * chosen["funded_eur"].to_numpy()).sum())
+        if wanted is not None and not (wanted - {c.id for c in scenario.calls[:k + 1]}):
+            break
+    table = pd.concat(parts) if parts else pf.rank(scenario, cands, weights=weights).table.iloc[:0]
+    table = table.sort_index()
+    by_call = pd.DataFrame(records)
+    if wanted is not None:
+        table = table[table["call"].isin(wanted)]
+        by_call = by_call[by_call["call"].isin(wanted)]
+    totals = _totals(table, by_call, per_call, scenario)
+    worst = max(solvers, key=lambda s: s.get("time_s") or 0.0) if solvers else {"status": "no call decided"}
+    solver = {**worst, "per_call_status": {c: r.solver["status"] for c, r in per_call.items()},
+              "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers))}
+    conflicts = [f"{c}: " + "; ".join(r.conflicts) for c, r in per_call.items() if r.conflicts]
+    prov = {"workbench_version": __version__, "scenario": str(scenario.path),
+            "scenario_hash": scenario.hash(), "seed": scenario.seed if seed is None else seed,
+            "candidates_source": candidates.attrs.get("source", ""),
+            "synthetic": bool(candidates.attrs.get("synthetic", False)),
+            "foresight": CALL_BY_CALL, "value_model": scenario.value_model.describe(),
+            "call_allotment": scenario.call_allotment}
+    last = next(reversed(per_call.values()), None) if per_call else None
+    robust = None
+    if per_call and all(r.robustness is not None for r in per_call.values()):
+        robust = pd.concat([r.robustness for r in per_call.values()])
+        robust.attrs.update(next(iter(per_call.values())).robustness.attrs)
+    return pf.RankResult(table, totals, solver, conflicts or None, dict(pf.check_weights(weights, scenario)), prov,
+                         last.selection if last is not None else None, scenario, cands, robust,
+                         calls=per_call, by_call=by_call)
+
+
+def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFrame:
+    """The rank table of a call that had no credits left: nobody selected, reasons said."""
+    vals = pf.project_values(scenario, sub, weights, rules).to_numpy(float)
+    el = pf.candidate_eligibility(scenario, sub, rules)
+    req = sub["requested_eur"].to_numpy(float)
+    t = pd.DataFrame({
+        "id": sub["id"].astype(str).to_numpy(), "title": sub["title"].to_numpy(), "owner": sub["owner"].to_numpy(),
+        "envelope": sub["envelope"].to_numpy(), "paying_envelope": "", "eligible": el["eligible"].to_numpy(bool),
+        "selected": False, "funding": "", "value": np.round(vals, 6), "contribution": 0.0,
+        "value_per_eur": vals / req, "value_per_meur": vals / req * 1e6, "rank_value_per_eur": np.nan,
+        "requested_eur": req, "funded_eur": 0.0, "roi_ratio": pf.roi_ratio(sub).to_numpy(float),
+        "roi_below_target": pd.NA, "greedy_selected": False,
+    }, index=sub.index)
+    t["reason"] = np.where(t["eligible"], "not selected: no credits left for this call",
+                           "ineligible: " + el["reason"].astype(str).to_numpy())
+    for c in sub.columns:
+        if c not in t.columns:
+            t[c] = sub[c].to_numpy()
+    return t
+
+
+def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario) -> dict:
+    sel = table["selected"].astype(bool)
+    committed = float(table.loc[sel, "funded_eur"].sum())
+    # what the funds could commit in all: their cumulative commitment authority at the last call
+    last_year = {}
+    for c in scenario.calls:
+        last_year[c.fund] = max(last_year.get(c.fund, c.decision.year), c.decision.year)
+    budget = float(sum(cumulative_ae_cap_eur(scenario.funds[f], y) for f, y in last_year.items()))
+    value = float(table["contribution"].sum())
+    greedy_value = float(sum(r.totals["greedy_value"] for r in per_call.values() if np.isfinite(r.totals["greedy_value"])))
+    t = {
+        "candidates": int(len(table)), "eligible": int(table["eligible"].sum()), "selected": int(sel.sum()),
+        "phase1_only": int((table["funding"] == "phase1").sum()), "budget_eur": budget,
+        "committed_eur": committed, "unused_eur": budget - committed, "value": value,
+        "greedy_value": greedy_value,
+        "greedy_committed_eur": float(sum(r.totals["greedy_committed_eur"] for r in per_call.values())),
+        "greedy_shortfall_rate": (value - greedy_value) / value if value > 0 else float("nan"),
+        "greedy_rules_broken": [f"{c}: {b}" for c, r in per_call.items() for b in r.totals["greedy_rules_broken"]],
+        "foresight": CALL_BY_CALL, "value_model": scenario.value_model.describe(),
+        "value_unit": scenario.value_model.unit, "call_allotment": scenario.call_allotment,
+        "mean_grant_eur": committed / sel.sum() if sel.sum() else float("nan"),
+        "by_call": by_call.to_dict("records"),
+    }
+    by_env = table.loc[sel].groupby("paying_envelope")["funded_eur"].sum()
+    t["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
+    rob = [r.totals for r in per_call.values() if "within_envelope_probability" in r.totals]
+    if rob and len(rob) == len(per_call):
+        # each call is checked against its own budget: the lowest probability of the calls
+        t["within_envelope_probability"] = float(min(x["within_envelope_probability"] for x in rob))
+        t["p90_final_cost_eur"] = float(sum(x["p90_final_cost_eur"] for x in rob))
+        t["robustness"] = dict(rob[0]["robustness"])
+    if per_call:
+        w = next(iter(per_call.values())).totals.get("weights")
+        t["weights"] = w
+    return t
+
+
+def foresight_gap(scenario, candidates: pd.DataFrame, decided: pf.RankResult,
+                  time_limit_s: float | None = None) -> dict:
+    """What deciding call by call costs against the whole-period optimum with perfect foresight.
+
+    The benchmark ranks every candidate at once under the fund's whole envelope (the funds'
+    cumulative commitment authority at the last call's year), each candidate judged by the
+    rules of its own call; value is in the scenario's value unit.
+    """
+    bench = pf.rank(scenario, candidates, time_limit_s=time_limit_s,
+                    rules={"fund_payment_limits": False})
+    v_seq, v_pf = decided.totals["value"], bench.totals["value"]
+    return {"call_by_call_value": v_seq, "perfect_foresight_value": v_pf,
+            "call_by_call_selected": decided.totals["selected"], "perfect_foresight_selected": bench.totals["selected"],
+            "call_by_call_committed_eur": decided.totals["committed_eur"],
+            "perfect_foresight_committed_eur": bench.totals["committed_eur"],
+            "sequencing_cost_rate": (v_pf - v_seq) / v_pf if v_pf and math.isfinite(v_pf) and v_pf > 0 else float("nan"),
+            "benchmark": bench}
