@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .units import meur
@@ -266,4 +267,51 @@ def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, select
     ax.grid(axis="x", alpha=0.3)
     n = frequency.attrs.get("samples")
     ax.set_title(_pf(lang, "freq_title") + (f" ({n})" if n else ""), fontsize=11)
+    return fig
+
+
+_BT_TXT = {
+    "fr": {"title": "Le modèle face à l'histoire publiée", "ratio": "simulé / publié",
+           "published": "publié", "mean": "moyenne simulée", "band": "P10–P90 simulé", "tol": "tolérance"},
+    "en": {"title": "The model against the published history", "ratio": "simulated / published",
+           "published": "published", "mean": "simulated mean", "band": "simulated P10–P90", "tol": "tolerance"},
+}
+
+
+def backtest_chart(table, lang: str = "fr") -> Figure:
+    """Each published figure against the simulation, as ratios to the published value.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`workbench.backtest.run_backtest`'s table.  A published range (payments) is drawn
+        as a band around its middle; a figure with a ``±`` tolerance as a grey band around 1.
+    """
+    from .labels import backtest_label
+
+    txt = _BT_TXT.get(lang, _BT_TXT["en"])
+    t = table.reset_index(drop=True)
+    n = len(t)
+    fig = Figure(figsize=(7.5, 0.42 * n + 1.4), layout="constrained")
+    ax = fig.subplots()
+    for i, r in t.iterrows():
+        y = n - 1 - i
+        ref = float(r["published_value"])
+        if str(r["tolerance"]).startswith("±"):
+            tol = float(str(r["tolerance"]).strip("±%")) / 100
+            ax.add_patch(Rectangle((1 - tol, y - 0.35), 2 * tol, 0.7, color="#dddddd", lw=0))
+        elif isinstance(r["published"], str):
+            lo, hi = (float(x) for x in r["published"].replace(" M€", "").split("-"))
+            ax.add_patch(Rectangle((lo * 1e6 / ref, y - 0.35), (hi - lo) * 1e6 / ref, 0.7, color="#dddddd", lw=0))
+        color = "#2ca02c" if r["passed"] else "#d62728"
+        ax.plot([r["simulated_p10"] / ref, r["simulated_p90"] / ref], [y, y], color=color, lw=2)
+        ax.plot([r["simulated_mean"] / ref], [y], "o", color=color)
+    ax.axvline(1.0, color="black", lw=0.8)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([backtest_label(f, lab, lang) for f, lab in zip(t["figure"][::-1], t["label"][::-1])],
+                       fontsize=8)
+    ax.set_xlabel(txt["ratio"])
+    ax.set_xlim(0, max(2.0, float((t["simulated_p90"] / t["published_value"]).max()) * 1.05))
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title(txt["title"], fontsize=11)
     return fig

@@ -262,12 +262,10 @@ def _cmd_rank(args) -> int:
         cands = load_candidates(scn)
     common = dict(weights=weights, forced_in=args.force_in, forced_out=args.force_out,
                   time_limit_s=args.time_limit_s, robustness_samples=args.robustness_samples, seed=args.seed)
-    if len(scn.calls) > 1 and not args.perfect_foresight and args.budget_eur is None:
-        from .decisions import decide_calls
+    from .decisions import select_portfolio
 
-        res = decide_calls(scn, cands, **common)
-    else:
-        res = portfolio.rank(scn, cands, budget_eur=args.budget_eur, **common)
+    res = select_portfolio(scn, cands, perfect_foresight=args.perfect_foresight, budget_eur=args.budget_eur,
+                           **common)
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, "unknown candidate id") for x in unknown])

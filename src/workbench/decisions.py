@@ -172,6 +172,20 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                          calls=per_call, by_call=by_call)
 
 
+def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool = False,
+                     **kwargs: Any) -> pf.RankResult:
+    """The portfolio a scenario's committees would fund: call by call when the scenario has
+    several calls (:func:`decide_calls`), else the optimum of its one call
+    (:func:`workbench.portfolio.rank`).  ``perfect_foresight=True`` asks for the whole-period
+    optimum instead (a benchmark).  The one entry point of the report, the sweep, ``compare``
+    and ``workbench rank``.
+    """
+    if len(scenario.calls) > 1 and not perfect_foresight and kwargs.get("budget_eur") is None:
+        kwargs.pop("budget_eur", None)
+        return decide_calls(scenario, candidates, **kwargs)
+    return pf.rank(scenario, candidates, **kwargs)
+
+
 def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFrame:
     """The rank table of a call that had no credits left: nobody selected, reasons said."""
     vals = pf.project_values(scenario, sub, weights, rules).to_numpy(float)

@@ -1204,19 +1204,30 @@ def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd
     srows = []
     fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
     for fi, f in enumerate(plan.funds):
+        carry = np.zeros(draws)  # CP carried over from the previous year, per draw (capped, LOLF art. 15)
         for yi, y in enumerate(years):
             app = plan.fund_cp[fi, yi]
-            src = "scenario" if np.isfinite(app) else "planned schedule"
-            ref = app if np.isfinite(app) else planned_due[fi, yi]
             due = dues[fi * Y + yi]
-            exceed = due > ref + max(1.0, 1e-6 * abs(ref))
+            row = {"fund": f, "year": int(y), "cp_demand_mean_eur": float(means[fi * Y + yi]),
+                   "cp_demand_p90_eur": float(p90s[fi * Y + yi])}
             if np.isfinite(app):
+                # measured against the voted credits plus what the previous year carried over
+                avail = app + carry
+                exceed = due > avail + max(1.0, 1e-6 * abs(app))
                 fund_short_cp[:, fi] |= exceed
-            srows.append({"fund": f, "year": int(y), "appropriation_eur": float(ref), "appropriation_source": src,
-                          "cp_demand_mean_eur": float(means[fi * Y + yi]),
-                          "cp_demand_p90_eur": float(p90s[fi * Y + yi]),
-                          "shortfall_probability": float(exceed.mean()),
-                          "expected_excess_eur": float(np.maximum(due - ref, 0).mean())})
+                carry = np.minimum(avail - np.minimum(due, avail), plan.fund_carry[fi] * app)
+                row.update(appropriation_eur=float(app), appropriation_source="scenario",
+                           carried_over_mean_eur=float((avail - app).mean()),
+                           shortfall_probability=float(exceed.mean()),
+                           expected_excess_eur=float(np.maximum(due - avail, 0).mean()))
+            else:
+                # no voted credits: CP needs only (a probability against the model's own planned
+                # schedule would have no meaning)
+                carry = np.zeros(draws)
+                row.update(appropriation_eur=float(planned_due[fi, yi]), appropriation_source="planned schedule",
+                           carried_over_mean_eur=float("nan"), shortfall_probability=float("nan"),
+                           expected_excess_eur=float("nan"))
+            srows.append(row)
     return pd.DataFrame(srows), fund_short_cp
 
 

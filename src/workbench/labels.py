@@ -68,15 +68,18 @@ LABELS: dict[str, dict[str, str]] = {
     # ---- portfolio ----------------------------------------------------------------------------
     "portfolio_title": {"fr": "Le portefeuille de projets retenu", "en": "The selected portfolio"},
     "portfolio_intro": {
-        "fr": "Chaque projet candidat reçoit une **valeur** (0 à 100 points) : la moyenne pondérée de ses notes "
-              "sur les quatre critères du fonds (caractère stratégique, qualité de service, économies, "
-              "gouvernance), avec les poids du scénario. Le portefeuille retenu est l'ensemble de projets "
-              "éligibles qui apporte le plus de valeur totale sans dépasser le budget, en respectant les "
-              "règles du scénario (dépendances entre projets, exclusions, plafonds).",
-        "en": "Each candidate project gets a **value** (0 to 100 points): the weighted mean of its scores on "
-              "the fund's four criteria (strategic character, service quality, savings, governance), with the "
-              "scenario's weights. The selected portfolio is the set of eligible projects giving the most "
-              "total value within the budget, under the scenario's rules (dependencies, exclusions, caps).",
+        "fr": "Chaque projet candidat reçoit une **qualité** (0 à 100 points) : la moyenne pondérée de ses notes "
+              "sur les critères du fonds, avec les poids du scénario ; sa **valeur** suit le modèle de valeur du "
+              "scénario (ci-dessous : par défaut la qualité multipliée par l'investissement du fonds, en "
+              "points × M€). Un comité ne finance aucun projet sous la barre de qualité du scénario. Le "
+              "portefeuille retenu est l'ensemble de projets éligibles qui apporte le plus de valeur totale sans "
+              "dépasser le budget, en respectant les règles du scénario (dépendances, exclusions, plafonds).",
+        "en": "Each candidate project gets a **quality** (0 to 100 points): the weighted mean of its scores on the "
+              "fund's criteria, with the scenario's weights; its **value** follows the scenario's value model "
+              "(below: by default the quality times the fund's investment, in points × M€). A committee funds no "
+              "project below the scenario's quality bar. The selected portfolio is the set of eligible projects "
+              "giving the most total value within the budget, under the scenario's rules (dependencies, "
+              "exclusions, caps).",
     },
     "portfolio_totals_intro": {
         "fr": "Le tableau ci-dessous résume le portefeuille : nombre de projets, montant engagé sur le fonds, "
@@ -253,7 +256,7 @@ LABELS: dict[str, dict[str, str]] = {
     "year": {"fr": "Année", "en": "Year"},
     "eligible": {"fr": "Éligible", "en": "Eligible"},
     "selected": {"fr": "Retenu", "en": "Selected"},
-    "value": {"fr": "Valeur (points)", "en": "Value (points)"},
+    "value": {"fr": "Valeur", "en": "Value"},
     "value_per_eur": {"fr": "Valeur par M€", "en": "Value per M€"},
     "value_per_meur": {"fr": "Valeur par M€", "en": "Value per M€"},
     "selection_frequency": {"fr": "Fréquence de sélection", "en": "Selection frequency"},
@@ -266,12 +269,12 @@ LABELS: dict[str, dict[str, str]] = {
     "n_eligible": {"fr": "Éligibles", "en": "Eligible"},
     "n_selected": {"fr": "Projets retenus", "en": "Selected projects"},
     "selected_requested_eur": {"fr": "Montant retenu", "en": "Selected amount"},
-    "total_value": {"fr": "Valeur totale (points)", "en": "Total value (points)"},
+    "total_value": {"fr": "Valeur totale", "en": "Total value"},
     "committed_eur": {"fr": "Montant engagé", "en": "Committed"},
     "funded_eur": {"fr": "Montant financé", "en": "Funded"},
     "unused_eur": {"fr": "Budget non utilisé", "en": "Budget left unused"},
     "greedy_shortfall_rate": {"fr": "Perte de valeur du classement glouton", "en": "Value lost by greedy ranking"},
-    "greedy_value": {"fr": "Valeur du classement glouton (points)", "en": "Greedy ranking value (points)"},
+    "greedy_value": {"fr": "Valeur du classement glouton", "en": "Greedy ranking value"},
     "paying_envelope": {"fr": "Enveloppe payeuse", "en": "Paying envelope"},
     "funding": {"fr": "Financement", "en": "Funding"},
     "phase1_only": {"fr": "Projets financés en phase 1 seulement", "en": "Projects funded for phase 1 only"},
@@ -282,6 +285,73 @@ LABELS: dict[str, dict[str, str]] = {
     "no": {"fr": "non", "en": "no"},
     "ok": {"fr": "réussi", "en": "ok"},
     "failed": {"fr": "échec", "en": "failed"},
+    # ---- call-by-call decisions and back-test (workbench.decisions, workbench.backtest) ----------
+    "decision": {"fr": "Décision", "en": "Decision"},
+    "carried_over_mean_eur": {"fr": "CP reportés (moyenne)", "en": "CP carried over (mean)"},
+    "applications": {"fr": "Candidatures", "en": "Applications"},
+    "credits_left_eur": {"fr": "Crédits restants", "en": "Credits left"},
+    "allotment_eur": {"fr": "Enveloppe de l'appel", "en": "Call allotment"},
+    "laureates": {"fr": "Lauréats", "en": "Laureates"},
+    "granted_eur": {"fr": "Montant accordé", "en": "Granted"},
+    "mean_grant_eur": {"fr": "Subvention moyenne", "en": "Average grant"},
+    "label": {"fr": "Chiffre publié", "en": "Published figure"},
+    "published": {"fr": "Publié", "en": "Published"},
+    "simulated": {"fr": "Simulé (moyenne, P10–P90)", "en": "Simulated (mean, P10–P90)"},
+    "relative_gap": {"fr": "Écart", "en": "Gap"},
+    "tolerance": {"fr": "Tolérance", "en": "Tolerance"},
+    "passed": {"fr": "Résultat", "en": "Result"},
+    "source": {"fr": "Source", "en": "Source"},
+    "value_model_line": {
+        "fr": "Modèle de valeur : **{model}** (unité : {unit}). Sous le modèle qualité × montant, la valeur par "
+              "euro est la qualité du projet : l'optimum sous le budget suit l'ordre de mérite du comité.",
+        "en": "Value model: **{model}** (unit: {unit}). Under the quality × scope model, value per euro is the "
+              "project's quality: the optimum under the budget follows the committee's merit order.",
+    },
+    "calls_decisions_intro": {
+        "fr": "**Décisions appel par appel.** Chaque comité choisit parmi les seules candidatures de son appel, "
+              "avec les crédits restants à sa date et la part de l'année qui lui revient (règle « {rule} ») ; "
+              "aucun appel ne voit les candidatures d'un appel ultérieur.",
+        "en": "**Call-by-call decisions.** Each committee chooses among its own call's applications only, with "
+              "the credits left at its date and its share of the year (rule \"{rule}\"); no call sees a later "
+              "call's applications.",
+    },
+    "foresight_line": {
+        "fr": "Référence « avec prévision parfaite » (toutes les candidatures de 2018 à la fin connues dès le "
+              "départ) : {pf_n} projets pour {pf_eur}, valeur {pf_v} ; appel par appel : {n} projets pour {eur}, "
+              "valeur {v}. Décider appel par appel coûte {cost} de la valeur optimale : c'est le prix de "
+              "l'ignorance des candidatures futures, non une erreur du comité.",
+        "en": "Benchmark \"with perfect foresight\" (every application of the whole period known from the start): "
+              "{pf_n} projects for {pf_eur}, value {pf_v}; call by call: {n} projects for {eur}, value {v}. "
+              "Deciding call by call costs {cost} of the optimal value: the price of not knowing future "
+              "applications, not a committee's error.",
+    },
+    "backtest_section": {"fr": "Confrontation à l'histoire publiée du fonds", "en": "Back-test against the fund's published history"},
+    "backtest_intro": {
+        "fr": "Un modèle se juge d'abord sur le passé. Les appels du scénario sont rejoués sur {replicates} "
+              "viviers synthétiques (les vraies candidatures ne sont pas publiques), décidés appel par appel, et "
+              "comparés à chaque chiffre publié : moyenne et intervalle P10–P90 des rejeux, écart, tolérance "
+              "(expliquée dans le README) et résultat. Les paiements viennent de la simulation.",
+        "en": "A model is judged on the past first. The scenario's calls are replayed on {replicates} synthetic "
+              "pipelines (the real applications are not public), decided call by call, and compared with every "
+              "published figure: mean and P10–P90 of the replays, gap, tolerance (explained in the README) and "
+              "result. Payments come from the simulation.",
+    },
+    "backtest_none": {"fr": "Aucun chiffre publié ne correspond aux appels de ce scénario.",
+                      "en": "No published figure matches this scenario's calls."},
+    "backtest_fail_warning": {
+        "fr": "**Non reproduit par le modèle** : {label} — publié {published}, simulé {simulated} "
+              "(tolérance {tolerance}).",
+        "en": "**Not reproduced by the model**: {label} — published {published}, simulated {simulated} "
+              "(tolerance {tolerance}).",
+    },
+    "pass": {"fr": "conforme", "en": "pass"},
+    "fail": {"fr": "écart", "en": "fail"},
+    "cp_needs_note": {
+        "fr": "Ce scénario ne donne pas de crédits de paiement votés pour ces années : le tableau montre les "
+              "besoins de CP par année, sans probabilité de dépassement (elle n'aurait pas de référence).",
+        "en": "This scenario gives no voted payment credits for these years: the table shows CP needs by year, "
+              "without a shortfall probability (it would have no reference).",
+    },
     # ---- provenance keys ---------------------------------------------------------------------
     "workbench_version": {"fr": "Version de workbench", "en": "workbench version"},
     "scenario_hash": {"fr": "Empreinte du scénario (SHA-256)", "en": "Scenario fingerprint (SHA-256)"},
@@ -718,3 +788,56 @@ def portfolio_figures(ranking) -> dict[str, Any]:
             "phase1_only": t["phase1_only"], "budget_eur": t["budget_eur"], "committed_eur": t["committed_eur"],
             "unused_eur": t["unused_eur"], "total_value": t["value"],
             "greedy_shortfall_rate": t["greedy_shortfall_rate"], "solver_status": ranking.solver["status"]}
+
+
+#: French labels of the published figures the back-test compares (workbench.backtest).
+_BACKTEST_FR = {
+    "call1_laureates": "appel 1 : lauréats", "call1_granted": "appel 1 : montant accordé",
+    "call2_laureates": "appel 2 : lauréats", "call2_granted": "appel 2 : montant accordé",
+    "call2_total_cost": "appel 2 : coût total des lauréats", "y2018_laureates": "2018 : projets",
+    "y2018_granted": "2018 : montant accordé", "y2018_total_cost": "2018 : coût total des lauréats",
+    "end2019_laureates": "fin 2019 : projets", "end2019_granted": "fin 2019 : montant accordé",
+    "by2022_laureates": "fin 2022 : projets", "by2022_granted": "fin 2022 : montant accordé",
+    "mean_grant": "subvention moyenne 2018–2022", "paid_2019": "paiements 2019 (fourchette)",
+    "paid_2020": "paiements 2020 (fourchette)",
+}
+
+
+def backtest_label(figure: str, english: str, lang: str = DEFAULT_LANG) -> str:
+    """A back-test figure's name in ``lang`` (keyed by the figure's code, never by its English text)."""
+    return _BACKTEST_FR.get(figure, english) if lang == "fr" else english
+
+
+def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The back-test (:func:`workbench.backtest.run_backtest`) for reading: one row per figure."""
+    rows = []
+    for r in table.to_dict("records"):
+        if r["unit"] == "EUR":
+            pub = r["published"] if isinstance(r["published"], str) else meur(r["published"], lang, 1)
+            sim = (f"{meur(r['simulated_mean'], lang, 1)} ({meur(r['simulated_p10'], lang, 1)}–"
+                   f"{meur(r['simulated_p90'], lang, 1)})")
+        else:
+            pub = number(r["published"], lang, 0)
+            sim = (f"{number(r['simulated_mean'], lang, 1)} ({number(r['simulated_p10'], lang, 0)}–"
+                   f"{number(r['simulated_p90'], lang, 0)})")
+        gap = "–" if not isinstance(r["relative_gap"], float) or math.isnan(r["relative_gap"]) \
+            else pct(r["relative_gap"], lang, 0)
+        tol = r["tolerance"] if r["tolerance"].startswith("±") else (
+            "dans la fourchette" if lang == "fr" else "inside the range")
+        rows.append({header("label", lang): backtest_label(r["figure"], r["label"], lang),
+                     header("published", lang): pub, header("simulated", lang): sim,
+                     header("relative_gap", lang): gap, header("tolerance", lang): tol,
+                     header("passed", lang): label("pass" if r["passed"] else "fail", lang)})
+    return pd.DataFrame(rows)
+
+
+def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str]:
+    """One warning per published figure the model does not reproduce within its tolerance."""
+    out = []
+    shown = backtest_table(table, lang)
+    for (r, s) in zip(table.to_dict("records"), shown.to_dict("records")):
+        if not r["passed"]:
+            out.append(label("backtest_fail_warning", lang, label=s[header("label", lang)],
+                             published=s[header("published", lang)], simulated=s[header("simulated", lang)],
+                             tolerance=s[header("tolerance", lang)]))
+    return out
