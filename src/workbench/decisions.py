@@ -10,7 +10,8 @@ HiGHS programme) under the call's budget, which is
     min(call's budget_eur, share x (cumulative commitment authority of the fund at the call's
     year - what earlier calls of the fund committed))
 
-and, for the sub-envelopes, what earlier calls left of them.  No call ever sees a later call's
+and, for the sub-envelopes, what earlier calls left of them; a scenario's
+``selection.budget_eur`` caps what all the calls together may commit.  No call ever sees a later call's
 applications.  The whole-period optimum (:func:`workbench.portfolio.rank` on every candidate at
 once) is the benchmark "with perfect foresight": :func:`foresight_gap` says what sequencing costs.
 
@@ -87,6 +88,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         idx = np.flatnonzero(np.asarray(call_of) == call.id)
         fund = funds[call.fund]
         left = cumulative_ae_cap_eur(fund, call.decision.year) - committed_by_fund[call.fund]
+        if s0.get("budget_eur") is not None:  # the selection's own cap over all calls
+            left = min(left, float(s0["budget_eur"]) - sum(committed_by_fund.values()))
         budget = call_budget_eur(call, left, shares[k])
         rec = {"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
                "applications": int(len(idx)), "eligible": 0, "credits_left_eur": max(left, 0.0),
@@ -215,6 +218,9 @@ def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario
     for c in scenario.calls:
         last_year[c.fund] = max(last_year.get(c.fund, c.decision.year), c.decision.year)
     budget = float(sum(cumulative_ae_cap_eur(scenario.funds[f], y) for f, y in last_year.items()))
+    cap = pf.settings(scenario).get("budget_eur")
+    if cap is not None:
+        budget = min(budget, float(cap))
     value = float(table["contribution"].sum())
     greedy_value = float(sum(r.totals["greedy_value"] for r in per_call.values() if np.isfinite(r.totals["greedy_value"])))
     t = {

@@ -171,14 +171,14 @@ def evaluate_full(scenario, seed: int, draws: int = DEFAULT_DRAWS,
     -------
     Evaluation
         ``metrics``: ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``,
-        ``committed_eur``, ``unused_eur``, ``total_value`` [points], ``value_per_meur``
-        [points/M€], ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids``
+        ``committed_eur``, ``unused_eur``, ``total_value`` [the value model's unit],
+        ``value_per_meur`` [its unit per M€], ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids``
         (``;``-joined), then the envelope simulation's figures (:func:`envelope_metrics`).
     """
-    from . import portfolio
+    from .decisions import select_portfolio
 
     cands = scenario_candidates(scenario) if candidates is None else candidates
-    rk = portfolio.rank(scenario, cands, seed=seed)
+    rk = select_portfolio(scenario, cands, seed=seed)  # call by call when the scenario has several calls
     t = rk.totals
     committed = float(t["committed_eur"])
     out = {
