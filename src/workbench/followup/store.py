@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import sqlite3
 from contextlib import closing
@@ -221,8 +220,3 @@ def history(db: str | Path, name: str | None = None) -> pd.DataFrame:
             q += " WHERE s.book = ?"
             args = (name,)
         return pd.read_sql_query(q + " ORDER BY s.book, p.id, s.as_of", con, params=args)
-
-
-def describe(result: dict) -> str:
-    """One line on an import's result (English; the CLI translates through labels)."""
-    return json.dumps(result, ensure_ascii=False)
