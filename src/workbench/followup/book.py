@@ -292,6 +292,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
                 col.add(place(i, "candidate_id"), v, "names an unknown candidate id" + suggest(v, ids))
     col.raise_if_any()
     out.attrs["source"] = file
+    out.attrs["input_columns"] = cols
     return out
 
 
@@ -308,8 +309,11 @@ def canonical_columns(df: pd.DataFrame) -> list[str]:
 
 
 def to_file_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The book as written to a file: documented column order, dates as ``YYYY-MM-DD`` text."""
-    out = df[canonical_columns(df)].copy()
+    """The book as written to a file: the columns it was read with (all when unknown), in the
+    documented order, dates as ``YYYY-MM-DD`` text."""
+    keep = df.attrs.get("input_columns")
+    cols = [c for c in canonical_columns(df) if keep is None or c in keep]
+    out = df[cols].copy()
     for c in DATES:
         if c in out:
             out[c] = [d.isoformat() if isinstance(d, dt.date) else "" for d in out[c]]

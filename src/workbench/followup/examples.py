@@ -23,6 +23,7 @@ opinion missing on one large call-2 project, savings declared at 0.5–2 € a y
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,7 @@ def fund_book(seed: int = SEED + 1, n_projects: int = 150, as_of: dt.date = FUND
             "id": f"F{i + 1:03d}", "title": f"Projet synthétique {i + 1}", "owner": "synthétique",
             "call": f"FTAP-{dec.isoformat()}", "fund": "FTAP", "envelope": "FTAP", "grant_eur": g,
             "decision_date": dec.isoformat(), "convention_date": conv.isoformat() if signed else "",
-            **{f"paid_{y}_eur": round(pay.get(y, 0.0), 2) for y in range(2018, as_of.year + 1)},
+            **{f"paid_{y}_eur": math.floor(pay.get(y, 0.0) * 100) / 100 for y in range(2018, as_of.year + 1)},
             "total_cost_eur": round(grant[i] / share[i] * cost_r[i], 2), "end_date": end.isoformat(),
             "status": status, "declared_savings_eur": round(g * declared_rate[i], 2),
             "measured_savings_eur": round(g * declared_rate[i] * realise[i], 2) if done3 else "",
