@@ -188,27 +188,48 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
             r = np.ones((n, P))
             d = np.ones((n, P))
             ab = np.zeros((n, P), bool)
-        keep = np.minimum(r, 1.0)
-        top = st.overrun_paid_by_fund_rate * np.maximum(r - 1.0, 0.0) * R
-        A = np.where(ab, 0.0, keep * R + top)                        # future payments [EUR]
-        freed_ab = np.where(ab, R, 0.0)
-        freed_un = np.where(ab, 0.0, (1.0 - keep) * R)
-        top = np.where(ab, 0.0, top)
-        Ld = L * d                                                   # remaining years after delay
+        # amounts [EUR], computed in place: this loop is the benchmark's target
+        live_d = ~ab
+        keep = np.minimum(r, 1.0)                                    # underrun keeps r x R
+        keep *= live_d
+        A = keep * R                                                 # future payments [EUR]
+        freed_un = live_d * R - A                                    # released by underruns
+        if st.overrun_paid_by_fund_rate > 0:
+            top = np.maximum(r - 1.0, 0.0)
+            top *= st.overrun_paid_by_fund_rate * R
+            top *= live_d
+            A += top
+        else:
+            top = None
+        freed_ab = ab * R
+        Ld = d if d.dtype == np.float64 else d.astype(np.float64)
+        Ld *= L                                                      # remaining years after delay
         inv = 1.0 / Ld
         # cumulative share paid by each boundary, then the years' shares by difference; sums over
-        # each fund's projects as one matrix product
+        # each fund's projects as one matrix product; boundaries after every project's end are skipped
+        total = A @ M
         prev = np.zeros((n, len(funds)))
+        last = float(Ld.max())
+        F = np.empty_like(A)
         for k, bnd in enumerate(bounds):
             if bnd <= 0:
                 continue
-            cum = (A * np.minimum(bnd * inv, 1.0)) @ M
+            if bnd >= last:
+                cp_future[:, lo:hi, k] = (total - prev).T
+                prev = total
+                continue
+            np.multiply(inv, bnd, out=F)
+            np.minimum(F, 1.0, out=F)
+            F *= A
+            cum = F @ M
             cp_future[:, lo:hi, k] = (cum - prev).T
             prev = cum
-        cp_future[:, lo:hi, Y - 1] = (A @ M - prev).T
-        for key, arr in (("future_paid_eur", A), ("freed_abandon_eur", freed_ab),
-                         ("freed_underrun_eur", freed_un), ("topup_eur", top)):
-            fund_tot[key][:, lo:hi] = (arr @ M).T
+        cp_future[:, lo:hi, Y - 1] = (total - prev).T
+        fund_tot["future_paid_eur"][:, lo:hi] = total.T
+        fund_tot["freed_abandon_eur"][:, lo:hi] = (freed_ab @ M).T
+        fund_tot["freed_underrun_eur"][:, lo:hi] = (freed_un @ M).T
+        if top is not None:
+            fund_tot["topup_eur"][:, lo:hi] = (top @ M).T
         proj_paid += A.sum(axis=0)
         proj_years += Ld.sum(axis=0)
         proj_ab += ab.sum(axis=0)
