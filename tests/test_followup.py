@@ -313,3 +313,14 @@ def test_a_french_export_reads(tmp_path):
     b = B.read_book(p, as_of=AS_OF)
     assert b.at[0, "grant_eur"] == 1_000_000.5 and b.at[0, "status"] == "running"
     assert b.at[0, "convention_date"] == dt.date(2019, 3, 1)
+
+
+@pytest.mark.slow
+def test_status_report_runs_the_followup_notebook(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["status", str(SCN), "--book", str(CALL2_2020), "--as-of", "2020-12-31", "--out", str(out),
+                 "--draws", "200", "--report"]) == 0, capsys.readouterr().err
+    html = (out / "followup.html").read_text(encoding="utf-8")
+    assert "Suivi des projets financés au 2020-12-31" in html and "Reprévision des crédits de paiement" in html
+    assert "Données d&#39;exécution synthétiques" in html or "Données d'exécution synthétiques" in html
+    assert "Traceback" not in html and "C2-11" in html

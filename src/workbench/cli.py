@@ -527,6 +527,8 @@ def _add_status(sub) -> None:
     p.add_argument("--draws", default="10000", help="Monte Carlo draws (> 0; default 10000)")
     p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's)")
     p.add_argument("--no-uncertainty", action="store_true", help="the remaining schedule without uncertainty")
+    p.add_argument("--report", action="store_true",
+                   help="also run notebooks/followup.ipynb (papermill) into OUT/followup.ipynb and followup.html")
     p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages and figures (default fr)")
 
 
@@ -556,7 +558,18 @@ def _cmd_status(args) -> int:
         db = args.book if store.is_database(args.book) else None
         st = FS.compute_status(scn, book, as_of, draws=draws, seed=seed,
                                uncertainty=False if args.no_uncertainty else None, db=db)
-        out = FS.write_status(st, args.out, lang=args.lang)
+        report = None
+        if args.report:
+            report = {"scenario_path": str(Path(args.scenario).resolve()), "book_path": str(Path(args.book).resolve()),
+                      "book_name": args.name or "", "as_of": as_of.isoformat(), "draws": draws, "seed": seed,
+                      "lang": args.lang, "out_dir": None}
+        from .batch import ReportError
+
+        try:
+            out = FS.write_status(st, args.out, lang=args.lang, report=report)
+        except ReportError as exc:
+            print(f"workbench status: {exc}", file=sys.stderr)
+            return 1
         print(FS.summary_text(st, args.lang))
         print(label("fu_written", args.lang, out=out))
         return 0

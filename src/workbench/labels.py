@@ -861,3 +861,12 @@ _RULES_FR[:0] = [
      r"le livre « \1 » a déjà un autre instantané à cette date dans \2 ; rien n'est écrasé (choisir une autre "
      r"--as-of ou --name)"),
 ]
+# values of the follow-up's tables (project status, kind of drift), shown in the report's language
+for _col, _vals in {
+    "status": {"running": {"fr": "en cours", "en": "running"}, "completed": {"fr": "terminé", "en": "completed"},
+               "abandoned": {"fr": "abandonné", "en": "abandoned"},
+               "phase1_only": {"fr": "première phase seule", "en": "first phase only"}},
+    "drift": {"budget": {"fr": "budgétaire", "en": "budget"}, "schedule": {"fr": "calendaire", "en": "schedule"}},
+}.items():
+    for _v, _t in _vals.items():
+        VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)

@@ -129,11 +129,20 @@ def _mode_for_group() -> tuple[int, int]:
     return 0o777 & ~mask, 0o666 & ~mask
 
 
-def write_status(status: Status, out: str | Path, lang: str = "fr") -> Path:
+REPORT_NOTEBOOK = "followup.ipynb"
+
+
+def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict | None = None) -> Path:
     """Write the status's tables, fan chart, XLSX export and provenance into ``out``.
 
     Built in a temporary folder beside ``out`` and moved into place: a failure leaves ``out`` as it
     was.  Folder and files get the modes the umask allows (group-readable under the usual 022/002).
+
+    ``report``: the parameters of ``notebooks/followup.ipynb`` (``scenario_path``, ``book_path``,
+    ``as_of``, ``draws``, ``seed``, ``lang``…); when given, the notebook is executed through
+    papermill (:func:`workbench.batch.execute_notebook`) and exported as ``followup.html``
+    (:func:`workbench.batch.export_html`, no code, self-contained) beside the tables.  A failing
+    notebook raises :class:`workbench.batch.ReportError` and writes nothing.
     """
     from ..labels import label
     from .figures import fan_chart
@@ -154,6 +163,13 @@ def write_status(status: Status, out: str | Path, lang: str = "fr") -> Path:
             label("fu_sheet_funds", lang): status.position.funds,
             label("fu_sheet_origin", lang): status.position.outstanding_by_origin,
         })
+        if report is not None:
+            from ..batch import execute_notebook, export_html, find_notebook
+
+            nb = find_notebook(REPORT_NOTEBOOK)
+            execute_notebook(nb, tmp / REPORT_NOTEBOOK, report, cwd=nb.parent)
+            export_html(tmp / REPORT_NOTEBOOK, tmp / "followup.html",
+                        title=label("followup_title", lang, as_of=status.as_of.isoformat()))
         (tmp / "provenance.json").write_text(json.dumps(status.provenance, indent=2, ensure_ascii=False, default=str),
                                              encoding="utf-8")
         for f in tmp.iterdir():
