@@ -324,3 +324,27 @@ def test_status_report_runs_the_followup_notebook(tmp_path, capsys):
     assert "Suivi des projets financés au 2020-12-31" in html and "Reprévision des crédits de paiement" in html
     assert "Données d&#39;exécution synthétiques" in html or "Données d'exécution synthétiques" in html
     assert "Traceback" not in html and "C2-11" in html
+
+
+def test_unknown_candidate_ids_and_a_wrong_file_type_are_refused(tmp_path, capsys):
+    cands = tmp_path / "cands.csv"
+    text = (ROOT / "tests" / "data" / "candidates_small.csv").read_text(encoding="utf-8")
+    cands.write_text(text.replace("ITN1", "FTAP").replace("ITN2", "FTAP"), encoding="utf-8")
+    scn = tmp_path / "scn.yaml"
+    scn.write_text(f"extends: {SCN}\nname: fu_with_file\ncandidates:\n  source: file\n  file: {cands}\n",
+                   encoding="utf-8")
+    header = HEADER.rstrip("\n") + ",candidate_id\n"
+    row = "P1,AAP2,FTAP,1000000,2018-10-31,2019-03-01,0,0,,2022-06-30,running,,,,,{cid}"
+    db = tmp_path / "b.sqlite"
+    good = write(tmp_path, [row.format(cid="P1")], name="good.csv", header=header)
+    assert main(["book", "import", str(good), "--as-of", "2020-12-31", "--db", str(db), "--scenario", str(scn)]) == 0
+    bad = write(tmp_path, [row.format(cid="P77")], name="bad.csv", header=header)
+    assert main(["status", str(scn), "--book", str(bad), "--as-of", "2020-12-31", "--out", str(tmp_path / "o"),
+                 "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column candidate_id: 'P77': names an unknown candidate id" in err
+    wrong = tmp_path / "book.json"
+    wrong.write_text("{}")
+    assert main(["book", "import", str(wrong), "--as-of", "2020-12-31", "--db", str(db)]) == 2
+    assert "un livre des lauréats doit être .csv ou .xlsx" in capsys.readouterr().err
+    assert len(store.snapshots(db)) == 1

@@ -493,12 +493,13 @@ def _cmd_book(args) -> int:
             print(store.snapshots(args.db, args.name).to_string(index=False))
             return 0
         as_of = FS.parse_as_of(args.as_of)
-        codes = None
+        codes = cands = None
         if args.scenario:
             from .scenario import load_scenario
 
-            codes = load_scenario(args.scenario).envelope_codes
-        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes)
+            scn = load_scenario(args.scenario)
+            codes, cands = scn.envelope_codes, FS.candidate_ids(scn)
+        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands)
         key = "fu_imported" if res["stored"] else "fu_already_stored"
         print(label(key, args.lang, db=res["db"], book=res["book"], as_of=res["as_of"], n=res["n_projects"],
                     sid=res["snapshot_id"]))

@@ -854,6 +854,7 @@ _RULES_FR[:0] = [
      "des paiements sont inscrits mais aucune date de convention (engagement)"),
     (r"^names an unknown fund or envelope code", "désigne un fonds ou une enveloppe inconnus du scénario"),
     (r"^has a header but no project rows$", "a un en-tête mais aucune ligne de projet"),
+    (r"^a laureate book must be \.csv or \.xlsx$", "un livre des lauréats doit être .csv ou .xlsx"),
     (r"^older than book '(.+)''s latest snapshot \(([\d-]+)\) in (.+): snapshots are stored in date order$",
      r"antérieure au dernier instantané du livre « \1 » (\2) dans \3 : les instantanés s'enregistrent dans l'ordre "
      r"des dates"),

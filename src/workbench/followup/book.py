@@ -128,6 +128,8 @@ def read_book(path: str | Path, as_of: dt.date | None = None, fund_codes: Iterab
         With every problem found.
     """
     path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        raise InputError([Problem(str(path), "", path.suffix, "a laureate book must be .csv or .xlsx")])
     df = _read_table(path)
     return validate_book(df, str(path), as_of=as_of, fund_codes=fund_codes, candidate_ids=candidate_ids)
 

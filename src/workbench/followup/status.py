@@ -67,14 +67,27 @@ def load_book(source: str | Path, as_of: dt.date, scenario=None, name: str | Non
     before ``as_of`` of a snapshot database (``.sqlite``, ``.db``).  With a scenario, fund and
     envelope codes are checked against it."""
     codes = scenario.envelope_codes if scenario is not None else None
+    cands = candidate_ids(scenario)
     if store.is_database(source):
         df = store.load_snapshot(source, as_of, name)
         if codes is not None:
             attrs = dict(df.attrs)
-            df = B.validate_book(B.to_file_table(df), attrs["source"], as_of=as_of, fund_codes=codes)
+            df = B.validate_book(B.to_file_table(df), attrs["source"], as_of=as_of, fund_codes=codes,
+                                 candidate_ids=cands)
             df.attrs.update(attrs)
         return df
-    return B.read_book(source, as_of=as_of, fund_codes=codes)
+    return B.read_book(source, as_of=as_of, fund_codes=codes, candidate_ids=cands)
+
+
+def candidate_ids(scenario) -> list[str] | None:
+    """The ids of the scenario's candidate file (a book's ``candidate_id`` must name one of them), or
+    ``None`` when the scenario has no file (synthetic candidates: nothing to check against)."""
+    if scenario is None or scenario.candidates_path() is None:
+        return None
+    from ..candidates import read_candidates
+
+    return list(read_candidates(scenario.candidates_path(), scale=scenario.criteria_scale,
+                                envelope_codes=scenario.envelope_codes)["id"])
 
 
 def compute_status(scenario, book: pd.DataFrame, as_of: dt.date, draws: int = 10_000, seed: int | None = None,

@@ -84,7 +84,7 @@ def _connect(db: Path) -> sqlite3.Connection:
 
 
 def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, name: str | None = None,
-                fund_codes=None) -> dict:
+                fund_codes=None, candidate_ids=None) -> dict:
     """Validate the book at ``path`` as of ``as_of`` and store it as a new snapshot in ``db``.
 
     Returns
@@ -99,7 +99,7 @@ def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, n
         A bad book, or a snapshot not newer than the book's latest one; nothing is stored.
     """
     path, db = Path(path), Path(db)
-    df = B.read_book(path, as_of=as_of, fund_codes=fund_codes)
+    df = B.read_book(path, as_of=as_of, fund_codes=fund_codes, candidate_ids=candidate_ids)
     name = name or book_name(df)
     text = _csv_text(df)
     content_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
