@@ -348,3 +348,13 @@ def test_unknown_candidate_ids_and_a_wrong_file_type_are_refused(tmp_path, capsy
     assert main(["book", "import", str(wrong), "--as-of", "2020-12-31", "--db", str(db)]) == 2
     assert "un livre des lauréats doit être .csv ou .xlsx" in capsys.readouterr().err
     assert len(store.snapshots(db)) == 1
+
+
+def test_an_xlsx_book_reads_like_its_csv(tmp_path):
+    from workbench.files import write_xlsx
+
+    csv_book = B.read_book(CALL2_2020, as_of=AS_OF)
+    raw = pd.read_csv(CALL2_2020, dtype=object, keep_default_na=False)
+    p = write_xlsx(tmp_path / "book.xlsx", {"livre": raw})
+    xl = B.read_book(p, as_of=AS_OF)
+    pd.testing.assert_frame_equal(B.to_file_table(xl), B.to_file_table(csv_book), check_dtype=False)

@@ -29,10 +29,6 @@ from . import reforecast as RF
 from . import savings as S
 from . import store
 
-FILES = ("position.csv", "position_by_origin.csv", "position_projects.csv", "reforecast.csv",
-         "reforecast_summary.csv", "reforecast_projects.csv", "drift.csv", "drift_summary.csv", "flags.csv",
-         "savings.csv", "fan_chart.png", "position.xlsx", "provenance.json")
-
 
 @dataclass
 class Status:
