@@ -496,6 +496,139 @@ def summarise_simulation(res, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+
+# --------------------------------------------------------------------------------------------
+# book (laureate book snapshots) and status (follow-up of funded projects)
+# --------------------------------------------------------------------------------------------
+def _add_book(sub) -> None:
+    p = sub.add_parser(
+        "book",
+        help="store dated snapshots of a laureate book (funded projects) in a SQLite database",
+        description="`workbench book import FILE --as-of DATE` validates a laureate book (CSV/XLSX, one row per "
+                    "funded project: grants, convention dates, payments by year, latest cost and end date, "
+                    "status, savings) and stores it as a dated snapshot. Nothing is overwritten; a snapshot "
+                    "older than the book's latest one is refused; a bad book stores nothing (exit status 2). "
+                    "`workbench book list` lists the snapshots.",
+    )
+    bsub = p.add_subparsers(dest="book_command", metavar="ACTION", required=True)
+    imp = bsub.add_parser("import", help="validate a book and store it as a dated snapshot")
+    imp.add_argument("file", help="laureate book (.csv or .xlsx)")
+    imp.add_argument("--as-of", required=True, help="the date the book describes (YYYY-MM-DD)")
+    imp.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
+    imp.add_argument("--name", default=None, help="the book's name in the database (default: its fund codes)")
+    imp.add_argument("--scenario", default=None, help="check fund and envelope codes against this scenario")
+    imp.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages (default fr)")
+    ls = bsub.add_parser("list", help="list the snapshots of a database")
+    ls.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
+    ls.add_argument("--name", default=None, help="only this book")
+    ls.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages (default fr)")
+
+
+def _followup_errors(command: str, lang: str, run) -> int:
+    """Run ``run()``; an InputError is printed in ``lang`` with exit status 2."""
+    from .labels import problems_message
+
+    try:
+        return run()
+    except InputError as exc:
+        print(f"workbench {command}: {problems_message(exc.problems, lang)}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _cmd_book(args) -> int:
+    def run() -> int:
+        from .followup import status as FS
+        from .followup import store
+        from .labels import label
+
+        if args.book_command == "list":
+            print(store.snapshots(args.db, args.name).to_string(index=False))
+            return 0
+        as_of = FS.parse_as_of(args.as_of)
+        codes = cands = None
+        if args.scenario:
+            from .scenario import load_scenario
+
+            scn = load_scenario(args.scenario)
+            codes, cands = scn.envelope_codes, FS.candidate_ids(scn)
+        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands)
+        key = "fu_imported" if res["stored"] else "fu_already_stored"
+        print(label(key, args.lang, db=res["db"], book=res["book"], as_of=res["as_of"], n=res["n_projects"],
+                    sid=res["snapshot_id"]))
+        return 0
+
+    return _followup_errors("book", args.lang, run)
+
+
+def _add_status(sub) -> None:
+    p = sub.add_parser(
+        "status",
+        help="a fund's position at a date from its laureate book, and the re-forecast from actuals",
+        description="From a laureate book (a .csv/.xlsx file, or the latest snapshot on or before DATE in a "
+                    "snapshot database), compute the fund's position at DATE (committed, paid, outstanding by year "
+                    "of origin, de-committed, available for the next calls), the re-forecast of the payments "
+                    "still due (Monte Carlo on the remaining part of each project, from the reference classes), "
+                    "drift and flags per project, and savings by cohort. Writes OUT (atomically): position*.csv, "
+                    "reforecast*.csv, drift*.csv, flags.csv, savings.csv, fan_chart.png, position.xlsx (the book's "
+                    "layout with the position) and provenance.json.",
+    )
+    p.add_argument("scenario", help="scenario .yaml (envelopes, voted CP, uncertainty models)")
+    p.add_argument("--book", required=True, help="laureate book (.csv/.xlsx) or snapshot database (.sqlite/.db)")
+    p.add_argument("--as-of", required=True, help="the date of the position (YYYY-MM-DD)")
+    p.add_argument("--name", default=None, help="the book's name when the database holds several")
+    p.add_argument("--out", default="outputs/status", help="output folder (default outputs/status)")
+    p.add_argument("--draws", default="10000", help="Monte Carlo draws (> 0; default 10000)")
+    p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's)")
+    p.add_argument("--no-uncertainty", action="store_true", help="the remaining schedule without uncertainty")
+    p.add_argument("--report", action="store_true",
+                   help="also run notebooks/followup.ipynb (papermill) into OUT/followup.ipynb and followup.html")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages and figures (default fr)")
+
+
+def _cmd_status(args) -> int:
+    def run() -> int:
+        from .followup import status as FS
+        from .followup import store
+        from .labels import label
+        from .scenario import load_scenario
+
+        probs: list = []
+        draws = _int_option("--draws", args.draws, 1, probs)
+        seed = _int_option("--seed", args.seed, 0, probs)
+        as_of = None
+        try:
+            as_of = FS.parse_as_of(args.as_of)
+        except InputError as exc:
+            probs.extend(exc.problems)
+        scn = None
+        try:
+            scn = load_scenario(args.scenario)
+        except InputError as exc:
+            probs.extend(exc.problems)
+        if probs:
+            raise InputError(probs)
+        book = FS.load_book(args.book, as_of, scenario=scn, name=args.name)
+        db = args.book if store.is_database(args.book) else None
+        st = FS.compute_status(scn, book, as_of, draws=draws, seed=seed,
+                               uncertainty=False if args.no_uncertainty else None, db=db)
+        report = None
+        if args.report:
+            report = {"scenario_path": str(Path(args.scenario).resolve()), "book_path": str(Path(args.book).resolve()),
+                      "book_name": args.name or "", "as_of": as_of.isoformat(), "draws": draws, "seed": seed,
+                      "lang": args.lang, "out_dir": None}
+        from .batch import ReportError
+
+        try:
+            out = FS.write_status(st, args.out, lang=args.lang, report=report)
+        except ReportError as exc:
+            print(f"workbench status: {exc}", file=sys.stderr)
+            return 1
+        print(FS.summary_text(st, args.lang))
+        print(label("fu_written", args.lang, out=out))
+        return 0
+
+    return _followup_errors("status", args.lang, run)
+
 # --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
@@ -508,6 +641,8 @@ COMMANDS = {
     "validate": (_add_validate, _cmd_validate),
     "rank": (_add_rank, _cmd_rank),
     "backtest": (_add_backtest, _cmd_backtest),
+    "book": (_add_book, _cmd_book),
+    "status": (_add_status, _cmd_status),
 }
 
 

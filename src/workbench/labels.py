@@ -841,3 +841,156 @@ def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str
                              published=s[header("published", lang)], simulated=s[header("simulated", lang)],
                              tolerance=s[header("tolerance", lang)]))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# follow-up of funded projects (workbench.followup, `workbench book`, `workbench status`)
+# --------------------------------------------------------------------------------------------
+_FOLLOWUP_LABELS = {
+    "followup_title": {"fr": "Suivi des projets financés au {as_of}", "en": "Follow-up of funded projects at {as_of}"},
+    "followup_intro": {
+        "fr": "La position du fonds à la date du livre des lauréats (engagé, payé, restes à payer, dégagé), puis la "
+              "**reprévision** : les paiements restant dus, tirés des classes de référence pour la seule part "
+              "restante de chaque projet, comparés aux crédits de paiement votés. Viennent ensuite les dérives "
+              "par projet mesurées comme le panorama des grands projets numériques de l'État, les alertes et les "
+              "économies par cohorte.",
+        "en": "The fund's position at the date of the laureate book (committed, paid, outstanding, de-committed), "
+              "then the **re-forecast**: the payments still due, drawn from the reference classes for each "
+              "project's remaining part only, against the voted payment credits. Then each project's drift "
+              "measured as the panorama of large State digital projects measures it, the flags and the savings "
+              "by cohort.",
+    },
+    "fu_position_title": {"fr": "Position du fonds", "en": "The fund's position"},
+    "fu_reforecast_title": {"fr": "Reprévision des crédits de paiement", "en": "Re-forecast of payment credits"},
+    "fu_drift_title": {"fr": "Dérives et alertes", "en": "Drift and flags"},
+    "fu_savings_title": {"fr": "Économies par cohorte", "en": "Savings by cohort"},
+    "fu_synthetic_note": {
+        "fr": "**Données d'exécution synthétiques** : les colonnes {columns} du livre sont générées (graine fixe) "
+              "et ne décrivent aucun projet réel.",
+        "en": "**Synthetic execution data**: the book's columns {columns} are generated (fixed seed) and describe "
+              "no real project.",
+    },
+    "fu_fan_title": {"fr": "Besoins de CP de {fund} à partir du {as_of}", "en": "CP needs of {fund} from {as_of}"},
+    "fu_fan_band": {"fr": "P10–P90", "en": "P10–P90"},
+    "fu_fan_p50": {"fr": "médiane", "en": "median"},
+    "fu_fan_planned": {"fr": "échéancier restant sans incertitude", "en": "remaining schedule without uncertainty"},
+    "fu_fan_voted": {"fr": "CP votés", "en": "CP voted"},
+    "fu_fan_xlabel": {"fr": "année (dernière année : paiements ultérieurs inclus)",
+                      "en": "year (last year: later payments included)"},
+    "fu_sheet_book": {"fr": "livre", "en": "book"},
+    "fu_sheet_funds": {"fr": "position", "en": "position"},
+    "fu_sheet_origin": {"fr": "restes à payer", "en": "outstanding"},
+    "fu_imported": {"fr": "{db} : livre « {book} » au {as_of} enregistré ({n} projets, instantané {sid})",
+                    "en": "{db}: book '{book}' at {as_of} stored ({n} projects, snapshot {sid})"},
+    "fu_already_stored": {"fr": "{db} : livre « {book} » au {as_of} déjà enregistré à l'identique (instantané {sid}) : "
+                                "rien n'est modifié",
+                          "en": "{db}: book '{book}' at {as_of} already stored with the same content (snapshot {sid}): "
+                                "nothing changed"},
+    "fu_status_head": {"fr": "Situation au {as_of} : {n} projets ({source})",
+                       "en": "Status at {as_of}: {n} projects ({source})"},
+    "fu_position_line": {
+        "fr": "  {fund} : engagé {committed}, payé {paid}, restes à payer {outstanding}, dégagé {decommitted}, "
+              "disponible pour les prochains appels {available}",
+        "en": "  {fund}: committed {committed}, paid {paid}, outstanding {outstanding}, de-committed {decommitted}, "
+              "available for the next calls {available}"},
+    "fu_reforecast_line": {
+        "fr": "  {fund} : reste à payer attendu {future}, crédits libérés par abandon {freed} (moyennes, {draws} tirages), "
+              "risque de manquer de CP {short}, engageable sans risque par les prochains appels {safe}",
+        "en": "  {fund}: expected payments to come {future}, credits freed by abandonment {freed} (means, {draws} draws), "
+              "risk of running short of CP {short}, safe to commit by the next calls {safe}"},
+    "fu_drift_line": {
+        "fr": "  dérive budgétaire moyenne {budget} (pondérée {budget_w}), calendaire {schedule} (pondérée {schedule_w}) ; "
+              "panorama nov. 2020 : 28,4 % et 24,6 %",
+        "en": "  mean budget drift {budget} (weighted {budget_w}), schedule {schedule} (weighted {schedule_w}); "
+              "panorama Nov 2020: 28.4 % and 24.6 %"},
+    "fu_flags_line": {
+        "fr": "  projets signalés : {n} ({late} premiers résultats en retard, {dinum} sans avis DINUM au-delà de 9 M€, "
+              "{stalled} paiements à l'arrêt)",
+        "en": "  projects flagged: {n} ({late} late first results, {dinum} above 9 M€ without the DINUM opinion, "
+              "{stalled} stalled payments)"},
+    "fu_savings_line": {
+        "fr": "  économies annuelles déclarées {declared}, mesurées {measured}, cible (1 € par an pour 1 € payé) {target}",
+        "en": "  yearly savings declared {declared}, measured {measured}, target (1 € a year per 1 € paid) {target}"},
+    "fu_written": {"fr": "  écrit dans {out}/", "en": "  written to {out}/"},
+    # table headers
+    "paid_to_date_eur": {"fr": "Payé à date", "en": "Paid to date"},
+    "outstanding_eur": {"fr": "Restes à payer", "en": "Outstanding"},
+    "decommitted_eur": {"fr": "Dégagé", "en": "De-committed"},
+    "net_committed_eur": {"fr": "Engagé net", "en": "Net committed"},
+    "pending_eur": {"fr": "Décidé, non engagé", "en": "Decided, not committed"},
+    "available_for_next_calls_eur": {"fr": "Disponible pour les prochains appels", "en": "Available for the next calls"},
+    "origin_year": {"fr": "Année d'engagement", "en": "Year of origin"},
+    "paid_in_year_eur": {"fr": "Déjà payé dans l'année", "en": "Already paid in the year"},
+    "planned_cp_eur": {"fr": "Échéancier sans incertitude", "en": "Schedule without uncertainty"},
+    "cp_need_mean_eur": {"fr": "Besoin de CP (moyenne)", "en": "CP need (mean)"},
+    "cp_need_p10_eur": {"fr": "Besoin de CP (P10)", "en": "CP need (P10)"},
+    "cp_need_p50_eur": {"fr": "Besoin de CP (médiane)", "en": "CP need (median)"},
+    "cp_need_p90_eur": {"fr": "Besoin de CP (P90)", "en": "CP need (P90)"},
+    "cp_voted_eur": {"fr": "CP votés", "en": "CP voted"},
+    "remaining_eur": {"fr": "Reste de la subvention", "en": "Remaining grant"},
+    "future_paid_mean_eur": {"fr": "Paiements à venir (moyenne)", "en": "Payments to come (mean)"},
+    "freed_by_abandonment_mean_eur": {"fr": "Libéré par abandon (moyenne)", "en": "Freed by abandonment (mean)"},
+    "freed_by_abandonment_p10_eur": {"fr": "Libéré par abandon (P10)", "en": "Freed by abandonment (P10)"},
+    "freed_by_abandonment_p90_eur": {"fr": "Libéré par abandon (P90)", "en": "Freed by abandonment (P90)"},
+    "available_now_eur": {"fr": "Disponible aujourd'hui", "en": "Available today"},
+    "safe_to_commit_eur": {"fr": "Engageable sans risque (P10)", "en": "Safe to commit (P10)"},
+    "shortfall_any_year_probability": {"fr": "Risque de manquer de CP une année",
+                                       "en": "Risk of running short of CP in a year"},
+    "grant_eur": {"fr": "Subvention", "en": "Grant"},
+    "budget_drift_rate": {"fr": "Dérive budgétaire", "en": "Budget drift"},
+    "schedule_drift_rate": {"fr": "Dérive calendaire", "en": "Schedule drift"},
+    "flag_late_first_results": {"fr": "Premiers résultats en retard", "en": "Late first results"},
+    "flag_no_dinum_opinion": {"fr": "Sans avis DINUM (> 9 M€)", "en": "No DINUM opinion (> 9 M€)"},
+    "flag_stalled_payments": {"fr": "Paiements à l'arrêt", "en": "Stalled payments"},
+    "drift": {"fr": "Dérive", "en": "Drift"},
+    "mean_rate": {"fr": "Moyenne", "en": "Mean"},
+    "weighted_mean_rate": {"fr": "Moyenne pondérée par le coût", "en": "Cost-weighted mean"},
+    "panorama_nov2020_rate": {"fr": "Panorama, nov. 2020", "en": "Panorama, Nov 2020"},
+    "cohort": {"fr": "Cohorte (année de décision)", "en": "Cohort (decision year)"},
+    "n_measured": {"fr": "Projets mesurés", "en": "Projects measured"},
+    "declared_savings_eur": {"fr": "Économies déclarées (par an)", "en": "Savings declared (a year)"},
+    "measured_savings_eur": {"fr": "Économies mesurées (par an)", "en": "Savings measured (a year)"},
+    "target_savings_eur": {"fr": "Cible : 1 € par an pour 1 € payé", "en": "Target: 1 € a year per 1 € paid"},
+    "target_due": {"fr": "Cible échue (3 ans)", "en": "Target due (3 years)"},
+    "declared_vs_target_rate": {"fr": "Déclaré / cible", "en": "Declared / target"},
+    "measured_vs_target_rate": {"fr": "Mesuré / cible", "en": "Measured / target"},
+    "realisation_rate": {"fr": "Mesuré / déclaré", "en": "Measured / declared"},
+    "published_realisation_rate": {"fr": "Cour des comptes 2025 (339 M€ / 2 Md€)",
+                                   "en": "Cour des comptes 2025 (339 M€ / 2 bn€)"},
+    "progress_rate": {"fr": "Avancement (payé / subvention)", "en": "Progress (paid / grant)"},
+    "planned_total_cost_eur": {"fr": "Coût total au plan financé", "en": "Total cost in the funded plan"},
+}
+for _k, _v in _FOLLOWUP_LABELS.items():
+    LABELS.setdefault(_k, _v)   # never replace a key another module defined
+
+# The rules of the laureate book and the snapshot store in French (see _RULES_FR).
+_RULES_FR[:0] = [
+    (r"^payments \(sum ([\d,.]+)\) exceed the grant \(([\d,.]+)\)$",
+     r"les paiements (somme \1) dépassent la subvention (\2)"),
+    (r"^date before the decision date \(([\d-]+)\)$", r"date antérieure à la décision (\1)"),
+    (r"^date after the book's as-of date \(([\d-]+)\)$", r"date postérieure à la date du livre (\1)"),
+    (r"^payment in a year before the decision date \(([\d-]+)\)$", r"paiement une année antérieure à la décision (\1)"),
+    (r"^payment in a year before the convention date \(([\d-]+)\)$",
+     r"paiement une année antérieure à la convention (\1)"),
+    (r"^payment after the book's as-of date \(([\d-]+)\)$", r"paiement postérieur à la date du livre (\1)"),
+    (r"^payments are recorded but no convention \(commitment\) date$",
+     "des paiements sont inscrits mais aucune date de convention (engagement)"),
+    (r"^names an unknown fund or envelope code", "désigne un fonds ou une enveloppe inconnus du scénario"),
+    (r"^has a header but no project rows$", "a un en-tête mais aucune ligne de projet"),
+    (r"^a laureate book must be \.csv or \.xlsx$", "un livre des lauréats doit être .csv ou .xlsx"),
+    (r"^older than book '(.+)''s latest snapshot \(([\d-]+)\) in (.+): snapshots are stored in date order$",
+     r"antérieure au dernier instantané du livre « \1 » (\2) dans \3 : les instantanés s'enregistrent dans l'ordre "
+     r"des dates"),
+    (r"^book '(.+)' already has a different snapshot at this date in (.+); nothing is overwritten .*$",
+     r"le livre « \1 » a déjà un autre instantané à cette date dans \2 ; rien n'est écrasé (choisir une autre "
+     r"--as-of ou --name)"),
+]
+# values of the follow-up's tables (project status, kind of drift), shown in the report's language
+for _col, _vals in {
+    "status": {"running": {"fr": "en cours", "en": "running"}, "completed": {"fr": "terminé", "en": "completed"},
+               "abandoned": {"fr": "abandonné", "en": "abandoned"},
+               "phase1_only": {"fr": "première phase seule", "en": "first phase only"}},
+    "drift": {"budget": {"fr": "budgétaire", "en": "budget"}, "schedule": {"fr": "calendaire", "en": "schedule"}},
+}.items():
+    for _v, _t in _vals.items():
+        VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)

@@ -1,0 +1,328 @@
+"""Re-forecast of a fund from its actuals: what it still has to pay, when, and with what risk.
+
+The envelope simulation (:mod:`workbench.envelope`) models a fund from its first call.  Here the
+past is known: the book says, at ``as_of``, what each project was granted, what it has been paid
+and its latest estimated end date.  Only the *remaining* part of each project is uncertain, and
+it is drawn from the same reference classes, by Monte Carlo vectorised over draws.
+
+Method (one draw, one live project ``i``: running or first-phase-only, committed or decided)
+-------------------------------------------------------------------------------------------
+* Remaining grant ``R_i = grant_i - paid_i`` [EUR]; progress ``p_i = paid_i / grant_i``.  A project
+  fully paid (``R_i = 0``), completed or abandoned is not simulated: it adds no future risk.
+* Remaining duration ``L_i = end_i - as_of`` [years] from the latest estimated end date, at least
+  :data:`MIN_REMAINING_YEARS` (an overdue project still owes a last tranche after its closing report).
+* Conditioning on progress: the drift still to come applies to the *remaining* work only, so a
+  project 80 % paid carries a fifth of a new project's risk in euros.  The latest estimates already
+  hold the drift seen so far (they are the re-baselined plan, as in the panorama's successive
+  editions); the reference classes' ratios ``final / baseline`` are applied to what remains:
+
+  - delay: the remaining duration becomes ``L_i x d``, ``d`` drawn from the delay model
+    (:class:`workbench.uncertainty.OverrunModel` ``delay``: panorama durations, 115 projects);
+  - cost: with a cost ratio ``r`` (``cost_overrun`` model: panorama and Canadian IT projects, with
+    Flyvbjerg & Budzier's mean), an underrun lowers the fund's remaining payment to ``R_i x r``
+    and releases the rest (de-commitment at the end); an overrun adds
+    ``overrun_paid_by_fund_rate x (r - 1) x R_i`` (a top-up; 0 by default: the grant is fixed by
+    the convention and the owner bears the overrun), exactly as the envelope simulation does;
+  - abandonment: with probability ``attrition_rate x (1 - p_i)`` the project stops at once; nothing
+    more is paid and ``R_i`` is de-committed.  A project not started carries the scenario's full
+    attrition rate (the Cour des comptes found laureates that never started); the linear decrease
+    with progress is an *assumption* (no published rate by progress).
+* The remaining payments are spread evenly over ``[as_of, as_of + L_i x d]`` and cut by calendar
+  year (payments after the last reported year are counted in that year).
+
+With uncertainty disabled (``uncertainty.enabled: false``) ``r = d = 1`` and nothing is abandoned:
+the re-forecast is the remaining schedule by hand, ``R_i x`` (share of ``[as_of, end_i]`` in each
+year).  Per draw, ``paid to date + future payments + de-committed = committed + pending + top-ups``
+(conservation; checked by the tests draw by draw).
+
+CP needs by year (the payments already made in ``as_of``'s year plus those to come) are compared
+with the CP voted in the scenario (``funds.<code>.appropriations.<year>.cp_eur``), with the unused
+CP of a year carried to the next up to ``cp_carryover_cap_rate`` of its voted CP (LOLF art. 15).
+The budget the next calls can safely commit is the envelope's credits available today (see
+:mod:`~workbench.followup.position`) plus the credits released (abandonment, underruns) less the
+top-ups, at their 10th percentile: with 90 % probability at least that much is free.
+
+Determinism: draws come in blocks of :data:`BLOCK`; block ``b`` draws from
+``SeedSequence(seed).spawn(n_blocks)[b]`` (three float32 uniforms per project and draw: cost,
+delay, abandonment), so the same book, scenario, draws and seed give the same figures bit for bit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .position import fund_position
+
+#: Draws per random block.
+BLOCK = 4096
+#: Shortest remaining duration of a live project [years]: a quarter (assumption: an overdue project
+#: pays its last tranche after its closing report).
+MIN_REMAINING_YEARS = 0.25
+#: Years reported after the as-of year (the last one holds every later payment).
+HORIZON_YEARS = 7
+#: Percentiles reported.
+QUANTILES = (0.1, 0.5, 0.9)
+LIVE = ("running", "phase1_only")
+
+
+def year_fraction(d: dt.date) -> float:
+    """The end of day ``d`` as a decimal year: ``2020-12-31 -> 2021.0``, ``2021-07-02 -> 2021.5``."""
+    n = 366 if (d.year % 4 == 0 and (d.year % 100 != 0 or d.year % 400 == 0)) else 365
+    return d.year + d.timetuple().tm_yday / n
+
+
+@dataclass
+class Reforecast:
+    """The re-forecast of a book at ``as_of``.
+
+    Attributes
+    ----------
+    yearly : DataFrame
+        Per fund and year: ``paid_in_year_eur`` (already paid), ``cp_need_mean_eur`` and
+        ``cp_need_p10/p50/p90_eur`` (paid + to pay in the year), ``cp_voted_eur``,
+        ``shortfall_probability`` (need above voted + carry-over), ``planned_cp_eur`` (the
+        remaining schedule without uncertainty, plus what was paid).
+    summary : DataFrame
+        Per fund: remaining and expected future payments, credits released by abandonment and
+        underruns (mean, P10, P50, P90), top-ups, probability of running short in any year,
+        credits available today and the budget the next calls can safely commit.
+    projects : DataFrame
+        Per live project: remaining grant, progress, probability of abandonment, expected future
+        payment, remaining years planned and expected.
+    draws : dict of ndarray
+        Per draw (``draws`` long) totals over the book: ``future_paid_eur``, ``freed_abandon_eur``,
+        ``freed_underrun_eur``, ``topup_eur``, and ``cp_future_eur`` (draws x years, all funds).
+    provenance : dict
+    """
+
+    as_of: dt.date
+    years: list[int]
+    yearly: pd.DataFrame
+    summary: pd.DataFrame
+    projects: pd.DataFrame
+    draws: dict
+    provenance: dict = field(default_factory=dict)
+
+
+def _cp_voted(scenario, fund: str, year: int) -> float:
+    f = scenario.funds.get(fund) if scenario is not None else None
+    if f is None:
+        return float("nan")
+    return float(f.appropriations.get(year, {}).get("cp_eur", float("nan")))
+
+
+def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000, seed: int | None = None,
+               uncertainty: bool | None = None, horizon_years: int = HORIZON_YEARS) -> Reforecast:
+    """Re-forecast the book's remaining payments from ``as_of`` (see the module's method).
+
+    Parameters
+    ----------
+    book : DataFrame
+        A validated laureate book.
+    as_of : date
+    scenario : Scenario
+        Its ``uncertainty`` section gives the reference-class models, the attrition rate and the
+        share of overruns the fund pays (:class:`workbench.envelope.Settings`); its funds give the
+        envelopes and the voted CP.
+    draws : int
+        Monte Carlo draws (> 0).
+    seed : int, optional
+        Default: the scenario's seed.
+    uncertainty : bool, optional
+        Override of ``uncertainty.enabled``.
+    horizon_years : int
+        Years reported after ``as_of``'s year (the last one holds every later payment).
+    """
+    from ..envelope import Settings
+
+    st = Settings.from_scenario(scenario)
+    enabled = st.enabled if uncertainty is None else bool(uncertainty)
+    seed = scenario.seed if seed is None else int(seed)
+    draws = int(draws)
+    pos = fund_position(book, as_of, scenario)
+    pp = pos.projects
+    years = list(range(as_of.year, as_of.year + horizon_years + 1))
+    Y = len(years)
+    funds = sorted(set(pp["fund"]))
+
+    remaining = (pp["committed_eur"] + pp["pending_eur"] - pp["paid_to_date_eur"]).to_numpy(float)
+    live = pp["status"].isin(LIVE).to_numpy() & (remaining > 0.005)
+    idx = np.flatnonzero(live)
+    P = len(idx)
+    R = remaining[idx]
+    prog = pp["progress_rate"].to_numpy(float)[idx]
+    t0 = year_fraction(as_of)
+    ends = np.array([year_fraction(d) for d in book["end_date"]], float)[idx]
+    L = np.maximum(ends - t0, MIN_REMAINING_YEARS)
+    p_ab = np.clip(st.attrition_rate * (1.0 - prog), 0.0, 1.0) if enabled else np.zeros(P)
+    fund_of = pp["fund"].to_numpy(object)[idx]
+    fmask = [(fund_of == f) for f in funds]
+    M = np.stack(fmask, axis=1).astype(float) if P else np.zeros((0, len(funds)))   # project -> fund
+    # boundaries between reported years, as offsets from t0 [years]
+    bounds = np.array([y + 1 - t0 for y in years[:-1]], float)
+
+    cp_future = np.zeros((len(funds), draws, Y))
+    tot = {k: np.zeros(draws) for k in ("future_paid_eur", "freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
+    fund_tot = {k: np.zeros((len(funds), draws)) for k in tot}
+    proj_paid = np.zeros(P)
+    proj_years = np.zeros(P)
+    proj_ab = np.zeros(P)
+    n_blocks = -(-draws // BLOCK)
+    seqs = np.random.SeedSequence(seed).spawn(n_blocks) if enabled else []
+    for b in range(n_blocks):
+        lo, hi = b * BLOCK, min(draws, (b + 1) * BLOCK)
+        n = hi - lo
+        if P == 0:
+            continue
+        if enabled:
+            rng = np.random.default_rng(seqs[b])
+            u = rng.random((3, n, P), dtype=np.float32)
+            r = st.cost.from_uniform(u[0])
+            d = st.delay.from_uniform(u[1])
+            ab = u[2] < p_ab
+        else:
+            r = np.ones((n, P))
+            d = np.ones((n, P))
+            ab = np.zeros((n, P), bool)
+        # amounts [EUR], computed in place: this loop is the benchmark's target
+        live_d = ~ab
+        keep = np.minimum(r, 1.0)                                    # underrun keeps r x R
+        keep *= live_d
+        A = keep * R                                                 # future payments [EUR]
+        freed_un = live_d * R - A                                    # released by underruns
+        if st.overrun_paid_by_fund_rate > 0:
+            top = np.maximum(r - 1.0, 0.0)
+            top *= st.overrun_paid_by_fund_rate * R
+            top *= live_d
+            A += top
+        else:
+            top = None
+        freed_ab = ab * R
+        Ld = d if d.dtype == np.float64 else d.astype(np.float64)
+        Ld *= L                                                      # remaining years after delay
+        inv = 1.0 / Ld
+        # cumulative share paid by each boundary, then the years' shares by difference; sums over
+        # each fund's projects as one matrix product; boundaries after every project's end are skipped
+        total = A @ M
+        prev = np.zeros((n, len(funds)))
+        last = float(Ld.max())
+        F = np.empty_like(A)
+        for k, bnd in enumerate(bounds):
+            if bnd <= 0:
+                continue
+            if bnd >= last:
+                cp_future[:, lo:hi, k] = (total - prev).T
+                prev = total
+                continue
+            np.multiply(inv, bnd, out=F)
+            np.minimum(F, 1.0, out=F)
+            F *= A
+            cum = F @ M
+            cp_future[:, lo:hi, k] = (cum - prev).T
+            prev = cum
+        cp_future[:, lo:hi, Y - 1] = (total - prev).T
+        fund_tot["future_paid_eur"][:, lo:hi] = total.T
+        fund_tot["freed_abandon_eur"][:, lo:hi] = (freed_ab @ M).T
+        fund_tot["freed_underrun_eur"][:, lo:hi] = (freed_un @ M).T
+        if top is not None:
+            fund_tot["topup_eur"][:, lo:hi] = (top @ M).T
+        proj_paid += A.sum(axis=0)
+        proj_years += Ld.sum(axis=0)
+        proj_ab += ab.sum(axis=0)
+    for k in tot:
+        tot[k] = fund_tot[k].sum(axis=0)
+
+    # ---- tables ---------------------------------------------------------------------------------
+    from .book import paid_column
+
+    yearly_rows, summary_rows = [], []
+    for j, f in enumerate(funds):
+        fb = book[book["fund"] == f]
+        pc = paid_column(as_of.year)
+        paid_now = float(fb[pc].sum()) if pc in fb else 0.0
+        need = cp_future[j].copy()
+        need[:, 0] += paid_now
+        fund = scenario.funds.get(f)
+        cap = fund.cp_carryover_cap_rate if fund is not None else 0.0
+        voted = np.array([_cp_voted(scenario, f, y) for y in years])
+        # per draw: available CP = voted + carry-over of last year's unused CP (capped)
+        short = np.zeros((draws, Y), bool)
+        carry = np.zeros(draws)
+        for k in range(Y):
+            if math.isnan(voted[k]):
+                carry = np.zeros(draws)
+                continue
+            avail = voted[k] + carry
+            short[:, k] = need[:, k] > avail + 0.5
+            carry = np.minimum(np.maximum(avail - need[:, k], 0.0), cap * voted[k])
+        planned = _planned(R[fmask[j]], L[fmask[j]], t0, years)
+        planned[0] += paid_now
+        q = np.quantile(need, QUANTILES, axis=0) if draws else np.zeros((3, Y))
+        for k, y in enumerate(years):
+            yearly_rows.append({
+                "fund": f, "year": y, "paid_in_year_eur": paid_now if k == 0 else 0.0,
+                "planned_cp_eur": planned[k], "cp_need_mean_eur": float(need[:, k].mean()),
+                "cp_need_p10_eur": float(q[0, k]), "cp_need_p50_eur": float(q[1, k]),
+                "cp_need_p90_eur": float(q[2, k]), "cp_voted_eur": voted[k],
+                "shortfall_probability": float(short[:, k].mean()) if not math.isnan(voted[k]) else float("nan"),
+                "last_year_includes_later": k == Y - 1,
+            })
+        fpos = pos.funds.set_index("fund").loc[f]
+        released = fund_tot["freed_abandon_eur"][j] + fund_tot["freed_underrun_eur"][j] - fund_tot["topup_eur"][j]
+        fa = fund_tot["freed_abandon_eur"][j]
+        has_voted = ~np.isnan(voted)
+        summary_rows.append({
+            "fund": f, "as_of": as_of.isoformat(), "draws": draws, "seed": seed, "uncertainty_enabled": enabled,
+            "n_live_projects": int(sum(fmask[j])),
+            "remaining_eur": float(R[fmask[j]].sum()),
+            "future_paid_mean_eur": float(fund_tot["future_paid_eur"][j].mean()),
+            "future_paid_p10_eur": float(np.quantile(fund_tot["future_paid_eur"][j], 0.1)),
+            "future_paid_p90_eur": float(np.quantile(fund_tot["future_paid_eur"][j], 0.9)),
+            "freed_by_abandonment_mean_eur": float(fa.mean()),
+            "freed_by_abandonment_p10_eur": float(np.quantile(fa, 0.1)),
+            "freed_by_abandonment_p50_eur": float(np.quantile(fa, 0.5)),
+            "freed_by_abandonment_p90_eur": float(np.quantile(fa, 0.9)),
+            "freed_by_underrun_mean_eur": float(fund_tot["freed_underrun_eur"][j].mean()),
+            "topup_mean_eur": float(fund_tot["topup_eur"][j].mean()),
+            "available_now_eur": float(fpos["available_for_next_calls_eur"]),
+            "safe_to_commit_eur": float(fpos["available_for_next_calls_eur"] + np.quantile(released, 0.1)),
+            "shortfall_any_year_probability": float(short[:, has_voted].any(axis=1).mean()) if has_voted.any()
+            else float("nan"),
+            "years_with_voted_cp": int(has_voted.sum()),
+        })
+    yearly = pd.DataFrame(yearly_rows)
+    summary = pd.DataFrame(summary_rows)
+    projects = pd.DataFrame({
+        "id": pp["id"].to_numpy(object)[idx], "fund": fund_of, "status": pp["status"].to_numpy(object)[idx],
+        "remaining_eur": R, "progress_rate": prog, "abandonment_probability": p_ab,
+        "abandoned_share_rate": proj_ab / draws if P else np.zeros(0),
+        "future_paid_mean_eur": proj_paid / draws if P else np.zeros(0),
+        "remaining_years_planned": L, "remaining_years_mean": proj_years / draws if P else np.zeros(0),
+    })
+    tot["cp_future_eur"] = cp_future.sum(axis=0)
+    prov = {
+        "as_of": as_of.isoformat(), "draws": draws, "seed": seed, "block": BLOCK, "uncertainty_enabled": enabled,
+        "cost_overrun": {**st.cost.params(), "source": st.cost.source},
+        "delay": {**st.delay.params(), "source": st.delay.source},
+        "attrition_rate": st.attrition_rate, "overrun_paid_by_fund_rate": st.overrun_paid_by_fund_rate,
+        "min_remaining_years": MIN_REMAINING_YEARS, "horizon_years": horizon_years,
+        "not_simulated": {"fully_paid_or_closed": int(len(pp) - P)},
+    }
+    return Reforecast(as_of=as_of, years=years, yearly=yearly, summary=summary, projects=projects, draws=tot,
+                      provenance=prov)
+
+
+def _planned(R: np.ndarray, L: np.ndarray, t0: float, years: list[int]) -> np.ndarray:
+    """The remaining schedule without uncertainty: each ``R_i`` spread evenly over ``[t0, t0 + L_i]``,
+    cut by calendar year, the last year holding what comes later [EUR]."""
+    out = np.zeros(len(years))
+    for Ri, Li in zip(R, L):
+        for k, y in enumerate(years):
+            a = max(t0, y)
+            b = t0 + Li if k == len(years) - 1 else min(t0 + Li, y + 1)
+            out[k] += Ri * max(b - a, 0.0) / Li
+    return out
