@@ -51,11 +51,18 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
                  rules: Mapping[str, Any] | None = None, time_limit_s: float | None = None,
                  robustness_samples: int = 0, seed: int | None = None, engine: str = "scipy",
-                 calls: Iterable[str] | None = None) -> pf.RankResult:
+                 calls: Iterable[str] | None = None, method: str | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.portfolio.rank`; ``calls`` limits the replay to
     the named calls (earlier calls still decide first, so that the credits left are right).
+    ``method`` (default: the scenario's ``selection.call_decision``, else ``merit_order``):
+    ``merit_order``, the committee's practice: the eligible applications by value per euro (the
+    quality, under the quality x scope model), each funded if it still fits every rule, until
+    the allotment is used (:func:`workbench.portfolio.greedy`); where that order would break a
+    rule (a minimum share, a dependency), the exact optimum of the call instead.  ``optimal``:
+    the exact optimum of each call (:func:`workbench.portfolio.rank`), which may leave a
+    better project out to fill the allotment with a larger one.
 
     Returns
     -------
@@ -72,6 +79,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     from . import __version__
 
     cands = candidates.reset_index(drop=True)
+    method = scenario.value("selection.call_decision") or "merit_order" if method is None else method
     call_of = candidate_calls(scenario, cands)
     shares = call_shares(scenario)
     fund_of = _fund_of_envelope(scenario)
@@ -121,6 +129,13 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         if res is None:
             t = _empty_call_table(scenario, sub, weights, rules)
             rec["status"] = "no credits left"
+        elif method == "merit_order" and res.conflicts is None and not res.totals["greedy_rules_broken"] \
+                and "greedy_selected" in res.table:
+            t = _merit_order_table(res.table)
+            per_call[call.id] = res
+            solvers.append(res.solver)
+            rec["status"] = "merit order"
+            rec["optimal_value"] = res.totals["value"]
         else:
             t = res.table.copy()
             per_call[call.id] = res
@@ -132,6 +147,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         t.index = sub.index
         parts.append(t)
         chosen = t[t["selected"].astype(bool)]
+        rec["value"] = float(t["contribution"].sum())
         rec["eligible"] = int(t["eligible"].sum())
         rec["laureates"] = int(len(chosen))
         rec["granted_eur"] = float(chosen["funded_eur"].sum())
@@ -173,6 +189,32 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     return pf.RankResult(table, totals, solver, conflicts or None, dict(pf.check_weights(weights, scenario)), prov,
                          last.selection if last is not None else None, scenario, cands, robust,
                          calls=per_call, by_call=by_call)
+
+
+def _merit_order_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A call's rank table with the merit-order choice (the greedy fill) as the selection."""
+    t = table.copy()
+    g = t["greedy_selected"].to_numpy(bool)
+    funding = t["greedy_funding"].to_numpy()
+    req = t["requested_eur"].to_numpy(float)
+    ph1 = t["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in t else np.full(len(t), np.nan)
+    vals = t["value"].to_numpy(float)
+    rate = np.where(funding == "phase1", np.nan_to_num(ph1) / np.maximum(req, 1.0), 1.0)
+    t["selected"] = g
+    t["funding"] = np.where(g, funding, "")
+    t["paying_envelope"] = np.where(g, t["greedy_paying_envelope"].to_numpy(), "")
+    t["funded_eur"] = np.where(funding == "phase1", np.nan_to_num(ph1), np.where(g, req, 0.0))
+    t["contribution"] = np.round(np.where(g, vals * rate, 0.0), 6)
+    elig = t["eligible"].to_numpy(bool)
+    reasons = t["reason"].astype(str).to_numpy().copy()
+    for i in range(len(t)):
+        if g[i]:
+            what = "selected, phase 1 only" if funding[i] == "phase1" else "selected"
+            reasons[i] = f"{what} in merit order, paid by {t['paying_envelope'].iat[i]}"
+        elif elig[i] and not reasons[i].startswith(("ineligible", "not selected: forced out")):
+            reasons[i] = "not selected: outranked (the call's allotment went to projects of higher value per euro)"
+    t["reason"] = reasons
+    return t
 
 
 def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool = False,

@@ -6,7 +6,9 @@ of applications, their total cost and the amount requested from the fund (FTAP c
 applications, 757 M€ total cost, 300 M€ requested; call 1: 122 applications, 2,310 M€, 827 M€;
 seed 001_028b73eb3648c77b.txt and ``data/ftap_calls_and_totals.csv``).  Costs follow a lognormal
 law (project sizes of public IT portfolios are right-skewed) rescaled so that the totals match
-the published ones exactly; scores are correlated through a latent quality.  Every frame made
+the published ones exactly, with the dispersion of the laureates' real grants (FTAP call 2: log-sd
+0.96); scores are correlated through a latent quality.  No published data links a project's size
+to its scores, so none is drawn.  Every frame made
 here has ``attrs["synthetic"] = True`` and a ``synthetic`` column, so that it is labelled wherever
 it is shown.
 """
@@ -45,12 +47,18 @@ DEFAULTS = {
     "applications": 61,
     "total_cost_eur": 757e6,
     "requested_eur": 300e6,
-    "cost_sigma": 1.1,
+    # log-sd of costs: 0.8 gives requests a log-sd of 0.95, that of the 16 grants of FTAP's second
+    # call (0.96; "[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16
+    # lauréats", DITP, 2018-11-12): a committee that funds on merit, not size, picks grants as
+    # dispersed as the applications (1.1 before: requests of log-sd 1.2, 52 M€ grants in call 1)
+    "cost_sigma": 0.8,
     "territorial_rate": 0.15,
     "savings_per_eur_mean": 0.6,
     "phase1_rate": 0.3,
     "dependency_rate": 0.05,
     "multi_envelope_rate": 0.0,
+    # correlation between a project's latent quality and the fund's share of its cost (0: none)
+    "quality_share_link": 0.0,
 }
 
 
@@ -89,6 +97,7 @@ def generate_pipeline(
     dependency_rate: float = DEFAULTS["dependency_rate"],
     fund_share_cap: float = 0.9,
     multi_envelope_rate: float = 0.0,
+    quality_share_link: float = DEFAULTS["quality_share_link"],
     start_year: int | None = None,
 ) -> pd.DataFrame:
     """A synthetic pipeline of ``n`` applications summing to the given totals.
@@ -107,6 +116,10 @@ def generate_pipeline(
         Upper bound of requested / total cost per project [fraction].
     multi_envelope_rate : float
         Share of candidates eligible to two envelopes (``"A;B"``) [fraction].
+    quality_share_link : float
+        Correlation between a project's latent quality and the fund's share of its cost (logit,
+        standardised); > 0: projects asking the fund for a larger share of their cost score
+        higher (0: no link).
 
     Returns
     -------
@@ -127,6 +140,12 @@ def generate_pipeline(
     req = _rescale_requested(cost * share, cost, requested_eur, fund_share_cap)
     req = np.minimum(np.floor(req / 1e3) * 1e3, cost)  # floor: rounding never breaks the share cap
     quality = rng.standard_normal(n)
+    if quality_share_link:
+        # the fund's share of each project's cost, standardised on the logit scale
+        fs = np.clip(req / np.maximum(cost, 1.0), 1e-3, 1 - 1e-3)
+        z = np.log(fs / (1 - fs))
+        z = (z - z.mean()) / (z.std() or 1.0)
+        quality = np.sqrt(1 - quality_share_link ** 2) * quality + quality_share_link * z
     mid, half = (lo + hi) / 2, (hi - lo) / 2
     scores = {}
     for c in ("strategic", "service", "savings", "governance"):
@@ -236,4 +255,4 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
 
 def _shape(settings: dict) -> dict:
     return {k: settings[k] for k in ("cost_sigma", "territorial_rate", "savings_per_eur_mean", "phase1_rate",
-                                     "dependency_rate", "multi_envelope_rate")}
+                                     "dependency_rate", "multi_envelope_rate", "quality_share_link")}

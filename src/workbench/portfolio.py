@@ -1240,6 +1240,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         "roi_ratio": roi,
         "roi_below_target": ~(roi >= target),
         "greedy_selected": gch["selected"].to_numpy(bool),
+        "greedy_funding": gch["funding"].to_numpy(),
+        "greedy_paying_envelope": gch["paying_envelope"].to_numpy(),
     })
     table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
     robust = None

@@ -209,6 +209,10 @@ _SELECTION = Fields(
         # equally among that year's remaining calls of the fund)
         "call_allotment": Fields({"rule": Str(["none", "year_share"]), "reference": Str(),
                                   "assumption": Str()}),
+        # how each committee decides within its call (call-by-call decisions): merit_order
+        # (default: best value per euro first, i.e. the quality under quality x scope, skipping
+        # what no longer fits) or optimal (the exact programme)
+        "call_decision": Str(["merit_order", "optimal"]),
     }
 )
 
@@ -249,6 +253,8 @@ _SYNTHETIC = Fields(
         "dependency_rate": _RATE,
         # share of candidates eligible to two of the call's envelopes ("A;B")
         "multi_envelope_rate": _RATE,
+        # correlation between latent quality and the fund's share of a project's cost
+        "quality_share_link": Num(ge=-1, le=1),
         "reference": Str(),
         "assumption": Str(),
     }
