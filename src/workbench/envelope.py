@@ -38,7 +38,8 @@ Model (one draw)
 * Lasting savings realised = declared ``annual_savings_eur`` x a lognormal realisation factor
   (mean 0.17: 339 M€ realised against 2 bn€, Cour des comptes 2025), none for projects that
   never start or are funded for their first phase only; the target is 1 € of yearly savings per
-  euro paid (FTAP, seed 002).
+  euro paid (FTAP: « une cible de rendement d'un euro pérenne d'économies après trois ans après
+  l'investissement d'un euro », DITP, 12 November 2018).
 
 Determinism: draws are made in blocks of :data:`BLOCK` draws; block ``b`` draws from
 ``SeedSequence(seed).spawn(...)[b]`` whatever the chunking, and every reduction is per draw, so
@@ -67,9 +68,10 @@ from .uncertainty import OverrunModel, SavingsRealisation
 
 #: Draws per random block (fixed: the chunking never changes which variates a draw gets).
 BLOCK = 256
-#: The FTAP/FITN budget documents' schedule of outstanding commitments: 36.5 % the next year,
-#: 36.5 %, 21.6 %, 5.3 % later (shared/domain.md, "Budget mechanics"); the published shares sum
-#: to 99.9 %, the 0.1 % rounding gap is added to the last year.
+#: FTAP's schedule of the commitments unpaid at end 2020 (396.8 M€): 36.5 % the next year, 36.5 %,
+#: 21.6 %, 5.3 % later ("Projet annuel de performances 2021, programme 349 : justification au
+#: premier euro", Direction du budget, October 2020); the shares, rounded to 0.1 point, sum to
+#: 99.9 %: the rounding gap is added to the last year.
 DEFAULT_PROFILE = (0.365, 0.365, 0.216, 0.054)
 #: Months between the committee's decision and the signature of the contract (assumed).
 DEFAULT_CONTRACT_LAG_MONTHS = 4.0
@@ -1297,7 +1299,7 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         if (u, env) not in summ:  # levels sharing a store and an envelope (a fund alone and ALL)
             summ[(u, env)] = _percentile_rows(np.stack([paid, unused]))
         pp10, pp50, pp90 = summ[(u, env)]
-        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
+        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (DITP, 12 November 2018)
         sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
             "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
@@ -1501,7 +1503,7 @@ def backtest_2018(scenario, replicates: int = 20, seed: int | None = None,
     """Replay FTAP's 2018 calls on pipelines generated to the published figures.
 
     Each replicate draws both calls' pipelines (122 applications, 2,310 M€, 827 M€; 61, 757 M€,
-    300 M€: seed 001 and the DITP press page) and selects within each call's budget (the
+    300 M€: DITP, 12 November 2018, and the DITP page "Investir pour transformer") and selects within each call's budget (the
     back-test scenario sets 126 M€ and 69 M€), without cost uncertainty.
 
     Returns
@@ -1547,7 +1549,7 @@ def backtest_2018(scenario, replicates: int = 20, seed: int | None = None,
 def call2_laureates_candidates(scenario, call_id: str = "FTAP-AAP2") -> pd.DataFrame:
     """The 16 real laureates of FTAP call 2 as candidates (grants as requested amounts).
 
-    Grants are published (seed 001, sum 68.625 M€); their total costs are not, only the sum
+    Grants are published (DITP, 12 November 2018; sum 68.625 M€); their total costs are not, only the sum
     (135 M€): each project's total cost is its grant scaled by 135 / 68.625.  Scores are the
     middle of the scale and durations 24 months (not published): the replay tests commitments
     and payments, not values.

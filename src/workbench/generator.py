@@ -4,7 +4,8 @@ No candidate list of the funds is public, so demos, tests and the simulation of 
 pipelines drawn here.  Each pipeline is calibrated to a call's published figures: the number
 of applications, their total cost and the amount requested from the fund (FTAP call 2: 61
 applications, 757 M€ total cost, 300 M€ requested; call 1: 122 applications, 2,310 M€, 827 M€;
-seed 001_028b73eb3648c77b.txt and ``data/ftap_calls_and_totals.csv``).  Costs follow a lognormal
+"[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats", DITP,
+12 November 2018, and the DITP page "Investir pour transformer"; see :func:`workbench.reference.documents`).  Costs follow a lognormal
 law (project sizes of public IT portfolios are right-skewed) rescaled so that the totals match
 the published ones exactly; scores are correlated through a latent quality.  Every frame made
 here has ``attrs["synthetic"] = True`` and a ``synthetic`` column, so that it is labelled wherever
@@ -17,7 +18,7 @@ import pandas as pd
 
 from .candidates import validate_candidates
 
-# Owners as they appear on the published laureate lists (seed 001); the projects are invented.
+# Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
 OWNERS = (
     "Ministère de l'Intérieur",
     "Ministère de l'Action et des comptes publics",
@@ -40,7 +41,7 @@ DEFAULT_THEMES = (
     "expérience usager",
 )
 
-#: Defaults: FTAP call 2 (seed 001): 61 applications, 757 M€ total cost, 300 M€ requested.
+#: Defaults: FTAP call 2 (DITP, 12 November 2018): 61 applications, 757 M€ total cost, 300 M€ requested.
 DEFAULTS = {
     "applications": 61,
     "total_cost_eur": 757e6,
@@ -185,12 +186,12 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
 
     Each call uses its ``expected_applications`` / ``expected_total_cost_eur`` /
     ``expected_requested_eur`` where given, else the scenario's ``candidates.synthetic``
-    settings (defaults: FTAP call 2, seed 001).  Call ``k`` draws from
+    settings (defaults: FTAP call 2, DITP, 12 November 2018).  Call ``k`` draws from
     ``SeedSequence(seed).spawn`` child ``k``, so adding a later call never changes earlier ones.
     """
     settings = dict(DEFAULTS)
     syn = ((scenario.data.get("candidates") or {}).get("synthetic") or {})
-    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k != "reference"})
+    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k not in ("reference", "assumption")})
     seed = scenario.seed if seed is None else seed
     calls = scenario.calls
     funds = scenario.funds

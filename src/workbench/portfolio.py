@@ -11,7 +11,7 @@ otherwise) subject to, each a *named rule* so that a conflict can be reported by
 
 * ``envelope``: the fund's money committed (``requested_eur`` or ``phase1_cost_eur``) within the
   budget; ``fund envelope F`` per fund when a scenario has several funds;
-* ``sub-envelope S``: each sub-envelope's budget (FITN: ITN1 … ITN8D, seed 004);
+* ``sub-envelope S``: each sub-envelope's budget (FITN: ITN1 … ITN8D, France Relance action 6-2);
 * ``payments YEAR`` (``selection.payment_limits_eur``) and ``payments F YEAR`` (the fund's
   ``appropriations.YEAR.cp_eur``): payments of the year, from the candidate's ``cp_<year>_eur``
   columns, else the scenario's disbursement profile, else an even spread over its duration;
@@ -192,7 +192,7 @@ def project_values(scenario, cands: pd.DataFrame, weights: Mapping[str, float] |
     The weighted score on the scenario's scale (:func:`workbench.scoring.project_value`).  With
     ``selection.roi_mode: criterion`` the return on investment enters as a fifth criterion of
     weight ``roi_weight`` (default 0.2): ``100 * min(roi / target, 1)``, 0 when savings are not
-    given, against the FTAP target of 1 € per year for 1 € invested (seed 002).
+    given, against the FTAP target of 1 € per year for 1 € invested (DITP, 12 November 2018).
     """
     s = settings(scenario, rules)
     w = check_weights(weights, scenario)

@@ -206,7 +206,8 @@ def _is_dated_key(k: Any) -> bool:
 class Param(Spec):
     """An OpenFisca-style parameter whose value is checked by ``inner``; ``dated`` allows ``values``."""
 
-    META = {"unit": Str(), "reference": Str(), "description": Str()}
+    # ``assumption``: the reason for a figure the workbench chose (no document states it)
+    META = {"unit": Str(), "reference": Str(), "description": Str(), "assumption": Str()}
 
     def __init__(self, inner: Spec, dated: bool = True):
         self.inner, self.dated = inner, dated
@@ -214,11 +215,11 @@ class Param(Spec):
     def check(self, node, path, ctx):
         if not isinstance(node, dict):
             return self.inner.check(node, path, ctx)
-        allowed = {"value", "unit", "reference", "description"} | ({"values"} if self.dated else set())
+        allowed = {"value", "unit", "reference", "description", "assumption"} | ({"values"} if self.dated else set())
         for k in node:
             if k not in allowed:
                 ctx.col.add(_join(path, k), node[k], "unknown key" + suggest(k, allowed))
-        for k in ("unit", "reference", "description"):
+        for k in ("unit", "reference", "description", "assumption"):
             if k in node:
                 self.META[k].check(node[k], _join(path, k), ctx)
         out = dict(node)
@@ -238,8 +239,9 @@ class Param(Spec):
                     ctx.col.add(p, k, "a dated value's key must be a date YYYY-MM-DD or a year")
                 if isinstance(entry, dict):
                     for ek in entry:
-                        if ek not in ("value", "reference"):
-                            ctx.col.add(_join(p, ek), entry[ek], "unknown key" + suggest(ek, ["value", "reference"]))
+                        if ek not in ("value", "reference", "assumption"):
+                            ctx.col.add(_join(p, ek), entry[ek], "unknown key"
+                                        + suggest(ek, ["value", "reference", "assumption"]))
                     if "value" not in entry:
                         ctx.col.add(_join(p, "value"), MISSING, "is required")
                         new[k] = entry

@@ -14,8 +14,10 @@ from .candidates import split_ids
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 
-#: FTAP target: 1 € of lasting savings per year, three years after 1 € invested (seed 002,
-#: « permettre des économies substantielles »; target figure in shared/domain.md).
+#: FTAP target: 1 € of lasting savings per year, three years after 1 € invested: « une cible de
+#: rendement d'un euro pérenne d'économies après trois ans après l'investissement d'un euro »
+#: ("[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats", DITP,
+#: 12 November 2018).
 ROI_TARGET_RATIO = 1.0
 ROI_TARGET_YEARS = 3
 
