@@ -177,7 +177,35 @@ def generate_pipeline(
             "synthetic": True,
         }
     )
+    # drawn after every other column, so that adding them changed none of the earlier draws
+    df["owner_type"] = _owner_types(rng, env_cells, df["territorial"].to_numpy(bool))
+    df["first_results_months"] = np.minimum(duration, np.round(rng.uniform(3.0, 18.0, n)))
     out = validate_candidates(df, file=f"<synthetic pipeline {call_id}>", scale=scale, synthetic=True)
+    return out
+
+
+#: Shares of State owners in the synthetic pipelines (assumed): central services, operators
+#: (the 2018-2019 beneficiaries were 31 central directorates, 9 prefectures or departmental
+#: directorates and 21 operators, "[CITP] Rencontre entre le Premier ministre et les lauréats du
+#: FTAP", DITP, 2019-11-19); one project in ten carried by a group of owners (assumed).
+STATE_OWNER_RATES = {"state_central": 31 / 61, "state_deconcentrated": 9 / 61, "state_operator": 21 / 61}
+GROUP_RATE = 0.1
+
+
+def _owner_types(rng: np.random.Generator, env_cells: list[str], territorial: np.ndarray) -> list[str]:
+    """Synthetic ``owner_type`` cells: local authorities for ITN7, else State owners (deconcentrated
+    for territorial projects), some grouped with an operator."""
+    n = len(env_cells)
+    kinds = list(STATE_OWNER_RATES)
+    pick = rng.choice(len(kinds), size=n, p=np.array(list(STATE_OWNER_RATES.values())))
+    group = rng.random(n) < GROUP_RATE
+    out = []
+    for i, cell in enumerate(env_cells):
+        if "ITN7" in cell.split(";") and len(cell.split(";")) == 1:
+            out.append("local_authority")
+            continue
+        kind = "state_deconcentrated" if territorial[i] else kinds[pick[i]]
+        out.append(f"{kind};state_operator" if group[i] and kind != "state_operator" else kind)
     return out
 
 

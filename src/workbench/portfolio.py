@@ -218,12 +218,13 @@ def candidate_eligibility(scenario, cands: pd.DataFrame, rules: Mapping[str, Any
     """
     extra = (rules or {}).get("eligibility") if rules else None
     dates = {c.id: c.decision for c in scenario.calls} if scenario is not None else {}
+    call_of = {c.id: c for c in scenario.calls} if scenario is not None else {}
     if "call" not in cands.columns or not dates:
         return eligibility(cands, scenario, None, extra)
     parts = []
     for call, idx in cands.groupby(cands["call"].astype(str), sort=False).groups.items():
         sub = cands.loc[idx]
-        parts.append(eligibility(sub, scenario, dates.get(call), extra))
+        parts.append(eligibility(sub, scenario, dates.get(call), extra, call=call_of.get(call)))
     return pd.concat(parts).loc[cands.index]
 
 
@@ -346,7 +347,8 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
     allow_p1 = bool(s.get("allow_phase1", True))
     p1_rate_set = s.get("phase1_value_rate")
     items, envs, modes, costs, rates = [], [], [], [], []
-    env_cells = cands["envelope"].to_numpy()
+    # a candidate may be paid only by the envelopes whose fund's rules admit it
+    env_cells = elig["eligible_envelopes"].to_numpy() if "eligible_envelopes" in elig else cands["envelope"].to_numpy()
     for i in np.flatnonzero(ok):
         options = []
         for e in dict.fromkeys(split_ids(env_cells[i])):
