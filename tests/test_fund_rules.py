@@ -142,3 +142,22 @@ def test_in_the_two_fund_scenario_each_fund_keeps_its_rules(joint):
     pay = res.table.set_index("id")["paying_envelope"]
     assert pay["ftap_only"] == "FTAP" and pay["small"] == "FTAP"
     assert pay["both"] in ("FTAP", "ITN5")
+
+
+def test_the_report_lists_each_rule_with_its_value_how_it_applies_and_its_source(fitn, joint):
+    from workbench.rules import rules_table
+
+    t = rules_table(fitn, "fr")
+    assert list(t.columns) == ["Fonds", "Règle", "Valeur", "Application", "Source"]
+    row = t[t["Règle"] == "Seuil entre examen au fil de l'eau et calendrier du FTAP"].iloc[0]
+    assert row["Valeur"] == "4,00 M€" and row["Fonds"] == "tous"
+    assert row["Source"] == "Fonds pour la transformation publique (DITP, 2021)"
+    assert "2022-12-31" in t.loc[t["Règle"] == "Dernière date d'engagement", "Valeur"].iloc[0]
+    late = t[t["Règle"] == "Premiers résultats tangibles (mois)"].iloc[0]
+    assert late["Valeur"] == "12" and "signalé" in late["Application"]
+    assert (t.loc[t["Règle"] == "Délai de l'avis avant engagement (mois)", "Source"] == "hypothèse").all()
+    # two funds: each fund's rules under its own code
+    t = rules_table(joint, "en")
+    assert set(t["Fund"]) == {"FITN", "FTAP", "all"}
+    ftap_min = t[(t["Fund"] == "FTAP") & (t["Rule"] == "Minimum total cost")].iloc[0]
+    assert ftap_min["Value"] == "0.25 M€"
