@@ -161,3 +161,34 @@ def test_the_report_lists_each_rule_with_its_value_how_it_applies_and_its_source
     assert set(t["Fund"]) == {"FITN", "FTAP", "all"}
     ftap_min = t[(t["Fund"] == "FTAP") & (t["Rule"] == "Minimum total cost")].iloc[0]
     assert ftap_min["Value"] == "0.25 M€"
+
+
+def test_the_ranking_shows_the_flags_at_selection(fitn):
+    c = cands([{"id": "late", "envelope": "ITN5", "total_cost_eur": 2e6, "requested_eur": 1.5e6,
+                "first_results_months": 18},
+               {"id": "big", "envelope": "ITN5", "total_cost_eur": 9.5e6, "requested_eur": 7e6,
+                "first_results_months": 6}])
+    t = rank(fitn, c, robustness_samples=0).table.set_index("id")
+    assert bool(t.at["late", "first_results_late"]) and not bool(t.at["late", "governance_gate"])
+    assert bool(t.at["big", "governance_gate"]) and "DINUM" in t.at["big", "flag"]
+
+
+def test_itn7_axis_3_is_for_small_and_medium_local_authorities_within_its_34_meur(fitn):
+    subs = fitn.funds["FITN"].sub_envelopes_eur
+    assert subs["ITN7-3N"] + subs["ITN7-3L"] == 34e6 and subs["ITN7"] + 34e6 == 88e6
+    c = cands([{"id": "town", "envelope": "ITN7-3N", "total_cost_eur": 0.4e6, "requested_eur": 0.3e6,
+                "owner_type": "small_local_authority"},
+               {"id": "region", "envelope": "ITN7-3N", "total_cost_eur": 0.4e6, "requested_eur": 0.3e6,
+                "owner_type": "local_authority"},
+               {"id": "region_axis1", "envelope": "ITN7", "total_cost_eur": 0.4e6, "requested_eur": 0.3e6,
+                "owner_type": "local_authority"}])
+    el = eligibility(c, fitn, dt.date(2021, 6, 1))
+    assert el["eligible"].tolist() == [True, False, True]
+    assert "owner type local_authority may not apply to ITN7-3N (open to small_local_authority)" in el.at[1, "reason"]
+    # the simulation keeps axis 3's own budgets: never overcommitted, never paying beyond 30 and 4 M€
+    res = simulate(fitn, draws=20, seed=4)
+    s = res.summary.set_index("level")
+    assert s.at["ITN7-3N", "envelope_eur"] == 30e6 and s.at["ITN7-3L", "envelope_eur"] == 4e6
+    axis3 = s.loc[["ITN7-3N", "ITN7-3L"]]
+    assert (axis3["p_overcommitted"] == 0).all() and (axis3["paid_p90_eur"] <= axis3["envelope_eur"]).all()
+    assert s.at["ITN7-3N", "projects_selected_mean"] > 0

@@ -22,7 +22,8 @@ requires, excludes    no        ids of other candidates, ``;``-separated
 cp_<year>_eur         no        the project's own payment schedule by year [EUR]
 owner_type            no        kind of owner, ``;``-separated for a group of owners:
                                 state_central, state_deconcentrated, state_operator,
-                                local_authority (checked against the funds' ``owner_types``)
+                                local_authority, small_local_authority (a small or medium one,
+                                as ITN7's axis 3 requires); checked against ``owner_types``
 first_results_months  no        months from launch to the first tangible results (FITN promises
                                 12; a later plan is flagged at selection)
 full_cost_eur         no        full cost, MAREVA method: investment plus two years of running
@@ -53,7 +54,8 @@ REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur
 OPTIONAL = ("theme", "territorial", "annual_savings_eur", "phase1_cost_eur", "requires", "excludes",
             "owner_type", "first_results_months", "full_cost_eur")
 #: Kinds of owners a candidate's ``owner_type`` may name (same codes as the scenarios' ``owner_types``).
-OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority")
+OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
+               "small_local_authority")
 KNOWN = REQUIRED + OPTIONAL
 NUMERIC = ("total_cost_eur", "requested_eur", "duration_months", "annual_savings_eur", "phase1_cost_eur",
            "first_results_months", "full_cost_eur") + CRITERIA

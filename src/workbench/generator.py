@@ -193,7 +193,8 @@ GROUP_RATE = 0.1
 
 
 def _owner_types(rng: np.random.Generator, env_cells: list[str], territorial: np.ndarray) -> list[str]:
-    """Synthetic ``owner_type`` cells: local authorities for ITN7, else State owners (deconcentrated
+    """Synthetic ``owner_type`` cells: local authorities for ITN7 (small or medium ones for its axis 3),
+    else State owners (deconcentrated
     for territorial projects), some grouped with an operator."""
     n = len(env_cells)
     kinds = list(STATE_OWNER_RATES)
@@ -201,8 +202,9 @@ def _owner_types(rng: np.random.Generator, env_cells: list[str], territorial: np
     group = rng.random(n) < GROUP_RATE
     out = []
     for i, cell in enumerate(env_cells):
-        if "ITN7" in cell.split(";") and len(cell.split(";")) == 1:
-            out.append("local_authority")
+        codes = cell.split(";")
+        if all(c.startswith("ITN7") for c in codes):  # ITN7: local authorities, axis 3 small or medium ones
+            out.append("small_local_authority" if any(c != "ITN7" for c in codes) else "local_authority")
             continue
         kind = "state_deconcentrated" if territorial[i] else kinds[pick[i]]
         out.append(f"{kind};state_operator" if group[i] and kind != "state_operator" else kind)

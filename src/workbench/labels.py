@@ -762,6 +762,10 @@ LABELS.update({
     "applied_flag_delay": {"fr": "signalé à la sélection ; engagement retardé dans la simulation",
                            "en": "flagged at selection; commitment delayed in the simulation"},
     "applied_delay": {"fr": "engagement retardé dans la simulation", "en": "commitment delayed in the simulation"},
+    "eligible_envelopes": {"fr": "Enveloppes pouvant payer", "en": "Envelopes that may pay"},
+    "first_results_late": {"fr": "Premiers résultats au-delà de la promesse", "en": "First results later than promised"},
+    "governance_gate": {"fr": "Avis du directeur de la DINUM requis", "en": "DINUM director's opinion needed"},
+    "flag": {"fr": "Signalement", "en": "Flag"},
     "applied_roi": {"fr": "signalé (roi_mode: flag), critère ou règle selon le scénario",
                     "en": "flagged (roi_mode: flag), criterion or rule as the scenario says"},
 })

@@ -228,6 +228,19 @@ def candidate_eligibility(scenario, cands: pd.DataFrame, rules: Mapping[str, Any
     return pd.concat(parts).loc[cands.index]
 
 
+def candidate_flags(scenario, cands: pd.DataFrame) -> pd.DataFrame:
+    """:func:`workbench.scoring.flags` of each candidate at its call's decision (else the latest
+    rules): first results later than the fund promises, DINUM opinion needed (9 M€ of full cost)."""
+    from .scoring import flags
+
+    dates = {c.id: c.decision for c in scenario.calls} if scenario is not None else {}
+    if "call" not in cands.columns or not dates:
+        return flags(cands, scenario, None)
+    parts = [flags(cands.loc[idx], scenario, dates.get(call))
+             for call, idx in cands.groupby(cands["call"].astype(str), sort=False).groups.items()]
+    return pd.concat(parts).loc[cands.index]
+
+
 def payment_profile(scenario, cands: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
     """Share of each candidate's grant paid in each year, shape ``(n, len(years))`` [fraction].
 
@@ -1261,6 +1274,10 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
             seed=rseed, budget_eur=s["budget_eur"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
                                solved=sel.solve.x is not None)
+    # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
+    fl = candidate_flags(scenario, candidates)
+    for c in ("first_results_late", "governance_gate", "flag"):
+        table[c] = fl[c].to_numpy()
     for c in candidates.columns:
         if c not in table.columns:
             table[c] = candidates[c].to_numpy()

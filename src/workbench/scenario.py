@@ -30,7 +30,8 @@ from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param,
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 #: Kinds of project owners (candidates' optional ``owner_type`` column; ``;`` joins a group).
-OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority")
+OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
+               "small_local_authority")
 
 # --------------------------------------------------------------------------------------------
 # Schema
