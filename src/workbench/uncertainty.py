@@ -215,7 +215,7 @@ class OverrunModel:
         for k in PARAM_NAMES:
             if k in node:
                 vals[k] = float(P.value(node[k]))
-        src = node.get("reference") or DEFAULT_SOURCES[kind]
+        src = " ; ".join(x for x in (node.get("reference"), node.get("assumption")) if x) or DEFAULT_SOURCES[kind]
         return cls(**vals, kind=kind, source=src)
 
     def params(self) -> dict[str, float]:
