@@ -90,6 +90,10 @@ def test_the_checker_catches_file_names_unknown_documents_and_missing_quotations
           "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP (DITP, 2019-11-19): « b ; c »")
     assert R.reference_problems(ok, reg) == []
     assert [c.quotations for c in R.parse_reference(ok)] == [("a",), ("b ; c",)]
+    with_url = ("Rapport annuel de performances 2019, programme 349 : justification au premier euro "
+                "(Direction du budget, 2020), https://www.budget.gouv.fr/x/FR_2019_PLR.html: « 245 000 000 »")
+    assert R.reference_problems(with_url, reg) == []
+    assert R.parse_reference(with_url)[0].quotations == ("245 000 000",)
     # a number with neither reference nor assumption is found, the nearest enclosing node counts
     found = list(_walk({"eligibility": {"x_eur": {"value": 5}, "y": {"value": 6, "assumption": "chosen"},
                                         "z": {"reference": "r", "inner": {"value": 7}}}}))

@@ -137,7 +137,7 @@ class Citation:
 
 
 _CITE = re.compile(r"^(?P<title>.+?) \((?P<publisher>[^()]+(?:\([^()]*\)[^()]*)*), "
-                   r"(?P<date>\d{4}(?:-\d{2}){0,2})\): (?P<rest>.*)$", re.S)
+                   r"(?P<date>\d{4}(?:-\d{2}){0,2})\)(?:, (?P<url>https?://\S+?))?: (?P<rest>.*)$", re.S)
 _QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
 #: Words that show a reference names a file of the project instead of a public document.
 FILE_WORDS = re.compile(r"\bseeds?\b|\.txt\b|\.csv\b|domain\.md|\bdata/", re.I)
@@ -162,6 +162,9 @@ def _split_top(text: str) -> list[str]:
 
 def parse_reference(text: str) -> list[Citation]:
     """The documents a reference cites, in order.
+
+    Each part is ``<title> (<publisher>, <date>): « … »``; the document's URL may follow the
+    parenthesis (``<title> (<publisher>, <date>), https://…: « … »``), though the registry holds it.
 
     Raises ``ValueError`` naming the part that is not ``<title> (<publisher>, <date>): « … »``.
     Words after the last quotation of a part are kept as its ``remark`` (how the figure is
