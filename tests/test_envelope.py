@@ -311,7 +311,8 @@ def test_variates_become_the_models_ratios_and_savings_factors():
 
 
 def test_levels_beyond_the_memory_budget_are_simulated_again_identically(monkeypatch):
-    """FITN's 13 levels kept within a tiny budget: several passes, the same tables bit for bit."""
+    """FITN's 15 levels (the fund, 13 sub-envelopes with ITN7 in its axes, ALL) kept within a tiny
+    budget: several passes, the same tables bit for bit."""
     scn = load_scenario(FITN)
     one = E.simulate(scn, draws=600, seed=4, chunk_size=256)
     monkeypatch.setattr(E, "STORE_BYTES", 600 * 3 * 400)
@@ -319,7 +320,7 @@ def test_levels_beyond_the_memory_budget_are_simulated_again_identically(monkeyp
     assert one.provenance["passes"] == 1 and many.provenance["passes"] >= 4
     for name in ("yearly", "summary", "shortfall", "calls", "selected"):
         pd.testing.assert_frame_equal(getattr(one, name), getattr(many, name), check_exact=True)
-    assert len(many.summary) == 13
+    assert len(many.summary) == 15
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

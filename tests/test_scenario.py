@@ -16,14 +16,24 @@ def test_ftap_scenario_is_faithful_to_the_seeds():
     ftap = s.funds["FTAP"]
     assert ftap.envelope_eur == 700e6
     assert ftap.appropriations[2018]["ae_eur"] == 200e6
-    assert "seed 002" in s.reference("funds.FTAP.envelope_eur")
+    assert s.reference("funds.FTAP.envelope_eur").startswith(
+        "700 millions d'euros pour transformer l'action publique (DITP, 2018): « un fonds dédié de 700 millions")
     assert s.years == [2018, 2019, 2020, 2021, 2022]
-    # minimum cost moved from call to call: 500 k€ in the first call, then 250 k€ / 150 k€ territorial
+    # minimum cost moved from call to call: 500 k€ in the first call (2018), 1 M€ / 200 k€
+    # territorial in 2020, 250 k€ / 150 k€ territorial with the 5th call (2021)
     assert s.eligibility_at(dt.date(2018, 6, 19))["min_total_cost_eur"] == 500_000
-    later = s.eligibility_at(dt.date(2019, 3, 15))
+    assert s.eligibility_at(dt.date(2020, 6, 1))["min_total_cost_eur"] == 1_000_000
+    assert s.eligibility_at(dt.date(2020, 6, 1))["min_total_cost_territorial_eur"] == 200_000
+    later = s.eligibility_at(dt.date(2021, 3, 15))
     assert later["min_total_cost_eur"] == 250_000
     assert later["min_total_cost_territorial_eur"] == 150_000
-    assert "seed 000" in s.reference("eligibility.min_total_cost_territorial_eur", at="2019-03-15")
+    assert s.reference("eligibility.min_total_cost_territorial_eur", at="2021-03-15").startswith(
+        "Fonds pour la transformation publique (DITP, 2021): ")
+    # between the first call and 2020 the documents read give no general threshold: said so
+    assert "not stated" in s.assumption("eligibility.min_total_cost_eur", at="2019-03-15")
+    # the 2021 themes are not applied before 2021 (in 2018 they were examples, not a closed list)
+    assert "themes" not in s.eligibility_at(dt.date(2019, 3, 15))
+    assert len(s.eligibility_at(dt.date(2021, 3, 15))["themes"]) == 4
     # the 50 M€ maximum appeared in 2020: not in force in 2018
     assert "max_requested_eur" not in s.eligibility_at(dt.date(2018, 6, 19))
     assert s.eligibility_at(dt.date(2020, 6, 1))["max_requested_eur"] == 50e6
@@ -40,8 +50,10 @@ def test_fitn_scenario_reports_the_27_meur_gap():
     s = load_scenario(PARAMS / "fitn_2021_2022.yaml")
     f = s.funds["FITN"]
     assert f.envelope_eur == 292e6
-    assert len(f.sub_envelopes_eur) == 11
+    # the published table's eleven lines, ITN7 modelled in its axes: 54 M€ (axes 1-2) + 30 + 4 M€ (axis 3)
+    assert len(f.sub_envelopes_eur) == 13
     assert sum(f.sub_envelopes_eur.values()) == 265e6
+    assert [f.sub_envelopes_eur[k] for k in ("ITN7", "ITN7-3N", "ITN7-3L")] == [54e6, 30e6, 4e6]
     assert s.value("funds.FITN.envelope_parts.state.amount_eur") == 204e6
     assert s.value("funds.FITN.envelope_parts.local.amount_eur") == 88e6
     assert s.eligibility_at()["cofinancing_rate"]["min"] == 0.25
@@ -116,4 +128,4 @@ def test_a_scenario_holds_several_funds_and_joint_candidates():
     multi = cands[cands["envelope"].str.contains(";")]
     assert len(multi) > 0
     assert any({"FTAP", "ITN1"} <= set(e.split(";")) or {"FTAP", "ITN5"} <= set(e.split(";")) for e in multi["envelope"])
-    assert "ASSUMPTION" in s.reference("funds.FTAP.envelope_eur")
+    assert "not a published figure" in s.assumption("funds.FTAP.envelope_eur")

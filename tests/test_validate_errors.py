@@ -80,7 +80,7 @@ def test_every_shipped_file_validates(capsys):
 def test_validate_show_prints_the_resolved_scenario(capsys):
     assert main(["validate", str(PARAMS / "fitn_2021_2022.yaml"), "--show"]) == 0
     out = capsys.readouterr().out
-    assert "envelope_eur:" in out and "ITN8D" in out and "seed 004" in out
+    assert "envelope_eur:" in out and "ITN8D" in out and "France Relance" in out
 
 
 def test_help_explains_itself(capsys):

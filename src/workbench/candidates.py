@@ -20,6 +20,14 @@ annual_savings_eur    no        lasting yearly savings once deployed [EUR/year]
 phase1_cost_eur       no        the fund's cost of funding the first phase alone [EUR]
 requires, excludes    no        ids of other candidates, ``;``-separated
 cp_<year>_eur         no        the project's own payment schedule by year [EUR]
+owner_type            no        kind of owner, ``;``-separated for a group of owners:
+                                state_central, state_deconcentrated, state_operator,
+                                local_authority, small_local_authority (a small or medium one,
+                                as ITN7's axis 3 requires); checked against ``owner_types``
+first_results_months  no        months from launch to the first tangible results (FITN promises
+                                12; a later plan is flagged at selection)
+full_cost_eur         no        full cost, MAREVA method: investment plus two years of running
+                                costs [EUR] (the cost the 9 M€ governance gate counts)
 ====================  ========  ====================================================================
 
 Extra columns are kept and carried to outputs.  French spreadsheet exports work as they are:
@@ -43,9 +51,14 @@ from .errors import MISSING, Collector, InputError, Problem, suggest
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
-OPTIONAL = ("theme", "territorial", "annual_savings_eur", "phase1_cost_eur", "requires", "excludes")
+OPTIONAL = ("theme", "territorial", "annual_savings_eur", "phase1_cost_eur", "requires", "excludes",
+            "owner_type", "first_results_months", "full_cost_eur")
+#: Kinds of owners a candidate's ``owner_type`` may name (same codes as the scenarios' ``owner_types``).
+OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
+               "small_local_authority")
 KNOWN = REQUIRED + OPTIONAL
-NUMERIC = ("total_cost_eur", "requested_eur", "duration_months", "annual_savings_eur", "phase1_cost_eur") + CRITERIA
+NUMERIC = ("total_cost_eur", "requested_eur", "duration_months", "annual_savings_eur", "phase1_cost_eur",
+           "first_results_months", "full_cost_eur") + CRITERIA
 CP_COLUMN = re.compile(r"^cp_(\d{4})_eur$")
 
 _TRUE = {"true", "vrai", "oui", "yes", "1", "x", "o", "y"}
@@ -220,7 +233,8 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
                 continue
             if c in ("total_cost_eur", "requested_eur", "duration_months") and x <= 0:
                 col.add(place(i, c), v, "must be > 0")
-            elif c in ("annual_savings_eur", "phase1_cost_eur") or c in cp_cols:
+            elif c in ("annual_savings_eur", "phase1_cost_eur", "first_results_months", "full_cost_eur") \
+                    or c in cp_cols:
                 if x < 0:
                     col.add(place(i, c), v, "must be >= 0")
             elif c in CRITERIA and not lo <= x <= hi:
@@ -252,6 +266,15 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
         if c not in out:
             out[c] = ""
         out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip() for v in out[c]]
+    if "owner_type" in cols:  # optional: who carries the project (FTAP, FITN: State; ITN7: local authorities)
+        cells = []
+        for i, v in enumerate(out["owner_type"]):
+            cell = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+            for t in split_ids(cell):
+                if t not in OWNER_TYPES:
+                    col.add(place(i, "owner_type"), t, f"must be one of {', '.join(OWNER_TYPES)}" + suggest(t, OWNER_TYPES))
+            cells.append(cell)
+        out["owner_type"] = cells
 
     # cross-row rules
     seen: dict[str, int] = {}

@@ -38,7 +38,8 @@ Model (one draw)
 * Lasting savings realised = declared ``annual_savings_eur`` x a lognormal realisation factor
   (mean 0.17: 339 M€ realised against 2 bn€, Cour des comptes 2025), none for projects that
   never start or are funded for their first phase only; the target is 1 € of yearly savings per
-  euro paid (FTAP, seed 002).
+  euro paid (FTAP: « une cible de rendement d'un euro pérenne d'économies après trois ans après
+  l'investissement d'un euro », DITP, 12 November 2018).
 
 Determinism: draws are made in blocks of :data:`BLOCK` draws; block ``b`` draws from
 ``SeedSequence(seed).spawn(...)[b]`` whatever the chunking, and every reduction is per draw, so
@@ -270,6 +271,7 @@ class _Plan:
     rank: np.ndarray
     eligible: np.ndarray
     reason: list
+    flags: pd.DataFrame | None = None  # per project: first_results_late, governance_gate, flag
 
     @property
     def n(self) -> int:
@@ -346,7 +348,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         idx = np.flatnonzero(cands["_call"].to_numpy() == call.id)
         sub = cands.iloc[idx]
         if len(sub):
-            el = eligibility(sub, scenario, when=call.decision)
+            el = eligibility(sub, scenario, when=call.decision, call=call)
             elig = el["eligible"].to_numpy(bool)
             for j, r in zip(idx, el["reason"]):
                 reason_all[j] = r
@@ -435,7 +437,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         if not np.isfinite(t_dec[i]) or t_dec[i] == 0:
             t_dec[i] = _year_frac(call_of[c["_call"].iat[i]].decision)
     lag = st.contract_lag_months / 12
-    t_commit = t_dec + lag
+    t_commit = t_dec + lag + _gate_delay_years(scenario, c, calls)
     dur = c["duration_months"].to_numpy(float)
     prof = np.zeros((len(c), L))
     prof[:, :len(st.profile_rates)] = st.profile_rates
@@ -471,7 +473,41 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         dur=dur, t_commit=t_commit, t_adjust=t_commit + dur / 12,
         t_decommit=t_commit + st.attrition_decommit_months / 12, profiles=prof, common_profile=common,
         ok_policy=ok_pol, rank=rank[perm], eligible=elig_all[perm], reason=[reason_all[j] for j in perm],
+        flags=_plan_flags(scenario, c, calls),
     )
+
+
+def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
+    """Extra time before commitment [years] for projects past the governance gate (9 M€ of full
+    cost: the DINUM director's opinion, "Sécuriser la mise en œuvre des grands projets numériques
+    de l'État", DINUM, 2021): ``governance_gate_delay_months`` of the rules at the project's call."""
+    from .scoring import governance_gated
+
+    out = np.zeros(len(c))
+    call_of = {cl.id: cl for cl in calls}
+    for cid, idx in c.groupby(c["_call"].astype(str), sort=False).groups.items():
+        rows = c.index.get_indexer(idx)
+        r = scenario.eligibility_at(call_of[cid].decision if cid in call_of else None)
+        fund = call_of[cid].fund if cid in call_of else None
+        own = scenario.eligibility_of_fund(fund, call_of[cid].decision) if fund else None
+        r = own if own is not None else r
+        delay = float(r.get("governance_gate_delay_months") or 0.0)
+        if delay:
+            out[rows] = governance_gated(c.iloc[rows], r) * delay / 12
+    return out
+
+
+def _plan_flags(scenario, c: pd.DataFrame, calls) -> pd.DataFrame:
+    """:func:`workbench.scoring.flags` of each project at its call (first results late, gate)."""
+    from .scoring import flags
+
+    call_of = {cl.id: cl for cl in calls}
+    parts = [flags(c.loc[idx], scenario, call_of[cid].decision if cid in call_of else None)
+             for cid, idx in c.groupby(c["_call"].astype(str), sort=False).groups.items()]
+    if not parts:
+        return pd.DataFrame({"first_results_late": np.zeros(0, bool), "governance_gate": np.zeros(0, bool),
+                             "flag": []})
+    return pd.concat(parts).loc[c.index].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1297,7 +1333,7 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         if (u, env) not in summ:  # levels sharing a store and an envelope (a fund alone and ALL)
             summ[(u, env)] = _percentile_rows(np.stack([paid, unused]))
         pp10, pp50, pp90 = summ[(u, env)]
-        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (seed 002)
+        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (DITP, 12 November 2018)
         sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
             "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
@@ -1369,6 +1405,10 @@ def _selected_table(plan, sel_count, ph1_count, attr_count, draws) -> pd.DataFra
         "p_attrition": np.divide(attr_count, sel_count, out=np.zeros(plan.n), where=sel_count > 0),
         "synthetic": c["synthetic"].to_numpy(bool) if "synthetic" in c else np.zeros(plan.n, bool),
     })
+    if plan.flags is not None and len(plan.flags) == plan.n:
+        selected["first_results_late"] = plan.flags["first_results_late"].to_numpy(bool)
+        selected["governance_gate"] = plan.flags["governance_gate"].to_numpy(bool)
+        selected["flag"] = plan.flags["flag"].to_numpy()
     selected["selected"] = selected["p_selected"] >= 0.5
     return selected.sort_values(["call", "rank_in_call", "id"], key=lambda s: s if s.name != "rank_in_call"
                                 else s.where(s > 0, 10**9)).reset_index(drop=True)
@@ -1499,7 +1539,7 @@ def compare_policies(scenario, policies: Sequence[Policy | Mapping] | None = Non
 def call2_laureates_candidates(scenario, call_id: str = "FTAP-AAP2") -> pd.DataFrame:
     """The 16 real laureates of FTAP call 2 as candidates (grants as requested amounts).
 
-    Grants are published (seed 001, sum 68.625 M€); their total costs are not, only the sum
+    Grants are published (DITP, 12 November 2018; sum 68.625 M€); their total costs are not, only the sum
     (135 M€): each project's total cost is its grant scaled by 135 / 68.625.  Scores are the
     middle of the scale and durations 24 months (not published): the replay tests commitments
     and payments, not values.
@@ -2190,3 +2230,13 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
 
     _each(pool, run, parts)
     return _sum_counts(out, counts)
+
+
+def first_results_late_share(result: SimulationResult) -> float:
+    """Expected share of the funded projects whose plan shows first results later than the fund
+    promises (FITN: 12 months), weighting each candidate by how often it is selected [fraction];
+    NaN when nothing is funded or no candidate gives ``first_results_months``."""
+    sel = result.selected
+    if "first_results_late" not in sel.columns or sel["p_selected"].sum() <= 0:
+        return float("nan")
+    return float((sel["p_selected"] * sel["first_results_late"]).sum() / sel["p_selected"].sum())

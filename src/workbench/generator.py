@@ -4,7 +4,8 @@ No candidate list of the funds is public, so demos, tests and the simulation of 
 pipelines drawn here.  Each pipeline is calibrated to a call's published figures: the number
 of applications, their total cost and the amount requested from the fund (FTAP call 2: 61
 applications, 757 M€ total cost, 300 M€ requested; call 1: 122 applications, 2,310 M€, 827 M€;
-seed 001_028b73eb3648c77b.txt and ``data/ftap_calls_and_totals.csv``).  Costs follow a lognormal
+"[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats", DITP,
+12 November 2018, and the DITP page "Investir pour transformer"; see :func:`workbench.reference.documents`).  Costs follow a lognormal
 law (project sizes of public IT portfolios are right-skewed) rescaled so that the totals match
 the published ones exactly, with the dispersion of the laureates' real grants (FTAP call 2: log-sd
 0.96); scores are correlated through a latent quality.  No published data links a project's size
@@ -19,7 +20,7 @@ import pandas as pd
 
 from .candidates import validate_candidates
 
-# Owners as they appear on the published laureate lists (seed 001); the projects are invented.
+# Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
 OWNERS = (
     "Ministère de l'Intérieur",
     "Ministère de l'Action et des comptes publics",
@@ -42,7 +43,7 @@ DEFAULT_THEMES = (
     "expérience usager",
 )
 
-#: Defaults: FTAP call 2 (seed 001): 61 applications, 757 M€ total cost, 300 M€ requested.
+#: Defaults: FTAP call 2 (DITP, 12 November 2018): 61 applications, 757 M€ total cost, 300 M€ requested.
 DEFAULTS = {
     "applications": 61,
     "total_cost_eur": 757e6,
@@ -195,7 +196,37 @@ def generate_pipeline(
             "synthetic": True,
         }
     )
+    # drawn after every other column, so that adding them changed none of the earlier draws
+    df["owner_type"] = _owner_types(rng, env_cells, df["territorial"].to_numpy(bool))
+    df["first_results_months"] = np.minimum(duration, np.round(rng.uniform(3.0, 18.0, n)))
     out = validate_candidates(df, file=f"<synthetic pipeline {call_id}>", scale=scale, synthetic=True)
+    return out
+
+
+#: Shares of State owners in the synthetic pipelines (assumed): central services, operators
+#: (the 2018-2019 beneficiaries were 31 central directorates, 9 prefectures or departmental
+#: directorates and 21 operators, "[CITP] Rencontre entre le Premier ministre et les lauréats du
+#: FTAP", DITP, 2019-11-19); one project in ten carried by a group of owners (assumed).
+STATE_OWNER_RATES = {"state_central": 31 / 61, "state_deconcentrated": 9 / 61, "state_operator": 21 / 61}
+GROUP_RATE = 0.1
+
+
+def _owner_types(rng: np.random.Generator, env_cells: list[str], territorial: np.ndarray) -> list[str]:
+    """Synthetic ``owner_type`` cells: local authorities for ITN7 (small or medium ones for its axis 3),
+    else State owners (deconcentrated
+    for territorial projects), some grouped with an operator."""
+    n = len(env_cells)
+    kinds = list(STATE_OWNER_RATES)
+    pick = rng.choice(len(kinds), size=n, p=np.array(list(STATE_OWNER_RATES.values())))
+    group = rng.random(n) < GROUP_RATE
+    out = []
+    for i, cell in enumerate(env_cells):
+        codes = cell.split(";")
+        if all(c.startswith("ITN7") for c in codes):  # ITN7: local authorities, axis 3 small or medium ones
+            out.append("small_local_authority" if any(c != "ITN7" for c in codes) else "local_authority")
+            continue
+        kind = "state_deconcentrated" if territorial[i] else kinds[pick[i]]
+        out.append(f"{kind};state_operator" if group[i] and kind != "state_operator" else kind)
     return out
 
 
@@ -204,7 +235,7 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
 
     Each call uses its ``expected_applications`` / ``expected_total_cost_eur`` /
     ``expected_requested_eur`` where given, else the scenario's ``candidates.synthetic``
-    settings (defaults: FTAP call 2, seed 001).  Call ``k`` draws from
+    settings (defaults: FTAP call 2, DITP, 12 November 2018).  Call ``k`` draws from
     ``SeedSequence(seed).spawn`` child ``k``, so adding a later call never changes earlier ones.
     """
     settings = dict(DEFAULTS)

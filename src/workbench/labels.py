@@ -994,3 +994,52 @@ for _col, _vals in {
 }.items():
     for _v, _t in _vals.items():
         VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)
+# ---- the funds' rules section (workbench.rules) ------------------------------------------------
+LABELS.update({
+    "rules_title": {"fr": "Les règles des fonds appliquées", "en": "The funds' rules applied"},
+    "rules_intro": {
+        "fr": "Chaque règle du scénario, sa valeur (datée quand elle a changé d'un appel à l'autre), la façon "
+              "dont l'outil l'applique et sa source : le document public cité, ou « hypothèse » quand le chiffre "
+              "est un choix de l'outil, faute de document qui l'énonce.",
+        "en": "Each rule of the scenario, its value (dated where it changed from call to call), how the tool "
+              "applies it and its source: the public document cited, or \"assumption\" where the figure is the "
+              "tool's choice, no document stating it.",
+    },
+    "rule_scope": {"fr": "Fonds", "en": "Fund"},
+    "rule_name": {"fr": "Règle", "en": "Rule"},
+    "rule_value": {"fr": "Valeur", "en": "Value"},
+    "rule_applied": {"fr": "Application", "en": "Applied as"},
+    "rule_source": {"fr": "Source", "en": "Source"},
+    "rule_all_funds": {"fr": "tous", "en": "all"},
+    "rule_assumption": {"fr": "hypothèse", "en": "assumption"},
+    "rule_from": {"fr": "à partir du", "en": "from"},
+    "rule_min_total_cost_eur": {"fr": "Coût total minimal", "en": "Minimum total cost"},
+    "rule_min_total_cost_territorial_eur": {"fr": "Coût total minimal (projet territorial)",
+                                            "en": "Minimum total cost (territorial project)"},
+    "rule_max_requested_eur": {"fr": "Financement maximal par projet", "en": "Maximum funding per project"},
+    "rule_cofinancing_rate": {"fr": "Cofinancement minimal du porteur", "en": "Owner's minimum co-financing"},
+    "rule_themes": {"fr": "Thématiques", "en": "Themes"},
+    "rule_owner_types": {"fr": "Porteurs admis", "en": "Who may apply"},
+    "rule_fast_track_threshold_eur": {"fr": "Seuil entre examen au fil de l'eau et calendrier du FTAP",
+                                      "en": "Threshold between the continuous track and the FTAP calendar"},
+    "rule_last_commitment_date": {"fr": "Dernière date d'engagement", "en": "Last commitment date"},
+    "rule_first_results_months": {"fr": "Premiers résultats tangibles (mois)", "en": "First tangible results (months)"},
+    "rule_governance_gate_eur": {"fr": "Avis du directeur de la DINUM au-delà de (coût complet)",
+                                 "en": "DINUM director's opinion above (full cost)"},
+    "rule_governance_gate_delay_months": {"fr": "Délai de l'avis avant engagement (mois)",
+                                          "en": "Delay of the opinion before commitment (months)"},
+    "rule_roi_target_ratio": {"fr": "Cible d'économies par euro investi (par an, à 3 ans)",
+                              "en": "Savings target per euro invested (yearly, after 3 years)"},
+    "applied_refuse": {"fr": "candidat refusé (sélection et simulation)", "en": "candidate refused (selection and simulation)"},
+    "applied_flag": {"fr": "signalé à la sélection ; part des projets en retard dans la simulation",
+                     "en": "flagged at selection; share of late projects in the simulation"},
+    "applied_flag_delay": {"fr": "signalé à la sélection ; engagement retardé dans la simulation",
+                           "en": "flagged at selection; commitment delayed in the simulation"},
+    "applied_delay": {"fr": "engagement retardé dans la simulation", "en": "commitment delayed in the simulation"},
+    "eligible_envelopes": {"fr": "Enveloppes pouvant payer", "en": "Envelopes that may pay"},
+    "first_results_late": {"fr": "Premiers résultats au-delà de la promesse", "en": "First results later than promised"},
+    "governance_gate": {"fr": "Avis du directeur de la DINUM requis", "en": "DINUM director's opinion needed"},
+    "flag": {"fr": "Signalement", "en": "Flag"},
+    "applied_roi": {"fr": "signalé (roi_mode: flag), critère ou règle selon le scénario",
+                    "en": "flagged (roi_mode: flag), criterion or rule as the scenario says"},
+})

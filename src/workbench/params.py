@@ -7,13 +7,14 @@ A parameter in a scenario file takes one of three forms::
     envelope_eur:                                 # a value with its provenance
       value: 700000000
       unit: EUR
-      reference: "seed 000_cbc416a17d951ec6.txt: « 700 millions d'euros sur 5 ans »"
+      reference: "Fonds pour la transformation publique (DITP, 2021): « 700 millions d'euros sur 5 ans »"
 
     min_total_cost_eur:                           # values that change over time
       unit: EUR
       values:
-        2018-02-01: {value: 500000, reference: "seed 002 ..."}
-        2018-06-20: {value: 250000, reference: "seed 000 ..."}
+        2018-02-01: {value: 500000, reference: "<title> (DITP, 2018-02-01): « … »"}
+        2021-01-01: {value: 250000, reference: "<title> (DITP, 2021): « … »"}
+        2019-01-01: {value: 500000, assumption: "<why the workbench chose it>"}
 
 A dated parameter takes, at a date, the value of the latest start date on or before it; before
 its first date it is not in force (``None``), as in OpenFisca.  These functions read that structure; they do no
@@ -24,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-PARAM_KEYS = {"value", "values", "unit", "reference", "description"}
+PARAM_KEYS = {"value", "values", "unit", "reference", "description", "assumption"}
 
 
 def is_param_node(node: Any) -> bool:
@@ -108,3 +109,20 @@ def strip(node: Any) -> Any:
     if isinstance(node, list):
         return [strip(v) for v in node]
     return node
+
+
+def assumption(node: Any, at: dt.date | int | str | None = None) -> str | None:
+    """The reason recorded for a figure the workbench chose (``assumption``), or ``None``.
+
+    For a dated parameter, the entry in force at ``at`` (the latest without it), then the node.
+    """
+    if not isinstance(node, dict):
+        return None
+    if "values" in node and isinstance(node["values"], dict):
+        chosen = None
+        for key, entry in sorted(node["values"].items(), key=lambda kv: as_date(kv[0])):
+            if at is None or as_date(key) <= as_date(at):
+                chosen = entry
+        if isinstance(chosen, dict) and chosen.get("assumption"):
+            return chosen["assumption"]
+    return node.get("assumption")

@@ -11,7 +11,7 @@ otherwise) subject to, each a *named rule* so that a conflict can be reported by
 
 * ``envelope``: the fund's money committed (``requested_eur`` or ``phase1_cost_eur``) within the
   budget; ``fund envelope F`` per fund when a scenario has several funds;
-* ``sub-envelope S``: each sub-envelope's budget (FITN: ITN1 … ITN8D, seed 004);
+* ``sub-envelope S``: each sub-envelope's budget (FITN: ITN1 … ITN8D, France Relance action 6-2);
 * ``payments YEAR`` (``selection.payment_limits_eur``) and ``payments F YEAR`` (the fund's
   ``appropriations.YEAR.cp_eur``): payments of the year, from the candidate's ``cp_<year>_eur``
   columns, else the scenario's disbursement profile, else an even spread over its duration;
@@ -190,8 +190,8 @@ def project_values(scenario, cands: pd.DataFrame, weights: Mapping[str, float] |
     """Each project's value if fully funded, under the scenario's value model
     (:func:`workbench.scoring.scenario_values`: ``points`` or ``points x M€``).  With
     ``selection.roi_mode: criterion`` the return on investment enters as a fifth criterion of
-    weight ``roi_weight`` (default 0.2) against the FTAP target of 1 € of lasting savings per
-    year for 1 € invested.
+    weight ``roi_weight`` (default 0.2): ``100 * min(roi / target, 1)``, 0 when savings are not
+    given, against the FTAP target of 1 € per year for 1 € invested (DITP, 12 November 2018).
     """
     s = settings(scenario, rules)
     w = check_weights(weights, scenario)
@@ -212,12 +212,26 @@ def candidate_eligibility(scenario, cands: pd.DataFrame, rules: Mapping[str, Any
     """
     extra = (rules or {}).get("eligibility") if rules else None
     dates = {c.id: c.decision for c in scenario.calls} if scenario is not None else {}
+    call_of = {c.id: c for c in scenario.calls} if scenario is not None else {}
     if "call" not in cands.columns or not dates:
         return eligibility(cands, scenario, None, extra)
     parts = []
     for call, idx in cands.groupby(cands["call"].astype(str), sort=False).groups.items():
         sub = cands.loc[idx]
-        parts.append(eligibility(sub, scenario, dates.get(call), extra))
+        parts.append(eligibility(sub, scenario, dates.get(call), extra, call=call_of.get(call)))
+    return pd.concat(parts).loc[cands.index]
+
+
+def candidate_flags(scenario, cands: pd.DataFrame) -> pd.DataFrame:
+    """:func:`workbench.scoring.flags` of each candidate at its call's decision (else the latest
+    rules): first results later than the fund promises, DINUM opinion needed (9 M€ of full cost)."""
+    from .scoring import flags
+
+    dates = {c.id: c.decision for c in scenario.calls} if scenario is not None else {}
+    if "call" not in cands.columns or not dates:
+        return flags(cands, scenario, None)
+    parts = [flags(cands.loc[idx], scenario, dates.get(call))
+             for call, idx in cands.groupby(cands["call"].astype(str), sort=False).groups.items()]
     return pd.concat(parts).loc[cands.index]
 
 
@@ -341,7 +355,8 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
     allow_p1 = bool(s.get("allow_phase1", True))
     p1_rate_set = s.get("phase1_value_rate")
     items, envs, modes, costs, rates = [], [], [], [], []
-    env_cells = cands["envelope"].to_numpy()
+    # a candidate may be paid only by the envelopes whose fund's rules admit it
+    env_cells = elig["eligible_envelopes"].to_numpy() if "eligible_envelopes" in elig else cands["envelope"].to_numpy()
     for i in np.flatnonzero(ok):
         options = []
         for e in dict.fromkeys(split_ids(env_cells[i])):
@@ -1260,6 +1275,10 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
             seed=rseed, budget_eur=s["budget_eur"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
                                solved=sel.solve.x is not None)
+    # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
+    fl = candidate_flags(scenario, candidates)
+    for c in ("first_results_late", "governance_gate", "flag"):
+        table[c] = fl[c].to_numpy()
     for c in candidates.columns:
         if c not in table.columns:
             table[c] = candidates[c].to_numpy()

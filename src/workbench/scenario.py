@@ -29,6 +29,9 @@ from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param,
                      Str)
 
 CRITERIA = ("strategic", "service", "savings", "governance")
+#: Kinds of project owners (candidates' optional ``owner_type`` column; ``;`` joins a group).
+OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
+               "small_local_authority")
 
 # ---- the one home of the defaults that the simulation, the selection and the robustness
 # analysis share (each reads them through the Scenario's typed properties below) ----
@@ -59,12 +62,12 @@ _FUND = Fields(
         # named parts that should add up to the envelope (FITN: State 204 M€ + local 88 M€)
         "envelope_parts": MapOf(Fields({"title": Str(), "amount_eur": _AMOUNT}, required=("amount_eur",))),
         "appropriations": MapOf(
-            Fields({"ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0, "reference": Str()}),
+            Fields({"ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0, "reference": Str(), "assumption": Str()}),
             key=lambda k: isinstance(k, int) and not isinstance(k, bool),
             key_rule="an appropriation year must be a year such as 2019",
         ),
         "sub_envelopes": MapOf(
-            Fields({"title": Str(), "amount_eur": _AMOUNT, "part": Str(), "reference": Str()},
+            Fields({"title": Str(), "amount_eur": _AMOUNT, "part": Str(), "reference": Str(), "assumption": Str()},
                    required=("amount_eur",))
         ),
         "cp_carryover_cap_rate": _RATE,
@@ -99,18 +102,30 @@ _CALL = Fields(
     nullable=("budget_eur",),
 )
 
-_ELIGIBILITY = Fields(
-    {
-        "min_total_cost_eur": _AMOUNT0,
-        "min_total_cost_territorial_eur": _AMOUNT0,
-        "max_requested_eur": _AMOUNT,
-        # owner's co-financing: 1 - requested / total cost
-        "cofinancing_rate": Fields({"min": _RATE, "max": _RATE, "reference": Str()}),
-        "themes": ListOf(Str()),
-        "fast_track_threshold_eur": _AMOUNT,
-        "first_results_months": Param(Num(gt=0)),
-    }
-)
+_ELIGIBILITY_RULES = {
+    "min_total_cost_eur": _AMOUNT0,
+    "min_total_cost_territorial_eur": _AMOUNT0,
+    "max_requested_eur": _AMOUNT,
+    # owner's co-financing: 1 - requested / total cost
+    "cofinancing_rate": Fields({"min": _RATE, "max": _RATE, "reference": Str(), "assumption": Str()}),
+    # a list, or a dated parameter whose values are lists (themes changed from call to call)
+    "themes": Param(ListOf(Str())),
+    # FITN: projects below it on the continuous ("fast") track, others on the FTAP calendar
+    "fast_track_threshold_eur": _AMOUNT,
+    "first_results_months": Param(Num(gt=0)),
+    # last date a grant may be committed (FITN: credits usable in 2021 and 2022)
+    "last_commitment_date": Param(Date()),
+    # who may apply, by fund or envelope code (candidates' owner_type column)
+    "owner_types": MapOf(Param(ListOf(Str(list(OWNER_TYPES))))),
+    # projects whose full cost exceeds it need the DINUM director's opinion, which delays commitment
+    "governance_gate_eur": _AMOUNT,
+    "governance_gate_delay_months": Param(Num(ge=0)),
+}
+_ELIGIBILITY = Fields({
+    **_ELIGIBILITY_RULES,
+    # rules of one fund, replacing the ones above for that fund's envelopes (two-fund scenarios)
+    "funds": MapOf(Fields(_ELIGIBILITY_RULES)),
+})
 
 _CRITERIA = Fields(
     {
@@ -118,7 +133,7 @@ _CRITERIA = Fields(
         "weights": Fields({c: Param(Num(ge=0, rule="a weight must be >= 0")) for c in CRITERIA},
                           required=CRITERIA),
         "labels": MapOf(Str()),
-        "reference": Str(),
+        "reference": Str(), "assumption": Str(),
         # how a project's value follows from its scores (workbench.scoring.ValueModel):
         # quality_x_scope (default; scope: requested_eur unless another column is named) or points
         "value_model": Fields({"kind": Str(["quality_x_scope", "points"]), "scope": Str(),
@@ -140,7 +155,7 @@ _MIXTURE = Fields(
         "tail_min_ratio": Param(Num(ge=1)),
         "tail_alpha": Param(Num(gt=0)),
         "max_ratio": Param(Num(gt=1)),
-        "reference": Str(),
+        "reference": Str(), "assumption": Str(),
         "description": Str(),
     }
 )
@@ -153,12 +168,12 @@ _UNCERTAINTY = Fields(
         "attrition_rate": _RATE,
         "phase1_only_rate": _RATE,
         "savings_realisation": Fields({"mean_rate": Param(Num(ge=0)), "sd_rate": Param(Num(ge=0)),
-                                       "reference": Str()}),
+                                       "reference": Str(), "assumption": Str()}),
         # share of a cost overrun that the fund pays (0: the owner pays it all)
         "overrun_paid_by_fund_rate": _RATE,
         # months after commitment before a laureate that never starts is de-committed
         "attrition_decommit_months": Param(Num(ge=0)),
-        "reference": Str(),
+        "reference": Str(), "assumption": Str(),
         "description": Str(),
     }
 )
@@ -170,7 +185,7 @@ _DISBURSEMENT = Fields(
         "profile_rates": Param(ListOf(Rate(), min_len=1)),
         # pay along the candidates' own cp_<year>_eur schedules where they give one
         "use_project_schedule": Bool(),
-        "reference": Str(),
+        "reference": Str(), "assumption": Str(),
         "description": Str(),
     }
 )
@@ -236,7 +251,7 @@ _POLICY = Fields(
         # greedy order of a call's candidates: value per euro requested, or value
         "order": Str(["value_per_eur", "value"]),
         "description": Str(),
-        "reference": Str(),
+        "reference": Str(), "assumption": Str(),
     },
     required=("name",),
 )
@@ -385,6 +400,10 @@ class Scenario:
         """The source recorded beside the parameter at ``keypath``."""
         return P.reference(self.node(keypath), at)
 
+    def assumption(self, keypath: str, at: Any = None) -> str | None:
+        """The reason recorded for a figure the workbench chose at ``keypath`` (``assumption``)."""
+        return P.assumption(self.node(keypath), at)
+
     # ---- typed views -------------------------------------------------------------------
     @property
     def seed(self) -> int:
@@ -481,16 +500,32 @@ class Scenario:
         el = self.data.get("eligibility") or {}
         out: dict[str, Any] = {}
         for k, node in el.items():
+            if k == "funds":
+                continue  # one fund's own rules: see eligibility_of_fund
+            if k == "owner_types":
+                out[k] = {code: list(P.value(v, when)) for code, v in node.items() if P.value(v, when) is not None}
+                continue
             if k == "cofinancing_rate":
                 out[k] = {b: float(P.value(node[b], when)) for b in ("min", "max")
                           if b in node and P.value(node[b], when) is not None}
             elif k == "themes":
-                out[k] = list(node)
+                v = P.value(node, when)
+                if v is not None:
+                    out[k] = list(v)
             else:
                 v = P.value(node, when)
                 if v is not None:
                     out[k] = v
         return out
+
+    def eligibility_of_fund(self, fund: str, when: Any = None) -> dict[str, Any] | None:
+        """The rules of ``eligibility.funds.<fund>`` in force at a date, or ``None`` when the fund
+        has no block of its own (its candidates then follow the scenario-wide rules)."""
+        block = ((self.data.get("eligibility") or {}).get("funds") or {}).get(fund)
+        if block is None:
+            return None
+        view = Scenario(name=self.name, path=self.path, files=self.files, data={"eligibility": block})
+        return view.eligibility_at(when)
 
     @property
     def synthetic(self) -> bool:
@@ -707,7 +742,8 @@ def _check_semantics(d: dict, col: Collector, path: Path) -> None:
             continue
         for j, e in enumerate(c.get("envelopes") or []):
             # a call may also be open to another fund's envelopes (FITN's large projects ran on
-            # the FTAP calendar, seed 000): any defined code is accepted
+            # the FTAP calendar: "Fonds pour la transformation publique", DITP, 2021): any defined
+            # code is accepted
             if e not in codes:
                 col.add(f"{p}.envelopes[{j}]", e, "sub-envelope not defined under funds.*.sub_envelopes"
                         + suggest(e, [k for k, v in codes.items() if v == c["fund"]] or list(codes)))
@@ -801,7 +837,8 @@ def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> 
 def reconcile(d: dict) -> list[str]:
     """Warnings where parts do not add up to their whole, with the gap in M€.
 
-    FITN's published sub-envelope table (seed 004) sums to 265 M€ of the 292 M€ opened: the
+    FITN's published sub-envelope table ("France Relance : accélérer la transition numérique de
+    l'État et des territoires", DINUM and DITP, 2021) sums to 265 M€ of the 292 M€ opened: the
     27 M€ gap is shown, not hidden.
     """
     out = []

@@ -206,6 +206,7 @@ def _is_dated_key(k: Any) -> bool:
 class Param(Spec):
     """An OpenFisca-style parameter whose value is checked by ``inner``; ``dated`` allows ``values``."""
 
+    # ``assumption``: the reason for a figure the workbench chose (no document states it)
     META = {"unit": Str(), "reference": Str(), "description": Str(), "assumption": Str()}
 
     def __init__(self, inner: Spec, dated: bool = True):
@@ -238,8 +239,9 @@ class Param(Spec):
                     ctx.col.add(p, k, "a dated value's key must be a date YYYY-MM-DD or a year")
                 if isinstance(entry, dict):
                     for ek in entry:
-                        if ek not in ("value", "reference"):
-                            ctx.col.add(_join(p, ek), entry[ek], "unknown key" + suggest(ek, ["value", "reference"]))
+                        if ek not in ("value", "reference", "assumption"):
+                            ctx.col.add(_join(p, ek), entry[ek], "unknown key"
+                                        + suggest(ek, ["value", "reference", "assumption"]))
                     if "value" not in entry:
                         ctx.col.add(_join(p, "value"), MISSING, "is required")
                         new[k] = entry

@@ -15,8 +15,10 @@ from .candidates import split_ids
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 
-#: FTAP target: 1 € of lasting savings per year, three years after 1 € invested (seed 002,
-#: « permettre des économies substantielles »; target figure in shared/domain.md).
+#: FTAP target: 1 € of lasting savings per year, three years after 1 € invested: « une cible de
+#: rendement d'un euro pérenne d'économies après trois ans après l'investissement d'un euro »
+#: ("[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats", DITP,
+#: 12 November 2018).
 ROI_TARGET_RATIO = 1.0
 ROI_TARGET_YEARS = 3
 
@@ -156,7 +158,7 @@ def roi_ratio(cands: pd.DataFrame) -> pd.Series:
 
 
 def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
-                rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                rules: Mapping[str, Any] | None = None, call: Any = None) -> pd.DataFrame:
     """Which candidates the scenario's eligibility rules admit, with the reason for each refusal.
 
     Parameters
@@ -170,24 +172,77 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         them (keys as in the scenario's ``eligibility``, and ``min_quality_points``).
     when : date, optional
         The date of the decision (thresholds changed from call to call).
+    call : Call, optional
+        The call judging the candidates: its ``track`` routes FITN's projects (below
+        ``fast_track_threshold_eur`` on the continuous track, others on the FTAP calendar).
+
+    Each fund keeps its own rules: a fund with a block ``eligibility.funds.<code>`` judges the
+    candidates of its envelopes by that block (with ``rules`` on top), the other funds by the
+    scenario-wide rules.  A candidate naming envelopes of two funds is eligible where at least one
+    fund's rules admit it, and may be paid only by those (``eligible_envelopes``).
 
     Returns
     -------
     DataFrame
-        Indexed like ``cands``: ``eligible`` (bool) and ``reason`` (``""`` when eligible, else
+        Indexed like ``cands``: ``eligible`` (bool), ``reason`` (``""`` when eligible, else
         every rule broken, ``"; "``-separated, e.g. ``"total cost 0.20 M€ below the 0.25 M€
-        minimum"``).  Nothing is dropped silently.
+        minimum"``; prefixed by the envelope when the envelopes' funds refuse for different
+        reasons) and ``eligible_envelopes`` (the ``;``-separated envelopes that may pay).
+        Nothing is dropped silently.
     """
     r: dict[str, Any] = dict(scenario.eligibility_at(when)) if scenario is not None else {}
     if rules:
         r.update(rules)
-    codes = set(scenario.envelope_codes) if scenario is not None else None
-    bar = r.get("min_quality_points")
-    if bar is None and scenario is not None:
-        bar = scenario.value("selection.min_quality_points")
+    codes = dict(scenario.envelope_codes) if scenario is not None else None
     roi_rule = None
     if scenario is not None and scenario.value("selection.roi_mode") == "rule":
         roi_rule = float(scenario.value("selection.roi_target_ratio", ROI_TARGET_RATIO))
+    base = _rule_reasons(cands, r, roi_rule, call, scenario, when)
+    by_fund = {}  # a fund's own rules (two-fund scenarios), judged the same way
+    for fund in (set(codes.values()) if codes else ()):
+        own = scenario.eligibility_of_fund(fund, when)
+        if own is not None:
+            own.update(rules or {})
+            by_fund[fund] = (own, _rule_reasons(cands, own, roi_rule, call, scenario, when))
+    owners = owner_types_of(cands)
+    eligible, reasons, ok_envs = [], [], []
+    for i, cell in enumerate(cands["envelope"]):
+        envs = list(dict.fromkeys(split_ids(cell)))
+        per_env: dict[str, list[str]] = {}
+        if codes is None:
+            per_env = {e: list(base[i]) for e in envs} or {"": list(base[i])}
+            for e in envs:
+                why = _owner_reason(owners[i], r.get("owner_types"), e, None)
+                if why:
+                    per_env[e].append(why)
+        else:
+            for e in envs:
+                if e not in codes:
+                    continue
+                fund = codes[e]
+                rr, rs = by_fund.get(fund, (r, base))
+                per_env[e] = list(rs[i])
+                why = _owner_reason(owners[i], rr.get("owner_types"), e, fund)
+                if why:
+                    per_env[e].append(why)
+        good = [e for e, x in per_env.items() if not x]
+        if codes is not None and not per_env:
+            why = list(base[i]) + [f"envelope '{cell}' not open in this scenario"]
+        else:
+            lists = list(per_env.values())
+            if all(x == lists[0] for x in lists):
+                why = lists[0]
+            else:
+                why = [f"{e}: {x}" for e, xs in per_env.items() for x in xs]
+        eligible.append(bool(good))
+        reasons.append("" if eligible[-1] else "; ".join(why))
+        ok_envs.append(";".join(e for e in good if e))
+    return pd.DataFrame({"eligible": eligible, "reason": reasons, "eligible_envelopes": ok_envs}, index=cands.index)
+
+
+def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | None, call: Any,
+                  scenario: Any, when: Any) -> list[list[str]]:
+    """Every rule of ``r`` each candidate breaks, in words (one list per candidate)."""
     reasons: list[list[str]] = [[] for _ in range(len(cands))]
     total = cands["total_cost_eur"].to_numpy(float)
     req = cands["requested_eur"].to_numpy(float)
@@ -215,10 +270,15 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         for i, t in enumerate(cands["theme"]):
             if t and t not in themes:
                 reasons[i].append(f"theme '{t}' not among the call's themes")
-    if codes is not None:
-        for i, e in enumerate(cands["envelope"]):
-            if not any(c in codes for c in split_ids(e)):
-                reasons[i].append(f"envelope '{e}' not open in this scenario")
+    for i, why in enumerate(_track_reasons(total, r, call)):
+        if why:
+            reasons[i].append(why)
+    for i, why in enumerate(_window_reasons(cands, r, scenario, when)):
+        if why:
+            reasons[i].append(why)
+    bar = r.get("min_quality_points")
+    if bar is None and scenario is not None:
+        bar = scenario.value("selection.min_quality_points")
     if bar is not None:
         # the quality bar is judged on the weighted score with the scenario's declared weights
         # (the committee's weighting): an analysis that varies the weights keeps the same bar
@@ -233,6 +293,155 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
             if not (roi[i] >= roi_rule):
                 shown = "not given" if math.isnan(roi[i]) else f"{roi[i]:.2f}"
                 reasons[i].append(f"yearly savings per euro invested {shown} below the target of {roi_rule:g}")
-    return pd.DataFrame(
-        {"eligible": [not x for x in reasons], "reason": ["; ".join(x) for x in reasons]}, index=cands.index
-    )
+    return reasons
+
+
+# ---- rules of the funds' texts, one helper each -------------------------------------------------
+def owner_types_of(cands: pd.DataFrame) -> list[list[str]]:
+    """Each candidate's owner types (``owner_type`` column, ``;`` joins a group of owners; empty
+    when the column is absent or the cell blank: such a candidate is not checked)."""
+    if "owner_type" not in cands.columns:
+        return [[] for _ in range(len(cands))]
+    return [split_ids(v) for v in cands["owner_type"]]
+
+
+def _owner_reason(types: list[str], allowed_by_code: Mapping[str, list[str]] | None, envelope: str,
+                  fund: str | None) -> str | None:
+    """Why owners of these types may not apply to ``envelope`` (its own list, else its fund's).
+
+    Who may apply: State central and deconcentrated services and operators for FTAP and FITN
+    (several may group), local authorities for ITN7 ("Fonds pour la transformation publique",
+    DITP, 2021).
+    """
+    if not types or not allowed_by_code:
+        return None
+    allowed = allowed_by_code.get(envelope) or (allowed_by_code.get(fund) if fund else None)
+    if not allowed:
+        return None
+    bad = [t for t in types if t not in allowed]
+    if not bad:
+        return None
+    return f"owner type {', '.join(bad)} may not apply to {envelope} (open to {', '.join(allowed)})"
+
+
+def _track_reasons(total: np.ndarray, r: Mapping[str, Any], call: Any) -> list[str | None]:
+    """FITN's routing: a project below ``fast_track_threshold_eur`` [EUR] is examined on the
+    continuous track (« au fil de l'eau »), a larger one every 3 to 4 months on the FTAP calendar
+    ("Fonds pour la transformation publique", DITP, 2021); at a session of the other track it is
+    ineligible, with the reason."""
+    thr = r.get("fast_track_threshold_eur")
+    track = getattr(call, "track", None)
+    out: list[str | None] = [None] * len(total)
+    if thr is None or track not in ("fast", "regular"):
+        return out
+    for i, t in enumerate(total):
+        if track == "fast" and t >= thr:
+            out[i] = (f"total cost {t / 1e6:.2f} M€ at or above the {thr / 1e6:.2f} M€ threshold of the "
+                      "continuous track: examined on the FTAP calendar")
+        elif track == "regular" and t < thr:
+            out[i] = (f"total cost {t / 1e6:.2f} M€ below the {thr / 1e6:.2f} M€ threshold: examined on the "
+                      "continuous track, not at this session")
+    return out
+
+
+def commitment_delay_months(cands: pd.DataFrame, scenario: Any = None, rules: Mapping[str, Any] | None = None
+                            ) -> np.ndarray:
+    """Months from the committee's decision to the commitment of each candidate's grant.
+
+    The contract lag (``disbursement.contract_lag_months``, default 4, an assumption) plus, for a
+    project whose cost passes ``governance_gate_eur`` (9 M€: the opinion of the DINUM director,
+    "Sécuriser la mise en œuvre des grands projets numériques de l'État", DINUM, 2021),
+    ``governance_gate_delay_months``.
+    """
+    lag = 4.0
+    if scenario is not None:
+        v = scenario.value("disbursement.contract_lag_months")
+        lag = 4.0 if v is None else float(v)
+    r = dict(rules) if rules is not None else (scenario.eligibility_at() if scenario is not None else {})
+    gated = governance_gated(cands, r)
+    return lag + gated * float(r.get("governance_gate_delay_months") or 0.0)
+
+
+def governance_gated(cands: pd.DataFrame, r: Mapping[str, Any]) -> np.ndarray:
+    """Projects whose cost passes ``governance_gate_eur`` [EUR]: the full cost (MAREVA method:
+    investment plus two years of running costs, column ``full_cost_eur``) where the candidate
+    gives it, else ``total_cost_eur``."""
+    gate = r.get("governance_gate_eur")
+    if gate is None:
+        return np.zeros(len(cands), bool)
+    return full_cost(cands) > float(gate)
+
+
+def full_cost(cands: pd.DataFrame) -> np.ndarray:
+    """The cost that counts for the gate [EUR]: ``full_cost_eur`` where given, else ``total_cost_eur``."""
+    total = cands["total_cost_eur"].to_numpy(float)
+    if "full_cost_eur" not in cands.columns:
+        return total
+    fc = cands["full_cost_eur"].to_numpy(float)
+    return np.where(np.isnan(fc), total, fc)
+
+
+def _window_reasons(cands: pd.DataFrame, r: Mapping[str, Any], scenario: Any, when: Any) -> list[str | None]:
+    """A grant committed after ``last_commitment_date`` is refused (FITN: credits « mobilisables en
+    2021 et 2022 », France Relance action 6-2, 2021): the commitment comes the decision date plus
+    :func:`commitment_delay_months` later."""
+    last = r.get("last_commitment_date")
+    out: list[str | None] = [None] * len(cands)
+    if last is None or when is None:
+        return out
+    import datetime as dt
+
+    from .params import as_date
+
+    last, when = as_date(last), as_date(when)
+    months = commitment_delay_months(cands, scenario, r)
+    for i, mth in enumerate(months):
+        commit = when + dt.timedelta(days=round(float(mth) * 30.4375))
+        if commit > last:
+            out[i] = (f"commitment expected on {commit.isoformat()}, after the fund's last commitment date "
+                      f"{last.isoformat()}")
+    return out
+
+
+def flags(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
+          rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Warnings a committee sees at selection, without refusing the candidate.
+
+    ``first_results_late``: the candidate's ``first_results_months`` (optional column) exceeds the
+    fund's ``first_results_months`` (FITN: « premiers résultats tangibles et mesurables dans un
+    délai de 12 mois maximum après son lancement », DITP, 2021); ``governance_gate``: the cost
+    passes ``governance_gate_eur`` (see :func:`governance_gated`); ``flag``: both in words.
+    A candidate is judged by the rules of the fund of its first envelope.
+    """
+    r: dict[str, Any] = dict(scenario.eligibility_at(when)) if scenario is not None else {}
+    if rules:
+        r.update(rules)
+    codes = dict(scenario.envelope_codes) if scenario is not None else {}
+    n = len(cands)
+    own_rules = {}
+    for fund in set(codes.values()):
+        own = scenario.eligibility_of_fund(fund, when)
+        if own is not None:
+            own.update(rules or {})
+            own_rules[fund] = own
+    first = [next((codes[e] for e in split_ids(c) if e in codes), None) for c in cands["envelope"]]
+    fr = cands["first_results_months"].to_numpy(float) if "first_results_months" in cands.columns \
+        else np.full(n, np.nan)
+    late = np.zeros(n, bool)
+    gated = np.zeros(n, bool)
+    text = [""] * n
+    fc = full_cost(cands)
+    for i in range(n):
+        ri = own_rules.get(first[i], r)
+        lim = ri.get("first_results_months")
+        words = []
+        if lim is not None and not np.isnan(fr[i]) and fr[i] > float(lim):
+            late[i] = True
+            words.append(f"first results in {fr[i]:g} months, later than the {float(lim):g}-month promise")
+        gate = ri.get("governance_gate_eur")
+        if gate is not None and fc[i] > float(gate):
+            gated[i] = True
+            words.append(f"cost {fc[i] / 1e6:.2f} M€ above {float(gate) / 1e6:.2f} M€: opinion of the DINUM "
+                         "director needed before commitment")
+        text[i] = "; ".join(words)
+    return pd.DataFrame({"first_results_late": late, "governance_gate": gated, "flag": text}, index=cands.index)

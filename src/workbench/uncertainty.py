@@ -14,11 +14,13 @@ tail               ``tail_weight`` t      Pareto(``tail_min_ratio``, ``tail_alph
 =================  =====================  ==================================================
 
 Each part is truncated at ``max_ratio`` (the power-law tail of IT projects is so heavy that an
-untruncated mean is unstable; Flyvbjerg & Budzier, see ``shared/domain.md``).
+untruncated mean is unstable; Flyvbjerg & Budzier, "Why Your IT Project May Be Riskier Than You
+Think", Harvard Business Review, September 2011).
 
 The default parameters (module constants below) were fitted by :func:`fit_mixture` to the
-reference classes shipped in ``workbench/data/reference_class`` and the published figures of
-``shared/domain.md``; each constant says where it comes from.  :func:`calibration_table` gives
+reference classes shipped in ``workbench/data/reference_class`` (the Panorama des grands projets
+numériques de l'État, DINUM, 2016-2021; the Large Government of Canada IT projects, YOWCT) and the
+published figures named beside each constant.  :func:`calibration_table` gives
 the model's empirical CDF beside each reference class (the figure is
 :func:`workbench.charts.calibration_figure`).
 
@@ -53,7 +55,7 @@ PARAM_NAMES = ("body_weight", "body_sd", "lognormal_weight", "lognormal_mu", "lo
 # Sources: panorama_cost_drift_2016_2021.csv (115 projects, DISIC/panorama, MIT: 41 % unchanged,
 # mean 1.13, median 1.00, P90 1.39); canada_gc_it_projects.csv (192 projects seen twice: median
 # 1.17, mean 1.85, 12 % >= 3x); Flyvbjerg & Budzier, HBR 2011 (1,471 IT projects: mean overrun
-# 27 %, one in six a "black swan" averaging +200 %), all in shared/domain.md.
+# 27 %, one in six a "black swan" averaging +200 %).
 # ------------------------------------------------------------------------------------------------
 # The sources disagree (panorama drift mean 1.13, Flyvbjerg 1.27, Canada 1.85): the fit weighs the
 # two classes' ECDFs equally and holds the published 27 % mean loosely (tolerance 0.2 in ratio),
@@ -118,14 +120,14 @@ DEFAULTS: dict[str, dict[str, float]] = {
 #: Where the defaults come from (shown in provenance and in the calibration figure).
 DEFAULT_SOURCES = {
     "cost_overrun": "fit to panorama_cost_drift_2016_2021.csv (115 projects) and canada_gc_it_projects.csv "
-                    "(192 projects) ECDFs, with the 27 % mean overrun of Flyvbjerg & Budzier (HBR 2011, "
-                    "shared/domain.md)",
+                    "(192 projects) ECDFs, with the 27 % mean overrun of Flyvbjerg & Budzier (HBR 2011)",
     "delay": "fit to panorama_cost_drift_2016_2021.csv dur_ratio (115 projects) and the panorama's headline "
              "calendar slippage by edition (panorama_key_figures_by_edition.csv)",
 }
 
 #: Savings realised / savings declared: the Cour des comptes (Nov 2025) found 339 M€ of lasting
-#: savings against a 2 bn€ target (shared/domain.md; ftap_calls_and_totals.csv) -> 0.17.
+#: savings against a 2 bn€ target ("Le fonds de transformation de l'action publique : un bilan
+#: insaisissable imposant des clarifications à l'avenir", Cour des comptes, 13 November 2025) -> 0.17.
 SAVINGS_REALISATION_MEAN = 339 / 2000
 #: Spread of the realisation per project [fraction] (assumed: not published).
 SAVINGS_REALISATION_SD = 0.25
@@ -213,7 +215,7 @@ class OverrunModel:
         for k in PARAM_NAMES:
             if k in node:
                 vals[k] = float(P.value(node[k]))
-        src = node.get("reference") or DEFAULT_SOURCES[kind]
+        src = " ; ".join(x for x in (node.get("reference"), node.get("assumption")) if x) or DEFAULT_SOURCES[kind]
         return cls(**vals, kind=kind, source=src)
 
     def params(self) -> dict[str, float]:
@@ -383,7 +385,7 @@ def reference_classes() -> dict[str, dict[str, Any]]:
 
 
 def published_targets() -> dict[str, dict[str, float]]:
-    """Published summary figures the fit also honours (shared/domain.md).
+    """Published summary figures the fit also honours (Flyvbjerg & Budzier, HBR 2011; the panorama's editions).
 
     ``cost_overrun.mean`` 1.27 (Flyvbjerg & Budzier: mean overrun 27 %); ``delay.mean`` the mean
     of the panorama's headline calendar slippage by edition (1 + mean of 15 %-43 %).
