@@ -25,9 +25,8 @@ FILES = sorted(PARAMS.rglob("*.yaml"))
 FIGURE_SECTIONS = ("funds", "eligibility", "uncertainty", "disbursement", "selection", "calls")
 #: Settings of the solver, not figures about the funds: no document to cite.
 TECHNICAL = {"time_limit_s", "mip_rel_gap"}
-#: Sub-trees being rewritten on another branch (issue 12: the FTAP calendar and its yearly
-#: appropriations); checked by the xfail test below until that branch lands.
-PENDING = {("ftap_2018_2022.yaml", "calls"), ("ftap_2018_2022.yaml", "funds.FTAP.appropriations")}
+#: Sub-trees exempted from the check (none: every shipped figure cites a document or an assumption).
+PENDING: set = set()
 
 
 def _walk(node, path=(), sourced=False):
@@ -69,12 +68,6 @@ def _problems(file: Path, pending: bool = False) -> list[str]:
 @pytest.mark.parametrize("file", FILES, ids=[str(f.relative_to(PARAMS)) for f in FILES])
 def test_every_figure_cites_a_registered_document_or_says_it_is_assumed(file):
     problems = _problems(file)
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.xfail(reason="FTAP calendar and appropriations are rewritten on the issue-12 branch", strict=False)
-def test_pending_ftap_calendar_and_appropriations_cite_documents():
-    problems = [p for f in FILES for p in _problems(f, pending=True)]
     assert not problems, "\n".join(problems)
 
 
