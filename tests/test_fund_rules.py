@@ -112,12 +112,13 @@ def test_projects_over_9_meur_of_full_cost_wait_for_the_dinum_opinion(ftap):
                {"id": "small", "envelope": "FTAP", "total_cost_eur": 8e6, "requested_eur": 4e6}])
     f = flags(c, ftap, dt.date(2021, 6, 1))
     assert f["governance_gate"].tolist() == [True, True, False]
-    # commitment: 4 months of contract, plus 2 months for the opinion
-    assert commitment_delay_months(c, ftap).tolist() == [6.0, 6.0, 4.0]
+    # commitment: the scenario's contract lag, plus 2 months for the opinion
+    lag = ftap.contract_lag_months
+    assert commitment_delay_months(c, ftap).tolist() == [lag + 2, lag + 2, lag]
     plan = build_plan(ftap, c.assign(call="FTAP-AAP2"))
     t_dec = 2018 + (dt.date(2018, 10, 31).timetuple().tm_yday - 1) / 365
     by_id = dict(zip(plan.cands["id"], plan.t_commit - t_dec))
-    assert by_id["big"] == pytest.approx(6 / 12) and by_id["small"] == pytest.approx(4 / 12)
+    assert by_id["big"] == pytest.approx((lag + 2) / 12) and by_id["small"] == pytest.approx(lag / 12)
 
 
 def test_in_the_two_fund_scenario_each_fund_keeps_its_rules(joint):

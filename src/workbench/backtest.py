@@ -17,6 +17,8 @@ Published figures and their documents (:data:`workbench.reference.HISTORY`):
 * end 2019: 63 projects, 351 M€ ("[CITP] Rencontre entre le Premier ministre et les lauréats du
   FTAP", DITP, 19 November 2019);
 * by 2022: 126 projects, 764 M€ (DITP's FTAP page); average grant 764 / 126 = 6.1 M€;
+* commitments of 2018: about 20.1 M€ of AE consumed on programme 349 (179.9 M€ of the 200 M€
+  carried over into 2019): the simulated commitments of 2018 must stay below twice that;
 * payments of 2019 and 2020: between the CP consumed on programme 349 (37.6 and 71.9 M€) and
   that plus the CP moved out of it during the year, partly to the ministries carrying laureate
   projects (81.7 and 129.65 M€): annual performance reports of programme 349, 2019 and 2020.
@@ -85,6 +87,10 @@ FTAP_HISTORY = (
     Figure("by2022_granted", "by 2022: granted", (), "granted_eur", 764e6, "cumulative", "same page"),
     Figure("mean_grant", "average grant 2018-2022", (), "mean_grant_eur", 764e6 / 126, "mean_grant",
            "same page: 764 M€ / 126 projects"),
+    Figure("committed_2018", "commitments 2018 (at most)", (), "committed_eur", (0.0, 40.2e6), "range",
+           "Rapport annuel de performances 2019, programme 349 (Direction du budget): « 179,9 M€ en AE ont été "
+           "reportées sur 2019 » of the 200 M€ opened: about 20.1 M€ of AE consumed in 2018; commitments carried "
+           "by other programmes allowed up to twice that", year=2018),
     Figure("paid_2019", "payments 2019 (range)", (), "paid_eur", (37.60e6, 119.30e6), "range",
            "Rapport annuel de performances 2019, programme 349 (Direction du budget): CP consumed 37.60 M€, "
            "CP moved out 81.7 M€", year=2019),
@@ -142,7 +148,7 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
             first = (cands, dec)
         t = dec.table[dec.table["selected"].astype(bool)]
         for f in figs:
-            if f.measure == "paid_eur":
+            if f.measure in ("paid_eur", "committed_eur"):
                 continue
             s = t if not f.calls else t[t["call"].isin(f.calls)]
             if f.measure == "laureates":
@@ -153,21 +159,22 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
                 rows[f.key].append(float(s["total_cost_eur"].sum()))
             elif f.measure == "mean_grant_eur":
                 rows[f.key].append(float(s["funded_eur"].sum() / max(len(s), 1)))
-    if any(f.measure == "paid_eur" for f in figs) and first is not None:
+    if any(f.measure in ("paid_eur", "committed_eur") for f in figs) and first is not None:
         cands, dec = first
         sim = envelope.simulate(scenario, cands, draws=draws, seed=seed, selection=funding_order(dec.table),
                                 progress=False)
         y = sim.yearly
-        paid = y[(y["level"] == "FTAP") & (y["metric"] == "cp_paid_eur")]
         for f in figs:
-            if f.measure == "paid_eur":
-                row = paid[paid["year"] == f.year]
+            if f.measure in ("paid_eur", "committed_eur"):
+                metric = "cp_paid_eur" if f.measure == "paid_eur" else "ae_committed_eur"
+                sel = y[(y["level"] == "FTAP") & (y["metric"] == metric)]
+                row = sel[sel["year"] == f.year]
                 for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
                     rows[f.key + suffix] = [float(row[col].iloc[0]) if len(row) else float("nan")]
     out = []
     for f in figs:
         v = np.asarray(rows[f.key], float)
-        if f.measure == "paid_eur":
+        if f.measure in ("paid_eur", "committed_eur"):
             lo, hi = f.published
             mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
             ok = bool(lo <= mean <= hi)

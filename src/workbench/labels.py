@@ -798,7 +798,8 @@ _BACKTEST_FR = {
     "y2018_granted": "2018 : montant accordé", "y2018_total_cost": "2018 : coût total des lauréats",
     "end2019_laureates": "fin 2019 : projets", "end2019_granted": "fin 2019 : montant accordé",
     "by2022_laureates": "fin 2022 : projets", "by2022_granted": "fin 2022 : montant accordé",
-    "mean_grant": "subvention moyenne 2018–2022", "paid_2019": "paiements 2019 (fourchette)",
+    "mean_grant": "subvention moyenne 2018–2022", "committed_2018": "engagements 2018 (au plus)",
+    "paid_2019": "paiements 2019 (fourchette)",
     "paid_2020": "paiements 2020 (fourchette)",
 }
 
