@@ -50,7 +50,8 @@ def test_figures_apply_only_to_the_calls_a_scenario_defines():
     keys = {f.key for f in history_for(scn)}
     assert "call1_laureates" in keys and "y2018_granted" in keys
     assert "end2019_laureates" not in keys and "by2022_granted" not in keys
-    assert history_for(load_scenario("parameters/fitn_2021_2022.yaml")) == ()
+    fitn = {f.key for f in history_for(load_scenario("parameters/fitn_2021_2022.yaml"))}
+    assert fitn and all(k.startswith("fitn_") for k in fitn)
 
 
 @pytest.mark.slow
@@ -77,3 +78,22 @@ def test_the_16_real_call2_grants_replayed_as_a_fixed_list():
     assert f.loc[2020] == pytest.approx(0.365 * 68_625_000)
     assert f.loc[2021] == pytest.approx(0.216 * 68_625_000)
     assert f.loc[2022] == pytest.approx(0.054 * 68_625_000)
+
+
+@pytest.mark.slow
+def test_fitn_backtest_covers_what_the_documents_publish():
+    res = run_backtest(load_scenario("parameters/fitn_2021_2022.yaml"), replicates=3, draws=30)
+    t = res.table.set_index("figure")
+    # the 292 M€ envelope, the window (nothing committed after 2022) and every sub-envelope
+    assert {"fitn_granted", "fitn_after_2022", "fitn_ITN1", "fitn_ITN8D"} <= set(t.index)
+    assert t.loc["fitn_after_2022", "simulated_mean"] == 0.0
+    assert t.loc["fitn_granted", "simulated_p90"] <= 292e6
+    assert res.passed
+
+
+def test_a_range_figure_fails_when_the_simulation_leaves_it():
+    """The check can fail: a 2018 contract signed at once commits call 1 in 2018 (about 100 M€),
+    far above the 20 M€ of AE the fund consumed that year."""
+    scn = load_scenario(DEFAULT).with_overrides({"disbursement": {"contract_lag_months": {"value": 0}}})
+    t = run_backtest(scn, replicates=2, draws=20).table.set_index("figure")
+    assert not t.loc["committed_2018", "passed"]

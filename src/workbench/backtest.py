@@ -56,6 +56,8 @@ class Figure:
     tolerance_kind: str
     source: str
     year: int | None = None
+    level: str | None = None   # a fund or sub-envelope code (measure granted_by_level)
+    until: str | None = None   # only the calls decided by this date (ISO), whatever their ids
 
 
 #: The published history of FTAP 2018-2022 (document, figure); calls named as in the shipped
@@ -115,14 +117,52 @@ class BacktestResult:
         return bool(self.table["passed"].all()) if len(self.table) else True
 
 
+#: FTAP 2 (2023-2025): the first laureates published (AEF info, 6 July 2023; DITP press kit of
+#: 10 February 2023): 3 projects for 9.2 M€ in March 2023, then 4 for 22 M€ in July 2023.
+FTAP2_HISTORY = (
+    Figure("ftap2_2023_laureates", "FTAP 2: laureates by July 2023", (), "laureates", 7, "call_laureates",
+           "Le FTAP 2 sélectionne quatre nouveaux projets pour un investissement de 22 millions d'euros (AEF info, "
+           "2023-07-06): 3 projects in March 2023 and 4 in July 2023", until="2023-07-31"),
+    Figure("ftap2_2023_granted", "FTAP 2: granted by July 2023", (), "granted_eur", 31.2e6, "call_granted",
+           "same document: 9.2 M€ in March 2023 and 22 M€ in July 2023", until="2023-07-31"),
+)
+
+FITN_DOC = ("France Relance : accélérer la transition numérique de l'État et des territoires (DINUM et DITP, "
+            "2021): « 292 millions d'€ »")
+
+
+def fitn_history(scenario) -> tuple[Figure, ...]:
+    """What the documents publish for FITN: the 292 M€ envelope (204 M€ for the State and its
+    operators, 88 M€ for local authorities), each sub-envelope's amount, and the window
+    (credits « mobilisables en 2021 et 2022 »): the simulated commitments must stay within each
+    published amount and none may come after 2022.  No laureate count or amount granted is
+    published for FITN, so nothing more can be compared."""
+    fund = scenario.funds.get("FITN")
+    if fund is None:
+        return ()
+    out = [Figure("fitn_granted", "FITN: granted (within 292 M€)", (), "granted_by_level", (0.0, 292e6), "range",
+                  FITN_DOC, level="FITN"),
+           Figure("fitn_after_2022", "FITN: commitments after 2022", (), "committed_after", (0.0, 0.0), "range",
+                  "France Relance (DINUM et DITP, 2021): credits usable in 2021 and 2022", year=2022)]
+    for code, amt in fund.sub_envelopes_eur.items():
+        out.append(Figure(f"fitn_{code}", f"FITN {code}: granted (within {amt / 1e6:.0f} M€)", (), "granted_by_level",
+                          (0.0, float(amt)), "range", FITN_DOC + f": sub-envelope {code}", level=code))
+    return tuple(out)
+
+
 def history_for(scenario) -> tuple[Figure, ...]:
-    """The published figures that apply to ``scenario``: those whose calls it defines."""
+    """The published figures that apply to ``scenario``: those whose calls and funds it defines."""
     ids = {c.id for c in scenario.calls}
     funds = set(scenario.funds)
-    if "FTAP" not in funds:
-        return ()
-    return tuple(f for f in FTAP_HISTORY if set(f.calls) <= ids
-                 and (f.calls or {"FTAP-AAP1", "FTAP-2022"} <= ids))
+    out: tuple[Figure, ...] = ()
+    if "FTAP" in funds:
+        out += tuple(f for f in FTAP_HISTORY if set(f.calls) <= ids
+                     and (f.calls or {"FTAP-AAP1", "FTAP-2022"} <= ids))
+    if "FTAP" in funds and any(c.fund == "FTAP" and c.decision.year == 2023 for c in scenario.calls):
+        out += FTAP2_HISTORY
+    if "FITN" in funds:
+        out += fitn_history(scenario)
+    return out
 
 
 def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | None = None) -> BacktestResult:
@@ -148,9 +188,17 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
             first = (cands, dec)
         t = dec.table[dec.table["selected"].astype(bool)]
         for f in figs:
-            if f.measure in ("paid_eur", "committed_eur"):
+            if f.measure in ("paid_eur", "committed_eur", "committed_after"):
+                continue
+            if f.measure == "granted_by_level":
+                fund_of = {e: fc for fc, fo in scenario.funds.items() for e in [fc, *fo.sub_envelopes_eur]}
+                env = t["paying_envelope"].astype(str)
+                hit = env == f.level if f.level not in scenario.funds else env.map(fund_of) == f.level
+                rows[f.key].append(float(t.loc[hit, "funded_eur"].sum()))
                 continue
             s = t if not f.calls else t[t["call"].isin(f.calls)]
+            if f.until is not None:
+                s = s[s["decision"].astype(str) <= f.until]
             if f.measure == "laureates":
                 rows[f.key].append(float(len(s)))
             elif f.measure == "granted_eur":
@@ -159,13 +207,17 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
                 rows[f.key].append(float(s["total_cost_eur"].sum()))
             elif f.measure == "mean_grant_eur":
                 rows[f.key].append(float(s["funded_eur"].sum() / max(len(s), 1)))
-    if any(f.measure in ("paid_eur", "committed_eur") for f in figs) and first is not None:
+    if any(f.measure in ("paid_eur", "committed_eur", "committed_after") for f in figs) and first is not None:
         cands, dec = first
         sim = envelope.simulate(scenario, cands, draws=draws, seed=seed, selection=funding_order(dec.table),
                                 progress=False)
         y = sim.yearly
         for f in figs:
-            if f.measure in ("paid_eur", "committed_eur"):
+            if f.measure == "committed_after":
+                sel = y[(y["level"] == "FITN") & (y["metric"] == "ae_committed_eur") & (y["year"] > f.year)]
+                for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
+                    rows[f.key + suffix] = [float(sel[col].sum())]
+            elif f.measure in ("paid_eur", "committed_eur"):
                 metric = "cp_paid_eur" if f.measure == "paid_eur" else "ae_committed_eur"
                 sel = y[(y["level"] == "FTAP") & (y["metric"] == metric)]
                 row = sel[sel["year"] == f.year]
@@ -174,12 +226,20 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
     out = []
     for f in figs:
         v = np.asarray(rows[f.key], float)
-        if f.measure in ("paid_eur", "committed_eur"):
+        if isinstance(f.published, tuple):
             lo, hi = f.published
+            if f.measure == "granted_by_level":
+                v = np.asarray(rows[f.key], float)
+                rows[f.key + "_p10"], rows[f.key + "_p90"] = [np.percentile(v, 10)], [np.percentile(v, 90)]
+                rows[f.key] = [v.mean()]
+                ok_all = bool((v <= hi + 1.0).all() and (v >= lo - 1.0).all())
+            v = np.asarray(rows[f.key], float)
             mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
-            ok = bool(lo <= mean <= hi)
+            ok = bool(lo - 1.0 <= mean <= hi + 1.0)
+            if f.measure == "granted_by_level":
+                ok = ok_all  # every replicate within the published amount
             out.append({"figure": f.key, "label": f.label, "published": f"{lo / 1e6:.1f}-{hi / 1e6:.1f} M€",
-                        "published_value": (lo + hi) / 2, "simulated_mean": mean, "simulated_p10": p10,
+                        "published_value": hi if lo == 0 else (lo + hi) / 2, "simulated_mean": mean, "simulated_p10": p10,
                         "simulated_p90": p90, "relative_gap": np.nan, "tolerance": "inside the range",
                         "passed": ok, "unit": "EUR", "source": f.source})
             continue
@@ -198,6 +258,7 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
 
 def format_table(res: BacktestResult, lang: str = "fr") -> str:
     """The back-test as aligned text lines (amounts in M€), one per figure, with PASS/FAIL."""
+    from .labels import backtest_label
     from .units import meur, number, pct
 
     lines = []
@@ -210,6 +271,7 @@ def format_table(res: BacktestResult, lang: str = "fr") -> str:
             sim = f"{number(r.simulated_mean, lang, 1)} (P10 {number(r.simulated_p10, lang, 0)}, P90 {number(r.simulated_p90, lang, 0)})"
         gap = "" if not np.isfinite(r.relative_gap) else f" gap {pct(r.relative_gap, lang, 0)}"
         mark = "PASS" if r.passed else "FAIL"
-        lines.append(f"  {mark}  {r.label:<32} published {pub:<18} simulated {sim}{gap} "
+        name = backtest_label(r.figure, r.label, lang)
+        lines.append(f"  {mark}  {name:<36} published {pub:<18} simulated {sim}{gap} "
                      f"(tolerance {r.tolerance})")
     return "\n".join(lines)

@@ -296,7 +296,7 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     ax = fig.subplots()
     for i, r in t.iterrows():
         y = n - 1 - i
-        ref = float(r["published_value"])
+        ref = max(float(r["published_value"]), 1.0)  # a published 0 (nothing after a window): 1 €
         if str(r["tolerance"]).startswith("±"):
             tol = float(str(r["tolerance"]).strip("±%")) / 100
             ax.add_patch(Rectangle((1 - tol, y - 0.35), 2 * tol, 0.7, color="#dddddd", lw=0))
@@ -311,7 +311,7 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     ax.set_yticklabels([backtest_label(f, lab, lang) for f, lab in zip(t["figure"][::-1], t["label"][::-1])],
                        fontsize=8)
     ax.set_xlabel(txt["ratio"])
-    ax.set_xlim(0, max(2.0, float((t["simulated_p90"] / t["published_value"]).max()) * 1.05))
+    ax.set_xlim(0, max(2.0, float((t["simulated_p90"] / t["published_value"].clip(lower=1.0)).max()) * 1.05))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(txt["title"], fontsize=11)
     return fig

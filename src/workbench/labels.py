@@ -799,14 +799,23 @@ _BACKTEST_FR = {
     "end2019_laureates": "fin 2019 : projets", "end2019_granted": "fin 2019 : montant accordé",
     "by2022_laureates": "fin 2022 : projets", "by2022_granted": "fin 2022 : montant accordé",
     "mean_grant": "subvention moyenne 2018–2022", "committed_2018": "engagements 2018 (au plus)",
-    "paid_2019": "paiements 2019 (fourchette)",
+    "paid_2019": "paiements 2019 (fourchette)", "ftap2_2023_laureates": "FTAP 2 : lauréats à fin juillet 2023",
+    "ftap2_2023_granted": "FTAP 2 : accordé à fin juillet 2023",
     "paid_2020": "paiements 2020 (fourchette)",
 }
 
 
 def backtest_label(figure: str, english: str, lang: str = DEFAULT_LANG) -> str:
     """A back-test figure's name in ``lang`` (keyed by the figure's code, never by its English text)."""
-    return _BACKTEST_FR.get(figure, english) if lang == "fr" else english
+    if lang != "fr":
+        return english
+    if figure == "fitn_granted":
+        return "FITN : accordé (dans les 292 M€)"
+    if figure == "fitn_after_2022":
+        return "FITN : engagements après 2022"
+    if figure.startswith("fitn_"):
+        return f"FITN {figure[5:]} : accordé (dans sa sous-enveloppe)"
+    return _BACKTEST_FR.get(figure, english)
 
 
 def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
