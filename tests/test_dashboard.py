@@ -287,3 +287,23 @@ def test_xlsx_upload_and_variant_keeps_a_copy_of_it(app, scenario_dir):
     v = load_scenario(path)
     assert v.candidates_path() == copy
     assert load_candidates(v).loc[lambda d: d["id"] == "C8", "strategic"].item() == 10
+
+
+def test_each_call_opens_on_its_allotment_after_the_earlier_calls(tmp_path):
+    """With several calls, the committee reviews one call at a time, in decision order, with the
+    budget its committee had: the credits left at its date and its share of the year."""
+    from workbench.decisions import decide_calls
+
+    d = Dashboard(scenario=ROOT / "parameters" / "ftap_2018_2022.yaml", variants_dir=tmp_path / "variants",
+                  debounce_s=0)
+    d.robustness_samples = 0
+    d.widget()
+    c = d.controls
+    scn = load_scenario(ROOT / "parameters" / "ftap_2018_2022.yaml")
+    by = decide_calls(scn, load_candidates(scn)).by_call.set_index("call")
+    assert [v for _, v in c["call"].options][1:3] == ["FTAP-AAP1", "FTAP-AAP2"]  # decision order
+    assert c["call"].value == "FTAP-AAP1"
+    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 100 M€
+    c["call"].value = "FTAP-AAP2"
+    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP2", "allotment_eur"] / 1e6, 1))
+    assert (d.table["id"].str.startswith("FTAP-AAP2")).all()  # only the call's own applications

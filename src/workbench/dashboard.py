@@ -849,7 +849,8 @@ class Dashboard:
         # events
         for crit in CRITERIA:
             c[f"weight_{crit}"].observe(self._schedule, "value")
-        for k in ("call", "budget", "cofinancing", "min_cost", "min_cost_terr", "force_in", "force_out",
+        c["call"].observe(self._on_call, "value")
+        for k in ("budget", "cofinancing", "min_cost", "min_cost_terr", "force_in", "force_out",
                   *[f"rule_{r}" for r in RULE_NEUTRAL], *[f"sel_{r}" for r in SELECTION_TOGGLES]):
             c[k].observe(self._schedule, "value")
         c["scenario"].observe(self._on_scenario, "value")
@@ -970,6 +971,7 @@ class Dashboard:
             c["call"].options = opts
             # a committee examines one call at a time: open on the first call when there are several
             c["call"].value = keep if keep is not None else (calls[0] if len(calls) > 1 else "")
+            call_budget = self._call_budget_eur(c["call"].value)
             ids = list(self._cands["id"])
             for k in ("force_in", "force_out"):
                 c[k].allowed_tags = ids
@@ -980,7 +982,7 @@ class Dashboard:
                     c[f"weight_{crit}"].max = top
                     c[f"weight_{crit}"].value = w[crit]
                 env_eur = sum(f.envelope_eur for f in scn.funds.values())
-                budget = scn.value("selection.budget_eur") or env_eur
+                budget = call_budget or scn.value("selection.budget_eur") or env_eur
                 c["budget"].max = round(max(env_eur, budget) / 1e6, 1)
                 c["budget"].value = round(budget / 1e6, 1)
                 el = scn.eligibility_at()
@@ -1001,10 +1003,45 @@ class Dashboard:
         finally:
             self._mute = False
 
+    def _call_budget_eur(self, call: str) -> float | None:
+        """What the committee of ``call`` may commit when the earlier calls have decided as the
+        scenario's committees would (:func:`workbench.decisions.decide_calls`: the credits left at
+        its date and its allotment); ``None`` for every call at once or a list without calls."""
+        if not call or "call" not in self._cands.columns:
+            return None
+        from .decisions import decide_calls
+
+        def allotments() -> dict:
+            try:
+                by = decide_calls(self._base, self._cands).by_call
+            except InputError:
+                return {}
+            return dict(zip(by["call"], by["allotment_eur"]))
+
+        got = self._caches["cands"].get(("allotments", self._cands_key, self._base.hash()), allotments)
+        v = got.get(call)
+        return float(v) if v is not None and v >= 1.0 else None
+
+    def _on_call(self, change) -> None:
+        """A committee turns to another call: the budget becomes that call's allotment."""
+        if self._mute:
+            return
+        b = self._call_budget_eur(change["new"])
+        if b is not None:
+            self._mute = True
+            try:
+                self.controls["budget"].value = round(b / 1e6, 1)
+            finally:
+                self._mute = False
+        self._schedule(change)
+
     def _call_options(self) -> list[tuple[str, str]]:
-        """The call picker's choices: every call (``""``), then each call with its candidate count."""
-        calls = sorted(set(self._cands["call"].astype(str))) if "call" in self._cands.columns else []
-        all_label = "toutes" if self.lang == "fr" else "all"
+        """The call picker's choices: every call at once (``""``: a benchmark with perfect
+        foresight), then each call in decision order with its candidate count."""
+        present = set(self._cands["call"].astype(str)) if "call" in self._cands.columns else set()
+        order = [c.id for c in self._base.calls if c.id in present]
+        calls = order + sorted(present - set(order))
+        all_label = "toutes (prévision parfaite)" if self.lang == "fr" else "all (perfect foresight)"
         return [(f"{all_label} ({len(self._cands)})", "")] + [
             (f"{k} ({int((self._cands['call'].astype(str) == k).sum())})", k) for k in calls]
 
