@@ -58,7 +58,8 @@ def test_figures_apply_only_to_the_calls_a_scenario_defines():
 def test_backtest_command_prints_the_table(tmp_path, capsys):
     assert main(["backtest", BACKTEST, "--replicates", "3", "--draws", "20", "--out", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "call 1: laureates" in out and "published 17" in out
+    assert "call 1: laureates" in out and "Published figure" in out and " 17 " in out
+    assert "of 8 published figures within tolerance" in out
     assert (tmp_path / "backtest.csv").exists()
     assert main(["backtest", BACKTEST, "--replicates", "0"]) == 2
 

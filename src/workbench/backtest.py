@@ -239,6 +239,7 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
             if f.measure == "granted_by_level":
                 ok = ok_all  # every replicate within the published amount
             out.append({"figure": f.key, "label": f.label, "published": f"{lo / 1e6:.1f}-{hi / 1e6:.1f} M€",
+                        "published_low": lo, "published_high": hi,
                         "published_value": hi if lo == 0 else (lo + hi) / 2, "simulated_mean": mean, "simulated_p10": p10,
                         "simulated_p90": p90, "relative_gap": np.nan, "tolerance": "inside the range",
                         "passed": ok, "unit": "EUR", "source": f.source})
@@ -257,21 +258,14 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
 
 
 def format_table(res: BacktestResult, lang: str = "fr") -> str:
-    """The back-test as aligned text lines (amounts in M€), one per figure, with PASS/FAIL."""
-    from .labels import backtest_label
-    from .units import meur, number, pct
+    """The back-test as aligned text lines in ``lang``, one per figure (from
+    :func:`workbench.labels.backtest_table`, the report's table)."""
+    from .labels import backtest_table, header
 
-    lines = []
-    for r in res.table.itertuples():
-        if r.unit == "EUR":
-            pub = r.published if isinstance(r.published, str) else meur(r.published, lang, 1)
-            sim = f"{meur(r.simulated_mean, lang, 1)} (P10 {meur(r.simulated_p10, lang, 1)}, P90 {meur(r.simulated_p90, lang, 1)})"
-        else:
-            pub = number(r.published, lang, 0)
-            sim = f"{number(r.simulated_mean, lang, 1)} (P10 {number(r.simulated_p10, lang, 0)}, P90 {number(r.simulated_p90, lang, 0)})"
-        gap = "" if not np.isfinite(r.relative_gap) else f" gap {pct(r.relative_gap, lang, 0)}"
-        mark = "PASS" if r.passed else "FAIL"
-        name = backtest_label(r.figure, r.label, lang)
-        lines.append(f"  {mark}  {name:<36} published {pub:<18} simulated {sim}{gap} "
-                     f"(tolerance {r.tolerance})")
+    t = backtest_table(res.table, lang)
+    cols = [header(k, lang) for k in ("passed", "label", "published", "simulated", "relative_gap", "tolerance")]
+    widths = [max(len(str(x)) for x in [c, *t[c]]) for c in cols]
+    lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+    for row in t[cols].itertuples(index=False):
+        lines.append("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
     return "\n".join(lines)

@@ -200,12 +200,13 @@ def _cmd_backtest(args) -> int:
         raise InputError(problems)
     scn = load_scenario(args.scenario)
     res = run_backtest(scn, replicates=reps, draws=draws, seed=args.seed)
+    from .labels import label
+
     if not len(res.table):
-        print(f"backtest of '{scn.name}': no published figure applies to this scenario's calls")
+        print(label("backtest_none", args.lang))
         return 0
-    n_ok = int(res.table["passed"].sum())
-    print(f"backtest of '{scn.name}': {res.replicates} synthetic pipelines, {res.draws} draws, seed {res.seed}; "
-          f"{n_ok} of {len(res.table)} published figures within tolerance")
+    print(label("backtest_head", args.lang, name=scn.name, replicates=res.replicates, draws=res.draws, seed=res.seed,
+                ok=int(res.table["passed"].sum()), n=len(res.table)))
     print(format_table(res, args.lang))
     if args.out:
         from pathlib import Path

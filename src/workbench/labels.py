@@ -336,6 +336,12 @@ LABELS: dict[str, dict[str, str]] = {
               "published figure: mean and P10–P90 of the replays, gap, tolerance (explained in the README) and "
               "result. Payments come from the simulation.",
     },
+    "backtest_head": {
+        "fr": "confrontation de « {name} » à l'histoire publiée : {replicates} viviers synthétiques, {draws} tirages, "
+              "graine {seed} ; {ok} chiffres publiés sur {n} dans la tolérance",
+        "en": "backtest of '{name}': {replicates} synthetic pipelines, {draws} draws, seed {seed}; {ok} of {n} "
+              "published figures within tolerance",
+    },
     "backtest_none": {"fr": "Aucun chiffre publié ne correspond aux appels de ce scénario.",
                       "en": "No published figure matches this scenario's calls."},
     "backtest_fail_warning": {
@@ -823,7 +829,12 @@ def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFram
     rows = []
     for r in table.to_dict("records"):
         if r["unit"] == "EUR":
-            pub = r["published"] if isinstance(r["published"], str) else meur(r["published"], lang, 1)
+            if isinstance(r["published"], str):  # a published range
+                lo, hi = r["published_low"], r["published_high"]
+                pub = (("≤ " if lang == "fr" else "≤ ") + meur(hi, lang, 1)) if lo == 0 \
+                    else f"{meur(lo, lang, 1)} – {meur(hi, lang, 1)}"
+            else:
+                pub = meur(r["published"], lang, 1)
             sim = (f"{meur(r['simulated_mean'], lang, 1)} ({meur(r['simulated_p10'], lang, 1)}–"
                    f"{meur(r['simulated_p90'], lang, 1)})")
         else:
