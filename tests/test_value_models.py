@@ -1,6 +1,7 @@
 """Value models, the quality bar, the call allotment and call-by-call decisions."""
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 
 import numpy as np
@@ -136,3 +137,12 @@ def test_one_default_per_setting_across_modules(tmp_path):
     st = envelope.Settings.from_scenario(scn)
     prof = pf.payment_profile(scn, c.assign(duration_months=48), [2021, 2022, 2023, 2024])
     assert prof[0].tolist() == pytest.approx(list(st.profile_rates))
+    # the contract lag: the simulation commits at decision + lag, the selection pays from there
+    assert st.contract_lag_months == scn.contract_lag_months == 6.0
+    t_dec = 2021 + (dt.date(2021, 3, 1).timetuple().tm_yday - 1) / 365
+    assert plan.t_commit[0] - t_dec == pytest.approx(st.contract_lag_months / 12)
+    late = pf.payment_profile(scn, c.assign(call="C2", duration_months=48), [2021, 2022, 2023, 2024, 2025])
+    assert late[0, 0] == 0 and late[0, 1] == pytest.approx(st.profile_rates[0])  # Oct 2021 + 6 months: 2022
+    # the share of overruns the fund pays: the same in the simulation and the robustness analysis
+    from workbench import robustness
+    assert st.overrun_paid_by_fund_rate == robustness._paid_rate(scn, None) == scn.overrun_paid_by_fund_rate == 0.0

@@ -1432,6 +1432,8 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "candidates": "synthetic" if synthetic else "file/given",
         "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
         "selection": sel,
+        "value_model": scn.value_model.describe(),
+        "call_allotment": scn.call_allotment,
         "policy": plan.policy.__dict__,
         "uncertainty_enabled": st.enabled,
         "cost_overrun": {**st.cost.params(), "source": st.cost.source},
