@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import csv
 import datetime as dt
 import functools
 import io
@@ -49,7 +48,7 @@ import yaml
 from . import __version__
 from .candidates import read_candidates, load_candidates
 from .errors import InputError, Problem
-from .files import write_atomic
+from .files import csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
 
@@ -435,72 +434,20 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
 # --------------------------------------------------------------------------------------------
 # Export
 # --------------------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(v: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (kept as text)."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
-
-
 def export_portfolio(table: pd.DataFrame, fmt: str, provenance: Mapping[str, Any]) -> bytes:
     """The ranked table as CSV (UTF-8 with BOM, ``;``) or XLSX bytes, with its provenance.
 
-    Cells beginning with ``= + - @`` are never live formulas: XLSX cells are typed as text,
-    CSV cells get a leading ``'``.  The XLSX
+    Written by the same writer as the command line's tables (:mod:`workbench.files`): text
+    beginning with ``= + - @``, tab or CR is never a live formula (XLSX cells typed as text, CSV
+    cells with a leading ``'``) and characters XLSX cannot hold (NUL…) are removed.  The XLSX
     file holds a second sheet ``provenance``; the CSV file ends with ``# key: value`` lines.
     """
-    df = table.copy()
     if fmt == "csv":
-        for c in df.columns:
-            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
-                df[c] = [_safe_cell(v) for v in df[c]]
-        buf = io.StringIO()
-        df.to_csv(buf, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
-        for k, v in provenance.items():
-            buf.write(f"# {k}: {_safe_cell(str(v))}\n")
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_bytes(table, sep=";", bom=True, trailer=provenance)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "portfolio"
-        ws.append([str(c) for c in df.columns])
-        for row in df.itertuples(index=False):
-            ws.append([_xlsx_value(v) for v in row])
-        from openpyxl.styles import Font
-
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        pv = wb.create_sheet("provenance")
-        for k, v in provenance.items():
-            pv.append([str(k), str(v)])
-        for row in pv.iter_rows():
-            for cell in row:
-                cell.data_type = "s"
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        prov = pd.DataFrame([(str(k), str(v)) for k, v in provenance.items()], columns=["key", "value"])
+        return xlsx_bytes({"portfolio": table, "provenance": prov}, bold_header=True, no_header=("provenance",))
     raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
-
-
-def _xlsx_value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return None if np.isnan(v) else float(v)
-    return v if isinstance(v, str) else str(v)
 
 
 # --------------------------------------------------------------------------------------------
