@@ -30,6 +30,9 @@ MAX_YAML_DEPTH = 32
 MAX_EXTENDS = 16
 #: Largest candidate file [bytes].
 MAX_CANDIDATE_BYTES = 100_000_000
+#: Largest unpacked content of a candidate XLSX [bytes] (an XLSX is a zip: 15 MB of zip can
+#: unpack to gigabytes of XML); about 200,000 rows of 25 columns.
+MAX_XLSX_UNPACKED_BYTES = 400_000_000
 #: Most candidate rows, in a file or generated (synthetic): 200,000.
 MAX_CANDIDATES = 200_000
 #: Most columns in a candidate file.

@@ -1,0 +1,357 @@
+"""Hostile and broken input on the command line: exit status 2 with a short message, never a
+traceback, minutes of work or gigabytes; outputs whole and readable by the group (issue 16)."""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from workbench import limits
+from workbench.candidates import read_candidates
+from workbench.cli import main
+from workbench.errors import InputError, Problem
+from workbench.files import csv_bytes, safe_text, write_xlsx, xlsx_bytes
+from workbench.scenario import load_scenario
+
+from conftest import DATA
+
+BASE = (DATA / "broken" / "base_small.yaml").read_text(encoding="utf-8")
+HEADER = ("id;title;owner;envelope;total_cost_eur;requested_eur;duration_months;"
+          "strategic;service;savings;governance")
+ROW = "P{i};Projet {i};O1;ITN1;2 000 000;1 000 000;12;5;5;5;5"
+
+
+def _cli(capsys, *argv) -> tuple[int, str]:
+    rc = main([str(a) for a in argv])
+    cap = capsys.readouterr()
+    assert "Traceback" not in cap.err
+    return rc, cap.err
+
+
+def _message(exc: InputError) -> str:
+    text = exc.message()
+    assert all(len(line) < 600 for line in text.splitlines())
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# scenario files
+# --------------------------------------------------------------------------------------------
+def test_billion_laughs_is_refused_at_once_with_a_short_message(tmp_path, capsys):
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for k in range(1, 9):
+        prev, cur = chr(ord("a") + k - 1), chr(ord("a") + k)
+        laughs.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    p = tmp_path / "laughs.yaml"
+    p.write_text(BASE + "title: *i\n" + "\n".join(laughs) + "\n", encoding="utf-8")
+    t = time.perf_counter()
+    rc, err = _cli(capsys, "validate", p)
+    assert time.perf_counter() - t < 5
+    assert rc == 2 and "aliases" in err and len(err) < 1000
+
+
+@pytest.mark.parametrize("depth", [1000, 40])
+def test_deeply_nested_yaml_is_refused(tmp_path, capsys, depth):
+    p = tmp_path / "deep.yaml"
+    p.write_text(BASE + "description: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and f"nested more than {limits.MAX_YAML_DEPTH} levels" in err
+
+
+def test_long_extends_chain_and_cycle_are_refused(tmp_path, capsys):
+    (tmp_path / "s0.yaml").write_text(BASE, encoding="utf-8")
+    for k in range(1, 1200):
+        (tmp_path / f"s{k}.yaml").write_text(f"extends: s{k - 1}.yaml\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", tmp_path / "s1199.yaml")
+    assert rc == 2 and f"at most {limits.MAX_EXTENDS} files" in err
+    (tmp_path / "c1.yaml").write_text("extends: c2.yaml\n", encoding="utf-8")
+    (tmp_path / "c2.yaml").write_text("extends: c1.yaml\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", tmp_path / "c1.yaml")
+    assert rc == 2 and "extends cycle: c1.yaml -> c2.yaml -> c1.yaml" in err
+
+
+def test_latin1_scenario_names_the_line_and_the_fix(tmp_path, capsys):
+    p = tmp_path / "latin1.yaml"
+    p.write_bytes((BASE + "title: Fonds de transformation de l'action publique — été\n")
+                  .replace("—", "-").encode("latin-1"))
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "is not UTF-8" in err and f"line {BASE.count(chr(10)) + 1}" in err and "0xe9" in err
+
+
+def test_oversized_scenario_file_is_not_parsed(tmp_path, capsys):
+    p = tmp_path / "big.yaml"
+    p.write_text(BASE + "description: '" + "x" * limits.MAX_YAML_BYTES + "'\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and f"at most {limits.MAX_YAML_BYTES:,} bytes" in err
+
+
+def test_huge_generator_size_is_refused_before_generating(tmp_path, capsys):
+    p = tmp_path / "huge.yaml"
+    p.write_text(BASE + "candidates: {source: synthetic, synthetic: {applications: 200000000}}\n", encoding="utf-8")
+    t = time.perf_counter()
+    rc, err = _cli(capsys, "validate", p)
+    assert time.perf_counter() - t < 5
+    assert rc == 2 and "candidates.synthetic.applications" in err and "200000000" in err
+    # many calls of a modest size add up: refused too, before drawing
+    calls = "\n".join(f"  - {{id: C{k}, fund: FITN, decision: 2021-06-01, expected_applications: 100000}}"
+                      for k in range(3))
+    p.write_text(BASE.split("calls:")[0] + "calls:\n" + calls + "\ncriteria:\n  weights: {strategic: 1, service: 1,"
+                 " savings: 1, governance: 1}\ncandidates: {source: synthetic, synthetic: {applications: 10}}\n",
+                 encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "300,000 candidates" in err
+
+
+def test_values_in_messages_are_cut_to_80_characters():
+    shown = str(Problem("f.yaml", "title", "x" * 100_000, "must be short"))
+    assert len(shown) < 140 and shown.count("x") <= 80 and "…" in shown
+    assert len(str(Problem("f", "k", {"a": list(range(10**6))}, "r"))) < 140
+
+
+# --------------------------------------------------------------------------------------------
+# confinement
+# --------------------------------------------------------------------------------------------
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    """A project folder (the working folder) and a secret file outside it."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    secret = outside / "secrets.yaml"
+    secret.write_text("API_TOKEN: hunter2-very-secret\n", encoding="utf-8")
+    (outside / "foreign.csv").write_text(HEADER + "\n" + ROW.format(i="SECRET-ROW") + ";extra\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.delenv(limits.ENV_ALLOWED_DIRS, raising=False)
+    return project, outside
+
+
+def test_extends_outside_the_allowed_folders_is_refused_without_reading_it(elsewhere, capsys, monkeypatch):
+    project, outside = elsewhere
+    p = project / "evil.yaml"
+    p.write_text(f"extends: {outside / 'secrets.yaml'}\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "outside the allowed folders" in err and limits.ENV_ALLOWED_DIRS in err
+    assert "hunter2" not in err and "API_TOKEN" not in err
+    p.write_text("extends: ../outside/secrets.yaml\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "outside the allowed folders" in err and "hunter2" not in err
+    # a symbolic link inside the project does not lead out
+    (project / "link.yaml").symlink_to(outside / "secrets.yaml")
+    p.write_text("extends: link.yaml\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "outside the allowed folders" in err and "hunter2" not in err
+
+
+def test_candidates_file_outside_is_refused_unless_allowed(elsewhere, capsys, monkeypatch):
+    project, outside = elsewhere
+    p = project / "scn.yaml"
+    p.write_text(BASE + f"candidates: {{source: file, file: {outside / 'foreign.csv'}}}\n", encoding="utf-8")
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "candidates.file" in err and "outside the allowed folders" in err
+    assert "SECRET-ROW" not in err
+    monkeypatch.setenv(limits.ENV_ALLOWED_DIRS, str(outside))
+    rc, err = _cli(capsys, "validate", p)
+    assert rc == 2 and "outside the allowed folders" not in err  # allowed now: the file's own problem shows
+    assert "has 12 cells for 11 columns" in err
+
+
+def test_scenario_folder_and_working_folder_are_allowed(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "sub" / "variant.yaml").write_text("extends: ../base.yaml\nname: v\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"  # base lies in the working folder
+    monkeypatch.chdir(tmp_path / "sub")
+    with pytest.raises(InputError, match="outside the allowed folders"):
+        load_scenario(tmp_path / "sub" / "variant.yaml")
+    assert load_scenario(tmp_path / "sub" / "variant.yaml", allowed_dirs=[tmp_path]).name == "v"
+
+
+# --------------------------------------------------------------------------------------------
+# candidate files
+# --------------------------------------------------------------------------------------------
+def _csv(tmp_path, rows: list[str], name="c.csv", encoding="utf-8") -> Path:
+    p = tmp_path / name
+    p.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding=encoding)
+    return p
+
+
+def test_csv_field_over_128_kib_is_a_problem_with_row_and_column(tmp_path):
+    p = _csv(tmp_path, [ROW.format(i=1), ROW.format(i=2).replace("Projet 2", '"' + "y" * 200_000 + '"')])
+    with pytest.raises(InputError) as exc:
+        read_candidates(p)
+    msg = _message(exc.value)
+    assert "row 3, column title" in msg and f"at most {limits.MAX_CELL_CHARS:,} characters" in msg
+    assert "200,000" in msg
+
+
+def test_mixed_utf8_and_cp1252_lines_are_reported(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_bytes((HEADER + "\n" + ROW.format(i=1).replace("Projet", "Réseau") + "\n").encode("utf-8")
+                  + (ROW.format(i=2).replace("Projet", "Télé") + "\n").encode("cp1252"))
+    with pytest.raises(InputError) as exc:
+        read_candidates(p)
+    msg = _message(exc.value)
+    assert "mixes encodings" in msg and "line 2 is UTF-8 but line 3 is not" in msg
+    # a file wholly in cp1252 is still read
+    q = _csv(tmp_path, [ROW.format(i=1).replace("Projet", "Télé")], name="cp.csv", encoding="cp1252")
+    assert read_candidates(q)["title"].iloc[0] == "Télé 1"
+
+
+def test_too_many_columns_and_rows(tmp_path, monkeypatch):
+    wide = tmp_path / "wide.csv"
+    wide.write_text(HEADER + ";" + ";".join(f"x{k}" for k in range(300)) + "\n" + ROW.format(i=1) + "\n")
+    with pytest.raises(InputError, match=f"at most {limits.MAX_COLUMNS} columns"):
+        read_candidates(wide)
+    monkeypatch.setattr("workbench.candidates.MAX_CANDIDATES", 50)
+    p = _csv(tmp_path, [ROW.format(i=i) for i in range(60)])
+    with pytest.raises(InputError, match="at most 50 candidate rows"):
+        read_candidates(p)
+
+
+def test_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
+    p = _csv(tmp_path, [ROW.format(i=1), "", ";;;;;;;;;;", ROW.format(i=2).replace(";5;5;5;5", ";5;5;5;11")])
+    with pytest.raises(InputError, match="row 5, column governance"):
+        read_candidates(p)
+
+
+def _giant_xlsx(path: Path, rows: int) -> None:
+    """An XLSX of ``rows`` candidate rows written straight as XML (seconds, not minutes)."""
+    head = ("<?xml version='1.0' encoding='UTF-8'?><worksheet xmlns="
+            "'http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheetData>")
+    cols = HEADER.split(";")
+    letters = [chr(ord("A") + k) for k in range(len(cols))]
+    hdr = "<row r='1'>" + "".join(f"<c r='{c}1' t='inlineStr'><is><t>{n}</t></is></c>"
+                                  for c, n in zip(letters, cols)) + "</row>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:  # noqa: SIM117
+        z.writestr("[Content_Types].xml", "<?xml version='1.0'?><Types xmlns='http://schemas.openxmlformats.org/"
+                   "package/2006/content-types'><Default Extension='rels' ContentType='application/vnd.openxml"
+                   "formats-package.relationships+xml'/><Default Extension='xml' ContentType='application/xml'/>"
+                   "<Override PartName='/xl/workbook.xml' ContentType='application/vnd.openxmlformats-officedoc"
+                   "ument.spreadsheetml.sheet.main+xml'/><Override PartName='/xl/worksheets/sheet1.xml' Content"
+                   "Type='application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml'/></Types>")
+        z.writestr("_rels/.rels", "<?xml version='1.0'?><Relationships xmlns='http://schemas.openxmlformats.org/"
+                   "package/2006/relationships'><Relationship Id='rId1' Type='http://schemas.openxmlformats.org/"
+                   "officeDocument/2006/relationships/officeDocument' Target='xl/workbook.xml'/></Relationships>")
+        z.writestr("xl/workbook.xml", "<?xml version='1.0'?><workbook xmlns='http://schemas.openxmlformats.org/"
+                   "spreadsheetml/2006/main' xmlns:r='http://schemas.openxmlformats.org/officeDocument/2006/"
+                   "relationships'><sheets><sheet name='c' sheetId='1' r:id='rId1'/></sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", "<?xml version='1.0'?><Relationships xmlns='http://schemas."
+                   "openxmlformats.org/package/2006/relationships'><Relationship Id='rId1' Type='http://schemas."
+                   "openxmlformats.org/officeDocument/2006/relationships/worksheet' Target='worksheets/sheet1.xml'"
+                   "/></Relationships>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head.replace("<sheetData>", f"<dimension ref='A1:K{rows + 1}'/><sheetData>").encode())
+            fh.write(hdr.encode())
+            row = "".join(f"<c t='n'><v>{v}</v></c>" for v in (1, 1, 1, 1, 2000000, 1000000, 12, 5, 5, 5, 5))
+            block = ("<row>" + row + "</row>").encode() * 10_000
+            for _ in range(rows // 10_000):
+                fh.write(block)
+            fh.write(b"</sheetData></worksheet>")
+
+
+@pytest.mark.slow
+def test_xlsx_with_3_million_rows_is_refused_before_it_is_parsed(tmp_path):
+    p = tmp_path / "huge.xlsx"
+    _giant_xlsx(p, 3_000_000)
+    assert 5e6 < p.stat().st_size < 40e6
+    t = time.perf_counter()
+    with pytest.raises(InputError, match="unpacks to"):
+        read_candidates(p)
+    assert time.perf_counter() - t < 5
+
+
+def test_xlsx_reading_is_streamed_and_stops_at_the_row_limit(tmp_path, monkeypatch):
+    p = tmp_path / "many.xlsx"
+    _giant_xlsx(p, 200_000)
+    monkeypatch.setattr("workbench.candidates.MAX_CANDIDATES", 2_000)
+    t = time.perf_counter()
+    with pytest.raises(InputError, match="at most 2,000 candidate rows"):
+        read_candidates(p)
+    assert time.perf_counter() - t < 5
+
+
+def test_xlsx_formulas_give_their_saved_values_or_a_problem(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(";"))
+    ws.append(["P1", '="Projet "&"un"', "O1", "ITN1", 2e6, "=E2/2", 12, 5, 5, 5, 5])
+    p = tmp_path / "formulas.xlsx"
+    wb.save(p)  # openpyxl saves formulas without values, like a file never opened in a spreadsheet
+    with pytest.raises(InputError) as exc:
+        read_candidates(p)
+    msg = _message(exc.value)
+    assert "row 2, column title" in msg and "row 2, column requested_eur" in msg and "saved without its value" in msg
+    # a spreadsheet saves the computed value with the formula: that value is read
+    with zipfile.ZipFile(p) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace("<f>E2/2</f><v />", "<f>E2/2</f><v>1000000</v>")
+    sheet = sheet.replace('<c r="B2"><f>"Projet "&amp;"un"</f><v />',
+                          '<c r="B2" t="str"><f>"Projet "&amp;"un"</f><v>Projet un</v>')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    q = tmp_path / "computed.xlsx"
+    with zipfile.ZipFile(q, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    df = read_candidates(q)
+    assert df["title"].iloc[0] == "Projet un" and df["requested_eur"].iloc[0] == 1_000_000
+
+
+# --------------------------------------------------------------------------------------------
+# one formula-safe writer
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_csv_cells_that_would_run_as_formulas_get_an_apostrophe(text):
+    assert safe_text(text) == "'" + text
+    blob = csv_bytes(pd.DataFrame({"title": [text]})).decode("utf-8")
+    assert blob.splitlines()[1].lstrip('"').startswith("'")
+
+
+def test_nul_and_control_characters_never_break_the_xlsx():
+    df = pd.DataFrame({"title": ["a\x00b\x07c", "=cmd|' /C calc'!A0"], "n": [1, 2]})
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"t": df})))
+    ws = wb["t"]
+    assert ws["A2"].value == "abc"
+    assert ws["A3"].value == "=cmd|' /C calc'!A0" and ws["A3"].data_type == "s"
+    assert "\x00" not in csv_bytes(df).decode()
+
+
+def test_dashboard_export_uses_the_same_writer():
+    from workbench.dashboard import export_portfolio
+
+    df = pd.DataFrame({"title": ["\t=1+1", "x\x00y"]})
+    assert "'\t=1+1" in export_portfolio(df, "csv", {"k": "v"}).decode("utf-8-sig")
+    ws = openpyxl.load_workbook(io.BytesIO(export_portfolio(df, "xlsx", {"k": "v"})))["portfolio"]
+    assert ws["A3"].value == "xy"
+
+
+@pytest.mark.slow
+def test_xlsx_writing_is_linear_20000_rows_in_seconds(tmp_path):
+    n = 20_000
+    df = pd.DataFrame({f"c{k}": range(n) for k in range(12)})
+    df["title"] = [f"Projet {i}" for i in range(n)]
+    t = time.perf_counter()
+    write_xlsx(tmp_path / "big.xlsx", {"portfolio": df})
+    assert time.perf_counter() - t < 15
+    assert (tmp_path / "big.xlsx").stat().st_size > 100_000
+
+
+def test_files_follow_the_umask(tmp_path):
+    old = os.umask(0o002)
+    try:
+        write_xlsx(tmp_path / "t.xlsx", {"t": pd.DataFrame({"a": [1]})})
+        from workbench.files import write_csv
+
+        write_csv(tmp_path / "t.csv", pd.DataFrame({"a": [1]}))
+    finally:
+        os.umask(old)
+    for name in ("t.xlsx", "t.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o664
