@@ -355,3 +355,94 @@ def test_files_follow_the_umask(tmp_path):
         os.umask(old)
     for name in ("t.xlsx", "t.csv"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o664
+
+
+# --------------------------------------------------------------------------------------------
+# outputs: all or nothing, readable by the group, no traceback on a bad folder
+# --------------------------------------------------------------------------------------------
+RANK_CSV = HEADER + "\n" + "\n".join([
+    "P1;\x00=HYPERLINK(\"http://x\")\x00;O1;A;20 000 000;10 000 000;12;9;9;9;9",
+    "P2;\t=1+1;O1;A;20 000 000;10 000 000;12;5;5;5;5",
+    "P3;Projet trois;O2;B;20 000 000;10 000 000;12;7;7;7;7"]) + "\n"
+
+
+@pytest.fixture
+def rank_setup(tmp_path):
+    from test_portfolio import make_scenario
+
+    scn = make_scenario(tmp_path)
+    cand = tmp_path / "cands.csv"
+    cand.write_text(RANK_CSV, encoding="utf-8")
+    return scn.path, cand, tmp_path / "out"
+
+
+def test_rank_with_nul_and_tab_formula_writes_safe_files(rank_setup, capsys):
+    scn, cand, out = rank_setup
+    rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--budget-eur", "20000000", "--out", out)
+    assert rc == 0, err
+    text = (out / "portfolio.csv").read_text(encoding="utf-8")
+    assert "\x00" not in text and "'=1+1" in text and "'=HYPERLINK" in text
+    ws = openpyxl.load_workbook(out / "portfolio.xlsx")["portfolio"]
+    titles = [c.value for c in ws["B"]] if ws["B1"].value == "title" else None
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells), titles
+
+
+def test_rank_failure_leaves_the_previous_outputs_whole(rank_setup, capsys, monkeypatch):
+    scn, cand, out = rank_setup
+    assert main(["rank", str(scn), "--candidates", str(cand), "--budget-eur", "20000000", "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import workbench.portfolio as portfolio
+
+    def broken(path, tables, **kw):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(portfolio, "write_xlsx", broken)
+    rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--budget-eur", "30000000", "--out", out)
+    assert rc == 1 and "no space left" in err and "previous outputs are untouched" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name]
+
+
+def test_out_folder_that_cannot_be_written_is_a_message(rank_setup, capsys, tmp_path):
+    scn, cand, _ = rank_setup
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--out", blocker / "sub")
+    assert rc == 2 and "cannot write" in err
+    if os.geteuid() != 0:  # root writes anywhere
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--out", ro / "out")
+        assert rc == 2 and "permission denied" in err
+
+
+def test_rank_outputs_follow_the_umask(rank_setup):
+    scn, cand, out = rank_setup
+    old = os.umask(0o002)
+    try:
+        assert main(["rank", str(scn), "--candidates", str(cand), "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o775
+    for p in out.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o664, p.name
+
+
+def test_stale_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path):
+    from workbench.files import clean_stale
+
+    dead = tmp_path / ".report.tmp-999999999-abc"
+    dead.mkdir()
+    (dead / "x").write_text("x")
+    live = tmp_path / f".report.tmp-{os.getppid()}-abc"
+    live.mkdir()
+    old_log = tmp_path / ".report.kernel-xyz.log"
+    old_log.write_text("x")
+    os.utime(old_log, (time.time() - 7 * 3600,) * 2)
+    fresh_log = tmp_path / ".other.kernel-new.log"
+    fresh_log.write_text("x")
+    removed = clean_stale(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([dead.name, old_log.name])
+    assert live.exists() and fresh_log.exists() and not dead.exists()

@@ -46,7 +46,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
 from .errors import InputError, Problem, suggest
-from .files import write_atomic, write_csv, write_xlsx
+from .files import write_atomic, write_csv, write_folder, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, project_value,
                       roi_ratio)
 
@@ -1685,19 +1685,24 @@ def _rules_of(sel: Selection) -> dict:
 # --------------------------------------------------------------------------------------------
 def write_result(result: RankResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``portfolio.csv``, ``portfolio.xlsx`` and ``portfolio.json`` (totals, solver,
-    conflicts, provenance) into ``out_dir``, each atomically."""
+    conflicts, provenance) into ``out_dir``, all or nothing: the three are built in a temporary
+    sibling folder and moved in together (a failure leaves the previous three untouched)."""
     out = Path(out_dir)
-    csv_path, xlsx_path, json_path = out / "portfolio.csv", out / "portfolio.xlsx", out / "portfolio.json"
+    names = {"csv": "portfolio.csv", "xlsx": "portfolio.xlsx", "json": "portfolio.json"}
     table = result.table
-    write_csv(csv_path, table)
     meta = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
             "weights": result.weights, "provenance": result.provenance}
     info = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v)
                          for sec in ("totals", "solver", "provenance") for k, v in meta[sec].items()],
                         columns=["key", "value"])
-    write_xlsx(xlsx_path, {"portfolio": table, "about": info})
-    write_atomic(json_path, json.dumps(meta, indent=2, ensure_ascii=False, default=str))
-    return {"csv": csv_path, "xlsx": xlsx_path, "json": json_path}
+
+    def build(tmp: Path) -> None:
+        write_csv(tmp / names["csv"], table)
+        write_xlsx(tmp / names["xlsx"], {"portfolio": table, "about": info})
+        write_atomic(tmp / names["json"], json.dumps(meta, indent=2, ensure_ascii=False, default=str))
+
+    write_folder(out, build)
+    return {k: out / v for k, v in names.items()}
 
 
 def summarise(result: RankResult, lang: str = "fr") -> str:
