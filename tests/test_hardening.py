@@ -446,3 +446,65 @@ def test_stale_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path)
     removed = clean_stale(tmp_path)
     assert sorted(p.name for p in removed) == sorted([dead.name, old_log.name])
     assert live.exists() and fresh_log.exists() and not dead.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# workbench run: a full disk, leftovers of killed runs, recorded paths
+# --------------------------------------------------------------------------------------------
+SMALL_REPORT = DATA / "small_report.yaml"
+
+
+def _fake_papermill(monkeypatch):
+    import papermill
+
+    def fake(inp, outp, **kw):
+        import shutil
+
+        shutil.copyfile(inp, outp)
+        assert os.environ["JUPYTER_RUNTIME_DIR"].startswith(str(Path(outp).parent.parent))
+        Path(os.environ["JUPYTER_RUNTIME_DIR"], "kernel-x.json").write_text("{}")  # a connection file
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake)
+
+
+def test_full_disk_during_run_and_its_failure_handler_leaves_nothing(tmp_path, capsys, monkeypatch):
+    from workbench import batch
+
+    _fake_papermill(monkeypatch)
+
+    def no_space(*a, **k):
+        raise OSError(28, "No space left on device", str(a[0]) if a else None)
+
+    monkeypatch.setattr(batch, "export_html", no_space)
+    monkeypatch.setattr(batch, "write_via", no_space)
+    out = tmp_path / "outputs"
+    rc, err = _cli(capsys, "run", SMALL_REPORT, "--out", out, "--no-pdf")
+    assert rc == 1 and "no space left" in err
+    assert [p.name for p in out.iterdir()] == []  # no temporary folder, log or connection file
+
+
+def test_run_cleans_stale_leftovers_and_records_relative_paths(tmp_path, capsys, monkeypatch):
+    import json
+
+    from conftest import ROOT
+
+    _fake_papermill(monkeypatch)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "outputs"
+    out.mkdir()
+    (out / ".small_ftap.tmp-999999999-x").mkdir()  # a run killed with -9
+    (out / ".small_ftap.runtime-999999999-x").mkdir()
+    (out / ".small_ftap.kernel-999999999-x.log").write_text("x")
+    old = os.umask(0o002)
+    try:
+        rc, err = _cli(capsys, "run", SMALL_REPORT, "--out", out, "--no-pdf")
+    finally:
+        os.umask(old)
+    assert rc == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["small_ftap"]
+    info = json.loads((out / "small_ftap" / "run.json").read_text())
+    paths = {i["role"]: i["path"] for i in info["inputs"]}
+    assert paths["scenario"] == "tests/data/small_report.yaml" and info["scenario"]["path"] == paths["scenario"]
+    assert paths["extends"] == "parameters/ftap_2018_2022.yaml"
+    assert stat.S_IMODE((out / "small_ftap" / "run.json").stat().st_mode) == 0o664
+    assert stat.S_IMODE((out / "small_ftap").stat().st_mode) == 0o775

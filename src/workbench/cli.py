@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Problem
-from .files import write_csv, write_folder, write_via
+from .files import project_relative, write_csv, write_folder, write_via
 from .units import meur, pct
 
 EXIT_INPUT = 2
@@ -389,7 +389,7 @@ def _cmd_simulate(args) -> int:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     res = envelope.simulate(scn, cands, draws=draws, seed=seed, chunk_size=chunk, progress=not args.no_progress)
     if args.candidates:
-        res.provenance["input_files"].append(str(Path(args.candidates)))
+        res.provenance["input_files"].append(project_relative(args.candidates))
     pol = envelope.compare_policies(scn, draws=draws, seed=seed) if args.policies else None
     # everything is computed: written into a temporary folder beside OUT, then moved into place
     figs = {"fan_chart.png": charts.fan_chart(res, lang=args.lang),

@@ -61,7 +61,7 @@ from . import __version__
 from . import params as P
 from .candidates import CP_COLUMN, split_ids
 from .errors import InputError, Problem
-from .files import write_atomic, write_csv
+from .files import project_relative, write_atomic, write_csv
 from .scoring import eligibility, project_value
 from .uncertainty import OverrunModel, SavingsRealisation
 
@@ -1388,7 +1388,7 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "workbench_version": __version__,
         "scenario": scn.name,
         "scenario_hash": scn.hash(),
-        "input_files": [str(f) for f in scn.files],
+        "input_files": [project_relative(f) for f in scn.files],
         "candidates": "synthetic" if synthetic else "file/given",
         "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
         "selection": sel,

@@ -40,6 +40,33 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+#: Environment variable naming the project folder that recorded paths are relative to (set by
+#: ``workbench run`` for the report's kernel, which works in a temporary folder).
+ENV_PROJECT_DIR = "WORKBENCH_PROJECT_DIR"
+
+
+# --------------------------------------------------------------------------------------------
+# recorded paths
+# --------------------------------------------------------------------------------------------
+def project_dir() -> Path:
+    """The project folder: ``WORKBENCH_PROJECT_DIR`` when set, else the working folder."""
+    return Path(os.environ.get(ENV_PROJECT_DIR) or os.getcwd()).resolve()
+
+
+def project_relative(path: str | Path) -> str:
+    """``path`` as recorded in provenance (run.json, provenance.json, portfolio.json, reports):
+    relative to the project folder (``/`` separators) when it lies inside it, else absolute.
+
+    A report then names ``parameters/ftap_2018_2022.yaml``, not a user's home folder, and
+    stays the same on every machine.
+    """
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(project_dir()).as_posix()
+    except ValueError:
+        return str(p)
+
+
 # --------------------------------------------------------------------------------------------
 # modes and atomic writes
 # --------------------------------------------------------------------------------------------
@@ -151,7 +178,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-_TMP_PID = re.compile(r"\.(?:tmp|kernel|old)-(\d+)-")
+_TMP_PID = re.compile(r"\.(?:tmp|kernel|old|runtime)-(\d+)-")
 
 
 def clean_stale(folder: str | Path, patterns: Iterable[str] = (".*.tmp-*", ".*.kernel-*.log", ".*.old-*"),

@@ -46,7 +46,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
 from .errors import InputError, Problem, suggest
-from .files import write_atomic, write_csv, write_folder, write_xlsx
+from .files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, project_value,
                       roi_ratio)
 
@@ -1294,9 +1294,11 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
               "time_s": sel.solve.time_s, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
               "checked": sel.solve.x is not None, "check": "every rule re-evaluated: none broken"
               if sel.solve.x is not None else "no portfolio to check"}
-    prov = {"workbench_version": __version__, "scenario": str(scenario.path),
-            "scenario_files": [str(f) for f in getattr(scenario, "files", [])], "scenario_hash": scenario.hash(),
-            "seed": scenario.seed if seed is None else seed, "candidates_source": candidates.attrs.get("source", ""),
+    source = str(candidates.attrs.get("source", ""))
+    prov = {"workbench_version": __version__, "scenario": project_relative(scenario.path),
+            "scenario_files": [project_relative(f) for f in getattr(scenario, "files", [])],
+            "scenario_hash": scenario.hash(), "seed": scenario.seed if seed is None else seed,
+            "candidates_source": project_relative(source) if source and Path(source).is_file() else source,
             "synthetic": bool(candidates.attrs.get("synthetic", False)),
             "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     return RankResult(table, totals, solver, sel.conflicts, dict(sel.weights), prov, sel, scenario, candidates, robust)
