@@ -508,3 +508,45 @@ def test_run_cleans_stale_leftovers_and_records_relative_paths(tmp_path, capsys,
     assert paths["extends"] == "parameters/ftap_2018_2022.yaml"
     assert stat.S_IMODE((out / "small_ftap" / "run.json").stat().st_mode) == 0o664
     assert stat.S_IMODE((out / "small_ftap").stat().st_mode) == 0o775
+
+
+# --------------------------------------------------------------------------------------------
+# workbench sweep: a scenario that never ends
+# --------------------------------------------------------------------------------------------
+def _hang_on_second(scenario, seed, draws):
+    if scenario.name.endswith("-002"):
+        while True:  # a scenario that never ends
+            time.sleep(0.05)
+    return {"n_selected": 1, "total_value": float(seed % 7)}
+
+
+def test_sweep_timeout_fails_a_hung_scenario_and_keeps_the_others(tmp_path):
+    from workbench import sweep
+
+    spec = tmp_path / "grid.yaml"
+    spec.write_text(f"name: t\nbase: {SMALL_REPORT}\nseed: 7\ndraws: 5\ngrid:\n  criteria.weights.savings: [0.1, 0.5, 1.0]\n",
+                    encoding="utf-8")
+    tasks = sweep.grid_tasks(sweep.load_grid(spec))
+    for t in tasks:
+        t.timeout_s = 1.0
+    out = tmp_path / "out"
+    seen: list[list[str]] = []
+
+    def partial(res):
+        sweep.write_partial_summary(res, out)
+        seen.append(pd.read_csv(out / "summary.csv")["status"].tolist())
+
+    t0 = time.perf_counter()
+    res = sweep.run_sweep(tasks, sweep.Sequential(), name="t", seed=7, progress=False, chunk_size=1,
+                          fn=_hang_on_second, on_results=partial)
+    assert time.perf_counter() - t0 < 10
+    assert res.summary["status"].tolist() == ["ok", "failed", "ok"]
+    assert "timed out after 1 s" in res.summary.loc[1, "error"]
+    assert seen[0] == ["ok"] and seen[1] == ["ok", "failed"]  # rows written as they came
+    sweep.write_summary(res, out, "en")
+    assert sorted(p.name for p in out.iterdir()) == ["failures.csv", "summary.csv", "summary.html"]
+
+
+def test_sweep_timeout_option_is_checked(capsys):
+    rc, err = _cli(capsys, "sweep", SMALL_REPORT, "--timeout", "0", "--executor", "sequential")
+    assert rc == 2 and "--timeout" in err

@@ -303,8 +303,9 @@ def _add_sweep(sub) -> None:
                     "parameters/sweeps/). Scenario k draws from SeedSequence(seed).spawn(n)[k], so results "
                     "are identical whichever executor runs them. Default executor: Dask, on a LocalCluster "
                     "(workers = cores) or on --scheduler tcp://HOST:PORT (or DASK_SCHEDULER_ADDRESS). Writes "
-                    "OUT/summary.csv, summary.html and failures.csv; a failing scenario does not stop the "
-                    "others but the exit status is 1.",
+                    "OUT/summary.csv, summary.html and failures.csv; summary.csv is rewritten as results "
+                    "arrive. A failing scenario, or one that exceeds --timeout, does not stop the others "
+                    "but the exit status is 1.",
     )
     p.add_argument("scenarios", nargs="*", help="scenario files (.yaml)")
     p.add_argument("--grid", help="grid spec (.yaml) instead of scenario files")
@@ -320,6 +321,8 @@ def _add_sweep(sub) -> None:
     p.add_argument("--lang", default="fr", help="summary language: fr (default) or en")
     p.add_argument("--reports", action="store_true",
                    help="also run the full report (notebook) of every scenario that succeeded")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds one scenario may take before it is recorded as failed (default 600)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 

@@ -48,7 +48,7 @@ import yaml
 from . import __version__
 from .candidates import read_candidates, load_candidates
 from .errors import InputError, Problem
-from .files import csv_bytes, write_atomic, xlsx_bytes
+from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
 
@@ -272,6 +272,9 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     if variants_dir is not None:
         env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
     env.setdefault("MPLBACKEND", "Agg")
+    # the kernels run in notebooks/: recorded paths and the folders scenarios may read from
+    # (workbench.limits) are those of the project
+    env.setdefault(ENV_PROJECT_DIR, str(Path(root).resolve()))
     cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={int(port)}", f"--Voila.ip={ip}",
            "--no-browser", f"--Voila.config_file_paths=['{root}']", *extra_args]
     return cmd, env, root

@@ -9,7 +9,8 @@ Folders (confinement): a scenario's ``extends:`` and ``candidates.file:`` may on
 inside
 
 - the folder tree of the scenario file given on the command line (or to ``load_scenario``),
-- the working folder tree (the project the command runs in),
+- the project folder tree: ``WORKBENCH_PROJECT_DIR`` when set (``workbench run`` and
+  ``workbench dashboard`` set it for their kernels), else the working folder,
 - the folders listed in the environment variable ``WORKBENCH_ALLOWED_DIRS`` (separated by
   ``:``, ``;`` on Windows).
 
@@ -45,12 +46,14 @@ ENV_ALLOWED_DIRS = "WORKBENCH_ALLOWED_DIRS"
 
 
 def allowed_dirs(scenario_path: str | Path | None = None, extra: Iterable[str | Path] = ()) -> list[Path]:
-    """The folders input files may come from (resolved): the scenario's folder, the working
-    folder, ``WORKBENCH_ALLOWED_DIRS`` and ``extra``."""
+    """The folders input files may come from (resolved): the scenario's folder, the project
+    folder (:func:`workbench.files.project_dir`), ``WORKBENCH_ALLOWED_DIRS`` and ``extra``."""
     dirs: list[Path] = []
     if scenario_path is not None:
         dirs.append(Path(scenario_path).resolve().parent)
-    dirs.append(Path.cwd().resolve())
+    from .files import project_dir
+
+    dirs.append(project_dir())
     for part in os.environ.get(ENV_ALLOWED_DIRS, "").split(os.pathsep):
         if part.strip():
             dirs.append(Path(part.strip()).expanduser().resolve())
@@ -70,5 +73,5 @@ def is_allowed(path: str | Path, dirs: Iterable[Path]) -> bool:
 
 def outside_rule(dirs: Iterable[Path]) -> str:
     """The rule shown when a file lies outside the allowed folders."""
-    return (f"names a file outside the allowed folders (the scenario's folder, the working folder and "
+    return (f"names a file outside the allowed folders (the scenario's folder, the project folder and "
             f"{ENV_ALLOWED_DIRS}); add its folder to {ENV_ALLOWED_DIRS} to allow it")
