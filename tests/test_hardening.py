@@ -550,3 +550,19 @@ def test_sweep_timeout_fails_a_hung_scenario_and_keeps_the_others(tmp_path):
 def test_sweep_timeout_option_is_checked(capsys):
     rc, err = _cli(capsys, "sweep", SMALL_REPORT, "--timeout", "0", "--executor", "sequential")
     assert rc == 2 and "--timeout" in err
+
+
+def test_sweep_grid_is_bounded_and_its_base_confined(elsewhere, capsys):
+    project, outside = elsewhere
+    (outside / "base.yaml").write_text(BASE, encoding="utf-8")
+    spec = project / "grid.yaml"
+    spec.write_text(f"name: g\nbase: {outside / 'base.yaml'}\ngrid:\n  seed: [1, 2]\n", encoding="utf-8")
+    rc, err = _cli(capsys, "sweep", "--grid", spec, "--executor", "sequential", "--out", project / "o")
+    assert rc == 2 and "base" in err and "outside the allowed folders" in err
+    (project / "base.yaml").write_text(BASE, encoding="utf-8")
+    keys = "\n".join(f"  criteria.weights.k{k}: [{', '.join(str(v) for v in range(100))}]" for k in range(6))
+    spec.write_text(f"name: g\nbase: base.yaml\ngrid:\n{keys}\n", encoding="utf-8")
+    t = time.perf_counter()
+    rc, err = _cli(capsys, "sweep", "--grid", spec, "--executor", "sequential", "--out", project / "o")
+    assert time.perf_counter() - t < 5
+    assert rc == 2 and "1,000,000,000,000 scenarios" in err and not (project / "o").exists()

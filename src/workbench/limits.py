@@ -41,6 +41,9 @@ MAX_COLUMNS = 200
 #: Longest cell of a candidate file [characters].
 MAX_CELL_CHARS = 10_000
 
+#: Most scenarios in one sweep (grid combinations and cases).
+MAX_SWEEP_SCENARIOS = 100_000
+
 #: Environment variable listing further folders input files may come from.
 ENV_ALLOWED_DIRS = "WORKBENCH_ALLOWED_DIRS"
 

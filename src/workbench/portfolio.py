@@ -59,6 +59,11 @@ RULE_KEYS = (
     "sub_envelope_budgets_eur",
 )
 DEFAULT_TIME_LIMIT_S = 60.0
+#: Least time [s] the solver is given when model building used up the time limit.
+MIN_SOLVE_S = 0.2
+#: Time [s per candidate] kept for what follows the solve (choice table, rule check, greedy
+#: comparison, reasons): about 4.5 µs per candidate measured on 200,000 candidates, rounded up.
+POST_SOLVE_S_PER_CANDIDATE = 6e-6
 DEFAULT_MIP_REL_GAP = 1e-6
 _TOL_EUR = 0.5
 _QUIET_LOCK = threading.RLock()
@@ -933,7 +938,7 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
            weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
            forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
            time_limit_s: float | None = None, values: pd.Series | None = None,
-           engine: str = "scipy") -> Selection:
+           engine: str = "scipy", deadline: float | None = None) -> Selection:
     """The optimal portfolio, checked rule by rule; the fast path behind :func:`rank`.
 
     The constraint system is cached per (scenario, candidates, rules, forced projects): a new
@@ -955,6 +960,10 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     engine : {"scipy", "highspy"}
         How HiGHS is called (see :func:`solve_model`); ``"highspy"`` starts from the greedy
         portfolio.
+    deadline : float, optional
+        A ``time.perf_counter()`` instant by which the whole selection must be done: the solver
+        gets what model building left (less the time the checks will take, at least
+        :data:`MIN_SOLVE_S`), so a time limit holds on the wall clock (see :func:`rank`).
 
     Raises
     ------
@@ -979,6 +988,9 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     else:
         v = vals.to_numpy(float)
         start = greedy(mdl, v, budget, fi) if engine == "highspy" else None
+        if deadline is not None:
+            left = deadline - time.perf_counter() - POST_SOLVE_S_PER_CANDIDATE * len(candidates)
+            tl = max(min(float(tl or DEFAULT_TIME_LIMIT_S), left), MIN_SOLVE_S)
         sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
                           **({"engine": engine, "start": start} if engine != "scipy" else {}))
     conflicts = None
@@ -1185,7 +1197,10 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     rules : mapping, optional
         Overrides of ``selection`` settings.
     time_limit_s : float, optional
-        Solver time limit [s] (default ``selection.time_limit_s``, else 60 s).
+        Time limit [s] (default ``selection.time_limit_s``, else 60 s), on the wall clock: it
+        covers building the model, solving and checking the portfolio (the solver gets what
+        the rest leaves).  Reading the candidates comes before, and ``robustness_samples`` add
+        their own solves after.
     robustness_samples : int
         When > 0, SMAA weight samples (:func:`workbench.robustness.selection_frequency`) give
         the ``selection_frequency`` column.
@@ -1200,10 +1215,13 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     """
     from . import __version__
 
+    t_start = time.perf_counter()
     s0 = settings(scenario, rules, budget_eur)
+    limit_s = float(time_limit_s if time_limit_s is not None else s0.get("time_limit_s") or DEFAULT_TIME_LIMIT_S)
     fi = tuple(s0.get("force_in") or ()) + tuple(forced_in)
     fo = tuple(s0.get("force_out") or ()) + tuple(forced_out)
-    sel = select(scenario, candidates, budget_eur, weights, fi, fo, rules, time_limit_s, engine=engine)
+    sel = select(scenario, candidates, budget_eur, weights, fi, fo, rules, limit_s, engine=engine,
+                 deadline=t_start + limit_s)
     mdl, ch, s = sel.model, sel.choice, sel.settings
     n = len(candidates)
     vals = sel.values.to_numpy(float)
@@ -1290,8 +1308,9 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
     solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
-              "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": sel.solve.time_limit_s,
-              "time_s": sel.solve.time_s, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
+              "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": limit_s,
+              "solver_time_limit_s": sel.solve.time_limit_s, "time_s": sel.solve.time_s,
+              "wall_time_s": time.perf_counter() - t_start, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
               "checked": sel.solve.x is not None, "check": "every rule re-evaluated: none broken"
               if sel.solve.x is not None else "no portfolio to check"}
     source = str(candidates.attrs.get("source", ""))
@@ -1740,7 +1759,8 @@ def summarise(result: RankResult, lang: str = "fr") -> str:
                          f"{meur(t['p90_final_cost_eur'], lang, 1)}; {t['robustness']['cost_samples']} draws, "
                          f"fund pays {pct(t['robustness']['paid_by_fund_rate'], lang, 0)} of overruns)")
     lines.append(f"  solver: {sv['version']}, {sv['status']}, gap {sv['gap']:.2g} (target {sv['mip_rel_gap']:g}), "
-                 f"{sv['time_s']:.2f} s of a {sv['time_limit_s']:g} s limit; {sv['check']}")
+                 f"{sv.get('wall_time_s', sv['time_s']):.2f} s (solver {sv['time_s']:.2f} s) of a "
+                 f"{sv['time_limit_s']:g} s limit; {sv['check']}")
     for w in getattr(result.scenario, "warnings", []) or []:
         lines.append(f"  WARNING: {w}")
     return "\n".join(lines)

@@ -47,6 +47,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import limits as LIMITS
 from .errors import Collector, InputError, Problem
 
 #: Default simulation draws per scenario of a sweep (a sweep compares; a report details).
@@ -522,8 +523,15 @@ def load_grid(path: str | Path) -> GridSpec:
         cases_in = []
     if not grid and not cases_in:
         col.add("grid", None, "a grid spec needs grid (values to combine) or cases (explicit scenarios)")
+    n_cases = math.prod(len(v) for v in grid.values() if isinstance(v, list)) + len(cases_in)
+    if n_cases > LIMITS.MAX_SWEEP_SCENARIOS:  # counted before anything is expanded
+        col.add("grid", f"{n_cases:,} scenarios", f"a sweep may hold at most {LIMITS.MAX_SWEEP_SCENARIOS:,} scenarios")
+    base_path = path.parent / str(data.get("base", ""))
+    dirs = LIMITS.allowed_dirs(path)
+    if "base" in data and not LIMITS.is_allowed(base_path, dirs):
+        col.add("base", data["base"], LIMITS.outside_rule(dirs))
     col.raise_if_any()
-    base = load_scenario(path.parent / str(data["base"]))
+    base = load_scenario(base_path, allowed_dirs=[path.parent])
     name = str(data.get("name") or path.stem)
     flat_cases: list[dict] = []
     if grid:
