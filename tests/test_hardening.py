@@ -566,3 +566,44 @@ def test_sweep_grid_is_bounded_and_its_base_confined(elsewhere, capsys):
     rc, err = _cli(capsys, "sweep", "--grid", spec, "--executor", "sequential", "--out", project / "o")
     assert time.perf_counter() - t < 5
     assert rc == 2 and "1,000,000,000,000 scenarios" in err and not (project / "o").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# workbench rank --time-limit-s: a wall-clock promise
+# --------------------------------------------------------------------------------------------
+def test_rank_time_limit_holds_on_the_wall_clock(rank_setup, capsys, monkeypatch):
+    import json
+
+    import workbench.portfolio as portfolio
+
+    scn, cand, out = rank_setup
+    real_model = portfolio.get_model
+
+    def slow_model(*a, **k):  # model building takes most of the limit
+        time.sleep(0.7)
+        return real_model(*a, **k)
+
+    monkeypatch.setattr(portfolio, "get_model", slow_model)
+    rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--time-limit-s", "1", "--out", out)
+    assert rc == 0, err
+    info = json.loads((out / "portfolio.json").read_text())["solver"]
+    assert info["time_limit_s"] == 1 and info["wall_time_s"] <= 1.0
+    assert info["solver_time_limit_s"] <= 0.2 + 1e-9  # what the 0.7 s of model building left (at least 0.2 s)
+
+
+def test_large_models_are_solved_with_an_interrupt_at_the_deadline(rank_setup, monkeypatch):
+    import workbench.portfolio as portfolio
+    from workbench.candidates import read_candidates
+
+    scn_path, cand, _ = rank_setup
+    scn = load_scenario(scn_path)
+    cands = read_candidates(cand, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
+    plain = portfolio.rank(scn, cands, budget_eur=20e6, time_limit_s=5)
+    monkeypatch.setattr(portfolio, "LARGE_MODEL_OPTIONS", 1)
+    called = []
+    real = portfolio._solve_by_deadline
+    monkeypatch.setattr(portfolio, "_solve_by_deadline", lambda *a, **k: called.append(1) or real(*a, **k))
+    fast = portfolio.rank(scn, cands, budget_eur=20e6, time_limit_s=5)
+    assert called and fast.solver["status"] == "optimal"
+    assert fast.selected_ids() == plain.selected_ids() if hasattr(fast, "selected_ids") else \
+        fast.table.loc[fast.table["selected"], "id"].tolist() == plain.table.loc[plain.table["selected"], "id"].tolist()
