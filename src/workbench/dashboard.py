@@ -427,7 +427,7 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     text = variant_yaml(base, settings, slug, variants_dir)
     write_atomic(path, text.encode("utf-8"))
     try:
-        load_scenario(path)
+        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent])
     except InputError:
         path.unlink(missing_ok=True)
         raise
@@ -628,6 +628,12 @@ class Dashboard:
         if self.parameters_dir_arg is not None:
             return Path(self.parameters_dir_arg)
         return Path(__file__).resolve().parents[2] / "parameters"
+
+    def _scenario_dirs(self) -> list[Path]:
+        """Folders a saved variant may extend from (workbench.limits): the scenario list's
+        and the opened scenario's."""
+        base = getattr(self, "_base", None)
+        return [self.parameters_dir] + ([Path(base.path).resolve().parent] if base is not None else [])
 
     @property
     def variants_dir(self) -> Path:
@@ -846,7 +852,7 @@ class Dashboard:
     def _open_scenario(self, path: Path | str) -> bool:
         """Load a scenario and its candidates; on a bad file show the problems, keep the state."""
         try:
-            scn = load_scenario(path)
+            scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
             cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
         except InputError as exc:
             self._error(exc.message())
@@ -1533,7 +1539,7 @@ class Dashboard:
             text = path.read_text(encoding="utf-8") + yaml.safe_dump(
                 {"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
             write_atomic(path, text.encode("utf-8"))
-            load_scenario(path)
+            load_scenario(path, allowed_dirs=self._scenario_dirs())
         self._refresh_variant_lists()
         return path
 
@@ -1556,7 +1562,7 @@ class Dashboard:
 
         out, sets = {}, {}
         for tag, path in (("A", path_a), ("B", path_b)):
-            scn = load_scenario(path)
+            scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
             cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
             call = self.controls["call"].value
             if call and "call" in cands.columns and (cands["call"].astype(str) == call).any():
