@@ -607,3 +607,12 @@ def test_large_models_are_solved_with_an_interrupt_at_the_deadline(rank_setup, m
     assert called and fast.solver["status"] == "optimal"
     assert fast.selected_ids() == plain.selected_ids() if hasattr(fast, "selected_ids") else \
         fast.table.loc[fast.table["selected"], "id"].tolist() == plain.table.loc[plain.table["selected"], "id"].tolist()
+
+
+def test_run_without_chromium_says_how_to_get_the_pdf(tmp_path, capsys, monkeypatch):
+    from workbench import batch
+
+    _fake_papermill(monkeypatch)
+    monkeypatch.setattr(batch, "find_chromium", lambda: None)
+    rc, err = _cli(capsys, "run", SMALL_REPORT, "--out", tmp_path / "o")
+    assert rc == 0 and "no report.pdf" in err and "make browser" in err
