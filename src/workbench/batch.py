@@ -116,7 +116,6 @@ class RunResult:
 # --------------------------------------------------------------------------------------------
 # helpers the notebook calls (tables and figures into the output folder)
 # --------------------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def write_tables(folder: str | Path | None, tables: Mapping[str, pd.DataFrame],

@@ -6,7 +6,10 @@ and weights, uncertainty settings, disbursement profile, selection rules, the ca
 and the random seed.  Amounts are euros (``_eur``), rates are fractions.  Figures taken from a
 document carry their source in ``reference`` (see :mod:`workbench.params`).
 
-YAML is read with ``yaml.safe_load`` only.  Every file of an ``extends`` chain is checked on its
+YAML is read with a ``yaml.SafeLoader`` (safe types only) that also refuses anchors and aliases
+and nesting deeper than :data:`workbench.limits.MAX_YAML_DEPTH`, after the file's size and
+encoding are checked; ``extends`` and ``candidates.file`` may only name files in the allowed
+folders (:mod:`workbench.limits`).  Every file of an ``extends`` chain is checked on its
 own (types, unknown keys: the problem names that file), then the resolved scenario is checked
 as a whole (required values, cross-references, dates within the horizon).  All problems are
 raised together as one :class:`~workbench.errors.InputError`.
