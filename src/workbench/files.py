@@ -49,8 +49,17 @@ ENV_PROJECT_DIR = "WORKBENCH_PROJECT_DIR"
 # recorded paths
 # --------------------------------------------------------------------------------------------
 def project_dir() -> Path:
-    """The project folder: ``WORKBENCH_PROJECT_DIR`` when set, else the working folder."""
-    return Path(os.environ.get(ENV_PROJECT_DIR) or os.getcwd()).resolve()
+    """The project folder: ``WORKBENCH_PROJECT_DIR`` when set; else the nearest folder, from
+    the working folder up, that holds a ``parameters/`` folder (the project's layout: a notebook
+    runs in ``notebooks/``); else the working folder."""
+    env = os.environ.get(ENV_PROJECT_DIR)
+    if env:
+        return Path(env).resolve()
+    cwd = Path(os.getcwd()).resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "parameters").is_dir():
+            return folder
+    return cwd
 
 
 def project_relative(path: str | Path) -> str:

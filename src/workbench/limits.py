@@ -10,7 +10,8 @@ inside
 
 - the folder tree of the scenario file given on the command line (or to ``load_scenario``),
 - the project folder tree: ``WORKBENCH_PROJECT_DIR`` when set (``workbench run`` and
-  ``workbench dashboard`` set it for their kernels), else the working folder,
+  ``workbench dashboard`` set it for their kernels), else the nearest folder from the working
+  folder up that holds a ``parameters/`` folder, else the working folder,
 - the folders listed in the environment variable ``WORKBENCH_ALLOWED_DIRS`` (separated by
   ``:``, ``;`` on Windows).
 
