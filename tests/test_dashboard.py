@@ -156,7 +156,7 @@ def test_save_variant_then_compare(app, scenario_dir):
     assert path == scenario_dir / "variants" / "strategique_seul.yaml"
     text = path.read_text(encoding="utf-8")
     assert "extends: ../committee.yaml" in text
-    v = load_scenario(path)
+    v = load_scenario(path, allowed_dirs=[scenario_dir])  # the variant extends ../committee.yaml
     assert v.weights == {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
     assert str(path) in [v for _, v in app.controls["scenario"].options]
     df = app.compare(scenario_dir / "committee.yaml", path)
@@ -284,7 +284,7 @@ def test_xlsx_upload_and_variant_keeps_a_copy_of_it(app, scenario_dir):
     path = app.save_variant("avec liste")
     copy = path.with_name("avec_liste_candidates.xlsx")
     assert copy.read_bytes() == buf.getvalue()
-    v = load_scenario(path)
+    v = load_scenario(path, allowed_dirs=[scenario_dir])
     assert v.candidates_path() == copy
     assert load_candidates(v).loc[lambda d: d["id"] == "C8", "strategic"].item() == 10
 

@@ -42,7 +42,8 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError, Problem
-from .files import write_atomic, write_csv, write_via, write_xlsx  # noqa: F401 (write_xlsx: notebook API)
+from .files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
+                    write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
 
 #: The report notebook, in the repository's ``notebooks/`` folder.
 REPORT_NOTEBOOK = "report.ipynb"
@@ -115,7 +116,6 @@ class RunResult:
 # --------------------------------------------------------------------------------------------
 # helpers the notebook calls (tables and figures into the output folder)
 # --------------------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def write_tables(folder: str | Path | None, tables: Mapping[str, pd.DataFrame],
@@ -427,12 +427,12 @@ def input_files(scenario, notebook: Path) -> list[dict]:
     extends, the candidate file (if any) and the notebook."""
     out = []
     for i, f in enumerate(scenario.files):
-        out.append({"role": "scenario" if i == 0 else "extends", "path": str(Path(f).resolve()),
+        out.append({"role": "scenario" if i == 0 else "extends", "path": project_relative(f),
                     "sha256": file_sha256(f)})
     cpath = scenario.candidates_path()
     if cpath is not None:
-        out.append({"role": "candidates", "path": str(Path(cpath).resolve()), "sha256": file_sha256(cpath)})
-    out.append({"role": "notebook", "path": str(notebook.resolve()), "sha256": file_sha256(notebook)})
+        out.append({"role": "candidates", "path": project_relative(cpath), "sha256": file_sha256(cpath)})
+    out.append({"role": "notebook", "path": project_relative(notebook), "sha256": file_sha256(notebook)})
     return out
 
 
@@ -446,6 +446,42 @@ def _environment() -> dict:
         except PackageNotFoundError:
             pkgs[name] = None
     return {"python": platform.python_version(), "platform": platform.platform(), "packages": pkgs}
+
+
+#: What a killed run leaves in the output folder (removed at the next run when stale).
+STALE_PATTERNS = (".*.tmp-*", ".*.kernel-*.log", ".*.runtime-*", ".*.old-*")
+#: What the run's summary says when no PDF could be printed.
+NO_CHROMIUM_NOTE = ("no report.pdf: Chromium is not installed; install it with `make browser` "
+                    "(Debian's chromium package), then run again")
+
+
+def _remove_quietly(*paths: Path | None) -> None:
+    """Remove files and folders, ignoring any error (used while handling another one)."""
+    for p in paths:
+        if p is None:
+            continue
+        try:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+@contextlib.contextmanager
+def _environ(values: Mapping[str, str]):
+    """Environment variables set meanwhile (the kernel papermill starts inherits them)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -532,18 +568,24 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    # leftovers of killed runs (temporary folders, kernel logs, connection files): only stale ones
+    clean_stale(out, patterns=STALE_PATTERNS)
     name = _folder_name(scenario.name)
     target = out / name
     failed_nb = out / f"{name}.failed.ipynb"
     failed_log = out / f"{name}.failed.log"
-    fd, kernel_log = tempfile.mkstemp(prefix=f".{name}.kernel-", suffix=".log", dir=out)
-    os.close(fd)
-    kernel_log = Path(kernel_log)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
-    os.chmod(kernel_log, 0o666 & ~umask)
+    tmp = make_temp_dir(out, name)
+    kernel_log = runtime = None
+    try:
+        fd, kernel_log = tempfile.mkstemp(prefix=f".{name}.kernel-{os.getpid()}-", suffix=".log", dir=out)
+        os.close(fd)
+        kernel_log = Path(kernel_log)
+        os.chmod(kernel_log, file_mode())
+        # the kernel's connection file goes to a private folder removed with the run
+        runtime = Path(tempfile.mkdtemp(prefix=f".{name}.runtime-{os.getpid()}-", dir=out))
+    except BaseException:
+        _remove_quietly(tmp, kernel_log, runtime)
+        raise
     executed = tmp / "report.ipynb"
     extra = dict(parameters or {})
     nb_params = {"scenario_path": str(scenario_path.resolve()), "draws": int(draws), "seed": int(seed),
@@ -555,7 +597,8 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     try:
         log(f"executing {nb_src.name} for scenario '{scenario.name}' ({draws} draws, seed {seed})")
         t = time.perf_counter()
-        with _stderr_to(kernel_log):
+        with _stderr_to(kernel_log), _environ({"JUPYTER_RUNTIME_DIR": str(runtime),
+                                                ENV_PROJECT_DIR: str(Path.cwd().resolve())}):
             attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
                                         kernel_name=kernel_name, log=log)
         timings["execute_s"] = time.perf_counter() - t
@@ -568,7 +611,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
             chromium = find_chromium()
             if chromium is None:
                 pdf_status = "skipped: Chromium is not installed"
-                notes.append("no report.pdf: Chromium is not installed (apt-get install chromium)")
+                notes.append(NO_CHROMIUM_NOTE)
             else:
                 log("printing report.pdf with Chromium")
                 t = time.perf_counter()
@@ -576,15 +619,22 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
                 timings["pdf_s"] = time.perf_counter() - t
                 pdf_status = "written"
     except BaseException as exc:
+        # every step below may itself fail (a full disk): each is tried on its own, and the
+        # temporary files go whatever happens
         kept = None
-        if executed.exists():
-            write_via(failed_nb, lambda p: shutil.copyfile(executed, p))
-            kept = failed_nb
-        failed_log.unlink(missing_ok=True)
-        if kernel_log.exists() and kernel_log.stat().st_size:
-            os.replace(kernel_log, failed_log)
-        kernel_log.unlink(missing_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            if executed.exists():
+                write_via(failed_nb, lambda p: shutil.copyfile(executed, p))
+                kept = failed_nb
+        except OSError:
+            kept = None
+        try:
+            failed_log.unlink(missing_ok=True)
+            if kernel_log.exists() and kernel_log.stat().st_size:
+                os.replace(kernel_log, failed_log)
+        except OSError:
+            pass
+        _remove_quietly(tmp, kernel_log, runtime)
         if isinstance(exc, ReportError):
             msg = str(exc).rstrip(". ")
             if kept is not None:
@@ -594,38 +644,49 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
             msg += f". Previous outputs in {target} are untouched."
             raise ReportError(msg, kept) from None
         raise
-    kernel_log.unlink(missing_ok=True)
-    end = dt.datetime.now(dt.timezone.utc)
-    resolved = {"scenario": scenario.resolved(), "draws": int(draws), "seed": int(seed), "lang": lang,
-                "notebook_parameters": extra}
-    outputs = [{"file": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
-               for p in sorted(tmp.iterdir()) if p.is_file()]
-    run_info = {
-        "workbench_version": __version__,
-        "scenario": {"name": scenario.name, "title": scenario.title, "path": str(scenario_path.resolve()),
-                     "warnings": list(scenario.warnings), "synthetic": scenario.synthetic},
-        "parameters": resolved,
-        "parameters_hash": _canonical_hash(resolved),
-        "scenario_hash": scenario.hash(),
-        "seed": int(seed),
-        "draws": int(draws),
-        "lang": lang,
-        "inputs": inputs,
-        "outputs": outputs,
-        "start": start.isoformat(timespec="milliseconds"),
-        "end": end.isoformat(timespec="milliseconds"),
-        "duration_s": round(time.perf_counter() - t0, 3),
-        "execution": {"timeout_s": timeout_s, "kernel_attempts": attempts, "notebook": nb_src.name,
-                      "pdf": pdf_status, **{k: round(v, 3) for k, v in timings.items()}},
-        "environment": _environment(),
-    }
-    _write_json(tmp / "run.json", run_info)
+    try:
+        _remove_quietly(runtime)
+        kernel_log.unlink(missing_ok=True)
+        end = dt.datetime.now(dt.timezone.utc)
+        resolved = {"scenario": scenario.resolved(), "draws": int(draws), "seed": int(seed), "lang": lang,
+                    "notebook_parameters": extra}
+        outputs = [{"file": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
+                   for p in sorted(tmp.iterdir()) if p.is_file()]
+        run_info = {
+            "workbench_version": __version__,
+            "scenario": {"name": scenario.name, "title": scenario.title, "path": project_relative(scenario_path),
+                         "warnings": list(scenario.warnings), "synthetic": scenario.synthetic},
+            "parameters": resolved,
+            "parameters_hash": _canonical_hash(resolved),
+            "scenario_hash": scenario.hash(),
+            "seed": int(seed),
+            "draws": int(draws),
+            "lang": lang,
+            "inputs": inputs,
+            "outputs": outputs,
+            "start": start.isoformat(timespec="milliseconds"),
+            "end": end.isoformat(timespec="milliseconds"),
+            "duration_s": round(time.perf_counter() - t0, 3),
+            "execution": {"timeout_s": timeout_s, "kernel_attempts": attempts, "notebook": nb_src.name,
+                          "pdf": pdf_status, **{k: round(v, 3) for k, v in timings.items()}},
+            "environment": _environment(),
+        }
+        _write_json(tmp / "run.json", run_info)
+    except BaseException:
+        _remove_quietly(tmp, kernel_log, runtime)
+        raise
     # swap the complete folder in; the previous one is removed only after the swap
     old = None
-    if target.exists():
-        old = out / f".{name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(target, old)
-    os.replace(tmp, target)
+    try:
+        if target.exists():
+            old = out / f".{name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            os.replace(target, old)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove_quietly(tmp, kernel_log)
+        if old is not None and not target.exists():
+            os.replace(old, target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     failed_nb.unlink(missing_ok=True)

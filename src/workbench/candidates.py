@@ -48,6 +48,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import MISSING, Collector, InputError, Problem, suggest
+from .limits import (MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_COLUMNS,
+                     MAX_XLSX_UNPACKED_BYTES)
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
@@ -103,50 +105,233 @@ def split_ids(cell: object) -> list[str]:
     return [p.strip() for p in str(cell).split(";") if p.strip()]
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+def _decode(raw: bytes, f: str) -> str:
+    """The text of a candidate file: UTF-8 (with or without BOM), else cp1252.
+
+    A file whose lines mix UTF-8 and another encoding (rows pasted from two exports) is
+    reported with a line of each, instead of being read as silent mojibake.
+    """
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
     try:
-        return raw.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        pass
+    utf8_line = other_line = None
+    for i, line in enumerate(body.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or i
+        except UnicodeDecodeError:
+            other_line = other_line or i
+        if utf8_line and other_line:
+            break
+    if bom or utf8_line:
+        first_utf8 = utf8_line or 1
+        raise InputError([Problem(f, f"line {other_line}", None,
+                                  f"mixes encodings: line {first_utf8} is UTF-8 but line {other_line} is not "
+                                  "(cp1252/Latin-1?); save the whole file in one encoding, preferably UTF-8")])
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(f, f"line {line}", f"byte 0x{body[exc.start]:02x}",
+                                  "is neither UTF-8 nor cp1252 text; save the file as UTF-8")]) from None
+
+
+def _check_shape(f: str, header: list[str], col: Collector) -> None:
+    if len(header) > MAX_COLUMNS:
+        raise InputError([Problem(f, "row 1", f"{len(header)} columns",
+                                  f"a candidate file may have at most {MAX_COLUMNS} columns")])
+
+
+def _check_cell(f: str, row: int, column: str, value: object, col: Collector) -> None:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        col.add(f"row {row}, column {column}", value,
+                f"a cell may hold at most {MAX_CELL_CHARS:,} characters (it holds {len(value):,})")
+
+
+def _too_many_rows(f: str) -> InputError:
+    return InputError([Problem(f, f"row {MAX_CANDIDATES + 2}", None,
+                               f"a candidate file may hold at most {MAX_CANDIDATES:,} candidate rows")])
+
+
+def _read_csv(path: Path, f: str) -> pd.DataFrame:
+    text = _decode(path.read_bytes(), f)
+    if not text.strip():
+        raise InputError([Problem(f, "", "", "file is empty")])
+    first = text.lstrip("\r\n").splitlines()[0]
+    sep = max([";", ",", "\t"], key=first.count)
+    # a cell longer than the csv module's 128 KiB default must become a problem with its row
+    # and column, not a csv.Error: the file's size is already bounded
+    if csv.field_size_limit() < MAX_CANDIDATE_BYTES:
+        csv.field_size_limit(MAX_CANDIDATE_BYTES)
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    col = Collector(f)
+    header: list[str] | None = None
+    body, numbers = [], []
+    try:
+        for r in reader:
+            if not any(c.strip() for c in r):
+                continue
+            line = reader.line_num
+            if header is None:
+                header = [h.strip() for h in r]
+                _check_shape(f, header, col)
+                continue
+            if len(body) >= MAX_CANDIDATES:
+                raise _too_many_rows(f)
+            if len(r) > len(header) and any(c.strip() for c in r[len(header):]):
+                col.add(f"row {line}", sep.join(r), f"has {len(r)} cells for {len(header)} columns "
+                        f"(a decimal comma in a ',' separated file? use ';' as separator)")
+            cells = [c if c.strip() != "" else None for c in (r + [""] * len(header))[: len(header)]]
+            for name, v in zip(header, cells):
+                _check_cell(f, line, name, v, col)
+            body.append(cells)
+            numbers.append(line)
+            if len(col.problems) > 200:
+                break
+    except csv.Error as exc:
+        raise InputError([Problem(f, f"line {reader.line_num}", None, f"cannot be read as CSV ({exc})")]) from None
+    col.raise_if_any()
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    df.attrs["row_numbers"] = np.asarray(numbers, dtype=np.int64)
+    return df
+
+
+def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
+    """The first sheet, streamed (openpyxl read-only mode) and stopped at the row limit.
+
+    Formula cells give the value the spreadsheet saved with them (read a second time with
+    ``data_only``); a formula saved without a value is reported, never read as empty.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError([Problem(f, "", None, "cannot be read as an XLSX workbook (not a zip file)")]) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise InputError([Problem(f, "", f"{unpacked:,} bytes",
+                                  f"unpacks to more than {MAX_XLSX_UNPACKED_BYTES:,} bytes: too many rows or "
+                                  f"columns (at most {MAX_CANDIDATES:,} candidates)")])
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise InputError([Problem(f, "", None, f"cannot be read as an XLSX workbook ({type(exc).__name__})")]) from None
+    col = Collector(f)
+    header: list[str] | None = None
+    body, numbers, formulas = [], [], []
+    try:
+        ws = wb.worksheets[0]
+        for i, cells in enumerate(ws.iter_rows(), start=1):
+            if i > 2 * MAX_CANDIDATES + 1:
+                raise _too_many_rows(f)
+            values = []
+            for j, c in enumerate(cells):
+                v = getattr(c, "value", None)
+                if getattr(c, "data_type", None) == "f":
+                    formulas.append((i, j, len(body)))
+                values.append(v)
+            while values and (values[-1] is None or (isinstance(values[-1], str) and not values[-1].strip())):
+                values.pop()
+            if not values:
+                continue
+            if header is None:
+                header = [str(v).strip() if v is not None else f"Unnamed: {k}" for k, v in enumerate(values)]
+                _check_shape(f, header, col)
+                continue
+            if len(body) >= MAX_CANDIDATES:
+                raise _too_many_rows(f)
+            if len(values) > len(header):
+                header += [f"Unnamed: {k}" for k in range(len(header), len(values))]
+                _check_shape(f, header, col)
+            row = values + [None] * (len(header) - len(values))
+            for name, v in zip(header, row):
+                _check_cell(f, i, name, v, col)
+            body.append(row)
+            numbers.append(i)
+            if len(col.problems) > 200:
+                break
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError([Problem(f, "", None, f"cannot be read as an XLSX workbook ({type(exc).__name__})")]) from None
+    finally:
+        wb.close()
+    if header is None:
+        raise InputError([Problem(f, "", "", "file is empty")])
+    body = [r + [None] * (len(header) - len(r)) for r in body]
+    if formulas:
+        _formula_values(path, f, header, body, formulas, col)
+    col.raise_if_any()
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    df.attrs["row_numbers"] = np.asarray(numbers, dtype=np.int64)
+    return df
+
+
+def _formula_values(path: Path, f: str, header: list[str], body: list[list], formulas: list, col: Collector) -> None:
+    """Replace formula cells of ``body`` by the values the spreadsheet saved with them."""
+    from openpyxl import load_workbook
+
+    wanted = {i for i, _, _ in formulas}
+    cached: dict[int, tuple] = {}
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for i, vals in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            if i in wanted:
+                cached[i] = vals
+            if i >= max(wanted):
+                break
+    finally:
+        wb.close()
+    for i, j, k in formulas:
+        if k >= len(body) or j >= len(header) or body[k][j] is None:
+            continue  # a formula in the header or in an empty row
+        formula = body[k][j]
+        value = cached.get(i, ())[j] if j < len(cached.get(i, ())) else None
+        if value is None:
+            col.add(f"row {i}, column {header[j]}", formula,
+                    "is a formula saved without its value: open and save the file in a spreadsheet, "
+                    "or paste the values instead of the formulas")
+        body[k][j] = value
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    """Every cell as text (or None), columns stripped; raises InputError for unreadable files."""
+    """Every cell as text (or None), columns stripped; raises InputError for unreadable or
+    oversized files (see :mod:`workbench.limits`)."""
     f = str(path)
     if not path.exists():
         raise InputError([Problem(f, "", str(path), "file does not exist")])
-    if path.stat().st_size == 0:
+    if path.is_dir():
+        raise InputError([Problem(f, "", str(path), "is a folder, not a file")])
+    size = path.stat().st_size
+    if size == 0:
         raise InputError([Problem(f, "", "", "file is empty")])
+    if size > MAX_CANDIDATE_BYTES:
+        raise InputError([Problem(f, "", f"{size:,} bytes",
+                                  f"a candidate file may hold at most {MAX_CANDIDATE_BYTES:,} bytes")])
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            df = pd.read_excel(path, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise InputError([Problem(f, "", None, f"cannot be read as an XLSX workbook ({exc})")]) from None
-        df = df.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else v)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        text = _decode(path.read_bytes())
-        if not text.strip():
-            raise InputError([Problem(f, "", "", "file is empty")])
-        first = text.splitlines()[0]
-        sep = max([";", ",", "\t"], key=first.count)
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-        rows = [r for r in rows if any(c.strip() for c in r)]
-        header = [h.strip() for h in rows[0]]
-        body = []
-        col = Collector(f)
-        for i, r in enumerate(rows[1:], start=2):
-            if len(r) > len(header) and any(c.strip() for c in r[len(header):]):
-                col.add(f"row {i}", sep.join(r), f"has {len(r)} cells for {len(header)} columns "
-                        f"(a decimal comma in a ',' separated file? use ';' as separator)")
-            body.append([c if c.strip() != "" else None for c in (r + [""] * len(header))[: len(header)]])
-        col.raise_if_any()
-        df = pd.DataFrame(body, columns=header, dtype=object)
-    else:
-        raise InputError([Problem(f, "", path.suffix, "a candidate file must be .csv or .xlsx")])
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            df = _read_xlsx(path, f)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            df = _read_csv(path, f)
+        else:
+            raise InputError([Problem(f, "", path.suffix, "a candidate file must be .csv or .xlsx")])
+    except MemoryError:
+        raise InputError([Problem(f, "", f"{size:,} bytes", "too large to read in memory")]) from None
+    except OSError as exc:
+        raise InputError([Problem(f, "", None, f"cannot be read ({exc.strerror or type(exc).__name__})")]) from None
+    numbers = df.attrs.get("row_numbers")
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    if numbers is not None:
+        df.attrs["row_numbers"] = numbers
     return df
 
 
@@ -198,9 +383,12 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     if len(df) == 0:
         raise InputError([Problem(file, "", "", "has a header but no candidate rows")])
 
+    numbers = df.attrs.get("row_numbers")
     out = df.copy()
+    out.attrs.pop("row_numbers", None)
     out.index = range(len(out))
-    rows = list(range(2, len(out) + 2))  # spreadsheet row numbers
+    # spreadsheet row numbers (header = 1), as the reader saw them (blank rows skipped)
+    rows = [int(x) for x in numbers] if numbers is not None and len(numbers) == len(out) else list(range(2, len(out) + 2))
     lo, hi = scale
 
     def place(i: int, c: str) -> str:

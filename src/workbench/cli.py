@@ -7,15 +7,19 @@ is printed as a readable message on stderr with exit status 2 and no traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Problem
-from .files import write_csv
+from .files import project_relative, write_csv, write_folder, write_via
 from .units import meur, pct
 
 EXIT_INPUT = 2
+#: File errors that come from the user's choice of folder (exit status 2, like bad input).
+_USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.EEXIST,
+                errno.ENAMETOOLONG}
 
 
 def _fail_option(name: str, value: object, rule: str) -> InputError:
@@ -352,8 +356,9 @@ def _add_sweep(sub) -> None:
                     "parameters/sweeps/). Scenario k draws from SeedSequence(seed).spawn(n)[k], so results "
                     "are identical whichever executor runs them. Default executor: Dask, on a LocalCluster "
                     "(workers = cores) or on --scheduler tcp://HOST:PORT (or DASK_SCHEDULER_ADDRESS). Writes "
-                    "OUT/summary.csv, summary.html and failures.csv; a failing scenario does not stop the "
-                    "others but the exit status is 1.",
+                    "OUT/summary.csv, summary.html and failures.csv; summary.csv is rewritten as results "
+                    "arrive. A failing scenario, or one that exceeds --timeout, does not stop the others "
+                    "but the exit status is 1.",
     )
     p.add_argument("scenarios", nargs="*", help="scenario files (.yaml)")
     p.add_argument("--grid", help="grid spec (.yaml) instead of scenario files")
@@ -369,6 +374,8 @@ def _add_sweep(sub) -> None:
     p.add_argument("--lang", default="fr", help="summary language: fr (default) or en")
     p.add_argument("--reports", action="store_true",
                    help="also run the full report (notebook) of every scenario that succeeded")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds one scenario may take before it is recorded as failed (default 600)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -415,10 +422,6 @@ def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
 
 
 def _cmd_simulate(args) -> int:
-    import os
-    import shutil
-    import tempfile
-
     from . import charts, envelope
     from .candidates import read_candidates
     from .scenario import load_scenario
@@ -442,29 +445,21 @@ def _cmd_simulate(args) -> int:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     res = envelope.simulate(scn, cands, draws=draws, seed=seed, chunk_size=chunk, progress=not args.no_progress)
     if args.candidates:
-        res.provenance["input_files"].append(str(Path(args.candidates)))
+        res.provenance["input_files"].append(project_relative(args.candidates))
     pol = envelope.compare_policies(scn, draws=draws, seed=seed) if args.policies else None
-    # everything is computed: write into a temporary folder beside OUT, then move into place
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    # everything is computed: written into a temporary folder beside OUT, then moved into place
+    figs = {"fan_chart.png": charts.fan_chart(res, lang=args.lang),
+            "committed_vs_paid.png": charts.committed_vs_paid(res, lang=args.lang),
+            "calibration.png": charts.calibration_figure(lang=args.lang)}
+
+    def build(tmp: Path) -> None:
         res.to_csv(tmp)
         if pol is not None:
             write_csv(tmp / "policies.csv", pol)
-        figs = {"fan_chart.png": charts.fan_chart(res, lang=args.lang),
-                "committed_vs_paid.png": charts.committed_vs_paid(res, lang=args.lang),
-                "calibration.png": charts.calibration_figure(lang=args.lang)}
         for name, fig in figs.items():
-            fig.savefig(tmp / name, dpi=110)
-        if not out.exists():
-            os.replace(tmp, out)
-        else:
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            write_via(tmp / name, lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
+
+    write_folder(out, build)
     print(summarise_simulation(res, lang="en"))
     if pol is not None:
         print("  policies: " + "; ".join(f"{r.policy}: value {r.value_delivered_mean:.0f}, short "
@@ -674,6 +669,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # a folder the user cannot write, a full disk: a message, never a traceback
+        code = EXIT_INPUT if exc.errno in _USER_ERRNOS else 1
+        print(f"workbench {args.command}: {describe_os_error(exc)}", file=sys.stderr)
+        return code
+    except MemoryError:
+        print(f"workbench {args.command}: not enough memory for this input", file=sys.stderr)
+        return 1
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line on a failed file operation: what failed, on which path; nothing was half-written."""
+    what = {errno.EEXIST: "exists and is not a folder", errno.ENOTDIR: "a part of the path is not a folder",
+            errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
+            errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on the disk",
+            errno.EDQUOT: "disk quota exceeded"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    where = exc.filename if exc.filename is not None else ""
+    text = f"cannot write or read {where!s}: {what}" if where else f"file operation failed: {what}"
+    return text + " (outputs are written all or nothing: previous outputs are untouched)"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -246,15 +246,21 @@ def _version() -> str:
 
 
 def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> list[Path]:
-    """Write ``parameters.csv``, ``projects.csv``, ``metrics.csv`` and ``comparison.html``
-    (each atomically) into ``out_dir``."""
-    from .files import write_atomic, write_csv
+    """Write ``parameters.csv``, ``projects.csv``, ``metrics.csv`` and ``comparison.html`` into
+    ``out_dir``, all or nothing (built in a temporary sibling folder, then moved in)."""
+    from .files import write_atomic, write_csv, write_folder
 
     out = Path(out_dir)
-    written = [write_csv(out / f"{name}.csv", df)
-               for name, df in (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics))]
-    written.append(write_atomic(out / "comparison.html", to_html(c, lang)))
-    return written
+    tables = (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics))
+    html = to_html(c, lang)
+
+    def build(tmp: Path) -> None:
+        for name, df in tables:
+            write_csv(tmp / f"{name}.csv", df)
+        write_atomic(tmp / "comparison.html", html)
+
+    write_folder(out, build)
+    return [out / f"{name}.csv" for name, _ in tables] + [out / "comparison.html"]
 
 
 def summary_text(c: Comparison, lang: str = "en") -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import csv
 import datetime as dt
 import functools
 import io
@@ -49,7 +48,7 @@ import yaml
 from . import __version__
 from .candidates import read_candidates, load_candidates
 from .errors import InputError, Problem
-from .files import write_atomic
+from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
 
@@ -273,6 +272,9 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     if variants_dir is not None:
         env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
     env.setdefault("MPLBACKEND", "Agg")
+    # the kernels run in notebooks/: recorded paths and the folders scenarios may read from
+    # (workbench.limits) are those of the project
+    env.setdefault(ENV_PROJECT_DIR, str(Path(root).resolve()))
     cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={int(port)}", f"--Voila.ip={ip}",
            "--no-browser", f"--Voila.config_file_paths=['{root}']", *extra_args]
     return cmd, env, root
@@ -425,7 +427,7 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     text = variant_yaml(base, settings, slug, variants_dir)
     write_atomic(path, text.encode("utf-8"))
     try:
-        load_scenario(path)
+        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent])
     except InputError:
         path.unlink(missing_ok=True)
         raise
@@ -435,72 +437,20 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
 # --------------------------------------------------------------------------------------------
 # Export
 # --------------------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(v: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (kept as text)."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
-
-
 def export_portfolio(table: pd.DataFrame, fmt: str, provenance: Mapping[str, Any]) -> bytes:
     """The ranked table as CSV (UTF-8 with BOM, ``;``) or XLSX bytes, with its provenance.
 
-    Cells beginning with ``= + - @`` are never live formulas: XLSX cells are typed as text,
-    CSV cells get a leading ``'``.  The XLSX
+    Written by the same writer as the command line's tables (:mod:`workbench.files`): text
+    beginning with ``= + - @``, tab or CR is never a live formula (XLSX cells typed as text, CSV
+    cells with a leading ``'``) and characters XLSX cannot hold (NUL…) are removed.  The XLSX
     file holds a second sheet ``provenance``; the CSV file ends with ``# key: value`` lines.
     """
-    df = table.copy()
     if fmt == "csv":
-        for c in df.columns:
-            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
-                df[c] = [_safe_cell(v) for v in df[c]]
-        buf = io.StringIO()
-        df.to_csv(buf, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
-        for k, v in provenance.items():
-            buf.write(f"# {k}: {_safe_cell(str(v))}\n")
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_bytes(table, sep=";", bom=True, trailer=provenance)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "portfolio"
-        ws.append([str(c) for c in df.columns])
-        for row in df.itertuples(index=False):
-            ws.append([_xlsx_value(v) for v in row])
-        from openpyxl.styles import Font
-
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        pv = wb.create_sheet("provenance")
-        for k, v in provenance.items():
-            pv.append([str(k), str(v)])
-        for row in pv.iter_rows():
-            for cell in row:
-                cell.data_type = "s"
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        prov = pd.DataFrame([(str(k), str(v)) for k, v in provenance.items()], columns=["key", "value"])
+        return xlsx_bytes({"portfolio": table, "provenance": prov}, bold_header=True, no_header=("provenance",))
     raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
-
-
-def _xlsx_value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return None if np.isnan(v) else float(v)
-    return v if isinstance(v, str) else str(v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -678,6 +628,12 @@ class Dashboard:
         if self.parameters_dir_arg is not None:
             return Path(self.parameters_dir_arg)
         return Path(__file__).resolve().parents[2] / "parameters"
+
+    def _scenario_dirs(self) -> list[Path]:
+        """Folders a saved variant may extend from (workbench.limits): the scenario list's
+        and the opened scenario's."""
+        base = getattr(self, "_base", None)
+        return [self.parameters_dir] + ([Path(base.path).resolve().parent] if base is not None else [])
 
     @property
     def variants_dir(self) -> Path:
@@ -897,7 +853,7 @@ class Dashboard:
     def _open_scenario(self, path: Path | str) -> bool:
         """Load a scenario and its candidates; on a bad file show the problems, keep the state."""
         try:
-            scn = load_scenario(path)
+            scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
             cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
         except InputError as exc:
             self._error(exc.message())
@@ -1620,7 +1576,7 @@ class Dashboard:
             text = path.read_text(encoding="utf-8") + yaml.safe_dump(
                 {"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
             write_atomic(path, text.encode("utf-8"))
-            load_scenario(path)
+            load_scenario(path, allowed_dirs=self._scenario_dirs())
         self._refresh_variant_lists()
         return path
 
@@ -1643,7 +1599,7 @@ class Dashboard:
 
         out, sets = {}, {}
         for tag, path in (("A", path_a), ("B", path_b)):
-            scn = load_scenario(path)
+            scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
             cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
             call = self.controls["call"].value
             if call and "call" in cands.columns and (cands["call"].astype(str) == call).any():

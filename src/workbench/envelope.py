@@ -62,7 +62,7 @@ from . import __version__
 from . import params as P
 from .candidates import CP_COLUMN, split_ids
 from .errors import InputError, Problem
-from .files import write_atomic, write_csv
+from .files import project_relative, write_atomic, write_csv
 from .scenario import DEFAULT_CONTRACT_LAG_MONTHS as _DEFAULT_LAG, DEFAULT_PROFILE_RATES
 from .allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
 from .scoring import ROI_TARGET_RATIO, eligibility, scenario_values
@@ -1428,7 +1428,7 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "workbench_version": __version__,
         "scenario": scn.name,
         "scenario_hash": scn.hash(),
-        "input_files": [str(f) for f in scn.files],
+        "input_files": [project_relative(f) for f in scn.files],
         "candidates": "synthetic" if synthetic else "file/given",
         "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
         "selection": sel,

@@ -9,6 +9,7 @@ line turns an ``InputError`` into a readable message and exit status 2, without 
 from __future__ import annotations
 
 import difflib
+import reprlib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -36,9 +37,28 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        shown = "(missing)" if self.value is _MISSING else shorten(self.value)
         place = f"{self.file}: {self.where}" if self.where else self.file
         return f"{place}: {shown}: {self.rule}"
+
+
+#: The longest value a message shows [characters]; longer ones are cut with "…".
+MAX_SHOWN_CHARS = 80
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = MAX_SHOWN_CHARS + 2
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 8
+_REPR.maxlevel = 3
+
+
+def shorten(value: object, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters (``…`` marks the cut).
+
+    Built with :mod:`reprlib`, so a huge value (a long cell, a big nested mapping) is never
+    rendered in full before being cut.
+    """
+    text = repr(value[: limit + 1]) if isinstance(value, str) else _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Missing:

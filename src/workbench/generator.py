@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .candidates import validate_candidates
+from .errors import InputError, Problem
+from .limits import MAX_CANDIDATES
 
 # Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
 OWNERS = (
@@ -245,6 +247,12 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
     calls = scenario.calls
     funds = scenario.funds
     themes = tuple(scenario.eligibility_at().get("themes") or DEFAULT_THEMES)
+    total_n = sum(c.expected_applications or int(settings["applications"]) for c in calls) if calls \
+        else int(settings["applications"])
+    if total_n > MAX_CANDIDATES:  # checked before any drawing: a typo never takes gigabytes
+        raise InputError([Problem(str(scenario.path), "candidates.synthetic.applications", total_n,
+                                  f"the calls would generate {total_n:,} candidates in all; at most "
+                                  f"{MAX_CANDIDATES:,} (workbench.limits.MAX_CANDIDATES)")])
     children = np.random.SeedSequence(seed).spawn(max(len(calls), 1))
     frames = []
     if not calls:

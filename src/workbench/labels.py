@@ -759,10 +759,12 @@ def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LAN
     """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read."""
     from . import __version__
 
-    files = [str(f) for f in scenario.files]
+    from .files import project_relative
+
+    files = [project_relative(f) for f in scenario.files]
     cpath = scenario.candidates_path()
     if cpath is not None:
-        files.append(str(cpath))
+        files.append(project_relative(cpath))
     rows = {
         "workbench_version": f"`{__version__}`",
         "scenario": f"`{scenario.name}`",

@@ -6,7 +6,10 @@ and weights, uncertainty settings, disbursement profile, selection rules, the ca
 and the random seed.  Amounts are euros (``_eur``), rates are fractions.  Figures taken from a
 document carry their source in ``reference`` (see :mod:`workbench.params`).
 
-YAML is read with ``yaml.safe_load`` only.  Every file of an ``extends`` chain is checked on its
+YAML is read with a ``yaml.SafeLoader`` (safe types only) that also refuses anchors and aliases
+and nesting deeper than :data:`workbench.limits.MAX_YAML_DEPTH`, after the file's size and
+encoding are checked; ``extends`` and ``candidates.file`` may only name files in the allowed
+folders (:mod:`workbench.limits`).  Every file of an ``extends`` chain is checked on its
 own (types, unknown keys: the problem names that file), then the resolved scenario is checked
 as a whole (required values, cross-references, dates within the horizon).  All problems are
 raised together as one :class:`~workbench.errors.InputError`.
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from . import limits as LIMITS
 from . import params as P
 from .errors import MISSING, Collector, Problem, suggest
 from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
@@ -95,7 +99,7 @@ _CALL = Fields(
         "every_months": Num(gt=0, le=24, integer=True),
         "until": Date(),
         # published (or assumed) size of the call's pipeline, for the synthetic generator
-        "expected_applications": Num(gt=0, integer=True),
+        "expected_applications": Num(gt=0, le=LIMITS.MAX_CANDIDATES, integer=True),
         "expected_total_cost_eur": _AMOUNT,
         "expected_requested_eur": _AMOUNT,
         "reference": Str(),
@@ -261,7 +265,7 @@ _POLICY = Fields(
 
 _SYNTHETIC = Fields(
     {
-        "applications": Num(gt=0, integer=True),
+        "applications": Num(gt=0, le=LIMITS.MAX_CANDIDATES, integer=True),
         "total_cost_eur": _AMOUNT,
         "requested_eur": _AMOUNT,
         "cost_sigma": Num(gt=0),
@@ -623,23 +627,74 @@ def expand_calls(raw_calls: list[dict]) -> list[Call]:
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
+class _ScenarioLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses anchors and aliases and nesting deeper than
+    :data:`~workbench.limits.MAX_YAML_DEPTH` (a "billion laughs" file or a file nested 1,000
+    deep is stopped while it is parsed, before any value is expanded)."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in scenario files; "
+                "write the values out, or use extends", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > LIMITS.MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {LIMITS.MAX_YAML_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def parse_yaml_text(text: str) -> Any:
+    """Parse YAML text like ``yaml.safe_load``, with the scenario limits (no aliases, bounded
+    depth).  Raises ``yaml.YAMLError``."""
+    loader = _ScenarioLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Read a YAML file with ``yaml.safe_load``; problems for a missing, empty or broken file."""
+    """Read a scenario (or sweep) YAML file: safe types only, at most
+    :data:`~workbench.limits.MAX_YAML_BYTES`, UTF-8, no aliases, bounded depth; problems for a
+    missing, empty, too big, undecodable or broken file (never its content)."""
     f = str(path)
     if not path.exists():
         return None, [Problem(f, "", str(path), "file does not exist")]
     if path.is_dir():
         return None, [Problem(f, "", str(path), "is a folder, not a file")]
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.MAX_YAML_BYTES:
+            return None, [Problem(f, "", f"{size:,} bytes",
+                                  f"a scenario file may hold at most {LIMITS.MAX_YAML_BYTES:,} bytes")]
+        raw = path.read_bytes()[: LIMITS.MAX_YAML_BYTES + 1]
+    except OSError as exc:
+        return None, [Problem(f, "", None, f"cannot be read ({exc.strerror or exc.__class__.__name__})")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(f, f"line {line}", f"byte 0x{raw[exc.start]:02x}",
+                              "is not UTF-8 text: save the file as UTF-8 (e.g. it was saved as Latin-1/cp1252)")]
     if not text.strip():
         return None, [Problem(f, "", "", "file is empty")]
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [Problem(f, where, None, f"YAML syntax error: {what}")]
+    except RecursionError:
+        return None, [Problem(f, "", None, f"nested more than {LIMITS.MAX_YAML_DEPTH} levels deep")]
     if data is None:
         return None, [Problem(f, "", "", "file is empty")]
     if not isinstance(data, dict):
@@ -661,34 +716,54 @@ def deep_merge(base: dict, over: dict) -> dict:
     return base
 
 
-def _load_chain(path: Path, col: Collector, seen: list[Path]) -> tuple[dict | None, list[Path]]:
-    path = path.resolve()
-    if path in seen:
-        chain = " -> ".join(p.name for p in seen + [path])
-        col.add("extends", path.name, f"extends cycle: {chain}", file=str(seen[-1]))
-        return None, seen
-    data, probs = read_yaml(path)
-    if probs:
-        col.extend(probs)
-        return None, seen + [path]
-    ctx = Ctx(Collector(str(path)), partial=True)
-    SCHEMA.check(data, "", ctx)
-    col.extend(ctx.col.problems)
-    files = seen + [path]
-    base_name = data.get("extends")
-    cand = data.get("candidates")
-    if isinstance(cand, dict) and "file" in cand:
-        data["_candidates_base"] = str(path.parent)
-    if isinstance(base_name, str):
-        parent, files = _load_chain(path.parent / base_name, col, files)
-        if parent is None:
+def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | None, list[Path]]:
+    """Read a scenario and the files it ``extends`` (a loop, not a recursion), at most
+    :data:`~workbench.limits.MAX_EXTENDS` files, each inside the allowed folders ``dirs``;
+    merged base-first."""
+    chain: list[tuple[Path, dict]] = []
+    files: list[Path] = []
+    current, named_by = path.resolve(), None
+    while True:
+        if current in files:
+            shown = " -> ".join(p.name for p in files + [current])
+            col.add("extends", current.name, f"extends cycle: {shown}", file=str(files[-1]))
             return None, files
-        data = deep_merge(parent, {k: v for k, v in data.items() if k != "extends"})
-    return data, files
+        if len(files) >= LIMITS.MAX_EXTENDS:
+            col.add("extends", current.name, f"an extends chain may hold at most {LIMITS.MAX_EXTENDS} files",
+                    file=str(files[-1]))
+            return None, files
+        if named_by is not None and not LIMITS.is_allowed(current, dirs):
+            col.add("extends", named_by, LIMITS.outside_rule(dirs), file=str(files[-1]))
+            return None, files
+        data, probs = read_yaml(current)
+        files.append(current)
+        if probs:
+            col.extend(probs)
+            return None, files
+        ctx = Ctx(Collector(str(current)), partial=True)
+        SCHEMA.check(data, "", ctx)
+        col.extend(ctx.col.problems)
+        cand = data.get("candidates")
+        if isinstance(cand, dict) and "file" in cand:
+            data["_candidates_base"] = str(current.parent)
+        chain.append((current, data))
+        base_name = data.get("extends")
+        if not isinstance(base_name, str):
+            break
+        named_by = base_name
+        current = (current.parent / base_name).resolve()
+    merged: dict = {}
+    for _, data in reversed(chain):
+        merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"}) if merged else \
+            {k: v for k, v in data.items() if k != "extends"}
+    return merged, files
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, allowed_dirs: list[str | Path] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file.
+
+    Files it ``extends`` and its candidate file must lie in the allowed folders (see
+    :mod:`workbench.limits`); ``allowed_dirs`` adds folders to them.
 
     Raises
     ------
@@ -697,16 +772,17 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     col = Collector(str(path))
-    data, files = _load_chain(path, col, [])
+    dirs = LIMITS.allowed_dirs(path, allowed_dirs or ())
+    data, files = _load_chain(path, col, dirs)
     col.raise_if_any()
     assert data is not None
-    data = validate_resolved(data, col, path)
+    data = validate_resolved(data, col, path, dirs)
     col.raise_if_any()
     name = data.get("name") or path.stem
     return Scenario(name=name, path=path, files=files, data=data, warnings=reconcile(data))
 
 
-def validate_resolved(data: dict, col: Collector, path: Path) -> dict:
+def validate_resolved(data: dict, col: Collector, path: Path, dirs: list[Path] | None = None) -> dict:
     """Check a resolved scenario as a whole; problems go to ``col``; returns normalised data."""
     data = dict(data)
     base = data.pop("_candidates_base", None)
@@ -716,11 +792,11 @@ def validate_resolved(data: dict, col: Collector, path: Path) -> dict:
         data["_candidates_base"] = base
     if col:
         return data
-    _check_semantics(data, col, path)
+    _check_semantics(data, col, path, dirs if dirs is not None else LIMITS.allowed_dirs(path))
     return data
 
 
-def _check_semantics(d: dict, col: Collector, path: Path) -> None:
+def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> None:
     h = d["horizon"]
     start, end = int(h["start_year"]), int(h["end_year"])
     if start > end:
@@ -813,7 +889,9 @@ def _check_semantics(d: dict, col: Collector, path: Path) -> None:
             col.add("candidates.file", MISSING, "is required when source is file")
         else:
             f = Path(d.get("_candidates_base", path.parent)) / cand["file"]
-            if not f.exists():
+            if not LIMITS.is_allowed(f, dirs):
+                col.add("candidates.file", cand["file"], LIMITS.outside_rule(dirs))
+            elif not f.exists():
                 col.add("candidates.file", cand["file"], f"candidate file does not exist ({f})")
     elif cand.get("source") == "synthetic" and "synthetic" not in cand:
         col.add("candidates.synthetic", MISSING, "is required when source is synthetic")

@@ -47,11 +47,14 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import limits as LIMITS
 from .errors import Collector, InputError, Problem
 
 #: Default simulation draws per scenario of a sweep (a sweep compares; a report details).
 DEFAULT_DRAWS = 200
 EXECUTORS = ("dask", "processes", "sequential")
+#: Default time one scenario of a sweep may take [s] before it is recorded as failed.
+DEFAULT_TASK_TIMEOUT_S = 600.0
 #: Time allowed to reach an existing Dask scheduler [s].
 SCHEDULER_CONNECT_TIMEOUT_S = 20
 
@@ -90,6 +93,7 @@ class Task:
     draws: int
     params: dict = field(default_factory=dict)
     error: str = ""
+    timeout_s: float | None = None
 
 
 @dataclass
@@ -240,7 +244,10 @@ def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tu
 def run_task(task: Task, fn: Callable | None = None) -> Outcome:
     """Compute one task, never raising: an error becomes a ``failed`` outcome with its message.
 
-    ``duration_s`` is the task's wall time and ``cpu_s`` its processor time in the worker.
+    ``duration_s`` is the task's wall time and ``cpu_s`` its processor time in the worker.  With
+    ``task.timeout_s``, the computation runs in a helper thread and a task still running after
+    that many seconds is recorded as failed ("timed out"); the sweep goes on with the next one
+    while the abandoned computation ends in the background (it stops with the worker process).
     """
     t0, c0 = time.perf_counter(), time.process_time()
 
@@ -250,12 +257,28 @@ def run_task(task: Task, fn: Callable | None = None) -> Outcome:
 
     if task.scenario is None:
         return done("failed", {}, task.error or "scenario could not be built")
-    try:
-        return done("ok", (fn or evaluate)(task.scenario, task.seed, task.draws))
-    except InputError as exc:
-        return done("failed", {}, "InputError: " + " | ".join(str(p) for p in exc.problems))
-    except Exception as exc:  # noqa: BLE001 - one failure must not stop the sweep
-        return done("failed", {}, " ".join(f"{type(exc).__name__}: {exc}".split()), traceback.format_exc(limit=6))
+
+    def compute() -> Outcome:
+        try:
+            return done("ok", (fn or evaluate)(task.scenario, task.seed, task.draws))
+        except InputError as exc:
+            return done("failed", {}, "InputError: " + " | ".join(str(p) for p in exc.problems))
+        except Exception as exc:  # noqa: BLE001 - one failure must not stop the sweep
+            return done("failed", {}, " ".join(f"{type(exc).__name__}: {exc}".split()),
+                        traceback.format_exc(limit=6))
+
+    if not task.timeout_s:
+        return compute()
+    import threading
+
+    box: list[Outcome] = []
+    worker = threading.Thread(target=lambda: box.append(compute()), name=f"sweep-task-{task.index}", daemon=True)
+    worker.start()
+    worker.join(task.timeout_s)
+    if box:
+        return box[0]
+    return done("failed", {}, f"timed out after {task.timeout_s:g} s (the scenario was abandoned; "
+                              f"raise --timeout to give it more time)")
 
 
 def run_chunk(tasks: Sequence[Task], fn: Callable | None = None) -> list[Outcome]:
@@ -500,8 +523,15 @@ def load_grid(path: str | Path) -> GridSpec:
         cases_in = []
     if not grid and not cases_in:
         col.add("grid", None, "a grid spec needs grid (values to combine) or cases (explicit scenarios)")
+    n_cases = math.prod(len(v) for v in grid.values() if isinstance(v, list)) + len(cases_in)
+    if n_cases > LIMITS.MAX_SWEEP_SCENARIOS:  # counted before anything is expanded
+        col.add("grid", f"{n_cases:,} scenarios", f"a sweep may hold at most {LIMITS.MAX_SWEEP_SCENARIOS:,} scenarios")
+    base_path = path.parent / str(data.get("base", ""))
+    dirs = LIMITS.allowed_dirs(path)
+    if "base" in data and not LIMITS.is_allowed(base_path, dirs):
+        col.add("base", data["base"], LIMITS.outside_rule(dirs))
     col.raise_if_any()
-    base = load_scenario(path.parent / str(data["base"]))
+    base = load_scenario(base_path, allowed_dirs=[path.parent])
     name = str(data.get("name") or path.stem)
     flat_cases: list[dict] = []
     if grid:
@@ -587,11 +617,14 @@ class SweepResult:
 
 
 def run_sweep(tasks: Sequence[Task], executor: Executor | None = None, name: str = "sweep", seed: int = 0,
-              progress: bool = True, chunk_size: int | None = None, fn: Callable | None = None) -> SweepResult:
+              progress: bool = True, chunk_size: int | None = None, fn: Callable | None = None,
+              on_results: Callable[[SweepResult], None] | None = None) -> SweepResult:
     """Compute every task with ``executor`` (default sequential), in chunks, with a progress bar.
 
     Results come back in completion order and are put back in sweep order, so the summary is the
-    same whichever executor ran it.
+    same whichever executor ran it.  ``on_results`` is called after every chunk with the summary
+    of the scenarios finished so far (to write them as they come: a scenario that hangs, or a
+    sweep that is killed, never loses the others).
     """
     from functools import partial
 
@@ -611,6 +644,9 @@ def run_sweep(tasks: Sequence[Task], executor: Executor | None = None, name: str
                 for o in results:
                     outcomes[o.index] = o
                 bar.update(len(chunk))
+                if on_results is not None:
+                    done = [t for t in tasks if t.index in outcomes]
+                    on_results(_summary(done, outcomes, name, seed, ex.describe(), time.perf_counter() - t0))
                 failed = sum(1 for o in outcomes.values() if o.status != "ok")
                 if failed:
                     bar.set_postfix(failed=failed)
@@ -661,19 +697,20 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     The CSV keeps raw values (euros, fractions) and the per-scenario duration; the HTML is a
     static, self-contained page with labelled, formatted columns and the list of failures.
     """
-    from .files import write_via
+    from .files import write_csv, write_folder, write_via
     from .labels import label, table_html
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     summary = result.summary.drop(columns=["_selected_ids"])
     written = []
+    pending: list[tuple[str, Callable[[Path], object]]] = []
 
     def put(path: Path, write) -> None:
-        written.append(write_via(path, write))
+        pending.append((path.name, write))
+        written.append(path)
 
-    put(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8"))
-    put(out / "failures.csv", lambda p: result.failures.to_csv(p, index=False, encoding="utf-8"))
+    put(out / "summary.csv", lambda p: write_csv(p, summary))
+    put(out / "failures.csv", lambda p: write_csv(p, result.failures))
     shown = [c for c in summary.columns if c not in ("error", "duration_s", "cpu_s")]
     n, failed = len(summary), result.n_failed
     intro = label("sweep_intro", lang, n=n, ok=n - failed, failed=failed, seed=result.seed, draws=result.draws)
@@ -689,8 +726,21 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
 {fails}
 </body></html>
 """
-    put(out / "summary.html", lambda p: p.write_text(page, encoding="utf-8"))
+    put(out / "summary.html", lambda p: write_via(p, lambda q: q.write_text(page, encoding="utf-8")))
+
+    def build(tmp: Path) -> None:  # all or nothing: the three files move in together
+        for fname, write in pending:
+            write(tmp / fname)
+
+    write_folder(out, build)
     return written
+
+
+def write_partial_summary(result: SweepResult, out_dir: str | Path) -> Path:
+    """``summary.csv`` of the scenarios finished so far, rewritten atomically as results come."""
+    from .files import write_csv
+
+    return write_csv(Path(out_dir) / "summary.csv", result.summary.drop(columns=["_selected_ids"]))
 
 
 _CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222}
@@ -736,6 +786,9 @@ def main_sweep(args, err=None) -> int:
     from .batch import option_problems
 
     probs += option_problems(args.draws, args.seed, args.lang)
+    timeout_s = getattr(args, "timeout", DEFAULT_TASK_TIMEOUT_S)
+    if timeout_s is not None and not timeout_s > 0:
+        probs.append(Problem("<option>", "--timeout", timeout_s, "must be a number of seconds > 0"))
     if probs:
         raise InputError(probs)
     executor = make_executor(args.executor, args.workers, args.scheduler)
@@ -746,8 +799,11 @@ def main_sweep(args, err=None) -> int:
     else:
         tasks, seed = file_tasks(args.scenarios, args.draws, args.seed)
         name = "scenarios"
+    for t in tasks:
+        t.timeout_s = timeout_s
     out = Path(args.out) if args.out else Path("outputs") / f"sweep_{name}"
-    result = run_sweep(tasks, executor, name=name, seed=seed, progress=not args.no_progress)
+    result = run_sweep(tasks, executor, name=name, seed=seed, progress=not args.no_progress,
+                       on_results=lambda partial: write_partial_summary(partial, out))
     files = write_summary(result, out, args.lang)
     report_failures = []
     if args.reports:
