@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from workbench import batch, envelope, portfolio, sweep
-from workbench.candidates import load_candidates
+from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario
 

@@ -12,7 +12,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from .errors import InputError, Problem  # noqa: E402
 from .scenario import Scenario, load_scenario  # noqa: E402
-from .candidates import load_candidates, read_candidates  # noqa: E402
+from .candidates import read_candidates  # noqa: E402
+from .sources import load_candidates  # noqa: E402
 
 __all__ = ["InputError", "Problem", "Scenario", "load_scenario", "load_candidates", "read_candidates",
            "__version__"]

@@ -536,16 +536,3 @@ def cp_schedule(df: pd.DataFrame) -> pd.DataFrame:
     """The projects' own payment schedules: rows = candidate ids, columns = years [EUR]."""
     cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in df.columns if CP_COLUMN.match(c))
     return pd.DataFrame({y: df[c].to_numpy() for y, c in cols}, index=pd.Index(df["id"], name="id"))
-
-
-def load_candidates(scenario, rng_seed: int | None = None) -> pd.DataFrame:
-    """The candidates a scenario names: its file, or the seeded synthetic generator.
-
-    Imported lazily to keep one-way data flow (scenario -> candidates).
-    """
-    path = scenario.candidates_path()
-    if path is not None:
-        return read_candidates(path, scale=scenario.criteria_scale, envelope_codes=scenario.envelope_codes)
-    from .generator import generate_for_scenario
-
-    return generate_for_scenario(scenario, seed=rng_seed)

@@ -43,7 +43,8 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args) -> int:
-    from .candidates import load_candidates, read_candidates
+    from .candidates import read_candidates
+    from .sources import load_candidates
     from .scenario import load_scenario
 
     path = Path(args.file)
@@ -241,7 +242,8 @@ def _parse_weights(text: str) -> dict:
 
 def _cmd_rank(args) -> int:
     from . import portfolio
-    from .candidates import load_candidates, read_candidates
+    from .candidates import read_candidates
+    from .sources import load_candidates
     from .scenario import load_scenario
 
     problems = []

@@ -46,7 +46,8 @@ import pandas as pd
 import yaml
 
 from . import __version__
-from .candidates import read_candidates, load_candidates
+from .candidates import read_candidates
+from .sources import load_candidates
 from .errors import InputError, Problem
 from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario

@@ -308,7 +308,7 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
 def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy | None = None,
                selection: Any = None) -> _Plan:
     """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups."""
-    from .candidates import load_candidates
+    from .sources import load_candidates
 
     st = Settings.from_scenario(scenario)
     policy = policy or Policy()

@@ -1244,7 +1244,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     ----------
     scenario : Scenario
     candidates : DataFrame
-        Validated candidates (:func:`workbench.candidates.load_candidates`).
+        Validated candidates (:func:`workbench.sources.load_candidates`).
     budget_eur : float, optional
         The envelope [EUR] (default: ``selection.budget_eur``, else the funds' envelopes).
     weights : mapping, optional

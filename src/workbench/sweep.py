@@ -134,7 +134,7 @@ def _candidates_key(scenario) -> str:
 
 def scenario_candidates(scenario) -> pd.DataFrame:
     """The scenario's candidates, generated or read once per process for identical sources."""
-    from .candidates import load_candidates
+    from .sources import load_candidates
 
     key = _candidates_key(scenario)
     df = _CANDIDATES_CACHE.get(key)
