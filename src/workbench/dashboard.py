@@ -254,11 +254,25 @@ def repo_root() -> Path:
 
 def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
                   root: Path | None = None, variants_dir: str | os.PathLike | None = None,
-                  extra_args: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
+                  extra_args: tuple[str, ...] = (), token: str | None = None,
+                  allow_hosts: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
     """The command line, environment and folder that serve the dashboard with Voilà.
 
-    Voilà reads ``voila.json`` from the folder it starts in (the project root): pre-heated
-    kernels, execution timeout, idle-kernel culling and hidden tracebacks are set there.
+    The server is :mod:`workbench.dashboard_server` (Voilà with bounded kernels and websockets);
+    it reads ``voila.json`` from the folder it starts in (the project root): pre-heated kernels,
+    execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.
+
+    Parameters
+    ----------
+    token : str, optional
+        The token a page must bring (``?token=...``, then a cookie), as Jupyter does.  ``None``
+        (default) draws a new random one; ``""`` serves without a token (explicit opt-out, only
+        for a loopback ``ip``).  It is passed in the environment (``JUPYTER_TOKEN``), not on the
+        command line, so ``ps`` does not show it.  :func:`dashboard_url` gives the page's address.
+    allow_hosts : tuple of str
+        Host names accepted in the ``Host`` header besides ``localhost`` and loopback addresses
+        (the name a reverse proxy forwards).  With a non-loopback ``ip`` the Host check is off,
+        as in Jupyter, and the token is what protects the server.
 
     Returns
     -------
@@ -266,6 +280,9 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
         ``argv`` to run, the environment (with :data:`ENV_SCENARIO` when ``scenario`` is given)
         and the working folder.
     """
+    import ipaddress
+    import secrets
+
     root = Path(root) if root is not None else repo_root()
     env = dict(os.environ)
     if scenario is not None:
@@ -273,9 +290,40 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     if variants_dir is not None:
         env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
     env.setdefault("MPLBACKEND", "Agg")
-    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={int(port)}", f"--Voila.ip={ip}",
-           "--no-browser", f"--Voila.config_file_paths=['{root}']", *extra_args]
+    env.pop("JUPYTER_TOKEN_FILE", None)
+    token = secrets.token_hex(24) if token is None else str(token)
+    try:
+        loopback = ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        loopback = ip == "localhost"
+    if not token and not loopback:
+        raise InputError([Problem("<option>", "--no-token", ip, "a server listening beyond this machine "
+                                  "(--ip other than 127.0.0.1) needs its token")])
+    auth: list[str] = []
+    if token:
+        env["JUPYTER_TOKEN"] = token
+        auth = ["--token"]  # Voilà then takes the token from JUPYTER_TOKEN
+    else:
+        env.pop("JUPYTER_TOKEN", None)
+    settings: list[str] = []
+    if allow_hosts or not loopback:
+        tornado = dict(json.loads((root / VOILA_CONFIG).read_text(encoding="utf-8"))
+                       .get("Voila", {}).get("tornado_settings", {}))
+        tornado["local_hostnames"] = ["localhost", *allow_hosts]
+        if not loopback:
+            tornado["allow_remote_access"] = True
+        settings = [f"--Voila.tornado_settings={json.dumps(tornado)}"]
+    cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
+           f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
+           *extra_args]
     return cmd, env, root
+
+
+def dashboard_url(port: int, ip: str = "127.0.0.1", env: Mapping[str, str] | None = None) -> str:
+    """The page's address, with ``?token=`` when the server of ``env`` (:func:`serve_command`) has one."""
+    host = f"[{ip}]" if ":" in ip else ip
+    token = (env or {}).get("JUPYTER_TOKEN", "")
+    return f"http://{host}:{int(port)}/" + (f"?token={token}" if token else "")
 
 
 # --------------------------------------------------------------------------------------------
