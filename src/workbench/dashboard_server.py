@@ -24,7 +24,7 @@ reproduced on a live server (issue 16):
   :attr:`PageKernelManager.unconnected_timeout_s` (never connected, or closed without the page's
   shutdown call) is shut down at the next cull pass.
 * **Upload folders**.  Each kernel keeps the files a committee uploads in a private temporary
-  folder named after its process id (:data:`UPLOAD_PREFIX`); the kernel removes it when it
+  folder named after its process id (:data:`workbench.dashboard.UPLOAD_PREFIX`); the kernel removes it when it
   exits cleanly, and the server removes the folders of kernels no longer running when it
   starts and after every kernel shutdown (:func:`remove_stale_upload_dirs`).
 * Host and Origin checks and the token are plain Voilà / jupyter_server settings: see
@@ -50,8 +50,6 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-#: Prefix of a kernel's upload folder in the system temporary folder: ``<prefix><pid>-<random>``.
-UPLOAD_PREFIX = "workbench-dashboard-"
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 
@@ -60,6 +58,8 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 # --------------------------------------------------------------------------------------------
 def upload_dir_pid(path: Path) -> int | None:
     """The kernel process id in an upload folder's name, or ``None`` if it has none."""
+    from .dashboard import UPLOAD_PREFIX
+
     m = re.fullmatch(re.escape(UPLOAD_PREFIX) + r"(\d+)-.+", path.name)
     return int(m.group(1)) if m else None
 
@@ -71,6 +71,8 @@ def remove_stale_upload_dirs(tmp: str | os.PathLike | None = None) -> list[Path]
     (a folder of a running process is kept: its kernel is still serving a page).
     """
     import psutil
+
+    from .dashboard import UPLOAD_PREFIX
 
     root = Path(tmp) if tmp is not None else Path(tempfile.gettempdir())
     removed = []
