@@ -144,6 +144,11 @@ class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
     #: dashboard (about 0.3 MB, with its images) two hundred times over.
     max_queued_bytes = 64 * 1024 * 1024
 
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """A plain refusal (jupyter_server's error page needs templates Voilà does not ship)."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
     def open(self, *args, **kwargs):
         stream = getattr(self.ws_connection, "stream", None)
         if stream is not None:
