@@ -56,7 +56,7 @@ def scenario(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(scenario, tmp_path_factory):
-    from workbench.dashboard import serve_command
+    from workbench.dashboard import dashboard_url, serve_command
 
     port = free_port()
     cmd, env, cwd = serve_command(scenario=scenario, port=port, variants_dir=tmp_path_factory.mktemp("variants"))
@@ -64,7 +64,7 @@ def server(scenario, tmp_path_factory):
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/"
+        yield dashboard_url(port, env=env)  # with the server's token
     finally:
         proc.terminate()
         try:
@@ -157,3 +157,20 @@ def test_invalid_upload_shows_its_error(page, scenario):
     assert "mauvais.csv : ligne 2, colonne requested_eur : '-5' : doit être > 0" in text
     assert shown_selection(page) == before  # the previous state is kept
     page.screenshot(path=str(ARTIFACTS / "dashboard_upload_error.png"))
+
+
+def test_a_variant_file_is_replaced_only_after_confirmation(page, tmp_path_factory):
+    name = page.locator(".wb-variant-name input")
+    for i, typed in enumerate(("a/b", "a b")):
+        name.fill(typed)
+        name.press("Enter")
+        page.click(".wb-save-variant")
+        if i == 0:
+            page.wait_for_selector(".wb-ok >> text=a_b.yaml", timeout=60_000)
+    # the second name gives the same file: the page asks, nothing is written yet
+    question = page.wait_for_selector(".wb-variant-exists", timeout=60_000)
+    assert "« a b » donne le fichier a_b.yaml, qui existe déjà" in question.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard_variant_confirm.png"))
+    page.click(".wb-variant-replace")
+    page.wait_for_selector(".wb-ok >> text=Variante enregistrée : a_b.yaml", timeout=60_000)
+    assert not page.locator(".wb-variant-replace").is_visible()
