@@ -174,3 +174,34 @@ def test_a_variant_file_is_replaced_only_after_confirmation(page, tmp_path_facto
     page.click(".wb-variant-replace")
     page.wait_for_selector(".wb-ok >> text=Variante enregistrée : a_b.yaml", timeout=60_000)
     assert not page.locator(".wb-variant-replace").is_visible()
+
+
+def test_closing_the_page_shuts_its_kernel_down(server, page):
+    import json
+    import re
+    import urllib.error
+    import urllib.request
+
+    token = server.split("token=", 1)[1]
+    base = server.split("?", 1)[0]
+
+    def alive(kernel_id: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{base}api/kernels/{kernel_id}?token={token}", timeout=30) as r:
+                return json.loads(r.read())["id"] == kernel_id
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+            return False
+
+    ctx = page.context.browser.new_context()  # kept open after the page: a tab closes, the browser stays
+    pg = ctx.new_page()
+    pg.goto(server, timeout=120_000)
+    pg.wait_for_selector(".wb-ranked table", timeout=120_000)
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', pg.content()).group(1)
+    assert alive(kernel_id)
+    pg.close(run_before_unload=True)  # as a user closes the tab: the page's shutdown beacon
+    t0 = time.monotonic()
+    while alive(kernel_id) and time.monotonic() - t0 < 20:
+        time.sleep(0.5)
+    ctx.close()
+    assert not alive(kernel_id)  # not left for the culler (the beacon was refused without _xsrf)

@@ -290,6 +290,10 @@ class PageHandler(TornadoVoilaHandler):
                             f"<p class='wb-full' lang='fr'>{label(key, 'fr')}</p>"
                             f"<p class='wb-full' lang='en'>{label(key, 'en')}</p></body></html>")
                 return
+        # the page tells the server it closes (a beacon to /voila/api/shutdown/<kernel>) with the
+        # _xsrf cookie; Voilà never sets it, so with a token every beacon was refused (403) and the
+        # kernel stayed until culled
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
         return await super().get(path=path)
 
 
