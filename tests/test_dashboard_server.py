@@ -163,6 +163,37 @@ def test_request_state_of_every_widget_without_subprotocol_keeps_memory_flat(ser
     shutdown(server, kid)
 
 
+def test_a_client_that_does_not_read_is_cut_off(server):
+    import socket as so
+
+    status, page = get(server["url"])
+    kid = kernel_of(page)
+    session = uuid.uuid4().hex
+    ws = websocket.create_connection(f"ws://127.0.0.1:{server['port']}/api/kernels/{kid}/channels"
+                                     f"?session_id={session}&token={server['token']}", timeout=60,
+                                     sockopt=[(so.SOL_SOCKET, so.SO_RCVBUF, 4096)])
+    ws.send(message(session, "comm_info_request", {"target_name": "jupyter.widget"}))
+    while True:
+        m = ws.recv()
+        if isinstance(m, str) and json.loads(m)["header"]["msg_type"] == "comm_info_reply":
+            comms = json.loads(m)["content"]["comms"]
+            break
+    rss0 = psutil.Process(server["proc"].pid).memory_info().rss
+    try:
+        for _ in range(45):  # about 8,500 replies asked, none read
+            for cid in comms:
+                ws.send(message(session, "comm_msg", {"comm_id": cid, "data": {"method": "request_state"}}))
+    except (websocket.WebSocketException, OSError):
+        pass  # the server may close first
+    t0 = time.monotonic()
+    while "queued for a client that does not read" not in server["log"].read_text() and time.monotonic() - t0 < 90:
+        time.sleep(1)
+    assert "more than 5000 messages queued for a client that does not read" in server["log"].read_text()
+    assert psutil.Process(server["proc"].pid).memory_info().rss < rss0 + 200_000_000
+    ws.close()
+    shutdown(server, kid)
+
+
 def test_foreign_host_and_origin_are_refused(server):
     port, token = server["port"], server["token"]
     assert get(server["url"], host="evil.example")[0] == 403

@@ -43,8 +43,7 @@ from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from tornado.iostream import StreamBufferFullError, StreamClosedError
-from tornado.websocket import WebSocketClosedError
+from tornado.iostream import StreamBufferFullError
 from traitlets import Float, Integer
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -143,6 +142,11 @@ class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
     #: connection is closed.  An assumption: 64 MB holds the whole widget state of the
     #: dashboard (about 0.3 MB, with its images) two hundred times over.
     max_queued_bytes = 64 * 1024 * 1024
+    #: Messages the server may hold unsent for one client (each costs a task and a future besides
+    #: its bytes); beyond it the connection is closed.  An assumption: a page's first load asks
+    #: about 600 messages (the state of every widget) and reads them as they come.
+    max_queued_messages = 5000
+    _pending = 0
 
     def write_error(self, status_code: int, **kwargs) -> None:
         """A plain refusal (jupyter_server's error page needs templates Voilà does not ship)."""
@@ -156,18 +160,33 @@ class KernelWebsocketHandler(VoilaKernelWebsocketHandler):
         return super().open(*args, **kwargs)
 
     def write_message(self, message, binary: bool = False):
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            return None  # closed (by the client, or below): the kernel's later output is dropped
         header = message_header(message, v1=self.selected_subprotocol == V1_PROTOCOL)
         if header and header.get("msg_type") == "execute_input":
             return None
+        if self._pending >= self.max_queued_messages:
+            return self._close_slow_client(f"{self.max_queued_messages} messages")
         try:
-            return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
+            future = super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
         except StreamBufferFullError:
-            self.log.warning("Closing the websocket of kernel %s: more than %d bytes queued for a client "
-                             "that does not read", getattr(self, "kernel_id", "?"), self.max_queued_bytes)
-            self.close(1009, "too much data queued")
-            raise WebSocketClosedError() from None
-        except StreamClosedError:
-            raise WebSocketClosedError() from None
+            return self._close_slow_client(f"{self.max_queued_bytes} bytes")
+        self._pending += 1
+        future.add_done_callback(self._written)
+        return future
+
+    def _written(self, future) -> None:
+        self._pending -= 1
+        # a write still queued when the connection closes fails; nobody awaits it (jupyter_server
+        # does not): retrieve its error here rather than log one "never retrieved" per message
+        if not future.cancelled():
+            future.exception()
+
+    def _close_slow_client(self, what: str) -> None:
+        self.log.warning("Closing the websocket of kernel %s: more than %s queued for a client that does "
+                         "not read", getattr(self, "kernel_id", "?"), what)
+        self.close(1009, "too much data queued")
+        return None  # the message is dropped with the connection (the page reconnects, or not)
 
 
 # --------------------------------------------------------------------------------------------
