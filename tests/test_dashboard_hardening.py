@@ -197,10 +197,27 @@ def test_serve_command_uses_a_token_and_checks_hosts():
     assert cfg["VoilaConfiguration"]["multi_kernel_manager_class"] == "workbench.dashboard_server.PageKernelManager"
     # a proxy's name, or a network address (then the token protects, as in Jupyter)
     cmd, _, _ = serve_command(port=8999, allow_hosts=("tableau.example.fr",))
-    ts = json.loads(next(a for a in cmd if a.startswith("--Voila.tornado_settings="))[25:])
-    assert ts["local_hostnames"] == ["localhost", "tableau.example.fr"] and ts["allow_remote_access"] is False
+    assert "--WorkbenchVoila.extra_hostnames=tableau.example.fr" in cmd
+    assert not any("remote_access" in a for a in cmd)
     cmd, _, _ = serve_command(port=8999, ip="0.0.0.0")
-    assert json.loads(next(a for a in cmd if a.startswith("--Voila.tornado_settings="))[25:])["allow_remote_access"]
+    assert "--WorkbenchVoila.remote_access=True" in cmd
+    # as Voilà reads them: voila.json's settings, the proxy's name added, remote access only beyond loopback
+    import signal
+
+    from workbench.dashboard_server import WorkbenchVoila
+
+    sigterm = signal.getsignal(signal.SIGTERM)  # Voilà's initialize installs its own
+    for extra, hosts, remote in (((), ["localhost"], False),
+                                 (("--WorkbenchVoila.extra_hostnames=a.fr", "--WorkbenchVoila.extra_hostnames=b.fr"),
+                                  ["localhost", "a.fr", "b.fr"], False),
+                                 (("--WorkbenchVoila.remote_access=True",), ["localhost"], True)):
+        app = WorkbenchVoila()
+        app.initialize([str(cwd / "notebooks" / "dashboard.ipynb"), f"--Voila.config_file_paths={cwd}", *extra])
+        assert app.tornado_settings["local_hostnames"] == hosts
+        assert app.tornado_settings["allow_remote_access"] is remote
+        assert app.tornado_settings["websocket_max_message_size"] == 16 * 2**20
+        WorkbenchVoila.clear_instance()
+    signal.signal(signal.SIGTERM, sigterm)
     with pytest.raises(InputError, match="needs its token"):
         serve_command(port=8999, ip="0.0.0.0", token="")
 

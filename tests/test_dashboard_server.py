@@ -198,7 +198,10 @@ def test_foreign_host_and_origin_are_refused(server):
     port, token = server["port"], server["token"]
     assert get(server["url"], host="evil.example")[0] == 403
     assert get(server["url"], host=f"evil.example:{port}")[0] == 403
-    assert get(f"http://127.0.0.1:{port}/voila/static/voila.js?token={token}", host=f"localhost:{port}")[0] == 200
+    api = f"http://127.0.0.1:{port}/api/kernels/00000000-0000-4000-8000-000000000000?token={token}"
+    assert get(api, host=f"localhost:{port}")[0] == 404  # let through (no such kernel)
+    assert get(api, host=f"[::1]:{port}")[0] == 404
+    assert get(api, host=f"evil.example:{port}")[0] == 403
     status, _ = get(f"http://127.0.0.1:{port}/")  # no token: to the login page, no kernel
     assert status == 302
     # a websocket with the page's cookie but a foreign Origin (a page of evil.example)

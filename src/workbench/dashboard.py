@@ -318,14 +318,9 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
         auth = ["--token"]  # Voilà then takes the token from JUPYTER_TOKEN
     else:
         env.pop("JUPYTER_TOKEN", None)
-    settings: list[str] = []
-    if allow_hosts or not loopback:
-        tornado = dict(json.loads((root / VOILA_CONFIG).read_text(encoding="utf-8"))
-                       .get("Voila", {}).get("tornado_settings", {}))
-        tornado["local_hostnames"] = ["localhost", *allow_hosts]
-        if not loopback:
-            tornado["allow_remote_access"] = True
-        settings = [f"--Voila.tornado_settings={json.dumps(tornado)}"]
+    settings = [f"--WorkbenchVoila.extra_hostnames={h}" for h in allow_hosts]
+    if not loopback:
+        settings.append("--WorkbenchVoila.remote_access=True")
     cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
            f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
            *extra_args]

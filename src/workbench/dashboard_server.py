@@ -44,7 +44,7 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from tornado.iostream import StreamBufferFullError
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -320,7 +320,25 @@ class PageHandler(TornadoVoilaHandler):
 # The application
 # --------------------------------------------------------------------------------------------
 class WorkbenchVoila(Voila):
-    """Voilà with the kernel websocket and page handlers of this module."""
+    """Voilà with the kernel websocket and page handlers of this module.
+
+    ``extra_hostnames`` and ``remote_access`` adjust the Host check of ``voila.json``'s
+    ``Voila.tornado_settings`` from the command line (a dict option cannot be given there
+    without its values turning into strings).
+    """
+
+    extra_hostnames = List(Unicode(), config=True,
+                           help="Host names accepted besides voila.json's local_hostnames (a reverse proxy's).")
+    remote_access = Bool(False, config=True, help="Turn the Host check off (a server listening beyond this "
+                                                  "machine, protected by its token).")
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        settings = dict(self.tornado_settings)
+        settings["local_hostnames"] = [*settings.get("local_hostnames", ["localhost"]), *self.extra_hostnames]
+        if self.remote_access:
+            settings["allow_remote_access"] = True
+        self.tornado_settings = settings
 
     def init_handlers(self):
         swap = {VoilaKernelWebsocketHandler: KernelWebsocketHandler, TornadoVoilaHandler: PageHandler}
