@@ -126,12 +126,15 @@ def test_names_sharing_a_file_ask_before_replacing(app, scenario_dir):
 def test_upload_folder_is_private_named_after_the_kernel_and_removed_at_exit(scenario_dir, tmp_path):
     code = ("import sys; from workbench.dashboard import Dashboard;"
             f"d = Dashboard(scenario={str(scenario_dir / 'committee.yaml')!r}, debounce_s=0); d.robustness_samples = 4;"
-            "d.widget(); print(d._tmpdir, flush=True); d.upload('x.csv', open(sys.argv[1], 'rb').read())")
+            "d.widget(); print(d._tmpdir, oct(d._tmpdir.stat().st_mode & 0o777), flush=True);"
+            "assert d.upload('x.csv', open(sys.argv[1], 'rb').read()); assert (d._tmpdir / 'x.csv').is_file()")
     env = {**os.environ, "TMPDIR": str(tmp_path), "MPLBACKEND": "Agg"}
     r = subprocess.run([sys.executable, "-c", code, str(DATA / "committee_candidates.csv")], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    folder = Path(r.stdout.strip().splitlines()[0])
+    folder, mode = r.stdout.strip().splitlines()[0].rsplit(" ", 1)
+    folder = Path(folder)
+    assert mode == "0o700"  # the committee's files: for this user only
     assert folder.parent == tmp_path and folder.name.startswith(UPLOAD_PREFIX)
     assert upload_dir_pid(folder) is not None
     assert not folder.exists()  # removed when the (kernel) process exited
