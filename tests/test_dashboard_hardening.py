@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -146,11 +147,16 @@ def test_stale_upload_folders_of_dead_kernels_are_removed(tmp_path):
     dead = tmp_path / f"{UPLOAD_PREFIX}{p.pid}-abc"
     alive = tmp_path / f"{UPLOAD_PREFIX}{os.getpid()}-def"
     other = tmp_path / "workbench-other-1-x"
-    for d in (dead, alive, other):
+    legacy_old = tmp_path / f"{UPLOAD_PREFIX}ab12cd_9"  # the earlier naming, two days old
+    legacy_new = tmp_path / f"{UPLOAD_PREFIX}zz34yy_1"  # the earlier naming, maybe still in use
+    for d in (dead, alive, other, legacy_old, legacy_new):
         d.mkdir()
         (d / "committee.csv").write_text("secret", encoding="utf-8")
-    assert remove_stale_upload_dirs(tmp_path) == [dead]
-    assert not dead.exists() and alive.exists() and other.exists()
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(legacy_old, (two_days_ago, two_days_ago))
+    assert sorted(remove_stale_upload_dirs(tmp_path)) == sorted([dead, legacy_old])
+    assert not dead.exists() and not legacy_old.exists()
+    assert alive.exists() and other.exists() and legacy_new.exists()
 
 
 # ---- the server ---------------------------------------------------------------------------------

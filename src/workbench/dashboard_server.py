@@ -63,26 +63,37 @@ def upload_dir_pid(path: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
+#: Age after which an upload folder of the earlier naming (without the kernel's process id) is
+#: taken as abandoned [s].  An assumption: a day is longer than any committee session.
+LEGACY_UPLOAD_DIR_AGE_S = 24 * 3600
+
+
 def remove_stale_upload_dirs(tmp: str | os.PathLike | None = None) -> list[Path]:
     """Remove the upload folders whose kernel process no longer runs; return them.
 
-    Only folders owned by the current user and named ``<UPLOAD_PREFIX><pid>-...`` are touched
-    (a folder of a running process is kept: its kernel is still serving a page).
+    Only folders owned by the current user are touched: ``<UPLOAD_PREFIX><pid>-...`` whose
+    process is gone (a folder of a running process is kept: its kernel still serves a page), and
+    folders of the earlier naming (``<UPLOAD_PREFIX>`` and a random suffix only, which never were
+    removed) older than :data:`LEGACY_UPLOAD_DIR_AGE_S`.
     """
     import psutil
 
     from .dashboard import UPLOAD_PREFIX
 
     root = Path(tmp) if tmp is not None else Path(tempfile.gettempdir())
+    legacy = re.compile(re.escape(UPLOAD_PREFIX) + r"[a-z0-9_]{8}")
     removed = []
     for d in root.glob(UPLOAD_PREFIX + "*"):
         pid = upload_dir_pid(d)
         try:
-            if pid is None or not d.is_dir() or d.is_symlink() or d.stat().st_uid != os.getuid():
+            if not d.is_dir() or d.is_symlink() or d.stat().st_uid != os.getuid():
+                continue
+            if pid is None:
+                if not legacy.fullmatch(d.name) or time.time() - d.stat().st_mtime < LEGACY_UPLOAD_DIR_AGE_S:
+                    continue
+            elif psutil.pid_exists(pid):
                 continue
         except OSError:
-            continue
-        if psutil.pid_exists(pid):
             continue
         shutil.rmtree(d, ignore_errors=True)
         removed.append(d)
