@@ -224,7 +224,7 @@ def test_serve_command_uses_a_token_and_checks_hosts():
         app.initialize([str(cwd / "notebooks" / "dashboard.ipynb"), f"--Voila.config_file_paths={cwd}", *extra])
         assert app.tornado_settings["local_hostnames"] == hosts
         assert app.tornado_settings["allow_remote_access"] is remote
-        assert app.tornado_settings["websocket_max_message_size"] == 16 * 2**20
+        assert app.tornado_settings["websocket_max_message_size"] == 10 * 2**20
         WorkbenchVoila.clear_instance()
     signal.signal(signal.SIGTERM, sigterm)
     with pytest.raises(InputError, match="needs its token"):
