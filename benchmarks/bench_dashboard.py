@@ -101,7 +101,14 @@ class Server:
         self.url = dashboard_url(self.port, env=env)
 
     def kernels(self) -> list[psutil.Process]:
-        return [p for p in psutil.Process(self.proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+        out = []
+        for p in psutil.Process(self.proc.pid).children(recursive=True):
+            try:  # a kernel shut down (page closed, or culled) may be exiting
+                if "ipykernel" in " ".join(p.cmdline()):
+                    out.append(p)
+            except (psutil.ZombieProcess, psutil.NoSuchProcess):
+                pass
+        return out
 
     def wait_pool(self, n: int, timeout_s: float = 180) -> None:
         """Wait until ``n`` kernels are up and idle (the pre-heated pool has been filled)."""
