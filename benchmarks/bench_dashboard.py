@@ -35,7 +35,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from workbench.dashboard import serve_command  # noqa: E402
+from workbench.dashboard import dashboard_url, serve_command  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -86,6 +86,7 @@ class Server:
     def __init__(self, notebook: Path | None, scenario: Path | None, preheat: bool, log: Path):
         self.port = free_port()
         extra = [] if preheat else ["--VoilaConfiguration.preheat_kernel=False"]
+        extra.append("--PageKernelManager.max_kernels_per_client=10")  # the 10 sessions below, one machine
         cmd, env, cwd = serve_command(scenario=scenario, port=self.port, extra_args=tuple(extra))
         if notebook is not None:  # the floor: another notebook, same settings
             cmd[cmd.index(str(Path("notebooks") / "dashboard.ipynb"))] = str(notebook)
@@ -97,10 +98,17 @@ class Server:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:
                     break
             time.sleep(0.2)
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.url = dashboard_url(self.port, env=env)
 
     def kernels(self) -> list[psutil.Process]:
-        return [p for p in psutil.Process(self.proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+        out = []
+        for p in psutil.Process(self.proc.pid).children(recursive=True):
+            try:  # a kernel shut down (page closed, or culled) may be exiting
+                if "ipykernel" in " ".join(p.cmdline()):
+                    out.append(p)
+            except (psutil.ZombieProcess, psutil.NoSuchProcess):
+                pass
+        return out
 
     def wait_pool(self, n: int, timeout_s: float = 180) -> None:
         """Wait until ``n`` kernels are up and idle (the pre-heated pool has been filled)."""

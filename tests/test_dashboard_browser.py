@@ -56,7 +56,7 @@ def scenario(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(scenario, tmp_path_factory):
-    from workbench.dashboard import serve_command
+    from workbench.dashboard import dashboard_url, serve_command
 
     port = free_port()
     cmd, env, cwd = serve_command(scenario=scenario, port=port, variants_dir=tmp_path_factory.mktemp("variants"))
@@ -64,7 +64,7 @@ def server(scenario, tmp_path_factory):
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/"
+        yield dashboard_url(port, env=env)  # with the server's token
     finally:
         proc.terminate()
         try:
@@ -157,3 +157,51 @@ def test_invalid_upload_shows_its_error(page, scenario):
     assert "mauvais.csv : ligne 2, colonne requested_eur : '-5' : doit être > 0" in text
     assert shown_selection(page) == before  # the previous state is kept
     page.screenshot(path=str(ARTIFACTS / "dashboard_upload_error.png"))
+
+
+def test_a_variant_file_is_replaced_only_after_confirmation(page, tmp_path_factory):
+    name = page.locator(".wb-variant-name input")
+    for i, typed in enumerate(("a/b", "a b")):
+        name.fill(typed)
+        name.press("Enter")
+        page.click(".wb-save-variant")
+        if i == 0:
+            page.wait_for_selector(".wb-ok >> text=a_b.yaml", timeout=60_000)
+    # the second name gives the same file: the page asks, nothing is written yet
+    question = page.wait_for_selector(".wb-variant-exists", timeout=60_000)
+    assert "« a b » donne le fichier a_b.yaml, qui existe déjà" in question.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard_variant_confirm.png"))
+    page.click(".wb-variant-replace")
+    page.wait_for_selector(".wb-ok >> text=Variante enregistrée : a_b.yaml", timeout=60_000)
+    assert not page.locator(".wb-variant-replace").is_visible()
+
+
+def test_closing_the_page_shuts_its_kernel_down(server, page):
+    import json
+    import re
+    import urllib.error
+    import urllib.request
+
+    token = server.split("token=", 1)[1]
+    base = server.split("?", 1)[0]
+
+    def alive(kernel_id: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{base}api/kernels/{kernel_id}?token={token}", timeout=30) as r:
+                return json.loads(r.read())["id"] == kernel_id
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+            return False
+
+    ctx = page.context.browser.new_context()  # kept open after the page: a tab closes, the browser stays
+    pg = ctx.new_page()
+    pg.goto(server, timeout=120_000)
+    pg.wait_for_selector(".wb-ranked table", timeout=120_000)
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', pg.content()).group(1)
+    assert alive(kernel_id)
+    pg.close(run_before_unload=True)  # as a user closes the tab: the page's shutdown beacon
+    t0 = time.monotonic()
+    while alive(kernel_id) and time.monotonic() - t0 < 20:
+        time.sleep(0.5)
+    ctx.close()
+    assert not alive(kernel_id)  # not left for the culler (the beacon was refused without _xsrf)

@@ -111,12 +111,18 @@ def _add_dashboard(sub) -> None:
         help="serve the committee dashboard (Voila) on 127.0.0.1",
         description="Start Voila on notebooks/dashboard.ipynb with the settings of voila.json (pre-heated "
                     "kernels, execution timeout, idle kernels culled, tracebacks hidden). Listens on "
-                    "127.0.0.1 unless --ip says otherwise. Stop it with Ctrl-C.",
+                    "127.0.0.1 unless --ip says otherwise; pages need the token of the printed address "
+                    "unless --no-token. Stop it with Ctrl-C.",
     )
     p.add_argument("--scenario", help="scenario file the dashboard opens first "
                                       "(default: the first of parameters/*.yaml)")
     p.add_argument("--port", type=int, default=8866, help="port to listen on (default 8866)")
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--no-token", action="store_true",
+                   help="serve without a token (only with a loopback --ip; any local user or program can then "
+                        "open the dashboard)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also accept this name in the Host header (the name a reverse proxy forwards); repeatable")
 
 
 def _cmd_dashboard(args) -> int:
@@ -134,10 +140,14 @@ def _cmd_dashboard(args) -> int:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    cmd, env, cwd = serve_command(scenario=args.scenario, port=args.port, ip=args.ip)
+    from .dashboard import dashboard_url
+
+    cmd, env, cwd = serve_command(scenario=args.scenario, port=args.port, ip=args.ip,
+                                  token="" if args.no_token else None, allow_hosts=tuple(args.allow_host))
     import os
 
-    print(f"workbench dashboard: http://{args.ip}:{args.port}/  (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    print(f"workbench dashboard: {dashboard_url(args.port, args.ip, env)}  (Ctrl-C to stop)", file=sys.stderr,
+          flush=True)
     os.chdir(cwd)
     os.execve(cmd[0], cmd, env)  # Voila replaces this process: Ctrl-C and SIGTERM reach it directly
 

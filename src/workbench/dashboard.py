@@ -59,6 +59,9 @@ ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
 ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
 
 NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+#: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
+#: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
+UPLOAD_PREFIX = "workbench-dashboard-"
 VOILA_CONFIG = "voila.json"
 
 # --------------------------------------------------------------------------------------------
@@ -130,6 +133,11 @@ UI: dict[str, dict[str, str]] = {
         "variant_name": "Nom",
         "save_variant": "Enregistrer la variante",
         "saved": "Variante enregistrée : {path}",
+        "variant_exists": "Le nom « {name} » donne le fichier {path}, qui existe déjà. Le remplacer ?",
+        "replace": "Remplacer",
+        "cancel": "Annuler",
+        "upload_unreadable": "fichier illisible : {reason}",
+        "export_failed": "Export impossible : {reason}",
         "compare": "Comparer",
         "variant_a": "Variante A",
         "variant_b": "Variante B",
@@ -211,6 +219,11 @@ UI: dict[str, dict[str, str]] = {
         "variant_name": "Name",
         "save_variant": "Save variant",
         "saved": "Variant saved: {path}",
+        "variant_exists": "The name '{name}' gives the file {path}, which already exists. Replace it?",
+        "replace": "Replace",
+        "cancel": "Cancel",
+        "upload_unreadable": "unreadable file: {reason}",
+        "export_failed": "Export failed: {reason}",
         "compare": "Compare",
         "variant_a": "Variant A",
         "variant_b": "Variant B",
@@ -254,11 +267,25 @@ def repo_root() -> Path:
 
 def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
                   root: Path | None = None, variants_dir: str | os.PathLike | None = None,
-                  extra_args: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
+                  extra_args: tuple[str, ...] = (), token: str | None = None,
+                  allow_hosts: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
     """The command line, environment and folder that serve the dashboard with Voilà.
 
-    Voilà reads ``voila.json`` from the folder it starts in (the project root): pre-heated
-    kernels, execution timeout, idle-kernel culling and hidden tracebacks are set there.
+    The server is :mod:`workbench.dashboard_server` (Voilà with bounded kernels and websockets);
+    it reads ``voila.json`` from the folder it starts in (the project root): pre-heated kernels,
+    execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.
+
+    Parameters
+    ----------
+    token : str, optional
+        The token a page must bring (``?token=...``, then a cookie), as Jupyter does.  ``None``
+        (default) draws a new random one; ``""`` serves without a token (explicit opt-out, only
+        for a loopback ``ip``).  It is passed in the environment (``JUPYTER_TOKEN``), not on the
+        command line, so ``ps`` does not show it.  :func:`dashboard_url` gives the page's address.
+    allow_hosts : tuple of str
+        Host names accepted in the ``Host`` header besides ``localhost`` and loopback addresses
+        (the name a reverse proxy forwards).  With a non-loopback ``ip`` the Host check is off,
+        as in Jupyter, and the token is what protects the server.
 
     Returns
     -------
@@ -266,6 +293,9 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
         ``argv`` to run, the environment (with :data:`ENV_SCENARIO` when ``scenario`` is given)
         and the working folder.
     """
+    import ipaddress
+    import secrets
+
     root = Path(root) if root is not None else repo_root()
     env = dict(os.environ)
     if scenario is not None:
@@ -276,9 +306,35 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     # the kernels run in notebooks/: recorded paths and the folders scenarios may read from
     # (workbench.limits) are those of the project
     env.setdefault(ENV_PROJECT_DIR, str(Path(root).resolve()))
-    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={int(port)}", f"--Voila.ip={ip}",
-           "--no-browser", f"--Voila.config_file_paths=['{root}']", *extra_args]
+    env.pop("JUPYTER_TOKEN_FILE", None)
+    token = secrets.token_hex(24) if token is None else str(token)
+    try:
+        loopback = ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        loopback = ip == "localhost"
+    if not token and not loopback:
+        raise InputError([Problem("<option>", "--no-token", ip, "a server listening beyond this machine "
+                                  "(--ip other than 127.0.0.1) needs its token")])
+    auth: list[str] = []
+    if token:
+        env["JUPYTER_TOKEN"] = token
+        auth = ["--token"]  # Voilà then takes the token from JUPYTER_TOKEN
+    else:
+        env.pop("JUPYTER_TOKEN", None)
+    settings = [f"--WorkbenchVoila.extra_hostnames={h}" for h in allow_hosts]
+    if not loopback:
+        settings.append("--WorkbenchVoila.remote_access=True")
+    cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
+           f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
+           *extra_args]
     return cmd, env, root
+
+
+def dashboard_url(port: int, ip: str = "127.0.0.1", env: Mapping[str, str] | None = None) -> str:
+    """The page's address, with ``?token=`` when the server of ``env`` (:func:`serve_command`) has one."""
+    host = f"[{ip}]" if ":" in ip else ip
+    token = (env or {}).get("JUPYTER_TOKEN", "")
+    return f"http://{host}:{int(port)}/" + (f"?token={token}" if token else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,6 +446,36 @@ def effective_scenario(base: Scenario, settings: Settings) -> Scenario:
     """
     ov = settings.overrides()
     return base.with_overrides(ov) if ov else base
+
+
+def _upload_dir() -> Path:
+    """A private folder (0700) for this kernel's uploads, removed when the kernel exits.
+
+    Its name carries the kernel's process id, so that the server can remove the folders of
+    kernels killed before they could (:func:`workbench.dashboard_server.remove_stale_upload_dirs`).
+    """
+    import atexit
+    import shutil
+
+    d = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
+    return d
+
+
+def _upload_name(name: str) -> str:
+    """The name an uploaded file is stored under: its last path part, letters, digits, ``._-``
+    (``..``, ``.``, an empty or hidden name become ``upload<suffix>``)."""
+    base = re.sub(r"[^\w.-]+", "_", str(name).replace("\\", "/").rsplit("/", 1)[-1]).strip("._")[:120]
+    suffix = Path(base).suffix.lower()
+    if not Path(base).stem:
+        return "upload" + (suffix if suffix in (".csv", ".xlsx", ".xlsm") else ".csv")
+    return base
+
+
+def _short(exc: BaseException, limit: int = 80) -> str:
+    """An exception's message cut to ``limit`` characters (what the page shows of an unexpected error)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _slug(name: str) -> str:
@@ -690,7 +776,7 @@ class Dashboard:
         self.last_error: str = ""
         self._upload_name: str | None = None
         self._upload_path: Path | None = None
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="workbench-dashboard-"))
+        self._tmpdir = _upload_dir()
         L = self.lang
         c: dict[str, Any] = {}
         lay = W.Layout
@@ -737,6 +823,10 @@ class Dashboard:
         c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "variant_name")
         c["save_variant"] = lab(W.Button(icon="save", layout=lay(width="100%")), "save_variant")
         c["variant_msg"] = W.HTML()
+        c["variant_replace"] = lab(W.Button(button_style="warning", layout=lay(width="48%", display="none")), "replace")
+        c["variant_cancel"] = lab(W.Button(layout=lay(width="48%", display="none")), "cancel")
+        c["variant_replace"].add_class("wb-variant-replace")
+        c["variant_cancel"].add_class("wb-variant-cancel")
         c["compare_a"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_a")
         c["compare_b"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_b")
         c["compare_btn"] = lab(W.Button(icon="columns", layout=lay(width="100%")), "compare")
@@ -789,6 +879,7 @@ class Dashboard:
             t["t_rules"], *[c[f"rule_{r}"] for r in RULE_NEUTRAL], *[c[f"sel_{r}"] for r in SELECTION_TOGGLES],
             t["t_force_in"], c["force_in"], t["t_force_out"], c["force_out"],
             t["t_variants"], c["variant_name"], c["save_variant"], c["variant_msg"],
+            W.HBox([c["variant_replace"], c["variant_cancel"]]),
             c["compare_a"], c["compare_b"], c["compare_btn"],
             t["t_export"], W.HBox([c["export_csv"], c["export_xlsx"]]), c["download"],
         ], layout=lay(width="330px", min_width="300px", padding="0 10px 0 0"))
@@ -817,6 +908,8 @@ class Dashboard:
         c["detail_select"].observe(lambda ch: self._show_detail(), "value")
         c["show_all"].observe(lambda ch: self._show_table() if self.table is not None else None, "value")
         c["save_variant"].on_click(self._on_save_variant)
+        c["variant_replace"].on_click(self._on_replace_variant)
+        c["variant_cancel"].on_click(self._on_cancel_variant)
         c["compare_btn"].on_click(self._on_compare)
         c["export_csv"].on_click(lambda b: self._on_export("csv"))
         c["export_xlsx"].on_click(lambda b: self._on_export("xlsx"))
@@ -888,15 +981,21 @@ class Dashboard:
         Returns ``True`` when the file was accepted.
         """
         L = self.lang
-        safe = Path(name).name or "upload.csv"
+        safe = _upload_name(name)
         path = self._tmpdir / safe
-        write_atomic(path, bytes(content))
         try:
+            write_atomic(path, bytes(content))
             cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
-        except InputError as exc:
-            from .labels import problems_message
+        except (InputError, OSError, ValueError, csv.Error, MemoryError) as exc:
+            # an InputError names the place and the rule; anything else (a file the readers did not
+            # expect) is still the file's problem, shown here, never a traceback in the page
+            if isinstance(exc, InputError):
+                from .labels import problems_message
 
-            msg = problems_message(exc.problems, L, file=safe)
+                msg = problems_message(exc.problems, L, file=safe)
+            else:
+                msg = label("upload_unreadable", L, reason=_short(exc))
+            path.unlink(missing_ok=True)
             self.controls["upload_msg"].value = (
                 f"<div class='wb-err wb-upload-error'><b>{_esc(label('upload_bad', L, name=safe))}</b>\n"
                 f"{_esc(msg)}</div>")
@@ -1568,8 +1667,21 @@ class Dashboard:
         finally:
             self._mute = False
 
-    def save_variant(self, name: str) -> Path:
-        """Save the current settings as ``<variants_dir>/<name>.yaml`` extending the scenario."""
+    def variant_path(self, name: str) -> Path | None:
+        """The file a variant named ``name`` is saved to (names differing only in punctuation,
+        such as ``a/b``, ``a b`` and ``a_b``, share one), or ``None`` for a name without letters."""
+        slug = _slug(name)
+        return self.variants_dir / f"{slug}.yaml" if slug else None
+
+    def save_variant(self, name: str, overwrite: bool = True) -> Path:
+        """Save the current settings as ``<variants_dir>/<name>.yaml`` extending the scenario.
+
+        With ``overwrite=False`` an existing file of that name is kept and :class:`FileExistsError`
+        raised (the page asks before replacing a variant, :meth:`_on_save_variant`).
+        """
+        target = self.variant_path(name)
+        if not overwrite and target is not None and target.exists():
+            raise FileExistsError(str(target))
         path = save_variant(self._base, self.settings(), name, self.variants_dir)
         if self._upload_path is not None:  # the variant's candidates: a copy of the uploaded file
             copy_to = path.with_name(f"{path.stem}_candidates{self._upload_path.suffix}")
@@ -1581,14 +1693,41 @@ class Dashboard:
         self._refresh_variant_lists()
         return path
 
-    def _on_save_variant(self, _button=None) -> None:
+    def _show_replace(self, show: bool) -> None:
+        for k in ("variant_replace", "variant_cancel"):
+            self.controls[k].layout.display = None if show else "none"
+
+    def _on_save_variant(self, _button=None, overwrite: bool = False) -> None:
+        """Save the variant named in the box; if its file exists, ask first (Replace / Cancel)."""
         L = self.lang
+        name = self.controls["variant_name"].value
+        self._show_replace(False)
         try:
-            path = self.save_variant(self.controls["variant_name"].value)
-        except InputError as exc:
-            self.controls["variant_msg"].value = f"<div class='wb-err'>{_esc(exc.message())}</div>"
+            path = self.save_variant(name, overwrite=overwrite)
+        except FileExistsError:
+            self._replace_name = name
+            self.controls["variant_msg"].value = (
+                f"<div class='wb-err wb-variant-exists'>"
+                f"{_esc(label('variant_exists', L, name=name, path=self.variant_path(name).name))}</div>")
+            self._show_replace(True)
+            return
+        except (InputError, OSError) as exc:
+            text = exc.message() if isinstance(exc, InputError) else _short(exc)
+            self.controls["variant_msg"].value = f"<div class='wb-err'>{_esc(text)}</div>"
             return
         self.controls["variant_msg"].value = f"<div class='wb-ok'>{_esc(label('saved', L, path=path.name))}</div>"
+
+    def _on_replace_variant(self, _button=None) -> None:
+        """The committee confirmed: replace the variant file (of the name it confirmed)."""
+        if getattr(self, "_replace_name", None) is not None:
+            self.controls["variant_name"].value = self._replace_name
+            self._replace_name = None
+            self._on_save_variant(overwrite=True)
+
+    def _on_cancel_variant(self, _button=None) -> None:
+        self._replace_name = None
+        self._show_replace(False)
+        self.controls["variant_msg"].value = ""
 
     def compare(self, path_a: str | Path, path_b: str | Path) -> pd.DataFrame:
         """Two scenario files (variants) side by side: totals and the selected projects.
@@ -1658,11 +1797,24 @@ class Dashboard:
                 "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),
                 "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         name = f"portefeuille_{_slug(self._base.name)}.{fmt}"
+        if fmt == "xlsx":  # characters an XLSX file cannot hold (NUL, other control characters) dropped
+            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+            for col in t.columns:
+                if t[col].dtype == object or pd.api.types.is_string_dtype(t[col]):
+                    t[col] = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in t[col]]
         return name, export_portfolio(t, fmt, prov)
 
     def _on_export(self, fmt: str) -> None:
         L = self.lang
-        name, data = self.export(fmt)
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        try:
+            name, data = self.export(fmt)
+        except (IllegalCharacterError, ValueError, OSError) as exc:
+            self.controls["download"].value = (f"<div class='wb-err'>"
+                                               f"{_esc(label('export_failed', L, reason=_short(exc)))}</div>")
+            return
         mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         b64 = base64.b64encode(data).decode("ascii")
         self.controls["download"].value = (f"<a class='wb-download' download='{_esc(name)}' "

@@ -363,6 +363,19 @@ LABELS: dict[str, dict[str, str]] = {
     "scenario_hash": {"fr": "Empreinte du scénario (SHA-256)", "en": "Scenario fingerprint (SHA-256)"},
     "scenario_files": {"fr": "Fichiers du scénario", "en": "Scenario files"},
     "candidates_source": {"fr": "Candidats", "en": "Candidates"},
+    # ---- dashboard server (workbench.dashboard_server) ------------------------------------------
+    "dashboard_full_total": {
+        "fr": "Le tableau de bord sert déjà le nombre maximal de pages ouvertes. Fermez une page ouverte "
+              "ou réessayez dans une minute.",
+        "en": "The dashboard already serves the most open pages it allows. Close an open page or try "
+              "again in a minute.",
+    },
+    "dashboard_full_client": {
+        "fr": "Ce poste a déjà le nombre maximal de pages du tableau de bord ouvertes. Fermez-en une "
+              "ou réessayez dans une minute.",
+        "en": "This computer already has the most dashboard pages open it may. Close one or try again "
+              "in a minute.",
+    },
 }
 
 
