@@ -6,7 +6,6 @@ scenario where each fund keeps its own rules.
 """
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import csv
 import datetime as dt
 import functools
 import io

@@ -468,13 +468,14 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = 
     """One input problem as the user reads it: ``file: place: value: rule``.
 
     In English it is ``str(problem)`` (the command line's wording); in French the place and the
-    rule are translated (figures in the French format) and the value is shown as it was given.
+    rule are translated (figures in the French format) and the value is shown as it was given,
+    cut to 80 characters.
     A rule without a French wording is kept in English rather than guessed.  ``file`` replaces
     the problem's file name (an uploaded file's temporary path by the name the user gave).
     """
     import re
 
-    from .errors import MISSING
+    from .errors import MISSING, shorten
 
     p = problem if file is None else Problem(file, problem.where, problem.value, problem.rule)
     if lang != "fr":
@@ -486,7 +487,7 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = 
         rule = re.sub(pat, rep, rule)
     rule = re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
                   lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), rule)
-    shown = "(absente)" if p.value is MISSING else repr(p.value)
+    shown = "(absente)" if p.value is MISSING else shorten(p.value)  # never a whole hostile value
     place = f"{p.file} : {where}" if where else p.file
     return f"{place} : {shown} : {rule}"
 
