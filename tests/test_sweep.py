@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import batch, envelope, portfolio, sweep
+from workbench import batch, envelope, pipeline, portfolio, sweep
 from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario
@@ -83,7 +83,7 @@ def test_summary_numbers_are_those_of_the_package(sequential):
     assert row["total_value"] == rk.totals["value"]
     assert row["n_selected"] == rk.totals["selected"]
     assert row["committed_eur"] == rk.totals["committed_eur"] <= 40000000
-    sim = envelope.simulate(scn, cands, draws=20, seed=int(row["seed"]), selection=sweep.funding_order(rk.table))
+    sim = envelope.simulate(scn, cands, draws=20, seed=int(row["seed"]), selection=pipeline.funding_order(rk.table))
     all_row = sim.summary[sim.summary["level"] == "ALL"].iloc[0]
     assert row["paid_mean_eur"] == all_row["paid_mean_eur"]
     assert row["max_year_shortfall_probability"] == sim.shortfall["shortfall_probability"].max()

@@ -174,7 +174,7 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
     from . import envelope
     from .decisions import decide_calls
     from .generator import generate_for_scenario
-    from .sweep import funding_order
+    from .pipeline import funding_order
 
     seed = int(scenario.seed if seed is None else seed)
     figs = history_for(scenario)

@@ -27,7 +27,7 @@ from .errors import InputError
 #: Keys that document a parameter rather than set it (left out of the differences).
 DOC_KEYS = ("reference", "description", "unit", "labels")
 
-#: Figures compared, in display order (from :func:`workbench.sweep.evaluate_full`).
+#: Figures compared, in display order (from :func:`workbench.pipeline.evaluate`).
 METRICS = ("n_candidates", "n_eligible", "n_selected", "budget_eur", "committed_eur", "unused_eur",
            "total_value", "value_per_meur", "greedy_shortfall_rate", "shortfall_probability",
            "p_exhausted_before_last_call", "max_year_shortfall_probability", "paid_mean_eur",

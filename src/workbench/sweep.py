@@ -148,97 +148,23 @@ def scenario_candidates(scenario) -> pd.DataFrame:
     return out
 
 
-@dataclass
-class Evaluation:
-    """One scenario computed: flat ``metrics`` plus the full results they summarise."""
 
-    metrics: dict
-    ranking: Any
-    simulation: Any = None
+from .pipeline import Evaluation  # noqa: E402 - one evaluation for every front end
 
 
 def evaluate_full(scenario, seed: int, draws: int = DEFAULT_DRAWS,
                   candidates: pd.DataFrame | None = None) -> Evaluation:
-    """One scenario's ranked portfolio and envelope simulation, with their headline figures.
-
-    Parameters
-    ----------
-    scenario : Scenario
-    seed : int
-        Seed of the scenario's random draws (the envelope simulation's).
-    draws : int
-        Simulation draws.
-    candidates : DataFrame, optional
-        Default: the scenario's own (:func:`scenario_candidates`).
-
-    Returns
-    -------
-    Evaluation
-        ``metrics``: ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``,
-        ``committed_eur``, ``unused_eur``, ``total_value`` [the value model's unit],
-        ``value_per_meur`` [its unit per M€], ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids``
-        (``;``-joined), then the envelope simulation's figures (:func:`envelope_metrics`).
-    """
-    from .decisions import select_portfolio
+    """:func:`workbench.pipeline.evaluate` on the scenario's candidates, read or generated once
+    per process (:func:`scenario_candidates`)."""
+    from .pipeline import evaluate as _evaluate
 
     cands = scenario_candidates(scenario) if candidates is None else candidates
-    rk = select_portfolio(scenario, cands, seed=seed)  # call by call when the scenario has several calls
-    t = rk.totals
-    committed = float(t["committed_eur"])
-    out = {
-        "n_candidates": int(t["candidates"]),
-        "n_eligible": int(t["eligible"]),
-        "n_selected": int(t["selected"]),
-        "budget_eur": float(t["budget_eur"]),
-        "committed_eur": committed,
-        "unused_eur": float(t["unused_eur"]),
-        "total_value": float(t["value"]),
-        "value_per_meur": float(t["value"]) / (committed / 1e6) if committed > 0 else float("nan"),
-        "greedy_shortfall_rate": float(t["greedy_shortfall_rate"]),
-        "solver_status": str(rk.solver.get("status", "")),
-    }
-    sim_metrics, sim = envelope_metrics(scenario, cands, rk, seed, draws)
-    out.update(sim_metrics)
-    out["selected_ids"] = ";".join(rk.table.loc[rk.table["selected"], "id"].astype(str))
-    return Evaluation(out, rk, sim)
+    return _evaluate(scenario, cands, seed=seed, draws=draws)
 
 
 def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.DataFrame | None = None) -> dict:
     """The headline figures of :func:`evaluate_full` (what a sweep task returns)."""
     return evaluate_full(scenario, seed, draws, candidates).metrics
-
-
-def funding_order(rank_table: pd.DataFrame) -> list[str]:
-    """The selected projects' ids, best value per euro first (ties by id): the order in which
-    the envelope simulation funds the portfolio call after call."""
-    chosen = rank_table[rank_table["selected"].astype(bool)]
-    return chosen.sort_values(["value_per_eur", "id"], ascending=[False, True])["id"].astype(str).tolist()
-
-
-#: Envelope figures a sweep reports, from the simulation's ``summary`` row of all funds.
-ENVELOPE_METRICS = ("shortfall_probability", "p_exhausted_before_last_call", "paid_mean_eur",
-                    "unused_residual_p50_eur", "unfunded_overrun_mean_eur", "savings_vs_target_rate")
-
-
-def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tuple[dict, Any]:
-    """The envelope simulation of the selected portfolio, and its headline figures.
-
-    The simulation funds the ranked portfolio (:func:`funding_order`) call after call.  Figures:
-    :data:`ENVELOPE_METRICS` from the summary of all funds, and
-    ``max_year_shortfall_probability``, the highest probability over the years that payments
-    needed exceed the year's reference (appropriation or planned calendar).
-    """
-    from . import envelope
-
-    sim = envelope.simulate(scenario, candidates, draws=draws, seed=seed,
-                            selection=funding_order(ranking.table))
-    summ = sim.summary
-    row = summ[summ["level"] == "ALL"]
-    row = (row if len(row) else summ.iloc[:1]).iloc[0]
-    out = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
-    sh = sim.shortfall["shortfall_probability"]
-    out["max_year_shortfall_probability"] = float(sh.max()) if len(sh) else float("nan")
-    return out, sim
 
 
 def run_task(task: Task, fn: Callable | None = None) -> Outcome:
