@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import __version__
+from . import __version__, resources
 from .candidates import read_candidates
 from .sources import load_candidates
 from .errors import InputError, Problem
@@ -59,11 +59,12 @@ ENV_SCENARIO = "WORKBENCH_SCENARIO"
 ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
 ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
 
-NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+#: The dashboard notebook and Voilà's settings, relative to the folder served (:mod:`workbench.resources`).
+NOTEBOOK = Path(resources.NOTEBOOKS) / "dashboard.ipynb"
 #: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
 #: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
 UPLOAD_PREFIX = "workbench-dashboard-"
-VOILA_CONFIG = "voila.json"
+VOILA_CONFIG = resources.VOILA_CONFIG
 
 # --------------------------------------------------------------------------------------------
 # Labels (French first)
@@ -258,8 +259,6 @@ def repo_root() -> Path:
     when it holds both (a project's own copy), else the shipped ones
     (:func:`workbench.resources.shipped_dir`: an installed wheel's package copy or the checkout).
     """
-    from . import resources
-
     try:
         shipped = [resources.shipped_dir()]
     except FileNotFoundError:
@@ -305,8 +304,6 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     """
     import ipaddress
     import secrets
-
-    from . import resources
 
     root = Path(root) if root is not None else repo_root()
     # served from an installed wheel's package copy: the user's files (the project folder, saved
@@ -732,8 +729,6 @@ class Dashboard:
         (:func:`workbench.resources.parameters_dir`) unless given."""
         if self.parameters_dir_arg is not None:
             return Path(self.parameters_dir_arg)
-        from . import resources
-
         return resources.parameters_dir()
 
     def _scenario_dirs(self) -> list[Path]:
