@@ -25,16 +25,16 @@ def _from_the_repository_root():
         yield
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def params_dir() -> Path:
     return PARAMS
