@@ -130,9 +130,10 @@ def scenario_path(arg: str | Path) -> Path:
 
 def sweep_path(arg: str | Path) -> Path:
     """The sweep specification a command-line argument names: an existing file as given, else a
-    bare name of :func:`shipped_sweeps`, else ``arg`` unchanged (as :func:`scenario_path`)."""
+    name of :func:`shipped_sweeps` (``weights_budget`` or, as ``workbench scenarios`` lists it,
+    ``sweeps/weights_budget``), else ``arg`` unchanged (as :func:`scenario_path`)."""
     path = Path(arg)
-    if path.exists() or path.parent != Path("."):
+    if path.exists() or path.parent not in (Path("."), Path(SWEEPS)):
         return path
     name = path.name[:-5] if path.name.endswith(".yaml") else path.name
     return shipped_sweeps().get(name, path)
