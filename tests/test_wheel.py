@@ -134,3 +134,43 @@ def test_dashboard_command_finds_its_notebook_and_voila_json(installed, elsewher
     assert Path(out["project"]) == elsewhere.resolve()
     assert Path(out["variants"]) == elsewhere.resolve() / "variants"
     assert str(shipped / "parameters" / "ftap_2018_2022.yaml") in out["picker"]
+
+
+def test_dashboard_serves_its_page_from_the_wheel(installed, elsewhere):
+    """``workbench dashboard`` from a folder outside the repository: the page's notebook runs
+    (the dashboard widget is its output, no error) with the package's voila.json."""
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    _, env = installed
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = elsewhere / "server.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "dashboard", "--port", str(port), "--no-token",
+                                 "--scenario", "fitn_2021_2022"], env=env, cwd=elsewhere, stdout=fh,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        page, deadline = None, time.monotonic() + 150
+        while page is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as resp:
+                    assert resp.status == 200
+                    page = resp.read().decode("utf-8")
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        assert page is not None, log.read_text(errors="replace")[-3000:]
+        assert "application/vnd.jupyter.widget-view+json" in page and "HBox" in page
+        assert '"output_type": "error"' not in page
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert "Traceback" not in log.read_text(errors="replace")
