@@ -637,6 +637,7 @@ def _cmd_status(args) -> int:
 
     return _followup_errors("status", args.lang, run)
 
+
 # --------------------------------------------------------------------------------------------
 # scenarios (the shipped scenarios and sweep specifications)
 # --------------------------------------------------------------------------------------------
