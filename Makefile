@@ -1,13 +1,14 @@
 # Two commands do all the set-up on a fresh machine (Python, pip and gcc only):
 #   make run    the main job on the default scenario (creates .venv and installs on first use)
 #   make test   the test suite (installs Debian's chromium for the browser tests when missing)
+#   make test-quick   the quick lane: tests not marked slow or browser
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= parameters/ftap_2018_2022.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser dashboard bench clean
+.PHONY: run test test-quick install browser dashboard bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -28,6 +29,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# the quick lane while working (no test marked slow or browser; under a minute)
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 dashboard: $(STAMP)
 	$(BIN)/workbench dashboard --scenario $(SCENARIO)

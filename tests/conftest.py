@@ -1,23 +1,40 @@
-"""Shared fixtures: paths to the repository, shipped parameters and test data."""
+"""Shared fixtures: paths to the repository, shipped parameters and test data.
+
+The constants and helpers behind them live in ``helpers.py`` (test modules import it; no test
+module imports another).  Paths are from the repository root, never the working folder.
+
+Markers: ``slow`` (over a few seconds) and ``browser`` (Chromium against a Voilà server); the
+quick lane is ``pytest -m "not slow and not browser"``.
+"""
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
-PARAMS = ROOT / "parameters"
+from helpers import DATA, PARAMS, ROOT
 
 
-@pytest.fixture
+@pytest.fixture(scope="session", autouse=True)
+def _from_the_repository_root():
+    """Every test runs in the repository root, wherever pytest is started: the project folder
+    of :mod:`workbench.limits` (scenarios in ``tmp_path`` extending ``tests/data`` or
+    ``parameters/`` files) and recorded relative paths are then the same from any folder.  A
+    test that needs another working folder changes it with ``monkeypatch.chdir``."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        mp.delenv("WORKBENCH_PROJECT_DIR", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def params_dir() -> Path:
     return PARAMS

@@ -12,8 +12,10 @@ from workbench.backtest import TOLERANCES, history_for, run_backtest
 from workbench.cli import main
 from workbench.reference import PUBLISHED
 
-DEFAULT = "parameters/ftap_2018_2022.yaml"
-BACKTEST = "parameters/ftap_2018_backtest.yaml"
+from helpers import PARAMS
+
+DEFAULT = str(PARAMS / "ftap_2018_2022.yaml")
+BACKTEST = str(PARAMS / "ftap_2018_backtest.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,7 @@ def test_figures_apply_only_to_the_calls_a_scenario_defines():
     keys = {f.key for f in history_for(scn)}
     assert "call1_laureates" in keys and "y2018_granted" in keys
     assert "end2019_laureates" not in keys and "by2022_granted" not in keys
-    fitn = {f.key for f in history_for(load_scenario("parameters/fitn_2021_2022.yaml"))}
+    fitn = {f.key for f in history_for(load_scenario(PARAMS / "fitn_2021_2022.yaml"))}
     assert fitn and all(k.startswith("fitn_") for k in fitn)
 
 
@@ -64,6 +66,7 @@ def test_backtest_command_prints_the_table(tmp_path, capsys):
     assert main(["backtest", BACKTEST, "--replicates", "0"]) == 2
 
 
+@pytest.mark.slow
 def test_the_16_real_call2_grants_replayed_as_a_fixed_list():
     scn = load_scenario(BACKTEST).with_overrides({"uncertainty": {"enabled": False}})
     res = E.replay_call2_fixed(scn)
@@ -83,7 +86,7 @@ def test_the_16_real_call2_grants_replayed_as_a_fixed_list():
 
 @pytest.mark.slow
 def test_fitn_backtest_covers_what_the_documents_publish():
-    res = run_backtest(load_scenario("parameters/fitn_2021_2022.yaml"), replicates=3, draws=30)
+    res = run_backtest(load_scenario(PARAMS / "fitn_2021_2022.yaml"), replicates=3, draws=30)
     t = res.table.set_index("figure")
     # the 292 M€ envelope, the window (nothing committed after 2022) and every sub-envelope
     assert {"fitn_granted", "fitn_after_2022", "fitn_ITN1", "fitn_ITN8D"} <= set(t.index)
@@ -92,6 +95,7 @@ def test_fitn_backtest_covers_what_the_documents_publish():
     assert res.passed
 
 
+@pytest.mark.slow
 def test_a_range_figure_fails_when_the_simulation_leaves_it():
     """The check can fail: a 2018 contract signed at once commits call 1 in 2018 (about 100 M€),
     far above the 20 M€ of AE the fund consumed that year."""

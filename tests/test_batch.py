@@ -14,7 +14,8 @@ import pytest
 from workbench import batch, load_candidates, load_scenario, portfolio
 from workbench.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
+
 SMALL = ROOT / "tests" / "data" / "small_report.yaml"
 FAST = {"robustness_samples": 5, "frontier_points": 4}
 
@@ -43,6 +44,7 @@ def report(tmp_path_factory):
     return out, res
 
 
+@pytest.mark.slow
 def test_run_writes_every_output_into_the_scenario_folder(report):
     out, res = report
     folder = out / "small_ftap"
@@ -56,6 +58,7 @@ def test_run_writes_every_output_into_the_scenario_folder(report):
     assert sorted(p.name for p in out.iterdir()) == ["small_ftap"]
 
 
+@pytest.mark.slow
 def test_html_report_is_static_offline_and_shows_name_warnings_provenance(report):
     out, _ = report
     html = (out / "small_ftap" / "report.html").read_text(encoding="utf-8")
@@ -70,6 +73,7 @@ def test_html_report_is_static_offline_and_shows_name_warnings_provenance(report
     assert "M€" in html and "60,0\u00a0M€" in html  # the 60 M€ budget in the French format
 
 
+@pytest.mark.slow
 def test_report_numbers_are_the_package_numbers(report):
     out, _ = report
     scn = load_scenario(SMALL)
@@ -79,6 +83,7 @@ def test_report_numbers_are_the_package_numbers(report):
     assert written.loc[written["selected"], "funded_eur"].sum() == pytest.approx(direct.totals["committed_eur"])
 
 
+@pytest.mark.slow
 def test_run_json_records_version_parameters_inputs_and_timing(report):
     out, _ = report
     info = json.loads((out / "small_ftap" / "run.json").read_text(encoding="utf-8"))
@@ -98,6 +103,7 @@ def test_run_json_records_version_parameters_inputs_and_timing(report):
     assert listed["portfolio.csv"] == _sha(out / "small_ftap" / "portfolio.csv")
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_previous_outputs_untouched_and_keeps_the_notebook(report, tmp_path, capsys):
     out_prev, _ = report
     out = tmp_path / "outputs"
@@ -119,6 +125,7 @@ def test_failed_run_leaves_previous_outputs_untouched_and_keeps_the_notebook(rep
                     ["small_ftap", "small_ftap.failed.ipynb", "small_ftap.failed.log"])
 
 
+@pytest.mark.slow
 def test_cli_cell_timeout_exits_1_with_one_readable_message(tmp_path, capsys):
     nb = _tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
     out = tmp_path / "outputs"

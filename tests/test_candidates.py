@@ -6,7 +6,7 @@ import pytest
 from workbench.candidates import cp_schedule, parse_number, read_candidates, split_ids
 from workbench.errors import InputError
 
-from conftest import DATA
+from helpers import DATA
 
 
 def test_reads_the_documented_columns_and_keeps_extras():

@@ -12,7 +12,8 @@ from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
+
 SMALL = ROOT / "tests" / "data" / "small_report.yaml"
 
 

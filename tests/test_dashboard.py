@@ -22,8 +22,9 @@ from workbench import load_candidates, load_scenario
 from workbench.dashboard import (Dashboard, Settings, effective_scenario, export_portfolio,
                                  serve_command, translate_reason)
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+from helpers import ROOT
+
+DATA = ROOT / "tests" / "data" / "dashboard"
 CRITERIA = ("strategic", "service", "savings", "governance")
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
+
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+DATA = ROOT / "tests" / "data" / "dashboard"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -24,7 +24,9 @@ from workbench.dashboard import UPLOAD_PREFIX, Dashboard, dashboard_url, serve_c
 from workbench.dashboard_server import message_header, remove_stale_upload_dirs, upload_dir_pid
 from workbench.errors import InputError
 
-DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+from helpers import ROOT
+
+DATA = ROOT / "tests" / "data" / "dashboard"
 
 
 @pytest.fixture
@@ -124,6 +126,7 @@ def test_names_sharing_a_file_ask_before_replacing(app, scenario_dir):
 
 
 # ---- upload folders -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_upload_folder_is_private_named_after_the_kernel_and_removed_at_exit(scenario_dir, tmp_path):
     code = ("import sys; from workbench.dashboard import Dashboard;"
             f"d = Dashboard(scenario={str(scenario_dir / 'committee.yaml')!r}, debounce_s=0); d.robustness_samples = 4;"

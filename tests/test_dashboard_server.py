@@ -18,16 +18,17 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import psutil
 import pytest
+
+from helpers import ROOT
 
 websocket = pytest.importorskip("websocket")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
-DATA = Path(__file__).resolve().parent / "data" / "dashboard"
+DATA = ROOT / "tests" / "data" / "dashboard"
 LIMIT_RSS = 2_000_000_000
 
 

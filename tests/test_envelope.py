@@ -12,8 +12,10 @@ from workbench import charts, envelope as E, load_scenario
 from workbench.candidates import validate_candidates
 from workbench.cli import main
 
-BACKTEST = "parameters/ftap_2018_backtest.yaml"
-FITN = "parameters/fitn_2021_2022.yaml"
+from helpers import PARAMS
+
+BACKTEST = str(PARAMS / "ftap_2018_backtest.yaml")
+FITN = str(PARAMS / "fitn_2021_2022.yaml")
 
 SMALL = """
 name: small
@@ -323,7 +325,7 @@ def test_levels_beyond_the_memory_budget_are_simulated_again_identically(monkeyp
     assert len(many.summary) == 15
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, pytest.param(np.float32, marks=pytest.mark.slow)])
 def test_percentiles_are_numpys_to_the_last_bit(dtype):
     """The compiled order statistics give np.percentile's figures exactly, on smooth rows, rows
     with point masses (a call's budget met in most draws), constant rows and rows NumPy must take

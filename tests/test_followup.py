@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,8 @@ from workbench.followup import reforecast as RF
 from workbench.followup import savings as S
 from workbench.followup import store
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
+
 SCN = ROOT / "parameters" / "ftap_2018_2022.yaml"
 BOOKS = ROOT / "src" / "workbench" / "data" / "books"
 CALL2_2019 = BOOKS / "ftap_call2_2019-12-31.csv"

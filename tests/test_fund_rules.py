@@ -16,7 +16,7 @@ from workbench.portfolio import rank
 from workbench.scenario import Call
 from workbench.scoring import commitment_delay_months, eligibility, flags
 
-from conftest import PARAMS
+from helpers import PARAMS
 
 
 def cands(rows):

@@ -8,7 +8,7 @@ from workbench.generator import generate_pipeline
 from workbench.reference import PUBLISHED
 from workbench.scoring import eligibility
 
-from conftest import PARAMS
+from helpers import PARAMS
 
 
 def test_pipeline_matches_call2_published_figures():

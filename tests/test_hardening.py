@@ -20,7 +20,7 @@ from workbench.errors import InputError, Problem
 from workbench.files import csv_bytes, safe_text, write_xlsx, xlsx_bytes
 from workbench.scenario import load_scenario
 
-from conftest import DATA
+from helpers import DATA
 
 BASE = (DATA / "broken" / "base_small.yaml").read_text(encoding="utf-8")
 HEADER = ("id;title;owner;envelope;total_cost_eur;requested_eur;duration_months;"
@@ -486,7 +486,7 @@ def test_full_disk_during_run_and_its_failure_handler_leaves_nothing(tmp_path, c
 def test_run_cleans_stale_leftovers_and_records_relative_paths(tmp_path, capsys, monkeypatch):
     import json
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     _fake_papermill(monkeypatch)
     monkeypatch.chdir(ROOT)

@@ -7,9 +7,8 @@ import pytest
 from workbench import labels as L
 from workbench.errors import InputError
 from workbench.scenario import load_scenario
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def test_every_label_has_french_and_english():

@@ -3,12 +3,12 @@ papermill (the report on a small scenario, with its parameters; others as plain 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SMALL = ROOT / "tests" / "data" / "small_report.yaml"
 
@@ -29,6 +29,7 @@ def test_notebook_is_committed_without_outputs(path):
             assert cell.get("outputs") == [] and cell.get("execution_count") is None, path.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_top_to_bottom(path, tmp_path):
     import papermill as pm

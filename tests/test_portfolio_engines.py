@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_portfolio import CASES, brute_force, brute_force_cases, make_scenario, random_instance
 from workbench import portfolio as pf
+
+from helpers import CASES, brute_force, brute_force_cases, make_scenario, random_instance
 
 ONE_FUND = """
 selection:

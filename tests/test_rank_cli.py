@@ -9,7 +9,8 @@ import pytest
 
 from workbench.cli import main
 
-from test_portfolio import make_scenario
+from helpers import make_scenario
+
 
 CSV = """id;title;owner;envelope;total_cost_eur;requested_eur;duration_months;strategic;service;savings;governance;requires;excludes
 P1;=HYPERLINK("http://x");O1;A;20 000 000;10 000 000;12;9;9;9;9;;

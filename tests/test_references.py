@@ -17,7 +17,7 @@ import yaml
 
 from workbench import reference as R
 
-from conftest import PARAMS
+from helpers import PARAMS
 
 ROOT = PARAMS.parent
 FILES = sorted(PARAMS.rglob("*.yaml"))

@@ -11,7 +11,8 @@ from workbench import robustness as rb
 from workbench.errors import InputError
 from workbench.scoring import CRITERIA
 
-from test_portfolio import brute_force, make_cands, make_scenario, random_instance
+from helpers import brute_force, make_cands, make_scenario, random_instance
+
 
 #: the cautious reading: the fund tops up every overrun (the default is 0, the owner pays)
 PAID = "uncertainty:\n  overrun_paid_by_fund_rate: 1\n"

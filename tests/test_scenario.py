@@ -8,7 +8,7 @@ import pytest
 from workbench import InputError, load_scenario
 from workbench.params import value as pvalue
 
-from conftest import DATA, PARAMS
+from helpers import DATA, PARAMS
 
 
 def test_ftap_scenario_is_faithful_to_the_seeds():

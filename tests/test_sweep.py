@@ -19,7 +19,8 @@ from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
+
 SMALL = ROOT / "tests" / "data" / "small_report.yaml"
 BROKEN = ROOT / "tests" / "data" / "broken" / "weights_negative.yaml"
 BIN = Path(sys.executable).parent
@@ -99,6 +100,7 @@ def test_a_failing_scenario_does_not_stop_the_others(sequential):
     assert s.loc[1, "total_value"] >= s.loc[0, "total_value"] and s.loc[3, "total_value"] >= s.loc[2, "total_value"]
 
 
+@pytest.mark.slow
 def test_processes_and_local_dask_cluster_give_identical_results(spec_path, sequential):
     spec = sweep.load_grid(spec_path)
     tasks = sweep.grid_tasks(spec)
@@ -158,6 +160,7 @@ def dask_cluster(tmp_path):
             f.close()
 
 
+@pytest.mark.slow
 def test_sweep_on_a_real_dask_scheduler_through_the_command(dask_cluster, spec_path, sequential, tmp_path, capsys):
     out = tmp_path / "sweep"
     rc = main(["sweep", "--grid", str(spec_path), "--scheduler", dask_cluster, "--out", str(out), "--no-progress"])
@@ -177,6 +180,7 @@ def test_scheduler_from_environment_variable(monkeypatch):
     assert isinstance(ex, sweep.Dask) and ex.scheduler == "tcp://127.0.0.1:1"
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_exits_2(spec_path, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sweep, "SCHEDULER_CONNECT_TIMEOUT_S", 2)
     rc = main(["sweep", "--grid", str(spec_path), "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
@@ -222,6 +226,7 @@ def _die_on_second(scenario, seed, draws):
     return sweep.evaluate(scenario, seed, draws)
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_scenarios_only(spec_path):
     spec = sweep.load_grid(spec_path)
     tasks = sweep.grid_tasks(spec)[:4]

@@ -7,7 +7,9 @@ from workbench import load_scenario
 from workbench import uncertainty as U
 from workbench.uncertainty import OverrunModel
 
-FTAP = "parameters/ftap_2018_2022.yaml"
+from helpers import PARAMS
+
+FTAP = str(PARAMS / "ftap_2018_2022.yaml")
 
 
 def test_from_scenario_without_section_gives_fitted_defaults():
@@ -62,6 +64,7 @@ def test_cdf_is_a_distribution_function():
     assert OverrunModel(0.6, 0.1, 0.6, 0, 0.1, 0, 1.5, 2, 3).check()
 
 
+@pytest.mark.slow
 def test_defaults_are_what_the_fit_gives():
     fitted = U.fit_defaults()
     for kind, m in fitted.items():

@@ -3,7 +3,7 @@ import pytest
 
 from workbench.cli import main
 
-from conftest import DATA, PARAMS
+from helpers import DATA, PARAMS
 
 B = DATA / "broken"
 

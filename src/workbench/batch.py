@@ -45,7 +45,7 @@ from .errors import InputError, Problem
 from .files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
                     write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
 
-#: The report notebook, in the repository's ``notebooks/`` folder.
+#: The report notebook, in ``notebooks/`` (:mod:`workbench.resources`).
 REPORT_NOTEBOOK = "report.ipynb"
 #: Default number of simulation draws of a report (a few seconds of computation on one core).
 DEFAULT_DRAWS = 1000
@@ -174,14 +174,11 @@ def figure(fig, folder: str | Path | None = None, name: str | None = None, dpi: 
 # notebook location and execution
 # --------------------------------------------------------------------------------------------
 def notebooks_dir() -> Path:
-    """The folder holding the report notebooks: the repository's ``notebooks/`` (source of truth,
-    editable install), else a copy shipped inside the package."""
-    here = Path(__file__).resolve()
-    candidates = [here.parents[2] / "notebooks", here.parent / "notebooks"]
-    for c in candidates:
-        if (c / REPORT_NOTEBOOK).is_file():
-            return c
-    raise FileNotFoundError("report notebook not found; looked in " + ", ".join(str(c) for c in candidates))
+    """The folder holding the report notebooks (:func:`workbench.resources.notebooks_dir`: the
+    package copy of an installed wheel, else the repository's ``notebooks/``)."""
+    from . import resources
+
+    return resources.notebooks_dir()
 
 
 def find_notebook(name: str = REPORT_NOTEBOOK) -> Path:

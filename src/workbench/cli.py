@@ -637,6 +637,52 @@ def _cmd_status(args) -> int:
 
     return _followup_errors("status", args.lang, run)
 
+
+# --------------------------------------------------------------------------------------------
+# scenarios (the shipped scenarios and sweep specifications)
+# --------------------------------------------------------------------------------------------
+def _add_scenarios(sub) -> None:
+    sub.add_parser(
+        "scenarios",
+        help="list the shipped scenarios and sweep specifications (name, title, file)",
+        description="List the scenarios shipped with the workbench (parameters/*.yaml of the checkout, or "
+                    "their copy inside an installed package) and the sweep specifications "
+                    "(parameters/sweeps/*.yaml). Every command that takes a scenario file also takes a "
+                    "shipped scenario's name when no file of that name exists, e.g. "
+                    "'workbench run ftap_2018_2022' from any folder.",
+    )
+
+
+def _cmd_scenarios(args) -> int:
+    from . import resources
+    from .scenario import load_scenario
+
+    for name, path in resources.shipped_scenarios().items():
+        try:
+            title = load_scenario(path).title
+        except InputError as exc:  # a shipped file broken by hand: shown, the others still listed
+            title = exc.message()
+        print(f"{name}\t{title}\n\t{path}")
+    for name, path in resources.shipped_sweeps().items():
+        print(f"sweeps/{name}\t\n\t{path}")
+    return 0
+
+
+def _shipped_arguments(args) -> None:
+    """Scenario arguments that name no existing file but a shipped scenario (or sweep spec) by
+    name are replaced by its path (:func:`workbench.resources.scenario_path`)."""
+    from . import resources
+
+    for key in ("scenario", "file", "a", "b"):
+        value = getattr(args, key, None)
+        if isinstance(value, str):
+            setattr(args, key, str(resources.scenario_path(value)))
+    if isinstance(getattr(args, "scenarios", None), list):
+        args.scenarios = [str(resources.scenario_path(v)) for v in args.scenarios]
+    if isinstance(getattr(args, "grid", None), str):
+        args.grid = str(resources.sweep_path(args.grid))
+
+
 # --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
@@ -651,6 +697,7 @@ COMMANDS = {
     "backtest": (_add_backtest, _cmd_backtest),
     "book": (_add_book, _cmd_book),
     "status": (_add_status, _cmd_status),
+    "scenarios": (_add_scenarios, _cmd_scenarios),
 }
 
 
@@ -674,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     try:
+        _shipped_arguments(args)
         return COMMANDS[args.command][1](args)
     except InputError as exc:
         print(f"workbench {args.command}: {exc.message()}", file=sys.stderr)

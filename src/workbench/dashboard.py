@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import __version__
+from . import __version__, resources
 from .candidates import read_candidates
 from .sources import load_candidates
 from .errors import InputError, Problem
@@ -59,11 +59,12 @@ ENV_SCENARIO = "WORKBENCH_SCENARIO"
 ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
 ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
 
-NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+#: The dashboard notebook and Voilà's settings, relative to the folder served (:mod:`workbench.resources`).
+NOTEBOOK = Path(resources.NOTEBOOKS) / "dashboard.ipynb"
 #: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
 #: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
 UPLOAD_PREFIX = "workbench-dashboard-"
-VOILA_CONFIG = "voila.json"
+VOILA_CONFIG = resources.VOILA_CONFIG
 
 # --------------------------------------------------------------------------------------------
 # Labels (French first)
@@ -254,12 +255,15 @@ def label(key: str, lang: str = "fr", **fmt: Any) -> str:
 # Serving
 # --------------------------------------------------------------------------------------------
 def repo_root() -> Path:
-    """The project folder holding ``voila.json`` and ``notebooks/dashboard.ipynb``.
-
-    The dashboard is served from a source checkout (editable install); the current folder is
-    tried first, then the checkout this module belongs to.
+    """The folder holding ``voila.json`` and ``notebooks/dashboard.ipynb``: the current folder
+    when it holds both (a project's own copy), else the shipped ones
+    (:func:`workbench.resources.shipped_dir`: an installed wheel's package copy or the checkout).
     """
-    for cand in (Path.cwd(), Path(__file__).resolve().parents[2]):
+    try:
+        shipped = [resources.shipped_dir()]
+    except FileNotFoundError:
+        shipped = []
+    for cand in (Path.cwd(), *shipped):
         if (cand / VOILA_CONFIG).is_file() and (cand / NOTEBOOK).is_file():
             return cand
     raise InputError([Problem(str(NOTEBOOK), "", str(Path.cwd()),
@@ -287,6 +291,10 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
         Host names accepted in the ``Host`` header besides ``localhost`` and loopback addresses
         (the name a reverse proxy forwards).  With a non-loopback ``ip`` the Host check is off,
         as in Jupyter, and the token is what protects the server.
+    variants_dir : path, optional
+        Where the committee's variants are saved.  Default: ``parameters/variants/`` of the
+        checkout; served from an installed wheel, ``variants/`` of the working folder (which is
+        then also the project folder of :mod:`workbench.limits`), never the package's folder.
 
     Returns
     -------
@@ -298,15 +306,20 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     import secrets
 
     root = Path(root) if root is not None else repo_root()
+    # served from an installed wheel's package copy: the user's files (the project folder, saved
+    # variants) are those of the folder the command starts in, not the package's
+    packaged = resources.installed_copy() and Path(root).resolve() == resources.shipped_dir().resolve()
     env = dict(os.environ)
     if scenario is not None:
         env[ENV_SCENARIO] = str(Path(scenario).resolve())
+    if variants_dir is None and packaged:
+        variants_dir = Path.cwd() / "variants"
     if variants_dir is not None:
         env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
     env.setdefault("MPLBACKEND", "Agg")
     # the kernels run in notebooks/: recorded paths and the folders scenarios may read from
     # (workbench.limits) are those of the project
-    env.setdefault(ENV_PROJECT_DIR, str(Path(root).resolve()))
+    env.setdefault(ENV_PROJECT_DIR, str(Path.cwd().resolve() if packaged else Path(root).resolve()))
     env.pop("JUPYTER_TOKEN_FILE", None)
     token = secrets.token_hex(24) if token is None else str(token)
     try:
@@ -712,10 +725,11 @@ class Dashboard:
     # ---- paths -----------------------------------------------------------------------------
     @property
     def parameters_dir(self) -> Path:
-        """The folder the scenario picker lists: ``parameters/`` of the project unless given."""
+        """The folder the scenario picker lists: the shipped ``parameters/``
+        (:func:`workbench.resources.parameters_dir`) unless given."""
         if self.parameters_dir_arg is not None:
             return Path(self.parameters_dir_arg)
-        return Path(__file__).resolve().parents[2] / "parameters"
+        return resources.parameters_dir()
 
     def _scenario_dirs(self) -> list[Path]:
         """Folders a saved variant may extend from (workbench.limits): the scenario list's

@@ -13,7 +13,10 @@ inside
   ``workbench dashboard`` set it for their kernels), else the nearest folder from the working
   folder up that holds a ``parameters/`` folder, else the working folder,
 - the folders listed in the environment variable ``WORKBENCH_ALLOWED_DIRS`` (separated by
-  ``:``, ``;`` on Windows).
+  ``:``, ``;`` on Windows),
+- the folder of the shipped scenarios (:func:`workbench.resources.parameters_dir`, inside an
+  installed package or the checkout's ``parameters/``), so a user's scenario or saved variant
+  anywhere may ``extends:`` a shipped one.
 
 Paths are compared after resolving symbolic links, so a link cannot lead outside.  A file
 outside is refused before it is opened, so no message ever shows another file's content.
@@ -51,7 +54,8 @@ ENV_ALLOWED_DIRS = "WORKBENCH_ALLOWED_DIRS"
 
 def allowed_dirs(scenario_path: str | Path | None = None, extra: Iterable[str | Path] = ()) -> list[Path]:
     """The folders input files may come from (resolved): the scenario's folder, the project
-    folder (:func:`workbench.files.project_dir`), ``WORKBENCH_ALLOWED_DIRS`` and ``extra``."""
+    folder (:func:`workbench.files.project_dir`), ``WORKBENCH_ALLOWED_DIRS``, the shipped
+    scenarios' folder and ``extra``."""
     dirs: list[Path] = []
     if scenario_path is not None:
         dirs.append(Path(scenario_path).resolve().parent)
@@ -61,6 +65,12 @@ def allowed_dirs(scenario_path: str | Path | None = None, extra: Iterable[str | 
     for part in os.environ.get(ENV_ALLOWED_DIRS, "").split(os.pathsep):
         if part.strip():
             dirs.append(Path(part.strip()).expanduser().resolve())
+    from . import resources
+
+    try:
+        dirs.append(resources.parameters_dir().resolve())
+    except FileNotFoundError:  # a broken installation: no shipped scenarios to allow
+        pass
     dirs += [Path(d).resolve() for d in extra]
     out: list[Path] = []
     for d in dirs:

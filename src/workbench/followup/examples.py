@@ -207,11 +207,13 @@ def write_examples(folder: str | Path) -> list[Path]:
 
 def example_path(name: str) -> Path:
     """The path of a shipped example book (``ftap_call2_2020-12-31.csv``…)."""
-    from importlib import resources
+    from ..resources import data_path
 
-    return Path(str(resources.files("workbench").joinpath("data", "books", name)))
+    return data_path("books", name)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for p in write_examples(Path(__file__).resolve().parents[1] / "data" / "books"):
+    from ..resources import data_path
+
+    for p in write_examples(data_path("books")):
         print(p)

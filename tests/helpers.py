@@ -1,0 +1,183 @@
+"""Constants and helpers shared by several test modules (imported as ``helpers``; the
+fixtures built on them are in ``conftest.py``).  No test module imports another.
+
+Paths are from the repository root, never the working folder: the tests run from any folder.
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench import portfolio as pf
+from workbench.candidates import split_ids, validate_candidates
+from workbench.scenario import load_scenario
+
+#: The repository checkout.
+ROOT = Path(__file__).resolve().parents[1]
+#: The tests' data files.
+DATA = ROOT / "tests" / "data"
+#: The shipped scenarios of the checkout.
+PARAMS = ROOT / "parameters"
+#: A small FTAP scenario (one call of 30 synthetic applications, 60 M€): reports, sweeps, notebooks.
+SMALL = DATA / "small_report.yaml"
+
+
+# --------------------------------------------------------------------------------------------
+# portfolio selection: a small scenario, candidate tables, an independent brute force
+# --------------------------------------------------------------------------------------------
+SCENARIO = """
+name: test_portfolio
+seed: 7
+horizon: {start_year: 2021, end_year: 2023}
+funds:
+  F:
+    envelope_eur: 100000000
+    sub_envelopes:
+      A: {amount_eur: 40000000}
+      B: {amount_eur: 30000000}
+criteria:
+  scale: {min: 0, max: 10}
+  weights: {strategic: 0.4, service: 0.3, savings: 0.2, governance: 0.1}
+  # these tests exercise the solver's mechanics on the first value model (scores summed)
+  value_model: {kind: points}
+"""
+
+
+def make_scenario(tmp_path, extra: str = "", name: str = "s.yaml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(SCENARIO) + textwrap.dedent(extra), encoding="utf-8")
+    return load_scenario(p)
+
+
+def make_cands(rows: list[dict]) -> pd.DataFrame:
+    base = {"title": "t", "owner": "O1", "envelope": "A", "theme": "", "duration_months": 12,
+            "strategic": 5, "service": 5, "savings": 5, "governance": 5}
+    df = pd.DataFrame([{**base, **r} for r in rows])
+    if "total_cost_eur" not in df:
+        df["total_cost_eur"] = df["requested_eur"] * 2
+    df["total_cost_eur"] = df["total_cost_eur"].fillna(df["requested_eur"] * 2)
+    return validate_candidates(df, scale=(0, 10), envelope_codes=["F", "A", "B"])
+
+
+# --------------------------------------------------------------------------------------------
+# brute force: an independent enumeration of every funding assignment
+# --------------------------------------------------------------------------------------------
+def brute_force(cands: pd.DataFrame, values: np.ndarray, budget: float, subs: dict[str, float],
+                pay_limits: dict[int, float] | None = None, owner_max: float | None = None,
+                phase1: bool = True) -> tuple[float, list]:
+    """Best value over every assignment (none / envelope x mode per project), by enumeration."""
+    n = len(cands)
+    ids = list(cands["id"])
+    opts = []  # per project: list of (env, cost, value, profile-year-costs)
+    years = sorted(pay_limits or {})
+    for i in range(n):
+        row = cands.iloc[i]
+        o = [(None, 0.0, 0.0)]
+        for e in split_ids(row["envelope"]):
+            o.append((e, row["requested_eur"], values[i]))
+            p1 = row["phase1_cost_eur"]
+            if phase1 and not np.isnan(p1) and 0 < p1 < row["requested_eur"]:
+                o.append((e, p1, values[i] * p1 / row["requested_eur"]))
+        opts.append(o)
+    sizes = [len(o) for o in opts]
+    K = int(np.prod(sizes))
+    assert K <= 2_000_000, K
+    idx = np.arange(K)
+    digits = np.empty((K, n), dtype=np.int64)
+    for i in range(n):
+        digits[:, i] = idx % sizes[i]
+        idx //= sizes[i]
+    cost = np.zeros(K)
+    val = np.zeros(K)
+    sel = digits > 0
+    env_use = {e: np.zeros(K) for e in subs}
+    owners = cands["owner"].to_numpy()
+    owner_use = {o: np.zeros(K) for o in set(owners)}
+    pay = {y: np.zeros(K) for y in years}
+    for i in range(n):
+        c_i = np.array([o[1] for o in opts[i]])[digits[:, i]]
+        v_i = np.array([o[2] for o in opts[i]])[digits[:, i]]
+        cost += c_i
+        val += v_i
+        owner_use[owners[i]] += c_i
+        for e in subs:
+            mask = np.array([o[0] == e for o in opts[i]])[digits[:, i]]
+            env_use[e] += np.where(mask, c_i, 0.0)
+        if years:
+            cps = np.array([cands.iloc[i][f"cp_{y}_eur"] for y in sorted(c for c in (2021, 2022, 2023))])
+            prof = cps / cps.sum()
+            for y in years:
+                pay[y] += c_i * prof[[2021, 2022, 2023].index(y)]
+    ok = cost <= budget + 1e-6
+    for e, lim in subs.items():
+        ok &= env_use[e] <= lim + 1e-6
+    for y in years:
+        ok &= pay[y] <= pay_limits[y] + 1e-6
+    if owner_max is not None:
+        for o, u in owner_use.items():
+            ok &= u <= owner_max * cost + 1e-6
+    pos = {x: k for k, x in enumerate(ids)}
+    for i in range(n):
+        for y in split_ids(cands.iloc[i]["requires"]):
+            ok &= ~sel[:, i] | sel[:, pos[y]]
+        for y in split_ids(cands.iloc[i]["excludes"]):
+            ok &= ~(sel[:, i] & sel[:, pos[y]])
+    best = np.max(np.where(ok, val, -np.inf))
+    winners = [[ids[i] for i in range(n) if sel[k, i]] for k in np.flatnonzero(ok & (val >= best - 1e-9))]
+    return float(best), winners
+
+
+def random_instance(rng: np.random.Generator, n: int, multi: bool, with_cp: bool) -> pd.DataFrame:
+    rows = []
+    ids = [f"P{i:02d}" for i in range(n)]
+    for i in range(n):
+        req = float(rng.integers(1, 20)) * 1e6
+        env = str(rng.choice(["A", "B", "F"]))
+        if multi and rng.random() < 0.25:
+            env = "A;B"
+        r = {"id": ids[i], "owner": f"O{rng.integers(1, 4)}", "envelope": env, "requested_eur": req,
+             "phase1_cost_eur": float(np.round(req * rng.uniform(0.2, 0.5), -3)) if rng.random() < 0.25 else np.nan,
+             "requires": "", "excludes": ""}
+        for c in ("strategic", "service", "savings", "governance"):
+            r[c] = float(rng.integers(0, 21)) / 2
+        if i > 0 and rng.random() < 0.2:
+            r["requires"] = ids[int(rng.integers(0, i))]
+        elif i > 0 and rng.random() < 0.2:
+            r["excludes"] = ids[int(rng.integers(0, i))]
+        if with_cp:
+            split = rng.dirichlet(np.ones(3))
+            for y, s in zip((2021, 2022, 2023), split):
+                r[f"cp_{y}_eur"] = float(np.round(req * s, 0))
+        rows.append(r)
+    return make_cands(rows)
+
+
+CASES = [  # (seed, n, multi-envelope, payment limits, owner max share)
+    (1, 10, False, False, None), (2, 12, False, False, None), (3, 14, False, False, None),
+    (4, 9, True, False, None), (5, 10, True, True, None), (6, 11, False, True, 0.6),
+    (7, 16, False, False, None), (8, 8, True, True, 0.5), (9, 12, False, False, 0.45), (10, 18, False, False, None),
+]
+
+
+def brute_force_cases(tmp_path, seed, n, multi, pay, owner_max):
+    """A random instance at three budgets: (scenario, candidates, frac, budget, rules, best value,
+    winning id sets) with sub-envelopes, payment limits and an owner share as the case asks."""
+    rng = np.random.default_rng(seed)
+    cands = random_instance(rng, n, multi, pay)
+    scn = make_scenario(tmp_path)
+    vals = pf.project_values(scn, cands).to_numpy()
+    total = cands["requested_eur"].sum()
+    for frac in (0.2, 0.45, 0.7):
+        budget = float(np.round(total * frac, -5))
+        subs = {"A": float(np.round(total * frac * 0.5, -5)), "B": float(np.round(total * frac * 0.4, -5))}
+        limits = {2022: float(np.round(total * frac * 0.35, -5))} if pay else None
+        rules = {"mip_rel_gap": 0.0, "sub_envelope_budgets_eur": subs}
+        if limits:
+            rules["payment_limits_eur"] = limits
+        if owner_max:
+            rules["owner_share_max_rate"] = owner_max
+        best, winners = brute_force(cands, vals, budget, subs, limits, owner_max)
+        yield scn, cands, frac, budget, rules, best, winners
