@@ -77,3 +77,16 @@ def test_the_16_real_call2_grants_replayed_as_a_fixed_list():
     assert f.loc[2020] == pytest.approx(0.365 * 68_625_000)
     assert f.loc[2021] == pytest.approx(0.216 * 68_625_000)
     assert f.loc[2022] == pytest.approx(0.054 * 68_625_000)
+
+
+def test_a_backtest_started_in_another_process_gives_the_same_table(bt):
+    """The report starts the back-test in another process and selects its portfolio meanwhile:
+    the replicates computed there and here make the same table, bit for bit."""
+    import pandas as pd
+
+    from workbench.backtest import start_backtest
+
+    pending = start_backtest(load_scenario(DEFAULT), replicates=12, draws=100)
+    got = pending.result().table.set_index("figure")
+    pd.testing.assert_frame_equal(got, bt, check_exact=True)
+    assert got.attrs == bt.attrs == {"replicates": 12, "draws": 100, "seed": load_scenario(DEFAULT).seed}
