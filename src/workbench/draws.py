@@ -308,7 +308,7 @@ def _affine_coords(W: np.ndarray) -> np.ndarray:
         return np.zeros((0, 0))
     c = W - W.mean(axis=0)
     _, sv, vt = np.linalg.svd(c, full_matrices=False)
-    keep = sv > 1e-9 * max(sv.max(initial=0.0), 1e-300)
+    keep = sv > max(1e-9 * sv.max(initial=0.0), 1e-12)   # weights are fractions: 1e-12 is rounding
     return c @ vt[keep].T
 
 
@@ -335,6 +335,8 @@ def _hull_vertices(Y: np.ndarray) -> np.ndarray | None:
 
     if len(Y) <= Y.shape[1] + 1:
         return np.arange(len(Y))
+    if Y.shape[1] == 1:
+        return np.unique([int(np.argmin(Y[:, 0])), int(np.argmax(Y[:, 0]))])
     try:
         return ConvexHull(Y).vertices
     except (QhullError, ValueError):
@@ -453,7 +455,20 @@ def _prove(Y, vopt, bnd, xg, base, members, gap) -> tuple[np.ndarray, np.ndarray
     if d == 0:  # every draw has the same weights
         ub[:] = bnd[base].min()
         lam_ok[:] = True
-    elif len(base) >= d + 1:
+    elif d == 1 and len(base) >= 2:   # on a line: the two proven draws around each one
+        order = np.argsort(Y[base, 0], kind="stable")
+        ys, bs = Y[base, 0][order], base[order]
+        y = Y[members, 0]
+        lo = np.searchsorted(ys, y, side="right") - 1        # last proven draw at or before
+        hi = np.searchsorted(ys, y, side="left")             # first at or after
+        idx = np.flatnonzero((lo >= 0) & (hi < len(ys)))
+        if len(idx):
+            a, b = lo[idx], hi[idx]
+            width = ys[b] - ys[a]
+            t = np.where(width > 0, (y[idx] - ys[a]) / np.where(width > 0, width, 1.0), 0.0)
+            ub[idx] = (1.0 - t) * bnd[bs[a]] + t * bnd[bs[b]]
+            lam_ok[idx] = (t >= 0) & (t <= 1)
+    elif d >= 2 and len(base) >= d + 1:
         try:
             tri = Delaunay(Y[base])
         except (QhullError, ValueError):
