@@ -63,6 +63,17 @@ EXACT_GAP = 1e-9
 FIRST_ROUND = 12
 
 
+#: The message of a re-optimisation that the LP bound settled alone (no branch and bound).
+BY_LP_BOUND = "LP bound and reduced costs"
+
+
+def _proof(sol: pf.Solve, ok: bool) -> str:
+    """How a solved draw was proven: by the LP bound alone, by a solve, or not at all."""
+    if not ok:
+        return PROOF_NONE
+    return PROOF_BOUND if sol.message == BY_LP_BOUND else PROOF_SOLVE
+
+
 def default_workers() -> int:
     """Threads for the solves: the machine's cores, at most 4 (each HiGHS search is serial)."""
     return max(1, min(os.cpu_count() or 1, 4))
@@ -219,7 +230,7 @@ class _Reoptimiser:
         free = np.flatnonzero(~(fix0 | fix1))
         self.reduced_free.append(len(free))
         if not len(free):   # every option fixed at x0's: x0 is optimal by the bound
-            return pf.Solve(x0, z0, "optimal", 0.0, z0, time.perf_counter() - t0, tl, gap, "reduced costs")
+            return pf.Solve(x0, z0, "optimal", 0.0, z0, time.perf_counter() - t0, tl, gap, BY_LP_BOUND)
         ones = fix1.astype(float)
         act = self.A @ ones
         sub = self.A[:, free]
@@ -386,7 +397,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
                 continue
             X[k], obj[k], bnd[k] = sol.x, sol.objective, sol.dual_bound
             ok = sol.status == "optimal" and sol.gap <= gap + ROUNDING_RATE
-            proof[k] = PROOF_SOLVE if ok else PROOF_NONE
+            proof[k] = _proof(sol, ok)
             certified[k] = ok
             key = _pool_key(sol.x, model)
             if key not in keys:
@@ -526,7 +537,7 @@ def solve_cost_draws(model: pf.Model, values: np.ndarray, col_scale: np.ndarray,
             continue
         X[k], obj[k], bnd[k] = sol.x, sol.objective, sol.dual_bound
         ok = sol.status == "optimal" and sol.gap <= gap + ROUNDING_RATE
-        proof[k] = PROOF_SOLVE if ok else PROOF_NONE
+        proof[k] = _proof(sol, ok)
     out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, 1, wk.n)
     free = wk.free_columns()
     out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan")})
