@@ -98,6 +98,13 @@ class DrawSolutions:
         Solver status per draw (``"optimal"`` for a draw proven by bound).
     solve_s : float
         Time spent solving [s], summed over the workers.
+    rounds : int
+        Rounds of predictions, proofs and solves (weight draws; 1 for cost draws).
+    workers : int
+        Threads that solved.
+    extra : dict
+        ``portfolios`` (distinct ones found, weight draws), ``options`` (funding options of the
+        model), ``median_free_options`` (options left open by reduced-cost fixing).
     """
 
     x: np.ndarray
