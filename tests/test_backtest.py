@@ -102,3 +102,16 @@ def test_a_range_figure_fails_when_the_simulation_leaves_it():
     scn = load_scenario(DEFAULT).with_overrides({"disbursement": {"contract_lag_months": {"value": 0}}})
     t = run_backtest(scn, replicates=2, draws=20).table.set_index("figure")
     assert not t.loc["committed_2018", "passed"]
+
+
+def test_a_backtest_started_in_another_process_gives_the_same_table(bt):
+    """The report starts the back-test in another process and selects its portfolio meanwhile:
+    the replicates computed there and here make the same table, bit for bit."""
+    import pandas as pd
+
+    from workbench.backtest import start_backtest
+
+    pending = start_backtest(load_scenario(DEFAULT), replicates=12, draws=100)
+    got = pending.result().table.set_index("figure")
+    pd.testing.assert_frame_equal(got, bt, check_exact=True)
+    assert got.attrs == bt.attrs == {"replicates": 12, "draws": 100, "seed": load_scenario(DEFAULT).seed}

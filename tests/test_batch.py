@@ -101,6 +101,11 @@ def test_run_json_records_version_parameters_inputs_and_timing(report):
     assert info["start"] < info["end"] and info["duration_s"] > 0
     listed = {o["file"]: o["sha256"] for o in info["outputs"]}
     assert listed["portfolio.csv"] == _sha(out / "small_ftap" / "portfolio.csv")
+    # where the time went: the kernel's start, then each cell that took time, summing to the execution
+    phases = info["execution"]["phases"]
+    assert phases[0]["phase"] == "kernel start and papermill"
+    assert any("select_portfolio" in p["phase"] or "import matplotlib" in p["phase"] for p in phases[1:])
+    assert sum(p["duration_s"] for p in phases) == pytest.approx(info["execution"]["execute_s"], abs=0.01 * len(phases))
 
 
 @pytest.mark.slow

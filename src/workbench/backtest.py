@@ -32,6 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import os
+import pickle
+import sys
 import numpy as np
 import pandas as pd
 
@@ -171,44 +174,47 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
     Replicate ``r`` draws its pipeline from child ``r`` of ``SeedSequence(seed)``; the
     payments come from ``draws`` envelope-simulation draws of the first replicate's decisions.
     """
+    seed = int(scenario.seed if seed is None else seed)
+    return _assemble(scenario, [_replicate(scenario, r, replicates, draws, seed) for r in range(replicates)],
+                     replicates, draws, seed)
+
+
+def _replicate(scenario, r: int, replicates: int, draws: int, seed: int) -> dict[str, float]:
+    """Replicate ``r``'s figures (``{figure key: value}``; the first replicate also gives the
+    simulated commitments and payments).  Each replicate depends only on its own seed: any
+    process may run it."""
     from . import envelope
     from .decisions import decide_calls
     from .generator import generate_for_scenario
     from .pipeline import funding_order
 
-    seed = int(scenario.seed if seed is None else seed)
     figs = history_for(scenario)
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    rows: dict[str, list[float]] = {f.key: [] for f in figs}
-    first = None
-    for r in range(replicates):
-        cands = generate_for_scenario(scenario, seed=int(children[r].generate_state(1)[0]))
-        dec = decide_calls(scenario, cands)
-        if first is None:
-            first = (cands, dec)
-        t = dec.table[dec.table["selected"].astype(bool)]
-        for f in figs:
-            if f.measure in ("paid_eur", "committed_eur", "committed_after"):
-                continue
-            if f.measure == "granted_by_level":
-                fund_of = {e: fc for fc, fo in scenario.funds.items() for e in [fc, *fo.sub_envelopes_eur]}
-                env = t["paying_envelope"].astype(str)
-                hit = env == f.level if f.level not in scenario.funds else env.map(fund_of) == f.level
-                rows[f.key].append(float(t.loc[hit, "funded_eur"].sum()))
-                continue
-            s = t if not f.calls else t[t["call"].isin(f.calls)]
-            if f.until is not None:
-                s = s[s["decision"].astype(str) <= f.until]
-            if f.measure == "laureates":
-                rows[f.key].append(float(len(s)))
-            elif f.measure == "granted_eur":
-                rows[f.key].append(float(s["funded_eur"].sum()))
-            elif f.measure == "total_cost_eur":
-                rows[f.key].append(float(s["total_cost_eur"].sum()))
-            elif f.measure == "mean_grant_eur":
-                rows[f.key].append(float(s["funded_eur"].sum() / max(len(s), 1)))
-    if any(f.measure in ("paid_eur", "committed_eur", "committed_after") for f in figs) and first is not None:
-        cands, dec = first
+    child = np.random.SeedSequence(seed).spawn(replicates)[r]
+    cands = generate_for_scenario(scenario, seed=int(child.generate_state(1)[0]))
+    dec = decide_calls(scenario, cands)
+    out: dict[str, float] = {}
+    t = dec.table[dec.table["selected"].astype(bool)]
+    fund_of = {e: fc for fc, fo in scenario.funds.items() for e in [fc, *fo.sub_envelopes_eur]}
+    for f in figs:
+        if f.measure in _SIMULATED:
+            continue
+        if f.measure == "granted_by_level":
+            env = t["paying_envelope"].astype(str)
+            hit = env == f.level if f.level not in scenario.funds else env.map(fund_of) == f.level
+            out[f.key] = float(t.loc[hit, "funded_eur"].sum())
+            continue
+        s = t if not f.calls else t[t["call"].isin(f.calls)]
+        if f.until is not None:
+            s = s[s["decision"].astype(str) <= f.until]
+        if f.measure == "laureates":
+            out[f.key] = float(len(s))
+        elif f.measure == "granted_eur":
+            out[f.key] = float(s["funded_eur"].sum())
+        elif f.measure == "total_cost_eur":
+            out[f.key] = float(s["total_cost_eur"].sum())
+        elif f.measure == "mean_grant_eur":
+            out[f.key] = float(s["funded_eur"].sum() / max(len(s), 1))
+    if r == 0 and any(f.measure in _SIMULATED for f in figs):
         sim = envelope.simulate(scenario, cands, draws=draws, seed=seed, selection=funding_order(dec.table),
                                 progress=False)
         y = sim.yearly
@@ -216,33 +222,46 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
             if f.measure == "committed_after":
                 sel = y[(y["level"] == "FITN") & (y["metric"] == "ae_committed_eur") & (y["year"] > f.year)]
                 for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
-                    rows[f.key + suffix] = [float(sel[col].sum())]
+                    out[f.key + suffix] = float(sel[col].sum())
             elif f.measure in ("paid_eur", "committed_eur"):
                 metric = "cp_paid_eur" if f.measure == "paid_eur" else "ae_committed_eur"
                 sel = y[(y["level"] == "FTAP") & (y["metric"] == metric)]
                 row = sel[sel["year"] == f.year]
                 for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
-                    rows[f.key + suffix] = [float(row[col].iloc[0]) if len(row) else float("nan")]
+                    out[f.key + suffix] = float(row[col].iloc[0]) if len(row) else float("nan")
+    return out
+
+
+#: Figures measured on the first replicate's envelope simulation (not over the replicates).
+_SIMULATED = ("paid_eur", "committed_eur", "committed_after")
+
+
+def _assemble(scenario, per_replicate: list[dict], replicates: int, draws: int, seed: int) -> BacktestResult:
+    """The back-test table from the replicates' figures, in replicate order."""
+    figs = history_for(scenario)
+    rows: dict[str, list[float]] = {}
+    for f in figs:
+        if f.measure not in _SIMULATED:
+            rows[f.key] = [got[f.key] for got in per_replicate]
+        else:   # from the first replicate's simulation
+            for suffix in ("", "_p10", "_p90"):
+                rows[f.key + suffix] = [per_replicate[0][f.key + suffix]] if per_replicate else []
     out = []
     for f in figs:
         v = np.asarray(rows[f.key], float)
-        if isinstance(f.published, tuple):
+        if isinstance(f.published, tuple):   # a published range (or an amount not to exceed)
             lo, hi = f.published
-            if f.measure == "granted_by_level":
-                v = np.asarray(rows[f.key], float)
-                rows[f.key + "_p10"], rows[f.key + "_p90"] = [np.percentile(v, 10)], [np.percentile(v, 90)]
-                rows[f.key] = [v.mean()]
-                ok_all = bool((v <= hi + 1.0).all() and (v >= lo - 1.0).all())
-            v = np.asarray(rows[f.key], float)
-            mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
-            ok = bool(lo - 1.0 <= mean <= hi + 1.0)
-            if f.measure == "granted_by_level":
-                ok = ok_all  # every replicate within the published amount
+            if f.measure in _SIMULATED:
+                mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
+                ok = bool(lo - 1.0 <= mean <= hi + 1.0)
+            else:                            # every replicate within the published amount
+                mean, p10, p90 = float(v.mean()), float(np.percentile(v, 10)), float(np.percentile(v, 90))
+                ok = bool((v <= hi + 1.0).all() and (v >= lo - 1.0).all())
             out.append({"figure": f.key, "label": f.label, "published": f"{lo / 1e6:.1f}-{hi / 1e6:.1f} M€",
                         "published_low": lo, "published_high": hi,
-                        "published_value": hi if lo == 0 else (lo + hi) / 2, "simulated_mean": mean, "simulated_p10": p10,
-                        "simulated_p90": p90, "relative_gap": np.nan, "tolerance": "inside the range",
-                        "passed": ok, "unit": "EUR", "source": f.source})
+                        "published_value": hi if lo == 0 else (lo + hi) / 2, "simulated_mean": mean,
+                        "simulated_p10": p10, "simulated_p90": p90, "relative_gap": np.nan,
+                        "tolerance": "inside the range", "passed": ok, "unit": "EUR", "source": f.source})
             continue
         mean = float(v.mean()) if len(v) else float("nan")
         tol = TOLERANCES[f.tolerance_kind]
@@ -255,6 +274,109 @@ def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | N
     table = pd.DataFrame(out)
     table.attrs.update(replicates=replicates, draws=draws, seed=seed)
     return BacktestResult(table, replicates, draws, seed, scenario)
+
+
+class PendingBacktest:
+    """A back-test under way in another process (:func:`start_backtest`).
+
+    The other process (a fresh Python running :func:`_serve`, fed through a pipe) computes the
+    replicates from the first one up and says which one it starts; :meth:`result` computes the
+    ones it has not reached, from the last one down, then collects the others.  Each replicate
+    depends only on its own seed, so who computes it changes nothing.
+    """
+
+    def __init__(self, scenario, replicates: int, draws: int, seed: int | None):
+        import subprocess  # noqa: PLC0415
+        import threading  # noqa: PLC0415
+
+        self.scenario = scenario
+        self.args = (int(replicates), int(draws), int(scenario.seed if seed is None else seed))
+        self._claimed = -1                     # the highest replicate the other process started
+        self._done: dict[int, dict] = {}
+        self._cond = threading.Condition()
+        self._ended = False
+        self._proc = None
+        if (os.cpu_count() or 1) > 1 and replicates > 1:
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-c", "import sys; from workbench.backtest import _serve; "
+                                           "_serve(sys.stdin.buffer, sys.stdout.buffer)"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                pickle.dump((scenario, *self.args), self._proc.stdin)
+                self._proc.stdin.close()
+            except (OSError, pickle.PicklingError):   # nothing to spare: computed here
+                self._stop()
+            else:
+                threading.Thread(target=self._read, daemon=True, name="backtest-reader").start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                kind, r, got = pickle.load(self._proc.stdout)
+                with self._cond:
+                    if kind == "start":
+                        self._claimed = r
+                    else:
+                        self._done[r] = got
+                    self._cond.notify_all()
+        except Exception:  # noqa: BLE001 - the other process ended (or failed): this one goes on
+            pass
+        finally:
+            with self._cond:
+                self._ended = True
+                self._cond.notify_all()
+
+    def _stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._ended = True
+
+    def result(self) -> BacktestResult:
+        """The back-test, the same as :func:`run_backtest` gives in this process."""
+        n = self.args[0]
+        got: dict[int, dict] = {}
+        try:
+            r = n - 1
+            while r >= 0:       # the last replicates here, while the other process climbs
+                with self._cond:
+                    if self._proc is not None and not self._ended and r <= self._claimed:
+                        break
+                    if r in self._done:
+                        break
+                got[r] = _replicate(self.scenario, r, *self.args)
+                r -= 1
+            for k in range(r + 1):
+                with self._cond:
+                    while k not in self._done and not self._ended:
+                        self._cond.wait()
+                    if k in self._done:
+                        got[k] = self._done[k]
+                if k not in got:   # the other process stopped short: computed here
+                    got[k] = _replicate(self.scenario, k, *self.args)
+        finally:
+            self._stop()
+        return _assemble(self.scenario, [got[k] for k in range(n)], *self.args)
+
+
+def _serve(inp, out) -> None:
+    """The other process of :class:`PendingBacktest`: replicates from the first one up."""
+    scenario, replicates, draws, seed = pickle.load(inp)
+    for r in range(replicates):
+        pickle.dump(("start", r, None), out)
+        out.flush()
+        pickle.dump(("done", r, _replicate(scenario, r, replicates, draws, seed)), out)
+        out.flush()
+
+
+def start_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | None = None) -> PendingBacktest:
+    """:func:`run_backtest` started in another process, so that the caller goes on with other
+    work meanwhile (the report selects its portfolio); ``.result()`` then computes the
+    replicates the other process has not started, last first, and gives the same
+    :class:`BacktestResult` (each replicate depends only on its own seed).  On a one-core
+    machine, or when no process can be started, everything is computed by ``.result()``.
+    """
+    return PendingBacktest(scenario, int(replicates), int(draws), seed)
 
 
 def format_table(res: BacktestResult, lang: str = "fr") -> str:

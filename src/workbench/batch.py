@@ -335,6 +335,26 @@ def external_loads(html_text: str) -> list[str]:
     return found
 
 
+def cell_timings(nb_path: str | Path, execute_s: float | None = None) -> list[dict]:
+    """Where an executed notebook's time went: each code cell that took time (papermill's
+    ``duration`` [s], with the cell's first line), then the kernel's start and the rest of the
+    execution (``execute_s`` minus the cells), for ``run.json``."""
+    import nbformat  # noqa: PLC0415
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    out, total = [], 0.0
+    for i, cell in enumerate(nb.cells):
+        d = cell.get("metadata", {}).get("papermill", {}).get("duration")
+        if cell.get("cell_type") != "code" or d is None:
+            continue
+        total += float(d)
+        lines = [x for x in cell.get("source", "").splitlines() if x.strip() and not x.lstrip().startswith("#")]
+        out.append({"phase": f"cell {i}: {(lines[0] if lines else '')[:70]}", "duration_s": round(float(d), 3)})
+    if execute_s is not None:
+        out.insert(0, {"phase": "kernel start and papermill", "duration_s": round(max(execute_s - total, 0.0), 3)})
+    return out
+
+
 def export_html(notebook: str | Path, html_path: str | Path, title: str) -> Path:
     """The executed notebook as self-contained HTML without code cells.
 
@@ -599,6 +619,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
             attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
                                         kernel_name=kernel_name, log=log)
         timings["execute_s"] = time.perf_counter() - t
+        phases = cell_timings(executed, timings["execute_s"])
         log("exporting report.html")
         t = time.perf_counter()
         export_html(executed, tmp / "report.html", title=f"{scenario.title} ({scenario.name})")
@@ -665,7 +686,8 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
             "end": end.isoformat(timespec="milliseconds"),
             "duration_s": round(time.perf_counter() - t0, 3),
             "execution": {"timeout_s": timeout_s, "kernel_attempts": attempts, "notebook": nb_src.name,
-                          "pdf": pdf_status, **{k: round(v, 3) for k, v in timings.items()}},
+                          "pdf": pdf_status, **{k: round(v, 3) for k, v in timings.items()},
+                          "phases": phases},
             "environment": _environment(),
         }
         _write_json(tmp / "run.json", run_info)

@@ -471,13 +471,17 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             col.add(place(i, "id"), v, f"duplicated id (first at row {rows[seen[v]]})")
         elif v:
             seen[v] = i
-    for i in range(len(out)):
-        t, r = out.at[i, "total_cost_eur"], out.at[i, "requested_eur"]
-        if not (math.isnan(t) or math.isnan(r)) and r > t:
+    tot = out["total_cost_eur"].to_numpy(float)
+    req = out["requested_eur"].to_numpy(float)
+    ph1 = out["phase1_cost_eur"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        over_total, over_req = req > tot, ph1 > req        # False where a value is missing (NaN)
+    for i in np.flatnonzero(over_total | over_req):
+        t, r = tot[i], req[i]
+        if over_total[i]:
             col.add(place(i, "requested_eur"), df.iloc[i]["requested_eur"],
                     f"requested amount exceeds total_cost_eur ({t:,.0f})")
-        p1 = out.at[i, "phase1_cost_eur"]
-        if not math.isnan(p1) and not math.isnan(r) and p1 > r:
+        if over_req[i]:
             col.add(place(i, "phase1_cost_eur"), df.iloc[i].get("phase1_cost_eur"),
                     f"first phase costs more than the full request ({r:,.0f})")
     codes = set(envelope_codes) if envelope_codes is not None else None

@@ -776,6 +776,8 @@ class Dashboard:
 
         self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "sim",
                                                           "fan_png", "robust", "cands", "robust_png", "explain")}
+        from .cache import attach_disk_cache  # a cold kernel shows the first view from disk
+        attach_disk_cache(self._caches)
         self._pending = None
         self._mute = False
         self._generation = 0
@@ -1542,7 +1544,8 @@ class Dashboard:
         scenario's settings other than criteria, selection and robustness, the candidates and
         the selected ids, so a change that keeps the portfolio never re-runs it.
         """
-        from . import charts, envelope
+        from .cache import deferred_modules  # imported only when not served from the cache
+        charts, envelope = deferred_modules("charts", "envelope")
 
         sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
                    tuple(chosen), self.draws)
@@ -1576,7 +1579,8 @@ class Dashboard:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
         information, :func:`workbench.robustness.selection_frequency`) and its bar chart
         (worker thread).  Cached on everything but the weights, which the draws replace."""
-        from . import charts, robustness
+        from .cache import deferred_modules  # imported only when not served from the cache
+        charts, robustness = deferred_modules("charts", "robustness")
 
         key = (id(scn), scn.hash(), self._cands_key, call, budget_eur, st.force_in, st.force_out,
                self.robustness_samples)

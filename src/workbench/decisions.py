@@ -186,6 +186,10 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     if per_call and all(r.robustness is not None for r in per_call.values()):
         robust = pd.concat([r.robustness for r in per_call.values()])
         robust.attrs.update(next(iter(per_call.values())).robustness.attrs)
+        for k in pf.PROOF_COUNTS:   # draws of every call
+            robust.attrs[k] = int(sum(r.robustness.attrs.get(k, 0) for r in per_call.values()))
+        robust.attrs["not_proven_draws"] = {c: r.robustness.attrs.get("not_proven_draws", [])
+                                            for c, r in per_call.items() if r.robustness.attrs.get("not_proven_draws")}
     return pf.RankResult(table, totals, solver, conflicts or None, dict(pf.check_weights(weights, scenario)), prov,
                          last.selection if last is not None else None, scenario, cands, robust,
                          calls=per_call, by_call=by_call)
@@ -286,6 +290,8 @@ def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario
         t["within_envelope_probability"] = float(min(x["within_envelope_probability"] for x in rob))
         t["p90_final_cost_eur"] = float(sum(x["p90_final_cost_eur"] for x in rob))
         t["robustness"] = dict(rob[0]["robustness"])
+        for k in pf.PROOF_COUNTS:   # draws of every call
+            t["robustness"][k] = int(sum(x["robustness"].get(k, 0) for x in rob))
     if per_call:
         w = next(iter(per_call.values())).totals.get("weights")
         t["weights"] = w

@@ -47,8 +47,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from .candidates import split_ids
 from .errors import InputError, Problem, suggest
 from .files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
-from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, scenario_values,
-                      roi_ratio)
+from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, roi_ratio, scenario_values,
+                      scenario_values_rows)
 
 #: Settings a caller may give in ``rules`` (same names as the scenario's ``selection`` block).
 RULE_KEYS = (
@@ -204,6 +204,17 @@ def project_values(scenario, cands: pd.DataFrame, weights: Mapping[str, float] |
     return scenario_values(scenario, cands, w, roi_mode=s.get("roi_mode"),
                            roi_weight_rate=float(s.get("roi_weight", 0.2)),
                            roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
+
+
+def project_values_rows(scenario, cands: pd.DataFrame, weights: Sequence[Mapping[str, float]],
+                        rules: Mapping[str, Any] | None = None) -> np.ndarray:
+    """:func:`project_values` for many weight vectors, shape ``(len(weights), n)``; row ``k`` is
+    bit for bit ``project_values(scenario, cands, weights[k], rules)``."""
+    s = settings(scenario, rules)
+    ws = [check_weights(w, scenario) for w in weights]
+    return scenario_values_rows(scenario, cands, ws, roi_mode=s.get("roi_mode"),
+                                roi_weight_rate=float(s.get("roi_weight", 0.2)),
+                                roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -535,6 +546,8 @@ class Solve:
 
 
 _STATUS = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded", 4: "error"}
+#: How the robustness draws were proven (:func:`workbench.robustness.smaa`'s attributes).
+PROOF_COUNTS = ("draws_proven_by_bound", "draws_solved", "draws_not_proven")
 
 
 def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = None,
@@ -561,6 +574,8 @@ def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = 
     conversion included), so a model of :data:`LARGE_MODEL_OPTIONS` options or more is solved
     through highspy with a callback that interrupts the search at the deadline (then about
     0.3 s over, measured), reporting ``"time limit"`` and the best portfolio found, if any.
+    A ``col_scale`` re-passes the model's coefficients to HiGHS (the model is restored when
+    the next call has none).
     """
     m = len(model.item)
     tl = float(time_limit_s if time_limit_s is not None else DEFAULT_TIME_LIMIT_S)
@@ -568,9 +583,9 @@ def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = 
     if m == 0:
         return Solve(np.zeros(0), 0.0, "optimal", 0.0, 0.0, 0.0, tl, gap_target)
     if engine == "highspy":
-        if col_scale is not None or active_rows is not None:
-            raise ValueError("the highspy engine solves the model as built (no col_scale, no active_rows)")
-        return _persistent(model).solve(np.asarray(values, float), budget_eur, tl, gap_target, start)
+        if active_rows is not None:
+            raise ValueError("the highspy engine solves the model with all its rows (no active_rows)")
+        return _persistent(model).solve(np.asarray(values, float), budget_eur, tl, gap_target, start, col_scale)
     if engine != "scipy":
         raise ValueError(f"unknown MILP engine {engine!r} (scipy or highspy)")
     if deadline is not None and m >= LARGE_MODEL_OPTIONS and col_scale is None and active_rows is None:
@@ -644,6 +659,21 @@ class _PersistentHighs:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
         h.passModel(lp)
         self.cols = np.arange(n, dtype=np.int32)
+        self.lp, self.A_data = lp, A.data.copy()
+        self.nz_col = np.repeat(np.arange(n), np.diff(A.indptr))     # the column of each coefficient
+        self.nz_cost = model.cost_rows[A.indices]                      # coefficients in euros
+        self.scaled = False
+
+    def _scale(self, col_scale: np.ndarray | None) -> None:
+        """Multiply the euro coefficients of each column by ``col_scale`` (cost draws); ``None``
+        restores the model as built."""
+        if col_scale is None and not self.scaled:
+            return
+        data = self.A_data if col_scale is None else \
+            self.A_data * np.where(self.nz_cost, np.asarray(col_scale, float)[self.nz_col], 1.0)
+        self.lp.a_matrix_.value_ = data
+        self.h.passModel(self.lp)   # objective and envelope bound are set again by solve()
+        self.scaled = col_scale is not None
 
     def _options(self, fast: bool, gap: float, tl: float) -> None:
         h = self.h
@@ -662,8 +692,9 @@ class _PersistentHighs:
             self.h.setSolution(sol)
 
     def solve(self, values: np.ndarray, budget_eur: float | None, tl: float, gap: float,
-              start: np.ndarray | None) -> Solve:
+              start: np.ndarray | None, col_scale: np.ndarray | None = None) -> Solve:
         hs, h, mdl = self.hs, self.h, self.model
+        self._scale(col_scale)
         h.changeColsCost(len(self.cols), self.cols, -values[mdl.item] * mdl.value_rate)
         ub = mdl.ub[mdl.envelope_row] if budget_eur is None else budget_eur
         ub = ub * self.row_scale[mdl.envelope_row] if np.isfinite(ub) else hs.kHighsInf
@@ -1367,7 +1398,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         totals["within_envelope_probability"] = env["probability"]
         totals["p90_final_cost_eur"] = env["p90_final_eur"]
         totals["robustness"] = {"samples": int(robustness_samples), "with_costs": bool(robust.attrs["with_costs"]),
-                                "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"]}
+                                "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"],
+                                **{k: robust.attrs[k] for k in PROOF_COUNTS}}
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
     solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
@@ -1835,6 +1867,12 @@ def summarise(result: RankResult, lang: str = "fr") -> str:
                          f"{core.get('always', 0)} always, {core.get('sometimes', 0)} sometimes, "
                          f"{core.get('never', 0)} never selected"
                          + (" (weights and costs drawn together)" if t["robustness"]["with_costs"] else ""))
+            proofs = {k: t["robustness"].get(k) for k in PROOF_COUNTS}
+            if None not in proofs.values():
+                lines.append(f"  each draw's portfolio proven optimal within the gap: {proofs['draws_proven_by_bound']} "
+                             f"by a bound from the draws around it, {proofs['draws_solved']} by a solve"
+                             + (f"; {proofs['draws_not_proven']} NOT proven (time limit)"
+                                if proofs["draws_not_proven"] else ""))
             lines.append(f"  probability of staying within the envelope under cost overruns: "
                          f"{pct(t['within_envelope_probability'], lang, 1)} (P90 of the final cost "
                          f"{meur(t['p90_final_cost_eur'], lang, 1)}; {t['robustness']['cost_samples']} draws, "

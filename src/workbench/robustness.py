@@ -145,6 +145,8 @@ class SmaaResult:
         The weight draws.
     statuses : dict
         Solver statuses over the draws.
+    proof : Series
+        Per draw, how its portfolio was proven optimal within the gap (:mod:`workbench.draws`).
     """
 
     frequency: pd.DataFrame
@@ -153,6 +155,8 @@ class SmaaResult:
     statuses: dict
     seed: int
     with_costs: bool
+    #: how each draw's portfolio was proven optimal: ``bound``, ``solve`` or ``not proven``
+    proof: pd.Series | None = None
 
 
 def _paid_rate(scenario, paid_by_fund_rate):
@@ -174,7 +178,8 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
          budget_eur: float | None = None, rules: Mapping[str, Any] | None = None,
          forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
          paid_by_fund_rate: float | None = None, time_limit_s: float | None = None,
-         progress: bool = False, engine: str = "scipy") -> SmaaResult:
+         progress: bool = False, engine: str = "scipy", method: str = "bound",
+         workers: int | None = None) -> SmaaResult:
     """Stochastic multicriteria acceptability analysis of the optimal portfolio.
 
     Parameters
@@ -187,13 +192,33 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         The committee's information on weights (see :func:`sample_weights`); default the
         scenario's ``robustness`` block.
     with_costs : bool
-        Draw each candidate's cost overrun too (joint weights-and-costs index).
+        Draw each candidate's cost overrun too (joint weights-and-costs index).  When the fund
+        pays no part of an overrun (``paid_by_fund_rate`` 0, the default), costs drawn change no
+        grant and the draws are those of the weights alone.
+    method : {"bound", "resolve"}
+        ``"bound"`` (default): the draws of :mod:`workbench.draws` — most weight draws proven
+        optimal by a bound from the draws around them, the others solved by HiGHS from the best
+        known portfolio, on ``workers`` threads.  ``"resolve"``: every draw re-solved from
+        scratch through ``engine`` (the reference the fast method is checked against).
     engine : {"scipy", "highspy"}
-        How HiGHS is called (:func:`workbench.portfolio.solve_model`; draws of costs always go
-        through scipy, which scales the model's coefficients).
+        How HiGHS is called with ``method="resolve"`` (:func:`workbench.portfolio.solve_model`;
+        draws of costs then always go through scipy, which scales the model's coefficients).
+    workers : int, optional
+        Threads for ``method="bound"`` (default :func:`workbench.draws.default_workers`).
+
+    Returns
+    -------
+    SmaaResult
+        ``frequency.attrs`` records ``method``, ``draws_proven_by_bound``, ``draws_solved`` and
+        ``draws_not_proven`` (draws whose solve stopped before proving the gap, listed in
+        ``not_proven_draws``).
     """
+    from . import draws as dr  # noqa: PLC0415 - the fast solver of many draws
+
     if not isinstance(samples, (int, np.integer)) or samples <= 0:
         raise InputError([Problem("<option>", "samples", samples, "must be a whole number > 0")])
+    if method not in ("bound", "resolve"):
+        raise InputError([Problem("<option>", "method", method, "must be 'bound' or 'resolve'")])
     rob = scenario.data.get("robustness") or {}
     if weight_intervals is None and weight_order is None:
         weight_intervals = rob.get("weight_intervals")
@@ -205,71 +230,94 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     fi, fo = pf._check_ids(candidates, fi, fo)
     mdl = pf.get_model(scenario, candidates, s, fi, fo)
     budget = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
+    gap = float(s.get("mip_rel_gap", pf.DEFAULT_MIP_REL_GAP))
+    tl = float(time_limit_s if time_limit_s is not None else s.get("time_limit_s", pf.DEFAULT_TIME_LIMIT_S))
     w_ss, c_ss = np.random.SeedSequence(seed).spawn(2)
-    W = sample_weights(np.random.default_rng(w_ss), int(samples), weight_intervals, weight_order)
+    K = int(samples)
+    W = sample_weights(np.random.default_rng(w_ss), K, weight_intervals, weight_order)
     n = len(candidates)
-    ratios = None
-    if with_costs:
-        ratios = cost_ratios(scenario, n, int(samples), np.random.default_rng(c_ss))
-        paid = _paid_rate(scenario, paid_by_fund_rate)
+    scales = None
+    if with_costs and _paid_rate(scenario, paid_by_fund_rate) != 0.0:   # else no grant changes
+        ratios = cost_ratios(scenario, n, K, np.random.default_rng(c_ss))
+        scales = 1.0 + _paid_rate(scenario, paid_by_fund_rate) * (ratios[:, mdl.item] - 1.0)
+    values = pf.project_values_rows(scenario, candidates, [dict(zip(CRITERIA, w)) for w in W.to_numpy()], rules)
     elig = mdl.eligible["eligible"].to_numpy(bool) & np.isin(np.arange(n), mdl.item)
     e_idx = np.flatnonzero(elig)
     ke = len(e_idx)
+    statuses: dict[str, int] = {}
+    if method == "resolve" or len(mdl.item) == 0 or mdl.pre_conflicts:
+        X = np.full((K, len(mdl.item)), np.nan)
+        proof = np.full(K, dr.PROOF_NONE, dtype=object)
+        it = range(K)
+        if progress:
+            from tqdm.auto import tqdm  # noqa: PLC0415
+
+            it = tqdm(it, desc="SMAA draws")
+        for k in it:
+            scale = None if scales is None else scales[k]
+            if mdl.pre_conflicts:
+                sol = pf.Solve(None, float("nan"), "infeasible", float("nan"), float("nan"), 0.0, tl, gap)
+            else:
+                sol = pf.solve_model(mdl, values[k], budget_eur=budget, col_scale=scale, time_limit_s=tl,
+                                     mip_rel_gap=gap,
+                                     **({"engine": engine} if engine != "scipy" and scale is None else {}))
+            statuses[sol.status] = statuses.get(sol.status, 0) + 1
+            if sol.x is not None:
+                X[k] = sol.x
+                if sol.status == "optimal" and sol.gap <= gap + dr.ROUNDING_RATE:
+                    proof[k] = dr.PROOF_SOLVE
+    else:
+        if scales is None:
+            res = dr.solve_weight_draws(mdl, values, W.to_numpy(), budget_eur=budget, mip_rel_gap=gap,
+                                        time_limit_s=tl, workers=workers)
+        else:
+            res = dr.solve_cost_draws(mdl, values, scales, budget_eur=budget, mip_rel_gap=gap,
+                                      time_limit_s=tl, workers=workers)
+        X, proof = res.x, res.proof
+        for st in res.status:
+            statuses[st] = statuses.get(st, 0) + 1
+    found = ~np.isnan(X).any(axis=1) if X.size else np.zeros(K, bool)
+    on = np.where(found[:, None], X, 0.0) > 0.5 if X.size else np.zeros((K, 0), bool)
     sel_count = np.zeros(n)
     p1_count = np.zeros(n)
+    np.add.at(sel_count, mdl.item, on.sum(axis=0).astype(float))
+    np.add.at(p1_count, mdl.item, (on & (mdl.mode == "phase1")[None, :]).sum(axis=0).astype(float))
     rank_count = np.zeros((ke, ke), dtype=np.int64)
-    rank_sum = np.zeros(ke)
-    ranks_all = np.zeros((int(samples), ke), dtype=np.int32)
-    statuses: dict[str, int] = {}
-    it = range(int(samples))
-    if progress:
-        from tqdm.auto import tqdm  # noqa: PLC0415
-
-        it = tqdm(it, desc="SMAA draws")
-    for k in it:
-        w = dict(zip(CRITERIA, W.iloc[k].to_numpy()))
-        vals = pf.project_values(scenario, candidates, w, rules).to_numpy(float)
-        scale = None
-        if ratios is not None:
-            scale = 1.0 + paid * (ratios[k, mdl.item] - 1.0)
-        sol = pf.solve_model(mdl, vals, budget_eur=budget, col_scale=scale, time_limit_s=time_limit_s,
-                             mip_rel_gap=s.get("mip_rel_gap"),
-                             **({"engine": engine} if engine != "scipy" and scale is None else {}))
-        statuses[sol.status] = statuses.get(sol.status, 0) + 1
-        if sol.x is not None:
-            on = sol.x > 0.5
-            np.add.at(sel_count, mdl.item[on], 1.0)
-            np.add.at(p1_count, mdl.item[on & (mdl.mode == "phase1")], 1.0)
-        if ke:
-            v = vals[e_idx]
-            order = np.argsort(-v, kind="stable")
-            r = np.empty(ke, dtype=np.int32)
-            # rank 'min' for ties: equal values share the best rank
-            sv = v[order]
-            first = np.r_[0, np.flatnonzero(np.diff(sv) != 0) + 1]
-            grp = np.repeat(first, np.diff(np.r_[first, ke]))
-            r[order] = grp + 1
-            rank_count[np.arange(ke), r - 1] += 1
-            rank_sum += r
-            ranks_all[k] = r
-    m = float(samples)
+    ranks_all = np.zeros((K, ke), dtype=np.int32)
+    if ke:
+        # rank 'min' for ties: equal values share the best rank
+        v = values[:, e_idx]
+        order = np.argsort(-v, axis=1, kind="stable")
+        sv = np.take_along_axis(v, order, axis=1)
+        new_group = np.c_[np.ones((K, 1), bool), np.diff(sv, axis=1) != 0]
+        pos = np.broadcast_to(np.arange(ke), (K, ke))
+        first = np.maximum.accumulate(np.where(new_group, pos, 0), axis=1)
+        np.put_along_axis(ranks_all, order, (first + 1).astype(np.int32), axis=1)
+        for j in range(ke):
+            rank_count[j] = np.bincount(ranks_all[:, j] - 1, minlength=ke)
+    m = float(K)
     freq = sel_count / m
     core = np.where(freq >= 1.0, "always", np.where(freq <= 0.0, "never", "sometimes"))
     mean_rank = np.full(n, np.nan)
     p05 = np.full(n, np.nan)
     p95 = np.full(n, np.nan)
     if ke:
-        mean_rank[e_idx] = rank_sum / m
+        mean_rank[e_idx] = ranks_all.sum(axis=0) / m
         p05[e_idx] = np.percentile(ranks_all, 5, axis=0, method="lower")
         p95[e_idx] = np.percentile(ranks_all, 95, axis=0, method="higher")
     ids = candidates["id"].astype(str).to_numpy()
     frame = pd.DataFrame({"id": ids, "eligible": elig, "selection_frequency": freq,
                           "phase1_frequency": p1_count / m, "core": np.where(elig, core, "never"),
                           "mean_rank": mean_rank, "rank_p05": p05, "rank_p95": p95}, index=candidates.index)
-    frame.attrs.update({"samples": int(samples), "seed": seed, "with_costs": bool(with_costs)})
+    proof = np.asarray(proof, dtype=object)
+    frame.attrs.update({"samples": K, "seed": seed, "with_costs": bool(with_costs), "method": method,
+                        "draws_proven_by_bound": int(np.sum(proof == dr.PROOF_BOUND)),
+                        "draws_solved": int(np.sum(proof == dr.PROOF_SOLVE)),
+                        "draws_not_proven": int(np.sum(proof == dr.PROOF_NONE)),
+                        "not_proven_draws": [int(k) for k in np.flatnonzero(proof == dr.PROOF_NONE)]})
     ra = pd.DataFrame(rank_count / m, index=pd.Index(ids[e_idx], name="id"),
                       columns=pd.Index(np.arange(1, ke + 1), name="rank"))
-    return SmaaResult(frame, ra, W, statuses, seed, bool(with_costs))
+    return SmaaResult(frame, ra, W, statuses, seed, bool(with_costs), pd.Series(proof, name="proof"))
 
 
 def selection_frequency(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = None,

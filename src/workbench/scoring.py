@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,15 +94,26 @@ def quality_points(cands: pd.DataFrame, weights: Mapping[str, float],
     ``quality = 100 * sum_c w_c * (score_c - min) / (max - min)`` with weights normalised to 1.
     """
     w = normalise_weights(weights)
+    q = quality_points_rows(cands, np.array([[w[c] for c in CRITERIA]]), scale)[0]
+    return pd.Series(q, index=cands.index, name="quality")
+
+
+def quality_points_rows(cands: pd.DataFrame, weight_rows: np.ndarray,
+                        scale: tuple[float, float] = (0.0, 10.0)) -> np.ndarray:
+    """:func:`quality_points` for many weight vectors at once, shape ``(k, n)`` [points, 0-100].
+
+    ``weight_rows`` (shape ``(k, 4)``, :data:`CRITERIA` order) are used as given (normalise them
+    first); each row's result is bit for bit the one :func:`quality_points` gives.
+    """
     m = criteria_matrix(cands, scale)
+    W = np.asarray(weight_rows, float)
     # an explicit sum in a fixed order, not a BLAS product: BLAS may split the sum differently
     # with its threads or CPU kernel, and a last-bit difference can change which of two tied
     # portfolios the solver returns in another process (results must be identical everywhere)
-    v = np.zeros(len(cands))
-    for j, c in enumerate(CRITERIA):
-        v = v + w[c] * m[:, j]
-    v = 100.0 * v
-    return pd.Series(v, index=cands.index, name="quality")
+    v = np.zeros((len(W), len(cands)))
+    for j in range(len(CRITERIA)):
+        v = v + W[:, j, None] * m[None, :, j]
+    return 100.0 * v
 
 
 def scope_eur(cands: pd.DataFrame, model: ValueModel) -> np.ndarray:
@@ -136,16 +147,31 @@ def scenario_values(scenario: Any, cands: pd.DataFrame, weights: Mapping[str, fl
     criterion of weight ``roi_weight_rate``: ``100 * min(roi / target, 1)``, 0 when savings are
     not given.  Units: see :class:`ValueModel` (``points`` or ``points x M€``).
     """
-    w = normalise_weights(scenario.weights if weights is None else weights)
+    w = scenario.weights if weights is None else weights
+    v = scenario_values_rows(scenario, cands, [w], roi_mode, roi_weight_rate, roi_target_ratio)[0]
+    return pd.Series(v, index=cands.index, name="value")
+
+
+def scenario_values_rows(scenario: Any, cands: pd.DataFrame, weights: Sequence[Mapping[str, float]],
+                         roi_mode: str | None = None, roi_weight_rate: float = 0.2,
+                         roi_target_ratio: float = ROI_TARGET_RATIO) -> np.ndarray:
+    """:func:`scenario_values` for many weight vectors at once, shape ``(len(weights), n)``: row
+    ``k`` is bit for bit ``scenario_values(scenario, cands, weights[k], ...)`` (the robustness
+    analysis values thousands of weight draws; one pass over the candidates instead of one each).
+    """
+    rows = []
+    for wk in weights:
+        w = normalise_weights(normalise_weights(wk))  # as quality_points sees the normalised weights
+        rows.append([w[c] for c in CRITERIA])
     scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
     model = scenario.value_model if scenario is not None else ValueModel(kind="points")
-    q = quality_points(cands, w, scale)
+    q = quality_points_rows(cands, np.array(rows, float).reshape(-1, len(CRITERIA)), scale)
     if roi_mode == "criterion":
         roi = roi_ratio(cands).fillna(0.0).to_numpy(float)
-        q = (1 - roi_weight_rate) * q + roi_weight_rate * 100.0 * np.clip(roi / roi_target_ratio, 0.0, 1.0)
+        q = (1 - roi_weight_rate) * q + roi_weight_rate * 100.0 * np.clip(roi / roi_target_ratio, 0.0, 1.0)[None, :]
     if model.kind == "points":
-        return pd.Series(np.asarray(q, float), index=cands.index, name="value")
-    return pd.Series(np.asarray(q, float) * scope_eur(cands, model) / 1e6, index=cands.index, name="value")
+        return np.asarray(q, float)
+    return np.asarray(q, float) * scope_eur(cands, model)[None, :] / 1e6
 
 
 def roi_ratio(cands: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,595 @@
+"""The optimal portfolio of one selection model under many draws of the weights (and costs).
+
+The robustness analysis (:mod:`workbench.robustness`: SMAA, the joint weights-and-costs index)
+asks one selection model (:class:`workbench.portfolio.Model`) for its optimum under thousands
+of draws.  Re-solving each draw from scratch costs a full branch and bound each (about 70 ms on
+200 candidates).  Here about half the draws need no solve at all, and the others are
+re-optimised around the best portfolio already known:
+
+1. **Proof by bound (convexity).**  Under both value models a project's value is affine in the
+   weights (``quality = 100 sum_c w_c s_c``, times the scope; :mod:`workbench.scoring`), so the
+   best value ``F(w) = max_x v(w).x`` is a maximum of affine functions of ``w``: convex.  If a
+   portfolio ``x`` is proven optimal within the gap at draws ``w_1 … w_k`` (dual bounds ``U_j``)
+   and ``w = sum_j l_j w_j`` with ``l_j >= 0``, ``sum_j l_j = 1``, then ``F(w) <= sum_j l_j U_j``
+   while ``x`` is worth ``v(w).x`` at ``w``: when the two are within the gap, ``x`` is proven
+   optimal at ``w`` without any solve.  This is the convexity of a portfolio's stability region
+   (the weights under which it stays optimal; :func:`workbench.robustness.weight_stability`
+   measures it along lines).  Each proof is checked numerically: the combination is recomputed
+   from the draws and the bound compared with ``v(w).x``.
+2. **Hull vertices first.**  Each round predicts every unresolved draw's portfolio (the best of
+   the portfolios found so far, valued at the draw's weights), proves the draws inside the hull
+   of the draws where their predicted portfolio is proven (a Delaunay triangulation,
+   :mod:`scipy.spatial`), and solves only the draws at the vertices of each predicted region's
+   hull: the rest falls inside the hulls the next round.  A region's interior is never solved.
+3. **Re-optimisation from a neighbour's portfolio (LP relaxation and reduced costs).**  A draw
+   that needs a solve starts from its predicted portfolio ``x0`` (value ``z0``).  The LP
+   relaxation at the draw's weights gives a bound ``z_LP`` and reduced costs ``r_j``; any
+   portfolio that differs from the LP optimum on option ``j`` is worth at most
+   ``z_LP - |r_j|``, so the options with ``|r_j| > z_LP - z0`` are fixed (the classic
+   reduced-cost fixing; Nemhauser & Wolsey, *Integer and Combinatorial Optimization*, Wiley,
+   1988, II.4) and HiGHS solves only the options left (about 30 of 250 in the benchmark), from
+   ``x0``.  When none is left, ``x0`` is proven by the bound alone.
+4. **Both cores.**  A round's solves are shared among threads (HiGHS runs without Python's
+   lock), each with its own HiGHS models; every solve starts from a cleared solver and the
+   assignment is fixed, so the answers depend neither on timing nor on the number of threads.
+
+Draws of costs (the joint index) change the constraints, so no convexity argument holds across
+them: each draw is re-optimised (step 3) from the best known portfolio that fits its costs.  A
+draw whose solve stops at the time limit is reported as not proven.
+"""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from . import portfolio as pf
+
+#: How a draw's portfolio was proven optimal within the gap.
+PROOF_BOUND, PROOF_SOLVE, PROOF_NONE = "bound", "solve", "not proven"
+#: Relative slack [fraction of the value] added to the scenario's gap in a proof by bound, for
+#: rounding in the weights' combination (values are sums of a few products, exact to 1e-15).
+ROUNDING_RATE = 1e-9
+#: The relative gap draws are solved and proven to, when the scenario's is wider: each draw's
+#: optimum, not merely a portfolio within the scenario's gap (two exact solvers then agree
+#: draw by draw; within a gap of 1e-6 they may pick different portfolios worth 1e-7 less).
+#: The residual problems are small, so proving the optimum costs little more.
+EXACT_GAP = 1e-9
+#: Draws solved in the first round, spread over the weights (farthest-point order).
+FIRST_ROUND = 12
+
+
+#: The message of a re-optimisation that the LP bound settled alone (no branch and bound).
+BY_LP_BOUND = "LP bound and reduced costs"
+
+
+def _proof(sol: pf.Solve, ok: bool) -> str:
+    """How a solved draw was proven: by the LP bound alone, by a solve, or not at all."""
+    if not ok:
+        return PROOF_NONE
+    return PROOF_BOUND if sol.message == BY_LP_BOUND else PROOF_SOLVE
+
+
+def default_workers() -> int:
+    """Threads for the solves: the machine's cores, at most 4 (each HiGHS search is serial)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass
+class DrawSolutions:
+    """The optimal portfolio of each draw and how it was proven.
+
+    Attributes
+    ----------
+    x : ndarray, shape (k, m)
+        The chosen funding options per draw (0/1; a row of NaN where no portfolio was found).
+    objective : ndarray, shape (k,)
+        The portfolio's value at the draw [value unit].
+    bound : ndarray, shape (k,)
+        An upper bound on the best value at the draw (HiGHS's dual bound, or the combination of
+        the bounds of the draws that prove it).
+    proof : ndarray of str, shape (k,)
+        :data:`PROOF_BOUND`, :data:`PROOF_SOLVE` or :data:`PROOF_NONE` per draw.
+    status : list of str
+        Solver status per draw (``"optimal"`` for a draw proven by bound).
+    solve_s : float
+        Time spent solving [s], summed over the workers.
+    rounds : int
+        Rounds of predictions, proofs and solves (weight draws; 1 for cost draws).
+    workers : int
+        Threads that solved.
+    extra : dict
+        ``portfolios`` (distinct ones found, weight draws), ``options`` (funding options of the
+        model), ``median_free_options`` (options left open by reduced-cost fixing).
+    """
+
+    x: np.ndarray
+    objective: np.ndarray
+    bound: np.ndarray
+    proof: np.ndarray
+    status: list
+    solve_s: float = 0.0
+    rounds: int = 0
+    workers: int = 1
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict:
+        """``{"proven_by_bound": …, "solved": …, "not_proven": …}`` [draws]."""
+        return {"proven_by_bound": int(np.sum(self.proof == PROOF_BOUND)),
+                "solved": int(np.sum(self.proof == PROOF_SOLVE)),
+                "not_proven": int(np.sum(self.proof == PROOF_NONE))}
+
+
+# --------------------------------------------------------------------------------------------
+# one worker's solver: the full model, or the options the reduced costs leave open
+# --------------------------------------------------------------------------------------------
+class _Reoptimiser:
+    """HiGHS models of one :class:`workbench.portfolio.Model` kept by one worker thread: the
+    MILP (:class:`workbench.portfolio._PersistentHighs`), its LP relaxation, and a small MILP
+    for the options left open by reduced-cost fixing (see the module, step 3)."""
+
+    def __init__(self, model: pf.Model):
+        import highspy  # noqa: PLC0415 - a dependency, imported on first use
+
+        self.hs, self.model = highspy, model
+        self.full = pf._PersistentHighs(model)
+        self.rs = self.full.row_scale
+        self.A0 = (sparse.diags(self.rs) @ model.A).tocsc()
+        self.A = self.A0
+        self.rl = np.where(np.isfinite(model.lb), model.lb * self.rs, -np.inf)
+        self.ru = np.where(np.isfinite(model.ub), model.ub * self.rs, np.inf)
+        self.cost_nz = model.cost_rows[self.A0.indices]
+        self.nz_col = np.repeat(np.arange(self.A0.shape[1]), np.diff(self.A0.indptr))
+        self.lp = highspy.Highs()
+        self.lp.setOptionValue("output_flag", False)
+        self.lp_model = self._highs_lp(self.A0, integer=False)
+        self.lp.passModel(self.lp_model)
+        self.mip = highspy.Highs()
+        self.mip.setOptionValue("output_flag", False)
+        self.cols = np.arange(len(model.item), dtype=np.int32)
+        self.scale = None
+        self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
+        self.reduced_free: list[int] = []
+
+    def _highs_lp(self, A, integer: bool, cost=None, rl=None, ru=None, offset: float = 0.0):
+        hs = self.hs
+        n, r = A.shape[1], A.shape[0]
+        lp = hs.HighsLp()
+        lp.num_col_, lp.num_row_ = n, r
+        lp.col_cost_ = np.zeros(n) if cost is None else cost
+        lp.offset_ = float(offset)
+        lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
+        rl = self.rl if rl is None else rl
+        ru = self.ru if ru is None else ru
+        lp.row_lower_ = np.where(np.isfinite(rl), rl, -hs.kHighsInf)
+        lp.row_upper_ = np.where(np.isfinite(ru), ru, hs.kHighsInf)
+        lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, r
+        if integer:
+            lp.integrality_ = [hs.HighsVarType.kInteger] * n
+        return lp
+
+    def _set_scale(self, col_scale: np.ndarray | None) -> None:
+        if col_scale is None and self.scale is None:
+            return
+        if col_scale is None:
+            self.A = self.A0
+        else:
+            data = self.A0.data * np.where(self.cost_nz, np.asarray(col_scale, float)[self.nz_col], 1.0)
+            self.A = sparse.csc_matrix((data, self.A0.indices, self.A0.indptr), shape=self.A0.shape)
+        self.lp_model = self._highs_lp(self.A, integer=False)
+        self.lp.passModel(self.lp_model)
+        self.scale = None if col_scale is None else np.asarray(col_scale, float)
+
+    def close(self) -> None:
+        self._set_scale(None)
+        self.full._scale(None)
+
+    def solve(self, values: np.ndarray, budget_eur: float, tl: float, gap: float,
+              incumbent: np.ndarray | None, col_scale: np.ndarray | None = None) -> pf.Solve:
+        """The optimal portfolio for ``values`` [per candidate], re-optimised around ``incumbent``
+        (made to fit the model first) or around the LP optimum rounded, whichever is worth more;
+        without an incumbent, the full MILP from scratch."""
+        hs, mdl = self.hs, self.model
+        if incumbent is None:
+            return self.full.solve(values, budget_eur, tl, gap, None, col_scale)
+        t0 = time.perf_counter()
+        self._set_scale(col_scale)
+        vopt = values[mdl.item] * mdl.value_rate
+        cost = -vopt
+        er = mdl.envelope_row
+        ru = self.ru.copy()
+        ru[er] = budget_eur * self.rs[er]
+        lp = self.lp
+        lp.clearSolver()    # every LP from scratch: the answer never depends on earlier draws
+        lp.changeColsCost(len(self.cols), self.cols, cost)
+        lp.changeRowBounds(er, self.rl[er] if np.isfinite(self.rl[er]) else -hs.kHighsInf,
+                           ru[er] if np.isfinite(ru[er]) else hs.kHighsInf)
+        lp.run()
+        if lp.getModelStatus() != hs.HighsModelStatus.kOptimal:
+            return self.full.solve(values, budget_eur, tl, gap, None, col_scale)
+        sol = lp.getSolution()
+        z_lp = -float(lp.getInfo().objective_function_value)
+        rc = np.asarray(sol.col_dual, float)
+        xl = np.asarray(sol.col_value, float)
+        # the portfolio to re-optimise around: feasible exactly (its value enters the proof)
+        A, tol = self.A, 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(ru), ru, 0.0)))
+        unit_cost = np.abs(A[er].toarray().ravel()) if self.scale is not None else self.cost0
+        x0 = _fit(incumbent, A, self.rl, ru, tol, vopt, unit_cost)
+        z0 = float(vopt @ x0) if x0 is not None else -np.inf
+        if not z_lp - z0 <= 2e-3 * abs(z0):   # a poor start: the LP optimum rounded may be better
+            xr = _fit(np.floor(xl + 1e-9), A, self.rl, ru, tol, vopt, unit_cost, fill=True)
+            if xr is not None and float(vopt @ xr) > z0:
+                x0, z0 = xr, float(vopt @ xr)
+        if x0 is None:
+            return self.full.solve(values, budget_eur, tl, gap, None, col_scale)
+        slack = z_lp - z0 + 1e-9 * abs(z0) + 1e-7
+        fix0 = (xl <= 1e-9) & (rc > slack)            # taking option j costs more than z_lp - z0
+        fix1 = (xl >= 1 - 1e-9) & (-rc > slack)       # dropping it too
+        if np.any(x0[fix0] > 0.5) or np.any(x0[fix1] < 0.5):   # x0 not where the LP says: no shortcut
+            return self.full.solve(values, budget_eur, tl, gap, x0, col_scale)
+        free = np.flatnonzero(~(fix0 | fix1))
+        self.reduced_free.append(len(free))
+        if not len(free):   # every option fixed at x0's: x0 is optimal by the bound
+            return pf.Solve(x0, z0, "optimal", 0.0, z0, time.perf_counter() - t0, tl, gap, BY_LP_BOUND)
+        ones = fix1.astype(float)
+        act = self.A @ ones
+        sub = self.A[:, free]
+        m = self.mip
+        m.passModel(self._highs_lp(sub, True, cost[free], self.rl - act, ru - act, offset=float(cost @ ones)))
+        st = self._run(m, x0[free], gap, tl - (time.perf_counter() - t0))
+        info = m.getInfo()
+        took = time.perf_counter() - t0
+        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
+                  hs.HighsModelStatus.kInfeasible: "infeasible"}.get(st, "error")
+        if info.primal_solution_status != 2:
+            return self.full.solve(values, budget_eur, tl, gap, x0, col_scale)
+        x = ones.copy()
+        x[free] = np.asarray(m.getSolution().col_value)[: len(free)] > 0.5
+        obj = float(vopt @ x)
+        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj
+        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else abs(bound - obj) / max(abs(obj), 1e-9)
+        return pf.Solve(x, obj, status, max(g, 0.0), max(bound, obj), took, tl, gap, m.modelStatusToString(st))
+
+    def _run(self, m, start: np.ndarray, gap: float, tl: float):
+        """HiGHS's fast search from ``start``, then its default search if that one stalls."""
+        hs = self.hs
+        t0 = time.perf_counter()
+        for fast in (True, False):
+            m.resetOptions()
+            m.setOptionValue("output_flag", False)
+            for k, v in (pf.FAST_OPTIONS.items() if fast else ()):
+                m.setOptionValue(k, v)
+            m.setOptionValue("mip_rel_gap", gap)
+            left = tl - (time.perf_counter() - t0)
+            m.setOptionValue("time_limit", max(min(left, pf.FAST_TRY_S) if fast else left, 1e-3))
+            m.clearSolver()
+            sol = hs.HighsSolution()
+            sol.col_value = [float(v) for v in start]
+            sol.value_valid = True
+            m.setSolution(sol)
+            m.run()
+            st = m.getModelStatus()
+            if st != hs.HighsModelStatus.kTimeLimit or left <= pf.FAST_TRY_S:
+                return st
+            if m.getInfo().primal_solution_status == 2:
+                start = np.round(np.asarray(m.getSolution().col_value))
+        return st
+
+
+class _Workers:
+    """Threads, each owning one :class:`_Reoptimiser` (task ``i`` always on worker ``i % n``)."""
+
+    def __init__(self, model: pf.Model, workers: int):
+        self.model, self.n = model, max(1, int(workers))
+        self.solvers: list = [None] * self.n
+        self.pool = ThreadPoolExecutor(self.n) if self.n > 1 else None
+
+    def run(self, tasks: list, solve) -> list:
+        """``solve(reoptimiser, task)`` for each task, in order on each worker."""
+        def chunk(slot):
+            if self.solvers[slot] is None:
+                self.solvers[slot] = _Reoptimiser(self.model)
+            return [(i, solve(self.solvers[slot], tasks[i])) for i in range(slot, len(tasks), self.n)]
+
+        slots = range(min(self.n, len(tasks)))
+        parts = [chunk(j) for j in slots] if self.pool is None or len(tasks) < 2 else list(self.pool.map(chunk, slots))
+        out = [None] * len(tasks)
+        for part in parts:
+            for i, r in part:
+                out[i] = r
+        return out
+
+    def free_columns(self) -> list[int]:
+        return [f for s in self.solvers if s is not None for f in s.reduced_free]
+
+    def close(self) -> None:
+        for s in self.solvers:
+            if s is not None:
+                s.close()
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+# --------------------------------------------------------------------------------------------
+# weight draws
+# --------------------------------------------------------------------------------------------
+def _affine_coords(W: np.ndarray) -> np.ndarray:
+    """Coordinates of the draws in their affine hull (weights sum to 1: at most 3 for 4 criteria)."""
+    if not len(W):
+        return np.zeros((0, 0))
+    c = W - W.mean(axis=0)
+    _, sv, vt = np.linalg.svd(c, full_matrices=False)
+    keep = sv > max(1e-9 * sv.max(initial=0.0), 1e-12)   # weights are fractions: 1e-12 is rounding
+    return c @ vt[keep].T
+
+
+def _spread(Y: np.ndarray, k: int) -> list[int]:
+    """``k`` draws spread over the weights: the one nearest the centre, then farthest-first."""
+    n = len(Y)
+    if n == 0:
+        return []
+    first = int(np.argmin((Y ** 2).sum(axis=1))) if Y.shape[1] else 0
+    chosen = [first]
+    d = ((Y - Y[first]) ** 2).sum(axis=1)
+    while len(chosen) < min(k, n):
+        j = int(np.argmax(d))
+        if d[j] <= 0:
+            break
+        chosen.append(j)
+        d = np.minimum(d, ((Y - Y[j]) ** 2).sum(axis=1))
+    return sorted(chosen)
+
+
+def _hull_vertices(Y: np.ndarray) -> np.ndarray | None:
+    """Indices of the vertices of the points' convex hull (``None`` when it is flat)."""
+    from scipy.spatial import ConvexHull, QhullError  # noqa: PLC0415
+
+    if len(Y) <= Y.shape[1] + 1:
+        return np.arange(len(Y))
+    if Y.shape[1] == 1:
+        return np.unique([int(np.argmin(Y[:, 0])), int(np.argmax(Y[:, 0]))])
+    try:
+        return ConvexHull(Y).vertices
+    except (QhullError, ValueError):
+        return None
+
+
+def _pool_key(x: np.ndarray, model: pf.Model) -> tuple:
+    """What a portfolio is worth under any weights: its (project, value rate) pairs."""
+    on = x > 0.5
+    return tuple(zip(model.item[on].tolist(), model.value_rate[on].tolist()))
+
+
+def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray, *, budget_eur: float,
+                       mip_rel_gap: float, time_limit_s: float, workers: int | None = None) -> DrawSolutions:
+    """The optimal portfolio for each row of ``values`` (shape ``(k, n)``: each project's value
+    if fully funded under weight draw ``weights[k]``, weights summing to 1) — see the module.
+    """
+    K = len(values)
+    m = len(model.item)
+    gap = min(float(mip_rel_gap), EXACT_GAP)     # solved to the optimum: see EXACT_GAP
+    vopt = values[:, model.item] * model.value_rate[None, :]          # value of each option, per draw
+    X = np.full((K, m), np.nan)
+    obj = np.full(K, np.nan)
+    bnd = np.full(K, np.nan)
+    proof = np.full(K, PROOF_NONE, dtype=object)
+    status = [""] * K
+    done = np.zeros(K, bool)
+    certified = np.zeros(K, bool)                                      # solved and proven: hull points
+    Y = _affine_coords(np.asarray(weights, float))
+    d = Y.shape[1]
+    pool: list[np.ndarray] = []
+    keys: set = set()
+    t_solve = 0.0
+    wk = _Workers(model, workers or default_workers())
+
+    def one(solver, task):
+        k, start = task
+        return solver.solve(values[k], budget_eur, time_limit_s, gap, start)
+
+    def solve(batch: list[int], starts: list) -> None:
+        nonlocal t_solve
+        for k, sol in zip(batch, wk.run(list(zip(batch, starts)), one)):
+            t_solve += sol.time_s
+            status[k] = sol.status
+            done[k] = True
+            if sol.x is None:
+                continue
+            X[k], obj[k], bnd[k] = sol.x, sol.objective, sol.dual_bound
+            ok = sol.status == "optimal" and sol.gap <= gap + ROUNDING_RATE
+            proof[k] = _proof(sol, ok)
+            certified[k] = ok
+            key = _pool_key(sol.x, model)
+            if key not in keys:
+                keys.add(key)
+                pool.append((sol.x > 0.5).astype(float))
+
+    rounds = 0
+    try:
+        batch = _spread(Y, FIRST_ROUND)
+        solve(batch, [np.zeros(m)] * len(batch))           # around the LP optimum rounded
+        rounds = 1
+        if not pool:  # no portfolio at all (conflicting rules): every draw has the same constraints
+            for k in np.flatnonzero(~done):
+                status[k] = status[batch[0]]
+            done[:] = True
+        while not done.all():
+            rounds += 1
+            P = np.array(pool)                                       # (p, m)
+            un = np.flatnonzero(~done)
+            pred = np.argmax(vopt[un] @ P.T, axis=1)                 # the best known portfolio
+            cert = np.flatnonzero(certified)
+            C = vopt[cert] @ P.T                                     # (c, p)
+            ok_at = (bnd[cert][:, None] - C) <= (gap + ROUNDING_RATE) * np.abs(C)
+            chosen, starts = [], []
+            for g in np.unique(pred):
+                members = un[pred == g]
+                xg = P[g]
+                base = cert[ok_at[:, g]]
+                proven = np.zeros(len(members), bool)
+                if len(base):
+                    proven, ub = _prove(Y, vopt, bnd, xg, base, members, gap)
+                    for k, u in zip(members[proven], ub):
+                        X[k], obj[k], bnd[k] = xg, float(vopt[k] @ xg), u
+                        proof[k], status[k], done[k] = PROOF_BOUND, "optimal", True
+                rest = members[~proven]
+                if not len(rest):
+                    continue
+                both = np.r_[base, rest]
+                vert = _hull_vertices(Y[both]) if d else np.arange(1)
+                pick = rest if vert is None else np.intersect1d(both[vert], rest)
+                if not len(pick):        # inside the hull yet not proven (a bound short of the gap)
+                    pick = rest
+                chosen.extend(pick.tolist())
+                starts.extend([xg] * len(pick))
+            if chosen:
+                order = np.argsort(chosen, kind="stable")
+                solve([chosen[i] for i in order], [starts[i] for i in order])
+    finally:
+        wk.close()
+    out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, rounds, wk.n)
+    free = wk.free_columns()
+    out.extra.update({"portfolios": len(pool), "options": m,
+                      "median_free_options": float(np.median(free)) if free else float("nan")})
+    return out
+
+
+def _prove(Y, vopt, bnd, xg, base, members, gap) -> tuple[np.ndarray, np.ndarray]:
+    """Which ``members`` the draws ``base`` (where ``xg`` is proven) prove by convexity, and the
+    bound on the best value at each draw proven (see the module, step 1)."""
+    from scipy.spatial import Delaunay, QhullError  # noqa: PLC0415
+
+    d = Y.shape[1]
+    n = len(members)
+    ub = np.full(n, np.nan)
+    lam_ok = np.zeros(n, bool)
+    if d == 0:  # every draw has the same weights
+        ub[:] = bnd[base].min()
+        lam_ok[:] = True
+    elif d == 1 and len(base) >= 2:   # on a line: the two proven draws around each one
+        order = np.argsort(Y[base, 0], kind="stable")
+        ys, bs = Y[base, 0][order], base[order]
+        y = Y[members, 0]
+        lo = np.searchsorted(ys, y, side="right") - 1        # last proven draw at or before
+        hi = np.searchsorted(ys, y, side="left")             # first at or after
+        idx = np.flatnonzero((lo >= 0) & (hi < len(ys)))
+        if len(idx):
+            a, b = lo[idx], hi[idx]
+            width = ys[b] - ys[a]
+            t = np.where(width > 0, (y[idx] - ys[a]) / np.where(width > 0, width, 1.0), 0.0)
+            ub[idx] = (1.0 - t) * bnd[bs[a]] + t * bnd[bs[b]]
+            lam_ok[idx] = (t >= 0) & (t <= 1)
+    elif d >= 2 and len(base) >= d + 1:
+        try:
+            tri = Delaunay(Y[base])
+        except (QhullError, ValueError):
+            tri = None
+        if tri is not None:
+            simp = tri.find_simplex(Y[members])
+            idx = np.flatnonzero(simp >= 0)
+            if len(idx):
+                s = simp[idx]
+                T = tri.transform[s]                                 # (q, d+1, d)
+                b = np.einsum("qij,qj->qi", T[:, :d, :], Y[members[idx]] - T[:, d, :])
+                lam = np.c_[b, 1.0 - b.sum(axis=1)]                  # barycentric weights
+                verts = base[tri.simplices[s]]                       # (q, d+1) draw indices
+                back = np.einsum("qi,qij->qj", lam, Y[verts])        # the combination, recomputed
+                good = (lam >= -1e-12).all(axis=1) & (np.abs(back - Y[members[idx]]).max(axis=1) <= 1e-10)
+                lam = np.clip(lam, 0.0, None)
+                ub[idx] = (lam * bnd[verts]).sum(axis=1) / lam.sum(axis=1)
+                lam_ok[idx] = good
+    val = vopt[members] @ xg
+    ok = lam_ok & np.isfinite(ub) & ((ub - val) <= (gap + ROUNDING_RATE) * np.abs(val))
+    return ok, np.maximum(ub[ok], val[ok])
+
+
+# --------------------------------------------------------------------------------------------
+# weight and cost draws
+# --------------------------------------------------------------------------------------------
+def solve_cost_draws(model: pf.Model, values: np.ndarray, col_scale: np.ndarray, *, budget_eur: float,
+                     mip_rel_gap: float, time_limit_s: float, workers: int | None = None) -> DrawSolutions:
+    """The optimal portfolio for each draw of values (shape ``(k, n)``) and costs (``col_scale``,
+    shape ``(k, m)``: each option's euro coefficients multiplied): each draw re-optimised around
+    its LP optimum rounded (see the module, step 3; portfolios of other draws seldom fit another
+    draw's costs and, made to fit, are worth 5-25 % less than the LP optimum rounded).
+    """
+    K, m = len(values), len(model.item)
+    gap = min(float(mip_rel_gap), EXACT_GAP)     # solved to the optimum: see EXACT_GAP
+    X = np.full((K, m), np.nan)
+    obj = np.full(K, np.nan)
+    bnd = np.full(K, np.nan)
+    proof = np.full(K, PROOF_NONE, dtype=object)
+    status = [""] * K
+    wk = _Workers(model, workers or default_workers())
+    t_solve = 0.0
+
+    def one(solver, k):
+        return solver.solve(values[k], budget_eur, time_limit_s, gap, np.zeros(m), col_scale[k])
+
+    try:
+        res = wk.run(list(range(K)), one)
+    finally:
+        wk.close()
+    for k, sol in enumerate(res):
+        t_solve += sol.time_s
+        status[k] = sol.status
+        if sol.x is None:
+            continue
+        X[k], obj[k], bnd[k] = sol.x, sol.objective, sol.dual_bound
+        ok = sol.status == "optimal" and sol.gap <= gap + ROUNDING_RATE
+        proof[k] = _proof(sol, ok)
+    out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, 1, wk.n)
+    free = wk.free_columns()
+    out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan")})
+    return out
+
+
+def _fit(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray, tol: np.ndarray, vopt: np.ndarray,
+         cost_eur: np.ndarray, fill: bool = False) -> np.ndarray | None:
+    """A portfolio near ``x`` that satisfies ``lb <= A x <= ub`` (``A`` in CSC): options dropped,
+    lowest value per euro first, while a limit is exceeded, then (when any was dropped, or
+    ``fill``) others added, best value per euro first, while every limit holds (``None`` when a
+    lower limit cannot be kept)."""
+    x = (x > 0.5).astype(float)
+    r = A @ x
+    density = vopt / np.maximum(cost_eur, 1e-9)
+    ip, ix, dv = A.indptr, A.indices, A.data
+    col = np.repeat(np.arange(A.shape[1]), np.diff(ip))
+    hi, low = ub + tol, lb - tol
+    dropped = False
+    for _ in range(int(x.sum())):
+        over = r > hi
+        if not over.any():
+            break
+        # selected options with a positive coefficient in a row over its limit
+        hit = np.zeros(A.shape[1], bool)
+        hit[col[over[ix] & (dv > 0)]] = True
+        cand = np.flatnonzero(hit & (x > 0.5))
+        if not len(cand):
+            return None
+        j = int(cand[np.lexsort((cand, density[cand]))[0]])
+        x[j] = 0.0
+        dropped = True
+        r[ix[ip[j]:ip[j + 1]]] -= dv[ip[j]:ip[j + 1]]
+    if np.any(r > hi) or np.any(r < low):
+        return None
+    if not (fill or dropped):
+        return x
+    while True:
+        # options that fit alone in what is left, best value per euro first
+        new = r[ix] + dv
+        bad = np.zeros(A.shape[1], bool)
+        bad[col[(new > hi[ix]) | (new < low[ix])]] = True
+        cand = np.flatnonzero(~bad & (x < 0.5) & (vopt > 0))
+        if not len(cand):
+            return x
+        j = int(cand[np.lexsort((cand, -density[cand]))[0]])
+        x[j] = 1.0
+        r[ix[ip[j]:ip[j + 1]]] += dv[ip[j]:ip[j + 1]]

@@ -1,0 +1,124 @@
+"""The fast SMAA (workbench.draws): the same frequencies as re-solving every draw from scratch,
+draws proven by a bound, answers that do not depend on the number of threads."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import draws as dr
+from workbench import portfolio as pf
+from workbench import robustness as rb
+from workbench.generator import generate_pipeline
+from workbench.scenario import load_scenario
+from workbench.scoring import CRITERIA
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+@pytest.fixture(scope="module")
+def fitn():
+    """The benchmark's instance, smaller: FITN's eleven sub-envelopes, yearly payment limits,
+    phase-1 options, requires/excludes rules; 30 synthetic candidates for 9 M€."""
+    from conftest import PARAMS
+
+    base = load_scenario(PARAMS / "fitn_2021_2022.yaml")
+    subs = base.funds["FITN"].sub_envelopes_eur
+    scn = base.with_overrides({
+        "horizon": {"start_year": 2021, "end_year": 2025},
+        "selection": {"payment_limits_eur": {y: 8.5e6 for y in YEARS}, "mip_rel_gap": 1e-6, "time_limit_s": 60},
+    })
+    rng = np.random.default_rng(4)
+    n = 30
+    cands = generate_pipeline(n, 1.1e9 * n / 324, 0.8e9 * n / 324, rng, call_id="B", envelopes=list(subs),
+                              envelope_weights=list(subs.values()), fund_share_cap=0.75,
+                              multi_envelope_rate=0.10, dependency_rate=0.0, phase1_rate=0.2)
+    ids = cands["id"].tolist()
+    for r in range(4):
+        i = int(rng.integers(1, n))
+        col = "requires" if r % 2 == 0 else "excludes"
+        cands.loc[i, col] = ";".join(x for x in [cands.loc[i, col], ids[int(rng.integers(0, i))]] if x)
+    return scn, cands
+
+
+def test_values_of_many_weights_are_those_of_one_weight_at_a_time(fitn):
+    scn, cands = fitn
+    W = rb.sample_weights(np.random.default_rng(0), 40)
+    rows = [dict(zip(CRITERIA, w)) for w in W.to_numpy()]
+    for rules in (None, {"roi_mode": "criterion"}):
+        many = pf.project_values_rows(scn, cands, rows, rules)
+        one = np.array([pf.project_values(scn, cands, w, rules).to_numpy() for w in rows])
+        assert np.array_equal(many, one)  # bit for bit: the solver sees the same numbers
+
+
+def test_fast_smaa_equals_the_naive_loop_and_proves_draws_by_bound(fitn):
+    scn, cands = fitn
+    fast = rb.smaa(scn, cands, 150, seed=3, budget_eur=9e6)
+    naive = rb.smaa(scn, cands, 150, seed=3, budget_eur=9e6, method="resolve")
+    pd.testing.assert_frame_equal(fast.frequency, naive.frequency)
+    pd.testing.assert_frame_equal(fast.rank_acceptability, naive.rank_acceptability)
+    a = fast.frequency.attrs
+    assert a["method"] == "bound" and naive.frequency.attrs["method"] == "resolve"
+    assert a["draws_proven_by_bound"] + a["draws_solved"] + a["draws_not_proven"] == 150
+    assert a["draws_proven_by_bound"] > 0 and a["draws_not_proven"] == 0
+    assert list(fast.proof.value_counts().sort_index().index) == ["bound", "solve"]
+    assert 0 < fast.frequency["selection_frequency"].between(0, 1, inclusive="neither").sum()  # draws disagree
+
+
+def test_joint_index_with_overruns_equals_the_naive_loop(fitn):
+    scn, cands = fitn
+    fast = rb.smaa(scn, cands, 40, seed=5, budget_eur=9e6, with_costs=True, paid_by_fund_rate=1.0)
+    naive = rb.smaa(scn, cands, 40, seed=5, budget_eur=9e6, with_costs=True, paid_by_fund_rate=1.0,
+                    method="resolve")
+    pd.testing.assert_frame_equal(fast.frequency, naive.frequency)
+    a = fast.frequency.attrs   # no draw proves another when costs differ: each is re-optimised
+    assert a["draws_not_proven"] == 0 and a["draws_solved"] + a["draws_proven_by_bound"] == 40
+
+
+def test_answers_do_not_depend_on_the_threads(fitn):
+    scn, cands = fitn
+    one = rb.smaa(scn, cands, 120, seed=8, budget_eur=9e6, workers=1)
+    two = rb.smaa(scn, cands, 120, seed=8, budget_eur=9e6, workers=2)
+    pd.testing.assert_frame_equal(one.frequency, two.frequency)
+    assert one.proof.equals(two.proof)
+
+
+def test_each_proof_by_bound_holds(fitn):
+    """A draw proven by bound: its portfolio's value is within the gap of the draw's own optimum."""
+    scn, cands = fitn
+    s = pf.settings(scn, None, 9e6)
+    mdl = pf.get_model(scn, cands, s)
+    W = rb.sample_weights(np.random.default_rng(11), 200, scn.data["robustness"]["weight_intervals"])
+    V = pf.project_values_rows(scn, cands, [dict(zip(CRITERIA, w)) for w in W.to_numpy()])
+    res = dr.solve_weight_draws(mdl, V, W.to_numpy(), budget_eur=9e6, mip_rel_gap=1e-6, time_limit_s=60, workers=2)
+    proven = np.flatnonzero(res.proof == dr.PROOF_BOUND)
+    assert len(proven) > 20
+    for k in proven[:25]:
+        best = pf.solve_model(mdl, V[k], budget_eur=9e6, mip_rel_gap=0.0)
+        assert res.objective[k] >= best.objective * (1 - 1e-6) - 1e-9
+        assert res.bound[k] >= best.objective * (1 - 1e-9)      # the bound is a bound
+        x = res.x[k]
+        assert (mdl.A @ x <= np.where(np.arange(len(mdl.ub)) == mdl.envelope_row, 9e6, mdl.ub) + 1).all()
+
+
+def test_method_is_checked(fitn):
+    scn, cands = fitn
+    with pytest.raises(Exception, match="bound' or 'resolve"):
+        rb.smaa(scn, cands, 5, method="fast")
+
+
+@pytest.mark.parametrize("info", [
+    {"weight_intervals": {"strategic": [0.4, 0.4], "service": [0.2, 0.2], "savings": [0.3, 0.3],
+                          "governance": [0.1, 0.1]}},                         # one weight vector
+    {"weight_intervals": {"strategic": [0.4, 0.4], "service": [0.2, 0.2], "savings": [0.0, 0.4],
+                          "governance": [0.0, 0.4]}},                         # weights on a line
+    {"weight_order": ["strategic", "service", "savings", "governance"]},
+    {"rules": {"roi_mode": "criterion"}},                                     # ROI as a fifth criterion
+], ids=["point", "line", "order", "roi"])
+def test_every_kind_of_weight_information_gives_the_naive_answer(fitn, info):
+    scn, cands = fitn
+    fast = rb.smaa(scn, cands, 60, seed=2, budget_eur=9e6, **info)
+    naive = rb.smaa(scn, cands, 60, seed=2, budget_eur=9e6, method="resolve", **info)
+    pd.testing.assert_frame_equal(fast.frequency, naive.frequency)
+    if "weight_intervals" in info:   # draws on a point or a line prove one another too
+        assert fast.frequency.attrs["draws_proven_by_bound"] >= 40
