@@ -26,7 +26,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from workbench import batch, charts, envelope, load_candidates, load_scenario, pipeline, portfolio  # noqa: E402
+from workbench import batch, charts, envelope, load_candidates, load_scenario, pipeline, portfolio, robustness  # noqa: E402
 
 #: The notebook's defaults (notebooks/report.ipynb parameters cell).
 ROBUSTNESS, FRONTIER, DRAWS = 50, 20, batch.DEFAULT_DRAWS
@@ -37,7 +37,7 @@ def computation(path: Path) -> float:
     t = time.perf_counter()
     scn = load_scenario(path)
     cands = load_candidates(scn)
-    rk = portfolio.rank(scn, cands, seed=scn.seed, robustness_samples=ROBUSTNESS)
+    rk = robustness.rank(scn, cands, seed=scn.seed, robustness_samples=ROBUSTNESS)
     order = pipeline.funding_order(rk.table)
     fr = portfolio.frontier(scn, cands, n=FRONTIER)
     sim = envelope.simulate(scn, cands, draws=DRAWS, seed=scn.seed, selection=order)

@@ -139,7 +139,7 @@ def test_in_the_two_fund_scenario_each_fund_keeps_its_rules(joint):
     assert "FTAP: total cost 0.20 M€ below the minimum of 0.25 M€" in el.at[3, "reason"]
     assert "ITN5: total cost 0.20 M€ below the 4.00 M€ threshold" in el.at[3, "reason"]
     # the selection offers the payer choice only where both funds' rules admit the candidate
-    res = rank(joint, c.assign(call="FTAP-FITN-CAL-2"), robustness_samples=0)
+    res = rank(joint, c.assign(call="FTAP-FITN-CAL-2"))
     pay = res.table.set_index("id")["paying_envelope"]
     assert pay["ftap_only"] == "FTAP" and pay["small"] == "FTAP"
     assert pay["both"] in ("FTAP", "ITN5")
@@ -169,7 +169,7 @@ def test_the_ranking_shows_the_flags_at_selection(fitn):
                 "first_results_months": 18},
                {"id": "big", "envelope": "ITN5", "total_cost_eur": 9.5e6, "requested_eur": 7e6,
                 "first_results_months": 6}])
-    t = rank(fitn, c, robustness_samples=0).table.set_index("id")
+    t = rank(fitn, c).table.set_index("id")
     assert bool(t.at["late", "first_results_late"]) and not bool(t.at["late", "governance_gate"])
     assert bool(t.at["big", "governance_gate"]) and "DINUM" in t.at["big", "flag"]
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import portfolio as pf
+from . import robustness
 from .allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
 
 #: What the decisions are called in results and reports.
@@ -123,9 +124,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
             if user_limits:
                 r["payment_limits_eur"] = {y: max(v - paid_by_year.get(y, 0.0), 0.0) for y, v in user_limits.items()}
             ids = set(sub["id"].astype(str))
-            res = pf.rank(scenario, sub, budget_eur=budget, weights=weights, forced_in=tuple(fi_all & ids),
-                          forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s,
-                          robustness_samples=robustness_samples, seed=seed, engine=engine)
+            res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed,
+                                  budget_eur=budget, weights=weights, forced_in=tuple(fi_all & ids),
+                                  forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s, engine=engine)
         if res is None:
             t = _empty_call_table(scenario, sub, weights, rules)
             rec["status"] = "no credits left"
@@ -232,7 +233,7 @@ def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool
     if len(scenario.calls) > 1 and not perfect_foresight and kwargs.get("budget_eur") is None:
         kwargs.pop("budget_eur", None)
         return decide_calls(scenario, candidates, **kwargs)
-    return pf.rank(scenario, candidates, **kwargs)
+    return robustness.rank(scenario, candidates, **kwargs)
 
 
 def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFrame:

@@ -1267,9 +1267,11 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
 def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
          weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
          forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
-         time_limit_s: float | None = None, robustness_samples: int = 0,
-         seed: int | None = None, engine: str = "scipy") -> RankResult:
+         time_limit_s: float | None = None, seed: int | None = None, engine: str = "scipy") -> RankResult:
     """Rank the candidates and select the optimal portfolio, with the greedy comparison.
+
+    The robustness of the selection (selection frequency under weight and cost uncertainty) is
+    the analysis layer's: :func:`workbench.robustness.rank` adds it to this result.
 
     Parameters
     ----------
@@ -1287,13 +1289,9 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     time_limit_s : float, optional
         Time limit [s] (default ``selection.time_limit_s``, else 60 s), on the wall clock: it
         covers building the model, solving and checking the portfolio (the solver gets what
-        the rest leaves).  Reading the candidates comes before, and ``robustness_samples`` add
-        their own solves after.
-    robustness_samples : int
-        When > 0, SMAA weight samples (:func:`workbench.robustness.selection_frequency`) give
-        the ``selection_frequency`` column.
+        the rest leaves).  Reading the candidates comes before.
     seed : int, optional
-        Seed of the robustness draws (default: the scenario's seed).
+        The seed recorded in the provenance (default: the scenario's seed).
     engine : {"scipy", "highspy"}
         How HiGHS is called (:func:`solve_model`); recorded in ``solver``.
 
@@ -1351,20 +1349,6 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         "greedy_paying_envelope": gch["paying_envelope"].to_numpy(),
     })
     table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
-    robust = None
-    if robustness_samples and robustness_samples > 0 and sel.conflicts is None:
-        from . import robustness  # noqa: PLC0415 - robustness builds on this module
-
-        rob = scenario.data.get("robustness") or {}
-        rseed = scenario.seed if seed is None else seed
-        robust = robustness.selection_frequency(
-            scenario, candidates, robustness_samples, rseed, with_costs=bool(rob.get("with_cost_uncertainty", False)),
-            budget_eur=s["budget_eur"], rules=rules, forced_in=sel.forced_in, forced_out=sel.forced_out)
-        table["selection_frequency"] = robust["selection_frequency"].to_numpy()
-        table["core"] = robust["core"].to_numpy()
-        env = robustness.within_envelope_probability(
-            scenario, candidates, table[["id", "selected", "funding"]], samples=max(int(robustness_samples), 2000),
-            seed=rseed, budget_eur=s["budget_eur"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
                                solved=sel.solve.x is not None)
     # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
@@ -1394,12 +1378,6 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         "greedy_rules_broken": greedy_broken,
         "weights": dict(sel.weights),
     }
-    if robust is not None:
-        totals["within_envelope_probability"] = env["probability"]
-        totals["p90_final_cost_eur"] = env["p90_final_eur"]
-        totals["robustness"] = {"samples": int(robustness_samples), "with_costs": bool(robust.attrs["with_costs"]),
-                                "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"],
-                                **{k: robust.attrs[k] for k in PROOF_COUNTS}}
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
     solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
@@ -1415,7 +1393,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
             "candidates_source": project_relative(source) if source and Path(source).is_file() else source,
             "synthetic": bool(candidates.attrs.get("synthetic", False)),
             "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    return RankResult(table, totals, solver, sel.conflicts, dict(sel.weights), prov, sel, scenario, candidates, robust)
+    return RankResult(table, totals, solver, sel.conflicts, dict(sel.weights), prov, sel, scenario, candidates, None)
 
 
 # --------------------------------------------------------------------------------------------

@@ -596,3 +596,41 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
             "budget_eur": budget, "probability": prob, "target_probability": p, "value": value,
             "value_without_reserve": full_sel.objective, "probability_without_reserve": full_p,
             "samples": samples, "seed": seed, "paid_by_fund_rate": paid, "method": "saa"}
+
+
+def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: int | None = None,
+         **kwargs: Any) -> "pf.RankResult":
+    """:func:`workbench.portfolio.rank`, then, with ``robustness_samples > 0``, how robust its
+    choice is: each candidate's SMAA ``selection_frequency`` and ``core`` (always / sometimes /
+    never) over that many weight draws (and cost draws when the scenario's
+    ``robustness.with_cost_uncertainty``), and the probability that the portfolio's final cost
+    stays within the budget under the overrun model (at least 2,000 draws).
+
+    ``kwargs`` are :func:`workbench.portfolio.rank`'s (budget, weights, forced projects, rules,
+    time limit, engine); ``seed`` seeds the robustness draws (default: the scenario's).
+    """
+    res = pf.rank(scenario, candidates, seed=seed, **kwargs)
+    if not robustness_samples or robustness_samples <= 0 or res.conflicts is not None:
+        return res
+    sel, table, totals = res.selection, res.table, res.totals
+    rob = scenario.data.get("robustness") or {}
+    rseed = scenario.seed if seed is None else seed
+    budget = sel.settings["budget_eur"]
+    robust = selection_frequency(
+        scenario, candidates, robustness_samples, rseed, with_costs=bool(rob.get("with_cost_uncertainty", False)),
+        budget_eur=budget, rules=kwargs.get("rules"), forced_in=sel.forced_in, forced_out=sel.forced_out)
+    at = table.columns.get_loc("reason")  # beside the selection, as the report shows them
+    table.insert(at, "selection_frequency", robust["selection_frequency"].to_numpy())
+    table.insert(at + 1, "core", robust["core"].to_numpy())
+    env = within_envelope_probability(scenario, candidates, table[["id", "selected", "funding"]],
+                                      samples=max(int(robustness_samples), 2000), seed=rseed, budget_eur=budget)
+    extra = {"within_envelope_probability": env["probability"], "p90_final_cost_eur": env["p90_final_eur"],
+             "robustness": {"samples": int(robustness_samples), "with_costs": bool(robust.attrs["with_costs"]),
+                            "cost_samples": env["samples"], "paid_by_fund_rate": env["paid_by_fund_rate"],
+                            **{k: robust.attrs[k] for k in pf.PROOF_COUNTS}}}
+    # the totals' keys in the order the portfolio module writes them (before the envelopes')
+    keys = list(totals)
+    at_t = keys.index("committed_by_envelope_eur") if "committed_by_envelope_eur" in keys else len(keys)
+    res.totals = {**{k: totals[k] for k in keys[:at_t]}, **extra, **{k: totals[k] for k in keys[at_t:]}}
+    res.robustness = robust
+    return res
