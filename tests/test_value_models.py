@@ -146,3 +146,40 @@ def test_one_default_per_setting_across_modules(tmp_path):
     # the share of overruns the fund pays: the same in the simulation and the robustness analysis
     from workbench import robustness
     assert st.overrun_paid_by_fund_rate == robustness._paid_rate(scn, None) == scn.overrun_paid_by_fund_rate == 0.0
+
+
+def test_a_first_phase_laureate_comes_back_for_its_next_phases(tmp_path):
+    """A project funded for its first phase only comes back a year later (the next call of its
+    fund at least 12 months on) for the rest of its request, judged and paid by that call."""
+    scn = scenario(tmp_path, "selection:\n  call_allotment: {rule: none}\n  allow_phase1: true\n")
+    rows = [{"id": "BIG", "call": "C1", "requested_eur": 25e6, "phase1_cost_eur": 5e6, "strategic": 9},
+            {"id": "S1", "call": "C1", "requested_eur": 10e6, "strategic": 8}]
+    dec = decide_calls(scn, cands(rows))
+    t = dec.table.set_index("id")
+    # C1 may commit 20 M€ (2021's AE): BIG's full 25 M€ does not fit, its 5 M€ first phase does
+    assert t.loc["BIG", "selected"] and t.loc["BIG", "funding"] == "phase1" and t.loc["BIG", "funded_eur"] == 5e6
+    # C2 (7 months later) is too early; C3 (12 months later) receives the next phases: 20 M€
+    assert t.loc["BIG-P2", "call"] == "C3" and t.loc["BIG-P2", "requested_eur"] == 20e6
+    assert t.loc["BIG-P2", "phase_of"] == "BIG" and t.loc["BIG-P2", "selected"]
+    by = dec.by_call.set_index("call")
+    assert by.loc["C3", "next_phases"] == 1 and by.loc["C3", "granted_eur"] == pytest.approx(20e6)
+    # the simulation receives the next phases with the decisions' candidates
+    assert "BIG-P2" in set(dec.candidates["id"])
+
+
+def test_dated_weights_score_each_call_with_the_weighting_of_its_date(tmp_path):
+    scn = scenario(tmp_path, "")
+    p = tmp_path / "dated.yaml"
+    p.write_text(textwrap.dedent(BASE).replace(
+        "weights: {strategic: 1, service: 1, savings: 1, governance: 1}",
+        "weights:\n    strategic: {values: {2021-01-01: 1, 2022-01-01: 0}}\n    service: 1\n    savings: 1\n"
+        "    governance: 1"), encoding="utf-8")
+    dated = load_scenario(p)
+    assert dated.weights_at(dt.date(2021, 6, 1))["strategic"] == 1.0
+    assert dated.weights_at(dt.date(2022, 6, 1))["strategic"] == 0.0
+    rows = [{"id": "A", "call": "C1", "requested_eur": 1e6, "strategic": 10},
+            {"id": "D", "call": "C3", "requested_eur": 1e6, "strategic": 10}]
+    t = decide_calls(dated, cands(rows)).table.set_index("id")
+    # quality: A scored with the 2021 weights (strategic counts), D with the 2022 ones (it does not)
+    assert t.loc["A", "value"] == pytest.approx(62.5 * 1.0) and t.loc["D", "value"] == pytest.approx(50.0 * 1.0)
+    assert scn.weights_at(None) == scn.weights

@@ -499,6 +499,11 @@ def summarise_simulation(res, lang: str = "en") -> str:
             f"P(running short) {pct(r.shortfall_probability, lang, 0)}, savings realised "
             f"{meur(r.savings_realised_mean_eur, lang)}/yr = {pct(r.savings_vs_target_rate, lang, 0)} of the 1 € for 1 € target"
             + (", OVERCOMMITTED in some draws" if r.overcommitted else ""))
+    from .envelope import first_results_late_share
+
+    late = first_results_late_share(res)
+    if late == late and late > 0:  # a fund that promises first results within a deadline (FITN)
+        lines.append(f"  funded projects whose first results come later than promised: {pct(late, lang, 1)}")
     for w in pv.get("warnings", []):
         lines.append(f"  WARNING: {w}")
     return "\n".join(lines)

@@ -93,8 +93,13 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     fi_all, fo_all = set(map(str, forced_in)), set(map(str, forced_out))
     wanted = None if calls is None else set(calls)
     parts, per_call, records, solvers = [], {}, [], []
+    pending: dict[str, list[pd.DataFrame]] = {}   # later phases of first-phase laureates, by call
+    next_phase_m = float(scenario.value("selection.next_phase_after_months") or NEXT_PHASE_AFTER_MONTHS)
+    extra_index = len(cands)
+    extras: list[pd.DataFrame] = []
     for k, call in enumerate(scenario.calls):
         idx = np.flatnonzero(np.asarray(call_of) == call.id)
+        back = pending.pop(call.id, [])
         fund = funds[call.fund]
         left = cumulative_ae_cap_eur(fund, call.decision.year) - committed_by_fund[call.fund]
         if s0.get("budget_eur") is not None:  # the selection's own cap over all calls
@@ -104,11 +109,21 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                "applications": int(len(idx)), "eligible": 0, "credits_left_eur": max(left, 0.0),
                "allotment_eur": budget, "laureates": 0, "granted_eur": 0.0, "total_cost_eur": 0.0,
                "status": ""}
-        if not len(idx):
+        if not len(idx) and not back:
             records.append(rec)
             continue
         sub = cands.iloc[idx].copy()
+        if back:  # first-phase laureates of earlier calls come back for their next phases
+            nxt = pd.concat(back)
+            nxt.index = range(extra_index, extra_index + len(nxt))
+            extra_index += len(nxt)
+            extras.append(nxt)
+            sub = pd.concat([sub, nxt])
+            rec["applications"] = int(len(sub))
+            rec["next_phases"] = int(len(nxt))
         sub["call"] = call.id
+        # the committee scores with the weights in force at its decision (dated criteria weights)
+        w_call = weights if weights is not None else scenario.weights_at(call.decision)
         if budget < 1.0:
             res = None
         else:
@@ -125,14 +140,13 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                 r["payment_limits_eur"] = {y: max(v - paid_by_year.get(y, 0.0), 0.0) for y, v in user_limits.items()}
             ids = set(sub["id"].astype(str))
             res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed,
-                                  budget_eur=budget, weights=weights, forced_in=tuple(fi_all & ids),
+                                  budget_eur=budget, weights=w_call, forced_in=tuple(fi_all & ids),
                                   forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s, engine=engine)
         if res is None:
-            t = _empty_call_table(scenario, sub, weights, rules)
+            t = _empty_call_table(scenario, sub, w_call, rules)
             rec["status"] = "no credits left"
-        elif method == "merit_order" and res.conflicts is None and not res.totals["greedy_rules_broken"] \
-                and "greedy_selected" in res.table:
-            t = _merit_order_table(res.table)
+        elif method == "merit_order" and (merit := _merit_order_choice(scenario, sub, res)) is not None:
+            t = _merit_order_table(res.table, merit)
             per_call[call.id] = res
             solvers.append(res.solver)
             rec["status"] = "merit order"
@@ -154,6 +168,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         rec["granted_eur"] = float(chosen["funded_eur"].sum())
         rec["total_cost_eur"] = float(chosen["total_cost_eur"].sum()) if "total_cost_eur" in chosen else float("nan")
         records.append(rec)
+        later = _next_phases(scenario, sub.loc[chosen.index[chosen["funding"] == "phase1"]], call, k, next_phase_m)
+        if later is not None:
+            pending.setdefault(later[0], []).append(later[1])
         for env, amt in zip(chosen["paying_envelope"].astype(str), chosen["funded_eur"].astype(float)):
             committed_by_fund[fund_of.get(env, call.fund)] = committed_by_fund.get(fund_of.get(env, call.fund), 0.0) + amt
             if env in scenario.funds.get(fund_of.get(env, call.fund), fund).sub_envelopes_eur:
@@ -192,22 +209,85 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         robust.attrs["not_proven_draws"] = {c: r.robustness.attrs.get("not_proven_draws", [])
                                             for c, r in per_call.items() if r.robustness.attrs.get("not_proven_draws")}
     return pf.RankResult(table, totals, solver, conflicts or None, dict(pf.check_weights(weights, scenario)), prov,
-                         last.selection if last is not None else None, scenario, cands, robust,
+                         last.selection if last is not None else None, scenario,
+                         pd.concat([cands, *extras]) if extras else cands, robust,
                          calls=per_call, by_call=by_call)
 
 
-def _merit_order_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A call's rank table with the merit-order choice (the greedy fill) as the selection."""
+#: Months after a first-phase award before the project can come back for its next phases: an
+#: assumption (a scoping study, a feasibility demonstrator or a pilot, the first phases the FTAP
+#: committee may fund, « Fonds pour la transformation publique », DITP, 2021, take about a year).
+NEXT_PHASE_AFTER_MONTHS = 12.0
+
+
+def _next_phases(scenario, first: pd.DataFrame, call, k: int, after_months: float):
+    """The applications for the next phases of the projects funded for their first phase only:
+    ``(call id, rows)`` for the fund's first call decided at least ``after_months`` after this
+    one, or ``None`` (no such project, or no later call of the fund).
+
+    Each row asks for the rest of the project (``requested - phase1_cost``) for the same share of
+    its total cost, with the same scores; its id is the project's with ``-P2``; it is judged by
+    the rules in force at its new call, and the credits it uses are that call's.
+    """
+    if not len(first):
+        return None
+    d = call.decision
+    months = d.year * 12 + (d.month - 1) + after_months     # whole months later, same day
+    due = (int(months // 12), int(months % 12) + 1, d.day)
+    later = next((c for c in scenario.calls[k + 1:]
+                  if c.fund == call.fund and (c.decision.year, c.decision.month, c.decision.day) >= due), None)
+    if later is None:
+        return None
+    req = first["requested_eur"].to_numpy(float)
+    ph1 = first["phase1_cost_eur"].to_numpy(float)
+    rest = np.maximum(req - np.nan_to_num(ph1), 0.0)
+    keep = rest >= 1.0
+    if not keep.any():
+        return None
+    nxt = first.loc[keep].copy()
+    share = rest[keep] / np.maximum(req[keep], 1.0)
+    nxt["id"] = nxt["id"].astype(str) + "-P2"
+    nxt["requested_eur"] = np.round(rest[keep], 0)
+    nxt["total_cost_eur"] = np.round(nxt["total_cost_eur"].to_numpy(float) * share, 0)
+    nxt["phase1_cost_eur"] = np.nan
+    if "title" in nxt:
+        nxt["title"] = nxt["title"].astype(str) + " (phases suivantes)"
+    for c in ("requires", "excludes"):
+        if c in nxt:
+            nxt[c] = ""
+    nxt["phase_of"] = first.loc[keep, "id"].astype(str).to_numpy()
+    nxt["call"] = later.id
+    return later.id, nxt
+
+
+def _merit_order_choice(scenario, sub: pd.DataFrame, res: pf.RankResult) -> pd.DataFrame | None:
+    """The committee's merit order within the call (:func:`workbench.portfolio.greedy` with the
+    first-phase fallback) as a choice table, or ``None`` where it breaks a rule of the call (a
+    minimum share, say) or the call's programme has no solution: the exact optimum then."""
+    sel = res.selection
+    if res.conflicts is not None or sel is None or sel.solve.x is None:
+        return None
+    x = pf.greedy(sel.model, sel.values.to_numpy(float), sel.settings["budget_eur"], sel.forced_in,
+                  phase1_fallback=True)
+    ch = pf.choice_table(sel.model, x, len(sub))
+    ch.index = sub.index
+    if pf.check_portfolio(scenario, sub, ch, sel.settings, sel.forced_in, sel.forced_out):
+        return None
+    return ch
+
+
+def _merit_order_table(table: pd.DataFrame, choice: pd.DataFrame) -> pd.DataFrame:
+    """A call's rank table with the merit-order choice (``choice``, a choice table) as the selection."""
     t = table.copy()
-    g = t["greedy_selected"].to_numpy(bool)
-    funding = t["greedy_funding"].to_numpy()
+    g = choice["selected"].to_numpy(bool)
+    funding = choice["funding"].to_numpy()
     req = t["requested_eur"].to_numpy(float)
     ph1 = t["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in t else np.full(len(t), np.nan)
     vals = t["value"].to_numpy(float)
     rate = np.where(funding == "phase1", np.nan_to_num(ph1) / np.maximum(req, 1.0), 1.0)
     t["selected"] = g
     t["funding"] = np.where(g, funding, "")
-    t["paying_envelope"] = np.where(g, t["greedy_paying_envelope"].to_numpy(), "")
+    t["paying_envelope"] = np.where(g, choice["paying_envelope"].to_numpy(), "")
     t["funded_eur"] = np.where(funding == "phase1", np.nan_to_num(ph1), np.where(g, req, 0.0))
     t["contribution"] = np.round(np.where(g, vals * rate, 0.0), 6)
     elig = t["eligible"].to_numpy(bool)

@@ -352,6 +352,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "pass": {"fr": "conforme", "en": "pass"},
     "fail": {"fr": "écart", "en": "fail"},
+    "first_results_late_line": {
+        "fr": "Part des projets financés dont les premiers résultats tangibles viendraient après le délai promis "
+              "(12 mois pour le FITN) : {share}.",
+        "en": "Share of funded projects whose first tangible results would come later than promised (12 months for "
+              "FITN): {share}.",
+    },
     "cp_needs_note": {
         "fr": "Ce scénario ne donne pas de crédits de paiement votés pour ces années : le tableau montre les "
               "besoins de CP par année, sans probabilité de dépassement (elle n'aurait pas de référence).",

@@ -100,8 +100,9 @@ def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tu
     """
     from . import envelope
 
-    sim = envelope.simulate(scenario, candidates, draws=draws, seed=seed,
-                            selection=funding_order(ranking.table))
+    # the decisions' candidates hold the next phases of first-phase laureates, in their later calls
+    pool = ranking.candidates if getattr(ranking, "candidates", None) is not None else candidates
+    sim = envelope.simulate(scenario, pool, draws=draws, seed=seed, selection=funding_order(ranking.table))
     summ = sim.summary
     row = summ[summ["level"] == "ALL"]
     row = (row if len(row) else summ.iloc[:1]).iloc[0]

@@ -1098,12 +1098,16 @@ def _with_budget(mdl: Model, budget: float) -> Model:
 # --------------------------------------------------------------------------------------------
 # greedy by value per euro
 # --------------------------------------------------------------------------------------------
-def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Iterable[str] = ()) -> np.ndarray:
+def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Iterable[str] = (),
+           phase1_fallback: bool = False) -> np.ndarray:
     """The committee's simple view: projects by value per euro, filled while every budget fits.
 
     One pass down the list (forced projects first); a project is taken with full funding from
     its first envelope that has room, when its prerequisites are already taken and nothing it
-    excludes is.  Share rules are not enforced (they are checked, and reported, afterwards).
+    excludes is; with ``phase1_fallback``, where the full project does not fit, its first phase
+    only (where the scenario allows it and the candidate gives one), as the FTAP committee may
+    fund a project's first phase (« Fonds pour la transformation publique », DITP, 2021).  Share
+    rules are not enforced (they are checked, and reported, afterwards).
 
     Returns
     -------
@@ -1121,17 +1125,24 @@ def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Itera
     usage = np.zeros(len(ub))
     A = model.A_csc
     taken = set()
+    phase1 = {}
+    for j in np.flatnonzero(model.mode == "phase1") if phase1_fallback else ():
+        phase1.setdefault((model.item[j], model.envelope[j]), j)
     for j in order:
         i = model.item[j]
         if i in taken:
             continue
-        a, b = A.indptr[j], A.indptr[j + 1]
-        rows, vals = A.indices[a:b], A.data[a:b]
-        new = usage[rows] + vals
-        if np.all(new <= ubc[rows] + _TOL_EUR * (model.cost_rows[rows]) + 1e-9):
-            usage[rows] = new
-            x[j] = 1.0
-            taken.add(i)
+        for jj in (j, phase1.get((i, model.envelope[j]))):
+            if jj is None:
+                continue
+            a, b = A.indptr[jj], A.indptr[jj + 1]
+            rows, vals = A.indices[a:b], A.data[a:b]
+            new = usage[rows] + vals
+            if np.all(new <= ubc[rows] + _TOL_EUR * (model.cost_rows[rows]) + 1e-9):
+                usage[rows] = new
+                x[jj] = 1.0
+                taken.add(i)
+                break
     return x
 
 
@@ -1345,8 +1356,6 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         "roi_ratio": roi,
         "roi_below_target": ~(roi >= target),
         "greedy_selected": gch["selected"].to_numpy(bool),
-        "greedy_funding": gch["funding"].to_numpy(),
-        "greedy_paying_envelope": gch["paying_envelope"].to_numpy(),
     })
     table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,

@@ -235,6 +235,8 @@ _SELECTION = Fields(
         # (default: best value per euro first, i.e. the quality under quality x scope, skipping
         # what no longer fits) or optimal (the exact programme)
         "call_decision": Str(["merit_order", "optimal"]),
+        # months after a first-phase award before the project may come back for its next phases
+        "next_phase_after_months": Param(Num(ge=0, le=120)),
     }
 )
 
@@ -467,6 +469,12 @@ class Scenario:
     def weights(self) -> dict[str, float]:
         w = self.data["criteria"]["weights"]
         return {c: float(P.value(w[c])) for c in CRITERIA}
+
+    def weights_at(self, when: Any = None) -> dict[str, float]:
+        """The criteria weights in force at a date (a weight may be a dated parameter, so that a
+        committee scores with the weighting of its call); the latest when ``when`` is None."""
+        w = self.data["criteria"]["weights"]
+        return {c: float(P.value(w[c], when)) for c in CRITERIA}
 
     @property
     def profile_rates(self) -> tuple[float, ...]:
