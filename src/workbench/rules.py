@@ -110,7 +110,21 @@ def rules_table(scenario, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
     rows = _rows(el, scope, lang) if others or not own else []
     for fund, block in own.items():
         rows += _rows(block, fund, lang)
-    roi = (scenario.data.get("selection") or {}).get("roi_target_ratio")
+    sel = scenario.data.get("selection") or {}
+    all_funds = L.label("rule_all_funds", lang)
+    bar = sel.get("min_quality_points")
+    if bar is not None:   # the committees' own rules (workbench.decisions)
+        rows.append(_row(all_funds, "min_quality_points", f"{L.number(float(P.value(bar)), lang, 0)} points",
+                         "refuse", _source_text(bar, lang), lang))
+    allot = sel.get("call_allotment")
+    if allot:
+        rows.append(_row(all_funds, "call_allotment", L.label(f"allotment_{allot.get('rule', 'none')}", lang),
+                         "allotment", _source_text(allot, lang), lang))
+    vm = (scenario.data.get("criteria") or {}).get("value_model")
+    if vm:
+        rows.append(_row(all_funds, "value_model", scenario.value_model.describe(), "value",
+                         _source_text(vm, lang), lang))
+    roi = sel.get("roi_target_ratio")
     if roi is not None:
         rows.append(_row(L.label("rule_all_funds", lang), "roi_target_ratio", L.format_cell("ratio", P.value(roi), lang),
                          "roi", _source_text(roi, lang), lang))
