@@ -308,3 +308,20 @@ def test_each_call_opens_on_its_allotment_after_the_earlier_calls(tmp_path):
     c["call"].value = "FTAP-AAP2"
     assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP2", "allotment_eur"] / 1e6, 1))
     assert (d.table["id"].str.startswith("FTAP-AAP2")).all()  # only the call's own applications
+
+
+def test_the_funds_rules_have_switches(tmp_path):
+    """Each fund rule a scenario declares can be switched off from the dashboard (issue 13)."""
+    d = Dashboard(scenario=ROOT / "parameters" / "fitn_2021_2022.yaml", variants_dir=tmp_path / "variants",
+                  debounce_s=0)
+    d.robustness_samples = 0
+    d.widget()
+    c = d.controls
+    for rule in ("owner_types", "routing", "window", "first_results", "governance_gate"):
+        assert c[f"rule_{rule}"].value is True
+    c["rule_window"].value = False
+    c["rule_owner_types"].value = False
+    st = d.settings()
+    el = st.eligibility_overrides(load_scenario(ROOT / "parameters" / "fitn_2021_2022.yaml"))["eligibility"]
+    assert el["rules_off"] == ["last_commitment_date", "owner_types"]
+    assert d._struct.rules_off == ("last_commitment_date", "owner_types")

@@ -193,3 +193,18 @@ def test_itn7_axis_3_is_for_small_and_medium_local_authorities_within_its_34_meu
     axis3 = s.loc[["ITN7-3N", "ITN7-3L"]]
     assert (axis3["p_overcommitted"] == 0).all() and (axis3["paid_p90_eur"] <= axis3["envelope_eur"]).all()
     assert s.at["ITN7-3N", "projects_selected_mean"] > 0
+
+
+def test_rules_switched_off_by_name_for_every_fund(ftap, fitn):
+    """``eligibility.rules_off`` (the dashboard's switches, a variant) drops a rule everywhere."""
+    when = dt.date(2021, 6, 1)
+    c = cands([{"id": "local", "envelope": "FTAP", "total_cost_eur": 2e6, "requested_eur": 1e6,
+                "owner_type": "local_authority"}])
+    assert not eligibility(c, ftap, when)["eligible"].iat[0]
+    off = ftap.with_overrides({"eligibility": {"rules_off": ["owner_types"]}})
+    assert off.rules_off == ("owner_types",) and "owner_types" not in off.eligibility_at(when)
+    assert eligibility(c, off, when)["eligible"].iat[0]
+    # FITN's window switched off: the last commitment date is no longer a rule
+    assert "last_commitment_date" in fitn.eligibility_at(when)
+    assert "last_commitment_date" not in fitn.with_overrides(
+        {"eligibility": {"rules_off": ["last_commitment_date"]}}).eligibility_at(when)

@@ -92,6 +92,11 @@ UI: dict[str, dict[str, str]] = {
         "rule_min_cost": "Coût total minimum",
         "rule_cofinancing": "Cofinancement minimum",
         "rule_themes": "Thèmes de l'appel",
+        "rule_owner_types": "Porteurs admis",
+        "rule_routing": "Aiguillage FITN (4 M€)",
+        "rule_window": "Fenêtre d'engagement",
+        "rule_first_results": "Premiers résultats (12 mois)",
+        "rule_governance_gate": "Avis DINUM (> 9 M€)",
         "sel_allow_phase1": "Financer une première phase seule",
         "sel_roi_rule": "Exiger 1 € d'économies / an pour 1 €",
         "force_in": "Imposer",
@@ -178,6 +183,11 @@ UI: dict[str, dict[str, str]] = {
         "rule_min_cost": "Minimum total cost",
         "rule_cofinancing": "Minimum co-financing",
         "rule_themes": "Call themes",
+        "rule_owner_types": "Who may apply",
+        "rule_routing": "FITN routing (4 M€)",
+        "rule_window": "Commitment window",
+        "rule_first_results": "First results (12 months)",
+        "rule_governance_gate": "DINUM opinion (> 9 M€)",
         "sel_allow_phase1": "Fund a first phase alone",
         "sel_roi_rule": "Require 1 € saved a year per 1 €",
         "force_in": "Force in",
@@ -360,6 +370,12 @@ RULE_NEUTRAL: dict[str, dict[str, Any]] = {
     "min_cost": {"min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0},
     "cofinancing": {"cofinancing_rate": {"min": 0.0}},
     "themes": {"themes": []},
+    # the funds' other rules, switched off by name (workbench.scenario.SWITCHABLE_RULES)
+    "owner_types": {"rules_off": ["owner_types"]},
+    "routing": {"rules_off": ["fast_track_threshold_eur"]},
+    "window": {"rules_off": ["last_commitment_date"]},
+    "first_results": {"rules_off": ["first_results_months"]},
+    "governance_gate": {"rules_off": ["governance_gate_eur"]},
 }
 
 
@@ -444,7 +460,11 @@ class Settings:
         if self.cofinancing_min_rate is not None:
             el["cofinancing_rate"] = {"min": float(self.cofinancing_min_rate)}
         for rule in self.rules_off:
-            el.update(copy.deepcopy(RULE_NEUTRAL[rule]))
+            for k, v in copy.deepcopy(RULE_NEUTRAL[rule]).items():
+                if k == "rules_off":   # several switches add to one list
+                    el["rules_off"] = sorted(set(el.get("rules_off", [])) | set(v))
+                else:
+                    el[k] = v
         if el:
             out["eligibility"] = el
         return out

@@ -128,10 +128,15 @@ _ELIGIBILITY_RULES = {
     "governance_gate_eur": _AMOUNT,
     "governance_gate_delay_months": Param(Num(ge=0)),
 }
+#: Eligibility rules a committee may switch off by name (``eligibility.rules_off``: the dashboard's
+#: rule switches, a variant), for every fund at once.
+SWITCHABLE_RULES = ("owner_types", "fast_track_threshold_eur", "last_commitment_date", "first_results_months",
+                    "governance_gate_eur")
 _ELIGIBILITY = Fields({
     **_ELIGIBILITY_RULES,
     # rules of one fund, replacing the ones above for that fund's envelopes (two-fund scenarios)
     "funds": MapOf(Fields(_ELIGIBILITY_RULES)),
+    "rules_off": ListOf(Str(list(SWITCHABLE_RULES))),
 })
 
 _CRITERIA = Fields(
@@ -513,10 +518,11 @@ class Scenario:
     def eligibility_at(self, when: Any = None) -> dict[str, Any]:
         """The eligibility rules in force at a date (plain values; absent rules omitted)."""
         el = self.data.get("eligibility") or {}
+        off = set(self.rules_off)
         out: dict[str, Any] = {}
         for k, node in el.items():
-            if k == "funds":
-                continue  # one fund's own rules: see eligibility_of_fund
+            if k in ("funds", "rules_off") or k in off:
+                continue  # one fund's own rules: see eligibility_of_fund; rules switched off
             if k == "owner_types":
                 out[k] = {code: list(P.value(v, when)) for code, v in node.items() if P.value(v, when) is not None}
                 continue
@@ -539,8 +545,14 @@ class Scenario:
         block = ((self.data.get("eligibility") or {}).get("funds") or {}).get(fund)
         if block is None:
             return None
-        view = Scenario(name=self.name, path=self.path, files=self.files, data={"eligibility": block})
+        view = Scenario(name=self.name, path=self.path, files=self.files,
+                        data={"eligibility": {**block, "rules_off": list(self.rules_off)}})
         return view.eligibility_at(when)
+
+    @property
+    def rules_off(self) -> tuple[str, ...]:
+        """The eligibility rules switched off by name (``eligibility.rules_off``), for every fund."""
+        return tuple((self.data.get("eligibility") or {}).get("rules_off") or ())
 
     @property
     def synthetic(self) -> bool:
