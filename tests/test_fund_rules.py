@@ -208,3 +208,14 @@ def test_rules_switched_off_by_name_for_every_fund(ftap, fitn):
     assert "last_commitment_date" in fitn.eligibility_at(when)
     assert "last_commitment_date" not in fitn.with_overrides(
         {"eligibility": {"rules_off": ["last_commitment_date"]}}).eligibility_at(when)
+
+
+def test_itn7_axis3_lab_envelope_is_for_projects_with_an_innovation_lab(fitn):
+    when = dt.date(2021, 6, 1)
+    c = cands([{"id": "lab", "envelope": "ITN7-3L", "total_cost_eur": 2e6, "requested_eur": 1.5e6,
+                "owner_type": "small_local_authority", "innovation_lab": "oui"},
+               {"id": "nolab", "envelope": "ITN7-3L", "total_cost_eur": 2e6, "requested_eur": 1.5e6,
+                "owner_type": "small_local_authority"}])
+    el = eligibility(c, fitn, when)
+    assert el["eligible"].tolist() == [True, False]
+    assert "territorial innovation lab" in el.at[1, "reason"]

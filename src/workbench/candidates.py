@@ -28,6 +28,8 @@ first_results_months  no        months from launch to the first tangible results
                                 12; a later plan is flagged at selection)
 full_cost_eur         no        full cost, MAREVA method: investment plus two years of running
                                 costs [EUR] (the cost the 9 M€ governance gate counts)
+innovation_lab        no        true/false (default false): backed by a territorial innovation lab
+                                (ITN7 axis 3's 4 M€ are for such projects)
 ====================  ========  ====================================================================
 
 Extra columns are kept and carried to outputs.  French spreadsheet exports work as they are:
@@ -54,7 +56,7 @@ from .limits import (MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_CO
 CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
 OPTIONAL = ("theme", "territorial", "annual_savings_eur", "phase1_cost_eur", "requires", "excludes",
-            "owner_type", "first_results_months", "full_cost_eur")
+            "owner_type", "first_results_months", "full_cost_eur", "innovation_lab")
 #: Kinds of owners a candidate's ``owner_type`` may name (same codes as the scenarios' ``owner_types``).
 OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
                "small_local_authority")
@@ -433,9 +435,13 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
         if c not in out:
             out[c] = np.nan
     # booleans
-    if "territorial" in cols:
+    for flag in ("territorial", "innovation_lab"):
+        if flag not in cols:
+            if flag == "territorial":
+                out[flag] = False
+            continue
         vals = []
-        for i, v in enumerate(out["territorial"]):
+        for i, v in enumerate(out[flag]):
             if isinstance(v, bool):
                 vals.append(v)
                 continue
@@ -445,11 +451,9 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             elif s in _FALSE:
                 vals.append(False)
             else:
-                col.add(place(i, "territorial"), v, "must be true or false")
+                col.add(place(i, flag), v, "must be true or false")
                 vals.append(False)
-        out["territorial"] = vals
-    else:
-        out["territorial"] = False
+        out[flag] = vals
     for c in ("theme", "requires", "excludes"):
         if c not in out:
             out[c] = ""

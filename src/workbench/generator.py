@@ -201,6 +201,9 @@ def generate_pipeline(
     # drawn after every other column, so that adding them changed none of the earlier draws
     df["owner_type"] = _owner_types(rng, env_cells, df["territorial"].to_numpy(bool))
     df["first_results_months"] = np.minimum(duration, np.round(rng.uniform(3.0, 18.0, n)))
+    # a project applying to an envelope reserved for innovation-lab projects (ITN7's axis 3,
+    # "ITN7-3L") is one such project (no draw: nothing else changes)
+    df["innovation_lab"] = [any(e.endswith("-3L") for e in c.split(";")) for c in env_cells]
     out = validate_candidates(df, file=f"<synthetic pipeline {call_id}>", scale=scale, synthetic=True)
     return out
 

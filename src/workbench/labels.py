@@ -1063,6 +1063,8 @@ LABELS.update({
     "rule_cofinancing_rate": {"fr": "Cofinancement minimal du porteur", "en": "Owner's minimum co-financing"},
     "rule_themes": {"fr": "Thématiques", "en": "Themes"},
     "rule_owner_types": {"fr": "Porteurs admis", "en": "Who may apply"},
+    "rule_innovation_lab_envelopes": {"fr": "Réservé aux projets appuyés par un laboratoire d'innovation territorial",
+                                      "en": "Only for projects backed by a territorial innovation lab"},
     "rule_fast_track_threshold_eur": {"fr": "Seuil entre examen au fil de l'eau et calendrier du FTAP",
                                       "en": "Threshold between the continuous track and the FTAP calendar"},
     "rule_last_commitment_date": {"fr": "Dernière date d'engagement", "en": "Last commitment date"},

@@ -24,6 +24,7 @@ RULES = (
     ("cofinancing_rate", "refuse"),
     ("themes", "refuse"),
     ("owner_types", "refuse"),
+    ("innovation_lab_envelopes", "refuse"),
     ("fast_track_threshold_eur", "refuse"),
     ("last_commitment_date", "refuse"),
     ("first_results_months", "flag"),

@@ -127,6 +127,8 @@ _ELIGIBILITY_RULES = {
     # projects whose full cost exceeds it need the DINUM director's opinion, which delays commitment
     "governance_gate_eur": _AMOUNT,
     "governance_gate_delay_months": Param(Num(ge=0)),
+    # envelopes open only to projects backed by a territorial innovation lab (ITN7's axis 3, 4 M€)
+    "innovation_lab_envelopes": Param(ListOf(Str())),
 }
 #: Eligibility rules a committee may switch off by name (``eligibility.rules_off``: the dashboard's
 #: rule switches, a variant), for every fund at once.

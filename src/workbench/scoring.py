@@ -231,6 +231,7 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
             own.update(rules or {})
             by_fund[fund] = (own, _rule_reasons(cands, own, roi_rule, call, scenario, when))
     owners = owner_types_of(cands)
+    lab = cands["innovation_lab"].to_numpy(bool) if "innovation_lab" in cands else np.zeros(len(cands), bool)
     eligible, reasons, ok_envs = [], [], []
     for i, cell in enumerate(cands["envelope"]):
         envs = list(dict.fromkeys(split_ids(cell)))
@@ -251,6 +252,9 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
                 why = _owner_reason(owners[i], rr.get("owner_types"), e, fund)
                 if why:
                     per_env[e].append(why)
+                if e in (rr.get("innovation_lab_envelopes") or ()) and not lab[i]:
+                    per_env[e].append(f"{e} is for projects backed by a territorial innovation lab "
+                                      "(innovation_lab is not true)")
         good = [e for e, x in per_env.items() if not x]
         if codes is not None and not per_env:
             why = list(base[i]) + [f"envelope '{cell}' not open in this scenario"]
