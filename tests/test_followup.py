@@ -358,3 +358,24 @@ def test_an_xlsx_book_reads_like_its_csv(tmp_path):
     p = write_xlsx(tmp_path / "book.xlsx", {"livre": raw})
     xl = B.read_book(p, as_of=AS_OF)
     pd.testing.assert_frame_equal(B.to_file_table(xl), B.to_file_table(csv_book), check_dtype=False)
+
+
+def test_the_dashboard_follow_up_tab_shows_the_position_and_re_forecast(tmp_path):
+    """The committee dashboard's follow-up tab: a shipped book at its date, computed on demand."""
+    from workbench.dashboard import Dashboard
+
+    d = Dashboard(scenario=ROOT / "parameters" / "ftap_2018_2022.yaml", variants_dir=tmp_path / "v", debounce_s=0)
+    d.robustness_samples = 0
+    d.widget()
+    p = d.followup
+    books = [v for _, v in p.book.options]
+    assert any(b.endswith("ftap_call2_2020-12-31.csv") for b in books)
+    p.book.value = next(b for b in books if b.endswith("ftap_call2_2020-12-31.csv"))
+    assert p.as_of.value == "2020-12-31"
+    p.compute()
+    html = p.out.value
+    assert "Position du fonds" in html and "Reprévision" in html and "68,6" in html  # the 16 real grants
+    assert p.fan.value[:4] == b"\x89PNG" and p.fan.layout.display == ""
+    p.as_of.value = "pas une date"
+    p.compute()
+    assert "wb-err" in p.out.value

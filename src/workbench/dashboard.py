@@ -928,6 +928,12 @@ class Dashboard:
                                                                                              padding="0 0 0 10px"))])
         main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
                        t["t_robustness"], o["robust_msg"], o["robust_img"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
+        # the follow-up of funded projects (workbench.followup.panel: its own widgets and computation)
+        from .followup.panel import FollowupPanel
+
+        self.followup = FollowupPanel(lambda: getattr(self, "_struct", None) or self._base, self.lang,
+                                      scenario_dir=self.parameters_dir)
+        main.children = (*main.children, self.followup.widget())
         self._root = W.HBox([W.HTML(_CSS), sidebar, main], layout=lay(width="100%"))
         self._root.add_class("wb-dashboard")
 
@@ -958,6 +964,8 @@ class Dashboard:
     # ---- labels ------------------------------------------------------------------------------
     def _relabel(self) -> None:
         L = self.lang
+        if getattr(self, "followup", None) is not None:
+            self.followup.relabel(L)
         for w, attr, key in self._labelled:
             setattr(w, attr, label(key, L))
         for w, key in self._titles.values():
