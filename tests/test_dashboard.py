@@ -305,6 +305,9 @@ def test_each_call_opens_on_its_allotment_after_the_earlier_calls(tmp_path):
     assert [v for _, v in c["call"].options][1:3] == ["FTAP-AAP1", "FTAP-AAP2"]  # decision order
     assert c["call"].value == "FTAP-AAP1"
     assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 100 M€
+    # the portfolio shown is the one of that budget, not of the whole envelope
+    assert d.totals["budget_eur"] == pytest.approx(c["budget"].value * 1e6)
+    assert d.totals["committed_eur"] <= c["budget"].value * 1e6 + 1
     c["call"].value = "FTAP-AAP2"
     assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP2", "allotment_eur"] / 1e6, 1))
     assert (d.table["id"].str.startswith("FTAP-AAP2")).all()  # only the call's own applications

@@ -1165,7 +1165,9 @@ class Dashboard:
         return Settings(
             scenario_path=str(self._base.path),
             weights=weights,
-            budget_eur=float(v["budget"]) * 1e6 if "budget" in changed else None,
+            # a call under review works to its allotment, the slider's value, even when untouched
+            budget_eur=float(v["budget"]) * 1e6 if "budget" in changed or self._call_budget_eur(
+                self.controls["call"].value) is not None else None,
             cofinancing_min_rate=float(v["cofinancing"]) if "cofinancing" in changed else None,
             min_total_cost_eur=float(v["min_cost"]) * 1e6 if "min_cost" in changed else None,
             min_total_cost_territorial_eur=float(v["min_cost_terr"]) * 1e6 if "min_cost_terr" in changed else None,

@@ -991,6 +991,7 @@ _FOLLOWUP_LABELS = {
     "panorama_nov2020_rate": {"fr": "Panorama, nov. 2020", "en": "Panorama, Nov 2020"},
     "cohort": {"fr": "Cohorte (année de décision)", "en": "Cohort (decision year)"},
     "n_measured": {"fr": "Projets mesurés", "en": "Projects measured"},
+    "n_projects": {"fr": "Projets", "en": "Projects"},
     "declared_savings_eur": {"fr": "Économies déclarées (par an)", "en": "Savings declared (a year)"},
     "measured_savings_eur": {"fr": "Économies mesurées (par an)", "en": "Savings measured (a year)"},
     "target_savings_eur": {"fr": "Cible : 1 € par an pour 1 € payé", "en": "Target: 1 € a year per 1 € paid"},

@@ -132,5 +132,6 @@ class FollowupPanel:
                                "measured_savings_eur", "target_savings_eur", "realisation_rate"])]
         synth = st.provenance.get("synthetic_columns") or []
         if synth:
-            parts.insert(0, "<p><i>" + L.label("fu_synthetic_note", lang, columns=", ".join(synth)) + "</i></p>")
+            note = L.label("fu_synthetic_note", lang, columns=", ".join(synth)).replace("**", "")
+            parts.insert(0, f"<p><i>{note}</i></p>")
         self.out.value = "\n".join(parts)
