@@ -53,7 +53,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -1578,6 +1578,82 @@ except ImportError:  # pragma: no cover - numba is a declared dependency
     _nb = None
 
 
+class KernelInputs(NamedTuple):
+    """What the compiled kernel reads of a plan (:func:`_kernel_inputs`, built once per plan).
+
+    One field per input, passed to numba as one argument (a named tuple of arrays and scalars):
+    a new model parameter is one field here, its value in :func:`_kernel_inputs` and its use in
+    :func:`_kernel`.  Arrays are indexed by project ``p``, call ``k``, fund ``f``, group ``g``
+    (fund, sub-envelope), year ``y`` (from ``plan.start``) or event (time order)."""
+
+    rows: np.ndarray          # (sum of the calls' projects,) int64: projects a call may fund, in selection order
+    ptr: np.ndarray           # (K+1,) int64: call k's projects are rows[ptr[k]:ptr[k+1]]
+    call_t: np.ndarray        # (K,) decision time [years]
+    call_f: np.ndarray        # (K,) int64: the call's fund
+    call_budget: np.ndarray   # (K,) the call's budget [EUR] (inf: none)
+    call_share: np.ndarray    # (K,) share of the call's credits per group [fraction]
+    call_y: np.ndarray        # (K,) int64: the decision's year bin
+    last: np.ndarray          # (F,) int64: the fund's last call (-1: none)
+    eptr: np.ndarray          # (K+1,) int64: events before call k (K: all)
+    ev_p: np.ndarray          # (events,) int64: the event's project
+    ev_kind: np.ndarray       # (events,) int64: 0 de-commitment of a project never started, 1 cost adjustment
+    g: np.ndarray             # (P,) int64: the project's group
+    gfund: np.ndarray         # (G,) int64: the group's fund
+    gamt: np.ndarray          # (G,) the group's amount [EUR]
+    env: np.ndarray           # (F,) the fund's envelope [EUR]
+    cumcap: np.ndarray        # (F, Y) cumulative AE appropriations [EUR] (inf: none)
+    cp: np.ndarray            # (F, Y) CP appropriations [EUR] (inf: none)
+    carry: np.ndarray         # (F, Y) CP carry-over cap [EUR]
+    over: np.ndarray          # (F,) bool: overcommitment allowed
+    req: np.ndarray           # (P,) grant requested [EUR]
+    ph1: np.ndarray           # (P,) first phase's grant [EUR] (0: none)
+    has_ph1: np.ndarray       # (P,) bool: the project has a first phase
+    scope: np.ndarray         # (P,) total cost / grant [ratio]
+    dur_y: np.ndarray         # (P,) planned duration [years]
+    value: np.ndarray         # (P,) the selection's value
+    savings: np.ndarray       # (P,) declared yearly savings [EUR]
+    cbin: np.ndarray          # (P,) int64: year bin of the commitment
+    abin: np.ndarray          # (P,) int64: year bin of the cost adjustment
+    dbin: np.ndarray          # (P,) int64: year bin of the de-commitment
+    x0: np.ndarray            # (P,) commitment time from plan.start [years]
+    prof: np.ndarray          # (P or 1, L) payment profile [fractions]
+    gorder: np.ndarray        # (P,) int64: projects group by group
+    gptr: np.ndarray          # (G+1,) int64: group g's projects are gorder[gptr[g]:gptr[g+1]]
+    common: bool              # every project pays on prof[0]
+    stop: bool                # a call stops at the first project that does not fit (ranked list)
+    attrition_rate: float     # probability a laureate never starts [fraction]
+    phase1_only_rate: float   # probability only the first phase is funded [fraction]
+    overrun_paid_by_fund_rate: float  # share of an overrun the fund pays [fraction]
+    savings_mean_rate: float  # mean savings realisation factor (without uncertainty) [fraction]
+    max_commit_share_per_call_rate: float  # policy's cap per call [fraction of the envelope] (NaN: none)
+    reserve_last_call_eur: float  # policy's reserve kept for the fund's last call [EUR]
+    exhausted_share: float    # a fund is exhausted below this share of its envelope [fraction]
+
+
+class KernelDraws(NamedTuple):
+    """The kernel's random inputs per block, ``(blocks, projects, BLOCK)`` float32 each."""
+
+    cost_r: np.ndarray        # cost ratio (final / initial)
+    delay_r: np.ndarray       # duration ratio
+    fate_u: np.ndarray        # uniform deciding attrition / first phase only
+    sav_f: np.ndarray         # savings realisation factor
+
+
+class KernelOutputs(NamedTuple):
+    """Where the kernel writes (the arrays of a :class:`_ChunkOut`, draws last, and the counts)."""
+
+    yearly: np.ndarray        # (G, 4, Y, n) METRICS by group and year [EUR]
+    fund_due: np.ndarray      # (F, Y, n) CP demand by fund [EUR]
+    avail: np.ndarray         # (K, n) credits left before each call [EUR]
+    committed_call: np.ndarray  # (K, n) committed by each call [EUR]
+    nsel_call: np.ndarray     # (K, n) projects selected by each call
+    gtot: np.ndarray          # (G, len(GTOT), n) totals by group
+    fund_flags: np.ndarray    # (F, 3, n) exhausted, overcommitted, max net commitments
+    sel_count: np.ndarray     # (P,) int64: draws selecting the project
+    ph1_count: np.ndarray     # (P,) int64: of which first phase only
+    attr_count: np.ndarray    # (P,) int64: of which never started
+
+
 def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
                 out: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
     """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings factor.
@@ -1684,8 +1760,8 @@ def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
                   savings=sf.astype(np.float64))
 
 
-def _kernel_inputs(plan: _Plan) -> dict:
-    """Flat arrays of the plan for the compiled kernel (cached on the plan)."""
+def _kernel_inputs(plan: _Plan) -> KernelInputs:
+    """The plan as the compiled kernel reads it (built once, cached on the plan)."""
     if getattr(plan, "_kin", None) is not None:
         return plan._kin
     Y = len(plan.years)
@@ -1707,9 +1783,8 @@ def _kernel_inputs(plan: _Plan) -> dict:
     for f, k in plan.last_call_of_fund.items():
         last[f] = k
     st = plan.settings
-    mu, sig = st.savings.lognormal()
     pol = plan.policy
-    kin = dict(
+    kin = KernelInputs(
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64), ptr=ptr,
         call_t=plan.call_time.astype(np.float64), call_f=plan.call_fund.astype(np.int64),
         call_budget=np.array(plan.call_budget, np.float64), call_share=np.asarray(plan.call_share, np.float64),
@@ -1733,21 +1808,18 @@ def _kernel_inputs(plan: _Plan) -> dict:
         common=bool(plan.common_profile),
         cbin=year_bin(plan.t_commit), abin=year_bin(plan.t_adjust), dbin=year_bin(plan.t_decommit),
         x0=(plan.t_commit - plan.start).astype(np.float64), prof=np.ascontiguousarray(plan.profiles, np.float64),
-        params=np.array([st.attrition_rate, st.phase1_only_rate, st.overrun_paid_by_fund_rate,
-                         mu if np.isfinite(mu) else 0.0, sig, st.savings.mean_rate,
-                         np.nan if pol.max_commit_share_per_call_rate is None else pol.max_commit_share_per_call_rate,
-                         pol.reserve_last_call_eur, EXHAUSTED_SHARE, 1.0 if np.isfinite(mu) else 0.0], np.float64),
-        stop=bool(plan.stop_at_misfit), K=K,
+        attrition_rate=float(st.attrition_rate), phase1_only_rate=float(st.phase1_only_rate),
+        overrun_paid_by_fund_rate=float(st.overrun_paid_by_fund_rate), savings_mean_rate=float(st.savings.mean_rate),
+        max_commit_share_per_call_rate=(np.nan if pol.max_commit_share_per_call_rate is None
+                                        else float(pol.max_commit_share_per_call_rate)),
+        reserve_last_call_eur=float(pol.reserve_last_call_eur), exhausted_share=float(EXHAUSTED_SHARE),
+        stop=bool(plan.stop_at_misfit),
     )
     plan._kin = kin
     return kin
 
 
-def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, call_f, call_budget, call_share, call_y, last,
-              eptr, ev_p, ev_kind, g, gfund, gamt, env, cumcap, cp, carry, over, req, ph1c, has_ph1, scope, dur_y,
-              value, savings, cbin, abin, dbin, x0, prof, gorder, gptr, common, params, stop,
-              yearly, fund_due, avail_k, comm_k, nsel_k, gtot, flags, sel_count, ph1_count, attr_count,
-              wb2, wf2, wf3, wf1, wb1):
+def _kernel(n, off, enabled, draws, kin, out, work):
     """The model of :func:`_run_chunk` on ``n`` draws, block by block (compiled by numba).
 
     The outputs are laid out draws last (as :class:`_ChunkOut`) and written from draw ``off`` on:
@@ -1769,6 +1841,18 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
     payment profile ``prof[0]``: amounts are first added at the year their first tranche is due,
     then spread.
     """
+    cost_r, delay_r, fate_u, sav_f = draws
+    rows, ptr, call_t, call_f, call_budget = kin.rows, kin.ptr, kin.call_t, kin.call_f, kin.call_budget
+    call_share, call_y, last, eptr, ev_p, ev_kind = (kin.call_share, kin.call_y, kin.last, kin.eptr, kin.ev_p,
+                                                     kin.ev_kind)
+    g, gfund, gamt, env, cumcap, cp, carry, over = kin.g, kin.gfund, kin.gamt, kin.env, kin.cumcap, kin.cp, kin.carry, kin.over
+    req, ph1c, has_ph1, scope, dur_y, value, savings = (kin.req, kin.ph1, kin.has_ph1, kin.scope, kin.dur_y,
+                                                        kin.value, kin.savings)
+    cbin, abin, dbin, x0, prof, gorder, gptr = kin.cbin, kin.abin, kin.dbin, kin.x0, kin.prof, kin.gorder, kin.gptr
+    common, stop = kin.common, kin.stop
+    yearly, fund_due, avail_k, comm_k, nsel_k = out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call
+    gtot, flags, sel_count, ph1_count, attr_count = out.gtot, out.fund_flags, out.sel_count, out.ph1_count, out.attr_count
+    wb2, wf2, wf3, wf1, wb1 = work
     P_ = req.shape[0]
     G = gamt.shape[0]
     F = env.shape[0]
@@ -1776,9 +1860,9 @@ def _kernel(n, off, enabled, cost_r, delay_r, fate_u, sav_f, rows, ptr, call_t, 
     Y = yearly.shape[2]
     L = prof.shape[1]
     B = cost_r.shape[2]
-    a_rate, p1_rate, o_rate = params[0], params[1], params[2]
-    sav_mean = params[5]
-    share_cap, reserve, exh = params[6], params[7], params[8]
+    a_rate, p1_rate, o_rate = kin.attrition_rate, kin.phase1_only_rate, kin.overrun_paid_by_fund_rate
+    sav_mean = kin.savings_mean_rate
+    share_cap, reserve, exh = kin.max_commit_share_per_call_rate, kin.reserve_last_call_eur, kin.exhausted_share
     p1_lim = a_rate + p1_rate
     # working arrays (:func:`_kernel_work`), reused call after call: fresh ones cost page faults
     sel, attr, isph1 = wb2
@@ -2129,33 +2213,29 @@ def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
                      attr_count=np.zeros(P_, np.int64))
 
 
-def _kernel_work(kin: dict) -> tuple:
+def _kernel_work(kin: KernelInputs) -> tuple:
     """The compiled kernel's working arrays for one block of draws (one set per thread, reused)."""
-    P_, F, G, Y, B = len(kin["req"]), len(kin["env"]), len(kin["gamt"]), kin["cp"].shape[1], BLOCK
+    P_, F, G, Y, B = len(kin.req), len(kin.env), len(kin.gamt), kin.cp.shape[1], BLOCK
     return (tuple(np.zeros((P_, B), np.bool_) for _ in range(3)),
             tuple(np.zeros(shape) for shape in [(P_, B)] * 3 + [(F, B), (G, B), (F, B), (G, B)] + [(Y, B)] * 3
                   + [(G, B)]),
             np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(16)), np.zeros(B, np.bool_))
 
 
-def _kernel_on(kin: dict, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
+def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
                work: tuple | None = None) -> None:
     """The compiled kernel on draws ``d0 .. d1-1`` of ``out``; ``inputs`` hold those draws from
     their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates; ``work``:
     the working arrays of :func:`_kernel_work` (default: new ones)."""
     enabled = inputs is not None
     if not enabled:
-        shape = (1, len(kin["req"]), BLOCK)
+        shape = (1, len(kin.req), BLOCK)
         inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
-                  np.zeros(shape, np.float32))  # the savings factor is then the mean (params[5])
-    _kernel(d1 - d0, d0, enabled, *inputs, kin["rows"], kin["ptr"],
-            kin["call_t"], kin["call_f"], kin["call_budget"], kin["call_share"], kin["call_y"], kin["last"], kin["eptr"], kin["ev_p"],
-            kin["ev_kind"], kin["g"], kin["gfund"], kin["gamt"], kin["env"], kin["cumcap"], kin["cp"], kin["carry"],
-            kin["over"], kin["req"], kin["ph1"], kin["has_ph1"], kin["scope"], kin["dur_y"], kin["value"],
-            kin["savings"], kin["cbin"], kin["abin"], kin["dbin"], kin["x0"], kin["prof"], kin["gorder"],
-            kin["gptr"], kin["common"], kin["params"], kin["stop"], out.yearly, out.fund_due,
-            out.avail, out.committed_call, out.nsel_call, out.gtot, out.fund_flags, counts[0], counts[1],
-            counts[2], *(_kernel_work(kin) if work is None else work))
+                  np.zeros(shape, np.float32))  # the savings factor is then the mean (kin.savings_mean_rate)
+    _kernel(d1 - d0, d0, enabled, KernelDraws(*inputs), kin,
+            KernelOutputs(out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call, out.gtot,
+                          out.fund_flags, counts[0], counts[1], counts[2]),
+            _kernel_work(kin) if work is None else work)
 
 
 def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
