@@ -58,15 +58,15 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from . import params as P
-from .candidates import CP_COLUMN, split_ids
-from .errors import InputError, Problem
-from .files import project_relative, write_atomic, write_csv
-from .scenario import DEFAULT_CONTRACT_LAG_MONTHS as _DEFAULT_LAG, DEFAULT_PROFILE_RATES
-from .allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
-from .scoring import ROI_TARGET_RATIO, eligibility, scenario_values
-from .uncertainty import OverrunModel, SavingsRealisation
+from .. import __version__
+from .. import params as P
+from ..candidates import CP_COLUMN, split_ids
+from ..errors import InputError, Problem
+from ..files import project_relative, write_atomic, write_csv
+from ..scenario import DEFAULT_CONTRACT_LAG_MONTHS as _DEFAULT_LAG, DEFAULT_PROFILE_RATES
+from ..allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
+from ..scoring import ROI_TARGET_RATIO, eligibility, scenario_values
+from ..uncertainty import OverrunModel, SavingsRealisation
 
 #: Draws per random block (fixed: the chunking never changes which variates a draw gets).
 BLOCK = 256
@@ -288,7 +288,7 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
     last.  A call whose rules cannot all hold selects nothing (the conflict is the ranking's
     answer, see ``workbench rank``).
     """
-    from .portfolio import select
+    from ..portfolio import select
 
     def optimal(call, cands, budget_eur):
         own = cands.drop(columns=[c for c in ("value", "eligible", "_value", "_call") if c in cands])
@@ -308,7 +308,7 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
 def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy | None = None,
                selection: Any = None) -> _Plan:
     """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups."""
-    from .sources import load_candidates
+    from ..sources import load_candidates
 
     st = Settings.from_scenario(scenario)
     policy = policy or Policy()
@@ -481,7 +481,7 @@ def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
     """Extra time before commitment [years] for projects past the governance gate (9 M€ of full
     cost: the DINUM director's opinion, "Sécuriser la mise en œuvre des grands projets numériques
     de l'État", DINUM, 2021): ``governance_gate_delay_months`` of the rules at the project's call."""
-    from .scoring import governance_gated
+    from ..scoring import governance_gated
 
     out = np.zeros(len(c))
     call_of = {cl.id: cl for cl in calls}
@@ -499,7 +499,7 @@ def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
 
 def _plan_flags(scenario, c: pd.DataFrame, calls) -> pd.DataFrame:
     """:func:`workbench.scoring.flags` of each project at its call (first results late, gate)."""
-    from .scoring import flags
+    from ..scoring import flags
 
     call_of = {cl.id: cl for cl in calls}
     parts = [flags(c.loc[idx], scenario, call_of[cid].decision if cid in call_of else None)
@@ -1488,7 +1488,7 @@ def compare_policies(scenario, policies: Sequence[Policy | Mapping] | None = Non
         [EUR], probability of running short and of exhausting the fund before its last call,
         savings realised, projects funded.
     """
-    from .generator import generate_for_scenario
+    from ..generator import generate_for_scenario
 
     probs = _check_args(draws, None, seed)
     if probs:
@@ -1546,8 +1546,8 @@ def call2_laureates_candidates(scenario, call_id: str = "FTAP-AAP2") -> pd.DataF
     middle of the scale and durations 24 months (not published): the replay tests commitments
     and payments, not values.
     """
-    from .candidates import validate_candidates
-    from .reference import PUBLISHED, ftap_call2_laureates
+    from ..candidates import validate_candidates
+    from ..reference import PUBLISHED, ftap_call2_laureates
 
     lau = ftap_call2_laureates()
     lo, hi = scenario.criteria_scale
