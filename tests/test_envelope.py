@@ -317,7 +317,7 @@ def test_levels_beyond_the_memory_budget_are_simulated_again_identically(monkeyp
     budget: several passes, the same tables bit for bit."""
     scn = load_scenario(FITN)
     one = E.simulate(scn, draws=600, seed=4, chunk_size=256)
-    monkeypatch.setattr(E.kernel, "STORE_BYTES", 600 * 3 * 400)
+    monkeypatch.setattr(E.simulation, "STORE_BYTES", 600 * 3 * 400)
     many = E.simulate(scn, draws=600, seed=4, chunk_size=512)
     assert one.provenance["passes"] == 1 and many.provenance["passes"] >= 4
     for name in ("yearly", "summary", "shortfall", "calls", "selected"):
