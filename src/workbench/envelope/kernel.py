@@ -28,7 +28,7 @@ class KernelInputs(NamedTuple):
     call_t: np.ndarray        # (K,) decision time [years]
     call_f: np.ndarray        # (K,) int64: the call's fund
     call_budget: np.ndarray   # (K,) the call's budget [EUR] (inf: none)
-    call_share: np.ndarray    # (K,) share of the call's credits per group [fraction]
+    call_share: np.ndarray    # (K,) share of the credits left the call may commit (allotment rule; 1: all)
     call_y: np.ndarray        # (K,) int64: the decision's year bin
     last: np.ndarray          # (F,) int64: the fund's last call (-1: none)
     eptr: np.ndarray          # (K+1,) int64: events before call k (K: all)
@@ -38,22 +38,22 @@ class KernelInputs(NamedTuple):
     gfund: np.ndarray         # (G,) int64: the group's fund
     gamt: np.ndarray          # (G,) the group's amount [EUR]
     env: np.ndarray           # (F,) the fund's envelope [EUR]
-    cumcap: np.ndarray        # (F, Y) cumulative AE appropriations [EUR] (inf: none)
-    cp: np.ndarray            # (F, Y) CP appropriations [EUR] (inf: none)
-    carry: np.ndarray         # (F, Y) CP carry-over cap [EUR]
+    cumcap: np.ndarray        # (F, Y) cumulative AE cap [EUR]
+    cp: np.ndarray            # (F, Y) CP appropriation [EUR], NaN where none
+    carry: np.ndarray         # (F,) CP carry-over cap [fraction of the year's CP]
     over: np.ndarray          # (F,) bool: overcommitment allowed
     req: np.ndarray           # (P,) grant requested [EUR]
     ph1: np.ndarray           # (P,) first phase's grant [EUR] (0: none)
     has_ph1: np.ndarray       # (P,) bool: the project has a first phase
     scope: np.ndarray         # (P,) total cost / grant [ratio]
     dur_y: np.ndarray         # (P,) planned duration [years]
-    value: np.ndarray         # (P,) the selection's value
+    value: np.ndarray         # (P,) the candidate's value (the selection's score)
     savings: np.ndarray       # (P,) declared yearly savings [EUR]
     cbin: np.ndarray          # (P,) int64: year bin of the commitment
     abin: np.ndarray          # (P,) int64: year bin of the cost adjustment
     dbin: np.ndarray          # (P,) int64: year bin of the de-commitment
     x0: np.ndarray            # (P,) commitment time from plan.start [years]
-    prof: np.ndarray          # (P or 1, L) payment profile [fractions]
+    prof: np.ndarray          # (P, L) relative payment profile [fractions]; with ``common`` only prof[0] is read
     gorder: np.ndarray        # (P,) int64: projects group by group
     gptr: np.ndarray          # (G+1,) int64: group g's projects are gorder[gptr[g]:gptr[g+1]]
     common: bool              # every project pays on prof[0]
