@@ -317,7 +317,7 @@ def test_levels_beyond_the_memory_budget_are_simulated_again_identically(monkeyp
     budget: several passes, the same tables bit for bit."""
     scn = load_scenario(FITN)
     one = E.simulate(scn, draws=600, seed=4, chunk_size=256)
-    monkeypatch.setattr(E, "STORE_BYTES", 600 * 3 * 400)
+    monkeypatch.setattr(E.simulation, "STORE_BYTES", 600 * 3 * 400)
     many = E.simulate(scn, draws=600, seed=4, chunk_size=512)
     assert one.provenance["passes"] == 1 and many.provenance["passes"] >= 4
     for name in ("yearly", "summary", "shortfall", "calls", "selected"):
@@ -353,3 +353,24 @@ def test_percentiles_are_numpys_to_the_last_bit(dtype):
     with ThreadPoolExecutor(2) as pool:
         for x, y in zip(E._row_stats(a, pool), E._row_stats(a)):
             np.testing.assert_array_equal(x, y)
+
+
+def test_the_compiled_kernel_reads_the_plan_by_name(small):
+    """The kernel's inputs are one named structure built once per plan: each model parameter and
+    policy limit is a field holding the scenario's or the policy's figure (no array read by position)."""
+    pol = E.Policy(name="p", max_commit_share_per_call_rate=0.4, reserve_last_call_eur=5e6)
+    plan = E.build_plan(small, small_candidates(), policy=pol)
+    kin = E._kernel_inputs(plan)
+    assert isinstance(kin, E.KernelInputs) and E._kernel_inputs(plan) is kin
+    st = E.Settings.from_scenario(small)
+    assert kin.attrition_rate == st.attrition_rate and kin.phase1_only_rate == st.phase1_only_rate
+    assert kin.overrun_paid_by_fund_rate == st.overrun_paid_by_fund_rate
+    assert kin.max_commit_share_per_call_rate == 0.4 and kin.reserve_last_call_eur == 5e6
+    assert kin.exhausted_share == E.EXHAUSTED_SHARE
+    # requested grants [EUR] in the plan's project order; call C1 may fund A, B, X, call C2 only C
+    assert sorted(kin.req.tolist()) == [10e6, 20e6, 25e6, 30e6]
+    assert kin.ptr.tolist() == [0, 3, 4] and sorted(kin.req[kin.rows[:3]].tolist()) == [10e6, 20e6, 25e6]
+    # the policy's limits reach the results the same way on both engines
+    a = E.simulate(small, small_candidates(), draws=300, seed=3, policy=pol)
+    b = E.simulate(small, small_candidates(), draws=300, seed=3, policy=pol, engine="numpy")
+    pd.testing.assert_frame_equal(a.calls, b.calls, check_exact=True)

@@ -1,0 +1,152 @@
+"""The random inputs: blocks of :data:`BLOCK` draws, each from its own child of the seed
+sequence (:func:`_raw_blocks`), turned into cost and duration ratios and savings factors
+(:func:`_transform_block`); the fixed inputs of a run without uncertainty; and the helper that
+spreads work over the simulation's threads (:func:`_each`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compiled import _nb
+from .plan import _Plan
+
+
+#: Draws per random block (fixed: the chunking never changes which variates a draw gets).
+BLOCK = 256
+
+
+@dataclass
+class _Draws:
+    """The random inputs of ``n`` draws, arrays shaped (projects, draws)."""
+
+    cost: np.ndarray      # cost ratio
+    delay: np.ndarray     # duration ratio
+    fate: np.ndarray      # uniform: attrition / phase-1-only
+    savings: np.ndarray   # realisation factor
+
+
+def _fixed_draws(plan: _Plan, n: int) -> _Draws:
+    P_ = plan.n
+    return _Draws(cost=np.ones((P_, n)), delay=np.ones((P_, n)), fate=np.full((P_, n), 2.0, np.float32),
+                  savings=np.full((P_, n), plan.settings.savings.mean_rate))
+
+
+class _SeedSeq:
+    """``SeedSequence(seed).spawn(k)[b]`` for any ``b`` without spawning the ones before it."""
+
+    def __init__(self, seed: int):
+        self.seed = int(seed)
+
+    def spawn_child(self, b: int) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.seed, spawn_key=(b,))
+
+
+def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
+                out: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
+    """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings factor.
+
+    Each block draws three float32 uniforms and one float32 standard normal per project and
+    draw, in this order, from its own child of the seed sequence (so the chunking never changes
+    a draw's variates), then turns them, in place and in the same thread, into what the model
+    uses (:func:`_transform_block`).  Shape ``(blocks, projects, BLOCK)``, float32 (a project's
+    inputs for the block's draws contiguous, as the compiled model reads them).
+    """
+    nb, P_ = b1 - b0, plan.n
+    if out is None:
+        out = tuple(np.empty((nb, P_, BLOCK), np.float32) for _ in range(4))
+    else:  # a worker's buffers, reused block after block
+        out = tuple(a[:nb] for a in out)
+
+    def draw(j: int) -> None:  # NumPy (and the compiled transform) release the GIL
+        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b0 + j)))
+        rng.random(out=out[0][j], dtype=np.float32)
+        rng.random(out=out[1][j], dtype=np.float32)
+        rng.random(out=out[2][j], dtype=np.float32)
+        rng.standard_normal(out=out[3][j], dtype=np.float32)
+        _transform_block(plan, out[0][j], out[1][j], out[3][j])
+
+    _each(pool, draw, nb)
+    return out
+
+
+def _each(pool, fn, n: int) -> None:
+    """``fn(0) .. fn(n - 1)``, on ``pool``'s threads when there is a pool and more than one."""
+    if pool is not None and n > 1:
+        list(pool.map(fn, range(n)))
+    else:
+        for i in range(n):
+            fn(i)
+
+
+def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray) -> None:
+    """In place: cost and duration ratios from their uniforms, savings factors from normals.
+
+    The ratios come from the models' tabulated quantile functions (the table of
+    :meth:`~workbench.uncertainty.OverrunModel.from_uniform`, interpolated in float32 here:
+    within 1e-6 of it); the savings factor is ``exp(mu + sigma z)`` in float32 (a lognormal of
+    mean ``savings_realisation_rate``), 0 where the scenario realises no savings.  Done once per
+    block, vectorised, so the per-draw model only reads them.
+    """
+    st = plan.settings
+    for u, model in ((uc, st.cost), (ud, st.delay)):
+        if model.point_weight >= 1.0:
+            u.fill(1.0)
+        elif _nb is not None:
+            _ratios_from_table(u.reshape(-1), model._quantile_table())
+        else:
+            _ratios_from_table_np(u, model._quantile_table())
+    mu, sig = st.savings.lognormal()
+    if np.isfinite(mu):
+        z *= np.float32(sig)
+        z += np.float32(mu)
+        np.exp(z, out=z)
+    else:
+        z.fill(0.0)
+
+
+def _ratios_from_table_np(u: np.ndarray, q: np.ndarray) -> None:
+    """Ratios from float32 uniforms ``u`` (in place) by linear interpolation in the float32 table
+    ``q`` of ``len(q) - 1`` cells, in float32 arithmetic (what the compiled twin does)."""
+    N = q.shape[0] - 1
+    x = u * np.float32(N)
+    k = np.clip(x.astype(np.int32), 0, N - 1)
+    x -= k.astype(np.float32)
+    lo = q[k]
+    x *= q[k + 1] - lo
+    x += lo
+    u[...] = x
+
+
+def _ratios_from_table_py(u, q):
+    """Compiled twin of :func:`_ratios_from_table_np` (the same float32 operations, in place)."""
+    N = q.shape[0] - 1
+    Nf = np.float32(N)
+    for i in range(u.shape[0]):
+        x = u[i] * Nf
+        k = np.int32(x)
+        if k > N - 1:
+            k = N - 1
+        elif k < 0:
+            k = 0
+        x -= np.float32(k)
+        lo = q[k]
+        x *= q[k + 1] - lo
+        x += lo
+        u[i] = x
+
+
+def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
+    """The NumPy path's (projects, draws) arrays from the blocks of :func:`_raw_blocks`."""
+    P_ = plan.n
+
+    def flat(a):
+        return np.ascontiguousarray(a.transpose(1, 0, 2).reshape(P_, -1)[:, :n])
+
+    rc, rd, uf, sf = (flat(a) for a in raw)
+    return _Draws(cost=rc.astype(np.float64), delay=rd.astype(np.float64), fate=uf,
+                  savings=sf.astype(np.float64))
+
+
+if _nb is not None:
+    _ratios_from_table = _nb.njit(cache=True, nogil=True)(_ratios_from_table_py)

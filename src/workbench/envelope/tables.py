@@ -1,0 +1,337 @@
+"""The result tables of a simulation from its per-draw results: levels (funds, sub-envelopes,
+ALL), yearly figures, summary, shortfall, calls, selected projects, and provenance."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..files import project_relative, write_atomic, write_csv
+from .draws import BLOCK
+from .numpy_model import GTOT, METRICS
+from .plan import _Plan
+from .settings import EXHAUSTED_SHARE
+from .stats import _percentile_rows, _row_stats, _row_stats_f64
+
+
+@dataclass
+class SimulationResult:
+    """Labelled tables of a simulation.
+
+    Attributes
+    ----------
+    yearly : DataFrame
+        Long format: ``level`` (fund, sub-envelope, ``"ALL"``), ``level_kind``, ``year``,
+        ``metric`` (``ae_committed_eur``, ``ae_decommitted_eur``, ``cp_demand_eur``,
+        ``cp_paid_eur`` and their ``*_cum_eur`` cumulative values), ``mean``, ``p10``, ``p50``,
+        ``p90`` [EUR].
+    summary : DataFrame
+        One row per fund / envelope / ALL: probabilities of running short, expected unused
+        residual, savings against the 1 € for 1 € target, overcommitment flag, …
+    shortfall : DataFrame
+        Per fund and year: CP appropriation (or planned schedule), probability that CP demand
+        exceeds it, expected excess.
+    calls : DataFrame
+        Per call: the credits left before it (mean, P10, P50, P90), probability nothing is left,
+        commitments and projects selected.
+    selected : DataFrame
+        Per candidate: its call, rank, value, whether / how often selected.
+    provenance : dict
+        Version, scenario hash, seed, draws, input files, settings.
+    """
+
+    yearly: pd.DataFrame
+    summary: pd.DataFrame
+    shortfall: pd.DataFrame
+    calls: pd.DataFrame
+    selected: pd.DataFrame
+    provenance: dict
+    envelopes: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
+                "calls": self.calls, "selected": self.selected}
+
+    def to_csv(self, directory: str | os.PathLike) -> list[Path]:
+        """Write every table as ``<name>.csv`` and ``provenance.json`` into ``directory`` (atomic)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        out = []
+        for name, df in self.tables().items():
+            out.append(write_csv(d / f"{name}.csv", df))
+        out.append(write_atomic(d / "provenance.json",
+                                json.dumps(self.provenance, indent=2, ensure_ascii=False, default=str).encode()))
+        return out
+
+    def level(self, level: str, metric: str = "cp_paid_cum_eur") -> pd.DataFrame:
+        """The yearly rows of one level and metric, indexed by year."""
+        y = self.yearly
+        return y[(y["level"] == level) & (y["metric"] == metric)].set_index("year")
+
+
+def _levels(plan: _Plan) -> list[dict]:
+    """Reported levels, each with the groups it sums and its envelope [EUR]."""
+    out = []
+    for fi, f in enumerate(plan.funds):
+        gs = [gi for gi, (gf, _) in enumerate(plan.groups) if gf == f]
+        out.append({"level": f, "kind": "fund", "groups": gs, "fund": fi, "envelope_eur": plan.fund_env[fi]})
+        for gi in gs:
+            sub = plan.groups[gi][1]
+            if sub is not None:
+                out.append({"level": sub, "kind": "sub_envelope", "groups": [gi], "fund": fi,
+                            "envelope_eur": plan.group_amount[gi]})
+            elif plan.scenario.funds[f].sub_envelopes_eur:
+                out.append({"level": f"{f} (unitemised)", "kind": "unitemised", "groups": [gi], "fund": fi,
+                            "envelope_eur": plan.group_amount[gi]})
+    out.append({"level": "ALL", "kind": "all", "groups": list(range(len(plan.groups))), "fund": None,
+                "envelope_eur": float(plan.fund_env.sum())})
+    # levels that sum the same groups share one stored array
+    keys: dict[tuple, int] = {}
+    for lv in out:
+        lv["store"] = keys.setdefault(tuple(lv["groups"]), len(keys))
+    return out
+
+
+def _store_groups(levels: list[dict]) -> list[list[int]]:
+    n = max(lv["store"] for lv in levels) + 1
+    out: list[list[int]] = [[] for _ in range(n)]
+    for lv in levels:
+        out[lv["store"]] = lv["groups"]
+    return out
+
+
+def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Year-by-year shortfall risk per fund, and for each draw whether a fund's CP ran short."""
+    years = np.array(plan.years)
+    F, Y = len(plan.funds), len(years)
+    dues = store_due.reshape(F * Y, draws).astype(np.float64, copy=False)  # rows: (fund, year)
+    means, _, _, p90s = _row_stats(dues, pool)
+    srows = []
+    fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
+    for fi, f in enumerate(plan.funds):
+        carry = np.zeros(draws)  # CP carried over from the previous year, per draw (capped, LOLF art. 15)
+        for yi, y in enumerate(years):
+            app = plan.fund_cp[fi, yi]
+            due = dues[fi * Y + yi]
+            row = {"fund": f, "year": int(y), "cp_demand_mean_eur": float(means[fi * Y + yi]),
+                   "cp_demand_p90_eur": float(p90s[fi * Y + yi])}
+            if np.isfinite(app):
+                # measured against the voted credits plus what the previous year carried over
+                avail = app + carry
+                exceed = due > avail + max(1.0, 1e-6 * abs(app))
+                fund_short_cp[:, fi] |= exceed
+                carry = np.minimum(avail - np.minimum(due, avail), plan.fund_carry[fi] * app)
+                row.update(appropriation_eur=float(app), appropriation_source="scenario",
+                           carried_over_mean_eur=float((avail - app).mean()),
+                           shortfall_probability=float(exceed.mean()),
+                           expected_excess_eur=float(np.maximum(due - avail, 0).mean()))
+            else:
+                # no voted credits: CP needs only (a probability against the model's own planned
+                # schedule would have no meaning)
+                carry = np.zeros(draws)
+                row.update(appropriation_eur=float(planned_due[fi, yi]), appropriation_source="planned schedule",
+                           carried_over_mean_eur=float("nan"), shortfall_probability=float("nan"),
+                           expected_excess_eur=float("nan"))
+            srows.append(row)
+    return pd.DataFrame(srows), fund_short_cp
+
+
+def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store_flags, fund_short_cp, draws,
+                  pool=None) -> dict[int, tuple[list[pd.DataFrame], dict]]:
+    """Yearly rows and summary row of each level whose store is in ``local`` (store -> index)."""
+    years = np.array(plan.years)
+    T = {k: i for i, k in enumerate(GTOT)}
+    done: dict[int, list] = {}
+    summ: dict[tuple, tuple] = {}
+    out: dict[int, tuple[list[pd.DataFrame], dict]] = {}
+    for li, lv in enumerate(levels):
+        if lv["store"] not in local:
+            continue
+        u = local[lv["store"]]
+        if u not in done:
+            parts = []
+            stats: dict[int, list[tuple]] = {}
+            # rows = (metric, year), each contiguous over draws (the stores are laid out draws
+            # last); the stored dtype is kept (float32 for big runs) and sums are taken in float64
+            for mi, m in enumerate(METRICS):
+                t = store_y[u, mi]
+                # a metric equal draw for draw to an earlier one (paid = demand when no appropriation
+                # caps) shares its figures
+                twin = next((mj for mj in stats if np.array_equal(t[:, :64], store_y[u, mj, :, :64])
+                             and np.array_equal(t, store_y[u, mj])), None)
+                if twin is not None:
+                    stats[mi] = stats[twin]
+                else:
+                    # cumulated year after year (as cumsum along the rows, one contiguous add per year)
+                    cum = np.empty(t.shape, np.float64)
+                    cum[0] = t[0]
+                    for y in range(1, t.shape[0]):
+                        np.add(cum[y - 1], t[y], out=cum[y])
+                    stats[mi] = [_row_stats(t, pool), _row_stats(cum, pool)]
+                    del cum
+                del t
+                for name, (mean, p10, p50, p90) in zip((m, m.replace("_eur", "_cum_eur")), stats[mi]):
+                    parts.append(pd.DataFrame({"year": years, "metric": name, "mean": mean, "p10": p10,
+                                               "p50": p50, "p90": p90}))
+            del stats
+            done[u] = parts
+        rows = [part.assign(level=lv["level"], level_kind=lv["kind"], envelope_eur=lv["envelope_eur"])
+                for part in done[u]]
+        fi = lv["fund"]
+        tot = store_tot[u]
+        env = lv["envelope_eur"]
+        paid = tot[T["paid_eur"]]
+        unused = env - paid
+        unf = tot[T["unfunded_overrun_eur"]]
+        if lv["kind"] == "fund":
+            exhausted = store_flags[fi, 0] > 0
+            over = store_flags[fi, 1] > 0
+            allowed = bool(plan.fund_over[fi])
+            short = exhausted | (unf > 0.5) | fund_short_cp[:, fi]
+        elif lv["kind"] == "all":
+            exhausted = (store_flags[:, 0] > 0).any(axis=0)
+            over = (store_flags[:, 1] > 0).any(axis=0)
+            allowed = bool(plan.fund_over.any())
+            short = exhausted | (unf > 0.5) | fund_short_cp.any(axis=1)
+        else:
+            room = tot[T["room_last_call_eur"]]
+            exhausted = room < EXHAUSTED_SHARE * max(env, 1.0)
+            over = np.zeros(draws, bool)
+            allowed = bool(plan.fund_over[fi])
+            short = exhausted | (unf > 0.5)
+        if (u, env) not in summ:  # levels sharing a store and an envelope (a fund alone and ALL)
+            summ[(u, env)] = _percentile_rows(np.stack([paid, unused]))
+        pp10, pp50, pp90 = summ[(u, env)]
+        target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (DITP, 12 November 2018)
+        sav = tot[T["savings_realised_eur"]]
+        out[li] = (rows, {
+            "level": lv["level"], "level_kind": lv["kind"], "envelope_eur": env,
+            "shortfall_probability": float(short.mean()),
+            "p_exhausted_before_last_call": float(exhausted.mean()),
+            "committed_mean_eur": float(tot[T["committed_eur"]].mean()),
+            "paid_mean_eur": float(paid.mean()), "paid_p10_eur": float(pp10[0]),
+            "paid_p90_eur": float(pp90[0]),
+            "unused_residual_mean_eur": float(unused.mean()),
+            "unused_residual_p10_eur": float(pp10[1]),
+            "unused_residual_p50_eur": float(pp50[1]),
+            "unused_residual_p90_eur": float(pp90[1]),
+            "savings_declared_mean_eur": float(tot[T["savings_declared_eur"]].mean()),
+            "savings_realised_mean_eur": float(sav.mean()),
+            "savings_target_mean_eur": float(target.mean()),
+            "savings_vs_target_rate": float(sav.mean() / target.mean()) if target.mean() > 0 else float("nan"),
+            "value_delivered_mean": float(tot[T["value_delivered"]].mean()),
+            "projects_selected_mean": float(tot[T["projects_selected"]].mean()),
+            "unfunded_overrun_mean_eur": float(unf.mean()),
+            "p_unfunded_overrun": float((unf > 0.5).mean()),
+            "overcommitment_allowed": allowed,
+            "p_overcommitted": float(over.mean()),
+            "overcommitted": bool(over.any()),
+        })
+    return out
+
+
+def _calls_table(plan, store_avail, store_comm, store_nsel, pool=None) -> pd.DataFrame:
+    """Credits left before each call and what it committed."""
+    crows = []
+    K = len(plan.calls)
+    # rows: calls' credits left, then what they committed (in float64, a few rows at a time)
+    means, p10s, p50s, p90s = (tuple(np.concatenate(x) for x in zip(_row_stats_f64(store_avail, pool),
+                                                                    _row_stats_f64(store_comm, pool)))
+                               if K else (np.zeros(0),) * 4)
+    for k, call in enumerate(plan.calls):
+        fi = plan.call_fund[k]
+        a = store_avail[k].astype(np.float64)
+        m, p10, p50, p90 = means[k], p10s[k], p50s[k], p90s[k]
+        rws = plan.call_rows[k]
+        crows.append({"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
+                      "budget_eur": None if not np.isfinite(plan.call_budget[k]) else plan.call_budget[k],
+                      "candidates": int((plan.cands["_call"] == call.id).sum()),
+                      "eligible": int(plan.eligible[plan.cands["_call"].to_numpy() == call.id].sum()),
+                      "credits_left_mean_eur": float(m), "credits_left_p10_eur": float(p10),
+                      "credits_left_p50_eur": float(p50), "credits_left_p90_eur": float(p90),
+                      "p_nothing_left": float((a < EXHAUSTED_SHARE * plan.fund_env[fi]).mean()),
+                      "committed_mean_eur": float(means[K + k]),
+                      "committed_p10_eur": float(p10s[K + k]),
+                      "committed_p90_eur": float(p90s[K + k]),
+                      "projects_selected_mean": float(store_nsel[k].astype(np.float64).mean()),
+                      "ranked": int(len(rws))})
+    return pd.DataFrame(crows)
+
+
+def _selected_table(plan, sel_count, ph1_count, attr_count, draws) -> pd.DataFrame:
+    """Each candidate with how often it is selected, funded for its first phase only, abandoned."""
+    c = plan.cands
+    gname = [plan.groups[g][1] or plan.groups[g][0] for g in plan.g]
+    selected = pd.DataFrame({
+        "call": c["_call"].to_numpy(), "id": c["id"].astype(str).to_numpy(), "title": c["title"].to_numpy(),
+        "owner": c["owner"].to_numpy(), "envelope": gname,
+        "requested_eur": plan.req, "total_cost_eur": plan.total, "value": plan.value,
+        "value_per_meur": plan.value / np.maximum(plan.req / 1e6, 1e-9),
+        "eligible": plan.eligible, "reason": plan.reason,
+        "rank_in_call": plan.rank,
+        "p_selected": sel_count / draws,
+        "p_phase1_only": np.divide(ph1_count, sel_count, out=np.zeros(plan.n), where=sel_count > 0),
+        "p_attrition": np.divide(attr_count, sel_count, out=np.zeros(plan.n), where=sel_count > 0),
+        "synthetic": c["synthetic"].to_numpy(bool) if "synthetic" in c else np.zeros(plan.n, bool),
+    })
+    if plan.flags is not None and len(plan.flags) == plan.n:
+        selected["first_results_late"] = plan.flags["first_results_late"].to_numpy(bool)
+        selected["governance_gate"] = plan.flags["governance_gate"].to_numpy(bool)
+        selected["flag"] = plan.flags["flag"].to_numpy()
+    selected["selected"] = selected["p_selected"] >= 0.5
+    return selected.sort_values(["call", "rank_in_call", "id"], key=lambda s: s if s.name != "rank_in_call"
+                                else s.where(s > 0, 10**9)).reset_index(drop=True)
+
+
+def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) -> dict:
+    scn = plan.scenario
+    st = plan.settings
+    if callable(selection):
+        sel = f"callable {getattr(selection, '__qualname__', repr(selection))}"
+    elif isinstance(selection, (list, tuple)):
+        sel = f"fixed list of {len(selection)} ids"
+    else:
+        sel = selection or scn.value("selection.rule") or "greedy"
+    synthetic = bool(plan.cands["synthetic"].astype(bool).any()) if "synthetic" in plan.cands else False
+    return {
+        "workbench_version": __version__,
+        "scenario": scn.name,
+        "scenario_hash": scn.hash(),
+        "input_files": [project_relative(f) for f in scn.files],
+        "candidates": "synthetic" if synthetic else "file/given",
+        "seed": seed, "draws": draws, "chunk_size": chunk, "block_size": BLOCK,
+        "selection": sel,
+        "value_model": scn.value_model.describe(),
+        "call_allotment": scn.call_allotment,
+        "policy": plan.policy.__dict__,
+        "uncertainty_enabled": st.enabled,
+        "cost_overrun": {**st.cost.params(), "source": st.cost.source},
+        "delay": {**st.delay.params(), "source": st.delay.source},
+        "attrition_rate": st.attrition_rate, "phase1_only_rate": st.phase1_only_rate,
+        "overrun_paid_by_fund_rate": st.overrun_paid_by_fund_rate,
+        "savings_realisation": {"mean_rate": st.savings.mean_rate, "sd_rate": st.savings.sd_rate},
+        "contract_lag_months": st.contract_lag_months, "profile_rates": list(st.profile_rates),
+        "use_project_schedule": st.use_project_schedule,
+        "years": [plan.years[0], plan.years[-1]],
+        "note": f"payments after {plan.years[-1]} are counted in {plan.years[-1]}",
+        # the scenario's "synthetic candidates" warning does not apply to candidates given from a file
+        "warnings": [w for w in scn.warnings if synthetic or not w.startswith("Candidates are SYNTHETIC")],
+        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def first_results_late_share(result: SimulationResult) -> float:
+    """Expected share of the funded projects whose plan shows first results later than the fund
+    promises (FITN: 12 months), weighting each candidate by how often it is selected [fraction];
+    NaN when nothing is funded or no candidate gives ``first_results_months``."""
+    sel = result.selected
+    if "first_results_late" not in sel.columns or sel["p_selected"].sum() <= 0:
+        return float("nan")
+    return float((sel["p_selected"] * sel["first_results_late"]).sum() / sel["p_selected"].sum())
