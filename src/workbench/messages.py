@@ -1,0 +1,284 @@
+"""The one catalog of user-facing messages, keyed by codes, in French and English.
+
+Every message the package shows a user about bad input (a scenario, a candidate file, a
+laureate book, a command-line option), a selection reason or a scenario warning has a code and
+named parameters: :func:`render` writes it in French (the default, the users are a French
+directorate) or English from :data:`CATALOG`.  Nothing is ever translated by re-reading English
+text, so rewording a message changes both languages in one place.
+
+A template holds ``{name}`` or ``{name:spec}`` fields.  A number is formatted with its spec
+(Python's format mini-language, e.g. ``{total:,.0f}``) and then given the language's separators
+by :mod:`workbench.units` (``1,234.5`` in English, ``1 234,5`` in French, narrow no-break
+space).  A few parameter names have a shape of their own:
+
+- ``suggestion``: a close spelling or ``None``; gives `` (did you mean 'x'?)`` /
+  `` (vouliez-vous dire « x » ?)`` or nothing;
+- ``choices``: a list, joined with ``, ``;
+- ``bounds``: ``[(op, number), ...]`` with ``op`` among ``> >= < <=``, written
+  ``> 0 and <= 1`` / ``> 0 et ≤ 1``.
+
+Babel (``babel.numbers``, gettext ``.po`` files) was weighed and left out: the numbers are
+already formatted by :mod:`workbench.units` (the same narrow no-break space as the CLDR French
+locale), and ``.po`` catalogs need a compile step and tooling for two languages whose texts fit
+one reviewed Python mapping that a test renders in full (see the README's dependency table).
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .units import _group
+
+LANGS = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A coded message: ``code`` in :data:`CATALOG` and its named parameters."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = "fr") -> str:
+        return render(self.code, lang, **self.params)
+
+    def __str__(self) -> str:  # the English wording (command line, logs, compatibility)
+        return self.render("en")
+
+
+def msg(code: str, **params: Any) -> Message:
+    """A :class:`Message` (``code`` must be in :data:`CATALOG`)."""
+    if code not in CATALOG:
+        raise KeyError(f"unknown message code {code!r}")
+    return Message(code, params)
+
+
+_OPS = {"fr": {">": ">", ">=": "≥", "<": "<", "<=": "≤"}, "en": {">": ">", ">=": ">=", "<": "<", "<=": "<="}}
+_AND = {"fr": " et ", "en": " and "}
+
+
+def _number(value: Any, spec: str, lang: str) -> str:
+    return _group(format(value, spec) if spec else str(value), lang)
+
+
+def _param(name: str, value: Any, spec: str, lang: str) -> str:
+    if name == "suggestion":
+        if not value:
+            return ""
+        return f" (vouliez-vous dire « {value} » ?)" if lang == "fr" else f" (did you mean '{value}'?)"
+    if name == "choices":
+        return ", ".join(str(v) for v in value)
+    if name == "bounds":
+        return _AND[lang].join(f"{_OPS[lang][op]} {_number(x, 'g', lang)}" for op, x in value)
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number(value, spec, lang)
+    return format(str(value), spec) if spec else str(value)
+
+
+def render(code: str, lang: str = "fr", **params: Any) -> str:
+    """The message ``code`` in ``lang`` with its parameters filled in.
+
+    Raises ``KeyError`` for an unknown code or a missing parameter.
+    """
+    lang = lang if lang in LANGS else "en"
+    template = CATALOG[code][lang]
+    out = []
+    for literal, name, spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(_param(name, params[name], spec or "", lang))
+    return "".join(out)
+
+
+def _e(fr: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "en": en}
+
+
+#: Every message code -> {"fr": template, "en": template}.
+#: ``P_`` places in a file, ``E_`` broken rules of input, ``R_`` selection reasons, ``W_`` scenario warnings.
+CATALOG: dict[str, dict[str, str]] = {
+    # ---- places in a file ------------------------------------------------------------------
+    "P_ROW": _e("ligne {row}", "row {row}"),
+    "P_ROW_COLUMN": _e("ligne {row}, colonne {column}", "row {row}, column {column}"),
+    "P_COLUMN": _e("colonne {column}", "column {column}"),
+    "P_LINE": _e("ligne {line}", "line {line}"),
+    "P_LINE_COLUMN": _e("ligne {line}, colonne {column}", "line {line}, column {column}"),
+    # ---- files -----------------------------------------------------------------------------
+    "E_FILE_MISSING": _e("le fichier n'existe pas", "file does not exist"),
+    "E_FILE_IS_FOLDER": _e("est un dossier, pas un fichier", "is a folder, not a file"),
+    "E_FILE_EMPTY": _e("le fichier est vide", "file is empty"),
+    "E_FILE_UNREADABLE": _e("illisible ({detail})", "cannot be read ({detail})"),
+    "E_FILE_TOO_LARGE_MEMORY": _e("trop volumineux pour être lu en mémoire", "too large to read in memory"),
+    "E_NOT_UTF8": _e("n'est pas un texte UTF-8 : enregistrer le fichier en UTF-8 (il a sans doute été enregistré "
+                     "en Latin-1/cp1252)",
+                     "is not UTF-8 text: save the file as UTF-8 (e.g. it was saved as Latin-1/cp1252)"),
+    "E_NOT_UTF8_CP1252": _e("n'est ni un texte UTF-8 ni un texte cp1252 ; enregistrer le fichier en UTF-8",
+                            "is neither UTF-8 nor cp1252 text; save the file as UTF-8"),
+    "E_MIXED_ENCODINGS": _e("mélange d'encodages : la ligne {first} est en UTF-8 mais pas la ligne {other} "
+                            "(cp1252/Latin-1 ?) ; enregistrer tout le fichier dans un seul encodage, de préférence "
+                            "UTF-8",
+                            "mixes encodings: line {first} is UTF-8 but line {other} is not (cp1252/Latin-1?); "
+                            "save the whole file in one encoding, preferably UTF-8"),
+    "E_OUTSIDE_ALLOWED": _e("désigne un fichier hors des dossiers autorisés (le dossier du scénario, celui du projet "
+                            "et {env}) ; ajouter son dossier à {env} pour l'autoriser",
+                            "names a file outside the allowed folders (the scenario's folder, the project folder "
+                            "and {env}); add its folder to {env} to allow it"),
+    # ---- scenario files ----------------------------------------------------------------------
+    "E_SCENARIO_TOO_LARGE": _e("un fichier de scénario contient au plus {limit:,} octets",
+                               "a scenario file may hold at most {limit:,} bytes"),
+    "E_YAML_SYNTAX": _e("erreur de syntaxe YAML : {detail}", "YAML syntax error: {detail}"),
+    "E_YAML_TOO_DEEP": _e("imbriqué sur plus de {depth} niveaux", "nested more than {depth} levels deep"),
+    "E_SCENARIO_NOT_MAPPING": _e("un fichier de scénario doit être une table « clé: valeur »",
+                                 "a scenario file must be a mapping of key: value"),
+    "E_EXTENDS_CYCLE": _e("cycle d'extends : {chain}", "extends cycle: {chain}"),
+    "E_EXTENDS_TOO_LONG": _e("une chaîne d'extends compte au plus {limit} fichiers",
+                             "an extends chain may hold at most {limit} files"),
+    "E_END_BEFORE_START": _e("ne doit pas précéder horizon.start_year ({start})",
+                             "must not be before horizon.start_year ({start})"),
+    "E_ENVELOPE_CODE_NOT_UNIQUE": _e("un code d'enveloppe doit être unique entre les fonds",
+                                     "an envelope code must be unique across funds"),
+    "E_YEAR_OUTSIDE_HORIZON": _e("année hors de l'horizon {start}-{end}", "year outside the horizon {start}-{end}"),
+    "E_DATE_OUTSIDE_HORIZON": _e("date hors de l'horizon {start}-{end}", "date outside the horizon {start}-{end}"),
+    "E_FUND_UNDEFINED": _e("fonds non défini sous funds{suggestion}", "fund not defined under funds{suggestion}"),
+    "E_SUB_ENVELOPE_UNDEFINED": _e("sous-enveloppe non définie sous funds.*.sub_envelopes{suggestion}",
+                                   "sub-envelope not defined under funds.*.sub_envelopes{suggestion}"),
+    "E_SUB_ENVELOPE_UNDEFINED_FUNDS": _e("sous-enveloppe non définie sous funds{suggestion}",
+                                         "sub-envelope not defined under funds{suggestion}"),
+    "E_DEADLINE_BEFORE_OPEN": _e("ne doit pas précéder open", "must not be before open"),
+    "E_DECISION_BEFORE_DEADLINE": _e("ne doit pas précéder deadline", "must not be before the deadline"),
+    "E_UNTIL_NEEDS_EVERY": _e("until demande every_months", "until needs every_months"),
+    "E_SCALE_ORDER": _e("le minimum de l'échelle doit être inférieur au maximum", "scale min must be below max"),
+    "E_WEIGHTS_ALL_ZERO": _e("les poids ne doivent pas être tous nuls", "weights must not all be zero"),
+    "E_MIN_ABOVE_MAX": _e("le minimum ne doit pas dépasser le maximum", "min must not exceed max"),
+    "E_PROFILE_SUM": _e("la somme doit valoir 1 (100 %), elle vaut {total:.4g}",
+                        "must sum to 1 (100 %), sums to {total:.4g}"),
+    "E_MIX_SUM": _e("les poids body, lognormal et tail doivent totaliser au plus 1 (somme {total:.4g})",
+                    "body, lognormal and tail weights must sum to at most 1 (sum {total:.4g})"),
+    "E_UNKNOWN_CRITERION": _e("critère inconnu{suggestion}", "unknown criterion{suggestion}"),
+    "E_WEIGHT_INTERVAL": _e("doit être [bas, haut] avec 0 ≤ bas ≤ haut ≤ 1",
+                            "must be [low, high] with 0 <= low <= high <= 1"),
+    "E_WEIGHT_INTERVALS_INFEASIBLE": _e("aucun jeu de poids de somme 1 ne tient dans ces intervalles (les bornes "
+                                        "basses doivent totaliser ≤ 1, les hautes ≥ 1)",
+                                        "no weights summing to 1 fit these intervals (lows must sum to <= 1, "
+                                        "highs to >= 1)"),
+    "E_CRITERION_TWICE": _e("un critère apparaît deux fois", "a criterion appears twice"),
+    "E_REQUIRED_WHEN_SOURCE": _e("obligatoire quand source vaut {source}", "is required when source is {source}"),
+    "E_CANDIDATE_FILE_MISSING": _e("le fichier de candidats n'existe pas ({path})",
+                                   "candidate file does not exist ({path})"),
+    "E_APPROPRIATION_YEAR_KEY": _e("une année d'ouverture de crédits doit être une année, par exemple 2019",
+                                   "an appropriation year must be a year such as 2019"),
+    "E_PAYMENT_YEAR_KEY": _e("une année de paiement doit être une année, par exemple 2021",
+                             "a payment year must be a year such as 2021"),
+    "E_WEIGHT_NEGATIVE": _e("un poids doit être ≥ 0", "a weight must be >= 0"),
+    # ---- the schema's checks -------------------------------------------------------------------
+    "E_NOT_TEXT": _e("doit être un texte", "must be text"),
+    "E_ONE_OF": _e("doit valoir l'une de ces valeurs : {choices}{suggestion}", "must be one of {choices}{suggestion}"),
+    "E_NOT_BOOL": _e("doit valoir true ou false (vrai ou faux)", "must be true or false"),
+    "E_NOT_NUMBER": _e("doit être un nombre", "must be a number"),
+    "E_NOT_WHOLE_NUMBER": _e("doit être un nombre entier", "must be a whole number"),
+    "E_NOT_FINITE": _e("doit être un nombre fini", "must be a finite number"),
+    "E_BOUNDS": _e("doit être {bounds}", "must be {bounds}"),
+    "E_AMOUNT": _e("doit être un montant en euros > 0", "must be an amount in euros > 0"),
+    "E_FRACTION": _e("doit être une fraction entre 0 et 1 (par exemple 0,75 pour 75 %)",
+                     "must be a fraction between 0 and 1 (e.g. 0.75 for 75 %)"),
+    "E_NOT_DATE": _e("doit être une date écrite AAAA-MM-JJ", "must be a date written YYYY-MM-DD"),
+    "E_NOT_LIST": _e("doit être une liste", "must be a list"),
+    "E_MIN_ITEMS": _e("doit contenir au moins {n} élément(s)", "must hold at least {n} item(s)"),
+    "E_NOT_MAPPING": _e("doit être une table « clé: valeur »", "must be a mapping of key: value"),
+    "E_MIN_ENTRY": _e("doit contenir au moins {n} entrée", "must hold at least {n} entry"),
+    "E_MIN_ENTRIES": _e("doit contenir au moins {n} entrées", "must hold at least {n} entries"),
+    "E_INVALID_KEY": _e("n'est pas une clé valide", "is not a valid key"),
+    "E_UNKNOWN_KEY": _e("clé inconnue{suggestion}", "unknown key{suggestion}"),
+    "E_REQUIRED": _e("obligatoire", "is required"),
+    "E_PARAM_REQUIRED": _e("obligatoire (un paramètre a une valeur ou des valeurs datées)",
+                           "is required (a parameter needs value or values)"),
+    "E_VALUE_AND_VALUES": _e("donner value ou values (datées), pas les deux",
+                             "give either value or values (dated), not both"),
+    "E_VALUES_NOT_MAPPING": _e("doit associer des dates (AAAA-MM-JJ ou une année) à des valeurs",
+                               "must map dates (YYYY-MM-DD or a year) to values"),
+    "E_DATED_KEY": _e("la clé d'une valeur datée doit être une date AAAA-MM-JJ ou une année",
+                      "a dated value's key must be a date YYYY-MM-DD or a year"),
+    # ---- candidate files -----------------------------------------------------------------------
+    "E_CANDIDATE_SUFFIX": _e("un fichier de candidats doit être .csv ou .xlsx", "a candidate file must be .csv or .xlsx"),
+    "E_CANDIDATES_TOO_LARGE": _e("un fichier de candidats contient au plus {limit:,} octets",
+                                 "a candidate file may hold at most {limit:,} bytes"),
+    "E_TOO_MANY_COLUMNS": _e("un fichier de candidats a au plus {limit} colonnes",
+                             "a candidate file may have at most {limit} columns"),
+    "E_TOO_MANY_ROWS": _e("un fichier de candidats contient au plus {limit:,} lignes de candidats",
+                          "a candidate file may hold at most {limit:,} candidate rows"),
+    "E_CELL_TOO_LONG": _e("une cellule contient au plus {limit:,} caractères (elle en contient {length:,})",
+                          "a cell may hold at most {limit:,} characters (it holds {length:,})"),
+    "E_CELL_COUNT": _e("a {cells} cellules pour {columns} colonnes (une virgule décimale dans un fichier séparé "
+                       "par des virgules ? séparer les colonnes par « ; »)",
+                       "has {cells} cells for {columns} columns (a decimal comma in a ',' separated file? use ';' "
+                       "as separator)"),
+    "E_CSV_UNREADABLE": _e("illisible comme CSV ({detail})", "cannot be read as CSV ({detail})"),
+    "E_XLSX_UNREADABLE": _e("illisible comme classeur XLSX ({detail})", "cannot be read as an XLSX workbook ({detail})"),
+    "E_XLSX_TOO_LARGE": _e("se décompresse en plus de {limit:,} octets : trop de lignes ou de colonnes (au plus "
+                           "{candidates:,} candidats)",
+                           "unpacks to more than {limit:,} bytes: too many rows or columns (at most {candidates:,} "
+                           "candidates)"),
+    "E_FORMULA_NO_VALUE": _e("est une formule enregistrée sans sa valeur : ouvrir et enregistrer le fichier dans un "
+                             "tableur, ou coller les valeurs au lieu des formules",
+                             "is a formula saved without its value: open and save the file in a spreadsheet, or "
+                             "paste the values instead of the formulas"),
+    "E_COLUMN_MISSING": _e("colonne obligatoire absente{suggestion}", "required column is missing{suggestion}"),
+    "E_COLUMN_TWICE": _e("colonne présente plusieurs fois", "column appears more than once"),
+    "E_NO_CANDIDATE_ROWS": _e("a un en-tête mais aucune ligne de candidat", "has a header but no candidate rows"),
+    "E_SCORE_SCALE": _e("la note doit être dans l'échelle {low:g}-{high:g}", "score must be within the scale {low:g}-{high:g}"),
+    "E_DUPLICATE_ID": _e("identifiant en double (première occurrence ligne {row})", "duplicated id (first at row {row})"),
+    "E_REQUEST_ABOVE_COST": _e("le montant demandé dépasse total_cost_eur ({total:,.0f})",
+                               "requested amount exceeds total_cost_eur ({total:,.0f})"),
+    "E_PHASE1_ABOVE_REQUEST": _e("la première phase coûte plus que la demande complète ({requested:,.0f})",
+                                 "first phase costs more than the full request ({requested:,.0f})"),
+    "E_ENVELOPE_UNDEFINED": _e("code d'enveloppe non défini dans le scénario{suggestion}",
+                               "envelope code not defined in the scenario{suggestion}"),
+    "E_UNKNOWN_CANDIDATE_REF": _e("désigne un identifiant de candidat inconnu{suggestion}",
+                                  "names an unknown candidate id{suggestion}"),
+    "E_SELF_REFERENCE": _e("un candidat ne peut pas se désigner lui-même", "a candidate cannot name itself"),
+    "E_REQUIRES_CYCLE": _e("cycle de dépendances (requires)", "cycle of requires"),
+    # ---- laureate books ------------------------------------------------------------------------
+    "E_BOOK_SUFFIX": _e("un livre des lauréats doit être .csv ou .xlsx", "a laureate book must be .csv or .xlsx"),
+    "E_NO_PROJECT_ROWS": _e("a un en-tête mais aucune ligne de projet", "has a header but no project rows"),
+    "E_DATE_BEFORE_DECISION": _e("date antérieure à la décision ({date})", "date before the decision date ({date})"),
+    "E_DATE_AFTER_AS_OF": _e("date postérieure à la date du livre ({date})", "date after the book's as-of date ({date})"),
+    "E_PAYMENT_BEFORE_DECISION": _e("paiement une année antérieure à la décision ({date})",
+                                    "payment in a year before the decision date ({date})"),
+    "E_PAYMENT_BEFORE_CONVENTION": _e("paiement une année antérieure à la convention ({date})",
+                                      "payment in a year before the convention date ({date})"),
+    "E_PAYMENT_AFTER_AS_OF": _e("paiement postérieur à la date du livre ({date})",
+                                "payment after the book's as-of date ({date})"),
+    "E_PAYMENTS_NO_CONVENTION": _e("des paiements sont inscrits mais aucune date de convention (engagement)",
+                                   "payments are recorded but no convention (commitment) date"),
+    "E_PAYMENTS_ABOVE_GRANT": _e("les paiements (somme {total:,.0f}) dépassent la subvention ({grant:,.0f})",
+                                 "payments (sum {total:,.0f}) exceed the grant ({grant:,.0f})"),
+    "E_UNKNOWN_FUND_CODE": _e("désigne un fonds ou une enveloppe inconnus du scénario{suggestion}",
+                              "names an unknown fund or envelope code{suggestion}"),
+    "E_DB_NOT_FILE": _e("existe et n'est pas un fichier de base de données", "exists and is not a database file"),
+    "E_SNAPSHOT_CONFLICT": _e("le livre « {book} » a déjà un autre instantané à cette date dans {db} ; rien n'est "
+                              "écrasé (choisir une autre --as-of ou --name)",
+                              "book '{book}' already has a different snapshot at this date in {db}; nothing is "
+                              "overwritten (import it with another --as-of or --name)"),
+    "E_SNAPSHOT_OLDER": _e("antérieure au dernier instantané du livre « {book} » ({date}) dans {db} : les instantanés "
+                           "s'enregistrent dans l'ordre des dates",
+                           "older than book '{book}''s latest snapshot ({date}) in {db}: snapshots are stored in "
+                           "date order"),
+    "E_SEVERAL_BOOKS": _e("{db} contient plusieurs livres ({choices}) : en désigner un avec --name",
+                          "{db} holds several books ({choices}): name one with --name"),
+    "E_NO_SNAPSHOT": _e("aucun instantané de ce livre n'est enregistré", "no snapshot of this book is stored"),
+    "E_BEFORE_FIRST_SNAPSHOT": _e("antérieure au premier instantané du livre ({date})",
+                                  "before the first snapshot of the book ({date})"),
+    # ---- command-line options -------------------------------------------------------------------
+    "E_LANG": _e("la langue doit être l'une de : {choices}", "language must be one of {choices}"),
+    "E_PORT": _e("doit être un numéro de port entre 1 et 65535", "must be a port number between 1 and 65535"),
+    "E_WEIGHTS_SYNTAX": _e("écrire critère=poids, par exemple strategic=0.4", "write criterion=weight, e.g. strategic=0.4"),
+    "E_WEIGHT_NOT_NUMBER": _e("un poids doit être un nombre", "a weight must be a number"),
+    "E_NO_WEIGHT": _e("aucun poids donné", "no weight given"),
+    "E_BUDGET": _e("le budget doit être > 0 euro", "the budget must be > 0 euros"),
+    "E_UNKNOWN_CANDIDATE": _e("identifiant de candidat inconnu", "unknown candidate id"),
+    "E_WHOLE_NUMBER_MIN": _e("doit être un nombre entier ≥ {minimum}", "must be a whole number >= {minimum}"),
+    "E_OUT_NOT_FOLDER": _e("existe et n'est pas un dossier", "exists and is not a folder"),
+}
