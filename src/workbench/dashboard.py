@@ -50,6 +50,7 @@ from . import __version__, resources
 from .candidates import read_candidates
 from .sources import load_candidates
 from .errors import InputError, Problem
+from .messages import msg
 from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
@@ -267,7 +268,7 @@ def repo_root() -> Path:
         if (cand / VOILA_CONFIG).is_file() and (cand / NOTEBOOK).is_file():
             return cand
     raise InputError([Problem(str(NOTEBOOK), "", str(Path.cwd()),
-                              "the dashboard notebook and voila.json were not found: run from the project folder")])
+                              msg("E_DASHBOARD_NOT_FOUND"))])
 
 
 def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
@@ -327,8 +328,7 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     except ValueError:
         loopback = ip == "localhost"
     if not token and not loopback:
-        raise InputError([Problem("<option>", "--no-token", ip, "a server listening beyond this machine "
-                                  "(--ip other than 127.0.0.1) needs its token")])
+        raise InputError([Problem("<option>", "--no-token", ip, msg("E_TOKEN_NEEDED"))])
     auth: list[str] = []
     if token:
         env["JUPYTER_TOKEN"] = token
@@ -522,7 +522,7 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     """
     slug = _slug(name)
     if not slug:
-        raise InputError([Problem("<variant>", "name", name, "a variant needs a name (letters, digits, - or _)")])
+        raise InputError([Problem("<variant>", "name", name, msg("E_VARIANT_NAME"))])
     variants_dir = Path(variants_dir)
     path = variants_dir / f"{slug}.yaml"
     text = variant_yaml(base, settings, slug, variants_dir)
@@ -805,7 +805,7 @@ class Dashboard:
 
         files = self.scenario_files()
         if not files:
-            raise InputError([Problem(str(self.parameters_dir), "", "", "no scenario file (*.yaml) in this folder")])
+            raise InputError([Problem(str(self.parameters_dir), "", "", msg("E_NO_SCENARIO_FILE"))])
         first = Path(self.scenario_arg).resolve() if self.scenario_arg else files[0]
         c["scenario"] = lab(W.Dropdown(options=[(self._file_label(f), str(f)) for f in files], value=str(first),
                                        layout=lay(width="100%"), style={"description_width": "70px"}), "scenario")

@@ -45,7 +45,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
-from .errors import InputError, Problem, suggest
+from .errors import InputError, Problem, closest
+from .messages import msg
 from .files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, roi_ratio, scenario_values,
                       scenario_values_rows)
@@ -142,7 +143,7 @@ def settings(scenario, rules: Mapping[str, Any] | None = None, budget_eur: float
     problems = []
     for k, v in (rules or {}).items():
         if k not in RULE_KEYS:
-            problems.append(Problem("<rules>", k, v, "unknown selection rule" + suggest(k, RULE_KEYS)))
+            problems.append(Problem("<rules>", k, v, msg("E_UNKNOWN_RULE", suggestion=closest(k, RULE_KEYS))))
         else:
             out[k] = v
     if budget_eur is not None:
@@ -154,7 +155,7 @@ def settings(scenario, rules: Mapping[str, Any] | None = None, budget_eur: float
         except (TypeError, ValueError):
             bf = float("nan")
         if not bf > 0:
-            problems.append(Problem("<option>", "budget_eur", b, "the budget must be > 0 euros"))
+            problems.append(Problem("<option>", "budget_eur", b, msg("E_BUDGET")))
         else:
             out["budget_eur"] = bf
     if problems:
@@ -175,17 +176,17 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
     problems = []
     for k, v in weights.items():
         if k not in CRITERIA:
-            problems.append(Problem("<option>", "weights", k, "unknown criterion" + suggest(k, CRITERIA)
-                                    + f"; criteria are {', '.join(CRITERIA)}"))
+            problems.append(Problem("<option>", "weights", k, msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
+                                        choices=list(CRITERIA))))
         else:
             try:
                 x = float(v)
             except (TypeError, ValueError):
                 x = float("nan")
             if not x >= 0:
-                problems.append(Problem("<option>", f"weights.{k}", v, "a weight must be a number >= 0"))
+                problems.append(Problem("<option>", f"weights.{k}", v, msg("E_WEIGHT_NOT_NUMBER_GE0")))
     if not problems and sum(float(v) for v in weights.values()) <= 0:
-        problems.append(Problem("<option>", "weights", dict(weights), "weights must not all be zero"))
+        problems.append(Problem("<option>", "weights", dict(weights), msg("E_WEIGHTS_ALL_ZERO")))
     if problems:
         raise InputError(problems)
     return normalise_weights(weights)
@@ -994,9 +995,9 @@ def _freeze(v: Any) -> Any:
 def _check_ids(cands, forced_in, forced_out) -> tuple[tuple, tuple]:
     ids = set(cands["id"].astype(str))
     fi, fo = tuple(dict.fromkeys(map(str, forced_in))), tuple(dict.fromkeys(map(str, forced_out)))
-    probs = [Problem("<option>", name, x, "unknown candidate id" + suggest(x, ids))
+    probs = [Problem("<option>", name, x, msg("E_UNKNOWN_CANDIDATE_SUGGEST", suggestion=closest(x, ids)))
              for name, group in (("force_in", fi), ("force_out", fo)) for x in group if x not in ids]
-    probs += [Problem("<option>", "force_in/force_out", x, "a project cannot be forced both in and out")
+    probs += [Problem("<option>", "force_in/force_out", x, msg("E_FORCED_IN_AND_OUT"))
               for x in set(fi) & set(fo)]
     if probs:
         raise InputError(probs)
@@ -1468,7 +1469,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
         budgets = [float(b) for b in budgets_eur]
         bad = [b for b in budgets if not b > 0]
         if bad:
-            raise InputError([Problem("<option>", "budgets_eur", b, "a budget must be > 0 euros") for b in bad])
+            raise InputError([Problem("<option>", "budgets_eur", b, msg("E_BUDGET")) for b in bad])
     if not reuse:
         free_cost = float("inf")
     levels = sorted(set(budgets))
@@ -1677,8 +1678,8 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
             return explain(result.calls[str(t.loc[hit[0], "call"])], project_id, tol_eur)
     hit = t.index[t["id"] == str(project_id)]
     if not len(hit):
-        raise InputError([Problem("<option>", "project", project_id, "unknown candidate id"
-                                  + suggest(project_id, t["id"]))])
+        raise InputError([Problem("<option>", "project", project_id, msg("E_UNKNOWN_CANDIDATE_SUGGEST",
+                                                                       suggestion=closest(project_id, t["id"])))])
     row = t.loc[hit[0]]
     i = int(np.flatnonzero(t["id"].to_numpy() == str(project_id))[0])
     sel = result.selection
