@@ -29,7 +29,6 @@ import base64
 import copy
 import csv
 import datetime as dt
-import functools
 import io
 import json
 import os
@@ -50,7 +49,7 @@ from . import __version__, resources
 from .candidates import read_candidates
 from .sources import load_candidates
 from .errors import InputError, Problem
-from .messages import msg
+from .messages import msg, render_text
 from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
@@ -1460,7 +1459,7 @@ class Dashboard:
                                                           t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
             cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
             b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
-            reason = "" if s_ else _esc(translate_reason(str(why), L))
+            reason = "" if s_ else _esc(translate_reason(why, L))
             rows.append(f"<tr class='{cls}' data-id='{_esc(i)}'><td>{k}</td>{static[i]}"
                         f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
         if total > len(t):
@@ -1664,7 +1663,7 @@ class Dashboard:
         self.outputs["detail"].value = (
             f"<div class='wb-detail' data-id='{_esc(pid)}'><b>{_esc(pid)} — {_esc(row['title'])}</b> "
             f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
-            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(str(row['reason']), L))}</p>"
+            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(row['reason'], L))}</p>"
             + (f"<p><b>{_esc(label('what_change', L))}</b>{_colon(L)}{_esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
                if change else "")
             + f"<p style='font-size:11px;color:#555'>{_esc(ex.get('text', ''))}</p></div>")
@@ -1980,46 +1979,7 @@ def _fr_numbers(text: str) -> str:
                   lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), text)
 
 
-_REASONS_FR = [
-    (r"^ineligible: ", "inéligible : "),
-    (r"^not selected: outranked \(the budget rules go further with other projects\)",
-     "non retenu : devancé (le budget va plus loin avec d'autres projets)"),
-    (r"^not selected: forced out", "non retenu : écarté d'office"),
-    (r"^not selected: ", "non retenu : "),
-    (r"^selected, phase 1 only", "retenu, première phase seulement"),
-    (r"^selected", "retenu"),
-    (r"\(forced in\)", "(imposé)"),
-    (r"paid by ", "payé par "),
-    (r"^no portfolio: the rules conflict", "aucun portefeuille : les règles sont incompatibles"),
-    (r"requires (\S+), which is not selected", r"requiert \1, non retenu"),
-    (r"excludes (\S+), which is selected", r"exclut \1, retenu"),
-    (r"excluded by (\S+), which is selected", r"exclu par \1, retenu"),
-    (r"total cost ([\d.]+) M€ below the territorial minimum of ([\d.]+) M€",
-     r"coût total \1 M€ sous le minimum territorial de \2 M€"),
-    (r"total cost ([\d.]+) M€ below the minimum of ([\d.]+) M€", r"coût total \1 M€ sous le minimum de \2 M€"),
-    (r"request ([\d.]+) M€ above the maximum of ([\d.]+) M€", r"demande \1 M€ au-dessus du maximum de \2 M€"),
-    (r"co-financing ([\d.]+)% below the ([\d.]+)% minimum", r"cofinancement \1 % sous le minimum de \2 %"),
-    (r"co-financing ([\d.]+)% above the ([\d.]+)% maximum", r"cofinancement \1 % au-dessus du maximum de \2 %"),
-    (r"theme '([^']*)' not among the call's themes", r"thème « \1 » hors des thèmes de l'appel"),
-    (r"envelope '([^']*)' not open in this scenario", r"enveloppe « \1 » non ouverte dans ce scénario"),
-    (r"no open envelope", "aucune enveloppe ouverte"),
-    (r"yearly savings per euro invested not given below the target of (\S+)",
-     r"économies annuelles par euro investi non renseignées (objectif \1)"),
-    (r"yearly savings per euro invested (\S+) below the target of (\S+)",
-     r"économies annuelles par euro investi \1 sous l'objectif de \2"),
-]
-
-
-@functools.lru_cache(maxsize=4096)
-def translate_reason(reason: str, lang: str = "fr") -> str:
-    """A ranking or eligibility reason (written in English by the package) in ``lang``.
-
-    Known phrases are translated; numbers get the French decimal comma.  Unknown phrases are
-    kept as they are rather than guessed.
-    """
-    if lang != "fr" or not reason:
-        return reason
-    out = reason
-    for pat, rep in _REASONS_FR:
-        out = re.sub(pat, rep, out)
-    return re.sub(r"(\d)\.(\d)", r"\1,\2", out)
+def translate_reason(reason, lang: str = "fr") -> str:
+    """A ranking or eligibility reason in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.messages.render_text`); a reason without a code is shown as it is."""
+    return render_text(reason, lang)

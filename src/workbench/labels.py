@@ -695,27 +695,33 @@ def metrics_table(values: Mapping[str, Any], lang: str = DEFAULT_LANG) -> pd.Dat
                          header("figure", lang): [format_cell(k, v, lang) for k, v in values.items()]})
 
 
-def reason_category(reason: str) -> str:
-    """The label key of a portfolio ``reason`` (``ineligible: …``, ``not selected: …``)."""
-    r = str(reason)
-    if r.startswith("selected"):
-        return "selected"
-    if r.startswith("ineligible"):
-        return "reason_ineligible"
-    if r.startswith("no portfolio"):
-        return "reason_conflict"
-    if "forced out" in r:
-        return "reason_forced_out"
-    if "outranked" in r:
-        return "reason_outranked"
-    if "requires" in r or "excludes" in r or "excluded by" in r:
-        return "reason_dependency"
-    return "reason_other"
+#: The label key of each selection reason's message code (workbench.messages, ``R_`` codes).
+REASON_CATEGORY = {
+    "R_SELECTED": "selected", "R_SELECTED_PHASE1": "selected", "R_SELECTED_MERIT": "selected",
+    "R_SELECTED_PHASE1_MERIT": "selected",
+    "R_INELIGIBLE": "reason_ineligible",
+    "R_CONFLICT": "reason_conflict", "R_NOT_SOLVED": "reason_conflict",
+    "R_FORCED_OUT": "reason_forced_out",
+    "R_OUTRANKED": "reason_outranked", "R_OUTRANKED_ALLOTMENT": "reason_outranked",
+    "R_NOT_SELECTED_DEPENDENCY": "reason_dependency",
+    "R_NO_CREDITS_LEFT": "reason_other",
+}
+
+
+def reason_category(reason: Any) -> str:
+    """The label key of a portfolio reason, from its message code: a ``reason_code`` cell
+    (``R_INELIGIBLE``…) or a reason that carries its message; anything else is ``reason_other``
+    (a reason's wording is never read)."""
+    from .messages import code_of
+
+    code = reason if isinstance(reason, str) and reason in REASON_CATEGORY else code_of(reason)
+    return REASON_CATEGORY.get(code, "reason_other")
 
 
 def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """How many candidates were not selected, and why (by category), from a ranking table."""
-    cats = table["reason"].map(reason_category)
+    codes = table["reason_code"] if "reason_code" in table.columns else table["reason"]
+    cats = codes.map(reason_category)
     counts = cats[cats != "selected"].value_counts()
     order = ["reason_ineligible", "reason_outranked", "reason_dependency", "reason_forced_out",
              "reason_conflict", "reason_other"]

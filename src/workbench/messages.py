@@ -14,6 +14,7 @@ space).  A few parameter names have a shape of their own:
 - ``suggestion``: a close spelling or ``None``; gives `` (did you mean 'x'?)`` /
   `` (vouliez-vous dire « x » ?)`` or nothing;
 - ``choices``: a list, joined with ``, ``;
+- ``parts``: a list of messages (or texts), joined with ``; ``;
 - ``bounds``: ``[(op, number), ...]`` with ``op`` among ``> >= < <=``, written
   ``> 0 and <= 1`` / ``> 0 et ≤ 1``.
 
@@ -54,6 +55,49 @@ def msg(code: str, **params: Any) -> Message:
     return Message(code, params)
 
 
+class Text(str):
+    """The English text of a coded message that keeps the message, so that it renders in another
+    language (:meth:`render`) wherever it travels as a string: a table cell, a place in a file.
+
+    Plain string operations (``+``, ``str()``, a CSV file) give plain English text: the message
+    then only survives as the table's ``reason_code`` column where one is kept.
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> "Text":
+        self = super().__new__(cls, message.render("en"))
+        self.message = message
+        return self
+
+    def __reduce__(self):  # pickled with its message (the dashboard's cache)
+        return (type(self), (self.message,))
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def render(self, lang: str = "fr") -> str:
+        return self.message.render(lang)
+
+
+def code_of(text: Any) -> str:
+    """The message code a :class:`Text` (or :class:`Message`) carries, ``""`` for plain text."""
+    if isinstance(text, Message):
+        return text.code
+    m = getattr(text, "message", None)
+    return m.code if isinstance(m, Message) else ""
+
+
+def render_text(text: Any, lang: str = "fr") -> str:
+    """``text`` in ``lang`` when it carries a message (:class:`Text`, :class:`Message`); plain
+    text (a third party's, or read back from a file) as it is, never re-parsed."""
+    if isinstance(text, Message):
+        return text.render(lang)
+    m = getattr(text, "message", None)
+    return m.render(lang) if isinstance(m, Message) else ("" if text is None else str(text))
+
+
 _OPS = {"fr": {">": ">", ">=": "≥", "<": "<", "<=": "≤"}, "en": {">": ">", ">=": ">=", "<": "<", "<=": "<="}}
 _AND = {"fr": " et ", "en": " and "}
 
@@ -69,10 +113,12 @@ def _param(name: str, value: Any, spec: str, lang: str) -> str:
         return f" (vouliez-vous dire « {value} » ?)" if lang == "fr" else f" (did you mean '{value}'?)"
     if name == "choices":
         return ", ".join(str(v) for v in value)
+    if name == "parts":
+        return "; ".join(render_text(v, lang) for v in value)
     if name == "bounds":
         return _AND[lang].join(f"{_OPS[lang][op]} {_number(x, 'g', lang)}" for op, x in value)
-    if isinstance(value, Message):
-        return value.render(lang)
+    if isinstance(value, Message) or isinstance(getattr(value, "message", None), Message):
+        return render_text(value, lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number(value, spec, lang)
     return format(str(value), spec) if spec else str(value)
@@ -329,4 +375,65 @@ CATALOG: dict[str, dict[str, str]] = {
                                "the calls would generate {n:,} candidates in all; at most {limit:,} "
                                "(workbench.limits.MAX_CANDIDATES)"),
     "E_OUT_NOT_FOLDER": _e("existe et n'est pas un dossier", "exists and is not a folder"),
+    # ---- selection reasons (workbench.scoring, workbench.portfolio, workbench.decisions) ----------
+    "R_PARTS": _e("{parts}", "{parts}"),
+    "R_FOR_ENVELOPE": _e("{envelope} : {reason}", "{envelope}: {reason}"),
+    "R_INELIGIBLE": _e("inéligible : {parts}", "ineligible: {parts}"),
+    "R_NO_OPEN_ENVELOPE": _e("aucune enveloppe ouverte", "no open envelope"),
+    "R_CONFLICT": _e("aucun portefeuille : les règles sont incompatibles ({detail})",
+                     "no portfolio: the rules conflict ({detail})"),
+    "R_NOT_SOLVED": _e("aucun portefeuille trouvé dans le temps imparti au solveur (augmenter time_limit_s)",
+                       "no portfolio found within the solver's time limit (raise time_limit_s)"),
+    "R_SELECTED": _e("retenu{forced}, payé par {payer}", "selected{forced}, paid by {payer}"),
+    "R_SELECTED_PHASE1": _e("retenu, première phase seulement{forced}, payé par {payer}",
+                            "selected, phase 1 only{forced}, paid by {payer}"),
+    "R_FORCED_IN": _e(" (imposé)", " (forced in)"),
+    "R_FORCED_OUT": _e("non retenu : écarté d'office", "not selected: forced out"),
+    "R_NOT_SELECTED_DEPENDENCY": _e("non retenu : {parts}", "not selected: {parts}"),
+    "R_REQUIRES": _e("requiert {other}, non retenu", "requires {other}, which is not selected"),
+    "R_EXCLUDES": _e("exclut {other}, retenu", "excludes {other}, which is selected"),
+    "R_EXCLUDED_BY": _e("exclu par {other}, retenu", "excluded by {other}, which is selected"),
+    "R_OUTRANKED": _e("non retenu : devancé (le budget va plus loin avec d'autres projets)",
+                      "not selected: outranked (the budget rules go further with other projects)"),
+    "R_SELECTED_MERIT": _e("retenu dans l'ordre de mérite, payé par {payer}", "selected in merit order, paid by {payer}"),
+    "R_SELECTED_PHASE1_MERIT": _e("retenu, première phase seulement, dans l'ordre de mérite, payé par {payer}",
+                                  "selected, phase 1 only in merit order, paid by {payer}"),
+    "R_OUTRANKED_ALLOTMENT": _e("non retenu : devancé (la dotation de l'appel est allée à des projets de plus forte "
+                                "valeur par euro)",
+                                "not selected: outranked (the call's allotment went to projects of higher value per "
+                                "euro)"),
+    "R_NO_CREDITS_LEFT": _e("non retenu : plus de crédits pour cet appel", "not selected: no credits left for this call"),
+    "R_COST_BELOW_MIN": _e("coût total {total_meur:.2f} M€ sous le minimum de {floor_meur:.2f} M€",
+                           "total cost {total_meur:.2f} M€ below the minimum of {floor_meur:.2f} M€"),
+    "R_COST_BELOW_TERRITORIAL_MIN": _e("coût total {total_meur:.2f} M€ sous le minimum territorial de {floor_meur:.2f} M€",
+                                       "total cost {total_meur:.2f} M€ below the territorial minimum of "
+                                       "{floor_meur:.2f} M€"),
+    "R_REQUEST_ABOVE_MAX": _e("demande {requested_meur:.2f} M€ au-dessus du maximum de {max_meur:.2f} M€",
+                              "request {requested_meur:.2f} M€ above the maximum of {max_meur:.2f} M€"),
+    "R_COFINANCING_BELOW": _e("cofinancement {share_pct:.1f} % sous le minimum de {min_pct:.1f} %",
+                              "co-financing {share_pct:.1f}% below the {min_pct:.1f}% minimum"),
+    "R_COFINANCING_ABOVE": _e("cofinancement {share_pct:.1f} % au-dessus du maximum de {max_pct:.1f} %",
+                              "co-financing {share_pct:.1f}% above the {max_pct:.1f}% maximum"),
+    "R_THEME": _e("thème « {theme} » hors des thèmes de l'appel", "theme '{theme}' not among the call's themes"),
+    "R_ENVELOPE_NOT_OPEN": _e("enveloppe « {envelope} » non ouverte dans ce scénario",
+                              "envelope '{envelope}' not open in this scenario"),
+    "R_OWNER_TYPE": _e("porteur de type {types} non admis sur {envelope} (ouverte à {allowed})",
+                       "owner type {types} may not apply to {envelope} (open to {allowed})"),
+    "R_TRACK_ABOVE": _e("coût total {total_meur:.2f} M€ au moins égal au seuil de {threshold_meur:.2f} M€ de l'examen "
+                        "au fil de l'eau : examiné au calendrier du FTAP",
+                        "total cost {total_meur:.2f} M€ at or above the {threshold_meur:.2f} M€ threshold of the "
+                        "continuous track: examined on the FTAP calendar"),
+    "R_TRACK_BELOW": _e("coût total {total_meur:.2f} M€ sous le seuil de {threshold_meur:.2f} M€ : examiné au fil de "
+                        "l'eau, pas à cette session",
+                        "total cost {total_meur:.2f} M€ below the {threshold_meur:.2f} M€ threshold: examined on the "
+                        "continuous track, not at this session"),
+    "R_AFTER_LAST_COMMITMENT": _e("engagement prévu le {commitment}, après la dernière date d'engagement du fonds "
+                                  "({last})",
+                                  "commitment expected on {commitment}, after the fund's last commitment date {last}"),
+    "R_QUALITY_BAR": _e("note pondérée {score:.1f} points sous le seuil de qualité de {bar:g} points",
+                        "weighted score {score:.1f} points below the quality bar of {bar:g} points"),
+    "R_ROI_MISSING": _e("économies annuelles par euro investi non renseignées (objectif {target:g})",
+                        "yearly savings per euro invested not given below the target of {target:g}"),
+    "R_ROI_BELOW": _e("économies annuelles par euro investi {roi:.2f} sous l'objectif de {target:g}",
+                      "yearly savings per euro invested {roi:.2f} below the target of {target:g}"),
 }

@@ -46,7 +46,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
 from .errors import InputError, Problem, closest
-from .messages import msg
+from .messages import Text, code_of, msg
 from .files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, roi_ratio, scenario_values,
                       scenario_values_rows)
@@ -1223,7 +1223,9 @@ class RankResult:
 
 
 def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,
-             conflicts, solved: bool = True) -> list[str]:
+             conflicts, solved: bool = True) -> list[Text]:
+    """Why each candidate is in or out, as coded texts (English text, French by
+    :func:`workbench.messages.render_text`)."""
     n = len(cands)
     ids = cands["id"].astype(str).to_numpy()
     selected = ch["selected"].to_numpy(bool)
@@ -1244,25 +1246,34 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
     for i in range(n):
         pid = ids[i]
         if not ok[i]:
-            out.append("ineligible: " + why[i])
+            m = msg("R_INELIGIBLE", parts=_reason_parts(why[i]))
         elif i not in options:
-            out.append("ineligible: no open envelope")
+            m = msg("R_INELIGIBLE", parts=[msg("R_NO_OPEN_ENVELOPE")])
         elif conflicts is not None:
-            out.append("no portfolio: the rules conflict (" + "; ".join(conflicts) + ")")
+            m = msg("R_CONFLICT", detail="; ".join(conflicts))
         elif not solved:
-            out.append("no portfolio found within the solver's time limit (raise time_limit_s)")
+            m = msg("R_NOT_SOLVED")
         elif selected[i]:
-            what = "selected, phase 1 only" if funding[i] == "phase1" else "selected"
-            out.append(what + (" (forced in)" if pid in fi else "") + f", paid by {payer[i]}")
+            m = msg("R_SELECTED_PHASE1" if funding[i] == "phase1" else "R_SELECTED",
+                    forced=msg("R_FORCED_IN") if pid in fi else "", payer=payer[i])
         elif pid in fo:
-            out.append("not selected: forced out")
+            m = msg("R_FORCED_OUT")
         else:
-            deps = [f"requires {y}, which is not selected" for y in split_ids(req_cells[i]) if y not in chosen]
-            deps += [f"excludes {y}, which is selected" for y in split_ids(exc_cells[i]) if y in chosen]
-            deps += [f"excluded by {k}, which is selected" for k in excluded_by.get(pid, [])]
-            out.append("not selected: " + "; ".join(deps) if deps
-                       else "not selected: outranked (the budget rules go further with other projects)")
+            deps = [msg("R_REQUIRES", other=y) for y in split_ids(req_cells[i]) if y not in chosen]
+            deps += [msg("R_EXCLUDES", other=y) for y in split_ids(exc_cells[i]) if y in chosen]
+            deps += [msg("R_EXCLUDED_BY", other=k) for k in excluded_by.get(pid, [])]
+            m = msg("R_NOT_SELECTED_DEPENDENCY", parts=deps) if deps else msg("R_OUTRANKED")
+        out.append(Text(m))
     return out
+
+
+def _reason_parts(reason: Any) -> list:
+    """The coded parts of an eligibility reason (a :class:`~workbench.messages.Text` of
+    ``R_PARTS``); a plain text reason stays one part, shown as it is."""
+    m = getattr(reason, "message", None)
+    if m is not None and m.code == "R_PARTS":
+        return list(m.params["parts"])
+    return [reason]
 
 
 def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
@@ -1352,6 +1363,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
                                solved=sel.solve.x is not None)
+    table["reason_code"] = [code_of(r) for r in table["reason"]]   # the reason's message code
     # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
     fl = candidate_flags(scenario, candidates)
     for c in ("first_results_late", "governance_gate", "flag"):
