@@ -109,3 +109,28 @@ def test_no_shipped_check_reports_a_problem_without_a_code():
             if rule is not None and _literal_text(rule):
                 uncoded.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert uncoded == []
+
+
+def test_selection_reasons_and_scenario_warnings_are_coded(params_dir):
+    from workbench.decisions import select_portfolio
+    from workbench.messages import code_of, render_text
+    from workbench.scenario import load_scenario
+    from workbench.sources import load_candidates
+
+    s = load_scenario(params_dir / "ftap2_2023_2025.yaml")
+    t = select_portfolio(s, load_candidates(s), seed=s.seed).table
+    assert set(t["reason_code"]) <= set(L.REASON_CATEGORY)
+    assert list(t["reason_code"]) == [code_of(r) for r in t["reason"]]
+    fr = [render_text(r, "fr") for r in t["reason"]]
+    assert all(x.startswith(("retenu", "non retenu", "inéligible", "aucun portefeuille")) for x in fr)
+    assert not any("selected" in x or "ineligible" in x for x in fr)
+    # the category counts read the codes: the same numbers in both languages, summing to the non-selected
+    en, fr_t = L.reasons_table(t, "en"), L.reasons_table(t, "fr")
+    assert list(en.iloc[:, 1]) == list(fr_t.iloc[:, 1])
+    assert en.iloc[:, 1].sum() == int((~t["selected"].astype(bool)).sum())
+
+    w = load_scenario(params_dir / "fitn_2021_2022.yaml").warnings
+    assert [code_of(x) for x in w][:2] == ["W_SUB_ENVELOPES_BELOW", "W_PART_SUB_ENVELOPES"]
+    assert str(w[0]) == "FITN: sub-envelopes sum to 265.0 M€, 27.0 M€ below the 292.0 M€ envelope (not itemised in the source)"
+    assert L.translate_warning(w[0], "fr") == ("FITN : les sous-enveloppes totalisent 265,0 M€, soit 27,0 M€ de moins "
+                                              "que l'enveloppe de 292,0 M€ (écart non détaillé dans la source)")

@@ -1947,36 +1947,10 @@ def shortfall_probabilities(res: Any) -> dict[str, float]:
             "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
 
 
-_WARNINGS_FR = [
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)",
-     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de moins que l'enveloppe de \4 M€ (écart non détaillé dans la source)"),
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)",
-     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de plus que l'enveloppe de \4 M€"),
-    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope",
-     r"\1 : les parts de l'enveloppe totalisent \2 M€, écart de \3 M€ avec l'enveloppe de \4 M€"),
-    (r"^(\S+): sub-envelopes of part '([^']*)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)",
-     r"\1 : les sous-enveloppes de la part « \2 » totalisent \3 M€ contre \4 M€ (écart \5 M€)"),
-    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope",
-     r"\1 : les AE annuelles ouvertes totalisent \2 M€ contre une enveloppe de \3 M€"),
-]
-
-
 def translate_warning(warning: str, lang: str = "fr") -> str:
-    """A scenario warning (written in English by :func:`workbench.scenario.reconcile`) in
-    ``lang``, amounts in the language's format; an unknown warning is shown as it is."""
-    if lang != "fr":
-        return warning
-    for pat, rep in _WARNINGS_FR:
-        out, n = re.subn(pat, rep, warning)
-        if n:
-            return _fr_numbers(out)
-    return warning
-
-
-def _fr_numbers(text: str) -> str:
-    """English-formatted numbers in ``text`` (``1,234.5``) in French format (``1 234,5``)."""
-    return re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
-                  lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), text)
+    """A scenario warning in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.labels.translate_warning`); an uncoded warning is shown as it is."""
+    return render_text(warning, lang)
 
 
 def translate_reason(reason, lang: str = "fr") -> str:

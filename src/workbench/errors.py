@@ -13,7 +13,7 @@ import reprlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .messages import Message, msg, render
+from .messages import Message, Text, msg, render
 
 
 @dataclass(frozen=True)
@@ -89,22 +89,12 @@ def shorten(value: object, limit: int = MAX_SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class Place(str):
+class Place(Text):
     """A place in a file (``row 7, column x``, ``line 12``) that also knows its message code.
 
     It is the English text, so code that reads ``problem.where`` as a string is unchanged;
     :meth:`render` gives it in another language.
     """
-
-    message: Message
-
-    def __new__(cls, message: Message) -> "Place":
-        self = super().__new__(cls, message.render("en"))
-        self.message = message
-        return self
-
-    def render(self, lang: str = "fr") -> str:
-        return self.message.render(lang)
 
 
 def at_row(row: int, column: str | None = None) -> Place:

@@ -390,36 +390,12 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
 }
 
-# The scenario's reconciliation warnings (workbench.scenario.reconcile) in French.
-_WARNING_FR = [
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
-     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de moins que l'enveloppe de {3} M€ (écart non "
-     "détaillé dans la source)"),
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
-     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de plus que l'enveloppe de {3} M€"),
-    (r"^(\S+): sub-envelopes of part '([^']+)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)$",
-     "{0} : les sous-enveloppes de la part « {1} » totalisent {2} M€ pour {3} M€ (écart de {4} M€)"),
-    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
-     "{0} : les parts de l'enveloppe totalisent {1} M€, écart de {2} M€ avec l'enveloppe de {3} M€"),
-    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
-     "{0} : les AE annuelles totalisent {1} M€ pour une enveloppe de {2} M€"),
-]
-
-
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
-    """A scenario warning in ``lang``: the reconciliation messages have a French wording (figures
-    in the French format); any other text is returned as it is."""
-    import re
+    """A scenario warning in ``lang``: a coded warning (:func:`workbench.scenario.reconcile`) is
+    rendered from the message catalog; any other text is returned as it is, never re-parsed."""
+    from .messages import render_text
 
-    if lang != "fr":
-        return text
-    for pattern, fr in _WARNING_FR:
-        m = re.match(pattern, str(text))
-        if m:
-            groups = [g.replace(",", "\u202f").replace(".", ",") if re.fullmatch(r"[-\d,.]+", g) else g
-                      for g in m.groups()]
-            return fr.format(*groups)
-    return str(text)
+    return render_text(text, lang)
 
 
 def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = None) -> str:

@@ -436,4 +436,28 @@ CATALOG: dict[str, dict[str, str]] = {
                         "yearly savings per euro invested not given below the target of {target:g}"),
     "R_ROI_BELOW": _e("économies annuelles par euro investi {roi:.2f} sous l'objectif de {target:g}",
                       "yearly savings per euro invested {roi:.2f} below the target of {target:g}"),
+    # ---- scenario warnings (workbench.scenario.reconcile) -------------------------------------
+    "W_SUB_ENVELOPES_BELOW": _e("{fund} : les sous-enveloppes totalisent {sum_meur:,.1f} M€, soit {gap_meur:,.1f} M€ de "
+                                "moins que l'enveloppe de {envelope_meur:,.1f} M€ (écart non détaillé dans la source)",
+                                "{fund}: sub-envelopes sum to {sum_meur:,.1f} M€, {gap_meur:,.1f} M€ below the "
+                                "{envelope_meur:,.1f} M€ envelope (not itemised in the source)"),
+    "W_SUB_ENVELOPES_ABOVE": _e("{fund} : les sous-enveloppes totalisent {sum_meur:,.1f} M€, soit {gap_meur:,.1f} M€ de "
+                                "plus que l'enveloppe de {envelope_meur:,.1f} M€ (écart non détaillé dans la source)",
+                                "{fund}: sub-envelopes sum to {sum_meur:,.1f} M€, {gap_meur:,.1f} M€ above the "
+                                "{envelope_meur:,.1f} M€ envelope (not itemised in the source)"),
+    "W_ENVELOPE_PARTS": _e("{fund} : les parts de l'enveloppe totalisent {sum_meur:,.1f} M€, écart de {gap_meur:,.1f} M€ "
+                           "avec l'enveloppe de {envelope_meur:,.1f} M€",
+                           "{fund}: envelope parts sum to {sum_meur:,.1f} M€, gap of {gap_meur:,.1f} M€ against the "
+                           "{envelope_meur:,.1f} M€ envelope"),
+    "W_PART_SUB_ENVELOPES": _e("{fund} : les sous-enveloppes de la part « {part} » totalisent {sum_meur:,.1f} M€ pour "
+                               "{part_meur:,.1f} M€ (écart de {gap_meur:,.1f} M€)",
+                               "{fund}: sub-envelopes of part '{part}' sum to {sum_meur:,.1f} M€ against "
+                               "{part_meur:,.1f} M€ (gap {gap_meur:,.1f} M€)"),
+    "W_ANNUAL_AE": _e("{fund} : les AE annuelles totalisent {sum_meur:,.1f} M€ pour une enveloppe de "
+                      "{envelope_meur:,.1f} M€",
+                      "{fund}: annual AE appropriations sum to {sum_meur:,.1f} M€ against the {envelope_meur:,.1f} M€ "
+                      "envelope"),
+    "W_SYNTHETIC": _e("Les candidats sont SYNTHÉTIQUES (générés, calibrés sur les chiffres publiés des appels) : ce ne "
+                      "sont pas de vrais projets",
+                      "Candidates are SYNTHETIC (generated, calibrated on published call figures): not real projects"),
 }

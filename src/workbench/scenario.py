@@ -29,7 +29,7 @@ import yaml
 from . import limits as LIMITS
 from . import params as P
 from .errors import MISSING, Collector, Problem, at_line, closest
-from .messages import msg
+from .messages import Text, msg
 from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
                      Str)
 
@@ -916,7 +916,8 @@ def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> 
 
 
 def reconcile(d: dict) -> list[str]:
-    """Warnings where parts do not add up to their whole, with the gap in M€.
+    """Warnings where parts do not add up to their whole, with the gap in M€: coded texts
+    (:class:`workbench.messages.Text`, English as text, any language by ``render``).
 
     FITN's published sub-envelope table ("France Relance : accélérer la transition numérique de
     l'État et des territoires", DINUM and DITP, 2021) sums to 265 M€ of the 292 M€ opened: the
@@ -929,32 +930,28 @@ def reconcile(d: dict) -> list[str]:
         if subs:
             s = sum(float(P.value(v["amount_eur"])) for v in subs.values())
             if abs(s - total) > 0.5:
-                word = "below" if s < total else "above"
-                out.append(
-                    f"{code}: sub-envelopes sum to {s / 1e6:,.1f} M€, {abs(total - s) / 1e6:,.1f} M€ {word} "
-                    f"the {total / 1e6:,.1f} M€ envelope (not itemised in the source)"
-                )
+                out.append(Text(msg("W_SUB_ENVELOPES_BELOW" if s < total else "W_SUB_ENVELOPES_ABOVE", fund=code,
+                                    sum_meur=s / 1e6, gap_meur=abs(total - s) / 1e6, envelope_meur=total / 1e6)))
         parts = f.get("envelope_parts") or {}
         if parts:
             s = sum(float(P.value(v["amount_eur"])) for v in parts.values())
             if abs(s - total) > 0.5:
-                out.append(f"{code}: envelope parts sum to {s / 1e6:,.1f} M€, gap of {(total - s) / 1e6:,.1f} M€ "
-                           f"against the {total / 1e6:,.1f} M€ envelope")
+                out.append(Text(msg("W_ENVELOPE_PARTS", fund=code, sum_meur=s / 1e6, gap_meur=(total - s) / 1e6,
+                                    envelope_meur=total / 1e6)))
         for part, pv in parts.items():
             members = {k: v for k, v in subs.items() if v.get("part") == part}
             if members:
                 s = sum(float(P.value(v["amount_eur"])) for v in members.values())
                 pt = float(P.value(pv["amount_eur"]))
                 if abs(s - pt) > 0.5:
-                    out.append(f"{code}: sub-envelopes of part '{part}' sum to {s / 1e6:,.1f} M€ against "
-                               f"{pt / 1e6:,.1f} M€ (gap {(pt - s) / 1e6:,.1f} M€)")
+                    out.append(Text(msg("W_PART_SUB_ENVELOPES", fund=code, part=part, sum_meur=s / 1e6,
+                                        part_meur=pt / 1e6, gap_meur=(pt - s) / 1e6)))
         apps = f.get("appropriations") or {}
         ae = [float(P.value(a["ae_eur"])) for a in apps.values() if "ae_eur" in a]
         h = d.get("horizon") or {}
         n_years = int(h.get("end_year", 0)) - int(h.get("start_year", 0)) + 1
         if ae and len(ae) == n_years and abs(sum(ae) - total) > 0.5:
-            out.append(f"{code}: annual AE appropriations sum to {sum(ae) / 1e6:,.1f} M€ against the "
-                       f"{total / 1e6:,.1f} M€ envelope")
+            out.append(Text(msg("W_ANNUAL_AE", fund=code, sum_meur=sum(ae) / 1e6, envelope_meur=total / 1e6)))
     if (d.get("candidates") or {}).get("source") == "synthetic":
-        out.append("Candidates are SYNTHETIC (generated, calibrated on published call figures): not real projects")
+        out.append(Text(msg("W_SYNTHETIC")))
     return out
