@@ -134,3 +134,11 @@ def test_selection_reasons_and_scenario_warnings_are_coded(params_dir):
     assert str(w[0]) == "FITN: sub-envelopes sum to 265.0 M€, 27.0 M€ below the 292.0 M€ envelope (not itemised in the source)"
     assert L.translate_warning(w[0], "fr") == ("FITN : les sous-enveloppes totalisent 265,0 M€, soit 27,0 M€ de moins "
                                               "que l'enveloppe de 292,0 M€ (écart non détaillé dans la source)")
+
+
+def test_a_table_cell_holding_a_coded_reason_is_shown_in_the_table_language():
+    from workbench.messages import Text
+
+    cell = Text(msg("R_SELECTED", forced=msg("R_FORCED_IN"), payer="FTAP"))
+    assert L.format_cell("reason", cell, "fr") == "retenu (imposé), payé par FTAP"
+    assert L.format_cell("reason", cell, "en") == "selected (forced in), paid by FTAP"

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .errors import InputError, Problem
-from .messages import msg
+from .messages import Message, msg
 from .units import meur, number, pct
 
 LANGS = ("fr", "en")
@@ -464,6 +464,8 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
     col = str(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if isinstance(getattr(value, "message", None), Message):   # a coded reason or warning
+        return value.render(lang)
     if isinstance(value, str) and col in VALUE_LABELS and value in VALUE_LABELS[col]:
         entry = VALUE_LABELS[col][value]
         return entry.get(lang, entry[DEFAULT_LANG])
