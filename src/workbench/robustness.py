@@ -217,9 +217,9 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     from . import draws as dr  # noqa: PLC0415 - the fast solver of many draws
 
     if not isinstance(samples, (int, np.integer)) or samples <= 0:
-        raise InputError([Problem("<option>", "samples", samples, msg("E_WHOLE_NUMBER_MIN", minimum=1))])
+        raise InputError([Problem("<option>", "samples", samples, msg("E_WHOLE_NUMBER_POSITIVE"))])
     if method not in ("bound", "resolve"):
-        raise InputError([Problem("<option>", "method", method, msg("E_ONE_OF", choices=["bound", "resolve"], suggestion=None))])
+        raise InputError([Problem("<option>", "method", method, msg("E_EITHER", first="bound", second="resolve"))])
     rob = scenario.data.get("robustness") or {}
     if weight_intervals is None and weight_order is None:
         weight_intervals = rob.get("weight_intervals")
@@ -413,9 +413,9 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
     if (probability is None) == (reserve_rate is None):
         probs.append(Problem("<option>", "probability/reserve_rate", None, msg("E_EXACTLY_ONE")))
     if probability is not None and not 0 < float(probability) < 1:
-        probs.append(Problem("<option>", "probability", probability, msg("E_BOUNDS", bounds=[(">", 0), ("<", 1)])))
+        probs.append(Problem("<option>", "probability", probability, msg("E_OPEN_FRACTION")))
     if reserve_rate is not None and not 0 <= float(reserve_rate) < 1:
-        probs.append(Problem("<option>", "reserve_rate", reserve_rate, msg("E_BOUNDS", bounds=[(">=", 0), ("<", 1)])))
+        probs.append(Problem("<option>", "reserve_rate", reserve_rate, msg("E_HALF_OPEN_FRACTION")))
     if probs:
         raise InputError(probs)
     seed = scenario.seed if seed is None else int(seed)
@@ -439,7 +439,7 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
 
     full_sel, full_p = at(budget)
     if method not in ("reserve", "saa"):
-        raise InputError([Problem("<option>", "method", method, msg("E_ONE_OF", choices=["reserve", "saa"], suggestion=None))])
+        raise InputError([Problem("<option>", "method", method, msg("E_EITHER", first="reserve", second="saa"))])
     if method == "saa":
         if probability is None:
             raise InputError([Problem("<option>", "method", method, msg("E_SAA_NEEDS_PROBABILITY"))])
