@@ -210,7 +210,7 @@ def test_english_and_french_labels(app):
     assert cof == "ineligible: co-financing 5.0% below the 10.0% minimum"
     assert translate_reason(cof, "fr") == "inéligible : cofinancement 5,0 % sous le minimum de 10,0 %"
     # the table the dashboard shows carries coded reasons: shown in French, not re-parsed
-    assert any(translate_reason(r, "fr").startswith(("retenu", "non retenu", "inéligible"))
+    assert all(translate_reason(r, "fr").startswith(("retenu", "non retenu", "inéligible"))
                for r in app.table["reason"])
     assert translate_reason("not selected: forced out", "fr") == "not selected: forced out"  # uncoded: as is
 

@@ -434,6 +434,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "R_AFTER_LAST_COMMITMENT": _e("engagement prévu le {commitment}, après la dernière date d'engagement du fonds "
                                   "({last})",
                                   "commitment expected on {commitment}, after the fund's last commitment date {last}"),
+    "R_FLAG_FIRST_RESULTS": _e("premiers résultats en {months:g} mois, au-delà de la promesse de {promise_months:g} mois",
+                               "first results in {months:g} months, later than the {promise_months:g}-month promise"),
+    "R_FLAG_DINUM_OPINION": _e("coût {cost_meur:.2f} M€ au-dessus de {gate_meur:.2f} M€ : avis du directeur de la DINUM "
+                               "requis avant l'engagement",
+                               "cost {cost_meur:.2f} M€ above {gate_meur:.2f} M€: opinion of the DINUM director needed "
+                               "before commitment"),
     "R_QUALITY_BAR": _e("note pondérée {score:.1f} points sous le seuil de qualité de {bar:g} points",
                         "weighted score {score:.1f} points below the quality bar of {bar:g} points"),
     "R_ROI_MISSING": _e("économies annuelles par euro investi non renseignées (objectif {target:g})",

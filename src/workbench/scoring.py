@@ -462,11 +462,10 @@ def flags(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         words = []
         if lim is not None and not np.isnan(fr[i]) and fr[i] > float(lim):
             late[i] = True
-            words.append(f"first results in {fr[i]:g} months, later than the {float(lim):g}-month promise")
+            words.append(msg("R_FLAG_FIRST_RESULTS", months=fr[i], promise_months=float(lim)))
         gate = ri.get("governance_gate_eur")
         if gate is not None and fc[i] > float(gate):
             gated[i] = True
-            words.append(f"cost {fc[i] / 1e6:.2f} M€ above {float(gate) / 1e6:.2f} M€: opinion of the DINUM "
-                         "director needed before commitment")
-        text[i] = "; ".join(words)
+            words.append(msg("R_FLAG_DINUM_OPINION", cost_meur=fc[i] / 1e6, gate_meur=float(gate) / 1e6))
+        text[i] = Text(msg("R_PARTS", parts=words)) if words else ""
     return pd.DataFrame({"first_results_late": late, "governance_gate": gated, "flag": text}, index=cands.index)
