@@ -440,6 +440,12 @@ CATALOG: dict[str, dict[str, str]] = {
                                "requis avant l'engagement",
                                "cost {cost_meur:.2f} M€ above {gate_meur:.2f} M€: opinion of the DINUM director needed "
                                "before commitment"),
+    # (main's innovation-lab rule, merged after this catalog: scoring.eligibility should append
+    # msg("R_INNOVATION_LAB", envelope=e) instead of its English f-string)
+    "R_INNOVATION_LAB": _e("{envelope} est réservée aux projets portés par un laboratoire d'innovation territoriale "
+                           "(innovation_lab n'est pas vrai)",
+                           "{envelope} is for projects backed by a territorial innovation lab (innovation_lab is not "
+                           "true)"),
     "R_QUALITY_BAR": _e("note pondérée {score:.1f} points sous le seuil de qualité de {bar:g} points",
                         "weighted score {score:.1f} points below the quality bar of {bar:g} points"),
     "R_ROI_MISSING": _e("économies annuelles par euro investi non renseignées (objectif {target:g})",
