@@ -203,9 +203,16 @@ def test_english_and_french_labels(app):
     assert "projects selected" in app.outputs["totals"].value
     assert "\u00a0M€" in app.outputs["totals"].value and "," not in app.outputs["totals"].value.split("M€")[0][-6:]
     assert app.controls["weight_strategic"].description == "Strategic"
-    assert translate_reason("not selected: forced out", "fr") == "non retenu : écarté d'office"
-    assert translate_reason("ineligible: co-financing 5.0% below the 10.0% minimum", "fr") == \
-        "inéligible : cofinancement 5,0 % sous le minimum de 10,0 %"
+    from workbench.messages import Text, msg
+
+    assert translate_reason(Text(msg("R_FORCED_OUT")), "fr") == "non retenu : écarté d'office"
+    cof = Text(msg("R_INELIGIBLE", parts=[msg("R_COFINANCING_BELOW", share_pct=5.0, min_pct=10.0)]))
+    assert cof == "ineligible: co-financing 5.0% below the 10.0% minimum"
+    assert translate_reason(cof, "fr") == "inéligible : cofinancement 5,0 % sous le minimum de 10,0 %"
+    # the table the dashboard shows carries coded reasons: shown in French, not re-parsed
+    assert all(translate_reason(r, "fr").startswith(("retenu", "non retenu", "inéligible"))
+               for r in app.table["reason"])
+    assert translate_reason("not selected: forced out", "fr") == "not selected: forced out"  # uncoded: as is
 
 
 def test_every_scenario_warning_is_visible(params_dir, tmp_path):

@@ -62,11 +62,16 @@ def test_input_problems_are_shown_in_french_and_stay_english_for_the_command_lin
     en = L.problems_message(e.value.problems, "en")
     assert en == e.value.message() and "row 2, column requested_eur: '-5': must be > 0" in en
     # a missing value, a suggestion, bounds; a rule without a French wording is kept as it is
-    from workbench.errors import MISSING, Problem
+    # (rendered from the catalog by code, never by re-reading the English text)
+    from workbench.errors import MISSING, Problem, at_column
+    from workbench.messages import msg
 
-    assert L.problem_text(Problem("f.csv", "column requested_eur", MISSING,
-                                  "required column is missing (did you mean 'requested'?)"), "fr") == \
+    missing = Problem("f.csv", at_column("requested_eur"), MISSING, msg("E_COLUMN_MISSING", suggestion="requested"))
+    assert str(missing) == "f.csv: column requested_eur: (missing): required column is missing (did you mean 'requested'?)"
+    assert L.problem_text(missing, "fr") == \
         "f.csv : colonne requested_eur : (absente) : colonne obligatoire absente (vouliez-vous dire « requested » ?)"
-    assert L.problem_text(Problem("s.yaml", "funds.F.rate", 2, "must be >= 0 and <= 1"), "fr").endswith(
-        ": 2 : doit être ≥ 0 et ≤ 1")
+    assert L.problem_text(Problem("s.yaml", "funds.F.rate", 2, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 1)])),
+                          "fr").endswith(": 2 : doit être ≥ 0 et ≤ 1")
+    # an uncoded rule (a third party's) is shown in English rather than guessed, even if it reads like ours
     assert L.problem_text(Problem("s.yaml", "x", 1, "a brand new rule"), "fr").endswith(": 1 : a brand new rule")
+    assert L.problem_text(Problem("s.yaml", "row 2", 1, "must be > 0"), "fr") == "s.yaml : row 2 : 1 : must be > 0"

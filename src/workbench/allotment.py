@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError, Problem
+from .messages import msg
 
 ALLOTMENT_RULES = ("none", "year_share")
 
@@ -81,7 +82,7 @@ def candidate_calls(scenario: Any, cands) -> list[str]:
         bad = sorted({c for c in col if c not in ids})
         if bad and len(bad) < len(set(col)):
             raise InputError([Problem("<candidates>", "column call", bad[0],
-                                      f"call not defined in the scenario (calls: {', '.join(ids[:6])}…)")])
+                                      msg("E_CALL_UNDEFINED", choices=list(ids[:6])))])
         if not bad:
             return col
     return [ids[0]] * len(cands)

@@ -41,7 +41,8 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from . import __version__
-from .errors import InputError, Problem
+from .errors import InputError, Problem, closest
+from .messages import msg as coded
 from .files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
                     write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
 
@@ -512,13 +513,13 @@ def option_problems(draws: int | None, seed: int | None, lang: str,
 
     probs = []
     if seed is not None and (not isinstance(seed, int) or seed < 0):
-        probs.append(Problem("<option>", "--seed", seed, "must be a whole number >= 0"))
+        probs.append(Problem("<option>", "--seed", seed, coded("E_WHOLE_NUMBER_MIN", minimum=0)))
     if draws is not None and (not isinstance(draws, int) or draws < 1):
-        probs.append(Problem("<option>", "--draws", draws, "must be a whole number >= 1"))
+        probs.append(Problem("<option>", "--draws", draws, coded("E_WHOLE_NUMBER_MIN", minimum=1)))
     if timeout_s is not None and not timeout_s > 0:
-        probs.append(Problem("<option>", "--timeout", timeout_s, "must be a number of seconds > 0"))
+        probs.append(Problem("<option>", "--timeout", timeout_s, coded("E_SECONDS")))
     if lang not in LANGS:
-        probs.append(Problem("<option>", "--lang", lang, f"language must be one of {', '.join(LANGS)}"))
+        probs.append(Problem("<option>", "--lang", lang, coded("E_LANG", choices=list(LANGS))))
     return probs
 
 
@@ -579,7 +580,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     scenario = load_scenario(scenario_path)
     nb_src = Path(notebook) if notebook is not None else find_notebook()
     if not nb_src.is_file():
-        raise InputError([Problem("<option>", "--notebook", str(nb_src), "notebook file does not exist")])
+        raise InputError([Problem("<option>", "--notebook", str(nb_src), coded("E_NOTEBOOK_MISSING"))])
     seed = scenario.seed if seed is None else int(seed)
     inputs = input_files(scenario, nb_src)
 
@@ -730,8 +731,6 @@ def parse_params(items: Iterable[str], notebook: str | Path) -> dict:
     item reported at once (:class:`InputError`)."""
     import yaml
 
-    from .errors import suggest
-
     known = notebook_parameters(notebook)
     fixed = {"scenario_path", "draws", "seed", "out_dir", "lang"}
     out, probs = {}, []
@@ -739,17 +738,17 @@ def parse_params(items: Iterable[str], notebook: str | Path) -> dict:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            probs.append(Problem("<option>", "--param", item, "must be KEY=VALUE"))
+            probs.append(Problem("<option>", "--param", item, coded("E_PARAM_SYNTAX")))
         elif key in fixed:
-            probs.append(Problem("<option>", "--param", item, f"{key} has its own option"))
+            probs.append(Problem("<option>", "--param", item, coded("E_PARAM_HAS_OPTION", key=key)))
         elif key not in known:
-            probs.append(Problem("<option>", "--param", key, "not a parameter of the notebook"
-                                 + suggest(key, [k for k in known if k not in fixed])))
+            probs.append(Problem("<option>", "--param", key, coded("E_NOT_NOTEBOOK_PARAM",
+                                     suggestion=closest(key, [k for k in known if k not in fixed]))))
         else:
             try:
                 out[key] = yaml.safe_load(raw)
             except yaml.YAMLError:
-                probs.append(Problem("<option>", "--param", item, "value is not valid YAML"))
+                probs.append(Problem("<option>", "--param", item, coded("E_PARAM_NOT_YAML")))
     if probs:
         raise InputError(probs)
     return out

@@ -49,7 +49,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import MISSING, Collector, InputError, Problem, suggest
+from .errors import MISSING, Collector, InputError, Problem, at_column, at_line, at_row, closest
+from .messages import msg
 from .limits import (MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_COLUMNS,
                      MAX_XLSX_UNPACKED_BYTES)
 
@@ -132,38 +133,34 @@ def _decode(raw: bytes, f: str) -> str:
             break
     if bom or utf8_line:
         first_utf8 = utf8_line or 1
-        raise InputError([Problem(f, f"line {other_line}", None,
-                                  f"mixes encodings: line {first_utf8} is UTF-8 but line {other_line} is not "
-                                  "(cp1252/Latin-1?); save the whole file in one encoding, preferably UTF-8")])
+        raise InputError([Problem(f, at_line(other_line), None, msg("E_MIXED_ENCODINGS", first=first_utf8, other=other_line))])
     try:
         return body.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = body[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(f, f"line {line}", f"byte 0x{body[exc.start]:02x}",
-                                  "is neither UTF-8 nor cp1252 text; save the file as UTF-8")]) from None
+        raise InputError([Problem(f, at_line(line), f"byte 0x{body[exc.start]:02x}",
+                                  msg("E_NOT_UTF8_CP1252"))]) from None
 
 
 def _check_shape(f: str, header: list[str], col: Collector) -> None:
     if len(header) > MAX_COLUMNS:
-        raise InputError([Problem(f, "row 1", f"{len(header)} columns",
-                                  f"a candidate file may have at most {MAX_COLUMNS} columns")])
+        raise InputError([Problem(f, at_row(1), f"{len(header)} columns",
+                                  msg("E_TOO_MANY_COLUMNS", limit=MAX_COLUMNS))])
 
 
 def _check_cell(f: str, row: int, column: str, value: object, col: Collector) -> None:
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        col.add(f"row {row}, column {column}", value,
-                f"a cell may hold at most {MAX_CELL_CHARS:,} characters (it holds {len(value):,})")
+        col.add(at_row(row, column), value, msg("E_CELL_TOO_LONG", limit=MAX_CELL_CHARS, length=len(value)))
 
 
 def _too_many_rows(f: str) -> InputError:
-    return InputError([Problem(f, f"row {MAX_CANDIDATES + 2}", None,
-                               f"a candidate file may hold at most {MAX_CANDIDATES:,} candidate rows")])
+    return InputError([Problem(f, at_row(MAX_CANDIDATES + 2), None, msg("E_TOO_MANY_ROWS", limit=MAX_CANDIDATES))])
 
 
 def _read_csv(path: Path, f: str) -> pd.DataFrame:
     text = _decode(path.read_bytes(), f)
     if not text.strip():
-        raise InputError([Problem(f, "", "", "file is empty")])
+        raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     first = text.lstrip("\r\n").splitlines()[0]
     sep = max([";", ",", "\t"], key=first.count)
     # a cell longer than the csv module's 128 KiB default must become a problem with its row
@@ -186,8 +183,7 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
             if len(body) >= MAX_CANDIDATES:
                 raise _too_many_rows(f)
             if len(r) > len(header) and any(c.strip() for c in r[len(header):]):
-                col.add(f"row {line}", sep.join(r), f"has {len(r)} cells for {len(header)} columns "
-                        f"(a decimal comma in a ',' separated file? use ';' as separator)")
+                col.add(at_row(line), sep.join(r), msg("E_CELL_COUNT", cells=len(r), columns=len(header)))
             cells = [c if c.strip() != "" else None for c in (r + [""] * len(header))[: len(header)]]
             for name, v in zip(header, cells):
                 _check_cell(f, line, name, v, col)
@@ -196,7 +192,7 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
             if len(col.problems) > 200:
                 break
     except csv.Error as exc:
-        raise InputError([Problem(f, f"line {reader.line_num}", None, f"cannot be read as CSV ({exc})")]) from None
+        raise InputError([Problem(f, at_line(reader.line_num), None, msg("E_CSV_UNREADABLE", detail=str(exc)))]) from None
     col.raise_if_any()
     df = pd.DataFrame(body, columns=header, dtype=object)
     df.attrs["row_numbers"] = np.asarray(numbers, dtype=np.int64)
@@ -217,15 +213,14 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError([Problem(f, "", None, "cannot be read as an XLSX workbook (not a zip file)")]) from None
+        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail="not a zip file"))]) from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise InputError([Problem(f, "", f"{unpacked:,} bytes",
-                                  f"unpacks to more than {MAX_XLSX_UNPACKED_BYTES:,} bytes: too many rows or "
-                                  f"columns (at most {MAX_CANDIDATES:,} candidates)")])
+                                  msg("E_XLSX_TOO_LARGE", limit=MAX_XLSX_UNPACKED_BYTES, candidates=MAX_CANDIDATES))])
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise InputError([Problem(f, "", None, f"cannot be read as an XLSX workbook ({type(exc).__name__})")]) from None
+        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     col = Collector(f)
     header: list[str] | None = None
     body, numbers, formulas = [], [], []
@@ -263,11 +258,11 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError([Problem(f, "", None, f"cannot be read as an XLSX workbook ({type(exc).__name__})")]) from None
+        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     finally:
         wb.close()
     if header is None:
-        raise InputError([Problem(f, "", "", "file is empty")])
+        raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     body = [r + [None] * (len(header) - len(r)) for r in body]
     if formulas:
         _formula_values(path, f, header, body, formulas, col)
@@ -298,9 +293,7 @@ def _formula_values(path: Path, f: str, header: list[str], body: list[list], for
         formula = body[k][j]
         value = cached.get(i, ())[j] if j < len(cached.get(i, ())) else None
         if value is None:
-            col.add(f"row {i}, column {header[j]}", formula,
-                    "is a formula saved without its value: open and save the file in a spreadsheet, "
-                    "or paste the values instead of the formulas")
+            col.add(at_row(i, header[j]), formula, msg("E_FORMULA_NO_VALUE"))
         body[k][j] = value
 
 
@@ -309,15 +302,15 @@ def _read_table(path: Path) -> pd.DataFrame:
     oversized files (see :mod:`workbench.limits`)."""
     f = str(path)
     if not path.exists():
-        raise InputError([Problem(f, "", str(path), "file does not exist")])
+        raise InputError([Problem(f, "", str(path), msg("E_FILE_MISSING"))])
     if path.is_dir():
-        raise InputError([Problem(f, "", str(path), "is a folder, not a file")])
+        raise InputError([Problem(f, "", str(path), msg("E_FILE_IS_FOLDER"))])
     size = path.stat().st_size
     if size == 0:
-        raise InputError([Problem(f, "", "", "file is empty")])
+        raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     if size > MAX_CANDIDATE_BYTES:
         raise InputError([Problem(f, "", f"{size:,} bytes",
-                                  f"a candidate file may hold at most {MAX_CANDIDATE_BYTES:,} bytes")])
+                                  msg("E_CANDIDATES_TOO_LARGE", limit=MAX_CANDIDATE_BYTES))])
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -325,11 +318,11 @@ def _read_table(path: Path) -> pd.DataFrame:
         elif suffix in (".csv", ".txt", ".tsv"):
             df = _read_csv(path, f)
         else:
-            raise InputError([Problem(f, "", path.suffix, "a candidate file must be .csv or .xlsx")])
+            raise InputError([Problem(f, "", path.suffix, msg("E_CANDIDATE_SUFFIX"))])
     except MemoryError:
-        raise InputError([Problem(f, "", f"{size:,} bytes", "too large to read in memory")]) from None
+        raise InputError([Problem(f, "", f"{size:,} bytes", msg("E_FILE_TOO_LARGE_MEMORY"))]) from None
     except OSError as exc:
-        raise InputError([Problem(f, "", None, f"cannot be read ({exc.strerror or type(exc).__name__})")]) from None
+        raise InputError([Problem(f, "", None, msg("E_FILE_UNREADABLE", detail=exc.strerror or type(exc).__name__))]) from None
     numbers = df.attrs.get("row_numbers")
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     if numbers is not None:
@@ -372,18 +365,18 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     """Validate and type a table of candidates (see :func:`read_candidates`)."""
     col = Collector(file)
     if df.empty and len(df.columns) == 0:
-        raise InputError([Problem(file, "", "", "file is empty")])
+        raise InputError([Problem(file, "", "", msg("E_FILE_EMPTY"))])
     cols = list(df.columns)
     missing = [c for c in REQUIRED if c not in cols]
     for c in missing:
-        near = suggest(c, [x for x in cols if x not in KNOWN])
-        col.add(f"column {c}", MISSING, "required column is missing" + near)
+        near = closest(c, [x for x in cols if x not in KNOWN])
+        col.add(at_column(c), MISSING, msg("E_COLUMN_MISSING", suggestion=near))
     dup_cols = {c for c in cols if cols.count(c) > 1}
     for c in dup_cols:
-        col.add(f"column {c}", c, "column appears more than once")
+        col.add(at_column(c), c, msg("E_COLUMN_TWICE"))
     col.raise_if_any()
     if len(df) == 0:
-        raise InputError([Problem(file, "", "", "has a header but no candidate rows")])
+        raise InputError([Problem(file, "", "", msg("E_NO_CANDIDATE_ROWS"))])
 
     numbers = df.attrs.get("row_numbers")
     out = df.copy()
@@ -394,7 +387,7 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     lo, hi = scale
 
     def place(i: int, c: str) -> str:
-        return f"row {rows[i]}, column {c}"
+        return at_row(rows[i], c)
 
     # text columns
     for c in ("id", "title", "owner", "envelope"):
@@ -402,7 +395,7 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
         for i, v in enumerate(out[c]):
             s = None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
             if not s:
-                col.add(place(i, c), MISSING, "is required")
+                col.add(place(i, c), MISSING, msg("E_REQUIRED"))
             vals.append(s or "")
         out[c] = vals
     # numbers
@@ -413,22 +406,22 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             try:
                 x = parse_number(v)
             except (ValueError, TypeError):
-                col.add(place(i, c), v, "must be a number")
+                col.add(place(i, c), v, msg("E_NOT_NUMBER"))
                 vals.append(np.nan)
                 continue
             if x is None:
                 if c in REQUIRED:
-                    col.add(place(i, c), MISSING, "is required")
+                    col.add(place(i, c), MISSING, msg("E_REQUIRED"))
                 vals.append(np.nan)
                 continue
             if c in ("total_cost_eur", "requested_eur", "duration_months") and x <= 0:
-                col.add(place(i, c), v, "must be > 0")
+                col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">", 0)]))
             elif c in ("annual_savings_eur", "phase1_cost_eur", "first_results_months", "full_cost_eur") \
                     or c in cp_cols:
                 if x < 0:
-                    col.add(place(i, c), v, "must be >= 0")
+                    col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">=", 0)]))
             elif c in CRITERIA and not lo <= x <= hi:
-                col.add(place(i, c), v, f"score must be within the scale {lo:g}-{hi:g}")
+                col.add(place(i, c), v, msg("E_SCORE_SCALE", low=lo, high=hi))
             vals.append(x)
         out[c] = np.array(vals, dtype=float)
     for c in ("annual_savings_eur", "phase1_cost_eur"):
@@ -451,7 +444,7 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             elif s in _FALSE:
                 vals.append(False)
             else:
-                col.add(place(i, flag), v, "must be true or false")
+                col.add(place(i, flag), v, msg("E_NOT_BOOL"))
                 vals.append(False)
         out[flag] = vals
     for c in ("theme", "requires", "excludes"):
@@ -464,7 +457,7 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             cell = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
             for t in split_ids(cell):
                 if t not in OWNER_TYPES:
-                    col.add(place(i, "owner_type"), t, f"must be one of {', '.join(OWNER_TYPES)}" + suggest(t, OWNER_TYPES))
+                    col.add(place(i, "owner_type"), t, msg("E_ONE_OF", choices=list(OWNER_TYPES), suggestion=closest(t, OWNER_TYPES)))
             cells.append(cell)
         out["owner_type"] = cells
 
@@ -472,7 +465,7 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     seen: dict[str, int] = {}
     for i, v in enumerate(out["id"]):
         if v and v in seen:
-            col.add(place(i, "id"), v, f"duplicated id (first at row {rows[seen[v]]})")
+            col.add(place(i, "id"), v, msg("E_DUPLICATE_ID", row=rows[seen[v]]))
         elif v:
             seen[v] = i
     tot = out["total_cost_eur"].to_numpy(float)
@@ -484,28 +477,28 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
         t, r = tot[i], req[i]
         if over_total[i]:
             col.add(place(i, "requested_eur"), df.iloc[i]["requested_eur"],
-                    f"requested amount exceeds total_cost_eur ({t:,.0f})")
+                    msg("E_REQUEST_ABOVE_COST", total=t))
         if over_req[i]:
             col.add(place(i, "phase1_cost_eur"), df.iloc[i].get("phase1_cost_eur"),
-                    f"first phase costs more than the full request ({r:,.0f})")
+                    msg("E_PHASE1_ABOVE_REQUEST", requested=r))
     codes = set(envelope_codes) if envelope_codes is not None else None
     for i, v in enumerate(out["envelope"]):
         for code in split_ids(v):
             if codes is not None and code not in codes:
-                col.add(place(i, "envelope"), code, "envelope code not defined in the scenario" + suggest(code, codes))
+                col.add(place(i, "envelope"), code, msg("E_ENVELOPE_UNDEFINED", suggestion=closest(code, codes)))
     ids = set(seen)
     for c in ("requires", "excludes"):
         for i, v in enumerate(out[c]):
             for ref in split_ids(v):
                 if ref not in ids:
-                    col.add(place(i, c), ref, "names an unknown candidate id" + suggest(ref, ids))
+                    col.add(place(i, c), ref, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=closest(ref, ids)))
                 elif ref == out.at[i, "id"]:
-                    col.add(place(i, c), ref, "a candidate cannot name itself")
+                    col.add(place(i, c), ref, msg("E_SELF_REFERENCE"))
     if not col:
         cycle = find_requires_cycle(out)
         if cycle:
             i = seen[cycle[0]]
-            col.add(place(i, "requires"), " -> ".join(cycle), "cycle of requires")
+            col.add(place(i, "requires"), " -> ".join(cycle), msg("E_REQUIRES_CYCLE"))
     col.raise_if_any()
     out.attrs["source"] = file
     out.attrs["synthetic"] = synthetic

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Problem
+from .messages import Message, msg
 from .files import project_relative, write_csv, write_folder, write_via
 from .units import meur, pct
 
@@ -22,7 +23,7 @@ _USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EIS
                 errno.ENAMETOOLONG}
 
 
-def _fail_option(name: str, value: object, rule: str) -> InputError:
+def _fail_option(name: str, value: object, rule: Message) -> InputError:
     return InputError([Problem("<option>", name, value, rule)])
 
 
@@ -130,7 +131,7 @@ def _cmd_dashboard(args) -> int:
 
     problems = []
     if not 1 <= args.port <= 65535:
-        problems.append(Problem("<option>", "--port", args.port, "must be a port number between 1 and 65535"))
+        problems.append(Problem("<option>", "--port", args.port, msg("E_PORT")))
     if args.scenario:
         from .scenario import load_scenario
 
@@ -236,15 +237,15 @@ def _parse_weights(text: str) -> dict:
     problems, out = [], {}
     for part in [x for x in text.split(",") if x.strip()]:
         if "=" not in part:
-            problems.append(Problem("<option>", "--weights", part, "write criterion=weight, e.g. strategic=0.4"))
+            problems.append(Problem("<option>", "--weights", part, msg("E_WEIGHTS_SYNTAX")))
             continue
         k, v = (x.strip() for x in part.split("=", 1))
         try:
             out[k] = float(v.replace(",", "."))
         except ValueError:
-            problems.append(Problem("<option>", f"--weights {k}", v, "a weight must be a number"))
+            problems.append(Problem("<option>", f"--weights {k}", v, msg("E_WEIGHT_NOT_NUMBER")))
     if not out and not problems:
-        problems.append(Problem("<option>", "--weights", text, "no weight given"))
+        problems.append(Problem("<option>", "--weights", text, msg("E_NO_WEIGHT")))
     if problems:
         raise InputError(problems)
     return out
@@ -258,11 +259,11 @@ def _cmd_rank(args) -> int:
 
     problems = []
     if args.budget_eur is not None and not args.budget_eur > 0:
-        problems.append(Problem("<option>", "--budget-eur", args.budget_eur, "the budget must be > 0 euros"))
+        problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
     if args.robustness_samples < 0:
-        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, "must be >= 0"))
+        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, msg("E_BOUNDS", bounds=[(">=", 0)])))
     if args.time_limit_s is not None and not args.time_limit_s > 0:
-        problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, "must be > 0"))
+        problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, msg("E_BOUNDS", bounds=[(">", 0)])))
     weights = None
     if args.weights is not None:
         try:
@@ -285,7 +286,7 @@ def _cmd_rank(args) -> int:
                            **common)
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
-        raise InputError([Problem("<option>", "--explain", x, "unknown candidate id") for x in unknown])
+        raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
     paths = portfolio.write_result(res, args.out)
     print(portfolio.summarise(res, lang="en"))
     for pid in args.explain:
@@ -426,10 +427,10 @@ def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
     try:
         v = int(str(raw).strip())
     except ValueError:
-        problems.append(Problem("<option>", name, raw, "must be a whole number"))
+        problems.append(Problem("<option>", name, raw, msg("E_NOT_WHOLE_NUMBER")))
         return None
     if v < minimum:
-        problems.append(Problem("<option>", name, v, f"must be a whole number >= {minimum}"))
+        problems.append(Problem("<option>", name, v, msg("E_WHOLE_NUMBER_MIN", minimum=minimum)))
     return v
 
 
@@ -444,7 +445,7 @@ def _cmd_simulate(args) -> int:
     chunk = _int_option("--chunk-size", args.chunk_size, 1, probs)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        probs.append(Problem("<option>", "--out", str(out), "exists and is not a folder"))
+        probs.append(Problem("<option>", "--out", str(out), msg("E_OUT_NOT_FOLDER")))
     scn = None
     try:
         scn = load_scenario(args.scenario)
@@ -746,7 +747,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def describe_os_error(exc: OSError) -> str:
     """One line on a failed file operation: what failed, on which path; nothing was half-written."""
-    what = {errno.EEXIST: "exists and is not a folder", errno.ENOTDIR: "a part of the path is not a folder",
+    what = {errno.EEXIST: msg("E_OUT_NOT_FOLDER"), errno.ENOTDIR: "a part of the path is not a folder",
             errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
             errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on the disk",
             errno.EDQUOT: "disk quota exceeded"}.get(exc.errno, exc.strerror or type(exc).__name__)

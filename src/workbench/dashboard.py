@@ -29,7 +29,6 @@ import base64
 import copy
 import csv
 import datetime as dt
-import functools
 import io
 import json
 import os
@@ -50,6 +49,7 @@ from . import __version__, resources
 from .candidates import read_candidates
 from .sources import load_candidates
 from .errors import InputError, Problem
+from .messages import msg, render_text
 from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
 from .scenario import CRITERIA, Scenario, load_scenario
 from .units import meur, number, pct
@@ -277,7 +277,7 @@ def repo_root() -> Path:
         if (cand / VOILA_CONFIG).is_file() and (cand / NOTEBOOK).is_file():
             return cand
     raise InputError([Problem(str(NOTEBOOK), "", str(Path.cwd()),
-                              "the dashboard notebook and voila.json were not found: run from the project folder")])
+                              msg("E_DASHBOARD_NOT_FOUND"))])
 
 
 def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
@@ -337,8 +337,7 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     except ValueError:
         loopback = ip == "localhost"
     if not token and not loopback:
-        raise InputError([Problem("<option>", "--no-token", ip, "a server listening beyond this machine "
-                                  "(--ip other than 127.0.0.1) needs its token")])
+        raise InputError([Problem("<option>", "--no-token", ip, msg("E_TOKEN_NEEDED"))])
     auth: list[str] = []
     if token:
         env["JUPYTER_TOKEN"] = token
@@ -542,7 +541,7 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     """
     slug = _slug(name)
     if not slug:
-        raise InputError([Problem("<variant>", "name", name, "a variant needs a name (letters, digits, - or _)")])
+        raise InputError([Problem("<variant>", "name", name, msg("E_VARIANT_NAME"))])
     variants_dir = Path(variants_dir)
     path = variants_dir / f"{slug}.yaml"
     text = variant_yaml(base, settings, slug, variants_dir)
@@ -825,7 +824,7 @@ class Dashboard:
 
         files = self.scenario_files()
         if not files:
-            raise InputError([Problem(str(self.parameters_dir), "", "", "no scenario file (*.yaml) in this folder")])
+            raise InputError([Problem(str(self.parameters_dir), "", "", msg("E_NO_SCENARIO_FILE"))])
         first = Path(self.scenario_arg).resolve() if self.scenario_arg else files[0]
         c["scenario"] = lab(W.Dropdown(options=[(self._file_label(f), str(f)) for f in files], value=str(first),
                                        layout=lay(width="100%"), style={"description_width": "70px"}), "scenario")
@@ -1490,7 +1489,7 @@ class Dashboard:
                                                           t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
             cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
             b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
-            reason = "" if s_ else _esc(translate_reason(str(why), L))
+            reason = "" if s_ else _esc(translate_reason(why, L))
             rows.append(f"<tr class='{cls}' data-id='{_esc(i)}'><td>{k}</td>{static[i]}"
                         f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
         if total > len(t):
@@ -1694,7 +1693,7 @@ class Dashboard:
         self.outputs["detail"].value = (
             f"<div class='wb-detail' data-id='{_esc(pid)}'><b>{_esc(pid)} — {_esc(row['title'])}</b> "
             f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
-            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(str(row['reason']), L))}</p>"
+            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(row['reason'], L))}</p>"
             + (f"<p><b>{_esc(label('what_change', L))}</b>{_colon(L)}{_esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
                if change else "")
             + f"<p style='font-size:11px;color:#555'>{_esc(ex.get('text', ''))}</p></div>")
@@ -1978,78 +1977,13 @@ def shortfall_probabilities(res: Any) -> dict[str, float]:
             "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
 
 
-_WARNINGS_FR = [
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)",
-     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de moins que l'enveloppe de \4 M€ (écart non détaillé dans la source)"),
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)",
-     r"\1 : les sous-enveloppes totalisent \2 M€, soit \3 M€ de plus que l'enveloppe de \4 M€"),
-    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope",
-     r"\1 : les parts de l'enveloppe totalisent \2 M€, écart de \3 M€ avec l'enveloppe de \4 M€"),
-    (r"^(\S+): sub-envelopes of part '([^']*)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)",
-     r"\1 : les sous-enveloppes de la part « \2 » totalisent \3 M€ contre \4 M€ (écart \5 M€)"),
-    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope",
-     r"\1 : les AE annuelles ouvertes totalisent \2 M€ contre une enveloppe de \3 M€"),
-]
-
-
 def translate_warning(warning: str, lang: str = "fr") -> str:
-    """A scenario warning (written in English by :func:`workbench.scenario.reconcile`) in
-    ``lang``, amounts in the language's format; an unknown warning is shown as it is."""
-    if lang != "fr":
-        return warning
-    for pat, rep in _WARNINGS_FR:
-        out, n = re.subn(pat, rep, warning)
-        if n:
-            return _fr_numbers(out)
-    return warning
+    """A scenario warning in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.labels.translate_warning`); an uncoded warning is shown as it is."""
+    return render_text(warning, lang)
 
 
-def _fr_numbers(text: str) -> str:
-    """English-formatted numbers in ``text`` (``1,234.5``) in French format (``1 234,5``)."""
-    return re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
-                  lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), text)
-
-
-_REASONS_FR = [
-    (r"^ineligible: ", "inéligible : "),
-    (r"^not selected: outranked \(the budget rules go further with other projects\)",
-     "non retenu : devancé (le budget va plus loin avec d'autres projets)"),
-    (r"^not selected: forced out", "non retenu : écarté d'office"),
-    (r"^not selected: ", "non retenu : "),
-    (r"^selected, phase 1 only", "retenu, première phase seulement"),
-    (r"^selected", "retenu"),
-    (r"\(forced in\)", "(imposé)"),
-    (r"paid by ", "payé par "),
-    (r"^no portfolio: the rules conflict", "aucun portefeuille : les règles sont incompatibles"),
-    (r"requires (\S+), which is not selected", r"requiert \1, non retenu"),
-    (r"excludes (\S+), which is selected", r"exclut \1, retenu"),
-    (r"excluded by (\S+), which is selected", r"exclu par \1, retenu"),
-    (r"total cost ([\d.]+) M€ below the territorial minimum of ([\d.]+) M€",
-     r"coût total \1 M€ sous le minimum territorial de \2 M€"),
-    (r"total cost ([\d.]+) M€ below the minimum of ([\d.]+) M€", r"coût total \1 M€ sous le minimum de \2 M€"),
-    (r"request ([\d.]+) M€ above the maximum of ([\d.]+) M€", r"demande \1 M€ au-dessus du maximum de \2 M€"),
-    (r"co-financing ([\d.]+)% below the ([\d.]+)% minimum", r"cofinancement \1 % sous le minimum de \2 %"),
-    (r"co-financing ([\d.]+)% above the ([\d.]+)% maximum", r"cofinancement \1 % au-dessus du maximum de \2 %"),
-    (r"theme '([^']*)' not among the call's themes", r"thème « \1 » hors des thèmes de l'appel"),
-    (r"envelope '([^']*)' not open in this scenario", r"enveloppe « \1 » non ouverte dans ce scénario"),
-    (r"no open envelope", "aucune enveloppe ouverte"),
-    (r"yearly savings per euro invested not given below the target of (\S+)",
-     r"économies annuelles par euro investi non renseignées (objectif \1)"),
-    (r"yearly savings per euro invested (\S+) below the target of (\S+)",
-     r"économies annuelles par euro investi \1 sous l'objectif de \2"),
-]
-
-
-@functools.lru_cache(maxsize=4096)
-def translate_reason(reason: str, lang: str = "fr") -> str:
-    """A ranking or eligibility reason (written in English by the package) in ``lang``.
-
-    Known phrases are translated; numbers get the French decimal comma.  Unknown phrases are
-    kept as they are rather than guessed.
-    """
-    if lang != "fr" or not reason:
-        return reason
-    out = reason
-    for pat, rep in _REASONS_FR:
-        out = re.sub(pat, rep, out)
-    return re.sub(r"(\d)\.(\d)", r"\1,\2", out)
+def translate_reason(reason, lang: str = "fr") -> str:
+    """A ranking or eligibility reason in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.messages.render_text`); a reason without a code is shown as it is."""
+    return render_text(reason, lang)

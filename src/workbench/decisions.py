@@ -30,6 +30,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .messages import Text, code_of, msg
 from . import portfolio as pf
 from . import robustness
 from .allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
@@ -291,14 +292,15 @@ def _merit_order_table(table: pd.DataFrame, choice: pd.DataFrame) -> pd.DataFram
     t["funded_eur"] = np.where(funding == "phase1", np.nan_to_num(ph1), np.where(g, req, 0.0))
     t["contribution"] = np.round(np.where(g, vals * rate, 0.0), 6)
     elig = t["eligible"].to_numpy(bool)
-    reasons = t["reason"].astype(str).to_numpy().copy()
+    reasons = list(t["reason"])
     for i in range(len(t)):
         if g[i]:
-            what = "selected, phase 1 only" if funding[i] == "phase1" else "selected"
-            reasons[i] = f"{what} in merit order, paid by {t['paying_envelope'].iat[i]}"
-        elif elig[i] and not reasons[i].startswith(("ineligible", "not selected: forced out")):
-            reasons[i] = "not selected: outranked (the call's allotment went to projects of higher value per euro)"
-    t["reason"] = reasons
+            code = "R_SELECTED_PHASE1_MERIT" if funding[i] == "phase1" else "R_SELECTED_MERIT"
+            reasons[i] = Text(msg(code, payer=t["paying_envelope"].iat[i]))
+        elif elig[i] and code_of(reasons[i]) not in ("R_INELIGIBLE", "R_FORCED_OUT"):
+            reasons[i] = Text(msg("R_OUTRANKED_ALLOTMENT"))
+    t["reason"] = pd.Series(reasons, index=t.index, dtype=object)
+    t["reason_code"] = [code_of(r) for r in reasons]
     return t
 
 
@@ -329,8 +331,10 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
         "requested_eur": req, "funded_eur": 0.0, "roi_ratio": pf.roi_ratio(sub).to_numpy(float),
         "roi_below_target": pd.NA, "greedy_selected": False,
     }, index=sub.index)
-    t["reason"] = np.where(t["eligible"], "not selected: no credits left for this call",
-                           "ineligible: " + el["reason"].astype(str).to_numpy())
+    t["reason"] = pd.Series([Text(msg("R_NO_CREDITS_LEFT")) if ok else
+                             Text(msg("R_INELIGIBLE", parts=pf._reason_parts(why)))
+                             for ok, why in zip(t["eligible"], el["reason"])], index=t.index, dtype=object)
+    t["reason_code"] = [code_of(r) for r in t["reason"]]
     for c in sub.columns:
         if c not in t.columns:
             t[c] = sub[c].to_numpy()

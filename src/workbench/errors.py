@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import reprlib
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .messages import Message, Text, msg, render
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,40 @@ class Problem:
         ``row 7, column total_cost_eur`` (rows counted as a spreadsheet shows them, header = 1).
     value : object
         The offending value (``None`` when the value is missing).
-    rule : str
-        The rule broken, in plain words.
+    rule : str or Message
+        The rule broken: a coded :class:`~workbench.messages.Message` (every shipped check gives
+        one), kept here as its English wording; a plain string (a third party's rule) is kept as
+        it is and shown in English in every language.
+    code : str or None
+        The rule's code in :data:`workbench.messages.CATALOG` (``None`` for an uncoded rule).
+    params : mapping
+        The code's named parameters.
     """
 
     file: str
     where: str
     value: object
-    rule: str
+    rule: Any
+    code: str | None = field(default=None, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.rule, Message):
+            object.__setattr__(self, "code", self.rule.code)
+            object.__setattr__(self, "params", dict(self.rule.params))
+            object.__setattr__(self, "rule", self.rule.render("en"))
+        elif self.code is not None:
+            object.__setattr__(self, "rule", render(self.code, "en", **self.params))
+        if isinstance(self.where, Message):
+            object.__setattr__(self, "where", Place(self.where))
+
+    def rule_text(self, lang: str = "fr") -> str:
+        """The broken rule in ``lang`` from the catalog (an uncoded rule as it was given)."""
+        return self.rule if self.code is None else render(self.code, lang, **self.params)
+
+    def where_text(self, lang: str = "fr") -> str:
+        """The place in ``lang`` (a key path is the same in every language)."""
+        return self.where.render(lang) if isinstance(self.where, Place) else self.where
 
     def __str__(self) -> str:
         shown = "(missing)" if self.value is _MISSING else shorten(self.value)
@@ -59,6 +87,29 @@ def shorten(value: object, limit: int = MAX_SHOWN_CHARS) -> str:
     """
     text = repr(value[: limit + 1]) if isinstance(value, str) else _REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Place(Text):
+    """A place in a file (``row 7, column x``, ``line 12``) that also knows its message code.
+
+    It is the English text, so code that reads ``problem.where`` as a string is unchanged;
+    :meth:`render` gives it in another language.
+    """
+
+
+def at_row(row: int, column: str | None = None) -> Place:
+    """``row 7`` or ``row 7, column total_cost_eur`` (rows as a spreadsheet shows them)."""
+    return Place(msg("P_ROW", row=row) if column is None else msg("P_ROW_COLUMN", row=row, column=column))
+
+
+def at_line(line: int, column: int | None = None) -> Place:
+    """``line 12`` or ``line 12, column 3`` of a text file."""
+    return Place(msg("P_LINE", line=line) if column is None else msg("P_LINE_COLUMN", line=line, column=column))
+
+
+def at_column(column: str) -> Place:
+    """``column requested_eur`` (a whole column of a table)."""
+    return Place(msg("P_COLUMN", column=column))
 
 
 class _Missing:
@@ -91,7 +142,7 @@ class Collector:
         self.file = str(file)
         self.problems: list[Problem] = []
 
-    def add(self, where: str, value: object, rule: str, file: str | None = None) -> None:
+    def add(self, where: str, value: object, rule: "Message | str", file: str | None = None) -> None:
         self.problems.append(Problem(file or self.file, where, value, rule))
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -103,6 +154,12 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def closest(word: object, choices: Iterable[object]) -> str | None:
+    """The close spelling of ``word`` among ``choices`` (for a message's ``suggestion``), or ``None``."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

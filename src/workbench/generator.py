@@ -20,6 +20,7 @@ import pandas as pd
 
 from .candidates import validate_candidates
 from .errors import InputError, Problem
+from .messages import msg
 from .limits import MAX_CANDIDATES
 
 # Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
@@ -254,8 +255,7 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
         else int(settings["applications"])
     if total_n > MAX_CANDIDATES:  # checked before any drawing: a typo never takes gigabytes
         raise InputError([Problem(str(scenario.path), "candidates.synthetic.applications", total_n,
-                                  f"the calls would generate {total_n:,} candidates in all; at most "
-                                  f"{MAX_CANDIDATES:,} (workbench.limits.MAX_CANDIDATES)")])
+                                  msg("E_TOO_MANY_GENERATED", n=total_n, limit=MAX_CANDIDATES))])
     children = np.random.SeedSequence(seed).spawn(max(len(calls), 1))
     frames = []
     if not calls:

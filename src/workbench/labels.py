@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .errors import InputError, Problem
+from .messages import Message, msg
 from .units import meur, number, pct
 
 LANGS = ("fr", "en")
@@ -395,107 +396,35 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
 }
 
-# The scenario's reconciliation warnings (workbench.scenario.reconcile) in French.
-_WARNING_FR = [
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ below the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
-     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de moins que l'enveloppe de {3} M€ (écart non "
-     "détaillé dans la source)"),
-    (r"^(\S+): sub-envelopes sum to ([\d,.]+) M€, ([\d,.]+) M€ above the ([\d,.]+) M€ envelope \(not itemised in the source\)$",
-     "{0} : les sous-enveloppes totalisent {1} M€, soit {2} M€ de plus que l'enveloppe de {3} M€"),
-    (r"^(\S+): sub-envelopes of part '([^']+)' sum to ([\d,.]+) M€ against ([\d,.]+) M€ \(gap ([-\d,.]+) M€\)$",
-     "{0} : les sous-enveloppes de la part « {1} » totalisent {2} M€ pour {3} M€ (écart de {4} M€)"),
-    (r"^(\S+): envelope parts sum to ([\d,.]+) M€, gap of ([-\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
-     "{0} : les parts de l'enveloppe totalisent {1} M€, écart de {2} M€ avec l'enveloppe de {3} M€"),
-    (r"^(\S+): annual AE appropriations sum to ([\d,.]+) M€ against the ([\d,.]+) M€ envelope$",
-     "{0} : les AE annuelles totalisent {1} M€ pour une enveloppe de {2} M€"),
-]
-
-
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
-    """A scenario warning in ``lang``: the reconciliation messages have a French wording (figures
-    in the French format); any other text is returned as it is."""
-    import re
+    """A scenario warning in ``lang``: a coded warning (:func:`workbench.scenario.reconcile`) is
+    rendered from the message catalog; any other text is returned as it is, never re-parsed."""
+    from .messages import render_text
 
-    if lang != "fr":
-        return text
-    for pattern, fr in _WARNING_FR:
-        m = re.match(pattern, str(text))
-        if m:
-            groups = [g.replace(",", "\u202f").replace(".", ",") if re.fullmatch(r"[-\d,.]+", g) else g
-                      for g in m.groups()]
-            return fr.format(*groups)
-    return str(text)
-
-
-# The rules of input problems (workbench.candidates, workbench.schema) in French.  The English
-# text stays the reference (command line, tests); the dashboard translates it when it shows it.
-_RULES_FR = [
-    (r"^file does not exist$", "le fichier n'existe pas"),
-    (r"^file is empty$", "le fichier est vide"),
-    (r"^cannot be read as an XLSX workbook \((.*)\)$", r"illisible comme classeur XLSX (\1)"),
-    (r"^has (\d+) cells for (\d+) columns \(a decimal comma in a ',' separated file\? use ';' as separator\)$",
-     r"a \1 cellules pour \2 colonnes (une virgule décimale dans un fichier séparé par des virgules ? "
-     r"séparer les colonnes par « ; »)"),
-    (r"^a candidate file must be \.csv or \.xlsx$", "un fichier de candidats doit être .csv ou .xlsx"),
-    (r"^required column is missing", "colonne obligatoire absente"),
-    (r"^column appears more than once$", "colonne présente plusieurs fois"),
-    (r"^has a header but no candidate rows$", "a un en-tête mais aucune ligne de candidat"),
-    (r"^is required \(a parameter needs value or values\)$", "obligatoire (un paramètre a une valeur ou des valeurs datées)"),
-    (r"^is required$", "obligatoire"),
-    (r"^must be a number$", "doit être un nombre"),
-    (r"^must be a finite number$", "doit être un nombre fini"),
-    (r"^must be text$", "doit être un texte"),
-    (r"^must be true or false$", "doit valoir true ou false (vrai ou faux)"),
-    (r"^must be a list$", "doit être une liste"),
-    (r"^must be a mapping of key: value$", "doit être une table « clé: valeur »"),
-    (r"^must be a date written YYYY-MM-DD$", "doit être une date écrite AAAA-MM-JJ"),
-    (r"^must be one of ", "doit valoir l'une de ces valeurs : "),
-    (r"^score must be within the scale ", "la note doit être dans l'échelle "),
-    (r"^must be ", "doit être "),
-    (r"^duplicated id \(first at row (\d+)\)$", r"identifiant en double (première occurrence ligne \1)"),
-    (r"^requested amount exceeds total_cost_eur \(([\d,.]+)\)$", r"le montant demandé dépasse total_cost_eur (\1)"),
-    (r"^first phase costs more than the full request \(([\d,.]+)\)$",
-     r"la première phase coûte plus que la demande complète (\1)"),
-    (r"^envelope code not defined in the scenario", "code d'enveloppe non défini dans le scénario"),
-    (r"^names an unknown candidate id", "désigne un identifiant de candidat inconnu"),
-    (r"^a candidate cannot name itself$", "un candidat ne peut pas se désigner lui-même"),
-    (r"^cycle of requires$", "cycle de dépendances (requires)"),
-    (r"^unknown key", "clé inconnue"),
-    (r" \(did you mean '([^']*)'\?\)$", r" (vouliez-vous dire « \1 » ?)"),
-    (r">= ", "≥ "),
-    (r"<= ", "≤ "),
-    (r"(?<=\d) and (?=[<>≤≥])", " et "),
-]
-_WHERE_FR = [(r"^row (\d+), column ", r"ligne \1, colonne "), (r"^row (\d+)$", r"ligne \1"),
-             (r"^column ", "colonne "), (r"^line (\d+)$", r"ligne \1")]
+    return render_text(text, lang)
 
 
 def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = None) -> str:
     """One input problem as the user reads it: ``file: place: value: rule``.
 
     In English it is ``str(problem)`` (the command line's wording); in French the place and the
-    rule are translated (figures in the French format) and the value is shown as it was given,
-    cut to 80 characters.
-    A rule without a French wording is kept in English rather than guessed.  ``file`` replaces
-    the problem's file name (an uploaded file's temporary path by the name the user gave).
+    rule are rendered from the message catalog (:mod:`workbench.messages`) by the problem's code
+    and parameters (figures in the French format), and the value is shown as it was given, cut
+    to 80 characters.  A problem without a code (a third party's rule) keeps its English text
+    rather than a guess.  ``file`` replaces the problem's file name (an uploaded file's
+    temporary path by the name the user gave).
     """
-    import re
+    import dataclasses
 
     from .errors import MISSING, shorten
 
-    p = problem if file is None else Problem(file, problem.where, problem.value, problem.rule)
+    p = problem if file is None else dataclasses.replace(problem, file=file)
     if lang != "fr":
         return str(p)
-    where, rule = p.where, p.rule
-    for pat, rep in _WHERE_FR:
-        where = re.sub(pat, rep, where)
-    for pat, rep in _RULES_FR:
-        rule = re.sub(pat, rep, rule)
-    rule = re.sub(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+",
-                  lambda m: m.group(0).replace(",", "\u202f").replace(".", ","), rule)
     shown = "(absente)" if p.value is MISSING else shorten(p.value)  # never a whole hostile value
+    where = p.where_text(lang)
     place = f"{p.file} : {where}" if where else p.file
-    return f"{place} : {shown} : {rule}"
+    return f"{place} : {shown} : {p.rule_text(lang)}"
 
 
 def problems_message(problems: Iterable[Problem], lang: str = DEFAULT_LANG, file: str | None = None) -> str:
@@ -505,7 +434,9 @@ def problems_message(problems: Iterable[Problem], lang: str = DEFAULT_LANG, file
     """
     problems = list(problems)
     if lang != "fr":
-        return InputError([p if file is None else Problem(file, p.where, p.value, p.rule) for p in problems]).message()
+        import dataclasses
+
+        return InputError([p if file is None else dataclasses.replace(p, file=file) for p in problems]).message()
     n = len(problems)
     head = "1 problème trouvé :" if n == 1 else f"{n} problèmes trouvés :"
     return "\n".join([head] + [f"  - {problem_text(p, lang, file)}" for p in problems])
@@ -514,7 +445,7 @@ def problems_message(problems: Iterable[Problem], lang: str = DEFAULT_LANG, file
 def check_lang(lang: str) -> str:
     """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
     if lang not in LANGS:
-        raise InputError([Problem("<option>", "--lang", lang, f"language must be one of {', '.join(LANGS)}")])
+        raise InputError([Problem("<option>", "--lang", lang, msg("E_LANG", choices=list(LANGS)))])
     return lang
 
 
@@ -539,6 +470,8 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
     col = str(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if isinstance(getattr(value, "message", None), Message):   # a coded reason or warning
+        return value.render(lang)
     if isinstance(value, str) and col in VALUE_LABELS and value in VALUE_LABELS[col]:
         entry = VALUE_LABELS[col][value]
         return entry.get(lang, entry[DEFAULT_LANG])
@@ -746,27 +679,33 @@ def metrics_table(values: Mapping[str, Any], lang: str = DEFAULT_LANG) -> pd.Dat
                          header("figure", lang): [format_cell(k, v, lang) for k, v in values.items()]})
 
 
-def reason_category(reason: str) -> str:
-    """The label key of a portfolio ``reason`` (``ineligible: …``, ``not selected: …``)."""
-    r = str(reason)
-    if r.startswith("selected"):
-        return "selected"
-    if r.startswith("ineligible"):
-        return "reason_ineligible"
-    if r.startswith("no portfolio"):
-        return "reason_conflict"
-    if "forced out" in r:
-        return "reason_forced_out"
-    if "outranked" in r:
-        return "reason_outranked"
-    if "requires" in r or "excludes" in r or "excluded by" in r:
-        return "reason_dependency"
-    return "reason_other"
+#: The label key of each selection reason's message code (workbench.messages, ``R_`` codes).
+REASON_CATEGORY = {
+    "R_SELECTED": "selected", "R_SELECTED_PHASE1": "selected", "R_SELECTED_MERIT": "selected",
+    "R_SELECTED_PHASE1_MERIT": "selected",
+    "R_INELIGIBLE": "reason_ineligible",
+    "R_CONFLICT": "reason_conflict", "R_NOT_SOLVED": "reason_conflict",
+    "R_FORCED_OUT": "reason_forced_out",
+    "R_OUTRANKED": "reason_outranked", "R_OUTRANKED_ALLOTMENT": "reason_outranked",
+    "R_NOT_SELECTED_DEPENDENCY": "reason_dependency",
+    "R_NO_CREDITS_LEFT": "reason_other",
+}
+
+
+def reason_category(reason: Any) -> str:
+    """The label key of a portfolio reason, from its message code: a ``reason_code`` cell
+    (``R_INELIGIBLE``…) or a reason that carries its message; anything else is ``reason_other``
+    (a reason's wording is never read)."""
+    from .messages import code_of
+
+    code = reason if isinstance(reason, str) and reason in REASON_CATEGORY else code_of(reason)
+    return REASON_CATEGORY.get(code, "reason_other")
 
 
 def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """How many candidates were not selected, and why (by category), from a ranking table."""
-    cats = table["reason"].map(reason_category)
+    codes = table["reason_code"] if "reason_code" in table.columns else table["reason"]
+    cats = codes.map(reason_category)
     counts = cats[cats != "selected"].value_counts()
     order = ["reason_ineligible", "reason_outranked", "reason_dependency", "reason_forced_out",
              "reason_conflict", "reason_other"]
@@ -1007,28 +946,6 @@ _FOLLOWUP_LABELS = {
 for _k, _v in _FOLLOWUP_LABELS.items():
     LABELS.setdefault(_k, _v)   # never replace a key another module defined
 
-# The rules of the laureate book and the snapshot store in French (see _RULES_FR).
-_RULES_FR[:0] = [
-    (r"^payments \(sum ([\d,.]+)\) exceed the grant \(([\d,.]+)\)$",
-     r"les paiements (somme \1) dépassent la subvention (\2)"),
-    (r"^date before the decision date \(([\d-]+)\)$", r"date antérieure à la décision (\1)"),
-    (r"^date after the book's as-of date \(([\d-]+)\)$", r"date postérieure à la date du livre (\1)"),
-    (r"^payment in a year before the decision date \(([\d-]+)\)$", r"paiement une année antérieure à la décision (\1)"),
-    (r"^payment in a year before the convention date \(([\d-]+)\)$",
-     r"paiement une année antérieure à la convention (\1)"),
-    (r"^payment after the book's as-of date \(([\d-]+)\)$", r"paiement postérieur à la date du livre (\1)"),
-    (r"^payments are recorded but no convention \(commitment\) date$",
-     "des paiements sont inscrits mais aucune date de convention (engagement)"),
-    (r"^names an unknown fund or envelope code", "désigne un fonds ou une enveloppe inconnus du scénario"),
-    (r"^has a header but no project rows$", "a un en-tête mais aucune ligne de projet"),
-    (r"^a laureate book must be \.csv or \.xlsx$", "un livre des lauréats doit être .csv ou .xlsx"),
-    (r"^older than book '(.+)''s latest snapshot \(([\d-]+)\) in (.+): snapshots are stored in date order$",
-     r"antérieure au dernier instantané du livre « \1 » (\2) dans \3 : les instantanés s'enregistrent dans l'ordre "
-     r"des dates"),
-    (r"^book '(.+)' already has a different snapshot at this date in (.+); nothing is overwritten .*$",
-     r"le livre « \1 » a déjà un autre instantané à cette date dans \2 ; rien n'est écrasé (choisir une autre "
-     r"--as-of ou --name)"),
-]
 # values of the follow-up's tables (project status, kind of drift), shown in the report's language
 for _col, _vals in {
     "status": {"running": {"fr": "en cours", "en": "running"}, "completed": {"fr": "terminé", "en": "completed"},

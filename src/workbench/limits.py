@@ -23,6 +23,11 @@ outside is refused before it is opened, so no message ever shows another file's 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .messages import Message
+
 import os
 from pathlib import Path
 from typing import Iterable
@@ -85,7 +90,8 @@ def is_allowed(path: str | Path, dirs: Iterable[Path]) -> bool:
     return any(p == d or p.is_relative_to(d) for d in dirs)
 
 
-def outside_rule(dirs: Iterable[Path]) -> str:
-    """The rule shown when a file lies outside the allowed folders."""
-    return (f"names a file outside the allowed folders (the scenario's folder, the project folder and "
-            f"{ENV_ALLOWED_DIRS}); add its folder to {ENV_ALLOWED_DIRS} to allow it")
+def outside_rule(dirs: Iterable[Path]) -> "Message":
+    """The rule shown when a file lies outside the allowed folders (message ``E_OUTSIDE_ALLOWED``)."""
+    from .messages import msg
+
+    return msg("E_OUTSIDE_ALLOWED", env=ENV_ALLOWED_DIRS)

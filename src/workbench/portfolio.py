@@ -45,7 +45,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .candidates import split_ids
-from .errors import InputError, Problem, suggest
+from .errors import InputError, Problem, closest
+from .messages import Text, code_of, msg
 from .files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
 from .scoring import (CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, roi_ratio, scenario_values,
                       scenario_values_rows)
@@ -142,7 +143,7 @@ def settings(scenario, rules: Mapping[str, Any] | None = None, budget_eur: float
     problems = []
     for k, v in (rules or {}).items():
         if k not in RULE_KEYS:
-            problems.append(Problem("<rules>", k, v, "unknown selection rule" + suggest(k, RULE_KEYS)))
+            problems.append(Problem("<rules>", k, v, msg("E_UNKNOWN_RULE", suggestion=closest(k, RULE_KEYS))))
         else:
             out[k] = v
     if budget_eur is not None:
@@ -154,7 +155,7 @@ def settings(scenario, rules: Mapping[str, Any] | None = None, budget_eur: float
         except (TypeError, ValueError):
             bf = float("nan")
         if not bf > 0:
-            problems.append(Problem("<option>", "budget_eur", b, "the budget must be > 0 euros"))
+            problems.append(Problem("<option>", "budget_eur", b, msg("E_BUDGET")))
         else:
             out["budget_eur"] = bf
     if problems:
@@ -175,17 +176,17 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
     problems = []
     for k, v in weights.items():
         if k not in CRITERIA:
-            problems.append(Problem("<option>", "weights", k, "unknown criterion" + suggest(k, CRITERIA)
-                                    + f"; criteria are {', '.join(CRITERIA)}"))
+            problems.append(Problem("<option>", "weights", k, msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
+                                        choices=list(CRITERIA))))
         else:
             try:
                 x = float(v)
             except (TypeError, ValueError):
                 x = float("nan")
             if not x >= 0:
-                problems.append(Problem("<option>", f"weights.{k}", v, "a weight must be a number >= 0"))
+                problems.append(Problem("<option>", f"weights.{k}", v, msg("E_WEIGHT_NOT_NUMBER_GE0")))
     if not problems and sum(float(v) for v in weights.values()) <= 0:
-        problems.append(Problem("<option>", "weights", dict(weights), "weights must not all be zero"))
+        problems.append(Problem("<option>", "weights", dict(weights), msg("E_WEIGHTS_ALL_ZERO")))
     if problems:
         raise InputError(problems)
     return normalise_weights(weights)
@@ -994,9 +995,9 @@ def _freeze(v: Any) -> Any:
 def _check_ids(cands, forced_in, forced_out) -> tuple[tuple, tuple]:
     ids = set(cands["id"].astype(str))
     fi, fo = tuple(dict.fromkeys(map(str, forced_in))), tuple(dict.fromkeys(map(str, forced_out)))
-    probs = [Problem("<option>", name, x, "unknown candidate id" + suggest(x, ids))
+    probs = [Problem("<option>", name, x, msg("E_UNKNOWN_CANDIDATE_SUGGEST", suggestion=closest(x, ids)))
              for name, group in (("force_in", fi), ("force_out", fo)) for x in group if x not in ids]
-    probs += [Problem("<option>", "force_in/force_out", x, "a project cannot be forced both in and out")
+    probs += [Problem("<option>", "force_in/force_out", x, msg("E_FORCED_IN_AND_OUT"))
               for x in set(fi) & set(fo)]
     if probs:
         raise InputError(probs)
@@ -1233,7 +1234,9 @@ class RankResult:
 
 
 def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,
-             conflicts, solved: bool = True) -> list[str]:
+             conflicts, solved: bool = True) -> list[Text]:
+    """Why each candidate is in or out, as coded texts (English text, French by
+    :func:`workbench.messages.render_text`)."""
     n = len(cands)
     ids = cands["id"].astype(str).to_numpy()
     selected = ch["selected"].to_numpy(bool)
@@ -1254,25 +1257,34 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
     for i in range(n):
         pid = ids[i]
         if not ok[i]:
-            out.append("ineligible: " + why[i])
+            m = msg("R_INELIGIBLE", parts=_reason_parts(why[i]))
         elif i not in options:
-            out.append("ineligible: no open envelope")
+            m = msg("R_INELIGIBLE", parts=[msg("R_NO_OPEN_ENVELOPE")])
         elif conflicts is not None:
-            out.append("no portfolio: the rules conflict (" + "; ".join(conflicts) + ")")
+            m = msg("R_CONFLICT", detail="; ".join(conflicts))
         elif not solved:
-            out.append("no portfolio found within the solver's time limit (raise time_limit_s)")
+            m = msg("R_NOT_SOLVED")
         elif selected[i]:
-            what = "selected, phase 1 only" if funding[i] == "phase1" else "selected"
-            out.append(what + (" (forced in)" if pid in fi else "") + f", paid by {payer[i]}")
+            m = msg("R_SELECTED_PHASE1" if funding[i] == "phase1" else "R_SELECTED",
+                    forced=msg("R_FORCED_IN") if pid in fi else "", payer=payer[i])
         elif pid in fo:
-            out.append("not selected: forced out")
+            m = msg("R_FORCED_OUT")
         else:
-            deps = [f"requires {y}, which is not selected" for y in split_ids(req_cells[i]) if y not in chosen]
-            deps += [f"excludes {y}, which is selected" for y in split_ids(exc_cells[i]) if y in chosen]
-            deps += [f"excluded by {k}, which is selected" for k in excluded_by.get(pid, [])]
-            out.append("not selected: " + "; ".join(deps) if deps
-                       else "not selected: outranked (the budget rules go further with other projects)")
+            deps = [msg("R_REQUIRES", other=y) for y in split_ids(req_cells[i]) if y not in chosen]
+            deps += [msg("R_EXCLUDES", other=y) for y in split_ids(exc_cells[i]) if y in chosen]
+            deps += [msg("R_EXCLUDED_BY", other=k) for k in excluded_by.get(pid, [])]
+            m = msg("R_NOT_SELECTED_DEPENDENCY", parts=deps) if deps else msg("R_OUTRANKED")
+        out.append(Text(m))
     return out
+
+
+def _reason_parts(reason: Any) -> list:
+    """The coded parts of an eligibility reason (a :class:`~workbench.messages.Text` of
+    ``R_PARTS``); a plain text reason stays one part, shown as it is."""
+    m = getattr(reason, "message", None)
+    if m is not None and m.code == "R_PARTS":
+        return list(m.params["parts"])
+    return [reason]
 
 
 def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
@@ -1360,6 +1372,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
     table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
                                solved=sel.solve.x is not None)
+    table["reason_code"] = [code_of(r) for r in table["reason"]]   # the reason's message code
     # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
     fl = candidate_flags(scenario, candidates)
     for c in ("first_results_late", "governance_gate", "flag"):
@@ -1477,7 +1490,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
         budgets = [float(b) for b in budgets_eur]
         bad = [b for b in budgets if not b > 0]
         if bad:
-            raise InputError([Problem("<option>", "budgets_eur", b, "a budget must be > 0 euros") for b in bad])
+            raise InputError([Problem("<option>", "budgets_eur", b, msg("E_BUDGET")) for b in bad])
     if not reuse:
         free_cost = float("inf")
     levels = sorted(set(budgets))
@@ -1686,8 +1699,8 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
             return explain(result.calls[str(t.loc[hit[0], "call"])], project_id, tol_eur)
     hit = t.index[t["id"] == str(project_id)]
     if not len(hit):
-        raise InputError([Problem("<option>", "project", project_id, "unknown candidate id"
-                                  + suggest(project_id, t["id"]))])
+        raise InputError([Problem("<option>", "project", project_id, msg("E_UNKNOWN_CANDIDATE_SUGGEST",
+                                                                       suggestion=closest(project_id, t["id"])))])
     row = t.loc[hit[0]]
     i = int(np.flatnonzero(t["id"].to_numpy() == str(project_id))[0])
     sel = result.selection

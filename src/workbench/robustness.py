@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import portfolio as pf
-from .errors import InputError, Problem, suggest
+from .errors import InputError, Problem, closest
+from .messages import msg
 from .scoring import CRITERIA
 
 CORE_LABELS = ("always", "sometimes", "never")
@@ -51,27 +52,27 @@ def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = N
     iv = {}
     for c, pair in (weight_intervals or {}).items():
         if c not in CRITERIA:
-            probs.append(Problem("<option>", f"weight_intervals.{c}", c, "unknown criterion" + suggest(c, CRITERIA)))
+            probs.append(Problem("<option>", f"weight_intervals.{c}", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
             continue
         try:
             lo, hi = (float(x) for x in pair)
         except (TypeError, ValueError):
-            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, "must be [low, high]"))
+            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, msg("E_PAIR")))
             continue
         if not 0 <= lo <= hi <= 1:
-            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, "must be [low, high] with 0 <= low <= high <= 1"))
+            probs.append(Problem("<option>", f"weight_intervals.{c}", pair, msg("E_WEIGHT_INTERVAL")))
             continue
         iv[c] = (lo, hi)
     full = {c: iv.get(c, (0.0, 1.0)) for c in CRITERIA}
     if not probs and (sum(v[0] for v in full.values()) > 1 + 1e-12 or sum(v[1] for v in full.values()) < 1 - 1e-12):
         probs.append(Problem("<option>", "weight_intervals", weight_intervals,
-                             "no weights summing to 1 fit these intervals (lows must sum to <= 1, highs to >= 1)"))
+                             msg("E_WEIGHT_INTERVALS_INFEASIBLE")))
     order = list(weight_order or [])
     for c in order:
         if c not in CRITERIA:
-            probs.append(Problem("<option>", "weight_order", c, "unknown criterion" + suggest(c, CRITERIA)))
+            probs.append(Problem("<option>", "weight_order", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
     if len(set(order)) != len(order):
-        probs.append(Problem("<option>", "weight_order", order, "a criterion appears twice"))
+        probs.append(Problem("<option>", "weight_order", order, msg("E_CRITERION_TWICE")))
     if probs:
         raise InputError(probs)
     return full, order
@@ -115,7 +116,7 @@ def sample_weights(rng: np.random.Generator, size: int,
         tries += 1
         if tries > 1000:
             raise InputError([Problem("<option>", "weight_intervals", weight_intervals,
-                                      "the weights allowed are too narrow to sample (acceptance below 1 in 10^6)")])
+                                      msg("E_WEIGHTS_TOO_NARROW"))])
         w = method(max(2 * (size - len(out)), 64))
         if idx and not boxed:
             w[:, idx] = -np.sort(-w[:, idx], axis=1)
@@ -216,9 +217,9 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     from . import draws as dr  # noqa: PLC0415 - the fast solver of many draws
 
     if not isinstance(samples, (int, np.integer)) or samples <= 0:
-        raise InputError([Problem("<option>", "samples", samples, "must be a whole number > 0")])
+        raise InputError([Problem("<option>", "samples", samples, msg("E_WHOLE_NUMBER_POSITIVE"))])
     if method not in ("bound", "resolve"):
-        raise InputError([Problem("<option>", "method", method, "must be 'bound' or 'resolve'")])
+        raise InputError([Problem("<option>", "method", method, msg("E_EITHER", first="bound", second="resolve"))])
     rob = scenario.data.get("robustness") or {}
     if weight_intervals is None and weight_order is None:
         weight_intervals = rob.get("weight_intervals")
@@ -410,11 +411,11 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
     """
     probs = []
     if (probability is None) == (reserve_rate is None):
-        probs.append(Problem("<option>", "probability/reserve_rate", None, "give exactly one of the two"))
+        probs.append(Problem("<option>", "probability/reserve_rate", None, msg("E_EXACTLY_ONE")))
     if probability is not None and not 0 < float(probability) < 1:
-        probs.append(Problem("<option>", "probability", probability, "must be between 0 and 1 (exclusive)"))
+        probs.append(Problem("<option>", "probability", probability, msg("E_OPEN_FRACTION")))
     if reserve_rate is not None and not 0 <= float(reserve_rate) < 1:
-        probs.append(Problem("<option>", "reserve_rate", reserve_rate, "must be in [0, 1)"))
+        probs.append(Problem("<option>", "reserve_rate", reserve_rate, msg("E_HALF_OPEN_FRACTION")))
     if probs:
         raise InputError(probs)
     seed = scenario.seed if seed is None else int(seed)
@@ -438,10 +439,10 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
 
     full_sel, full_p = at(budget)
     if method not in ("reserve", "saa"):
-        raise InputError([Problem("<option>", "method", method, "must be 'reserve' or 'saa'")])
+        raise InputError([Problem("<option>", "method", method, msg("E_EITHER", first="reserve", second="saa"))])
     if method == "saa":
         if probability is None:
-            raise InputError([Problem("<option>", "method", method, "saa needs a probability")])
+            raise InputError([Problem("<option>", "method", method, msg("E_SAA_NEEDS_PROBABILITY"))])
         return _saa(scenario, candidates, float(probability), factor, budget, weights, rules, fi, fo, full_sel,
                     full_p, seed, int(samples), paid)
     if reserve_rate is not None:

@@ -28,7 +28,8 @@ import yaml
 
 from . import limits as LIMITS
 from . import params as P
-from .errors import MISSING, Collector, Problem, suggest
+from .errors import MISSING, Collector, Problem, at_line, closest
+from .messages import Text, msg
 from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
                      Str)
 
@@ -71,7 +72,7 @@ _FUND = Fields(
         "appropriations": MapOf(
             Fields({"ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0, "reference": Str(), "assumption": Str()}),
             key=lambda k: isinstance(k, int) and not isinstance(k, bool),
-            key_rule="an appropriation year must be a year such as 2019",
+            key_rule=msg("E_APPROPRIATION_YEAR_KEY"),
         ),
         "sub_envelopes": MapOf(
             Fields({"title": Str(), "amount_eur": _AMOUNT, "part": Str(), "reference": Str(), "assumption": Str()},
@@ -144,7 +145,7 @@ _ELIGIBILITY = Fields({
 _CRITERIA = Fields(
     {
         "scale": Fields({"min": Num(), "max": Num()}, required=("min", "max")),
-        "weights": Fields({c: Param(Num(ge=0, rule="a weight must be >= 0")) for c in CRITERIA},
+        "weights": Fields({c: Param(Num(ge=0, rule=msg("E_WEIGHT_NEGATIVE"))) for c in CRITERIA},
                           required=CRITERIA),
         "labels": MapOf(Str()),
         "reference": Str(), "assumption": Str(),
@@ -228,7 +229,7 @@ _SELECTION = Fields(
         "roi_weight": _RATE,
         # yearly payment limits of this selection [EUR], e.g. {2021: 150000000}
         "payment_limits_eur": MapOf(_AMOUNT0, key=lambda k: isinstance(k, int) and not isinstance(k, bool),
-                                    key_rule="a payment year must be a year such as 2021"),
+                                    key_rule=msg("E_PAYMENT_YEAR_KEY")),
         # budgets replacing the sub-envelopes' amounts for this selection [EUR]
         "sub_envelope_budgets_eur": MapOf(_AMOUNT0),
         # the quality bar: minimum weighted score [points, 0-100] to be funded
@@ -687,40 +688,40 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     missing, empty, too big, undecodable or broken file (never its content)."""
     f = str(path)
     if not path.exists():
-        return None, [Problem(f, "", str(path), "file does not exist")]
+        return None, [Problem(f, "", str(path), msg("E_FILE_MISSING"))]
     if path.is_dir():
-        return None, [Problem(f, "", str(path), "is a folder, not a file")]
+        return None, [Problem(f, "", str(path), msg("E_FILE_IS_FOLDER"))]
     try:
         size = path.stat().st_size
         if size > LIMITS.MAX_YAML_BYTES:
             return None, [Problem(f, "", f"{size:,} bytes",
-                                  f"a scenario file may hold at most {LIMITS.MAX_YAML_BYTES:,} bytes")]
+                                  msg("E_SCENARIO_TOO_LARGE", limit=LIMITS.MAX_YAML_BYTES))]
         raw = path.read_bytes()[: LIMITS.MAX_YAML_BYTES + 1]
     except OSError as exc:
-        return None, [Problem(f, "", None, f"cannot be read ({exc.strerror or exc.__class__.__name__})")]
+        return None, [Problem(f, "", None, msg("E_FILE_UNREADABLE", detail=exc.strerror or exc.__class__.__name__))]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(f, f"line {line}", f"byte 0x{raw[exc.start]:02x}",
-                              "is not UTF-8 text: save the file as UTF-8 (e.g. it was saved as Latin-1/cp1252)")]
+        return None, [Problem(f, at_line(line), f"byte 0x{raw[exc.start]:02x}",
+                              msg("E_NOT_UTF8"))]
     if not text.strip():
-        return None, [Problem(f, "", "", "file is empty")]
+        return None, [Problem(f, "", "", msg("E_FILE_EMPTY"))]
     try:
         data = parse_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = at_line(mark.line + 1, mark.column + 1) if mark else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(f, where, None, f"YAML syntax error: {what}")]
+        return None, [Problem(f, where, None, msg("E_YAML_SYNTAX", detail=what))]
     except RecursionError:
-        return None, [Problem(f, "", None, f"nested more than {LIMITS.MAX_YAML_DEPTH} levels deep")]
+        return None, [Problem(f, "", None, msg("E_YAML_TOO_DEEP", depth=LIMITS.MAX_YAML_DEPTH))]
     if data is None:
-        return None, [Problem(f, "", "", "file is empty")]
+        return None, [Problem(f, "", "", msg("E_FILE_EMPTY"))]
     if not isinstance(data, dict):
-        return None, [Problem(f, "", type(data).__name__, "a scenario file must be a mapping of key: value")]
+        return None, [Problem(f, "", type(data).__name__, msg("E_SCENARIO_NOT_MAPPING"))]
     return data, []
 
 
@@ -748,10 +749,10 @@ def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | No
     while True:
         if current in files:
             shown = " -> ".join(p.name for p in files + [current])
-            col.add("extends", current.name, f"extends cycle: {shown}", file=str(files[-1]))
+            col.add("extends", current.name, msg("E_EXTENDS_CYCLE", chain=shown), file=str(files[-1]))
             return None, files
         if len(files) >= LIMITS.MAX_EXTENDS:
-            col.add("extends", current.name, f"an extends chain may hold at most {LIMITS.MAX_EXTENDS} files",
+            col.add("extends", current.name, msg("E_EXTENDS_TOO_LONG", limit=LIMITS.MAX_EXTENDS),
                     file=str(files[-1]))
             return None, files
         if named_by is not None and not LIMITS.is_allowed(current, dirs):
@@ -822,7 +823,7 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     h = d["horizon"]
     start, end = int(h["start_year"]), int(h["end_year"])
     if start > end:
-        col.add("horizon.end_year", end, f"must not be before horizon.start_year ({start})")
+        col.add("horizon.end_year", end, msg("E_END_BEFORE_START", start=start))
         return
     funds = d["funds"]
     codes = {}
@@ -830,93 +831,92 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
         codes[fcode] = fcode
         for s in (f.get("sub_envelopes") or {}):
             if s in codes:
-                col.add(f"funds.{fcode}.sub_envelopes.{s}", s, "an envelope code must be unique across funds")
+                col.add(f"funds.{fcode}.sub_envelopes.{s}", s, msg("E_ENVELOPE_CODE_NOT_UNIQUE"))
             codes[s] = fcode
         for y in (f.get("appropriations") or {}):
             if not start <= int(y) <= end:
-                col.add(f"funds.{fcode}.appropriations.{y}", y, f"year outside the horizon {start}-{end}")
+                col.add(f"funds.{fcode}.appropriations.{y}", y, msg("E_YEAR_OUTSIDE_HORIZON", start=start, end=end))
     # calls
     for i, c in enumerate(d.get("calls") or []):
         p = f"calls[{i}]"
         if c.get("fund") not in funds:
-            col.add(f"{p}.fund", c.get("fund"), "fund not defined under funds" + suggest(c.get("fund"), funds))
+            col.add(f"{p}.fund", c.get("fund"), msg("E_FUND_UNDEFINED", suggestion=closest(c.get("fund"), funds)))
             continue
         for j, e in enumerate(c.get("envelopes") or []):
             # a call may also be open to another fund's envelopes (FITN's large projects ran on
             # the FTAP calendar: "Fonds pour la transformation publique", DITP, 2021): any defined
             # code is accepted
             if e not in codes:
-                col.add(f"{p}.envelopes[{j}]", e, "sub-envelope not defined under funds.*.sub_envelopes"
-                        + suggest(e, [k for k, v in codes.items() if v == c["fund"]] or list(codes)))
+                col.add(f"{p}.envelopes[{j}]", e, msg("E_SUB_ENVELOPE_UNDEFINED", suggestion=closest(
+                    e, [k for k, v in codes.items() if v == c["fund"]] or list(codes))))
         for key in ("open", "deadline", "decision", "until"):
             val = c.get(key)
             if isinstance(val, dt.date) and not start <= val.year <= end:
-                col.add(f"{p}.{key}", val.isoformat(), f"date outside the horizon {start}-{end}")
+                col.add(f"{p}.{key}", val.isoformat(), msg("E_DATE_OUTSIDE_HORIZON", start=start, end=end))
         if c.get("open") and c.get("deadline") and c["deadline"] < c["open"]:
-            col.add(f"{p}.deadline", c["deadline"].isoformat(), "must not be before open")
+            col.add(f"{p}.deadline", c["deadline"].isoformat(), msg("E_DEADLINE_BEFORE_OPEN"))
         if c.get("deadline") and c.get("decision") and c["decision"] < c["deadline"]:
-            col.add(f"{p}.decision", c["decision"].isoformat(), "must not be before the deadline")
+            col.add(f"{p}.decision", c["decision"].isoformat(), msg("E_DECISION_BEFORE_DEADLINE"))
         if c.get("until") and not c.get("every_months"):
-            col.add(f"{p}.until", c["until"].isoformat(), "until needs every_months")
+            col.add(f"{p}.until", c["until"].isoformat(), msg("E_UNTIL_NEEDS_EVERY"))
     # dated parameters: dates within the horizon
     _check_dated(d, "", col, start, end)
     # criteria
     cr = d["criteria"]
     scale = cr.get("scale") or DEFAULT_SCALE
     if scale["min"] >= scale["max"]:
-        col.add("criteria.scale", f"{scale['min']}..{scale['max']}", "scale min must be below max")
+        col.add("criteria.scale", f"{scale['min']}..{scale['max']}", msg("E_SCALE_ORDER"))
     w = {k: P.value(v) for k, v in cr["weights"].items()}
     if all(v == 0 for v in w.values()):
-        col.add("criteria.weights", w, "weights must not all be zero")
+        col.add("criteria.weights", w, msg("E_WEIGHTS_ALL_ZERO"))
     # eligibility
     el = d.get("eligibility") or {}
     cof = el.get("cofinancing_rate") or {}
     if "min" in cof and "max" in cof and P.value(cof["min"]) > P.value(cof["max"]):
-        col.add("eligibility.cofinancing_rate", cof, "min must not exceed max")
+        col.add("eligibility.cofinancing_rate", cof, msg("E_MIN_ABOVE_MAX"))
     # disbursement
     disb = d.get("disbursement") or {}
     if "profile_rates" in disb:
         prof = P.value(disb["profile_rates"])
         if isinstance(prof, list) and abs(sum(prof) - 1.0) > 1e-6:
-            col.add("disbursement.profile_rates", prof, f"must sum to 1 (100 %), sums to {sum(prof):.4g}")
+            col.add("disbursement.profile_rates", prof, msg("E_PROFILE_SUM", total=sum(prof)))
     # uncertainty mixtures: weights must not exceed 1
     for mix in ("cost_overrun", "delay"):
         m = (d.get("uncertainty") or {}).get(mix) or {}
         ws = [P.value(m[k]) for k in ("body_weight", "lognormal_weight", "tail_weight") if k in m]
         if ws and sum(ws) > 1 + 1e-9:
-            col.add(f"uncertainty.{mix}", ws, f"body, lognormal and tail weights must sum to at most 1 (sum {sum(ws):.4g})")
+            col.add(f"uncertainty.{mix}", ws, msg("E_MIX_SUM", total=sum(ws)))
     # robustness
     rob = d.get("robustness") or {}
     for crit, iv in (rob.get("weight_intervals") or {}).items():
         if crit not in CRITERIA:
-            col.add(f"robustness.weight_intervals.{crit}", crit, "unknown criterion" + suggest(crit, CRITERIA))
+            col.add(f"robustness.weight_intervals.{crit}", crit, msg("E_UNKNOWN_CRITERION", suggestion=closest(crit, CRITERIA)))
         elif len(iv) != 2 or iv[0] > iv[1] or iv[1] > 1:
-            col.add(f"robustness.weight_intervals.{crit}", iv, "must be [low, high] with 0 <= low <= high <= 1")
+            col.add(f"robustness.weight_intervals.{crit}", iv, msg("E_WEIGHT_INTERVAL"))
     ivs = {c: v for c, v in (rob.get("weight_intervals") or {}).items() if c in CRITERIA and len(v) == 2}
     if ivs and (sum(v[0] for v in ivs.values()) > 1 or sum(ivs.get(c, [0, 1])[1] for c in CRITERIA) < 1):
-        col.add("robustness.weight_intervals", ivs, "no weights summing to 1 fit these intervals "
-                "(lows must sum to <= 1, highs to >= 1)")
+        col.add("robustness.weight_intervals", ivs, msg("E_WEIGHT_INTERVALS_INFEASIBLE"))
     order = rob.get("weight_order") or []
     if len(set(order)) != len(order):
-        col.add("robustness.weight_order", order, "a criterion appears twice")
+        col.add("robustness.weight_order", order, msg("E_CRITERION_TWICE"))
     sel = d.get("selection") or {}
     for code in (sel.get("sub_envelope_budgets_eur") or {}):
         if code not in codes:
-            col.add(f"selection.sub_envelope_budgets_eur.{code}", code, "sub-envelope not defined under funds"
-                    + suggest(code, list(codes)))
+            col.add(f"selection.sub_envelope_budgets_eur.{code}", code, msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS",
+                                                                                  suggestion=closest(code, list(codes))))
     # candidates
     cand = d.get("candidates") or {}
     if cand.get("source") == "file":
         if not cand.get("file"):
-            col.add("candidates.file", MISSING, "is required when source is file")
+            col.add("candidates.file", MISSING, msg("E_REQUIRED_WHEN_SOURCE", source="file"))
         else:
             f = Path(d.get("_candidates_base", path.parent)) / cand["file"]
             if not LIMITS.is_allowed(f, dirs):
                 col.add("candidates.file", cand["file"], LIMITS.outside_rule(dirs))
             elif not f.exists():
-                col.add("candidates.file", cand["file"], f"candidate file does not exist ({f})")
+                col.add("candidates.file", cand["file"], msg("E_CANDIDATE_FILE_MISSING", path=f))
     elif cand.get("source") == "synthetic" and "synthetic" not in cand:
-        col.add("candidates.synthetic", MISSING, "is required when source is synthetic")
+        col.add("candidates.synthetic", MISSING, msg("E_REQUIRED_WHEN_SOURCE", source="synthetic"))
 
 
 def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> None:
@@ -928,7 +928,7 @@ def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> 
                 except (ValueError, TypeError):
                     continue
                 if not start <= when.year <= end:
-                    col.add(f"{path}.values.{k}", str(k), f"date outside the horizon {start}-{end}")
+                    col.add(f"{path}.values.{k}", str(k), msg("E_DATE_OUTSIDE_HORIZON", start=start, end=end))
         for k, v in node.items():
             if k != "values" and not str(k).startswith("_"):
                 _check_dated(v, f"{path}.{k}" if path else str(k), col, start, end)
@@ -938,7 +938,8 @@ def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> 
 
 
 def reconcile(d: dict) -> list[str]:
-    """Warnings where parts do not add up to their whole, with the gap in M€.
+    """Warnings where parts do not add up to their whole, with the gap in M€: coded texts
+    (:class:`workbench.messages.Text`, English as text, any language by ``render``).
 
     FITN's published sub-envelope table ("France Relance : accélérer la transition numérique de
     l'État et des territoires", DINUM and DITP, 2021) sums to 265 M€ of the 292 M€ opened: the
@@ -951,32 +952,28 @@ def reconcile(d: dict) -> list[str]:
         if subs:
             s = sum(float(P.value(v["amount_eur"])) for v in subs.values())
             if abs(s - total) > 0.5:
-                word = "below" if s < total else "above"
-                out.append(
-                    f"{code}: sub-envelopes sum to {s / 1e6:,.1f} M€, {abs(total - s) / 1e6:,.1f} M€ {word} "
-                    f"the {total / 1e6:,.1f} M€ envelope (not itemised in the source)"
-                )
+                out.append(Text(msg("W_SUB_ENVELOPES_BELOW" if s < total else "W_SUB_ENVELOPES_ABOVE", fund=code,
+                                    sum_meur=s / 1e6, gap_meur=abs(total - s) / 1e6, envelope_meur=total / 1e6)))
         parts = f.get("envelope_parts") or {}
         if parts:
             s = sum(float(P.value(v["amount_eur"])) for v in parts.values())
             if abs(s - total) > 0.5:
-                out.append(f"{code}: envelope parts sum to {s / 1e6:,.1f} M€, gap of {(total - s) / 1e6:,.1f} M€ "
-                           f"against the {total / 1e6:,.1f} M€ envelope")
+                out.append(Text(msg("W_ENVELOPE_PARTS", fund=code, sum_meur=s / 1e6, gap_meur=(total - s) / 1e6,
+                                    envelope_meur=total / 1e6)))
         for part, pv in parts.items():
             members = {k: v for k, v in subs.items() if v.get("part") == part}
             if members:
                 s = sum(float(P.value(v["amount_eur"])) for v in members.values())
                 pt = float(P.value(pv["amount_eur"]))
                 if abs(s - pt) > 0.5:
-                    out.append(f"{code}: sub-envelopes of part '{part}' sum to {s / 1e6:,.1f} M€ against "
-                               f"{pt / 1e6:,.1f} M€ (gap {(pt - s) / 1e6:,.1f} M€)")
+                    out.append(Text(msg("W_PART_SUB_ENVELOPES", fund=code, part=part, sum_meur=s / 1e6,
+                                        part_meur=pt / 1e6, gap_meur=(pt - s) / 1e6)))
         apps = f.get("appropriations") or {}
         ae = [float(P.value(a["ae_eur"])) for a in apps.values() if "ae_eur" in a]
         h = d.get("horizon") or {}
         n_years = int(h.get("end_year", 0)) - int(h.get("start_year", 0)) + 1
         if ae and len(ae) == n_years and abs(sum(ae) - total) > 0.5:
-            out.append(f"{code}: annual AE appropriations sum to {sum(ae) / 1e6:,.1f} M€ against the "
-                       f"{total / 1e6:,.1f} M€ envelope")
+            out.append(Text(msg("W_ANNUAL_AE", fund=code, sum_meur=sum(ae) / 1e6, envelope_meur=total / 1e6)))
     if (d.get("candidates") or {}).get("source") == "synthetic":
-        out.append("Candidates are SYNTHETIC (generated, calibrated on published call figures): not real projects")
+        out.append(Text(msg("W_SYNTHETIC")))
     return out

@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .errors import MISSING, Collector, suggest
+from .errors import MISSING, Collector, closest
+from .messages import msg
 
 
 @dataclass
@@ -46,17 +47,17 @@ class Str(Spec):
 
     def check(self, node, path, ctx):
         if not isinstance(node, str):
-            ctx.col.add(path, node, "must be text")
+            ctx.col.add(path, node, msg("E_NOT_TEXT"))
             return node
         if self.choices is not None and node not in self.choices:
-            ctx.col.add(path, node, f"must be one of {', '.join(self.choices)}" + suggest(node, self.choices))
+            ctx.col.add(path, node, msg("E_ONE_OF", choices=list(self.choices), suggestion=closest(node, self.choices)))
         return node
 
 
 class Bool(Spec):
     def check(self, node, path, ctx):
         if not isinstance(node, bool):
-            ctx.col.add(path, node, "must be true or false")
+            ctx.col.add(path, node, msg("E_NOT_BOOL"))
         return node
 
 
@@ -65,6 +66,11 @@ class Num(Spec):
 
     def __init__(self, gt=None, ge=None, le=None, lt=None, integer=False, rule=None):
         self.gt, self.ge, self.le, self.lt, self.integer, self.rule = gt, ge, le, lt, integer, rule
+
+    def bounds(self) -> list[tuple[str, float]]:
+        """The bounds as ``[(op, number), ...]`` (the ``bounds`` parameter of message ``E_BOUNDS``)."""
+        ops = ((">", self.gt), (">=", self.ge), ("<", self.lt), ("<=", self.le))
+        return [(op, x) for op, x in ops if x is not None]
 
     def bounds_text(self) -> str:
         parts = []
@@ -79,15 +85,15 @@ class Num(Spec):
         return " and ".join(parts)
 
     def check(self, node, path, ctx):
-        kind = "a whole number" if self.integer else "a number"
+        kind = msg("E_NOT_WHOLE_NUMBER") if self.integer else msg("E_NOT_NUMBER")
         if isinstance(node, bool) or not isinstance(node, (int, float)):
-            ctx.col.add(path, node, f"must be {kind}")
+            ctx.col.add(path, node, kind)
             return node
         if isinstance(node, float) and not math.isfinite(node):
-            ctx.col.add(path, node, "must be a finite number")
+            ctx.col.add(path, node, msg("E_NOT_FINITE"))
             return node
         if self.integer and not (isinstance(node, int) or float(node).is_integer()):
-            ctx.col.add(path, node, f"must be {kind}")
+            ctx.col.add(path, node, kind)
             return node
         bad = (
             (self.gt is not None and not node > self.gt)
@@ -96,21 +102,21 @@ class Num(Spec):
             or (self.lt is not None and not node < self.lt)
         )
         if bad:
-            ctx.col.add(path, node, self.rule or f"must be {self.bounds_text()}")
+            ctx.col.add(path, node, self.rule or msg("E_BOUNDS", bounds=self.bounds()))
         return int(node) if self.integer else node
 
 
 def Amount(**kw) -> Num:
     """An amount in euros: strictly positive unless ``ge=0`` is given."""
     if not kw:
-        kw = {"gt": 0, "rule": "must be an amount in euros > 0"}
+        kw = {"gt": 0, "rule": msg("E_AMOUNT")}
     return Num(**kw)
 
 
 def Rate(**kw) -> Num:
     """A fraction in [0, 1] unless other bounds are given."""
     if not kw:
-        kw = {"ge": 0, "le": 1, "rule": "must be a fraction between 0 and 1 (e.g. 0.75 for 75 %)"}
+        kw = {"ge": 0, "le": 1, "rule": msg("E_FRACTION")}
     return Num(**kw)
 
 
@@ -125,7 +131,7 @@ class Date(Spec):
                 return dt.date.fromisoformat(node)
             except ValueError:
                 pass
-        ctx.col.add(path, node, "must be a date written YYYY-MM-DD")
+        ctx.col.add(path, node, msg("E_NOT_DATE"))
         return node
 
 
@@ -135,30 +141,30 @@ class ListOf(Spec):
 
     def check(self, node, path, ctx):
         if not isinstance(node, list):
-            ctx.col.add(path, node, "must be a list")
+            ctx.col.add(path, node, msg("E_NOT_LIST"))
             return node
         if len(node) < self.min_len and not ctx.partial:
-            ctx.col.add(path, node, f"must hold at least {self.min_len} item(s)")
+            ctx.col.add(path, node, msg("E_MIN_ITEMS", n=self.min_len))
         return [self.item.check(v, f"{path}[{i}]", ctx) for i, v in enumerate(node)]
 
 
 class MapOf(Spec):
     """A mapping with free keys (codes, years), each value checked by ``value``."""
 
-    def __init__(self, value: Spec, key: Callable[[Any], bool] | None = None, key_rule: str = "",
+    def __init__(self, value: Spec, key: Callable[[Any], bool] | None = None, key_rule: Any = None,
                  min_len: int = 0):
         self.value, self.key, self.key_rule, self.min_len = value, key, key_rule, min_len
 
     def check(self, node, path, ctx):
         if not isinstance(node, dict):
-            ctx.col.add(path, node, "must be a mapping of key: value")
+            ctx.col.add(path, node, msg("E_NOT_MAPPING"))
             return node
         if len(node) < self.min_len and not ctx.partial:
-            ctx.col.add(path, node, f"must hold at least {self.min_len} entr{'y' if self.min_len == 1 else 'ies'}")
+            ctx.col.add(path, node, msg("E_MIN_ENTRY" if self.min_len == 1 else "E_MIN_ENTRIES", n=self.min_len))
         out = {}
         for k, v in node.items():
             if self.key is not None and not self.key(k):
-                ctx.col.add(_join(path, k), k, self.key_rule or "is not a valid key")
+                ctx.col.add(_join(path, k), k, self.key_rule or msg("E_INVALID_KEY"))
             out[k] = self.value.check(v, _join(path, k), ctx)
         return out
 
@@ -171,12 +177,12 @@ class Fields(Spec):
 
     def check(self, node, path, ctx):
         if not isinstance(node, dict):
-            ctx.col.add(path, node, "must be a mapping of key: value")
+            ctx.col.add(path, node, msg("E_NOT_MAPPING"))
             return node
         out = {}
         for k, v in node.items():
             if k not in self.fields:
-                ctx.col.add(_join(path, k), v, "unknown key" + suggest(k, self.fields))
+                ctx.col.add(_join(path, k), v, msg("E_UNKNOWN_KEY", suggestion=closest(k, self.fields)))
                 continue
             if v is None and k in self.nullable:
                 out[k] = None
@@ -185,7 +191,7 @@ class Fields(Spec):
         if not ctx.partial:
             for k in self.required:
                 if k not in node:
-                    ctx.col.add(_join(path, k), MISSING, "is required")
+                    ctx.col.add(_join(path, k), MISSING, msg("E_REQUIRED"))
         return out
 
 
@@ -218,32 +224,32 @@ class Param(Spec):
         allowed = {"value", "unit", "reference", "description", "assumption"} | ({"values"} if self.dated else set())
         for k in node:
             if k not in allowed:
-                ctx.col.add(_join(path, k), node[k], "unknown key" + suggest(k, allowed))
+                ctx.col.add(_join(path, k), node[k], msg("E_UNKNOWN_KEY", suggestion=closest(k, allowed)))
         for k in ("unit", "reference", "description", "assumption"):
             if k in node:
                 self.META[k].check(node[k], _join(path, k), ctx)
         out = dict(node)
         if "value" in node and "values" in node:
-            ctx.col.add(path, "value and values", "give either value or values (dated), not both")
+            ctx.col.add(path, "value and values", msg("E_VALUE_AND_VALUES"))
         if "value" in node:
             out["value"] = self.inner.check(node["value"], _join(path, "value"), ctx)
         elif "values" in node:
             vals = node["values"]
             if not isinstance(vals, dict) or not vals:
-                ctx.col.add(_join(path, "values"), vals, "must map dates (YYYY-MM-DD or a year) to values")
+                ctx.col.add(_join(path, "values"), vals, msg("E_VALUES_NOT_MAPPING"))
                 return out
             new = {}
             for k, entry in vals.items():
                 p = _join(_join(path, "values"), k)
                 if not _is_dated_key(k):
-                    ctx.col.add(p, k, "a dated value's key must be a date YYYY-MM-DD or a year")
+                    ctx.col.add(p, k, msg("E_DATED_KEY"))
                 if isinstance(entry, dict):
                     for ek in entry:
                         if ek not in ("value", "reference", "assumption"):
-                            ctx.col.add(_join(p, ek), entry[ek], "unknown key"
-                                        + suggest(ek, ["value", "reference", "assumption"]))
+                            ctx.col.add(_join(p, ek), entry[ek], msg(
+                                "E_UNKNOWN_KEY", suggestion=closest(ek, ["value", "reference", "assumption"])))
                     if "value" not in entry:
-                        ctx.col.add(_join(p, "value"), MISSING, "is required")
+                        ctx.col.add(_join(p, "value"), MISSING, msg("E_REQUIRED"))
                         new[k] = entry
                         continue
                     new[k] = dict(entry, value=self.inner.check(entry["value"], _join(p, "value"), ctx))
@@ -251,5 +257,5 @@ class Param(Spec):
                     new[k] = self.inner.check(entry, p, ctx)
             out["values"] = new
         elif not ctx.partial:
-            ctx.col.add(_join(path, "value"), MISSING, "is required (a parameter needs value or values)")
+            ctx.col.add(_join(path, "value"), MISSING, msg("E_PARAM_REQUIRED"))
         return out

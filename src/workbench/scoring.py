@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .messages import Message, Text, msg
 from .candidates import split_ids
 
 CRITERIA = ("strategic", "service", "savings", "governance")
@@ -235,7 +236,7 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
     eligible, reasons, ok_envs = [], [], []
     for i, cell in enumerate(cands["envelope"]):
         envs = list(dict.fromkeys(split_ids(cell)))
-        per_env: dict[str, list[str]] = {}
+        per_env: dict[str, list[Message]] = {}
         if codes is None:
             per_env = {e: list(base[i]) for e in envs} or {"": list(base[i])}
             for e in envs:
@@ -253,27 +254,26 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
                 if why:
                     per_env[e].append(why)
                 if e in (rr.get("innovation_lab_envelopes") or ()) and not lab[i]:
-                    per_env[e].append(f"{e} is for projects backed by a territorial innovation lab "
-                                      "(innovation_lab is not true)")
+                    per_env[e].append(msg("R_INNOVATION_LAB", envelope=e))
         good = [e for e, x in per_env.items() if not x]
         if codes is not None and not per_env:
-            why = list(base[i]) + [f"envelope '{cell}' not open in this scenario"]
+            why = list(base[i]) + [msg("R_ENVELOPE_NOT_OPEN", envelope=cell)]
         else:
             lists = list(per_env.values())
             if all(x == lists[0] for x in lists):
                 why = lists[0]
             else:
-                why = [f"{e}: {x}" for e, xs in per_env.items() for x in xs]
+                why = [msg("R_FOR_ENVELOPE", envelope=e, reason=x) for e, xs in per_env.items() for x in xs]
         eligible.append(bool(good))
-        reasons.append("" if eligible[-1] else "; ".join(why))
+        reasons.append("" if eligible[-1] else Text(msg("R_PARTS", parts=why)))
         ok_envs.append(";".join(e for e in good if e))
     return pd.DataFrame({"eligible": eligible, "reason": reasons, "eligible_envelopes": ok_envs}, index=cands.index)
 
 
 def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | None, call: Any,
-                  scenario: Any, when: Any) -> list[list[str]]:
-    """Every rule of ``r`` each candidate breaks, in words (one list per candidate)."""
-    reasons: list[list[str]] = [[] for _ in range(len(cands))]
+                  scenario: Any, when: Any) -> list[list[Message]]:
+    """Every rule of ``r`` each candidate breaks, as coded messages (one list per candidate)."""
+    reasons: list[list[Message]] = [[] for _ in range(len(cands))]
     total = cands["total_cost_eur"].to_numpy(float)
     req = cands["requested_eur"].to_numpy(float)
     terr = cands["territorial"].to_numpy(bool)
@@ -282,24 +282,25 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
     for i in range(len(cands)):
         floor = mt if terr[i] and mt is not None else m
         if floor is not None and total[i] < floor:
-            kind = "territorial " if terr[i] and mt is not None and mt != m else ""
-            reasons[i].append(f"total cost {total[i] / 1e6:.2f} M€ below the {kind}minimum of {floor / 1e6:.2f} M€")
+            code = "R_COST_BELOW_TERRITORIAL_MIN" if terr[i] and mt is not None and mt != m else "R_COST_BELOW_MIN"
+            reasons[i].append(msg(code, total_meur=total[i] / 1e6, floor_meur=floor / 1e6))
     if r.get("max_requested_eur") is not None:
         for i in np.flatnonzero(req > r["max_requested_eur"]):
-            reasons[i].append(f"request {req[i] / 1e6:.2f} M€ above the maximum of {r['max_requested_eur'] / 1e6:.2f} M€")
+            reasons[i].append(msg("R_REQUEST_ABOVE_MAX", requested_meur=req[i] / 1e6,
+                                  max_meur=r["max_requested_eur"] / 1e6))
     cof = r.get("cofinancing_rate") or {}
     share = 1.0 - req / total
     if "min" in cof:
         for i in np.flatnonzero(share < cof["min"] - 1e-9):
-            reasons[i].append(f"co-financing {share[i]:.1%} below the {cof['min']:.1%} minimum")
+            reasons[i].append(msg("R_COFINANCING_BELOW", share_pct=share[i] * 100, min_pct=cof["min"] * 100))
     if "max" in cof:
         for i in np.flatnonzero(share > cof["max"] + 1e-9):
-            reasons[i].append(f"co-financing {share[i]:.1%} above the {cof['max']:.1%} maximum")
+            reasons[i].append(msg("R_COFINANCING_ABOVE", share_pct=share[i] * 100, max_pct=cof["max"] * 100))
     themes = r.get("themes")
     if themes:
         for i, t in enumerate(cands["theme"]):
             if t and t not in themes:
-                reasons[i].append(f"theme '{t}' not among the call's themes")
+                reasons[i].append(msg("R_THEME", theme=t))
     for i, why in enumerate(_track_reasons(total, r, call)):
         if why:
             reasons[i].append(why)
@@ -316,13 +317,13 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
         scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
         q = quality_points(cands, w, scale).to_numpy(float)
         for i in np.flatnonzero(~(q >= float(bar) - 1e-9)):
-            reasons[i].append(f"weighted score {q[i]:.1f} points below the quality bar of {float(bar):g} points")
+            reasons[i].append(msg("R_QUALITY_BAR", score=q[i], bar=float(bar)))
     if roi_rule is not None:
         roi = roi_ratio(cands).to_numpy(float)
         for i in range(len(cands)):
             if not (roi[i] >= roi_rule):
-                shown = "not given" if math.isnan(roi[i]) else f"{roi[i]:.2f}"
-                reasons[i].append(f"yearly savings per euro invested {shown} below the target of {roi_rule:g}")
+                reasons[i].append(msg("R_ROI_MISSING", target=roi_rule) if math.isnan(roi[i])
+                                  else msg("R_ROI_BELOW", roi=roi[i], target=roi_rule))
     return reasons
 
 
@@ -336,7 +337,7 @@ def owner_types_of(cands: pd.DataFrame) -> list[list[str]]:
 
 
 def _owner_reason(types: list[str], allowed_by_code: Mapping[str, list[str]] | None, envelope: str,
-                  fund: str | None) -> str | None:
+                  fund: str | None) -> Message | None:
     """Why owners of these types may not apply to ``envelope`` (its own list, else its fund's).
 
     Who may apply: State central and deconcentrated services and operators for FTAP and FITN
@@ -351,26 +352,24 @@ def _owner_reason(types: list[str], allowed_by_code: Mapping[str, list[str]] | N
     bad = [t for t in types if t not in allowed]
     if not bad:
         return None
-    return f"owner type {', '.join(bad)} may not apply to {envelope} (open to {', '.join(allowed)})"
+    return msg("R_OWNER_TYPE", types=", ".join(bad), envelope=envelope, allowed=", ".join(allowed))
 
 
-def _track_reasons(total: np.ndarray, r: Mapping[str, Any], call: Any) -> list[str | None]:
+def _track_reasons(total: np.ndarray, r: Mapping[str, Any], call: Any) -> list[Message | None]:
     """FITN's routing: a project below ``fast_track_threshold_eur`` [EUR] is examined on the
     continuous track (« au fil de l'eau »), a larger one every 3 to 4 months on the FTAP calendar
     ("Fonds pour la transformation publique", DITP, 2021); at a session of the other track it is
     ineligible, with the reason."""
     thr = r.get("fast_track_threshold_eur")
     track = getattr(call, "track", None)
-    out: list[str | None] = [None] * len(total)
+    out: list[Message | None] = [None] * len(total)
     if thr is None or track not in ("fast", "regular"):
         return out
     for i, t in enumerate(total):
         if track == "fast" and t >= thr:
-            out[i] = (f"total cost {t / 1e6:.2f} M€ at or above the {thr / 1e6:.2f} M€ threshold of the "
-                      "continuous track: examined on the FTAP calendar")
+            out[i] = msg("R_TRACK_ABOVE", total_meur=t / 1e6, threshold_meur=thr / 1e6)
         elif track == "regular" and t < thr:
-            out[i] = (f"total cost {t / 1e6:.2f} M€ below the {thr / 1e6:.2f} M€ threshold: examined on the "
-                      "continuous track, not at this session")
+            out[i] = msg("R_TRACK_BELOW", total_meur=t / 1e6, threshold_meur=thr / 1e6)
     return out
 
 
@@ -411,12 +410,12 @@ def full_cost(cands: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(fc), total, fc)
 
 
-def _window_reasons(cands: pd.DataFrame, r: Mapping[str, Any], scenario: Any, when: Any) -> list[str | None]:
+def _window_reasons(cands: pd.DataFrame, r: Mapping[str, Any], scenario: Any, when: Any) -> list[Message | None]:
     """A grant committed after ``last_commitment_date`` is refused (FITN: credits « mobilisables en
     2021 et 2022 », France Relance action 6-2, 2021): the commitment comes the decision date plus
     :func:`commitment_delay_months` later."""
     last = r.get("last_commitment_date")
-    out: list[str | None] = [None] * len(cands)
+    out: list[Message | None] = [None] * len(cands)
     if last is None or when is None:
         return out
     import datetime as dt
@@ -428,8 +427,7 @@ def _window_reasons(cands: pd.DataFrame, r: Mapping[str, Any], scenario: Any, wh
     for i, mth in enumerate(months):
         commit = when + dt.timedelta(days=round(float(mth) * 30.4375))
         if commit > last:
-            out[i] = (f"commitment expected on {commit.isoformat()}, after the fund's last commitment date "
-                      f"{last.isoformat()}")
+            out[i] = msg("R_AFTER_LAST_COMMITMENT", commitment=commit.isoformat(), last=last.isoformat())
     return out
 
 
@@ -467,11 +465,10 @@ def flags(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         words = []
         if lim is not None and not np.isnan(fr[i]) and fr[i] > float(lim):
             late[i] = True
-            words.append(f"first results in {fr[i]:g} months, later than the {float(lim):g}-month promise")
+            words.append(msg("R_FLAG_FIRST_RESULTS", months=fr[i], promise_months=float(lim)))
         gate = ri.get("governance_gate_eur")
         if gate is not None and fc[i] > float(gate):
             gated[i] = True
-            words.append(f"cost {fc[i] / 1e6:.2f} M€ above {float(gate) / 1e6:.2f} M€: opinion of the DINUM "
-                         "director needed before commitment")
-        text[i] = "; ".join(words)
+            words.append(msg("R_FLAG_DINUM_OPINION", cost_meur=fc[i] / 1e6, gate_meur=float(gate) / 1e6))
+        text[i] = Text(msg("R_PARTS", parts=words)) if words else ""
     return pd.DataFrame({"first_results_late": late, "governance_gate": gated, "flag": text}, index=cands.index)

@@ -49,6 +49,7 @@ import pandas as pd
 
 from . import limits as LIMITS
 from .errors import Collector, InputError, Problem
+from .messages import msg as coded
 
 #: Default simulation draws per scenario of a sweep (a sweep compares; a report details).
 DEFAULT_DRAWS = 200
@@ -322,7 +323,7 @@ class Dask(Executor):
                 self._client = Client(self.scheduler, timeout=f"{SCHEDULER_CONNECT_TIMEOUT_S}s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError([Problem("<option>", "--scheduler", self.scheduler,
-                                          f"no Dask scheduler answered at this address ({type(exc).__name__})")]) \
+                                          coded("E_DASK_NO_ANSWER", detail=type(exc).__name__))]) \
                     from None
             self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
         else:
@@ -360,11 +361,11 @@ def make_executor(kind: str | None = None, workers: int | None = None, scheduler
     """An executor by name; a scheduler address (or ``DASK_SCHEDULER_ADDRESS``) implies Dask."""
     kind = kind or "dask"
     if kind not in EXECUTORS:
-        raise InputError([Problem("<option>", "--executor", kind, f"must be one of {', '.join(EXECUTORS)}")])
+        raise InputError([Problem("<option>", "--executor", kind, coded("E_ONE_OF", choices=list(EXECUTORS), suggestion=None))])
     if scheduler and kind != "dask":
-        raise InputError([Problem("<option>", "--scheduler", scheduler, "a scheduler needs --executor dask")])
+        raise InputError([Problem("<option>", "--scheduler", scheduler, coded("E_SCHEDULER_NEEDS_DASK"))])
     if workers is not None and (workers < 1):
-        raise InputError([Problem("<option>", "--workers", workers, "must be >= 1")])
+        raise InputError([Problem("<option>", "--workers", workers, coded("E_BOUNDS", bounds=[(">=", 1)]))])
     if kind == "sequential":
         return Sequential()
     if kind == "processes":
@@ -430,28 +431,28 @@ def load_grid(path: str | Path) -> GridSpec:
     col = Collector(str(path))
     for k in data:
         if k not in _GRID_KEYS:
-            col.add(str(k), k, "unknown key; a grid spec holds " + ", ".join(sorted(_GRID_KEYS)))
+            col.add(str(k), k, coded("E_GRID_UNKNOWN_KEY", choices=sorted(_GRID_KEYS)))
     if "base" not in data:
-        col.add("base", None, "is required: the scenario file the grid varies")
+        col.add("base", None, coded("E_GRID_BASE_REQUIRED"))
     for k in ("seed", "draws"):
         if k in data and (not isinstance(data[k], int) or isinstance(data[k], bool) or data[k] < (1 if k == "draws" else 0)):
-            col.add(k, data[k], f"must be a whole number >= {1 if k == 'draws' else 0}")
+            col.add(k, data[k], coded("E_WHOLE_NUMBER_MIN", minimum=1 if k == 'draws' else 0))
     grid = data.get("grid") or {}
     if not isinstance(grid, dict):
-        col.add("grid", grid, "must be a mapping of dotted.key: [values]")
+        col.add("grid", grid, coded("E_GRID_NOT_MAPPING"))
         grid = {}
     for k, v in grid.items():
         if not isinstance(v, list) or not v:
-            col.add(f"grid.{k}", v, "must be a non-empty list of values")
+            col.add(f"grid.{k}", v, coded("E_GRID_VALUES"))
     cases_in = data.get("cases") or []
     if not isinstance(cases_in, list) or not all(isinstance(c, dict) for c in cases_in):
-        col.add("cases", cases_in, "must be a list of mappings of dotted.key: value")
+        col.add("cases", cases_in, coded("E_GRID_CASES"))
         cases_in = []
     if not grid and not cases_in:
-        col.add("grid", None, "a grid spec needs grid (values to combine) or cases (explicit scenarios)")
+        col.add("grid", None, coded("E_GRID_EMPTY"))
     n_cases = math.prod(len(v) for v in grid.values() if isinstance(v, list)) + len(cases_in)
     if n_cases > LIMITS.MAX_SWEEP_SCENARIOS:  # counted before anything is expanded
-        col.add("grid", f"{n_cases:,} scenarios", f"a sweep may hold at most {LIMITS.MAX_SWEEP_SCENARIOS:,} scenarios")
+        col.add("grid", f"{n_cases:,} scenarios", coded("E_SWEEP_TOO_LARGE", limit=LIMITS.MAX_SWEEP_SCENARIOS))
     base_path = path.parent / str(data.get("base", ""))
     dirs = LIMITS.allowed_dirs(path)
     if "base" in data and not LIMITS.is_allowed(base_path, dirs):
@@ -706,15 +707,15 @@ def main_sweep(args, err=None) -> int:
 
     probs = []
     if args.grid and args.scenarios:
-        probs.append(Problem("<argument>", "SCENARIOS", " ".join(args.scenarios), "give scenario files or --grid, not both"))
+        probs.append(Problem("<argument>", "SCENARIOS", " ".join(args.scenarios), coded("E_SCENARIOS_AND_GRID")))
     if not args.grid and not args.scenarios:
-        probs.append(Problem("<argument>", "SCENARIOS", None, "give scenario files or --grid SPEC"))
+        probs.append(Problem("<argument>", "SCENARIOS", None, coded("E_SCENARIOS_OR_GRID")))
     from .batch import option_problems
 
     probs += option_problems(args.draws, args.seed, args.lang)
     timeout_s = getattr(args, "timeout", DEFAULT_TASK_TIMEOUT_S)
     if timeout_s is not None and not timeout_s > 0:
-        probs.append(Problem("<option>", "--timeout", timeout_s, "must be a number of seconds > 0"))
+        probs.append(Problem("<option>", "--timeout", timeout_s, coded("E_SECONDS")))
     if probs:
         raise InputError(probs)
     executor = make_executor(args.executor, args.workers, args.scheduler)

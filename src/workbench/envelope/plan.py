@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..candidates import CP_COLUMN, split_ids
 from ..errors import InputError, Problem
+from ..messages import msg
 from ..allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
 from ..scoring import ROI_TARGET_RATIO, eligibility, scenario_values
 
@@ -109,7 +110,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         candidates = load_candidates(scenario)
     calls = scenario.calls
     if not calls:
-        raise InputError([Problem(str(scenario.path), "calls", None, "the simulation needs at least one call")])
+        raise InputError([Problem(str(scenario.path), "calls", None, msg("E_SIMULATION_NEEDS_CALL"))])
     funds = list(scenario.funds)
     fobj = scenario.funds
     start, end = scenario.years[0], scenario.years[-1]

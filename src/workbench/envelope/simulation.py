@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..messages import msg
 from .compiled import _nb
 from .draws import BLOCK, _SeedSeq, _draws_from_raw, _fixed_draws, _raw_blocks
 from .kernel import _run_chunk_fast, _simulate_blocks_fast
@@ -32,12 +33,12 @@ STORE_BYTES = 448 * 2**20
 def _check_args(draws: Any, chunk_size: Any, seed: Any) -> list[Problem]:
     probs = []
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws <= 0:
-        probs.append(Problem("<argument>", "draws", draws, "must be a whole number > 0"))
+        probs.append(Problem("<argument>", "draws", draws, msg("E_WHOLE_NUMBER_POSITIVE")))
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
                                    or chunk_size <= 0):
-        probs.append(Problem("<argument>", "chunk_size", chunk_size, "must be a whole number > 0"))
+        probs.append(Problem("<argument>", "chunk_size", chunk_size, msg("E_WHOLE_NUMBER_POSITIVE")))
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        probs.append(Problem("<argument>", "seed", seed, "must be a whole number >= 0"))
+        probs.append(Problem("<argument>", "seed", seed, msg("E_WHOLE_NUMBER_MIN", minimum=0)))
     return probs
 
 
@@ -98,7 +99,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     """
     probs = _check_args(draws, chunk_size, seed)
     if engine not in ("auto", "numba", "numpy"):
-        probs.append(Problem("<argument>", "engine", engine, "must be auto, numba or numpy"))
+        probs.append(Problem("<argument>", "engine", engine, msg("E_ONE_OF", choices=["auto", "numba", "numpy"],
+                                                                  suggestion="")))
     if probs:
         raise InputError(probs)
     engine = ("numba" if _nb is not None else "numpy") if engine == "auto" else engine

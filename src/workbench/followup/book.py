@@ -47,7 +47,8 @@ import numpy as np
 import pandas as pd
 
 from ..candidates import _FALSE, _TRUE, _read_table, parse_number
-from ..errors import MISSING, Collector, InputError, Problem, suggest
+from ..errors import MISSING, Collector, InputError, Problem, at_column, at_row, closest
+from ..messages import msg
 
 REQUIRED = ("id", "call", "fund", "grant_eur", "decision_date", "end_date", "status")
 DATES = ("decision_date", "convention_date", "end_date", "first_results_due_date", "first_results_date",
@@ -129,7 +130,7 @@ def read_book(path: str | Path, as_of: dt.date | None = None, fund_codes: Iterab
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
-        raise InputError([Problem(str(path), "", path.suffix, "a laureate book must be .csv or .xlsx")])
+        raise InputError([Problem(str(path), "", path.suffix, msg("E_BOOK_SUFFIX"))])
     df = _read_table(path)
     return validate_book(df, str(path), as_of=as_of, fund_codes=fund_codes, candidate_ids=candidate_ids)
 
@@ -146,20 +147,20 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     cols = [str(c) for c in df.columns]
     for c in REQUIRED:
         if c not in cols:
-            near = suggest(c, [x for x in cols if x not in KNOWN and not PAID_COLUMN.match(x)])
-            col.add(f"column {c}", MISSING, "required column is missing" + near)
+            near = closest(c, [x for x in cols if x not in KNOWN and not PAID_COLUMN.match(x)])
+            col.add(at_column(c), MISSING, msg("E_COLUMN_MISSING", suggestion=near))
     for c in {c for c in cols if cols.count(c) > 1}:
-        col.add(f"column {c}", c, "column appears more than once")
+        col.add(at_column(c), c, msg("E_COLUMN_TWICE"))
     col.raise_if_any()
     if len(df) == 0:
-        raise InputError([Problem(file, "", "", "has a header but no project rows")])
+        raise InputError([Problem(file, "", "", msg("E_NO_PROJECT_ROWS"))])
     out = df.copy()
     out.columns = cols
     out.index = range(len(out))
     raw = out.copy()
 
     def place(i: int, c: str) -> str:
-        return f"row {i + 2}, column {c}"
+        return at_row(i + 2, c)
 
     for c in ("id", "call", "fund") + TEXTS:
         if c not in out:
@@ -168,7 +169,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
         for i, v in enumerate(out[c]):
             s = "" if _blank(v) else str(v).strip()
             if not s and c in REQUIRED:
-                col.add(place(i, c), MISSING, "is required")
+                col.add(place(i, c), MISSING, msg("E_REQUIRED"))
             vals.append(s)
         out[c] = vals
     out["envelope"] = [e or f for e, f in zip(out["envelope"], out["fund"])]
@@ -183,18 +184,18 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             try:
                 x = parse_number(v)
             except (ValueError, TypeError):
-                col.add(place(i, c), v, "must be a number")
+                col.add(place(i, c), v, msg("E_NOT_NUMBER"))
                 vals.append(np.nan)
                 continue
             if x is None:
                 if c in REQUIRED:
-                    col.add(place(i, c), MISSING, "is required")
+                    col.add(place(i, c), MISSING, msg("E_REQUIRED"))
                 vals.append(np.nan if not PAID_COLUMN.match(c) else 0.0)
                 continue
             if c == "grant_eur" and x <= 0:
-                col.add(place(i, c), v, "must be > 0")
+                col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">", 0)]))
             elif x < 0:
-                col.add(place(i, c), v, "must be >= 0")
+                col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">=", 0)]))
             vals.append(x)
         out[c] = np.array(vals, dtype=float)
 
@@ -207,11 +208,11 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             try:
                 d = parse_date(v)
             except (ValueError, TypeError):
-                col.add(place(i, c), v, "must be a date written YYYY-MM-DD")
+                col.add(place(i, c), v, msg("E_NOT_DATE"))
                 d = None
             else:
                 if d is None and c in REQUIRED:
-                    col.add(place(i, c), MISSING, "is required")
+                    col.add(place(i, c), MISSING, msg("E_REQUIRED"))
             vals.append(d)
         out[c] = pd.Series(vals, dtype=object)
 
@@ -220,9 +221,9 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
         s = "" if _blank(v) else str(v).strip().lower()
         norm = _STATUS_ALIASES.get(s)
         if norm is None and s:
-            col.add(place(i, "status"), v, f"must be one of {', '.join(STATUSES)}" + suggest(s, STATUSES))
+            col.add(place(i, "status"), v, msg("E_ONE_OF", choices=list(STATUSES), suggestion=closest(s, STATUSES)))
         elif norm is None:
-            col.add(place(i, "status"), MISSING, "is required")
+            col.add(place(i, "status"), MISSING, msg("E_REQUIRED"))
         statuses.append(norm or "")
     out["status"] = statuses
 
@@ -237,7 +238,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             elif s in _FALSE:
                 vals.append(False)
             else:
-                col.add(place(i, "dinum_opinion"), v, "must be true or false")
+                col.add(place(i, "dinum_opinion"), v, msg("E_NOT_BOOL"))
                 vals.append(False)
         out["dinum_opinion"] = vals
     else:
@@ -247,7 +248,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     seen: dict[str, int] = {}
     for i, v in enumerate(out["id"]):
         if v and v in seen:
-            col.add(place(i, "id"), v, f"duplicated id (first at row {seen[v] + 2})")
+            col.add(place(i, "id"), v, msg("E_DUPLICATE_ID", row=seen[v] + 2))
         elif v:
             seen[v] = i
     for i in range(len(out)):
@@ -257,10 +258,10 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
         for c in DATES:
             d = out.at[i, c]
             if c != "decision_date" and d is not None and dec is not None and d < dec:
-                col.add(place(i, c), raw.at[i, c], f"date before the decision date ({dec.isoformat()})")
+                col.add(place(i, c), raw.at[i, c], msg("E_DATE_BEFORE_DECISION", date=dec.isoformat()))
             if as_of is not None and d is not None and c in ("decision_date", "convention_date", "first_results_date") \
                     and d > as_of:
-                col.add(place(i, c), raw.at[i, c], f"date after the book's as-of date ({as_of.isoformat()})")
+                col.add(place(i, c), raw.at[i, c], msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat()))
         total = 0.0
         for y in years:
             c = paid_column(y)
@@ -269,29 +270,29 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
                 continue
             total += x
             if dec is not None and y < dec.year:
-                col.add(place(i, c), raw.at[i, c], f"payment in a year before the decision date ({dec.isoformat()})")
+                col.add(place(i, c), raw.at[i, c], msg("E_PAYMENT_BEFORE_DECISION", date=dec.isoformat()))
             elif conv is not None and y < conv.year:
                 col.add(place(i, c), raw.at[i, c],
-                        f"payment in a year before the convention date ({conv.isoformat()})")
+                        msg("E_PAYMENT_BEFORE_CONVENTION", date=conv.isoformat()))
             if as_of is not None and y > as_of.year:
-                col.add(place(i, c), raw.at[i, c], f"payment after the book's as-of date ({as_of.isoformat()})")
+                col.add(place(i, c), raw.at[i, c], msg("E_PAYMENT_AFTER_AS_OF", date=as_of.isoformat()))
         if total > 0 and conv is None:
-            col.add(place(i, "convention_date"), MISSING, "payments are recorded but no convention (commitment) date")
+            col.add(place(i, "convention_date"), MISSING, msg("E_PAYMENTS_NO_CONVENTION"))
         if not math.isnan(grant) and total > grant + PAID_TOLERANCE_EUR:
             col.add(place(i, "grant_eur"), raw.at[i, "grant_eur"],
-                    f"payments (sum {total:,.0f}) exceed the grant ({grant:,.0f})")
+                    msg("E_PAYMENTS_ABOVE_GRANT", total=total, grant=grant))
     if fund_codes is not None:
         codes = set(fund_codes)
         for i in range(len(out)):
             for c in ("fund", "envelope"):
                 v = out.at[i, c]
                 if v and v not in codes:
-                    col.add(place(i, c), v, "names an unknown fund or envelope code" + suggest(v, codes))
+                    col.add(place(i, c), v, msg("E_UNKNOWN_FUND_CODE", suggestion=closest(v, codes)))
     if candidate_ids is not None:
         ids = {str(x) for x in candidate_ids}
         for i, v in enumerate(out["candidate_id"]):
             if v and v not in ids:
-                col.add(place(i, "candidate_id"), v, "names an unknown candidate id" + suggest(v, ids))
+                col.add(place(i, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=closest(v, ids)))
     col.raise_if_any()
     out.attrs["source"] = file
     out.attrs["input_columns"] = cols

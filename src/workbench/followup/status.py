@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import InputError, Problem
+from ..messages import msg
 from ..files import write_csv, write_xlsx
 from . import book as B
 from . import drift as D
@@ -55,7 +56,7 @@ def parse_as_of(text: str) -> dt.date:
 
 
 def _bad_date(text) -> dt.date:
-    raise InputError([Problem("<option>", "--as-of", text, "must be a date written YYYY-MM-DD")])
+    raise InputError([Problem("<option>", "--as-of", text, msg("E_NOT_DATE"))])
 
 
 def load_book(source: str | Path, as_of: dt.date, scenario=None, name: str | None = None) -> pd.DataFrame:
@@ -158,7 +159,7 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
 
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError([Problem("<option>", "--out", str(out), "exists and is not a folder")])
+        raise InputError([Problem("<option>", "--out", str(out), msg("E_OUT_NOT_FOLDER"))])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     dmode, fmode = _mode_for_group()

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..messages import msg
 from . import book as B
 
 SCHEMA = """
@@ -105,7 +106,7 @@ def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, n
     content_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     source_sha = hashlib.sha256(path.read_bytes()).hexdigest()
     if db.exists() and not db.is_file():
-        raise InputError([Problem("<option>", "--db", str(db), "exists and is not a database file")])
+        raise InputError([Problem("<option>", "--db", str(db), msg("E_DB_NOT_FILE"))])
     db.parent.mkdir(parents=True, exist_ok=True)
     with closing(_connect(db)) as con:
         try:
@@ -120,13 +121,11 @@ def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, n
                     return {"book": name, "as_of": as_of.isoformat(), "snapshot_id": same[1],
                             "n_projects": len(df), "stored": False, "db": str(db)}
                 raise InputError([Problem("<option>", "--as-of", as_of.isoformat(),
-                                          f"book '{name}' already has a different snapshot at this date in {db}; "
-                                          "nothing is overwritten (import it with another --as-of or --name)")])
+                                          msg("E_SNAPSHOT_CONFLICT", book=name, db=str(db)))])
             if last is not None and last[0] > as_of.isoformat():
                 con.rollback()
                 raise InputError([Problem("<option>", "--as-of", as_of.isoformat(),
-                                          f"older than book '{name}''s latest snapshot ({last[0]}) in {db}: "
-                                          "snapshots are stored in date order")])
+                                          msg("E_SNAPSHOT_OLDER", book=name, date=last[0], db=str(db)))])
             cur = con.execute(
                 "INSERT INTO snapshots (book, as_of, imported_at, source_file, source_sha256, content_sha256, "
                 "n_projects, table_csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -168,7 +167,7 @@ def snapshots(db: str | Path, name: str | None = None) -> pd.DataFrame:
     source file, number of projects."""
     db = Path(db)
     if not db.is_file():
-        raise InputError([Problem(str(db), "", str(db), "file does not exist")])
+        raise InputError([Problem(str(db), "", str(db), msg("E_FILE_MISSING"))])
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
         q = "SELECT snapshot_id, book, as_of, imported_at, source_file, n_projects FROM snapshots"
         args: tuple = ()
@@ -188,13 +187,13 @@ def load_snapshot(db: str | Path, as_of: dt.date, name: str | None = None) -> pd
     books = sorted(set(snaps["book"]))
     if name is None and len(books) > 1:
         raise InputError([Problem("<option>", "--name", None,
-                                  f"{db} holds several books ({', '.join(books)}): name one with --name")])
+                                  msg("E_SEVERAL_BOOKS", db=str(db), choices=books))])
     if snaps.empty:
-        raise InputError([Problem(str(db), "", name, "no snapshot of this book is stored")])
+        raise InputError([Problem(str(db), "", name, msg("E_NO_SNAPSHOT"))])
     ok = snaps[snaps["as_of"] <= as_of.isoformat()]
     if ok.empty:
         raise InputError([Problem("<option>", "--as-of", as_of.isoformat(),
-                                  f"before the first snapshot of the book ({snaps['as_of'].min()})")])
+                                  msg("E_BEFORE_FIRST_SNAPSHOT", date=str(snaps['as_of'].min())))])
     row = ok.iloc[-1]
     with closing(sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)) as con:
         text, src, sha = con.execute("SELECT table_csv, source_file, source_sha256 FROM snapshots WHERE snapshot_id = ?",
