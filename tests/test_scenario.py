@@ -14,9 +14,10 @@ from helpers import DATA, PARAMS
 def test_ftap_scenario_is_faithful_to_the_seeds():
     s = load_scenario(PARAMS / "ftap_2018_2022.yaml")
     ftap = s.funds["FTAP"]
-    assert ftap.envelope_eur == 700e6
+    # 700 M€ announced for five years, then the 80 M€ of 2022 (the voted AE sum to 765 M€)
+    assert s.envelope_at("FTAP", "2018-06-19") == 700e6 and ftap.envelope_eur == 780e6
     assert ftap.appropriations[2018]["ae_eur"] == 200e6
-    assert s.reference("funds.FTAP.envelope_eur").startswith(
+    assert s.reference("funds.FTAP.envelope_eur", at="2018-06-19").startswith(
         "700 millions d'euros pour transformer l'action publique (DITP, 2018): « un fonds dédié de 700 millions")
     assert s.years == [2018, 2019, 2020, 2021, 2022]
     # minimum cost moved from call to call: 500 k€ in the first call (2018), 1 M€ / 200 k€

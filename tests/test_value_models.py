@@ -15,6 +15,8 @@ from workbench.decisions import decide_calls
 from workbench.scenario import load_scenario
 from workbench.scoring import ValueModel, project_value, quality_points
 
+from helpers import PARAMS
+
 BASE = """
 name: vm
 seed: 1
@@ -183,3 +185,12 @@ def test_dated_weights_score_each_call_with_the_weighting_of_its_date(tmp_path):
     # quality: A scored with the 2021 weights (strategic counts), D with the 2022 ones (it does not)
     assert t.loc["A", "value"] == pytest.approx(62.5 * 1.0) and t.loc["D", "value"] == pytest.approx(50.0 * 1.0)
     assert scn.weights_at(None) == scn.weights
+
+
+def test_year_share_by_expected_applications(tmp_path):
+    scn = scenario(tmp_path, "selection:\n  call_allotment: {rule: year_share_by_applications}\n")
+    # without expected applications the share is equal
+    assert call_shares(scn).tolist() == [0.5, 1.0, 1.0]
+    ftap = load_scenario(PARAMS / "ftap_2018_2022.yaml")
+    # FTAP 2018: call 1 (122 applications) may commit 122/183 of the year's credits, call 2 the rest
+    assert call_shares(ftap)[:2].tolist() == pytest.approx([122 / 183, 1.0])

@@ -11,9 +11,12 @@ envelope where a year has no appropriation).  Within that, a call works to an al
   committee fills what it can "until the credits are exhausted";
 * ``year_share``: the credits left in the call's decision year are shared equally among the
   fund's calls still to decide that year (two calls in a year: the first may commit half, the
-  second what is left).  FTAP's 2018 record follows this pattern: 200 M€ of commitment authority
-  for 2018, about 126 M€ granted by the first call and 69 M€ by the second ("Le 2ème appel à
-  projets du FTAP retient 16 lauréats", DITP, 12 November 2018).  The equal share is an
+  second what is left);
+* ``year_share_by_applications``: shared in proportion to the calls' expected applications
+  (``expected_applications``; equally where a call gives none).  FTAP's 2018 record follows
+  it: 200 M€ of commitment authority for 2018, about 126 M€ granted by the first call (122
+  applications) and 69 M€ by the second (61) ("Le 2ème appel à projets du FTAP retient 16
+  lauréats", DITP, 12 November 2018); the rule gives 133 and 67 M€.  The shares are an
   assumption of the workbench: the allotments of the calls were not published.
 """
 from __future__ import annotations
@@ -25,7 +28,7 @@ import numpy as np
 from .errors import InputError, Problem
 from .messages import msg
 
-ALLOTMENT_RULES = ("none", "year_share")
+ALLOTMENT_RULES = ("none", "year_share", "year_share_by_applications")
 
 
 def cumulative_ae_cap_eur(fund: Any, year: int) -> float:
@@ -45,7 +48,8 @@ def call_shares(scenario: Any, rule: str | None = None) -> np.ndarray:
     """Each call's share of the credits left that it may commit [fraction], in ``scenario.calls`` order.
 
     ``year_share``: ``1 / m`` where ``m`` counts the calls of the same fund decided in the same
-    year from this one on (this one included); ``none``: 1 for every call.
+    year from this one on (this one included); ``year_share_by_applications``: this call's
+    expected applications over those of the same calls; ``none``: 1 for every call.
     """
     rule = scenario.call_allotment if rule is None else rule
     if rule not in ALLOTMENT_RULES:
@@ -55,8 +59,11 @@ def call_shares(scenario: Any, rule: str | None = None) -> np.ndarray:
     if rule == "none":
         return out
     for k, c in enumerate(calls):
-        m = sum(1 for c2 in calls[k:] if c2.fund == c.fund and c2.decision.year == c.decision.year)
-        out[k] = 1.0 / max(m, 1)
+        same = [c2 for c2 in calls[k:] if c2.fund == c.fund and c2.decision.year == c.decision.year]
+        if rule == "year_share_by_applications" and all(c2.expected_applications for c2 in same):
+            out[k] = c.expected_applications / sum(c2.expected_applications for c2 in same)
+        else:
+            out[k] = 1.0 / max(len(same), 1)
     return out
 
 

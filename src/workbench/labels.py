@@ -998,6 +998,9 @@ LABELS.update({
     "allotment_year_share": {"fr": "crédits restants de l'année partagés entre les appels de l'année",
                              "en": "the year's credits left shared among the year's calls"},
     "allotment_none": {"fr": "tous les crédits restants", "en": "all the credits left"},
+    "allotment_year_share_by_applications": {
+        "fr": "crédits restants de l'année partagés entre les appels de l'année selon leurs candidatures attendues",
+        "en": "the year's credits left shared among the year's calls by their expected applications"},
     "applied_allotment": {"fr": "budget de chaque appel (décisions appel par appel et simulation)",
                           "en": "each call's budget (call-by-call decisions and simulation)"},
     "applied_value": {"fr": "objectif de la sélection (ordre de mérite)", "en": "objective of the selection (merit order)"},

@@ -237,7 +237,7 @@ _SELECTION = Fields(
         # how much of the credits a call may commit: "none" (until exhausted, within its
         # budget_eur) or "year_share" (the fund's credits left in the decision year, shared
         # equally among that year's remaining calls of the fund)
-        "call_allotment": Fields({"rule": Str(["none", "year_share"]), "reference": Str(),
+        "call_allotment": Fields({"rule": Str(["none", "year_share", "year_share_by_applications"]), "reference": Str(),
                                   "assumption": Str()}),
         # how each committee decides within its call (call-by-call decisions): merit_order
         # (default: best value per euro first, i.e. the quality under quality x scope, skipping
@@ -477,6 +477,11 @@ class Scenario:
     def weights(self) -> dict[str, float]:
         w = self.data["criteria"]["weights"]
         return {c: float(P.value(w[c])) for c in CRITERIA}
+
+    def envelope_at(self, fund: str, when: Any = None) -> float:
+        """A fund's envelope in force at a date [EUR] (dated: FTAP's 700 M€, then its 2022 top-up);
+        the latest when ``when`` is None (``funds[fund].envelope_eur``)."""
+        return float(P.value(self.data["funds"][fund]["envelope_eur"], when))
 
     def weights_at(self, when: Any = None) -> dict[str, float]:
         """The criteria weights in force at a date (a weight may be a dated parameter, so that a
