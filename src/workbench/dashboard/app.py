@@ -45,14 +45,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import __version__, resources
-from .candidates import read_candidates
-from .sources import load_candidates
-from .errors import InputError, Problem
-from .messages import msg, render_text
-from .files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
-from .scenario import CRITERIA, Scenario, load_scenario
-from .units import meur, number, pct
+from .. import __version__, resources
+from ..candidates import read_candidates
+from ..sources import load_candidates
+from ..errors import InputError, Problem
+from ..messages import msg, render_text
+from ..files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
+from ..scenario import CRITERIA, Scenario, load_scenario
+from ..units import meur, number, pct
 
 #: Environment variables ``workbench dashboard`` passes to the kernels Voilà starts.
 ENV_SCENARIO = "WORKBENCH_SCENARIO"
@@ -795,7 +795,7 @@ class Dashboard:
 
         self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "sim",
                                                           "fan_png", "robust", "cands", "robust_png", "explain")}
-        from .cache import attach_disk_cache  # a cold kernel shows the first view from disk
+        from ..cache import attach_disk_cache  # a cold kernel shows the first view from disk
         attach_disk_cache(self._caches)
         self._pending = None
         self._mute = False
@@ -928,7 +928,7 @@ class Dashboard:
         main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
                        t["t_robustness"], o["robust_msg"], o["robust_img"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
         # the follow-up of funded projects (workbench.followup.panel: its own widgets and computation)
-        from .followup.panel import FollowupPanel
+        from ..followup.panel import FollowupPanel
 
         self.followup = FollowupPanel(lambda: getattr(self, "_struct", None) or self._base, self.lang,
                                       scenario_dir=self.parameters_dir)
@@ -1034,7 +1034,7 @@ class Dashboard:
             # an InputError names the place and the rule; anything else (a file the readers did not
             # expect) is still the file's problem, shown here, never a traceback in the page
             if isinstance(exc, InputError):
-                from .labels import problems_message
+                from ..labels import problems_message
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
@@ -1109,7 +1109,7 @@ class Dashboard:
         its date and its allotment); ``None`` for every call at once or a list without calls."""
         if not call or "call" not in self._cands.columns:
             return None
-        from .decisions import decide_calls
+        from ..decisions import decide_calls
 
         def allotments() -> dict:
             try:
@@ -1236,7 +1236,7 @@ class Dashboard:
         self._struct, self._settings = struct, st
         self._clear_error()
         self._show_warnings()
-        from . import portfolio
+        from .. import portfolio
         args = dict(budget_eur=st.budget_eur, weights=weights, forced_in=st.force_in, forced_out=st.force_out)
         key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
         # the exact frontier at once when the Pareto enumeration applies (tens of ms for a call
@@ -1416,7 +1416,7 @@ class Dashboard:
         L = self.lang
         items = [_esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
-            from .labels import label as report_label
+            from ..labels import label as report_label
 
             text = _esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
@@ -1573,7 +1573,7 @@ class Dashboard:
         scenario's settings other than criteria, selection and robustness, the candidates and
         the selected ids, so a change that keeps the portfolio never re-runs it.
         """
-        from .cache import deferred_modules  # imported only when not served from the cache
+        from ..cache import deferred_modules  # imported only when not served from the cache
         charts, envelope = deferred_modules("charts", "envelope")
 
         sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
@@ -1608,7 +1608,7 @@ class Dashboard:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
         information, :func:`workbench.robustness.selection_frequency`) and its bar chart
         (worker thread).  Cached on everything but the weights, which the draws replace."""
-        from .cache import deferred_modules  # imported only when not served from the cache
+        from ..cache import deferred_modules  # imported only when not served from the cache
         charts, robustness = deferred_modules("charts", "robustness")
 
         key = (id(scn), scn.hash(), self._cands_key, call, budget_eur, st.force_in, st.force_out,
