@@ -3,9 +3,10 @@
 A selection committee moves the criteria weights, the budget, the co-financing rate and the
 minimum-cost thresholds, switches rules on and off and forces projects in or out; the ranked
 candidates, the portfolio's totals, the efficient frontier, the envelope's fan chart and the
-selection frequencies follow.  All the logic is here; ``notebooks/dashboard.ipynb`` only
-displays :meth:`Dashboard.widget`, and ``workbench dashboard`` serves that notebook with the
-settings of ``voila.json`` (see :func:`serve_command`).
+selection frequencies follow.  This module wires the package's pieces (labels in
+:mod:`.texts`, settings in :mod:`.settings`, caches in :mod:`.caches`, views in :mod:`.views`);
+``notebooks/dashboard.ipynb`` only displays :meth:`Dashboard.widget`, and ``workbench dashboard``
+serves that notebook with the settings of ``voila.json`` (:func:`workbench.dashboard.serve.serve_command`).
 
 Data flows one way: scenario file (+ the committee's :class:`Settings` as overrides) ->
 validated scenario and candidates -> ranking (:mod:`workbench.portfolio`), simulation
@@ -26,20 +27,15 @@ language's format (:func:`workbench.units.meur`).
 from __future__ import annotations
 
 import base64
-import copy
 import csv
 import datetime as dt
-import io
 import json
 import os
 import re
 import sys
-import tempfile
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -49,647 +45,17 @@ from .. import __version__, resources
 from ..candidates import read_candidates
 from ..sources import load_candidates
 from ..errors import InputError, Problem
-from ..messages import msg, render_text
-from ..files import ENV_PROJECT_DIR, csv_bytes, write_atomic, xlsx_bytes
+from ..messages import msg
+from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
 from ..units import meur, number, pct
-
-#: Environment variables ``workbench dashboard`` passes to the kernels Voilà starts.
-ENV_SCENARIO = "WORKBENCH_SCENARIO"
-ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
-ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
-
-#: The dashboard notebook and Voilà's settings, relative to the folder served (:mod:`workbench.resources`).
-NOTEBOOK = Path(resources.NOTEBOOKS) / "dashboard.ipynb"
-#: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
-#: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
-UPLOAD_PREFIX = "workbench-dashboard-"
-VOILA_CONFIG = resources.VOILA_CONFIG
-
-# --------------------------------------------------------------------------------------------
-# Labels (French first)
-# --------------------------------------------------------------------------------------------
-UI: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Tableau de bord du comité de sélection",
-        "scenario": "Scénario",
-        "candidates": "Candidats",
-        "upload": "Importer (CSV/XLSX)",
-        "upload_ok": "Fichier importé : {name} ({n} candidats).",
-        "upload_bad": "Fichier refusé : {name}. Les candidats précédents sont conservés.",
-        "shipped": "Liste du scénario",
-        "call": "Appel",
-        "weights": "Poids des critères",
-        "strategic": "Stratégique",
-        "service": "Service rendu",
-        "savings": "Économies",
-        "governance": "Gouvernance",
-        "budget": "Budget (M€)",
-        "cofinancing": "Cofinanc. min.",
-        "min_cost": "Coût min. (M€)",
-        "min_cost_terr": "Coût min. territ. (M€)",
-        "rules": "Règles",
-        "rule_min_cost": "Coût total minimum",
-        "rule_cofinancing": "Cofinancement minimum",
-        "rule_themes": "Thèmes de l'appel",
-        "rule_owner_types": "Porteurs admis",
-        "rule_routing": "Aiguillage FITN (4 M€)",
-        "rule_window": "Fenêtre d'engagement",
-        "rule_first_results": "Premiers résultats (12 mois)",
-        "rule_governance_gate": "Avis DINUM (> 9 M€)",
-        "sel_allow_phase1": "Financer une première phase seule",
-        "sel_roi_rule": "Exiger 1 € d'économies / an pour 1 €",
-        "force_in": "Imposer",
-        "force_out": "Écarter",
-        "force_hint": "identifiant…",
-        "totals": "Portefeuille retenu",
-        "n_selected": "projets retenus",
-        "requested": "demandé au fonds",
-        "total_cost": "coût total",
-        "value": "valeur",
-        "budget_used": "du budget",
-        "shortfall": "Probabilité de manquer de crédits de paiement",
-        "exhausted": "enveloppe épuisée avant le dernier appel",
-        "frontier_coming": "courbe exacte en cours de calcul",
-        "ranked": "Candidats classés",
-        "show_all": "Tous les candidats",
-        "more_rows": "… et {n} autres candidats, dont {k} retenus (cocher « Tous les candidats » pour les voir)",
-        "col_rank": "Rang",
-        "col_id": "Id",
-        "col_title": "Projet",
-        "col_owner": "Porteur",
-        "col_requested": "Demandé",
-        "col_value": "Valeur",
-        "col_value_per_eur": "Valeur / M€",
-        "col_status": "Statut",
-        "col_reason": "Motif",
-        "col_frequency": "Fréquence",
-        "selected": "retenu",
-        "not_selected": "écarté",
-        "forced_in": "imposé",
-        "forced_out": "écarté d'office",
-        "frontier": "Frontière efficace",
-        "fan": "Enveloppe : décaissements simulés",
-        "robustness": "Robustesse : fréquence de sélection quand les poids varient",
-        "detail": "Projet",
-        "detail_pick": "Choisir un projet",
-        "why_in": "Pourquoi retenu",
-        "why_out": "Pourquoi écarté",
-        "what_change": "Ce qui changerait la décision",
-        "variants": "Variantes",
-        "variant_name": "Nom",
-        "save_variant": "Enregistrer la variante",
-        "saved": "Variante enregistrée : {path}",
-        "variant_exists": "Le nom « {name} » donne le fichier {path}, qui existe déjà. Le remplacer ?",
-        "replace": "Remplacer",
-        "cancel": "Annuler",
-        "upload_unreadable": "fichier illisible : {reason}",
-        "export_failed": "Export impossible : {reason}",
-        "compare": "Comparer",
-        "variant_a": "Variante A",
-        "variant_b": "Variante B",
-        "export": "Exporter le portefeuille",
-        "download": "Télécharger {name}",
-        "warnings": "Avertissements du scénario",
-        "error": "Erreur",
-        "lang": "Langue",
-        "computing": "calcul…",
-        "synthetic": "données SYNTHÉTIQUES",
-        "only_in_a": "seulement dans A",
-        "only_in_b": "seulement dans B",
-        "in_both": "dans les deux",
-        "settings": "Réglages",
-        "provenance": "Provenance",
-    },
-    "en": {
-        "title": "Selection committee dashboard",
-        "scenario": "Scenario",
-        "candidates": "Candidates",
-        "upload": "Upload (CSV/XLSX)",
-        "upload_ok": "File uploaded: {name} ({n} candidates).",
-        "upload_bad": "File refused: {name}. The previous candidates are kept.",
-        "shipped": "Scenario's list",
-        "call": "Call",
-        "weights": "Criteria weights",
-        "strategic": "Strategic",
-        "service": "Service quality",
-        "savings": "Savings",
-        "governance": "Governance",
-        "budget": "Budget (M€)",
-        "cofinancing": "Min. co-financing",
-        "min_cost": "Min. cost (M€)",
-        "min_cost_terr": "Min. territorial cost (M€)",
-        "rules": "Rules",
-        "rule_min_cost": "Minimum total cost",
-        "rule_cofinancing": "Minimum co-financing",
-        "rule_themes": "Call themes",
-        "rule_owner_types": "Who may apply",
-        "rule_routing": "FITN routing (4 M€)",
-        "rule_window": "Commitment window",
-        "rule_first_results": "First results (12 months)",
-        "rule_governance_gate": "DINUM opinion (> 9 M€)",
-        "sel_allow_phase1": "Fund a first phase alone",
-        "sel_roi_rule": "Require 1 € saved a year per 1 €",
-        "force_in": "Force in",
-        "force_out": "Force out",
-        "force_hint": "id…",
-        "totals": "Selected portfolio",
-        "n_selected": "projects selected",
-        "requested": "requested from the fund",
-        "total_cost": "total cost",
-        "value": "value",
-        "budget_used": "of the budget",
-        "shortfall": "Probability of running short of payment credits",
-        "exhausted": "envelope exhausted before the last call",
-        "frontier_coming": "exact curve being computed",
-        "ranked": "Ranked candidates",
-        "show_all": "All candidates",
-        "more_rows": "… and {n} more candidates, {k} of them selected (tick “All candidates” to see them)",
-        "col_rank": "Rank",
-        "col_id": "Id",
-        "col_title": "Project",
-        "col_owner": "Owner",
-        "col_requested": "Requested",
-        "col_value": "Value",
-        "col_value_per_eur": "Value / M€",
-        "col_status": "Status",
-        "col_reason": "Reason",
-        "col_frequency": "Frequency",
-        "selected": "selected",
-        "not_selected": "left out",
-        "forced_in": "forced in",
-        "forced_out": "forced out",
-        "frontier": "Efficient frontier",
-        "fan": "Envelope: simulated payments",
-        "robustness": "Robustness: how often each project is selected when weights vary",
-        "detail": "Project",
-        "detail_pick": "Pick a project",
-        "why_in": "Why selected",
-        "why_out": "Why left out",
-        "what_change": "What would change the decision",
-        "variants": "Variants",
-        "variant_name": "Name",
-        "save_variant": "Save variant",
-        "saved": "Variant saved: {path}",
-        "variant_exists": "The name '{name}' gives the file {path}, which already exists. Replace it?",
-        "replace": "Replace",
-        "cancel": "Cancel",
-        "upload_unreadable": "unreadable file: {reason}",
-        "export_failed": "Export failed: {reason}",
-        "compare": "Compare",
-        "variant_a": "Variant A",
-        "variant_b": "Variant B",
-        "export": "Export the portfolio",
-        "download": "Download {name}",
-        "warnings": "Scenario warnings",
-        "error": "Error",
-        "lang": "Language",
-        "computing": "computing…",
-        "synthetic": "SYNTHETIC data",
-        "only_in_a": "only in A",
-        "only_in_b": "only in B",
-        "in_both": "in both",
-        "settings": "Settings",
-        "provenance": "Provenance",
-    },
-}
-
-
-def label(key: str, lang: str = "fr", **fmt: Any) -> str:
-    """The dashboard's label ``key`` in ``lang`` (``"fr"`` or ``"en"``), formatted with ``fmt``."""
-    text = UI.get(lang, UI["fr"]).get(key) or UI["fr"].get(key) or key
-    return text.format(**fmt) if fmt else text
-
-
-# --------------------------------------------------------------------------------------------
-# Serving
-# --------------------------------------------------------------------------------------------
-def repo_root() -> Path:
-    """The folder holding ``voila.json`` and ``notebooks/dashboard.ipynb``: the current folder
-    when it holds both (a project's own copy), else the shipped ones
-    (:func:`workbench.resources.shipped_dir`: an installed wheel's package copy or the checkout).
-    """
-    try:
-        shipped = [resources.shipped_dir()]
-    except FileNotFoundError:
-        shipped = []
-    for cand in (Path.cwd(), *shipped):
-        if (cand / VOILA_CONFIG).is_file() and (cand / NOTEBOOK).is_file():
-            return cand
-    raise InputError([Problem(str(NOTEBOOK), "", str(Path.cwd()),
-                              msg("E_DASHBOARD_NOT_FOUND"))])
-
-
-def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
-                  root: Path | None = None, variants_dir: str | os.PathLike | None = None,
-                  extra_args: tuple[str, ...] = (), token: str | None = None,
-                  allow_hosts: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
-    """The command line, environment and folder that serve the dashboard with Voilà.
-
-    The server is :mod:`workbench.dashboard_server` (Voilà with bounded kernels and websockets);
-    it reads ``voila.json`` from the folder it starts in (the project root): pre-heated kernels,
-    execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.
-
-    Parameters
-    ----------
-    token : str, optional
-        The token a page must bring (``?token=...``, then a cookie), as Jupyter does.  ``None``
-        (default) draws a new random one; ``""`` serves without a token (explicit opt-out, only
-        for a loopback ``ip``).  It is passed in the environment (``JUPYTER_TOKEN``), not on the
-        command line, so ``ps`` does not show it.  :func:`dashboard_url` gives the page's address.
-    allow_hosts : tuple of str
-        Host names accepted in the ``Host`` header besides ``localhost`` and loopback addresses
-        (the name a reverse proxy forwards).  With a non-loopback ``ip`` the Host check is off,
-        as in Jupyter, and the token is what protects the server.
-    variants_dir : path, optional
-        Where the committee's variants are saved.  Default: ``parameters/variants/`` of the
-        checkout; served from an installed wheel, ``variants/`` of the working folder (which is
-        then also the project folder of :mod:`workbench.limits`), never the package's folder.
-
-    Returns
-    -------
-    (list of str, dict, Path)
-        ``argv`` to run, the environment (with :data:`ENV_SCENARIO` when ``scenario`` is given)
-        and the working folder.
-    """
-    import ipaddress
-    import secrets
-
-    root = Path(root) if root is not None else repo_root()
-    # served from an installed wheel's package copy: the user's files (the project folder, saved
-    # variants) are those of the folder the command starts in, not the package's
-    packaged = resources.installed_copy() and Path(root).resolve() == resources.shipped_dir().resolve()
-    env = dict(os.environ)
-    if scenario is not None:
-        env[ENV_SCENARIO] = str(Path(scenario).resolve())
-    if variants_dir is None and packaged:
-        variants_dir = Path.cwd() / "variants"
-    if variants_dir is not None:
-        env[ENV_VARIANTS] = str(Path(variants_dir).resolve())
-    env.setdefault("MPLBACKEND", "Agg")
-    # the kernels run in notebooks/: recorded paths and the folders scenarios may read from
-    # (workbench.limits) are those of the project
-    env.setdefault(ENV_PROJECT_DIR, str(Path.cwd().resolve() if packaged else Path(root).resolve()))
-    env.pop("JUPYTER_TOKEN_FILE", None)
-    token = secrets.token_hex(24) if token is None else str(token)
-    try:
-        loopback = ipaddress.ip_address(ip).is_loopback
-    except ValueError:
-        loopback = ip == "localhost"
-    if not token and not loopback:
-        raise InputError([Problem("<option>", "--no-token", ip, msg("E_TOKEN_NEEDED"))])
-    auth: list[str] = []
-    if token:
-        env["JUPYTER_TOKEN"] = token
-        auth = ["--token"]  # Voilà then takes the token from JUPYTER_TOKEN
-    else:
-        env.pop("JUPYTER_TOKEN", None)
-    settings = [f"--WorkbenchVoila.extra_hostnames={h}" for h in allow_hosts]
-    if not loopback:
-        settings.append("--WorkbenchVoila.remote_access=True")
-    cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
-           f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
-           *extra_args]
-    return cmd, env, root
-
-
-def dashboard_url(port: int, ip: str = "127.0.0.1", env: Mapping[str, str] | None = None) -> str:
-    """The page's address, with ``?token=`` when the server of ``env`` (:func:`serve_command`) has one."""
-    host = f"[{ip}]" if ":" in ip else ip
-    token = (env or {}).get("JUPYTER_TOKEN", "")
-    return f"http://{host}:{int(port)}/" + (f"?token={token}" if token else "")
-
-
-# --------------------------------------------------------------------------------------------
-# The committee's settings
-# --------------------------------------------------------------------------------------------
-#: Eligibility rules a committee can switch off, with the scenario keys each one neutralises
-#: (a switched-off rule is written as its neutral value, so a variant file says the same).
-RULE_NEUTRAL: dict[str, dict[str, Any]] = {
-    "min_cost": {"min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0},
-    "cofinancing": {"cofinancing_rate": {"min": 0.0}},
-    "themes": {"themes": []},
-    # the funds' other rules, switched off by name (workbench.scenario.SWITCHABLE_RULES)
-    "owner_types": {"rules_off": ["owner_types"]},
-    "routing": {"rules_off": ["fast_track_threshold_eur"]},
-    "window": {"rules_off": ["last_commitment_date"]},
-    "first_results": {"rules_off": ["first_results_months"]},
-    "governance_gate": {"rules_off": ["governance_gate_eur"]},
-}
-
-
-#: Selection rules a committee can switch (scenario key ``selection.<name>``).
-SELECTION_TOGGLES = ("allow_phase1", "roi_rule")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a committee member has set, on top of a scenario file.
-
-    ``None`` means "as in the scenario".  Amounts in euros, rates as fractions.
-
-    Attributes
-    ----------
-    scenario_path : str
-        The scenario file the settings apply to.
-    weights : tuple of (str, float), optional
-        Criteria weights (any non-negative scale; normalised by the scoring).
-    budget_eur : float, optional
-        Budget of the selection [EUR].
-    cofinancing_min_rate : float, optional
-        Minimum owner's share of the cost [fraction].
-    min_total_cost_eur, min_total_cost_territorial_eur : float, optional
-        Minimum total cost of a project, general and territorial [EUR].
-    rules_off : tuple of str
-        Eligibility rules switched off (keys of :data:`RULE_NEUTRAL`).
-    selection_rules : tuple of (str, value)
-        Selection settings switched by the committee (``allow_phase1``, ``roi_mode``).
-    force_in, force_out : tuple of str
-        Candidate ids forced into or out of the portfolio.
-    """
-
-    scenario_path: str
-    weights: tuple[tuple[str, float], ...] | None = None
-    budget_eur: float | None = None
-    cofinancing_min_rate: float | None = None
-    min_total_cost_eur: float | None = None
-    min_total_cost_territorial_eur: float | None = None
-    rules_off: tuple[str, ...] = ()
-    selection_rules: tuple[tuple[str, Any], ...] = ()
-    force_in: tuple[str, ...] = ()
-    force_out: tuple[str, ...] = ()
-
-    def weight_dict(self, scenario: Scenario) -> dict[str, float]:
-        return dict(self.weights) if self.weights is not None else dict(scenario.weights)
-
-    def eligibility_overrides(self, scenario: Scenario | None = None) -> dict:
-        """The settings that change the rules (thresholds, rules off) as scenario overrides.
-
-        Weights, budget and forced projects are left out: the ranking takes them as arguments,
-        so its cached constraint system is reused when only they change.
-        """
-        el = self.overrides().get("eligibility")
-        out: dict[str, Any] = {"eligibility": el} if el else {}
-        sel = dict(self.selection_rules)
-        if scenario is not None and (scenario.value("selection.force_in") or scenario.value("selection.force_out")):
-            sel.update({"force_in": [], "force_out": []})  # the committee's lists replace them
-        if sel:
-            out["selection"] = sel
-        return out
-
-    def overrides(self) -> dict:
-        """The settings as scenario overrides (the body of a variant file)."""
-        out: dict[str, Any] = {}
-        if self.weights is not None:
-            out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
-        sel: dict[str, Any] = dict(self.selection_rules)
-        if self.budget_eur is not None:
-            sel["budget_eur"] = float(self.budget_eur)
-        if self.force_in:
-            sel["force_in"] = list(self.force_in)
-        if self.force_out:
-            sel["force_out"] = list(self.force_out)
-        if sel:
-            out["selection"] = sel
-        el: dict[str, Any] = {}
-        if self.min_total_cost_eur is not None:
-            el["min_total_cost_eur"] = float(self.min_total_cost_eur)
-        if self.min_total_cost_territorial_eur is not None:
-            el["min_total_cost_territorial_eur"] = float(self.min_total_cost_territorial_eur)
-        if self.cofinancing_min_rate is not None:
-            el["cofinancing_rate"] = {"min": float(self.cofinancing_min_rate)}
-        for rule in self.rules_off:
-            for k, v in copy.deepcopy(RULE_NEUTRAL[rule]).items():
-                if k == "rules_off":   # several switches add to one list
-                    el["rules_off"] = sorted(set(el.get("rules_off", [])) | set(v))
-                else:
-                    el[k] = v
-        if el:
-            out["eligibility"] = el
-        return out
-
-
-def effective_scenario(base: Scenario, settings: Settings) -> Scenario:
-    """The base scenario with the committee's settings applied, validated.
-
-    Raises
-    ------
-    InputError
-        When a setting breaks a scenario rule (for instance all weights at zero).
-    """
-    ov = settings.overrides()
-    return base.with_overrides(ov) if ov else base
-
-
-def _upload_dir() -> Path:
-    """A private folder (0700) for this kernel's uploads, removed when the kernel exits.
-
-    Its name carries the kernel's process id, so that the server can remove the folders of
-    kernels killed before they could (:func:`workbench.dashboard_server.remove_stale_upload_dirs`).
-    """
-    import atexit
-    import shutil
-
-    d = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
-    atexit.register(shutil.rmtree, d, ignore_errors=True)
-    return d
-
-
-def _upload_name(name: str) -> str:
-    """The name an uploaded file is stored under: its last path part, letters, digits, ``._-``
-    (``..``, ``.``, an empty or hidden name become ``upload<suffix>``)."""
-    base = re.sub(r"[^\w.-]+", "_", str(name).replace("\\", "/").rsplit("/", 1)[-1]).strip("._")[:120]
-    suffix = Path(base).suffix.lower()
-    if not Path(base).stem:
-        return "upload" + (suffix if suffix in (".csv", ".xlsx", ".xlsm") else ".csv")
-    return base
-
-
-def _short(exc: BaseException, limit: int = 80) -> str:
-    """An exception's message cut to ``limit`` characters (what the page shows of an unexpected error)."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _slug(name: str) -> str:
-    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
-    return s[:60]
-
-
-def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> str:
-    """A scenario file that ``extends`` the base file with the settings as overrides."""
-    rel = os.path.relpath(Path(base.path).resolve(), Path(variants_dir).resolve())
-    doc: dict[str, Any] = {
-        "name": name,
-        "title": f"{base.title} — variante {name}",
-        "description": f"Variant saved from the committee dashboard on {dt.date.today().isoformat()} "
-                       f"(workbench {__version__}; base scenario hash {base.hash()[:12]}).",
-        "extends": rel.replace(os.sep, "/"),
-    }
-    doc.update(settings.overrides())
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-
-
-def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> Path:
-    """Write the settings as ``<variants_dir>/<name>.yaml`` (atomically) and check it loads.
-
-    Raises
-    ------
-    InputError
-        For an empty name, or if the written file would not load as a valid scenario (then
-        nothing is left on disk).
-    """
-    slug = _slug(name)
-    if not slug:
-        raise InputError([Problem("<variant>", "name", name, msg("E_VARIANT_NAME"))])
-    variants_dir = Path(variants_dir)
-    path = variants_dir / f"{slug}.yaml"
-    text = variant_yaml(base, settings, slug, variants_dir)
-    write_atomic(path, text.encode("utf-8"))
-    try:
-        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent])
-    except InputError:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-# --------------------------------------------------------------------------------------------
-# Export
-# --------------------------------------------------------------------------------------------
-def export_portfolio(table: pd.DataFrame, fmt: str, provenance: Mapping[str, Any]) -> bytes:
-    """The ranked table as CSV (UTF-8 with BOM, ``;``) or XLSX bytes, with its provenance.
-
-    Written by the same writer as the command line's tables (:mod:`workbench.files`): text
-    beginning with ``= + - @``, tab or CR is never a live formula (XLSX cells typed as text, CSV
-    cells with a leading ``'``) and characters XLSX cannot hold (NUL…) are removed.  The XLSX
-    file holds a second sheet ``provenance``; the CSV file ends with ``# key: value`` lines.
-    """
-    if fmt == "csv":
-        return csv_bytes(table, sep=";", bom=True, trailer=provenance)
-    if fmt == "xlsx":
-        prov = pd.DataFrame([(str(k), str(v)) for k, v in provenance.items()], columns=["key", "value"])
-        return xlsx_bytes({"portfolio": table, "provenance": prov}, bold_header=True, no_header=("provenance",))
-    raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
-
-
-# --------------------------------------------------------------------------------------------
-# Computation stages (cached)
-# --------------------------------------------------------------------------------------------
-class _LRU:
-    """A small least-recently-used cache: ``get(key, make)`` computes on a miss."""
-
-    def __init__(self, size: int = 16):
-        import threading
-
-        self.size, self.data, self.hits, self.misses = size, OrderedDict(), 0, 0
-        self.lock = threading.Lock()  # the dashboard's worker threads share the caches
-
-    def get(self, key: Any, make: Callable[[], Any]) -> Any:
-        with self.lock:
-            if key in self.data:
-                self.data.move_to_end(key)
-                self.hits += 1
-                return self.data[key]
-            self.misses += 1
-        val = make()
-        with self.lock:
-            self.data[key] = val
-            if len(self.data) > self.size:
-                self.data.popitem(last=False)
-        return val
-
-    def peek(self, key: Any) -> Any:
-        """The cached value for ``key``, or ``None`` (no computation)."""
-        with self.lock:
-            return self.data.get(key)
-
-
-def _hash_without(scenario: Scenario, drop: tuple[str, ...]) -> str:
-    """Hash of a scenario's resolved data without the dotted key paths in ``drop``."""
-    import hashlib
-
-    data = copy.deepcopy(scenario.resolved())
-    for keypath in drop:
-        parts = keypath.split(".")
-        node = data
-        for p in parts[:-1]:
-            node = node.get(p) if isinstance(node, dict) else None
-            if node is None:
-                break
-        if isinstance(node, dict):
-            node.pop(parts[-1], None)
-    blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def candidates_key(cands: pd.DataFrame) -> str:
-    """A content hash of a candidate table (same rows and values -> same key)."""
-    import hashlib
-
-    h = hashlib.sha256(pd.util.hash_pandas_object(cands.astype(str), index=True).to_numpy().tobytes())
-    return h.hexdigest()[:16]
-
-
-def figure_png(fig, dpi: int = 72) -> bytes:
-    """A matplotlib figure as PNG bytes (Agg canvas, no pyplot state); the figure is closed.
-
-    A figure with a layout engine (``constrained``) is saved as laid out: a second "tight"
-    pass would draw it twice, and the dashboard redraws charts on every change.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    tight = None if fig.get_layout_engine() is not None else "tight"
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight)
-    try:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    except Exception:  # pragma: no cover - a figure not managed by pyplot
-        pass
-    return buf.getvalue()
-
-
-def _colon(lang: str) -> str:
-    """The colon of the language: French puts a (no-break) space before it."""
-    return "\u00a0: " if lang == "fr" else ": "
-
-
-def _esc(text: Any) -> str:
-    import html
-
-    return html.escape("" if text is None else str(text))
-
-
-# --------------------------------------------------------------------------------------------
-# The application
-# --------------------------------------------------------------------------------------------
-_CSS = """<style>
-.wb-table{border-collapse:collapse;font-size:12px;width:100%}
-.wb-table th{position:sticky;top:0;background:#eef1f5;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb}
-.wb-table td{padding:2px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top;line-height:1.3}
-.wb-table td.id{white-space:nowrap}
-.wb-table td.txt{max-width:190px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.wb-table td.own{max-width:130px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.wb-table td.num{text-align:right;white-space:nowrap}
-.wb-table tr.wb-sel td{background:#e3f4e1}
-.wb-rt td:nth-child(2){white-space:nowrap}
-.wb-rt td:nth-child(3){max-width:190px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.wb-rt td:nth-child(4){max-width:130px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.wb-rt td:nth-child(1),.wb-rt td:nth-child(5),.wb-rt td:nth-child(6),.wb-rt td:nth-child(7){text-align:right;white-space:nowrap}
-.wb-rt tr.wb-more td{font-style:italic;color:#555;text-align:left}
-.wb-table tr.wb-inel td{color:#777}
-.wb-badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;white-space:nowrap}
-.wb-b-sel{background:#2e7d32;color:#fff}.wb-b-out{background:#ddd;color:#333}
-.wb-b-fin{background:#1565c0;color:#fff}.wb-b-fout{background:#b71c1c;color:#fff}
-.wb-warn{background:#fff4e5;border-left:4px solid #f0a020;padding:4px 8px;margin:2px 0;font-size:12px}
-.wb-err{background:#fdecea;border-left:4px solid #d32f2f;padding:4px 8px;margin:2px 0;font-size:12px;white-space:pre-wrap}
-.wb-ok{background:#edf7ed;border-left:4px solid #2e7d32;padding:4px 8px;margin:2px 0;font-size:12px}
-.wb-kpi{display:inline-block;margin:0 18px 4px 0}.wb-kpi b{font-size:18px}
-.wb-bar{display:inline-block;height:10px;background:#1565c0;vertical-align:middle}
-</style>"""
+from .caches import LRU, candidates_key, hash_without
+from .export import export_portfolio
+from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
+from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
+from .texts import CSS, colon, esc, label, short_error
+from .uploads import upload_dir, upload_name
+from .views import figure_png, frontier_svg, shortfall_probabilities, translate_reason, translate_warning
 
 
 class Dashboard:
@@ -793,7 +159,7 @@ class Dashboard:
     def _build(self) -> None:
         import ipywidgets as W
 
-        self._caches = {k: _LRU(self.cache_size) for k in ("eff", "rank", "frontier", "sim",
+        self._caches = {k: LRU(self.cache_size) for k in ("eff", "rank", "frontier", "sim",
                                                           "fan_png", "robust", "cands", "robust_png", "explain")}
         from ..cache import attach_disk_cache  # a cold kernel shows the first view from disk
         attach_disk_cache(self._caches)
@@ -812,7 +178,7 @@ class Dashboard:
         self.last_error: str = ""
         self._upload_name: str | None = None
         self._upload_path: Path | None = None
-        self._tmpdir = _upload_dir()
+        self._tmpdir = upload_dir()
         L = self.lang
         c: dict[str, Any] = {}
         lay = W.Layout
@@ -933,7 +299,7 @@ class Dashboard:
         self.followup = FollowupPanel(lambda: getattr(self, "_struct", None) or self._base, self.lang,
                                       scenario_dir=self.parameters_dir)
         main.children = (*main.children, self.followup.widget())
-        self._root = W.HBox([W.HTML(_CSS), sidebar, main], layout=lay(width="100%"))
+        self._root = W.HBox([W.HTML(CSS), sidebar, main], layout=lay(width="100%"))
         self._root.add_class("wb-dashboard")
 
         # events
@@ -968,11 +334,11 @@ class Dashboard:
         for w, attr, key in self._labelled:
             setattr(w, attr, label(key, L))
         for w, key in self._titles.values():
-            w.value = f"<b>{_esc(label(key, L))}</b>"
+            w.value = f"<b>{esc(label(key, L))}</b>"
         self.controls["force_in"].placeholder = label("force_hint", L)
         self.controls["force_out"].placeholder = label("force_hint", L)
         self.outputs["frontier_title"].value = ""  # the chart carries its title
-        self.outputs["fan_title"].value = f"<b>{_esc(label('fan', L))}</b>"
+        self.outputs["fan_title"].value = f"<b>{esc(label('fan', L))}</b>"
 
     def _on_lang(self, change) -> None:
         self.lang = change["new"]
@@ -1025,7 +391,7 @@ class Dashboard:
         Returns ``True`` when the file was accepted.
         """
         L = self.lang
-        safe = _upload_name(name)
+        safe = upload_name(name)
         path = self._tmpdir / safe
         try:
             write_atomic(path, bytes(content))
@@ -1038,17 +404,17 @@ class Dashboard:
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
-                msg = label("upload_unreadable", L, reason=_short(exc))
+                msg = label("upload_unreadable", L, reason=short_error(exc))
             path.unlink(missing_ok=True)
             self.controls["upload_msg"].value = (
-                f"<div class='wb-err wb-upload-error'><b>{_esc(label('upload_bad', L, name=safe))}</b>\n"
-                f"{_esc(msg)}</div>")
+                f"<div class='wb-err wb-upload-error'><b>{esc(label('upload_bad', L, name=safe))}</b>\n"
+                f"{esc(msg)}</div>")
             return False
         self._cands = cands
         self._cands_key = candidates_key(cands)
         self._upload_name, self._upload_path = safe, path
         self.controls["upload_msg"].value = (
-            f"<div class='wb-ok'>{_esc(label('upload_ok', L, name=safe, n=len(cands)))}</div>")
+            f"<div class='wb-ok'>{esc(label('upload_ok', L, name=safe, n=len(cands)))}</div>")
         self._reset_controls(keep_settings=True)
         self.refresh()
         return True
@@ -1181,8 +547,8 @@ class Dashboard:
     # ---- messages --------------------------------------------------------------------------------
     def _error(self, message: str) -> None:
         self.last_error = message
-        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{_esc(label('error', self.lang))}</b>\n"
-                                        f"{_esc(message)}</div>")
+        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{esc(label('error', self.lang))}</b>\n"
+                                        f"{esc(message)}</div>")
 
     def _clear_error(self) -> None:
         self.last_error = ""
@@ -1414,33 +780,33 @@ class Dashboard:
     def _show_warnings(self) -> None:
         """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
-        items = [_esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
+        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
             from ..labels import label as report_label
 
-            text = _esc(report_label("synthetic_warning", L))
+            text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
         html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
         scn = self._base
         src = self._upload_name or (label("synthetic", L) if self._cands.attrs.get("synthetic")
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
         self.outputs["header"].value = (
-            f"<h2 style='margin:0 0 4px 0'>{_esc(label('title', L))}</h2>"
-            f"<div style='font-size:13px'><b>{_esc(scn.title)}</b> · {_esc(label('candidates', L))}{_colon(L)}"
-            f"{_esc(src)} · {_esc(label('provenance', L))}{_colon(L)}workbench {__version__}, "
-            f"{_esc(scn.hash()[:12])}, seed {scn.seed}</div>")
-        self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{_esc(label('warnings', L))}'>{html}</div>"
+            f"<h2 style='margin:0 0 4px 0'>{esc(label('title', L))}</h2>"
+            f"<div style='font-size:13px'><b>{esc(scn.title)}</b> · {esc(label('candidates', L))}{colon(L)}"
+            f"{esc(src)} · {esc(label('provenance', L))}{colon(L)}workbench {__version__}, "
+            f"{esc(scn.hash()[:12])}, seed {scn.seed}</div>")
+        self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{esc(label('warnings', L))}'>{html}</div>"
                                           if html else "")
 
     def _status_badge(self, row) -> str:
         L = self.lang
         if row["selected"]:
             if row["id"] in self._settings.force_in:
-                return f"<span class='wb-badge wb-b-fin'>{_esc(label('forced_in', L))}</span>"
-            return f"<span class='wb-badge wb-b-sel'>✔ {_esc(label('selected', L))}</span>"
+                return f"<span class='wb-badge wb-b-fin'>{esc(label('forced_in', L))}</span>"
+            return f"<span class='wb-badge wb-b-sel'>✔ {esc(label('selected', L))}</span>"
         if row["id"] in self._settings.force_out:
-            return f"<span class='wb-badge wb-b-fout'>{_esc(label('forced_out', L))}</span>"
-        return f"<span class='wb-badge wb-b-out'>{_esc(label('not_selected', L))}</span>"
+            return f"<span class='wb-badge wb-b-fout'>{esc(label('forced_out', L))}</span>"
+        return f"<span class='wb-badge wb-b-out'>{esc(label('not_selected', L))}</span>"
 
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""
@@ -1478,10 +844,10 @@ class Dashboard:
         if missing:
             sub = t[t["id"].astype(str).isin(missing)]
             for i, ti, ow, rq in zip(sub["id"].astype(str), sub["title"], sub["owner"], sub["requested_eur"]):
-                static[i] = f"<td>{_esc(i)}</td><td title='{_esc(ti)}'>{_esc(ti)}</td><td>{_esc(ow)}</td><td>{meur(rq, L, 2)}</td>"
+                static[i] = f"<td>{esc(i)}</td><td title='{esc(ti)}'>{esc(ti)}</td><td>{esc(ow)}</td><td>{meur(rq, L, 2)}</td>"
         elig = t["eligible"].to_numpy(bool)
         fin, fout = set(self._settings.force_in), set(self._settings.force_out)
-        badge = {k: f"<span class='wb-badge {c}'>{_esc(txt)}</span>" for k, c, txt in (
+        badge = {k: f"<span class='wb-badge {c}'>{esc(txt)}</span>" for k, c, txt in (
             ("in", "wb-b-fin", label("forced_in", L)), ("sel", "wb-b-sel", "✔ " + label("selected", L)),
             ("fout", "wb-b-fout", label("forced_out", L)), ("out", "wb-b-out", label("not_selected", L)))}
         rows = []
@@ -1489,15 +855,15 @@ class Dashboard:
                                                           t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
             cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
             b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
-            reason = "" if s_ else _esc(translate_reason(why, L))
-            rows.append(f"<tr class='{cls}' data-id='{_esc(i)}'><td>{k}</td>{static[i]}"
+            reason = "" if s_ else esc(translate_reason(why, L))
+            rows.append(f"<tr class='{cls}' data-id='{esc(i)}'><td>{k}</td>{static[i]}"
                         f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
         if total > len(t):
             rows.append(f"<tr class='wb-more'><td colspan='9'>"
-                        f"{_esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
+                        f"{esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
         heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
                  "col_value_per_eur", "col_status", "col_reason"]
-        head = "".join(f"<th>{_esc(label(h, L))}</th>" for h in heads)
+        head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
         self.outputs["table"].value = (f"<table class='wb-table wb-rt' data-generation='{self._generation}' "
                                        f"data-defer='{getattr(self, 'defer_mode', '')}'>"
                                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -1509,20 +875,20 @@ class Dashboard:
         used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
         parts = [
             f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
-            f"{_esc(label('n_selected', L))}</span>",
-            f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {_esc(label('requested', L))} "
-            f"({pct(used, L, 0)} {_esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
-            f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {_esc(label('total_cost', L))}</span>",
-            f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {_esc(label('value', L))}</span>",
+            f"{esc(label('n_selected', L))}</span>",
+            f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(label('requested', L))} "
+            f"({pct(used, L, 0)} {esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
+            f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(label('total_cost', L))}</span>",
+            f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(label('value', L))}</span>",
         ]
         p = self._shortfall
         if p is not None:
-            parts.append(f"<span class='wb-kpi wb-shortfall'>{_esc(label('shortfall', L))}{_colon(L)}"
-                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {_esc(label('exhausted', L))}{_colon(L)}"
+            parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(label('shortfall', L))}{colon(L)}"
+                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(label('exhausted', L))}{colon(L)}"
                          f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
         if self.rank_result is not None and self.rank_result.conflicts:
-            parts.append(f"<div class='wb-err'>{_esc('; '.join(self.rank_result.conflicts))}</div>")
-        self.outputs["totals"].value = f"<div class='wb-totals'><b>{_esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+            parts.append(f"<div class='wb-err'>{esc('; '.join(self.rank_result.conflicts))}</div>")
+        self.outputs["totals"].value = f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
 
     # ---- frontier ------------------------------------------------------------------------------
     frontier_levels = 15
@@ -1576,7 +942,7 @@ class Dashboard:
         from ..cache import deferred_modules  # imported only when not served from the cache
         charts, envelope = deferred_modules("charts", "envelope")
 
-        sim_key = (_hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
+        sim_key = (hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
                    tuple(chosen), self.draws)
         try:
             res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(
@@ -1591,7 +957,7 @@ class Dashboard:
         if "message" in out:
             self.sim_result, self._shortfall = None, None
             self.outputs["fan_img"].layout.display = "none"
-            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{_esc(out['message'])}</div>"
+            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{esc(out['message'])}</div>"
         else:
             self.sim_result = out["result"]
             self._shortfall = shortfall_probabilities(out["result"])
@@ -1640,7 +1006,7 @@ class Dashboard:
         finally:
             self._mute = False
         if cur:  # the explanation re-solves the selection: it comes with the slower views
-            self.outputs["detail"].value = f"<i>{_esc(label('computing', L))}</i>"
+            self.outputs["detail"].value = f"<i>{esc(label('computing', L))}</i>"
 
     def explain(self, project_id: str) -> dict:
         """Why a project is in or out of the current portfolio and what would change that
@@ -1656,7 +1022,7 @@ class Dashboard:
         L = self.lang
         pid = self.controls["detail_select"].value
         if not pid or self.rank_result is None:
-            self.outputs["detail"].value = f"<i>{_esc(label('detail_pick', L))}</i>"
+            self.outputs["detail"].value = f"<i>{esc(label('detail_pick', L))}</i>"
             return
         row = self.table[self.table["id"].astype(str) == pid].iloc[0]
         try:
@@ -1670,7 +1036,7 @@ class Dashboard:
             (label("col_value", L), number(row["value"], L, 1)),
             (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
         ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
-        items = "".join(f"<tr><td>{_esc(k)}</td><td class='num'>{_esc(v)}</td></tr>" for k, v in facts)
+        items = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{esc(v)}</td></tr>" for k, v in facts)
         head = label("why_in", L) if row["selected"] else label("why_out", L)
         change = []
         if pid in self._settings.force_out:
@@ -1691,12 +1057,12 @@ class Dashboard:
             change.append(("sans lui, le portefeuille perd " if L == "fr" else "without it the portfolio loses ")
                           + number(ex["value_lost_if_removed"], L, 2) + " pts")
         self.outputs["detail"].value = (
-            f"<div class='wb-detail' data-id='{_esc(pid)}'><b>{_esc(pid)} — {_esc(row['title'])}</b> "
+            f"<div class='wb-detail' data-id='{esc(pid)}'><b>{esc(pid)} — {esc(row['title'])}</b> "
             f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
-            f"<p><b>{_esc(head)}</b>{_colon(L)}{_esc(translate_reason(row['reason'], L))}</p>"
-            + (f"<p><b>{_esc(label('what_change', L))}</b>{_colon(L)}{_esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
+            f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
+            + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
                if change else "")
-            + f"<p style='font-size:11px;color:#555'>{_esc(ex.get('text', ''))}</p></div>")
+            + f"<p style='font-size:11px;color:#555'>{esc(ex.get('text', ''))}</p></div>")
 
     # ---- variants ------------------------------------------------------------------------------------
     def _refresh_variant_lists(self) -> None:
@@ -1718,7 +1084,7 @@ class Dashboard:
     def variant_path(self, name: str) -> Path | None:
         """The file a variant named ``name`` is saved to (names differing only in punctuation,
         such as ``a/b``, ``a b`` and ``a_b``, share one), or ``None`` for a name without letters."""
-        slug = _slug(name)
+        slug = variant_slug(name)
         return self.variants_dir / f"{slug}.yaml" if slug else None
 
     def save_variant(self, name: str, overwrite: bool = True) -> Path:
@@ -1756,14 +1122,14 @@ class Dashboard:
             self._replace_name = name
             self.controls["variant_msg"].value = (
                 f"<div class='wb-err wb-variant-exists'>"
-                f"{_esc(label('variant_exists', L, name=name, path=self.variant_path(name).name))}</div>")
+                f"{esc(label('variant_exists', L, name=name, path=self.variant_path(name).name))}</div>")
             self._show_replace(True)
             return
         except (InputError, OSError) as exc:
-            text = exc.message() if isinstance(exc, InputError) else _short(exc)
-            self.controls["variant_msg"].value = f"<div class='wb-err'>{_esc(text)}</div>"
+            text = exc.message() if isinstance(exc, InputError) else short_error(exc)
+            self.controls["variant_msg"].value = f"<div class='wb-err'>{esc(text)}</div>"
             return
-        self.controls["variant_msg"].value = f"<div class='wb-ok'>{_esc(label('saved', L, path=path.name))}</div>"
+        self.controls["variant_msg"].value = f"<div class='wb-ok'>{esc(label('saved', L, path=path.name))}</div>"
 
     def _on_replace_variant(self, _button=None) -> None:
         """The committee confirmed: replace the variant file (of the name it confirmed)."""
@@ -1812,7 +1178,7 @@ class Dashboard:
         try:
             df = self.compare(self.controls["compare_a"].value, self.controls["compare_b"].value)
         except InputError as exc:
-            self.outputs["compare_out"].value = f"<div class='wb-err'>{_esc(exc.message())}</div>"
+            self.outputs["compare_out"].value = f"<div class='wb-err'>{esc(exc.message())}</div>"
             return
         rows = []
         for k, r in df.iterrows():
@@ -1824,13 +1190,13 @@ class Dashboard:
                     cells.append(number(v, L, 2))
                 else:
                     cells.append(str(v))
-            rows.append(f"<tr><td>{_esc(k)}</td>" + "".join(f"<td class='num'>{_esc(c)}</td>" for c in cells) + "</tr>")
-        c = _colon(L)
-        diff = (f"<p><b>{_esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{_esc(', '.join(df.attrs['only_a']))}<br>"
-                f"<b>{_esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{_esc(', '.join(df.attrs['only_b']))}<br>"
-                f"<b>{_esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
+            rows.append(f"<tr><td>{esc(k)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
+        c = colon(L)
+        diff = (f"<p><b>{esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
+                f"<b>{esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
+                f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
         self.outputs["compare_out"].value = (
-            f"<div class='wb-compare'><b>{_esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
+            f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
             f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
 
     # ---- export ----------------------------------------------------------------------------------------
@@ -1844,7 +1210,7 @@ class Dashboard:
                 "call": self.controls["call"].value or "all",
                 "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),
                 "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        name = f"portefeuille_{_slug(self._base.name)}.{fmt}"
+        name = f"portefeuille_{variant_slug(self._base.name)}.{fmt}"
         if fmt == "xlsx":  # characters an XLSX file cannot hold (NUL, other control characters) dropped
             from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -1861,129 +1227,9 @@ class Dashboard:
             name, data = self.export(fmt)
         except (IllegalCharacterError, ValueError, OSError) as exc:
             self.controls["download"].value = (f"<div class='wb-err'>"
-                                               f"{_esc(label('export_failed', L, reason=_short(exc)))}</div>")
+                                               f"{esc(label('export_failed', L, reason=short_error(exc)))}</div>")
             return
         mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         b64 = base64.b64encode(data).decode("ascii")
-        self.controls["download"].value = (f"<a class='wb-download' download='{_esc(name)}' "
-                                           f"href='data:{mime};base64,{b64}'>⬇ {_esc(label('download', L, name=name))}</a>")
-
-
-def _nice_ticks(lo: float, hi: float, n: int = 6) -> list[float]:
-    """Round tick values covering ``[lo, hi]`` (steps of 1, 2, 2.5 or 5 times a power of ten)."""
-    span = hi - lo
-    if not np.isfinite(span) or span <= 0:
-        return [lo]
-    raw = span / max(n - 1, 1)
-    mag = 10 ** np.floor(np.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = np.ceil(lo / step) * step
-    return [0.0 if abs(v) < step * 1e-9 else float(v) for v in np.arange(first, hi + step * 1e-9, step)]
-
-
-def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr",
-                 provisional: bool = False, width: int = 520, height: int = 310) -> bytes:
-    """The dashboard's frontier chart as SVG: optimal value by budget, the greedy curve (value
-    per euro), and the current portfolio as a point on a dotted vertical at its budget.
-
-    Same content and colours as :func:`workbench.charts.frontier_chart` (the reports' chart),
-    written directly as SVG text: a slider move redraws it in well under a millisecond, where
-    rendering a matplotlib PNG took 60-100 ms, and the browser paints it at any size.
-    ``fr``: ``budget_eur``, ``value``, ``greedy_value`` (:func:`workbench.portfolio.frontier`);
-    ``current``: ``(budget_eur, value)``.
-    """
-    import html as _html
-
-    fr_ = lang == "fr"
-    f = fr.sort_values("budget_eur")
-    x = f["budget_eur"].to_numpy(float)
-    opt = f["value"].to_numpy(float) if "value" in f else np.full(len(x), np.nan)
-    gre = f["greedy_value"].to_numpy(float) if "greedy_value" in f else np.full(len(x), np.nan)
-    xs = np.concatenate([x, [current[0]]])
-    ys = np.concatenate([opt, gre, [current[1]]])
-    xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
-    x0, x1 = (min(xs.min(), 0.0), xs.max()) if len(xs) else (0.0, 1.0)
-    y0, y1 = (min(ys.min(), 0.0), ys.max()) if len(ys) else (0.0, 1.0)
-    padx, pady = 0.03 * ((x1 - x0) or 1.0), 0.05 * ((y1 - y0) or 1.0)
-    x0, x1, y0, y1 = x0 - padx, x1 + padx, y0 - pady, y1 + pady
-    L_, R_, T_, B_ = 62, 12, 30, 44  # margins [px]
-    pw, ph = width - L_ - R_, height - T_ - B_
-
-    def px(v):
-        return L_ + (v - x0) / (x1 - x0) * pw
-
-    def py(v):
-        return T_ + (y1 - v) / (y1 - y0) * ph
-
-    def line(xv, yv, style):
-        ok = np.isfinite(xv) & np.isfinite(yv)
-        if ok.sum() < 1:
-            return ""
-        pts = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(xv[ok], yv[ok]))
-        return f"<polyline fill='none' points='{pts}' {style}/>"
-
-    esc = _html.escape
-    title = label("frontier", lang) + (f" ({label('frontier_coming', lang)})" if provisional else "")
-    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-           f"viewBox='0 0 {width} {height}' font-family='DejaVu Sans, Arial, sans-serif' font-size='11'>",
-           f"<rect width='{width}' height='{height}' fill='white'/>"]
-    def digits(ticks, scale):
-        return 0 if all(abs(t / scale - round(t / scale)) < 1e-9 for t in ticks) else 1
-
-    xt, yt = _nice_ticks(x0, x1), _nice_ticks(y0, y1)
-    dx, dy = digits(xt, 1e6), digits(yt, 1.0)
-    for t in xt:
-        out.append(f"<line x1='{px(t):.1f}' x2='{px(t):.1f}' y1='{T_}' y2='{T_ + ph}' stroke='#ddd'/>"
-                   f"<text x='{px(t):.1f}' y='{T_ + ph + 14}' text-anchor='middle'>{esc(number(t / 1e6, lang, dx))}</text>")
-    for t in yt:
-        out.append(f"<line x1='{L_}' x2='{L_ + pw}' y1='{py(t):.1f}' y2='{py(t):.1f}' stroke='#ddd'/>"
-                   f"<text x='{L_ - 5}' y='{py(t) + 4:.1f}' text-anchor='end'>{esc(number(t, lang, dy))}</text>")
-    out.append(f"<rect x='{L_}' y='{T_}' width='{pw}' height='{ph}' fill='none' stroke='#444'/>")
-    out.append(line(x, gre, "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"))
-    out.append(line(x, opt, "stroke='#1f77b4' stroke-width='2'"))
-    if np.isfinite(current[0]) and np.isfinite(current[1]):
-        cx, cy = px(current[0]), py(current[1])
-        out.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{T_}' y2='{T_ + ph}' stroke='black' "
-                   f"stroke-width='0.8' stroke-dasharray='1,2'/><circle cx='{cx:.1f}' cy='{cy:.1f}' r='4'/>")
-    legend = [("Optimum (MILP)", "stroke='#1f77b4' stroke-width='2'"),
-              ("Glouton (valeur par euro)" if fr_ else "Greedy (value per euro)",
-               "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"),
-              ("Portefeuille actuel" if fr_ else "Current portfolio", None)]
-    lx, ly = L_ + pw - 178, T_ + ph - 12 - 15 * len(legend)
-    out.append(f"<rect x='{lx - 6}' y='{ly - 4}' width='180' height='{15 * len(legend) + 6}' fill='white' "
-               f"fill-opacity='0.85' stroke='#ccc'/>")
-    for k, (txt, style) in enumerate(legend):
-        yk = ly + 15 * k + 6
-        out.append(f"<line x1='{lx}' x2='{lx + 22}' y1='{yk}' y2='{yk}' {style}/>" if style
-                   else f"<circle cx='{lx + 11}' cy='{yk}' r='4'/>")
-        out.append(f"<text x='{lx + 28}' y='{yk + 4}' font-size='10'>{esc(txt)}</text>")
-    out.append(f"<text x='{L_ + pw / 2:.0f}' y='{height - 8}' text-anchor='middle'>"
-               f"{esc('Enveloppe (M€)' if fr_ else 'Envelope (M€)')}</text>")
-    out.append(f"<text transform='translate(14,{T_ + ph / 2:.0f}) rotate(-90)' text-anchor='middle'>"
-               f"{esc('Valeur totale (points)' if fr_ else 'Total value (points)')}</text>")
-    out.append(f"<text x='{L_ + pw / 2:.0f}' y='18' text-anchor='middle' font-size='13'>{esc(title)}</text></svg>")
-    return "".join(out).encode("utf-8")
-
-
-def shortfall_probabilities(res: Any) -> dict[str, float]:
-    """From a simulation: the probability that payment credits run short (any year) and that
-    the envelope is exhausted before the last call, for the whole (``ALL``) or the only fund."""
-    summ = res.summary
-    row = summ[summ["level"] == "ALL"]
-    if row.empty:
-        row = summ.iloc[:1]
-    r = row.iloc[0]
-    return {"shortfall_probability": float(r.get("shortfall_probability", float("nan"))),
-            "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
-
-
-def translate_warning(warning: str, lang: str = "fr") -> str:
-    """A scenario warning in ``lang``, rendered from the message catalog by its code
-    (:func:`workbench.labels.translate_warning`); an uncoded warning is shown as it is."""
-    return render_text(warning, lang)
-
-
-def translate_reason(reason, lang: str = "fr") -> str:
-    """A ranking or eligibility reason in ``lang``, rendered from the message catalog by its code
-    (:func:`workbench.messages.render_text`); a reason without a code is shown as it is."""
-    return render_text(reason, lang)
+        self.controls["download"].value = (f"<a class='wb-download' download='{esc(name)}' "
+                                           f"href='data:{mime};base64,{b64}'>⬇ {esc(label('download', L, name=name))}</a>")
