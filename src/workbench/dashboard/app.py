@@ -49,7 +49,7 @@ from ..messages import msg
 from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
 from ..units import meur, number, pct
-from .caches import LRU, candidates_key, hash_without
+from .caches import LRU, Controller, candidates_key, hash_without
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
@@ -97,7 +97,36 @@ class Dashboard:
         self.draws = draws
         self.debounce_s = debounce_s
         self.cache_size = cache_size
-        self._root = None
+        # state, set by widget() (declared here so that the object's shape is visible at once)
+        self._root: Any = None                        # the root widget
+        self._jobs: Controller | None = None          # cached stages, worker threads, generations
+        self.controls: dict[str, Any] = {}            # the committee's controls, by name
+        self.outputs: dict[str, Any] = {}             # what is shown, by name
+        self.followup: Any = None                     # the follow-up panel (workbench.followup.panel)
+        self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, label key)
+        self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, label key)
+        self._mute = False                            # True while controls are set by the program
+        self._defaults: dict[str, Any] = {}           # the controls' values as the scenario sets them
+        self._base: Scenario | None = None            # the scenario file opened
+        self._struct: Scenario | None = None          # the scenario with the committee's rule settings
+        self._settings: Settings | None = None        # the settings of the last refresh
+        self._cands: pd.DataFrame | None = None       # the candidates (scenario's list or upload)
+        self._cands_key = ""                          # their content hash (caches.candidates_key)
+        self._upload_name: str | None = None
+        self._upload_path: Path | None = None
+        self._tmpdir: Path | None = None              # this kernel's upload folder
+        self._rank_key: Any = None
+        self._shown = False                           # the first page was sent
+        self._shortfall: dict[str, float] | None = None
+        self._replace_name: str | None = None         # the variant waiting for "replace?"
+        self.rank_result: Any = None
+        self.sim_result: Any = None
+        self.robust_result: Any = None
+        self.frontier_data: pd.DataFrame | None = None
+        self.frontier_provisional = False
+        self.table: pd.DataFrame | None = None
+        self.totals: dict[str, float] = {}
+        self.last_error: str = ""
 
     @classmethod
     def from_environment(cls, **kwargs: Any) -> "Dashboard":
@@ -119,7 +148,7 @@ class Dashboard:
     def _scenario_dirs(self) -> list[Path]:
         """Folders a saved variant may extend from (workbench.limits): the scenario list's
         and the opened scenario's."""
-        base = getattr(self, "_base", None)
+        base = self._base
         return [self.parameters_dir] + ([Path(base.path).resolve().parent] if base is not None else [])
 
     @property
@@ -159,25 +188,9 @@ class Dashboard:
     def _build(self) -> None:
         import ipywidgets as W
 
-        self._caches = {k: LRU(self.cache_size) for k in ("eff", "rank", "frontier", "sim",
-                                                          "fan_png", "robust", "cands", "robust_png", "explain")}
+        self._jobs = Controller(self.cache_size, self.debounce_s, on_error=self._error)
         from ..cache import attach_disk_cache  # a cold kernel shows the first view from disk
-        attach_disk_cache(self._caches)
-        self._pending = None
-        self._mute = False
-        self._generation = 0
-        self._shortfall = None
-        self.frontier_provisional = False
-        self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, label key)
-        self.timings: dict[str, float] = {}
-        self.rank_result = None
-        self.sim_result = None
-        self.robust_result = None
-        self.table: pd.DataFrame | None = None
-        self.totals: dict[str, float] = {}
-        self.last_error: str = ""
-        self._upload_name: str | None = None
-        self._upload_path: Path | None = None
+        attach_disk_cache(self._jobs.caches)
         self._tmpdir = upload_dir()
         L = self.lang
         c: dict[str, Any] = {}
@@ -296,7 +309,7 @@ class Dashboard:
         # the follow-up of funded projects (workbench.followup.panel: its own widgets and computation)
         from ..followup.panel import FollowupPanel
 
-        self.followup = FollowupPanel(lambda: getattr(self, "_struct", None) or self._base, self.lang,
+        self.followup = FollowupPanel(lambda: self._struct or self._base, self.lang,
                                       scenario_dir=self.parameters_dir)
         main.children = (*main.children, self.followup.widget())
         self._root = W.HBox([W.HTML(CSS), sidebar, main], layout=lay(width="100%"))
@@ -329,7 +342,7 @@ class Dashboard:
     # ---- labels ------------------------------------------------------------------------------
     def _relabel(self) -> None:
         L = self.lang
-        if getattr(self, "followup", None) is not None:
+        if self.followup is not None:
             self.followup.relabel(L)
         for w, attr, key in self._labelled:
             setattr(w, attr, label(key, L))
@@ -361,7 +374,7 @@ class Dashboard:
             cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
         except InputError as exc:
             self._error(exc.message())
-            if getattr(self, "_base", None) is not None:
+            if self._base is not None:
                 self._mute = True
                 self.controls["scenario"].value = str(Path(self._base.path).resolve())
                 self._mute = False
@@ -555,20 +568,25 @@ class Dashboard:
         self.outputs["status"].value = ""
 
     # ---- recomputation -----------------------------------------------------------------------------
+    @property
+    def _caches(self) -> dict[str, LRU]:
+        """The cached stages (:data:`workbench.dashboard.caches.STAGES`), owned by the controller."""
+        return self._jobs.caches
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Times [ms] of the last refresh's steps (``rank_ms``, ``first_ms``, ``fan_ms``…)."""
+        return self._jobs.timings if self._jobs is not None else {}
+
+    @property
+    def defer_mode(self) -> str:
+        """How background views ran: ``"inline"`` (no event loop), ``"event loop"``, ``""`` before any."""
+        return self._jobs.defer_mode if self._jobs is not None else ""
+
     def _schedule(self, change=None) -> None:
         if self._mute:
             return
-        if self.debounce_s <= 0:
-            return self.refresh()
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return self.refresh()
-        if self._pending is not None:
-            self._pending.cancel()
-        self._pending = loop.call_later(self.debounce_s, self.refresh)
+        self._jobs.schedule(self.refresh)
 
     def refresh(self) -> None:
         """Recompute what the current settings change and update the views.
@@ -577,7 +595,7 @@ class Dashboard:
         stay on screen; an unexpected error is shown the same way (no traceback on the page)
         and logged on the kernel's stderr.
         """
-        self._pending = None
+        self._jobs.pending = None
         try:
             self._refresh()
         except InputError as exc:
@@ -591,7 +609,7 @@ class Dashboard:
     def _refresh(self) -> None:
         t0 = time.perf_counter()
         tm: dict[str, float] = {}
-        self._generation = getattr(self, "_generation", 0) + 1
+        gen = self._jobs.new_generation()
         st = self.settings()
         base, cands = self._base, self._view_candidates()
         ckey = (self._cands_key, self.controls["call"].value)
@@ -614,7 +632,7 @@ class Dashboard:
                      rules={"budget_eur": budget}, engine=self.engine)
         fkey = (id(struct), struct.hash(), ckey, json.dumps([weights, st.force_in, st.force_out], default=str))
         exact = self._caches["frontier"].peek(fkey)
-        quick = None if exact is not None else self._executor("frontier-now").submit(
+        quick = None if exact is not None else self._jobs.executor("frontier-now").submit(
             portfolio.frontier, struct, cands, solve=False, **fargs)
         t1 = time.perf_counter()
         self.rank_result = self._caches["rank"].get(key, lambda: portfolio.rank(struct, cands, engine=self.engine,
@@ -640,8 +658,7 @@ class Dashboard:
                             provisional=exact is None)
         tm["views_ms"] = (time.perf_counter() - t1) * 1e3
         tm["first_ms"] = (time.perf_counter() - t0) * 1e3
-        self.timings = tm
-        gen = self._generation
+        self._jobs.timings = tm
 
         def exact_frontier():
             if exact is not None:
@@ -656,7 +673,7 @@ class Dashboard:
             self._background(gen, "frontier_exact_ms", exact_frontier, show_frontier)
         self._soon(gen, self._after_views)
         # the first page waits for nothing: no slider is moving yet
-        first, self._shown = not getattr(self, "_shown", False), True
+        first, self._shown = not self._shown, True
         self._background(gen, "fan_ms", lambda: self._simulate(struct, cands, chosen, call, L), self._show_fan,
                          delay_s=0.0 if first else self.views_first_s)
         self._background(gen, "robustness_ms", lambda: self._robustness(struct, cands, st, budget, call, chosen, L),
@@ -671,17 +688,7 @@ class Dashboard:
             self._show_detail()
 
     def _soon(self, gen: int, fn: Callable[[], None]) -> None:
-        """``fn()`` on the kernel's event loop once the current messages are out (at once
-        without an event loop); skipped when a newer refresh came meanwhile."""
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop() if self.debounce_s > 0 else None
-        except RuntimeError:
-            loop = None
-        if loop is None:
-            return fn()
-        loop.call_soon(lambda: fn() if gen == self._generation else None)
+        self._jobs.soon(gen, fn)
 
     #: Wait [s] before the fan chart's simulation starts: the table, totals and frontier of a
     #: change reach the page first (on 2 cores the simulation would slow their sending and
@@ -693,75 +700,8 @@ class Dashboard:
 
     def _background(self, gen: int, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
                     delay_s: float = 0.0, worker: str = "views") -> None:
-        """``compute()`` in a worker thread, then ``show(result)`` on the kernel's event loop.
-
-        The kernel keeps reading the committee's changes meanwhile: a slider moved while the
-        simulation or the robustness runs is answered at once, and the work of a stale refresh
-        is skipped (or its result dropped).  Without an event loop (scripts, tests) or with
-        ``debounce_s == 0`` both run at once, in order.
-        """
-        import asyncio
-
-        loop = None
-        if self.debounce_s > 0:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
-        t0 = time.perf_counter()
-
-        def finish(result: Any, error: BaseException | None) -> None:
-            if gen != self._generation:
-                return
-            try:
-                if isinstance(error, InputError):
-                    self._error(error.message())
-                elif error is not None:
-                    print(f"workbench dashboard: {type(error).__name__}: {error}", file=sys.stderr)
-                    self._error(f"{type(error).__name__}: {error}")
-                else:
-                    show(result)
-            except InputError as exc:
-                self._error(exc.message())
-            except Exception as exc:  # pragma: no cover - shown, logged, page kept alive
-                import traceback
-
-                traceback.print_exc(file=sys.stderr)
-                self._error(f"{type(exc).__name__}: {exc}")
-            self.timings[name] = (time.perf_counter() - t0) * 1e3
-
-        if loop is None:
-            self.defer_mode = "inline"
-            try:
-                result, error = compute(), None
-            except Exception as exc:  # noqa: BLE001 - handed to finish
-                result, error = None, exc
-            finish(result, error)
-            return
-        self.defer_mode = "event loop"
-
-        def job() -> None:
-            if delay_s:
-                time.sleep(delay_s)
-            if gen != self._generation:
-                return  # stale: a newer refresh has its own job
-            try:
-                result, error = compute(), None
-            except Exception as exc:  # noqa: BLE001 - handed to finish
-                result, error = None, exc
-            loop.call_soon_threadsafe(finish, result, error)
-
-        self._executor(worker).submit(job)
-
-    def _executor(self, name: str):
-        """The dashboard's worker thread ``name`` (one thread each: ``frontier-now``, ``views``,
-        ``robustness``), started on first use."""
-        workers = self.__dict__.setdefault("_workers", {})
-        if name not in workers:
-            from concurrent.futures import ThreadPoolExecutor
-
-            workers[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"dashboard-{name}")
-        return workers[name]
+        """``compute()`` in a worker thread, then ``show(result)``: :meth:`Controller.background`."""
+        self._jobs.background(gen, name, compute, show, delay_s=delay_s, worker=worker)
 
     # ---- views -------------------------------------------------------------------------------------
     def _view_candidates(self) -> pd.DataFrame:
@@ -864,8 +804,8 @@ class Dashboard:
         heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
                  "col_value_per_eur", "col_status", "col_reason"]
         head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
-        self.outputs["table"].value = (f"<table class='wb-table wb-rt' data-generation='{self._generation}' "
-                                       f"data-defer='{getattr(self, 'defer_mode', '')}'>"
+        self.outputs["table"].value = (f"<table class='wb-table wb-rt' data-generation='{self._jobs.generation}' "
+                                       f"data-defer='{self.defer_mode}'>"
                                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
     def _show_totals(self) -> None:
@@ -1133,7 +1073,7 @@ class Dashboard:
 
     def _on_replace_variant(self, _button=None) -> None:
         """The committee confirmed: replace the variant file (of the name it confirmed)."""
-        if getattr(self, "_replace_name", None) is not None:
+        if self._replace_name is not None:
             self.controls["variant_name"].value = self._replace_name
             self._replace_name = None
             self._on_save_variant(overwrite=True)
