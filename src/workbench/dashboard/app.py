@@ -48,7 +48,7 @@ from ..errors import InputError, Problem
 from ..messages import msg
 from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
-from ..units import meur, number, pct
+from ..units import meur, number
 from .caches import LRU, Controller, candidates_key, hash_without
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
@@ -56,7 +56,8 @@ from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, v
 from .texts import colon, esc, label, short_error
 from .uploads import upload_dir, upload_name
 from .widgets import build_layout
-from .views import figure_png, frontier_svg, shortfall_probabilities, translate_reason, translate_warning
+from .views import (figure_png, frontier_svg, ranked_table_html, totals_html, shortfall_probabilities,
+                    translate_reason, translate_warning)
 
 
 class Dashboard:
@@ -668,58 +669,14 @@ class Dashboard:
         total, n_sel = len(t), int(sel.sum())
         if not self.controls["show_all"].value:
             t = t.iloc[: self.table_rows]
-            sel = sel[: len(t)]
-        ids = t["id"].astype(str).to_numpy()
         static = self._caches["cands"].get(("table-cells", self._cands_key, L), dict)
-        missing = [i for i in ids if i not in static]
-        if missing:
-            sub = t[t["id"].astype(str).isin(missing)]
-            for i, ti, ow, rq in zip(sub["id"].astype(str), sub["title"], sub["owner"], sub["requested_eur"]):
-                static[i] = f"<td>{esc(i)}</td><td title='{esc(ti)}'>{esc(ti)}</td><td>{esc(ow)}</td><td>{meur(rq, L, 2)}</td>"
-        elig = t["eligible"].to_numpy(bool)
-        fin, fout = set(self._settings.force_in), set(self._settings.force_out)
-        badge = {k: f"<span class='wb-badge {c}'>{esc(txt)}</span>" for k, c, txt in (
-            ("in", "wb-b-fin", label("forced_in", L)), ("sel", "wb-b-sel", "✔ " + label("selected", L)),
-            ("fout", "wb-b-fout", label("forced_out", L)), ("out", "wb-b-out", label("not_selected", L)))}
-        rows = []
-        for k, (i, s_, e_, v, vpm, why) in enumerate(zip(ids, sel, elig, t["value"].to_numpy(float),
-                                                          t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
-            cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
-            b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
-            reason = "" if s_ else esc(translate_reason(why, L))
-            rows.append(f"<tr class='{cls}' data-id='{esc(i)}'><td>{k}</td>{static[i]}"
-                        f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
-        if total > len(t):
-            rows.append(f"<tr class='wb-more'><td colspan='9'>"
-                        f"{esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
-        heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
-                 "col_value_per_eur", "col_status", "col_reason"]
-        head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
-        self.outputs["table"].value = (f"<table class='wb-table wb-rt' data-generation='{self._jobs.generation}' "
-                                       f"data-defer='{self.defer_mode}'>"
-                                       f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        self.outputs["table"].value = ranked_table_html(t, total, n_sel, static, self._settings.force_in,
+                                                        self._settings.force_out, L, self._jobs.generation,
+                                                        self.defer_mode)
 
     def _show_totals(self) -> None:
-        L, t = self.lang, self.totals
-        sel = self.table[self.table["selected"].astype(bool)]
-        cost = float(sel["total_cost_eur"].sum()) if "total_cost_eur" in sel else float("nan")
-        used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
-        parts = [
-            f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
-            f"{esc(label('n_selected', L))}</span>",
-            f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(label('requested', L))} "
-            f"({pct(used, L, 0)} {esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
-            f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(label('total_cost', L))}</span>",
-            f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(label('value', L))}</span>",
-        ]
-        p = self._shortfall
-        if p is not None:
-            parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(label('shortfall', L))}{colon(L)}"
-                         f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(label('exhausted', L))}{colon(L)}"
-                         f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
-        if self.rank_result is not None and self.rank_result.conflicts:
-            parts.append(f"<div class='wb-err'>{esc('; '.join(self.rank_result.conflicts))}</div>")
-        self.outputs["totals"].value = f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+        conflicts = self.rank_result.conflicts if self.rank_result is not None else ()
+        self.outputs["totals"].value = totals_html(self.totals, self.table, self._shortfall, conflicts, self.lang)
 
     # ---- frontier ------------------------------------------------------------------------------
     frontier_levels = 15

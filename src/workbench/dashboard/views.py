@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..messages import render_text
-from ..units import number
-from .texts import label
+from ..units import meur, number, pct
+from .texts import colon, esc, label
 
 
 def figure_png(fig, dpi: int = 72) -> bytes:
@@ -152,3 +152,71 @@ def translate_reason(reason, lang: str = "fr") -> str:
     """A ranking or eligibility reason in ``lang``, rendered from the message catalog by its code
     (:func:`workbench.messages.render_text`); a reason without a code is shown as it is."""
     return render_text(reason, lang)
+
+
+def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str, str], force_in, force_out,
+                      lang: str = "fr", generation: int = 0, defer: str = "") -> str:
+    """The ranked candidates ``t`` (rows as shown) as one HTML table, each with its status badge
+    and, when left out, its reason in ``lang``; a last row says how many of the ``total``
+    candidates (``n_sel`` selected) are not shown.
+
+    ``static``: cells that do not depend on the settings (id, title, owner, requested amount),
+    by id, filled here for the ids missing (the caller keeps it per candidate list and
+    language).  ``generation``, ``defer``: written as ``data-`` attributes for the browser tests.
+    """
+    L = lang
+    sel = t["selected"].to_numpy(bool)
+    ids = t["id"].astype(str).to_numpy()
+    missing = [i for i in ids if i not in static]
+    if missing:
+        sub = t[t["id"].astype(str).isin(missing)]
+        for i, ti, ow, rq in zip(sub["id"].astype(str), sub["title"], sub["owner"], sub["requested_eur"]):
+            static[i] = f"<td>{esc(i)}</td><td title='{esc(ti)}'>{esc(ti)}</td><td>{esc(ow)}</td><td>{meur(rq, L, 2)}</td>"
+    elig = t["eligible"].to_numpy(bool)
+    fin, fout = set(force_in), set(force_out)
+    badge = {k: f"<span class='wb-badge {c}'>{esc(txt)}</span>" for k, c, txt in (
+        ("in", "wb-b-fin", label("forced_in", L)), ("sel", "wb-b-sel", "✔ " + label("selected", L)),
+        ("fout", "wb-b-fout", label("forced_out", L)), ("out", "wb-b-out", label("not_selected", L)))}
+    rows = []
+    for k, (i, s_, e_, v, vpm, why) in enumerate(zip(ids, sel, elig, t["value"].to_numpy(float),
+                                                      t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
+        cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
+        b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
+        reason = "" if s_ else esc(translate_reason(why, L))
+        rows.append(f"<tr class='{cls}' data-id='{esc(i)}'><td>{k}</td>{static[i]}"
+                    f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
+    if total > len(t):
+        rows.append(f"<tr class='wb-more'><td colspan='9'>"
+                    f"{esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
+    heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
+             "col_value_per_eur", "col_status", "col_reason"]
+    head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
+    return (f"<table class='wb-table wb-rt' data-generation='{generation}' data-defer='{defer}'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def totals_html(totals: dict, table: pd.DataFrame, shortfall: dict[str, float] | None, conflicts,
+                lang: str = "fr") -> str:
+    """The selected portfolio's totals as HTML: projects, amount requested from the fund [M€]
+    and share of the budget, total cost [M€], value; the probability of a shortfall of payment
+    credits when simulated (:func:`shortfall_probabilities`), and the ranking's conflicts."""
+    L, t = lang, totals
+    sel = table[table["selected"].astype(bool)]
+    cost = float(sel["total_cost_eur"].sum()) if "total_cost_eur" in sel else float("nan")
+    used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
+    parts = [
+        f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
+        f"{esc(label('n_selected', L))}</span>",
+        f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(label('requested', L))} "
+        f"({pct(used, L, 0)} {esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
+        f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(label('total_cost', L))}</span>",
+        f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(label('value', L))}</span>",
+    ]
+    p = shortfall
+    if p is not None:
+        parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(label('shortfall', L))}{colon(L)}"
+                     f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(label('exhausted', L))}{colon(L)}"
+                     f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
+    if conflicts:
+        parts.append(f"<div class='wb-err'>{esc('; '.join(conflicts))}</div>")
+    return f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
