@@ -48,16 +48,15 @@ from ..errors import InputError, Problem
 from ..messages import msg
 from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
-from ..units import meur, number
 from .caches import LRU, Controller, candidates_key, hash_without
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
 from .texts import colon, esc, label, short_error
 from .uploads import upload_dir, upload_name
+from .views import (compare_html, detail_html, figure_png, frontier_svg, ranked_table_html, shortfall_probabilities,
+                    totals_html, translate_warning)
 from .widgets import build_layout
-from .views import (figure_png, frontier_svg, ranked_table_html, totals_html, shortfall_probabilities,
-                    translate_reason, translate_warning)
 
 
 class Dashboard:
@@ -630,16 +629,6 @@ class Dashboard:
         self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{esc(label('warnings', L))}'>{html}</div>"
                                           if html else "")
 
-    def _status_badge(self, row) -> str:
-        L = self.lang
-        if row["selected"]:
-            if row["id"] in self._settings.force_in:
-                return f"<span class='wb-badge wb-b-fin'>{esc(label('forced_in', L))}</span>"
-            return f"<span class='wb-badge wb-b-sel'>✔ {esc(label('selected', L))}</span>"
-        if row["id"] in self._settings.force_out:
-            return f"<span class='wb-badge wb-b-fout'>{esc(label('forced_out', L))}</span>"
-        return f"<span class='wb-badge wb-b-out'>{esc(label('not_selected', L))}</span>"
-
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""
         t = self.table
@@ -817,40 +806,7 @@ class Dashboard:
             ex = self.explain(pid)
         except InputError as exc:
             ex = {"text": exc.message()}
-        facts = [
-            (label("col_owner", L), row["owner"]),
-            (label("col_requested", L), meur(row["requested_eur"], L, 2)),
-            (label("total_cost", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
-            (label("col_value", L), number(row["value"], L, 1)),
-            (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
-        ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
-        items = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{esc(v)}</td></tr>" for k, v in facts)
-        head = label("why_in", L) if row["selected"] else label("why_out", L)
-        change = []
-        if pid in self._settings.force_out:
-            change.append("le retirer de la liste « Écarter »" if L == "fr" else "remove it from the force-out list")
-        elif row["selected"] and pid in self._settings.force_in:
-            change.append("le retirer de la liste « Imposer »" if L == "fr" else "remove it from the force-in list")
-        elif not row["selected"] and row["eligible"]:
-            if ex.get("score_increase_points") is not None:
-                change.append(f"+{number(ex['score_increase_points'], L, 2)} pts "
-                              f"(+{number(ex.get('score_increase_per_criterion', float('nan')), L, 2)} / critère)"
-                              if L == "fr" else
-                              f"+{number(ex['score_increase_points'], L, 2)} points "
-                              f"(+{number(ex.get('score_increase_per_criterion', float('nan')), L, 2)} per criterion)")
-            if ex.get("cost_reduction_eur") is not None:
-                change.append(("demande réduite de " if L == "fr" else "request cut by ")
-                              + meur(ex["cost_reduction_eur"], L, 2))
-        elif row["selected"] and ex.get("value_lost_if_removed") is not None:
-            change.append(("sans lui, le portefeuille perd " if L == "fr" else "without it the portfolio loses ")
-                          + number(ex["value_lost_if_removed"], L, 2) + " pts")
-        self.outputs["detail"].value = (
-            f"<div class='wb-detail' data-id='{esc(pid)}'><b>{esc(pid)} — {esc(row['title'])}</b> "
-            f"{self._status_badge(row)}<table class='wb-table'>{items}</table>"
-            f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
-            + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc((' ; ' if L == 'fr' else '; ').join(change))}</p>"
-               if change else "")
-            + f"<p style='font-size:11px;color:#555'>{esc(ex.get('text', ''))}</p></div>")
+        self.outputs["detail"].value = detail_html(pid, row, ex, self._settings.force_in, self._settings.force_out, L)
 
     # ---- variants ------------------------------------------------------------------------------------
     def _refresh_variant_lists(self) -> None:
@@ -968,24 +924,7 @@ class Dashboard:
         except InputError as exc:
             self.outputs["compare_out"].value = f"<div class='wb-err'>{esc(exc.message())}</div>"
             return
-        rows = []
-        for k, r in df.iterrows():
-            cells = []
-            for v in r:
-                if k.endswith("_eur"):
-                    cells.append(meur(v, L))
-                elif isinstance(v, (float, np.floating)):
-                    cells.append(number(v, L, 2))
-                else:
-                    cells.append(str(v))
-            rows.append(f"<tr><td>{esc(k)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
-        c = colon(L)
-        diff = (f"<p><b>{esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
-                f"<b>{esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
-                f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
-        self.outputs["compare_out"].value = (
-            f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
-            f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
+        self.outputs["compare_out"].value = compare_html(df, L)
 
     # ---- export ----------------------------------------------------------------------------------------
     def export(self, fmt: str) -> tuple[str, bytes]:

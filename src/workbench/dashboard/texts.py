@@ -101,6 +101,12 @@ UI: dict[str, dict[str, str]] = {
         "in_both": "dans les deux",
         "settings": "Réglages",
         "provenance": "Provenance",
+        "change_force_out": "le retirer de la liste « Écarter »",
+        "change_force_in": "le retirer de la liste « Imposer »",
+        "change_score": "+{points} pts (+{per_criterion} / critère)",
+        "change_request": "demande réduite de {amount}",
+        "change_lost": "sans lui, le portefeuille perd {points} pts",
+        "list_sep": " ; ",
     },
     "en": {
         "title": "Selection committee dashboard",
@@ -192,6 +198,12 @@ UI: dict[str, dict[str, str]] = {
         "in_both": "in both",
         "settings": "Settings",
         "provenance": "Provenance",
+        "change_force_out": "remove it from the force-out list",
+        "change_force_in": "remove it from the force-in list",
+        "change_score": "+{points} points (+{per_criterion} per criterion)",
+        "change_request": "request cut by {amount}",
+        "change_lost": "without it the portfolio loses {points} pts",
+        "list_sep": "; ",
     },
 }
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..messages import render_text
+from ..scenario import CRITERIA
 from ..units import meur, number, pct
 from .texts import colon, esc, label
 
@@ -220,3 +221,75 @@ def totals_html(totals: dict, table: pd.DataFrame, shortfall: dict[str, float] |
     if conflicts:
         parts.append(f"<div class='wb-err'>{esc('; '.join(conflicts))}</div>")
     return f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+
+
+def status_badge(selected: bool, project_id: str, force_in, force_out, lang: str = "fr") -> str:
+    """A project's status as an HTML badge: selected (forced in or not), forced out, left out."""
+    L = lang
+    if selected:
+        if project_id in force_in:
+            return f"<span class='wb-badge wb-b-fin'>{esc(label('forced_in', L))}</span>"
+        return f"<span class='wb-badge wb-b-sel'>✔ {esc(label('selected', L))}</span>"
+    if project_id in force_out:
+        return f"<span class='wb-badge wb-b-fout'>{esc(label('forced_out', L))}</span>"
+    return f"<span class='wb-badge wb-b-out'>{esc(label('not_selected', L))}</span>"
+
+
+def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "fr") -> str:
+    """One project explained as HTML: its figures (amounts in M€, value, criteria), why it is in
+    or out, and what would change the decision (``ex``: :func:`workbench.portfolio.explain`'s
+    score increase [points], request cut [EUR] or value lost [points]; ``text``)."""
+    L = lang
+    facts = [
+        (label("col_owner", L), row["owner"]),
+        (label("col_requested", L), meur(row["requested_eur"], L, 2)),
+        (label("total_cost", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
+        (label("col_value", L), number(row["value"], L, 1)),
+        (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
+    ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
+    items = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{esc(v)}</td></tr>" for k, v in facts)
+    head = label("why_in", L) if row["selected"] else label("why_out", L)
+    change = []
+    if pid in force_out:
+        change.append(label("change_force_out", L))
+    elif row["selected"] and pid in force_in:
+        change.append(label("change_force_in", L))
+    elif not row["selected"] and row["eligible"]:
+        if ex.get("score_increase_points") is not None:
+            change.append(label("change_score", L, points=number(ex["score_increase_points"], L, 2),
+                                per_criterion=number(ex.get("score_increase_per_criterion", float("nan")), L, 2)))
+        if ex.get("cost_reduction_eur") is not None:
+            change.append(label("change_request", L, amount=meur(ex["cost_reduction_eur"], L, 2)))
+    elif row["selected"] and ex.get("value_lost_if_removed") is not None:
+        change.append(label("change_lost", L, points=number(ex["value_lost_if_removed"], L, 2)))
+    return (f"<div class='wb-detail' data-id='{esc(pid)}'><b>{esc(pid)} — {esc(row['title'])}</b> "
+            f"{status_badge(bool(row['selected']), row['id'], force_in, force_out, L)}"
+            f"<table class='wb-table'>{items}</table>"
+            f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
+            + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc(label('list_sep', L).join(change))}</p>"
+               if change else "")
+            + f"<p style='font-size:11px;color:#555'>{esc(ex.get('text', ''))}</p></div>")
+
+
+def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
+    """Two variants side by side as HTML (``df``: :meth:`Dashboard.compare`, measures by row,
+    A and B by column, the projects only in A, only in B and in both in ``df.attrs``); amounts
+    (``*_eur``) in M€."""
+    L = lang
+    rows = []
+    for k, r in df.iterrows():
+        cells = []
+        for v in r:
+            if k.endswith("_eur"):
+                cells.append(meur(v, L))
+            elif isinstance(v, (float, np.floating)):
+                cells.append(number(v, L, 2))
+            else:
+                cells.append(str(v))
+        rows.append(f"<tr><td>{esc(k)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
+    c = colon(L)
+    diff = (f"<p><b>{esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
+            f"<b>{esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
+            f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
+    return (f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
+            f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
