@@ -174,7 +174,7 @@ class Controller:
             self.timings[name] = (time.perf_counter() - t0) * 1e3
 
         if loop is None:
-            self.defer_mode = ""  # set by the first background job: "inline" or "event loop"
+            self.defer_mode = "inline"
             try:
                 result, error = compute(), None
             except Exception as exc:  # noqa: BLE001 - handed to finish
