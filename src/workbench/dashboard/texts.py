@@ -107,6 +107,11 @@ UI: dict[str, dict[str, str]] = {
         "change_request": "demande réduite de {amount}",
         "change_lost": "sans lui, le portefeuille perd {points} pts",
         "list_sep": " ; ",
+        "legend_optimum": "Optimum (MILP)",
+        "legend_greedy": "Glouton (valeur par euro)",
+        "legend_current": "Portefeuille actuel",
+        "axis_envelope": "Enveloppe (M€)",
+        "axis_value": "Valeur totale (points)",
     },
     "en": {
         "title": "Selection committee dashboard",
@@ -204,6 +209,11 @@ UI: dict[str, dict[str, str]] = {
         "change_request": "request cut by {amount}",
         "change_lost": "without it the portfolio loses {points} pts",
         "list_sep": "; ",
+        "legend_optimum": "Optimum (MILP)",
+        "legend_greedy": "Greedy (value per euro)",
+        "legend_current": "Current portfolio",
+        "axis_envelope": "Envelope (M€)",
+        "axis_value": "Total value (points)",
     },
 }
 

@@ -60,7 +60,6 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
     """
     import html as _html
 
-    fr_ = lang == "fr"
     f = fr.sort_values("budget_eur")
     x = f["budget_eur"].to_numpy(float)
     opt = f["value"].to_numpy(float) if "value" in f else np.full(len(x), np.nan)
@@ -111,10 +110,10 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
         cx, cy = px(current[0]), py(current[1])
         out.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{T_}' y2='{T_ + ph}' stroke='black' "
                    f"stroke-width='0.8' stroke-dasharray='1,2'/><circle cx='{cx:.1f}' cy='{cy:.1f}' r='4'/>")
-    legend = [("Optimum (MILP)", "stroke='#1f77b4' stroke-width='2'"),
-              ("Glouton (valeur par euro)" if fr_ else "Greedy (value per euro)",
+    legend = [(label("legend_optimum", lang), "stroke='#1f77b4' stroke-width='2'"),
+              (label("legend_greedy", lang),
                "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"),
-              ("Portefeuille actuel" if fr_ else "Current portfolio", None)]
+              (label("legend_current", lang), None)]
     lx, ly = L_ + pw - 178, T_ + ph - 12 - 15 * len(legend)
     out.append(f"<rect x='{lx - 6}' y='{ly - 4}' width='180' height='{15 * len(legend) + 6}' fill='white' "
                f"fill-opacity='0.85' stroke='#ccc'/>")
@@ -124,9 +123,9 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
                    else f"<circle cx='{lx + 11}' cy='{yk}' r='4'/>")
         out.append(f"<text x='{lx + 28}' y='{yk + 4}' font-size='10'>{esc(txt)}</text>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='{height - 8}' text-anchor='middle'>"
-               f"{esc('Enveloppe (M€)' if fr_ else 'Envelope (M€)')}</text>")
+               f"{esc(label('axis_envelope', lang))}</text>")
     out.append(f"<text transform='translate(14,{T_ + ph / 2:.0f}) rotate(-90)' text-anchor='middle'>"
-               f"{esc('Valeur totale (points)' if fr_ else 'Total value (points)')}</text>")
+               f"{esc(label('axis_value', lang))}</text>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='18' text-anchor='middle' font-size='13'>{esc(title)}</text></svg>")
     return "".join(out).encode("utf-8")
 
