@@ -1,16 +1,19 @@
 """The committee dashboard: an ipywidgets application served by Voilà.
 
-One concern per module, imports flowing one way (``texts`` <- ``views``; ``settings``, ``caches``,
-``uploads``, ``export``, ``serve`` stand alone; ``app`` wires them):
+One concern per module, imports flowing one way (``texts`` <- ``views``, ``widgets``; ``settings``,
+``caches``, ``uploads``, ``export``, ``serve`` stand alone; ``app`` wires them):
 
 - :mod:`.texts`: French/English labels of the controls, the page's CSS, small text helpers;
 - :mod:`.settings`: the committee's :class:`Settings`, :func:`effective_scenario`, variant files;
-- :mod:`.caches`: the thread-safe LRU of the cached stages and the keys they are cached on;
-- :mod:`.views`: pure functions from results to what is shown (frontier SVG, PNG charts, reasons);
+- :mod:`.caches`: the thread-safe LRU, the keys stages are cached on, and the ``Controller`` that
+  owns the cached stages, the worker threads, the debounce and the refresh generations;
+- :mod:`.views`: pure functions from results to what is shown (table, totals, detail, comparison
+  as HTML, frontier as SVG, charts as PNG, reasons and warnings);
+- :mod:`.widgets`: the controls, outputs and layout (no callbacks);
 - :mod:`.export`: the portfolio as CSV/XLSX with its provenance;
 - :mod:`.uploads`: the kernel's private upload folder and safe file names;
 - :mod:`.serve`: the folder, command line and address Voilà is started with;
-- :mod:`.app`: the :class:`Dashboard` (widgets, callbacks, background jobs).
+- :mod:`.app`: the :class:`Dashboard` facade (events, orchestration of the stages).
 
 The names used by the CLI, the cache, the notebooks, the tests and the benchmarks are
 re-exported here, so ``from workbench.dashboard import Dashboard`` keeps working.
