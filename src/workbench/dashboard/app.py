@@ -52,10 +52,10 @@ from .caches import LRU, Controller, candidates_key, hash_without
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
-from .texts import colon, esc, label, short_error
+from .texts import esc, label, short_error
 from .uploads import upload_dir, upload_name
-from .views import (compare_html, detail_html, figure_png, frontier_svg, ranked_table_html, shortfall_probabilities,
-                    totals_html, translate_warning)
+from .views import (compare_html, detail_html, figure_png, frontier_svg, header_html, ranked_table_html,
+                    shortfall_probabilities, totals_html, translate_warning, warnings_html)
 from .widgets import build_layout
 
 
@@ -617,17 +617,10 @@ class Dashboard:
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
-        html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
-        scn = self._base
         src = self._upload_name or (label("synthetic", L) if self._cands.attrs.get("synthetic")
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
-        self.outputs["header"].value = (
-            f"<h2 style='margin:0 0 4px 0'>{esc(label('title', L))}</h2>"
-            f"<div style='font-size:13px'><b>{esc(scn.title)}</b> · {esc(label('candidates', L))}{colon(L)}"
-            f"{esc(src)} · {esc(label('provenance', L))}{colon(L)}workbench {__version__}, "
-            f"{esc(scn.hash()[:12])}, seed {scn.seed}</div>")
-        self.outputs["warnings"].value = (f"<div class='wb-warnings' title='{esc(label('warnings', L))}'>{html}</div>"
-                                          if html else "")
+        self.outputs["header"].value = header_html(self._base, src, L)
+        self.outputs["warnings"].value = warnings_html(items, L)
 
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import __version__
 from ..messages import render_text
 from ..scenario import CRITERIA
 from ..units import meur, number, pct
@@ -292,3 +293,19 @@ def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
             f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
     return (f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
             f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
+
+
+def header_html(scenario: Any, source: str, lang: str = "fr") -> str:
+    """The page's title and provenance line: scenario title, candidate list ``source``, workbench
+    version, scenario hash and seed."""
+    L = lang
+    return (f"<h2 style='margin:0 0 4px 0'>{esc(label('title', L))}</h2>"
+            f"<div style='font-size:13px'><b>{esc(scenario.title)}</b> · {esc(label('candidates', L))}{colon(L)}"
+            f"{esc(source)} · {esc(label('provenance', L))}{colon(L)}workbench {__version__}, "
+            f"{esc(scenario.hash()[:12])}, seed {scenario.seed}</div>")
+
+
+def warnings_html(items: list[str], lang: str = "fr") -> str:
+    """The scenario's warnings (``items``: HTML already escaped) as boxes, or ``""`` when none."""
+    html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
+    return f"<div class='wb-warnings' title='{esc(label('warnings', lang))}'>{html}</div>" if html else ""
