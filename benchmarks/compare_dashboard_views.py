@@ -1,0 +1,58 @@
+"""Check that two checkouts of the dashboard show the same page (used for the split of
+``workbench.dashboard`` into a package, issue 11: behaviour unchanged).
+
+Each checkout's ``src`` drives a :class:`workbench.dashboard.Dashboard` in French and English
+on ``parameters/fitn_2021_2022.yaml`` (one weight moved, one project forced out) and records
+the HTML of the table, totals, header and warnings, the frontier SVG's hash and the detail of
+twelve projects; the script prints the views that differ and exits 1 if any does.
+
+Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 30 s).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SNAPSHOT = r'''
+import hashlib, json, sys
+from workbench.dashboard import Dashboard
+out = {}
+for lang in ("fr", "en"):
+    d = Dashboard(scenario=sys.argv[1], variants_dir=sys.argv[2], debounce_s=0, lang=lang)
+    d.widget()
+    d.controls["weight_strategic"].value = 0.7
+    d.controls["force_out"].value = [d.selected_ids[0]]
+    for pid in [str(i) for i in d.table["id"]][:12]:
+        d.controls["detail_select"].value = pid
+        out[f"{lang}-detail-{pid}"] = d.outputs["detail"].value
+    for k in ("table", "totals", "header", "warnings", "frontier_img"):
+        v = d.outputs[k].value
+        out[f"{lang}-{k}"] = v if isinstance(v, str) else hashlib.sha256(v).hexdigest()
+print(json.dumps(out))
+'''
+
+
+def snapshot(src: str) -> dict:
+    """The views of the dashboard of the checkout whose package folder is ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "WORKBENCH_CACHE_DIR": "off"}
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([sys.executable, "-c", SNAPSHOT, str(ROOT / "parameters" / "fitn_2021_2022.yaml"), tmp],
+                           env=env, cwd=tmp, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def main() -> int:
+    a, b = snapshot(sys.argv[1]), snapshot(sys.argv[2])
+    diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+    print(f"{len(a)} views compared; differing: {diff or 'none'}")
+    return 1 if diff else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The committee's settings (:class:`Settings`) on top of a scenario file: applied as scenario
+overrides (:func:`effective_scenario`) and saved as variant files that ``extends`` the base one."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import __version__
+from ..errors import InputError, Problem
+from ..files import write_atomic
+from ..messages import msg
+from ..scenario import Scenario, load_scenario
+
+
+#: Eligibility rules a committee can switch off, with the scenario keys each one neutralises
+#: (a switched-off rule is written as its neutral value, so a variant file says the same).
+RULE_NEUTRAL: dict[str, dict[str, Any]] = {
+    "min_cost": {"min_total_cost_eur": 0, "min_total_cost_territorial_eur": 0},
+    "cofinancing": {"cofinancing_rate": {"min": 0.0}},
+    "themes": {"themes": []},
+    # the funds' other rules, switched off by name (workbench.scenario.SWITCHABLE_RULES)
+    "owner_types": {"rules_off": ["owner_types"]},
+    "routing": {"rules_off": ["fast_track_threshold_eur"]},
+    "window": {"rules_off": ["last_commitment_date"]},
+    "first_results": {"rules_off": ["first_results_months"]},
+    "governance_gate": {"rules_off": ["governance_gate_eur"]},
+}
+
+
+#: Selection rules a committee can switch (scenario key ``selection.<name>``).
+SELECTION_TOGGLES = ("allow_phase1", "roi_rule")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a committee member has set, on top of a scenario file.
+
+    ``None`` means "as in the scenario".  Amounts in euros, rates as fractions.
+
+    Attributes
+    ----------
+    scenario_path : str
+        The scenario file the settings apply to.
+    weights : tuple of (str, float), optional
+        Criteria weights (any non-negative scale; normalised by the scoring).
+    budget_eur : float, optional
+        Budget of the selection [EUR].
+    cofinancing_min_rate : float, optional
+        Minimum owner's share of the cost [fraction].
+    min_total_cost_eur, min_total_cost_territorial_eur : float, optional
+        Minimum total cost of a project, general and territorial [EUR].
+    rules_off : tuple of str
+        Eligibility rules switched off (keys of :data:`RULE_NEUTRAL`).
+    selection_rules : tuple of (str, value)
+        Selection settings switched by the committee (``allow_phase1``, ``roi_mode``).
+    force_in, force_out : tuple of str
+        Candidate ids forced into or out of the portfolio.
+    """
+
+    scenario_path: str
+    weights: tuple[tuple[str, float], ...] | None = None
+    budget_eur: float | None = None
+    cofinancing_min_rate: float | None = None
+    min_total_cost_eur: float | None = None
+    min_total_cost_territorial_eur: float | None = None
+    rules_off: tuple[str, ...] = ()
+    selection_rules: tuple[tuple[str, Any], ...] = ()
+    force_in: tuple[str, ...] = ()
+    force_out: tuple[str, ...] = ()
+
+    def weight_dict(self, scenario: Scenario) -> dict[str, float]:
+        return dict(self.weights) if self.weights is not None else dict(scenario.weights)
+
+    def eligibility_overrides(self, scenario: Scenario | None = None) -> dict:
+        """The settings that change the rules (thresholds, rules off) as scenario overrides.
+
+        Weights, budget and forced projects are left out: the ranking takes them as arguments,
+        so its cached constraint system is reused when only they change.
+        """
+        el = self.overrides().get("eligibility")
+        out: dict[str, Any] = {"eligibility": el} if el else {}
+        sel = dict(self.selection_rules)
+        if scenario is not None and (scenario.value("selection.force_in") or scenario.value("selection.force_out")):
+            sel.update({"force_in": [], "force_out": []})  # the committee's lists replace them
+        if sel:
+            out["selection"] = sel
+        return out
+
+    def overrides(self) -> dict:
+        """The settings as scenario overrides (the body of a variant file)."""
+        out: dict[str, Any] = {}
+        if self.weights is not None:
+            out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
+        sel: dict[str, Any] = dict(self.selection_rules)
+        if self.budget_eur is not None:
+            sel["budget_eur"] = float(self.budget_eur)
+        if self.force_in:
+            sel["force_in"] = list(self.force_in)
+        if self.force_out:
+            sel["force_out"] = list(self.force_out)
+        if sel:
+            out["selection"] = sel
+        el: dict[str, Any] = {}
+        if self.min_total_cost_eur is not None:
+            el["min_total_cost_eur"] = float(self.min_total_cost_eur)
+        if self.min_total_cost_territorial_eur is not None:
+            el["min_total_cost_territorial_eur"] = float(self.min_total_cost_territorial_eur)
+        if self.cofinancing_min_rate is not None:
+            el["cofinancing_rate"] = {"min": float(self.cofinancing_min_rate)}
+        for rule in self.rules_off:
+            for k, v in copy.deepcopy(RULE_NEUTRAL[rule]).items():
+                if k == "rules_off":   # several switches add to one list
+                    el["rules_off"] = sorted(set(el.get("rules_off", [])) | set(v))
+                else:
+                    el[k] = v
+        if el:
+            out["eligibility"] = el
+        return out
+
+
+def effective_scenario(base: Scenario, settings: Settings) -> Scenario:
+    """The base scenario with the committee's settings applied, validated.
+
+    Raises
+    ------
+    InputError
+        When a setting breaks a scenario rule (for instance all weights at zero).
+    """
+    ov = settings.overrides()
+    return base.with_overrides(ov) if ov else base
+
+
+def variant_slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
+    return s[:60]
+
+
+def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> str:
+    """A scenario file that ``extends`` the base file with the settings as overrides."""
+    rel = os.path.relpath(Path(base.path).resolve(), Path(variants_dir).resolve())
+    doc: dict[str, Any] = {
+        "name": name,
+        "title": f"{base.title} — variante {name}",
+        "description": f"Variant saved from the committee dashboard on {dt.date.today().isoformat()} "
+                       f"(workbench {__version__}; base scenario hash {base.hash()[:12]}).",
+        "extends": rel.replace(os.sep, "/"),
+    }
+    doc.update(settings.overrides())
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> Path:
+    """Write the settings as ``<variants_dir>/<name>.yaml`` (atomically) and check it loads.
+
+    Raises
+    ------
+    InputError
+        For an empty name, or if the written file would not load as a valid scenario (then
+        nothing is left on disk).
+    """
+    slug = variant_slug(name)
+    if not slug:
+        raise InputError([Problem("<variant>", "name", name, msg("E_VARIANT_NAME"))])
+    variants_dir = Path(variants_dir)
+    path = variants_dir / f"{slug}.yaml"
+    text = variant_yaml(base, settings, slug, variants_dir)
+    write_atomic(path, text.encode("utf-8"))
+    try:
+        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent])
+    except InputError:
+        path.unlink(missing_ok=True)
+        raise
+    return path

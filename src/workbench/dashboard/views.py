@@ -1,0 +1,311 @@
+"""Pure functions turning the dashboard's results into what it shows: the frontier as SVG, charts
+as PNG, shortfall probabilities, reasons and warnings in the page's language."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..messages import render_text
+from ..scenario import CRITERIA
+from ..units import meur, number, pct
+from .texts import colon, esc, label
+
+
+def figure_png(fig, dpi: int = 72) -> bytes:
+    """A matplotlib figure as PNG bytes (Agg canvas, no pyplot state); the figure is closed.
+
+    A figure with a layout engine (``constrained``) is saved as laid out: a second "tight"
+    pass would draw it twice, and the dashboard redraws charts on every change.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    tight = None if fig.get_layout_engine() is not None else "tight"
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight)
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - a figure not managed by pyplot
+        pass
+    return buf.getvalue()
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 6) -> list[float]:
+    """Round tick values covering ``[lo, hi]`` (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    span = hi - lo
+    if not np.isfinite(span) or span <= 0:
+        return [lo]
+    raw = span / max(n - 1, 1)
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = np.ceil(lo / step) * step
+    return [0.0 if abs(v) < step * 1e-9 else float(v) for v in np.arange(first, hi + step * 1e-9, step)]
+
+
+def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr",
+                 provisional: bool = False, width: int = 520, height: int = 310) -> bytes:
+    """The dashboard's frontier chart as SVG: optimal value by budget, the greedy curve (value
+    per euro), and the current portfolio as a point on a dotted vertical at its budget.
+
+    Same content and colours as :func:`workbench.charts.frontier_chart` (the reports' chart),
+    written directly as SVG text: a slider move redraws it in well under a millisecond, where
+    rendering a matplotlib PNG took 60-100 ms, and the browser paints it at any size.
+    ``fr``: ``budget_eur``, ``value``, ``greedy_value`` (:func:`workbench.portfolio.frontier`);
+    ``current``: ``(budget_eur, value)``.
+    """
+    import html as _html
+
+    f = fr.sort_values("budget_eur")
+    x = f["budget_eur"].to_numpy(float)
+    opt = f["value"].to_numpy(float) if "value" in f else np.full(len(x), np.nan)
+    gre = f["greedy_value"].to_numpy(float) if "greedy_value" in f else np.full(len(x), np.nan)
+    xs = np.concatenate([x, [current[0]]])
+    ys = np.concatenate([opt, gre, [current[1]]])
+    xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
+    x0, x1 = (min(xs.min(), 0.0), xs.max()) if len(xs) else (0.0, 1.0)
+    y0, y1 = (min(ys.min(), 0.0), ys.max()) if len(ys) else (0.0, 1.0)
+    padx, pady = 0.03 * ((x1 - x0) or 1.0), 0.05 * ((y1 - y0) or 1.0)
+    x0, x1, y0, y1 = x0 - padx, x1 + padx, y0 - pady, y1 + pady
+    L_, R_, T_, B_ = 62, 12, 30, 44  # margins [px]
+    pw, ph = width - L_ - R_, height - T_ - B_
+
+    def px(v):
+        return L_ + (v - x0) / (x1 - x0) * pw
+
+    def py(v):
+        return T_ + (y1 - v) / (y1 - y0) * ph
+
+    def line(xv, yv, style):
+        ok = np.isfinite(xv) & np.isfinite(yv)
+        if ok.sum() < 1:
+            return ""
+        pts = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(xv[ok], yv[ok]))
+        return f"<polyline fill='none' points='{pts}' {style}/>"
+
+    esc = _html.escape
+    title = label("frontier", lang) + (f" ({label('frontier_coming', lang)})" if provisional else "")
+    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+           f"viewBox='0 0 {width} {height}' font-family='DejaVu Sans, Arial, sans-serif' font-size='11'>",
+           f"<rect width='{width}' height='{height}' fill='white'/>"]
+    def digits(ticks, scale):
+        return 0 if all(abs(t / scale - round(t / scale)) < 1e-9 for t in ticks) else 1
+
+    xt, yt = _nice_ticks(x0, x1), _nice_ticks(y0, y1)
+    dx, dy = digits(xt, 1e6), digits(yt, 1.0)
+    for t in xt:
+        out.append(f"<line x1='{px(t):.1f}' x2='{px(t):.1f}' y1='{T_}' y2='{T_ + ph}' stroke='#ddd'/>"
+                   f"<text x='{px(t):.1f}' y='{T_ + ph + 14}' text-anchor='middle'>{esc(number(t / 1e6, lang, dx))}</text>")
+    for t in yt:
+        out.append(f"<line x1='{L_}' x2='{L_ + pw}' y1='{py(t):.1f}' y2='{py(t):.1f}' stroke='#ddd'/>"
+                   f"<text x='{L_ - 5}' y='{py(t) + 4:.1f}' text-anchor='end'>{esc(number(t, lang, dy))}</text>")
+    out.append(f"<rect x='{L_}' y='{T_}' width='{pw}' height='{ph}' fill='none' stroke='#444'/>")
+    out.append(line(x, gre, "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"))
+    out.append(line(x, opt, "stroke='#1f77b4' stroke-width='2'"))
+    if np.isfinite(current[0]) and np.isfinite(current[1]):
+        cx, cy = px(current[0]), py(current[1])
+        out.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{T_}' y2='{T_ + ph}' stroke='black' "
+                   f"stroke-width='0.8' stroke-dasharray='1,2'/><circle cx='{cx:.1f}' cy='{cy:.1f}' r='4'/>")
+    legend = [(label("legend_optimum", lang), "stroke='#1f77b4' stroke-width='2'"),
+              (label("legend_greedy", lang),
+               "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"),
+              (label("legend_current", lang), None)]
+    lx, ly = L_ + pw - 178, T_ + ph - 12 - 15 * len(legend)
+    out.append(f"<rect x='{lx - 6}' y='{ly - 4}' width='180' height='{15 * len(legend) + 6}' fill='white' "
+               f"fill-opacity='0.85' stroke='#ccc'/>")
+    for k, (txt, style) in enumerate(legend):
+        yk = ly + 15 * k + 6
+        out.append(f"<line x1='{lx}' x2='{lx + 22}' y1='{yk}' y2='{yk}' {style}/>" if style
+                   else f"<circle cx='{lx + 11}' cy='{yk}' r='4'/>")
+        out.append(f"<text x='{lx + 28}' y='{yk + 4}' font-size='10'>{esc(txt)}</text>")
+    out.append(f"<text x='{L_ + pw / 2:.0f}' y='{height - 8}' text-anchor='middle'>"
+               f"{esc(label('axis_envelope', lang))}</text>")
+    out.append(f"<text transform='translate(14,{T_ + ph / 2:.0f}) rotate(-90)' text-anchor='middle'>"
+               f"{esc(label('axis_value', lang))}</text>")
+    out.append(f"<text x='{L_ + pw / 2:.0f}' y='18' text-anchor='middle' font-size='13'>{esc(title)}</text></svg>")
+    return "".join(out).encode("utf-8")
+
+
+def shortfall_probabilities(res: Any) -> dict[str, float]:
+    """From a simulation: the probability that payment credits run short (any year) and that
+    the envelope is exhausted before the last call, for the whole (``ALL``) or the only fund."""
+    summ = res.summary
+    row = summ[summ["level"] == "ALL"]
+    if row.empty:
+        row = summ.iloc[:1]
+    r = row.iloc[0]
+    return {"shortfall_probability": float(r.get("shortfall_probability", float("nan"))),
+            "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
+
+
+def translate_warning(warning: str, lang: str = "fr") -> str:
+    """A scenario warning in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.labels.translate_warning`); an uncoded warning is shown as it is."""
+    return render_text(warning, lang)
+
+
+def translate_reason(reason, lang: str = "fr") -> str:
+    """A ranking or eligibility reason in ``lang``, rendered from the message catalog by its code
+    (:func:`workbench.messages.render_text`); a reason without a code is shown as it is."""
+    return render_text(reason, lang)
+
+
+def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str, str], force_in, force_out,
+                      lang: str = "fr", generation: int = 0, defer: str = "") -> str:
+    """The ranked candidates ``t`` (rows as shown) as one HTML table, each with its status badge
+    and, when left out, its reason in ``lang``; a last row says how many of the ``total``
+    candidates (``n_sel`` selected) are not shown.
+
+    ``static``: cells that do not depend on the settings (id, title, owner, requested amount),
+    by id, filled here for the ids missing (the caller keeps it per candidate list and
+    language).  ``generation``, ``defer``: written as ``data-`` attributes for the browser tests.
+    """
+    L = lang
+    sel = t["selected"].to_numpy(bool)
+    ids = t["id"].astype(str).to_numpy()
+    missing = [i for i in ids if i not in static]
+    if missing:
+        sub = t[t["id"].astype(str).isin(missing)]
+        for i, ti, ow, rq in zip(sub["id"].astype(str), sub["title"], sub["owner"], sub["requested_eur"]):
+            static[i] = f"<td>{esc(i)}</td><td title='{esc(ti)}'>{esc(ti)}</td><td>{esc(ow)}</td><td>{meur(rq, L, 2)}</td>"
+    elig = t["eligible"].to_numpy(bool)
+    fin, fout = set(force_in), set(force_out)
+    badge = {k: f"<span class='wb-badge {c}'>{esc(txt)}</span>" for k, c, txt in (
+        ("in", "wb-b-fin", label("forced_in", L)), ("sel", "wb-b-sel", "✔ " + label("selected", L)),
+        ("fout", "wb-b-fout", label("forced_out", L)), ("out", "wb-b-out", label("not_selected", L)))}
+    rows = []
+    for k, (i, s_, e_, v, vpm, why) in enumerate(zip(ids, sel, elig, t["value"].to_numpy(float),
+                                                      t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
+        cls = "wb-sel" if s_ else ("" if e_ else "wb-inel")
+        b = badge[("in" if i in fin else "sel") if s_ else ("fout" if i in fout else "out")]
+        reason = "" if s_ else esc(translate_reason(why, L))
+        rows.append(f"<tr class='{cls}' data-id='{esc(i)}'><td>{k}</td>{static[i]}"
+                    f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
+    if total > len(t):
+        rows.append(f"<tr class='wb-more'><td colspan='9'>"
+                    f"{esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
+    heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
+             "col_value_per_eur", "col_status", "col_reason"]
+    head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
+    return (f"<table class='wb-table wb-rt' data-generation='{generation}' data-defer='{defer}'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def totals_html(totals: dict, table: pd.DataFrame, shortfall: dict[str, float] | None, conflicts,
+                lang: str = "fr") -> str:
+    """The selected portfolio's totals as HTML: projects, amount requested from the fund [M€]
+    and share of the budget, total cost [M€], value; the probability of a shortfall of payment
+    credits when simulated (:func:`shortfall_probabilities`), and the ranking's conflicts."""
+    L, t = lang, totals
+    sel = table[table["selected"].astype(bool)]
+    cost = float(sel["total_cost_eur"].sum()) if "total_cost_eur" in sel else float("nan")
+    used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
+    parts = [
+        f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
+        f"{esc(label('n_selected', L))}</span>",
+        f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(label('requested', L))} "
+        f"({pct(used, L, 0)} {esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
+        f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(label('total_cost', L))}</span>",
+        f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(label('value', L))}</span>",
+    ]
+    p = shortfall
+    if p is not None:
+        parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(label('shortfall', L))}{colon(L)}"
+                     f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(label('exhausted', L))}{colon(L)}"
+                     f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
+    if conflicts:
+        parts.append(f"<div class='wb-err'>{esc('; '.join(conflicts))}</div>")
+    return f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+
+
+def status_badge(selected: bool, project_id: str, force_in, force_out, lang: str = "fr") -> str:
+    """A project's status as an HTML badge: selected (forced in or not), forced out, left out."""
+    L = lang
+    if selected:
+        if project_id in force_in:
+            return f"<span class='wb-badge wb-b-fin'>{esc(label('forced_in', L))}</span>"
+        return f"<span class='wb-badge wb-b-sel'>✔ {esc(label('selected', L))}</span>"
+    if project_id in force_out:
+        return f"<span class='wb-badge wb-b-fout'>{esc(label('forced_out', L))}</span>"
+    return f"<span class='wb-badge wb-b-out'>{esc(label('not_selected', L))}</span>"
+
+
+def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "fr") -> str:
+    """One project explained as HTML: its figures (amounts in M€, value, criteria), why it is in
+    or out, and what would change the decision (``ex``: :func:`workbench.portfolio.explain`'s
+    score increase [points], request cut [EUR] or value lost [points]; ``text``)."""
+    L = lang
+    facts = [
+        (label("col_owner", L), row["owner"]),
+        (label("col_requested", L), meur(row["requested_eur"], L, 2)),
+        (label("total_cost", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
+        (label("col_value", L), number(row["value"], L, 1)),
+        (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
+    ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
+    items = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{esc(v)}</td></tr>" for k, v in facts)
+    head = label("why_in", L) if row["selected"] else label("why_out", L)
+    change = []
+    if pid in force_out:
+        change.append(label("change_force_out", L))
+    elif row["selected"] and pid in force_in:
+        change.append(label("change_force_in", L))
+    elif not row["selected"] and row["eligible"]:
+        if ex.get("score_increase_points") is not None:
+            change.append(label("change_score", L, points=number(ex["score_increase_points"], L, 2),
+                                per_criterion=number(ex.get("score_increase_per_criterion", float("nan")), L, 2)))
+        if ex.get("cost_reduction_eur") is not None:
+            change.append(label("change_request", L, amount=meur(ex["cost_reduction_eur"], L, 2)))
+    elif row["selected"] and ex.get("value_lost_if_removed") is not None:
+        change.append(label("change_lost", L, points=number(ex["value_lost_if_removed"], L, 2)))
+    return (f"<div class='wb-detail' data-id='{esc(pid)}'><b>{esc(pid)} — {esc(row['title'])}</b> "
+            f"{status_badge(bool(row['selected']), row['id'], force_in, force_out, L)}"
+            f"<table class='wb-table'>{items}</table>"
+            f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
+            + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc(label('list_sep', L).join(change))}</p>"
+               if change else "")
+            + f"<p style='font-size:11px;color:#555'>{esc(ex.get('text', ''))}</p></div>")
+
+
+def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
+    """Two variants side by side as HTML (``df``: :meth:`Dashboard.compare`, measures by row,
+    A and B by column, the projects only in A, only in B and in both in ``df.attrs``); amounts
+    (``*_eur``) in M€."""
+    L = lang
+    rows = []
+    for k, r in df.iterrows():
+        cells = []
+        for v in r:
+            if k.endswith("_eur"):
+                cells.append(meur(v, L))
+            elif isinstance(v, (float, np.floating)):
+                cells.append(number(v, L, 2))
+            else:
+                cells.append(str(v))
+        rows.append(f"<tr><td>{esc(k)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
+    c = colon(L)
+    diff = (f"<p><b>{esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
+            f"<b>{esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
+            f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
+    return (f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
+            f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
+
+
+def header_html(scenario: Any, source: str, lang: str = "fr") -> str:
+    """The page's title and provenance line: scenario title, candidate list ``source``, workbench
+    version, scenario hash and seed."""
+    L = lang
+    return (f"<h2 style='margin:0 0 4px 0'>{esc(label('title', L))}</h2>"
+            f"<div style='font-size:13px'><b>{esc(scenario.title)}</b> · {esc(label('candidates', L))}{colon(L)}"
+            f"{esc(source)} · {esc(label('provenance', L))}{colon(L)}workbench {__version__}, "
+            f"{esc(scenario.hash()[:12])}, seed {scenario.seed}</div>")
+
+
+def warnings_html(items: list[str], lang: str = "fr") -> str:
+    """The scenario's warnings (``items``: HTML already escaped) as boxes, or ``""`` when none."""
+    html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
+    return f"<div class='wb-warnings' title='{esc(label('warnings', lang))}'>{html}</div>" if html else ""
