@@ -6,6 +6,7 @@ module imports another).  Paths are from the repository root, never the working 
 Markers: ``slow`` (over a few seconds) and ``browser`` (Chromium against a Voilà server); the
 quick lane is ``pytest -m "not slow and not browser"``.
 """
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,24 @@ def _private_dashboard_cache(tmp_path_factory):
         os.environ.pop(ENV_CACHE_DIR, None)
     else:
         os.environ[ENV_CACHE_DIR] = old
+
+
+@pytest.fixture
+def scenario_dir(tmp_path) -> Path:
+    """A copy of the dashboard's test scenario folder (``tests/data/dashboard``) to write into."""
+    d = tmp_path / "parameters"
+    d.mkdir()
+    for f in (DATA / "dashboard").iterdir():
+        shutil.copy(f, d / f.name)
+    return d
+
+
+@pytest.fixture
+def app(scenario_dir):
+    """The committee dashboard on that folder, built, without debounce."""
+    from workbench.dashboard import Dashboard
+
+    d = Dashboard(scenario=scenario_dir / "committee.yaml", variants_dir=scenario_dir / "variants", debounce_s=0)
+    d.robustness_samples = 8
+    d.widget()
+    return d

@@ -9,10 +9,8 @@ import html
 import io
 import itertools
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -28,21 +26,6 @@ DATA = ROOT / "tests" / "data" / "dashboard"
 CRITERIA = ("strategic", "service", "savings", "governance")
 
 
-@pytest.fixture
-def scenario_dir(tmp_path) -> Path:
-    d = tmp_path / "parameters"
-    d.mkdir()
-    for f in DATA.iterdir():
-        shutil.copy(f, d / f.name)
-    return d
-
-
-@pytest.fixture
-def app(scenario_dir) -> Dashboard:
-    d = Dashboard(scenario=scenario_dir / "committee.yaml", variants_dir=scenario_dir / "variants", debounce_s=0)
-    d.robustness_samples = 8
-    d.widget()
-    return d
 
 
 def brute_force(weights: dict, budget_eur: float, min_cost_eur: float = 500_000, cof_min: float = 0.1,

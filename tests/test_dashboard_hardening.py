@@ -10,7 +10,6 @@ import html
 import io
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.dashboard import UPLOAD_PREFIX, Dashboard, dashboard_url, serve_command
+from workbench.dashboard import UPLOAD_PREFIX, dashboard_url, serve_command
 from workbench.dashboard_server import message_header, remove_stale_upload_dirs, upload_dir_pid
 from workbench.errors import InputError
 
@@ -29,21 +28,6 @@ from helpers import ROOT
 DATA = ROOT / "tests" / "data" / "dashboard"
 
 
-@pytest.fixture
-def scenario_dir(tmp_path) -> Path:
-    d = tmp_path / "parameters"
-    d.mkdir()
-    for f in DATA.iterdir():
-        shutil.copy(f, d / f.name)
-    return d
-
-
-@pytest.fixture
-def app(scenario_dir) -> Dashboard:
-    d = Dashboard(scenario=scenario_dir / "committee.yaml", variants_dir=scenario_dir / "variants", debounce_s=0)
-    d.robustness_samples = 8
-    d.widget()
-    return d
 
 
 def upload_msg(app) -> str:

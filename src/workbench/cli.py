@@ -421,6 +421,16 @@ def _add_simulate(sub) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _collect(problems: list, fn, *args, **kwargs):
+    """``fn(*args)``, or ``None`` with its input problems added to ``problems`` (so that every
+    problem of a command line is reported at once)."""
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
     if raw is None:
         return None
@@ -446,11 +456,7 @@ def _cmd_simulate(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         probs.append(Problem("<option>", "--out", str(out), msg("E_OUT_NOT_FOLDER")))
-    scn = None
-    try:
-        scn = load_scenario(args.scenario)
-    except InputError as exc:
-        probs.extend(exc.problems)
+    scn = _collect(probs, load_scenario, args.scenario)
     if probs:
         raise InputError(probs)
     cands = None
@@ -609,16 +615,8 @@ def _cmd_status(args) -> int:
         probs: list = []
         draws = _int_option("--draws", args.draws, 1, probs)
         seed = _int_option("--seed", args.seed, 0, probs)
-        as_of = None
-        try:
-            as_of = FS.parse_as_of(args.as_of)
-        except InputError as exc:
-            probs.extend(exc.problems)
-        scn = None
-        try:
-            scn = load_scenario(args.scenario)
-        except InputError as exc:
-            probs.extend(exc.problems)
+        as_of = _collect(probs, FS.parse_as_of, args.as_of)
+        scn = _collect(probs, load_scenario, args.scenario)
         if probs:
             raise InputError(probs)
         book = FS.load_book(args.book, as_of, scenario=scn, name=args.name)
