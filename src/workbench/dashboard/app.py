@@ -9,13 +9,13 @@ selection frequencies follow.  This module wires the package's pieces (labels in
 serves that notebook with the settings of ``voila.json`` (:func:`workbench.dashboard.serve.serve_command`).
 
 Data flows one way: scenario file (+ the committee's :class:`Settings` as overrides) ->
-validated scenario and candidates -> ranking (:mod:`workbench.portfolio`), simulation
-(:mod:`workbench.envelope`), robustness (:mod:`workbench.robustness`) -> tables, the frontier
-as SVG (:func:`frontier_svg`) and PNG charts (:mod:`workbench.charts`).  Each stage is cached on
+validated scenario and candidates -> ranking (:mod:`workbench.selection`), simulation
+(:mod:`workbench.envelope`), robustness (:mod:`workbench.analysis.robustness`) -> tables, the frontier
+as SVG (:func:`frontier_svg`) and PNG charts (:mod:`workbench.reporting.charts`).  Each stage is cached on
 the inputs it depends on, so a slider change recomputes only what it changes; the simulation
 of an unchanged portfolio under unchanged settings is never run twice.  The selection (HiGHS
 kept per model, ``engine="highspy"``), the table, totals and the exact frontier (Pareto
-enumeration, :func:`workbench.portfolio.pareto_frontier`) are sent first; the simulation and
+enumeration, :func:`workbench.selection.pareto_frontier`) are sent first; the simulation and
 the robustness are computed in worker threads and shown when ready
 (:meth:`Dashboard._background`), results of a stale setting dropped.  When the frontier cannot
 be enumerated (sub-envelopes, payment or share rules), the greedy curve is shown, marked as
@@ -304,7 +304,7 @@ class Dashboard:
             # an InputError names the place and the rule; anything else (a file the readers did not
             # expect) is still the file's problem, shown here, never a traceback in the page
             if isinstance(exc, InputError):
-                from ..labels import problems_message
+                from ..reporting.labels import problems_message
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
@@ -511,7 +511,7 @@ class Dashboard:
         self._struct, self._settings = struct, st
         self._clear_error()
         self._show_warnings()
-        from .. import portfolio
+        from .. import selection as portfolio
         args = dict(budget_eur=st.budget_eur, weights=weights, forced_in=st.force_in, forced_out=st.force_out)
         key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
         # the exact frontier at once when the Pareto enumeration applies (tens of ms for a call
@@ -613,7 +613,7 @@ class Dashboard:
         L = self.lang
         items = [esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
-            from ..labels import label as report_label
+            from ..reporting.labels import label as report_label
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
@@ -662,7 +662,7 @@ class Dashboard:
 
     # ---- frontier ------------------------------------------------------------------------------
     frontier_levels = 15
-    #: How the selection MILP is solved (:func:`workbench.portfolio.solve_model`): HiGHS kept
+    #: How the selection MILP is solved (:func:`workbench.selection.solve_model`): HiGHS kept
     #: per model, with the search settings that suit a call's selection.
     engine = "highspy"
 
@@ -671,7 +671,7 @@ class Dashboard:
 
         The exact frontier replaces it a moment later (see :meth:`_refresh`).
         """
-        import workbench.portfolio as pf
+        import workbench.selection as pf
 
         s = pf.settings(scn, None, self.totals["budget_eur"])
         fi = tuple(dict.fromkeys(st.force_in))
@@ -710,7 +710,7 @@ class Dashboard:
         the selected ids, so a change that keeps the portfolio never re-runs it.
         """
         from ..cache import deferred_modules  # imported only when not served from the cache
-        charts, envelope = deferred_modules("charts", "envelope")
+        charts, envelope = deferred_modules("reporting.charts", "envelope")
 
         sim_key = (hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
                    tuple(chosen), self.draws)
@@ -742,10 +742,10 @@ class Dashboard:
     def _robustness(self, scn: Scenario, cands: pd.DataFrame, st: Settings, budget_eur: float, call: str,
                     chosen: list[str], lang: str) -> dict:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
-        information, :func:`workbench.robustness.selection_frequency`) and its bar chart
+        information, :func:`workbench.analysis.robustness.selection_frequency`) and its bar chart
         (worker thread).  Cached on everything but the weights, which the draws replace."""
         from ..cache import deferred_modules  # imported only when not served from the cache
-        charts, robustness = deferred_modules("charts", "robustness")
+        charts, robustness = deferred_modules("reporting.charts", "analysis.robustness")
 
         key = (id(scn), scn.hash(), self._cands_key, call, budget_eur, st.force_in, st.force_out,
                self.robustness_samples)
@@ -780,8 +780,8 @@ class Dashboard:
 
     def explain(self, project_id: str) -> dict:
         """Why a project is in or out of the current portfolio and what would change that
-        (:func:`workbench.portfolio.explain`, cached per ranking)."""
-        import workbench.portfolio as pf
+        (:func:`workbench.selection.explain`, cached per ranking)."""
+        import workbench.selection as pf
 
         key = (self._rank_key, project_id)
         return self._caches["explain"].get(key, lambda: pf.explain(self.rank_result, project_id))
@@ -886,7 +886,7 @@ class Dashboard:
         Each file is ranked with its own settings and candidates (its weights, budget and forced
         projects come from the file).  Returns a table indexed by the measure.
         """
-        import workbench.portfolio as pf
+        import workbench.selection as pf
 
         out, sets = {}, {}
         for tag, path in (("A", path_a), ("B", path_b)):
