@@ -75,8 +75,10 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         summed over the calls, ``foresight="call_by_call"``, the value model, and ``by_call``
         (one record per call: applications, eligible, credits left, allotment, laureates,
         granted, total cost).  ``calls``: each call's own :class:`RankResult` (explanations are
-        given within the call).  ``solver``: the slowest call's solver record, with every
-        call's status.
+        given within the call).  ``solver``: the record of the call whose selection was
+        hardest (a status other than optimal first, then the largest model, then the first call;
+        never the timings, so that the same inputs give the same file), with every call's status
+        and the total solver time.
     """
     from . import __version__
 
@@ -190,7 +192,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         table = table[table["call"].isin(wanted)]
         by_call = by_call[by_call["call"].isin(wanted)]
     totals = _totals(table, by_call, per_call, scenario)
-    worst = max(solvers, key=lambda s: s.get("time_s") or 0.0) if solvers else {"status": "no call decided"}
+    # the hardest call's record: chosen on what the inputs decide, not on timings (reproducible files)
+    worst = (min(solvers, key=lambda s: (s.get("status") == "optimal", -(s.get("variables") or 0)))
+             if solvers else {"status": "no call decided"})
     solver = {**worst, "per_call_status": {c: r.solver["status"] for c, r in per_call.items()},
               "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers))}
     conflicts = [f"{c}: " + "; ".join(r.conflicts) for c, r in per_call.items() if r.conflicts]
