@@ -26,6 +26,14 @@ def _from_the_repository_root():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _command_line_in_english(monkeypatch):
+    """The command line speaks French unless told otherwise (``--lang``, ``$WORKBENCH_LANG``);
+    tests that read its English wording set ``$WORKBENCH_LANG=en`` here, and the tests of the
+    French default (``test_cli_lang.py``) remove it."""
+    monkeypatch.setenv("WORKBENCH_LANG", "en")
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -181,3 +181,20 @@ def brute_force_cases(tmp_path, seed, n, multi, pay, owner_max):
             rules["owner_share_max_rate"] = owner_max
         best, winners = brute_force(cands, vals, budget, subs, limits, owner_max)
         yield scn, cands, frac, budget, rules, best, winners
+
+
+#: Four candidates of `workbench rank` tests (a formula-like title, a requires and an excludes).
+RANK_CSV = """id;title;owner;envelope;total_cost_eur;requested_eur;duration_months;strategic;service;savings;governance;requires;excludes
+P1;=HYPERLINK("http://x");O1;A;20 000 000;10 000 000;12;9;9;9;9;;
+P2;Projet deux;O1;A;20 000 000;10 000 000;12;5;5;5;5;;
+P3;Projet trois;O2;B;20 000 000;10 000 000;12;7;7;7;7;P1;
+P4;-minus;O2;B;20 000 000;10 000 000;12;1;1;1;1;;P3
+"""
+
+
+def small_rank_setup(folder):
+    """A small scenario and the four-candidate file in ``folder``: (scenario path, candidate path)."""
+    scn = make_scenario(folder)
+    cand = folder / "cands.csv"
+    cand.write_text(RANK_CSV, encoding="utf-8")
+    return scn.path, cand

@@ -23,6 +23,12 @@ from workbench.followup import store
 
 from helpers import ROOT
 
+
+@pytest.fixture(autouse=True)
+def _french_by_default(monkeypatch):
+    """These tests read the command line's default language: French (no ``$WORKBENCH_LANG``)."""
+    monkeypatch.delenv("WORKBENCH_LANG", raising=False)
+
 SCN = ROOT / "parameters" / "ftap_2018_2022.yaml"
 BOOKS = ROOT / "src" / "workbench" / "data" / "books"
 CALL2_2019 = BOOKS / "ftap_call2_2019-12-31.csv"

@@ -328,4 +328,7 @@ def test_a_time_limit_reports_the_gap_reached(tmp_path):
         assert res.solver["gap"] >= 0 and "none broken" in res.solver["check"]
     else:
         assert res.table["reason"].str.contains("time limit").all() or not res.table["eligible"].all()
-    assert "time limit" in pf.summarise(res, lang="en")
+    from workbench.reporting.summaries import ranking_summary
+
+    assert "time limit" in ranking_summary(res, lang="en")
+    assert "limite de temps atteinte" in ranking_summary(res, lang="fr")

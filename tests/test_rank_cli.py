@@ -9,15 +9,9 @@ import pytest
 
 from workbench.cli import main
 
-from helpers import make_scenario
+from helpers import RANK_CSV as CSV, make_scenario
 
 
-CSV = """id;title;owner;envelope;total_cost_eur;requested_eur;duration_months;strategic;service;savings;governance;requires;excludes
-P1;=HYPERLINK("http://x");O1;A;20 000 000;10 000 000;12;9;9;9;9;;
-P2;Projet deux;O1;A;20 000 000;10 000 000;12;5;5;5;5;;
-P3;Projet trois;O2;B;20 000 000;10 000 000;12;7;7;7;7;P1;
-P4;-minus;O2;B;20 000 000;10 000 000;12;1;1;1;1;;P3
-"""
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_explain_option(setup, capsys):
                "--out", str(out)])
     assert rc == 0
     text = capsys.readouterr().out
-    assert "P2 is not selected" in text and "more value points" in text
+    assert "P2 — not selected" in text and "more value points" in text
     assert main(["rank", str(scn), "--candidates", str(cand), "--explain", "P9", "--out", str(out / "x")]) == 2
     assert not (out / "x").exists()
 

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import InputError, Problem
-from .messages import Message, msg
 from .files import project_relative, write_csv, write_folder, write_via
-from .units import meur, pct
+from .messages import LANGS, Message, msg, render_text
+from .reporting.labels import label, problems_message
+from .reporting.summaries import candidates_summary, ranking_summary, scenario_summary, simulation_summary
+from .units import number, pct
+
+#: The environment variable that sets the language of every command without ``--lang``.
+ENV_LANG = "WORKBENCH_LANG"
+LANG_HELP = "language of what the command prints: fr or en (default: $WORKBENCH_LANG, else fr)"
 
 EXIT_INPUT = 2
 #: File errors that come from the user's choice of folder (exit status 2, like bad input).
@@ -41,6 +48,7 @@ def _add_validate(sub) -> None:
     p.add_argument("file", help="scenario .yaml, or candidate .csv / .xlsx")
     p.add_argument("--scenario", help="for a candidate file: the scenario whose envelopes and scale apply")
     p.add_argument("--show", action="store_true", help="print the resolved scenario (extends applied) as YAML")
+    p.add_argument("--lang", help=LANG_HELP)
 
 
 def _cmd_validate(args) -> int:
@@ -55,52 +63,16 @@ def _cmd_validate(args) -> int:
         if args.show:
             print(scn.to_yaml())
             return 0
-        print(summarise_scenario(scn, cands))
+        print(scenario_summary(scn, cands, args.lang))
         return 0
     if args.scenario:
         scn = load_scenario(args.scenario)
         cands = read_candidates(path, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     else:
         cands = read_candidates(path)
-    print(f"{path}: valid candidate file")
-    print(summarise_candidates(cands))
+    print(label("sum_valid_candidates", args.lang, path=path))
+    print(candidates_summary(cands, args.lang))
     return 0
-
-
-def summarise_candidates(df, lang: str = "en") -> str:
-    """A few lines on a candidate table: count, total cost, requested amount."""
-    lines = [
-        f"  candidates: {len(df)}" + ("  [SYNTHETIC]" if df.attrs.get("synthetic") else ""),
-        f"  total cost: {meur(df['total_cost_eur'].sum(), lang)}",
-        f"  requested from the fund(s): {meur(df['requested_eur'].sum(), lang)}",
-    ]
-    return "\n".join(lines)
-
-
-def summarise_scenario(scn, cands=None, lang: str = "en") -> str:
-    """A short text summary of a validated scenario (funds, calls, rules, warnings)."""
-    lines = [f"{scn.path}: valid scenario '{scn.name}' — {scn.title}"]
-    if len(scn.files) > 1:
-        lines.append("  extends: " + " -> ".join(str(f.name) for f in scn.files[1:]))
-    lines.append(f"  horizon: {scn.years[0]}-{scn.years[-1]}, seed {scn.seed}")
-    for f in scn.funds.values():
-        lines.append(f"  fund {f.code}: envelope {meur(f.envelope_eur, lang)}"
-                     + (f", {len(f.sub_envelopes_eur)} sub-envelopes" if f.sub_envelopes_eur else ""))
-    calls = scn.calls
-    if calls:
-        lines.append(f"  calls: {len(calls)} sessions, {calls[0].decision} to {calls[-1].decision}")
-    el = scn.eligibility_at()
-    if "min_total_cost_eur" in el:
-        lines.append(f"  minimum total cost (latest): {meur(el['min_total_cost_eur'], lang, 2)}")
-    if "cofinancing_rate" in el and "min" in el["cofinancing_rate"]:
-        lines.append(f"  minimum co-financing: {pct(el['cofinancing_rate']['min'], lang, 0)}")
-    w = scn.weights
-    lines.append("  weights: " + ", ".join(f"{k}={v:g}" for k, v in w.items()))
-    if cands is not None:
-        lines.append(summarise_candidates(cands, lang))
-    for warn in scn.warnings:
-        lines.append(f"  WARNING: {warn}")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,6 +157,7 @@ def _add_rank(sub) -> None:
                         "several calls is decided call by call, each call among its own applications with the "
                         "credits left and its allotment")
     p.add_argument("--out", default="outputs/rank", help="output folder (default outputs/rank)")
+    p.add_argument("--lang", help=LANG_HELP)
 
 
 def _add_backtest(sub) -> None:
@@ -201,7 +174,7 @@ def _add_backtest(sub) -> None:
     p.add_argument("--draws", type=int, default=200, help="envelope-simulation draws for the payments (default 200)")
     p.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     p.add_argument("--out", help="folder for backtest.csv (default: print only)")
-    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the table (default fr)")
+    p.add_argument("--lang", help="language of the table: fr or en (default: $WORKBENCH_LANG, else fr)")
 
 
 def _cmd_backtest(args) -> int:
@@ -229,7 +202,7 @@ def _cmd_backtest(args) -> int:
 
         path = Path(args.out) / "backtest.csv"
         write_csv(path, res.table)
-        print(f"  written: {path}")
+        print(label("sum_written", args.lang, files=path))
     return 0
 
 
@@ -288,10 +261,10 @@ def _cmd_rank(args) -> int:
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
     paths = portfolio.write_result(res, args.out)
-    print(portfolio.summarise(res, lang="en"))
+    print(ranking_summary(res, args.lang))
     for pid in args.explain:
-        print("  " + portfolio.explain(res, pid)["text"])
-    print(f"  written: {paths['csv']}, {paths['xlsx']}, {paths['json']}")
+        print("  " + render_text(portfolio.explain(res, pid)["text"], args.lang))
+    print(label("sum_written", args.lang, files=f"{paths['csv']}, {paths['xlsx']}, {paths['json']}"))
     return 0
 
 
@@ -315,7 +288,7 @@ def _add_run(sub) -> None:
     p.add_argument("--draws", type=int, default=None,
                    help="simulation draws (default 1000: the FTAP report takes about a minute and a half)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
-    p.add_argument("--lang", default="fr", help="report language: fr (default) or en")
+    p.add_argument("--lang", help="report language: fr or en (default: $WORKBENCH_LANG, else fr)")
     p.add_argument("--timeout", type=float, default=600.0,
                    help="execution timeout of each notebook cell, in seconds (default 600)")
     p.add_argument("--notebook", default=None, help="another parameterized notebook (default notebooks/report.ipynb)")
@@ -348,7 +321,7 @@ def _add_compare(sub) -> None:
     p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
     p.add_argument("--draws", type=int, default=None, help="simulation draws for both (default 200)")
     p.add_argument("--seed", type=int, default=None, help="seed for both (default: scenario A's seed)")
-    p.add_argument("--lang", default="fr", help="report language: fr (default) or en")
+    p.add_argument("--lang", help="report language: fr or en (default: $WORKBENCH_LANG, else fr)")
 
 
 def _cmd_compare(args) -> int:
@@ -384,7 +357,7 @@ def _add_sweep(sub) -> None:
     p.add_argument("--out", default=None, help="output folder (default: outputs/sweep_<name>)")
     p.add_argument("--draws", type=int, default=None, help="simulation draws per scenario (default: spec's, else 200)")
     p.add_argument("--seed", type=int, default=None, help="the sweep's seed (default: spec's, else first scenario's)")
-    p.add_argument("--lang", default="fr", help="summary language: fr (default) or en")
+    p.add_argument("--lang", help="summary language: fr or en (default: $WORKBENCH_LANG, else fr)")
     p.add_argument("--reports", action="store_true",
                    help="also run the full report (notebook) of every scenario that succeeded")
     p.add_argument("--timeout", type=float, default=600.0,
@@ -417,7 +390,7 @@ def _add_simulate(sub) -> None:
     p.add_argument("--chunk-size", default=None, help="draws computed at once (memory); results do not depend on it")
     p.add_argument("--candidates", default=None, help="candidate file (CSV/XLSX) instead of the scenario's")
     p.add_argument("--policies", action="store_true", help="also compare the scenario's allocation policies")
-    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the figures (default fr)")
+    p.add_argument("--lang", help="language of the figures and the summary: fr or en (default: $WORKBENCH_LANG, else fr)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -480,42 +453,15 @@ def _cmd_simulate(args) -> int:
             write_via(tmp / name, lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
 
     write_folder(out, build)
-    print(summarise_simulation(res, lang="en"))
+    print(simulation_summary(res, args.lang))
     if pol is not None:
-        print("  policies: " + "; ".join(f"{r.policy}: value {r.value_delivered_mean:.0f}, short "
-                                         f"{pct(r.shortfall_probability, 'en', 0)}" for r in pol.itertuples()))
-    print(f"  written to {out}/ (yearly.csv, summary.csv, shortfall.csv, calls.csv, selected.csv, "
-          f"provenance.json, fan_chart.png, committed_vs_paid.png, calibration.png"
-          + (", policies.csv)" if pol is not None else ")"))
+        print(label("sum_policies", args.lang, items="; ".join(
+            label("sum_policy", args.lang, policy=r.policy, value=number(r.value_delivered_mean, args.lang, 0),
+                  short=pct(r.shortfall_probability, args.lang, 0)) for r in pol.itertuples())))
+    files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "provenance.json",
+             *figs] + (["policies.csv"] if pol is not None else [])
+    print(label("sum_written_to", args.lang, out=out, files=", ".join(files)))
     return 0
-
-
-def summarise_simulation(res, lang: str = "en") -> str:
-    """A few lines on a simulation: per fund, committed, paid, unused, risks, savings."""
-    pv = res.provenance
-    lines = [f"simulation of '{pv.get('scenario')}': {pv.get('draws')} draws, seed {pv.get('seed')}"
-             + ("" if pv.get("uncertainty_enabled", True) else " (uncertainty off)")]
-    for r in res.summary.itertuples():
-        if r.level_kind not in ("fund", "all") or (r.level_kind == "all" and (res.summary["level_kind"] == "fund").sum() == 1):
-            continue
-        lines.append(
-            f"  {r.level}: envelope {meur(r.envelope_eur, lang)}, committed (gross) {meur(r.committed_mean_eur, lang)}, "
-            f"paid {meur(r.paid_mean_eur, lang)} (P10 {meur(r.paid_p10_eur, lang)}, P90 {meur(r.paid_p90_eur, lang)}), "
-            f"unused {meur(r.unused_residual_mean_eur, lang)}")
-        lines.append(
-            f"    P(exhausted before last call) {pct(r.p_exhausted_before_last_call, lang, 0)}, "
-            f"P(running short) {pct(r.shortfall_probability, lang, 0)}, savings realised "
-            f"{meur(r.savings_realised_mean_eur, lang)}/yr = {pct(r.savings_vs_target_rate, lang, 0)} of the 1 € for 1 € target"
-            + (", OVERCOMMITTED in some draws" if r.overcommitted else ""))
-    from .envelope import first_results_late_share
-
-    late = first_results_late_share(res)
-    if late == late and late > 0:  # a fund that promises first results within a deadline (FITN)
-        lines.append(f"  funded projects whose first results come later than promised: {pct(late, lang, 1)}")
-    for w in pv.get("warnings", []):
-        lines.append(f"  WARNING: {w}")
-    return "\n".join(lines)
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,11 +484,11 @@ def _add_book(sub) -> None:
     imp.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     imp.add_argument("--name", default=None, help="the book's name in the database (default: its fund codes)")
     imp.add_argument("--scenario", default=None, help="check fund and envelope codes against this scenario")
-    imp.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages (default fr)")
+    imp.add_argument("--lang", help="language of messages: fr or en (default: $WORKBENCH_LANG, else fr)")
     ls = bsub.add_parser("list", help="list the snapshots of a database")
     ls.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     ls.add_argument("--name", default=None, help="only this book")
-    ls.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages (default fr)")
+    ls.add_argument("--lang", help=LANG_HELP)
 
 
 def _followup_errors(command: str, lang: str, run) -> int:
@@ -603,7 +549,7 @@ def _add_status(sub) -> None:
     p.add_argument("--no-uncertainty", action="store_true", help="the remaining schedule without uncertainty")
     p.add_argument("--report", action="store_true",
                    help="also run notebooks/followup.ipynb (papermill) into OUT/followup.ipynb and followup.html")
-    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of messages and figures (default fr)")
+    p.add_argument("--lang", help="language of messages and figures: fr or en (default: $WORKBENCH_LANG, else fr)")
 
 
 def _cmd_status(args) -> int:
@@ -725,34 +671,64 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_INPUT
+    lang = "fr"
     try:
+        option = getattr(args, "lang", None)
+        lang = resolve_lang(None)   # $WORKBENCH_LANG, else French: checked first
+        if option in LANGS:
+            lang = option
+        elif option is not None and args.command not in _CHECK_THEIR_OPTIONS:
+            resolve_lang(option)    # raises: an unknown --lang
+        # a command that checks all its options together reports a bad --lang among the others
+        args.lang = option if option is not None else lang
         _shipped_arguments(args)
         return COMMANDS[args.command][1](args)
     except InputError as exc:
-        print(f"workbench {args.command}: {exc.message()}", file=sys.stderr)
+        print(f"workbench {args.command}: {problems_message(exc.problems, lang)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(label("cli_interrupted", lang), file=sys.stderr)
         return 130
     except OSError as exc:
         # a folder the user cannot write, a full disk: a message, never a traceback
         code = EXIT_INPUT if exc.errno in _USER_ERRNOS else 1
-        print(f"workbench {args.command}: {describe_os_error(exc)}", file=sys.stderr)
+        print(f"workbench {args.command}: {describe_os_error(exc, lang)}", file=sys.stderr)
         return code
     except MemoryError:
-        print(f"workbench {args.command}: not enough memory for this input", file=sys.stderr)
+        print(f"workbench {args.command}: {label('cli_no_memory', lang)}", file=sys.stderr)
         return 1
 
 
-def describe_os_error(exc: OSError) -> str:
+#: Commands that check every option together (a bad ``--lang`` is reported with the others).
+_CHECK_THEIR_OPTIONS = ("run", "compare", "sweep")
+
+
+def resolve_lang(option: str | None) -> str:
+    """The language of everything a command prints: its ``--lang``, else ``$WORKBENCH_LANG``, else
+    French (the directorate's language)."""
+    value = option if option is not None else os.environ.get(ENV_LANG) or "fr"
+    if value not in LANGS:
+        name = "--lang" if option is not None else f"${ENV_LANG}"
+        raise InputError([Problem("<option>", name, value, msg("E_LANG", choices=list(LANGS)))])
+    return value
+
+
+#: The label of each file error the command line explains (others: the system's own words).
+_OS_ERRORS = {errno.ENOTDIR: "os_not_folder", errno.EACCES: "os_permission",
+              errno.EPERM: "os_not_permitted", errno.EROFS: "os_read_only", errno.ENOSPC: "os_no_space",
+              errno.EDQUOT: "os_quota"}
+
+
+def describe_os_error(exc: OSError, lang: str = "fr") -> str:
     """One line on a failed file operation: what failed, on which path; nothing was half-written."""
-    what = {errno.EEXIST: msg("E_OUT_NOT_FOLDER"), errno.ENOTDIR: "a part of the path is not a folder",
-            errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
-            errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on the disk",
-            errno.EDQUOT: "disk quota exceeded"}.get(exc.errno, exc.strerror or type(exc).__name__)
+    key = _OS_ERRORS.get(exc.errno)
+    if exc.errno == errno.EEXIST:
+        what = msg("E_OUT_NOT_FOLDER").render(lang)
+    else:
+        what = label(key, lang) if key else (exc.strerror or type(exc).__name__)
     where = exc.filename if exc.filename is not None else ""
-    text = f"cannot write or read {where!s}: {what}" if where else f"file operation failed: {what}"
-    return text + " (outputs are written all or nothing: previous outputs are untouched)"
+    text = label("os_cannot", lang, where=where, what=what) if where else label("os_failed", lang, what=what)
+    return text + label("os_untouched", lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

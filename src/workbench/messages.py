@@ -144,7 +144,8 @@ def _e(fr: str, en: str) -> dict[str, str]:
 
 
 #: Every message code -> {"fr": template, "en": template}.
-#: ``P_`` places in a file, ``E_`` broken rules of input, ``R_`` selection reasons, ``W_`` scenario warnings.
+#: ``P_`` places in a file, ``E_`` broken rules of input, ``R_`` selection reasons, ``X_`` explanations of a
+#: project's place in the portfolio, ``W_`` scenario warnings.
 CATALOG: dict[str, dict[str, str]] = {
     # ---- places in a file ------------------------------------------------------------------
     "P_ROW": _e("ligne {row}", "row {row}"),
@@ -380,6 +381,36 @@ CATALOG: dict[str, dict[str, str]] = {
                                "the calls would generate {n:,} candidates in all; at most {limit:,} "
                                "(workbench.limits.MAX_CANDIDATES)"),
     "E_OUT_NOT_FOLDER": _e("existe et n'est pas un dossier", "exists and is not a folder"),
+    # ---- why a project is in or out, and what would change it (workbench.selection.explanation) ----
+    "X_REASON": _e("{id} : {reason}.", "{id}: {reason}."),
+    "X_FORCED_IN": _e("{id} est retenu parce qu'il est imposé.", "{id} is selected because it is forced in."),
+    "X_FORCED_OUT": _e("{id} n'est pas retenu parce qu'il est écarté d'office.",
+                       "{id} is not selected because it is forced out."),
+    "X_SELECTED": _e("{id} est retenu ({funding}, payé par {payer}) ; valeur {value:.1f} points, {per_meur:.2f} points "
+                     "par M€ (rang {rank} en valeur par euro) ; sans lui, le meilleur portefeuille vaut {loss:.2f} "
+                     "points de moins{note}.",
+                     "{id} is selected ({funding}, paid by {payer}); value {value:.1f} points, {per_meur:.2f} points "
+                     "per M€ (rank {rank} by value per euro); without it the best portfolio is worth {loss:.2f} "
+                     "points less{note}."),
+    "X_CANNOT": _e("{id} ne peut être retenu avec les autres règles : l'imposer entre en conflit avec {rules}.",
+                   "{id} cannot be selected with the other rules: forcing it in conflicts with {rules}."),
+    "X_NOT_SELECTED": _e("{id} — {reason} ; valeur {value:.1f} points, {per_meur:.2f} points par M€ (rang {rank} en "
+                         "valeur par euro) ; {parts}{note}.",
+                         "{id} — {reason}; value {value:.1f} points, {per_meur:.2f} points per M€ (rank {rank} by "
+                         "value per euro); {parts}{note}."),
+    "X_TIE": _e("un portefeuille de même valeur l'inclut (ex æquo)", "a portfolio of equal value includes it (a tie)"),
+    "X_SCORE_IN": _e("il entrerait avec {lack:.2f} points de valeur de plus (+{per_criterion:.2f} sur chaque critère "
+                     "de l'échelle {low:g}-{high:g})",
+                     "it would come in with {lack:.2f} more value points (+{per_criterion:.2f} on every criterion "
+                     "of the {low:g}-{high:g} scale)"),
+    "X_NO_SCORE": _e("aucune hausse de note dans l'échelle ne le fait entrer (il lui manque {lack:.2f} points)",
+                     "no score increase within the scale brings it in (it lacks {lack:.2f} points)"),
+    "X_COST_CUT": _e("ou avec sa demande réduite de {cut_meur:.2f} M€ (à {to_meur:.2f} M€)",
+                     "or with its request cut by {cut_meur:.2f} M€ (to {to_meur:.2f} M€)"),
+    "X_NO_COST_CUT": _e("aucune réduction de coût seule ne le fait entrer", "no cost reduction alone brings it in"),
+    "X_GAP_NOTE": _e(" (valeurs comparées à l'écart prouvé du solveur près, {gap_pct:.2f} %)",
+                     " (values compared within the solver's proven gap of {gap_pct:.2f}%)"),
+    "X_THE_RULES": _e("les règles", "the rules"),
     # ---- selection reasons (workbench.selection.scoring, workbench.selection, workbench.decisions) ----------
     "R_PARTS": _e("{parts}", "{parts}"),
     "R_FOR_ENVELOPE": _e("{envelope} : {reason}", "{envelope}: {reason}"),

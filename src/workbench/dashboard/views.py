@@ -268,7 +268,7 @@ def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "
             f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
             + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc(label('list_sep', L).join(change))}</p>"
                if change else "")
-            + f"<p style='font-size:11px;color:#555'>{esc(ex.get('text', ''))}</p></div>")
+            + f"<p style='font-size:11px;color:#555'>{esc(render_text(ex.get('text', ''), L))}</p></div>")
 
 
 def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:

@@ -394,6 +394,10 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "change": {"in": {"fr": "entre (B seulement)", "en": "in (B only)"},
                "out": {"fr": "sort (A seulement)", "en": "out (A only)"}},
     "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
+    "solver_status": {"optimal": {"fr": "optimal", "en": "optimal"},
+                      "time limit": {"fr": "limite de temps atteinte", "en": "time limit"},
+                      "infeasible": {"fr": "irréalisable", "en": "infeasible"},
+                      "unbounded": {"fr": "non borné", "en": "unbounded"}, "error": {"fr": "erreur", "en": "error"}},
 }
 
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
@@ -945,6 +949,119 @@ _FOLLOWUP_LABELS = {
 }
 for _k, _v in _FOLLOWUP_LABELS.items():
     LABELS.setdefault(_k, _v)   # never replace a key another module defined
+
+# ---- what the command line prints after validate, simulate and rank (workbench.reporting.summaries)
+_SUMMARY_LABELS = {
+    "sum_warning": {"fr": "  ATTENTION : {text}", "en": "  WARNING: {text}"},
+    "sum_synthetic": {"fr": "  [candidats SYNTHÉTIQUES]", "en": "  [SYNTHETIC candidates]"},
+    "sum_valid_candidates": {"fr": "{path} : fichier de candidats valide", "en": "{path}: valid candidate file"},
+    "sum_candidates": {"fr": "  candidats : {n}", "en": "  candidates: {n}"},
+    "sum_total_cost": {"fr": "  coût total : {amount}", "en": "  total cost: {amount}"},
+    "sum_requested": {"fr": "  demandé au(x) fonds : {amount}", "en": "  requested from the fund(s): {amount}"},
+    "sum_valid_scenario": {"fr": "{path} : scénario valide « {name} » — {title}",
+                           "en": "{path}: valid scenario '{name}' — {title}"},
+    "sum_extends": {"fr": "  étend : {chain}", "en": "  extends: {chain}"},
+    "sum_horizon": {"fr": "  horizon : {start}-{end}, graine {seed}", "en": "  horizon: {start}-{end}, seed {seed}"},
+    "sum_fund": {"fr": "  fonds {code} : enveloppe {amount}", "en": "  fund {code}: envelope {amount}"},
+    "sum_sub_envelopes": {"fr": ", {n} sous-enveloppes", "en": ", {n} sub-envelopes"},
+    "sum_calls": {"fr": "  appels : {n} sessions, du {first} au {last}",
+                  "en": "  calls: {n} sessions, {first} to {last}"},
+    "sum_min_total_cost": {"fr": "  coût total minimal (le plus récent) : {amount}",
+                           "en": "  minimum total cost (latest): {amount}"},
+    "sum_min_cofinancing": {"fr": "  cofinancement minimal : {rate}", "en": "  minimum co-financing: {rate}"},
+    "sum_weights": {"fr": "  poids : {weights}", "en": "  weights: {weights}"},
+    "sum_simulation": {"fr": "simulation de « {name} » : {draws} tirages, graine {seed}",
+                       "en": "simulation of '{name}': {draws} draws, seed {seed}"},
+    "sum_uncertainty_off": {"fr": " (sans incertitude)", "en": " (uncertainty off)"},
+    "sum_sim_amounts": {
+        "fr": "  {level} : enveloppe {envelope}, engagé (brut) {committed}, payé {paid} (P10 {p10}, P90 {p90}), "
+              "non utilisé {unused}",
+        "en": "  {level}: envelope {envelope}, committed (gross) {committed}, paid {paid} (P10 {p10}, P90 {p90}), "
+              "unused {unused}"},
+    "sum_sim_risks": {
+        "fr": "    P(épuisée avant le dernier appel) {exhausted}, P(insuffisance) {short}, économies réalisées "
+              "{savings}/an = {target} de la cible 1 € pour 1 €",
+        "en": "    P(exhausted before last call) {exhausted}, P(running short) {short}, savings realised "
+              "{savings}/yr = {target} of the 1 € for 1 € target"},
+    "sum_overcommitted": {"fr": ", SURENGAGÉE dans certains tirages", "en": ", OVERCOMMITTED in some draws"},
+    "sum_late_results": {"fr": "  projets financés dont les premiers résultats arrivent plus tard que promis : {share}",
+                         "en": "  funded projects whose first results come later than promised: {share}"},
+    "sum_portfolio": {
+        "fr": "portefeuille : {selected} candidats retenus sur {candidates} ({eligible} éligibles, "
+              "{phase1} financés pour la seule phase 1)",
+        "en": "portfolio: {selected} of {candidates} candidates selected ({eligible} eligible, "
+              "{phase1} funded for phase 1 only)"},
+    "sum_by_call": {
+        "fr": "  décidé appel par appel : chaque appel parmi ses propres candidatures, avec les crédits restants "
+              "et sa dotation ({allotment})",
+        "en": "  decided call by call: each call among its own applications, with the credits left and its "
+              "allotment ({allotment})"},
+    "sum_call_line": {
+        "fr": "    {call} ({decision}) : {laureates} lauréats sur {applications} candidatures ({eligible} éligibles), "
+              "{granted} sur une dotation de {allotment}",
+        "en": "    {call} ({decision}): {laureates} of {applications} applications ({eligible} eligible), "
+              "{granted} of an allotment of {allotment}"},
+    "sum_foresight": {
+        "fr": "  en information parfaite : les candidats de tous les appels choisis d'un coup (une référence, "
+              "pas une prévision)",
+        "en": "  with perfect foresight: every call's candidates selected at once (a benchmark, not a forecast)"},
+    "sum_no_portfolio": {"fr": "  AUCUN PORTEFEUILLE : ces règles ne peuvent être toutes tenues : {rules}",
+                         "en": "  NO PORTFOLIO: these rules cannot all hold: {rules}"},
+    "sum_no_portfolio_hint": {"fr": "  (en retirer une seule rend les autres réalisables)",
+                              "en": "  (removing any one of them makes the others feasible)"},
+    "sum_committed": {"fr": "  engagé : {committed} sur {budget} (non utilisé {unused})",
+                      "en": "  committed: {committed} of {budget} (unused {unused})"},
+    "sum_average_grant": {"fr": "  subvention moyenne : {amount}", "en": "  average grant: {amount}"},
+    "sum_value": {
+        "fr": "  valeur : {value} {unit} ({model}) ; ordre glouton par valeur par euro : {greedy} "
+              "({short} sous l'optimum)",
+        "en": "  value: {value} {unit} ({model}); greedy by value per euro: {greedy} ({short} below the optimum)"},
+    "sum_greedy_breaks": {"fr": "  l'ordre glouton enfreint : {rules}", "en": "  greedy breaks: {rules}"},
+    "sum_by_envelope": {"fr": "  par enveloppe : {amounts}", "en": "  by envelope: {amounts}"},
+    "sum_robustness": {
+        "fr": "  robustesse ({samples} tirages des poids) : {always} toujours, {sometimes} parfois, "
+              "{never} jamais retenus",
+        "en": "  robustness ({samples} weight draws): {always} always, {sometimes} sometimes, {never} never selected"},
+    "sum_with_costs": {"fr": " (poids et coûts tirés ensemble)", "en": " (weights and costs drawn together)"},
+    "sum_proofs": {
+        "fr": "  portefeuille de chaque tirage prouvé optimal à l'écart près : {bound} par une borne tirée des "
+              "tirages voisins, {solved} par une résolution",
+        "en": "  each draw's portfolio proven optimal within the gap: {bound} by a bound from the draws around "
+              "it, {solved} by a solve"},
+    "sum_not_proven": {"fr": " ; {n} NON prouvés (limite de temps)", "en": "; {n} NOT proven (time limit)"},
+    "sum_within_envelope": {
+        "fr": "  probabilité de tenir dans l'enveloppe malgré les dépassements : {p} (P90 du coût final {p90} ; "
+              "{draws} tirages, le fonds paie {paid} des dépassements)",
+        "en": "  probability of staying within the envelope under cost overruns: {p} (P90 of the final cost "
+              "{p90}; {draws} draws, fund pays {paid} of overruns)"},
+    "sum_solver": {
+        "fr": "  solveur : {version}, {status}, écart {gap} (cible {target}), {wall} s (solveur {time} s) "
+              "sur une limite de {limit} s ; {check}",
+        "en": "  solver: {version}, {status}, gap {gap} (target {target}), {wall} s (solver {time} s) of a "
+              "{limit} s limit; {check}"},
+    "sum_policies": {"fr": "  politiques : {items}", "en": "  policies: {items}"},
+    "sum_policy": {"fr": "{policy} : valeur {value}, insuffisance {short}", "en": "{policy}: value {value}, short {short}"},
+    "sum_written_to": {"fr": "  écrit dans {out}/ ({files})", "en": "  written to {out}/ ({files})"},
+    "sum_written": {"fr": "  écrit : {files}", "en": "  written: {files}"},
+    "cli_interrupted": {"fr": "interrompu", "en": "interrupted"},
+    "cli_no_memory": {"fr": "mémoire insuffisante pour cette entrée", "en": "not enough memory for this input"},
+    "os_not_folder": {"fr": "une partie du chemin n'est pas un dossier", "en": "a part of the path is not a folder"},
+    "os_permission": {"fr": "permission refusée", "en": "permission denied"},
+    "os_not_permitted": {"fr": "opération non permise", "en": "operation not permitted"},
+    "os_read_only": {"fr": "système de fichiers en lecture seule", "en": "read-only file system"},
+    "os_no_space": {"fr": "plus de place sur le disque", "en": "no space left on the disk"},
+    "os_quota": {"fr": "quota disque dépassé", "en": "disk quota exceeded"},
+    "os_cannot": {"fr": "impossible d'écrire ou de lire {where} : {what}", "en": "cannot write or read {where}: {what}"},
+    "os_failed": {"fr": "l'opération sur le fichier a échoué : {what}", "en": "file operation failed: {what}"},
+    "os_untouched": {"fr": " (les sorties sont écrites en entier ou pas du tout : les précédentes sont intactes)",
+                     "en": " (outputs are written all or nothing: previous outputs are untouched)"},
+    "sum_checked": {"fr": "chaque règle revérifiée : aucune enfreinte", "en": "every rule re-evaluated: none broken"},
+    "sum_not_checked": {"fr": "aucun portefeuille à vérifier", "en": "no portfolio to check"},
+}
+for _k, _v in _SUMMARY_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
 
 # values of the follow-up's tables (project status, kind of drift), shown in the report's language
 for _col, _vals in {

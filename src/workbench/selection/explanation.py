@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem, closest
-from ..messages import msg
+from ..messages import Text, msg
 from .optimal import select
 from .ranking import RankResult, _rules_of
 
@@ -48,39 +48,37 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
            "rank_value_per_eur": None if pd.isna(row["rank_value_per_eur"]) else int(row["rank_value_per_eur"]),
            "reason": row["reason"]}
     if not row["eligible"] or sel.conflicts is not None:
-        out["text"] = f"{project_id}: {row['reason']}."
+        out["text"] = Text(msg("X_REASON", id=str(project_id), reason=row["reason"]))
         return out
     scn, cands = result.scenario, result.candidates
     out["gap"] = sel.solve.gap
-    note = (f" (values compared within the solver's proven gap of {sel.solve.gap:.2%})"
-            if sel.solve.gap > 1e-6 else "")
+    note = msg("X_GAP_NOTE", gap_pct=100 * sel.solve.gap) if sel.solve.gap > 1e-6 else ""
     vals = sel.values.copy()
     common = dict(budget_eur=sel.settings["budget_eur"], weights=sel.weights, rules=_rules_of(sel),
                   time_limit_s=sel.solve.time_limit_s)
     scale = scn.criteria_scale
     if row["selected"]:
         if project_id in sel.forced_in:
-            out["text"] = f"{project_id} is selected because it is forced in."
+            out["text"] = Text(msg("X_FORCED_IN", id=str(project_id)))
             return out
         without = select(scn, cands, forced_in=sel.forced_in, forced_out=sel.forced_out + (str(project_id),),
                          values=vals, **common)
         loss = sel.objective - without.objective if without.solve.x is not None else float("nan")
         out["value_lost_if_removed"] = loss
-        out["text"] = (f"{project_id} is selected ({row['funding']}, paid by {row['paying_envelope']}); "
-                       f"value {row['value']:.1f} points, {row['value_per_meur']:.2f} points per M€ "
-                       f"(rank {out['rank_value_per_eur']} by value per euro); without it the best portfolio "
-                       f"is worth {loss:.2f} points less{note}.")
+        out["text"] = Text(msg("X_SELECTED", id=str(project_id), funding=row["funding"], payer=row["paying_envelope"],
+                               value=float(row["value"]), per_meur=float(row["value_per_meur"]),
+                               rank=out["rank_value_per_eur"], loss=loss, note=note))
         return out
     if project_id in sel.forced_out:
-        out["text"] = f"{project_id} is not selected because it is forced out."
+        out["text"] = Text(msg("X_FORCED_OUT", id=str(project_id)))
         return out
     with_it = select(scn, cands, forced_in=sel.forced_in + (str(project_id),), forced_out=sel.forced_out,
                      values=vals, **common)
     if with_it.solve.x is None:
         out["score_increase_points"] = None
         out["cost_reduction_eur"] = None
-        out["text"] = (f"{project_id} cannot be selected with the other rules: forcing it in conflicts with "
-                       + "; ".join(with_it.conflicts or ["the rules"]) + ".")
+        out["text"] = Text(msg("X_CANNOT", id=str(project_id),
+                               rules="; ".join(with_it.conflicts) if with_it.conflicts else msg("X_THE_RULES")))
         return out
     lack = max(sel.objective - with_it.objective, 0.0)
     out["score_increase_points"] = lack
@@ -116,19 +114,16 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
                 hi = mid
         red = req - lo
     out["cost_reduction_eur"] = red
-    parts = [f"{project_id} is not selected: {row['reason'].removeprefix('not selected: ')}",
-             f"value {row['value']:.1f} points, {row['value_per_meur']:.2f} points per M€ (rank "
-             f"{out['rank_value_per_eur']} by value per euro)"]
+    parts = []
     if lack <= 1e-9:
-        parts.append("a portfolio of equal value includes it (a tie)")
+        parts.append(msg("X_TIE"))
     elif per_crit <= room + 1e-9:
-        parts.append(f"it would come in with {lack:.2f} more value points (+{per_crit:.2f} on every criterion "
-                     f"of the {scale[0]:g}-{scale[1]:g} scale)")
+        parts.append(msg("X_SCORE_IN", lack=lack, per_criterion=per_crit, low=scale[0], high=scale[1]))
     else:
-        parts.append(f"no score increase within the scale brings it in (it lacks {lack:.2f} points)")
-    if red is not None:
-        parts.append(f"or with its request cut by {red / 1e6:.2f} M€ (to {(req - red) / 1e6:.2f} M€)")
-    else:
-        parts.append("no cost reduction alone brings it in")
-    out["text"] = "; ".join(parts) + note + "."
+        parts.append(msg("X_NO_SCORE", lack=lack))
+    parts.append(msg("X_COST_CUT", cut_meur=red / 1e6, to_meur=(req - red) / 1e6) if red is not None
+                 else msg("X_NO_COST_CUT"))
+    out["text"] = Text(msg("X_NOT_SELECTED", id=str(project_id), reason=row["reason"], value=float(row["value"]),
+                           per_meur=float(row["value_per_meur"]), rank=out["rank_value_per_eur"], parts=parts,
+                           note=note))
     return out

@@ -17,7 +17,7 @@ from ..files import project_relative, write_atomic, write_csv, write_folder, wri
 from ..messages import Text, code_of, msg
 from .scoring import ROI_TARGET_RATIO, roi_ratio
 from .check import check_portfolio
-from .engines import PROOF_COUNTS, _engine_info
+from .engines import _engine_info
 from .heuristic import greedy
 from .model import Model
 from .optimal import Selection, choice_table, select
@@ -278,63 +278,3 @@ def write_result(result: RankResult, out_dir: str | Path) -> dict[str, Path]:
 
     write_folder(out, build)
     return {k: out / v for k, v in names.items()}
-
-
-def summarise(result: RankResult, lang: str = "fr") -> str:
-    """The portfolio's totals as a few lines of text (amounts in M€)."""
-    from ..units import meur, number, pct
-
-    t, sv = result.totals, result.solver
-    syn = "  [SYNTHETIC candidates]" if result.provenance.get("synthetic") else ""
-    lines = [f"portfolio: {t['selected']} of {t['candidates']} candidates selected ({t['eligible']} eligible, "
-             f"{t['phase1_only']} funded for phase 1 only){syn}"]
-    vm = result.scenario.value_model if result.scenario is not None else None
-    if result.by_call is not None:
-        lines.append("  decided call by call: each call among its own applications, with the credits left and its "
-                     f"allotment ({t.get('call_allotment')})")
-        for r in result.by_call.itertuples():
-            lines.append(f"    {r.call} ({r.decision}): {r.laureates} of {r.applications} applications "
-                         f"({r.eligible} eligible), {meur(r.granted_eur, lang, 1)} of an allotment of "
-                         f"{meur(r.allotment_eur, lang, 1)}")
-    elif result.scenario is not None and len(result.scenario.calls) > 1:
-        lines.append("  with perfect foresight: every call's candidates selected at once (a benchmark, not a forecast)")
-    if result.conflicts is not None:
-        lines.append("  NO PORTFOLIO: these rules cannot all hold: " + "; ".join(result.conflicts))
-        lines.append("  (removing any one of them makes the others feasible)")
-    else:
-        lines.append(f"  committed: {meur(t['committed_eur'], lang, 2)} of {meur(t['budget_eur'], lang, 2)} "
-                     f"(unused {meur(t['unused_eur'], lang, 2)})")
-        short = t["greedy_shortfall_rate"]
-        unit = vm.unit if vm is not None else "points"
-        if t["selected"]:
-            lines.append(f"  average grant: {meur(t['committed_eur'] / t['selected'], lang, 2)}")
-        lines.append(f"  value: {number(t['value'], lang, 1)} {unit} ({vm.describe() if vm else 'points'}); "
-                     f"greedy by value per euro: "
-                     f"{number(t['greedy_value'], lang, 1)} ({pct(short, lang, 2)} below the optimum)")
-        if t["greedy_rules_broken"]:
-            lines.append("  greedy breaks: " + "; ".join(t["greedy_rules_broken"]))
-        by = t.get("committed_by_envelope_eur") or {}
-        if len(by) > 1:
-            lines.append("  by envelope: " + ", ".join(f"{k} {meur(v, lang, 2)}" for k, v in by.items()))
-        if "selection_frequency" in result.table:
-            core = result.table["core"].value_counts()
-            lines.append(f"  robustness ({result.robustness.attrs.get('samples')} weight draws): "
-                         f"{core.get('always', 0)} always, {core.get('sometimes', 0)} sometimes, "
-                         f"{core.get('never', 0)} never selected"
-                         + (" (weights and costs drawn together)" if t["robustness"]["with_costs"] else ""))
-            proofs = {k: t["robustness"].get(k) for k in PROOF_COUNTS}
-            if None not in proofs.values():
-                lines.append(f"  each draw's portfolio proven optimal within the gap: {proofs['draws_proven_by_bound']} "
-                             f"by a bound from the draws around it, {proofs['draws_solved']} by a solve"
-                             + (f"; {proofs['draws_not_proven']} NOT proven (time limit)"
-                                if proofs["draws_not_proven"] else ""))
-            lines.append(f"  probability of staying within the envelope under cost overruns: "
-                         f"{pct(t['within_envelope_probability'], lang, 1)} (P90 of the final cost "
-                         f"{meur(t['p90_final_cost_eur'], lang, 1)}; {t['robustness']['cost_samples']} draws, "
-                         f"fund pays {pct(t['robustness']['paid_by_fund_rate'], lang, 0)} of overruns)")
-    lines.append(f"  solver: {sv['version']}, {sv['status']}, gap {sv['gap']:.2g} (target {sv['mip_rel_gap']:g}), "
-                 f"{sv.get('wall_time_s', sv['time_s']):.2f} s (solver {sv['time_s']:.2f} s) of a "
-                 f"{sv['time_limit_s']:g} s limit; {sv['check']}")
-    for w in getattr(result.scenario, "warnings", []) or []:
-        lines.append(f"  WARNING: {w}")
-    return "\n".join(lines)
