@@ -44,7 +44,7 @@ import yaml
 from .. import __version__, resources
 from ..candidates import read_candidates
 from ..errors import InputError, Problem
-from ..messages import msg, render
+from ..messages import code_of, msg, render
 from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
 from .caches import LRU, Controller, candidates_key
@@ -557,7 +557,7 @@ class Dashboard:
     def _show_warnings(self) -> None:
         """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
-        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
+        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if code_of(w) != "W_SYNTHETIC"]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
             from ..labels import label as report_label
 
