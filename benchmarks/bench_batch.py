@@ -3,7 +3,7 @@ HTML and PDF conversion) against the computation it shows.
 
 For each scenario: the computation the report notebook makes, timed in this process (load,
 portfolio ranking with robustness, frontier, envelope simulation, figures rendered to PNG); then
-``workbench.batch.run_report`` end to end, with its phases from ``run.json``; and an empty
+``workbench.reporting.batch.run_report`` end to end, with its phases from ``run.json``; and an empty
 parameterized notebook through papermill (kernel start and shutdown alone).  Prints medians.
 
     python benchmarks/bench_batch.py [--repeats 3] [--full]
@@ -26,7 +26,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from workbench import batch, charts, envelope, load_candidates, load_scenario, pipeline, portfolio, robustness  # noqa: E402
+from workbench.reporting import batch, charts
+from workbench import envelope, load_candidates, load_scenario, pipeline, selection as portfolio
+from workbench.analysis import robustness  # noqa: E402
 
 #: The notebook's defaults (notebooks/report.ipynb parameters cell).
 ROBUSTNESS, FRONTIER, DRAWS = 50, 20, batch.DEFAULT_DRAWS

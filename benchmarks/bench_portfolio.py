@@ -2,7 +2,7 @@
 
 1. 1,000 synthetic candidates over FITN's 11 sub-envelopes (10 % eligible to two), 5 yearly
    payment limits, about 50 requires/excludes rules: the optimal portfolio with its proven gap,
-   through ``workbench.portfolio.select`` (scipy.optimize.milp -> HiGHS), against the same model
+   through ``workbench.selection.select`` (scipy.optimize.milp -> HiGHS), against the same model
    passed to HiGHS directly through the ``highspy`` package (optional ``bench`` extra).
 2. A 50-point efficient frontier: model built once (default) vs rebuilt at each level, and a
    warm-started frontier through ``highspy`` (each level starts from the previous optimum).
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench import portfolio as pf
-from workbench import draws as dr
-from workbench import robustness as rb
+from workbench import selection as pf
+from workbench.analysis import draws as dr
+from workbench.analysis import robustness as rb
 from workbench.generator import generate_pipeline
 from workbench.scenario import load_scenario
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench import portfolio as pf
+from workbench import selection as pf
 from workbench.candidates import split_ids, validate_candidates
 from workbench.scenario import load_scenario
 

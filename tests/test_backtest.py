@@ -1,6 +1,6 @@
 """Back-test of the default FTAP scenario against the fund's published history.
 
-``workbench.backtest`` replays the scenario's calls on synthetic pipelines (the real applications
+``workbench.analysis.backtest`` replays the scenario's calls on synthetic pipelines (the real applications
 are not public), decides them call by call, and compares the replicates' mean with every
 published figure (DITP, 12 Nov 2018 and 19 Nov 2019; DITP's FTAP page; the annual performance
 reports of programme 349).  The tolerances are the module's, explained in the README.
@@ -8,7 +8,7 @@ reports of programme 349).  The tolerances are the module's, explained in the RE
 import pytest
 
 from workbench import envelope as E, load_scenario
-from workbench.backtest import TOLERANCES, history_for, run_backtest
+from workbench.analysis.backtest import TOLERANCES, history_for, run_backtest
 from workbench.cli import main
 from workbench.reference import PUBLISHED
 
@@ -109,7 +109,7 @@ def test_a_backtest_started_in_another_process_gives_the_same_table(bt):
     the replicates computed there and here make the same table, bit for bit."""
     import pandas as pd
 
-    from workbench.backtest import start_backtest
+    from workbench.analysis.backtest import start_backtest
 
     pending = start_backtest(load_scenario(DEFAULT), replicates=12, draws=100)
     got = pending.result().table.set_index("figure")

@@ -11,7 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from workbench import batch, load_candidates, load_scenario, portfolio
+from workbench.reporting import batch
+from workbench import load_candidates, load_scenario, selection as portfolio
 from workbench.cli import main
 
 from helpers import ROOT

@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench import batch, compare, portfolio
+from workbench.reporting import batch
+from workbench.analysis import compare
+from workbench import selection as portfolio
 from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario

@@ -322,9 +322,9 @@ def test_the_funds_rules_have_switches(tmp_path):
 
 def test_the_provisional_frontier_is_the_greedy_fill_by_value_per_euro():
     """The quick curve the page shows until the exact frontier is solved
-    (:func:`workbench.portfolio.greedy_frontier`), against a fill by hand: the eligible test
+    (:func:`workbench.selection.greedy_frontier`), against a fill by hand: the eligible test
     candidates by value per euro requested, each taken when it still fits the budget."""
-    from workbench.portfolio import greedy_frontier
+    from workbench.selection import greedy_frontier
 
     scn = load_scenario(DATA / "committee.yaml")
     c = load_candidates(scn)

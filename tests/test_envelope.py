@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from workbench import charts, envelope as E, load_scenario
+from workbench.reporting import charts
+from workbench import envelope as E, load_scenario
 from workbench.candidates import validate_candidates
 from workbench.cli import main
 

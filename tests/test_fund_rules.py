@@ -12,9 +12,9 @@ import pytest
 from workbench import InputError, load_scenario
 from workbench.candidates import validate_candidates
 from workbench.envelope import build_plan, first_results_late_share, simulate
-from workbench.portfolio import rank
+from workbench.selection import rank
 from workbench.scenario import Call
-from workbench.scoring import commitment_delay_months, eligibility, flags
+from workbench.selection.scoring import commitment_delay_months, eligibility, flags
 
 from helpers import PARAMS
 

@@ -6,7 +6,7 @@ import pytest
 from workbench import load_candidates, load_scenario
 from workbench.generator import generate_pipeline
 from workbench.reference import PUBLISHED
-from workbench.scoring import eligibility
+from workbench.selection.scoring import eligibility
 
 from helpers import PARAMS
 

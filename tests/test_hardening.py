@@ -392,12 +392,12 @@ def test_rank_failure_leaves_the_previous_outputs_whole(rank_setup, capsys, monk
     scn, cand, out = rank_setup
     assert main(["rank", str(scn), "--candidates", str(cand), "--budget-eur", "20000000", "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import workbench.portfolio as portfolio
+    from workbench.selection import ranking
 
     def broken(path, tables, **kw):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(portfolio, "write_xlsx", broken)
+    monkeypatch.setattr(ranking, "write_xlsx", broken)
     rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--budget-eur", "30000000", "--out", out)
     assert rc == 1 and "no space left" in err and "previous outputs are untouched" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -468,7 +468,7 @@ def _fake_papermill(monkeypatch):
 
 
 def test_full_disk_during_run_and_its_failure_handler_leaves_nothing(tmp_path, capsys, monkeypatch):
-    from workbench import batch
+    from workbench.reporting import batch
 
     _fake_papermill(monkeypatch)
 
@@ -574,7 +574,7 @@ def test_sweep_grid_is_bounded_and_its_base_confined(elsewhere, capsys):
 def test_rank_time_limit_holds_on_the_wall_clock(rank_setup, capsys, monkeypatch):
     import json
 
-    import workbench.portfolio as portfolio
+    import workbench.selection as portfolio
 
     scn, cand, out = rank_setup
     real_model = portfolio.get_model
@@ -583,7 +583,9 @@ def test_rank_time_limit_holds_on_the_wall_clock(rank_setup, capsys, monkeypatch
         time.sleep(0.7)
         return real_model(*a, **k)
 
-    monkeypatch.setattr(portfolio, "get_model", slow_model)
+    from workbench.selection import optimal
+
+    monkeypatch.setattr(optimal, "get_model", slow_model)
     rc, err = _cli(capsys, "rank", scn, "--candidates", cand, "--time-limit-s", "1", "--out", out)
     assert rc == 0, err
     info = json.loads((out / "portfolio.json").read_text())["solver"]
@@ -592,17 +594,19 @@ def test_rank_time_limit_holds_on_the_wall_clock(rank_setup, capsys, monkeypatch
 
 
 def test_large_models_are_solved_with_an_interrupt_at_the_deadline(rank_setup, monkeypatch):
-    import workbench.portfolio as portfolio
+    import workbench.selection as portfolio
     from workbench.candidates import read_candidates
 
     scn_path, cand, _ = rank_setup
     scn = load_scenario(scn_path)
     cands = read_candidates(cand, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     plain = portfolio.rank(scn, cands, budget_eur=20e6, time_limit_s=5)
-    monkeypatch.setattr(portfolio, "LARGE_MODEL_OPTIONS", 1)
+    from workbench.selection import engines
+
+    monkeypatch.setattr(engines, "LARGE_MODEL_OPTIONS", 1)
     called = []
-    real = portfolio._solve_by_deadline
-    monkeypatch.setattr(portfolio, "_solve_by_deadline", lambda *a, **k: called.append(1) or real(*a, **k))
+    real = engines._solve_by_deadline
+    monkeypatch.setattr(engines, "_solve_by_deadline", lambda *a, **k: called.append(1) or real(*a, **k))
     fast = portfolio.rank(scn, cands, budget_eur=20e6, time_limit_s=5)
     assert called and fast.solver["status"] == "optimal"
     assert fast.selected_ids() == plain.selected_ids() if hasattr(fast, "selected_ids") else \
@@ -610,7 +614,7 @@ def test_large_models_are_solved_with_an_interrupt_at_the_deadline(rank_setup, m
 
 
 def test_run_without_chromium_says_how_to_get_the_pdf(tmp_path, capsys, monkeypatch):
-    from workbench import batch
+    from workbench.reporting import batch
 
     _fake_papermill(monkeypatch)
     monkeypatch.setattr(batch, "find_chromium", lambda: None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench import labels as L
+from workbench.reporting import labels as L
 from workbench.errors import InputError
 from workbench.scenario import load_scenario
 

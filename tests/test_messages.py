@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import labels as L
+from workbench.reporting import labels as L
 from workbench.errors import MISSING, Problem, at_row
 from workbench.messages import CATALOG, LANGS, msg, render
 

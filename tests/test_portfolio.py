@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import portfolio as pf
+from workbench import selection as pf
 from workbench.errors import InputError
 
 from helpers import CASES, brute_force, brute_force_cases, make_cands, make_scenario, random_instance
@@ -151,7 +151,9 @@ def test_a_wrong_solver_answer_is_never_shown(tmp_path, monkeypatch):
         sol.x = np.ones_like(sol.x)  # both projects: 60 M€ in sub-envelope A of 40 M€
         return sol
 
-    monkeypatch.setattr(pf, "solve_model", lying)
+    from workbench.selection import optimal
+
+    monkeypatch.setattr(optimal, "solve_model", lying)
     with pytest.raises(pf.SolverCheckError, match="sub-envelope A"):
         pf.rank(scn, cands, budget_eur=100e6)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench import portfolio as pf
+from workbench import selection as pf
 
 from helpers import CASES, brute_force, brute_force_cases, make_scenario, random_instance
 
@@ -100,7 +100,7 @@ def test_greedy_levels_is_greedy_at_each_budget(tmp_path):
 
 
 def test_smaa_frequencies_are_the_same_through_either_engine(tmp_path):
-    from workbench import robustness
+    from workbench.analysis import robustness
 
     scn = make_scenario(tmp_path)
     cands = random_instance(np.random.default_rng(51), 14, True, False)

@@ -2,7 +2,8 @@
 name on the command line.  The installed-wheel case is tests/test_wheel.py (slow)."""
 from __future__ import annotations
 
-from workbench import batch, resources
+from workbench.reporting import batch
+from workbench import resources
 from workbench.cli import main
 from workbench.dashboard import Dashboard, repo_root, serve_command
 from workbench.scenario import load_scenario

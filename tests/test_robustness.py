@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import portfolio as pf
-from workbench import robustness as rb
+from workbench import selection as pf
+from workbench.analysis import robustness as rb
 from workbench.errors import InputError
-from workbench.scoring import CRITERIA
+from workbench.selection.scoring import CRITERIA
 
 from helpers import brute_force, make_cands, make_scenario, random_instance
 
@@ -175,7 +175,7 @@ def test_weight_stability_range_matches_the_hand_computation(tmp_path):
 
 
 def test_frontier_and_frequency_charts(tmp_path):
-    from workbench import charts
+    from workbench.reporting import charts
 
     scn = make_scenario(tmp_path)
     cands = random_instance(np.random.default_rng(26), 8, False, False)

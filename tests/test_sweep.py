@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import batch, envelope, pipeline, portfolio, sweep
+from workbench.reporting import batch
+from workbench import envelope, pipeline, selection as portfolio, sweep
 from workbench.sources import load_candidates
 from workbench.cli import main
 from workbench.scenario import load_scenario
@@ -241,7 +242,7 @@ def test_a_worker_that_dies_fails_its_scenarios_only(spec_path):
 
 
 def test_a_grid_scenario_written_for_its_report_loads_back_identical(spec_path, tmp_path):
-    from workbench.compare import parameter_differences
+    from workbench.analysis.compare import parameter_differences
 
     task = sweep.grid_tasks(sweep.load_grid(spec_path))[3]
     path = sweep.write_scenario_file(task.scenario, tmp_path / "scenarios" / f"{task.name}.yaml")

@@ -81,7 +81,7 @@ def test_calibration_table_and_figure():
     # the default sits between the two cost classes (mean 1.13 and 1.85)
     assert 1.13 < summ.loc["panorama_cost", "mean_model"] < 1.85
     assert (summ["ks_distance"] < 0.3).all()
-    fig = U and __import__("workbench.charts", fromlist=["x"]).calibration_figure(lang="en", table=tab)
+    fig = U and __import__("workbench.reporting.charts", fromlist=["x"]).calibration_figure(lang="en", table=tab)
     assert isinstance(fig, Figure) and len(fig.axes) == 3
 
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import portfolio as pf
-from workbench.allotment import call_shares
+from workbench import selection as pf
+from workbench.selection.allotment import call_shares
 from workbench.candidates import validate_candidates
 from workbench.decisions import decide_calls
 from workbench.scenario import load_scenario
-from workbench.scoring import ValueModel, project_value, quality_points
+from workbench.selection.scoring import ValueModel, project_value, quality_points
 
 from helpers import PARAMS
 
@@ -146,7 +146,7 @@ def test_one_default_per_setting_across_modules(tmp_path):
     late = pf.payment_profile(scn, c.assign(call="C2", duration_months=48), [2021, 2022, 2023, 2024, 2025])
     assert late[0, 0] == 0 and late[0, 1] == pytest.approx(st.profile_rates[0])  # Oct 2021 + 6 months: 2022
     # the share of overruns the fund pays: the same in the simulation and the robustness analysis
-    from workbench import robustness
+    from workbench.analysis import robustness
     assert st.overrun_paid_by_fund_rate == robustness._paid_rate(scn, None) == scn.overrun_paid_by_fund_rate == 0.0
 
 

@@ -205,7 +205,7 @@ def _add_backtest(sub) -> None:
 
 
 def _cmd_backtest(args) -> int:
-    from .backtest import format_table, run_backtest
+    from .analysis.backtest import format_table, run_backtest
     from .files import write_csv
     from .scenario import load_scenario
 
@@ -216,7 +216,7 @@ def _cmd_backtest(args) -> int:
         raise InputError(problems)
     scn = load_scenario(args.scenario)
     res = run_backtest(scn, replicates=reps, draws=draws, seed=args.seed)
-    from .labels import label
+    from .reporting.labels import label
 
     if not len(res.table):
         print(label("backtest_none", args.lang))
@@ -252,7 +252,7 @@ def _parse_weights(text: str) -> dict:
 
 
 def _cmd_rank(args) -> int:
-    from . import portfolio
+    from . import selection as portfolio
     from .candidates import read_candidates
     from .sources import load_candidates
     from .scenario import load_scenario
@@ -326,7 +326,7 @@ def _add_run(sub) -> None:
 
 
 def _cmd_run(args) -> int:
-    from .batch import main_run
+    from .reporting.batch import main_run
 
     return main_run(args)
 
@@ -352,7 +352,7 @@ def _add_compare(sub) -> None:
 
 
 def _cmd_compare(args) -> int:
-    from .compare import main_compare
+    from .analysis.compare import main_compare
 
     return main_compare(args)
 
@@ -445,7 +445,8 @@ def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
 
 
 def _cmd_simulate(args) -> int:
-    from . import charts, envelope
+    from . import envelope
+    from .reporting import charts
     from .candidates import read_candidates
     from .scenario import load_scenario
 
@@ -546,7 +547,7 @@ def _add_book(sub) -> None:
 
 def _followup_errors(command: str, lang: str, run) -> int:
     """Run ``run()``; an InputError is printed in ``lang`` with exit status 2."""
-    from .labels import problems_message
+    from .reporting.labels import problems_message
 
     try:
         return run()
@@ -559,7 +560,7 @@ def _cmd_book(args) -> int:
     def run() -> int:
         from .followup import status as FS
         from .followup import store
-        from .labels import label
+        from .reporting.labels import label
 
         if args.book_command == "list":
             print(store.snapshots(args.db, args.name).to_string(index=False))
@@ -609,7 +610,7 @@ def _cmd_status(args) -> int:
     def run() -> int:
         from .followup import status as FS
         from .followup import store
-        from .labels import label
+        from .reporting.labels import label
         from .scenario import load_scenario
 
         probs: list = []
@@ -628,7 +629,7 @@ def _cmd_status(args) -> int:
             report = {"scenario_path": str(Path(args.scenario).resolve()), "book_path": str(Path(args.book).resolve()),
                       "book_name": args.name or "", "as_of": as_of.isoformat(), "draws": draws, "seed": seed,
                       "lang": args.lang, "out_dir": None}
-        from .batch import ReportError
+        from .reporting.batch import ReportError
 
         try:
             out = FS.write_status(st, args.out, lang=args.lang, report=report)

@@ -308,7 +308,7 @@ class PageHandler(TornadoVoilaHandler):
         if isinstance(km, PageKernelManager):
             reason = km.admit(self.request.remote_ip)
             if reason is not None:
-                from .labels import label
+                from .reporting.labels import label
 
                 self.log.warning("Refusing a page for %s: %d page kernels (%d of this client)", self.request.remote_ip,
                                  km.page_kernels(), km.page_kernels(self.request.remote_ip))

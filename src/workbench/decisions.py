@@ -2,9 +2,9 @@
 
 A fund such as FTAP decides call after call "until the credits are exhausted": each committee
 sees the applications of its own call and the credits left, and works to the call's allotment
-(:mod:`workbench.allotment`) and a quality bar (``selection.min_quality_points``).  This module
+(:mod:`workbench.selection.allotment`) and a quality bar (``selection.min_quality_points``).  This module
 replays that sequence on a candidate table: for each call in decision order, the optimal
-portfolio of the call's eligible applications (:func:`workbench.portfolio.rank`, the exact
+portfolio of the call's eligible applications (:func:`workbench.selection.rank`, the exact
 HiGHS programme) under the call's budget, which is
 
     min(call's budget_eur, share x (cumulative commitment authority of the fund at the call's
@@ -12,7 +12,7 @@ HiGHS programme) under the call's budget, which is
 
 and, for the sub-envelopes, what earlier calls left of them; a scenario's
 ``selection.budget_eur`` caps what all the calls together may commit.  No call ever sees a later call's
-applications.  The whole-period optimum (:func:`workbench.portfolio.rank` on every candidate at
+applications.  The whole-period optimum (:func:`workbench.selection.rank` on every candidate at
 once) is the benchmark "with perfect foresight": :func:`foresight_gap` says what sequencing costs.
 
 Committees decide on commitment authority (AE); the funds' yearly payment credits (CP) are
@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from .messages import Text, code_of, msg
-from . import portfolio as pf
-from . import robustness
-from .allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
+from . import selection as pf
+from .analysis import robustness
+from .selection.allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
 
 #: What the decisions are called in results and reports.
 CALL_BY_CALL = "call_by_call"
@@ -56,21 +56,21 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  calls: Iterable[str] | None = None, method: str | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
-    Parameters are those of :func:`workbench.portfolio.rank`; ``calls`` limits the replay to
+    Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
     the named calls (earlier calls still decide first, so that the credits left are right).
     ``method`` (default: the scenario's ``selection.call_decision``, else ``merit_order``):
     ``merit_order``, the committee's practice: the eligible applications by value per euro (the
     quality, under the quality x scope model), each funded if it still fits every rule, until
-    the allotment is used (:func:`workbench.portfolio.greedy`); where that order would break a
+    the allotment is used (:func:`workbench.selection.greedy`); where that order would break a
     rule (a minimum share, a dependency), the exact optimum of the call instead.  ``optimal``:
-    the exact optimum of each call (:func:`workbench.portfolio.rank`), which may leave a
+    the exact optimum of each call (:func:`workbench.selection.rank`), which may leave a
     better project out to fill the allotment with a larger one.
 
     Returns
     -------
     RankResult
         ``table``: every candidate with its call (``call``, ``decision``) and the columns of
-        :func:`workbench.portfolio.rank`; a candidate of a call that had nothing left to commit
+        :func:`workbench.selection.rank`; a candidate of a call that had nothing left to commit
         is "not selected: no credits left for this call".  ``totals``: the portfolio's totals
         summed over the calls, ``foresight="call_by_call"``, the value model, and ``by_call``
         (one record per call: applications, eligible, credits left, allotment, laureates,
@@ -87,7 +87,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     fund_of = _fund_of_envelope(scenario)
     funds = scenario.funds
     s0 = pf.settings(scenario, rules)
-    user_limits = {int(y): float(pf._plain(v)) for y, v in (s0.get("payment_limits_eur") or {}).items()}
+    user_limits = {int(y): float(pf.param_value(v)) for y, v in (s0.get("payment_limits_eur") or {}).items()}
     sub_used: dict[str, float] = {}
     committed_by_fund: dict[str, float] = {f: 0.0 for f in funds}
     paid_by_year: dict[int, float] = {}
@@ -262,7 +262,7 @@ def _next_phases(scenario, first: pd.DataFrame, call, k: int, after_months: floa
 
 
 def _merit_order_choice(scenario, sub: pd.DataFrame, res: pf.RankResult) -> pd.DataFrame | None:
-    """The committee's merit order within the call (:func:`workbench.portfolio.greedy` with the
+    """The committee's merit order within the call (:func:`workbench.selection.greedy` with the
     first-phase fallback) as a choice table, or ``None`` where it breaks a rule of the call (a
     minimum share, say) or the call's programme has no solution: the exact optimum then."""
     sel = res.selection
@@ -308,7 +308,7 @@ def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool
                      **kwargs: Any) -> pf.RankResult:
     """The portfolio a scenario's committees would fund: call by call when the scenario has
     several calls (:func:`decide_calls`), else the optimum of its one call
-    (:func:`workbench.portfolio.rank`).  ``perfect_foresight=True`` asks for the whole-period
+    (:func:`workbench.selection.rank`).  ``perfect_foresight=True`` asks for the whole-period
     optimum instead (a benchmark).  The one entry point of the report, the sweep, ``compare``
     and ``workbench rank``.
     """
@@ -332,7 +332,7 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
         "roi_below_target": pd.NA, "greedy_selected": False,
     }, index=sub.index)
     t["reason"] = pd.Series([Text(msg("R_NO_CREDITS_LEFT")) if ok else
-                             Text(msg("R_INELIGIBLE", parts=pf._reason_parts(why)))
+                             Text(msg("R_INELIGIBLE", parts=pf.reason_parts(why)))
                              for ok, why in zip(t["eligible"], el["reason"])], index=t.index, dtype=object)
     t["reason_code"] = [code_of(r) for r in t["reason"]]
     for c in sub.columns:

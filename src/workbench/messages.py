@@ -381,7 +381,7 @@ CATALOG: dict[str, dict[str, str]] = {
                                "the calls would generate {n:,} candidates in all; at most {limit:,} "
                                "(workbench.limits.MAX_CANDIDATES)"),
     "E_OUT_NOT_FOLDER": _e("existe et n'est pas un dossier", "exists and is not a folder"),
-    # ---- selection reasons (workbench.scoring, workbench.portfolio, workbench.decisions) ----------
+    # ---- selection reasons (workbench.selection.scoring, workbench.selection, workbench.decisions) ----------
     "R_PARTS": _e("{parts}", "{parts}"),
     "R_FOR_ENVELOPE": _e("{envelope} : {reason}", "{envelope}: {reason}"),
     "R_INELIGIBLE": _e("inéligible : {parts}", "ineligible: {parts}"),

@@ -4,7 +4,7 @@ One row per rule (per fund where a fund has rules of its own): what the rule is,
 dated value with its start date), how the workbench applies it (a candidate refused by the
 selection and the simulation, a flag shown at selection, a delay before commitment in the
 simulation) and where it comes from (the public document cited, or "assumption").  Reads the
-validated scenario only; the wording comes from :mod:`workbench.labels`.
+validated scenario only; the wording comes from :mod:`workbench.reporting.labels`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import labels as L
+from .reporting import labels as L
 from . import params as P
 from .reference import parse_reference
 

@@ -149,7 +149,7 @@ _CRITERIA = Fields(
                           required=CRITERIA),
         "labels": MapOf(Str()),
         "reference": Str(), "assumption": Str(),
-        # how a project's value follows from its scores (workbench.scoring.ValueModel):
+        # how a project's value follows from its scores (workbench.selection.scoring.ValueModel):
         # quality_x_scope (default; scope: requested_eur unless another column is named) or points
         "value_model": Fields({"kind": Str(["quality_x_scope", "points"]), "scope": Str(),
                                "reference": Str(), "assumption": Str()}),
@@ -509,9 +509,9 @@ class Scenario:
 
     @property
     def value_model(self):
-        """The declared value model (:class:`workbench.scoring.ValueModel`); the one default:
+        """The declared value model (:class:`workbench.selection.scoring.ValueModel`); the one default:
         ``quality_x_scope`` on ``requested_eur`` (benefit = weighted quality x the fund's investment)."""
-        from .scoring import ValueModel
+        from .selection.scoring import ValueModel
 
         vm = (self.data.get("criteria") or {}).get("value_model") or {}
         d = ValueModel()

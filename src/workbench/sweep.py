@@ -625,7 +625,7 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     static, self-contained page with labelled, formatted columns and the list of failures.
     """
     from .files import write_csv, write_folder, write_via
-    from .labels import label, table_html
+    from .reporting.labels import label, table_html
 
     out = Path(out_dir)
     summary = result.summary.drop(columns=["_selected_ids"])
@@ -710,7 +710,7 @@ def main_sweep(args, err=None) -> int:
         probs.append(Problem("<argument>", "SCENARIOS", " ".join(args.scenarios), coded("E_SCENARIOS_AND_GRID")))
     if not args.grid and not args.scenarios:
         probs.append(Problem("<argument>", "SCENARIOS", None, coded("E_SCENARIOS_OR_GRID")))
-    from .batch import option_problems
+    from .reporting.batch import option_problems
 
     probs += option_problems(args.draws, args.seed, args.lang)
     timeout_s = getattr(args, "timeout", DEFAULT_TASK_TIMEOUT_S)
@@ -734,7 +734,7 @@ def main_sweep(args, err=None) -> int:
     files = write_summary(result, out, args.lang)
     report_failures = []
     if args.reports:
-        from .batch import ReportError, run_report
+        from .reporting.batch import ReportError, run_report
 
         ok = {t.index: t for t in tasks if t.scenario is not None}
         for _, row in result.summary.iterrows():

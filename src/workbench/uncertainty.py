@@ -22,7 +22,7 @@ reference classes shipped in ``workbench/data/reference_class`` (the Panorama de
 numériques de l'État, DINUM, 2016-2021; the Large Government of Canada IT projects, YOWCT) and the
 published figures named beside each constant.  :func:`calibration_table` gives
 the model's empirical CDF beside each reference class (the figure is
-:func:`workbench.charts.calibration_figure`).
+:func:`workbench.reporting.charts.calibration_figure`).
 
 Sampling uses one uniform variate per ratio and the mixture's quantile function, tabulated on
 :data:`QUANTILE_NODES` + 1 nodes and interpolated linearly (exact quantiles are

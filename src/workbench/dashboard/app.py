@@ -10,13 +10,13 @@ caches in :mod:`.caches`, views in :mod:`.views`);
 serves that notebook with the settings of ``voila.json`` (:func:`workbench.dashboard.serve.serve_command`).
 
 Data flows one way: scenario file (+ the committee's :class:`Settings` as overrides) ->
-validated scenario and candidates -> ranking (:mod:`workbench.portfolio`), simulation
-(:mod:`workbench.envelope`), robustness (:mod:`workbench.robustness`) -> tables, the frontier
-as SVG (:func:`frontier_svg`) and PNG charts (:mod:`workbench.charts`).  Each stage is cached on
+validated scenario and candidates -> ranking (:mod:`workbench.selection`), simulation
+(:mod:`workbench.envelope`), robustness (:mod:`workbench.analysis.robustness`) -> tables, the frontier
+as SVG (:func:`frontier_svg`) and PNG charts (:mod:`workbench.reporting.charts`).  Each stage is cached on
 the inputs it depends on, so a slider change recomputes only what it changes; the simulation
 of an unchanged portfolio under unchanged settings is never run twice.  The selection (HiGHS
 kept per model, ``engine="highspy"``), the table, totals and the exact frontier (Pareto
-enumeration, :func:`workbench.portfolio.pareto_frontier`) are sent first; the simulation and
+enumeration, :func:`workbench.selection.pareto_frontier`) are sent first; the simulation and
 the robustness are computed in worker threads and shown when ready
 (:meth:`Dashboard._background`), results of a stale setting dropped.  When the frontier cannot
 be enumerated (sub-envelopes, payment or share rules), the greedy curve is shown, marked as
@@ -303,7 +303,7 @@ class Dashboard:
             # an InputError names the place and the rule; anything else (a file the readers did not
             # expect) is still the file's problem, shown here, never a traceback in the page
             if isinstance(exc, InputError):
-                from ..labels import problems_message
+                from ..reporting.labels import problems_message
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
@@ -504,7 +504,7 @@ class Dashboard:
         if sel.frontier is not None:
             self._show_frontier(sel.frontier, provisional=False)
         else:  # a quick curve to show at once: the greedy portfolio's value by budget
-            from ..portfolio import greedy_frontier
+            from ..selection import greedy_frontier
 
             self._show_frontier(greedy_frontier(struct, cands, self.rank_result.selection.values,
                                                 self.totals["budget_eur"], st.force_in, st.force_out),
@@ -559,7 +559,7 @@ class Dashboard:
         L = self.lang
         items = [esc(translate_warning(w, L)) for w in self._struct.warnings if code_of(w) != "W_SYNTHETIC"]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
-            from ..labels import label as report_label
+            from ..reporting.labels import label as report_label
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
@@ -605,7 +605,7 @@ class Dashboard:
 
     # ---- frontier ------------------------------------------------------------------------------
     frontier_levels = 15
-    #: How the selection MILP is solved (:func:`workbench.portfolio.solve_model`): HiGHS kept
+    #: How the selection MILP is solved (:func:`workbench.selection.solve_model`): HiGHS kept
     #: per model, with the search settings that suit a call's selection.
     engine = "highspy"
 
@@ -661,7 +661,7 @@ class Dashboard:
 
     def explain(self, project_id: str) -> dict:
         """Why a project is in or out of the current portfolio and what would change that
-        (:func:`workbench.portfolio.explain`, cached per ranking)."""
+        (:func:`workbench.selection.explain`, cached per ranking)."""
         return self._jobs.explain(self._rank_key, self.rank_result, project_id)
 
     def _show_detail(self) -> None:

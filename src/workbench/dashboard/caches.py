@@ -255,15 +255,15 @@ class Controller:
 
     def select(self, scenario: Scenario, cands: pd.DataFrame, cands_key: tuple, budget_eur: float | None,
                weights: dict, force_in: tuple, force_out: tuple, engine: str, frontier_levels: int) -> "Selected":
-        """The ranking of ``cands`` under the committee's settings (:func:`workbench.portfolio.rank`)
+        """The ranking of ``cands`` under the committee's settings (:func:`workbench.selection.rank`)
         and, when the Pareto enumeration applies, the exact frontier
-        (:func:`workbench.portfolio.frontier`, ``frontier_levels`` budget levels), computed in the
+        (:func:`workbench.selection.frontier`, ``frontier_levels`` budget levels), computed in the
         ``frontier-now`` thread while this one solves the selection (HiGHS releases the GIL).
 
         ``cands_key``: the candidates' content hash and the call under review.  The times [ms]
         of the ranking and of the wait for the frontier are in the result's ``timings``.
         """
-        from .. import portfolio
+        from .. import selection as portfolio
 
         args = dict(budget_eur=budget_eur, weights=weights, forced_in=force_in, forced_out=force_out)
         key = (id(scenario), scenario.hash(), cands_key, json.dumps(args, sort_keys=True, default=str))
@@ -304,7 +304,7 @@ class Controller:
         """
         from ..cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
-        charts, envelope = deferred_modules("charts", "envelope")
+        charts, envelope = deferred_modules("reporting.charts", "envelope")
 
         sim_key = (hash_without(scenario, ("criteria", "robustness", "selection")), cands_key, call,
                    tuple(chosen), draws)
@@ -320,12 +320,12 @@ class Controller:
                    force_in: tuple, force_out: tuple, chosen: list[str], samples: int, engine: str,
                    lang: str) -> dict:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
-        information, :func:`workbench.robustness.selection_frequency`, ``samples`` weight draws)
+        information, :func:`workbench.analysis.robustness.selection_frequency`, ``samples`` weight draws)
         and its bar chart as PNG bytes (``{"frequency", "png"}``).  Cached on everything but the
         weights, which the draws replace."""
         from ..cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
-        charts, robustness = deferred_modules("charts", "robustness")
+        charts, robustness = deferred_modules("reporting.charts", "analysis.robustness")
 
         key = (id(scenario), scenario.hash(), cands_key, call, budget_eur, force_in, force_out, samples)
         fr = self.caches["robust"].get(key, lambda: robustness.selection_frequency(
@@ -337,21 +337,21 @@ class Controller:
 
     def explain(self, rank_key: Any, ranking: Any, project_id: str) -> dict:
         """Why a project is in or out of ``ranking`` and what would change that
-        (:func:`workbench.portfolio.explain`), cached per ranking (``rank_key``: :attr:`Selected.key`)."""
-        import workbench.portfolio as pf
+        (:func:`workbench.selection.explain`), cached per ranking (``rank_key``: :attr:`Selected.key`)."""
+        import workbench.selection as pf
 
         return self.caches["explain"].get((rank_key, project_id), lambda: pf.explain(ranking, project_id))
 
     def compare(self, scenarios: tuple[Scenario, Scenario], names: tuple[str, str], call: str,
                 engine: str) -> pd.DataFrame:
         """Two scenario files (variants) side by side
-        (:func:`workbench.compare.portfolios_side_by_side`).
+        (:func:`workbench.analysis.compare.portfolios_side_by_side`).
 
         Each is ranked with its own settings and candidates (its weights, budget and forced
         projects come from the file), on the candidates of ``call`` when its list has some.
         """
-        import workbench.portfolio as pf
-        from ..compare import portfolios_side_by_side
+        import workbench.selection as pf
+        from ..analysis.compare import portfolios_side_by_side
 
         rankings = []
         for scn in scenarios:
@@ -374,7 +374,7 @@ def call_subset(cands: pd.DataFrame, call: str) -> pd.DataFrame:
 class Selected:
     """A refresh's selection (:meth:`Controller.select`).
 
-    ``key``: the ranking's cache key; ``ranking``: :class:`workbench.portfolio.RankResult`;
+    ``key``: the ranking's cache key; ``ranking``: :class:`workbench.selection.RankResult`;
     ``budget_eur``: the budget the frontier and the robustness work to [EUR]; ``frontier``: the
     exact frontier when it came at once, else ``None`` (then ``exact_frontier()`` solves it,
     level by level, cached); ``timings``: ``rank_ms``, ``frontier_wait_ms``.

@@ -53,10 +53,10 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
     """The dashboard's frontier chart as SVG: optimal value by budget, the greedy curve (value
     per euro), and the current portfolio as a point on a dotted vertical at its budget.
 
-    Same content and colours as :func:`workbench.charts.frontier_chart` (the reports' chart),
+    Same content and colours as :func:`workbench.reporting.charts.frontier_chart` (the reports' chart),
     written directly as SVG text: a slider move redraws it in well under a millisecond, where
     rendering a matplotlib PNG took 60-100 ms, and the browser paints it at any size.
-    ``fr``: ``budget_eur``, ``value``, ``greedy_value`` (:func:`workbench.portfolio.frontier`);
+    ``fr``: ``budget_eur``, ``value``, ``greedy_value`` (:func:`workbench.selection.frontier`);
     ``current``: ``(budget_eur, value)``.
     """
     import html as _html
@@ -145,7 +145,7 @@ def shortfall_probabilities(res: Any) -> dict[str, float]:
 
 def translate_warning(warning: str, lang: str = "fr") -> str:
     """A scenario warning in ``lang``, rendered from the message catalog by its code
-    (:func:`workbench.labels.translate_warning`); an uncoded warning is shown as it is."""
+    (:func:`workbench.reporting.labels.translate_warning`); an uncoded warning is shown as it is."""
     return render_text(warning, lang)
 
 
@@ -257,7 +257,7 @@ def status_badge(selected: bool, project_id: str, force_in, force_out, lang: str
 
 def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "fr") -> str:
     """One project explained as HTML: its figures (amounts in M€, value, criteria), why it is in
-    or out, and what would change the decision (``ex``: :func:`workbench.portfolio.explain`'s
+    or out, and what would change the decision (``ex``: :func:`workbench.selection.explain`'s
     score increase [points], request cut [EUR] or value lost [points]; ``text``)."""
     L = lang
     facts = [
@@ -292,7 +292,7 @@ def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "
 
 
 def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
-    """Two variants side by side as HTML (``df``: :func:`workbench.compare.portfolios_side_by_side`,
+    """Two variants side by side as HTML (``df``: :func:`workbench.analysis.compare.portfolios_side_by_side`,
     measures by row, A and B by column, the projects only in A, only in B and in both in
     ``df.attrs``); amounts (``*_eur``) in M€."""
     L = lang

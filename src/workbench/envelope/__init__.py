@@ -9,7 +9,7 @@ Model (one draw)
   from that call's candidates by a rule: ``greedy`` (best value per euro first, each project
   taken if it fits the credits left), ``greedy_value`` (best value first), a fixed list of ids
   (in list order), or a caller's function.  Only eligible candidates
-  (:func:`workbench.scoring.eligibility` at the call's date) are considered.
+  (:func:`workbench.selection.scoring.eligibility` at the call's date) are considered.
 * The credits a call may commit are the least of: the call's ``budget_eur``; the fund's
   envelope less its net commitments so far, capped by the cumulative AE appropriations of the
   call's year where the scenario gives them (AE carry-over is uncapped: LOLF art. 15); the

@@ -14,8 +14,8 @@ import pandas as pd
 from ..candidates import CP_COLUMN, split_ids
 from ..errors import InputError, Problem
 from ..messages import msg
-from ..allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
-from ..scoring import ROI_TARGET_RATIO, eligibility, scenario_values
+from ..selection.allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
+from ..selection.scoring import ROI_TARGET_RATIO, eligibility, scenario_values
 
 from .settings import EXTRA_YEARS, Policy, Settings
 
@@ -73,7 +73,7 @@ class _Plan:
 
 
 def optimal_per_call(scenario, time_limit_s: float = 10.0):
-    """Per-call selection by the ranking capability: the exact MILP of :func:`workbench.portfolio.select`.
+    """Per-call selection by the ranking capability: the exact MILP of :func:`workbench.selection.select`.
 
     Returns a callable ``f(call, candidates_of_call, budget_eur) -> ids`` for :func:`simulate`:
     the optimal portfolio of the call's candidates under the call's budget (the fund's envelope
@@ -82,7 +82,7 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
     last.  A call whose rules cannot all hold selects nothing (the conflict is the ranking's
     answer, see ``workbench rank``).
     """
-    from ..portfolio import select
+    from ..selection import select
 
     def optimal(call, cands, budget_eur):
         own = cands.drop(columns=[c for c in ("value", "eligible", "_value", "_call") if c in cands])
@@ -95,7 +95,7 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
         ranked = cands.assign(_v=cands["value"]).sort_values(["_v", "id"], ascending=[False, True], kind="stable")
         return [i for i in ranked["id"].astype(str) if i in chosen]
 
-    optimal.__qualname__ = "optimal (workbench.portfolio.select per call)"
+    optimal.__qualname__ = "optimal (workbench.selection.select per call)"
     return optimal
 
 
@@ -275,7 +275,7 @@ def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
     """Extra time before commitment [years] for projects past the governance gate (9 M€ of full
     cost: the DINUM director's opinion, "Sécuriser la mise en œuvre des grands projets numériques
     de l'État", DINUM, 2021): ``governance_gate_delay_months`` of the rules at the project's call."""
-    from ..scoring import governance_gated
+    from ..selection.scoring import governance_gated
 
     out = np.zeros(len(c))
     call_of = {cl.id: cl for cl in calls}
@@ -292,8 +292,8 @@ def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
 
 
 def _plan_flags(scenario, c: pd.DataFrame, calls) -> pd.DataFrame:
-    """:func:`workbench.scoring.flags` of each project at its call (first results late, gate)."""
-    from ..scoring import flags
+    """:func:`workbench.selection.scoring.flags` of each project at its call (first results late, gate)."""
+    from ..selection.scoring import flags
 
     call_of = {cl.id: cl for cl in calls}
     parts = [flags(c.loc[idx], scenario, call_of[cid].decision if cid in call_of else None)

@@ -1,12 +1,12 @@
 """Figures of the follow-up: the re-forecast's fan chart (matplotlib, in the style of
-:mod:`workbench.charts`: no pyplot state, amounts in M€, French by default)."""
+:mod:`workbench.reporting.charts`: no pyplot state, amounts in M€, French by default)."""
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..charts import _meur_axis
-from ..labels import label
+from ..reporting.charts import _meur_axis
+from ..reporting.labels import label
 
 
 def fan_chart(rf, fund: str | None = None, lang: str = "fr") -> Figure:

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import labels as L
+from ..reporting import labels as L
 from ..errors import InputError
 
 #: Re-forecast draws of the dashboard's follow-up (the report's default is 2,000 too).

@@ -150,11 +150,11 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
 
     ``report``: the parameters of ``notebooks/followup.ipynb`` (``scenario_path``, ``book_path``,
     ``as_of``, ``draws``, ``seed``, ``lang``…); when given, the notebook is executed through
-    papermill (:func:`workbench.batch.execute_notebook`) and exported as ``followup.html``
-    (:func:`workbench.batch.export_html`, no code, self-contained) beside the tables.  A failing
-    notebook raises :class:`workbench.batch.ReportError` and writes nothing.
+    papermill (:func:`workbench.reporting.batch.execute_notebook`) and exported as ``followup.html``
+    (:func:`workbench.reporting.batch.export_html`, no code, self-contained) beside the tables.  A failing
+    notebook raises :class:`workbench.reporting.batch.ReportError` and writes nothing.
     """
-    from ..labels import label
+    from ..reporting.labels import label
     from .figures import fan_chart
 
     out = Path(out)
@@ -174,7 +174,7 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
             label("fu_sheet_origin", lang): status.position.outstanding_by_origin,
         })
         if report is not None:
-            from ..batch import execute_notebook, export_html, find_notebook
+            from ..reporting.batch import execute_notebook, export_html, find_notebook
 
             nb = find_notebook(REPORT_NOTEBOOK)
             execute_notebook(nb, tmp / REPORT_NOTEBOOK, report, cwd=nb.parent)
@@ -199,7 +199,7 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
 
 def summary_text(status: Status, lang: str = "fr") -> str:
     """A few lines for the terminal, in ``lang``."""
-    from ..labels import label
+    from ..reporting.labels import label
     from ..units import meur, pct
 
     lines = [label("fu_status_head", lang, as_of=status.as_of.isoformat(), n=len(status.book),

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from .units import meur
+from ..units import meur
 
 _TXT = {
     "fr": {
@@ -154,7 +154,7 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
     table : DataFrame, optional
         A precomputed :func:`workbench.uncertainty.calibration_table`.
     """
-    from .uncertainty import calibration_table
+    from ..uncertainty import calibration_table
 
     tab = table if table is not None else calibration_table(models)
     summ = tab.attrs.get("summary")
@@ -212,7 +212,7 @@ def frontier_chart(frontier, lang: str = "fr", title: str | None = None) -> Figu
     Parameters
     ----------
     frontier : DataFrame
-        :func:`workbench.portfolio.frontier` (``budget_eur``, ``value``, ``greedy_value``,
+        :func:`workbench.selection.frontier` (``budget_eur``, ``value``, ``greedy_value``,
         ``current``).
     """
     fr = frontier.sort_values("budget_eur")
@@ -242,7 +242,7 @@ def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, select
     Parameters
     ----------
     frequency : DataFrame
-        :func:`workbench.robustness.selection_frequency` (``id``, ``selection_frequency``,
+        :func:`workbench.analysis.robustness.selection_frequency` (``id``, ``selection_frequency``,
         ``core``).
     selected : iterable of str, optional
         Ids of the current portfolio, drawn with a dark edge.
@@ -284,7 +284,7 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     Parameters
     ----------
     table : DataFrame
-        :func:`workbench.backtest.run_backtest`'s table.  A published range (payments) is drawn
+        :func:`workbench.analysis.backtest.run_backtest`'s table.  A published range (payments) is drawn
         as a band around its middle; a figure with a ``±`` tolerance as a grey band around 1.
     """
     from .labels import backtest_label

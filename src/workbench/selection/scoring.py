@@ -11,8 +11,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .messages import Message, Text, msg
-from .candidates import split_ids
+from ..messages import Message, Text, msg
+from ..candidates import split_ids
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 
@@ -420,7 +420,7 @@ def _window_reasons(cands: pd.DataFrame, r: Mapping[str, Any], scenario: Any, wh
         return out
     import datetime as dt
 
-    from .params import as_date
+    from ..params import as_date
 
     last, when = as_date(last), as_date(when)
     months = commitment_delay_months(cands, scenario, r)

@@ -21,9 +21,9 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .errors import InputError, Problem
-from .messages import Message, msg
-from .units import meur, number, pct
+from ..errors import InputError, Problem
+from ..messages import Message, msg
+from ..units import meur, number, pct
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -286,7 +286,7 @@ LABELS: dict[str, dict[str, str]] = {
     "no": {"fr": "non", "en": "no"},
     "ok": {"fr": "réussi", "en": "ok"},
     "failed": {"fr": "échec", "en": "failed"},
-    # ---- call-by-call decisions and back-test (workbench.decisions, workbench.backtest) ----------
+    # ---- call-by-call decisions and back-test (workbench.decisions, workbench.analysis.backtest) ----------
     "decision": {"fr": "Décision", "en": "Decision"},
     "carried_over_mean_eur": {"fr": "CP reportés (moyenne)", "en": "CP carried over (mean)"},
     "applications": {"fr": "Candidatures", "en": "Applications"},
@@ -399,7 +399,7 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
     """A scenario warning in ``lang``: a coded warning (:func:`workbench.scenario.reconcile`) is
     rendered from the message catalog; any other text is returned as it is, never re-parsed."""
-    from .messages import render_text
+    from ..messages import render_text
 
     return render_text(text, lang)
 
@@ -416,7 +416,7 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = 
     """
     import dataclasses
 
-    from .errors import MISSING, shorten
+    from ..errors import MISSING, shorten
 
     p = problem if file is None else dataclasses.replace(problem, file=file)
     if lang != "fr":
@@ -696,7 +696,7 @@ def reason_category(reason: Any) -> str:
     """The label key of a portfolio reason, from its message code: a ``reason_code`` cell
     (``R_INELIGIBLE``…) or a reason that carries its message; anything else is ``reason_other``
     (a reason's wording is never read)."""
-    from .messages import code_of
+    from ..messages import code_of
 
     code = reason if isinstance(reason, str) and reason in REASON_CATEGORY else code_of(reason)
     return REASON_CATEGORY.get(code, "reason_other")
@@ -716,9 +716,9 @@ def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame
 def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LANG,
                         candidates_source: str = "") -> str:
     """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read."""
-    from . import __version__
+    from .. import __version__
 
-    from .files import project_relative
+    from ..files import project_relative
 
     files = [project_relative(f) for f in scenario.files]
     cpath = scenario.candidates_path()
@@ -748,7 +748,7 @@ def summary_table(summary: pd.DataFrame, lang: str = DEFAULT_LANG, metrics: Iter
 
 
 def portfolio_figures(ranking) -> dict[str, Any]:
-    """The headline figures of a :class:`workbench.portfolio.RankResult`, keyed by label name
+    """The headline figures of a :class:`workbench.selection.RankResult`, keyed by label name
     (for :func:`metrics_table`)."""
     t = ranking.totals
     return {"n_candidates": t["candidates"], "n_eligible": t["eligible"], "n_selected": t["selected"],
@@ -757,7 +757,7 @@ def portfolio_figures(ranking) -> dict[str, Any]:
             "greedy_shortfall_rate": t["greedy_shortfall_rate"], "solver_status": ranking.solver["status"]}
 
 
-#: French labels of the published figures the back-test compares (workbench.backtest).
+#: French labels of the published figures the back-test compares (workbench.analysis.backtest).
 _BACKTEST_FR = {
     "call1_laureates": "appel 1 : lauréats", "call1_granted": "appel 1 : montant accordé",
     "call2_laureates": "appel 2 : lauréats", "call2_granted": "appel 2 : montant accordé",
@@ -786,7 +786,7 @@ def backtest_label(figure: str, english: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
-    """The back-test (:func:`workbench.backtest.run_backtest`) for reading: one row per figure."""
+    """The back-test (:func:`workbench.analysis.backtest.run_backtest`) for reading: one row per figure."""
     rows = []
     for r in table.to_dict("records"):
         if r["unit"] == "EUR":

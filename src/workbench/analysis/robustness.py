@@ -27,10 +27,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import portfolio as pf
-from .errors import InputError, Problem, closest
-from .messages import msg
-from .scoring import CRITERIA
+from .. import selection as pf
+from ..errors import InputError, Problem, closest
+from ..messages import msg
+from ..selection.scoring import CRITERIA
 
 CORE_LABELS = ("always", "sometimes", "never")
 
@@ -147,7 +147,7 @@ class SmaaResult:
     statuses : dict
         Solver statuses over the draws.
     proof : Series
-        Per draw, how its portfolio was proven optimal within the gap (:mod:`workbench.draws`).
+        Per draw, how its portfolio was proven optimal within the gap (:mod:`workbench.analysis.draws`).
     """
 
     frequency: pd.DataFrame
@@ -168,7 +168,7 @@ def _paid_rate(scenario, paid_by_fund_rate):
 
 def cost_ratios(scenario, n_candidates: int, samples: int, rng: np.random.Generator) -> np.ndarray:
     """Overrun ratios ``final / initial`` per draw and candidate, shape ``(samples, n)``."""
-    from .uncertainty import OverrunModel  # noqa: PLC0415 - the envelope simulation's model
+    from ..uncertainty import OverrunModel  # noqa: PLC0415 - the envelope simulation's model
 
     return np.asarray(OverrunModel.from_scenario(scenario).sample(rng, (samples, n_candidates)), float)
 
@@ -197,15 +197,15 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         pays no part of an overrun (``paid_by_fund_rate`` 0, the default), costs drawn change no
         grant and the draws are those of the weights alone.
     method : {"bound", "resolve"}
-        ``"bound"`` (default): the draws of :mod:`workbench.draws` — most weight draws proven
+        ``"bound"`` (default): the draws of :mod:`workbench.analysis.draws` — most weight draws proven
         optimal by a bound from the draws around them, the others solved by HiGHS from the best
         known portfolio, on ``workers`` threads.  ``"resolve"``: every draw re-solved from
         scratch through ``engine`` (the reference the fast method is checked against).
     engine : {"scipy", "highspy"}
-        How HiGHS is called with ``method="resolve"`` (:func:`workbench.portfolio.solve_model`;
+        How HiGHS is called with ``method="resolve"`` (:func:`workbench.selection.solve_model`;
         draws of costs then always go through scipy, which scales the model's coefficients).
     workers : int, optional
-        Threads for ``method="bound"`` (default :func:`workbench.draws.default_workers`).
+        Threads for ``method="bound"`` (default :func:`workbench.analysis.draws.default_workers`).
 
     Returns
     -------
@@ -228,7 +228,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     s = pf.settings(scenario, rules, budget_eur)
     fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
     fo = tuple(s.get("force_out") or ()) + tuple(forced_out)
-    fi, fo = pf._check_ids(candidates, fi, fo)
+    fi, fo = pf.check_forced_ids(candidates, fi, fo)
     mdl = pf.get_model(scenario, candidates, s, fi, fo)
     budget = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
     gap = float(s.get("mip_rel_gap", pf.DEFAULT_MIP_REL_GAP))
@@ -405,7 +405,7 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
     Returns
     -------
     dict
-        ``selection`` (:class:`workbench.portfolio.Selection`), ``planning_budget_eur``,
+        ``selection`` (:class:`workbench.selection.Selection`), ``planning_budget_eur``,
         ``reserve_eur``, ``probability`` (reached), ``target_probability``, ``value``,
         ``value_without_reserve``, ``probability_without_reserve``.
     """
@@ -551,7 +551,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     s = pf.settings(scenario, rules, budget)
-    fi, fo = pf._check_ids(candidates, fi, fo)
+    fi, fo = pf.check_forced_ids(candidates, fi, fo)
     mdl = pf.get_model(scenario, candidates, s, fi, fo)
     vals = pf.project_values(scenario, candidates, weights, rules).to_numpy(float)
     m, K = len(mdl.item), factor.shape[0]
@@ -588,7 +588,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
                                           "selected": ch["selected"].to_numpy(), "funding": ch["funding"].to_numpy()}))
     prob = float(np.mean((factor @ g) <= budget + 0.5))
     value = float(vals[mdl.item] @ (x * mdl.value_rate))
-    sol = pf.Solve(x, value, pf._STATUS.get(res.status, "error"), float(getattr(res, "mip_gap", 0.0) or 0.0),
+    sol = pf.Solve(x, value, pf.STATUS_NAMES.get(res.status, "error"), float(getattr(res, "mip_gap", 0.0) or 0.0),
                    float("nan"), 0.0, float(s.get("time_limit_s", pf.DEFAULT_TIME_LIMIT_S)), gap)
     sel = pf.Selection(ch, pd.Series(vals, index=candidates.index, name="value"), value, sol, None, mdl,
                        {**s, "budget_eur": budget}, pf.check_weights(weights, scenario), fi, fo)
@@ -601,13 +601,13 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
 
 def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: int | None = None,
          **kwargs: Any) -> "pf.RankResult":
-    """:func:`workbench.portfolio.rank`, then, with ``robustness_samples > 0``, how robust its
+    """:func:`workbench.selection.rank`, then, with ``robustness_samples > 0``, how robust its
     choice is: each candidate's SMAA ``selection_frequency`` and ``core`` (always / sometimes /
     never) over that many weight draws (and cost draws when the scenario's
     ``robustness.with_cost_uncertainty``), and the probability that the portfolio's final cost
     stays within the budget under the overrun model (at least 2,000 draws).
 
-    ``kwargs`` are :func:`workbench.portfolio.rank`'s (budget, weights, forced projects, rules,
+    ``kwargs`` are :func:`workbench.selection.rank`'s (budget, weights, forced projects, rules,
     time limit, engine); ``seed`` seeds the robustness draws (default: the scenario's).
     """
     res = pf.rank(scenario, candidates, seed=seed, **kwargs)

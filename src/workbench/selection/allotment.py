@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, Problem
-from .messages import msg
+from ..errors import InputError, Problem
+from ..messages import msg
 
 ALLOTMENT_RULES = ("none", "year_share", "year_share_by_applications")
 

@@ -183,10 +183,10 @@ def _replicate(scenario, r: int, replicates: int, draws: int, seed: int) -> dict
     """Replicate ``r``'s figures (``{figure key: value}``; the first replicate also gives the
     simulated commitments and payments).  Each replicate depends only on its own seed: any
     process may run it."""
-    from . import envelope
-    from .decisions import decide_calls
-    from .generator import generate_for_scenario
-    from .pipeline import funding_order
+    from .. import envelope
+    from ..decisions import decide_calls
+    from ..generator import generate_for_scenario
+    from ..pipeline import funding_order
 
     figs = history_for(scenario)
     child = np.random.SeedSequence(seed).spawn(replicates)[r]
@@ -299,7 +299,7 @@ class PendingBacktest:
         if (os.cpu_count() or 1) > 1 and replicates > 1:
             try:
                 self._proc = subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from workbench.backtest import _serve; "
+                    [sys.executable, "-c", "import sys; from workbench.analysis.backtest import _serve; "
                                            "_serve(sys.stdin.buffer, sys.stdout.buffer)"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
                 pickle.dump((scenario, *self.args), self._proc.stdin)
@@ -381,8 +381,8 @@ def start_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int |
 
 def format_table(res: BacktestResult, lang: str = "fr") -> str:
     """The back-test as aligned text lines in ``lang``, one per figure (from
-    :func:`workbench.labels.backtest_table`, the report's table)."""
-    from .labels import backtest_table, header
+    :func:`workbench.reporting.labels.backtest_table`, the report's table)."""
+    from ..reporting.labels import backtest_table, header
 
     t = backtest_table(res.table, lang)
     cols = [header(k, lang) for k in ("passed", "label", "published", "simulated", "relative_gap", "tolerance")]

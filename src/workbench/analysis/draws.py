@@ -1,19 +1,19 @@
 """The optimal portfolio of one selection model under many draws of the weights (and costs).
 
-The robustness analysis (:mod:`workbench.robustness`: SMAA, the joint weights-and-costs index)
-asks one selection model (:class:`workbench.portfolio.Model`) for its optimum under thousands
+The robustness analysis (:mod:`workbench.analysis.robustness`: SMAA, the joint weights-and-costs index)
+asks one selection model (:class:`workbench.selection.Model`) for its optimum under thousands
 of draws.  Re-solving each draw from scratch costs a full branch and bound each (about 70 ms on
 200 candidates).  Here about half the draws need no solve at all, and the others are
 re-optimised around the best portfolio already known:
 
 1. **Proof by bound (convexity).**  Under both value models a project's value is affine in the
-   weights (``quality = 100 sum_c w_c s_c``, times the scope; :mod:`workbench.scoring`), so the
+   weights (``quality = 100 sum_c w_c s_c``, times the scope; :mod:`workbench.selection.scoring`), so the
    best value ``F(w) = max_x v(w).x`` is a maximum of affine functions of ``w``: convex.  If a
    portfolio ``x`` is proven optimal within the gap at draws ``w_1 … w_k`` (dual bounds ``U_j``)
    and ``w = sum_j l_j w_j`` with ``l_j >= 0``, ``sum_j l_j = 1``, then ``F(w) <= sum_j l_j U_j``
    while ``x`` is worth ``v(w).x`` at ``w``: when the two are within the gap, ``x`` is proven
    optimal at ``w`` without any solve.  This is the convexity of a portfolio's stability region
-   (the weights under which it stays optimal; :func:`workbench.robustness.weight_stability`
+   (the weights under which it stays optimal; :func:`workbench.analysis.robustness.weight_stability`
    measures it along lines).  Each proof is checked numerically: the combination is recomputed
    from the draws and the bound compared with ``v(w).x``.
 2. **Hull vertices first.**  Each round predicts every unresolved draw's portfolio (the best of
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from . import portfolio as pf
+from .. import selection as pf
 
 #: How a draw's portfolio was proven optimal within the gap.
 PROOF_BOUND, PROOF_SOLVE, PROOF_NONE = "bound", "solve", "not proven"
@@ -129,15 +129,15 @@ class DrawSolutions:
 # one worker's solver: the full model, or the options the reduced costs leave open
 # --------------------------------------------------------------------------------------------
 class _Reoptimiser:
-    """HiGHS models of one :class:`workbench.portfolio.Model` kept by one worker thread: the
-    MILP (:class:`workbench.portfolio._PersistentHighs`), its LP relaxation, and a small MILP
+    """HiGHS models of one :class:`workbench.selection.Model` kept by one worker thread: the
+    MILP (:class:`workbench.selection.PersistentHighs`), its LP relaxation, and a small MILP
     for the options left open by reduced-cost fixing (see the module, step 3)."""
 
     def __init__(self, model: pf.Model):
         import highspy  # noqa: PLC0415 - a dependency, imported on first use
 
         self.hs, self.model = highspy, model
-        self.full = pf._PersistentHighs(model)
+        self.full = pf.PersistentHighs(model)
         self.rs = self.full.row_scale
         self.A0 = (sparse.diags(self.rs) @ model.A).tocsc()
         self.A = self.A0

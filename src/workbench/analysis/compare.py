@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 #: Keys that document a parameter rather than set it (left out of the differences).
 DOC_KEYS = ("reference", "description", "unit", "labels")
@@ -121,7 +121,7 @@ class Comparison:
 
 def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparison:
     """Compute scenarios ``a`` and ``b`` with one seed (default A's) and compare them."""
-    from .sweep import DEFAULT_DRAWS, evaluate_full
+    from ..sweep import DEFAULT_DRAWS, evaluate_full
 
     draws = DEFAULT_DRAWS if draws is None else int(draws)
     seed = a.seed if seed is None else int(seed)
@@ -143,7 +143,7 @@ def _selected(table: pd.DataFrame) -> set:
 
 
 def selection_changes(table_a: pd.DataFrame, table_b: pd.DataFrame) -> pd.DataFrame:
-    """The projects selected in one ranked table (:attr:`workbench.portfolio.RankResult.table`)
+    """The projects selected in one ranked table (:attr:`workbench.selection.RankResult.table`)
     and not in the other.
 
     Returns
@@ -166,7 +166,7 @@ def selection_changes(table_a: pd.DataFrame, table_b: pd.DataFrame) -> pd.DataFr
 
 
 def portfolios_side_by_side(ranking_a, ranking_b, name_a: str, name_b: str) -> pd.DataFrame:
-    """Two rankings' portfolios (:class:`workbench.portfolio.RankResult`) side by side, as the
+    """Two rankings' portfolios (:class:`workbench.selection.RankResult`) side by side, as the
     dashboard compares two variants without simulating them.
 
     Returns
@@ -196,7 +196,7 @@ def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
     """Each scenario's fan chart of cumulative payments (every fund), as PNG bytes with a caption."""
     import io
 
-    from . import charts
+    from ..reporting import charts
 
     out = []
     for tag, scn, sim in (("A", c.a, c.simulations[0]), ("B", c.b, c.simulations[1])):
@@ -212,7 +212,7 @@ def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
 
 def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Metrics formatted per row (each row has its own unit)."""
-    from .labels import format_cell, header
+    from ..reporting.labels import format_cell, header
 
     return pd.DataFrame({
         header("metric", lang): [header(m, lang) for m in metrics["metric"]],
@@ -224,7 +224,7 @@ def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def to_html(c: Comparison, lang: str = "fr") -> str:
     """The comparison as one static HTML page (no script, no external resource)."""
-    from .labels import display_table, label, warning_items
+    from ..reporting.labels import display_table, label, warning_items
 
     def esc(x: Any) -> str:
         return html.escape(str(x))
@@ -283,7 +283,7 @@ table.wb-table th{background:#eef}
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -291,7 +291,7 @@ def _version() -> str:
 def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> list[Path]:
     """Write ``parameters.csv``, ``projects.csv``, ``metrics.csv`` and ``comparison.html`` into
     ``out_dir``, all or nothing (built in a temporary sibling folder, then moved in)."""
-    from .files import write_atomic, write_csv, write_folder
+    from ..files import write_atomic, write_csv, write_folder
 
     out = Path(out_dir)
     tables = (("parameters", c.parameters), ("projects", c.projects), ("metrics", c.metrics))
@@ -308,7 +308,7 @@ def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> li
 
 def summary_text(c: Comparison, lang: str = "en") -> str:
     """A few lines for the terminal."""
-    from .labels import format_cell, header
+    from ..reporting.labels import format_cell, header
 
     lines = [f"A = {c.a.name}, B = {c.b.name} (seed {c.seed}, {c.draws} draws)",
              f"  parameters that differ: {len(c.parameters)}"]
@@ -328,8 +328,8 @@ def summary_text(c: Comparison, lang: str = "en") -> str:
 def main_compare(args, out=None) -> int:
     """The ``workbench compare`` command body."""
     out = out or sys.stdout
-    from .batch import _folder_name, option_problems
-    from .scenario import load_scenario
+    from ..reporting.batch import _folder_name, option_problems
+    from ..scenario import load_scenario
 
     probs = option_problems(args.draws, args.seed, args.lang)
     scns = []

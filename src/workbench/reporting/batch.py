@@ -40,10 +40,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from . import __version__
-from .errors import InputError, Problem, closest
-from .messages import msg as coded
-from .files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
+from .. import __version__
+from ..errors import InputError, Problem, closest
+from ..messages import msg as coded
+from ..files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
                     write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
 
 #: The report notebook, in ``notebooks/`` (:mod:`workbench.resources`).
@@ -177,7 +177,7 @@ def figure(fig, folder: str | Path | None = None, name: str | None = None, dpi: 
 def notebooks_dir() -> Path:
     """The folder holding the report notebooks (:func:`workbench.resources.notebooks_dir`: the
     package copy of an installed wheel, else the repository's ``notebooks/``)."""
-    from . import resources
+    from .. import resources
 
     return resources.notebooks_dir()
 
@@ -571,7 +571,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         The run failed; previous outputs untouched, executed notebook kept as
         ``<out>/<scenario>.failed.ipynb``.
     """
-    from .scenario import load_scenario
+    from ..scenario import load_scenario
 
     log = log or (lambda msg: None)
     draws = DEFAULT_DRAWS if draws is None else draws

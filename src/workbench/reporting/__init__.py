@@ -1,0 +1,10 @@
+"""What the workbench shows: labels of tables in French or English, charts, and the execution of
+the parameterized report notebooks (papermill) into ``outputs/``.
+
+- :mod:`.labels`: column and value labels of every table, from the message catalog;
+- :mod:`.charts`: the report's static figures (Matplotlib);
+- :mod:`.batch`: running a report notebook, writing its folder atomically with its provenance.
+
+Messages themselves (codes, French and English) live in :mod:`workbench.messages`, below every
+layer, since input errors are reported in them too.  Nothing is imported here.
+"""

@@ -1,0 +1,128 @@
+"""The optimal portfolio under every rule, checked: :func:`select`, the fast path behind the ranking.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .check import SolverCheckError, check_portfolio
+from .engines import Solve, find_conflicts, solve_model
+from .heuristic import greedy
+from .model import Model, check_forced_ids, _with_budget, get_model
+from .inputs import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S, MIN_SOLVE_S, POST_SOLVE_S, POST_SOLVE_S_PER_CANDIDATE, check_weights, project_values, settings
+
+
+def choice_table(model: Model, x: np.ndarray | None, n: int) -> pd.DataFrame:
+    """Per candidate (positional): ``selected``, ``funding``, ``paying_envelope``, ``value_rate``."""
+    sel = np.zeros(n, bool)
+    funding = np.full(n, "", dtype=object)
+    payer = np.full(n, "", dtype=object)
+    rate = np.zeros(n)
+    if x is not None:
+        for j in np.flatnonzero(x > 0.5):
+            i = model.item[j]
+            sel[i] = True
+            funding[i] = model.mode[j]
+            payer[i] = model.envelope[j]
+            rate[i] = model.value_rate[j]
+    return pd.DataFrame({"selected": sel, "funding": funding, "paying_envelope": payer, "value_rate": rate})
+
+
+# --------------------------------------------------------------------------------------------
+# fast re-selection (dashboard) with a model cache
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Selection:
+    """A checked selection: the choice per candidate and the solver's report."""
+
+    choice: pd.DataFrame
+    values: pd.Series
+    objective: float
+    solve: Solve
+    conflicts: list | None
+    model: Model
+    settings: dict
+    weights: dict
+    forced_in: tuple
+    forced_out: tuple
+
+    @property
+    def selected_ids(self) -> list[str]:
+        return list(self.model.ids[self.choice["selected"].to_numpy(bool)])
+
+
+def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
+           weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
+           forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
+           time_limit_s: float | None = None, values: pd.Series | None = None,
+           engine: str = "scipy", deadline: float | None = None) -> Selection:
+    """The optimal portfolio, checked rule by rule; the fast path behind :func:`rank`.
+
+    The constraint system is cached per (scenario, candidates, rules, forced projects): a new
+    budget or new weights only change one bound or the objective.
+
+    Parameters
+    ----------
+    budget_eur : float, optional
+        The envelope for this selection [EUR]; default ``selection.budget_eur``, else the sum of
+        the funds' envelopes.
+    weights : mapping, optional
+        Criteria weights (normalised); default the scenario's.
+    forced_in, forced_out : iterable of str
+        Candidate ids that must / must not be selected.
+    rules : mapping, optional
+        Overrides of the scenario's ``selection`` settings (see :data:`RULE_KEYS`).
+    time_limit_s : float, optional
+        Solver time limit [s]; the gap reached is reported when it stops early.
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (see :func:`solve_model`); ``"highspy"`` starts from the greedy
+        portfolio.
+    deadline : float, optional
+        A ``time.perf_counter()`` instant by which the whole selection must be done: the solver
+        gets what model building left (less the time the checks will take, at least
+        :data:`MIN_SOLVE_S`), so a time limit holds on the wall clock (see :func:`rank`).
+
+    Raises
+    ------
+    InputError
+        Bad weights, budget, rule names or ids.
+    SolverCheckError
+        The solver's answer breaks a rule (never returned as a result).
+    """
+    s = settings(scenario, rules, budget_eur)
+    w = check_weights(weights, scenario)
+    fi, fo = check_forced_ids(candidates, forced_in, forced_out)
+    fo = tuple(x for x in fo)
+    mdl = get_model(scenario, candidates, s, fi, fo)
+    vals = values if values is not None else project_values(scenario, candidates, w, rules)
+    budget = s.get("budget_eur")
+    if budget is None:
+        budget = sum(f.envelope_eur for f in scenario.funds.values())
+    tl = time_limit_s if time_limit_s is not None else s.get("time_limit_s")
+    if mdl.pre_conflicts:
+        sol = Solve(None, float("nan"), "infeasible", float("nan"), float("nan"), 0.0,
+                    float(tl or DEFAULT_TIME_LIMIT_S), float(s.get("mip_rel_gap", DEFAULT_MIP_REL_GAP)))
+    else:
+        v = vals.to_numpy(float)
+        start = greedy(mdl, v, budget, fi) if engine == "highspy" else None
+        if deadline is not None:
+            left = deadline - time.perf_counter() - POST_SOLVE_S - POST_SOLVE_S_PER_CANDIDATE * len(candidates)
+            tl = max(min(float(tl or DEFAULT_TIME_LIMIT_S), left), MIN_SOLVE_S)
+        sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+                          **({"engine": engine, "start": start} if engine != "scipy" else
+                             {"deadline": None if deadline is None
+                              else deadline - POST_SOLVE_S - POST_SOLVE_S_PER_CANDIDATE * len(candidates)}))
+    conflicts = None
+    if sol.x is None:
+        conflicts = find_conflicts(_with_budget(mdl, budget)) if sol.status == "infeasible" else None
+    ch = choice_table(mdl, sol.x, len(candidates))
+    ch.index = candidates.index
+    if sol.x is not None:
+        broken = check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo)
+        if broken:
+            raise SolverCheckError(broken)
+    return Selection(ch, vals, sol.objective, sol, conflicts, mdl, {**s, "budget_eur": budget}, w, fi, fo)

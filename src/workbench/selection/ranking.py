@@ -1,0 +1,340 @@
+"""The ranking of the candidates: the optimal portfolio, each project's reason in or out, its files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..candidates import split_ids
+from ..files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
+from ..messages import Text, code_of, msg
+from .scoring import ROI_TARGET_RATIO, roi_ratio
+from .check import check_portfolio
+from .engines import PROOF_COUNTS, _engine_info
+from .heuristic import greedy
+from .model import Model
+from .optimal import Selection, choice_table, select
+from .inputs import DEFAULT_TIME_LIMIT_S, RULE_KEYS, candidate_flags, settings
+
+
+# --------------------------------------------------------------------------------------------
+# rank: the full answer
+# --------------------------------------------------------------------------------------------
+@dataclass
+class RankResult:
+    """The ranked and selected portfolio.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per candidate: ``id``, ``title``, ``owner``, ``envelope``, ``paying_envelope``,
+        ``eligible``, ``selected``, ``funding`` (``'full'``/``'phase1'``/``''``), ``value`` (the
+        project's value if fully funded [points]), ``contribution`` (its part of the objective
+        [points]), ``value_per_eur`` [points/EUR], ``value_per_meur`` [points/M€],
+        ``rank_value_per_eur``, ``requested_eur``, ``funded_eur``, ``roi_ratio``,
+        ``roi_below_target``, ``greedy_selected``, ``selection_frequency`` (when robustness
+        ran), ``reason``; then the candidates' other columns.
+    totals : dict
+        Portfolio totals (counts, euros, value, greedy value and its shortfall).
+    solver : dict
+        Engine, version, status, gap, dual bound, time limit, time [s], the independent check.
+    conflicts : list of str or None
+        The conflicting rules when no portfolio satisfies them all.
+    """
+
+    table: pd.DataFrame
+    totals: dict
+    solver: dict
+    conflicts: list | None
+    weights: dict
+    provenance: dict
+    selection: Selection = field(repr=False)
+    scenario: Any = field(repr=False, default=None)
+    candidates: pd.DataFrame = field(repr=False, default=None)
+    robustness: pd.DataFrame | None = None
+    #: call-by-call decisions (:func:`workbench.decisions.decide_calls`): each call's own result
+    calls: dict | None = field(repr=False, default=None)
+    #: call-by-call decisions: one row per call (credits left, allotment, laureates, granted)
+    by_call: pd.DataFrame | None = None
+
+
+def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,
+             conflicts, solved: bool = True) -> list[Text]:
+    """Why each candidate is in or out, as coded texts (English text, French by
+    :func:`workbench.messages.render_text`)."""
+    n = len(cands)
+    ids = cands["id"].astype(str).to_numpy()
+    selected = ch["selected"].to_numpy(bool)
+    funding = ch["funding"].to_numpy()
+    payer = ch["paying_envelope"].to_numpy()
+    chosen = set(ids[selected])
+    ok = model.eligible["eligible"].to_numpy(bool)
+    why = model.eligible["reason"].to_numpy()
+    req_cells = cands["requires"].to_numpy() if "requires" in cands else [""] * n
+    exc_cells = cands["excludes"].to_numpy() if "excludes" in cands else [""] * n
+    excluded_by: dict[str, list[str]] = {}
+    for k in np.flatnonzero(selected):
+        for y in split_ids(exc_cells[k]):
+            excluded_by.setdefault(y, []).append(ids[k])
+    fi, fo = set(forced_in), set(forced_out)
+    options = set(model.item.tolist())
+    out = []
+    for i in range(n):
+        pid = ids[i]
+        if not ok[i]:
+            m = msg("R_INELIGIBLE", parts=reason_parts(why[i]))
+        elif i not in options:
+            m = msg("R_INELIGIBLE", parts=[msg("R_NO_OPEN_ENVELOPE")])
+        elif conflicts is not None:
+            m = msg("R_CONFLICT", detail="; ".join(conflicts))
+        elif not solved:
+            m = msg("R_NOT_SOLVED")
+        elif selected[i]:
+            m = msg("R_SELECTED_PHASE1" if funding[i] == "phase1" else "R_SELECTED",
+                    forced=msg("R_FORCED_IN") if pid in fi else "", payer=payer[i])
+        elif pid in fo:
+            m = msg("R_FORCED_OUT")
+        else:
+            deps = [msg("R_REQUIRES", other=y) for y in split_ids(req_cells[i]) if y not in chosen]
+            deps += [msg("R_EXCLUDES", other=y) for y in split_ids(exc_cells[i]) if y in chosen]
+            deps += [msg("R_EXCLUDED_BY", other=k) for k in excluded_by.get(pid, [])]
+            m = msg("R_NOT_SELECTED_DEPENDENCY", parts=deps) if deps else msg("R_OUTRANKED")
+        out.append(Text(m))
+    return out
+
+
+def reason_parts(reason: Any) -> list:
+    """The coded parts of an eligibility reason (a :class:`~workbench.messages.Text` of
+    ``R_PARTS``); a plain text reason stays one part, shown as it is."""
+    m = getattr(reason, "message", None)
+    if m is not None and m.code == "R_PARTS":
+        return list(m.params["parts"])
+    return [reason]
+
+
+def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
+         weights: Mapping[str, float] | None = None, forced_in: Iterable[str] = (),
+         forced_out: Iterable[str] = (), rules: Mapping[str, Any] | None = None,
+         time_limit_s: float | None = None, seed: int | None = None, engine: str = "scipy") -> RankResult:
+    """Rank the candidates and select the optimal portfolio, with the greedy comparison.
+
+    The robustness of the selection (selection frequency under weight and cost uncertainty) is
+    the analysis layer's: :func:`workbench.analysis.robustness.rank` adds it to this result.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    candidates : DataFrame
+        Validated candidates (:func:`workbench.sources.load_candidates`).
+    budget_eur : float, optional
+        The envelope [EUR] (default: ``selection.budget_eur``, else the funds' envelopes).
+    weights : mapping, optional
+        Criteria weights; default the scenario's.
+    forced_in, forced_out : iterable of str
+        Ids that must / must not be selected (added to ``selection.force_in/force_out``).
+    rules : mapping, optional
+        Overrides of ``selection`` settings.
+    time_limit_s : float, optional
+        Time limit [s] (default ``selection.time_limit_s``, else 60 s), on the wall clock: it
+        covers building the model, solving and checking the portfolio (the solver gets what
+        the rest leaves).  Reading the candidates comes before.
+    seed : int, optional
+        The seed recorded in the provenance (default: the scenario's seed).
+    engine : {"scipy", "highspy"}
+        How HiGHS is called (:func:`solve_model`); recorded in ``solver``.
+
+    Returns
+    -------
+    RankResult
+    """
+    from .. import __version__
+
+    t_start = time.perf_counter()
+    s0 = settings(scenario, rules, budget_eur)
+    limit_s = float(time_limit_s if time_limit_s is not None else s0.get("time_limit_s") or DEFAULT_TIME_LIMIT_S)
+    fi = tuple(s0.get("force_in") or ()) + tuple(forced_in)
+    fo = tuple(s0.get("force_out") or ()) + tuple(forced_out)
+    sel = select(scenario, candidates, budget_eur, weights, fi, fo, rules, limit_s, engine=engine,
+                 deadline=t_start + limit_s)
+    mdl, ch, s = sel.model, sel.choice, sel.settings
+    n = len(candidates)
+    vals = sel.values.to_numpy(float)
+    req = candidates["requested_eur"].to_numpy(float)
+    funded = np.where(ch["funding"] == "phase1", candidates["phase1_cost_eur"].to_numpy(float),
+                      np.where(ch["selected"], req, 0.0))
+    vpe = vals / req
+    elig = mdl.eligible["eligible"].to_numpy(bool)
+    rank_vpe = pd.Series(np.where(elig, vpe, np.nan)).rank(ascending=False, method="min")
+    roi = roi_ratio(candidates).to_numpy(float)
+    target = float(s.get("roi_target_ratio", ROI_TARGET_RATIO))
+    # greedy
+    gx = greedy(mdl, vals, s["budget_eur"], sel.forced_in) if sel.solve.x is not None else None
+    gch = choice_table(mdl, gx, n)
+    gch.index = candidates.index
+    greedy_value = float((vals * gch["value_rate"].to_numpy()).sum()) if gx is not None else float("nan")
+    greedy_broken = check_portfolio(scenario, candidates, gch, s, sel.forced_in, sel.forced_out) \
+        if gx is not None else []
+    table = pd.DataFrame({
+        "id": candidates["id"].astype(str).to_numpy(),
+        "title": candidates["title"].to_numpy(),
+        "owner": candidates["owner"].to_numpy(),
+        "envelope": candidates["envelope"].to_numpy(),
+        "paying_envelope": ch["paying_envelope"].to_numpy(),
+        "eligible": elig,
+        "selected": ch["selected"].to_numpy(bool),
+        "funding": ch["funding"].to_numpy(),
+        "value": np.round(vals, 6),
+        "contribution": np.round(vals * ch["value_rate"].to_numpy(), 6),
+        "value_per_eur": vpe,
+        "value_per_meur": vpe * 1e6,
+        "rank_value_per_eur": rank_vpe.to_numpy(),
+        "requested_eur": req,
+        "funded_eur": funded,
+        "roi_ratio": roi,
+        "roi_below_target": ~(roi >= target),
+        "greedy_selected": gch["selected"].to_numpy(bool),
+    })
+    table["roi_below_target"] = np.where(np.isnan(roi), pd.NA, table["roi_below_target"])
+    table["reason"] = _reasons(candidates, mdl, ch, sel.forced_in, sel.forced_out, sel.conflicts,
+                               solved=sel.solve.x is not None)
+    table["reason_code"] = [code_of(r) for r in table["reason"]]   # the reason's message code
+    # warnings of the funds' texts, shown at selection without refusing (first results, DINUM opinion)
+    fl = candidate_flags(scenario, candidates)
+    for c in ("first_results_late", "governance_gate", "flag"):
+        table[c] = fl[c].to_numpy()
+    for c in candidates.columns:
+        if c not in table.columns:
+            table[c] = candidates[c].to_numpy()
+    table.index = candidates.index
+    opt = sel.objective
+    budget = s["budget_eur"]
+    committed = float(funded.sum())
+    totals = {
+        "candidates": int(n),
+        "eligible": int(elig.sum()),
+        "selected": int(ch["selected"].sum()),
+        "phase1_only": int((ch["funding"] == "phase1").sum()),
+        "budget_eur": float(budget),
+        "committed_eur": committed,
+        "unused_eur": float(budget - committed),
+        "value": float(opt) if np.isfinite(opt) else float("nan"),
+        "greedy_value": greedy_value,
+        "greedy_committed_eur": float((np.where(gch["funding"] == "full", req, 0.0)).sum()),
+        "greedy_shortfall_rate": float((opt - greedy_value) / opt) if opt and np.isfinite(opt) and opt > 0
+        else float("nan"),
+        "greedy_rules_broken": greedy_broken,
+        "weights": dict(sel.weights),
+    }
+    by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
+    totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
+    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
+              "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": limit_s,
+              "solver_time_limit_s": sel.solve.time_limit_s, "time_s": sel.solve.time_s,
+              "wall_time_s": time.perf_counter() - t_start, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
+              "checked": sel.solve.x is not None, "check": "every rule re-evaluated: none broken"
+              if sel.solve.x is not None else "no portfolio to check"}
+    source = str(candidates.attrs.get("source", ""))
+    prov = {"workbench_version": __version__, "scenario": project_relative(scenario.path),
+            "scenario_files": [project_relative(f) for f in getattr(scenario, "files", [])],
+            "scenario_hash": scenario.hash(), "seed": scenario.seed if seed is None else seed,
+            "candidates_source": project_relative(source) if source and Path(source).is_file() else source,
+            "synthetic": bool(candidates.attrs.get("synthetic", False)),
+            "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    return RankResult(table, totals, solver, sel.conflicts, dict(sel.weights), prov, sel, scenario, candidates, None)
+
+
+def _rules_of(sel: Selection) -> dict:
+    return {k: v for k, v in sel.settings.items() if k in RULE_KEYS and k not in ("budget_eur", "force_in",
+                                                                                  "force_out", "time_limit_s")}
+
+
+# --------------------------------------------------------------------------------------------
+# outputs
+# --------------------------------------------------------------------------------------------
+def write_result(result: RankResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``portfolio.csv``, ``portfolio.xlsx`` and ``portfolio.json`` (totals, solver,
+    conflicts, provenance) into ``out_dir``, all or nothing: the three are built in a temporary
+    sibling folder and moved in together (a failure leaves the previous three untouched)."""
+    out = Path(out_dir)
+    names = {"csv": "portfolio.csv", "xlsx": "portfolio.xlsx", "json": "portfolio.json"}
+    table = result.table
+    meta = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
+            "weights": result.weights, "provenance": result.provenance}
+    info = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v)
+                         for sec in ("totals", "solver", "provenance") for k, v in meta[sec].items()],
+                        columns=["key", "value"])
+
+    def build(tmp: Path) -> None:
+        write_csv(tmp / names["csv"], table)
+        write_xlsx(tmp / names["xlsx"], {"portfolio": table, "about": info})
+        write_atomic(tmp / names["json"], json.dumps(meta, indent=2, ensure_ascii=False, default=str))
+
+    write_folder(out, build)
+    return {k: out / v for k, v in names.items()}
+
+
+def summarise(result: RankResult, lang: str = "fr") -> str:
+    """The portfolio's totals as a few lines of text (amounts in M€)."""
+    from ..units import meur, number, pct
+
+    t, sv = result.totals, result.solver
+    syn = "  [SYNTHETIC candidates]" if result.provenance.get("synthetic") else ""
+    lines = [f"portfolio: {t['selected']} of {t['candidates']} candidates selected ({t['eligible']} eligible, "
+             f"{t['phase1_only']} funded for phase 1 only){syn}"]
+    vm = result.scenario.value_model if result.scenario is not None else None
+    if result.by_call is not None:
+        lines.append("  decided call by call: each call among its own applications, with the credits left and its "
+                     f"allotment ({t.get('call_allotment')})")
+        for r in result.by_call.itertuples():
+            lines.append(f"    {r.call} ({r.decision}): {r.laureates} of {r.applications} applications "
+                         f"({r.eligible} eligible), {meur(r.granted_eur, lang, 1)} of an allotment of "
+                         f"{meur(r.allotment_eur, lang, 1)}")
+    elif result.scenario is not None and len(result.scenario.calls) > 1:
+        lines.append("  with perfect foresight: every call's candidates selected at once (a benchmark, not a forecast)")
+    if result.conflicts is not None:
+        lines.append("  NO PORTFOLIO: these rules cannot all hold: " + "; ".join(result.conflicts))
+        lines.append("  (removing any one of them makes the others feasible)")
+    else:
+        lines.append(f"  committed: {meur(t['committed_eur'], lang, 2)} of {meur(t['budget_eur'], lang, 2)} "
+                     f"(unused {meur(t['unused_eur'], lang, 2)})")
+        short = t["greedy_shortfall_rate"]
+        unit = vm.unit if vm is not None else "points"
+        if t["selected"]:
+            lines.append(f"  average grant: {meur(t['committed_eur'] / t['selected'], lang, 2)}")
+        lines.append(f"  value: {number(t['value'], lang, 1)} {unit} ({vm.describe() if vm else 'points'}); "
+                     f"greedy by value per euro: "
+                     f"{number(t['greedy_value'], lang, 1)} ({pct(short, lang, 2)} below the optimum)")
+        if t["greedy_rules_broken"]:
+            lines.append("  greedy breaks: " + "; ".join(t["greedy_rules_broken"]))
+        by = t.get("committed_by_envelope_eur") or {}
+        if len(by) > 1:
+            lines.append("  by envelope: " + ", ".join(f"{k} {meur(v, lang, 2)}" for k, v in by.items()))
+        if "selection_frequency" in result.table:
+            core = result.table["core"].value_counts()
+            lines.append(f"  robustness ({result.robustness.attrs.get('samples')} weight draws): "
+                         f"{core.get('always', 0)} always, {core.get('sometimes', 0)} sometimes, "
+                         f"{core.get('never', 0)} never selected"
+                         + (" (weights and costs drawn together)" if t["robustness"]["with_costs"] else ""))
+            proofs = {k: t["robustness"].get(k) for k in PROOF_COUNTS}
+            if None not in proofs.values():
+                lines.append(f"  each draw's portfolio proven optimal within the gap: {proofs['draws_proven_by_bound']} "
+                             f"by a bound from the draws around it, {proofs['draws_solved']} by a solve"
+                             + (f"; {proofs['draws_not_proven']} NOT proven (time limit)"
+                                if proofs["draws_not_proven"] else ""))
+            lines.append(f"  probability of staying within the envelope under cost overruns: "
+                         f"{pct(t['within_envelope_probability'], lang, 1)} (P90 of the final cost "
+                         f"{meur(t['p90_final_cost_eur'], lang, 1)}; {t['robustness']['cost_samples']} draws, "
+                         f"fund pays {pct(t['robustness']['paid_by_fund_rate'], lang, 0)} of overruns)")
+    lines.append(f"  solver: {sv['version']}, {sv['status']}, gap {sv['gap']:.2g} (target {sv['mip_rel_gap']:g}), "
+                 f"{sv.get('wall_time_s', sv['time_s']):.2f} s (solver {sv['time_s']:.2f} s) of a "
+                 f"{sv['time_limit_s']:g} s limit; {sv['check']}")
+    for w in getattr(result.scenario, "warnings", []) or []:
+        lines.append(f"  WARNING: {w}")
+    return "\n".join(lines)
