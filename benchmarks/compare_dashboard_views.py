@@ -3,10 +3,12 @@
 
 Each checkout's ``src`` drives a :class:`workbench.dashboard.Dashboard` in French and English
 on ``parameters/fitn_2021_2022.yaml`` (one weight moved, one project forced out) and records
-the HTML of the table, totals, header and warnings, the frontier SVG's hash and the detail of
-twelve projects; the script prints the views that differ and exits 1 if any does.
+the HTML of the table, totals, header and warnings, the hashes of the frontier SVG and of the
+fan and robustness charts, the detail of twelve projects, the words of every control and section
+title, the pickers' choices and a comparison of two scenario files; the script prints the views
+that differ and exits 1 if any does.
 
-Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 30 s).
+Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 60 s).
 """
 from __future__ import annotations
 
@@ -20,20 +22,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 SNAPSHOT = r'''
-import hashlib, json, sys
+import hashlib, json, os, sys
 from workbench.dashboard import Dashboard
 out = {}
 for lang in ("fr", "en"):
-    d = Dashboard(scenario=sys.argv[1], variants_dir=sys.argv[2], debounce_s=0, lang=lang)
+    d = Dashboard(scenario=sys.argv[1], parameters_dir=os.path.dirname(sys.argv[1]), variants_dir=sys.argv[2],
+                  debounce_s=0, lang=lang)
     d.widget()
     d.controls["weight_strategic"].value = 0.7
     d.controls["force_out"].value = [d.selected_ids[0]]
     for pid in [str(i) for i in d.table["id"]][:12]:
         d.controls["detail_select"].value = pid
         out[f"{lang}-detail-{pid}"] = d.outputs["detail"].value
-    for k in ("table", "totals", "header", "warnings", "frontier_img"):
+    for k in ("table", "totals", "header", "warnings", "frontier_img", "fan_img", "robust_img"):
         v = d.outputs[k].value
         out[f"{lang}-{k}"] = v if isinstance(v, str) else hashlib.sha256(v).hexdigest()
+    # the words of the controls and section titles, the pickers' choices, a comparison
+    for name, w in sorted(d.controls.items()):
+        out[f"{lang}-control-{name}"] = [getattr(w, a, None) for a in ("description", "placeholder")]
+        if hasattr(w, "options"):
+            out[f"{lang}-options-{name}"] = [list(o) if isinstance(o, tuple) else o for o in w.options]
+    out[f"{lang}-titles"] = [html.value for html, *_ in d._titles.values()]
+    d.controls["detail_select"].value = None
+    out[f"{lang}-detail-none"] = d.outputs["detail"].value
+    d.controls["compare_b"].value = d.controls["compare_b"].options[1][1]
+    d._on_compare()
+    out[f"{lang}-compare"] = d.outputs["compare_out"].value
 print(json.dumps(out))
 '''
 

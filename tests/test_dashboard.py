@@ -318,3 +318,40 @@ def test_the_funds_rules_have_switches(tmp_path):
     el = st.eligibility_overrides(load_scenario(ROOT / "parameters" / "fitn_2021_2022.yaml"))["eligibility"]
     assert el["rules_off"] == ["last_commitment_date", "owner_types"]
     assert d._struct.rules_off == ("last_commitment_date", "owner_types")
+
+
+def test_the_provisional_frontier_is_the_greedy_fill_by_value_per_euro():
+    """The quick curve the page shows until the exact frontier is solved
+    (:func:`workbench.selection.greedy_frontier`), against a fill by hand: the eligible test
+    candidates by value per euro requested, each taken when it still fits the budget."""
+    from workbench.selection import greedy_frontier
+
+    scn = load_scenario(DATA / "committee.yaml")
+    c = load_candidates(scn)
+    values = 10.0 * c[list(CRITERIA)].to_numpy(float) @ np.full(4, 0.25)
+    fr = greedy_frontier(scn, c, values, 5_000_000, forced_in=["C4"])
+    ok = ((c["total_cost_eur"] >= 500_000) & (1 - c["requested_eur"] / c["total_cost_eur"] >= 0.1 - 1e-9)).to_numpy()
+    req = c["requested_eur"].to_numpy(float)
+    budgets = np.linspace(req[ok].min(), req[ok].sum(), 12)
+    assert np.allclose(fr["budget_eur"], budgets) and fr["value"].isna().all() and not fr["current"].any()
+    forced = (c["id"] == "C4").to_numpy()
+    order = sorted(np.flatnonzero(ok), key=lambda i: (not forced[i], -values[i] / req[i]))
+    for b, got in zip(budgets, fr["greedy_value"]):
+        spent = value = 0.0
+        for i in order:
+            if spent + req[i] <= b + 0.5:
+                spent, value = spent + req[i], value + values[i]
+        assert got == pytest.approx(value, rel=1e-12)
+
+
+def test_every_word_of_the_controls_comes_from_the_message_catalog(app):
+    from workbench.messages import CATALOG, render
+
+    for lang in ("en", "fr"):
+        app.controls["lang"].value = lang
+        for w, attr, code in app._labelled:
+            assert code.startswith("D_") and getattr(w, attr) == render(code, lang)
+        for w, code in app._titles.values():
+            assert w.value == f"<b>{html.escape(render(code, lang))}</b>"
+    assert app.controls["weight_service"].description == CATALOG["D_CRITERION_SERVICE"]["fr"] == "Service rendu"
+    assert app.controls["call"].options[0][0] == "toutes (prévision parfaite) (8)"

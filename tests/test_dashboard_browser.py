@@ -88,11 +88,11 @@ def page(server):
 
 
 def expected_selection(scenario: Path, weights: dict | None = None) -> list[str]:
-    from workbench import load_candidates, load_scenario, portfolio
+    from workbench import load_candidates, load_scenario, selection
     from workbench.dashboard import Dashboard
 
     scn = load_scenario(scenario)
-    r = portfolio.rank(scn, load_candidates(scn), weights=weights, engine=Dashboard.engine)
+    r = selection.rank(scn, load_candidates(scn), weights=weights, engine=Dashboard.engine)
     return sorted(r.table.loc[r.table["selected"], "id"])
 
 

@@ -14,7 +14,7 @@ from workbench.errors import MISSING, Problem, at_row
 from workbench.messages import CATALOG, LANGS, msg, render
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "workbench"
-CODE = re.compile(r"""["']([EPRW]_[A-Z0-9_]+)["']""")
+CODE = re.compile(r"""["']([DEPRW]_[A-Z0-9_]+)["']""")
 # every shipped check is coded (the envelope package's too, since it was split)
 NOT_YET_CODED: set = set()
 

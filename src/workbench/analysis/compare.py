@@ -134,9 +134,27 @@ def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparis
         diff = vb - va if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
         rows.append({"metric": m, "value_a": va, "value_b": vb, "difference": diff})
     metrics = pd.DataFrame(rows, columns=["metric", "value_a", "value_b", "difference"])
-    ta, tb = ea.ranking.table.set_index("id"), eb.ranking.table.set_index("id")
-    sa = set(ta.index[ta["selected"].astype(bool)])
-    sb = set(tb.index[tb["selected"].astype(bool)])
+    return Comparison(a, b, seed, draws, parameter_differences(a, b), metrics,
+                      selection_changes(ea.ranking.table, eb.ranking.table), (ea.simulation, eb.simulation))
+
+
+def _selected(table: pd.DataFrame) -> set:
+    return set(table.loc[table["selected"].astype(bool), "id"])
+
+
+def selection_changes(table_a: pd.DataFrame, table_b: pd.DataFrame) -> pd.DataFrame:
+    """The projects selected in one ranked table (:attr:`workbench.selection.RankResult.table`)
+    and not in the other.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``title``, ``change`` (``"out"``: selected in A only, first, by id; ``"in"``: in B
+        only, by id), ``requested_eur`` [EUR], ``value_a``, ``value_b`` [points] (``None`` where
+        the project is not a candidate of that side).
+    """
+    ta, tb = table_a.set_index("id"), table_b.set_index("id")
+    sa, sb = _selected(table_a), _selected(table_b)
     proj = []
     for pid, change in [(p, "out") for p in sorted(sa - sb)] + [(p, "in") for p in sorted(sb - sa)]:
         src = ta if pid in ta.index else tb
@@ -144,9 +162,34 @@ def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparis
                      "requested_eur": float(src.at[pid, "requested_eur"]),
                      "value_a": float(ta.at[pid, "value"]) if pid in ta.index else None,
                      "value_b": float(tb.at[pid, "value"]) if pid in tb.index else None})
-    projects = pd.DataFrame(proj, columns=["id", "title", "change", "requested_eur", "value_a", "value_b"])
-    return Comparison(a, b, seed, draws, parameter_differences(a, b), metrics, projects,
-                      (ea.simulation, eb.simulation))
+    return pd.DataFrame(proj, columns=["id", "title", "change", "requested_eur", "value_a", "value_b"])
+
+
+def portfolios_side_by_side(ranking_a, ranking_b, name_a: str, name_b: str) -> pd.DataFrame:
+    """Two rankings' portfolios (:class:`workbench.selection.RankResult`) side by side, as the
+    dashboard compares two variants without simulating them.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``A`` and ``B``; one row per measure: ``scenario`` (the names given),
+        ``selected`` (projects), ``budget_eur``, ``committed_eur`` [EUR], ``value`` [points],
+        ``weight_<criterion>``.  ``attrs``: ``only_a`` and ``only_b``, the ids selected on one
+        side only (:func:`selection_changes`), and ``both``, the ids selected on both; each
+        sorted, as text.
+    """
+    out = {}
+    for tag, name, r in (("A", name_a, ranking_a), ("B", name_b, ranking_b)):
+        t = r.totals
+        out[tag] = {"scenario": name, "selected": t["selected"], "budget_eur": t["budget_eur"],
+                    "committed_eur": t["committed_eur"], "value": t["value"],
+                    **{f"weight_{k}": v for k, v in t["weights"].items()}}
+    df = pd.DataFrame(out)
+    ch = selection_changes(ranking_a.table, ranking_b.table)
+    df.attrs["only_a"] = sorted(str(i) for i in ch.loc[ch["change"] == "out", "id"])
+    df.attrs["only_b"] = sorted(str(i) for i in ch.loc[ch["change"] == "in", "id"])
+    df.attrs["both"] = sorted(str(i) for i in _selected(ranking_a.table) & _selected(ranking_b.table))
+    return df
 
 
 def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:

@@ -3,8 +3,9 @@
 A selection committee moves the criteria weights, the budget, the co-financing rate and the
 minimum-cost thresholds, switches rules on and off and forces projects in or out; the ranked
 candidates, the portfolio's totals, the efficient frontier, the envelope's fan chart and the
-selection frequencies follow.  This module wires the package's pieces (labels in
-:mod:`.texts`, settings in :mod:`.settings`, caches in :mod:`.caches`, views in :mod:`.views`);
+selection frequencies follow.  This module wires the package's pieces (words from the message
+catalog :mod:`workbench.messages`, settings in :mod:`.settings`, the stages' computations and
+caches in :mod:`.caches`, views in :mod:`.views`);
 ``notebooks/dashboard.ipynb`` only displays :meth:`Dashboard.widget`, and ``workbench dashboard``
 serves that notebook with the settings of ``voila.json`` (:func:`workbench.dashboard.serve.serve_command`).
 
@@ -37,25 +38,23 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from .. import __version__, resources
 from ..candidates import read_candidates
-from ..sources import load_candidates
 from ..errors import InputError, Problem
-from ..messages import msg
+from ..messages import code_of, msg, render
 from ..files import write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
-from .caches import LRU, Controller, candidates_key, hash_without
+from .caches import LRU, Controller, candidates_key
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
-from .texts import esc, label, short_error
+from .texts import esc, short_error
 from .uploads import upload_dir, upload_name
-from .views import (compare_html, detail_html, figure_png, frontier_svg, header_html, ranked_table_html,
-                    shortfall_probabilities, totals_html, translate_warning, warnings_html)
+from .views import (call_options, compare_html, detail_html, frontier_svg, header_html, ranked_order,
+                    ranked_table_html, shortfall_probabilities, totals_html, translate_warning, warnings_html)
 from .widgets import build_layout
 
 
@@ -104,8 +103,8 @@ class Dashboard:
         self.controls: dict[str, Any] = {}            # the committee's controls, by name
         self.outputs: dict[str, Any] = {}             # what is shown, by name
         self.followup: Any = None                     # the follow-up panel (workbench.followup.panel)
-        self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, label key)
-        self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, label key)
+        self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, message code)
+        self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, message code)
         self._mute = False                            # True while controls are set by the program
         self._defaults: dict[str, Any] = {}           # the controls' values as the scenario sets them
         self._base: Scenario | None = None            # the scenario file opened
@@ -174,7 +173,7 @@ class Dashboard:
     def _file_label(self, p: Path) -> str:
         try:
             if p.parent == self.variants_dir.resolve():
-                return f"{label('variants', self.lang)} / {p.stem}"
+                return f"{render('D_VARIANTS', self.lang)} / {p.stem}"
         except OSError:  # pragma: no cover
             pass
         return p.stem
@@ -235,14 +234,14 @@ class Dashboard:
         L = self.lang
         if self.followup is not None:
             self.followup.relabel(L)
-        for w, attr, key in self._labelled:
-            setattr(w, attr, label(key, L))
-        for w, key in self._titles.values():
-            w.value = f"<b>{esc(label(key, L))}</b>"
-        self.controls["force_in"].placeholder = label("force_hint", L)
-        self.controls["force_out"].placeholder = label("force_hint", L)
+        for w, attr, code in self._labelled:
+            setattr(w, attr, render(code, L))
+        for w, code in self._titles.values():
+            w.value = f"<b>{esc(render(code, L))}</b>"
+        self.controls["force_in"].placeholder = render("D_FORCE_HINT", L)
+        self.controls["force_out"].placeholder = render("D_FORCE_HINT", L)
         self.outputs["frontier_title"].value = ""  # the chart carries its title
-        self.outputs["fan_title"].value = f"<b>{esc(label('fan', L))}</b>"
+        self.outputs["fan_title"].value = f"<b>{esc(render('D_FAN', L))}</b>"
 
     def _on_lang(self, change) -> None:
         self.lang = change["new"]
@@ -262,7 +261,7 @@ class Dashboard:
         """Load a scenario and its candidates; on a bad file show the problems, keep the state."""
         try:
             scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
-            cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
+            cands = self._jobs.candidates(scn)
         except InputError as exc:
             self._error(exc.message())
             if self._base is not None:
@@ -308,17 +307,17 @@ class Dashboard:
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
-                msg = label("upload_unreadable", L, reason=short_error(exc))
+                msg = render("D_UPLOAD_UNREADABLE", L, reason=short_error(exc))
             path.unlink(missing_ok=True)
             self.controls["upload_msg"].value = (
-                f"<div class='wb-err wb-upload-error'><b>{esc(label('upload_bad', L, name=safe))}</b>\n"
+                f"<div class='wb-err wb-upload-error'><b>{esc(render('D_UPLOAD_BAD', L, name=safe))}</b>\n"
                 f"{esc(msg)}</div>")
             return False
         self._cands = cands
         self._cands_key = candidates_key(cands)
         self._upload_name, self._upload_path = safe, path
         self.controls["upload_msg"].value = (
-            f"<div class='wb-ok'>{esc(label('upload_ok', L, name=safe, n=len(cands)))}</div>")
+            f"<div class='wb-ok'>{esc(render('D_UPLOAD_OK', L, name=safe, n=len(cands)))}</div>")
         self._reset_controls(keep_settings=True)
         self.refresh()
         return True
@@ -374,23 +373,8 @@ class Dashboard:
             self._mute = False
 
     def _call_budget_eur(self, call: str) -> float | None:
-        """What the committee of ``call`` may commit when the earlier calls have decided as the
-        scenario's committees would (:func:`workbench.decisions.decide_calls`: the credits left at
-        its date and its allotment); ``None`` for every call at once or a list without calls."""
-        if not call or "call" not in self._cands.columns:
-            return None
-        from ..decisions import decide_calls
-
-        def allotments() -> dict:
-            try:
-                by = decide_calls(self._base, self._cands).by_call
-            except InputError:
-                return {}
-            return dict(zip(by["call"], by["allotment_eur"]))
-
-        got = self._caches["cands"].get(("allotments", self._cands_key, self._base.hash()), allotments)
-        v = got.get(call)
-        return float(v) if v is not None and v >= 1.0 else None
+        """What the committee of ``call`` may commit [EUR] (:meth:`Controller.call_budget_eur`)."""
+        return self._jobs.call_budget_eur(self._base, self._cands, self._cands_key, call)
 
     def _on_call(self, change) -> None:
         """A committee turns to another call: the budget becomes that call's allotment."""
@@ -406,14 +390,8 @@ class Dashboard:
         self._schedule(change)
 
     def _call_options(self) -> list[tuple[str, str]]:
-        """The call picker's choices: every call at once (``""``: a benchmark with perfect
-        foresight), then each call in decision order with its candidate count."""
-        present = set(self._cands["call"].astype(str)) if "call" in self._cands.columns else set()
-        order = [c.id for c in self._base.calls if c.id in present]
-        calls = order + sorted(present - set(order))
-        all_label = "toutes (prévision parfaite)" if self.lang == "fr" else "all (perfect foresight)"
-        return [(f"{all_label} ({len(self._cands)})", "")] + [
-            (f"{k} ({int((self._cands['call'].astype(str) == k).sum())})", k) for k in calls]
+        """The call picker's choices (:func:`views.call_options`)."""
+        return call_options(self._base, self._cands, self.lang)
 
     def _control_values(self) -> dict[str, Any]:
         c = self.controls
@@ -451,7 +429,7 @@ class Dashboard:
     # ---- messages --------------------------------------------------------------------------------
     def _error(self, message: str) -> None:
         self.last_error = message
-        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{esc(label('error', self.lang))}</b>\n"
+        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{esc(render('D_ERROR', self.lang))}</b>\n"
                                         f"{esc(message)}</div>")
 
     def _clear_error(self) -> None:
@@ -498,78 +476,55 @@ class Dashboard:
             self._error(f"{type(exc).__name__}: {exc}")
 
     def _refresh(self) -> None:
+        """The stages (:class:`Controller`) for the current settings: the selection and, when it
+        comes at once, the exact frontier are shown first (else the greedy curve, provisional);
+        the exact frontier, the envelope simulation and the robustness follow from worker threads."""
         t0 = time.perf_counter()
-        tm: dict[str, float] = {}
         gen = self._jobs.new_generation()
         st = self.settings()
-        base, cands = self._base, self._view_candidates()
-        ckey = (self._cands_key, self.controls["call"].value)
-        el_ov = st.eligibility_overrides(base)
-        struct = self._caches["eff"].get((base.hash(), json.dumps(el_ov, sort_keys=True, default=str)),
-                                         lambda: base.with_overrides(el_ov) if el_ov else base)
+        base, cands, ckey = self._base, self._view_candidates(), self._cands_key
+        call = self.controls["call"].value
+        struct = self._jobs.effective(base, st.eligibility_overrides(base))
         weights = st.weight_dict(base)
         self._struct, self._settings = struct, st
         self._clear_error()
         self._show_warnings()
-        from .. import selection as portfolio
-        args = dict(budget_eur=st.budget_eur, weights=weights, forced_in=st.force_in, forced_out=st.force_out)
-        key = (id(struct), struct.hash(), ckey, json.dumps(args, sort_keys=True, default=str))
-        # the exact frontier at once when the Pareto enumeration applies (tens of ms for a call
-        # of 200 candidates), in a thread while this one solves the selection (HiGHS releases
-        # the GIL); otherwise one MILP per budget level, later, in a worker thread
-        sel_s = portfolio.settings(struct, None, st.budget_eur)
-        budget = sel_s.get("budget_eur") or sum(f.envelope_eur for f in struct.funds.values())
-        fargs = dict(n=self.frontier_levels, weights=weights, forced_in=st.force_in, forced_out=st.force_out,
-                     rules={"budget_eur": budget}, engine=self.engine)
-        fkey = (id(struct), struct.hash(), ckey, json.dumps([weights, st.force_in, st.force_out], default=str))
-        exact = self._caches["frontier"].peek(fkey)
-        quick = None if exact is not None else self._jobs.executor("frontier-now").submit(
-            portfolio.frontier, struct, cands, solve=False, **fargs)
-        t1 = time.perf_counter()
-        self.rank_result = self._caches["rank"].get(key, lambda: portfolio.rank(struct, cands, engine=self.engine,
-                                                                                 **args))
-        self._rank_key = key
+        sel = self._jobs.select(struct, cands, (ckey, call), st.budget_eur, weights, st.force_in, st.force_out,
+                                self.engine, self.frontier_levels)
+        self.rank_result, self._rank_key = sel.ranking, sel.key
         self.table = self.rank_result.table
         self.totals = self.rank_result.totals
-        tm["rank_ms"] = (time.perf_counter() - t1) * 1e3
+        tm = dict(sel.timings)
         ranked = self.ranked()
         chosen = [str(i) for i in ranked.loc[ranked["selected"].astype(bool), "id"]]
-        call = self.controls["call"].value
         L = self.lang
-        t1 = time.perf_counter()
-        if quick is not None:
-            exact = quick.result()
-            if exact is not None:
-                self._caches["frontier"].get(fkey, lambda: exact)
-        tm["frontier_wait_ms"] = (time.perf_counter() - t1) * 1e3
         t1 = time.perf_counter()
         self._show_table(ranked)
         self._show_totals()
-        self._show_frontier(exact if exact is not None else self._greedy_frontier(struct, cands, weights, st),
-                            provisional=exact is None)
+        if sel.frontier is not None:
+            self._show_frontier(sel.frontier, provisional=False)
+        else:  # a quick curve to show at once: the greedy portfolio's value by budget
+            from ..selection import greedy_frontier
+
+            self._show_frontier(greedy_frontier(struct, cands, self.rank_result.selection.values,
+                                                self.totals["budget_eur"], st.force_in, st.force_out),
+                                provisional=True)
         tm["views_ms"] = (time.perf_counter() - t1) * 1e3
         tm["first_ms"] = (time.perf_counter() - t0) * 1e3
         self._jobs.timings = tm
 
-        def exact_frontier():
-            if exact is not None:
-                return None
-            return self._caches["frontier"].get(fkey, lambda: portfolio.frontier(struct, cands, workers=2, **fargs))
-
-        def show_frontier(fr) -> None:
-            if fr is not None:
-                self._show_frontier(fr, provisional=False)
-
-        if exact is None:
-            self._background(gen, "frontier_exact_ms", exact_frontier, show_frontier)
+        if sel.frontier is None:
+            self._background(gen, "frontier_exact_ms", sel.exact_frontier,
+                             lambda fr: self._show_frontier(fr, provisional=False))
         self._soon(gen, self._after_views)
         # the first page waits for nothing: no slider is moving yet
         first, self._shown = not self._shown, True
-        self._background(gen, "fan_ms", lambda: self._simulate(struct, cands, chosen, call, L), self._show_fan,
-                         delay_s=0.0 if first else self.views_first_s)
-        self._background(gen, "robustness_ms", lambda: self._robustness(struct, cands, st, budget, call, chosen, L),
-                         self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s,
-                         worker="robustness")
+        self._background(gen, "fan_ms", lambda: self._jobs.simulate(struct, cands, ckey, call, chosen, self.draws, L),
+                         self._show_fan, delay_s=0.0 if first else self.views_first_s)
+        self._background(gen, "robustness_ms", lambda: self._jobs.robustness(
+            struct, cands, ckey, call, sel.budget_eur, st.force_in, st.force_out, chosen, self.robustness_samples,
+            self.engine, L), self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s,
+            worker="robustness")
 
     def _after_views(self) -> None:
         """The project picker (one option per candidate) and the open project's explanation:
@@ -597,37 +552,25 @@ class Dashboard:
     # ---- views -------------------------------------------------------------------------------------
     def _view_candidates(self) -> pd.DataFrame:
         """The candidates of the call under review (all when the list has no ``call`` column)."""
-        call = self.controls["call"].value
-        if not call or "call" not in self._cands.columns:
-            return self._cands
-        key = (self._cands_key, call)
-        return self._caches["cands"].get(key, lambda: self._call_subset(call))
-
-    def _call_subset(self, call: str) -> pd.DataFrame:
-        df = self._cands[self._cands["call"].astype(str) == call].copy()
-        df.attrs.update(self._cands.attrs)
-        return df
+        return self._jobs.call_candidates(self._cands, self._cands_key, self.controls["call"].value)
 
     def _show_warnings(self) -> None:
         """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
-        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if "SYNTHETIC" not in w]
+        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if code_of(w) != "W_SYNTHETIC"]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
             from ..reporting.labels import label as report_label
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
-        src = self._upload_name or (label("synthetic", L) if self._cands.attrs.get("synthetic")
+        src = self._upload_name or (render("D_SYNTHETIC", L) if self._cands.attrs.get("synthetic")
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
         self.outputs["header"].value = header_html(self._base, src, L)
         self.outputs["warnings"].value = warnings_html(items, L)
 
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""
-        t = self.table
-        order = np.lexsort((t["id"].to_numpy(), -np.nan_to_num(t["value_per_eur"].to_numpy(float), nan=-1.0),
-                            ~t["eligible"].to_numpy(bool), ~t["selected"].to_numpy(bool)))
-        return t.iloc[order]
+        return ranked_order(self.table)
 
     @property
     def selected_ids(self) -> list[str]:
@@ -666,30 +609,6 @@ class Dashboard:
     #: per model, with the search settings that suit a call's selection.
     engine = "highspy"
 
-    def _greedy_frontier(self, scn: Scenario, cands: pd.DataFrame, weights: dict, st: Settings) -> pd.DataFrame:
-        """A quick curve to show at once: the greedy (value per euro) portfolio's value by budget.
-
-        The exact frontier replaces it a moment later (see :meth:`_refresh`).
-        """
-        import workbench.selection as pf
-
-        s = pf.settings(scn, None, self.totals["budget_eur"])
-        fi = tuple(dict.fromkeys(st.force_in))
-        fo = tuple(dict.fromkeys(st.force_out))
-        mdl = pf.get_model(scn, cands, s, fi, fo)
-        vals = self.rank_result.selection.values.to_numpy(float)
-        full = mdl.mode == "full"
-        if not full.any():
-            return pd.DataFrame(columns=["budget_eur", "value", "greedy_value", "current"])
-        top = float(pd.Series(mdl.cost_eur[full], index=mdl.item[full]).groupby(level=0).max().sum())
-        budgets = np.linspace(float(mdl.cost_eur[full].min()), max(top, 1.0), 12)
-        rows = []
-        for b in budgets:
-            gx = pf.greedy(mdl, vals, float(b), fi)
-            rows.append({"budget_eur": float(b), "value": float("nan"),
-                         "greedy_value": float(vals[mdl.item] @ (gx * mdl.value_rate)), "current": False})
-        return pd.DataFrame(rows)
-
     def _show_frontier(self, fr: pd.DataFrame, provisional: bool) -> None:
         """The frontier chart with the current portfolio (:func:`frontier_svg`)."""
         cur = (float(self.totals["budget_eur"]), float(self.totals["value"]))
@@ -701,27 +620,6 @@ class Dashboard:
         self.frontier_provisional = provisional
 
     # ---- envelope simulation -----------------------------------------------------------------------
-    def _simulate(self, scn: Scenario, cands: pd.DataFrame, chosen: list[str], call: str, lang: str) -> dict:
-        """The envelope simulation of the selected portfolio and its fan chart (worker thread).
-
-        The simulation funds the selected projects, in rank order, call after call
-        (:func:`workbench.envelope.simulate` with ``selection=`` their ids); it is cached on the
-        scenario's settings other than criteria, selection and robustness, the candidates and
-        the selected ids, so a change that keeps the portfolio never re-runs it.
-        """
-        from ..cache import deferred_modules  # imported only when not served from the cache
-        charts, envelope = deferred_modules("reporting.charts", "envelope")
-
-        sim_key = (hash_without(scn, ("criteria", "robustness", "selection")), self._cands_key, call,
-                   tuple(chosen), self.draws)
-        try:
-            res = self._caches["sim"].get(sim_key, lambda: envelope.simulate(
-                scn, candidates=cands, draws=self.draws, seed=scn.seed, selection=chosen))
-        except InputError as exc:  # the scenario cannot be simulated (e.g. no call): say why, there
-            return {"message": exc.message()}
-        png = self._caches["fan_png"].get((sim_key, lang), lambda: figure_png(charts.fan_chart(res, lang=lang)))
-        return {"result": res, "png": png}
-
     def _show_fan(self, out: dict) -> None:
         """The fan chart and the probability of running short, or why there is none."""
         if "message" in out:
@@ -738,23 +636,6 @@ class Dashboard:
 
     # ---- robustness --------------------------------------------------------------------------------
     robustness_samples = 40
-
-    def _robustness(self, scn: Scenario, cands: pd.DataFrame, st: Settings, budget_eur: float, call: str,
-                    chosen: list[str], lang: str) -> dict:
-        """How often each project is selected when the weights vary (SMAA on the scenario's weight
-        information, :func:`workbench.analysis.robustness.selection_frequency`) and its bar chart
-        (worker thread).  Cached on everything but the weights, which the draws replace."""
-        from ..cache import deferred_modules  # imported only when not served from the cache
-        charts, robustness = deferred_modules("reporting.charts", "analysis.robustness")
-
-        key = (id(scn), scn.hash(), self._cands_key, call, budget_eur, st.force_in, st.force_out,
-               self.robustness_samples)
-        fr = self._caches["robust"].get(key, lambda: robustness.selection_frequency(
-            scn, cands, self.robustness_samples, scn.seed, budget_eur=budget_eur,
-            forced_in=st.force_in, forced_out=st.force_out, engine=self.engine))
-        png = self._caches["robust_png"].get((key, tuple(chosen), lang), lambda: figure_png(
-            charts.selection_frequency_chart(fr, lang=lang, top=30, selected=chosen)))
-        return {"frequency": fr, "png": png}
 
     def _show_robustness(self, out: dict) -> None:
         self.robust_result = out["frequency"]
@@ -776,15 +657,12 @@ class Dashboard:
         finally:
             self._mute = False
         if cur:  # the explanation re-solves the selection: it comes with the slower views
-            self.outputs["detail"].value = f"<i>{esc(label('computing', L))}</i>"
+            self.outputs["detail"].value = f"<i>{esc(render('D_COMPUTING', L))}</i>"
 
     def explain(self, project_id: str) -> dict:
         """Why a project is in or out of the current portfolio and what would change that
         (:func:`workbench.selection.explain`, cached per ranking)."""
-        import workbench.selection as pf
-
-        key = (self._rank_key, project_id)
-        return self._caches["explain"].get(key, lambda: pf.explain(self.rank_result, project_id))
+        return self._jobs.explain(self._rank_key, self.rank_result, project_id)
 
     def _show_detail(self) -> None:
         if self._mute:
@@ -792,7 +670,7 @@ class Dashboard:
         L = self.lang
         pid = self.controls["detail_select"].value
         if not pid or self.rank_result is None:
-            self.outputs["detail"].value = f"<i>{esc(label('detail_pick', L))}</i>"
+            self.outputs["detail"].value = f"<i>{esc(render('D_DETAIL_PICK', L))}</i>"
             return
         row = self.table[self.table["id"].astype(str) == pid].iloc[0]
         try:
@@ -859,14 +737,14 @@ class Dashboard:
             self._replace_name = name
             self.controls["variant_msg"].value = (
                 f"<div class='wb-err wb-variant-exists'>"
-                f"{esc(label('variant_exists', L, name=name, path=self.variant_path(name).name))}</div>")
+                f"{esc(render('D_VARIANT_EXISTS', L, name=name, path=self.variant_path(name).name))}</div>")
             self._show_replace(True)
             return
         except (InputError, OSError) as exc:
             text = exc.message() if isinstance(exc, InputError) else short_error(exc)
             self.controls["variant_msg"].value = f"<div class='wb-err'>{esc(text)}</div>"
             return
-        self.controls["variant_msg"].value = f"<div class='wb-ok'>{esc(label('saved', L, path=path.name))}</div>"
+        self.controls["variant_msg"].value = f"<div class='wb-ok'>{esc(render('D_SAVED', L, path=path.name))}</div>"
 
     def _on_replace_variant(self, _button=None) -> None:
         """The committee confirmed: replace the variant file (of the name it confirmed)."""
@@ -886,29 +764,9 @@ class Dashboard:
         Each file is ranked with its own settings and candidates (its weights, budget and forced
         projects come from the file).  Returns a table indexed by the measure.
         """
-        import workbench.selection as pf
-
-        out, sets = {}, {}
-        for tag, path in (("A", path_a), ("B", path_b)):
-            scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
-            cands = self._caches["cands"].get(("scenario", scn.hash()), lambda: load_candidates(scn))
-            call = self.controls["call"].value
-            if call and "call" in cands.columns and (cands["call"].astype(str) == call).any():
-                sub = cands[cands["call"].astype(str) == call].copy()
-                sub.attrs.update(cands.attrs)
-                cands = sub
-            r = self._caches["rank"].get(("file", scn.hash(), candidates_key(cands)),
-                                         lambda: pf.rank(scn, cands, engine=self.engine))
-            sets[tag] = set(r.table.loc[r.table["selected"].astype(bool), "id"].astype(str))
-            t = r.totals
-            out[tag] = {"scenario": Path(path).stem, "selected": t["selected"], "budget_eur": t["budget_eur"],
-                        "committed_eur": t["committed_eur"], "value": t["value"],
-                        **{f"weight_{k}": v for k, v in t["weights"].items()}}
-        df = pd.DataFrame(out)
-        df.attrs["only_a"] = sorted(sets["A"] - sets["B"])
-        df.attrs["only_b"] = sorted(sets["B"] - sets["A"])
-        df.attrs["both"] = sorted(sets["A"] & sets["B"])
-        return df
+        scns = tuple(load_scenario(p, allowed_dirs=self._scenario_dirs()) for p in (path_a, path_b))
+        return self._jobs.compare(scns, (Path(path_a).stem, Path(path_b).stem), self.controls["call"].value,
+                                  self.engine)
 
     def _on_compare(self, _button=None) -> None:
         L = self.lang
@@ -947,9 +805,9 @@ class Dashboard:
             name, data = self.export(fmt)
         except (IllegalCharacterError, ValueError, OSError) as exc:
             self.controls["download"].value = (f"<div class='wb-err'>"
-                                               f"{esc(label('export_failed', L, reason=short_error(exc)))}</div>")
+                                               f"{esc(render('D_EXPORT_FAILED', L, reason=short_error(exc)))}</div>")
             return
         mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         b64 = base64.b64encode(data).decode("ascii")
         self.controls["download"].value = (f"<a class='wb-download' download='{esc(name)}' "
-                                           f"href='data:{mime};base64,{b64}'>⬇ {esc(label('download', L, name=name))}</a>")
+                                           f"href='data:{mime};base64,{b64}'>⬇ {esc(render('D_DOWNLOAD', L, name=name))}</a>")

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..messages import render_text
+from ..messages import render, render_text
 from ..scenario import CRITERIA
 from ..units import meur, number, pct
-from .texts import colon, esc, label
+from .texts import colon, esc
 
 
 def figure_png(fig, dpi: int = 72) -> bytes:
@@ -89,7 +89,7 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
         return f"<polyline fill='none' points='{pts}' {style}/>"
 
     esc = _html.escape
-    title = label("frontier", lang) + (f" ({label('frontier_coming', lang)})" if provisional else "")
+    title = render("D_FRONTIER", lang) + (f" ({render('D_FRONTIER_COMING', lang)})" if provisional else "")
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
            f"viewBox='0 0 {width} {height}' font-family='DejaVu Sans, Arial, sans-serif' font-size='11'>",
            f"<rect width='{width}' height='{height}' fill='white'/>"]
@@ -111,10 +111,10 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
         cx, cy = px(current[0]), py(current[1])
         out.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{T_}' y2='{T_ + ph}' stroke='black' "
                    f"stroke-width='0.8' stroke-dasharray='1,2'/><circle cx='{cx:.1f}' cy='{cy:.1f}' r='4'/>")
-    legend = [(label("legend_optimum", lang), "stroke='#1f77b4' stroke-width='2'"),
-              (label("legend_greedy", lang),
+    legend = [(render("D_LEGEND_OPTIMUM", lang), "stroke='#1f77b4' stroke-width='2'"),
+              (render("D_LEGEND_GREEDY", lang),
                "stroke='#ff7f0e' stroke-width='1.3' stroke-dasharray='5,3'"),
-              (label("legend_current", lang), None)]
+              (render("D_LEGEND_CURRENT", lang), None)]
     lx, ly = L_ + pw - 178, T_ + ph - 12 - 15 * len(legend)
     out.append(f"<rect x='{lx - 6}' y='{ly - 4}' width='180' height='{15 * len(legend) + 6}' fill='white' "
                f"fill-opacity='0.85' stroke='#ccc'/>")
@@ -124,9 +124,9 @@ def frontier_svg(fr: pd.DataFrame, current: tuple[float, float], lang: str = "fr
                    else f"<circle cx='{lx + 11}' cy='{yk}' r='4'/>")
         out.append(f"<text x='{lx + 28}' y='{yk + 4}' font-size='10'>{esc(txt)}</text>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='{height - 8}' text-anchor='middle'>"
-               f"{esc(label('axis_envelope', lang))}</text>")
+               f"{esc(render('D_AXIS_ENVELOPE', lang))}</text>")
     out.append(f"<text transform='translate(14,{T_ + ph / 2:.0f}) rotate(-90)' text-anchor='middle'>"
-               f"{esc(label('axis_value', lang))}</text>")
+               f"{esc(render('D_AXIS_VALUE', lang))}</text>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='18' text-anchor='middle' font-size='13'>{esc(title)}</text></svg>")
     return "".join(out).encode("utf-8")
 
@@ -155,6 +155,26 @@ def translate_reason(reason, lang: str = "fr") -> str:
     return render_text(reason, lang)
 
 
+def ranked_order(table: pd.DataFrame) -> pd.DataFrame:
+    """A ranking's table in the order shown: selected first, then eligible, then by value per
+    euro (best first), then by id."""
+    t = table
+    order = np.lexsort((t["id"].to_numpy(), -np.nan_to_num(t["value_per_eur"].to_numpy(float), nan=-1.0),
+                        ~t["eligible"].to_numpy(bool), ~t["selected"].to_numpy(bool)))
+    return t.iloc[order]
+
+
+def call_options(scenario: Any, cands: pd.DataFrame, lang: str = "fr") -> list[tuple[str, str]]:
+    """The call picker's ``(label, call)`` choices: every call at once (``""``: a benchmark with
+    perfect foresight), then each call of ``cands`` in the scenario's decision order (calls the
+    scenario does not name after, sorted), each with its candidate count."""
+    present = set(cands["call"].astype(str)) if "call" in cands.columns else set()
+    order = [c.id for c in scenario.calls if c.id in present]
+    calls = order + sorted(present - set(order))
+    return [(render("D_ALL_CALLS", lang, n=len(cands)), "")] + [
+        (f"{k} ({int((cands['call'].astype(str) == k).sum())})", k) for k in calls]
+
+
 def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str, str], force_in, force_out,
                       lang: str = "fr", generation: int = 0, defer: str = "") -> str:
     """The ranked candidates ``t`` (rows as shown) as one HTML table, each with its status badge
@@ -176,8 +196,8 @@ def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str,
     elig = t["eligible"].to_numpy(bool)
     fin, fout = set(force_in), set(force_out)
     badge = {k: f"<span class='wb-badge {c}'>{esc(txt)}</span>" for k, c, txt in (
-        ("in", "wb-b-fin", label("forced_in", L)), ("sel", "wb-b-sel", "✔ " + label("selected", L)),
-        ("fout", "wb-b-fout", label("forced_out", L)), ("out", "wb-b-out", label("not_selected", L)))}
+        ("in", "wb-b-fin", render("D_FORCED_IN", L)), ("sel", "wb-b-sel", "✔ " + render("D_SELECTED", L)),
+        ("fout", "wb-b-fout", render("D_FORCED_OUT", L)), ("out", "wb-b-out", render("D_NOT_SELECTED", L)))}
     rows = []
     for k, (i, s_, e_, v, vpm, why) in enumerate(zip(ids, sel, elig, t["value"].to_numpy(float),
                                                       t["value_per_meur"].to_numpy(float), t["reason"]), start=1):
@@ -188,10 +208,10 @@ def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str,
                     f"<td>{number(v, L, 1)}</td><td>{number(vpm, L, 2)}</td><td>{b}</td><td>{reason}</td></tr>")
     if total > len(t):
         rows.append(f"<tr class='wb-more'><td colspan='9'>"
-                    f"{esc(label('more_rows', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
-    heads = ["col_rank", "col_id", "col_title", "col_owner", "col_requested", "col_value",
-             "col_value_per_eur", "col_status", "col_reason"]
-    head = "".join(f"<th>{esc(label(h, L))}</th>" for h in heads)
+                    f"{esc(render('D_MORE_ROWS', L, n=total - len(t), k=n_sel - int(sel.sum())))}</td></tr>")
+    heads = ["D_COL_RANK", "D_COL_ID", "D_COL_TITLE", "D_COL_OWNER", "D_COL_REQUESTED", "D_COL_VALUE",
+             "D_COL_VALUE_PER_EUR", "D_COL_STATUS", "D_COL_REASON"]
+    head = "".join(f"<th>{esc(render(h, L))}</th>" for h in heads)
     return (f"<table class='wb-table wb-rt' data-generation='{generation}' data-defer='{defer}'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -207,20 +227,20 @@ def totals_html(totals: dict, table: pd.DataFrame, shortfall: dict[str, float] |
     used = t["committed_eur"] / t["budget_eur"] if t["budget_eur"] else float("nan")
     parts = [
         f"<span class='wb-kpi'><b class='wb-n-selected'>{t['selected']}</b> / {t['candidates']} "
-        f"{esc(label('n_selected', L))}</span>",
-        f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(label('requested', L))} "
-        f"({pct(used, L, 0)} {esc(label('budget_used', L))} {meur(t['budget_eur'], L)})</span>",
-        f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(label('total_cost', L))}</span>",
-        f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(label('value', L))}</span>",
+        f"{esc(render('D_N_SELECTED', L))}</span>",
+        f"<span class='wb-kpi'><b>{meur(t['committed_eur'], L)}</b> {esc(render('D_REQUESTED', L))} "
+        f"({pct(used, L, 0)} {esc(render('D_BUDGET_USED', L))} {meur(t['budget_eur'], L)})</span>",
+        f"<span class='wb-kpi'><b>{meur(cost, L)}</b> {esc(render('D_TOTAL_COST', L))}</span>",
+        f"<span class='wb-kpi'><b>{number(t['value'], L, 1)}</b> {esc(render('D_VALUE', L))}</span>",
     ]
     p = shortfall
     if p is not None:
-        parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(label('shortfall', L))}{colon(L)}"
-                     f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(label('exhausted', L))}{colon(L)}"
+        parts.append(f"<span class='wb-kpi wb-shortfall'>{esc(render('D_SHORTFALL', L))}{colon(L)}"
+                     f"<b>{pct(p['shortfall_probability'], L, 0)}</b> · {esc(render('D_EXHAUSTED', L))}{colon(L)}"
                      f"<b>{pct(p['p_exhausted_before_last_call'], L, 0)}</b></span>")
     if conflicts:
         parts.append(f"<div class='wb-err'>{esc('; '.join(conflicts))}</div>")
-    return f"<div class='wb-totals'><b>{esc(label('totals', L))}</b><br>{''.join(parts)}</div>"
+    return f"<div class='wb-totals'><b>{esc(render('D_TOTALS', L))}</b><br>{''.join(parts)}</div>"
 
 
 def status_badge(selected: bool, project_id: str, force_in, force_out, lang: str = "fr") -> str:
@@ -228,11 +248,11 @@ def status_badge(selected: bool, project_id: str, force_in, force_out, lang: str
     L = lang
     if selected:
         if project_id in force_in:
-            return f"<span class='wb-badge wb-b-fin'>{esc(label('forced_in', L))}</span>"
-        return f"<span class='wb-badge wb-b-sel'>✔ {esc(label('selected', L))}</span>"
+            return f"<span class='wb-badge wb-b-fin'>{esc(render('D_FORCED_IN', L))}</span>"
+        return f"<span class='wb-badge wb-b-sel'>✔ {esc(render('D_SELECTED', L))}</span>"
     if project_id in force_out:
-        return f"<span class='wb-badge wb-b-fout'>{esc(label('forced_out', L))}</span>"
-    return f"<span class='wb-badge wb-b-out'>{esc(label('not_selected', L))}</span>"
+        return f"<span class='wb-badge wb-b-fout'>{esc(render('D_FORCED_OUT', L))}</span>"
+    return f"<span class='wb-badge wb-b-out'>{esc(render('D_NOT_SELECTED', L))}</span>"
 
 
 def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "fr") -> str:
@@ -241,40 +261,40 @@ def detail_html(pid: str, row: Any, ex: dict, force_in, force_out, lang: str = "
     score increase [points], request cut [EUR] or value lost [points]; ``text``)."""
     L = lang
     facts = [
-        (label("col_owner", L), row["owner"]),
-        (label("col_requested", L), meur(row["requested_eur"], L, 2)),
-        (label("total_cost", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
-        (label("col_value", L), number(row["value"], L, 1)),
-        (label("col_value_per_eur", L), number(row["value_per_meur"], L, 2)),
-    ] + [(label(c, L), number(row[c], L, 1)) for c in CRITERIA if c in row]
+        (render("D_COL_OWNER", L), row["owner"]),
+        (render("D_COL_REQUESTED", L), meur(row["requested_eur"], L, 2)),
+        (render("D_TOTAL_COST", L), meur(row.get("total_cost_eur", float("nan")), L, 2)),
+        (render("D_COL_VALUE", L), number(row["value"], L, 1)),
+        (render("D_COL_VALUE_PER_EUR", L), number(row["value_per_meur"], L, 2)),
+    ] + [(render(f"D_CRITERION_{c.upper()}", L), number(row[c], L, 1)) for c in CRITERIA if c in row]
     items = "".join(f"<tr><td>{esc(k)}</td><td class='num'>{esc(v)}</td></tr>" for k, v in facts)
-    head = label("why_in", L) if row["selected"] else label("why_out", L)
+    head = render("D_WHY_IN", L) if row["selected"] else render("D_WHY_OUT", L)
     change = []
     if pid in force_out:
-        change.append(label("change_force_out", L))
+        change.append(render("D_CHANGE_FORCE_OUT", L))
     elif row["selected"] and pid in force_in:
-        change.append(label("change_force_in", L))
+        change.append(render("D_CHANGE_FORCE_IN", L))
     elif not row["selected"] and row["eligible"]:
         if ex.get("score_increase_points") is not None:
-            change.append(label("change_score", L, points=number(ex["score_increase_points"], L, 2),
-                                per_criterion=number(ex.get("score_increase_per_criterion", float("nan")), L, 2)))
+            change.append(render("D_CHANGE_SCORE", L, points=number(ex["score_increase_points"], L, 2),
+                                 per_criterion=number(ex.get("score_increase_per_criterion", float("nan")), L, 2)))
         if ex.get("cost_reduction_eur") is not None:
-            change.append(label("change_request", L, amount=meur(ex["cost_reduction_eur"], L, 2)))
+            change.append(render("D_CHANGE_REQUEST", L, amount=meur(ex["cost_reduction_eur"], L, 2)))
     elif row["selected"] and ex.get("value_lost_if_removed") is not None:
-        change.append(label("change_lost", L, points=number(ex["value_lost_if_removed"], L, 2)))
+        change.append(render("D_CHANGE_LOST", L, points=number(ex["value_lost_if_removed"], L, 2)))
     return (f"<div class='wb-detail' data-id='{esc(pid)}'><b>{esc(pid)} — {esc(row['title'])}</b> "
             f"{status_badge(bool(row['selected']), row['id'], force_in, force_out, L)}"
             f"<table class='wb-table'>{items}</table>"
             f"<p><b>{esc(head)}</b>{colon(L)}{esc(translate_reason(row['reason'], L))}</p>"
-            + (f"<p><b>{esc(label('what_change', L))}</b>{colon(L)}{esc(label('list_sep', L).join(change))}</p>"
+            + (f"<p><b>{esc(render('D_WHAT_CHANGE', L))}</b>{colon(L)}{esc(render('D_LIST_SEP', L).join(change))}</p>"
                if change else "")
             + f"<p style='font-size:11px;color:#555'>{esc(render_text(ex.get('text', ''), L))}</p></div>")
 
 
 def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
-    """Two variants side by side as HTML (``df``: :meth:`Dashboard.compare`, measures by row,
-    A and B by column, the projects only in A, only in B and in both in ``df.attrs``); amounts
-    (``*_eur``) in M€."""
+    """Two variants side by side as HTML (``df``: :func:`workbench.analysis.compare.portfolios_side_by_side`,
+    measures by row, A and B by column, the projects only in A, only in B and in both in
+    ``df.attrs``); amounts (``*_eur``) in M€."""
     L = lang
     rows = []
     for k, r in df.iterrows():
@@ -288,10 +308,10 @@ def compare_html(df: pd.DataFrame, lang: str = "fr") -> str:
                 cells.append(str(v))
         rows.append(f"<tr><td>{esc(k)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
     c = colon(L)
-    diff = (f"<p><b>{esc(label('only_in_a', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
-            f"<b>{esc(label('only_in_b', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
-            f"<b>{esc(label('in_both', L))}</b>{c}{len(df.attrs['both'])}</p>")
-    return (f"<div class='wb-compare'><b>{esc(label('compare', L))}</b><table class='wb-table' style='width:auto'>"
+    diff = (f"<p><b>{esc(render('D_ONLY_IN_A', L))}</b> ({len(df.attrs['only_a'])}){c}{esc(', '.join(df.attrs['only_a']))}<br>"
+            f"<b>{esc(render('D_ONLY_IN_B', L))}</b> ({len(df.attrs['only_b'])}){c}{esc(', '.join(df.attrs['only_b']))}<br>"
+            f"<b>{esc(render('D_IN_BOTH', L))}</b>{c}{len(df.attrs['both'])}</p>")
+    return (f"<div class='wb-compare'><b>{esc(render('D_COMPARE', L))}</b><table class='wb-table' style='width:auto'>"
             f"<thead><tr><th></th><th>A</th><th>B</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{diff}</div>")
 
 
@@ -299,13 +319,13 @@ def header_html(scenario: Any, source: str, lang: str = "fr") -> str:
     """The page's title and provenance line: scenario title, candidate list ``source``, workbench
     version, scenario hash and seed."""
     L = lang
-    return (f"<h2 style='margin:0 0 4px 0'>{esc(label('title', L))}</h2>"
-            f"<div style='font-size:13px'><b>{esc(scenario.title)}</b> · {esc(label('candidates', L))}{colon(L)}"
-            f"{esc(source)} · {esc(label('provenance', L))}{colon(L)}workbench {__version__}, "
+    return (f"<h2 style='margin:0 0 4px 0'>{esc(render('D_TITLE', L))}</h2>"
+            f"<div style='font-size:13px'><b>{esc(scenario.title)}</b> · {esc(render('D_CANDIDATES', L))}{colon(L)}"
+            f"{esc(source)} · {esc(render('D_PROVENANCE', L))}{colon(L)}workbench {__version__}, "
             f"{esc(scenario.hash()[:12])}, seed {scenario.seed}</div>")
 
 
 def warnings_html(items: list[str], lang: str = "fr") -> str:
     """The scenario's warnings (``items``: HTML already escaped) as boxes, or ``""`` when none."""
     html = "".join(f"<div class='wb-warn'>⚠ {w}</div>" for w in items)
-    return f"<div class='wb-warnings' title='{esc(label('warnings', lang))}'>{html}</div>" if html else ""
+    return f"<div class='wb-warnings' title='{esc(render('D_WARNINGS', lang))}'>{html}</div>" if html else ""

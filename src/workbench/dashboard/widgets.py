@@ -11,7 +11,8 @@ from typing import Any
 
 from ..scenario import CRITERIA
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES
-from .texts import CSS, label
+from ..messages import render
+from .texts import CSS
 
 
 @dataclass
@@ -19,8 +20,9 @@ class Layout:
     """The dashboard's widgets.
 
     ``controls`` and ``outputs`` by name; ``titles``: section title widgets as
-    ``{name: (widget, label key)}``; ``labelled``: ``(widget, attribute, label key)`` of every
-    labelled control (relabelled when the language changes); ``root``: the page.
+    ``{name: (widget, message code)}``; ``labelled``: ``(widget, attribute, message code)`` of
+    every labelled control (relabelled when the language changes, :mod:`workbench.messages`);
+    ``root``: the page.
     """
 
     controls: dict[str, Any]
@@ -45,56 +47,56 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     c: dict[str, Any] = {}
     lay = W.Layout
 
-    def lab(w, key, attr="description"):
-        labelled.append((w, attr, key))
-        setattr(w, attr, label(key, L))
+    def lab(w, code, attr="description"):
+        labelled.append((w, attr, code))
+        setattr(w, attr, render(code, L))
         return w
 
     c["scenario"] = lab(W.Dropdown(options=scenario_options, value=scenario_value,
-                                   layout=lay(width="100%"), style={"description_width": "70px"}), "scenario")
+                                   layout=lay(width="100%"), style={"description_width": "70px"}), "D_SCENARIO")
     c["lang"] = W.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=L,
                                 style={"button_width": "42px"}, layout=lay(width="auto"))
-    c["call"] = lab(W.Dropdown(options=[], layout=lay(width="100%"), style={"description_width": "70px"}), "call")
-    c["upload"] = lab(W.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, layout=lay(width="100%")), "upload")
+    c["call"] = lab(W.Dropdown(options=[], layout=lay(width="100%"), style={"description_width": "70px"}), "D_CALL")
+    c["upload"] = lab(W.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, layout=lay(width="100%")), "D_UPLOAD")
     c["upload"].add_class("wb-upload")
-    c["shipped"] = lab(W.Button(layout=lay(width="100%")), "shipped")
+    c["shipped"] = lab(W.Button(layout=lay(width="100%")), "D_SHIPPED")
     c["upload_msg"] = W.HTML()
     slider = dict(min=0.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f",
                   layout=lay(width="100%"), style={"description_width": "120px"})
     for crit in CRITERIA:
-        c[f"weight_{crit}"] = lab(W.FloatSlider(**slider), crit)
+        c[f"weight_{crit}"] = lab(W.FloatSlider(**slider), f"D_CRITERION_{crit.upper()}")
         c[f"weight_{crit}"].add_class(f"wb-weight-{crit}")
     c["budget"] = lab(W.FloatSlider(min=0.0, max=1.0, step=0.5, continuous_update=False, readout_format=".1f",
-                                    layout=lay(width="100%"), style={"description_width": "120px"}), "budget")
+                                    layout=lay(width="100%"), style={"description_width": "120px"}), "D_BUDGET")
     c["budget"].add_class("wb-budget")
     c["cofinancing"] = lab(W.FloatSlider(min=0.0, max=0.9, step=0.05, continuous_update=False,
                                          readout_format=".0%", layout=lay(width="100%"),
-                                         style={"description_width": "120px"}), "cofinancing")
+                                         style={"description_width": "120px"}), "D_COFINANCING")
     c["min_cost"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
-                                           style={"description_width": "160px"}), "min_cost")
+                                           style={"description_width": "160px"}), "D_MIN_COST")
     c["min_cost_terr"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
-                                                style={"description_width": "160px"}), "min_cost_terr")
+                                                style={"description_width": "160px"}), "D_MIN_COST_TERR")
     for rule in RULE_NEUTRAL:
-        c[f"rule_{rule}"] = lab(W.Checkbox(value=True, indent=False), f"rule_{rule}")
+        c[f"rule_{rule}"] = lab(W.Checkbox(value=True, indent=False), f"D_RULE_{rule.upper()}")
     for rule in SELECTION_TOGGLES:
-        c[f"sel_{rule}"] = lab(W.Checkbox(value=False, indent=False), f"sel_{rule}")
+        c[f"sel_{rule}"] = lab(W.Checkbox(value=False, indent=False), f"D_SEL_{rule.upper()}")
     c["force_in"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
     c["force_out"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
-    c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "variant_name")
-    c["save_variant"] = lab(W.Button(icon="save", layout=lay(width="100%")), "save_variant")
+    c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "D_VARIANT_NAME")
+    c["save_variant"] = lab(W.Button(icon="save", layout=lay(width="100%")), "D_SAVE_VARIANT")
     c["variant_msg"] = W.HTML()
-    c["variant_replace"] = lab(W.Button(button_style="warning", layout=lay(width="48%", display="none")), "replace")
-    c["variant_cancel"] = lab(W.Button(layout=lay(width="48%", display="none")), "cancel")
+    c["variant_replace"] = lab(W.Button(button_style="warning", layout=lay(width="48%", display="none")), "D_REPLACE")
+    c["variant_cancel"] = lab(W.Button(layout=lay(width="48%", display="none")), "D_CANCEL")
     c["variant_replace"].add_class("wb-variant-replace")
     c["variant_cancel"].add_class("wb-variant-cancel")
-    c["compare_a"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_a")
-    c["compare_b"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "variant_b")
-    c["compare_btn"] = lab(W.Button(icon="columns", layout=lay(width="100%")), "compare")
+    c["compare_a"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "D_VARIANT_A")
+    c["compare_b"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "D_VARIANT_B")
+    c["compare_btn"] = lab(W.Button(icon="columns", layout=lay(width="100%")), "D_COMPARE")
     c["export_csv"] = W.Button(description="CSV", icon="download", layout=lay(width="48%"))
     c["export_xlsx"] = W.Button(description="XLSX", icon="download", layout=lay(width="48%"))
     c["download"] = W.HTML()
     c["detail_select"] = W.Select(options=[], rows=10, layout=lay(width="100%"))
-    c["show_all"] = lab(W.Checkbox(value=False, indent=False, layout=lay(width="auto")), "show_all")
+    c["show_all"] = lab(W.Checkbox(value=False, indent=False, layout=lay(width="auto")), "D_SHOW_ALL")
     for k in ("scenario", "call", "lang", "variant_name", "save_variant", "compare_a", "compare_b", "compare_btn",
               "export_csv", "export_xlsx", "detail_select", "cofinancing", "min_cost", "min_cost_terr", "show_all"):
         c[k].add_class("wb-" + k.replace("_", "-"))  # stable hooks for the browser tests
@@ -123,11 +125,11 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     t = {k: W.HTML() for k in ("t_candidates", "t_weights", "t_thresholds", "t_rules", "t_force_in",
                                "t_force_out", "t_variants", "t_export", "t_ranked", "t_detail",
                                "t_robustness")}
-    keys = {"t_candidates": "candidates", "t_weights": "weights", "t_thresholds": "settings",
-            "t_rules": "rules", "t_force_in": "force_in", "t_force_out": "force_out",
-            "t_variants": "variants", "t_export": "export", "t_ranked": "ranked", "t_detail": "detail",
-            "t_robustness": "robustness"}
-    titles = {k: (w, keys[k]) for k, w in t.items()}
+    codes = {"t_candidates": "D_CANDIDATES", "t_weights": "D_WEIGHTS", "t_thresholds": "D_SETTINGS",
+             "t_rules": "D_RULES", "t_force_in": "D_FORCE_IN", "t_force_out": "D_FORCE_OUT",
+             "t_variants": "D_VARIANTS", "t_export": "D_EXPORT", "t_ranked": "D_RANKED", "t_detail": "D_DETAIL",
+             "t_robustness": "D_ROBUSTNESS"}
+    titles = {k: (w, codes[k]) for k, w in t.items()}
 
     sidebar = W.VBox([
         c["lang"], c["scenario"],

@@ -31,7 +31,7 @@ from .check import check_portfolio, SolverCheckError
 from .optimal import choice_table, Selection, select
 from .heuristic import greedy, greedy_levels
 from .ranking import RankResult, rank, reason_parts, write_result
-from .frontiers import frontier, PARETO_MAX_GROUP, pareto_frontier
+from .frontiers import frontier, greedy_frontier, PARETO_MAX_GROUP, pareto_frontier
 from .explanation import explain
 
 __all__ = [
@@ -43,5 +43,5 @@ __all__ = [
     "solve_model", "FAST_OPTIONS", "FAST_TRY_S", "LARGE_MODEL_OPTIONS", "HIGHS_OVERRUN_S",
     "find_conflicts", "check_portfolio", "SolverCheckError", "choice_table", "Selection", "select",
     "greedy", "greedy_levels", "RankResult", "rank", "reason_parts", "write_result",
-    "frontier", "PARETO_MAX_GROUP", "pareto_frontier", "explain",
+    "frontier", "greedy_frontier", "PARETO_MAX_GROUP", "pareto_frontier", "explain",
 ]
