@@ -1,5 +1,6 @@
-"""The message catalog: every code renders in French and English, every code used exists, and no
-shipped check reports a problem without a code (its French text would be a guess)."""
+"""The one catalog (workbench.messages): every code and every label renders in French and English,
+every code used exists, no shipped check reports a problem without a code (its French text would
+be a guess), and no module of the package keeps French/English texts of its own."""
 from __future__ import annotations
 
 import ast
@@ -11,10 +12,10 @@ import pytest
 
 from workbench.reporting import labels as L
 from workbench.errors import MISSING, Problem, at_row
-from workbench.messages import CATALOG, LANGS, msg, render
+from workbench.messages import CATALOG, LABELS, LANGS, VALUE_LABELS, msg, render
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "workbench"
-CODE = re.compile(r"""["']([DEPRW]_[A-Z0-9_]+)["']""")
+CODE = re.compile(r"""["']([DEPRWX]_[A-Z0-9_]+)["']""")
 # every shipped check is coded (the envelope package's too, since it was split)
 NOT_YET_CODED: set = set()
 
@@ -78,7 +79,7 @@ def _sources():
 def test_every_code_used_in_the_source_is_in_the_catalog():
     used = set()
     for path in _sources():
-        if path.name == "messages.py":
+        if path.parent.name == "messages":   # the catalog itself
             continue
         used |= set(CODE.findall(path.read_text(encoding="utf-8")))
     assert used, "no message code found in the source"
@@ -141,3 +142,25 @@ def test_a_table_cell_holding_a_coded_reason_is_shown_in_the_table_language():
     cell = Text(msg("R_SELECTED", forced=msg("R_FORCED_IN"), payer="FTAP"))
     assert L.format_cell("reason", cell, "fr") == "retenu (imposé), payé par FTAP"
     assert L.format_cell("reason", cell, "en") == "selected (forced in), paid by FTAP"
+
+
+@pytest.mark.parametrize("key", sorted(LABELS))
+def test_every_label_renders_in_french_and_english(key):
+    assert set(LABELS[key]) == set(LANGS), key
+    fields = {lang: _fields(LABELS[key][lang]) for lang in LANGS}
+    params = {k: (1234.5 if s else "v") for lang in LANGS for k, s in fields[lang].items()}
+    for lang in LANGS:
+        text = L.label(key, lang, **params)
+        assert text.strip() and "{" not in text and "}" not in text, (key, lang, text)
+
+
+def test_every_value_label_has_both_languages():
+    assert all(set(t) == set(LANGS) and t["fr"] and t["en"] for vals in VALUE_LABELS.values() for t in vals.values())
+
+
+def test_no_module_keeps_a_french_english_table_of_its_own():
+    """French and English texts live in the catalog only (workbench/messages/)."""
+    pair = re.compile(r"""["']fr["']\s*:\s*(\{|["'])""")
+    owners = sorted(str(p.relative_to(SRC)) for p in _sources()
+                    if p.parent.name != "messages" and pair.search(p.read_text(encoding="utf-8")))
+    assert owners == []

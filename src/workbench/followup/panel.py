@@ -15,16 +15,10 @@ from typing import Any, Callable
 
 from ..reporting import labels as L
 from ..errors import InputError
+from ..messages import render
 
 #: Re-forecast draws of the dashboard's follow-up (the report's default is 2,000 too).
 PANEL_DRAWS = 2000
-
-_TEXT = {
-    "fr": {"title": "Suivi des projets financés", "book": "Livre", "as_of": "Au", "run": "Calculer",
-           "hint": "Choisir un livre des lauréats et une date, puis « Calculer »."},
-    "en": {"title": "Follow-up of funded projects", "book": "Book", "as_of": "As of", "run": "Compute",
-           "hint": "Choose a laureate book and a date, then \"Compute\"."},
-}
 
 
 def book_choices(scenario_dir: Path | None = None) -> list[tuple[str, str]]:
@@ -82,12 +76,11 @@ class FollowupPanel:
 
     def relabel(self, lang: str) -> None:
         self.lang = lang
-        t = _TEXT.get(lang, _TEXT["fr"])
-        self.title.value = f"<b>{t['title']}</b>"
-        self.book.description, self.as_of.description = t["book"], t["as_of"]
-        self.run.description = t["run"]
+        self.title.value = f"<b>{render('D_FU_TITLE', lang)}</b>"
+        self.book.description, self.as_of.description = render("D_FU_BOOK", lang), render("D_FU_AS_OF", lang)
+        self.run.description = render("D_FU_RUN", lang)
         if self.status is None:
-            self.out.value = f"<i>{t['hint']}</i>"
+            self.out.value = f"<i>{render('D_FU_HINT', lang)}</i>"
 
     def compute(self) -> None:
         """Load the book at the date, compute the position and re-forecast, show them."""

@@ -14,62 +14,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from ..messages.words import LABELS
 from ..units import meur
+from .labels import label
 
-_TXT = {
-    "fr": {
-        "fan_title": "Paiements cumulés (CP) de {level} : éventail P10–P90",
-        "paid_cum": "CP payés cumulés (moyenne)",
-        "p10_p90": "P10–P90",
-        "p50": "médiane",
-        "envelope": "enveloppe ({amount})",
-        "committed_cum": "AE engagées cumulées (moyenne)",
-        "year": "année",
-        "meur": "M€",
-        "cvp_title": "Engagé et payé par année : {level}",
-        "ae": "AE engagées",
-        "cp": "CP payés",
-        "cp_demand": "CP demandés",
-        "calib_title": "Calage du modèle de dérive sur les classes de référence",
-        "ratio": "ratio final / initial",
-        "ecdf": "fonction de répartition empirique",
-        "reference": "référence ({n} projets)",
-        "model": "modèle",
-        "panorama_cost": "Coûts : panorama des grands projets de l'État",
-        "canada_cost": "Coûts : projets informatiques du Canada",
-        "panorama_duration": "Durées : panorama des grands projets de l'État",
-        "last_year_note": "dernière année : paiements ultérieurs inclus",
-        "means": "moyenne : référence {ref:.2f}, modèle {mod:.2f}",
-    },
-    "en": {
-        "fan_title": "Cumulative payments (CP) of {level}: P10–P90 fan",
-        "paid_cum": "cumulative CP paid (mean)",
-        "p10_p90": "P10–P90",
-        "p50": "median",
-        "envelope": "envelope ({amount})",
-        "committed_cum": "cumulative AE committed (mean)",
-        "year": "year",
-        "meur": "M€",
-        "cvp_title": "Committed and paid by year: {level}",
-        "ae": "AE committed",
-        "cp": "CP paid",
-        "cp_demand": "CP demanded",
-        "calib_title": "Overrun model against the reference classes",
-        "ratio": "ratio final / initial",
-        "ecdf": "empirical CDF",
-        "reference": "reference ({n} projects)",
-        "model": "model",
-        "panorama_cost": "Cost: panorama of large State IT projects",
-        "canada_cost": "Cost: Government of Canada IT projects",
-        "panorama_duration": "Duration: panorama of large State IT projects",
-        "last_year_note": "last year: later payments included",
-        "means": "mean: reference {ref:.2f}, model {mod:.2f}",
-    },
-}
 
 
 def _t(lang: str, key: str, **kw: Any) -> str:
-    return _TXT.get(lang, _TXT["en"])[key].format(**kw)
+    """A chart's word from the catalog (:data:`workbench.messages.words.CHART_LABELS`)."""
+    return label("chart_" + key, lang, **kw)
 
 
 def _meur_axis(ax, lang: str) -> None:
@@ -172,7 +125,7 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",") if lang == "fr" else f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1.0, color="grey", lw=0.8, ls=":")
-        ax.set_title(_TXT.get(lang, _TXT["en"]).get(name, name), fontsize=10)
+        ax.set_title(_t(lang, name) if "chart_" + name in LABELS else name, fontsize=10)
         ax.set_xlabel(_t(lang, "ratio"))
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
@@ -190,20 +143,10 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
 # ------------------------------------------------------------------------------------------------
 # portfolio: efficient frontier and selection frequency
 # ------------------------------------------------------------------------------------------------
-_PF_TXT = {
-    "fr": {"frontier": "Frontière efficace : valeur optimale selon l'enveloppe", "budget": "Enveloppe",
-           "value": "Valeur totale (points)", "optimal": "Optimum (MILP)", "greedy": "Glouton (valeur par euro)",
-           "current": "Enveloppe actuelle", "freq_title": "Fréquence de sélection sous incertitude des poids",
-           "freq": "Fréquence de sélection", "always": "toujours", "sometimes": "parfois", "never": "jamais"},
-    "en": {"frontier": "Efficient frontier: optimal value by envelope", "budget": "Envelope",
-           "value": "Total value (points)", "optimal": "Optimum (MILP)", "greedy": "Greedy (value per euro)",
-           "current": "Current envelope", "freq_title": "Selection frequency under weight uncertainty",
-           "freq": "Selection frequency", "always": "always", "sometimes": "sometimes", "never": "never"},
-}
 
 
 def _pf(lang: str, key: str) -> str:
-    return _PF_TXT.get(lang, _PF_TXT["en"])[key]
+    return label("chart_pf_" + key, lang)
 
 
 def frontier_chart(frontier, lang: str = "fr", title: str | None = None) -> Figure:
@@ -270,12 +213,6 @@ def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, select
     return fig
 
 
-_BT_TXT = {
-    "fr": {"title": "Le modèle face à l'histoire publiée", "ratio": "simulé / publié",
-           "published": "publié", "mean": "moyenne simulée", "band": "P10–P90 simulé", "tol": "tolérance"},
-    "en": {"title": "The model against the published history", "ratio": "simulated / published",
-           "published": "published", "mean": "simulated mean", "band": "simulated P10–P90", "tol": "tolerance"},
-}
 
 
 def backtest_chart(table, lang: str = "fr") -> Figure:
@@ -289,7 +226,6 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     """
     from .labels import backtest_label
 
-    txt = _BT_TXT.get(lang, _BT_TXT["en"])
     t = table.reset_index(drop=True)
     n = len(t)
     fig = Figure(figsize=(7.5, 0.42 * n + 1.4), layout="constrained")
@@ -310,8 +246,8 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     ax.set_yticks(range(n))
     ax.set_yticklabels([backtest_label(f, lab, lang) for f, lab in zip(t["figure"][::-1], t["label"][::-1])],
                        fontsize=8)
-    ax.set_xlabel(txt["ratio"])
+    ax.set_xlabel(label("chart_bt_ratio", lang))
     ax.set_xlim(0, max(2.0, float((t["simulated_p90"] / t["published_value"].clip(lower=1.0)).max()) * 1.05))
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(txt["title"], fontsize=11)
+    ax.set_title(label("chart_bt_title", lang), fontsize=11)
     return fig

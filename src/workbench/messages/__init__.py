@@ -1,0 +1,153 @@
+"""The one catalog of everything the workbench says, in French (default) and English.
+
+Two parts, one home:
+
+- :mod:`.codes` (:data:`CATALOG`): every message about bad input (a scenario, a candidate file,
+  a laureate book, a command-line option), every selection reason and explanation, every
+  scenario warning, and every word of the dashboard's controls and headings has a code and
+  named parameters; :func:`render` writes it in French (the users are a French directorate) or
+  English;
+- :mod:`.words` (:data:`LABELS`, :data:`VALUE_LABELS`): the words that label tables, figures
+  and report sections, shown by :mod:`workbench.reporting.labels`.
+
+Nothing is ever translated by re-reading English text, so rewording a message changes both
+languages in one place; a test renders every code and every label in both languages.
+
+A template holds ``{name}`` or ``{name:spec}`` fields.  A number is formatted with its spec
+(Python's format mini-language, e.g. ``{total:,.0f}``) and then given the language's separators
+by :mod:`workbench.units` (``1,234.5`` in English, ``1 234,5`` in French, narrow no-break
+space).  A few parameter names have a shape of their own:
+
+- ``suggestion``: a close spelling or ``None``; gives `` (did you mean 'x'?)`` /
+  `` (vouliez-vous dire « x » ?)`` or nothing;
+- ``choices``: a list, joined with ``, ``;
+- ``parts``: a list of messages (or texts), joined with ``; ``;
+- ``bounds``: ``[(op, number), ...]`` with ``op`` among ``> >= < <=``, written
+  ``> 0 and <= 1`` / ``> 0 et ≤ 1``.
+
+Babel (``babel.numbers``, gettext ``.po`` files) was weighed and left out: the numbers are
+already formatted by :mod:`workbench.units` (the same narrow no-break space as the CLDR French
+locale), and ``.po`` catalogs need a compile step and tooling for two languages whose texts fit
+one reviewed Python mapping that a test renders in full (see the README's dependency table).
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..units import _group
+from .codes import CATALOG
+from .words import LABELS, VALUE_LABELS
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A coded message: ``code`` in :data:`CATALOG` and its named parameters."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = "fr") -> str:
+        return render(self.code, lang, **self.params)
+
+    def __str__(self) -> str:  # the English wording (command line, logs, compatibility)
+        return self.render("en")
+
+
+def msg(code: str, **params: Any) -> Message:
+    """A :class:`Message` (``code`` must be in :data:`CATALOG`)."""
+    if code not in CATALOG:
+        raise KeyError(f"unknown message code {code!r}")
+    return Message(code, params)
+
+
+class Text(str):
+    """The English text of a coded message that keeps the message, so that it renders in another
+    language (:meth:`render`) wherever it travels as a string: a table cell, a place in a file.
+
+    Plain string operations (``+``, ``str()``, a CSV file) give plain English text: the message
+    then only survives as the table's ``reason_code`` column where one is kept.
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> "Text":
+        self = super().__new__(cls, message.render("en"))
+        self.message = message
+        return self
+
+    def __reduce__(self):  # pickled with its message (the dashboard's cache)
+        return (type(self), (self.message,))
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def render(self, lang: str = "fr") -> str:
+        return self.message.render(lang)
+
+
+def code_of(text: Any) -> str:
+    """The message code a :class:`Text` (or :class:`Message`) carries, ``""`` for plain text."""
+    if isinstance(text, Message):
+        return text.code
+    m = getattr(text, "message", None)
+    return m.code if isinstance(m, Message) else ""
+
+
+def render_text(text: Any, lang: str = "fr") -> str:
+    """``text`` in ``lang`` when it carries a message (:class:`Text`, :class:`Message`); plain
+    text (a third party's, or read back from a file) as it is, never re-parsed."""
+    if isinstance(text, Message):
+        return text.render(lang)
+    m = getattr(text, "message", None)
+    return m.render(lang) if isinstance(m, Message) else ("" if text is None else str(text))
+
+
+_OPS = {"fr": {">": ">", ">=": "≥", "<": "<", "<=": "≤"}, "en": {">": ">", ">=": ">=", "<": "<", "<=": "<="}}
+_AND = {"fr": " et ", "en": " and "}
+
+
+def _number(value: Any, spec: str, lang: str) -> str:
+    return _group(format(value, spec) if spec else str(value), lang)
+
+
+def _param(name: str, value: Any, spec: str, lang: str) -> str:
+    if name == "suggestion":
+        if not value:
+            return ""
+        return f" (vouliez-vous dire « {value} » ?)" if lang == "fr" else f" (did you mean '{value}'?)"
+    if name == "choices":
+        return ", ".join(str(v) for v in value)
+    if name == "parts":
+        return "; ".join(render_text(v, lang) for v in value)
+    if name == "bounds":
+        return _AND[lang].join(f"{_OPS[lang][op]} {_number(x, 'g', lang)}" for op, x in value)
+    if isinstance(value, Message) or isinstance(getattr(value, "message", None), Message):
+        return render_text(value, lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number(value, spec, lang)
+    return format(str(value), spec) if spec else str(value)
+
+
+def render(code: str, lang: str = "fr", **params: Any) -> str:
+    """The message ``code`` in ``lang`` with its parameters filled in.
+
+    Raises ``KeyError`` for an unknown code or a missing parameter.
+    """
+    lang = lang if lang in LANGS else "en"
+    template = CATALOG[code][lang]
+    out = []
+    for literal, name, spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(_param(name, params[name], spec or "", lang))
+    return "".join(out)
+
+
+__all__ = ["CATALOG", "DEFAULT_LANG", "LABELS", "LANGS", "VALUE_LABELS", "Message", "Text", "code_of", "msg",
+           "render", "render_text"]

@@ -1,0 +1,843 @@
+"""The words of the workbench in French and English: table headers, report texts, values shown.
+
+Part of the one catalog (:mod:`workbench.messages`): the coded messages (input problems,
+selection reasons, explanations, warnings, the dashboard's controls) are in
+:mod:`workbench.messages.codes`; the words that label tables, figures and report sections are
+here, as ``key -> {"fr": text, "en": text}`` (:data:`LABELS`, texts with ``{placeholders}``) and
+``column -> value -> {"fr", "en"}`` (:data:`VALUE_LABELS`).  They are shown through
+:func:`workbench.reporting.labels.label` and its table helpers; a test renders every entry in
+both languages.  A key is defined once (a second definition is an error at import).
+"""
+from __future__ import annotations
+
+#: ``key -> {"fr": text, "en": text}``; texts may hold ``{placeholders}``.
+LABELS: dict[str, dict[str, str]] = {
+    # ---- report structure -------------------------------------------------------------------
+    "report_title": {"fr": "Rapport de scénario : {title}", "en": "Scenario report: {title}"},
+    "report_subtitle": {
+        "fr": "Scénario `{name}` — {funds} — horizon {start}–{end} — {draws} tirages, graine {seed}",
+        "en": "Scenario `{name}` — {funds} — horizon {start}–{end} — {draws} draws, seed {seed}",
+    },
+    "report_intro": {
+        "fr": "Ce rapport présente, pour le scénario ci-dessus, **quels projets financer** dans l'enveloppe "
+              "(le portefeuille) puis **comment l'enveloppe se consomme** année après année quand les projets "
+              "dérivent en coût et en délai (la simulation). Tous les montants sont en millions d'euros (M€). "
+              "Les chiffres sont reproductibles : le même scénario et la même graine redonnent exactement "
+              "les mêmes résultats (voir la provenance en fin de rapport).",
+        "en": "For the scenario above, this report shows **which projects to fund** within the envelope "
+              "(the portfolio), then **how the envelope is consumed** year after year when projects drift in "
+              "cost and schedule (the simulation). All amounts are in millions of euros (M€). The figures are "
+              "reproducible: the same scenario and seed give exactly the same results (see the provenance at "
+              "the end of the report).",
+    },
+    "warnings_title": {"fr": "Avertissements", "en": "Warnings"},
+    "warnings_intro": {
+        "fr": "À lire avant toute conclusion : ces points limitent la portée des chiffres qui suivent.",
+        "en": "Read before drawing any conclusion: these points limit what the figures below can say.",
+    },
+    "no_warnings": {"fr": "Aucun avertissement pour ce scénario.", "en": "No warning for this scenario."},
+    "synthetic_warning": {
+        "fr": "**Données synthétiques** : aucune liste de projets candidats n'est publique ; les candidats de ce "
+              "rapport sont générés (graine fixe) et calibrés sur les chiffres publiés des appels à projets. "
+              "Ils ne désignent aucun projet réel.",
+        "en": "**Synthetic data**: no candidate list is public; the candidates in this report are generated "
+              "(fixed seed) and calibrated on the published call figures. They are not real projects.",
+    },
+    "scenario_title": {"fr": "Le scénario en bref", "en": "The scenario at a glance"},
+    "scenario_intro": {
+        "fr": "Les fonds, leurs enveloppes et les règles principales que le scénario fixe.",
+        "en": "The funds, their envelopes and the main rules the scenario sets.",
+    },
+    # ---- portfolio ----------------------------------------------------------------------------
+    "portfolio_title": {"fr": "Le portefeuille de projets retenu", "en": "The selected portfolio"},
+    "portfolio_intro": {
+        "fr": "Chaque projet candidat reçoit une **qualité** (0 à 100 points) : la moyenne pondérée de ses notes "
+              "sur les critères du fonds, avec les poids du scénario ; sa **valeur** suit le modèle de valeur du "
+              "scénario (ci-dessous : par défaut la qualité multipliée par l'investissement du fonds, en "
+              "points × M€). Un comité ne finance aucun projet sous la barre de qualité du scénario. Le "
+              "portefeuille retenu est l'ensemble de projets éligibles qui apporte le plus de valeur totale sans "
+              "dépasser le budget, en respectant les règles du scénario (dépendances, exclusions, plafonds).",
+        "en": "Each candidate project gets a **quality** (0 to 100 points): the weighted mean of its scores on the "
+              "fund's criteria, with the scenario's weights; its **value** follows the scenario's value model "
+              "(below: by default the quality times the fund's investment, in points × M€). A committee funds no "
+              "project below the scenario's quality bar. The selected portfolio is the set of eligible projects "
+              "giving the most total value within the budget, under the scenario's rules (dependencies, "
+              "exclusions, caps).",
+    },
+    "portfolio_totals_intro": {
+        "fr": "Le tableau ci-dessous résume le portefeuille : nombre de projets, montant engagé sur le fonds, "
+              "budget non utilisé et valeur totale. La « perte de valeur du classement glouton » mesure ce "
+              "qu'on perdrait en retenant simplement les projets par valeur par euro décroissante jusqu'à "
+              "épuisement du budget, au lieu de chercher la meilleure combinaison.",
+        "en": "The table below sums up the portfolio: number of projects, amount committed on the fund, budget "
+              "left unused and total value. The \"value lost by greedy ranking\" measures what would be lost by "
+              "simply taking projects by decreasing value per euro until the budget runs out, instead of "
+              "searching for the best combination.",
+    },
+    "portfolio_table_intro": {
+        "fr": "Les projets retenus, du plus au moins rentable en valeur par million d'euros. La colonne "
+              "« fréquence de sélection » indique, quand elle est calculée, la part des variantes de poids "
+              "et de coûts dans lesquelles le projet reste retenu : proche de 100 %, le choix est robuste ; "
+              "autour de 50 %, il dépend des hypothèses.",
+        "en": "The selected projects, from the best to the lowest value per million euros. The \"selection "
+              "frequency\" column shows, where computed, the share of weight and cost variants in which the "
+              "project stays selected: near 100 % the choice is robust; around 50 % it depends on the "
+              "assumptions.",
+    },
+    "frequency_intro": {
+        "fr": "Le graphique montre, pour les projets dont le choix est le plus incertain, la part des variantes "
+              "(poids des critères tirés dans des intervalles plausibles, coûts tirés selon les dérives "
+              "observées) où ils sont retenus : en vert toujours, en jaune parfois, en gris jamais.",
+        "en": "The chart shows, for the projects whose choice is the most uncertain, the share of variants "
+              "(criteria weights drawn within plausible intervals, costs drawn from observed overruns) in "
+              "which they are selected: green always, yellow sometimes, grey never.",
+    },
+    "rejected_intro": {
+        "fr": "Les candidats non retenus et la raison : inéligibles (règle enfreinte) ou éligibles mais moins "
+              "prioritaires dans le budget.",
+        "en": "The candidates not selected and why: ineligible (rule broken) or eligible but of lower "
+              "priority within the budget.",
+    },
+    "frontier_intro": {
+        "fr": "La **frontière** montre la meilleure valeur totale atteignable pour chaque niveau de budget : "
+              "là où la courbe s'aplatit, un euro de plus rapporte peu de valeur supplémentaire.",
+        "en": "The **frontier** shows the best total value reachable at each budget level: where the curve "
+              "flattens, one more euro buys little extra value.",
+    },
+    # ---- envelope ----------------------------------------------------------------------------
+    "envelope_title": {"fr": "La consommation de l'enveloppe", "en": "How the envelope is consumed"},
+    "envelope_intro": {
+        "fr": "Un projet retenu engage des **autorisations d'engagement (AE)** pour sa subvention à la "
+              "signature de son contrat de transformation ; les **crédits de paiement (CP)** sont versés "
+              "ensuite par tranches, au fil de l'avancement. Les projets de transformation numérique dérivent "
+              "souvent en coût et en délai : la simulation tire {draws} trajectoires possibles de ces dérives, "
+              "calibrées sur les classes de référence (panorama des grands projets numériques de l'État, "
+              "projets informatiques du gouvernement du Canada).",
+        "en": "A selected project commits **commitment authority (AE)** for its grant when its transformation "
+              "contract is signed; **payment credits (CP)** are paid later in tranches as it progresses. "
+              "Digital transformation projects often overrun in cost and schedule: the simulation draws "
+              "{draws} possible paths of these drifts, calibrated on reference classes (panorama of the "
+              "State's large digital projects, Government of Canada IT projects).",
+    },
+    "summary_intro": {
+        "fr": "Les chiffres clés de la simulation : la médiane est le cas central, les bornes P10 et P90 "
+              "encadrent 80 % des trajectoires simulées.",
+        "en": "Key figures of the simulation: the median is the central case; the P10 and P90 bounds hold "
+              "80 % of the simulated paths.",
+    },
+    "fan_intro": {
+        "fr": "Le **graphique en éventail** montre les paiements cumulés année par année : la ligne est la "
+              "médiane, les bandes contiennent 50 % et 80 % des trajectoires. Plus l'éventail est large, plus "
+              "le calendrier des paiements est incertain.",
+        "en": "The **fan chart** shows cumulative payments year by year: the line is the median, the bands "
+              "hold 50 % and 80 % of the paths. The wider the fan, the more uncertain the payment calendar.",
+    },
+    "committed_intro": {
+        "fr": "**Engagé ou payé** : l'écart entre les AE engagées et les CP versés est le stock de restes à "
+              "payer que les années suivantes devront couvrir.",
+        "en": "**Committed versus paid**: the gap between committed AE and paid CP is the stock of unpaid "
+              "commitments that later years must cover.",
+    },
+    "yearly_intro": {
+        "fr": "Année par année, engagements et paiements simulés (médiane et bornes).",
+        "en": "Year by year, simulated commitments and payments (median and bounds).",
+    },
+    "shortfall_intro": {
+        "fr": "Le **risque de dépassement**, année par année : la probabilité que les besoins de paiement (CP) "
+              "dépassent la référence, et le dépassement moyen. La référence est le crédit de paiement voté "
+              "quand le scénario le donne, sinon le calendrier prévu par les contrats (la même simulation sans "
+              "aléa) : une probabilité élevée sur les dernières années signifie alors que les retards "
+              "repoussent des paiements au-delà du calendrier prévu.",
+        "en": "The **shortfall risk**, year by year: the probability that payment needs (CP) exceed the "
+              "reference, and the mean excess. The reference is the voted payment appropriation where the "
+              "scenario gives one, else the contracts' planned calendar (the same simulation without "
+              "uncertainty): a high probability in the last years then means delays push payments past the "
+              "planned calendar.",
+    },
+    "sub_envelopes_intro": {
+        "fr": "Par sous-enveloppe : ce qui est engagé et payé, ce qui reste, et la probabilité qu'elle soit "
+              "épuisée avant le dernier appel (un projet ne peut être payé que par une enveloppe ouverte pour lui).",
+        "en": "By sub-envelope: what is committed and paid, what is left, and the probability it runs out "
+              "before the last call (a project can only be paid by an envelope open to it).",
+    },
+    "envelope_link": {
+        "fr": "La simulation finance les projets du portefeuille retenu ci-dessus, appel par appel, dans l'ordre "
+              "de leur valeur par euro et tant que les crédits de l'appel le permettent.",
+        "en": "The simulation funds the projects of the portfolio selected above, call by call, in order of "
+              "value per euro and as long as the call's credits allow.",
+    },
+    "calls_intro": {
+        "fr": "Ce que chaque appel à projets engage dans la simulation.",
+        "en": "What each call for projects commits in the simulation.",
+    },
+    # ---- provenance --------------------------------------------------------------------------
+    "provenance_title": {"fr": "Provenance", "en": "Provenance"},
+    "provenance_intro": {
+        "fr": "De quoi refaire exactement ce calcul : version du logiciel, empreinte des paramètres (SHA-256), "
+              "graine aléatoire et fichiers lus.",
+        "en": "What is needed to redo this computation exactly: software version, parameter fingerprint "
+              "(SHA-256), random seed and files read.",
+    },
+    "not_available": {
+        "fr": "Cette partie n'est pas disponible dans cette version du logiciel : {what}.",
+        "en": "This part is not available in this version of the software: {what}.",
+    },
+    # ---- comparison --------------------------------------------------------------------------
+    "compare_title": {"fr": "Comparaison de deux scénarios", "en": "Comparison of two scenarios"},
+    "compare_intro": {
+        "fr": "Scénario A : **{a}** ; scénario B : **{b}**. Ce rapport montre ce qui diffère dans leurs "
+              "paramètres, puis ce que cela change dans le portefeuille retenu, sa valeur et le risque sur "
+              "l'enveloppe. Les deux scénarios sont calculés avec la même graine et le même nombre de "
+              "tirages ({draws}).",
+        "en": "Scenario A: **{a}**; scenario B: **{b}**. This report shows what differs in their parameters, "
+              "then what this changes in the selected portfolio, its value and the envelope risk. Both "
+              "scenarios are computed with the same seed and number of draws ({draws}).",
+    },
+    "compare_params_title": {"fr": "Paramètres qui diffèrent", "en": "Parameters that differ"},
+    "compare_no_param_diff": {"fr": "Aucun paramètre ne diffère.", "en": "No parameter differs."},
+    "compare_metrics_title": {"fr": "Résultats côte à côte", "en": "Results side by side"},
+    "compare_projects_title": {"fr": "Projets entrés et sortis du portefeuille",
+                               "en": "Projects in and out of the portfolio"},
+    "compare_fans_title": {"fr": "Paiements cumulés dans les deux scénarios",
+                           "en": "Cumulative payments in both scenarios"},
+    "compare_no_project_change": {"fr": "Le portefeuille est le même dans les deux scénarios.",
+                                  "en": "The portfolio is the same in both scenarios."},
+    "change_in": {"fr": "entre (B seulement)", "en": "in (B only)"},
+    "change_out": {"fr": "sort (A seulement)", "en": "out (A only)"},
+    "absent": {"fr": "(absent)", "en": "(absent)"},
+    # ---- sweep -------------------------------------------------------------------------------
+    "sweep_title": {"fr": "Balayage de scénarios : {name}", "en": "Scenario sweep: {name}"},
+    "sweep_intro": {
+        "fr": "{n} scénarios calculés ({ok} réussis, {failed} en échec), graine du balayage {seed}, "
+              "{draws} tirages par scénario. Une ligne par scénario ; les colonnes de gauche sont les "
+              "paramètres qui varient.",
+        "en": "{n} scenarios computed ({ok} succeeded, {failed} failed), sweep seed {seed}, {draws} draws per "
+              "scenario. One row per scenario; the left-hand columns are the parameters that vary.",
+    },
+    "sweep_failures_title": {"fr": "Scénarios en échec", "en": "Failed scenarios"},
+    "sweep_no_failures": {"fr": "Aucun échec.", "en": "No failure."},
+    # ---- column headers ----------------------------------------------------------------------
+    "scenario": {"fr": "Scénario", "en": "Scenario"},
+    "status": {"fr": "Statut", "en": "Status"},
+    "error": {"fr": "Erreur", "en": "Error"},
+    "seed": {"fr": "Graine", "en": "Seed"},
+    "draws": {"fr": "Tirages", "en": "Draws"},
+    "duration_s": {"fr": "Durée (s)", "en": "Duration (s)"},
+    "parameter": {"fr": "Paramètre", "en": "Parameter"},
+    "metric": {"fr": "Indicateur", "en": "Indicator"},
+    "value_a": {"fr": "A", "en": "A"},
+    "value_b": {"fr": "B", "en": "B"},
+    "difference": {"fr": "Écart (B − A)", "en": "Difference (B − A)"},
+    "change": {"fr": "Changement", "en": "Change"},
+    "id": {"fr": "Projet", "en": "Project"},
+    "title": {"fr": "Intitulé", "en": "Title"},
+    "owner": {"fr": "Porteur", "en": "Owner"},
+    "envelope": {"fr": "Enveloppe", "en": "Envelope"},
+    "theme": {"fr": "Thème", "en": "Theme"},
+    "call": {"fr": "Appel", "en": "Call"},
+    "fund": {"fr": "Fonds", "en": "Fund"},
+    "year": {"fr": "Année", "en": "Year"},
+    "eligible": {"fr": "Éligible", "en": "Eligible"},
+    "selected": {"fr": "Retenu", "en": "Selected"},
+    "value": {"fr": "Valeur", "en": "Value"},
+    "value_per_eur": {"fr": "Valeur par M€", "en": "Value per M€"},
+    "value_per_meur": {"fr": "Valeur par M€", "en": "Value per M€"},
+    "selection_frequency": {"fr": "Fréquence de sélection", "en": "Selection frequency"},
+    "reason": {"fr": "Motif", "en": "Reason"},
+    "total_cost_eur": {"fr": "Coût total", "en": "Total cost"},
+    "requested_eur": {"fr": "Montant demandé", "en": "Requested"},
+    "envelope_eur": {"fr": "Enveloppe", "en": "Envelope"},
+    "budget_eur": {"fr": "Budget", "en": "Budget"},
+    "n_candidates": {"fr": "Candidats", "en": "Candidates"},
+    "n_eligible": {"fr": "Éligibles", "en": "Eligible"},
+    "n_selected": {"fr": "Projets retenus", "en": "Selected projects"},
+    "selected_requested_eur": {"fr": "Montant retenu", "en": "Selected amount"},
+    "total_value": {"fr": "Valeur totale", "en": "Total value"},
+    "committed_eur": {"fr": "Montant engagé", "en": "Committed"},
+    "funded_eur": {"fr": "Montant financé", "en": "Funded"},
+    "unused_eur": {"fr": "Budget non utilisé", "en": "Budget left unused"},
+    "greedy_shortfall_rate": {"fr": "Perte de valeur du classement glouton", "en": "Value lost by greedy ranking"},
+    "greedy_value": {"fr": "Valeur du classement glouton", "en": "Greedy ranking value"},
+    "paying_envelope": {"fr": "Enveloppe payeuse", "en": "Paying envelope"},
+    "funding": {"fr": "Financement", "en": "Funding"},
+    "phase1_only": {"fr": "Projets financés en phase 1 seulement", "en": "Projects funded for phase 1 only"},
+    "solver_status": {"fr": "Statut du solveur", "en": "Solver status"},
+    "budget_used_rate": {"fr": "Part du budget utilisée", "en": "Share of budget used"},
+    "shortfall_probability": {"fr": "Probabilité de dépassement", "en": "Shortfall probability"},
+    "yes": {"fr": "oui", "en": "yes"},
+    "no": {"fr": "non", "en": "no"},
+    "ok": {"fr": "réussi", "en": "ok"},
+    "failed": {"fr": "échec", "en": "failed"},
+    # ---- call-by-call decisions and back-test (workbench.decisions, workbench.analysis.backtest) ----------
+    "decision": {"fr": "Décision", "en": "Decision"},
+    "carried_over_mean_eur": {"fr": "CP reportés (moyenne)", "en": "CP carried over (mean)"},
+    "applications": {"fr": "Candidatures", "en": "Applications"},
+    "credits_left_eur": {"fr": "Crédits restants", "en": "Credits left"},
+    "allotment_eur": {"fr": "Enveloppe de l'appel", "en": "Call allotment"},
+    "laureates": {"fr": "Lauréats", "en": "Laureates"},
+    "granted_eur": {"fr": "Montant accordé", "en": "Granted"},
+    "mean_grant_eur": {"fr": "Subvention moyenne", "en": "Average grant"},
+    "label": {"fr": "Chiffre publié", "en": "Published figure"},
+    "published": {"fr": "Publié", "en": "Published"},
+    "simulated": {"fr": "Simulé (moyenne, P10–P90)", "en": "Simulated (mean, P10–P90)"},
+    "relative_gap": {"fr": "Écart", "en": "Gap"},
+    "tolerance": {"fr": "Tolérance", "en": "Tolerance"},
+    "passed": {"fr": "Résultat", "en": "Result"},
+    "source": {"fr": "Source", "en": "Source"},
+    "value_model_line": {
+        "fr": "Modèle de valeur : **{model}** (unité : {unit}). Sous le modèle qualité × montant, la valeur par "
+              "euro est la qualité du projet : l'optimum sous le budget suit l'ordre de mérite du comité.",
+        "en": "Value model: **{model}** (unit: {unit}). Under the quality × scope model, value per euro is the "
+              "project's quality: the optimum under the budget follows the committee's merit order.",
+    },
+    "calls_decisions_intro": {
+        "fr": "**Décisions appel par appel.** Chaque comité choisit parmi les seules candidatures de son appel, "
+              "avec les crédits restants à sa date et la part de l'année qui lui revient (règle « {rule} ») ; "
+              "aucun appel ne voit les candidatures d'un appel ultérieur.",
+        "en": "**Call-by-call decisions.** Each committee chooses among its own call's applications only, with "
+              "the credits left at its date and its share of the year (rule \"{rule}\"); no call sees a later "
+              "call's applications.",
+    },
+    "foresight_line": {
+        "fr": "Référence « avec prévision parfaite » (toutes les candidatures de 2018 à la fin connues dès le "
+              "départ) : {pf_n} projets pour {pf_eur}, valeur {pf_v} ; appel par appel : {n} projets pour {eur}, "
+              "valeur {v}. Décider appel par appel coûte {cost} de la valeur optimale : c'est le prix de "
+              "l'ignorance des candidatures futures, non une erreur du comité.",
+        "en": "Benchmark \"with perfect foresight\" (every application of the whole period known from the start): "
+              "{pf_n} projects for {pf_eur}, value {pf_v}; call by call: {n} projects for {eur}, value {v}. "
+              "Deciding call by call costs {cost} of the optimal value: the price of not knowing future "
+              "applications, not a committee's error.",
+    },
+    "backtest_section": {"fr": "Confrontation à l'histoire publiée du fonds", "en": "Back-test against the fund's published history"},
+    "backtest_intro": {
+        "fr": "Un modèle se juge d'abord sur le passé. Les appels du scénario sont rejoués sur {replicates} "
+              "viviers synthétiques (les vraies candidatures ne sont pas publiques), décidés appel par appel, et "
+              "comparés à chaque chiffre publié : moyenne et intervalle P10–P90 des rejeux, écart, tolérance "
+              "(expliquée dans le README) et résultat. Les paiements viennent de la simulation.",
+        "en": "A model is judged on the past first. The scenario's calls are replayed on {replicates} synthetic "
+              "pipelines (the real applications are not public), decided call by call, and compared with every "
+              "published figure: mean and P10–P90 of the replays, gap, tolerance (explained in the README) and "
+              "result. Payments come from the simulation.",
+    },
+    "backtest_head": {
+        "fr": "confrontation de « {name} » à l'histoire publiée : {replicates} viviers synthétiques, {draws} tirages, "
+              "graine {seed} ; {ok} chiffres publiés sur {n} dans la tolérance",
+        "en": "backtest of '{name}': {replicates} synthetic pipelines, {draws} draws, seed {seed}; {ok} of {n} "
+              "published figures within tolerance",
+    },
+    "backtest_none": {"fr": "Aucun chiffre publié ne correspond aux appels de ce scénario.",
+                      "en": "No published figure matches this scenario's calls."},
+    "backtest_fail_warning": {
+        "fr": "**Non reproduit par le modèle** : {label} — publié {published}, simulé {simulated} "
+              "(tolérance {tolerance}).",
+        "en": "**Not reproduced by the model**: {label} — published {published}, simulated {simulated} "
+              "(tolerance {tolerance}).",
+    },
+    "pass": {"fr": "conforme", "en": "pass"},
+    "fail": {"fr": "écart", "en": "fail"},
+    "first_results_late_line": {
+        "fr": "Part des projets financés dont les premiers résultats tangibles viendraient après le délai promis "
+              "(12 mois pour le FITN) : {share}.",
+        "en": "Share of funded projects whose first tangible results would come later than promised (12 months for "
+              "FITN): {share}.",
+    },
+    "cp_needs_note": {
+        "fr": "Ce scénario ne donne pas de crédits de paiement votés pour ces années : le tableau montre les "
+              "besoins de CP par année, sans probabilité de dépassement (elle n'aurait pas de référence).",
+        "en": "This scenario gives no voted payment credits for these years: the table shows CP needs by year, "
+              "without a shortfall probability (it would have no reference).",
+    },
+    # ---- provenance keys ---------------------------------------------------------------------
+    "workbench_version": {"fr": "Version de workbench", "en": "workbench version"},
+    "scenario_hash": {"fr": "Empreinte du scénario (SHA-256)", "en": "Scenario fingerprint (SHA-256)"},
+    "scenario_files": {"fr": "Fichiers du scénario", "en": "Scenario files"},
+    "candidates_source": {"fr": "Candidats", "en": "Candidates"},
+    # ---- dashboard server (workbench.dashboard_server) ------------------------------------------
+    "dashboard_full_total": {
+        "fr": "Le tableau de bord sert déjà le nombre maximal de pages ouvertes. Fermez une page ouverte "
+              "ou réessayez dans une minute.",
+        "en": "The dashboard already serves the most open pages it allows. Close an open page or try "
+              "again in a minute.",
+    },
+    "dashboard_full_client": {
+        "fr": "Ce poste a déjà le nombre maximal de pages du tableau de bord ouvertes. Fermez-en une "
+              "ou réessayez dans une minute.",
+        "en": "This computer already has the most dashboard pages open it may. Close one or try again "
+              "in a minute.",
+    },
+}
+
+
+#: Labels of categorical values in tables, by column: ``column -> value -> {"fr", "en"}``.
+VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "funding": {"full": {"fr": "complet", "en": "full"}, "phase1": {"fr": "phase 1", "en": "phase 1"}},
+    "appropriation_source": {"planned schedule": {"fr": "calendrier prévu", "en": "planned schedule"},
+                             "scenario": {"fr": "CP votés (scénario)", "en": "voted CP (scenario)"}},
+    "change": {"in": {"fr": "entre (B seulement)", "en": "in (B only)"},
+               "out": {"fr": "sort (A seulement)", "en": "out (A only)"}},
+    "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
+    "solver_status": {"optimal": {"fr": "optimal", "en": "optimal"},
+                      "time limit": {"fr": "limite de temps atteinte", "en": "time limit"},
+                      "infeasible": {"fr": "irréalisable", "en": "infeasible"},
+                      "unbounded": {"fr": "non borné", "en": "unbounded"}, "error": {"fr": "erreur", "en": "error"}},
+}
+
+
+LABELS.update({
+    "reason_ineligible": {"fr": "inéligible (règle du fonds enfreinte)", "en": "ineligible (a fund rule is broken)"},
+    "reason_outranked": {"fr": "éligible, devancé dans le budget", "en": "eligible, outranked within the budget"},
+    "reason_dependency": {"fr": "éligible, écarté par une dépendance ou une exclusion",
+                          "en": "eligible, left out by a dependency or exclusion"},
+    "reason_forced_out": {"fr": "écarté d'office", "en": "forced out"},
+    "reason_conflict": {"fr": "aucun portefeuille possible (règles en conflit)",
+                        "en": "no portfolio possible (conflicting rules)"},
+    "reason_other": {"fr": "autre", "en": "other"},
+    "category": {"fr": "Situation", "en": "Situation"},
+    "all_funds": {"fr": "Ensemble", "en": "All"},
+    # envelope simulation figures (workbench.envelope)
+    "level": {"fr": "Niveau", "en": "Level"},
+    "shortfall_probability": {"fr": "Probabilité de manquer de crédits", "en": "Probability of running short"},
+    "p_exhausted_before_last_call": {"fr": "Probabilité d'épuiser l'enveloppe avant le dernier appel",
+                                     "en": "Probability the envelope runs out before the last call"},
+    "committed_mean_eur": {"fr": "Engagé (moyenne)", "en": "Committed (mean)"},
+    "paid_mean_eur": {"fr": "Payé (moyenne)", "en": "Paid (mean)"},
+    "paid_p10_eur": {"fr": "Payé (P10)", "en": "Paid (P10)"},
+    "paid_p90_eur": {"fr": "Payé (P90)", "en": "Paid (P90)"},
+    "unused_residual_p50_eur": {"fr": "Crédits non consommés (médiane)", "en": "Credits left unused (median)"},
+    "unused_residual_p10_eur": {"fr": "Crédits non consommés (P10)", "en": "Credits left unused (P10)"},
+    "unused_residual_p90_eur": {"fr": "Crédits non consommés (P90)", "en": "Credits left unused (P90)"},
+    "unfunded_overrun_mean_eur": {"fr": "Dépassements non financés (moyenne)", "en": "Unfunded overruns (mean)"},
+    "savings_declared_mean_eur": {"fr": "Économies annuelles déclarées", "en": "Declared yearly savings"},
+    "savings_realised_mean_eur": {"fr": "Économies annuelles réalisées (moyenne)",
+                                  "en": "Realised yearly savings (mean)"},
+    "savings_vs_target_rate": {"fr": "Économies réalisées / cible (1 € par € investi)",
+                               "en": "Realised savings / target (1 € per € invested)"},
+    "projects_selected_mean": {"fr": "Projets financés (moyenne)", "en": "Projects funded (mean)"},
+    "max_year_shortfall_probability": {"fr": "Probabilité maximale de dépassement d'une année",
+                                       "en": "Highest yearly probability of excess"},
+    "appropriation_eur": {"fr": "Référence (CP)", "en": "Reference (CP)"},
+    "appropriation_source": {"fr": "Nature de la référence", "en": "Reference is"},
+    "cp_demand_mean_eur": {"fr": "Besoin de CP (moyenne)", "en": "CP needed (mean)"},
+    "cp_demand_p90_eur": {"fr": "Besoin de CP (P90)", "en": "CP needed (P90)"},
+    "expected_excess_eur": {"fr": "Dépassement moyen", "en": "Mean excess"},
+    "decision": {"fr": "Décision", "en": "Decision"},
+    "candidates": {"fr": "Candidats", "en": "Candidates"},
+    "credits_left_p50_eur": {"fr": "Crédits restants avant l'appel (médiane)", "en": "Credits left before the call (median)"},
+    "p_nothing_left": {"fr": "Probabilité qu'il ne reste rien", "en": "Probability nothing is left"},
+    "committed_p10_eur": {"fr": "Engagé (P10)", "en": "Committed (P10)"},
+    "committed_p90_eur": {"fr": "Engagé (P90)", "en": "Committed (P90)"},
+    "strategic": {"fr": "Stratégique et innovant", "en": "Strategic and innovative"},
+    "service": {"fr": "Qualité de service", "en": "Service quality"},
+    "savings": {"fr": "Économies durables", "en": "Lasting savings"},
+    "governance": {"fr": "Gouvernance", "en": "Governance"},
+    "figure": {"fr": "Chiffre", "en": "Figure"},
+    "count": {"fr": "Nombre de projets", "en": "Number of projects"},
+    "top_selected_note": {
+        "fr": "Les {shown} premiers des {n} projets retenus sont affichés ; la liste complète est dans "
+              "`portfolio.csv` et `portfolio.xlsx`.",
+        "en": "The first {shown} of the {n} selected projects are shown; the full list is in `portfolio.csv` "
+              "and `portfolio.xlsx`.",
+    },
+    "funds_count": {"fr": "{n} fonds", "en": "{n} fund(s)"},
+    "sub_envelopes": {"fr": "Sous-enveloppes", "en": "Sub-envelopes"},
+    "n_calls": {"fr": "Sessions d'appels", "en": "Call sessions"},
+    "first_decision": {"fr": "Première décision", "en": "First decision"},
+    "last_decision": {"fr": "Dernière décision", "en": "Last decision"},
+    "weights": {"fr": "Poids des critères", "en": "Criteria weights"},
+    "draws_seed": {"fr": "Tirages et graine", "en": "Draws and seed"},
+    "input_files": {"fr": "Fichiers lus", "en": "Files read"},
+})
+
+
+#: French names of the published figures the back-test compares (workbench.analysis.backtest;
+#: their English names come with the figures).
+BACKTEST_NAMES_FR = {
+    "fitn_granted": "FITN : accordé (dans les 292 M€)", "fitn_after_2022": "FITN : engagements après 2022",
+    "call1_laureates": "appel 1 : lauréats", "call1_granted": "appel 1 : montant accordé",
+    "call2_laureates": "appel 2 : lauréats", "call2_granted": "appel 2 : montant accordé",
+    "call2_total_cost": "appel 2 : coût total des lauréats", "y2018_laureates": "2018 : projets",
+    "y2018_granted": "2018 : montant accordé", "y2018_total_cost": "2018 : coût total des lauréats",
+    "end2019_laureates": "fin 2019 : projets", "end2019_granted": "fin 2019 : montant accordé",
+    "by2022_laureates": "fin 2022 : projets", "by2022_granted": "fin 2022 : montant accordé",
+    "mean_grant": "subvention moyenne 2018–2022", "committed_2018": "engagements 2018 (au plus)",
+    "paid_2019": "paiements 2019 (fourchette)", "ftap2_2023_laureates": "FTAP 2 : lauréats à fin juillet 2023",
+    "ftap2_2023_granted": "FTAP 2 : accordé à fin juillet 2023",
+    "paid_2020": "paiements 2020 (fourchette)",
+}
+
+
+# ---- follow-up of funded projects (workbench.followup, `workbench book`, `workbench status`) ----
+_FOLLOWUP_LABELS = {
+    "followup_title": {"fr": "Suivi des projets financés au {as_of}", "en": "Follow-up of funded projects at {as_of}"},
+    "followup_intro": {
+        "fr": "La position du fonds à la date du livre des lauréats (engagé, payé, restes à payer, dégagé), puis la "
+              "**reprévision** : les paiements restant dus, tirés des classes de référence pour la seule part "
+              "restante de chaque projet, comparés aux crédits de paiement votés. Viennent ensuite les dérives "
+              "par projet mesurées comme le panorama des grands projets numériques de l'État, les alertes et les "
+              "économies par cohorte.",
+        "en": "The fund's position at the date of the laureate book (committed, paid, outstanding, de-committed), "
+              "then the **re-forecast**: the payments still due, drawn from the reference classes for each "
+              "project's remaining part only, against the voted payment credits. Then each project's drift "
+              "measured as the panorama of large State digital projects measures it, the flags and the savings "
+              "by cohort.",
+    },
+    "fu_position_title": {"fr": "Position du fonds", "en": "The fund's position"},
+    "fu_reforecast_title": {"fr": "Reprévision des crédits de paiement", "en": "Re-forecast of payment credits"},
+    "fu_drift_title": {"fr": "Dérives et alertes", "en": "Drift and flags"},
+    "fu_savings_title": {"fr": "Économies par cohorte", "en": "Savings by cohort"},
+    "fu_synthetic_note": {
+        "fr": "**Données d'exécution synthétiques** : les colonnes {columns} du livre sont générées (graine fixe) "
+              "et ne décrivent aucun projet réel.",
+        "en": "**Synthetic execution data**: the book's columns {columns} are generated (fixed seed) and describe "
+              "no real project.",
+    },
+    "fu_fan_title": {"fr": "Besoins de CP de {fund} à partir du {as_of}", "en": "CP needs of {fund} from {as_of}"},
+    "fu_fan_band": {"fr": "P10–P90", "en": "P10–P90"},
+    "fu_fan_p50": {"fr": "médiane", "en": "median"},
+    "fu_fan_planned": {"fr": "échéancier restant sans incertitude", "en": "remaining schedule without uncertainty"},
+    "fu_fan_voted": {"fr": "CP votés", "en": "CP voted"},
+    "fu_fan_xlabel": {"fr": "année (dernière année : paiements ultérieurs inclus)",
+                      "en": "year (last year: later payments included)"},
+    "fu_sheet_book": {"fr": "livre", "en": "book"},
+    "fu_sheet_funds": {"fr": "position", "en": "position"},
+    "fu_sheet_origin": {"fr": "restes à payer", "en": "outstanding"},
+    "fu_imported": {"fr": "{db} : livre « {book} » au {as_of} enregistré ({n} projets, instantané {sid})",
+                    "en": "{db}: book '{book}' at {as_of} stored ({n} projects, snapshot {sid})"},
+    "fu_already_stored": {"fr": "{db} : livre « {book} » au {as_of} déjà enregistré à l'identique (instantané {sid}) : "
+                                "rien n'est modifié",
+                          "en": "{db}: book '{book}' at {as_of} already stored with the same content (snapshot {sid}): "
+                                "nothing changed"},
+    "fu_status_head": {"fr": "Situation au {as_of} : {n} projets ({source})",
+                       "en": "Status at {as_of}: {n} projects ({source})"},
+    "fu_position_line": {
+        "fr": "  {fund} : engagé {committed}, payé {paid}, restes à payer {outstanding}, dégagé {decommitted}, "
+              "disponible pour les prochains appels {available}",
+        "en": "  {fund}: committed {committed}, paid {paid}, outstanding {outstanding}, de-committed {decommitted}, "
+              "available for the next calls {available}"},
+    "fu_reforecast_line": {
+        "fr": "  {fund} : reste à payer attendu {future}, crédits libérés par abandon {freed} (moyennes, {draws} tirages), "
+              "risque de manquer de CP {short}, engageable sans risque par les prochains appels {safe}",
+        "en": "  {fund}: expected payments to come {future}, credits freed by abandonment {freed} (means, {draws} draws), "
+              "risk of running short of CP {short}, safe to commit by the next calls {safe}"},
+    "fu_drift_line": {
+        "fr": "  dérive budgétaire moyenne {budget} (pondérée {budget_w}), calendaire {schedule} (pondérée {schedule_w}) ; "
+              "panorama nov. 2020 : 28,4 % et 24,6 %",
+        "en": "  mean budget drift {budget} (weighted {budget_w}), schedule {schedule} (weighted {schedule_w}); "
+              "panorama Nov 2020: 28.4 % and 24.6 %"},
+    "fu_flags_line": {
+        "fr": "  projets signalés : {n} ({late} premiers résultats en retard, {dinum} sans avis DINUM au-delà de 9 M€, "
+              "{stalled} paiements à l'arrêt)",
+        "en": "  projects flagged: {n} ({late} late first results, {dinum} above 9 M€ without the DINUM opinion, "
+              "{stalled} stalled payments)"},
+    "fu_savings_line": {
+        "fr": "  économies annuelles déclarées {declared}, mesurées {measured}, cible (1 € par an pour 1 € payé) {target}",
+        "en": "  yearly savings declared {declared}, measured {measured}, target (1 € a year per 1 € paid) {target}"},
+    "fu_written": {"fr": "  écrit dans {out}/", "en": "  written to {out}/"},
+    # table headers
+    "paid_to_date_eur": {"fr": "Payé à date", "en": "Paid to date"},
+    "outstanding_eur": {"fr": "Restes à payer", "en": "Outstanding"},
+    "decommitted_eur": {"fr": "Dégagé", "en": "De-committed"},
+    "net_committed_eur": {"fr": "Engagé net", "en": "Net committed"},
+    "pending_eur": {"fr": "Décidé, non engagé", "en": "Decided, not committed"},
+    "available_for_next_calls_eur": {"fr": "Disponible pour les prochains appels", "en": "Available for the next calls"},
+    "origin_year": {"fr": "Année d'engagement", "en": "Year of origin"},
+    "paid_in_year_eur": {"fr": "Déjà payé dans l'année", "en": "Already paid in the year"},
+    "planned_cp_eur": {"fr": "Échéancier sans incertitude", "en": "Schedule without uncertainty"},
+    "cp_need_mean_eur": {"fr": "Besoin de CP (moyenne)", "en": "CP need (mean)"},
+    "cp_need_p10_eur": {"fr": "Besoin de CP (P10)", "en": "CP need (P10)"},
+    "cp_need_p50_eur": {"fr": "Besoin de CP (médiane)", "en": "CP need (median)"},
+    "cp_need_p90_eur": {"fr": "Besoin de CP (P90)", "en": "CP need (P90)"},
+    "cp_voted_eur": {"fr": "CP votés", "en": "CP voted"},
+    "remaining_eur": {"fr": "Reste de la subvention", "en": "Remaining grant"},
+    "future_paid_mean_eur": {"fr": "Paiements à venir (moyenne)", "en": "Payments to come (mean)"},
+    "freed_by_abandonment_mean_eur": {"fr": "Libéré par abandon (moyenne)", "en": "Freed by abandonment (mean)"},
+    "freed_by_abandonment_p10_eur": {"fr": "Libéré par abandon (P10)", "en": "Freed by abandonment (P10)"},
+    "freed_by_abandonment_p90_eur": {"fr": "Libéré par abandon (P90)", "en": "Freed by abandonment (P90)"},
+    "available_now_eur": {"fr": "Disponible aujourd'hui", "en": "Available today"},
+    "safe_to_commit_eur": {"fr": "Engageable sans risque (P10)", "en": "Safe to commit (P10)"},
+    "shortfall_any_year_probability": {"fr": "Risque de manquer de CP une année",
+                                       "en": "Risk of running short of CP in a year"},
+    "grant_eur": {"fr": "Subvention", "en": "Grant"},
+    "budget_drift_rate": {"fr": "Dérive budgétaire", "en": "Budget drift"},
+    "schedule_drift_rate": {"fr": "Dérive calendaire", "en": "Schedule drift"},
+    "flag_late_first_results": {"fr": "Premiers résultats en retard", "en": "Late first results"},
+    "flag_no_dinum_opinion": {"fr": "Sans avis DINUM (> 9 M€)", "en": "No DINUM opinion (> 9 M€)"},
+    "flag_stalled_payments": {"fr": "Paiements à l'arrêt", "en": "Stalled payments"},
+    "drift": {"fr": "Dérive", "en": "Drift"},
+    "mean_rate": {"fr": "Moyenne", "en": "Mean"},
+    "weighted_mean_rate": {"fr": "Moyenne pondérée par le coût", "en": "Cost-weighted mean"},
+    "panorama_nov2020_rate": {"fr": "Panorama, nov. 2020", "en": "Panorama, Nov 2020"},
+    "cohort": {"fr": "Cohorte (année de décision)", "en": "Cohort (decision year)"},
+    "n_measured": {"fr": "Projets mesurés", "en": "Projects measured"},
+    "n_projects": {"fr": "Projets", "en": "Projects"},
+    "declared_savings_eur": {"fr": "Économies déclarées (par an)", "en": "Savings declared (a year)"},
+    "measured_savings_eur": {"fr": "Économies mesurées (par an)", "en": "Savings measured (a year)"},
+    "target_savings_eur": {"fr": "Cible : 1 € par an pour 1 € payé", "en": "Target: 1 € a year per 1 € paid"},
+    "target_due": {"fr": "Cible échue (3 ans)", "en": "Target due (3 years)"},
+    "declared_vs_target_rate": {"fr": "Déclaré / cible", "en": "Declared / target"},
+    "measured_vs_target_rate": {"fr": "Mesuré / cible", "en": "Measured / target"},
+    "realisation_rate": {"fr": "Mesuré / déclaré", "en": "Measured / declared"},
+    "published_realisation_rate": {"fr": "Cour des comptes 2025 (339 M€ / 2 Md€)",
+                                   "en": "Cour des comptes 2025 (339 M€ / 2 bn€)"},
+    "progress_rate": {"fr": "Avancement (payé / subvention)", "en": "Progress (paid / grant)"},
+    "planned_total_cost_eur": {"fr": "Coût total au plan financé", "en": "Total cost in the funded plan"},
+}
+
+
+for _k, _v in _FOLLOWUP_LABELS.items():
+    LABELS.setdefault(_k, _v)   # never replace a key another module defined
+
+
+# ---- what the command line prints after validate, simulate and rank (workbench.reporting.summaries)
+_SUMMARY_LABELS = {
+    "sum_warning": {"fr": "  ATTENTION : {text}", "en": "  WARNING: {text}"},
+    "sum_synthetic": {"fr": "  [candidats SYNTHÉTIQUES]", "en": "  [SYNTHETIC candidates]"},
+    "sum_valid_candidates": {"fr": "{path} : fichier de candidats valide", "en": "{path}: valid candidate file"},
+    "sum_candidates": {"fr": "  candidats : {n}", "en": "  candidates: {n}"},
+    "sum_total_cost": {"fr": "  coût total : {amount}", "en": "  total cost: {amount}"},
+    "sum_requested": {"fr": "  demandé au(x) fonds : {amount}", "en": "  requested from the fund(s): {amount}"},
+    "sum_valid_scenario": {"fr": "{path} : scénario valide « {name} » — {title}",
+                           "en": "{path}: valid scenario '{name}' — {title}"},
+    "sum_extends": {"fr": "  étend : {chain}", "en": "  extends: {chain}"},
+    "sum_horizon": {"fr": "  horizon : {start}-{end}, graine {seed}", "en": "  horizon: {start}-{end}, seed {seed}"},
+    "sum_fund": {"fr": "  fonds {code} : enveloppe {amount}", "en": "  fund {code}: envelope {amount}"},
+    "sum_sub_envelopes": {"fr": ", {n} sous-enveloppes", "en": ", {n} sub-envelopes"},
+    "sum_calls": {"fr": "  appels : {n} sessions, du {first} au {last}",
+                  "en": "  calls: {n} sessions, {first} to {last}"},
+    "sum_min_total_cost": {"fr": "  coût total minimal (le plus récent) : {amount}",
+                           "en": "  minimum total cost (latest): {amount}"},
+    "sum_min_cofinancing": {"fr": "  cofinancement minimal : {rate}", "en": "  minimum co-financing: {rate}"},
+    "sum_weights": {"fr": "  poids : {weights}", "en": "  weights: {weights}"},
+    "sum_simulation": {"fr": "simulation de « {name} » : {draws} tirages, graine {seed}",
+                       "en": "simulation of '{name}': {draws} draws, seed {seed}"},
+    "sum_uncertainty_off": {"fr": " (sans incertitude)", "en": " (uncertainty off)"},
+    "sum_sim_amounts": {
+        "fr": "  {level} : enveloppe {envelope}, engagé (brut) {committed}, payé {paid} (P10 {p10}, P90 {p90}), "
+              "non utilisé {unused}",
+        "en": "  {level}: envelope {envelope}, committed (gross) {committed}, paid {paid} (P10 {p10}, P90 {p90}), "
+              "unused {unused}"},
+    "sum_sim_risks": {
+        "fr": "    P(épuisée avant le dernier appel) {exhausted}, P(insuffisance) {short}, économies réalisées "
+              "{savings}/an = {target} de la cible 1 € pour 1 €",
+        "en": "    P(exhausted before last call) {exhausted}, P(running short) {short}, savings realised "
+              "{savings}/yr = {target} of the 1 € for 1 € target"},
+    "sum_overcommitted": {"fr": ", SURENGAGÉE dans certains tirages", "en": ", OVERCOMMITTED in some draws"},
+    "sum_late_results": {"fr": "  projets financés dont les premiers résultats arrivent plus tard que promis : {share}",
+                         "en": "  funded projects whose first results come later than promised: {share}"},
+    "sum_portfolio": {
+        "fr": "portefeuille : {selected} candidats retenus sur {candidates} ({eligible} éligibles, "
+              "{phase1} financés pour la seule phase 1)",
+        "en": "portfolio: {selected} of {candidates} candidates selected ({eligible} eligible, "
+              "{phase1} funded for phase 1 only)"},
+    "sum_by_call": {
+        "fr": "  décidé appel par appel : chaque appel parmi ses propres candidatures, avec les crédits restants "
+              "et sa dotation ({allotment})",
+        "en": "  decided call by call: each call among its own applications, with the credits left and its "
+              "allotment ({allotment})"},
+    "sum_call_line": {
+        "fr": "    {call} ({decision}) : {laureates} lauréats sur {applications} candidatures ({eligible} éligibles), "
+              "{granted} sur une dotation de {allotment}",
+        "en": "    {call} ({decision}): {laureates} of {applications} applications ({eligible} eligible), "
+              "{granted} of an allotment of {allotment}"},
+    "sum_foresight": {
+        "fr": "  en information parfaite : les candidats de tous les appels choisis d'un coup (une référence, "
+              "pas une prévision)",
+        "en": "  with perfect foresight: every call's candidates selected at once (a benchmark, not a forecast)"},
+    "sum_no_portfolio": {"fr": "  AUCUN PORTEFEUILLE : ces règles ne peuvent être toutes tenues : {rules}",
+                         "en": "  NO PORTFOLIO: these rules cannot all hold: {rules}"},
+    "sum_no_portfolio_hint": {"fr": "  (en retirer une seule rend les autres réalisables)",
+                              "en": "  (removing any one of them makes the others feasible)"},
+    "sum_committed": {"fr": "  engagé : {committed} sur {budget} (non utilisé {unused})",
+                      "en": "  committed: {committed} of {budget} (unused {unused})"},
+    "sum_average_grant": {"fr": "  subvention moyenne : {amount}", "en": "  average grant: {amount}"},
+    "sum_value": {
+        "fr": "  valeur : {value} {unit} ({model}) ; ordre glouton par valeur par euro : {greedy} "
+              "({short} sous l'optimum)",
+        "en": "  value: {value} {unit} ({model}); greedy by value per euro: {greedy} ({short} below the optimum)"},
+    "sum_greedy_breaks": {"fr": "  l'ordre glouton enfreint : {rules}", "en": "  greedy breaks: {rules}"},
+    "sum_by_envelope": {"fr": "  par enveloppe : {amounts}", "en": "  by envelope: {amounts}"},
+    "sum_robustness": {
+        "fr": "  robustesse ({samples} tirages des poids) : {always} toujours, {sometimes} parfois, "
+              "{never} jamais retenus",
+        "en": "  robustness ({samples} weight draws): {always} always, {sometimes} sometimes, {never} never selected"},
+    "sum_with_costs": {"fr": " (poids et coûts tirés ensemble)", "en": " (weights and costs drawn together)"},
+    "sum_proofs": {
+        "fr": "  portefeuille de chaque tirage prouvé optimal à l'écart près : {bound} par une borne tirée des "
+              "tirages voisins, {solved} par une résolution",
+        "en": "  each draw's portfolio proven optimal within the gap: {bound} by a bound from the draws around "
+              "it, {solved} by a solve"},
+    "sum_not_proven": {"fr": " ; {n} NON prouvés (limite de temps)", "en": "; {n} NOT proven (time limit)"},
+    "sum_within_envelope": {
+        "fr": "  probabilité de tenir dans l'enveloppe malgré les dépassements : {p} (P90 du coût final {p90} ; "
+              "{draws} tirages, le fonds paie {paid} des dépassements)",
+        "en": "  probability of staying within the envelope under cost overruns: {p} (P90 of the final cost "
+              "{p90}; {draws} draws, fund pays {paid} of overruns)"},
+    "sum_solver": {
+        "fr": "  solveur : {version}, {status}, écart {gap} (cible {target}), {wall} s (solveur {time} s) "
+              "sur une limite de {limit} s ; {check}",
+        "en": "  solver: {version}, {status}, gap {gap} (target {target}), {wall} s (solver {time} s) of a "
+              "{limit} s limit; {check}"},
+    "sum_policies": {"fr": "  politiques : {items}", "en": "  policies: {items}"},
+    "sum_policy": {"fr": "{policy} : valeur {value}, insuffisance {short}", "en": "{policy}: value {value}, short {short}"},
+    "sum_written_to": {"fr": "  écrit dans {out}/ ({files})", "en": "  written to {out}/ ({files})"},
+    "sum_written": {"fr": "  écrit : {files}", "en": "  written: {files}"},
+    "cli_interrupted": {"fr": "interrompu", "en": "interrupted"},
+    "cli_no_memory": {"fr": "mémoire insuffisante pour cette entrée", "en": "not enough memory for this input"},
+    "os_not_folder": {"fr": "une partie du chemin n'est pas un dossier", "en": "a part of the path is not a folder"},
+    "os_permission": {"fr": "permission refusée", "en": "permission denied"},
+    "os_not_permitted": {"fr": "opération non permise", "en": "operation not permitted"},
+    "os_read_only": {"fr": "système de fichiers en lecture seule", "en": "read-only file system"},
+    "os_no_space": {"fr": "plus de place sur le disque", "en": "no space left on the disk"},
+    "os_quota": {"fr": "quota disque dépassé", "en": "disk quota exceeded"},
+    "os_cannot": {"fr": "impossible d'écrire ou de lire {where} : {what}", "en": "cannot write or read {where}: {what}"},
+    "os_failed": {"fr": "l'opération sur le fichier a échoué : {what}", "en": "file operation failed: {what}"},
+    "os_untouched": {"fr": " (les sorties sont écrites en entier ou pas du tout : les précédentes sont intactes)",
+                     "en": " (outputs are written all or nothing: previous outputs are untouched)"},
+    "sum_checked": {"fr": "chaque règle revérifiée : aucune enfreinte", "en": "every rule re-evaluated: none broken"},
+    "sum_not_checked": {"fr": "aucun portefeuille à vérifier", "en": "no portfolio to check"},
+}
+
+
+for _k, _v in _SUMMARY_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
+
+
+# values of the follow-up's tables (project status, kind of drift), shown in the report's language
+for _col, _vals in {
+    "status": {"running": {"fr": "en cours", "en": "running"}, "completed": {"fr": "terminé", "en": "completed"},
+               "abandoned": {"fr": "abandonné", "en": "abandoned"},
+               "phase1_only": {"fr": "première phase seule", "en": "first phase only"}},
+    "drift": {"budget": {"fr": "budgétaire", "en": "budget"}, "schedule": {"fr": "calendaire", "en": "schedule"}},
+}.items():
+    for _v, _t in _vals.items():
+        VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)
+
+
+# ---- the funds' rules section (workbench.rules) ------------------------------------------------
+LABELS.update({
+    "rules_title": {"fr": "Les règles des fonds appliquées", "en": "The funds' rules applied"},
+    "rules_intro": {
+        "fr": "Chaque règle du scénario, sa valeur (datée quand elle a changé d'un appel à l'autre), la façon "
+              "dont l'outil l'applique et sa source : le document public cité, ou « hypothèse » quand le chiffre "
+              "est un choix de l'outil, faute de document qui l'énonce.",
+        "en": "Each rule of the scenario, its value (dated where it changed from call to call), how the tool "
+              "applies it and its source: the public document cited, or \"assumption\" where the figure is the "
+              "tool's choice, no document stating it.",
+    },
+    "rule_scope": {"fr": "Fonds", "en": "Fund"},
+    "rule_name": {"fr": "Règle", "en": "Rule"},
+    "rule_value": {"fr": "Valeur", "en": "Value"},
+    "rule_applied": {"fr": "Application", "en": "Applied as"},
+    "rule_source": {"fr": "Source", "en": "Source"},
+    "rule_all_funds": {"fr": "tous", "en": "all"},
+    "rule_assumption": {"fr": "hypothèse", "en": "assumption"},
+    "rule_from": {"fr": "à partir du", "en": "from"},
+    "rule_min_total_cost_eur": {"fr": "Coût total minimal", "en": "Minimum total cost"},
+    "rule_min_total_cost_territorial_eur": {"fr": "Coût total minimal (projet territorial)",
+                                            "en": "Minimum total cost (territorial project)"},
+    "rule_max_requested_eur": {"fr": "Financement maximal par projet", "en": "Maximum funding per project"},
+    "rule_cofinancing_rate": {"fr": "Cofinancement minimal du porteur", "en": "Owner's minimum co-financing"},
+    "rule_themes": {"fr": "Thématiques", "en": "Themes"},
+    "rule_owner_types": {"fr": "Porteurs admis", "en": "Who may apply"},
+    "rule_innovation_lab_envelopes": {"fr": "Réservé aux projets appuyés par un laboratoire d'innovation territorial",
+                                      "en": "Only for projects backed by a territorial innovation lab"},
+    "rule_fast_track_threshold_eur": {"fr": "Seuil entre examen au fil de l'eau et calendrier du FTAP",
+                                      "en": "Threshold between the continuous track and the FTAP calendar"},
+    "rule_last_commitment_date": {"fr": "Dernière date d'engagement", "en": "Last commitment date"},
+    "rule_first_results_months": {"fr": "Premiers résultats tangibles (mois)", "en": "First tangible results (months)"},
+    "rule_governance_gate_eur": {"fr": "Avis du directeur de la DINUM au-delà de (coût complet)",
+                                 "en": "DINUM director's opinion above (full cost)"},
+    "rule_governance_gate_delay_months": {"fr": "Délai de l'avis avant engagement (mois)",
+                                          "en": "Delay of the opinion before commitment (months)"},
+    "rule_min_quality_points": {"fr": "Barre de qualité (note pondérée minimale)",
+                                "en": "Quality bar (minimum weighted score)"},
+    "rule_call_allotment": {"fr": "Enveloppe de chaque appel", "en": "Each call's allotment"},
+    "rule_value_model": {"fr": "Modèle de valeur", "en": "Value model"},
+    "allotment_year_share": {"fr": "crédits restants de l'année partagés entre les appels de l'année",
+                             "en": "the year's credits left shared among the year's calls"},
+    "allotment_none": {"fr": "tous les crédits restants", "en": "all the credits left"},
+    "allotment_year_share_by_applications": {
+        "fr": "crédits restants de l'année partagés entre les appels de l'année selon leurs candidatures attendues",
+        "en": "the year's credits left shared among the year's calls by their expected applications"},
+    "applied_allotment": {"fr": "budget de chaque appel (décisions appel par appel et simulation)",
+                          "en": "each call's budget (call-by-call decisions and simulation)"},
+    "applied_value": {"fr": "objectif de la sélection (ordre de mérite)", "en": "objective of the selection (merit order)"},
+    "rule_roi_target_ratio": {"fr": "Cible d'économies par euro investi (par an, à 3 ans)",
+                              "en": "Savings target per euro invested (yearly, after 3 years)"},
+    "applied_refuse": {"fr": "candidat refusé (sélection et simulation)", "en": "candidate refused (selection and simulation)"},
+    "applied_flag": {"fr": "signalé à la sélection ; part des projets en retard dans la simulation",
+                     "en": "flagged at selection; share of late projects in the simulation"},
+    "applied_flag_delay": {"fr": "signalé à la sélection ; engagement retardé dans la simulation",
+                           "en": "flagged at selection; commitment delayed in the simulation"},
+    "applied_delay": {"fr": "engagement retardé dans la simulation", "en": "commitment delayed in the simulation"},
+    "eligible_envelopes": {"fr": "Enveloppes pouvant payer", "en": "Envelopes that may pay"},
+    "first_results_late": {"fr": "Premiers résultats au-delà de la promesse", "en": "First results later than promised"},
+    "governance_gate": {"fr": "Avis du directeur de la DINUM requis", "en": "DINUM director's opinion needed"},
+    "flag": {"fr": "Signalement", "en": "Flag"},
+    "applied_roi": {"fr": "signalé (roi_mode: flag), critère ou règle selon le scénario",
+                    "en": "flagged (roi_mode: flag), criterion or rule as the scenario says"},
+})
+
+
+# ---- the report's figures (workbench.reporting.charts) -----------------------------------------
+CHART_LABELS = {
+    "chart_fan_title": {"fr": "Paiements cumulés (CP) de {level} : éventail P10–P90", "en": "Cumulative payments (CP) of {level}: P10–P90 fan"},
+    "chart_paid_cum": {"fr": "CP payés cumulés (moyenne)", "en": "cumulative CP paid (mean)"},
+    "chart_p10_p90": {"fr": "P10–P90", "en": "P10–P90"},
+    "chart_p50": {"fr": "médiane", "en": "median"},
+    "chart_envelope": {"fr": "enveloppe ({amount})", "en": "envelope ({amount})"},
+    "chart_committed_cum": {"fr": "AE engagées cumulées (moyenne)", "en": "cumulative AE committed (mean)"},
+    "chart_year": {"fr": "année", "en": "year"},
+    "chart_meur": {"fr": "M€", "en": "M€"},
+    "chart_cvp_title": {"fr": "Engagé et payé par année : {level}", "en": "Committed and paid by year: {level}"},
+    "chart_ae": {"fr": "AE engagées", "en": "AE committed"},
+    "chart_cp": {"fr": "CP payés", "en": "CP paid"},
+    "chart_cp_demand": {"fr": "CP demandés", "en": "CP demanded"},
+    "chart_calib_title": {"fr": "Calage du modèle de dérive sur les classes de référence", "en": "Overrun model against the reference classes"},
+    "chart_ratio": {"fr": "ratio final / initial", "en": "ratio final / initial"},
+    "chart_ecdf": {"fr": "fonction de répartition empirique", "en": "empirical CDF"},
+    "chart_reference": {"fr": "référence ({n} projets)", "en": "reference ({n} projects)"},
+    "chart_model": {"fr": "modèle", "en": "model"},
+    "chart_panorama_cost": {"fr": "Coûts : panorama des grands projets de l'État", "en": "Cost: panorama of large State IT projects"},
+    "chart_canada_cost": {"fr": "Coûts : projets informatiques du Canada", "en": "Cost: Government of Canada IT projects"},
+    "chart_panorama_duration": {"fr": "Durées : panorama des grands projets de l'État", "en": "Duration: panorama of large State IT projects"},
+    "chart_last_year_note": {"fr": "dernière année : paiements ultérieurs inclus", "en": "last year: later payments included"},
+    "chart_means": {"fr": "moyenne : référence {ref:.2f}, modèle {mod:.2f}", "en": "mean: reference {ref:.2f}, model {mod:.2f}"},
+    "chart_pf_frontier": {"fr": "Frontière efficace : valeur optimale selon l'enveloppe", "en": "Efficient frontier: optimal value by envelope"},
+    "chart_pf_budget": {"fr": "Enveloppe", "en": "Envelope"},
+    "chart_pf_value": {"fr": "Valeur totale (points)", "en": "Total value (points)"},
+    "chart_pf_optimal": {"fr": "Optimum (MILP)", "en": "Optimum (MILP)"},
+    "chart_pf_greedy": {"fr": "Glouton (valeur par euro)", "en": "Greedy (value per euro)"},
+    "chart_pf_current": {"fr": "Enveloppe actuelle", "en": "Current envelope"},
+    "chart_pf_freq_title": {"fr": "Fréquence de sélection sous incertitude des poids", "en": "Selection frequency under weight uncertainty"},
+    "chart_pf_freq": {"fr": "Fréquence de sélection", "en": "Selection frequency"},
+    "chart_pf_always": {"fr": "toujours", "en": "always"},
+    "chart_pf_sometimes": {"fr": "parfois", "en": "sometimes"},
+    "chart_pf_never": {"fr": "jamais", "en": "never"},
+    "chart_bt_title": {"fr": "Le modèle face à l'histoire publiée", "en": "The model against the published history"},
+    "chart_bt_ratio": {"fr": "simulé / publié", "en": "simulated / published"},
+    "chart_bt_published": {"fr": "publié", "en": "published"},
+    "chart_bt_mean": {"fr": "moyenne simulée", "en": "simulated mean"},
+    "chart_bt_band": {"fr": "P10–P90 simulé", "en": "simulated P10–P90"},
+    "chart_bt_tol": {"fr": "tolérance", "en": "tolerance"},
+}
+for _k, _v in CHART_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
+
+
+# ---- input problems, small words of tables and the back-test (workbench.reporting.labels) -----
+for _k, _v in {
+    "problems_one": {"fr": "1 problème trouvé :", "en": "1 problem found:"},
+    "problems_many": {"fr": "{n} problèmes trouvés :", "en": "{n} problems found:"},
+    "value_missing": {"fr": "(absente)", "en": "(missing)"},
+    "colon": {"fr": " : ", "en": ": "},
+    "bt_fitn_sub_envelope": {"fr": "FITN {code} : accordé (dans sa sous-enveloppe)", "en": "{english}"},
+    "bt_inside_range": {"fr": "dans la fourchette", "en": "inside the range"},
+}.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
