@@ -82,7 +82,7 @@ def test_installed_package_is_the_wheel_and_lists_the_shipped_scenarios(installe
     # a shipped scenario by name, its extends resolved inside the package
     res = workbench(["validate", "ftap_2018_backtest"], env, elsewhere)
     assert res.returncode == 0, res.stderr
-    assert "valid scenario 'ftap_2018_backtest'" in res.stdout
+    assert "scénario valide « ftap_2018_backtest »" in res.stdout   # French by default
 
 
 def test_a_user_file_named_like_a_shipped_scenario_stays_the_users(installed, elsewhere):
