@@ -158,6 +158,26 @@ def test_a_wrong_solver_answer_is_never_shown(tmp_path, monkeypatch):
         pf.rank(scn, cands, budget_eur=100e6)
 
 
+def test_a_broken_portfolio_is_reported_rule_by_rule_in_english_and_french(tmp_path):
+    from workbench.messages import CATALOG
+    from workbench.selection.rules import RULES
+
+    scn = make_scenario(tmp_path)
+    cands = make_cands([{"id": "P1", "requested_eur": 30e6}, {"id": "P2", "requested_eur": 25e6, "envelope": "A;B"},
+                        {"id": "P3", "requested_eur": 1e6, "envelope": "B"}])
+    # P1 and P2 both in sub-envelope A (55 M€ of 40 M€); P3 paid by A, not its envelope; P1 forced out
+    choice = pd.DataFrame({"selected": [True, True, True], "funding": ["full", "full", "full"],
+                           "paying_envelope": ["A", "A", "A"]}, index=cands.index)
+    broken = pf.check_portfolio(scn, cands, choice, pf.settings(scn), forced_out=["P1"])
+    assert broken == ["P3 is paid by 'A', not one of its envelopes",
+                      "sub-envelope A: 56,000,000 € above 40,000,000 €", "force out P1: selected"]
+    assert [b.code for b in broken] == ["C_NOT_OWN_ENVELOPE", "C_SUB_ENVELOPE", "C_FORCED_OUT_SELECTED"]
+    assert broken[1].render("fr") == "sous-enveloppe A : 56\u202f000\u202f000 € au-delà de 40\u202f000\u202f000 €"
+    # every rule's codes are in the catalog, and every C_ code of the catalog belongs to one rule
+    codes = [c for rule in RULES for c in rule.codes]
+    assert len(codes) == len(set(codes)) and set(codes) == {c for c in CATALOG if c.startswith("C_")}
+
+
 def test_greedy_falls_short_of_the_optimum_on_a_knapsack_trap(tmp_path):
     scn = make_scenario(tmp_path)
     cands = make_cands([

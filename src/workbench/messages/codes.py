@@ -10,7 +10,8 @@ def _e(fr: str, en: str) -> dict[str, str]:
 
 
 #: Every message code -> {"fr": template, "en": template}.
-#: ``P_`` places in a file, ``E_`` broken rules of input, ``R_`` selection reasons, ``X_`` explanations of a
+#: ``P_`` places in a file, ``E_`` broken rules of input, ``C_`` rules a chosen portfolio breaks (the
+#: selection's independent check), ``R_`` selection reasons, ``X_`` explanations of a
 #: project's place in the portfolio, ``W_`` scenario warnings, ``D_`` the dashboard's controls, headings and notices.
 CATALOG: dict[str, dict[str, str]] = {
     # ---- places in a file ------------------------------------------------------------------
@@ -350,6 +351,35 @@ CATALOG: dict[str, dict[str, str]] = {
                         "yearly savings per euro invested not given below the target of {target:g}"),
     "R_ROI_BELOW": _e("économies annuelles par euro investi {roi:.2f} sous l'objectif de {target:g}",
                       "yearly savings per euro invested {roi:.2f} below the target of {target:g}"),
+    # ---- broken rules of a chosen portfolio (workbench.selection.rules, the independent check) ---------
+    "C_NOT_ELIGIBLE": _e("{id} est retenu mais n'est pas éligible", "{id} is selected but not eligible"),
+    "C_NOT_OWN_ENVELOPE": _e("{id} est payé par « {payer} », qui n'est pas une de ses enveloppes",
+                             "{id} is paid by '{payer}', not one of its envelopes"),
+    "C_NO_FUNDING_MODE": _e("{id} est retenu sans mode de financement", "{id} is selected without a funding mode"),
+    "C_NO_PHASE1_OPTION": _e("{id} est financé pour la première phase seulement sans option de première phase",
+                             "{id} is funded for phase 1 only without a phase-1 option"),
+    "C_ENVELOPE": _e("enveloppe : {total:,.0f} € engagés au-delà de {budget:,.0f} €",
+                     "envelope: {total:,.0f} € committed above {budget:,.0f} €"),
+    "C_FUND_ENVELOPE": _e("enveloppe du fonds {fund} : {total:,.0f} € au-delà de {limit:,.0f} €",
+                          "fund envelope {fund}: {total:,.0f} € above {limit:,.0f} €"),
+    "C_SUB_ENVELOPE": _e("sous-enveloppe {envelope} : {total:,.0f} € au-delà de {limit:,.0f} €",
+                         "sub-envelope {envelope}: {total:,.0f} € above {limit:,.0f} €"),
+    "C_PAYMENTS": _e("paiements {year} : {total:,.0f} € au-delà de {limit:,.0f} €",
+                     "payments {year}: {total:,.0f} € above {limit:,.0f} €"),
+    "C_FUND_PAYMENTS": _e("paiements du fonds {fund} en {year} : {total:,.0f} € au-delà de {limit:,.0f} €",
+                          "payments {fund} {year}: {total:,.0f} € above {limit:,.0f} €"),
+    "C_FORCED_IN_NOT_SELECTED": _e("{id} est imposé mais n'est pas retenu", "force in {id}: not selected"),
+    "C_FORCED_OUT_SELECTED": _e("{id} est écarté d'office mais est retenu", "force out {id}: selected"),
+    "C_REQUIRES": _e("{id} requiert {other} : {other} n'est pas retenu", "{id} requires {other}: {other} not selected"),
+    "C_EXCLUDES": _e("{id} exclut {other} : les deux sont retenus", "{id} excludes {other}: both selected"),
+    "C_OWNER_SHARE_MAX": _e("part maximale du porteur {owner} : {share:.4f} au-delà de {limit:.4f}",
+                            "owner share max {owner}: {share:.4f} above {limit:.4f}"),
+    "C_OWNER_SHARE_MIN": _e("part minimale du porteur {owner} : {share:.4f} en deçà de {limit:.4f}",
+                            "owner share min {owner}: {share:.4f} below {limit:.4f}"),
+    "C_THEME_SHARE_MIN": _e("part minimale du thème {theme} : {share:.4f} en deçà de {limit:.4f}",
+                            "theme share min {theme}: {share:.4f} below {limit:.4f}"),
+    "C_THEME_SHARE_MAX": _e("part maximale du thème {theme} : {share:.4f} au-delà de {limit:.4f}",
+                            "theme share max {theme}: {share:.4f} above {limit:.4f}"),
     # ---- scenario warnings (workbench.scenario.reconcile) -------------------------------------
     "W_SUB_ENVELOPES_BELOW": _e("{fund} : les sous-enveloppes totalisent {sum_meur:,.1f} M€, soit {gap_meur:,.1f} M€ de "
                                 "moins que l'enveloppe de {envelope_meur:,.1f} M€ (écart non détaillé dans la source)",

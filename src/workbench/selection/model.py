@@ -19,8 +19,9 @@ otherwise) subject to, each a *named rule* so that a conflict can be reported by
 * ``owner share max O`` (one rate for every owner), ``owner share min O`` (named owners),
   ``theme share min T``, ``theme share max T``: shares of the money committed.
 
-Every solution is re-checked rule by rule from the candidate table (:func:`check_portfolio`)
-before it is returned: MILP solvers have had public wrong-answer bugs.  When the rules cannot
+Each rule's rows, its independent check and its message codes live together in :mod:`.rules`
+(the registry :data:`.rules.RULES`, whose order is the order of the rows).  Every solution is
+re-checked rule by rule from the candidate table (:func:`check_portfolio`) before it is returned: MILP solvers have had public wrong-answer bugs.  When the rules cannot
 all hold, a deletion filter over the rule groups returns a minimal set of conflicting rules.
 """
 from __future__ import annotations
@@ -34,10 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..candidates import split_ids
 from ..errors import InputError, Problem, closest
 from ..messages import msg
-from .inputs import param_value, candidate_eligibility, payment_profile
+from .rules import RULES, ModelContext
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,58 +78,12 @@ class Model:
         return len(self.ids)
 
 
-def _fund_of(scenario) -> dict[str, str]:
-    return dict(scenario.envelope_codes)
-
-
-def _payment_limits(s: Mapping[str, Any], funds: Mapping[str, Any]) -> tuple[dict, dict]:
-    """The yearly payment limits in force [EUR]: ``{year: limit}`` from ``payment_limits_eur``
-    and ``{(fund, year): limit}`` from the funds' ``appropriations.YEAR.cp_eur``."""
-    limits = {int(y): float(param_value(v)) for y, v in (s.get("payment_limits_eur") or {}).items()}
-    fund_limits = {}
-    if s.get("fund_payment_limits", True):
-        for fc, f in funds.items():
-            for y, a in f.appropriations.items():
-                if "cp_eur" in a:
-                    fund_limits[(fc, int(y))] = a["cp_eur"]
-    return limits, fund_limits
-
-
 def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: Iterable[str] = (),
                 forced_out: Iterable[str] = ()) -> Model:
-    """Build the constraint system for ``cands`` under settings ``s`` (see :func:`settings`)."""
-    n = len(cands)
-    ids = cands["id"].astype(str).to_numpy()
-    pos = {x: i for i, x in enumerate(ids)}
-    elig = candidate_eligibility(scenario, cands, s)
-    ok = elig["eligible"].to_numpy(bool)
-    codes = _fund_of(scenario)
-    funds = scenario.funds
-    req = cands["requested_eur"].to_numpy(float)
-    p1 = cands["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in cands else np.full(n, np.nan)
-    allow_p1 = bool(s.get("allow_phase1", True))
-    p1_rate_set = s.get("phase1_value_rate")
-    items, envs, modes, costs, rates = [], [], [], [], []
-    # a candidate may be paid only by the envelopes whose fund's rules admit it
-    env_cells = elig["eligible_envelopes"].to_numpy() if "eligible_envelopes" in elig else cands["envelope"].to_numpy()
-    for i in np.flatnonzero(ok):
-        options = []
-        for e in dict.fromkeys(split_ids(env_cells[i])):
-            if e in codes:
-                options.append(e)
-        has_p1 = allow_p1 and p1[i] > 0 and p1[i] < req[i]
-        for e in options:
-            items.append(i); envs.append(e); modes.append("full"); costs.append(req[i]); rates.append(1.0)
-            if has_p1:
-                items.append(i); envs.append(e); modes.append("phase1"); costs.append(p1[i])
-                rates.append(float(p1_rate_set) if p1_rate_set is not None else p1[i] / req[i])
-    item = np.array(items, dtype=int)
-    envelope = np.array(envs, dtype=object)
-    mode = np.array(modes, dtype=object)
-    cost = np.array(costs, dtype=float)
-    m = len(item)
-    fund_col = np.array([codes[e] for e in envelope], dtype=object)
-
+    """Build the constraint system for ``cands`` under settings ``s`` (see :func:`settings`): one
+    column per funding option, then each rule's rows in the order of :data:`.rules.RULES`."""
+    ctx = ModelContext.build(scenario, cands, s, forced_in, forced_out)
+    m = ctx.m
     rows_i: list[np.ndarray] = []
     rows_j: list[np.ndarray] = []
     rows_v: list[np.ndarray] = []
@@ -139,115 +93,17 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
     kinds: list[str] = []
     is_cost: list[bool] = []
 
-    def add(cols, vals, lo, hi, name, kind, cost_row):
+    def add(cols, vals, lo, hi, name, kind, cost_row) -> int:
         r = len(lb)
         cols = np.asarray(cols, dtype=int)
         rows_i.append(np.full(len(cols), r, dtype=int))
         rows_j.append(cols)
         rows_v.append(np.asarray(vals, dtype=float))
         lb.append(lo); ub.append(hi); names.append(name); kinds.append(kind); is_cost.append(cost_row)
+        return r
 
-    all_cols = np.arange(m)
-    budget = s.get("budget_eur")
-    if budget is None:
-        budget = sum(f.envelope_eur for f in funds.values())
-    add(all_cols, cost, -np.inf, float(budget), "envelope", "budget", True)
-    envelope_row = 0
-    if len(funds) > 1:
-        for fc, f in funds.items():
-            cols = np.flatnonzero(fund_col == fc)
-            if len(cols):
-                add(cols, cost[cols], -np.inf, f.envelope_eur, f"fund envelope {fc}", "budget", True)
-    if s.get("sub_envelopes", True):
-        over = s.get("sub_envelope_budgets_eur") or {}
-        for fc, f in funds.items():
-            for sc, amount in f.sub_envelopes_eur.items():
-                cols = np.flatnonzero(envelope == sc)
-                if len(cols):
-                    add(cols, cost[cols], -np.inf, float(param_value(over.get(sc, amount))), f"sub-envelope {sc}", "budget", True)
-    # yearly payments
-    limits, fund_limits = _payment_limits(s, funds)
-    years = tuple(sorted(set(limits) | {y for _, y in fund_limits}))
-    payments = None
-    if years and m:
-        prof = payment_profile(scenario, cands, years)
-        payments = prof[item] * cost[:, None]
-        for k, y in enumerate(years):
-            if y in limits:
-                cols = np.flatnonzero(payments[:, k] > 0)
-                add(cols, payments[cols, k], -np.inf, limits[y], f"payments {y}", "budget", True)
-        for (fc, y), lim in sorted(fund_limits.items()):
-            k = years.index(y)
-            cols = np.flatnonzero((payments[:, k] > 0) & (fund_col == fc))
-            add(cols, payments[cols, k], -np.inf, lim, f"payments {fc} {y}", "budget", True)
-    # one funding option per project
-    cols_of: dict[int, np.ndarray] = {}
-    if m:
-        order = np.argsort(item, kind="stable")
-        bounds_ = np.flatnonzero(np.diff(np.r_[-1, item[order], n + 1]))
-        for a, b in zip(bounds_[:-1], bounds_[1:]):
-            cols_of[int(item[order[a]])] = order[a:b]
-    multi = [i for i, c in cols_of.items() if len(c) > 1]
-    for i in multi:
-        c = cols_of[i]
-        add(c, np.ones(len(c)), -np.inf, 1.0, f"one funding for {ids[i]}", "structural", False)
-    pre = []
-    for x in forced_in:
-        i = pos[x]
-        if i not in cols_of:
-            pre.append([f"force in {x}", f"eligibility of {x}: {elig['reason'].iloc[i] or 'no open envelope'}"])
-            continue
-        c = cols_of[i]
-        add(c, np.ones(len(c)), 1.0, np.inf, f"force in {x}", "force", False)
-    for x in forced_out:
-        i = pos[x]
-        if i in cols_of:
-            c = cols_of[i]
-            add(c, np.ones(len(c)), -np.inf, 0.0, f"force out {x}", "force", False)
-    # requires / excludes
-    req_cells = cands["requires"].to_numpy() if "requires" in cands else [""] * n
-    exc_cells = cands["excludes"].to_numpy() if "excludes" in cands else [""] * n
-    seen_pairs = set()
-    for i in range(n):
-        if i not in cols_of:
-            continue
-        ci = cols_of[i]
-        for y in split_ids(req_cells[i]):
-            j = pos.get(y)
-            if j is None:
-                continue
-            cj = cols_of.get(j, np.array([], dtype=int))
-            add(np.r_[ci, cj], np.r_[np.ones(len(ci)), -np.ones(len(cj))], -np.inf, 0.0,
-                f"{ids[i]} requires {y}", "logic", False)
-        for y in split_ids(exc_cells[i]):
-            j = pos.get(y)
-            if j is None or j not in cols_of:
-                continue
-            key = (min(i, j), max(i, j))
-            if key in seen_pairs:
-                continue
-            seen_pairs.add(key)
-            cj = cols_of[j]
-            add(np.r_[ci, cj], np.ones(len(ci) + len(cj)), -np.inf, 1.0, f"{ids[i]} excludes {y}", "logic", False)
-    # shares of the money committed
-    if m:
-        owner = cands["owner"].astype(str).to_numpy()[item]
-        theme = cands["theme"].astype(str).to_numpy()[item] if "theme" in cands else np.full(m, "")
-        r = s.get("owner_share_max_rate")
-        if r is not None:
-            for o in sorted(set(owner)):
-                coef = cost * ((owner == o) - float(r))
-                add(all_cols, coef, -np.inf, 0.0, f"owner share max {o}", "share", True)
-        for o, rate in (s.get("owner_share_min_rate") or {}).items():
-            add(all_cols, cost * ((owner == o) - float(param_value(rate))), 0.0, np.inf, f"owner share min {o}",
-                "share", True)
-        for key, lo_side in (("theme_share_min_rate", True), ("theme_share_max_rate", False)):
-            for t, rate in (s.get(key) or {}).items():
-                coef = cost * ((theme == t) - float(param_value(rate)))
-                if lo_side:
-                    add(all_cols, coef, 0.0, np.inf, f"theme share min {t}", "share", True)
-                else:
-                    add(all_cols, coef, -np.inf, 0.0, f"theme share max {t}", "share", True)
+    for rule in RULES:
+        rule.rows(ctx, add)
     nr = len(lb)
     if nr:
         A = sparse.csr_matrix((np.concatenate(rows_v), (np.concatenate(rows_i), np.concatenate(rows_j))),
@@ -258,11 +114,11 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
     for r_, nm in enumerate(names):
         groups.setdefault(nm, []).append(r_)
     relax = [nm for nm in groups if kinds[groups[nm][0]] != "structural"]
-    return Model(ids=ids, item=item, envelope=envelope, mode=mode, cost_eur=cost,
-                 value_rate=np.array(rates, dtype=float), A=A, lb=np.array(lb, float), ub=np.array(ub, float),
+    return Model(ids=ctx.ids, item=ctx.item, envelope=ctx.envelope, mode=ctx.mode, cost_eur=ctx.cost_eur,
+                 value_rate=ctx.value_rate, A=A, lb=np.array(lb, float), ub=np.array(ub, float),
                  row_group=names, groups=groups, cost_rows=np.array(is_cost, bool), kind=kinds,
-                 envelope_row=envelope_row, eligible=elig, pre_conflicts=pre[0] if pre else None,
-                 payments=payments, payment_years=years, relaxable=relax, A_csc=A.tocsc())
+                 envelope_row=ctx.envelope_row, eligible=ctx.elig, pre_conflicts=ctx.pre_conflicts,
+                 payments=ctx.payments, payment_years=ctx.payment_years, relaxable=relax, A_csc=A.tocsc())
 
 
 #: Models kept by a :class:`ModelCache` (and HiGHS models kept per thread, :mod:`.engines`).
