@@ -365,7 +365,8 @@ def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario
         "greedy_value": greedy_value,
         "greedy_committed_eur": float(sum(r.totals["greedy_committed_eur"] for r in per_call.values())),
         "greedy_shortfall_rate": (value - greedy_value) / value if value > 0 else float("nan"),
-        "greedy_rules_broken": [f"{c}: {b}" for c, r in per_call.items() for b in r.totals["greedy_rules_broken"]],
+        "greedy_rules_broken": [Text(msg("R_IN_CALL", call=c, breach=b)) for c, r in per_call.items()
+                                for b in r.totals["greedy_rules_broken"]],
         "foresight": CALL_BY_CALL, "value_model": scenario.value_model.describe(),
         "value_unit": scenario.value_model.unit, "call_allotment": scenario.call_allotment,
         "mean_grant_eur": committed / sel.sum() if sel.sum() else float("nan"),

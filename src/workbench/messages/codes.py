@@ -282,6 +282,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "R_PARTS": _e("{parts}", "{parts}"),
     "R_FOR_ENVELOPE": _e("{envelope} : {reason}", "{envelope}: {reason}"),
     "R_INELIGIBLE": _e("inéligible : {parts}", "ineligible: {parts}"),
+    "R_IN_CALL": _e("{call} : {breach}", "{call}: {breach}"),
+    "R_PRE_ELIGIBILITY": _e("éligibilité de {id} : {reason}", "eligibility of {id}: {reason}"),
     "R_NO_OPEN_ENVELOPE": _e("aucune enveloppe ouverte", "no open envelope"),
     "R_CONFLICT": _e("aucun portefeuille : les règles sont incompatibles ({detail})",
                      "no portfolio: the rules conflict ({detail})"),

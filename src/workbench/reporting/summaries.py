@@ -102,7 +102,7 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
     elif result.scenario is not None and len(result.scenario.calls) > 1:
         lines.append(label("sum_foresight", lang))
     if result.conflicts is not None:
-        lines.append(label("sum_no_portfolio", lang, rules="; ".join(map(str, result.conflicts))))
+        lines.append(label("sum_no_portfolio", lang, rules="; ".join(render_text(c, lang) for c in result.conflicts)))
         lines.append(label("sum_no_portfolio_hint", lang))
     else:
         lines.append(label("sum_committed", lang, committed=meur(t["committed_eur"], lang, 2),
@@ -114,7 +114,7 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
                            model=vm.describe() if vm is not None else "points",
                            greedy=number(t["greedy_value"], lang, 1), short=pct(t["greedy_shortfall_rate"], lang, 2)))
         if t["greedy_rules_broken"]:
-            lines.append(label("sum_greedy_breaks", lang, rules="; ".join(map(str, t["greedy_rules_broken"]))))
+            lines.append(label("sum_greedy_breaks", lang, rules="; ".join(render_text(r, lang) for r in t["greedy_rules_broken"])))
         by = t.get("committed_by_envelope_eur") or {}
         if len(by) > 1:
             lines.append(label("sum_by_envelope", lang,

@@ -404,7 +404,8 @@ class Forced(Rule):
         for x in ctx.forced_in:
             i = ctx.pos[x]
             if i not in ctx.cols_of:
-                pre.append([f"force in {x}", f"eligibility of {x}: {ctx.elig['reason'].iloc[i] or 'no open envelope'}"])
+                reason = ctx.elig["reason"].iloc[i] or msg("R_NO_OPEN_ENVELOPE")
+                pre.append([f"force in {x}", Text(msg("R_PRE_ELIGIBILITY", id=x, reason=reason))])
                 continue
             c = ctx.cols_of[i]
             add(c, np.ones(len(c)), 1.0, np.inf, f"force in {x}", self.kind, False)
