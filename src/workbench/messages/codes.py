@@ -507,11 +507,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_CHANGE_REQUEST": _e("demande réduite de {amount}", "request cut by {amount}"),
     "D_CHANGE_LOST": _e("sans lui, le portefeuille perd {points} pts", "without it the portfolio loses {points} pts"),
     "D_LIST_SEP": _e(" ; ", "; "),
-    "D_LEGEND_OPTIMUM": _e("Optimum (MILP)", "Optimum (MILP)"),
-    "D_LEGEND_GREEDY": _e("Glouton (valeur par euro)", "Greedy (value per euro)"),
-    "D_LEGEND_CURRENT": _e("Portefeuille actuel", "Current portfolio"),
-    "D_AXIS_ENVELOPE": _e("Enveloppe (M€)", "Envelope (M€)"),
-    "D_AXIS_VALUE": _e("Valeur totale (points)", "Total value (points)"),
     # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),

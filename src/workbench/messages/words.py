@@ -811,6 +811,7 @@ CHART_LABELS = {
     "chart_pf_optimal": {"fr": "Optimum (MILP)", "en": "Optimum (MILP)"},
     "chart_pf_greedy": {"fr": "Glouton (valeur par euro)", "en": "Greedy (value per euro)"},
     "chart_pf_current": {"fr": "Enveloppe actuelle", "en": "Current envelope"},
+    "chart_pf_portfolio": {"fr": "Portefeuille actuel", "en": "Current portfolio"},
     "chart_pf_freq_title": {"fr": "Fréquence de sélection sous incertitude des poids", "en": "Selection frequency under weight uncertainty"},
     "chart_pf_freq": {"fr": "Fréquence de sélection", "en": "Selection frequency"},
     "chart_pf_always": {"fr": "toujours", "en": "always"},

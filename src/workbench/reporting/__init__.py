@@ -3,6 +3,8 @@ the parameterized report notebooks (papermill) into ``outputs/``.
 
 - :mod:`.labels`: column and value labels of every table, from the message catalog;
 - :mod:`.charts`: the report's static figures (Matplotlib);
+- :mod:`.chart_specs`: the chart API, a chart described once (:class:`~.chart_specs.LineChart`),
+  drawn by :func:`.charts.render_matplotlib` (reports) and :func:`.svg.render_svg` (dashboard);
 - :mod:`.batch`: running a report notebook, writing its folder atomically with its provenance.
 
 Messages themselves (codes, French and English) live in :mod:`workbench.messages`, below every

@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..messages.words import LABELS
 from ..units import meur
+from .chart_specs import LineChart, frontier_spec, nice_ticks, tick_text
 from .labels import label
 
 
@@ -149,8 +150,42 @@ def _pf(lang: str, key: str) -> str:
     return label("chart_pf_" + key, lang)
 
 
+#: Matplotlib's line styles of the chart API's dashes.
+MPL_DASH = {"solid": "-", "dashed": "--", "dotted": ":"}
+#: Tick intervals at most, per axis (Matplotlib's own maximum at the reports' sizes).
+MPL_INTERVALS = 9
+
+
+def render_matplotlib(chart: LineChart) -> Figure:
+    """``chart`` (:mod:`workbench.reporting.chart_specs`) drawn as a Matplotlib figure of
+    ``chart.size_in`` inches: series, vertical markers and points in the spec's order, axes
+    autoscaled on them (5 % margins), ticks by :func:`~workbench.reporting.chart_specs.nice_ticks`
+    over the resulting limits and written by :func:`~workbench.reporting.chart_specs.tick_text`,
+    a light grid, the legend at ``chart.legend_loc``."""
+    fig = Figure(figsize=chart.size_in, layout="constrained")
+    ax = fig.subplots()
+    for s in chart.series:
+        ax.plot(s.x, s.y, color=s.colour, lw=s.width, ls=MPL_DASH[s.dash], label=s.label)
+    for v in chart.vlines:
+        ax.axvline(v.x, color=v.colour, lw=v.width, ls=MPL_DASH[v.dash])
+    for p in chart.points:
+        ax.plot([p.x], [p.y], marker="o", ls="none", ms=p.size, color=p.colour, label=p.label)
+    for axis, spec, lim in ((ax.xaxis, chart.x, ax.get_xlim()), (ax.yaxis, chart.y, ax.get_ylim())):
+        ticks = nice_ticks(lim[0], lim[1], MPL_INTERVALS)
+        axis.set_ticks(ticks)
+        axis.set_major_formatter(FuncFormatter(lambda v, _, spec=spec, ticks=ticks: tick_text(v, spec, ticks, chart.lang)))
+    ax.set_xlabel(chart.x.title)
+    ax.set_ylabel(chart.y.title)
+    ax.grid(alpha=0.3)
+    if chart.legend():
+        ax.legend(loc=chart.legend_loc, fontsize=8)
+    ax.set_title(chart.title, fontsize=11)
+    return fig
+
+
 def frontier_chart(frontier, lang: str = "fr", title: str | None = None) -> Figure:
-    """Optimal (and greedy) total value against the envelope, the current budget marked.
+    """Optimal (and greedy) total value against the envelope, the current budget marked:
+    :func:`~workbench.reporting.chart_specs.frontier_spec` drawn by :func:`render_matplotlib`.
 
     Parameters
     ----------
@@ -158,25 +193,7 @@ def frontier_chart(frontier, lang: str = "fr", title: str | None = None) -> Figu
         :func:`workbench.selection.frontier` (``budget_eur``, ``value``, ``greedy_value``,
         ``current``).
     """
-    fr = frontier.sort_values("budget_eur")
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
-    ax = fig.subplots()
-    ax.plot(fr["budget_eur"], fr["value"], color="#1f77b4", lw=2, label=_pf(lang, "optimal"))
-    if "greedy_value" in fr:
-        ax.plot(fr["budget_eur"], fr["greedy_value"], color="#ff7f0e", lw=1.2, ls="--", label=_pf(lang, "greedy"))
-    cur = fr[fr["current"]] if "current" in fr else fr.iloc[:0]
-    for _, r in cur.iterrows():
-        ax.axvline(r["budget_eur"], color="black", lw=0.8, ls=":")
-        ax.plot([r["budget_eur"]], [r["value"]], "o", color="black",
-                label=f"{_pf(lang, 'current')} ({meur(r['budget_eur'], lang)})")
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: (f"{v / 1e6:,.0f}".replace(",", "\u202f") if lang == "fr" else f"{v / 1e6:,.0f}")))
-    ax.set_xlabel(_pf(lang, "budget") + " (M€)")
-    ax.set_ylabel(_pf(lang, "value"))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(title or _pf(lang, "frontier"), fontsize=11)
-    return fig
+    return render_matplotlib(frontier_spec(frontier, lang, title))
 
 
 def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, selected=None) -> Figure:
