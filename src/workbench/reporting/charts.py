@@ -15,8 +15,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..messages.words import LABELS
-from ..units import meur
-from .chart_specs import LineChart, frontier_spec, nice_ticks, tick_text
+from ..units import meur, number
+from .chart_specs import LineChart, _pf, frontier_spec, nice_ticks, tick_text
 from .labels import label
 
 
@@ -27,8 +27,7 @@ def _t(lang: str, key: str, **kw: Any) -> str:
 
 
 def _meur_axis(ax, lang: str) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: f"{v / 1e6:,.0f}".replace(",", "\u202f") if lang == "fr" else f"{v / 1e6:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v / 1e6, lang, 0)))
     ax.set_ylabel(_t(lang, "meur"))
 
 
@@ -144,10 +143,6 @@ def calibration_figure(lang: str = "fr", models: dict | None = None, table=None)
 # ------------------------------------------------------------------------------------------------
 # portfolio: efficient frontier and selection frequency
 # ------------------------------------------------------------------------------------------------
-
-
-def _pf(lang: str, key: str) -> str:
-    return label("chart_pf_" + key, lang)
 
 
 #: Matplotlib's line styles of the chart API's dashes.
