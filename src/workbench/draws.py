@@ -379,9 +379,10 @@ class _Workers:
 # --------------------------------------------------------------------------------------------
 def _worth(vopt: np.ndarray, P) -> np.ndarray:
     """The value of each portfolio (rows of the sparse 0/1 ``P``) at each draw (rows of ``vopt``,
-    each option's value), shape ``(draws, portfolios)``.  Through scipy's sparse product, not
-    BLAS: a threaded BLAS product leaves OpenBLAS's threads spinning, and on a busy 2-core
-    machine they stalled the next Delaunay proof by 0.1-0.3 s (measured)."""
+    each option's value), shape ``(draws, portfolios)``.  Through scipy's sparse product (a
+    portfolio takes about 40 of 250 options), not BLAS, whose threads are woken for products
+    this large: on the busy 2-core machine waking them stalled ``Delaunay.find_simplex`` by
+    30-200 ms (see :func:`_locate`); for this product the stall was not measured apart."""
     return np.asarray((P @ vopt.T).T)
 
 
