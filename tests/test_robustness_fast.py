@@ -122,3 +122,29 @@ def test_every_kind_of_weight_information_gives_the_naive_answer(fitn, info):
     pd.testing.assert_frame_equal(fast.frequency, naive.frequency)
     if "weight_intervals" in info:   # draws on a point or a line prove one another too
         assert fast.frequency.attrs["draws_proven_by_bound"] >= 40
+
+
+def test_cost_draws_proven_by_the_lp_bound_are_optimal(fitn):
+    """Cost draws (the joint index when the fund pays overruns): a draw the LP relaxation proves
+    alone (its bound within the gap of the portfolio, or every option fixed by reduced costs)
+    holds that portfolio at the draw's exact optimum, like the draws solved."""
+    scn, cands = fitn
+    # payment limits out of reach: with a budget above every total, the LP relaxation is often integral
+    scn = scn.with_overrides({"selection": {"payment_limits_eur": {y: 1e12 for y in YEARS}}})
+    budget = 1e9
+    mdl = pf.get_model(scn, cands, pf.settings(scn, None, budget))
+    W = rb.sample_weights(np.random.default_rng(11), 100)
+    V = pf.project_values_rows(scn, cands, [dict(zip(CRITERIA, w)) for w in W.to_numpy()])
+    scales = rb.cost_ratios(scn, len(cands), 100, np.random.default_rng(12))[:, mdl.item]
+    res = dr.solve_cost_draws(mdl, V, scales, budget_eur=budget, mip_rel_gap=1e-6, time_limit_s=60, workers=2)
+    by_bound = np.flatnonzero(res.proof == dr.PROOF_BOUND)
+    solved = np.flatnonzero(res.proof == dr.PROOF_SOLVE)
+    assert len(by_bound) >= 1 and len(by_bound) + len(solved) == 100
+    for k in np.r_[by_bound, solved[:5]]:
+        best = pf.solve_model(mdl, V[k], budget_eur=budget, col_scale=scales[k], mip_rel_gap=0.0)
+        assert res.objective[k] >= best.objective * (1 - 1e-9) - 1e-9      # the optimum, not less
+        assert res.bound[k] >= best.objective * (1 - 1e-9)                  # the bound is a bound
+        cost = np.where(mdl.cost_rows[:, None], scales[k][None, :], 1.0)
+        row = mdl.A.multiply(cost).tocsr() @ res.x[k]                       # the draw's costs
+        ub = np.where(np.arange(len(mdl.ub)) == mdl.envelope_row, budget, mdl.ub)
+        assert (row <= ub + 1).all() and (row >= mdl.lb - 1).all()
