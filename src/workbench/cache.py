@@ -12,8 +12,10 @@ those results on disk, keyed by everything they depend on:
 * the workbench version (:data:`workbench.__version__`): a new version recomputes everything.
 
 Any change to one of them is a new key, so a stale answer is never shown; the old entry is
-simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``frontier``, ``sim`` and
-``fan_png`` (the fan chart), ``robust`` and ``robust_png`` (the robustness chart).  Entries are
+simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``rank`` (the selection: the
+ranked table and totals are read at once, the rest, which needs scipy and the selection model, on
+first use), ``frontier``, ``sim`` and ``fan_png`` (the fan chart), ``robust`` and ``robust_png``
+(the robustness chart).  Entries are
 pickles: the folder is created private to the user (mode 0700), since loading a pickle runs
 code, and each file is written atomically (a reader never sees half a file).
 
@@ -37,13 +39,14 @@ from typing import Any, Callable
 ENV_CACHE_DIR = "WORKBENCH_CACHE_DIR"
 #: The dashboard's cache stages kept on disk, with how each key is made independent of the
 #: process (see :func:`_portable_key`).
-DISK_STAGES = ("frontier", "sim", "fan_png", "robust", "robust_png")
+DISK_STAGES = ("rank", "frontier", "sim", "fan_png", "robust", "robust_png")
 #: Entries of one stage kept on disk; the least recently written beyond are removed.
 MAX_ENTRIES = 64
 #: Attributes the first view reads from a stage's value, stored apart so that reading them does
 #: not load the whole value (a simulation's full result needs the compiled simulation module,
-#: half a second to import; the fan chart's totals need only its summary table).
-EAGER_ATTRIBUTES = {"sim": ("summary",)}
+#: half a second to import; the fan chart's totals need only its summary table; the ranked
+#: table and totals of a selection need pandas only, its model needs scipy, 0.1-0.3 s).
+EAGER_ATTRIBUTES = {"sim": ("summary",), "rank": ("table", "totals", "conflicts", "weights")}
 
 _MISS = object()
 
@@ -72,11 +75,11 @@ def _is_hash(v: Any) -> bool:
 def _portable_key(stage: str, key: Any) -> Any:
     """The dashboard's in-memory key of ``stage`` without what only holds in this process.
 
-    The ``frontier`` and ``robust`` keys start with ``id(scenario)`` (an address) followed by the
+    The ``rank``, ``frontier`` and ``robust`` keys start with ``id(scenario)`` (an address) followed by the
     scenario's content hash: the address is dropped.  Returns ``None`` when the key does not
     have the layout expected (then the stage is not cached on disk: never a wrong hit).
     """
-    if stage in ("frontier", "robust"):
+    if stage in ("rank", "frontier", "robust"):
         if isinstance(key, tuple) and len(key) > 2 and isinstance(key[0], int) and _is_hash(key[1]):
             return key[1:]
         return None
