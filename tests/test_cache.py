@@ -105,6 +105,15 @@ def test_the_simulation_summary_is_read_without_the_whole_result(tmp_path):
     assert got.yearly == "the whole result"
 
 
+def test_a_deferred_value_whose_class_has_moved_is_not_read(tmp_path):
+    store = cache.DiskStore(tmp_path)
+    store.store("sim", ("k",), Result())
+    assert isinstance(store.load("sim", ("k",)), cache.Deferred)
+    moved = cache.Deferred({"summary": Result.summary}, b"", "workbench.no_such_module")
+    store.store("sim", ("k",), moved)     # as written by an older layout of the package
+    assert store.load("sim", ("k",)) is cache._MISS
+
+
 def test_the_cache_can_be_switched_off(monkeypatch):
     monkeypatch.setenv(cache.ENV_CACHE_DIR, "off")
     caches = {"sim": Memory()}

@@ -106,17 +106,18 @@ class Deferred:
     """A value read from disk whose :data:`EAGER_ATTRIBUTES` are at hand and whose other
     attributes load the whole value on first use (then it behaves as the value)."""
 
-    def __init__(self, eager: dict, payload: bytes):
+    def __init__(self, eager: dict, payload: bytes, module: str = ""):
         self.__dict__["_eager"], self.__dict__["_payload"], self.__dict__["_value"] = eager, payload, _MISS
+        self.__dict__["_module"] = module   # where the value's class lives (checked when read back)
 
     def __getstate__(self) -> dict:
-        return {"_eager": self._eager, "_payload": self._payload}
+        return {"_eager": self._eager, "_payload": self._payload, "_module": self._module}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _value=_MISS)
+        self.__dict__.update({"_module": ""}, **state, _value=_MISS)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_eager", "_payload", "_value"):
+        if name.startswith("__") or name in ("_eager", "_payload", "_value", "_module"):
             raise AttributeError(name)   # not set yet (unpickling) or a protocol probe
         if name in self._eager:
             return self._eager[name]
@@ -140,6 +141,16 @@ def deferred_modules(*names: str) -> tuple:
     return tuple(_Module(n) for n in names)
 
 
+def _module_exists(name: str) -> bool:
+    """Whether module ``name`` of this package can be imported, checked without importing it
+    (``importlib.util.find_spec`` would import its parent packages: the compiled simulation's
+    for a simulation result).  Modules of other packages are assumed present."""
+    if not name or name in sys.modules or not name.startswith(__package__ + "."):
+        return True
+    base = Path(__file__).resolve().parent.joinpath(*name.split(".")[1:])
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
 class DiskStore:
     """Pickled values in ``folder/<stage>/<sha256 of the key and version>.pickle``."""
 
@@ -158,7 +169,12 @@ class DiskStore:
             if hasattr(os, "getuid") and st.st_uid != os.getuid():  # only our own files are unpickled
                 return _MISS
             with p.open("rb") as f:
-                return pickle.load(f)
+                value = pickle.load(f)
+            if isinstance(value, Deferred) and not _module_exists(value._module):
+                # its payload is unpickled later, on first use: a class since moved or removed
+                # would fail there, so such an entry is not read
+                return _MISS
+            return value
         except FileNotFoundError:
             return _MISS
         except Exception as exc:  # noqa: BLE001 - a damaged entry is recomputed, never fatal
@@ -174,7 +190,7 @@ class DiskStore:
             eager = EAGER_ATTRIBUTES.get(stage)
             if eager and not isinstance(value, Deferred) and all(hasattr(value, a) for a in eager):
                 value = Deferred({a: getattr(value, a) for a in eager},
-                                 pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                                 pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), type(value).__module__)
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=p.parent)
             try:
