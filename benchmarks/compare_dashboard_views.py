@@ -8,7 +8,10 @@ fan and robustness charts, the detail of twelve projects, the words of every con
 title, the pickers' choices and a comparison of two scenario files; the script prints the views
 that differ and exits 1 if any does.
 
-Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 60 s).
+Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 60 s).  With
+``--cached``, the second checkout's views are those of a kernel reading the first view from the
+disk cache (``workbench.cache``) an earlier kernel of that checkout filled: the views a cold
+kernel serves from the cache must be the ones computed.
 """
 from __future__ import annotations
 
@@ -52,9 +55,10 @@ print(json.dumps(out))
 '''
 
 
-def snapshot(src: str) -> dict:
-    """The views of the dashboard of the checkout whose package folder is ``src``."""
-    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "WORKBENCH_CACHE_DIR": "off"}
+def snapshot(src: str, cache_dir: str = "off") -> dict:
+    """The views of the dashboard of the checkout whose package folder is ``src`` (``cache_dir``:
+    the disk cache of first views, ``off`` by default)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "WORKBENCH_CACHE_DIR": cache_dir}
     with tempfile.TemporaryDirectory() as tmp:
         r = subprocess.run([sys.executable, "-c", SNAPSHOT, str(ROOT / "parameters" / "fitn_2021_2022.yaml"), tmp],
                            env=env, cwd=tmp, capture_output=True, text=True, check=True)
@@ -62,7 +66,14 @@ def snapshot(src: str) -> dict:
 
 
 def main() -> int:
-    a, b = snapshot(sys.argv[1]), snapshot(sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != "--cached"]
+    if "--cached" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as cache:
+            snapshot(args[1], cache)                   # fills the cache
+            a, b = snapshot(args[0]), snapshot(args[1], cache)
+        print("second checkout: views of a kernel reading the disk cache")
+    else:
+        a, b = snapshot(args[0]), snapshot(args[1])
     diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
     print(f"{len(a)} views compared; differing: {diff or 'none'}")
     return 1 if diff else 0

@@ -70,8 +70,8 @@ def test_a_new_version_recomputes(tmp_path, monkeypatch):
 
 
 def test_keys_that_depend_on_the_process_are_not_written(tmp_path):
-    wrapped = cache.attach_disk_cache({"frontier": Memory(), "rank": Memory()}, tmp_path)
-    assert isinstance(wrapped["frontier"], cache.DiskBacked) and isinstance(wrapped["rank"], Memory)
+    wrapped = cache.attach_disk_cache({"frontier": Memory(), "explain": Memory()}, tmp_path)
+    assert isinstance(wrapped["frontier"], cache.DiskBacked) and isinstance(wrapped["explain"], Memory)
     wrapped["frontier"].get(("not an address", HASH, "x"), lambda: 1)       # unexpected layout
     wrapped["frontier"].get((12, HASH, ("c", "call"), object()), lambda: 2)  # unstable repr
     _wait_for_writes()
@@ -105,6 +105,15 @@ def test_the_simulation_summary_is_read_without_the_whole_result(tmp_path):
     assert got.yearly == "the whole result"
 
 
+def test_a_deferred_value_whose_class_has_moved_is_not_read(tmp_path):
+    store = cache.DiskStore(tmp_path)
+    store.store("sim", ("k",), Result())
+    assert isinstance(store.load("sim", ("k",)), cache.Deferred)
+    moved = cache.Deferred({"summary": Result.summary}, b"", "workbench.no_such_module")
+    store.store("sim", ("k",), moved)     # as written by an older layout of the package
+    assert store.load("sim", ("k",)) is cache._MISS
+
+
 def test_the_cache_can_be_switched_off(monkeypatch):
     monkeypatch.setenv(cache.ENV_CACHE_DIR, "off")
     caches = {"sim": Memory()}
@@ -125,12 +134,23 @@ def test_a_cold_dashboard_shows_the_first_view_from_disk(tmp_path, monkeypatch):
 
     first = open_dashboard()
     second = open_dashboard()     # a new kernel: new in-memory caches
+    assert second._caches["rank"].disk_hits == 1 and second._caches["frontier"].disk_hits == 1
     assert second._caches["robust"].disk_hits == 1 and second._caches["fan_png"].disk_hits == 1
     assert second._caches["sim"].disk_hits == 1 and second._caches["robust_png"].disk_hits == 1
     pd.testing.assert_frame_equal(first.robust_result, second.robust_result)
     assert first.outputs["fan_img"].value == second.outputs["fan_img"].value
     assert first.outputs["robust_img"].value == second.outputs["robust_img"].value
     assert first._shortfall == second._shortfall
+    # the selection read back: the same table and totals, shown without loading the selection model
+    assert isinstance(second.rank_result, cache.Deferred) and second.rank_result._value is cache._MISS
+    pd.testing.assert_frame_equal(first.table, second.table)
+    assert first.totals == second.totals
+    for k in ("table", "totals", "frontier_img"):
+        assert first.outputs[k].value == second.outputs[k].value
+    # a project's explanation needs the whole selection: loaded then, the same text
+    pid = first.selected_ids[0]
+    first.controls["detail_select"].value = second.controls["detail_select"].value = pid
+    assert "<" in second.outputs["detail"].value and first.outputs["detail"].value == second.outputs["detail"].value
     # another budget: the robustness is computed, not read
     second.controls["budget"].value = 3.0
     _wait_for_writes()

@@ -68,7 +68,9 @@ def test_a_csv_field_over_128_kb_is_an_inline_problem(app):
 def test_a_nul_byte_in_a_title_still_exports_as_xlsx(app):
     good = (DATA / "committee_candidates.csv").read_text(encoding="utf-8")
     first_id = good.splitlines()[1].split(",")[0]
-    app._cands.loc[app._cands["id"] == first_id, "title"] = "Projet\x00 avec NUL\x07"
+    # the table exported (the ranking's, which may have been read from the disk cache: not the
+    # candidate list's own rows)
+    app.table.loc[app.table["id"] == first_id, "title"] = "Projet\x00 avec NUL\x07"
     app._on_export("xlsx")
     link = app.controls["download"].value
     assert "base64," in link and "wb-err" not in link

@@ -12,8 +12,10 @@ those results on disk, keyed by everything they depend on:
 * the workbench version (:data:`workbench.__version__`): a new version recomputes everything.
 
 Any change to one of them is a new key, so a stale answer is never shown; the old entry is
-simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``frontier``, ``sim`` and
-``fan_png`` (the fan chart), ``robust`` and ``robust_png`` (the robustness chart).  Entries are
+simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``rank`` (the selection: the
+ranked table and totals are read at once, the rest, which needs scipy and the selection model, on
+first use), ``frontier``, ``sim`` and ``fan_png`` (the fan chart), ``robust`` and ``robust_png``
+(the robustness chart).  Entries are
 pickles: the folder is created private to the user (mode 0700), since loading a pickle runs
 code, and each file is written atomically (a reader never sees half a file).
 
@@ -37,13 +39,14 @@ from typing import Any, Callable
 ENV_CACHE_DIR = "WORKBENCH_CACHE_DIR"
 #: The dashboard's cache stages kept on disk, with how each key is made independent of the
 #: process (see :func:`_portable_key`).
-DISK_STAGES = ("frontier", "sim", "fan_png", "robust", "robust_png")
+DISK_STAGES = ("rank", "frontier", "sim", "fan_png", "robust", "robust_png")
 #: Entries of one stage kept on disk; the least recently written beyond are removed.
 MAX_ENTRIES = 64
 #: Attributes the first view reads from a stage's value, stored apart so that reading them does
 #: not load the whole value (a simulation's full result needs the compiled simulation module,
-#: half a second to import; the fan chart's totals need only its summary table).
-EAGER_ATTRIBUTES = {"sim": ("summary",)}
+#: half a second to import; the fan chart's totals need only its summary table; the ranked
+#: table and totals of a selection need pandas only, its model needs scipy, 0.1-0.3 s).
+EAGER_ATTRIBUTES = {"sim": ("summary",), "rank": ("table", "totals", "conflicts", "weights")}
 
 _MISS = object()
 
@@ -72,11 +75,11 @@ def _is_hash(v: Any) -> bool:
 def _portable_key(stage: str, key: Any) -> Any:
     """The dashboard's in-memory key of ``stage`` without what only holds in this process.
 
-    The ``frontier`` and ``robust`` keys start with ``id(scenario)`` (an address) followed by the
+    The ``rank``, ``frontier`` and ``robust`` keys start with ``id(scenario)`` (an address) followed by the
     scenario's content hash: the address is dropped.  Returns ``None`` when the key does not
     have the layout expected (then the stage is not cached on disk: never a wrong hit).
     """
-    if stage in ("frontier", "robust"):
+    if stage in ("rank", "frontier", "robust"):
         if isinstance(key, tuple) and len(key) > 2 and isinstance(key[0], int) and _is_hash(key[1]):
             return key[1:]
         return None
@@ -103,17 +106,18 @@ class Deferred:
     """A value read from disk whose :data:`EAGER_ATTRIBUTES` are at hand and whose other
     attributes load the whole value on first use (then it behaves as the value)."""
 
-    def __init__(self, eager: dict, payload: bytes):
+    def __init__(self, eager: dict, payload: bytes, module: str = ""):
         self.__dict__["_eager"], self.__dict__["_payload"], self.__dict__["_value"] = eager, payload, _MISS
+        self.__dict__["_module"] = module   # where the value's class lives (checked when read back)
 
     def __getstate__(self) -> dict:
-        return {"_eager": self._eager, "_payload": self._payload}
+        return {"_eager": self._eager, "_payload": self._payload, "_module": self._module}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _value=_MISS)
+        self.__dict__.update({"_module": ""}, **state, _value=_MISS)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_eager", "_payload", "_value"):
+        if name.startswith("__") or name in ("_eager", "_payload", "_value", "_module"):
             raise AttributeError(name)   # not set yet (unpickling) or a protocol probe
         if name in self._eager:
             return self._eager[name]
@@ -137,6 +141,16 @@ def deferred_modules(*names: str) -> tuple:
     return tuple(_Module(n) for n in names)
 
 
+def _module_exists(name: str) -> bool:
+    """Whether module ``name`` of this package can be imported, checked without importing it
+    (``importlib.util.find_spec`` would import its parent packages: the compiled simulation's
+    for a simulation result).  Modules of other packages are assumed present."""
+    if not name or name in sys.modules or not name.startswith(__package__ + "."):
+        return True
+    base = Path(__file__).resolve().parent.joinpath(*name.split(".")[1:])
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
 class DiskStore:
     """Pickled values in ``folder/<stage>/<sha256 of the key and version>.pickle``."""
 
@@ -155,7 +169,12 @@ class DiskStore:
             if hasattr(os, "getuid") and st.st_uid != os.getuid():  # only our own files are unpickled
                 return _MISS
             with p.open("rb") as f:
-                return pickle.load(f)
+                value = pickle.load(f)
+            if isinstance(value, Deferred) and not _module_exists(value._module):
+                # its payload is unpickled later, on first use: a class since moved or removed
+                # would fail there, so such an entry is not read
+                return _MISS
+            return value
         except FileNotFoundError:
             return _MISS
         except Exception as exc:  # noqa: BLE001 - a damaged entry is recomputed, never fatal
@@ -171,7 +190,7 @@ class DiskStore:
             eager = EAGER_ATTRIBUTES.get(stage)
             if eager and not isinstance(value, Deferred) and all(hasattr(value, a) for a in eager):
                 value = Deferred({a: getattr(value, a) for a in eager},
-                                 pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                                 pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), type(value).__module__)
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=p.parent)
             try:

@@ -41,90 +41,119 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     path opened first.
     """
     import ipywidgets as W
+    from ipywidgets.widgets.widget_bool import CheckboxStyle
+    from ipywidgets.widgets.widget_button import ButtonStyle
+    from ipywidgets.widgets.widget_description import DescriptionStyle
+    from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
     L = lang
     labelled: list[tuple[Any, str, str]] = []
     c: dict[str, Any] = {}
     lay = W.Layout
+    # Every widget's layout and style is a widget of its own, one more message and one more model
+    # for the kernel and the page to create (a cold first page waits for them: 2-4 ms each on two
+    # busy cores).  Those the dashboard never changes are shared by the widgets that look alike;
+    # layouts changed at run time (fan_img, robust_img, variant_replace/cancel: ``display``) stay
+    # their widget's own.
+    full, plain = lay(width="100%"), lay()
+    html_style, check_style, button_style = HTMLStyle(), CheckboxStyle(), ButtonStyle()
+    dd70 = DescriptionStyle(description_width="70px")
+    dd80 = DescriptionStyle(description_width="80px")
+    num160 = DescriptionStyle(description_width="160px")
+    slider_style = W.SliderStyle(description_width="120px")
 
-    def lab(w, code, attr="description"):
-        labelled.append((w, attr, code))
-        setattr(w, attr, render(code, L))
+    def html(**kw):
+        return W.HTML(layout=kw.pop("layout", plain), style=html_style, **kw)
+
+    def mk(cls, key: str | None = None, css: tuple[str, ...] = (), attr: str = "description", **kw):
+        """A widget with its label (message ``key``, relabelled with the language) and CSS classes set at
+        creation: one message to the page, not one per setting."""
+        if key is not None:
+            kw[attr] = render(key, L)
+        if css:
+            kw["_dom_classes"] = tuple(css)
+        w = cls(**kw)
+        if key is not None:
+            labelled.append((w, attr, key))
         return w
 
-    c["scenario"] = lab(W.Dropdown(options=scenario_options, value=scenario_value,
-                                   layout=lay(width="100%"), style={"description_width": "70px"}), "D_SCENARIO")
-    c["lang"] = W.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=L,
+    def hook(k: str) -> tuple[str]:  # stable hooks for the browser tests
+        return ("wb-" + k.replace("_", "-"),)
+
+    c["scenario"] = mk(W.Dropdown, "D_SCENARIO", hook("scenario"), options=scenario_options, value=scenario_value,
+                       layout=full, style=dd70)
+    c["lang"] = W.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=L, _dom_classes=hook("lang"),
                                 style={"button_width": "42px"}, layout=lay(width="auto"))
-    c["call"] = lab(W.Dropdown(options=[], layout=lay(width="100%"), style={"description_width": "70px"}), "D_CALL")
-    c["upload"] = lab(W.FileUpload(accept=".csv,.xlsx,.xlsm", multiple=False, layout=lay(width="100%")), "D_UPLOAD")
-    c["upload"].add_class("wb-upload")
-    c["shipped"] = lab(W.Button(layout=lay(width="100%")), "D_SHIPPED")
-    c["upload_msg"] = W.HTML()
+    c["call"] = mk(W.Dropdown, "D_CALL", hook("call"), options=[], layout=full, style=dd70)
+    c["upload"] = mk(W.FileUpload, "D_UPLOAD", ("wb-upload",), accept=".csv,.xlsx,.xlsm", multiple=False,
+                     layout=full, style=button_style)
+    c["shipped"] = mk(W.Button, "D_SHIPPED", layout=full, style=button_style)
+    c["upload_msg"] = html()
     slider = dict(min=0.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f",
-                  layout=lay(width="100%"), style={"description_width": "120px"})
+                  layout=full, style=slider_style)
     for crit in CRITERIA:
-        c[f"weight_{crit}"] = lab(W.FloatSlider(**slider), f"D_CRITERION_{crit.upper()}")
-        c[f"weight_{crit}"].add_class(f"wb-weight-{crit}")
-    c["budget"] = lab(W.FloatSlider(min=0.0, max=1.0, step=0.5, continuous_update=False, readout_format=".1f",
-                                    layout=lay(width="100%"), style={"description_width": "120px"}), "D_BUDGET")
-    c["budget"].add_class("wb-budget")
-    c["cofinancing"] = lab(W.FloatSlider(min=0.0, max=0.9, step=0.05, continuous_update=False,
-                                         readout_format=".0%", layout=lay(width="100%"),
-                                         style={"description_width": "120px"}), "D_COFINANCING")
-    c["min_cost"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
-                                           style={"description_width": "160px"}), "D_MIN_COST")
-    c["min_cost_terr"] = lab(W.BoundedFloatText(min=0.0, max=1e4, step=0.05, layout=lay(width="100%"),
-                                                style={"description_width": "160px"}), "D_MIN_COST_TERR")
+        c[f"weight_{crit}"] = mk(W.FloatSlider, f"D_CRITERION_{crit.upper()}", (f"wb-weight-{crit}",), **slider)
+    c["budget"] = mk(W.FloatSlider, "D_BUDGET", ("wb-budget",), min=0.0, max=1.0, step=0.5, continuous_update=False,
+                     readout_format=".1f", layout=full, style=slider_style)
+    c["cofinancing"] = mk(W.FloatSlider, "D_COFINANCING", hook("cofinancing"), min=0.0, max=0.9, step=0.05,
+                          continuous_update=False, readout_format=".0%", layout=full, style=slider_style)
+    c["min_cost"] = mk(W.BoundedFloatText, "D_MIN_COST", hook("min_cost"), min=0.0, max=1e4, step=0.05, layout=full,
+                       style=num160)
+    c["min_cost_terr"] = mk(W.BoundedFloatText, "D_MIN_COST_TERR", hook("min_cost_terr"), min=0.0, max=1e4,
+                            step=0.05, layout=full, style=num160)
     for rule in RULE_NEUTRAL:
-        c[f"rule_{rule}"] = lab(W.Checkbox(value=True, indent=False), f"D_RULE_{rule.upper()}")
+        c[f"rule_{rule}"] = mk(W.Checkbox, f"D_RULE_{rule.upper()}", value=True, indent=False, layout=plain,
+                               style=check_style)
     for rule in SELECTION_TOGGLES:
-        c[f"sel_{rule}"] = lab(W.Checkbox(value=False, indent=False), f"D_SEL_{rule.upper()}")
-    c["force_in"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
-    c["force_out"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=lay(width="100%"))
-    c["variant_name"] = lab(W.Text(layout=lay(width="100%"), style={"description_width": "50px"}), "D_VARIANT_NAME")
-    c["save_variant"] = lab(W.Button(icon="save", layout=lay(width="100%")), "D_SAVE_VARIANT")
-    c["variant_msg"] = W.HTML()
-    c["variant_replace"] = lab(W.Button(button_style="warning", layout=lay(width="48%", display="none")), "D_REPLACE")
-    c["variant_cancel"] = lab(W.Button(layout=lay(width="48%", display="none")), "D_CANCEL")
-    c["variant_replace"].add_class("wb-variant-replace")
-    c["variant_cancel"].add_class("wb-variant-cancel")
-    c["compare_a"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "D_VARIANT_A")
-    c["compare_b"] = lab(W.Dropdown(layout=lay(width="100%"), style={"description_width": "80px"}), "D_VARIANT_B")
-    c["compare_btn"] = lab(W.Button(icon="columns", layout=lay(width="100%")), "D_COMPARE")
-    c["export_csv"] = W.Button(description="CSV", icon="download", layout=lay(width="48%"))
-    c["export_xlsx"] = W.Button(description="XLSX", icon="download", layout=lay(width="48%"))
-    c["download"] = W.HTML()
-    c["detail_select"] = W.Select(options=[], rows=10, layout=lay(width="100%"))
-    c["show_all"] = lab(W.Checkbox(value=False, indent=False, layout=lay(width="auto")), "D_SHOW_ALL")
-    for k in ("scenario", "call", "lang", "variant_name", "save_variant", "compare_a", "compare_b", "compare_btn",
-              "export_csv", "export_xlsx", "detail_select", "cofinancing", "min_cost", "min_cost_terr", "show_all"):
-        c[k].add_class("wb-" + k.replace("_", "-"))  # stable hooks for the browser tests
+        c[f"sel_{rule}"] = mk(W.Checkbox, f"D_SEL_{rule.upper()}", value=False, indent=False, layout=plain,
+                              style=check_style)
+    c["force_in"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=full)
+    c["force_out"] = W.TagsInput(allowed_tags=[], allow_duplicates=False, layout=full)
+    c["variant_name"] = mk(W.Text, "D_VARIANT_NAME", hook("variant_name"), layout=full,
+                           style=TextStyle(description_width="50px"))
+    c["save_variant"] = mk(W.Button, "D_SAVE_VARIANT", hook("save_variant"), icon="save", layout=full,
+                           style=button_style)
+    c["variant_msg"] = html()
+    c["variant_replace"] = mk(W.Button, "D_REPLACE", ("wb-variant-replace",), button_style="warning",
+                              layout=lay(width="48%", display="none"), style=button_style)
+    c["variant_cancel"] = mk(W.Button, "D_CANCEL", ("wb-variant-cancel",), layout=lay(width="48%", display="none"),
+                             style=button_style)
+    c["compare_a"] = mk(W.Dropdown, "D_VARIANT_A", hook("compare_a"), layout=full, style=dd80)
+    c["compare_b"] = mk(W.Dropdown, "D_VARIANT_B", hook("compare_b"), layout=full, style=dd80)
+    c["compare_btn"] = mk(W.Button, "D_COMPARE", hook("compare_btn"), icon="columns", layout=full, style=button_style)
+    half = lay(width="48%")
+    c["export_csv"] = mk(W.Button, None, hook("export_csv"), description="CSV", icon="download", layout=half,
+                         style=button_style)
+    c["export_xlsx"] = mk(W.Button, None, hook("export_xlsx"), description="XLSX", icon="download", layout=half,
+                          style=button_style)
+    c["download"] = html()
+    c["detail_select"] = W.Select(options=[], rows=10, layout=full, _dom_classes=hook("detail_select"))
+    c["show_all"] = mk(W.Checkbox, "D_SHOW_ALL", hook("show_all"), value=False, indent=False, layout=lay(width="auto"),
+                       style=check_style)
 
     o: dict[str, Any] = {}
-    o["header"] = W.HTML()
-    o["warnings"] = W.HTML()
-    o["status"] = W.HTML()
-    o["totals"] = W.HTML()
-    o["table"] = W.HTML(layout=lay(max_height="460px", overflow="auto", width="100%"))
-    o["table"].add_class("wb-ranked")
-    o["frontier_title"] = W.HTML()
-    o["frontier_img"] = W.Image(format="svg+xml", layout=lay(width="100%", max_width="520px"))
-    o["frontier_img"].add_class("wb-frontier")
-    o["fan_title"] = W.HTML()
-    o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px", display="none"))
-    o["fan_img"].add_class("wb-fan")
-    o["fan_msg"] = W.HTML()
-    o["robust_msg"] = W.HTML()
-    o["robust_img"] = W.Image(format="png", layout=lay(max_width="620px", display="none"))
-    o["robust_img"].add_class("wb-robustness")
-    o["detail"] = W.HTML()
-    o["compare_out"] = W.HTML()
+    o["header"] = html()
+    o["warnings"] = html()
+    o["status"] = html()
+    o["totals"] = html()
+    o["table"] = html(layout=lay(max_height="460px", overflow="auto", width="100%"), _dom_classes=("wb-ranked",))
+    o["frontier_title"] = html()
+    o["frontier_img"] = W.Image(format="svg+xml", layout=lay(width="100%", max_width="520px"),
+                                _dom_classes=("wb-frontier",))
+    o["fan_title"] = html()
+    o["fan_img"] = W.Image(format="png", layout=lay(width="100%", max_width="520px", display="none"),
+                           _dom_classes=("wb-fan",))
+    o["fan_msg"] = html()
+    o["robust_msg"] = html()
+    o["robust_img"] = W.Image(format="png", layout=lay(max_width="620px", display="none"),
+                              _dom_classes=("wb-robustness",))
+    o["detail"] = html()
+    o["compare_out"] = html()
 
     # section titles
-    t = {k: W.HTML() for k in ("t_candidates", "t_weights", "t_thresholds", "t_rules", "t_force_in",
-                               "t_force_out", "t_variants", "t_export", "t_ranked", "t_detail",
-                               "t_robustness")}
+    t = {k: html() for k in ("t_candidates", "t_weights", "t_thresholds", "t_rules", "t_force_in",
+                             "t_force_out", "t_variants", "t_export", "t_ranked", "t_detail",
+                             "t_robustness")}
     codes = {"t_candidates": "D_CANDIDATES", "t_weights": "D_WEIGHTS", "t_thresholds": "D_SETTINGS",
              "t_rules": "D_RULES", "t_force_in": "D_FORCE_IN", "t_force_out": "D_FORCE_OUT",
              "t_variants": "D_VARIANTS", "t_export": "D_EXPORT", "t_ranked": "D_RANKED", "t_detail": "D_DETAIL",
@@ -139,12 +168,13 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
         t["t_rules"], *[c[f"rule_{r}"] for r in RULE_NEUTRAL], *[c[f"sel_{r}"] for r in SELECTION_TOGGLES],
         t["t_force_in"], c["force_in"], t["t_force_out"], c["force_out"],
         t["t_variants"], c["variant_name"], c["save_variant"], c["variant_msg"],
-        W.HBox([c["variant_replace"], c["variant_cancel"]]),
+        W.HBox([c["variant_replace"], c["variant_cancel"]], layout=plain),
         c["compare_a"], c["compare_b"], c["compare_btn"],
-        t["t_export"], W.HBox([c["export_csv"], c["export_xlsx"]]), c["download"],
+        t["t_export"], W.HBox([c["export_csv"], c["export_xlsx"]], layout=plain), c["download"],
     ], layout=lay(width="330px", min_width="300px", padding="0 10px 0 0"))
     charts = W.HBox([W.VBox([o["frontier_title"], o["frontier_img"]], layout=lay(width="50%")),
-                     W.VBox([o["fan_title"], o["fan_msg"], o["fan_img"]], layout=lay(width="50%"))])
+                     W.VBox([o["fan_title"], o["fan_msg"], o["fan_img"]], layout=lay(width="50%"))],
+                    layout=plain)
     lower = W.HBox([W.VBox([W.HBox([t["t_ranked"], c["show_all"]], layout=lay(justify_content="space-between")),
                             o["table"]], layout=lay(width="68%")),
                     W.VBox([t["t_detail"], c["detail_select"], o["detail"]], layout=lay(width="32%",
@@ -152,6 +182,5 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     main = W.VBox([o["header"], o["warnings"], o["status"], o["totals"], charts, lower,
                    t["t_robustness"], o["robust_msg"], o["robust_img"], o["compare_out"]], layout=lay(flex="1 1 auto", width="100%"))
     main.children = (*main.children, *extra)
-    root = W.HBox([W.HTML(CSS), sidebar, main], layout=lay(width="100%"))
-    root.add_class("wb-dashboard")
+    root = W.HBox([html(value=CSS), sidebar, main], layout=full, _dom_classes=("wb-dashboard",))
     return Layout(controls=c, outputs=o, titles=titles, labelled=labelled, root=root)

@@ -24,10 +24,10 @@ PANEL_DRAWS = 2000
 def book_choices(scenario_dir: Path | None = None) -> list[tuple[str, str]]:
     """``(label, path)`` of the books a committee may open: the shipped examples, then the books
     in a ``books/`` folder beside the scenario."""
-    from .examples import example_path
+    from ..resources import data_path  # not .examples: it imports scipy (the dashboard's first page waits)
 
     out = []
-    shipped = example_path("ftap_call2_2020-12-31.csv").parent
+    shipped = data_path("books", "ftap_call2_2020-12-31.csv").parent
     for p in sorted(shipped.glob("*.csv")):
         out.append((f"{p.stem} (exemple)", str(p)))
     if scenario_dir is not None and (Path(scenario_dir) / "books").is_dir():

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .model import Model, _CACHE_MAX
 from .inputs import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S
@@ -144,10 +142,16 @@ def solve_model(model: Model, values: np.ndarray, *, budget_eur: float | None = 
         ub = ub.copy()
         ub[model.envelope_row] = budget_eur
     if col_scale is not None:
+        from scipy import sparse  # noqa: PLC0415 - 0.1 s to import: not before a model is solved
+
         D = sparse.diags(np.where(model.cost_rows, 1.0, 0.0))
         A = (D @ A) @ sparse.diags(col_scale) + (sparse.diags(np.where(model.cost_rows, 0.0, 1.0)) @ A)
     if active_rows is not None:
         A, lb, ub = A[active_rows], lb[active_rows], ub[active_rows]
+    # scipy.optimize costs 0.2 s to import: only this engine needs it, not the dashboard's
+    # (highspy), whose cold first page must not wait for it
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+
     cons = [LinearConstraint(A, lb, ub)] if A.shape[0] else []
     t0 = time.perf_counter()
 
@@ -188,6 +192,7 @@ class PersistentHighs:
 
     def __init__(self, model: Model):
         import highspy  # noqa: PLC0415 - the dashboard's engine, imported on first use
+        from scipy import sparse  # noqa: PLC0415
 
         self.hs, self.model = highspy, model
         h = self.h = highspy.Highs()

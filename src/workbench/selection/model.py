@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+import scipy
 
 from ..errors import InputError, Problem, closest
 from ..messages import msg
@@ -58,7 +58,7 @@ class Model:
     mode: np.ndarray
     cost_eur: np.ndarray
     value_rate: np.ndarray
-    A: sparse.csr_matrix
+    A: scipy.sparse.csr_matrix
     lb: np.ndarray
     ub: np.ndarray
     row_group: list
@@ -104,6 +104,8 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
 
     for rule in RULES:
         rule.rows(ctx, add)
+    from scipy import sparse  # noqa: PLC0415 - 0.1 s to import: not before a model is built
+
     nr = len(lb)
     if nr:
         A = sparse.csr_matrix((np.concatenate(rows_v), (np.concatenate(rows_i), np.concatenate(rows_j))),
