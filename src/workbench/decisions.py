@@ -276,7 +276,8 @@ def _merit_order_choice(scenario, sub: pd.DataFrame, res: pf.RankResult) -> pd.D
                   phase1_fallback=True)
     ch = pf.choice_table(sel.model, x, len(sub))
     ch.index = sub.index
-    if pf.check_portfolio(scenario, sub, ch, sel.settings, sel.forced_in, sel.forced_out):
+    if pf.check_portfolio(scenario, sub, ch, sel.settings, sel.forced_in, sel.forced_out,
+                          eligible=sel.model.eligible["eligible"].to_numpy(bool)):
         return None
     return ch
 

@@ -581,7 +581,8 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
     x = (res.x[:m] > 0.5).astype(float)
     ch = pf.choice_table(mdl, x, len(candidates))
     ch.index = candidates.index
-    broken = pf.check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo)
+    broken = pf.check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo,
+                                eligible=mdl.eligible["eligible"].to_numpy(bool))
     if broken:
         raise pf.SolverCheckError(broken)
     g = _grants(candidates, pd.DataFrame({"id": candidates["id"].astype(str).to_numpy(),

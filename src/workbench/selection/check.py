@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..messages import Text
@@ -17,7 +18,8 @@ from .rules import RULES, CheckContext
 # independent check of a chosen portfolio
 # --------------------------------------------------------------------------------------------
 def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapping[str, Any],
-                    forced_in: Iterable[str] = (), forced_out: Iterable[str] = ()) -> list[Text]:
+                    forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
+                    eligible: np.ndarray | None = None) -> list[Text]:
     """Every rule re-evaluated on a chosen portfolio, from the candidate table (not the model).
 
     Each rule of :data:`.rules.RULES` checks itself, in the registry's order.
@@ -27,6 +29,9 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
     choice : DataFrame
         Indexed like ``cands``: ``selected`` (bool), ``funding`` (``'full'``/``'phase1'``/``''``),
         ``paying_envelope`` (code or ``''``).
+    eligible : array of bool, optional
+        Each candidate's eligibility when already known (a model's ``eligible["eligible"]``);
+        computed from the candidate table otherwise.
 
     Returns
     -------
@@ -34,7 +39,7 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
         The rules broken, in words (English text carrying its coded message, ``C_*`` in the
         catalog, so that it renders in French too); empty when the portfolio satisfies every rule.
     """
-    ctx = CheckContext.build(scenario, cands, choice, s, forced_in, forced_out)
+    ctx = CheckContext.build(scenario, cands, choice, s, forced_in, forced_out, eligible)
     out: list[Text] = []
     for rule in RULES:
         out += rule.check(ctx)

@@ -122,7 +122,8 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     ch = choice_table(mdl, sol.x, len(candidates))
     ch.index = candidates.index
     if sol.x is not None:
-        broken = check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo)
+        broken = check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo,
+                                 eligible=mdl.eligible["eligible"].to_numpy(bool))
         if broken:
             raise SolverCheckError(broken)
     return Selection(ch, vals, sol.objective, sol, conflicts, mdl, {**s, "budget_eur": budget}, w, fi, fo)

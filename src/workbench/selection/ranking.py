@@ -179,8 +179,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     gch = choice_table(mdl, gx, n)
     gch.index = candidates.index
     greedy_value = float((vals * gch["value_rate"].to_numpy()).sum()) if gx is not None else float("nan")
-    greedy_broken = check_portfolio(scenario, candidates, gch, s, sel.forced_in, sel.forced_out) \
-        if gx is not None else []
+    greedy_broken = check_portfolio(scenario, candidates, gch, s, sel.forced_in, sel.forced_out,
+                                    eligible=mdl.eligible["eligible"].to_numpy(bool)) if gx is not None else []
     table = pd.DataFrame({
         "id": candidates["id"].astype(str).to_numpy(),
         "title": candidates["title"].to_numpy(),

@@ -136,7 +136,10 @@ class CheckContext:
 
     ``money_eur`` is the fund's money committed to each candidate (``requested_eur``, or
     ``phase1_cost_eur`` for phase-1 funding; 0 when not selected); ``total_eur`` its sum;
-    ``fund_of_row`` the fund paying each candidate (``""`` when none).
+    ``fund_of_row`` the fund paying each candidate (``""`` when none).  ``eligible`` is the
+    eligibility of each candidate when the caller already has it (the model's, computed by the
+    same :func:`.inputs.candidate_eligibility` from the same table and settings: eligibility is
+    an input of the selection, not something the solver decides), else it is computed here.
     """
 
     scenario: Any
@@ -155,10 +158,12 @@ class CheckContext:
     pay: np.ndarray
     fund_of_row: np.ndarray
     chosen: set
+    eligible: np.ndarray | None = None
 
     @classmethod
     def build(cls, scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapping[str, Any],
-              forced_in: Iterable[str] = (), forced_out: Iterable[str] = ()) -> "CheckContext":
+              forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
+              eligible: np.ndarray | None = None) -> "CheckContext":
         sel = choice["selected"].to_numpy(bool)
         fund_share = np.where(choice["funding"].to_numpy() == "phase1", cands["phase1_cost_eur"].to_numpy(float),
                               cands["requested_eur"].to_numpy(float))
@@ -169,7 +174,8 @@ class CheckContext:
         return cls(scenario=scenario, cands=cands, choice=choice, s=s, forced_in=tuple(forced_in),
                    forced_out=tuple(forced_out), sel=sel, fund_share_eur=fund_share, money_eur=money,
                    total_eur=money.sum(), ids=ids, codes=codes, funds=scenario.funds, pay=pay,
-                   fund_of_row=np.array([codes.get(p, "") for p in pay], dtype=object), chosen=set(ids[sel]))
+                   fund_of_row=np.array([codes.get(p, "") for p in pay], dtype=object), chosen=set(ids[sel]),
+                   eligible=None if eligible is None else np.asarray(eligible, bool))
 
     @staticmethod
     def tol_eur(limit_eur: float) -> float:
@@ -242,7 +248,10 @@ class Options(Rule):
     def check(self, ctx: CheckContext) -> list[Text]:
         out = []
         cands, s, ids, pay, fund_share = ctx.cands, ctx.s, ctx.ids, ctx.pay, ctx.fund_share_eur
-        elig = candidate_eligibility(ctx.scenario, cands, s)["eligible"].to_numpy(bool)
+        if not ctx.sel.any():
+            return out
+        elig = ctx.eligible if ctx.eligible is not None else \
+            candidate_eligibility(ctx.scenario, cands, s)["eligible"].to_numpy(bool)
         env_cells = cands["envelope"].to_numpy()
         fund_mode = ctx.choice["funding"].to_numpy()
         for i in np.flatnonzero(ctx.sel):
