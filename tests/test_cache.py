@@ -69,6 +69,21 @@ def test_a_new_version_recomputes(tmp_path, monkeypatch):
     assert store.load("sim", ("k",)) is cache._MISS
 
 
+def test_the_version_carries_a_fingerprint_of_the_code(tmp_path, monkeypatch):
+    """Between two versions a development checkout's code changes: its entries are not read."""
+    import workbench
+
+    version = cache._version()
+    assert version.startswith(workbench.__version__ + "+") and len(version.split("+")[1]) == 16
+    # the same fingerprint computed again over a copy of the package with one line changed differs
+    copy = tmp_path / "workbench"
+    shutil.copytree(Path(workbench.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "units.py").write_text((copy / "units.py").read_text() + "\n# changed\n")
+    monkeypatch.setattr(cache, "__file__", str(copy / "cache.py"))
+    monkeypatch.setattr(cache, "_VERSION", [])
+    assert cache._version() != version
+
+
 def test_keys_that_depend_on_the_process_are_not_written(tmp_path):
     wrapped = cache.attach_disk_cache({"frontier": Memory(), "explain": Memory()}, tmp_path)
     assert isinstance(wrapped["frontier"], cache.DiskBacked) and isinstance(wrapped["explain"], Memory)

@@ -9,7 +9,9 @@ those results on disk, keyed by everything they depend on:
   settings a stage depends on), the candidates' content hash
   (:func:`workbench.dashboard.candidates_key`), the stage's own settings (weights, budget,
   forced projects, draws, language);
-* the workbench version (:data:`workbench.__version__`): a new version recomputes everything.
+* the workbench version (:data:`workbench.__version__`) and a fingerprint of the package's code
+  and shipped data (:func:`_version`): a new version, or a development checkout between two
+  versions whose code changed, recomputes everything.
 
 Any change to one of them is a new key, so a stale answer is never shown; the old entry is
 simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``rank`` (the selection: the
@@ -62,10 +64,25 @@ def cache_dir() -> Path | None:
     return Path(base) / "workbench" / "dashboard"
 
 
-def _version() -> str:
-    from . import __version__  # noqa: PLC0415 - the package's version, already imported
+#: The package's files whose content a cached result may depend on (code and shipped data).
+_FINGERPRINTED = (".py", ".csv", ".yaml", ".json")
+_VERSION: list = []
 
-    return __version__
+
+def _version() -> str:
+    """The package's version and a fingerprint of its code and shipped data (sha256 of every
+    ``.py``, ``.csv``, ``.yaml`` and ``.json`` file under the package, by relative path; computed
+    once per process, a few milliseconds): an entry written by other code is never read."""
+    if not _VERSION:
+        from . import __version__  # noqa: PLC0415 - the package's version, already imported
+
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for f in sorted(root.rglob("*")):
+            if f.suffix in _FINGERPRINTED and "__pycache__" not in f.parts and f.is_file():
+                h.update(str(f.relative_to(root)).encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+        _VERSION.append(f"{__version__}+{h.hexdigest()[:16]}")
+    return _VERSION[0]
 
 
 def _is_hash(v: Any) -> bool:
