@@ -245,7 +245,7 @@ def header_html(scenario: Any, source: str, lang: str = "fr") -> str:
     return (f"<h2 style='margin:0 0 4px 0'>{esc(render('D_TITLE', L))}</h2>"
             f"<div style='font-size:13px'><b>{esc(scenario.title)}</b> · {esc(render('D_CANDIDATES', L))}{colon(L)}"
             f"{esc(source)} · {esc(render('D_PROVENANCE', L))}{colon(L)}workbench {__version__}, "
-            f"{esc(scenario.hash()[:12])}, seed {scenario.seed}</div>")
+            f"{esc(scenario.hash()[:12])}, {esc(render('D_SEED', L, seed=str(scenario.seed)))}</div>")
 
 
 def warnings_html(items: list[str], lang: str = "fr") -> str:

@@ -500,6 +500,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_IN_BOTH": _e("dans les deux", "in both"),
     "D_SETTINGS": _e("Réglages", "Settings"),
     "D_PROVENANCE": _e("Provenance", "Provenance"),
+    "D_SEED": _e("graine {seed}", "seed {seed}"),
     "D_CHANGE_FORCE_OUT": _e("le retirer de la liste « Écarter »", "remove it from the force-out list"),
     "D_CHANGE_FORCE_IN": _e("le retirer de la liste « Imposer »", "remove it from the force-in list"),
     "D_CHANGE_SCORE": _e("+{points} pts (+{per_criterion} / critère)",
