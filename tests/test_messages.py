@@ -15,7 +15,7 @@ from workbench.errors import MISSING, Problem, at_row
 from workbench.messages import CATALOG, LABELS, LANGS, VALUE_LABELS, msg, render
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "workbench"
-CODE = re.compile(r"""["']([CDEPRWX]_[A-Z0-9_]+)["']""")
+CODE = re.compile(r"""["']([CDEPRSWX]_[A-Z0-9_]+)["']""")
 # every shipped check is coded (the envelope package's too, since it was split)
 NOT_YET_CODED: set = set()
 

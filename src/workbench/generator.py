@@ -20,7 +20,7 @@ import pandas as pd
 
 from .candidates import validate_candidates
 from .errors import InputError, Problem
-from .messages import msg
+from .messages import Text, msg
 from .limits import MAX_CANDIDATES
 
 # Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
@@ -291,7 +291,7 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
                                         **_shape(settings)))
     df = pd.concat(frames, ignore_index=True)
     df.attrs["synthetic"] = True
-    df.attrs["source"] = f"synthetic (seed {seed})"
+    df.attrs["source"] = Text(msg("S_SYNTHETIC_SOURCE", seed=str(seed)))   # "synthetic (seed N)" in English
     return df
 
 

@@ -14,6 +14,9 @@ def _e(fr: str, en: str) -> dict[str, str]:
 #: selection's independent check), ``R_`` selection reasons, ``X_`` explanations of a
 #: project's place in the portfolio, ``W_`` scenario warnings, ``D_`` the dashboard's controls, headings and notices.
 CATALOG: dict[str, dict[str, str]] = {
+    # ---- where the candidates come from (workbench.generator) ------------------------------
+    "S_SYNTHETIC_SOURCE": _e("synthétiques (graine {seed})", "synthetic (seed {seed})"),
+    "S_SYNTHETIC": _e("synthétiques", "synthetic"),
     # ---- places in a file ------------------------------------------------------------------
     "P_ROW": _e("ligne {row}", "row {row}"),
     "P_ROW_COLUMN": _e("ligne {row}, colonne {column}", "row {row}, column {column}"),

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..messages import DEFAULT_LANG, LANGS, Message, msg
+from ..messages import DEFAULT_LANG, LANGS, Message, msg, render_text
 from ..messages.words import BACKTEST_NAMES_FR, LABELS, VALUE_LABELS
 from ..units import meur, number, pct
 
@@ -31,8 +31,6 @@ from ..units import meur, number, pct
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
     """A scenario warning in ``lang``: a coded warning (:func:`workbench.scenario.reconcile`) is
     rendered from the message catalog; any other text is returned as it is, never re-parsed."""
-    from ..messages import render_text
-
     return render_text(text, lang)
 
 
@@ -297,7 +295,8 @@ def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LAN
         "scenario": f"`{scenario.name}`",
         "scenario_hash": f"`{scenario.hash()}`",
         "draws_seed": f"{number(draws, lang)} / `{seed}`",
-        "candidates_source": candidates_source or ("synthetic" if scenario.synthetic else ""),
+        "candidates_source": render_text(candidates_source or (msg("S_SYNTHETIC") if scenario.synthetic else ""),
+                                         lang),
         "input_files": [f"`{f}`" for f in files],
     }
     return section("provenance", lang) + "\n\n" + mapping_markdown(rows, lang)
