@@ -192,9 +192,10 @@ P4;-minus;O2;B;20 000 000;10 000 000;12;1;1;1;1;;P3
 """
 
 
-def small_rank_setup(folder):
-    """A small scenario and the four-candidate file in ``folder``: (scenario path, candidate path)."""
+def small_rank_setup(folder, csv: str = RANK_CSV):
+    """A small scenario and a candidate file (default: the four candidates of :data:`RANK_CSV`)
+    in ``folder``: (scenario path, candidate path)."""
     scn = make_scenario(folder)
     cand = folder / "cands.csv"
-    cand.write_text(RANK_CSV, encoding="utf-8")
+    cand.write_text(csv, encoding="utf-8")
     return scn.path, cand

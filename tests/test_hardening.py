@@ -368,12 +368,9 @@ RANK_CSV = HEADER + "\n" + "\n".join([
 
 @pytest.fixture
 def rank_setup(tmp_path):
-    from test_portfolio import make_scenario
+    from helpers import small_rank_setup
 
-    scn = make_scenario(tmp_path)
-    cand = tmp_path / "cands.csv"
-    cand.write_text(RANK_CSV, encoding="utf-8")
-    return scn.path, cand, tmp_path / "out"
+    return (*small_rank_setup(tmp_path, RANK_CSV), tmp_path / "out")
 
 
 def test_rank_with_nul_and_tab_formula_writes_safe_files(rank_setup, capsys):

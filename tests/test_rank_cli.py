@@ -9,17 +9,14 @@ import pytest
 
 from workbench.cli import main
 
-from helpers import RANK_CSV as CSV, make_scenario
+from helpers import RANK_CSV as CSV, small_rank_setup
 
 
 
 
 @pytest.fixture
 def setup(tmp_path):
-    scn = make_scenario(tmp_path)
-    cand = tmp_path / "cands.csv"
-    cand.write_text(CSV, encoding="utf-8")
-    return scn.path, cand, tmp_path / "out"
+    return (*small_rank_setup(tmp_path, CSV), tmp_path / "out")
 
 
 def test_rank_writes_csv_xlsx_and_prints_totals(setup, capsys):
