@@ -244,5 +244,16 @@ def test_page_kernels_are_capped_and_unconnected_ones_culled(server):
     assert "its page has not been connected" in log and "Traceback" not in log, log[-3000:]
 
 
+def test_kernels_talk_over_unix_sockets_not_tcp_ports(server):
+    """Kernels on TCP took random local ports: under load a port taken meanwhile by another
+    process killed the kernel before it answered ("Address already in use"), and every page then
+    failed.  voila.json sets ``KernelManager.transport = "ipc"``: unix sockets beside each
+    kernel's private connection file, no port to collide, nothing for other local users."""
+    assert get(server["url"])[0] == 200
+    log = server["log"].read_text()
+    assert "Kernel started" in log
+    assert "running over TCP" not in log and "Address already in use" not in log, log[-3000:]
+
+
 def alive(server, kernel_id: str) -> bool:
     return get(f"http://127.0.0.1:{server['port']}/api/kernels/{kernel_id}?token={server['token']}")[0] == 200
