@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from workbench.reporting import batch, charts
-from workbench import envelope, load_candidates, load_scenario, pipeline, selection as portfolio
-from workbench.analysis import robustness  # noqa: E402
+from workbench import load_candidates, load_scenario, pipeline, selection as portfolio
 
 #: The notebook's defaults (notebooks/report.ipynb parameters cell).
-ROBUSTNESS, FRONTIER, DRAWS = 50, 20, batch.DEFAULT_DRAWS
+ROBUSTNESS, FRONTIER = 50, 20
 
 
 def computation(path: Path) -> float:
@@ -39,10 +38,10 @@ def computation(path: Path) -> float:
     t = time.perf_counter()
     scn = load_scenario(path)
     cands = load_candidates(scn)
-    rk = robustness.rank(scn, cands, seed=scn.seed, robustness_samples=ROBUSTNESS)
+    ev = pipeline.evaluate(scn, cands, robustness_samples=ROBUSTNESS)
+    rk, sim = ev.ranking, ev.simulation
     order = pipeline.funding_order(rk.table)
     fr = portfolio.frontier(scn, cands, n=FRONTIER)
-    sim = envelope.simulate(scn, cands, draws=DRAWS, seed=scn.seed, selection=order)
     figs = [charts.frontier_chart(fr), charts.selection_frequency_chart(rk.table, selected=order),
             charts.committed_vs_paid(sim)] + [charts.fan_chart(sim, fund=f) for f in scn.funds]
     for f in figs:
@@ -73,7 +72,7 @@ def main() -> None:
     scenarios = [ROOT / "tests" / "data" / "small_report.yaml", ROOT / "parameters" / "fitn_2021_2022.yaml"]
     if args.full:
         scenarios.append(ROOT / "parameters" / "ftap_2018_2022.yaml")
-    print(f"bench_batch: report notebook, {DRAWS} draws, {ROBUSTNESS} robustness samples, {FRONTIER} frontier points; "
+    print(f"bench_batch: report notebook, the scenarios' draws, {ROBUSTNESS} robustness samples, {FRONTIER} frontier points; "
           f"median of {args.repeats} (1 for FITN/FTAP)")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

@@ -17,7 +17,8 @@ from .errors import InputError, Problem
 from .files import project_relative, write_csv, write_folder, write_via
 from .messages import LANGS, Message, msg, render_text
 from .reporting.labels import label, problems_message
-from .reporting.summaries import candidates_summary, ranking_summary, scenario_summary, simulation_summary
+from .reporting.summaries import (answer_summary, candidates_summary, ranking_summary, scenario_summary,
+                                  simulation_summary)
 from .units import number, pct
 
 #: The environment variable that sets the language of every command without ``--lang``.
@@ -149,7 +150,9 @@ def _add_rank(sub) -> None:
     p.add_argument("--force-in", action="append", default=[], metavar="ID", help="a project that must be selected")
     p.add_argument("--force-out", action="append", default=[], metavar="ID", help="a project that must not be selected")
     p.add_argument("--time-limit-s", type=float, help="solver time limit [s] (default: scenario, else 60)")
-    p.add_argument("--seed", type=int, help="seed of the robustness draws (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="seed of the robustness and simulation draws (default: the scenario's)")
+    p.add_argument("--draws", type=int, default=None,
+                   help="envelope-simulation draws of the payment-credit risk (default: the scenario's)")
     p.add_argument("--explain", action="append", default=[], metavar="ID",
                    help="explain why a project is (not) selected and what would bring it in")
     p.add_argument("--perfect-foresight", action="store_true",
@@ -237,6 +240,8 @@ def _cmd_rank(args) -> int:
         problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, msg("E_BOUNDS", bounds=[(">=", 0)])))
     if args.time_limit_s is not None and not args.time_limit_s > 0:
         problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, msg("E_BOUNDS", bounds=[(">", 0)])))
+    if args.draws is not None and args.draws < 1:
+        problems.append(Problem("<option>", "--draws", args.draws, msg("E_WHOLE_NUMBER_MIN", minimum=1)))
     weights = None
     if args.weights is not None:
         try:
@@ -251,17 +256,21 @@ def _cmd_rank(args) -> int:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     else:
         cands = load_candidates(scn)
-    common = dict(weights=weights, forced_in=args.force_in, forced_out=args.force_out,
-                  time_limit_s=args.time_limit_s, robustness_samples=args.robustness_samples, seed=args.seed)
-    from .decisions import select_portfolio
-
-    res = select_portfolio(scn, cands, perfect_foresight=args.perfect_foresight, budget_eur=args.budget_eur,
-                           **common)
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
+    # one evaluation (workbench.pipeline): the decisions, then the simulation of that portfolio,
+    # so that rank prints the same risk as simulate, the report and the dashboard
+    from .pipeline import assemble, decide, headline, simulate_portfolio
+
+    res = decide(scn, cands, seed=args.seed, robustness_samples=args.robustness_samples,
+                 perfect_foresight=args.perfect_foresight, budget_eur=args.budget_eur, weights=weights,
+                 forced_in=args.force_in, forced_out=args.force_out, time_limit_s=args.time_limit_s)
     paths = portfolio.write_result(res, args.out)
     print(ranking_summary(res, args.lang))
+    if res.conflicts is None and scn.calls:
+        sim = simulate_portfolio(scn, res, seed=args.seed, draws=args.draws)
+        print(answer_summary(headline(assemble(res, sim, cands)), args.lang))
     for pid in args.explain:
         print("  " + render_text(portfolio.explain(res, pid)["text"], args.lang))
     print(label("sum_written", args.lang, files=f"{paths['csv']}, {paths['xlsx']}, {paths['json']}"))
@@ -286,7 +295,7 @@ def _add_run(sub) -> None:
     p.add_argument("scenario", help="scenario file (.yaml)")
     p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
     p.add_argument("--draws", type=int, default=None,
-                   help="simulation draws (default 1000: the FTAP report takes about a minute and a half)")
+                   help="simulation draws (default: the scenario's simulation.draws, the same as simulate and rank)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's seed)")
     p.add_argument("--lang", help="report language: fr or en (default: $WORKBENCH_LANG, else fr)")
     p.add_argument("--timeout", type=float, default=600.0,
@@ -319,7 +328,7 @@ def _add_compare(sub) -> None:
     p.add_argument("a", help="scenario A (.yaml)")
     p.add_argument("b", help="scenario B (.yaml)")
     p.add_argument("--out", default="outputs", help="parent output folder (default: outputs)")
-    p.add_argument("--draws", type=int, default=None, help="simulation draws for both (default 200)")
+    p.add_argument("--draws", type=int, default=None, help="simulation draws for both (default: A's simulation.draws)")
     p.add_argument("--seed", type=int, default=None, help="seed for both (default: scenario A's seed)")
     p.add_argument("--lang", help="report language: fr or en (default: $WORKBENCH_LANG, else fr)")
 
@@ -355,7 +364,7 @@ def _add_sweep(sub) -> None:
                         "(default: DASK_SCHEDULER_ADDRESS, else a LocalCluster)")
     p.add_argument("--workers", type=int, default=None, help="LocalCluster / process workers (default: cores)")
     p.add_argument("--out", default=None, help="output folder (default: outputs/sweep_<name>)")
-    p.add_argument("--draws", type=int, default=None, help="simulation draws per scenario (default: spec's, else 200)")
+    p.add_argument("--draws", type=int, default=None, help="simulation draws per scenario (default: the spec's, else each scenario's simulation.draws)")
     p.add_argument("--seed", type=int, default=None, help="the sweep's seed (default: spec's, else first scenario's)")
     p.add_argument("--lang", help="summary language: fr or en (default: $WORKBENCH_LANG, else fr)")
     p.add_argument("--reports", action="store_true",
@@ -379,12 +388,14 @@ def _add_simulate(sub) -> None:
         "simulate",
         help="Monte Carlo of the envelope: commitments and payments by year, call after call",
         description="Simulate how the scenario's envelope(s) are committed (AE) and paid (CP) call after "
-                    "call under cost overruns, delays and attrition. Writes CSV tables, PNG figures and "
-                    "provenance.json into OUT (atomically: nothing is written if an input is wrong) and "
-                    "prints a short summary.",
+                    "call under cost overruns, delays and attrition, for the portfolio the committees decide "
+                    "call by call (the same evaluation as the report, rank and the dashboard). Writes CSV "
+                    "tables, PNG figures and provenance.json into OUT (atomically: nothing is written if an "
+                    "input is wrong) and prints a short summary.",
     )
     p.add_argument("scenario", help="scenario .yaml")
-    p.add_argument("--draws", default="1000", help="number of Monte Carlo draws (> 0; default 1000)")
+    p.add_argument("--draws", default=None, help="number of Monte Carlo draws (> 0; default: the scenario's "
+                                                 "simulation.draws, 2000 unless it says otherwise)")
     p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's seed)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--chunk-size", default=None, help="draws computed at once (memory); results do not depend on it")
@@ -436,7 +447,12 @@ def _cmd_simulate(args) -> int:
     cands = None
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
-    res = envelope.simulate(scn, cands, draws=draws, seed=seed, chunk_size=chunk, progress=not args.no_progress)
+    # one evaluation (workbench.pipeline): the committees' decisions, then the simulation of that portfolio
+    from .pipeline import assemble, decide, headline, resolve_draws, simulate_portfolio
+
+    draws = resolve_draws(scn, draws)
+    decided = decide(scn, cands, seed=seed)
+    res = simulate_portfolio(scn, decided, seed=seed, draws=draws, progress=not args.no_progress, chunk_size=chunk)
     if args.candidates:
         res.provenance["input_files"].append(project_relative(args.candidates))
     pol = envelope.compare_policies(scn, draws=draws, seed=seed) if args.policies else None
@@ -453,6 +469,7 @@ def _cmd_simulate(args) -> int:
             write_via(tmp / name, lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
 
     write_folder(out, build)
+    print(answer_summary(headline(assemble(decided, res, cands)), args.lang))
     print(simulation_summary(res, args.lang))
     if pol is not None:
         print(label("sum_policies", args.lang, items="; ".join(

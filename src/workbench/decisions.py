@@ -53,7 +53,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
                  rules: Mapping[str, Any] | None = None, time_limit_s: float | None = None,
                  robustness_samples: int = 0, seed: int | None = None, engine: str = "scipy",
-                 calls: Iterable[str] | None = None, method: str | None = None) -> pf.RankResult:
+                 calls: Iterable[str] | None = None, method: str | None = None,
+                 call_settings: Mapping[str, Mapping[str, Any]] | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
@@ -64,7 +65,10 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     the allotment is used (:func:`workbench.selection.greedy`); where that order would break a
     rule (a minimum share, a dependency), the exact optimum of the call instead.  ``optimal``:
     the exact optimum of each call (:func:`workbench.selection.rank`), which may leave a
-    better project out to fill the allotment with a larger one.
+    better project out to fill the allotment with a larger one.  ``call_settings``
+    (``{call id: {"weights": {...}, "budget_eur": x}}``) gives a committee's own weights, or its own
+    budget (never above the credits left), to the named calls: a live session on one call while
+    the others decide as the scenario says.
 
     Returns
     -------
@@ -108,6 +112,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         if s0.get("budget_eur") is not None:  # the selection's own cap over all calls
             left = min(left, float(s0["budget_eur"]) - sum(committed_by_fund.values()))
         budget = call_budget_eur(call, left, shares[k])
+        own = (call_settings or {}).get(call.id) or {}
+        if own.get("budget_eur") is not None:   # the committee's own budget, within the credits left
+            budget = max(min(float(own["budget_eur"]), max(left, 0.0)), 0.0)
         rec = {"call": call.id, "fund": call.fund, "decision": call.decision.isoformat(),
                "applications": int(len(idx)), "eligible": 0, "credits_left_eur": max(left, 0.0),
                "allotment_eur": budget, "laureates": 0, "granted_eur": 0.0, "total_cost_eur": 0.0,
@@ -126,7 +133,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
             rec["next_phases"] = int(len(nxt))
         sub["call"] = call.id
         # the committee scores with the weights in force at its decision (dated criteria weights)
-        w_call = weights if weights is not None else scenario.weights_at(call.decision)
+        w_call = (own["weights"] if own.get("weights") is not None
+                  else weights if weights is not None else scenario.weights_at(call.decision))
         if budget < 1.0:
             res = None
         else:
@@ -320,6 +328,13 @@ def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool
     if len(scenario.calls) > 1 and not perfect_foresight and kwargs.get("budget_eur") is None:
         kwargs.pop("budget_eur", None)
         return decide_calls(scenario, candidates, **kwargs)
+    own = kwargs.pop("call_settings", None) or {}
+    if len(scenario.calls) == 1 and scenario.calls[0].id in own:   # the one call's committee settings
+        s = own[scenario.calls[0].id]
+        if s.get("weights") is not None:
+            kwargs["weights"] = s["weights"]
+        if s.get("budget_eur") is not None:
+            kwargs["budget_eur"] = s["budget_eur"]
     return robustness.rank(scenario, candidates, **kwargs)
 
 

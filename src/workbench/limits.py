@@ -50,6 +50,10 @@ MAX_COLUMNS = 200
 #: Longest cell of a candidate file [characters].
 MAX_CELL_CHARS = 10_000
 
+#: Most envelope-simulation draws a scenario may ask for (``simulation.draws``): 10 million draws
+#: of FTAP's 120 laureates take about 20 minutes on 2 cores.
+MAX_DRAWS = 10_000_000
+
 #: Most scenarios in one sweep (grid combinations and cases).
 MAX_SWEEP_SCENARIOS = 100_000
 

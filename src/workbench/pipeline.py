@@ -1,23 +1,38 @@
-"""One evaluation of a scenario, the same for every front end: the portfolio its committees would
-fund (call by call when there are several calls, :func:`workbench.decisions.select_portfolio`),
-the order the simulation funds it in, the envelope simulation of that portfolio, and the headline
-figures.  The report notebook, ``workbench sweep`` and ``workbench compare`` call :func:`evaluate`;
-the dashboard runs the same stages with its own caches.
+"""One evaluation of a scenario, the same for every front end.
+
+The directorate's question, "will the fund run short of payment credits, and how much may the
+next call commit?", must get one answer whichever door it is asked through.  Every front end
+(the report notebook, ``workbench simulate``, ``workbench rank``, ``workbench compare``, the
+sweep and the dashboard, for every call view and the whole fund) goes through this module:
+
+1. :func:`decide` — the portfolio the scenario's committees fund: call by call when there are
+   several calls (:func:`workbench.decisions.select_portfolio`: each committee sees its own
+   applications, the credits left and its allotment), with the committee's own settings for the
+   calls a live session changes (``call_settings``);
+2. :func:`simulate_portfolio` — the envelope simulation of that portfolio, funded in
+   :func:`funding_order` call after call, on the decisions' candidates (which hold the next phases
+   of first-phase laureates), with the scenario's number of draws
+   (:attr:`workbench.scenario.Scenario.draws`) and seed;
+3. :func:`headline` — the figures every front end prints, from those two results only.
+
+:func:`evaluate` runs the three.  Nothing else in the package chooses a portfolio for the
+simulation or a number of draws for a front end.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
-
-#: Simulation draws of an evaluation when not given (a sweep's default).
-DEFAULT_DRAWS = 200
 
 
 @dataclass
 class Evaluation:
-    """One scenario computed: flat ``metrics`` plus the full results they summarise."""
+    """One scenario computed: flat ``metrics`` plus the full results they summarise.
+
+    ``ranking`` is the decided portfolio (:class:`workbench.selection.RankResult`), ``simulation``
+    its envelope simulation (:class:`workbench.envelope.SimulationResult`), ``candidates`` the
+    candidates the decisions read, ``seed`` and ``draws`` what the simulation ran with."""
 
     metrics: dict
     ranking: Any
@@ -26,56 +41,52 @@ class Evaluation:
     seed: int | None = None
     draws: int | None = None
 
+    @property
+    def decided(self):
+        """The decided portfolio (the same object as :attr:`ranking`)."""
+        return self.ranking
 
-def evaluate(scenario, candidates: pd.DataFrame | None = None, seed: int | None = None,
-             draws: int = DEFAULT_DRAWS, robustness_samples: int = 0) -> Evaluation:
-    """One scenario's ranked portfolio and envelope simulation, with their headline figures.
+
+def resolve_draws(scenario, draws: int | None) -> int:
+    """``draws`` when given, else the scenario's (:attr:`Scenario.draws`, the one default)."""
+    return int(scenario.draws if draws is None else draws)
+
+
+def resolve_seed(scenario, seed: int | None) -> int:
+    """``seed`` when given, else the scenario's."""
+    return int(scenario.seed if seed is None else seed)
+
+
+def decide(scenario, candidates: pd.DataFrame | None = None, seed: int | None = None,
+           robustness_samples: int = 0, call_settings: Mapping[str, Mapping] | None = None,
+           perfect_foresight: bool = False, **rank_options: Any):
+    """The portfolio the scenario's committees fund (:func:`workbench.decisions.select_portfolio`).
 
     Parameters
     ----------
-    scenario : Scenario
-    seed : int, optional
-        Seed of the scenario's random draws (default: the scenario's).
-    draws : int
-        Simulation draws.
     candidates : DataFrame, optional
         Default: the scenario's own (:func:`workbench.sources.load_candidates`).
+    seed : int, optional
+        Seed of the robustness draws (default: the scenario's); it never changes the portfolio.
     robustness_samples : int
-        Weight (and cost) draws of the selection frequency, per call (0: none).
-
-    Returns
-    -------
-    Evaluation
-        ``metrics``: ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``,
-        ``committed_eur``, ``unused_eur``, ``total_value`` [the value model's unit],
-        ``value_per_meur`` [its unit per M€], ``greedy_shortfall_rate``, ``solver_status``, ``selected_ids``
-        (``;``-joined), then the envelope simulation's figures (:func:`envelope_metrics`).
+        Weight (and cost) draws of each call's selection frequency (0: none).
+    call_settings : mapping, optional
+        ``{call id: {"weights": {...}, "budget_eur": x}}``: a committee's own weights or budget for
+        the named calls (a live session); the other calls decide with the scenario's.
+    perfect_foresight : bool
+        The whole-period optimum instead (a benchmark, not what committees do).
+    rank_options
+        ``forced_in``, ``forced_out``, ``time_limit_s``, ``budget_eur``, ``weights`` … as
+        :func:`workbench.selection.rank` takes them.
     """
     from .decisions import select_portfolio
     from .sources import load_candidates
 
-    seed = scenario.seed if seed is None else int(seed)
     cands = load_candidates(scenario) if candidates is None else candidates
-    # call by call when the scenario has several calls
-    rk = select_portfolio(scenario, cands, seed=seed, robustness_samples=robustness_samples)
-    t = rk.totals
-    committed = float(t["committed_eur"])
-    out = {
-        "n_candidates": int(t["candidates"]),
-        "n_eligible": int(t["eligible"]),
-        "n_selected": int(t["selected"]),
-        "budget_eur": float(t["budget_eur"]),
-        "committed_eur": committed,
-        "unused_eur": float(t["unused_eur"]),
-        "total_value": float(t["value"]),
-        "value_per_meur": float(t["value"]) / (committed / 1e6) if committed > 0 else float("nan"),
-        "greedy_shortfall_rate": float(t["greedy_shortfall_rate"]),
-        "solver_status": str(rk.solver.get("status", "")),
-    }
-    sim_metrics, sim = envelope_metrics(scenario, cands, rk, seed, draws)
-    out.update(sim_metrics)
-    out["selected_ids"] = ";".join(rk.table.loc[rk.table["selected"], "id"].astype(str))
-    return Evaluation(out, rk, sim, cands, seed, draws)
+    if call_settings:
+        rank_options["call_settings"] = dict(call_settings)
+    return select_portfolio(scenario, cands, perfect_foresight=perfect_foresight, seed=resolve_seed(scenario, seed),
+                            robustness_samples=robustness_samples, **rank_options)
 
 
 def funding_order(rank_table: pd.DataFrame) -> list[str]:
@@ -85,28 +96,118 @@ def funding_order(rank_table: pd.DataFrame) -> list[str]:
     return chosen.sort_values(["value_per_eur", "id"], ascending=[False, True])["id"].astype(str).tolist()
 
 
+def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | None = None,
+                       progress: bool = False, parameter_sets: pd.DataFrame | None = None,
+                       chunk_size: int | None = None):
+    """The envelope simulation of a decided portfolio (:func:`workbench.envelope.simulate`).
+
+    The simulation funds the decided laureates in :func:`funding_order`, call after call, on the
+    decisions' candidates (with the next phases of first-phase laureates in their later calls);
+    ``draws`` default to the scenario's, ``seed`` to the scenario's.  ``parameter_sets`` (a
+    sample of the calibrated parameters, one row per set) spreads the draws over the sets when the
+    simulation supports it.  ``chunk_size`` only sets the working memory (results do not depend on it).
+    """
+    from . import envelope
+
+    pool = decided.candidates if getattr(decided, "candidates", None) is not None else None
+    kwargs: dict[str, Any] = {}
+    if parameter_sets is not None:
+        kwargs["parameter_sets"] = parameter_sets
+    return envelope.simulate(scenario, pool, draws=resolve_draws(scenario, draws), seed=resolve_seed(scenario, seed),
+                             selection=funding_order(decided.table), progress=progress, chunk_size=chunk_size,
+                             **kwargs)
+
+
+def evaluate(scenario, candidates: pd.DataFrame | None = None, seed: int | None = None,
+             draws: int | None = None, robustness_samples: int = 0,
+             call_settings: Mapping[str, Mapping] | None = None, progress: bool = False,
+             parameter_sets: pd.DataFrame | None = None, **rank_options: Any) -> Evaluation:
+    """One scenario's decided portfolio and envelope simulation, with their headline figures.
+
+    Parameters are those of :func:`decide` and :func:`simulate_portfolio`.
+
+    Returns
+    -------
+    Evaluation
+        ``metrics``: ``n_candidates``, ``n_eligible``, ``n_selected``, ``budget_eur``,
+        ``committed_eur``, ``unused_eur``, ``total_value`` [the value model's unit],
+        ``value_per_meur`` [its unit per M€], ``greedy_shortfall_rate``, ``solver_status``,
+        ``selected_ids`` (``;``-joined), then the envelope simulation's figures
+        (:func:`envelope_metrics`).
+    """
+    from .sources import load_candidates
+
+    seed = resolve_seed(scenario, seed)
+    draws = resolve_draws(scenario, draws)
+    cands = load_candidates(scenario) if candidates is None else candidates
+    rk = decide(scenario, cands, seed=seed, robustness_samples=robustness_samples, call_settings=call_settings,
+                **rank_options)
+    sim = simulate_portfolio(scenario, rk, seed=seed, draws=draws, progress=progress, parameter_sets=parameter_sets)
+    return assemble(rk, sim, cands)
+
+
+def assemble(decided, sim, candidates: pd.DataFrame | None = None) -> Evaluation:
+    """The :class:`Evaluation` of a decided portfolio and its simulation (:func:`decide`,
+    :func:`simulate_portfolio`), for a front end that ran the two steps itself."""
+    pv = sim.provenance
+    return Evaluation(portfolio_metrics(decided) | envelope_metrics(sim) | {"selected_ids": selected_ids(decided)},
+                      decided, sim, candidates, int(pv["seed"]), int(pv["draws"]))
+
+
+def selected_ids(decided) -> str:
+    """The decided laureates' ids, ``;``-joined in table order."""
+    t = decided.table
+    return ";".join(t.loc[t["selected"].astype(bool), "id"].astype(str))
+
+
+def portfolio_metrics(decided) -> dict:
+    """The decided portfolio's headline figures (counts, euros, value)."""
+    t = decided.totals
+    committed = float(t["committed_eur"])
+    return {
+        "n_candidates": int(t["candidates"]),
+        "n_eligible": int(t["eligible"]),
+        "n_selected": int(t["selected"]),
+        "budget_eur": float(t["budget_eur"]),
+        "committed_eur": committed,
+        "unused_eur": float(t["unused_eur"]),
+        "total_value": float(t["value"]),
+        "value_per_meur": float(t["value"]) / (committed / 1e6) if committed > 0 else float("nan"),
+        "greedy_shortfall_rate": float(t["greedy_shortfall_rate"]),
+        "solver_status": str(decided.solver.get("status", "")),
+    }
+
+
 #: Envelope figures a sweep reports, from the simulation's ``summary`` row of all funds.
 ENVELOPE_METRICS = ("shortfall_probability", "p_exhausted_before_last_call", "paid_mean_eur",
                     "unused_residual_p50_eur", "unfunded_overrun_mean_eur", "savings_vs_target_rate")
 
 
-def envelope_metrics(scenario, candidates, ranking, seed: int, draws: int) -> tuple[dict, Any]:
-    """The envelope simulation of the selected portfolio, and its headline figures.
-
-    The simulation funds the ranked portfolio (:func:`funding_order`) call after call.  Figures:
-    :data:`ENVELOPE_METRICS` from the summary of all funds, and
-    ``max_year_shortfall_probability``, the highest probability over the years that payments
-    needed exceed the year's reference (appropriation or planned calendar).
-    """
-    from . import envelope
-
-    # the decisions' candidates hold the next phases of first-phase laureates, in their later calls
-    pool = ranking.candidates if getattr(ranking, "candidates", None) is not None else candidates
-    sim = envelope.simulate(scenario, pool, draws=draws, seed=seed, selection=funding_order(ranking.table))
+def envelope_metrics(sim) -> dict:
+    """The headline figures of an envelope simulation: :data:`ENVELOPE_METRICS` from the summary
+    of all funds, ``max_year_shortfall_probability`` (the highest probability over the years that
+    payments due exceed the credits of the year) and ``shortfall_worst_year`` (that year)."""
     summ = sim.summary
     row = summ[summ["level"] == "ALL"]
     row = (row if len(row) else summ.iloc[:1]).iloc[0]
     out = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
-    sh = sim.shortfall["shortfall_probability"]
-    out["max_year_shortfall_probability"] = float(sh.max()) if len(sh) else float("nan")
-    return out, sim
+    sh = sim.shortfall.dropna(subset=["shortfall_probability"])
+    if len(sh):
+        worst = sh.loc[sh["shortfall_probability"].idxmax()]
+        out["max_year_shortfall_probability"] = float(worst["shortfall_probability"])
+        out["shortfall_worst_year"] = int(worst["year"])
+    else:
+        out["max_year_shortfall_probability"] = float("nan")
+        out["shortfall_worst_year"] = None
+    return out
+
+
+def headline(ev: Evaluation) -> dict:
+    """The answer every front end prints, from one evaluation: laureates and M€ granted, the
+    probability that the fund runs short of payment credits in at least one year (and the year
+    most at risk), the seed and draws it was computed with."""
+    m = ev.metrics
+    return {"n_selected": m["n_selected"], "committed_eur": m["committed_eur"],
+            "shortfall_probability": m.get("shortfall_probability", float("nan")),
+            "max_year_shortfall_probability": m.get("max_year_shortfall_probability", float("nan")),
+            "shortfall_worst_year": m.get("shortfall_worst_year"), "seed": ev.seed, "draws": ev.draws}

@@ -11,7 +11,7 @@ scenario::
     name: weights_budget
     base: ../ftap_2018_2022.yaml        # relative to the spec file
     seed: 2018                          # the sweep's seed (default: the base scenario's)
-    draws: 200                          # simulation draws per scenario
+    draws: 200                          # simulation draws per scenario (default: the base scenario's)
     grid:                               # every combination (cartesian product)
       criteria.weights.savings: [0.1, 0.25, 0.5]
       selection.budget_eur: [500000000, 700000000]
@@ -51,8 +51,6 @@ from . import limits as LIMITS
 from .errors import Collector, InputError, Problem
 from .messages import msg as coded
 
-#: Default simulation draws per scenario of a sweep (a sweep compares; a report details).
-DEFAULT_DRAWS = 200
 EXECUTORS = ("dask", "processes", "sequential")
 #: Default time one scenario of a sweep may take [s] before it is recorded as failed.
 DEFAULT_TASK_TIMEOUT_S = 600.0
@@ -153,17 +151,17 @@ def scenario_candidates(scenario) -> pd.DataFrame:
 from .pipeline import Evaluation  # noqa: E402 - one evaluation for every front end
 
 
-def evaluate_full(scenario, seed: int, draws: int = DEFAULT_DRAWS,
+def evaluate_full(scenario, seed: int, draws: int | None = None,
                   candidates: pd.DataFrame | None = None) -> Evaluation:
     """:func:`workbench.pipeline.evaluate` on the scenario's candidates, read or generated once
-    per process (:func:`scenario_candidates`)."""
+    per process (:func:`scenario_candidates`); ``draws`` default to the scenario's."""
     from .pipeline import evaluate as _evaluate
 
     cands = scenario_candidates(scenario) if candidates is None else candidates
     return _evaluate(scenario, cands, seed=seed, draws=draws)
 
 
-def evaluate(scenario, seed: int, draws: int = DEFAULT_DRAWS, candidates: pd.DataFrame | None = None) -> dict:
+def evaluate(scenario, seed: int, draws: int | None = None, candidates: pd.DataFrame | None = None) -> dict:
     """The headline figures of :func:`evaluate_full` (what a sweep task returns)."""
     return evaluate_full(scenario, seed, draws, candidates).metrics
 
@@ -474,7 +472,7 @@ def load_grid(path: str | Path) -> GridSpec:
                  if i >= len(flat_cases) - len(cases_in) and cases_in else None)
         named.append((str(label) if label else f"{name}-{i + 1:0{width}d}", flat))
     return GridSpec(name=name, path=path, base=base, seed=int(data.get("seed", base.seed)),
-                    draws=int(data.get("draws", DEFAULT_DRAWS)), cases=named)
+                    draws=int(data.get("draws", base.draws)), cases=named)
 
 
 def grid_tasks(spec: GridSpec, draws: int | None = None, seed: int | None = None) -> list[Task]:
@@ -514,7 +512,7 @@ def file_tasks(paths: Sequence[str | Path], draws: int | None = None, seed: int 
         base = scn.name if scn is not None else Path(p).stem
         names[base] = names.get(base, 0) + 1
         name = base if names[base] == 1 else f"{base}-{names[base]}"
-        tasks.append(Task(i, name, scn, seeds[i], DEFAULT_DRAWS if draws is None else draws,
+        tasks.append(Task(i, name, scn, seeds[i], (scn.draws if scn is not None else 0) if draws is None else draws,
                           {"file": str(p)}, err))
     return tasks, seed
 

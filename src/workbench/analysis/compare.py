@@ -121,9 +121,9 @@ class Comparison:
 
 def compare(a, b, draws: int | None = None, seed: int | None = None) -> Comparison:
     """Compute scenarios ``a`` and ``b`` with one seed (default A's) and compare them."""
-    from ..sweep import DEFAULT_DRAWS, evaluate_full
+    from ..sweep import evaluate_full
 
-    draws = DEFAULT_DRAWS if draws is None else int(draws)
+    draws = a.draws if draws is None else int(draws)
     seed = a.seed if seed is None else int(seed)
     ea, eb = evaluate_full(a, seed, draws), evaluate_full(b, seed, draws)
     names = [m for m in METRICS if m in ea.metrics or m in eb.metrics]

@@ -608,6 +608,17 @@ _SUMMARY_LABELS = {
                            "en": "  minimum total cost (latest): {amount}"},
     "sum_min_cofinancing": {"fr": "  cofinancement minimal : {rate}", "en": "  minimum co-financing: {rate}"},
     "sum_weights": {"fr": "  poids : {weights}", "en": "  weights: {weights}"},
+    # the one answer (workbench.pipeline.headline): the same line after simulate, rank and run
+    "sum_answer": {
+        "fr": "Risque de manquer de crédits de paiement : {p} (au moins une année ; année la plus exposée : "
+              "{year}, {p_year}) — portefeuille décidé appel par appel, {draws} tirages, graine {seed}",
+        "en": "Risk of running short of payment credits: {p} (in at least one year; year most at risk: "
+              "{year}, {p_year}) — portfolio decided call by call, {draws} draws, seed {seed}"},
+    "sum_answer_no_cp": {
+        "fr": "Risque de manquer de crédits de paiement : non mesuré (aucun crédit de paiement voté dans le "
+              "scénario) — {draws} tirages, graine {seed}",
+        "en": "Risk of running short of payment credits: not measured (no voted payment credits in the "
+              "scenario) — {draws} draws, seed {seed}"},
     "sum_simulation": {"fr": "simulation de « {name} » : {draws} tirages, graine {seed}",
                        "en": "simulation of '{name}': {draws} draws, seed {seed}"},
     "sum_uncertainty_off": {"fr": " (sans incertitude)", "en": " (uncertainty off)"},

@@ -48,8 +48,6 @@ from ..files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, pro
 
 #: The report notebook, in ``notebooks/`` (:mod:`workbench.resources`).
 REPORT_NOTEBOOK = "report.ipynb"
-#: Default number of simulation draws of a report (a few seconds of computation on one core).
-DEFAULT_DRAWS = 1000
 #: Default execution timeout of one notebook cell [s].
 DEFAULT_TIMEOUT_S = 600.0
 #: Time allowed for a kernel to start and answer [s].
@@ -544,7 +542,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     out : path
         The parent output folder (``outputs/``).
     draws : int, optional
-        Simulation draws (default :data:`DEFAULT_DRAWS`).
+        Simulation draws (default: the scenario's, :attr:`workbench.scenario.Scenario.draws`).
     seed : int, optional
         The run's seed (default: the scenario's ``seed``).
     lang : {"fr", "en"}
@@ -574,10 +572,10 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     from ..scenario import load_scenario
 
     log = log or (lambda msg: None)
-    draws = DEFAULT_DRAWS if draws is None else draws
     check_run_options(draws, timeout_s, lang, seed)
     scenario_path = Path(scenario_path)
     scenario = load_scenario(scenario_path)
+    draws = scenario.draws if draws is None else draws
     nb_src = Path(notebook) if notebook is not None else find_notebook()
     if not nb_src.is_file():
         raise InputError([Problem("<option>", "--notebook", str(nb_src), coded("E_NOTEBOOK_MISSING"))])

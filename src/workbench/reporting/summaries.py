@@ -82,6 +82,18 @@ def simulation_summary(res, lang: str = "fr") -> str:
     return "\n".join(lines + _warnings(pv.get("warnings", []), lang))
 
 
+def answer_summary(head: dict, lang: str = "fr") -> str:
+    """The directorate's answer (:func:`workbench.pipeline.headline`): the probability that the fund
+    runs short of payment credits in at least one year, and the year most at risk — the one line
+    ``simulate``, ``rank`` and ``run`` print alike."""
+    p = head.get("shortfall_probability")
+    if p is None or p != p:
+        return label("sum_answer_no_cp", lang, draws=number(head["draws"], lang), seed=head["seed"])
+    return label("sum_answer", lang, p=pct(p, lang, 1), year=head.get("shortfall_worst_year"),
+                 p_year=pct(head.get("max_year_shortfall_probability"), lang, 1),
+                 draws=number(head["draws"], lang), seed=head["seed"])
+
+
 def ranking_summary(result: Any, lang: str = "fr") -> str:
     """A ranking (:class:`workbench.selection.RankResult`): how many selected, the calls decided,
     the money committed and its average grant (M€), the value against the greedy order, the
