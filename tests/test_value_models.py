@@ -95,7 +95,9 @@ def test_quality_bar_is_an_eligibility_rule_with_its_reason(tmp_path):
     res = pf.rank(scn, c, budget_eur=50e6)
     t = res.table.set_index("id")
     assert t.loc["HI", "selected"] and not t.loc["LO", "eligible"]
-    assert "weighted score 50.0 points below the quality bar of 55 points" in t.loc["LO", "reason"]
+    # the bar is an assumption of the workbench, not a rule of the fund: the reason says so
+    assert t.loc["LO", "reason"] == "not funded: weighted score 50.0 points, below the assumed quality bar of 55 points"
+    assert t.loc["LO", "reason_code"] == "R_BELOW_ASSUMED_BAR"
 
 
 def test_year_share_allotment(tmp_path):

@@ -310,7 +310,7 @@ def _merit_order_table(table: pd.DataFrame, choice: pd.DataFrame) -> pd.DataFram
         if g[i]:
             code = "R_SELECTED_PHASE1_MERIT" if funding[i] == "phase1" else "R_SELECTED_MERIT"
             reasons[i] = Text(msg(code, payer=t["paying_envelope"].iat[i]))
-        elif elig[i] and code_of(reasons[i]) not in ("R_INELIGIBLE", "R_FORCED_OUT"):
+        elif elig[i] and code_of(reasons[i]) not in ("R_INELIGIBLE", "R_BELOW_ASSUMED_BAR", "R_FORCED_OUT"):
             reasons[i] = Text(msg("R_OUTRANKED_ALLOTMENT"))
     t["reason"] = pd.Series(reasons, index=t.index, dtype=object)
     t["reason_code"] = [code_of(r) for r in reasons]
@@ -352,7 +352,7 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
         "roi_below_target": pd.NA, "greedy_selected": False,
     }, index=sub.index)
     t["reason"] = pd.Series([Text(msg("R_NO_CREDITS_LEFT")) if ok else
-                             Text(msg("R_INELIGIBLE", parts=pf.reason_parts(why)))
+                             Text(pf.ineligible_reason(why))
                              for ok, why in zip(t["eligible"], el["reason"])], index=t.index, dtype=object)
     t["reason_code"] = [code_of(r) for r in t["reason"]]
     for c in sub.columns:

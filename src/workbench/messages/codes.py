@@ -285,6 +285,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "R_PARTS": _e("{parts}", "{parts}"),
     "R_FOR_ENVELOPE": _e("{envelope} : {reason}", "{envelope}: {reason}"),
     "R_INELIGIBLE": _e("inéligible : {parts}", "ineligible: {parts}"),
+    # left out only by an assumption of the workbench (the quality bar), not by a rule of the fund
+    "R_BELOW_ASSUMED_BAR": _e("non retenu : {parts}", "not funded: {parts}"),
     "R_IN_CALL": _e("{call} : {breach}", "{call}: {breach}"),
     "R_PRE_ELIGIBILITY": _e("éligibilité de {id} : {reason}", "eligibility of {id}: {reason}"),
     "R_NO_OPEN_ENVELOPE": _e("aucune enveloppe ouverte", "no open envelope"),
@@ -350,8 +352,8 @@ CATALOG: dict[str, dict[str, str]] = {
                            "(innovation_lab n'est pas vrai)",
                            "{envelope} is for projects backed by a territorial innovation lab (innovation_lab is not "
                            "true)"),
-    "R_QUALITY_BAR": _e("note pondérée {score:.1f} points sous le seuil de qualité de {bar:g} points",
-                        "weighted score {score:.1f} points below the quality bar of {bar:g} points"),
+    "R_QUALITY_BAR": _e("note pondérée {score:.1f} points, sous la barre de qualité supposée de {bar:g} points",
+                        "weighted score {score:.1f} points, below the assumed quality bar of {bar:g} points"),
     "R_ROI_MISSING": _e("économies annuelles par euro investi non renseignées (objectif {target:g})",
                         "yearly savings per euro invested not given below the target of {target:g}"),
     "R_ROI_BELOW": _e("économies annuelles par euro investi {roi:.2f} sous l'objectif de {target:g}",

@@ -342,9 +342,9 @@ LABELS: dict[str, dict[str, str]] = {
               "FITN): {share}.",
     },
     "cp_needs_note": {
-        "fr": "Ce scénario ne donne pas de crédits de paiement votés pour ces années : le tableau montre les "
-              "besoins de CP par année, sans probabilité de dépassement (elle n'aurait pas de référence).",
-        "en": "This scenario gives no voted payment credits for these years: the table shows CP needs by year, "
+        "fr": "Le scénario ne donne pas de crédits de paiement votés pour {years} : pour ces années le tableau "
+              "montre les besoins de CP sans probabilité de dépassement (elle n'aurait pas de référence).",
+        "en": "The scenario gives no voted payment credits for {years}: for those years the table shows CP needs "
               "without a shortfall probability (it would have no reference).",
     },
     # ---- provenance keys ---------------------------------------------------------------------
@@ -384,7 +384,10 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
 
 
 LABELS.update({
+    "and_word": {"fr": " et ", "en": " and "},
     "reason_ineligible": {"fr": "inéligible (règle du fonds enfreinte)", "en": "ineligible (a fund rule is broken)"},
+    "reason_below_bar": {"fr": "sous la barre de qualité supposée (une hypothèse, pas une règle du fonds)",
+                         "en": "below the assumed quality bar (an assumption, not a rule of the fund)"},
     "reason_outranked": {"fr": "éligible, devancé dans le budget", "en": "eligible, outranked within the budget"},
     "reason_dependency": {"fr": "éligible, écarté par une dépendance ou une exclusion",
                           "en": "eligible, left out by a dependency or exclusion"},

@@ -199,6 +199,21 @@ def mapping_markdown(rows: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def year_ranges(years: Iterable[int], lang: str = DEFAULT_LANG) -> str:
+    """Years as runs, e.g. ``[2018, 2023, 2024, 2025]`` → "2018 et 2023–2025" ("2018 and 2023–2025")."""
+    ys = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + label("and_word", lang) + parts[-1]
+
+
 def section(name: str, lang: str = DEFAULT_LANG, level: int = 2, **values: Any) -> str:
     """Markdown for a report section: ``<name>_title`` as a heading, ``<name>_intro`` below."""
     text = "#" * level + " " + label(f"{name}_title", lang, **values)
@@ -249,7 +264,7 @@ def metrics_table(values: Mapping[str, Any], lang: str = DEFAULT_LANG) -> pd.Dat
 REASON_CATEGORY = {
     "R_SELECTED": "selected", "R_SELECTED_PHASE1": "selected", "R_SELECTED_MERIT": "selected",
     "R_SELECTED_PHASE1_MERIT": "selected",
-    "R_INELIGIBLE": "reason_ineligible",
+    "R_INELIGIBLE": "reason_ineligible", "R_BELOW_ASSUMED_BAR": "reason_below_bar",
     "R_CONFLICT": "reason_conflict", "R_NOT_SOLVED": "reason_conflict",
     "R_FORCED_OUT": "reason_forced_out",
     "R_OUTRANKED": "reason_outranked", "R_OUTRANKED_ALLOTMENT": "reason_outranked",
@@ -273,7 +288,7 @@ def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame
     codes = table["reason_code"] if "reason_code" in table.columns else table["reason"]
     cats = codes.map(reason_category)
     counts = cats[cats != "selected"].value_counts()
-    order = ["reason_ineligible", "reason_outranked", "reason_dependency", "reason_forced_out",
+    order = ["reason_ineligible", "reason_below_bar", "reason_outranked", "reason_dependency", "reason_forced_out",
              "reason_conflict", "reason_other"]
     rows = [(label(k, lang), int(counts[k])) for k in order if k in counts.index]
     return pd.DataFrame(rows, columns=[header("category", lang), header("count", lang)])

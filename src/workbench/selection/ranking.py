@@ -89,7 +89,7 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
     for i in range(n):
         pid = ids[i]
         if not ok[i]:
-            m = msg("R_INELIGIBLE", parts=reason_parts(why[i]))
+            m = ineligible_reason(why[i])
         elif i not in options:
             m = msg("R_INELIGIBLE", parts=[msg("R_NO_OPEN_ENVELOPE")])
         elif conflicts is not None:
@@ -108,6 +108,21 @@ def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, for
             m = msg("R_NOT_SELECTED_DEPENDENCY", parts=deps) if deps else msg("R_OUTRANKED")
         out.append(Text(m))
     return out
+
+
+#: Eligibility parts that come from an assumption of the workbench, not from a rule of the fund's
+#: documents: a candidate left out only by them is "below the assumed quality bar", never
+#: "ineligible (a fund rule is broken)".
+ASSUMED_PARTS = ("R_QUALITY_BAR",)
+
+
+def ineligible_reason(reason: Any):
+    """The coded reason of a candidate that failed eligibility: ``R_BELOW_ASSUMED_BAR`` when every
+    part comes from an assumption (:data:`ASSUMED_PARTS`: the quality bar), else ``R_INELIGIBLE``
+    (a rule of the fund's documents is broken)."""
+    parts = reason_parts(reason)
+    assumed = bool(parts) and all(getattr(p, "code", None) in ASSUMED_PARTS for p in parts)
+    return msg("R_BELOW_ASSUMED_BAR" if assumed else "R_INELIGIBLE", parts=parts)
 
 
 def reason_parts(reason: Any) -> list:
