@@ -2,18 +2,19 @@
 #   make run    the main job on the default scenario (creates .venv and installs on first use)
 #   make test   the test suite (installs Debian's chromium for the browser tests when missing)
 #   make test-quick   the quick lane: tests not marked slow or browser
+#   make docs   the documentation site, built offline into site/ (warnings are errors)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= parameters/ftap_2018_2022.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick install browser dashboard bench clean
+.PHONY: run test test-quick install browser dashboard bench docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,8 +38,12 @@ test-quick: $(STAMP)
 dashboard: $(STAMP)
 	$(BIN)/workbench dashboard --scenario $(SCENARIO)
 
+# MkDocs 1.x (pinned) prints a notice about a future 2.0 at every build: silenced
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict --clean
+
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site

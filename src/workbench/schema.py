@@ -30,10 +30,27 @@ def _join(path: str, key: Any) -> str:
 
 
 class Spec:
+    #: What the key means (shown by the generated reference of the scenario keys).
     description = ""
+    #: The value used when the key is absent (:data:`NO_DEFAULT`: none, the key is optional or required).
+    default: Any = None
+    #: The unit of its value (``EUR``, ``fraction``, ``months``…), "" when none.
+    unit = ""
+    #: An example of the key's value in a scenario file.
+    example: Any = None
 
     def check(self, node: Any, path: str, ctx: Ctx) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def doc(spec: Spec, description: str, default: Any = None, unit: str = "", example: Any = None) -> Spec:
+    """``spec`` (a copy: specs are shared between keys) with what the reference of the scenario keys
+    shows: its meaning, its default (the one place a default is declared), its unit and an example."""
+    import copy
+
+    out = copy.copy(spec)
+    out.description, out.default, out.unit, out.example = description, default, unit, example
+    return out
 
 
 class Any_(Spec):

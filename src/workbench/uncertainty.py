@@ -167,6 +167,8 @@ class OverrunModel:
     source : str
         Where the parameters come from.
 
+    Notes
+    -----
     The constructor only stores; :meth:`check` validates (the scenario schema already does it
     for parameters read from a scenario).
     """

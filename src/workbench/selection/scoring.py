@@ -203,6 +203,8 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         The call judging the candidates: its ``track`` routes FITN's projects (below
         ``fast_track_threshold_eur`` on the continuous track, others on the FTAP calendar).
 
+    Notes
+    -----
     Each fund keeps its own rules: a fund with a block ``eligibility.funds.<code>`` judges the
     candidates of its envelopes by that block (with ``rules`` on top), the other funds by the
     scenario-wide rules.  A candidate naming envelopes of two funds is eligible where at least one
