@@ -150,7 +150,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
             if user_limits:
                 r["payment_limits_eur"] = {y: max(v - paid_by_year.get(y, 0.0), 0.0) for y, v in user_limits.items()}
             ids = set(sub["id"].astype(str))
-            res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed,
+            # the robustness of the decision made: each draw decided by the call's own method
+            res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed, decision=method,
                                   budget_eur=budget, weights=w_call, forced_in=tuple(fi_all & ids),
                                   forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s, engine=engine)
         if res is None:

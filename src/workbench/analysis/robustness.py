@@ -180,7 +180,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
          forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
          paid_by_fund_rate: float | None = None, time_limit_s: float | None = None,
          progress: bool = False, engine: str = "scipy", method: str = "bound",
-         workers: int | None = None) -> SmaaResult:
+         workers: int | None = None, decision: str = "optimal") -> SmaaResult:
     """Stochastic multicriteria acceptability analysis of the optimal portfolio.
 
     Parameters
@@ -206,6 +206,11 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         draws of costs then always go through scipy, which scales the model's coefficients).
     workers : int, optional
         Threads for ``method="bound"`` (default :func:`workbench.analysis.draws.default_workers`).
+    decision : {"optimal", "merit_order"}
+        How the portfolio of each draw is chosen: the optimum (default), or the committee's merit
+        order as the call-by-call decisions choose it (:func:`workbench.selection.greedy` with the
+        first-phase fallback: best value per euro first while the budget lasts), so that a
+        project's frequency measures the robustness of the decision actually made.
 
     Returns
     -------
@@ -220,6 +225,9 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         raise InputError([Problem("<option>", "samples", samples, msg("E_WHOLE_NUMBER_POSITIVE"))])
     if method not in ("bound", "resolve"):
         raise InputError([Problem("<option>", "method", method, msg("E_EITHER", first="bound", second="resolve"))])
+    if decision not in ("optimal", "merit_order"):
+        raise InputError([Problem("<option>", "decision", decision,
+                                  msg("E_EITHER", first="optimal", second="merit_order"))])
     rob = scenario.data.get("robustness") or {}
     if weight_intervals is None and weight_order is None:
         weight_intervals = rob.get("weight_intervals")
@@ -246,7 +254,16 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     e_idx = np.flatnonzero(elig)
     ke = len(e_idx)
     statuses: dict[str, int] = {}
-    if method == "resolve" or len(mdl.item) == 0 or mdl.pre_conflicts:
+    if decision == "merit_order" and scales is not None:
+        decision = "optimal"    # grants that change with costs: the optimum of each draw (said in attrs)
+    if decision == "merit_order" and len(mdl.item) and not mdl.pre_conflicts:
+        # the committee's merit order under each draw's weights
+        X = np.zeros((K, len(mdl.item)))
+        for k in range(K):
+            X[k] = pf.greedy(mdl, values[k], budget, fi, phase1_fallback=True)
+        proof = np.full(K, dr.PROOF_NONE, dtype=object)
+        statuses["merit order"] = K
+    elif method == "resolve" or len(mdl.item) == 0 or mdl.pre_conflicts:
         X = np.full((K, len(mdl.item)), np.nan)
         proof = np.full(K, dr.PROOF_NONE, dtype=object)
         it = range(K)
@@ -311,7 +328,8 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
                           "phase1_frequency": p1_count / m, "core": np.where(elig, core, "never"),
                           "mean_rank": mean_rank, "rank_p05": p05, "rank_p95": p95}, index=candidates.index)
     proof = np.asarray(proof, dtype=object)
-    frame.attrs.update({"samples": K, "seed": seed, "with_costs": bool(with_costs), "method": method,
+    frame.attrs.update({"samples": K, "seed": seed, "with_costs": bool(with_costs),
+                        "method": "merit order" if decision == "merit_order" else method, "decision": decision,
                         "draws_proven_by_bound": int(np.sum(proof == dr.PROOF_BOUND)),
                         "draws_solved": int(np.sum(proof == dr.PROOF_SOLVE)),
                         "draws_not_proven": int(np.sum(proof == dr.PROOF_NONE)),
@@ -331,6 +349,37 @@ def selection_frequency(scenario, candidates: pd.DataFrame, samples: int, seed: 
     """
     return smaa(scenario, candidates, samples, seed, weight_intervals, weight_order, with_costs,
                 **kwargs).frequency
+
+
+#: A choice is fragile when a selected project is chosen in less than this share of the weight
+#: draws, or a project left out in more (an assumption: the even split of the draws).
+FRAGILE_THRESHOLD_RATE = 0.5
+
+
+def fragile_choices(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHOLD_RATE) -> pd.DataFrame:
+    """The decisions the weight draws do not support: every selected project whose
+    ``selection_frequency`` is below ``threshold_rate`` (``kind`` ``"selected_rarely"``) and every
+    project left out whose frequency is above it (``"left_out_often"``), the most fragile first
+    (farthest from the decision taken).
+
+    ``table`` is a rank or decisions table with ``selection_frequency`` (robustness drawn);
+    without it the result is empty.  Columns: ``id``, ``call`` (when known), ``selected``,
+    ``selection_frequency`` [fraction], ``kind``, ``requested_eur``.
+    """
+    cols = ["id", "call", "selected", "selection_frequency", "kind", "requested_eur"]
+    if "selection_frequency" not in table.columns:
+        return pd.DataFrame(columns=cols)
+    sel = table["selected"].astype(bool)
+    f = table["selection_frequency"].astype(float)
+    rare = sel & (f < threshold_rate)
+    often = ~sel & (f > threshold_rate)
+    out = table.loc[rare | often].copy()
+    out["kind"] = np.where(out["selected"].astype(bool), "selected_rarely", "left_out_often")
+    out["distance"] = np.where(out["selected"].astype(bool), 1.0 - out["selection_frequency"], out["selection_frequency"])
+    if "call" not in out.columns:
+        out["call"] = ""
+    out = out.sort_values(["distance", "id"], ascending=[False, True])
+    return out[cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,13 +541,16 @@ def _tilt(w: dict, c: str, t: float) -> dict:
 def weight_stability(scenario, candidates: pd.DataFrame, weights: Mapping[str, float] | None = None,
                      budget_eur: float | None = None, rules: Mapping[str, Any] | None = None,
                      forced_in: Iterable[str] = (), forced_out: Iterable[str] = (), grid: int = 10,
-                     tol: float = 0.005) -> pd.DataFrame:
+                     tol: float = 0.005, decision: str = "optimal") -> pd.DataFrame:
     """For each weight, the range over which the selected portfolio stays the same.
 
     One weight moves from 0 to 1, the others keep their proportions (and the sum stays 1).  The
     weights under which a given portfolio is optimal form a convex set, so along that line it is
     an interval: a grid of ``grid`` steps finds the first change on each side, and bisection
-    narrows it to ``tol``.
+    narrows it to ``tol``.  ``decision="merit_order"`` judges the portfolio the committee's merit
+    order gives (best value per euro first while the budget lasts, :func:`workbench.selection.greedy`),
+    as a call decided call by call is; under it the set of weights keeping the portfolio is not
+    proven convex, so the interval is the one around the current weights found by the same search.
 
     Returns
     -------
@@ -510,9 +562,18 @@ def weight_stability(scenario, candidates: pd.DataFrame, weights: Mapping[str, f
     fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
     fo = tuple(s.get("force_out") or ()) + tuple(forced_out)
 
+    if decision == "merit_order":
+        s_b = pf.settings(scenario, rules, budget_eur)
+        fi_c, fo_c = pf.check_forced_ids(candidates, fi, fo)
+        mdl = pf.get_model(scenario, candidates, s_b, fi_c, fo_c)
+        b_eur = s_b.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
+
     def portfolio(w) -> tuple:
-        sel = pf.select(scenario, candidates, budget_eur, w, fi, fo, rules)
-        ch = sel.choice
+        if decision == "merit_order":
+            vals = pf.project_values(scenario, candidates, w, rules).to_numpy(float)
+            ch = pf.choice_table(mdl, pf.greedy(mdl, vals, b_eur, fi_c, phase1_fallback=True), len(candidates))
+        else:
+            ch = pf.select(scenario, candidates, budget_eur, w, fi, fo, rules).choice
         return tuple(zip(candidates["id"].astype(str)[ch["selected"].to_numpy(bool)],
                          ch["funding"][ch["selected"].to_numpy(bool)]))
 
@@ -601,7 +662,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
 
 
 def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: int | None = None,
-         **kwargs: Any) -> "pf.RankResult":
+         decision: str = "optimal", **kwargs: Any) -> "pf.RankResult":
     """:func:`workbench.selection.rank`, then, with ``robustness_samples > 0``, how robust its
     choice is: each candidate's SMAA ``selection_frequency`` and ``core`` (always / sometimes /
     never) over that many weight draws (and cost draws when the scenario's
@@ -609,7 +670,9 @@ def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: 
     stays within the budget under the overrun model (at least 2,000 draws).
 
     ``kwargs`` are :func:`workbench.selection.rank`'s (budget, weights, forced projects, rules,
-    time limit, engine); ``seed`` seeds the robustness draws (default: the scenario's).
+    time limit, engine); ``seed`` seeds the robustness draws (default: the scenario's);
+    ``decision`` is how each draw's portfolio is chosen (:func:`smaa`: ``"optimal"``, or
+    ``"merit_order"`` for a call decided in merit order).
     """
     res = pf.rank(scenario, candidates, seed=seed, **kwargs)
     if not robustness_samples or robustness_samples <= 0 or res.conflicts is not None:
@@ -620,7 +683,8 @@ def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: 
     budget = sel.settings["budget_eur"]
     robust = selection_frequency(
         scenario, candidates, robustness_samples, rseed, with_costs=bool(rob.get("with_cost_uncertainty", False)),
-        budget_eur=budget, rules=kwargs.get("rules"), forced_in=sel.forced_in, forced_out=sel.forced_out)
+        budget_eur=budget, rules=kwargs.get("rules"), forced_in=sel.forced_in, forced_out=sel.forced_out,
+        decision=decision)
     at = table.columns.get_loc("reason")  # beside the selection, as the report shows them
     table.insert(at, "selection_frequency", robust["selection_frequency"].to_numpy())
     table.insert(at + 1, "core", robust["core"].to_numpy())
