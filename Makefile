@@ -27,6 +27,10 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "installing Debian's poppler-utils (pdftotext: the report-security tests read report.pdf)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q poppler-utils; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -76,6 +76,15 @@ def project_relative(path: str | Path) -> str:
         return str(p)
 
 
+def shown_path(path: str | Path) -> str:
+    """``path`` as a document shared with others shows it (a report, its executed notebook):
+    relative to the project folder when it lies inside it (:func:`project_relative`), else its
+    file name only, so that no folder of the machine it ran on (a home folder, a temporary one)
+    is shown.  ``run.json`` keeps the full path and the file's SHA-256."""
+    rel = project_relative(path)
+    return Path(path).name if Path(rel).is_absolute() else rel
+
+
 # --------------------------------------------------------------------------------------------
 # modes and atomic writes
 # --------------------------------------------------------------------------------------------

@@ -620,10 +620,13 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     """Write ``summary.csv``, ``summary.html`` and ``failures.csv`` into ``out_dir`` (atomically).
 
     The CSV keeps raw values (euros, fractions) and the per-scenario duration; the HTML is a
-    static, self-contained page with labelled, formatted columns and the list of failures.
+    static, self-contained page with labelled, formatted columns and the list of failures, its
+    text from data escaped and the reports' Content-Security-Policy in its head
+    (:mod:`workbench.reporting.escape`).
     """
     from .files import write_csv, write_folder, write_via
-    from .reporting.labels import label, table_html
+    from .reporting.escape import add_csp, plain_text
+    from .reporting.labels import label, label_html, table_html
 
     out = Path(out_dir)
     summary = result.summary.drop(columns=["_selected_ids"])
@@ -638,19 +641,19 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     put(out / "failures.csv", lambda p: write_csv(p, result.failures))
     shown = [c for c in summary.columns if c not in ("error", "duration_s", "cpu_s")]
     n, failed = len(summary), result.n_failed
-    intro = label("sweep_intro", lang, n=n, ok=n - failed, failed=failed, seed=result.seed, draws=result.draws)
-    fails = (table_html(result.failures, lang) if failed else f"<p>{label('sweep_no_failures', lang)}</p>")
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{_esc(label('sweep_title', lang, name=result.name))}</title>
+    intro = label_html("sweep_intro", lang, n=n, ok=n - failed, failed=failed, seed=result.seed, draws=result.draws)
+    fails = (table_html(result.failures, lang) if failed else f"<p>{label_html('sweep_no_failures', lang)}</p>")
+    page = add_csp(f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{_esc(label('sweep_title', lang, name=plain_text(result.name)))}</title>
 <style>{_CSS}</style></head><body>
-<h1>{_esc(label('sweep_title', lang, name=result.name))}</h1>
-<p>{_esc(intro)}</p>
+<h1>{label_html('sweep_title', lang, name=result.name)}</h1>
+<p>{intro}</p>
 <p class="small">{_esc(result.executor)} — {result.wall_s:.1f} s</p>
 {table_html(summary, lang, columns=shown)}
-<h2>{_esc(label('sweep_failures_title', lang))}</h2>
+<h2>{label_html('sweep_failures_title', lang)}</h2>
 {fails}
 </body></html>
-"""
+""")
     put(out / "summary.html", lambda p: write_via(p, lambda q: q.write_text(page, encoding="utf-8")))
 
     def build(tmp: Path) -> None:  # all or nothing: the three files move in together

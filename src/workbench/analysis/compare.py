@@ -197,6 +197,7 @@ def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
     import io
 
     from ..reporting import charts
+    from ..reporting.escape import plain_text
 
     out = []
     for tag, scn, sim in (("A", c.a, c.simulations[0]), ("B", c.b, c.simulations[1])):
@@ -206,7 +207,8 @@ def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
             fig = charts.fan_chart(sim, fund=fund, lang=lang)
             buf = io.BytesIO()
             fig.savefig(buf, dpi=100, format="png", bbox_inches="tight")
-            out.append((f"{tag} — {scn.name} — {fund}", buf.getvalue()))
+            # the name isolated (U+2068 … U+2069): its bidi controls cannot reorder the caption
+            out.append((f"{tag} — {plain_text(scn.name)} — {fund}", buf.getvalue()))
     return out
 
 
@@ -223,56 +225,61 @@ def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def to_html(c: Comparison, lang: str = "fr") -> str:
-    """The comparison as one static HTML page (no script, no external resource)."""
-    from ..reporting.labels import display_table, label, warning_items
+    """The comparison as one static HTML page (no script, no external resource).
 
-    def esc(x: Any) -> str:
-        return html.escape(str(x))
+    Text from the scenarios (names, titles, project ids, parameter values, warnings' data) is
+    shown as text (:mod:`workbench.reporting.escape`); the page carries the reports'
+    Content-Security-Policy (:func:`~workbench.reporting.escape.add_csp`)."""
+    from ..reporting.escape import add_csp, html_text, plain_text
+    from ..reporting.labels import display_table, html_table, label, label_html, warning_items
+
+    def words(key: str) -> str:   # the catalog's words (no data in them)
+        return html.escape(label(key, lang).replace("**", ""), quote=False)
 
     projects = c.projects.copy()
     if len(projects):
         projects["change"] = [label("change_in" if v == "in" else "change_out", lang) for v in projects["change"]]
     def warn_list(scn) -> str:
-        items = warning_items(scn.warnings, scn.synthetic, lang)
+        items = warning_items(scn.warnings, scn.synthetic, lang, markup="html")
         if not items:
-            return f"<p>{esc(label('no_warnings', lang))}</p>"
-        return "<ul>" + "".join(f"<li>⚠ {esc(w.replace('**', ''))}</li>" for w in items) + "</ul>"
+            return f"<p>{words('no_warnings')}</p>"
+        return "<ul>" + "".join(f"<li>⚠ {w}</li>" for w in items) + "</ul>"
 
-    params = (display_table(c.parameters.fillna(label("absent", lang)), lang).to_html(index=False, border=0,
-                                                                                    classes="wb-table")
-              if len(c.parameters) else f"<p>{esc(label('compare_no_param_diff', lang))}</p>")
-    proj = (display_table(projects, lang).to_html(index=False, border=0, classes="wb-table")
-            if len(projects) else f"<p>{esc(label('compare_no_project_change', lang))}</p>")
+    params = (html_table(display_table(c.parameters.fillna(label("absent", lang)), lang))
+              if len(c.parameters) else f"<p>{words('compare_no_param_diff')}</p>")
+    proj = (html_table(display_table(projects, lang))
+            if len(projects) else f"<p>{words('compare_no_project_change')}</p>")
     import base64
 
-    figs = "\n".join(f'<figure style="display:inline-block;margin:0 1em 1em 0"><img alt="{esc(cap)}" width="480" '
+    figs = "\n".join(f'<figure style="display:inline-block;margin:0 1em 1em 0"><img alt="{html.escape(cap)}" width="480" '
                      f'src="data:image/png;base64,{base64.b64encode(png).decode()}"><figcaption class="small">'
-                     f'{esc(cap)}</figcaption></figure>' for cap, png in fan_charts_png(c, lang))
-    intro = label("compare_intro", lang, a=f"{c.a.title} ({c.a.name})", b=f"{c.b.title} ({c.b.name})",
-                  draws=c.draws).replace("**", "")
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(label('compare_title', lang))}: {esc(c.a.name)} / {esc(c.b.name)}</title>
+                     f'{html.escape(cap)}</figcaption></figure>' for cap, png in fan_charts_png(c, lang))
+    intro = label_html("compare_intro", lang, a=f"{c.a.title} ({c.a.name})", b=f"{c.b.title} ({c.b.name})",
+                       draws=c.draws)
+    title = html.escape(f"{label('compare_title', lang)}: {plain_text(c.a.name)} / {plain_text(c.b.name)}")
+    return add_csp(f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>{_CSS}</style></head><body>
-<h1>{esc(label('compare_title', lang))}</h1>
-<p>{esc(intro)}</p>
-<h2>{esc(label('warnings_title', lang))}</h2>
-<p><b>A</b> — {esc(c.a.name)}</p>
+<h1>{words('compare_title')}</h1>
+<p>{intro}</p>
+<h2>{words('warnings_title')}</h2>
+<p><b>A</b> — {html_text(c.a.name)}</p>
 {warn_list(c.a)}
-<p><b>B</b> — {esc(c.b.name)}</p>
+<p><b>B</b> — {html_text(c.b.name)}</p>
 {warn_list(c.b)}
-<h2>{esc(label('compare_params_title', lang))}</h2>
+<h2>{words('compare_params_title')}</h2>
 {params}
-<h2>{esc(label('compare_metrics_title', lang))}</h2>
-{_metric_rows(c.metrics, lang).to_html(index=False, border=0, classes="wb-table")}
-<h2>{esc(label('compare_projects_title', lang))}</h2>
+<h2>{words('compare_metrics_title')}</h2>
+{html_table(_metric_rows(c.metrics, lang))}
+<h2>{words('compare_projects_title')}</h2>
 {proj}
-<h2>{esc(label('compare_fans_title', lang))}</h2>
-<p>{esc(label('fan_intro', lang).replace("**", ""))}</p>
+<h2>{words('compare_fans_title')}</h2>
+<p>{words('fan_intro')}</p>
 {figs}
-<p class="small">workbench {esc(_version())} — {esc(label('seed', lang))} {c.seed} — {esc(label('draws', lang))} {c.draws}
-— A {esc(c.a.hash()[:12])} — B {esc(c.b.hash()[:12])}</p>
+<p class="small">workbench {html_text(_version())} — {words('seed')} {c.seed} — {words('draws')} {c.draws}
+— A {html_text(c.a.hash()[:12])} — B {html_text(c.b.hash()[:12])}</p>
 </body></html>
-"""
+""")
 
 
 _CSS = """body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em;color:#222;max-width:70em}

@@ -151,8 +151,10 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
     ``report``: the parameters of ``notebooks/followup.ipynb`` (``scenario_path``, ``book_path``,
     ``as_of``, ``draws``, ``seed``, ``lang``…); when given, the notebook is executed through
     papermill (:func:`workbench.reporting.batch.execute_notebook`) and exported as ``followup.html``
-    (:func:`workbench.reporting.batch.export_html`, no code, self-contained) beside the tables.  A failing
-    notebook raises :class:`workbench.reporting.batch.ReportError` and writes nothing.
+    (:func:`workbench.reporting.batch.export_html`, no code, self-contained, its text from data
+    escaped and its Content-Security-Policy in its head) beside the tables; the executed notebook
+    records no folder of the machine (:func:`workbench.reporting.batch.portable_notebook`).  A
+    failing notebook raises :class:`workbench.reporting.batch.ReportError` and writes nothing.
     """
     from ..reporting.labels import label
     from .figures import fan_chart
@@ -174,10 +176,14 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
             label("fu_sheet_origin", lang): status.position.outstanding_by_origin,
         })
         if report is not None:
-            from ..reporting.batch import execute_notebook, export_html, find_notebook
+            from ..files import shown_path
+            from ..reporting.batch import execute_notebook, export_html, find_notebook, portable_notebook
 
             nb = find_notebook(REPORT_NOTEBOOK)
             execute_notebook(nb, tmp / REPORT_NOTEBOOK, report, cwd=nb.parent)
+            # the executed notebook names no folder of this machine (paths as the report shows them)
+            portable_notebook(tmp / REPORT_NOTEBOOK, {k: shown_path(v) if v else v for k, v in report.items()
+                                                      if k in ("scenario_path", "book_path")})
             export_html(tmp / REPORT_NOTEBOOK, tmp / "followup.html",
                         title=label("followup_title", lang, as_of=status.as_of.isoformat()))
         (tmp / "provenance.json").write_text(json.dumps(status.provenance, indent=2, ensure_ascii=False, default=str),

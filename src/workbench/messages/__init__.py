@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..units import _group
 from .codes import CATALOG
@@ -51,8 +51,12 @@ class Message:
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, lang: str = "fr") -> str:
-        return render(self.code, lang, **self.params)
+    def render(self, lang: str = "fr", escape: Callable[[str], str] | None = None,
+               words: Callable[[str], str] | None = None) -> str:
+        """The message in ``lang``.  ``escape`` (HTML or Markdown escaping of data,
+        :mod:`workbench.reporting.escape`) is applied to every parameter's text; ``words`` to the
+        catalog's own words (e.g. ``html.escape`` for an HTML page; default: as they are)."""
+        return _render(self.code, lang, self.params, escape, words)
 
     def __str__(self) -> str:  # the English wording (command line, logs, compatibility)
         return self.render("en")
@@ -87,8 +91,9 @@ class Text(str):
     def code(self) -> str:
         return self.message.code
 
-    def render(self, lang: str = "fr") -> str:
-        return self.message.render(lang)
+    def render(self, lang: str = "fr", escape: Callable[[str], str] | None = None,
+               words: Callable[[str], str] | None = None) -> str:
+        return self.message.render(lang, escape, words)
 
 
 def code_of(text: Any) -> str:
@@ -99,13 +104,21 @@ def code_of(text: Any) -> str:
     return m.code if isinstance(m, Message) else ""
 
 
-def render_text(text: Any, lang: str = "fr") -> str:
+def render_text(text: Any, lang: str = "fr", escape: Callable[[str], str] | None = None,
+                words: Callable[[str], str] | None = None) -> str:
     """``text`` in ``lang`` when it carries a message (:class:`Text`, :class:`Message`); plain
-    text (a third party's, or read back from a file) as it is, never re-parsed."""
+    text (a third party's, or read back from a file) as it is, never re-parsed.
+
+    ``escape`` (HTML or Markdown escaping, :mod:`workbench.reporting.escape`) is applied to a
+    message's parameters and to plain text: what came from data is shown as text; ``words``
+    to the catalog's own words."""
     if isinstance(text, Message):
-        return text.render(lang)
+        return text.render(lang, escape, words)
     m = getattr(text, "message", None)
-    return m.render(lang) if isinstance(m, Message) else ("" if text is None else str(text))
+    if isinstance(m, Message):
+        return m.render(lang, escape, words)
+    plain = "" if text is None else str(text)
+    return escape(plain) if escape is not None else plain
 
 
 _OPS = {"fr": {">": ">", ">=": "≥", "<": "<", "<=": "≤"}, "en": {">": ">", ">=": ">=", "<": "<", "<=": "<="}}
@@ -116,22 +129,26 @@ def _number(value: Any, spec: str, lang: str) -> str:
     return _group(format(value, spec) if spec else str(value), lang)
 
 
-def _param(name: str, value: Any, spec: str, lang: str) -> str:
+def _param(name: str, value: Any, spec: str, lang: str, escape: Callable[[str], str] | None = None,
+           words: Callable[[str], str] | None = None) -> str:
+    esc = escape if escape is not None else (lambda text: text)
+    wd = words if words is not None else (lambda text: text)
     if name == "suggestion":
         if not value:
             return ""
-        return f" (vouliez-vous dire « {value} » ?)" if lang == "fr" else f" (did you mean '{value}'?)"
+        return (wd(" (vouliez-vous dire « ") + esc(str(value)) + wd(" » ?)") if lang == "fr"
+                else wd(" (did you mean '") + esc(str(value)) + wd("'?)"))
     if name == "choices":
-        return ", ".join(str(v) for v in value)
+        return ", ".join(esc(str(v)) for v in value)
     if name == "parts":
-        return "; ".join(render_text(v, lang) for v in value)
+        return "; ".join(render_text(v, lang, escape, words) for v in value)
     if name == "bounds":
-        return _AND[lang].join(f"{_OPS[lang][op]} {_number(x, 'g', lang)}" for op, x in value)
+        return wd(_AND[lang]).join(wd(_OPS[lang][op] + " ") + esc(_number(x, 'g', lang)) for op, x in value)
     if isinstance(value, Message) or isinstance(getattr(value, "message", None), Message):
-        return render_text(value, lang)
+        return render_text(value, lang, escape, words)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _number(value, spec, lang)
-    return format(str(value), spec) if spec else str(value)
+        return esc(_number(value, spec, lang))
+    return esc(format(str(value), spec) if spec else str(value))
 
 
 def render(code: str, lang: str = "fr", **params: Any) -> str:
@@ -139,13 +156,18 @@ def render(code: str, lang: str = "fr", **params: Any) -> str:
 
     Raises ``KeyError`` for an unknown code or a missing parameter.
     """
+    return _render(code, lang, params)
+
+
+def _render(code: str, lang: str, params: Mapping[str, Any], escape: Callable[[str], str] | None = None,
+            words: Callable[[str], str] | None = None) -> str:
     lang = lang if lang in LANGS else "en"
     template = CATALOG[code][lang]
     out = []
     for literal, name, spec, _conv in string.Formatter().parse(template):
-        out.append(literal)
+        out.append(words(literal) if words is not None else literal)
         if name is not None:
-            out.append(_param(name, params[name], spec or "", lang))
+            out.append(_param(name, params[name], spec or "", lang, escape, words))
     return "".join(out)
 
 

@@ -15,8 +15,8 @@ LABELS: dict[str, dict[str, str]] = {
     # ---- report structure -------------------------------------------------------------------
     "report_title": {"fr": "Rapport de scénario : {title}", "en": "Scenario report: {title}"},
     "report_subtitle": {
-        "fr": "Scénario `{name}` — {funds} — horizon {start}–{end} — {draws} tirages, graine {seed}",
-        "en": "Scenario `{name}` — {funds} — horizon {start}–{end} — {draws} draws, seed {seed}",
+        "fr": "Scénario {name} — {funds} — horizon {start}–{end} — {draws} tirages, graine {seed}",
+        "en": "Scenario {name} — {funds} — horizon {start}–{end} — {draws} draws, seed {seed}",
     },
     "report_intro": {
         "fr": "Ce rapport présente, pour le scénario ci-dessus, **quels projets financer** dans l'enveloppe "

@@ -2,6 +2,8 @@
 the parameterized report notebooks (papermill) into ``outputs/``.
 
 - :mod:`.labels`: column and value labels of every table, from the message catalog;
+- :mod:`.escape`: text from data shown as text in HTML and Markdown (bidi controls isolated), and
+  the reports' Content-Security-Policy;
 - :mod:`.charts`: the report's static figures (Matplotlib);
 - :mod:`.chart_specs`: the chart API, a chart described once (:class:`~.chart_specs.LineChart`),
   drawn by :func:`.charts.render_matplotlib` (reports) and :func:`.svg.render_svg` (dashboard);

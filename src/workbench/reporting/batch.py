@@ -4,13 +4,19 @@
 
 - ``report.ipynb``: the executed notebook (code included, for whoever wants to check it);
 - ``report.html``: the same without code cells, self-contained (figures embedded, no script, style
-  sheet or font loaded from the internet: :func:`external_loads` checks it);
+  sheet or font loaded from the internet: :func:`external_loads` checks it); every text from data
+  shown as text (:mod:`workbench.reporting.escape`) and the page's Content-Security-Policy in its
+  head (no script runs, nothing loads: ``docs/operations/report-security.md``);
 - ``report.pdf``: printed from the HTML by Chromium (``/usr/bin/chromium`` headless) when it is
-  installed;
+  installed, from a copy alone in a fresh folder, every network request sent to nowhere;
 - the tables (CSV, and the portfolio as XLSX) and figures (PNG) the notebook writes through
   :func:`write_tables` and :func:`save_figure`;
 - ``run.json``: workbench version, resolved parameters and their hash, input files and their
   hashes, seed, start, end and duration.
+
+The executed notebook records no path of the machine it ran on (:func:`portable_notebook`): the
+scenario as :func:`workbench.files.project_relative` names it in ``run.json`` (else its file
+name), the output folder as ``.``.
 
 Writing is atomic at the folder level: everything is built in a hidden temporary sibling folder
 (``outputs/.<scenario>.tmp-*``) that replaces ``outputs/<scenario>/`` only once complete.  A failed
@@ -44,7 +50,7 @@ from .. import __version__
 from ..errors import InputError, Problem, closest
 from ..messages import msg as coded
 from ..files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401
-                    write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
+                    shown_path, write_atomic, write_csv, write_via, write_xlsx)  # (write_xlsx: notebook API)
 
 #: The report notebook, in ``notebooks/`` (:mod:`workbench.resources`).
 REPORT_NOTEBOOK = "report.ipynb"
@@ -252,6 +258,36 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
             raise ReportError(f"{what}{tries}: {type(exc).__name__}: {exc}") from None
 
 
+def portable_notebook(nb_path: str | Path, parameters: Mapping[str, Any]) -> Path:
+    """Rewrite an executed notebook so that it records no path of the machine it ran on.
+
+    Papermill records the notebook's input and output paths and its parameters (absolute
+    paths: the scenario, the temporary output folder) in ``metadata.papermill`` and in the cell
+    it injects (tagged ``injected-parameters``).  ``parameters`` gives the values recorded instead
+    (e.g. ``{"scenario_path": shown_path(scenario), "out_dir": "."}``); the input path becomes the
+    notebook's file name, the output path the executed notebook's own name.  The cell's source is
+    written again by papermill's own translator.  The file is replaced atomically.
+    """
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    nb_path = Path(nb_path)
+    nb = nbformat.read(str(nb_path), as_version=4)
+    pm = nb.metadata.setdefault("papermill", {})
+    if pm.get("input_path"):
+        pm["input_path"] = Path(str(pm["input_path"])).name
+    pm["output_path"] = nb_path.name
+    params = dict(pm.get("parameters") or {})
+    params.update({k: v for k, v in parameters.items() if k in params})
+    pm["parameters"] = params
+    spec = nb.metadata.get("kernelspec", {})
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = translate_parameters(spec.get("name", "python3"), spec.get("language", "python"),
+                                               params, "Parameters")
+    return write_via(nb_path, lambda tmp: nbformat.write(nb, str(tmp)))
+
+
 @contextlib.contextmanager
 def _stderr_to(path: Path):
     """Send file descriptor 2 (ours and the kernel's, which inherits it) to ``path`` meanwhile:
@@ -354,16 +390,36 @@ def cell_timings(nb_path: str | Path, execute_s: float | None = None) -> list[di
     return out
 
 
+#: Elements and attributes a report never holds (its tables and texts are escaped, its figures
+#: are ``<img>`` of ``data:`` PNG): one of them in an exported page means text from data was not
+#: escaped somewhere, and the export fails rather than write it.
+_ACTIVE_CONTENT = re.compile(
+    r"<(?:script|iframe|frame|frameset|object|embed|applet|base|form|svg|math|link|portal|template)\b"
+    r"|<meta\s+http-equiv\s*=\s*[\"']?refresh"
+    r"|<[a-z][^<>]*\son[a-z]+\s*=", re.I)
+
+
+def active_content(html_text: str) -> list[str]:
+    """Every script, frame, object, form, ``<base>``, SVG, ``<link>``, refresh or event-handler
+    attribute (``onerror=``…) in an HTML page: what no report of the workbench holds (empty for a
+    report whose data is escaped)."""
+    return sorted({m.group(0)[:60] for m in _ACTIVE_CONTENT.finditer(html_text)})
+
+
 def export_html(notebook: str | Path, html_path: str | Path, title: str) -> Path:
-    """The executed notebook as self-contained HTML without code cells.
+    """The executed notebook as self-contained HTML without code cells; ``title`` is the page's
+    title (plain text: the caller isolates the data in it, :func:`workbench.reporting.escape.plain_text`).
 
     Cells tagged ``remove_cell`` are dropped (notes for developers), inputs and prompts hidden,
-    figures embedded as PNG data; nothing is loaded from the internet.
+    figures embedded as PNG data; nothing is loaded from the internet.  The page carries the
+    reports' Content-Security-Policy (:func:`workbench.reporting.escape.add_csp`: no script, frame
+    or object; images only embedded, styles only inline; nothing from the network or ``file:``).
 
     Raises
     ------
     ReportError
-        If the page would still load something from the network.
+        If the page would still load something from the network, or holds a script, frame,
+        object, form or event handler (:func:`active_content`: text from data left unescaped).
     """
     import jinja2
     import nbformat
@@ -379,12 +435,20 @@ def export_html(notebook: str | Path, html_path: str | Path, title: str) -> Path
                             template_file="workbench_report.html.j2", exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
     exporter.register_preprocessor(TagRemovePreprocessor(config=cfg), enabled=True)
+    from .escape import add_csp, balance_bidi
+
     nb = nbformat.read(str(notebook), as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # the page's <title> (nbconvert escapes it): plain text, its bidi controls balanced
+    name = balance_bidi(" ".join(str(title).split()))
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     loads = external_loads(body)
     if loads:
         raise ReportError("the HTML report would load resources from the internet: " + ", ".join(loads))
-    return write_atomic(html_path, body)
+    active = active_content(body)
+    if active:
+        raise ReportError("the HTML report would hold active content (text from data left unescaped): "
+                          + ", ".join(active))
+    return write_atomic(html_path, add_csp(body))
 
 
 def find_chromium() -> str | None:
@@ -394,9 +458,30 @@ def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+#: Chromium's options for printing a report: headless, a throw-away profile (``--user-data-dir``
+#: added per run), no background service, and no network at all: every request goes to a proxy
+#: that does not exist (``127.0.0.1:9``; loopback addresses included, ``<-loopback>``) and no host
+#: name resolves.  File access is left at Chromium's default for a ``file:`` page (no
+#: ``--allow-file-access-from-files``); what a page may load is forbidden by its
+#: Content-Security-Policy, and the page is printed from a copy alone in a fresh folder.
+CHROMIUM_PRINT_ARGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-extensions", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+    "--disable-component-update", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--no-pings", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-pdf-header-footer",
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+
+
 def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None = None,
               timeout_s: float = PDF_TIMEOUT_S) -> Path:
     """Print an HTML file to PDF with headless Chromium (no network, throw-away profile).
+
+    The page printed is a copy of ``html_path`` alone in a fresh temporary folder (a relative
+    path in it names nothing), with :data:`CHROMIUM_PRINT_ARGS`; the page's own
+    Content-Security-Policy (:func:`export_html`) keeps it from running a script or loading any
+    file or URL.
 
     Raises
     ------
@@ -411,11 +496,11 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None 
 
 
 def _chromium_print(chromium: str, html_path: Path, tmp: Path, timeout_s: float) -> None:
-    with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile:
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-extensions", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-               "--disable-dev-shm-usage", "--hide-scrollbars", "--no-pdf-header-footer",
-               f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", html_path.as_uri()]
+    with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile, \
+            tempfile.TemporaryDirectory(prefix="wb-print-") as alone:
+        page = Path(alone) / "report.html"
+        shutil.copyfile(html_path, page)
+        cmd = [chromium, *CHROMIUM_PRINT_ARGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", page.as_uri()]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
                                   stdin=subprocess.DEVNULL)
@@ -570,6 +655,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         ``<out>/<scenario>.failed.ipynb``.
     """
     from ..scenario import load_scenario
+    from .escape import plain_text
 
     log = log or (lambda msg: None)
     check_run_options(draws, timeout_s, lang, seed)
@@ -617,11 +703,13 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
                                                 ENV_PROJECT_DIR: str(Path.cwd().resolve())}):
             attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
                                         kernel_name=kernel_name, log=log)
+        portable_notebook(executed, {"scenario_path": shown_path(scenario_path), "out_dir": "."})
         timings["execute_s"] = time.perf_counter() - t
         phases = cell_timings(executed, timings["execute_s"])
         log("exporting report.html")
         t = time.perf_counter()
-        export_html(executed, tmp / "report.html", title=f"{scenario.title} ({scenario.name})")
+        export_html(executed, tmp / "report.html",   # title and name each isolated (bidi)
+                    title=f"{plain_text(scenario.title)} ({plain_text(scenario.name)})")
         timings["html_s"] = time.perf_counter() - t
         pdf_status = "not requested"
         if pdf:

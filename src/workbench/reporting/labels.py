@@ -13,12 +13,20 @@ This module shows them: headers, cells formatted by the column's unit, small dis
 Table display follows the naming convention of the package: a column ending in ``_eur`` is an
 amount in euros (shown in M€), one ending in ``_rate`` or ``_probability`` is a fraction (shown
 in %).  :func:`display_table` formats a table that way and translates its headers.
+
+Text from data is shown as text (:mod:`workbench.reporting.escape`): every table of a report goes
+through :func:`escaped_table` (cells and headers escaped, bidi isolated), whether shown in a
+notebook (:func:`show_table`) or on a static page (:func:`table_html`, :func:`html_table`); a
+sentence of the catalog that holds data is filled by :func:`label_md` (Markdown) or
+:func:`label_html` (HTML), which escape the values and never the catalog's own words.
 """
 from __future__ import annotations
 
 import html
 import math
-from typing import Any, Iterable, Mapping
+import string
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -26,6 +34,7 @@ from ..errors import InputError, Problem
 from ..messages import DEFAULT_LANG, LANGS, Message, msg, render_text
 from ..messages.words import BACKTEST_NAMES_FR, LABELS, VALUE_LABELS
 from ..units import meur, number, pct
+from .escape import MarkdownText, html_text, markdown_code, markdown_text, plain_text  # noqa: F401 (notebook API)
 
 
 def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
@@ -89,6 +98,45 @@ def label(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def _fill(key: str, lang: str, values: Mapping[str, Any], value: Callable[[str], str],
+          words: Callable[[str], str]) -> str:
+    """The text of ``key`` with its words passed through ``words`` and each ``{placeholder}``'s
+    formatted value through ``value``."""
+    entry = LABELS[key]
+    template = entry.get(lang, entry[DEFAULT_LANG])
+    f = string.Formatter()
+    out = []
+    for literal, name, spec, conv in f.parse(template):
+        out.append(words(literal))
+        if name is not None:
+            v = values[name]
+            if isinstance(v, MarkdownText) and not spec and not conv:
+                out.append(value(v))          # already safe: markdown_text returns it unchanged
+            else:
+                out.append(value(f.format_field(f.convert_field(v, conv), spec or "")))
+    return "".join(out)
+
+
+def label_md(key: str, lang: str = DEFAULT_LANG, **values: Any) -> MarkdownText:
+    """:func:`label` for Markdown: the catalog's words as they are (their ``**emphasis**`` kept),
+    each value shown literally (:func:`~workbench.reporting.escape.markdown_text`; a
+    :class:`~workbench.reporting.escape.MarkdownText` value, e.g. from :func:`markdown_code`, as
+    it is)."""
+    return MarkdownText(_fill(key, lang, values, markdown_text, lambda w: w))
+
+
+def markdown_codes(items: Iterable[Any]) -> MarkdownText:
+    """Texts in the code font, separated by commas, for Markdown (each by
+    :func:`~workbench.reporting.escape.markdown_code`)."""
+    return MarkdownText(", ".join(markdown_code(x) for x in items))
+
+
+def label_html(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """:func:`label` for an HTML page: the catalog's words escaped (Markdown ``**`` dropped),
+    each value shown literally (:func:`~workbench.reporting.escape.html_text`)."""
+    return _fill(key, lang, values, html_text, lambda w: html.escape(w.replace("**", ""), quote=False))
+
+
 def header(column: str, lang: str = DEFAULT_LANG) -> str:
     """A column's header: its label when one exists, else the column name itself."""
     entry = LABELS.get(str(column))
@@ -148,50 +196,94 @@ def display_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[
     return out
 
 
+def escaped_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
+                  index: bool = False) -> pd.DataFrame:
+    """:func:`display_table` with every cell and header made HTML text
+    (:func:`~workbench.reporting.escape.html_text`: entities, bidi isolated): the one table every
+    report shows."""
+    return escape_shown(display_table(df, lang, columns, index))
+
+
+def escape_shown(shown: pd.DataFrame) -> pd.DataFrame:
+    """A table already formatted for reading (text cells) with every cell and header made HTML
+    text (:func:`~workbench.reporting.escape.html_text`)."""
+    return pd.DataFrame({html_text(c): [html_text(v) for v in shown[c].tolist()] for c in shown.columns},
+                        columns=[html_text(c) for c in shown.columns])
+
+
 def show_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
                index: bool = False):
-    """:func:`display_table` as a pandas ``Styler`` without the row numbers (for notebooks)."""
-    return display_table(df, lang, columns, index).style.hide(axis="index")
+    """:func:`escaped_table` as a pandas ``Styler`` without the row numbers (for notebooks).
+
+    The Styler is told to write its cells and headers as they are (whatever pandas'
+    ``styler.format.escape`` option says): they are escaped here, once, by :func:`escaped_table`."""
+    return (escaped_table(df, lang, columns, index).style.format(escape=None)
+            .format_index(escape=None, axis=1).hide(axis="index"))
 
 
 def weights_markdown(weights: Mapping[str, float], lang: str = DEFAULT_LANG) -> str:
     """The criteria weights as one line, normalised to 100 %: ``Stratégique 25 %, …``."""
     total = sum(weights.values()) or 1.0
-    return label("weights", lang) + label("colon", lang) + ", ".join(
-        f"{header(k, lang)} {pct(v / total, lang, 0)}" for k, v in weights.items())
+    return MarkdownText(label("weights", lang) + label("colon", lang) + ", ".join(
+        f"{markdown_text(header(k, lang))} {markdown_text(pct(v / total, lang, 0))}" for k, v in weights.items()))
 
 
 def table_html(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
                index: bool = False) -> str:
-    """A formatted table as plain static HTML (no style sheet or script)."""
-    return display_table(df, lang, columns, index).to_html(index=False, escape=True, border=0,
-                                                           classes="wb-table")
+    """A formatted table as plain static HTML (no style sheet or script), cells and headers
+    escaped (:func:`escaped_table`)."""
+    return html_table(display_table(df, lang, columns, index))
 
 
-def warning_items(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> list[str]:
-    """A scenario's warnings for a reader (Markdown emphasis): synthetic data first, then each
-    warning in ``lang``."""
-    items = [label("synthetic_warning", lang)] if synthetic else []
-    items.extend(translate_warning(w, lang) for w in warnings if "SYNTHETIC" not in str(w) or not synthetic)
-    return items
+def html_table(shown: pd.DataFrame) -> str:
+    """A table already formatted for reading (:func:`display_table`, :func:`metrics_table`…) as
+    plain static HTML, cells and headers escaped (:func:`escape_shown`)."""
+    return escape_shown(shown).to_html(index=False, escape=False, border=0, classes="wb-table")
 
 
-def warnings_markdown(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> str:
-    """The warnings section of a report as Markdown: synthetic data first, then each warning."""
-    items = warning_items(warnings, synthetic, lang)
+def warning_items(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG,
+                  markup: str | None = None) -> list[str]:
+    """A scenario's warnings for a reader: synthetic data first, then each warning in ``lang``.
+
+    ``markup``: ``None`` gives plain text with the catalog's Markdown emphasis (the command
+    line); ``"markdown"`` gives Markdown and ``"html"`` HTML text, the warnings' data (a
+    parameter of a coded warning, a warning that is plain text) escaped and the catalog's words
+    kept (a :class:`~workbench.reporting.escape.MarkdownText` warning is Markdown already)."""
+    shown = [w for w in warnings if "SYNTHETIC" not in str(w) or not synthetic]
+    if markup is None:
+        return ([label("synthetic_warning", lang)] if synthetic else []) + [translate_warning(w, lang) for w in shown]
+    if markup == "markdown":
+        head = [MarkdownText(label("synthetic_warning", lang))] if synthetic else []
+        return head + [w if isinstance(w, MarkdownText) else MarkdownText(render_text(w, lang, markdown_text))
+                       for w in shown]
+    if markup == "html":
+        def words(w: str) -> str:
+            return html.escape(w.replace("**", ""), quote=False)
+        head = [words(label("synthetic_warning", lang))] if synthetic else []
+        return head + [words(w) if isinstance(w, MarkdownText) else render_text(w, lang, html_text, words)
+                       for w in shown]
+    raise ValueError(f"markup must be None, 'markdown' or 'html', not {markup!r}")
+
+
+def warnings_markdown(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_LANG) -> MarkdownText:
+    """The warnings section of a report as Markdown: synthetic data first, then each warning
+    (its data shown as text)."""
+    items = warning_items(warnings, synthetic, lang, markup="markdown")
     if not items:
-        return label("no_warnings", lang)
-    return label("warnings_intro", lang) + "\n\n" + "\n".join(f"- ⚠ {w}" for w in items)
+        return MarkdownText(label("no_warnings", lang))
+    return MarkdownText(label("warnings_intro", lang) + "\n\n" + "\n".join(f"- ⚠ {w}" for w in items))
 
 
-def mapping_markdown(rows: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
-    """A two-column Markdown table ``label | value`` (labels translated when known)."""
+def mapping_markdown(rows: Mapping[str, Any], lang: str = DEFAULT_LANG) -> MarkdownText:
+    """A two-column Markdown table ``label | value`` (labels translated when known).  A value
+    (or each item of a list value, one per line) is shown as text unless it is
+    :class:`~workbench.reporting.escape.MarkdownText` (made safe by its caller)."""
     lines = ["| | |", "|---|---|"]
     for k, v in rows.items():
         if isinstance(v, (list, tuple)):
-            v = "<br>".join(html.escape(str(x)) for x in v)
-        lines.append(f"| {header(k, lang)} | {v} |")
-    return "\n".join(lines)
+            v = MarkdownText("<br>".join(markdown_text(x) for x in v))
+        lines.append(f"| {markdown_text(header(k, lang))} | {markdown_text(v)} |")
+    return MarkdownText("\n".join(lines))
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,24 +306,26 @@ def year_ranges(years: Iterable[int], lang: str = DEFAULT_LANG) -> str:
     return ", ".join(parts[:-1]) + label("and_word", lang) + parts[-1]
 
 
-def section(name: str, lang: str = DEFAULT_LANG, level: int = 2, **values: Any) -> str:
-    """Markdown for a report section: ``<name>_title`` as a heading, ``<name>_intro`` below."""
-    text = "#" * level + " " + label(f"{name}_title", lang, **values)
+def section(name: str, lang: str = DEFAULT_LANG, level: int = 2, **values: Any) -> MarkdownText:
+    """Markdown for a report section: ``<name>_title`` as a heading, ``<name>_intro`` below
+    (values shown as text, :func:`label_md`)."""
+    text = "#" * level + " " + label_md(f"{name}_title", lang, **values)
     if f"{name}_intro" in LABELS:
-        text += "\n\n" + label(f"{name}_intro", lang, **values)
-    return text
+        text += "\n\n" + label_md(f"{name}_intro", lang, **values)
+    return MarkdownText(text)
 
 
-def report_header(scenario, draws: int, seed: int, lang: str = DEFAULT_LANG) -> str:
-    """Markdown for the top of a scenario report: title, scenario name, funds, horizon, draws, seed."""
+def report_header(scenario, draws: int, seed: int, lang: str = DEFAULT_LANG) -> MarkdownText:
+    """Markdown for the top of a scenario report: title, scenario name, funds, horizon, draws, seed
+    (the scenario's words shown as text)."""
     funds = ", ".join(f"{f.code} {meur(f.envelope_eur, lang, 0)}" for f in scenario.funds.values())
     years = scenario.years
-    return "\n\n".join([
-        "# " + label("report_title", lang, title=scenario.title),
-        "*" + label("report_subtitle", lang, name=scenario.name, funds=funds, start=years[0], end=years[-1],
-                    draws=number(draws, lang), seed=seed) + "*",
+    return MarkdownText("\n\n".join([
+        "# " + label_md("report_title", lang, title=scenario.title),
+        "*" + label_md("report_subtitle", lang, name=markdown_code(scenario.name), funds=funds, start=years[0],
+                       end=years[-1], draws=number(draws, lang), seed=seed) + "*",
         label("report_intro", lang),
-    ])
+    ]))
 
 
 def scenario_overview(scenario, candidates: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -295,26 +389,30 @@ def reasons_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame
 
 
 def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LANG,
-                        candidates_source: str = "") -> str:
-    """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read."""
+                        candidates_source: str = "") -> MarkdownText:
+    """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read
+    (named relative to the project folder, or by their name alone: no folder of the user's
+    machine, :func:`workbench.files.shown_path`)."""
     from .. import __version__
+    from ..files import shown_path
+    from ..messages import code_of
 
-    from ..files import project_relative
-
-    files = [project_relative(f) for f in scenario.files]
+    files = [shown_path(f) for f in scenario.files]   # no folder of the user's machine
+    source = candidates_source or (msg("S_SYNTHETIC") if scenario.synthetic else "")
+    if source and not code_of(source) and Path(str(source)).is_absolute():   # a candidate file
+        source = shown_path(source)
     cpath = scenario.candidates_path()
     if cpath is not None:
-        files.append(project_relative(cpath))
+        files.append(shown_path(cpath))
     rows = {
-        "workbench_version": f"`{__version__}`",
-        "scenario": f"`{scenario.name}`",
-        "scenario_hash": f"`{scenario.hash()}`",
-        "draws_seed": f"{number(draws, lang)} / `{seed}`",
-        "candidates_source": render_text(candidates_source or (msg("S_SYNTHETIC") if scenario.synthetic else ""),
-                                         lang),
-        "input_files": [f"`{f}`" for f in files],
+        "workbench_version": markdown_code(__version__),
+        "scenario": markdown_code(scenario.name),
+        "scenario_hash": markdown_code(scenario.hash()),
+        "draws_seed": MarkdownText(f"{markdown_text(number(draws, lang))} / {markdown_code(seed)}"),
+        "candidates_source": MarkdownText(render_text(source, lang, markdown_text)),
+        "input_files": [markdown_code(f) for f in files],
     }
-    return section("provenance", lang) + "\n\n" + mapping_markdown(rows, lang)
+    return MarkdownText(section("provenance", lang) + "\n\n" + mapping_markdown(rows, lang))
 
 
 def summary_table(summary: pd.DataFrame, lang: str = DEFAULT_LANG, metrics: Iterable[str] | None = None,
@@ -378,12 +476,13 @@ def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFram
 
 
 def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str]:
-    """One warning per published figure the model does not reproduce within its tolerance."""
+    """One warning per published figure the model does not reproduce within its tolerance
+    (Markdown, :func:`label_md`: its figures shown as text)."""
     out = []
     shown = backtest_table(table, lang)
     for (r, s) in zip(table.to_dict("records"), shown.to_dict("records")):
         if not r["passed"]:
-            out.append(label("backtest_fail_warning", lang, label=s[header("label", lang)],
-                             published=s[header("published", lang)], simulated=s[header("simulated", lang)],
-                             tolerance=s[header("tolerance", lang)]))
+            out.append(label_md("backtest_fail_warning", lang, label=s[header("label", lang)],
+                                published=s[header("published", lang)], simulated=s[header("simulated", lang)],
+                                tolerance=s[header("tolerance", lang)]))
     return out
