@@ -371,6 +371,8 @@ def minutes_sections(m: Minutes, lang: str = "fr") -> list[tuple[str, Any]]:
         out.append(("warn", label("cm_audit_broken", lang, problems="; ".join(m.audit_problems))))
     else:
         out.append(("ok", label("cm_audit_ok", lang, n=len(s.audit))))
+    if len(s.audit):   # the chain's head: a later copy of the store must still hold it (no entry removed)
+        out.append(("muted", label("cm_audit_head", lang, sha=s.audit.iloc[-1]["sha256"])))
     rows = [[str(a.audit_id), a.at, a.actor or "–", label(f"cm_action_{a.action}", lang) if a.action in S.ACTIONS
              else a.action, _audit_detail(a.action, a.detail_json, lang), a.sha256[:16] + "…"]
             for a in s.audit.itertuples(index=False)]

@@ -883,6 +883,10 @@ _COMMITTEE_LABELS = {
                     "en": "SHA-256 hash chain checked: intact ({n} entries)."},
     "cm_audit_broken": {"fr": "Chaîne d'empreintes ROMPUE : le registre a été modifié hors du workbench ({problems}).",
                         "en": "Hash chain BROKEN: the store was changed outside the workbench ({problems})."},
+    "cm_audit_head": {"fr": "Dernière empreinte de la chaîne, à retrouver dans toute copie ultérieure du registre "
+                            "(aucune entrée retirée) : {sha}",
+                      "en": "The chain's last hash, to be found in any later copy of the store (no entry removed): "
+                            "{sha}"},
     "cm_audit_decision": {"fr": "décision n° {id} ({call}) : {n} projets retenus, {overrides} forçages",
                           "en": "decision {id} ({call}): {n} projects selected, {overrides} overrides"},
     "cm_action_session_created": {"fr": "séance ouverte", "en": "session opened"},

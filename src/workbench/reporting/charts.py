@@ -277,14 +277,15 @@ def render_ranges_matplotlib(chart: RangeChart) -> Figure:
     ax = fig.subplots()
     n = len(chart.rows)
     bar, dot, marks = chart.legend
+    handles: dict[str, Any] = {}
     for k, r in enumerate(chart.rows):
         y = n - 1 - k
-        ax.barh([y], [max(r.high - r.low, 0.0)], left=[r.low], height=0.45, color=chart.bar_colour, alpha=0.55,
-                label=bar if k == 0 else None)
+        handles["bar"] = ax.barh([y], [max(r.high - r.low, 0.0)], left=[r.low], height=0.45, color=chart.bar_colour,
+                                 alpha=0.55, label=bar)
         if r.marks:
-            ax.plot(list(r.marks), [y] * len(r.marks), ls="none", marker="|", ms=14, mew=2, color=chart.mark_colour,
-                    label=marks if k == 0 and marks else None)
-        ax.plot([r.current], [y], ls="none", marker="o", ms=7, color=chart.dot_colour, label=dot if k == 0 else None)
+            handles["marks"] = ax.plot(list(r.marks), [y] * len(r.marks), ls="none", marker="|", ms=14, mew=2,
+                                       color=chart.mark_colour, label=marks)[0]
+        handles["dot"] = ax.plot([r.current], [y], ls="none", marker="o", ms=7, color=chart.dot_colour, label=dot)[0]
     ax.set_yticks(range(n))
     ax.set_yticklabels([r.label for r in reversed(chart.rows)])
     ax.set_ylim(-0.7, n - 0.3)
@@ -294,7 +295,10 @@ def render_ranges_matplotlib(chart: RangeChart) -> Figure:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v, chart.x, ticks, chart.lang)))
     ax.set_xlabel(chart.x.title)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, fontsize=8, frameon=False)
+    shown = [(handles[k], w) for k, w in zip(("bar", "dot", "marks"), chart.legend) if w and k in handles]
+    if shown:   # in the SVG's order: the range, the weight in force, the members' weights
+        ax.legend([h for h, _ in shown], [w for _, w in shown], loc="upper center", bbox_to_anchor=(0.5, -0.28),
+                  ncol=3, fontsize=8, frameon=False)
     ax.set_title(chart.title, fontsize=11)
     return fig
 

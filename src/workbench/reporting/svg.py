@@ -125,23 +125,23 @@ def render_ranges_svg(chart: RangeChart, width: int = 560) -> bytes:
     for k, r in enumerate(chart.rows):
         yc = T_ + row_h * k + row_h / 2
         out.append(f"<text x='{L_ - 6}' y='{yc + 4:.1f}' text-anchor='end'>{esc(r.label)}</text>")
-        out.append(f"<rect x='{px(r.low):.1f}' y='{yc - 6:.1f}' width='{max(px(r.high) - px(r.low), 1.5):.1f}' "
+        out.append(f"<rect class='wb-rc-bar' x='{px(r.low):.1f}' y='{yc - 6:.1f}' width='{max(px(r.high) - px(r.low), 1.5):.1f}' "
                    f"height='12' fill='{chart.bar_colour}' fill-opacity='0.55'/>")
         for v in r.marks:
-            out.append(f"<line x1='{px(v):.1f}' x2='{px(v):.1f}' y1='{yc - 9:.1f}' y2='{yc + 9:.1f}' "
+            out.append(f"<line class='wb-rc-mark' x1='{px(v):.1f}' x2='{px(v):.1f}' y1='{yc - 9:.1f}' y2='{yc + 9:.1f}' "
                        f"stroke='{chart.mark_colour}' stroke-width='2'/>")
-        out.append(f"<circle cx='{px(r.current):.1f}' cy='{yc:.1f}' r='4.5' fill='{chart.dot_colour}'/>")
+        out.append(f"<circle class='wb-rc-dot' cx='{px(r.current):.1f}' cy='{yc:.1f}' r='4.5' fill='{chart.dot_colour}'/>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='{T_ + ph + 30}' text-anchor='middle'>{esc(chart.x.title)}</text>")
     ly = T_ + ph + 48
     bar, dot, marks = chart.legend
-    lx = L_
+    lx = 12   # the legend from the left edge: three entries fit in 560 px (about 6 px a character)
     out.append(f"<rect x='{lx}' y='{ly - 6}' width='22' height='12' fill='{chart.bar_colour}' fill-opacity='0.55'/>"
                f"<text x='{lx + 28}' y='{ly + 4}' font-size='10'>{esc(bar)}</text>")
-    lx += 40 + 6 * len(bar)
+    lx += 44 + 6 * len(bar)
     out.append(f"<circle cx='{lx + 8}' cy='{ly}' r='4.5' fill='{chart.dot_colour}'/>"
                f"<text x='{lx + 18}' y='{ly + 4}' font-size='10'>{esc(dot)}</text>")
     if marks:
-        lx += 30 + 6 * len(dot)
+        lx += 34 + 6 * len(dot)
         out.append(f"<line x1='{lx + 8}' x2='{lx + 8}' y1='{ly - 8}' y2='{ly + 8}' stroke='{chart.mark_colour}' "
                    f"stroke-width='2'/><text x='{lx + 16}' y='{ly + 4}' font-size='10'>{esc(marks)}</text>")
     out.append(f"<text x='{width / 2:.0f}' y='20' text-anchor='middle' font-size='13'>{esc(chart.title)}</text></svg>")
