@@ -202,28 +202,33 @@ class CommitteePanel:
         w["recorder"] = hook(W.Text(layout=W.Layout(width="30%")), "recorder")
         w["create"] = hook(W.Button(icon="plus", layout=W.Layout(width="22%")), "create")
         w["member"] = hook(W.Text(layout=W.Layout(width="45%")), "member")
-        w["method"] = hook(W.ToggleButtons(options=[("swing", "swing"), ("AHP", "ahp")], value="swing"), "method")
+        w["method"] = hook(W.ToggleButtons(options=[("swing", "swing"), ("AHP", "ahp")], value="swing",
+                                           style={"button_width": "230px"}), "method")
         for c in el.CRITERIA:
             w[f"swing_{c}"] = hook(W.BoundedIntText(value=100, min=0, max=100, layout=W.Layout(width="48%"),
                                                     style={"description_width": "170px"}), f"swing-{c}")
         for a, b in el.pairs():
             w[f"ahp_{a}_{b}"] = hook(W.Dropdown(options=_pair_options(a, b, self.lang), value="1",
-                                                layout=W.Layout(width="98%"), style={"description_width": "260px"}),
+                                                layout=W.Layout(width="98%"), style={"description_width": "360px"}),
                                      f"ahp-{a}-{b}")
         w["record"] = hook(W.Button(icon="save", button_style="primary", layout=W.Layout(width="40%")), "record")
         w["rule"] = hook(W.Dropdown(options=[], layout=W.Layout(width="70%"), style={"description_width": "150px"}),
                          "rule")
         w["apply"] = hook(W.Button(icon="sliders", layout=W.Layout(width="55%")), "apply")
         w["robust"] = hook(W.Button(icon="random", layout=W.Layout(width="45%")), "robust")
-        w["justification"] = hook(W.Textarea(layout=W.Layout(width="98%", height="90px")), "justification")
+        w["justification"] = hook(W.Textarea(layout=W.Layout(width="98%", height="90px"),
+                                             style={"description_width": "190px"}), "justification")
         w["reasons"] = hook(W.VBox(layout=full), "reasons")
         w["decide"] = hook(W.Button(icon="gavel", button_style="primary", layout=W.Layout(width="45%")), "decide")
         w["minutes_lang"] = hook(W.Dropdown(options=[("FR", "fr"), ("EN", "en")], value=self.lang,
-                                            layout=W.Layout(width="30%")), "minutes-lang")
+                                            layout=W.Layout(width="30%"), style={"description_width": "130px"}),
+                                 "minutes-lang")
         w["minutes"] = hook(W.Button(icon="file-pdf-o", layout=W.Layout(width="45%")), "minutes")
         if self.apply_weights is None:
             w["apply"].layout.display = "none"
-        w["swing_box"] = W.VBox([w["swing_hint"], *[w[f"swing_{c}"] for c in el.CRITERIA]], layout=full)
+        # the two boxes' layouts are their own: their display changes (a shared layout would hide its sharers)
+        w["swing_box"] = W.VBox([w["swing_hint"], *[w[f"swing_{c}"] for c in el.CRITERIA]],
+                                layout=W.Layout(width="100%"))
         w["ahp_box"] = W.VBox([w["ahp_hint"], *[w[f"ahp_{a}_{b}"] for a, b in el.pairs()]],
                               layout=W.Layout(width="100%", display="none"))
 
