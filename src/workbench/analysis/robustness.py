@@ -5,7 +5,9 @@
   criteria, or nothing.  Weights are drawn uniformly from the weights allowed (on the simplex),
   the optimal portfolio is solved for each draw, and each project gets its **selection
   frequency** (a core index: ``always`` / ``sometimes`` / ``never`` selected) and its **rank
-  acceptability** (how often it takes each rank by value).
+  acceptability** (how often it takes each rank by value).  Or the weights are drawn in the
+  convex hull of the committee members' own weights (:func:`sample_member_weights`): the
+  frequency then says which projects survive the room's disagreement (:mod:`workbench.committee`).
 * **Joint index**: the same frequency when weights and costs vary together, costs drawn from the
   envelope simulation's overrun model (:class:`workbench.uncertainty.OverrunModel`): how often a
   project belongs to the best portfolio once its true cost is known.
