@@ -110,6 +110,8 @@ def test_robustness_decision_and_minutes(app, monkeypatch):
     links = cm.w["links"].value
     assert "minutes_decisions.csv" in links and "minutes.docx" in links and "no PDF: Chromium is not installed" in links
     assert out.folder == cm.db.parent / "minutes" / f"session-{cm.session_id}"
+    assert f"Procès-verbal écrit dans minutes/session-{cm.session_id}" in links
+    assert str(cm.db.parent) not in links + cm.w["intro"].value      # no server path on the page
     m = read_minutes(out.folder)
     assert m["calls"].iloc[0]["justification"] == "Le comité écarte C5 <b>doublon</b>"
     assert sorted(m["decisions"].loc[m["decisions"]["selected"], "project_id"]) == app.selected_ids

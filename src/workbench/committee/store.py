@@ -354,7 +354,7 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
     prov = dict(provenance or {})
     rob = dict(robustness or {})
     freq = table["selection_frequency"] if "selection_frequency" in table else pd.Series([None] * len(table))
-    funded = table["funded_eur"] if "funded_eur" in table else table.get("requested_eur")
+    funded = table["funded_eur"] if "funded_eur" in table else table.get("requested_eur", pd.Series([0.0] * len(table)))
     rows = []
     for pos, (r, f, g) in enumerate(zip(table.itertuples(index=False), freq, funded)):
         sel = bool(getattr(r, "selected"))

@@ -276,7 +276,7 @@ class CommitteePanel:
                 pass
         r = lambda code, **kw: render(code, lang, **kw)  # noqa: E731
         w["title_h"].value = f"<h3>{esc(r('D_CM_TITLE'))}</h3>"
-        w["intro"].value = f"<p>{esc(r('D_CM_INTRO', db=str(self.db)))}</p>"
+        w["intro"].value = f"<p>{esc(r('D_CM_INTRO', db=self.db.name))}</p>"   # no server path on the page
         for k, code in (("session_h", "D_CM_SESSION"), ("member_h", "D_CM_MEMBER_H"), ("room_h", "D_CM_ROOM"),
                         ("robust_h", "D_CM_ROBUST"), ("decision_h", "D_CM_DECISION"), ("minutes_h", "D_CM_MINUTES_H")):
             w[k].value = f"<b>{esc(r(code))}</b>"
@@ -675,9 +675,16 @@ class CommitteePanel:
                              f"href='data:{mime[Path(name).suffix]};base64,{data}'>⬇ {esc(name)}</a>")
             notes = "".join(f"<div class='wb-warn'>{esc(n)}</div>" for n in out.notes)
             self.w["links"].value = (f"<div class='wb-ok wb-cm-minutes-done'>"
-                                     f"{esc(render('D_CM_MINUTES_DONE', self.lang, folder=str(out.folder)))}</div>"
+                                     f"{esc(render('D_CM_MINUTES_DONE', self.lang, folder=self._shown_folder(out.folder)))}</div>"
                                      f"{notes}<div>{' · '.join(links)}</div>")
         return out
+
+    def _shown_folder(self, folder: Path) -> str:
+        """The minutes' folder as the page shows it: relative to the store's folder (no server path)."""
+        try:
+            return str(Path(folder).relative_to(self.db.parent))
+        except ValueError:
+            return Path(folder).name
 
     # ---- messages ------------------------------------------------------------------------------
     def _say(self, where: str, text: str, ok: bool = True) -> None:
