@@ -170,3 +170,14 @@ def test_the_command_line_lists_sessions_and_writes_minutes(session, tmp_path, c
     assert not (tmp_path / "x").exists()                       # nothing half-written
     assert main(["committee", "list", "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "file does not exist" in capsys.readouterr().err
+
+
+def test_the_command_line_finds_the_dashboards_store(session, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("WORKBENCH_COMMITTEE_DB", str(session["db"]))
+    assert S.default_path(tmp_path) == session["db"]
+    assert main(["committee", "list"]) == 0 and "Comité <FTAP> & appel test" in capsys.readouterr().out
+    monkeypatch.delenv("WORKBENCH_COMMITTEE_DB")
+    assert S.default_path(tmp_path) == tmp_path / "committee.sqlite"
+    from workbench.resources import parameters_dir
+
+    assert S.default_path() == parameters_dir() / "variants" / "committee.sqlite"

@@ -609,25 +609,31 @@ def _cmd_status(args) -> int:
 # --------------------------------------------------------------------------------------------
 # committee (the sessions of a committee: members' weights, decisions, minutes)
 # --------------------------------------------------------------------------------------------
+#: The committee store's option: the dashboard's store unless named.
+DB_HELP = ("committee store (default: $WORKBENCH_COMMITTEE_DB, else the dashboard's: committee.sqlite in "
+           "parameters/variants/)")
+
+
 def _add_committee(sub) -> None:
     p = sub.add_parser(
         "committee",
         help="the committee's sessions: list them, write a session's minutes (PDF, CSV, DOCX)",
         description="A committee session (opened from the dashboard's committee panel) stores each member's "
                     "weights, the decisions call by call with their justification and overrides, and an "
-                    "audit trail in a SQLite file (default committee.sqlite). `workbench committee list` lists "
+                    "audit trail in a SQLite file (the dashboard's: committee.sqlite beside its variants). "
+                    "`workbench committee list` lists "
                     "the sessions; `workbench committee minutes --session ID --out DIR` writes the session's "
                     "minutes (minutes.pdf, minutes.html, minutes.docx and minutes_*.csv), all or nothing, and "
                     "notes the export in the audit trail.",
     )
     csub = p.add_subparsers(dest="committee_command", metavar="ACTION", required=True)
     ls = csub.add_parser("list", help="list the sessions of a committee store")
-    ls.add_argument("--db", default="committee.sqlite", help="committee store (default committee.sqlite)")
+    ls.add_argument("--db", default=None, help=DB_HELP)
     ls.add_argument("--lang", help=LANG_HELP)
     mn = csub.add_parser("minutes", help="write a session's minutes")
     mn.add_argument("--session", required=True, help="the session's number (see `workbench committee list`)")
     mn.add_argument("--out", required=True, help="output folder")
-    mn.add_argument("--db", default="committee.sqlite", help="committee store (default committee.sqlite)")
+    mn.add_argument("--db", default=None, help=DB_HELP)
     mn.add_argument("--no-pdf", action="store_true", help="leave the PDF out (it needs Chromium)")
     mn.add_argument("--no-docx", action="store_true", help="leave the Word document out")
     mn.add_argument("--lang", help="language of the minutes: fr or en (default: $WORKBENCH_LANG, else fr)")
@@ -638,6 +644,7 @@ def _cmd_committee(args) -> int:
         from .committee import store
         from .reporting.labels import label
 
+        args.db = args.db or str(store.default_path())
         if args.committee_command == "list":
             t = store.sessions(args.db)
             print(t.to_string(index=False) if len(t) else label("cm_list_empty", args.lang, db=args.db))

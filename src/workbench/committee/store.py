@@ -39,6 +39,8 @@ from . import elicitation as el
 
 #: Default file name of the committee store.
 DEFAULT_DB = "committee.sqlite"
+#: The environment variable naming the committee store (the dashboard's and the command line's).
+ENV_DB = "WORKBENCH_COMMITTEE_DB"
 #: Seconds a writer waits for another one holding the file.
 BUSY_TIMEOUT_S = 30.0
 #: The schema's version, kept in ``meta``.
@@ -132,6 +134,21 @@ BEGIN SELECT RAISE(ABORT, 'append-only: sessions are never deleted'); END;
 ACTIONS = ("session_created", "rule_set", "weights_recorded", "decision_recorded", "minutes_exported")
 #: The hash a session's first audit row chains to.
 GENESIS = "0" * 64
+
+
+def default_path(variants_dir: str | os.PathLike | None = None) -> Path:
+    """Where the committee's store is when none is named: ``$WORKBENCH_COMMITTEE_DB``, else
+    :data:`DEFAULT_DB` in the dashboard's variants folder (``variants_dir``, by default the
+    shipped ``parameters/variants``: the dashboard's default), beside the variants the
+    committee saves."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env)
+    if variants_dir is None:
+        from ..resources import parameters_dir  # noqa: PLC0415 - the shipped scenarios' folder
+
+        variants_dir = parameters_dir() / "variants"
+    return Path(variants_dir) / DEFAULT_DB
 
 
 def now_utc() -> str:

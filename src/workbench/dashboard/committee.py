@@ -48,7 +48,7 @@ from ..units import number, pct
 from .texts import colon, esc, short_error
 
 #: The environment variable naming the committee store the dashboard writes.
-ENV_COMMITTEE_DB = "WORKBENCH_COMMITTEE_DB"
+ENV_COMMITTEE_DB = S.ENV_DB
 #: Draws of the room's robustness on the page.
 PANEL_SAMPLES = 300
 #: Saaty's scale as the pair choices offer it, from "a extremely more important" to "b extremely".
@@ -100,9 +100,8 @@ def page_context(dash) -> PageContext:
 
 def default_db(variants_dir: Path) -> Path:
     """The committee store of a dashboard: ``$WORKBENCH_COMMITTEE_DB``, else
-    ``<variants_dir>/committee.sqlite``."""
-    env = os.environ.get(ENV_COMMITTEE_DB)
-    return Path(env) if env else Path(variants_dir) / S.DEFAULT_DB
+    ``<variants_dir>/committee.sqlite`` (:func:`workbench.committee.store.default_path`)."""
+    return S.default_path(variants_dir)
 
 
 def _pair_options(a: str, b: str, lang: str) -> list[tuple[str, str]]:
