@@ -504,7 +504,7 @@ class CommitteePanel:
         btn = self.w["robust"] if self.w else None
         if btn is not None:
             btn.disabled = True
-            self.w["robust_out"].value = f"<i class='wb-busy'>{esc(render('D_COMPUTING', lang))}</i>"
+            self.w["robust_out"].value = f"<i class='wb-busy' role='status'>{esc(render('D_COMPUTING', lang))}</i>"
         try:
             ctx = self.context()
             members = self.session.members
@@ -653,7 +653,7 @@ class CommitteePanel:
 
         lang = lang or self.lang
         if self.w:
-            self.w["links"].value = f"<i class='wb-busy'>{esc(render('D_COMPUTING', self.lang))}</i>"
+            self.w["links"].value = f"<i class='wb-busy' role='status'>{esc(render('D_COMPUTING', self.lang))}</i>"
         try:
             out = write_minutes(self.db, self.session_id, self.minutes_folder(), lang=lang)
         except InputError as exc:
@@ -688,5 +688,5 @@ class CommitteePanel:
     # ---- messages ------------------------------------------------------------------------------
     def _say(self, where: str, text: str, ok: bool = True) -> None:
         if self.w:
-            cls = "wb-ok" if ok else "wb-err"
-            self.w[where].value = f"<div class='{cls}'>{esc(text)}</div>"
+            cls, role = ("wb-ok", "status") if ok else ("wb-err", "alert")   # read out by screen readers
+            self.w[where].value = f"<div class='{cls}' role='{role}'>{esc(text)}</div>"
