@@ -5,7 +5,9 @@
   criteria, or nothing.  Weights are drawn uniformly from the weights allowed (on the simplex),
   the optimal portfolio is solved for each draw, and each project gets its **selection
   frequency** (a core index: ``always`` / ``sometimes`` / ``never`` selected) and its **rank
-  acceptability** (how often it takes each rank by value).
+  acceptability** (how often it takes each rank by value).  Or the weights are drawn in the
+  convex hull of the committee members' own weights (:func:`sample_member_weights`): the
+  frequency then says which projects survive the room's disagreement (:mod:`workbench.committee`).
 * **Joint index**: the same frequency when weights and costs vary together, costs drawn from the
   envelope simulation's overrun model (:class:`workbench.uncertainty.OverrunModel`): how often a
   project belongs to the best portfolio once its true cost is known.
@@ -127,6 +129,67 @@ def sample_weights(rng: np.random.Generator, size: int,
     return pd.DataFrame(out[:size], columns=list(CRITERIA))
 
 
+def check_member_weights(member_weights: Any) -> np.ndarray:
+    """The committee members' weight vectors as rows of shape ``(members, criteria)`` in
+    :data:`CRITERIA` order, each normalised to sum 1 [fraction].
+
+    ``member_weights``: a sequence of ``{criterion: weight}`` mappings, a DataFrame with the
+    criteria as columns (one row per member), or an array already in :data:`CRITERIA` order.
+
+    Raises
+    ------
+    InputError
+        No member, an unknown or missing criterion, a negative or non-finite weight, or a member
+        whose weights are all zero.
+    """
+    probs = []
+    if isinstance(member_weights, pd.DataFrame):
+        rows = member_weights.to_dict("records")
+    elif isinstance(member_weights, np.ndarray):
+        rows = [dict(zip(CRITERIA, r)) for r in np.atleast_2d(member_weights)] \
+            if member_weights.ndim in (1, 2) and member_weights.shape[-1] == len(CRITERIA) else None
+    else:
+        rows = [dict(r) for r in member_weights] if member_weights is not None else None
+    if not rows:
+        raise InputError([Problem("<option>", "member_weights", member_weights, msg("E_MEMBER_WEIGHTS_NONE"))])
+    M = np.zeros((len(rows), len(CRITERIA)))
+    for i, r in enumerate(rows):
+        for c in r:
+            if c not in CRITERIA:
+                probs.append(Problem("<option>", f"member_weights[{i}].{c}", c,
+                                     msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
+        for j, c in enumerate(CRITERIA):
+            try:
+                v = float(r.get(c))
+            except (TypeError, ValueError):
+                v = float("nan")
+            if not (np.isfinite(v) and v >= 0):
+                probs.append(Problem("<option>", f"member_weights[{i}].{c}", r.get(c), msg("E_WEIGHT_NOT_NUMBER_GE0")))
+                continue
+            M[i, j] = v
+        if not probs and M[i].sum() <= 0:
+            probs.append(Problem("<option>", f"member_weights[{i}]", r, msg("E_WEIGHTS_ALL_ZERO")))
+    if probs:
+        raise InputError(probs)
+    return M / M.sum(axis=1, keepdims=True)
+
+
+def sample_member_weights(rng: np.random.Generator, size: int, member_weights: Any) -> pd.DataFrame:
+    """Weights drawn in the convex hull of the committee members' weights, one row per draw
+    [fraction]: ``w = sum_i l_i m_i`` with ``l ~ Dirichlet(1, …, 1)`` over the members (uniform
+    on the simplex of the members' shares: every mix of the members' views is as likely as any
+    other).  With one member, or members who all agree, every draw is their weights.
+
+    This is not uniform on the hull itself (a mix is drawn, not a point of the hull): draws are
+    denser where several members' views overlap, which is the reading of "the room's
+    disagreement" the committee page states.
+    """
+    M = check_member_weights(member_weights)
+    lam = rng.dirichlet(np.ones(len(M)), int(size))
+    W = lam @ M
+    return pd.DataFrame(W / W.sum(axis=1, keepdims=True), columns=list(CRITERIA))
+
+
 # --------------------------------------------------------------------------------------------
 # SMAA selection frequency and rank acceptability
 # --------------------------------------------------------------------------------------------
@@ -180,7 +243,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
          forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
          paid_by_fund_rate: float | None = None, time_limit_s: float | None = None,
          progress: bool = False, engine: str = "scipy", method: str = "bound",
-         workers: int | None = None, decision: str = "optimal") -> SmaaResult:
+         workers: int | None = None, decision: str = "optimal", member_weights: Any = None) -> SmaaResult:
     """Stochastic multicriteria acceptability analysis of the optimal portfolio.
 
     Parameters
@@ -211,6 +274,11 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         order as the call-by-call decisions choose it (:func:`workbench.selection.greedy` with the
         first-phase fallback: best value per euro first while the budget lasts), so that a
         project's frequency measures the robustness of the decision actually made.
+    member_weights : optional
+        The committee members' own weights (see :func:`check_member_weights`): the weights are
+        then drawn in their convex hull (:func:`sample_member_weights`) instead of uniformly
+        from the weights the scenario allows, and the selection frequency says which projects
+        survive the committee's disagreement.  Not with ``weight_intervals`` / ``weight_order``.
 
     Returns
     -------
@@ -228,8 +296,12 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     if decision not in ("optimal", "merit_order"):
         raise InputError([Problem("<option>", "decision", decision,
                                   msg("E_EITHER", first="optimal", second="merit_order"))])
+    if member_weights is not None and (weight_intervals is not None or weight_order is not None):
+        raise InputError([Problem("<option>", "member_weights/weight_intervals", None, msg("E_EXACTLY_ONE"))])
     rob = scenario.data.get("robustness") or {}
-    if weight_intervals is None and weight_order is None:
+    if member_weights is not None:
+        members = check_member_weights(member_weights)
+    elif weight_intervals is None and weight_order is None:
         weight_intervals = rob.get("weight_intervals")
         weight_order = rob.get("weight_order")
     seed = scenario.seed if seed is None else int(seed)
@@ -243,7 +315,10 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     tl = float(time_limit_s if time_limit_s is not None else s.get("time_limit_s", pf.DEFAULT_TIME_LIMIT_S))
     w_ss, c_ss = np.random.SeedSequence(seed).spawn(2)
     K = int(samples)
-    W = sample_weights(np.random.default_rng(w_ss), K, weight_intervals, weight_order)
+    if member_weights is not None:
+        W = sample_member_weights(np.random.default_rng(w_ss), K, members)
+    else:
+        W = sample_weights(np.random.default_rng(w_ss), K, weight_intervals, weight_order)
     n = len(candidates)
     scales = None
     if with_costs and _paid_rate(scenario, paid_by_fund_rate) != 0.0:   # else no grant changes
@@ -330,6 +405,8 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
     proof = np.asarray(proof, dtype=object)
     frame.attrs.update({"samples": K, "seed": seed, "with_costs": bool(with_costs),
                         "method": "merit order" if decision == "merit_order" else method, "decision": decision,
+                        **({"weight_source": "members", "members": int(len(members))}
+                           if member_weights is not None else {}),
                         "draws_proven_by_bound": int(np.sum(proof == dr.PROOF_BOUND)),
                         "draws_solved": int(np.sum(proof == dr.PROOF_SOLVE)),
                         "draws_not_proven": int(np.sum(proof == dr.PROOF_NONE)),

@@ -103,6 +103,7 @@ class Dashboard:
         self.controls: dict[str, Any] = {}            # the committee's controls, by name
         self.outputs: dict[str, Any] = {}             # what is shown, by name
         self.followup: Any = None                     # the follow-up panel (workbench.followup.panel)
+        self.committee: Any = None                    # the committee panel (workbench.dashboard.committee)
         self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, message code)
         self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, message code)
         self._mute = False                            # True while controls are set by the program
@@ -199,8 +200,11 @@ class Dashboard:
 
         self.followup = FollowupPanel(lambda: self._struct or self._base, self.lang,
                                       scenario_dir=self.parameters_dir)
+        from .committee import CommitteePanel  # the committee room: members' weights, robustness, minutes
+
+        self.committee = CommitteePanel.for_dashboard(self)
         layout = build_layout(self.lang, [(self._file_label(f), str(f)) for f in files], str(first),
-                              extra=(self.followup.widget(),))
+                              extra=(self.followup.widget(), self.committee.widget()))
         self.controls, self.outputs, self._titles = layout.controls, layout.outputs, layout.titles
         self._labelled, self._root = layout.labelled, layout.root
         c = self.controls
@@ -234,6 +238,8 @@ class Dashboard:
         L = self.lang
         if self.followup is not None:
             self.followup.relabel(L)
+        if self.committee is not None:
+            self.committee.relabel(L)
         for w, attr, code in self._labelled:
             setattr(w, attr, render(code, L))
         for w, code in self._titles.values():

@@ -513,6 +513,121 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_CHANGE_REQUEST": _e("demande réduite de {amount}", "request cut by {amount}"),
     "D_CHANGE_LOST": _e("sans lui, le portefeuille perd {points} pts", "without it the portfolio loses {points} pts"),
     "D_LIST_SEP": _e(" ; ", "; "),
+    # ---- the committee room: members' weights, sessions, minutes (workbench.committee, the dashboard's
+    # committee panel workbench.dashboard.committee, `workbench committee`) ---------------------------
+    "E_COMMITTEE_CRITERION_MISSING": _e("critère manquant : chaque critère doit recevoir des points",
+                                        "criterion missing: every criterion must get points"),
+    "E_SWING_POINTS": _e("doit être un nombre de points entre 0 et {top:g}", "must be a number of points from 0 to {top:g}"),
+    "E_SWING_NO_TOP": _e("le passage qui compte le plus reçoit {top:g} points : aucun critère n'en a {top:g}",
+                         "the swing that matters most gets {top:g} points: no criterion has {top:g}"),
+    "E_SWING_ORDER": _e("les points ne suivent pas le classement des passages (un passage mieux classé a moins de "
+                        "points)", "the points contradict the ranking of the swings (a higher-ranked swing has fewer "
+                        "points)"),
+    "E_AHP_PAIR": _e("doit nommer deux critères différents : « a{sep}b »", "must name two different criteria: 'a{sep}b'"),
+    "E_AHP_SCALE": _e("doit être sur l'échelle de Saaty : 1 à 9 ou 1/2 à 1/9", "must be on Saaty's scale: 1 to 9 or 1/2 to 1/9"),
+    "E_AHP_PAIR_TWICE": _e("cette paire de critères est jugée deux fois", "this pair of criteria is judged twice"),
+    "E_AHP_PAIR_MISSING": _e("paire non jugée : chaque paire de critères doit l'être", "pair not judged: every pair of "
+                             "criteria must be"),
+    "E_AHP_SIZE": _e("les indices aléatoires de Saaty vont jusqu'à {most} critères", "Saaty's random indices go up to "
+                     "{most} criteria"),
+    "E_AHP_MATRIX": _e("doit être une matrice {n}×{n} positive et réciproque (a_ji = 1/a_ij)",
+                       "must be a positive reciprocal {n}×{n} matrix (a_ji = 1/a_ij)"),
+    "E_COMMITTEE_RULE": _e("règle d'agrégation inconnue ; choisir parmi {choices}", "unknown aggregation rule; choose "
+                           "among {choices}"),
+    "E_COMMITTEE_NO_MEMBER": _e("aucun membre n'a encore donné ses poids", "no member has given their weights yet"),
+    "E_COMMITTEE_CRITERIA": _e("les membres n'ont pas pondéré les mêmes critères", "the members did not weigh the same "
+                               "criteria"),
+    "E_COMMITTEE_AIJ_AHP_ONLY": _e("la moyenne géométrique des jugements demande que chaque membre ait comparé par "
+                                   "paires ; choisir une autre règle", "the geometric mean of judgments needs every "
+                                   "member to have compared pairwise; choose another rule"),
+    "E_COMMITTEE_GEOMETRIC_ZERO": _e("la moyenne géométrique est nulle pour chaque critère (un membre donne 0 à "
+                                     "chacun) ; choisir la moyenne arithmétique", "the geometric mean is zero for every "
+                                     "criterion (some member gives each one 0); choose the arithmetic mean"),
+    "E_COMMITTEE_TEXT_EMPTY": _e("ne doit pas être vide", "must not be empty"),
+    "E_COMMITTEE_TEXT_LONG": _e("au plus {limit:,} caractères", "at most {limit:,} characters"),
+    "E_COMMITTEE_NOT_STORE": _e("n'est pas un registre de comité lisible ({detail})",
+                                "is not a readable committee store ({detail})"),
+    "E_COMMITTEE_SESSION_UNKNOWN": _e("séance inconnue dans {db} ; séances enregistrées : {choices}",
+                                      "unknown session in {db}; sessions stored: {choices}"),
+    "E_COMMITTEE_OVERRIDE_UNKNOWN": _e("projet absent du portefeuille décidé", "project not in the decided portfolio"),
+    "E_COMMITTEE_OVERRIDE_TWICE": _e("ce projet a déjà un motif de forçage", "this project already has an override"),
+    "E_MEMBER_WEIGHTS_NONE": _e("aucun poids de membre donné", "no member's weights given"),
+    "D_CM_TITLE": _e("Comité : les poids de chaque membre", "Committee: each member's weights"),
+    "D_CM_INTRO": _e("Chaque membre donne ses poids (points de swing ou comparaisons par paires) ; la salle les "
+                     "agrège selon une règle annoncée ; leur désaccord devient la robustesse du portefeuille ; la "
+                     "décision et le procès-verbal sont enregistrés dans {db}.",
+                     "Each member gives their weights (swing points or pairwise comparisons); the room aggregates "
+                     "them by a stated rule; their disagreement becomes the portfolio's robustness; the decision "
+                     "and the minutes are recorded in {db}."),
+    "D_CM_SESSION": _e("Séance", "Session"),
+    "D_CM_NO_SESSION": _e("(aucune séance ouverte)", "(no session open)"),
+    "D_CM_NEW_TITLE": _e("Intitulé", "Title"),
+    "D_CM_RECORDER": _e("Secrétaire", "Secretary"),
+    "D_CM_CREATE": _e("Ouvrir une séance", "Open a session"),
+    "D_CM_CREATED": _e("Séance n° {id} ouverte : {title}", "Session {id} opened: {title}"),
+    "D_CM_PICK_SESSION": _e("Ouvrir d'abord une séance (ou en choisir une).", "First open a session (or pick one)."),
+    "D_CM_MEMBER": _e("Membre", "Member"),
+    "D_CM_MEMBER_H": _e("Les poids d'un membre", "A member's weights"),
+    "D_CM_DECISION": _e("Décision", "Decision"),
+    "D_CM_MINUTES_H": _e("Procès-verbal", "Minutes"),
+    "D_CM_ROBUST_RUN": _e("Calculer la robustesse", "Compute the robustness"),
+    "D_CM_METHOD": _e("Méthode", "Method"),
+    "D_CM_SWING": _e("Swing (points)", "Swing (points)"),
+    "D_CM_AHP": _e("Comparaisons par paires (AHP)", "Pairwise comparisons (AHP)"),
+    "D_CM_SWING_HINT": _e("Imaginez chaque critère passant de la pire note à la meilleure. Donnez 100 points au "
+                          "passage qui compte le plus pour vous, puis notez chaque autre passage de 0 à 100 par "
+                          "rapport à lui.",
+                          "Imagine each criterion moving from the worst score to the best. Give 100 points to the "
+                          "swing that matters most to you, then rate each other swing from 0 to 100 against it."),
+    "D_CM_AHP_HINT": _e("Pour chaque paire de critères, lequel compte le plus, et de combien (échelle de Saaty : "
+                        "1 égal, 3 modérément, 5 fortement, 7 très fortement, 9 extrêmement plus important) ?",
+                        "For each pair of criteria, which matters more, and by how much (Saaty's scale: 1 equal, "
+                        "3 moderately, 5 strongly, 7 very strongly, 9 extremely more important)?"),
+    "D_CM_EQUAL": _e("importance égale (1)", "equal importance (1)"),
+    "D_CM_MORE": _e("{criterion} : {words} ({value})", "{criterion}: {words} ({value})"),
+    "D_CM_SAATY_2": _e("à peine plus important", "barely more important"),
+    "D_CM_SAATY_3": _e("modérément plus important", "moderately more important"),
+    "D_CM_SAATY_4": _e("modérément à fortement plus important", "moderately to strongly more important"),
+    "D_CM_SAATY_5": _e("fortement plus important", "strongly more important"),
+    "D_CM_SAATY_6": _e("fortement à très fortement plus important", "strongly to very strongly more important"),
+    "D_CM_SAATY_7": _e("très fortement plus important", "very strongly more important"),
+    "D_CM_SAATY_8": _e("très fortement à extrêmement plus important", "very strongly to extremely more important"),
+    "D_CM_SAATY_9": _e("extrêmement plus important", "extremely more important"),
+    "D_CM_CR": _e("ratio de cohérence {cr}", "consistency ratio {cr}"),
+    "D_CM_CR_HIGH": _e("au-dessus de 0,10 : jugements peu cohérents, à revoir", "above 0.10: inconsistent "
+                       "judgments, to revisit"),
+    "D_CM_CR_OK": _e("cohérent (au plus 0,10)", "consistent (at most 0.10)"),
+    "D_CM_RECORD": _e("Enregistrer les poids du membre", "Record the member's weights"),
+    "D_CM_RECORDED": _e("Poids de {member} enregistrés ({method}).", "{member}'s weights recorded ({method})."),
+    "D_CM_RULE": _e("Règle d'agrégation", "Aggregation rule"),
+    "D_CM_RULE_AUTO": _e("automatique (AIJ si tous en AHP, sinon moyenne arithmétique)",
+                         "automatic (AIJ if all used AHP, else arithmetic mean)"),
+    "D_CM_RULE_AIJ": _e("moyenne géométrique des jugements (AIJ, AHP)", "geometric mean of judgments (AIJ, AHP)"),
+    "D_CM_RULE_GEOMETRIC": _e("moyenne géométrique des poids (AIP)", "geometric mean of weights (AIP)"),
+    "D_CM_RULE_ARITHMETIC": _e("moyenne arithmétique des poids", "arithmetic mean of weights"),
+    "D_CM_ROOM": _e("Poids de la salle", "The room's weights"),
+    "D_CM_APPLY": _e("Appliquer les poids de la salle aux curseurs", "Apply the room's weights to the sliders"),
+    "D_CM_APPLIED": _e("Poids de la salle appliqués : le portefeuille est recalculé.",
+                       "The room's weights applied: the portfolio is recomputed."),
+    "D_CM_ROBUST": _e("Robustesse selon les membres", "Robustness under the members' weights"),
+    "D_CM_ROBUST_NOTE": _e("Fréquence de sélection sur {samples} tirages de poids dans l'enveloppe convexe des poids "
+                           "des {members} membres (mélanges de Dirichlet, graine {seed}) ; « retenu par » compte les "
+                           "membres dont les poids seuls retiennent le projet.",
+                           "Selection frequency over {samples} weight draws in the convex hull of the {members} "
+                           "members' weights (Dirichlet mixes, seed {seed}); 'selected by' counts the members whose "
+                           "weights alone select the project."),
+    "D_CM_SENSITIVITY": _e("Sensibilité par critère", "Sensitivity per criterion"),
+    "D_CM_JUSTIFICATION": _e("Justification du comité", "The committee's justification"),
+    "D_CM_OVERRIDE_REASON": _e("Motif du forçage de {id} ({direction})", "Reason for overriding {id} ({direction})"),
+    "D_CM_DIRECTION_IN": _e("imposé", "forced in"),
+    "D_CM_DIRECTION_OUT": _e("écarté", "forced out"),
+    "D_CM_DECIDE": _e("Enregistrer la décision de l'appel", "Record the call's decision"),
+    "D_CM_DECIDED": _e("Décision n° {id} enregistrée pour {call}.", "Decision {id} recorded for {call}."),
+    "D_CM_ALL_CALLS": _e("tous les appels", "all calls"),
+    "D_CM_MINUTES_LANG": _e("Langue du PV", "Minutes language"),
+    "D_CM_MINUTES": _e("Exporter le procès-verbal", "Export the minutes"),
+    "D_CM_MINUTES_DONE": _e("Procès-verbal écrit dans {folder}", "Minutes written to {folder}"),
+    "D_CM_NO_PDF": _e("pas de PDF : {reason}", "no PDF: {reason}"),
     # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),

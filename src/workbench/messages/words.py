@@ -795,6 +795,164 @@ LABELS.update({
 })
 
 
+# ---- the committee room: members' weights, the room's robustness, the minutes (workbench.committee) ----
+_COMMITTEE_LABELS = {
+    "cm_minutes_title": {"fr": "Procès-verbal de la séance n° {id} : {title}", "en": "Minutes of session {id}: {title}"},
+    "cm_opened": {"fr": "Séance ouverte le", "en": "Session opened on"},
+    "cm_recorder": {"fr": "Secrétaire de séance", "en": "Secretary"},
+    "cm_scenario": {"fr": "Scénario", "en": "Scenario"},
+    "cm_scenario_of": {"fr": "Scénario de la décision n° {id}", "en": "Scenario of decision {id}"},
+    "cm_db": {"fr": "Registre", "en": "Store"},
+    "cm_generated": {"fr": "Procès-verbal établi le", "en": "Minutes drawn up on"},
+    "cm_members_title": {"fr": "Les poids de chaque membre", "en": "Each member's weights"},
+    "cm_members_intro": {
+        "fr": "Chaque membre a donné ses poids par l'une de deux méthodes. Swing (Edwards et Barron, 1994) : le "
+              "passage de la pire à la meilleure note qui compte le plus reçoit 100 points, chaque autre passage "
+              "est noté de 0 à 100 par rapport à lui ; le poids est la part des points. Comparaisons par paires "
+              "(AHP, Saaty, 1980) : pour chaque paire de critères, lequel compte le plus et de combien sur "
+              "l'échelle 1 à 9 ; les poids sont le vecteur propre principal de la matrice des jugements ; le "
+              "ratio de cohérence (CR) au-dessus de 0,10 signale des jugements à revoir.",
+        "en": "Each member gave their weights by one of two methods. Swing (Edwards and Barron, 1994): the swing "
+              "from the worst to the best score that matters most gets 100 points, each other swing is rated from "
+              "0 to 100 against it; a weight is the share of the points. Pairwise comparisons (AHP, Saaty, 1980): "
+              "for each pair of criteria, which matters more and by how much on the 1 to 9 scale; the weights are "
+              "the principal eigenvector of the judgments' matrix; a consistency ratio (CR) above 0.10 flags "
+              "judgments to revisit.",
+    },
+    "cm_no_members": {"fr": "Aucun membre n'a donné ses poids.", "en": "No member gave their weights."},
+    "cm_cr_high": {"fr": "au-dessus de 0,10 : jugements à revoir", "en": "above 0.10: judgments to revisit"},
+    "cm_method_swing": {"fr": "swing (points)", "en": "swing (points)"},
+    "cm_method_ahp": {"fr": "comparaisons par paires (AHP)", "en": "pairwise comparisons (AHP)"},
+    "cm_answers_swing": {"fr": "points donnés :", "en": "points given:"},
+    "cm_answers_ahp": {"fr": "jugements (le premier critère comparé au second) :",
+                       "en": "judgments (the first criterion against the second):"},
+    "cm_room_title": {"fr": "Les poids de la salle", "en": "The room's weights"},
+    "cm_rule_aij": {
+        "fr": "Règle : moyenne géométrique des jugements des membres (AIJ), puis vecteur propre principal de la "
+              "matrice du groupe. La moyenne géométrique est la règle qui garde la réciprocité des jugements "
+              "(Aczél et Saaty, 1983).",
+        "en": "Rule: geometric mean of the members' judgments (AIJ), then the principal eigenvector of the group's "
+              "matrix. The geometric mean is the rule that keeps the judgments reciprocal (Aczél and Saaty, 1983).",
+    },
+    "cm_rule_geometric": {
+        "fr": "Règle : moyenne géométrique des poids des membres, normalisée (AIP, Forman et Peniwati, 1998) ; un "
+              "critère auquel un membre donne 0 reçoit 0.",
+        "en": "Rule: normalised geometric mean of the members' weights (AIP, Forman and Peniwati, 1998); a "
+              "criterion one member weighs 0 gets 0.",
+    },
+    "cm_rule_arithmetic": {
+        "fr": "Règle : moyenne arithmétique des poids des membres (chaque membre compte autant).",
+        "en": "Rule: arithmetic mean of the members' weights (each member counts the same).",
+    },
+    "cm_rule_was_auto": {"fr": "(règle « automatique » : AIJ si tous ont comparé par paires, sinon moyenne "
+                               "arithmétique.)",
+                         "en": "('automatic' rule: AIJ if all compared pairwise, else the arithmetic mean.)"},
+    "cm_rule_name_auto": {"fr": "automatique", "en": "automatic"},
+    "cm_rule_name_aij": {"fr": "moyenne géométrique des jugements (AIJ)", "en": "geometric mean of judgments (AIJ)"},
+    "cm_rule_name_geometric": {"fr": "moyenne géométrique des poids (AIP)", "en": "geometric mean of weights (AIP)"},
+    "cm_rule_name_arithmetic": {"fr": "moyenne arithmétique des poids", "en": "arithmetic mean of weights"},
+    "cm_group_cr": {"fr": "Ratio de cohérence de la matrice du groupe : {cr}.",
+                    "en": "Consistency ratio of the group's matrix: {cr}."},
+    "cm_spread_note": {"fr": "Le désaccord : poids le plus bas et le plus haut donnés par un membre, écart type sur "
+                             "les membres (de population), et qui a donné ces extrêmes.",
+                       "en": "The disagreement: the lowest and highest weight a member gave, the standard deviation "
+                             "over the members (population), and who gave the extremes."},
+    "cm_decisions_title": {"fr": "Décisions", "en": "Decisions"},
+    "cm_no_decision": {"fr": "Aucune décision enregistrée.", "en": "No decision recorded."},
+    "cm_all_calls": {"fr": "tous les appels", "en": "all calls"},
+    "cm_decision_heading": {"fr": "Appel {call} : décision n° {id}, enregistrée le {at} par {who}",
+                            "en": "Call {call}: decision {id}, recorded on {at} by {who}"},
+    "cm_weights_used": {"fr": "Poids appliqués", "en": "Weights applied"},
+    "cm_rule_used": {"fr": "Règle d'agrégation", "en": "Aggregation rule"},
+    "cm_budget": {"fr": "Budget de l'appel", "en": "The call's budget"},
+    "cm_robustness": {"fr": "Robustesse", "en": "Robustness"},
+    "cm_robustness_line": {"fr": "fréquence de sélection sur {samples} tirages de poids dans l'enveloppe convexe "
+                                 "des poids des {members} membres (graine {seed})",
+                           "en": "selection frequency over {samples} weight draws in the convex hull of the "
+                                 "{members} members' weights (seed {seed})"},
+    "cm_no_robustness": {"fr": "non calculée avant la décision", "en": "not computed before the decision"},
+    "cm_justification": {"fr": "Justification du comité :", "en": "The committee's justification:"},
+    "cm_portfolio": {"fr": "Portefeuille décidé (chaque projet et son motif codé)",
+                     "en": "The portfolio decided (each project and its coded reason)"},
+    "cm_dir_in": {"fr": "imposé", "en": "forced in"},
+    "cm_dir_out": {"fr": "écarté", "en": "forced out"},
+    "cm_overrides": {"fr": "Forçages et leurs motifs", "en": "Overrides and their reasons"},
+    "cm_no_overrides": {"fr": "Aucun forçage.", "en": "No override."},
+    "cm_superseded": {"fr": "Décisions remplacées", "en": "Decisions superseded"},
+    "cm_superseded_row": {"fr": "Décision n° {id} ({call}, {at}), remplacée par la décision n° {by}.",
+                          "en": "Decision {id} ({call}, {at}), superseded by decision {by}."},
+    "cm_audit_title": {"fr": "Journal d'audit", "en": "Audit trail"},
+    "cm_audit_ok": {"fr": "Chaîne d'empreintes SHA-256 vérifiée : intacte ({n} entrées).",
+                    "en": "SHA-256 hash chain checked: intact ({n} entries)."},
+    "cm_audit_broken": {"fr": "Chaîne d'empreintes ROMPUE : le registre a été modifié hors du workbench ({problems}).",
+                        "en": "Hash chain BROKEN: the store was changed outside the workbench ({problems})."},
+    "cm_audit_head": {"fr": "Dernière empreinte de la chaîne, à retrouver dans toute copie ultérieure du registre "
+                            "(aucune entrée retirée) : {sha}",
+                      "en": "The chain's last hash, to be found in any later copy of the store (no entry removed): "
+                            "{sha}"},
+    "cm_audit_decision": {"fr": "décision n° {id} ({call}) : {n} projets retenus, {overrides} forçages",
+                          "en": "decision {id} ({call}): {n} projects selected, {overrides} overrides"},
+    "cm_action_session_created": {"fr": "séance ouverte", "en": "session opened"},
+    "cm_action_rule_set": {"fr": "règle d'agrégation changée", "en": "aggregation rule changed"},
+    "cm_action_weights_recorded": {"fr": "poids d'un membre enregistrés", "en": "a member's weights recorded"},
+    "cm_action_decision_recorded": {"fr": "décision enregistrée", "en": "decision recorded"},
+    "cm_action_minutes_exported": {"fr": "procès-verbal exporté", "en": "minutes exported"},
+    "cm_provenance_title": {"fr": "Provenance", "en": "Provenance"},
+    "cm_version": {"fr": "Version du workbench", "en": "Workbench version"},
+    "cm_code": {"fr": "Empreinte du code", "en": "Code fingerprint"},
+    "cm_signatures": {"fr": "Signatures", "en": "Signatures"},
+    "cm_chair": {"fr": "Le président du comité", "en": "The committee's chair"},
+    "cm_secretary": {"fr": "Le secrétaire de séance", "en": "The secretary"},
+    "cm_date_sign": {"fr": "Date et signature", "en": "Date and signature"},
+    "cm_no_chromium": {"fr": "pas de PDF : Chromium n'est pas installé (make browser)",
+                       "en": "no PDF: Chromium is not installed (make browser)"},
+    "cm_no_docx": {"fr": "pas de DOCX : python-docx n'est pas installé", "en": "no DOCX: python-docx is not installed"},
+    "cm_list_empty": {"fr": "Aucune séance dans {db}.", "en": "No session in {db}."},
+    "cm_minutes_written": {"fr": "Procès-verbal de la séance n° {id} écrit dans {out} : {files}",
+                           "en": "Minutes of session {id} written to {out}: {files}"},
+    "cm_room_members": {"fr": "retenu par", "en": "selected by"},
+    # column headers of the committee's tables
+    "cm_col_member": {"fr": "Membre", "en": "Member"},
+    "cm_col_method": {"fr": "Méthode", "en": "Method"},
+    "cm_col_consistency_ratio": {"fr": "Ratio de cohérence", "en": "Consistency ratio"},
+    "cm_col_recorded_at": {"fr": "Enregistré le", "en": "Recorded on"},
+    "cm_col_criterion": {"fr": "Critère", "en": "Criterion"},
+    "cm_col_room_weight": {"fr": "Poids de la salle", "en": "Room's weight"},
+    "cm_col_min": {"fr": "Minimum", "en": "Lowest"},
+    "cm_col_max": {"fr": "Maximum", "en": "Highest"},
+    "cm_col_mean": {"fr": "Moyenne", "en": "Mean"},
+    "cm_col_std": {"fr": "Écart type", "en": "Standard deviation"},
+    "cm_col_range": {"fr": "Étendue", "en": "Range"},
+    "cm_col_extremes": {"fr": "Plus bas / plus haut (membre)", "en": "Lowest / highest (member)"},
+    "cm_col_direction": {"fr": "Forçage", "en": "Override"},
+    "cm_col_override_reason": {"fr": "Motif du forçage", "en": "Reason for the override"},
+    "cm_col_audit_id": {"fr": "N°", "en": "No."},
+    "cm_col_at": {"fr": "Date (UTC)", "en": "Time (UTC)"},
+    "cm_col_actor": {"fr": "Par", "en": "By"},
+    "cm_col_action": {"fr": "Action", "en": "Action"},
+    "cm_col_detail": {"fr": "Détail", "en": "Detail"},
+    "cm_col_sha256": {"fr": "Empreinte SHA-256", "en": "SHA-256 hash"},
+    "cm_col_members_selecting": {"fr": "Retenu par (membres)", "en": "Selected by (members)"},
+    "cm_col_core": {"fr": "Noyau", "en": "Core"},
+    "cm_col_weight": {"fr": "Poids en vigueur", "en": "Weight in force"},
+    "cm_col_low": {"fr": "Tient dès", "en": "Holds from"},
+    "cm_col_high": {"fr": "Tient jusqu'à", "en": "Holds up to"},
+    "cm_col_members_inside": {"fr": "Membres dans l'intervalle", "en": "Members inside the range"},
+    "cm_col_members_weights": {"fr": "Poids des membres", "en": "Members' weights"},
+    # the sensitivity chart (workbench.reporting.chart_specs.stability_spec)
+    "chart_cm_stability_title": {"fr": "Sensibilité : plage de chaque poids où le portefeuille tient",
+                                 "en": "Sensitivity: the range of each weight over which the portfolio holds"},
+    "chart_cm_weight": {"fr": "Poids du critère", "en": "Weight of the criterion"},
+    "chart_cm_stable": {"fr": "portefeuille inchangé", "en": "portfolio unchanged"},
+    "chart_cm_current": {"fr": "poids en vigueur", "en": "weight in force"},
+    "chart_cm_members": {"fr": "poids d'un membre", "en": "a member's weight"},
+}
+for _k, _v in _COMMITTEE_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
+
+
 # ---- the report's figures (workbench.reporting.charts) -----------------------------------------
 CHART_LABELS = {
     "chart_fan_title": {"fr": "Paiements cumulés (CP) de {level} : éventail P10–P90", "en": "Cumulative payments (CP) of {level}: P10–P90 fan"},

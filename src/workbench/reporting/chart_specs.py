@@ -174,3 +174,92 @@ def frontier_spec(frontier, lang: str = "fr", title: str | None = None,
                      x=Axis(_pf(lang, "budget"), "M€", 1e6), y=Axis(_pf(lang, "value")),
                      series=tuple(series), vlines=tuple(VLine(b) for b, _, _ in marks),
                      points=tuple(Point(b, v, BLACK, 6.0, words) for b, v, words in marks), lang=lang)
+
+
+# --------------------------------------------------------------------------------------------
+# ranges: the weight-stability (sensitivity) chart
+# --------------------------------------------------------------------------------------------
+#: Colours of the range chart: the stable range, the weight in force, the members' weights.
+GREEN, GREY = "#2ca02c", "#7f7f7f"
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    """One row of a :class:`RangeChart`: a bar from ``low`` to ``high`` (the data's unit), a dot
+    at ``current`` and small ticks at ``marks`` (with ``mark_names``, for the text alternative)."""
+
+    label: str
+    low: float
+    high: float
+    current: float
+    marks: tuple[float, ...] = ()
+    mark_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RangeChart:
+    """Horizontal ranges, one row per category, on a common axis from ``lo`` to ``hi`` (the
+    data's unit; ticks written by ``x``).
+
+    The comparison of the committee's criteria: for each criterion, the range of its weight over
+    which the portfolio holds (the bar), the weight in force (the dot), each member's weight (a
+    tick).  ``legend``: the words of the bar, the dot and the ticks (``None``: not shown).
+    """
+
+    title: str
+    x: Axis
+    rows: tuple[RangeRow, ...]
+    legend: tuple[str, str, str | None]
+    lo: float = 0.0
+    hi: float = 1.0
+    lang: str = "fr"
+    bar_colour: str = GREEN
+    dot_colour: str = BLACK
+    mark_colour: str = GREY
+
+    @property
+    def size_in(self) -> tuple[float, float]:
+        """The figure's size [in]: 7 wide, 0.55 per row plus the title, axis and legend."""
+        return (7.0, 1.7 + 0.55 * len(self.rows))
+
+
+def stability_spec(table, lang: str = "fr", members=None, title: str | None = None) -> RangeChart:
+    """The weight-stability (sensitivity) chart as a :class:`RangeChart`: for each criterion, the
+    range of its weight [fraction, shown in %] over which the selected portfolio stays the
+    same, the others keeping their proportions (:func:`workbench.analysis.robustness.weight_stability`),
+    the weight in force, and each committee member's weight for that criterion.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``criterion``, ``weight``, ``low``, ``high`` [fraction].
+    members : mapping, optional
+        ``member name -> {criterion: weight}`` [fraction].
+    """
+    rows = []
+    members = dict(members or {})
+    for r in table.itertuples(index=False):
+        names = tuple(members)
+        marks = tuple(float(members[m][r.criterion]) for m in names if r.criterion in members[m])
+        rows.append(RangeRow(label(r.criterion, lang), float(r.low), float(r.high), float(r.weight), marks,
+                             names if len(marks) == len(names) else ()))
+    return RangeChart(title=title or label("chart_cm_stability_title", lang),
+                      x=Axis(label("chart_cm_weight", lang), "%", 0.01), rows=tuple(rows),
+                      legend=(label("chart_cm_stable", lang), label("chart_cm_current", lang),
+                              label("chart_cm_members", lang) if members else None),
+                      lang=lang)
+
+
+def range_rows_text(chart: RangeChart) -> list[tuple[str, str, str, str, str]]:
+    """The chart's text alternative, one tuple per row: label, low, high, current and the
+    marks (``name value`` joined), values written as the axis's ticks (in %, the language's
+    separators)."""
+    def w(v: float) -> str:
+        return number(v / chart.x.scale, chart.lang, 1)
+
+    out = []
+    for r in chart.rows:
+        marks = ", ".join(f"{n} {w(v)}" for n, v in zip(r.mark_names, r.marks)) if r.mark_names else \
+            ", ".join(w(v) for v in r.marks)
+        out.append((r.label, w(r.low), w(r.high), w(r.current), marks))
+    return out

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..messages.words import LABELS
 from ..units import meur, number
-from .chart_specs import LineChart, _pf, frontier_spec, nice_ticks, tick_text
+from .chart_specs import LineChart, RangeChart, _pf, frontier_spec, nice_ticks, stability_spec, tick_text
 from .labels import label
 
 
@@ -263,3 +263,56 @@ def backtest_chart(table, lang: str = "fr") -> Figure:
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(label("chart_bt_title", lang), fontsize=11)
     return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# the committee: weight stability per criterion (sensitivity)
+# ------------------------------------------------------------------------------------------------
+def render_ranges_matplotlib(chart: RangeChart) -> Figure:
+    """A :class:`~workbench.reporting.chart_specs.RangeChart` drawn as a Matplotlib figure: one
+    row per category (the first on top), its range as a bar, the value in force as a dot, the
+    marks as short vertical ticks, the axis from ``chart.lo`` to ``chart.hi`` with ticks by
+    :func:`~workbench.reporting.chart_specs.nice_ticks`, the legend below the plot."""
+    fig = Figure(figsize=chart.size_in, layout="constrained")
+    ax = fig.subplots()
+    n = len(chart.rows)
+    bar, dot, marks = chart.legend
+    handles: dict[str, Any] = {}
+    for k, r in enumerate(chart.rows):
+        y = n - 1 - k
+        handles["bar"] = ax.barh([y], [max(r.high - r.low, 0.0)], left=[r.low], height=0.45, color=chart.bar_colour,
+                                 alpha=0.55, label=bar)
+        if r.marks:
+            handles["marks"] = ax.plot(list(r.marks), [y] * len(r.marks), ls="none", marker="|", ms=14, mew=2,
+                                       color=chart.mark_colour, label=marks)[0]
+        handles["dot"] = ax.plot([r.current], [y], ls="none", marker="o", ms=7, color=chart.dot_colour, label=dot)[0]
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([r.label for r in reversed(chart.rows)])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(chart.lo, chart.hi)
+    ticks = nice_ticks(chart.lo, chart.hi, MPL_INTERVALS)
+    ax.xaxis.set_ticks(ticks)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v, chart.x, ticks, chart.lang)))
+    ax.set_xlabel(chart.x.title)
+    ax.grid(axis="x", alpha=0.3)
+    shown = [(handles[k], w) for k, w in zip(("bar", "dot", "marks"), chart.legend) if w and k in handles]
+    if shown:   # in the SVG's order: the range, the weight in force, the members' weights
+        ax.legend([h for h, _ in shown], [w for _, w in shown], loc="upper center", bbox_to_anchor=(0.5, -0.28),
+                  ncol=3, fontsize=8, frameon=False)
+    ax.set_title(chart.title, fontsize=11)
+    return fig
+
+
+def stability_chart(table, lang: str = "fr", members=None, title: str | None = None) -> Figure:
+    """For each criterion, the range of its weight over which the portfolio holds, the weight in
+    force and the committee members' weights:
+    :func:`~workbench.reporting.chart_specs.stability_spec` drawn by :func:`render_ranges_matplotlib`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`workbench.analysis.robustness.weight_stability` (``criterion``, ``weight``, ``low``, ``high``).
+    members : mapping, optional
+        ``member name -> {criterion: weight}`` [fraction].
+    """
+    return render_ranges_matplotlib(stability_spec(table, lang, members, title))

@@ -14,7 +14,7 @@ import html
 
 import numpy as np
 
-from .chart_specs import LineChart, Series, nice_ticks, tick_text
+from .chart_specs import LineChart, RangeChart, Series, nice_ticks, tick_text
 
 #: SVG dash patterns of the spec's dash styles.
 SVG_DASH = {"solid": "", "dashed": " stroke-dasharray='5,3'", "dotted": " stroke-dasharray='1,2'"}
@@ -87,4 +87,62 @@ def render_svg(chart: LineChart, width: int = 520, height: int = 310) -> bytes:
                f"{esc(chart.y.title)}</text>")
     out.append(f"<text x='{L_ + pw / 2:.0f}' y='18' text-anchor='middle' font-size='13'>"
                f"{esc(chart.title)}</text></svg>")
+    return "".join(out).encode("utf-8")
+
+
+def render_ranges_svg(chart: RangeChart, width: int = 560) -> bytes:
+    """A :class:`~workbench.reporting.chart_specs.RangeChart` as SVG (UTF-8 bytes): one row per
+    category (label at left), its range as a bar, the value in force as a dot, the marks as
+    short vertical ticks; the axis from ``chart.lo`` to ``chart.hi`` with a grid; the legend
+    below.  The image is labelled for assistive technologies (``role='img'``, ``<title>`` and
+    ``<desc>``: every row's figures, as :func:`~workbench.reporting.chart_specs.range_rows_text`
+    writes them); the page shows the same figures as a table beside it."""
+    from .chart_specs import range_rows_text
+
+    esc = html.escape
+    n = len(chart.rows)
+    L_, R_, T_, row_h = 170, 16, 34, 26
+    ph = row_h * max(n, 1)
+    height = T_ + ph + 64
+    pw = width - L_ - R_
+    lo, hi = chart.lo, chart.hi
+
+    def px(v):
+        return L_ + (min(max(v, lo), hi) - lo) / ((hi - lo) or 1.0) * pw
+
+    desc = "; ".join(f"{a}: {b}–{c} ({d}{'; ' + e if e else ''})" for a, b, c, d, e in range_rows_text(chart))
+    out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
+           f"aria-labelledby='wb-rc-title wb-rc-desc' viewBox='0 0 {width} {height}' "
+           f"font-family='DejaVu Sans, Arial, sans-serif' font-size='11'>",
+           f"<title id='wb-rc-title'>{esc(chart.title)}</title><desc id='wb-rc-desc'>{esc(desc)}</desc>",
+           f"<rect width='{width}' height='{height}' fill='white'/>"]
+    ticks = nice_ticks(lo, hi, INTERVALS * 2)
+    for t in ticks:
+        out.append(f"<line x1='{px(t):.1f}' x2='{px(t):.1f}' y1='{T_}' y2='{T_ + ph}' stroke='#ddd'/>"
+                   f"<text x='{px(t):.1f}' y='{T_ + ph + 14}' text-anchor='middle'>"
+                   f"{esc(tick_text(t, chart.x, ticks, chart.lang))}</text>")
+    out.append(f"<rect x='{L_}' y='{T_}' width='{pw}' height='{ph}' fill='none' stroke='#444'/>")
+    for k, r in enumerate(chart.rows):
+        yc = T_ + row_h * k + row_h / 2
+        out.append(f"<text x='{L_ - 6}' y='{yc + 4:.1f}' text-anchor='end'>{esc(r.label)}</text>")
+        out.append(f"<rect class='wb-rc-bar' x='{px(r.low):.1f}' y='{yc - 6:.1f}' width='{max(px(r.high) - px(r.low), 1.5):.1f}' "
+                   f"height='12' fill='{chart.bar_colour}' fill-opacity='0.55'/>")
+        for v in r.marks:
+            out.append(f"<line class='wb-rc-mark' x1='{px(v):.1f}' x2='{px(v):.1f}' y1='{yc - 9:.1f}' y2='{yc + 9:.1f}' "
+                       f"stroke='{chart.mark_colour}' stroke-width='2'/>")
+        out.append(f"<circle class='wb-rc-dot' cx='{px(r.current):.1f}' cy='{yc:.1f}' r='4.5' fill='{chart.dot_colour}'/>")
+    out.append(f"<text x='{L_ + pw / 2:.0f}' y='{T_ + ph + 30}' text-anchor='middle'>{esc(chart.x.title)}</text>")
+    ly = T_ + ph + 48
+    bar, dot, marks = chart.legend
+    lx = 12   # the legend from the left edge: three entries fit in 560 px (about 6 px a character)
+    out.append(f"<rect x='{lx}' y='{ly - 6}' width='22' height='12' fill='{chart.bar_colour}' fill-opacity='0.55'/>"
+               f"<text x='{lx + 28}' y='{ly + 4}' font-size='10'>{esc(bar)}</text>")
+    lx += 44 + 6 * len(bar)
+    out.append(f"<circle cx='{lx + 8}' cy='{ly}' r='4.5' fill='{chart.dot_colour}'/>"
+               f"<text x='{lx + 18}' y='{ly + 4}' font-size='10'>{esc(dot)}</text>")
+    if marks:
+        lx += 34 + 6 * len(dot)
+        out.append(f"<line x1='{lx + 8}' x2='{lx + 8}' y1='{ly - 8}' y2='{ly + 8}' stroke='{chart.mark_colour}' "
+                   f"stroke-width='2'/><text x='{lx + 16}' y='{ly + 4}' font-size='10'>{esc(marks)}</text>")
+    out.append(f"<text x='{width / 2:.0f}' y='20' text-anchor='middle' font-size='13'>{esc(chart.title)}</text></svg>")
     return "".join(out).encode("utf-8")
