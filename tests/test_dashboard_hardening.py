@@ -179,6 +179,53 @@ def test_message_headers_are_read_by_the_framing_in_use():
         assert message_header(junk, v1=True) is None and message_header(junk, v1=False) is None
 
 
+def test_a_websocket_client_that_does_not_read_is_closed_at_the_queue_bound(monkeypatch):
+    """What the server holds for one client is bounded: the 5,001st message waiting to be sent,
+    or a message that would pass 64 MB queued, closes the connection (1009) instead of growing."""
+    import concurrent.futures
+    import logging
+
+    import tornado.websocket
+    from tornado.iostream import StreamBufferFullError
+
+    from workbench.dashboard_server import V1_PROTOCOL, KernelWebsocketHandler
+
+    sent, closed = [], []
+
+    class Connection:
+        selected_subprotocol = V1_PROTOCOL
+
+        def is_closing(self):
+            return bool(closed)
+
+    def write(self, message, binary=False):
+        if message == b"too big":
+            raise StreamBufferFullError("Reached maximum write buffer size")
+        sent.append(concurrent.futures.Future())  # written once the client reads: never here
+        return sent[-1]
+
+    monkeypatch.setattr(tornado.websocket.WebSocketHandler, "write_message", write)
+    monkeypatch.setattr(KernelWebsocketHandler, "close", lambda self, code=None, reason=None: closed.append(code))
+    monkeypatch.setattr(KernelWebsocketHandler, "log", logging.getLogger("test"), raising=False)
+    handler = KernelWebsocketHandler.__new__(KernelWebsocketHandler)
+    handler.ws_connection = Connection()
+    update = v1_frame("iopub", {"msg_type": "comm_msg", "msg_id": "1"}, [b"\x89PNG" + bytes(100)])
+    assert handler.write_message(v1_frame("iopub", {"msg_type": "execute_input"}, []), binary=True) is None
+    for _ in range(KernelWebsocketHandler.max_queued_messages):
+        assert handler.write_message(update, binary=True) is not None
+    assert not closed and len(sent) == 5000
+    for future in sent[:10]:
+        future.set_result(None)  # the client read ten: ten more may wait
+    for _ in range(10):
+        assert handler.write_message(update, binary=True) is not None
+    assert not closed
+    assert handler.write_message(update, binary=True) is None and closed == [1009]
+    assert handler.write_message(update, binary=True) is None and len(sent) == 5010  # dropped once closed
+    closed.clear()
+    handler._pending = 0
+    assert handler.write_message(b"too big", binary=True) is None and closed == [1009]
+
+
 def test_serve_command_uses_a_token_and_checks_hosts():
     cmd, env, cwd = serve_command(port=8999)
     assert cmd[1:3] == ["-m", "workbench.dashboard_server"] and "--token" in cmd
@@ -225,3 +272,98 @@ def test_cli_refuses_no_token_beyond_this_machine():
                         "--port", "8999"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "--no-token" in r.stderr and "needs its token" in r.stderr
+
+
+# ---- serving: caps under a burst, the token, the connection folder (issue 23) ------------------
+def test_caps_count_pages_from_their_admission():
+    """A page counts against the caps from the moment it is admitted, before its kernel exists:
+    requests arriving together no longer all pass the check (30 kernels for 30 requests)."""
+    from workbench.dashboard_server import PageKernelManager
+
+    km = PageKernelManager(max_kernels=3, max_kernels_per_client=2)
+    assert [km.reserve("a") for _ in range(3)] == [None, None, "client"]  # no kernel started yet
+    assert km.reserve("b") is None and km.reserve("b") == "total" and km.reserve("c") == "total"
+    km.release("a")  # a request ended without a kernel (an error): its place is free again
+    assert km.reserve("c") is None and km.reserve("c") == "total"
+    assert dict(km.reserved) == {"a": 1, "b": 1, "c": 1}
+
+
+def test_clients_behind_a_proxy_are_told_apart_only_when_it_is_trusted():
+    from workbench.dashboard_server import client_address
+
+    xff = "6.6.6.6, 203.0.113.7"  # the first written by the client itself, the last by the proxy
+    assert client_address("10.0.0.5", xff) == "10.0.0.5"  # default: no proxy trusted
+    assert client_address("10.0.0.5", xff, ["10.0.0.5"]) == "203.0.113.7"
+    assert client_address("10.0.0.5", xff, ["10.0.0.0/8"]) == "203.0.113.7"
+    assert client_address("10.0.0.5", "203.0.113.7, 10.0.0.9", ["10.0.0.0/8"]) == "203.0.113.7"  # two proxies
+    assert client_address("192.0.2.1", xff, ["10.0.0.0/8"]) == "192.0.2.1"  # not from the proxy: header ignored
+    assert client_address("10.0.0.5", "not-an-address", ["10.0.0.5"]) == "10.0.0.5"
+    assert client_address("10.0.0.5", None, ["10.0.0.5"]) == "10.0.0.5"
+
+
+def test_tokens_are_masked_in_log_lines_and_dropped_from_page_requests():
+    import logging
+
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from workbench.dashboard_server import REDACTED, drop_token_from_request, install_log_redaction, redact
+
+    token = "0123456789abcdef0123456789abcdef0123456789abcdef"
+    assert redact(f"503 GET /?token={token} (127.0.0.1) 3.1ms") == f"503 GET /?token={REDACTED} (127.0.0.1) 3.1ms"
+    assert redact(f"GET /voila/x?a=1&TOKEN={token}&b=2") == f"GET /voila/x?a=1&TOKEN={REDACTED}&b=2"
+    assert token not in redact(f"Authorization: token {token}", [token])
+    old = logging.getLogRecordFactory()
+    stream = io.StringIO()
+    logger = logging.getLogger("tornado.access.test")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        install_log_redaction([token])
+        logger.warning("%d %s", 403, f"GET /?token={token} (127.0.0.1)")
+    finally:
+        logger.removeHandler(handler)
+        logging.setLogRecordFactory(old)
+    assert stream.getvalue() == f"403 GET /?token={REDACTED} (127.0.0.1)\n"
+    req = HTTPServerRequest(start_line=RequestStartLine("GET", f"/?token={token}&theme=dark", "HTTP/1.1"),
+                            headers=HTTPHeaders({"Host": "127.0.0.1:8866"}))
+    drop_token_from_request(req)
+    assert req.uri == "/?theme=dark" and req.query == "theme=dark" and "token" not in req.arguments
+
+
+def test_connection_folders_of_dead_servers_are_removed(tmp_path):
+    from workbench.dashboard_server import CONNECTION_PREFIX, connection_root, remove_stale_connection_dirs
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    dead = tmp_path / f"{CONNECTION_PREFIX}{p.pid}-abcd1234"
+    alive = tmp_path / f"{CONNECTION_PREFIX}{os.getpid()}-efgh5678"
+    legacy_old = tmp_path / "voila_ab12cd_9"  # Voilà's own naming, two days old, no process names it
+    legacy_new = tmp_path / "voila_zz34yy_1"  # maybe a running server's
+    for d in (dead, alive, legacy_old, legacy_new):
+        d.mkdir()
+        (d / "kernel-1.json").write_text("{}", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(legacy_old, (two_days_ago, two_days_ago))
+    assert sorted(remove_stale_connection_dirs(tmp_path)) == sorted([dead, legacy_old])
+    assert alive.exists() and legacy_new.exists()
+    # a folder whose process id now belongs to a process started after it: that server is dead
+    os.utime(alive, (two_days_ago, two_days_ago))
+    assert remove_stale_connection_dirs(tmp_path) == [alive]
+    # the kernels' unix sockets must fit in 107 characters: a long temporary folder is not used
+    assert connection_root("/tmp") == "/tmp"
+    assert connection_root("/home/someone/a/rather/long/temporary/folder") == "/tmp"
+
+
+def test_serve_command_port_policy_proxies_and_language():
+    cmd, _, _ = serve_command(port=8999)
+    assert "--port=8999" in cmd and "--Voila.port_retries=0" in cmd  # that port or none
+    cmd, _, _ = serve_command(port=8866, port_retries=20, trusted_proxies=("10.0.0.1",), lang="en")
+    assert "--Voila.port_retries=20" in cmd and "--WorkbenchVoila.trusted_proxies=10.0.0.1" in cmd
+    assert "--WorkbenchVoila.lang=en" in cmd
+
+
+def test_cli_refuses_a_trusted_proxy_that_is_no_address():
+    r = subprocess.run([sys.executable, "-m", "workbench.cli", "dashboard", "--trusted-proxy", "proxy.example"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "--trusted-proxy" in r.stderr and "must be an IP address or a network" in r.stderr

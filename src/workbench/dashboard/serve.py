@@ -17,6 +17,11 @@ ENV_SCENARIO = "WORKBENCH_SCENARIO"
 ENV_PARAMETERS = "WORKBENCH_PARAMETERS_DIR"
 ENV_VARIANTS = "WORKBENCH_VARIANTS_DIR"
 
+#: The port ``workbench dashboard`` listens on without ``--port``, and how many next ports it then
+#: tries, one after the other, when that one is taken (an explicit ``--port`` is never moved).
+DEFAULT_PORT = 8866
+DEFAULT_PORT_RETRIES = 20
+
 #: The dashboard notebook and Voilà's settings, relative to the folder served (:mod:`workbench.resources`).
 NOTEBOOK = Path(resources.NOTEBOOKS) / "dashboard.ipynb"
 VOILA_CONFIG = resources.VOILA_CONFIG
@@ -38,15 +43,19 @@ def repo_root() -> Path:
                               msg("E_DASHBOARD_NOT_FOUND"))])
 
 
-def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, ip: str = "127.0.0.1",
+def serve_command(scenario: str | os.PathLike | None = None, port: int = DEFAULT_PORT, ip: str = "127.0.0.1",
                   root: Path | None = None, variants_dir: str | os.PathLike | None = None,
                   extra_args: tuple[str, ...] = (), token: str | None = None,
-                  allow_hosts: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str], Path]:
+                  allow_hosts: tuple[str, ...] = (), port_retries: int = 0,
+                  trusted_proxies: tuple[str, ...] = (), lang: str | None = None,
+                  ) -> tuple[list[str], dict[str, str], Path]:
     """The command line, environment and folder that serve the dashboard with Voilà.
 
     The server is :mod:`workbench.dashboard_server` (Voilà with bounded kernels and websockets);
     it reads ``voila.json`` from the folder it starts in (the project root): pre-heated kernels,
-    execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.
+    execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.  Once
+    it answers, it prints the page's address (the port it holds, the token) as one line on its
+    standard output; its log goes to standard error and never shows the token.
 
     Parameters
     ----------
@@ -59,6 +68,17 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
         Host names accepted in the ``Host`` header besides ``localhost`` and loopback addresses
         (the name a reverse proxy forwards).  With a non-loopback ``ip`` the Host check is off,
         as in Jupyter, and the token is what protects the server.
+    port_retries : int
+        How many next ports the server tries, one after the other, when ``port`` is taken
+        (default 0: that port or none; the server then exits with status 2 and prints nothing
+        with the token).
+    trusted_proxies : tuple of str
+        Addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` names the client the
+        page caps count (:func:`workbench.dashboard_server.client_address`); default none: every
+        page behind a proxy is one client, the proxy.
+    lang : str, optional
+        Language of what the server prints (its address, a taken port); default
+        ``$WORKBENCH_LANG``, else French.
     variants_dir : path, optional
         Where the committee's variants are saved.  Default: ``parameters/variants/`` of the
         checkout; served from an installed wheel, ``variants/`` of the working folder (which is
@@ -103,6 +123,10 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     else:
         env.pop("JUPYTER_TOKEN", None)
     settings = [f"--WorkbenchVoila.extra_hostnames={h}" for h in allow_hosts]
+    settings += [f"--WorkbenchVoila.trusted_proxies={p}" for p in trusted_proxies]
+    settings.append(f"--Voila.port_retries={int(port_retries)}")
+    if lang is not None:
+        settings.append(f"--WorkbenchVoila.lang={lang}")
     if not loopback:
         settings.append("--WorkbenchVoila.remote_access=True")
     cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
@@ -111,8 +135,10 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = 8866, i
     return cmd, env, root
 
 
-def dashboard_url(port: int, ip: str = "127.0.0.1", env: Mapping[str, str] | None = None) -> str:
-    """The page's address, with ``?token=`` when the server of ``env`` (:func:`serve_command`) has one."""
+def dashboard_url(port: int, ip: str = "127.0.0.1", env: Mapping[str, str] | None = None,
+                  token: str | None = None) -> str:
+    """The page's address, with ``?token=`` when the server has one: ``token``, else the one of
+    ``env`` (:func:`serve_command`)."""
     host = f"[{ip}]" if ":" in ip else ip
-    token = (env or {}).get("JUPYTER_TOKEN", "")
+    token = (env or {}).get("JUPYTER_TOKEN", "") if token is None else token
     return f"http://{host}:{int(port)}/" + (f"?token={token}" if token else "")

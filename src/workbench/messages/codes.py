@@ -241,6 +241,13 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "the dashboard notebook and voila.json were not found: run from the project folder"),
     "E_TOKEN_NEEDED": _e("un serveur à l'écoute au-delà de cette machine (--ip autre que 127.0.0.1) demande son jeton",
                          "a server listening beyond this machine (--ip other than 127.0.0.1) needs its token"),
+    # ---- serving the dashboard (workbench.dashboard_server, issue 23) ---------------------------
+    "E_PORT_TAKEN": _e("déjà pris par un autre programme : choisir un --port libre, ou l'omettre (le tableau de "
+                       "bord prend alors le premier port libre à partir de 8866)",
+                       "already taken by another program: choose a free --port, or leave it out (the dashboard "
+                       "then takes the first free port from 8866)"),
+    "E_IP_ADDRESS": _e("doit être une adresse IP ou un réseau (127.0.0.1, 10.0.0.0/8)",
+                       "must be an IP address or a network (127.0.0.1, 10.0.0.0/8)"),
     "E_VARIANT_NAME": _e("une variante demande un nom (lettres, chiffres, - ou _)",
                          "a variant needs a name (letters, digits, - or _)"),
     "E_NO_SCENARIO_FILE": _e("aucun fichier de scénario (*.yaml) dans ce dossier", "no scenario file (*.yaml) in this folder"),

@@ -359,6 +359,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The dashboard already serves the most open pages it allows. Close an open page or try "
               "again in a minute.",
     },
+    "dashboard_ready": {"fr": "workbench dashboard : {url}  (Ctrl-C pour arrêter)",
+                        "en": "workbench dashboard: {url}  (Ctrl-C to stop)"},
     "dashboard_full_client": {
         "fr": "Ce poste a déjà le nombre maximal de pages du tableau de bord ouvertes. Fermez-en une "
               "ou réessayez dans une minute.",
