@@ -365,7 +365,9 @@ def test_the_compiled_kernel_reads_the_plan_by_name(small):
     kin = E._kernel_inputs(plan)
     assert isinstance(kin, E.KernelInputs) and E._kernel_inputs(plan) is kin
     st = E.Settings.from_scenario(small)
-    assert kin.attrition_rate == st.attrition_rate and kin.phase1_only_rate == st.phase1_only_rate
+    # the rates a calibration may vary draw by draw are per parameter set (one set: the scenario's)
+    assert kin.set_attrition.tolist() == [st.attrition_rate]
+    assert kin.set_p1_lim.tolist() == [st.attrition_rate + st.phase1_only_rate]
     assert kin.overrun_paid_by_fund_rate == st.overrun_paid_by_fund_rate
     assert kin.max_commit_share_per_call_rate == 0.4 and kin.reserve_last_call_eur == 5e6
     assert kin.exhausted_share == E.EXHAUSTED_SHARE
