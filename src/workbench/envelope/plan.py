@@ -137,7 +137,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
     if st.use_project_schedule and cp_cols:
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
-    n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS
+    n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS + _lag_years(sets)
     years = list(range(start, start + n_years))
     values = scenario_values(
         scenario, cands, roi_mode=scenario.value("selection.roi_mode"),
@@ -306,6 +306,21 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         ok_policy=ok_pol, rank=rank[perm], eligible=elig_all[perm], reason=[reason_all[j] for j in perm],
         flags=_plan_flags(scenario, c, calls),
     )
+
+
+#: The quantile of the decision-to-commitment lag that the reported years cover beyond the horizon
+#: (payments later than the last reported year are counted in it).
+LAG_COVERED_QUANTILE = 0.99
+
+
+def _lag_years(sets: ParameterSets) -> int:
+    """Whole years the reported horizon adds for the longest lag: its 99th percentile over the
+    parameter sets (the median where it is fixed), less the first year (a lag within a year is
+    covered by :data:`~.settings.EXTRA_YEARS`), at most 10."""
+    z = 2.3263478740408408  # standard normal quantile of LAG_COVERED_QUANTILE
+    q = sets.lag_median_months * np.exp(sets.lag_sigma * z)
+    q = np.minimum(q, sets.lag_max_months)
+    return int(min(max(math.ceil(float(q.max()) / 12.0) - 1, 0), 10)) if len(q) else 0
 
 
 def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:
