@@ -71,11 +71,6 @@ MOVEMENT_KINDS: dict[str, tuple[int, int]] = {
     "supplementary": (+1, 0),          # ouverture en loi de finances rectificative (available +)
 }
 
-#: The French names of the kinds, for the guide and the summaries.
-MOVEMENT_KINDS_FR = {"freeze": "surgel", "unfreeze": "dégel", "cancellation": "annulation",
-                     "frozen_cancellation": "annulation de crédits gelés", "transfer_in": "transfert entrant",
-                     "transfer_out": "transfert sortant", "supplementary": "ouverture (loi de finances rectificative)"}
-
 
 @dataclass(frozen=True)
 class Movement:

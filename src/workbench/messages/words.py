@@ -695,6 +695,26 @@ _SUMMARY_LABELS = {
                      "en": " (outputs are written all or nothing: previous outputs are untouched)"},
     "sum_checked": {"fr": "chaque règle revérifiée : aucune enfreinte", "en": "every rule re-evaluated: none broken"},
     "sum_not_checked": {"fr": "aucun portefeuille à vérifier", "en": "no portfolio to check"},
+    # ---- a fund's credits in `workbench validate` (workbench.credits.timeline): every dated value
+    "sum_envelope_from": {"fr": "{amount} dès le {date}", "en": "{amount} from {date}"},
+    "sum_credits_head": {"fr": "  crédits {code} (AE disponibles : cumul des AE votées, moins la réserve de l'année, "
+                                "plus ou moins les mouvements datés ; CP disponibles de l'année, avant report) :",
+                         "en": "  credits of {code} (AE available: cumulative voted AE, less the year's reserve, plus "
+                               "or minus the dated movements; CP available in the year, before carry-over):"},
+    "sum_credits_year": {"fr": "    {year} : AE votées {ae}, CP votés {cp}, réserve {rate} -> au 1er janvier AE "
+                               "disponibles {ae_avail}, CP disponibles {cp_avail}",
+                         "en": "    {year}: voted AE {ae}, voted CP {cp}, reserve {rate} -> on 1 January AE "
+                               "available {ae_avail}, CP available {cp_avail}"},
+    "sum_credits_move": {"fr": "    {date} {kind} : AE {ae}, CP {cp} -> AE disponibles {ae_avail}",
+                         "en": "    {date} {kind}: AE {ae}, CP {cp} -> AE available {ae_avail}"},
+    "movement_freeze": {"fr": "surgel", "en": "freeze"},
+    "movement_unfreeze": {"fr": "dégel", "en": "unfreeze"},
+    "movement_cancellation": {"fr": "annulation", "en": "cancellation"},
+    "movement_frozen_cancellation": {"fr": "annulation de crédits gelés", "en": "cancellation of frozen credits"},
+    "movement_transfer_in": {"fr": "transfert entrant", "en": "transfer in"},
+    "movement_transfer_out": {"fr": "transfert sortant", "en": "transfer out"},
+    "movement_supplementary": {"fr": "ouverture en loi de finances rectificative",
+                               "en": "supplementary appropriation"},
 }
 
 
