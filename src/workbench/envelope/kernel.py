@@ -205,7 +205,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
     dem = wf3
     rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid, aj, pj = wf1
     stopped = wb1
-    pend_t, pend_p, pend_b, npend, bt, bp, sj = wev
+    pend_t, pend_p, pend_n, head, nev, bt, bp, sj, wprof = wev
     Ylast = np.float64(Y - 1)
     nblk = (n + B - 1) // B
     for blk in range(nblk):
@@ -219,7 +219,12 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
             sj[j] = sv
             aj[j] = s_att[sv]
             pj[j] = s_p1[sv]
-            npend[j] = 0
+            nev[j] = 0
+            for k in range(K + 1):
+                head[j, k] = -1
+        for i in range(L):  # each draw's profile, contiguous over draws
+            for j in range(nd):
+                wprof[i, j] = s_prof[sj[j], i]
         # fates, commitments and commitment times
         for p in range(P_):
             hp = has_ph1[p]
@@ -254,20 +259,15 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                 room_last[gg, j] = 0.0
         for k in range(K + 1):
             # each draw meets its events due before call k (k == K: the rest), in time order
+            # (each draw keeps one list of pending events per call: head[j, k], then pend_n)
             for j in range(nd):
                 nb = 0
-                w = 0
-                for q in range(npend[j]):
-                    if pend_b[j, q] == k:
-                        bt[nb] = pend_t[j, q]
-                        bp[nb] = pend_p[j, q]
-                        nb += 1
-                    else:
-                        pend_t[j, w] = pend_t[j, q]
-                        pend_p[j, w] = pend_p[j, q]
-                        pend_b[j, w] = pend_b[j, q]
-                        w += 1
-                npend[j] = w
+                q = head[j, k]
+                while q >= 0:
+                    bt[nb] = pend_t[j, q]
+                    bp[nb] = pend_p[j, q]
+                    nb += 1
+                    q = pend_n[j, q]
                 for a1 in range(1, nb):  # insertion sort by (time, project): batches are short
                     tt = bt[a1]
                     tq = bp[a1]
@@ -378,11 +378,12 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                         b = k + 1
                         while b < K and call_x[b] < t:
                             b += 1
-                        q = npend[j]
+                        q = nev[j]
                         pend_t[j, q] = t
                         pend_p[j, q] = p
-                        pend_b[j, q] = b
-                        npend[j] = q + 1
+                        pend_n[j, q] = head[j, b]
+                        head[j, b] = q
+                        nev[j] = q + 1
         # amounts, years, group by group
         for gg in range(G):
             for j in range(nd):
@@ -433,20 +434,23 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                     s6[j] += m
                 for j in range(nd):
                     a2d[j] += Cp[j] * (1.0 if sp[j] else 0.0)
-                # the legal commitment, de-commitment and adjustment years depend on the drawn lag
+                # the legal commitment, de-commitment and adjustment years depend on the drawn lag:
+                # scattered draw by draw, for the selected projects only (a project is selected in
+                # most draws or in few, so the branch is predictable; the others would add 0)
                 for j in range(nd):
-                    xj = x0p[j]
-                    cb_ = int(min(max(np.floor(xj), 0.0), Ylast))
-                    ab_ = int(min(max(np.floor(xj + dyp), 0.0), Ylast))
-                    db_ = int(min(max(np.floor(xj + dm_y), 0.0), Ylast))
-                    c = Cp[j]
-                    tp = tpp[j]
-                    s_ = sp[j]
-                    a_ = ap[j]
-                    ae0[cb_, j] += c * (1.0 if s_ else 0.0)
-                    ae1[db_, j] += c * (1.0 if (s_ & a_) else 0.0)
-                    ae0[ab_, j] += tp * (1.0 if (s_ & (not a_) & (tp > 0)) else 0.0)
-                    ae1[ab_, j] += -tp * (1.0 if (s_ & (not a_) & (not tp > 0)) else 0.0)
+                    if sp[j]:
+                        xj = x0p[j]
+                        c = Cp[j]
+                        ae0[int(min(max(np.floor(xj), 0.0), Ylast)), j] += c
+                        if ap[j]:
+                            ae1[int(min(max(np.floor(xj + dm_y), 0.0), Ylast)), j] += c
+                        else:
+                            tp = tpp[j]
+                            ab_ = int(min(max(np.floor(xj + dyp), 0.0), Ylast))
+                            if tp > 0:
+                                ae0[ab_, j] += tp
+                            else:
+                                ae1[ab_, j] += -tp
                 for j in range(nd):
                     na += np.int64(sp[j]) & np.int64(ap[j])
                 for j in range(nd):
@@ -484,7 +488,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                             bi = b + i
                             if bi > Y - 1:
                                 bi = Y - 1
-                            w = prof[p, i] if ownp else s_prof[sj[j], i]
+                            w = prof[p, i] if ownp else wprof[i, j]
                             dem[gg, bi, j] += Aj[j] * w
                 sel_count[p] += ns
                 attr_count[p] += na
@@ -496,7 +500,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                         if bi > Y - 1:
                             bi = Y - 1
                         for j in range(nd):
-                            dem[gg, bi, j] += first[b, j] * s_prof[sj[j], i]
+                            dem[gg, bi, j] += first[b, j] * wprof[i, j]
             gt = gtot[gg]
             for t, s_ in enumerate((s0, s1, s2, s3, s4, s5, s6, room_last[gg])):
                 for j in range(nd):
@@ -584,7 +588,8 @@ def _kernel_work(kin: KernelInputs) -> tuple:
                   + [(G, B)]),
             np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(18)), np.zeros(B, np.bool_),
             (np.zeros((B, max(P_, 1))), np.zeros((B, max(P_, 1)), np.int64), np.zeros((B, max(P_, 1)), np.int64),
-             np.zeros(B, np.int64), np.zeros(max(P_, 1)), np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64)))
+             np.full((B, len(kin.call_x) + 1), -1, np.int64), np.zeros(B, np.int64), np.zeros(max(P_, 1)),
+             np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))))
 
 
 def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
