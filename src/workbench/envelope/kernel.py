@@ -268,7 +268,11 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                     bp[nb] = pend_p[j, q]
                     nb += 1
                     q = pend_n[j, q]
-                for a1 in range(1, nb):  # insertion sort by (time, project): batches are short
+                # in time order, ties by project (insertion sort: batches are short and come
+                # nearly sorted); after the last call, when the fund pays no overrun, an event's
+                # outcome does not depend on the others' (its top-up is its underrun, and the net
+                # commitments are read no more): no need to sort them
+                for a1 in range(1, nb if (k < K or o_rate != 0.0) else 0):
                     tt = bt[a1]
                     tq = bp[a1]
                     c2 = a1 - 1
