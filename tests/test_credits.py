@@ -2,7 +2,6 @@
 cancellations and transfers, carry-overs, the envelope in force at a date; read the same way by
 the call-by-call decisions and by the envelope simulation; checked when a scenario is read."""
 import datetime as dt
-import textwrap
 
 import numpy as np
 import pandas as pd

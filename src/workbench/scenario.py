@@ -1127,10 +1127,10 @@ def _check_credits(fcode: str, f: dict, col: Collector) -> None:
                 col.add(f"{mp}[{i}]", m.get("kind"), msg("E_MOVEMENT_AMOUNT"))
             if not _sourced(m):
                 col.add(f"{mp}[{i}]", m.get("kind"), msg("E_SOURCE_REQUIRED"))
-            for field in ("ae_eur", "cp_eur"):
-                if field in m and field not in a:
-                    col.add(f"{mp}[{i}].{field}", P.value(m[field]),
-                            msg("E_MOVEMENT_WITHOUT_VOTED", field=field, year=y))
+            for fld in ("ae_eur", "cp_eur"):
+                if fld in m and fld not in a:
+                    col.add(f"{mp}[{i}].{fld}", P.value(m[fld]),
+                            msg("E_MOVEMENT_WITHOUT_VOTED", field=fld, year=y))
             if isinstance(when, dt.date) and m.get("kind") in CR.MOVEMENT_KINDS:
                 parsed.append((i, CR.Movement(date=when, kind=m["kind"], ae_eur=float(P.value(m.get("ae_eur", 0.0))),
                                               cp_eur=float(P.value(m.get("cp_eur", 0.0))), year=int(y))))
@@ -1139,13 +1139,13 @@ def _check_credits(fcode: str, f: dict, col: Collector) -> None:
         probe = Fund(code=fcode, title="", envelope_eur=0.0, sub_envelopes_eur={}, appropriations={},
                      cp_carryover_cap_rate=0.0, allow_overcommitment=False, reserve_rates=rates)
         rate = CR.reserve_rate(probe, int(y))
-        for field in ("ae_eur", "cp_eur"):
-            if field not in a:
+        for fld in ("ae_eur", "cp_eur"):
+            if fld not in a:
                 continue
-            reserve = rate * float(P.value(a[field]))
-            for j, frozen in CR.frozen_shortfalls(reserve, [m for _, m in parsed], field):
+            reserve = rate * float(P.value(a[fld]))
+            for j, frozen in CR.frozen_shortfalls(reserve, [m for _, m in parsed], fld):
                 i = parsed[j][0]
-                col.add(f"{mp}[{i}].{field}", P.value(mv[i].get(field)),
+                col.add(f"{mp}[{i}].{fld}", P.value(mv[i].get(fld)),
                         msg("E_MOVEMENT_UNFREEZE_EXCESS", frozen_meur=frozen / 1e6))
 
 

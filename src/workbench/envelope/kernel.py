@@ -101,7 +101,6 @@ def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
     if sets is not None:
         k = _kernel_inputs(plan)
         return k._replace(**_set_fields(sets))
-    Y = len(plan.years)
     # the projects each call may fund, in selection order (the policy's exclusions left out)
     rows = [np.asarray([p for p in r if plan.ok_policy[p]], np.int64) for r in plan.call_rows]
     ptr = np.zeros(len(rows) + 1, np.int64)
