@@ -3,8 +3,9 @@
 Prints the simulation's time (median of ``--repeat`` runs), its peak memory (``tracemalloc``:
 every NumPy buffer is traced), and the ratio to the time NumPy takes, in the same run, to draw
 the same random variates (3 float32 uniforms and 1 float32 standard normal per project and
-draw, in the simulation's blocks, on one thread): no simulation can be faster than drawing its
-random numbers.  The simulation uses its default threads (2 on this machine: each draws its own
+draw, plus a second normal for the decision-to-commitment lag when the scenario spreads it, as
+the shipped FTAP scenario does, in the simulation's blocks, on one thread): no simulation can be
+faster than drawing its random numbers.  The simulation uses its default threads (2 on this machine: each draws its own
 blocks and runs the compiled model on them); the CPU time of both is printed too, so a run on a
 loaded machine can be read, and so are each run's ratio to its own floor and the cautious reading
 (the simulation's median against the batch's fastest floor: the floor itself varies by up to 50 %
@@ -52,18 +53,21 @@ def pipeline_scenario():
     return scn, cands
 
 
-def floor_draw(n_projects: int, draws: int, seed: int = 1) -> float:
-    """Seconds NumPy takes to draw the simulation's variates, block by block as it does.
+def floor_draw(n_projects: int, draws: int, seed: int = 1, lag_normal: bool = False) -> float:
+    """Seconds NumPy takes to draw the simulation's variates, block by block as it does
+    (``lag_normal``: the second normal of a spread decision-to-commitment lag too).
 
     Into buffers allocated once, as the simulation's workers do: fresh arrays would add page
     faults whose cost depends on the allocator's state (it varied the floor by 40 %)."""
-    buf = [np.empty((n_projects, E.BLOCK), np.float32) for _ in range(4)]
+    buf = [np.empty((n_projects, E.BLOCK), np.float32) for _ in range(5)]
     t0 = time.perf_counter()
     for b in range(-(-draws // E.BLOCK)):
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
         for k in range(3):
             rng.random(out=buf[k], dtype=np.float32)
         rng.standard_normal(out=buf[3], dtype=np.float32)
+        if lag_normal:
+            rng.standard_normal(out=buf[4], dtype=np.float32)
     return time.perf_counter() - t0
 
 
@@ -101,6 +105,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     scn, cands = pipeline_scenario()
     P_ = len(cands)
+    lag = getattr(scn, "commitment_lag", None)
+    spread = bool(lag is not None and lag.sigma > 0)
+    n_vars = 5 if spread else 4
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}, numpy {np.__version__}")
     print(f"pipeline: {P_} projects, {len(scn.calls)} calls, {scn.years[0]}-{scn.years[-1]}; "
@@ -108,13 +115,13 @@ def main(argv=None) -> int:
     E.simulate(scn, cands, draws=2000, seed=1)  # warm-up: quantile tables, imports
     sims, floors, cpus = [], [], []
     for r in range(a.repeat):
-        floors.append(floor_draw(P_, a.draws, seed=r + 1))
+        floors.append(floor_draw(P_, a.draws, seed=r + 1, lag_normal=spread))
         t, c, res = cpu_timed(lambda: E.simulate(scn, cands, draws=a.draws, seed=r + 1, chunk_size=a.chunk_size,
                                                  threads=a.threads))
         sims.append(t)
         cpus.append(c)
     sim_m, floor_m = statistics.median(sims), statistics.median(floors)
-    n_var = 4 * P_ * a.draws
+    n_var = n_vars * P_ * a.draws
     print(f"\n{a.draws:,} draws x {P_} projects ({n_var / 1e6:,.0f} M random variates), "
           f"{res.provenance['threads']} simulation threads; load average {os.getloadavg()[0]:.2f}")
     print(f"  simulation   median {sim_m:6.2f} s  (runs: {', '.join(f'{s:.2f}' for s in sims)}); "
@@ -133,7 +140,7 @@ def main(argv=None) -> int:
           f"P(short) {s['shortfall_probability']:.1%}")
     if a.big_draws:
         t, pk, res = peak(lambda: E.simulate(scn, cands, draws=a.big_draws, seed=1, chunk_size=a.chunk_size))
-        fl = floor_draw(P_, a.big_draws, seed=9)
+        fl = floor_draw(P_, a.big_draws, seed=9, lag_normal=spread)
         print(f"\n{a.big_draws:,} draws, chunked ({res.provenance['chunk_size']:,} draws per chunk)")
         print(f"  simulation {t:6.2f} s (under tracemalloc), numpy floor {fl:.2f} s, ratio {t / fl:.2f}")
         print(f"  peak memory (tracemalloc): {pk / 2**20:,.0f} MiB  (target <= 1024 MiB)")

@@ -62,7 +62,13 @@ def _cmd_validate(args) -> int:
         scn = load_scenario(path)
         cands = load_candidates(scn)
         if args.show:
+            # the resolved scenario (every dated value as written), then each fund's credits at
+            # their dates as comment lines (the output stays YAML)
+            from .reporting.summaries import credit_lines
+
             print(scn.to_yaml())
+            for line in credit_lines(scn, args.lang):
+                print("#" + line)
             return 0
         print(scenario_summary(scn, cands, args.lang))
         return 0

@@ -7,8 +7,12 @@ replays that sequence on a candidate table: for each call in decision order, the
 portfolio of the call's eligible applications (:func:`workbench.selection.rank`, the exact
 HiGHS programme) under the call's budget, which is
 
-    min(call's budget_eur, share x (cumulative commitment authority of the fund at the call's
-    year - what earlier calls of the fund committed))
+    min(call's budget_eur, share x (commitment authority of the fund available at the call's
+    decision date - what earlier calls of the fund committed))
+
+where the commitment authority available at a date is :func:`workbench.credits.ae_available_eur`
+(voted AE up to that year, less the year's reserve, with the freezes, unfreezes, cancellations
+and transfers dated up to that date, within the envelope in force then)
 
 and, for the sub-envelopes, what earlier calls left of them; a scenario's
 ``selection.budget_eur`` caps what all the calls together may commit.  No call ever sees a later call's
@@ -33,7 +37,7 @@ import pandas as pd
 from .messages import Text, code_of, msg
 from . import selection as pf
 from .analysis import robustness
-from .selection.allotment import call_budget_eur, call_shares, candidate_calls, cumulative_ae_cap_eur
+from .selection.allotment import call_budget_eur, call_shares, candidate_calls, credits_at_eur
 
 #: What the decisions are called in results and reports.
 CALL_BY_CALL = "call_by_call"
@@ -108,7 +112,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         idx = np.flatnonzero(np.asarray(call_of) == call.id)
         back = pending.pop(call.id, [])
         fund = funds[call.fund]
-        left = cumulative_ae_cap_eur(fund, call.decision.year) - committed_by_fund[call.fund]
+        left = credits_at_eur(fund, call.decision) - committed_by_fund[call.fund]
         if s0.get("budget_eur") is not None:  # the selection's own cap over all calls
             left = min(left, float(s0["budget_eur"]) - sum(committed_by_fund.values()))
         budget = call_budget_eur(call, left, shares[k])
@@ -365,11 +369,11 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
 def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario) -> dict:
     sel = table["selected"].astype(bool)
     committed = float(table.loc[sel, "funded_eur"].sum())
-    # what the funds could commit in all: their cumulative commitment authority at the last call
-    last_year = {}
+    # what the funds could commit in all: their commitment authority available at their last call
+    last_call = {}
     for c in scenario.calls:
-        last_year[c.fund] = max(last_year.get(c.fund, c.decision.year), c.decision.year)
-    budget = float(sum(cumulative_ae_cap_eur(scenario.funds[f], y) for f, y in last_year.items()))
+        last_call[c.fund] = max(last_call.get(c.fund, c.decision), c.decision)
+    budget = float(sum(credits_at_eur(scenario.funds[f], d) for f, d in last_call.items()))
     cap = pf.settings(scenario).get("budget_eur")
     if cap is not None:
         budget = min(budget, float(cap))

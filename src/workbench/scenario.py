@@ -20,12 +20,14 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import credits as CR
 from . import limits as LIMITS
 from . import params as P
 from .errors import MISSING, Collector, Problem, at_line, closest
@@ -46,11 +48,15 @@ OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local
 #: added to the last year).
 DEFAULT_PROFILE_RATES = (0.365, 0.365, 0.216, 0.054)
 #: Months between the committee's decision and the signature of the transformation contract
-#: (the commitment), calibrated on FTAP's execution: about 195 M€ granted on 19 June and 31
-#: October 2018 but only about 20 M€ of AE consumed in 2018 ("Rapport annuel de performances
-#: 2019, programme 349", Direction du budget: « 179,9 M€ en AE ont été reportées sur 2019 »), so
-#: contracts came at least 6 months after the decision (README, back-test).
+#: (the commitment) when a scenario gives neither ``disbursement.commitment_lag`` nor
+#: ``disbursement.contract_lag_months``: a fixed lag (an assumption; FTAP's execution shows a
+#: longer, dispersed lag: about 195 M€ granted on 19 June and 31 October 2018 but only about 20 M€
+#: of AE consumed in 2018, "Rapport annuel de performances 2019, programme 349", Direction du
+#: budget: « 179,9 M€ en AE ont été reportées sur 2019 »; the shipped FTAP scenario sets a
+#: lognormal lag, see :class:`CommitmentLag` and docs/explanation/decide-commit-pay.md).
 DEFAULT_CONTRACT_LAG_MONTHS = 6.0
+#: The forms of ``disbursement.commitment_lag.distribution``.
+LAG_DISTRIBUTIONS = ("lognormal", "fixed")
 #: Share of a cost overrun the fund pays: 0, the transformation contract fixes the grant and
 #: the owner pays overruns (an assumption; a scenario sets 1 for the cautious reading).
 DEFAULT_OVERRUN_PAID_BY_FUND_RATE = 0.0
@@ -68,6 +74,14 @@ _AMOUNT = Param(Amount())
 _AMOUNT0 = Param(Amount(ge=0))
 _RATE = Param(Rate())
 
+# one dated movement of a year's credits (workbench.credits): a freeze, an unfreeze, a
+# cancellation, a transfer, a supplementary appropriation; amounts positive, the kind gives the sign
+_MOVEMENT = Fields(
+    {"date": Date(), "kind": Str(list(CR.MOVEMENT_KINDS)), "ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0,
+     "reference": Str(), "assumption": Str(), "description": Str()},
+    required=("date", "kind"),
+)
+
 _FUND = Fields(
     {
         "title": Str(),
@@ -76,10 +90,15 @@ _FUND = Fields(
         # named parts that should add up to the envelope (FITN: State 204 M€ + local 88 M€)
         "envelope_parts": MapOf(Fields({"title": Str(), "amount_eur": _AMOUNT}, required=("amount_eur",))),
         "appropriations": MapOf(
-            Fields({"ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0, "reference": Str(), "assumption": Str()}),
+            Fields({"ae_eur": _AMOUNT0, "cp_eur": _AMOUNT0, "reference": Str(), "assumption": Str(),
+                    # dated in-year movements of the year's credits (workbench.credits.MOVEMENT_KINDS)
+                    "movements": ListOf(_MOVEMENT)}),
             key=lambda k: isinstance(k, int) and not isinstance(k, bool),
             key_rule=msg("E_APPROPRIATION_YEAR_KEY"),
         ),
+        # precautionary reserve (mise en réserve) of each year's voted AE and CP [fraction], read
+        # on 1 January of the year (workbench.credits.reserve_rate)
+        "reserve_rate": _RATE,
         "sub_envelopes": MapOf(
             Fields({"title": Str(), "amount_eur": _AMOUNT, "part": Str(), "reference": Str(), "assumption": Str()},
                    required=("amount_eur",))
@@ -201,7 +220,18 @@ _UNCERTAINTY = Fields(
 
 _DISBURSEMENT = Fields(
     {
+        # a fixed lag from the decision to the commitment [months] (a degenerate commitment_lag)
         "contract_lag_months": Param(Num(ge=0)),
+        # the lag from the decision to the commitment as a distribution (see CommitmentLag)
+        "commitment_lag": Fields({
+            "distribution": Str(list(LAG_DISTRIBUTIONS)),
+            "median_months": Param(Num(ge=0, le=240), dated=False),
+            # standard deviation of the lag's logarithm (P90 = median x exp(1.2816 sigma))
+            "sigma": Param(Num(ge=0, le=3), dated=False),
+            # the lag never exceeds it (optional)
+            "max_months": Param(Num(gt=0, le=600), dated=False),
+            "reference": Str(), "assumption": Str(), "description": Str(),
+        }, required=("distribution", "median_months")),
         # share of a grant paid in the commitment year, the next year, ... (sums to 1)
         "profile_rates": Param(ListOf(Rate(), min_len=1)),
         # pay along the candidates' own cp_<year>_eur schedules where they give one
@@ -373,7 +403,14 @@ class Call:
 
 @dataclass(frozen=True)
 class Fund:
-    """A fund: its envelope, appropriations and sub-envelopes, amounts in euros."""
+    """A fund: its envelope, appropriations and sub-envelopes, amounts in euros.
+
+    ``envelope_eur`` is the latest envelope; ``envelope_values`` every value with its start date
+    (None: not dated), read at a date by :func:`workbench.credits.envelope_at_eur`;
+    ``reserve_rates`` the reserve rate's values likewise; ``movements`` the dated movements of the
+    credits (:class:`workbench.credits.Movement`).  The credits available at a date or in a year
+    are :mod:`workbench.credits`'s to compute.
+    """
 
     code: str
     title: str
@@ -382,6 +419,64 @@ class Fund:
     appropriations: dict[int, dict[str, float]]
     cp_carryover_cap_rate: float
     allow_overcommitment: bool
+    envelope_values: tuple = ()
+    reserve_rates: tuple = ()
+    movements: tuple = ()
+
+
+@dataclass(frozen=True)
+class CommitmentLag:
+    """Months from the committee's decision to the legal commitment of a grant (the transformation
+    contract signed: the AE consumed), before any governance-gate delay.
+
+    ``lognormal``: ``median_months x exp(sigma x Z)``, ``Z`` standard normal, at most
+    ``max_months``; ``sigma`` is the standard deviation of the lag's logarithm (the P90 is
+    ``median x exp(1.2816 sigma)``).  ``fixed``: ``median_months`` for every project (what a
+    plain ``contract_lag_months`` gives).  The simulation draws a lag per project and draw; the
+    selection's payment calendars use the median (:attr:`Scenario.contract_lag_months`).
+    """
+
+    distribution: str = "fixed"
+    median_months: float = DEFAULT_CONTRACT_LAG_MONTHS
+    sigma: float = 0.0
+    max_months: float = math.inf
+
+    def quantile_months(self, q: float) -> float:
+        """The lag's ``q`` quantile [months] (``q`` in (0, 1))."""
+        from statistics import NormalDist
+
+        if self.sigma <= 0 or self.median_months <= 0:
+            return min(self.median_months, self.max_months)
+        return min(self.median_months * math.exp(self.sigma * NormalDist().inv_cdf(q)), self.max_months)
+
+    def describe(self) -> dict:
+        return {"distribution": self.distribution, "median_months": self.median_months, "sigma": self.sigma,
+                "max_months": None if math.isinf(self.max_months) else self.max_months,
+                "p10_months": self.quantile_months(0.1), "p90_months": self.quantile_months(0.9)}
+
+
+#: The lag when a scenario says nothing: fixed at :data:`DEFAULT_CONTRACT_LAG_MONTHS`.
+DEFAULT_COMMITMENT_LAG = CommitmentLag()
+
+
+def _dated_values(node: Any) -> tuple:
+    """A parameter node's values with their start dates: ``((date, value), ...)`` in date order,
+    ``((None, value),)`` for an undated one, ``()`` when absent."""
+    if node is None:
+        return ()
+    if isinstance(node, dict) and "values" in node:
+        return tuple((d, float(v)) for d, v, _ in P.dated_entries(node))
+    return ((None, float(P.value(node))),)
+
+
+def _movements(f: dict) -> tuple:
+    out = []
+    for y, a in (f.get("appropriations") or {}).items():
+        for m in (a or {}).get("movements") or ():
+            out.append(CR.Movement(date=m["date"], kind=m["kind"], ae_eur=float(P.value(m.get("ae_eur", 0.0))),
+                                   cp_eur=float(P.value(m.get("cp_eur", 0.0))), year=int(y),
+                                   source=m.get("reference") or m.get("assumption") or ""))
+    return tuple(out)
 
 
 @dataclass
@@ -465,6 +560,9 @@ class Scenario:
                 },
                 cp_carryover_cap_rate=float(P.value(f.get("cp_carryover_cap_rate", 0.03))),
                 allow_overcommitment=bool(f.get("allow_overcommitment", False)),
+                envelope_values=_dated_values(f["envelope_eur"]),
+                reserve_rates=_dated_values(f.get("reserve_rate")),
+                movements=_movements(f),
             )
         return out
 
@@ -494,9 +592,10 @@ class Scenario:
         return {c: float(P.value(w[c])) for c in CRITERIA}
 
     def envelope_at(self, fund: str, when: Any = None) -> float:
-        """A fund's envelope in force at a date [EUR] (dated: FTAP's 700 M€, then its 2022 top-up);
-        the latest when ``when`` is None (``funds[fund].envelope_eur``)."""
-        return float(P.value(self.data["funds"][fund]["envelope_eur"], when))
+        """A fund's envelope in force at a date [EUR] (dated: FTAP's 700 M€, then its 2022 top-up;
+        0 before its first date); the latest when ``when`` is None (``funds[fund].envelope_eur``).
+        :func:`workbench.credits.envelope_at_eur`."""
+        return CR.envelope_at_eur(self.funds[fund], when)
 
     def weights_at(self, when: Any = None) -> dict[str, float]:
         """The criteria weights in force at a date (a weight may be a dated parameter, so that a
@@ -511,10 +610,27 @@ class Scenario:
         return tuple(float(x) for x in (DEFAULT_PROFILE_RATES if v is None else v))
 
     @property
-    def contract_lag_months(self) -> float:
-        """``disbursement.contract_lag_months``, else :data:`DEFAULT_CONTRACT_LAG_MONTHS` [months]."""
+    def commitment_lag(self) -> CommitmentLag:
+        """The lag from the decision to the commitment: ``disbursement.commitment_lag``, else a
+        fixed ``disbursement.contract_lag_months``, else :data:`DEFAULT_COMMITMENT_LAG`."""
+        d = self.data.get("disbursement") or {}
+        node = d.get("commitment_lag")
+        if node:
+            kind = node.get("distribution", "fixed")
+            sigma = P.value(node.get("sigma")) if kind == "lognormal" else 0.0
+            mx = P.value(node.get("max_months"))
+            return CommitmentLag(distribution=kind, median_months=float(P.value(node["median_months"])),
+                                 sigma=float(sigma or 0.0), max_months=math.inf if mx is None else float(mx))
         v = self.value("disbursement.contract_lag_months")
-        return float(DEFAULT_CONTRACT_LAG_MONTHS if v is None else v)
+        if v is not None:
+            return CommitmentLag(distribution="fixed", median_months=float(v))
+        return DEFAULT_COMMITMENT_LAG
+
+    @property
+    def contract_lag_months(self) -> float:
+        """The nominal lag from the decision to the commitment [months]: the median of
+        :attr:`commitment_lag` (the planned calendars of the selection are drawn with it)."""
+        return float(self.commitment_lag.median_months)
 
     @property
     def draws(self) -> int:
@@ -752,11 +868,21 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     return data, []
 
 
+#: Keys that say the same thing in two forms: a file (or an override) that gives one form replaces
+#: the other form its base gives (a child's plain ``contract_lag_months`` replaces its base's
+#: ``commitment_lag`` distribution, and the reverse).  Both in one file is an error.
+ALTERNATIVE_KEYS = {"contract_lag_months": "commitment_lag", "commitment_lag": "contract_lag_months"}
+
+
 def deep_merge(base: dict, over: dict) -> dict:
     """``over`` merged into ``base``: mappings merge key by key, anything else replaces.
 
-    A parameter node replaces the whole node it overrides (its ``reference`` goes with it).
+    A parameter node replaces the whole node it overrides (its ``reference`` goes with it); a key
+    of :data:`ALTERNATIVE_KEYS` replaces its other form.
     """
+    for k, alt in ALTERNATIVE_KEYS.items():
+        if k in over and alt in base and alt not in over:
+            del base[alt]
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(base.get(k), dict) and not P.is_param_node(v) \
                 and not P.is_param_node(base.get(k)):
@@ -907,6 +1033,10 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
         prof = P.value(disb["profile_rates"])
         if isinstance(prof, list) and abs(sum(prof) - 1.0) > 1e-6:
             col.add("disbursement.profile_rates", prof, msg("E_PROFILE_SUM", total=sum(prof)))
+    _check_commitment_lag(disb, col)
+    # credits as they are managed: reserve rates and in-year movements
+    for fcode, f in funds.items():
+        _check_credits(fcode, f, col)
     # uncertainty mixtures: weights must not exceed 1
     for mix in ("cost_overrun", "delay"):
         m = (d.get("uncertainty") or {}).get(mix) or {}
@@ -944,6 +1074,101 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
                 col.add("candidates.file", cand["file"], msg("E_CANDIDATE_FILE_MISSING", path=f))
     elif cand.get("source") == "synthetic" and "synthetic" not in cand:
         col.add("candidates.synthetic", MISSING, msg("E_REQUIRED_WHEN_SOURCE", source="synthetic"))
+
+
+def _sourced(node: Any) -> bool:
+    """The node (a parameter, a section or a dated value) says where its figure comes from."""
+    if not isinstance(node, dict):
+        return False
+    if node.get("reference") or node.get("assumption"):
+        return True
+    vals = node.get("values")
+    return isinstance(vals, dict) and bool(vals) and all(_sourced(v) for v in vals.values())
+
+
+def _check_commitment_lag(disb: dict, col: Collector) -> None:
+    """``disbursement.commitment_lag``: one form only, the parameters its distribution needs, a
+    source for every figure (see :class:`CommitmentLag`)."""
+    lag = disb.get("commitment_lag")
+    if lag is None:
+        return
+    p = "disbursement.commitment_lag"
+    if "contract_lag_months" in disb:
+        col.add(p, "contract_lag_months + commitment_lag", msg("E_LAG_TWO_FORMS"))
+    kind = lag.get("distribution")
+    med = P.value(lag.get("median_months"))
+    sig = P.value(lag.get("sigma")) if "sigma" in lag else None
+    if kind == "lognormal":
+        if sig is None:
+            col.add(f"{p}.sigma", MISSING, msg("E_LAG_SIGMA_REQUIRED"))
+        if med is not None and not med > 0:
+            col.add(f"{p}.median_months", med, msg("E_LAG_MEDIAN_POSITIVE"))
+    elif kind == "fixed" and sig:
+        col.add(f"{p}.sigma", sig, msg("E_LAG_FIXED_SIGMA"))
+    mx = P.value(lag.get("max_months")) if "max_months" in lag else None
+    if mx is not None and med is not None and mx < med:
+        col.add(f"{p}.max_months", mx, msg("E_LAG_MAX_BELOW_MEDIAN", median=med))
+    if not _sourced(lag):
+        for k in ("median_months", "sigma", "max_months"):
+            if k in lag and not _sourced(lag[k]):
+                col.add(f"{p}.{k}", P.value(lag[k]), msg("E_SOURCE_REQUIRED"))
+
+
+def _check_credits(fcode: str, f: dict, col: Collector) -> None:
+    """A fund's ``reserve_rate`` (dated on 1 January, sourced) and its movements: dated within
+    their year, an amount, a source, voted credits to move, never more released than frozen."""
+    base = f"funds.{fcode}"
+    rr = f.get("reserve_rate")
+    n_before = len(col.problems)
+    if rr is not None:
+        if not _sourced(rr):
+            col.add(f"{base}.reserve_rate", P.value(rr), msg("E_SOURCE_REQUIRED"))
+        if isinstance(rr, dict) and isinstance(rr.get("values"), dict):
+            for k in rr["values"]:
+                try:
+                    d = P.as_date(k)
+                except (ValueError, TypeError):
+                    continue
+                if (d.month, d.day) != (1, 1):
+                    col.add(f"{base}.reserve_rate.values.{k}", str(k), msg("E_RESERVE_DATE"))
+    rates = _dated_values(rr) if rr is not None and len(col.problems) == n_before else ()
+    for y, a in (f.get("appropriations") or {}).items():
+        mv = (a or {}).get("movements") or []
+        if not mv:
+            continue
+        mp = f"{base}.appropriations.{y}.movements"
+        n_year = len(col.problems)
+        parsed = []
+        for i, m in enumerate(mv):
+            if not isinstance(m, dict):
+                continue
+            when = m.get("date")
+            if isinstance(when, dt.date) and when.year != int(y):
+                col.add(f"{mp}[{i}].date", when.isoformat(), msg("E_MOVEMENT_DATE_YEAR", year=y))
+            if "ae_eur" not in m and "cp_eur" not in m:
+                col.add(f"{mp}[{i}]", m.get("kind"), msg("E_MOVEMENT_AMOUNT"))
+            if not _sourced(m):
+                col.add(f"{mp}[{i}]", m.get("kind"), msg("E_SOURCE_REQUIRED"))
+            for fld in ("ae_eur", "cp_eur"):
+                if fld in m and fld not in a:
+                    col.add(f"{mp}[{i}].{fld}", P.value(m[fld]),
+                            msg("E_MOVEMENT_WITHOUT_VOTED", field=fld, year=y))
+            if isinstance(when, dt.date) and m.get("kind") in CR.MOVEMENT_KINDS:
+                parsed.append((i, CR.Movement(date=when, kind=m["kind"], ae_eur=float(P.value(m.get("ae_eur", 0.0))),
+                                              cp_eur=float(P.value(m.get("cp_eur", 0.0))), year=int(y))))
+        if len(col.problems) > n_year or not parsed:
+            continue
+        probe = Fund(code=fcode, title="", envelope_eur=0.0, sub_envelopes_eur={}, appropriations={},
+                     cp_carryover_cap_rate=0.0, allow_overcommitment=False, reserve_rates=rates)
+        rate = CR.reserve_rate(probe, int(y))
+        for fld in ("ae_eur", "cp_eur"):
+            if fld not in a:
+                continue
+            reserve = rate * float(P.value(a[fld]))
+            for j, frozen in CR.frozen_shortfalls(reserve, [m for _, m in parsed], fld):
+                i = parsed[j][0]
+                col.add(f"{mp}[{i}].{fld}", P.value(mv[i].get(fld)),
+                        msg("E_MOVEMENT_UNFREEZE_EXCESS", frozen_meur=frozen / 1e6))
 
 
 def _check_dated(node: Any, path: str, col: Collector, start: int, end: int) -> None:

@@ -1,7 +1,7 @@
 """The random inputs: blocks of :data:`BLOCK` draws, each from its own child of the seed
-sequence (:func:`_raw_blocks`), turned into cost and duration ratios and savings factors
-(:func:`_transform_block`); the fixed inputs of a run without uncertainty; and the helper that
-spreads work over the simulation's threads (:func:`_each`)."""
+sequence (:func:`_raw_blocks`), turned into cost and duration ratios, savings factors and
+decision-to-commitment lags (:func:`_transform_block`); the fixed inputs of a run without
+uncertainty; and the helper that spreads work over the simulation's threads (:func:`_each`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,12 +24,30 @@ class _Draws:
     delay: np.ndarray     # duration ratio
     fate: np.ndarray      # uniform: attrition / phase-1-only
     savings: np.ndarray   # realisation factor
+    lag: np.ndarray       # decision-to-commitment lag [months] (float32 values)
 
 
-def _fixed_draws(plan: _Plan, n: int) -> _Draws:
+def set_of_draws(sets, g0: int, n: int) -> np.ndarray:
+    """The parameter set of draws ``g0 .. g0+n-1`` (draw ``d`` uses set ``d mod sets.n``)."""
+    return (np.arange(g0, g0 + n, dtype=np.int64) % sets.n).astype(np.int64)
+
+
+def _lag_medians32(sets) -> np.ndarray:
+    """Each set's lag without spread [months, float32]: the median, within the cap."""
+    m = sets.lag_median_months.astype(np.float32)
+    if np.isfinite(sets.lag_max_months):
+        m = np.minimum(m, np.float32(sets.lag_max_months))
+    return m
+
+
+def _fixed_draws(plan: _Plan, n: int, g0: int = 0, sets=None) -> _Draws:
+    """The inputs of a run without uncertainty: ratios 1, no attrition, the mean savings factor,
+    the lag's median (of each draw's set)."""
     P_ = plan.n
+    sets = plan.sets if sets is None else sets
+    lag = np.broadcast_to(_lag_medians32(sets)[set_of_draws(sets, g0, n)].astype(np.float64), (P_, n)).copy()
     return _Draws(cost=np.ones((P_, n)), delay=np.ones((P_, n)), fate=np.full((P_, n), 2.0, np.float32),
-                  savings=np.full((P_, n), plan.settings.savings.mean_rate))
+                  savings=np.full((P_, n), plan.settings.savings.mean_rate), lag=lag)
 
 
 class _SeedSeq:
@@ -44,19 +62,23 @@ class _SeedSeq:
 
 def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
                 out: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
-    """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings factor.
+    """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings
+    factor, decision-to-commitment lag [months].
 
     Each block draws three float32 uniforms and one float32 standard normal per project and
-    draw, in this order, from its own child of the seed sequence (so the chunking never changes
-    a draw's variates), then turns them, in place and in the same thread, into what the model
-    uses (:func:`_transform_block`).  Shape ``(blocks, projects, BLOCK)``, float32 (a project's
-    inputs for the block's draws contiguous, as the compiled model reads them).
+    draw, in this order, then, when some parameter set spreads the lag, a second standard
+    normal, from its own child of the seed sequence (so the chunking never changes a draw's
+    variates, and a run with a fixed lag draws the variates it always drew), then turns them, in
+    place and in the same thread, into what the model uses (:func:`_transform_block`).  Shape
+    ``(blocks, projects, BLOCK)``, float32 (a project's inputs for the block's draws contiguous,
+    as the compiled model reads them).
     """
     nb, P_ = b1 - b0, plan.n
     if out is None:
-        out = tuple(np.empty((nb, P_, BLOCK), np.float32) for _ in range(4))
+        out = tuple(np.empty((nb, P_, BLOCK), np.float32) for _ in range(5))
     else:  # a worker's buffers, reused block after block
         out = tuple(a[:nb] for a in out)
+    spread = plan.sets.lag_random
 
     def draw(j: int) -> None:  # NumPy (and the compiled transform) release the GIL
         rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b0 + j)))
@@ -64,7 +86,9 @@ def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
         rng.random(out=out[1][j], dtype=np.float32)
         rng.random(out=out[2][j], dtype=np.float32)
         rng.standard_normal(out=out[3][j], dtype=np.float32)
-        _transform_block(plan, out[0][j], out[1][j], out[3][j])
+        if spread:
+            rng.standard_normal(out=out[4][j], dtype=np.float32)
+        _transform_block(plan, out[0][j], out[1][j], out[3][j], out[4][j], b0 + j)
 
     _each(pool, draw, nb)
     return out
@@ -79,14 +103,18 @@ def _each(pool, fn, n: int) -> None:
             fn(i)
 
 
-def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray) -> None:
-    """In place: cost and duration ratios from their uniforms, savings factors from normals.
+def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray, zl: np.ndarray | None = None,
+                     block: int = 0) -> None:
+    """In place: cost and duration ratios from their uniforms, savings factors from normals,
+    decision-to-commitment lags from their normals (``zl``, of block ``block``).
 
     The ratios come from the models' tabulated quantile functions (the table of
     :meth:`~workbench.uncertainty.OverrunModel.from_uniform`, interpolated in float32 here:
     within 1e-6 of it); the savings factor is ``exp(mu + sigma z)`` in float32 (a lognormal of
-    mean ``savings_realisation_rate``), 0 where the scenario realises no savings.  Done once per
-    block, vectorised, so the per-draw model only reads them.
+    mean ``savings_realisation_rate``), 0 where the scenario realises no savings; the lag is
+    ``median x exp(sigma z)`` months in float32, at most the cap, with the median and sigma of
+    each draw's parameter set (the median itself where no set spreads it).  Done once per block,
+    vectorised, so the per-draw model only reads them (both engines read the same values).
     """
     st = plan.settings
     for u, model in ((uc, st.cost), (ud, st.delay)):
@@ -103,6 +131,24 @@ def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray)
         np.exp(z, out=z)
     else:
         z.fill(0.0)
+    if zl is not None:
+        _lags_from_normals(plan.sets, zl, block)
+
+
+def _lags_from_normals(sets, zl: np.ndarray, block: int) -> None:
+    """In place: block ``block``'s lag normals (projects x BLOCK) into lags [months, float32]:
+    ``median x exp(sigma z)`` (at most the cap) with each draw's set; the medians where no set
+    spreads the lag (``zl`` is then not read)."""
+    s = set_of_draws(sets, block * BLOCK, zl.shape[-1])
+    med = sets.lag_median_months.astype(np.float32)[s]
+    if not sets.lag_random:
+        zl[...] = _lag_medians32(sets)[s]
+        return
+    zl *= sets.lag_sigma.astype(np.float32)[s]
+    np.exp(zl, out=zl)
+    zl *= med
+    if np.isfinite(sets.lag_max_months):
+        np.minimum(zl, np.float32(sets.lag_max_months), out=zl)
 
 
 def _ratios_from_table_np(u: np.ndarray, q: np.ndarray) -> None:
@@ -143,9 +189,9 @@ def _draws_from_raw(plan: _Plan, raw: tuple[np.ndarray, ...], n: int) -> _Draws:
     def flat(a):
         return np.ascontiguousarray(a.transpose(1, 0, 2).reshape(P_, -1)[:, :n])
 
-    rc, rd, uf, sf = (flat(a) for a in raw)
+    rc, rd, uf, sf, lg = (flat(a) for a in raw)
     return _Draws(cost=rc.astype(np.float64), delay=rd.astype(np.float64), fate=uf,
-                  savings=sf.astype(np.float64))
+                  savings=sf.astype(np.float64), lag=lg.astype(np.float64))
 
 
 if _nb is not None:

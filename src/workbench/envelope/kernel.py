@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .compiled import _nb
-from .draws import BLOCK, _SeedSeq, _each, _raw_blocks
+from .draws import BLOCK, _SeedSeq, _each, _lag_medians32, _raw_blocks
 from .numpy_model import _ChunkOut, _new_chunk_out
 from .plan import _Plan
 from .settings import EXHAUSTED_SHARE
@@ -21,26 +21,25 @@ class KernelInputs(NamedTuple):
     One field per input, passed to numba as one argument (a named tuple of arrays and scalars):
     a new model parameter is one field here, its value in :func:`_kernel_inputs` and its use in
     :func:`_kernel`.  Arrays are indexed by project ``p``, call ``k``, fund ``f``, group ``g``
-    (fund, sub-envelope), year ``y`` (from ``plan.start``) or event (time order)."""
+    (fund, sub-envelope), year ``y`` (from ``plan.start``) or parameter set ``s``."""
 
     rows: np.ndarray          # (sum of the calls' projects,) int64: projects a call may fund, in selection order
     ptr: np.ndarray           # (K+1,) int64: call k's projects are rows[ptr[k]:ptr[k+1]]
-    call_t: np.ndarray        # (K,) decision time [years]
+    call_x: np.ndarray        # (K,) decision time from the start of the horizon [years]
     call_f: np.ndarray        # (K,) int64: the call's fund
     call_budget: np.ndarray   # (K,) the call's budget [EUR] (inf: none)
     call_share: np.ndarray    # (K,) share of the credits left the call may commit (allotment rule; 1: all)
-    call_y: np.ndarray        # (K,) int64: the decision's year bin
+    call_cap: np.ndarray      # (K,) AE the fund may have committed by the call's date (workbench.credits) [EUR]
+    call_env: np.ndarray      # (K,) the fund's envelope in force at the call's date [EUR]
+    env_batch: np.ndarray     # (F, K+1) envelope in force when the events before call k are met [EUR]
     last: np.ndarray          # (F,) int64: the fund's last call (-1: none)
-    eptr: np.ndarray          # (K+1,) int64: events before call k (K: all)
-    ev_p: np.ndarray          # (events,) int64: the event's project
-    ev_kind: np.ndarray       # (events,) int64: 0 de-commitment of a project never started, 1 cost adjustment
     g: np.ndarray             # (P,) int64: the project's group
     gfund: np.ndarray         # (G,) int64: the group's fund
     gamt: np.ndarray          # (G,) the group's amount [EUR]
-    env: np.ndarray           # (F,) the fund's envelope [EUR]
-    cumcap: np.ndarray        # (F, Y) cumulative AE cap [EUR]
-    cp: np.ndarray            # (F, Y) CP appropriation [EUR], NaN where none
-    carry: np.ndarray         # (F,) CP carry-over cap [fraction of the year's CP]
+    env: np.ndarray           # (F,) the fund's latest envelope [EUR]
+    cp: np.ndarray            # (F, Y) CP available (voted - reserve +- movements) [EUR], NaN where none
+    cp_frz: np.ndarray        # (F, Y) CP still frozen at the year's end (carried over with the unpaid) [EUR]
+    cp_cap: np.ndarray        # (F, Y) CP carry-over cap (rate x voted) [EUR]
     over: np.ndarray          # (F,) bool: overcommitment allowed
     req: np.ndarray           # (P,) grant requested [EUR]
     ph1: np.ndarray           # (P,) first phase's grant [EUR] (0: none)
@@ -49,17 +48,19 @@ class KernelInputs(NamedTuple):
     dur_y: np.ndarray         # (P,) planned duration [years]
     value: np.ndarray         # (P,) the candidate's value (the selection's score)
     savings: np.ndarray       # (P,) declared yearly savings [EUR]
-    cbin: np.ndarray          # (P,) int64: year bin of the commitment
-    abin: np.ndarray          # (P,) int64: year bin of the cost adjustment
-    dbin: np.ndarray          # (P,) int64: year bin of the de-commitment
-    x0: np.ndarray            # (P,) commitment time from plan.start [years]
-    prof: np.ndarray          # (P, L) relative payment profile [fractions]; with ``common`` only prof[0] is read
+    xb: np.ndarray            # (P,) decision + gate delay from the start [years] (+ the drawn lag: commitment)
+    dec_bin: np.ndarray       # (P,) int64: year bin of the decision
+    decommit_y: float         # a project never started is de-committed this long after its commitment [years]
+    prof: np.ndarray          # (P, L) the project's own payment profile (rows where ``own``)
+    own: np.ndarray           # (P,) bool: the project pays on its own schedule
     gorder: np.ndarray        # (P,) int64: projects group by group
     gptr: np.ndarray          # (G+1,) int64: group g's projects are gorder[gptr[g]:gptr[g+1]]
-    common: bool              # every project pays on prof[0]
+    common: bool              # no project has its own schedule: all pay on their draw's set's profile
     stop: bool                # a call stops at the first project that does not fit (ranked list)
-    attrition_rate: float     # probability a laureate never starts [fraction]
-    phase1_only_rate: float   # probability only the first phase is funded [fraction]
+    set_attrition: np.ndarray  # (S,) probability a laureate never starts [fraction]
+    set_p1_lim: np.ndarray    # (S,) attrition_rate + phase1_only_rate [fraction]
+    set_prof: np.ndarray      # (S, L) the set's payment profile [fractions]
+    set_lag32: np.ndarray     # (S,) float32: the set's lag without uncertainty (its median, capped) [months]
     overrun_paid_by_fund_rate: float  # share of an overrun the fund pays [fraction]
     savings_mean_rate: float  # mean savings realisation factor (without uncertainty) [fraction]
     max_commit_share_per_call_rate: float  # policy's cap per call [fraction of the envelope] (NaN: none)
@@ -74,12 +75,13 @@ class KernelDraws(NamedTuple):
     delay_r: np.ndarray       # duration ratio
     fate_u: np.ndarray        # uniform deciding attrition / first phase only
     sav_f: np.ndarray         # savings realisation factor
+    lag_m: np.ndarray         # decision-to-commitment lag [months]
 
 
 class KernelOutputs(NamedTuple):
     """Where the kernel writes (the arrays of a :class:`_ChunkOut`, draws last, and the counts)."""
 
-    yearly: np.ndarray        # (G, 4, Y, n) METRICS by group and year [EUR]
+    yearly: np.ndarray        # (G, len(METRICS), Y, n) METRICS by group and year [EUR]
     fund_due: np.ndarray      # (F, Y, n) CP demand by fund [EUR]
     avail: np.ndarray         # (K, n) credits left before each call [EUR]
     committed_call: np.ndarray  # (K, n) committed by each call [EUR]
@@ -91,24 +93,18 @@ class KernelOutputs(NamedTuple):
     attr_count: np.ndarray    # (P,) int64: of which never started
 
 
-def _kernel_inputs(plan: _Plan) -> KernelInputs:
-    """The plan as the compiled kernel reads it (built once, cached on the plan)."""
-    if getattr(plan, "_kin", None) is not None:
+def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
+    """The plan as the compiled kernel reads it (built once, cached on the plan); ``sets``: other
+    parameter sets than the plan's (the planned schedule runs on the scenario's own values)."""
+    if sets is None and getattr(plan, "_kin", None) is not None:
         return plan._kin
-    Y = len(plan.years)
-    P_ = plan.n
+    if sets is not None:
+        k = _kernel_inputs(plan)
+        return k._replace(**_set_fields(sets))
     # the projects each call may fund, in selection order (the policy's exclusions left out)
     rows = [np.asarray([p for p in r if plan.ok_policy[p]], np.int64) for r in plan.call_rows]
     ptr = np.zeros(len(rows) + 1, np.int64)
     ptr[1:] = np.cumsum([len(r) for r in rows])
-    ev_t = np.concatenate([plan.t_decommit, plan.t_adjust])
-    ev_p = np.concatenate([np.arange(P_), np.arange(P_)])
-    ev_kind = np.concatenate([np.zeros(P_, int), np.ones(P_, int)])
-    order = np.lexsort((ev_kind, ev_p, ev_t))
-
-    def year_bin(t):
-        return np.clip(np.floor(t - plan.start).astype(np.int64), 0, Y - 1)
-
     last = np.full(len(plan.funds), -1, np.int64)
     for f, k in plan.last_call_of_fund.items():
         last[f] = k
@@ -116,90 +112,99 @@ def _kernel_inputs(plan: _Plan) -> KernelInputs:
     pol = plan.policy
     kin = KernelInputs(
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64), ptr=ptr,
-        call_t=plan.call_time.astype(np.float64), call_f=plan.call_fund.astype(np.int64),
+        call_x=(plan.call_time - plan.start).astype(np.float64), call_f=plan.call_fund.astype(np.int64),
         call_budget=np.array(plan.call_budget, np.float64), call_share=np.asarray(plan.call_share, np.float64),
-        call_y=np.array([min(max(c.decision.year - plan.start, 0), Y - 1) for c in plan.calls], np.int64),
-        last=last, ev_p=ev_p[order].astype(np.int64),
-        # events before call k (and, at K, all of them): the first eptr[k] in time order
-        eptr=np.maximum.accumulate(np.searchsorted(
-            ev_t[order], np.append(plan.call_time.astype(np.float64), np.inf), side="right")).astype(np.int64),
-        ev_kind=ev_kind[order].astype(np.int64),
+        call_cap=plan.call_cap.astype(np.float64), call_env=plan.call_env.astype(np.float64),
+        env_batch=np.ascontiguousarray(plan.env_batch, np.float64), last=last,
         g=plan.g.astype(np.int64), gfund=plan.group_fund.astype(np.int64), gamt=plan.group_amount.astype(np.float64),
-        env=plan.fund_env.astype(np.float64), cumcap=plan.fund_cumcap.astype(np.float64),
-        cp=plan.fund_cp.astype(np.float64), carry=plan.fund_carry.astype(np.float64),
+        env=plan.fund_env.astype(np.float64), cp=plan.fund_cp.astype(np.float64),
+        cp_frz=plan.fund_cp_frozen.astype(np.float64), cp_cap=plan.fund_cp_cap.astype(np.float64),
         over=plan.fund_over.astype(np.bool_),
         req=plan.req.astype(np.float64), ph1=np.nan_to_num(plan.ph1).astype(np.float64),
         has_ph1=(np.isfinite(plan.ph1) & (plan.ph1 > 0)),
         scope=(plan.total / np.maximum(plan.req, 1.0)).astype(np.float64),
         dur_y=(plan.dur / 12).astype(np.float64), value=plan.value.astype(np.float64),
         savings=plan.savings.astype(np.float64),
+        xb=plan.x_base.astype(np.float64), dec_bin=plan.dec_bin.astype(np.int64),
+        decommit_y=float(plan.decommit_y),
+        prof=np.ascontiguousarray(plan.profiles, np.float64), own=plan.own_profile.astype(np.bool_),
         gorder=np.argsort(plan.g, kind="stable").astype(np.int64),
         gptr=np.concatenate([[0], np.cumsum(np.bincount(plan.g, minlength=len(plan.groups)))]).astype(np.int64),
-        common=bool(plan.common_profile),
-        cbin=year_bin(plan.t_commit), abin=year_bin(plan.t_adjust), dbin=year_bin(plan.t_decommit),
-        x0=(plan.t_commit - plan.start).astype(np.float64), prof=np.ascontiguousarray(plan.profiles, np.float64),
-        attrition_rate=float(st.attrition_rate), phase1_only_rate=float(st.phase1_only_rate),
+        common=bool(plan.common_profile), stop=bool(plan.stop_at_misfit),
         overrun_paid_by_fund_rate=float(st.overrun_paid_by_fund_rate), savings_mean_rate=float(st.savings.mean_rate),
         max_commit_share_per_call_rate=(np.nan if pol.max_commit_share_per_call_rate is None
                                         else float(pol.max_commit_share_per_call_rate)),
         reserve_last_call_eur=float(pol.reserve_last_call_eur), exhausted_share=float(EXHAUSTED_SHARE),
-        stop=bool(plan.stop_at_misfit),
+        **_set_fields(plan.sets),
     )
     plan._kin = kin
     return kin
 
 
-def _kernel(n, off, enabled, draws, kin, out, work):
+def _set_fields(sets) -> dict:
+    """The kernel's fields of the parameter sets (see :class:`~.settings.ParameterSets`)."""
+    return dict(set_attrition=np.asarray(sets.attrition_rate, np.float64),
+                set_p1_lim=np.asarray(sets.attrition_rate + sets.phase1_only_rate, np.float64),
+                set_prof=np.ascontiguousarray(sets.profiles, np.float64), set_lag32=_lag_medians32(sets))
+
+
+def _kernel(n, off, g0, enabled, draws, kin, out, work):
     """The model of :func:`_run_chunk` on ``n`` draws, block by block (compiled by numba).
 
     The outputs are laid out draws last (as :class:`_ChunkOut`) and written from draw ``off`` on:
-    each step writes a block's draws contiguously.
+    each step writes a block's draws contiguously.  Output draw ``i`` is draw ``g0 + i`` of the
+    run (its parameter set: ``(g0 + i) mod S``).
 
     The inputs come per block, projects x draws (``(blocks, projects, BLOCK)``: cost ratio,
-    duration ratio, fate uniform, savings factor; without uncertainty one block of 1, 1, 2 and
-    the mean factor).  Each step of the model (a project's fate, an event, a project considered by
-    a call, its amounts) is applied to all the block's draws in an inner loop over draws, written
-    without branches so that it runs on SIMD lanes: every operand is loaded first (a select whose
-    operand is loaded in one of its branches compiles to masked loads and stores, which stall),
-    amounts are kept or dropped by a 0/1 factor (adding the resulting +-0 leaves a sum >= +0 as it
-    was) and counts add 0/1 integers.  Each draw is computed alone, with the NumPy reference's
-    arithmetic, so the results are the same to the last bit whatever the block split.
-    ``wb2, wf2, wf3, wf1, wb1`` are the working arrays (:func:`_kernel_work`), whose every element
-    read is first set.  ``rows`` lists, call by call (``ptr``), the projects a call may fund
-    in selection order; ``eptr[k]`` counts the events (time order) before call ``k``;
-    ``gorder``/``gptr`` list the projects group by group.  With ``common`` every project has the
-    payment profile ``prof[0]``: amounts are first added at the year their first tranche is due,
-    then spread.
+    duration ratio, fate uniform, savings factor, lag; without uncertainty one block of 1, 1, 2,
+    the mean factor, and each set's median lag).  Each step of the model (a project's fate, a
+    project considered by a call, its amounts) is applied to all the block's draws in an inner
+    loop over draws, written without branches so that it runs on SIMD lanes: every operand is
+    loaded first (a select whose operand is loaded in one of its branches compiles to masked
+    loads and stores, which stall), amounts are kept or dropped by a 0/1 factor (adding the
+    resulting +-0 leaves a sum >= +0 as it was) and counts add 0/1 integers.  The events of the
+    selected projects (a de-commitment, a cost adjustment), whose dates depend on the drawn lag,
+    are met draw by draw: each call appends its laureates' events to its draw's pending list with
+    the call before which they fall (the first call after theirs whose decision is at or after the
+    event), and before each call a draw meets its due events in time order, ties by project.  Each
+    draw is computed alone, with the NumPy reference's arithmetic, so the results are the same to
+    the last bit whatever the block split.  ``work`` holds the working arrays
+    (:func:`_kernel_work`), whose every element read is first set.  ``rows`` lists, call by call
+    (``ptr``), the projects a call may fund in selection order; ``gorder``/``gptr`` list the
+    projects group by group.  With ``common`` every project pays on its draw's set's profile:
+    amounts are first added at the year their first tranche is due, then spread.
     """
-    cost_r, delay_r, fate_u, sav_f = draws
-    rows, ptr, call_t, call_f, call_budget = kin.rows, kin.ptr, kin.call_t, kin.call_f, kin.call_budget
-    call_share, call_y, last, eptr, ev_p, ev_kind = (kin.call_share, kin.call_y, kin.last, kin.eptr, kin.ev_p,
-                                                     kin.ev_kind)
-    g, gfund, gamt, env, cumcap, cp, carry, over = kin.g, kin.gfund, kin.gamt, kin.env, kin.cumcap, kin.cp, kin.carry, kin.over
+    cost_r, delay_r, fate_u, sav_f, lag_m = draws
+    rows, ptr, call_x, call_f, call_budget = kin.rows, kin.ptr, kin.call_x, kin.call_f, kin.call_budget
+    call_share, call_cap, call_env, env_batch, last = kin.call_share, kin.call_cap, kin.call_env, kin.env_batch, kin.last
+    g, gfund, gamt, env, cp, cp_frz, cp_cap, over = (kin.g, kin.gfund, kin.gamt, kin.env, kin.cp, kin.cp_frz,
+                                                     kin.cp_cap, kin.over)
     req, ph1c, has_ph1, scope, dur_y, value, savings = (kin.req, kin.ph1, kin.has_ph1, kin.scope, kin.dur_y,
                                                         kin.value, kin.savings)
-    cbin, abin, dbin, x0, prof, gorder, gptr = kin.cbin, kin.abin, kin.dbin, kin.x0, kin.prof, kin.gorder, kin.gptr
+    xb, dec_bin, dm_y, prof, own, gorder, gptr = kin.xb, kin.dec_bin, kin.decommit_y, kin.prof, kin.own, kin.gorder, kin.gptr
+    s_att, s_p1, s_prof, s_lag = kin.set_attrition, kin.set_p1_lim, kin.set_prof, kin.set_lag32
     common, stop = kin.common, kin.stop
     yearly, fund_due, avail_k, comm_k, nsel_k = out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call
     gtot, flags, sel_count, ph1_count, attr_count = out.gtot, out.fund_flags, out.sel_count, out.ph1_count, out.attr_count
-    wb2, wf2, wf3, wf1, wb1 = work
+    wb2, wf2, wf3, wf1, wb1, wev = work
     P_ = req.shape[0]
     G = gamt.shape[0]
     F = env.shape[0]
-    K = call_t.shape[0]
+    K = call_x.shape[0]
     Y = yearly.shape[2]
     L = prof.shape[1]
+    S = s_att.shape[0]
     B = cost_r.shape[2]
-    a_rate, p1_rate, o_rate = kin.attrition_rate, kin.phase1_only_rate, kin.overrun_paid_by_fund_rate
+    o_rate = kin.overrun_paid_by_fund_rate
     sav_mean = kin.savings_mean_rate
     share_cap, reserve, exh = kin.max_commit_share_per_call_rate, kin.reserve_last_call_eur, kin.exhausted_share
-    p1_lim = a_rate + p1_rate
     # working arrays (:func:`_kernel_work`), reused call after call: fresh ones cost page faults
     sel, attr, isph1 = wb2
-    C, topup, unf, net_f, net_g, max_f, room_last, first, ae0, ae1, backlog = wf2
+    C, topup, unf, x0w, net_f, net_g, max_f, room_last, first, ae0, ae1, ae2, backlog = wf2
     dem = wf3
-    rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid = wf1
+    rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid, aj, pj = wf1
     stopped = wb1
+    pend_t, pend_p, pend_n, head, nev, bt, bp, sj, wprof = wev
     Ylast = np.float64(Y - 1)
     nblk = (n + B - 1) // B
     for blk in range(nblk):
@@ -207,22 +212,42 @@ def _kernel(n, off, enabled, draws, kin, out, work):
         nd = min(B, n - d0)
         o = off + d0  # the block's first draw in the outputs
         bi0 = blk if enabled else 0
-        # fates and commitments
+        # each draw's parameter set
+        for j in range(nd):
+            sv = (g0 + o + j) % S
+            sj[j] = sv
+            aj[j] = s_att[sv]
+            pj[j] = s_p1[sv]
+            nev[j] = 0
+            for k in range(K + 1):
+                head[j, k] = -1
+        for i in range(L):  # each draw's profile, contiguous over draws
+            for j in range(nd):
+                wprof[i, j] = s_prof[sj[j], i]
+        # fates, commitments and commitment times
         for p in range(P_):
             hp = has_ph1[p]
             cq = req[p]
             c1 = ph1c[p]
             fu = fate_u[bi0, p]
+            xbp = xb[p]
             for j in range(nd):
                 u = np.float64(fu[j])
-                a = u < a_rate
-                h = (u >= a_rate) & (u < p1_lim) & hp
+                a = u < aj[j]
+                h = (u >= aj[j]) & (u < pj[j]) & hp
                 attr[p, j] = a
                 isph1[p, j] = h
                 C[p, j] = c1 if h else cq
                 sel[p, j] = False
                 topup[p, j] = 0.0
                 unf[p, j] = 0.0
+            if enabled:
+                lg = lag_m[bi0, p]
+                for j in range(nd):
+                    x0w[p, j] = xbp + np.float64(lg[j]) / 12.0
+            else:
+                for j in range(nd):
+                    x0w[p, j] = xbp + np.float64(s_lag[sj[j]]) / 12.0
         for f in range(F):
             for j in range(nd):
                 net_f[f, j] = 0.0
@@ -231,66 +256,63 @@ def _kernel(n, off, enabled, draws, kin, out, work):
             for j in range(nd):
                 net_g[gg, j] = 0.0
                 room_last[gg, j] = 0.0
-        ep = 0
         for k in range(K + 1):
-            while ep < eptr[k]:
-                p = ev_p[ep]
-                kind = ev_kind[ep]
-                ep += 1
-                gg = g[p]
-                f = gfund[gg]
-                nf = net_f[f]
-                ng = net_g[gg]
-                mf = max_f[f]
-                Cp = C[p]
-                ap = attr[p]
-                sp = sel[p]
-                if kind == 0:
-                    for j in range(nd):
-                        cm = Cp[j] * (1.0 if (ap[j] & sp[j]) else 0.0)  # x - 0.0 is x, to the bit
-                        nf[j] -= cm
-                        ng[j] -= cm
-                    continue
-                sc = scope[p]
-                ovf = over[f]
-                ef = env[f]
-                ga = gamt[gg]
-                crp = cost_r[bi0, p]
-                tp = topup[p]
-                up = unf[p]
-                for j in range(nd):
-                    live = sp[j] & (not ap[j])
-                    r = np.float64(crp[j])
-                    c = Cp[j]
-                    nfj = nf[j]
-                    ngj = ng[j]
-                    tpj = tp[j]
-                    upj = up[j]
-                    mfj = mf[j]
-                    ov = max(r - 1.0, 0.0) * c * sc * o_rate
+            # each draw meets its events due before call k (k == K: the rest), in time order
+            # (each draw keeps one list of pending events per call: head[j, k], then pend_n)
+            for j in range(nd):
+                nb = 0
+                q = head[j, k]
+                while q >= 0:
+                    bt[nb] = pend_t[j, q]
+                    bp[nb] = pend_p[j, q]
+                    nb += 1
+                    q = pend_n[j, q]
+                # in time order, ties by project (insertion sort: batches are short and come
+                # nearly sorted); after the last call, when the fund pays no overrun, an event's
+                # outcome does not depend on the others' (its top-up is its underrun, and the net
+                # commitments are read no more): no need to sort them
+                for a1 in range(1, nb if (k < K or o_rate != 0.0) else 0):
+                    tt = bt[a1]
+                    tq = bp[a1]
+                    c2 = a1 - 1
+                    while c2 >= 0 and (bt[c2] > tt or (bt[c2] == tt and bp[c2] > tq)):
+                        bt[c2 + 1] = bt[c2]
+                        bp[c2 + 1] = bp[c2]
+                        c2 -= 1
+                    bt[c2 + 1] = tt
+                    bp[c2 + 1] = tq
+                for a1 in range(nb):
+                    p = bp[a1]
+                    gg = g[p]
+                    f = gfund[gg]
+                    c = C[p, j]
+                    if attr[p, j]:  # never started: de-committed
+                        net_f[f, j] = net_f[f, j] - c
+                        net_g[gg, j] = net_g[gg, j] - c
+                        continue
+                    # the final cost is known at the planned end
+                    r = np.float64(cost_r[bi0, p, j])
+                    nfj = net_f[f, j]
+                    ngj = net_g[gg, j]
+                    ov = max(r - 1.0, 0.0) * c * scope[p] * o_rate
                     und = min(r - 1.0, 0.0) * c
-                    room = max(min(ef - nfj, ga - ngj), 0.0)
-                    fu_ = ov if ovf else min(ov, room)
+                    room = max(min(env_batch[f, k] - nfj, gamt[gg] - ngj), 0.0)
+                    fu_ = ov if over[f] else min(ov, room)
                     delta = fu_ + und
-                    # selected by a 0/1 factor rather than a select, whose operands LLVM would
-                    # load under a mask: adding the resulting +-0 leaves a sum as it is, to the
-                    # bit (net commitments are never -0)
-                    lf = 1.0 if live else 0.0
-                    dl = delta * lf
-                    tp[j] = tpj + dl
-                    up[j] = upj + (ov - fu_) * lf
-                    x = nfj + dl
-                    nf[j] = x
-                    ng[j] = ngj + dl
-                    mf[j] = max(mfj, x)
+                    topup[p, j] = delta
+                    unf[p, j] = ov - fu_
+                    x = nfj + delta
+                    net_f[f, j] = x
+                    net_g[gg, j] = ngj + delta
+                    max_f[f, j] = max(max_f[f, j], x)
             if k == K:
                 break
             f = call_f[k]
-            cap = cumcap[f, call_y[k]]
+            cap = call_cap[k]
             cb = call_budget[k]
             csh = call_share[k]
             lastk = last[f] == k
-            ef = env[f]
+            ef = call_env[k]
             nf = net_f[f]
             for j in range(nd):
                 a_ = cap - nf[j]
@@ -347,6 +369,24 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 mf[j] = max(mf[j], x)
                 comm_k[k, o + j] = spent[j]
                 nsel_k[k, o + j] = cnt[j]
+            # the laureates' events, due before the first later call at or after them
+            for ii in range(ptr[k], ptr[k + 1]):
+                p = rows[ii]
+                sp = sel[p]
+                ap = attr[p]
+                dyp = dur_y[p]
+                for j in range(nd):
+                    if sp[j]:
+                        t = x0w[p, j] + (dm_y if ap[j] else dyp)
+                        b = k + 1
+                        while b < K and call_x[b] < t:
+                            b += 1
+                        q = nev[j]
+                        pend_t[j, q] = t
+                        pend_p[j, q] = p
+                        pend_n[j, q] = head[j, b]
+                        head[j, b] = q
+                        nev[j] = q + 1
         # amounts, years, group by group
         for gg in range(G):
             for j in range(nd):
@@ -365,12 +405,12 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 for j in range(nd):
                     ae0[y, j] = 0.0
                     ae1[y, j] = 0.0
+                    ae2[y, j] = 0.0
             for ii in range(gptr[gg], gptr[gg + 1]):
                 p = gorder[ii]
                 vp = value[p]
                 vph = value[p] * (ph1c[p] / max(req[p], 1.0))
                 svp = savings[p]
-                x0p = x0[p]
                 dyp = dur_y[p]
                 sp = sel[p]
                 ap = attr[p]
@@ -380,10 +420,8 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 up = unf[p]
                 svf = sav_f[bi0, p]
                 drp = delay_r[bi0, p]
-                a0c = ae0[cbin[p]]
-                a0a = ae0[abin[p]]
-                a1a = ae1[abin[p]]
-                a1d = ae1[dbin[p]]
+                x0p = x0w[p]
+                a2d = ae2[dec_bin[p]]
                 # one short loop per output, so that each can go on SIMD lanes; amounts are
                 # kept or dropped by a 0/1 factor (x * 0 is +-0 for a finite x, and adding +-0 to
                 # these sums, which are >= +0, leaves them as they are, to the bit)
@@ -392,23 +430,32 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 nh = 0
                 # (the counts add 0/1 integers: a count of a condition stays scalar)
                 for j in range(nd):
-                    sj = np.int64(sp[j])
-                    ns += sj
-                    m = np.float64(sj)
+                    sj_ = np.int64(sp[j])
+                    ns += sj_
+                    m = np.float64(sj_)
                     s0[j] += Cp[j] * m
                     s6[j] += m
                 for j in range(nd):
-                    a0c[j] += Cp[j] * (1.0 if sp[j] else 0.0)
+                    a2d[j] += Cp[j] * (1.0 if sp[j] else 0.0)
+                # the legal commitment, de-commitment and adjustment years depend on the drawn lag:
+                # scattered draw by draw, for the selected projects only (a project is selected in
+                # most draws or in few, so the branch is predictable; the others would add 0)
                 for j in range(nd):
-                    sa = np.int64(sp[j]) & np.int64(ap[j])
-                    na += sa
-                    a1d[j] += Cp[j] * np.float64(sa)
+                    if sp[j]:
+                        xj = x0p[j]
+                        c = Cp[j]
+                        ae0[int(min(max(np.floor(xj), 0.0), Ylast)), j] += c
+                        if ap[j]:
+                            ae1[int(min(max(np.floor(xj + dm_y), 0.0), Ylast)), j] += c
+                        else:
+                            tp = tpp[j]
+                            ab_ = int(min(max(np.floor(xj + dyp), 0.0), Ylast))
+                            if tp > 0:
+                                ae0[ab_, j] += tp
+                            else:
+                                ae1[ab_, j] += -tp
                 for j in range(nd):
-                    tp = tpp[j]
-                    a0a[j] += tp * (1.0 if (sp[j] & (not ap[j]) & (tp > 0)) else 0.0)
-                for j in range(nd):
-                    tp = tpp[j]
-                    a1a[j] += -tp * (1.0 if (sp[j] & (not ap[j]) & (not tp > 0)) else 0.0)
+                    na += np.int64(sp[j]) & np.int64(ap[j])
                 for j in range(nd):
                     lf = 1.0 if (sp[j] & (not ap[j])) else 0.0
                     s1[j] += (Cp[j] + tpp[j]) * lf
@@ -429,7 +476,7 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 for j in range(nd):
                     live = sp[j] & (not ap[j])
                     sh = max(np.float64(drp[j]) - 1.0, 0.0) * dyp
-                    b = min(max(np.floor(x0p + sh), 0.0), Ylast)
+                    b = min(max(np.floor(x0p[j] + sh), 0.0), Ylast)
                     lf = 1.0 if live else 0.0
                     bsel[j] = b * lf
                     Aj[j] = (Cp[j] + tpp[j]) * lf
@@ -437,13 +484,15 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                     for j in range(nd):
                         first[int(bsel[j]), j] += Aj[j]
                 else:
+                    ownp = own[p]
                     for j in range(nd):
                         b = int(bsel[j])
                         for i in range(L):
                             bi = b + i
                             if bi > Y - 1:
                                 bi = Y - 1
-                            dem[gg, bi, j] += Aj[j] * prof[p, i]
+                            w = prof[p, i] if ownp else wprof[i, j]
+                            dem[gg, bi, j] += Aj[j] * w
                 sel_count[p] += ns
                 attr_count[p] += na
                 ph1_count[p] += nh
@@ -453,9 +502,8 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                         bi = b + i
                         if bi > Y - 1:
                             bi = Y - 1
-                        w = prof[0, i]
                         for j in range(nd):
-                            dem[gg, bi, j] += first[b, j] * w
+                            dem[gg, bi, j] += first[b, j] * wprof[i, j]
             gt = gtot[gg]
             for t, s_ in enumerate((s0, s1, s2, s3, s4, s5, s6, room_last[gg])):
                 for j in range(nd):
@@ -464,21 +512,23 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                 y0 = yearly[gg, 0, y]
                 y1 = yearly[gg, 1, y]
                 y2 = yearly[gg, 2, y]
+                y4 = yearly[gg, 4, y]
                 a0 = ae0[y]
                 a1 = ae1[y]
+                a2 = ae2[y]
                 dm = dem[gg, y]
                 for j in range(nd):
                     y0[o + j] = a0[j]
                     y1[o + j] = a1[j]
                     y2[o + j] = dm[j]
-        # CP appropriations per fund, year by year (each draw sees the operations of the reference)
+                    y4[o + j] = a2[j]
+        # CP available per fund, year by year (each draw sees the operations of the reference)
         for f in range(F):
             for j in range(nd):
                 cr[j] = 0.0
             for gg in range(G):
                 for j in range(nd):
                     backlog[gg, j] = 0.0
-            cf = carry[f]
             for y in range(Y):
                 for j in range(nd):
                     due[j] = 0.0
@@ -497,12 +547,13 @@ def _kernel(n, off, enabled, draws, kin, out, work):
                         paid[j] = due[j]
                         cr[j] = 0.0
                 else:
-                    cmax = cf * app
+                    cmax = cp_cap[f, y]
+                    frz = cp_frz[f, y]
                     for j in range(nd):
                         avc = app + cr[j]
                         pd_ = min(due[j], avc)
                         paid[j] = pd_
-                        cr[j] = min(avc - pd_, cmax)
+                        cr[j] = min(avc - pd_ + frz, cmax)
                 for j in range(nd):
                     paid[j] = paid[j] / due[j] if due[j] > 0 else 1.0  # now the ratio paid / due
                 for gg in range(G):
@@ -536,22 +587,27 @@ def _kernel_work(kin: KernelInputs) -> tuple:
     """The compiled kernel's working arrays for one block of draws (one set per thread, reused)."""
     P_, F, G, Y, B = len(kin.req), len(kin.env), len(kin.gamt), kin.cp.shape[1], BLOCK
     return (tuple(np.zeros((P_, B), np.bool_) for _ in range(3)),
-            tuple(np.zeros(shape) for shape in [(P_, B)] * 3 + [(F, B), (G, B), (F, B), (G, B)] + [(Y, B)] * 3
+            tuple(np.zeros(shape) for shape in [(P_, B)] * 4 + [(F, B), (G, B), (F, B), (G, B)] + [(Y, B)] * 4
                   + [(G, B)]),
-            np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(16)), np.zeros(B, np.bool_))
+            np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(18)), np.zeros(B, np.bool_),
+            (np.zeros((B, max(P_, 1))), np.zeros((B, max(P_, 1)), np.int64), np.zeros((B, max(P_, 1)), np.int64),
+             np.full((B, len(kin.call_x) + 1), -1, np.int64), np.zeros(B, np.int64), np.zeros(max(P_, 1)),
+             np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))))
 
 
 def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
-               work: tuple | None = None) -> None:
+               work: tuple | None = None, g0: int = 0) -> None:
     """The compiled kernel on draws ``d0 .. d1-1`` of ``out``; ``inputs`` hold those draws from
     their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates; ``work``:
-    the working arrays of :func:`_kernel_work` (default: new ones)."""
+    the working arrays of :func:`_kernel_work` (default: new ones); ``g0``: the run's index of
+    ``out``'s first draw (the draws' parameter sets)."""
     enabled = inputs is not None
     if not enabled:
         shape = (1, len(kin.req), BLOCK)
         inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
-                  np.zeros(shape, np.float32))  # the savings factor is then the mean (kin.savings_mean_rate)
-    _kernel(d1 - d0, d0, enabled, KernelDraws(*inputs), kin,
+                  np.zeros(shape, np.float32),  # the savings factor is then the mean (kin.savings_mean_rate)
+                  np.zeros(shape, np.float32))  # the lag is then each set's median (kin.set_lag32)
+    _kernel(d1 - d0, d0, g0, enabled, KernelDraws(*inputs), kin,
             KernelOutputs(out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call, out.gtot,
                           out.fund_flags, counts[0], counts[1], counts[2]),
             _kernel_work(kin) if work is None else work)
@@ -565,14 +621,15 @@ def _sum_counts(out: _ChunkOut, counts: np.ndarray) -> _ChunkOut:
 
 
 def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: int = 1,
-                    into: _ChunkOut | None = None) -> _ChunkOut:
+                    into: _ChunkOut | None = None, g0: int = 0, sets=None) -> _ChunkOut:
     """The compiled kernel on ``n`` draws (``raw`` from :func:`_raw_blocks`, None = no uncertainty).
 
     With ``workers`` > 1 the draws are split (at block boundaries) between threads of ``pool``;
     each draw is computed alone, so the split never changes a result.  ``into``: the arrays to
-    write (default: new ones).
+    write (default: new ones); ``g0``: the run's index of the first draw (its parameter set);
+    ``sets``: other parameter sets than the plan's.
     """
-    kin = _kernel_inputs(plan)
+    kin = _kernel_inputs(plan, sets)
     out = _new_chunk_out(plan, n) if into is None else into
     enabled = raw is not None
     nb = raw[0].shape[0] if enabled else 0
@@ -586,7 +643,8 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
     def run(i: int) -> None:
         d0, d1 = cuts[i], cuts[i + 1]
         if d1 > d0:
-            _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if enabled else None, out, d0, d1, counts[i])
+            _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if enabled else None, out, d0, d1, counts[i],
+                       g0=g0)
 
     _each(pool, run, parts)
     return _sum_counts(out, counts)
@@ -615,7 +673,7 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
     counts = np.zeros((parts, 3, plan.n), np.int64)
 
     def run(i: int) -> None:
-        buf = tuple(np.empty((FUSED_BLOCKS, plan.n, BLOCK), np.float32) for _ in range(4))
+        buf = tuple(np.empty((FUSED_BLOCKS, plan.n, BLOCK), np.float32) for _ in range(5))
         work = _kernel_work(kin)
         while True:
             with lock:
@@ -624,7 +682,7 @@ def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n
                 return
             j1 = min(j0 + FUSED_BLOCKS, nb)
             raw = _raw_blocks(plan, seed_seq, b0 + j0, b0 + j1, out=buf)
-            _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i], work)
+            _kernel_on(kin, raw, out, j0 * BLOCK, min(j1 * BLOCK, n), counts[i], work, g0=b0 * BLOCK)
             if tick is not None:
                 with lock:
                     tick(min(j1 * BLOCK, n) - j0 * BLOCK)

@@ -3,18 +3,20 @@ kernel (:mod:`.kernel`) reproduces bit for bit, and the per-draw results both wr
 (:class:`_ChunkOut`)."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 
-from .draws import _Draws
+from .draws import _Draws, set_of_draws
 from .plan import _Plan
 from .settings import EXHAUSTED_SHARE
 
 
-METRICS = ("ae_committed_eur", "ae_decommitted_eur", "cp_demand_eur", "cp_paid_eur")
+#: Yearly metrics, in the order of the per-draw arrays: AE legally committed (the contract signed:
+#: AE consumed; top-ups included), AE de-committed, CP demand (new payments due), CP paid, AE
+#: decided (announced at the committee's decision).
+METRICS = ("ae_committed_eur", "ae_decommitted_eur", "cp_demand_eur", "cp_paid_eur", "ae_decided_eur")
 
 
 @dataclass
@@ -22,7 +24,7 @@ class _ChunkOut:
     """Per-draw results of ``n`` draws, draws last: each row (a metric of a year, …) is
     contiguous over draws, as the compiled model writes it and as percentiles read it."""
 
-    yearly: np.ndarray     # (G, 4, Y, n) per group: METRICS by year
+    yearly: np.ndarray     # (G, len(METRICS), Y, n) per group: METRICS by year
     fund_due: np.ndarray   # (F, Y, n) CP due (demand + backlog)
     avail: np.ndarray      # (K, n) credits left before each call [EUR]
     committed_call: np.ndarray  # (K, n)
@@ -38,16 +40,48 @@ GTOT = ("committed_eur", "paid_eur", "savings_realised_eur", "savings_declared_e
         "unfunded_overrun_eur", "projects_selected", "room_last_call_eur")
 
 
-def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
-    """The NumPy reference implementation of the model on ``n`` draws (arrays projects x draws)."""
+def _event_order(plan: _Plan, t: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The order in which each draw meets its projects' events: ``(order, batch)``, both (n, P).
+
+    Project ``p``'s event in a draw (its de-commitment if it never starts, else its cost
+    adjustment) at time ``t[p, d]`` [years from the start] is met before the first call after
+    the project's own whose decision is at or after ``t`` (batch ``k``; ``K``: after the last
+    call).  Within a batch, events are met in time order, ties by project (the order of the
+    compiled kernel).  ``order[d]`` lists the projects by (batch, time, project); ``batch[d, i]``
+    is the batch of ``order[d, i]``.
+    """
+    cx = plan.call_time - plan.start
+    b = np.maximum(plan.kcall[:, None] + 1, np.searchsorted(cx, t, side="left"))   # (P, n)
+    pidx = np.broadcast_to(np.arange(plan.n)[None, :], (n, plan.n))
+    order = np.lexsort((pidx, t.T, b.T), axis=-1) if plan.n else np.zeros((n, 0), np.int64)
+    batch = np.take_along_axis(b.T, order, axis=-1) if plan.n else np.zeros((n, 0), np.int64)
+    return order, batch
+
+
+def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _ChunkOut:
+    """The NumPy reference implementation of the model on ``n`` draws (arrays projects x draws);
+    ``g0``: the first draw's index in the run (its parameter set); ``sets``: the parameter sets
+    (default: the plan's)."""
     st = plan.settings
+    sets = plan.sets if sets is None else sets
     P_, G, F, K = plan.n, len(plan.groups), len(plan.funds), len(plan.calls)
     Y = len(plan.years)
+    sidx = set_of_draws(sets, g0, n)
+    a_rate = sets.attrition_rate[sidx]
+    p1_lim = (sets.attrition_rate + sets.phase1_only_rate)[sidx]
     # fate of each (project, draw)
-    attr = D.fate < st.attrition_rate
+    attr = D.fate < a_rate[None, :]
     has_ph1 = np.isfinite(plan.ph1) & (plan.ph1 > 0)
-    ph1 = (~attr) & (D.fate < st.attrition_rate + st.phase1_only_rate) & has_ph1[:, None]
+    ph1 = (~attr) & (D.fate < p1_lim[None, :]) & has_ph1[:, None]
     C = np.where(ph1, np.nan_to_num(plan.ph1)[:, None], plan.req[:, None])   # commitment [EUR]
+    # commitment: decision + gate delay + the drawn lag [years from the start]
+    x0 = plan.x_base[:, None] + D.lag / 12.0
+    dur_y = plan.dur / 12
+    t_dec = x0 + plan.decommit_y
+    t_adj = x0 + dur_y[:, None]
+    order, batch = _event_order(plan, np.where(attr, t_dec, t_adj), n)
+    ptr = np.zeros(n, np.int64)
+    ar = np.arange(n)
     sel = np.zeros((P_, n), bool)
     net_f = np.zeros((F, n))          # net commitments of each fund
     net_g = np.zeros((G, n))          # net commitments of each group
@@ -58,56 +92,47 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
     comm_k = np.zeros((n, K))
     nsel_k = np.zeros((n, K))
     room_last = np.zeros((G, n))
-    # events (project, time, kind) in time order; processed lazily before each call
     scope = plan.total / np.maximum(plan.req, 1.0)               # total cost per euro of grant
-    ev_t = np.concatenate([plan.t_decommit, plan.t_adjust])
-    ev_p = np.concatenate([np.arange(P_), np.arange(P_)])
-    ev_kind = np.concatenate([np.zeros(P_, int), np.ones(P_, int)])
-    ev_order = np.lexsort((ev_kind, ev_p, ev_t))
-    ev_ptr = 0
-    committed_p = np.zeros(P_, bool)  # project considered at least once (its call has passed)
 
-    def process_events(until: float) -> None:
-        nonlocal ev_ptr
-        while ev_ptr < len(ev_order) and ev_t[ev_order[ev_ptr]] <= until:
-            e = ev_order[ev_ptr]
-            ev_ptr += 1
-            p, kind = ev_p[e], ev_kind[e]
-            if not committed_p[p]:
+    def process_events(k: int) -> None:
+        """Every draw's events of batch ``k``, one per draw at a time, in each draw's order."""
+        while True:
+            live_ptr = ptr < P_
+            act = live_ptr.copy()
+            act[live_ptr] = batch[ar[live_ptr], ptr[live_ptr]] == k
+            if not act.any():
+                return
+            d = ar[act]
+            p = order[d, ptr[d]]
+            ptr[d] += 1
+            m = sel[p, d]
+            d, p = d[m], p[m]
+            if not len(d):
                 continue
-            f, g = plan.group_fund[plan.g[p]], plan.g[p]
-            if kind == 0:   # attrition: de-commit
-                m = sel[p] & attr[p]
-                if not m.any():
-                    continue
-                amt = np.where(m, C[p], 0.0)
-                net_f[f] -= amt
-                net_g[g] -= amt
-            else:           # planned end: the final cost is known
-                live = sel[p] & ~attr[p]
-                if not live.any():
-                    continue
-                r = D.cost[p]
-                over = np.maximum(r - 1.0, 0.0) * C[p] * scope[p] * st.overrun_paid_by_fund_rate
-                under = np.minimum(r - 1.0, 0.0) * C[p]
-                if plan.fund_over[f]:
-                    funded = over
-                else:
-                    room = np.maximum(np.minimum(plan.fund_env[f] - net_f[f], plan.group_amount[g] - net_g[g]), 0.0)
-                    funded = np.minimum(over, room)
-                delta = np.where(live, funded + under, 0.0)
-                topup[p] = delta
-                unfunded[p] = np.where(live, over - funded, 0.0)
-                net_f[f] += delta
-                net_g[g] += delta
-                np.maximum(max_f[f], net_f[f], out=max_f[f])
+            g = plan.g[p]
+            f = plan.group_fund[g]
+            a = attr[p, d]
+            c = C[p, d]
+            # a project that never starts: de-committed
+            amt = np.where(a, c, 0.0)
+            # the others: their final cost is known at their planned end
+            r = D.cost[p, d]
+            over = np.maximum(r - 1.0, 0.0) * c * scope[p] * st.overrun_paid_by_fund_rate
+            under = np.minimum(r - 1.0, 0.0) * c
+            room = np.maximum(np.minimum(plan.env_batch[f, k] - net_f[f, d], plan.group_amount[g] - net_g[g, d]), 0.0)
+            funded = np.where(plan.fund_over[f], over, np.minimum(over, room))
+            delta = np.where(a, 0.0, funded + under)
+            topup[p, d] = delta
+            unfunded[p, d] = np.where(a, 0.0, over - funded)
+            # a draw meets one event at a time: no two (f, d) pairs repeat here
+            net_f[f, d] = np.where(a, net_f[f, d] - amt, net_f[f, d] + delta)
+            net_g[g, d] = np.where(a, net_g[g, d] - amt, net_g[g, d] + delta)
+            max_f[f, d] = np.maximum(max_f[f, d], net_f[f, d])
 
     for k, call in enumerate(plan.calls):
-        t = plan.call_time[k]
-        process_events(t)
+        process_events(k)
         f = plan.call_fund[k]
-        yi = min(max(call.decision.year - plan.start, 0), Y - 1)
-        cap = plan.fund_cumcap[f, yi]
+        cap = plan.call_cap[k]
         avail = np.maximum(cap - net_f[f], 0.0)
         avail_k[:, k] = avail
         budget = np.minimum(avail, plan.call_budget[k])
@@ -115,7 +140,7 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
             budget = np.minimum(budget, avail * plan.call_share[k])
         pol = plan.policy
         if pol.max_commit_share_per_call_rate is not None:
-            budget = np.minimum(budget, pol.max_commit_share_per_call_rate * plan.fund_env[f])
+            budget = np.minimum(budget, pol.max_commit_share_per_call_rate * plan.call_env[k])
         if pol.reserve_last_call_eur > 0 and plan.last_call_of_fund.get(f) != k:
             budget = np.minimum(budget, np.maximum(avail - pol.reserve_last_call_eur, 0.0))
         if plan.last_call_of_fund.get(f) == k:
@@ -126,7 +151,6 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
         cnt = np.zeros(n)
         stopped = np.zeros(n, bool)
         for p in plan.call_rows[k]:
-            committed_p[p] = True
             if not plan.ok_policy[p]:
                 continue
             g = plan.g[p]
@@ -145,7 +169,7 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
         np.maximum(max_f[f], net_f[f], out=max_f[f])
         comm_k[:, k] = spent
         nsel_k[:, k] = cnt
-    process_events(math.inf)
+    process_events(K)
 
     # ---- amounts -------------------------------------------------------------------------------
     live = sel & ~attr
@@ -157,40 +181,42 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
     base = dcol * (G * Yb) + gY                                 # (P, n)
 
     def year_bin(t):
-        return np.clip(np.floor(t - plan.start).astype(int), 0, Y - 1)
+        return np.clip(np.floor(t).astype(np.int64), 0, Y - 1)
 
-    def scatter_fixed(weights, bins_p):
-        idx = base + bins_p[:, None]
+    def scatter(weights, bins):
+        idx = base + (bins if bins.ndim == 2 else bins[:, None])
         return np.bincount(idx.ravel(), weights=weights.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)[:, :, :Y]
 
     commit_amt = np.where(sel, C, 0.0)
-    ae_comm = scatter_fixed(commit_amt, year_bin(plan.t_commit))
-    ae_top = scatter_fixed(np.maximum(topup, 0.0), year_bin(plan.t_adjust))
-    ae_dec = scatter_fixed(np.where(sel & attr, C, 0.0), year_bin(plan.t_decommit)) + \
-        scatter_fixed(np.maximum(-topup, 0.0), year_bin(plan.t_adjust))
+    ae_decided = scatter(commit_amt, plan.dec_bin)
+    ae_comm = scatter(commit_amt, year_bin(x0))
+    abin = year_bin(t_adj)
+    ae_top = scatter(np.maximum(topup, 0.0), abin)
+    ae_dec = scatter(np.where(sel & attr, C, 0.0), year_bin(t_dec)) + scatter(np.maximum(-topup, 0.0), abin)
     ae_comm = ae_comm + ae_top
     # payments: the profile starts at the commitment date, pushed by the delay
-    shift = np.maximum(D.delay - 1.0, 0.0) * (plan.dur / 12)[:, None]
-    x = (plan.t_commit - plan.start)[:, None] + shift
+    shift = np.maximum(D.delay - 1.0, 0.0) * dur_y[:, None]
+    x = x0 + shift
     b = np.clip(np.floor(x).astype(np.int64), 0, Y)            # bins >= Y are folded into Y - 1
     idx = base + b
     del x, shift, b
     Lp = plan.profiles.shape[1]                                 # idx + Lp - 1 < n * G * Yb
     pay = np.zeros((n, G, Yb))
+    sprof = sets.profiles[sidx]                                 # (n, L): each draw's set's profile
     if plan.common_profile:
         # one scatter of the amounts at their first tranche's year, then the profile as a filter
         S = np.bincount(idx.ravel(), weights=A.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
-        r = plan.profiles[0] if plan.n else np.zeros(Lp)
         for i in range(Lp):
-            if r[i]:
-                pay[:, :, i:] += r[i] * S[:, :, :Yb - i]
+            r = sprof[:, i][:, None, None]
+            pay[:, :, i:] += r * S[:, :, :Yb - i]
     else:
+        own = plan.own_profile[:, None]
         for i in range(Lp):
-            w = A * plan.profiles[:, i][:, None]
+            w = A * np.where(own, plan.profiles[:, i][:, None], sprof[:, i][None, :])
             pay += np.bincount((idx + i).ravel(), weights=w.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
     demand = pay[:, :, :Y].copy()
     demand[:, :, Y - 1] += pay[:, :, Y:].sum(axis=2)           # later payments in the last year
-    # ---- CP appropriations per fund ---------------------------------------------------------------
+    # ---- CP available per fund (workbench.credits: voted - reserve +- movements + carry-over) ------
     paid = demand.copy()
     fund_due = np.zeros((n, F, Y))
     for fi in range(F):
@@ -208,11 +234,12 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
             else:
                 avail_cp = app + carry
                 pd_ = np.minimum(due, avail_cp)
-                carry = np.minimum(avail_cp - pd_, plan.fund_carry[fi] * app)
+                # what was neither paid nor cancelled (the credits still frozen included), capped
+                carry = np.minimum(avail_cp - pd_ + plan.fund_cp_frozen[fi, yi], plan.fund_cp_cap[fi, yi])
             ratio = np.divide(pd_, due, out=np.ones(n), where=due > 0)
             paid[:, gs, yi] = due_g * ratio[:, None]
             backlog = due_g - paid[:, gs, yi]
-    yearly = np.stack([ae_comm, ae_dec, demand, paid], axis=-1)  # (n, G, Y, 4)
+    yearly = np.stack([ae_comm, ae_dec, demand, paid, ae_decided], axis=-1)  # (n, G, Y, METRICS)
     # ---- totals per group --------------------------------------------------------------------------
     gbase = dcol * G + plan.g[:, None]
 
@@ -251,7 +278,7 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int) -> _ChunkOut:
 
 def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
     P_, G, F, K, Y = plan.n, len(plan.groups), len(plan.funds), len(plan.calls), len(plan.years)
-    return _ChunkOut(yearly=np.zeros((G, 4, Y, n)), fund_due=np.zeros((F, Y, n)),
+    return _ChunkOut(yearly=np.zeros((G, len(METRICS), Y, n)), fund_due=np.zeros((F, Y, n)),
                      avail=np.zeros((K, n)), committed_call=np.zeros((K, n)), nsel_call=np.zeros((K, n)),
                      gtot=np.zeros((G, len(GTOT), n)), fund_flags=np.zeros((F, 3, n)),
                      sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),

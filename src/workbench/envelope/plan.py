@@ -3,6 +3,7 @@
 optimal portfolios, gates)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -11,13 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import credits as CR
 from ..candidates import CP_COLUMN, split_ids
 from ..errors import InputError, Problem
 from ..messages import msg
-from ..selection.allotment import call_shares, candidate_calls, cumulative_ae_cap_eur
+from ..selection.allotment import call_shares, candidate_calls, credits_at_eur
 from ..selection.scoring import ROI_TARGET_RATIO, eligibility, scenario_values
 
-from .settings import EXTRA_YEARS, Policy, Settings
+from .settings import EXTRA_YEARS, ParameterSets, Policy, Settings
 
 
 def _year_frac(d: dt.date) -> float:
@@ -41,9 +43,14 @@ class _Plan:
     call_fund: np.ndarray           # fund index of each call
     last_call_of_fund: dict
     funds: list[str]
-    fund_env: np.ndarray
-    fund_cumcap: np.ndarray         # (F, n_years) cumulative AE cap [EUR]
-    fund_cp: np.ndarray             # (F, n_years) CP appropriation, nan where none
+    fund_env: np.ndarray            # (F,) the latest envelope [EUR] (reported)
+    call_cap: np.ndarray            # (K,) AE the call's fund may have committed by its decision date [EUR]
+    call_env: np.ndarray            # (K,) the call's fund's envelope in force at its decision date [EUR]
+    env_batch: np.ndarray           # (F, K+1) envelope in force when the events before call k are met (K: the latest)
+    fund_cp: np.ndarray             # (F, n_years) CP available (voted - reserve +- movements) [EUR], nan where none
+    fund_cp_frozen: np.ndarray      # (F, n_years) CP still frozen at the year's end (carried over with the rest) [EUR]
+    fund_cp_cap: np.ndarray         # (F, n_years) carry-over cap: rate x voted CP of the year [EUR]
+    fund_cp_terms: dict             # (fund, year) -> workbench.credits.CpYear
     fund_carry: np.ndarray
     fund_over: np.ndarray           # allow_overcommitment
     groups: list[tuple[str, str | None]]
@@ -56,11 +63,16 @@ class _Plan:
     value: np.ndarray
     savings: np.ndarray
     dur: np.ndarray                 # duration [months]
-    t_commit: np.ndarray            # commitment time [years]
-    t_adjust: np.ndarray
-    t_decommit: np.ndarray
-    profiles: np.ndarray            # (P, L) relative payment profile
-    common_profile: bool
+    t_commit: np.ndarray            # nominal commitment time (decision + gate + the lag's median) [years]
+    x_base: np.ndarray              # decision + gate delay, from the start of the horizon [years]: + the drawn lag = commitment
+    decommit_y: float               # a project never started is de-committed this long after its commitment [years]
+    kcall: np.ndarray               # (P,) int: the call that may fund the project (K: none)
+    dec_bin: np.ndarray             # (P,) int: year bin of the project's decision
+    profiles: np.ndarray            # (P, L) the project's own payment profile (rows of own_profile), else 0
+    own_profile: np.ndarray         # (P,) bool: pays on its own cp_<year>_eur schedule
+    common_profile: bool            # no project has its own schedule: every one pays on its set's profile
+    sets: ParameterSets             # parameters varied draw by draw (draw d: set d mod n)
+    base_sets: ParameterSets        # the scenario's own values (one set): the planned schedule
     ok_policy: np.ndarray           # passes the policy's value threshold
     rank: np.ndarray
     eligible: np.ndarray
@@ -100,11 +112,16 @@ def optimal_per_call(scenario, time_limit_s: float = 10.0):
 
 
 def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy | None = None,
-               selection: Any = None) -> _Plan:
-    """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups."""
+               selection: Any = None, parameter_sets: Any = None) -> _Plan:
+    """Deterministic arrays of a simulation: projects in selection order, calls, funds, groups.
+
+    ``parameter_sets``: a DataFrame of :data:`~.settings.SET_COLUMNS` (see
+    :class:`~.settings.ParameterSets`), or None for the scenario's own values."""
     from ..sources import load_candidates
 
     st = Settings.from_scenario(scenario)
+    sets = parameter_sets if isinstance(parameter_sets, ParameterSets) else \
+        ParameterSets.from_settings(st) if parameter_sets is None else ParameterSets.from_frame(parameter_sets, st)
     policy = policy or Policy()
     if candidates is None:
         candidates = load_candidates(scenario)
@@ -114,13 +131,13 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     funds = list(scenario.funds)
     fobj = scenario.funds
     start, end = scenario.years[0], scenario.years[-1]
-    L = len(st.profile_rates)
+    L = max(len(st.profile_rates), sets.profiles.shape[1])
     cands = candidates.reset_index(drop=True).copy()
     cands["_call"] = candidate_calls(scenario, cands)
     cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
     if st.use_project_schedule and cp_cols:
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
-    n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS
+    n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS + _lag_years(sets)
     years = list(range(start, start + n_years))
     values = scenario_values(
         scenario, cands, roi_mode=scenario.value("selection.roi_mode"),
@@ -209,33 +226,44 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
             amt.append(max(fobj[f].envelope_eur - sum(fobj[f].sub_envelopes_eur.values()), 0.0))
         else:
             amt.append(fobj[f].envelope_eur)
-    # funds: envelopes, cumulative AE caps, CP appropriations
+    # funds: envelopes, the AE available at each call's date, CP available each year
+    # (workbench.credits: voted - reserve +- movements, within the envelope in force)
     F = len(funds)
     env = np.array([fobj[f].envelope_eur for f in funds])
-    cumcap = np.zeros((F, n_years))
+    call_cap = np.array([credits_at_eur(fobj[c.fund], c.decision) for c in calls], float)
+    call_env = np.array([CR.envelope_at_eur(fobj[c.fund], c.decision) for c in calls], float)
+    env_batch = np.array([[CR.envelope_at_eur(fobj[f], c.decision) for c in calls] + [fobj[f].envelope_eur]
+                          for f in funds], float).reshape(F, len(calls) + 1)
     cpapp = np.full((F, n_years), np.nan)
+    cpfrz = np.zeros((F, n_years))
+    cpcap = np.zeros((F, n_years))
+    terms = {}
     for fi, f in enumerate(funds):
-        ap = fobj[f].appropriations
         for yi, y in enumerate(years):
-            cumcap[fi, yi] = cumulative_ae_cap_eur(fobj[f], y)
-            if y in ap and "cp_eur" in ap[y]:
-                cpapp[fi, yi] = ap[y]["cp_eur"]
+            t = CR.cp_year(fobj[f], y)
+            terms[(f, y)] = t
+            if np.isfinite(t.voted_eur):
+                cpapp[fi, yi], cpfrz[fi, yi], cpcap[fi, yi] = t.available_eur, t.frozen_eur, t.carryover_cap_eur
     last_call = {}
     for k, call in enumerate(calls):
         last_call[funds.index(call.fund)] = k
-    # per-project times and profiles
+    # per-project times and profiles: commitment = decision + gate delay + the lag drawn per
+    # project and draw (x_base + lag / 12, from the start of the horizon)
     t_dec = np.zeros(len(c))
+    kcall = np.full(len(c), len(calls), np.int64)
     for k, call in enumerate(calls):
         t_dec[call_rows[k]] = times[k]
+        kcall[call_rows[k]] = k
     for i in range(len(c)):
         if not np.isfinite(t_dec[i]) or t_dec[i] == 0:
             t_dec[i] = _year_frac(call_of[c["_call"].iat[i]].decision)
-    lag = st.contract_lag_months / 12
-    t_commit = t_dec + lag + _gate_delay_years(scenario, c, calls)
+    gate = _gate_delay_years(scenario, c, calls)
+    x_base = (t_dec - start) + gate
+    t_commit = t_dec + st.contract_lag_months / 12 + gate
+    dec_bin = np.clip(np.floor(t_dec - start).astype(np.int64), 0, n_years - 1)
     dur = c["duration_months"].to_numpy(float)
     prof = np.zeros((len(c), L))
-    prof[:, :len(st.profile_rates)] = st.profile_rates
-    common = True
+    own = np.zeros(len(c), bool)
     if st.use_project_schedule and cp_cols:
         sched = c[[col for _, col in cp_cols]].to_numpy(float)
         sched = np.nan_to_num(sched)
@@ -244,9 +272,17 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
             if s.sum() > 0:
                 nz = np.flatnonzero(s > 0)
                 rel = s[nz[0]:] / s.sum()
-                prof[i] = 0.0
                 prof[i, :len(rel)] = rel
-                common = False
+                own[i] = True
+    common = not own.any()
+    base_sets = ParameterSets.from_settings(st)
+
+    def padded(ps):
+        pr = np.zeros((ps.n, L))
+        pr[:, :ps.profiles.shape[1]] = ps.profiles
+        return dataclasses.replace(ps, profiles=pr)
+
+    sets, base_sets = padded(sets), padded(base_sets)
     req = c["requested_eur"].to_numpy(float)
     value = c["_value"].to_numpy(float)
     ok_pol = value / np.maximum(req / 1e6, 1e-9) >= policy.min_value_per_meur - 1e-12
@@ -255,7 +291,8 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         call_rows=call_rows, call_budget=budgets, call_share=call_shares(scenario), stop_at_misfit=(sel_rule == "ranked" and fixed is None
                                                                   and not callable(selection)),
         call_time=np.array(times), call_fund=np.array(cfund, int),
-        last_call_of_fund=last_call, funds=funds, fund_env=env, fund_cumcap=cumcap, fund_cp=cpapp,
+        last_call_of_fund=last_call, funds=funds, fund_env=env, call_cap=call_cap, call_env=call_env,
+        env_batch=env_batch, fund_cp=cpapp, fund_cp_frozen=cpfrz, fund_cp_cap=cpcap, fund_cp_terms=terms,
         fund_carry=np.array([fobj[f].cp_carryover_cap_rate for f in funds]),
         fund_over=np.array([fobj[f].allow_overcommitment for f in funds], bool),
         groups=groups, group_fund=group_fund, group_amount=np.array(amt, float), g=gidx, req=req,
@@ -264,11 +301,26 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         value=value,
         savings=np.nan_to_num(c["annual_savings_eur"].to_numpy(float)) if "annual_savings_eur" in c
         else np.zeros(len(c)),
-        dur=dur, t_commit=t_commit, t_adjust=t_commit + dur / 12,
-        t_decommit=t_commit + st.attrition_decommit_months / 12, profiles=prof, common_profile=common,
+        dur=dur, t_commit=t_commit, x_base=x_base, decommit_y=st.attrition_decommit_months / 12, kcall=kcall,
+        dec_bin=dec_bin, profiles=prof, own_profile=own, common_profile=common, sets=sets, base_sets=base_sets,
         ok_policy=ok_pol, rank=rank[perm], eligible=elig_all[perm], reason=[reason_all[j] for j in perm],
         flags=_plan_flags(scenario, c, calls),
     )
+
+
+#: The quantile of the decision-to-commitment lag that the reported years cover beyond the horizon
+#: (payments later than the last reported year are counted in it).
+LAG_COVERED_QUANTILE = 0.99
+
+
+def _lag_years(sets: ParameterSets) -> int:
+    """Whole years the reported horizon adds for the longest lag: its 99th percentile over the
+    parameter sets (the median where it is fixed), less the first year (a lag within a year is
+    covered by :data:`~.settings.EXTRA_YEARS`), at most 10."""
+    z = 2.3263478740408408  # standard normal quantile of LAG_COVERED_QUANTILE
+    q = sets.lag_median_months * np.exp(sets.lag_sigma * z)
+    q = np.minimum(q, sets.lag_max_months)
+    return int(min(max(math.ceil(float(q.max()) / 12.0) - 1, 0), 10)) if len(q) else 0
 
 
 def _gate_delay_years(scenario, c: pd.DataFrame, calls) -> np.ndarray:

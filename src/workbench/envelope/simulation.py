@@ -14,11 +14,12 @@ from ..messages import msg
 from .compiled import _nb
 from .draws import BLOCK, _SeedSeq, _draws_from_raw, _fixed_draws, _raw_blocks
 from .kernel import _run_chunk_fast, _simulate_blocks_fast
-from .numpy_model import GTOT, _ChunkOut, _run_chunk
+from .numpy_model import GTOT, METRICS, _ChunkOut, _run_chunk
 from .plan import build_plan
 from .settings import Policy
 from .stats import _store_passes
-from .tables import SimulationResult, _calls_table, _level_tables, _levels, _provenance, _selected_table, _shortfall_table, _store_groups
+from .tables import (DrawArrays, SimulationResult, _calls_table, _level_tables, _levels, _provenance, _selected_table,
+                     _set_means, _set_tables, _shortfall_table, _store_groups)
 
 
 #: Working memory aimed at per chunk [bytes] (sets the default chunk size).
@@ -51,7 +52,8 @@ def default_chunk_size(n_projects: int) -> int:
 def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000, seed: int | None = None,
              chunk_size: int | None = None, progress: bool = False, selection: Any = None,
              policy: Policy | Mapping | None = None, engine: str = "auto",
-             threads: int | None = None) -> SimulationResult:
+             threads: int | None = None, parameter_sets: pd.DataFrame | None = None,
+             keep_draws: bool = False) -> SimulationResult:
     """Monte Carlo of a fund's envelope, call after call: commitments and payments by year.
 
     Parameters
@@ -87,6 +89,17 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     threads : int, optional
         Threads drawing random blocks and running the compiled kernel (default: 2, or 1 on a
         single core).  Results do not depend on it.
+    parameter_sets : DataFrame, optional
+        Model parameters that vary from draw to draw (a calibration's posterior sample): one row
+        per set, columns named by their scenario key paths
+        (:data:`~workbench.envelope.settings.SET_COLUMNS`: the commitment lag's median and sigma,
+        ``uncertainty.attrition_rate``, ``uncertainty.phase1_only_rate``,
+        ``disbursement.profile_rates`` as a tuple, a list or ``"a;b;c"`` per cell); a column left
+        out keeps the scenario's value.  Draw ``d`` uses set ``d mod len(parameter_sets)``; one
+        set equal to the scenario's values gives the run without sets, bit for bit.  The result
+        then holds :attr:`SimulationResult.parameter_sets` and :attr:`SimulationResult.set_band`.
+    keep_draws : bool
+        Keep each fund's per-draw yearly arrays on the result (:attr:`SimulationResult.draws`).
 
     Returns
     -------
@@ -95,7 +108,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     Raises
     ------
     InputError
-        Bad arguments (draws <= 0, …) or candidates naming unknown calls.
+        Bad arguments (draws <= 0, …), candidates naming unknown calls, a parameter-set column the
+        simulation cannot vary or a bad value in one.
     """
     probs = _check_args(draws, chunk_size, seed)
     if engine not in ("auto", "numba", "numpy"):
@@ -107,22 +121,30 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     draws = int(draws)
     seed = int(scenario.seed if seed is None else seed)
     pol = policy if isinstance(policy, Policy) or policy is None else Policy.from_mapping(policy)
-    plan = build_plan(scenario, candidates, pol, selection)
+    plan = build_plan(scenario, candidates, pol, selection, parameter_sets=parameter_sets)
     st = plan.settings
     levels = _levels(plan)
     sgroups = _store_groups(levels)
     U, Y, F, K, P_ = len(sgroups), len(plan.years), len(plan.funds), len(plan.calls), plan.n
-    # the plan without uncertainty: the CP schedule the budget documents would plan
-    planned = _run_chunk_fast(plan, None, 1) if engine == "numba" else _run_chunk(plan, _fixed_draws(plan, 1), 1)
+    M = len(METRICS)
+    # the plan without uncertainty, on the scenario's own values: the CP schedule the budget
+    # documents would plan
+    base = plan.base_sets
+    planned = _run_chunk_fast(plan, None, 1, sets=base) if engine == "numba" else \
+        _run_chunk(plan, _fixed_draws(plan, 1, sets=base), 1, sets=base)
     planned_due = planned.fund_due[:, :, 0]                   # (F, Y)
     chunk = default_chunk_size(P_) if chunk_size is None else int(chunk_size)
     chunk = max(BLOCK, -(-chunk // BLOCK) * BLOCK)
-    big = draws * U * Y * 4 * 8 > 256 * 2**20
+    big = draws * U * Y * M * 8 > 256 * 2**20
     fdt = np.float32 if big else np.float64
     T = len(GTOT)
     # the per-draw results of each reported level are kept for exact percentiles; when they do not
     # fit STORE_BYTES the draws are simulated again for the next levels (bit-identical each time)
-    passes = _store_passes(U, draws * (Y * 4 * np.dtype(fdt).itemsize + T * 8), STORE_BYTES)
+    passes = _store_passes(U, draws * (Y * M * np.dtype(fdt).itemsize + T * 8), STORE_BYTES)
+    by_set = plan.sets.given
+    fund_store = {lv["fund"]: lv["store"] for lv in levels if lv["kind"] == "fund"}
+    set_means: dict[int, np.ndarray] = {}                      # fund -> (3, Y, S)
+    kept: dict[int, np.ndarray] = {}                           # fund -> (4, Y, draws) decided, committed, demand, paid
     # draws last: every row (a metric of a year, a call, ...) contiguous, as percentiles read it
     store_due = np.empty((F, Y, draws), fdt)
     store_avail = np.empty((K, draws), fdt)
@@ -145,7 +167,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     try:
         for pi, us in enumerate(passes):
             first = pi == 0
-            store_y = np.empty((len(us), 4, Y, draws), fdt)
+            store_y = np.empty((len(us), M, Y, draws), fdt)
             store_tot = np.empty((len(us), T, draws), np.float64)
             # the compiled kernel writes straight into the stores when each level is one group
             direct = (engine == "numba" and len(passes) == 1 and fdt is np.float64
@@ -167,11 +189,11 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                     out = _simulate_blocks_fast(plan, seq, cb0, cb1, n, pool, workers, into,
                                                 tick=bar.update if progress else None)
                 elif engine == "numba":
-                    out = _run_chunk_fast(plan, None, n, pool, workers, into)
+                    out = _run_chunk_fast(plan, None, n, pool, workers, into, g0=d0)
                 else:
                     raw = _raw_blocks(plan, seq, cb0, cb1, pool) if st.enabled else None
-                    D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n)
-                    out = _run_chunk(plan, D, n)
+                    D = _draws_from_raw(plan, raw, n) if raw is not None else _fixed_draws(plan, n, g0=d0)
+                    out = _run_chunk(plan, D, n, g0=d0)
                     del D, raw
                 for i, u in enumerate([] if direct else us):
                     gs = sgroups[u]
@@ -190,10 +212,24 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                 del out
                 if not (direct and st.enabled and progress):
                     bar.update(n)
+            # the funds' per-draw figures the per-set tables and keep_draws need, while in memory
+            for fi, u in fund_store.items():
+                if u not in us:
+                    continue
+                sy = store_y[us.index(u)]
+                ix = [METRICS.index(m) for m in ("ae_committed_eur", "cp_paid_eur", "ae_decided_eur")]
+                if by_set:
+                    set_means[fi] = _set_means(sy[ix], plan.sets.n)
+                if keep_draws:
+                    kept[fi] = np.stack([sy[METRICS.index(m)].astype(np.float64) for m in
+                                         ("ae_decided_eur", "ae_committed_eur", "cp_demand_eur", "cp_paid_eur")])
             if first:
-                shortfall, fund_short_cp = _shortfall_table(plan, store_due, planned_due, draws, pool)
+                shortfall, fund_short_cp, short_fy, avail_fy = _shortfall_table(
+                    plan, store_due, planned_due, draws, pool, detail=by_set or keep_draws)
                 calls = _calls_table(plan, store_avail, store_comm, store_nsel, pool)
-                del store_due, store_avail, store_comm, store_nsel
+                due_kept = store_due.astype(np.float64) if keep_draws else None
+                del store_avail, store_comm, store_nsel
+                del store_due
             parts.update(_level_tables(plan, levels, {u: i for i, u in enumerate(us)}, store_y, store_tot,
                                        store_flags, fund_short_cp, draws, pool))
             del store_y, store_tot
@@ -207,6 +243,17 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                            shortfall=shortfall, calls=calls,
                            selected=_selected_table(plan, sel_count, ph1_count, attr_count, draws), provenance={})
     res.envelopes = {lv["level"]: lv["envelope_eur"] for lv in levels}
+    if by_set:
+        frame = parameter_sets if isinstance(parameter_sets, pd.DataFrame) else None
+        res.parameter_sets, res.set_band = _set_tables(plan, set_means, short_fy, draws, frame)
+    if keep_draws:
+        res.draws = DrawArrays(funds=list(plan.funds), years=[int(y) for y in plan.years],
+                               set_index=np.arange(draws) % plan.sets.n,
+                               ae_decided_eur=np.stack([kept[fi][0] for fi in range(F)]),
+                               ae_committed_eur=np.stack([kept[fi][1] for fi in range(F)]),
+                               cp_demand_eur=np.stack([kept[fi][2] for fi in range(F)]),
+                               cp_due_eur=due_kept, cp_paid_eur=np.stack([kept[fi][3] for fi in range(F)]),
+                               cp_available_eur=avail_fy)
     res.provenance = _provenance(plan, seed, draws, chunk, selection)
     res.provenance["engine"] = engine
     res.provenance["threads"] = workers

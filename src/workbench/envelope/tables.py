@@ -29,15 +29,19 @@ class SimulationResult:
     ----------
     yearly : DataFrame
         Long format: ``level`` (fund, sub-envelope, ``"ALL"``), ``level_kind``, ``year``,
-        ``metric`` (``ae_committed_eur``, ``ae_decommitted_eur``, ``cp_demand_eur``,
-        ``cp_paid_eur`` and their ``*_cum_eur`` cumulative values), ``mean``, ``p10``, ``p50``,
-        ``p90`` [EUR].
+        ``metric`` (``ae_decided_eur``: announced at the committee's decision;
+        ``ae_committed_eur``: legally committed, the contract signed: the AE consumed;
+        ``ae_decommitted_eur``, ``cp_demand_eur``, ``cp_paid_eur``, and their ``*_cum_eur``
+        cumulative values), ``mean``, ``p10``, ``p50``, ``p90`` [EUR].
     summary : DataFrame
         One row per fund / envelope / ALL: probabilities of running short, expected unused
         residual, savings against the 1 € for 1 € target, overcommitment flag, …
     shortfall : DataFrame
-        Per fund and year: CP appropriation (or planned schedule), probability that CP demand
-        exceeds it, expected excess.
+        Per fund and year: the CP available (``appropriation_eur``: voted less the reserve and what
+        is still frozen at the year's end, plus or minus the year's movements; its terms
+        ``cp_voted_eur``, ``cp_reserve_eur``, ``cp_frozen_eur``, ``cp_movements_eur``; the planned
+        schedule where no CP is voted), the mean carry-over, the probability that CP due exceeds
+        the CP available with the carry-over, expected excess.
     calls : DataFrame
         Per call: the credits left before it (mean, P10, P50, P90), probability nothing is left,
         commitments and projects selected.
@@ -45,6 +49,16 @@ class SimulationResult:
         Per candidate: its call, rank, value, whether / how often selected.
     provenance : dict
         Version, scenario hash, seed, draws, input files, settings.
+    parameter_sets : DataFrame or None
+        With ``parameter_sets`` given to :func:`~workbench.envelope.simulate`: per fund, set and
+        year, the set's draws, its shortfall probability, CP paid, AE committed and AE decided
+        (means over its draws, EUR), and the set's parameter values.
+    set_band : DataFrame or None
+        The band across sets: per fund, for each year and for the worst year (``year`` empty,
+        ``scope`` ``worst_year``: each set's highest yearly probability), the P10, P50 and P90
+        over the sets of their shortfall probability.
+    draws : DrawArrays or None
+        With ``keep_draws=True``: the per-draw yearly arrays of each fund (predictive checks).
     """
 
     yearly: pd.DataFrame
@@ -54,10 +68,17 @@ class SimulationResult:
     selected: pd.DataFrame
     provenance: dict
     envelopes: dict = field(default_factory=dict)
+    parameter_sets: pd.DataFrame | None = None
+    set_band: pd.DataFrame | None = None
+    draws: "DrawArrays | None" = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
-                "calls": self.calls, "selected": self.selected}
+        out = {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
+               "calls": self.calls, "selected": self.selected}
+        if self.parameter_sets is not None:
+            out["parameter_sets"] = self.parameter_sets
+            out["set_band"] = self.set_band
+        return out
 
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
         """Write every table as ``<name>.csv`` and ``provenance.json`` into ``directory`` (atomic)."""
@@ -74,6 +95,27 @@ class SimulationResult:
         """The yearly rows of one level and metric, indexed by year."""
         y = self.yearly
         return y[(y["level"] == level) & (y["metric"] == metric)].set_index("year")
+
+
+@dataclass
+class DrawArrays:
+    """Per-draw yearly figures of each fund [EUR], arrays ``(funds, years, draws)`` (``keep_draws``).
+
+    ``ae_decided_eur`` (announced at the decisions), ``ae_committed_eur`` (legally committed,
+    top-ups included), ``cp_demand_eur`` (payments falling due in the year), ``cp_due_eur`` (that
+    plus the unpaid backlog of earlier years), ``cp_paid_eur``, ``cp_available_eur`` (CP
+    available with the carry-over; NaN where no CP is voted).  ``set_index``: each draw's
+    parameter set."""
+
+    funds: list
+    years: list
+    set_index: np.ndarray
+    ae_decided_eur: np.ndarray
+    ae_committed_eur: np.ndarray
+    cp_demand_eur: np.ndarray
+    cp_due_eur: np.ndarray
+    cp_paid_eur: np.ndarray
+    cp_available_eur: np.ndarray
 
 
 def _levels(plan: _Plan) -> list[dict]:
@@ -107,14 +149,24 @@ def _store_groups(levels: list[dict]) -> list[list[int]]:
     return out
 
 
-def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Year-by-year shortfall risk per fund, and for each draw whether a fund's CP ran short."""
+def _shortfall_table(plan, store_due, planned_due, draws, pool=None, detail: bool = False
+                     ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Year-by-year shortfall risk per fund, for each draw whether a fund's CP ran short, and with
+    ``detail`` the per-draw ``(F, Y, draws)`` arrays: whether the year ran short, the CP available
+    (with the carry-over; NaN where none is voted).
+
+    The CP available are :mod:`workbench.credits`'s: voted, less the reserve and the credits still
+    frozen at the year's end, plus or minus the year's movements, plus the previous year's
+    carry-over (what was neither paid nor cancelled, capped at ``cp_carryover_cap_rate`` x the
+    voted CP, LOLF art. 15)."""
     years = np.array(plan.years)
     F, Y = len(plan.funds), len(years)
     dues = store_due.reshape(F * Y, draws).astype(np.float64, copy=False)  # rows: (fund, year)
     means, _, _, p90s = _row_stats(dues, pool)
     srows = []
     fund_short_cp = np.zeros((draws, len(plan.funds)), bool)
+    short_fy = np.zeros((F, Y, draws), bool) if detail else None
+    avail_fy = np.full((F, Y, draws), np.nan) if detail else None
     for fi, f in enumerate(plan.funds):
         carry = np.zeros(draws)  # CP carried over from the previous year, per draw (capped, LOLF art. 15)
         for yi, y in enumerate(years):
@@ -122,13 +174,21 @@ def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd
             due = dues[fi * Y + yi]
             row = {"fund": f, "year": int(y), "cp_demand_mean_eur": float(means[fi * Y + yi]),
                    "cp_demand_p90_eur": float(p90s[fi * Y + yi])}
+            terms = plan.fund_cp_terms.get((f, int(y)))
             if np.isfinite(app):
-                # measured against the voted credits plus what the previous year carried over
+                # measured against the CP available (after the reserve and the movements) plus what
+                # the previous year carried over
                 avail = app + carry
                 exceed = due > avail + max(1.0, 1e-6 * abs(app))
                 fund_short_cp[:, fi] |= exceed
-                carry = np.minimum(avail - np.minimum(due, avail), plan.fund_carry[fi] * app)
+                if detail:
+                    short_fy[fi, yi] = exceed
+                    avail_fy[fi, yi] = avail
+                carry = np.minimum(avail - np.minimum(due, avail) + plan.fund_cp_frozen[fi, yi],
+                                   plan.fund_cp_cap[fi, yi])
                 row.update(appropriation_eur=float(app), appropriation_source="scenario",
+                           cp_voted_eur=terms.voted_eur, cp_reserve_eur=terms.reserve_eur,
+                           cp_frozen_eur=terms.frozen_eur - terms.reserve_eur, cp_movements_eur=terms.movements_eur,
                            carried_over_mean_eur=float((avail - app).mean()),
                            shortfall_probability=float(exceed.mean()),
                            expected_excess_eur=float(np.maximum(due - avail, 0).mean()))
@@ -136,11 +196,62 @@ def _shortfall_table(plan, store_due, planned_due, draws, pool=None) -> tuple[pd
                 # no voted credits: CP needs only (a probability against the model's own planned
                 # schedule would have no meaning)
                 carry = np.zeros(draws)
+                nan = float("nan")
                 row.update(appropriation_eur=float(planned_due[fi, yi]), appropriation_source="planned schedule",
-                           carried_over_mean_eur=float("nan"), shortfall_probability=float("nan"),
-                           expected_excess_eur=float("nan"))
+                           cp_voted_eur=nan, cp_reserve_eur=nan, cp_frozen_eur=nan, cp_movements_eur=nan,
+                           carried_over_mean_eur=nan, shortfall_probability=nan, expected_excess_eur=nan)
             srows.append(row)
-    return pd.DataFrame(srows), fund_short_cp
+    return pd.DataFrame(srows), fund_short_cp, short_fy, avail_fy
+
+
+def _set_means(a: np.ndarray, n_sets: int) -> np.ndarray:
+    """The mean over each parameter set's draws (draw ``d``: set ``d mod n_sets``) of every row of
+    ``a`` (``(..., draws)``), shape ``(..., n_sets)``; NaN for a set without draws."""
+    draws = a.shape[-1]
+    cnt = np.bincount(np.arange(draws) % n_sets, minlength=n_sets)
+    out = np.full(a.shape[:-1] + (n_sets,), np.nan)
+    for s in range(min(n_sets, draws)):
+        out[..., s] = a[..., s::n_sets].sum(axis=-1, dtype=np.float64) / cnt[s]
+    return out
+
+
+def _set_tables(plan, per_fund: dict, short_fy: np.ndarray, draws: int, frame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-set table and the band across sets (see :class:`SimulationResult`).
+
+    ``per_fund[fi]``: the set means ``(3, Y, S)`` of AE committed, CP paid and AE decided."""
+    S = plan.sets.n
+    years = [int(y) for y in plan.years]
+    cnt = np.bincount(np.arange(draws) % S, minlength=S)
+    rows, band = [], []
+    voted = np.isfinite(plan.fund_cp)
+    params = frame.reset_index(drop=True) if frame is not None else None
+    for fi, f in enumerate(plan.funds):
+        p_short = _set_means(short_fy[fi].astype(np.float64), S)           # (Y, S)
+        p_short[~voted[fi]] = np.nan
+        m = per_fund[fi]
+        for s in range(S):
+            extra = {} if params is None else {c: params.at[s, c] for c in params.columns}
+            for yi, y in enumerate(years):
+                rows.append({"fund": f, "set": s, "year": y, "draws": int(cnt[s]),
+                             "shortfall_probability": float(p_short[yi, s]),
+                             "cp_paid_mean_eur": float(m[1, yi, s]), "ae_committed_mean_eur": float(m[0, yi, s]),
+                             "ae_decided_mean_eur": float(m[2, yi, s]), **extra})
+        have = cnt > 0
+        for yi, y in enumerate(years):
+            v = p_short[yi, have]
+            q = np.percentile(v, [10, 50, 90]) if voted[fi, yi] and len(v) else [np.nan] * 3
+            band.append({"fund": f, "year": y, "scope": "year", "shortfall_probability_p10": float(q[0]),
+                         "shortfall_probability_p50": float(q[1]), "shortfall_probability_p90": float(q[2])})
+        if voted[fi].any() and have.any():
+            worst = np.nanmax(p_short[voted[fi]][:, have], axis=0)
+            q = np.percentile(worst, [10, 50, 90])
+        else:
+            q = [np.nan] * 3
+        band.append({"fund": f, "year": pd.NA, "scope": "worst_year", "shortfall_probability_p10": float(q[0]),
+                     "shortfall_probability_p50": float(q[1]), "shortfall_probability_p90": float(q[2])})
+    b = pd.DataFrame(band)
+    b["year"] = b["year"].astype("Int64")
+    return pd.DataFrame(rows), b
 
 
 def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store_flags, fund_short_cp, draws,
@@ -317,7 +428,9 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
         "attrition_rate": st.attrition_rate, "phase1_only_rate": st.phase1_only_rate,
         "overrun_paid_by_fund_rate": st.overrun_paid_by_fund_rate,
         "savings_realisation": {"mean_rate": st.savings.mean_rate, "sd_rate": st.savings.sd_rate},
-        "contract_lag_months": st.contract_lag_months, "profile_rates": list(st.profile_rates),
+        "contract_lag_months": st.contract_lag_months, "commitment_lag": st.commitment_lag.describe(),
+        "profile_rates": list(st.profile_rates),
+        "parameter_sets": plan.sets.n if plan.sets.given else 0,
         "use_project_schedule": st.use_project_schedule,
         "years": [plan.years[0], plan.years[-1]],
         "note": f"payments after {plan.years[-1]} are counted in {plan.years[-1]}",

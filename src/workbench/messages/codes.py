@@ -119,6 +119,49 @@ CATALOG: dict[str, dict[str, str]] = {
                                "must map dates (YYYY-MM-DD or a year) to values"),
     "E_DATED_KEY": _e("la clé d'une valeur datée doit être une date AAAA-MM-JJ ou une année",
                       "a dated value's key must be a date YYYY-MM-DD or a year"),
+    # ---- credits as they are managed and the decision-to-commitment lag (workbench.credits,
+    # funds.<code>.reserve_rate, appropriations.<year>.movements, disbursement.commitment_lag,
+    # envelope.simulate's parameter_sets) ----------------------------------------------------------
+    "E_SOURCE_REQUIRED": _e("indiquer la source du chiffre (reference) ou la raison de l'hypothèse (assumption)",
+                            "give the figure's source (reference) or the reason for the assumption (assumption)"),
+    "E_RESERVE_DATE": _e("un taux de mise en réserve vaut pour une année entière : le dater du 1er janvier "
+                         "(AAAA-01-01) ou écrire l'année",
+                         "a reserve rate applies to a whole year: date it 1 January (YYYY-01-01) or write the year"),
+    "E_MOVEMENT_DATE_YEAR": _e("un mouvement de l'année {year} doit être daté dans l'année {year}",
+                               "a movement of year {year} must be dated within {year}"),
+    "E_MOVEMENT_AMOUNT": _e("un mouvement porte sur des AE (ae_eur), des CP (cp_eur) ou les deux : donner au moins "
+                            "un montant",
+                            "a movement moves AE (ae_eur), CP (cp_eur) or both: give at least one amount"),
+    "E_MOVEMENT_WITHOUT_VOTED": _e("un mouvement de {field} suppose les crédits votés de l'année "
+                                   "(appropriations.{year}.{field})",
+                                   "a movement of {field} needs the year's voted credits "
+                                   "(appropriations.{year}.{field})"),
+    "E_MOVEMENT_UNFREEZE_EXCESS": _e("libère plus que ce qui est gelé à cette date (réserve et surgels de l'année, "
+                                     "moins ce qui a déjà été dégelé ou annulé) : {frozen_meur:,.3f} M€",
+                                     "releases more than is frozen at that date (the year's reserve and freezes, "
+                                     "less what was already unfrozen or cancelled): {frozen_meur:,.3f} M€"),
+    "E_LAG_TWO_FORMS": _e("donner contract_lag_months (un délai fixe) ou commitment_lag (une loi), pas les deux",
+                          "give either contract_lag_months (a fixed lag) or commitment_lag (a distribution), not both"),
+    "E_LAG_SIGMA_REQUIRED": _e("une loi lognormale a besoin de sigma (écart-type du logarithme du délai)",
+                               "a lognormal lag needs sigma (the standard deviation of the lag's logarithm)"),
+    "E_LAG_FIXED_SIGMA": _e("un délai fixe n'a pas de dispersion : sigma doit valoir 0 ou être omis",
+                            "a fixed lag has no spread: sigma must be 0 or left out"),
+    "E_LAG_MEDIAN_POSITIVE": _e("la médiane d'une loi lognormale doit être > 0 mois",
+                                "a lognormal lag's median must be > 0 months"),
+    "E_LAG_MAX_BELOW_MEDIAN": _e("le plafond du délai ne peut être inférieur à sa médiane ({median:g} mois)",
+                                 "the lag's cap cannot be below its median ({median:g} months)"),
+    "E_PARAMETER_SET_COLUMN": _e("la simulation ne fait pas varier ce paramètre d'un tirage à l'autre ; colonnes "
+                                 "possibles : {choices}{suggestion}",
+                                 "the simulation does not vary this parameter from draw to draw; columns are "
+                                 "{choices}{suggestion}"),
+    "E_PARAMETER_SETS_EMPTY": _e("donner au moins un jeu de paramètres (une ligne)",
+                                 "give at least one parameter set (one row)"),
+    "E_PARAMETER_SET_RATES_SUM": _e("attrition_rate + phase1_only_rate doit être <= 1 ({total:.4g})",
+                                    "attrition_rate + phase1_only_rate must be <= 1 ({total:.4g})"),
+    "E_PROFILE_ENCODING": _e("un profil de paiement est une liste de fractions (tuple, liste, ou texte "
+                             "« 0.365;0.365;0.216;0.054 »)",
+                             "a payment profile is a list of fractions (a tuple, a list, or text "
+                             "'0.365;0.365;0.216;0.054')"),
     # ---- candidate files -----------------------------------------------------------------------
     "E_CANDIDATE_SUFFIX": _e("un fichier de candidats doit être .csv ou .xlsx", "a candidate file must be .csv or .xlsx"),
     "E_CANDIDATES_TOO_LARGE": _e("un fichier de candidats contient au plus {limit:,} octets",

@@ -421,6 +421,24 @@ LABELS.update({
     "max_year_shortfall_probability": {"fr": "Probabilité maximale de dépassement d'une année",
                                        "en": "Highest yearly probability of excess"},
     "appropriation_eur": {"fr": "Référence (CP)", "en": "Reference (CP)"},
+    # ---- credits as managed and decide-commit-pay (workbench.credits, envelope shortfall and per-set tables)
+    "cp_reserve_eur": {"fr": "Mise en réserve (CP)", "en": "Precautionary reserve (CP)"},
+    "cp_frozen_eur": {"fr": "Autres CP gelés en fin d'année", "en": "Other CP frozen at the year's end"},
+    "cp_movements_eur": {"fr": "Mouvements de CP de l'année", "en": "CP movements of the year"},
+    "ae_decided_eur": {"fr": "AE annoncées (décisions)", "en": "AE announced (decisions)"},
+    "ae_decided_cum_eur": {"fr": "AE annoncées cumulées", "en": "Cumulative AE announced"},
+    "ae_committed_eur": {"fr": "AE engagées (conventions signées)", "en": "AE committed (contracts signed)"},
+    "ae_committed_cum_eur": {"fr": "AE engagées cumulées", "en": "Cumulative AE committed"},
+    "set": {"fr": "Jeu de paramètres", "en": "Parameter set"},
+    "cp_paid_mean_eur": {"fr": "CP payés (moyenne)", "en": "CP paid (mean)"},
+    "ae_committed_mean_eur": {"fr": "AE engagées (moyenne)", "en": "AE committed (mean)"},
+    "ae_decided_mean_eur": {"fr": "AE annoncées (moyenne)", "en": "AE announced (mean)"},
+    "shortfall_probability_p10": {"fr": "Probabilité d'insuffisance (P10 des jeux)",
+                                  "en": "Shortfall probability (P10 over sets)"},
+    "shortfall_probability_p50": {"fr": "Probabilité d'insuffisance (médiane des jeux)",
+                                  "en": "Shortfall probability (median over sets)"},
+    "shortfall_probability_p90": {"fr": "Probabilité d'insuffisance (P90 des jeux)",
+                                  "en": "Shortfall probability (P90 over sets)"},
     "appropriation_source": {"fr": "Nature de la référence", "en": "Reference is"},
     "cp_demand_mean_eur": {"fr": "Besoin de CP (moyenne)", "en": "CP needed (mean)"},
     "cp_demand_p90_eur": {"fr": "Besoin de CP (P90)", "en": "CP needed (P90)"},
@@ -711,6 +729,26 @@ _SUMMARY_LABELS = {
                      "en": " (outputs are written all or nothing: previous outputs are untouched)"},
     "sum_checked": {"fr": "chaque règle revérifiée : aucune enfreinte", "en": "every rule re-evaluated: none broken"},
     "sum_not_checked": {"fr": "aucun portefeuille à vérifier", "en": "no portfolio to check"},
+    # ---- a fund's credits in `workbench validate` (workbench.credits.timeline): every dated value
+    "sum_envelope_from": {"fr": "{amount} dès le {date}", "en": "{amount} from {date}"},
+    "sum_credits_head": {"fr": "  crédits {code} (AE disponibles : cumul des AE votées, moins la réserve de l'année, "
+                                "plus ou moins les mouvements datés ; CP disponibles de l'année, avant report) :",
+                         "en": "  credits of {code} (AE available: cumulative voted AE, less the year's reserve, plus "
+                               "or minus the dated movements; CP available in the year, before carry-over):"},
+    "sum_credits_year": {"fr": "    {year} : AE votées {ae}, CP votés {cp}, réserve {rate} -> au 1er janvier AE "
+                               "disponibles {ae_avail}, CP disponibles {cp_avail}",
+                         "en": "    {year}: voted AE {ae}, voted CP {cp}, reserve {rate} -> on 1 January AE "
+                               "available {ae_avail}, CP available {cp_avail}"},
+    "sum_credits_move": {"fr": "    {date} {kind} : AE {ae}, CP {cp} -> AE disponibles {ae_avail}",
+                         "en": "    {date} {kind}: AE {ae}, CP {cp} -> AE available {ae_avail}"},
+    "movement_freeze": {"fr": "surgel", "en": "freeze"},
+    "movement_unfreeze": {"fr": "dégel", "en": "unfreeze"},
+    "movement_cancellation": {"fr": "annulation", "en": "cancellation"},
+    "movement_frozen_cancellation": {"fr": "annulation de crédits gelés", "en": "cancellation of frozen credits"},
+    "movement_transfer_in": {"fr": "transfert entrant", "en": "transfer in"},
+    "movement_transfer_out": {"fr": "transfert sortant", "en": "transfer out"},
+    "movement_supplementary": {"fr": "ouverture en loi de finances rectificative",
+                               "en": "supplementary appropriation"},
 }
 
 

@@ -38,7 +38,8 @@ def scenario_summary(scn, cands=None, lang: str = "fr") -> str:
     lines.append(label("sum_horizon", lang, start=scn.years[0], end=scn.years[-1], seed=scn.seed))
     for f in scn.funds.values():
         subs = label("sum_sub_envelopes", lang, n=len(f.sub_envelopes_eur)) if f.sub_envelopes_eur else ""
-        lines.append(label("sum_fund", lang, code=f.code, amount=meur(f.envelope_eur, lang)) + subs)
+        lines.append(label("sum_fund", lang, code=f.code, amount=_envelope_text(f, lang)) + subs)
+    lines += credit_lines(scn, lang)
     calls = scn.calls
     if calls:
         lines.append(label("sum_calls", lang, n=len(calls), first=calls[0].decision, last=calls[-1].decision))
@@ -51,6 +52,42 @@ def scenario_summary(scn, cands=None, lang: str = "fr") -> str:
     if cands is not None:
         lines.append(candidates_summary(cands, lang))
     return "\n".join(lines + _warnings(scn.warnings, lang))
+
+
+def _envelope_text(fund, lang: str) -> str:
+    """The fund's envelope: its one value, or every dated value from its date."""
+    from ..credits import envelope_values  # noqa: PLC0415
+
+    vals = envelope_values(fund)
+    if len(vals) == 1 and vals[0][0] is None:
+        return meur(vals[0][1], lang)
+    return ", ".join(label("sum_envelope_from", lang, amount=meur(v, lang), date=d) if d is not None
+                     else meur(v, lang) for d, v in vals)
+
+
+def credit_lines(scn, lang: str = "fr") -> list[str]:
+    """Each fund's credits as managed, every dated value (:func:`workbench.credits.timeline`): per
+    year the voted AE and CP, the reserve and what is available on 1 January, then each movement
+    with the AE available after it (M€).  Nothing for a fund without yearly appropriations."""
+    from ..credits import timeline  # noqa: PLC0415
+
+    out = []
+    for f in scn.funds.values():
+        rows = [r for r in timeline(f, scn.years) if r["what"] != "envelope"]
+        if not rows:
+            continue
+        out.append(label("sum_credits_head", lang, code=f.code))
+        for r in rows:
+            if r["what"] == "year":
+                out.append(label("sum_credits_year", lang, year=r["year"], ae=meur(r["ae_eur"], lang),
+                                 cp=meur(r["cp_eur"], lang), rate=pct(r["reserve_rate"], lang, 1),
+                                 ae_avail=meur(r["ae_available_eur"], lang),
+                                 cp_avail=meur(r["cp_available_eur"], lang)))
+            else:
+                out.append(label("sum_credits_move", lang, date=r["date"], kind=label(f"movement_{r['what']}", lang),
+                                 ae=meur(r["ae_eur"], lang), cp=meur(r["cp_eur"], lang),
+                                 ae_avail=meur(r["ae_available_eur"], lang)))
+    return out
 
 
 def simulation_summary(res, lang: str = "fr") -> str:

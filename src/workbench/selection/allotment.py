@@ -3,9 +3,12 @@
 Read by the envelope simulation (:mod:`workbench.envelope`, per draw) and by the call-by-call
 selection (:mod:`workbench.decisions`, on the nominal plan), so both apply the same rule.
 
-A fund may commit, by the end of a year, at most its cumulative commitment authority (the sum
-of its yearly ``appropriations.YEAR.ae_eur`` up to that year, capped by its envelope; the whole
-envelope where a year has no appropriation).  Within that, a call works to an allotment:
+A call may commit at most the fund's commitment authority available at its decision date
+(:func:`workbench.credits.ae_available_eur`: the yearly ``appropriations.YEAR.ae_eur`` voted up to
+that date's year, less the year's precautionary reserve, plus or minus the movements dated up to
+that date, capped by the envelope in force at that date; the envelope alone where the year has no
+appropriation) less what the fund's earlier calls committed.  Within that, a call works to an
+allotment:
 
 * ``none``: the call may commit all the credits left (within its own ``budget_eur``): the
   committee fills what it can "until the credits are exhausted";
@@ -25,23 +28,25 @@ from typing import Any
 
 import numpy as np
 
+from .. import credits as CR
 from ..errors import InputError, Problem
 from ..messages import msg
 
 ALLOTMENT_RULES = ("none", "year_share", "year_share_by_applications")
 
 
-def cumulative_ae_cap_eur(fund: Any, year: int) -> float:
-    """A fund's cumulative commitment authority at the end of ``year`` [EUR].
+def credits_at_eur(fund: Any, when: Any) -> float:
+    """The commitment authority a fund may have committed by ``when`` (a call's decision date) [EUR]:
+    :func:`workbench.credits.ae_available_eur` (cumulative; earlier calls' commitments come off it)."""
+    return CR.ae_available_eur(fund, when)
 
-    The sum of ``appropriations.Y.ae_eur`` for ``Y <= year`` capped by the envelope; the whole
-    envelope when ``year`` itself has no AE appropriation (as the simulation reads them).
-    """
-    ap = fund.appropriations
-    if year not in ap or "ae_eur" not in ap[year]:
-        return float(fund.envelope_eur)
-    run = sum(float(a["ae_eur"]) for y, a in ap.items() if int(y) <= year and "ae_eur" in a)
-    return float(min(fund.envelope_eur, run))
+
+def cumulative_ae_cap_eur(fund: Any, year: int) -> float:
+    """A fund's cumulative commitment authority available on 31 December of ``year`` [EUR]
+    (:func:`credits_at_eur` at the year's end)."""
+    import datetime as dt
+
+    return credits_at_eur(fund, dt.date(int(year), 12, 31))
 
 
 def call_shares(scenario: Any, rule: str | None = None) -> np.ndarray:

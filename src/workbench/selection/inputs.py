@@ -174,7 +174,8 @@ def payment_profile(scenario, cands: pd.DataFrame, years: Sequence[int]) -> np.n
     From the candidate's own ``cp_<year>_eur`` columns where given (as a profile, so that it
     also applies to a phase-1 award); else the scenario's ``disbursement.profile_rates`` from the
     year the project starts; else an even spread over ``duration_months``.  A project starts at
-    its call's decision date (``call`` column) plus ``disbursement.contract_lag_months``, else on
+    its call's decision date (``call`` column) plus the nominal lag to the commitment
+    (:attr:`~workbench.scenario.Scenario.contract_lag_months`, the median of the lag), else on
     1 January of the horizon's first year.
     """
     n = len(cands)

@@ -379,15 +379,14 @@ def commitment_delay_months(cands: pd.DataFrame, scenario: Any = None, rules: Ma
                             ) -> np.ndarray:
     """Months from the committee's decision to the commitment of each candidate's grant.
 
-    The contract lag (``disbursement.contract_lag_months``, default 4, an assumption) plus, for a
-    project whose cost passes ``governance_gate_eur`` (9 M€: the opinion of the DINUM director,
-    "Sécuriser la mise en œuvre des grands projets numériques de l'État", DINUM, 2021),
-    ``governance_gate_delay_months``.
+    The nominal lag from the decision to the commitment (the scenario's
+    :attr:`~workbench.scenario.Scenario.contract_lag_months`: the median of
+    ``disbursement.commitment_lag``, or a fixed ``contract_lag_months``; 4 without a scenario, an
+    assumption) plus, for a project whose cost passes ``governance_gate_eur`` (9 M€: the opinion
+    of the DINUM director, "Sécuriser la mise en œuvre des grands projets numériques de l'État",
+    DINUM, 2021), ``governance_gate_delay_months``.
     """
-    lag = 4.0
-    if scenario is not None:
-        v = scenario.value("disbursement.contract_lag_months")
-        lag = 4.0 if v is None else float(v)
+    lag = 4.0 if scenario is None else float(scenario.contract_lag_months)
     r = dict(rules) if rules is not None else (scenario.eligibility_at() if scenario is not None else {})
     gated = governance_gated(cands, r)
     return lag + gated * float(r.get("governance_gate_delay_months") or 0.0)
