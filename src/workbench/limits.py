@@ -38,17 +38,70 @@ MAX_YAML_BYTES = 1_000_000
 MAX_YAML_DEPTH = 32
 #: Longest ``extends`` chain, the scenario itself included.
 MAX_EXTENDS = 16
-#: Largest candidate file [bytes].
+#: Largest candidate (or laureate book) file [bytes].
 MAX_CANDIDATE_BYTES = 100_000_000
-#: Largest unpacked content of a candidate XLSX [bytes] (an XLSX is a zip: 15 MB of zip can
-#: unpack to gigabytes of XML); about 200,000 rows of 25 columns.
-MAX_XLSX_UNPACKED_BYTES = 400_000_000
 #: Most candidate rows, in a file or generated (synthetic): 200,000.
 MAX_CANDIDATES = 200_000
 #: Most columns in a candidate file.
 MAX_COLUMNS = 200
 #: Longest cell of a candidate file [characters].
 MAX_CELL_CHARS = 10_000
+#: Most cells of a candidate file, rows times columns: 200,000 rows of 30 columns (the 23 named
+#: columns and seven yearly ``cp_<year>_eur`` ones).  The row and column limits alone would let
+#: 40 million cells through, gigabytes of Python objects: this bound keeps the largest file
+#: accepted within about a gigabyte of memory.
+MAX_CELLS = 6_000_000
+
+# ---- CSV: checked on the raw bytes, streamed, before any line is split into cells ----------
+#: Most physical lines of a CSV file: five per candidate row (blank lines and cells written on
+#: several lines are allowed).  A file of 99 MB of line breaks is refused at once.
+MAX_CSV_LINES = 5 * MAX_CANDIDATES
+#: Longest line of a CSV file [bytes]: the widest valid row, ``MAX_COLUMNS`` cells of
+#: ``MAX_CELL_CHARS`` characters (2,000,000), with room for quotes and accented letters (two
+#: bytes in UTF-8).  A file that is one 99 MB line is refused at its first line.
+MAX_CSV_LINE_BYTES = 4_000_000
+#: Most fields on one line of a CSV file: 16,384, the widest sheet a spreadsheet can export
+#: (Excel's last column is XFD, 16,384; trailing empty fields of a wide export are ignored).
+#: A line of millions of separators would otherwise become a list of millions of strings.
+MAX_CSV_FIELDS = 16_384
+#: Most separators in a whole CSV file: twice ``MAX_CELLS``, room for separators inside quoted
+#: text.  Bounds the fields of one record even when quotes join many lines into one.
+MAX_CSV_SEPARATORS = 2 * MAX_CELLS
+
+# ---- XLSX: checked on the zip directory and by streaming the XML, before openpyxl parses -----
+#: Largest unpacked content of a candidate XLSX [bytes] (an XLSX is a zip: 15 MB of zip can
+#: unpack to gigabytes of XML); about 200,000 rows of 25 columns.
+MAX_XLSX_UNPACKED_BYTES = 400_000_000
+#: Most files inside an XLSX zip (a workbook holds a few dozen); read from the zip's end record,
+#: before its directory is loaded (a directory of millions of entries takes gigabytes).
+MAX_XLSX_ENTRIES = 10_000
+#: Largest XML part that openpyxl reads whole into a tree (the workbook, its styles, relations,
+#: properties, chart sheets) [bytes], unpacked.
+MAX_XLSX_PART_BYTES = 16_000_000
+#: Most XML tags in such a part (and in a sheet's part before its rows: columns, views).
+#: openpyxl builds one Python object per tag, about 50 µs each (measured for cell formats): 50,000
+#: tags are about 3 seconds.  A normal workbook's styles hold a few hundred to a few thousand.
+MAX_XLSX_PART_TAGS = 50_000
+#: Most shared strings (the workbook's table of distinct texts, loaded whole by openpyxl at
+#: about 25 µs each): five distinct texts per candidate row.
+MAX_XLSX_SHARED_STRINGS = 5 * MAX_CANDIDATES
+#: Largest table of shared strings [bytes], unpacked.
+MAX_XLSX_SHARED_STRINGS_BYTES = 100_000_000
+#: Most cells (``<c>`` elements, empty formatted ones included) in one row of the sheet: 16,384,
+#: the widest row a spreadsheet writes.  openpyxl holds a whole row in memory (about 2 kB per
+#: cell): one row of millions of cells took gigabytes.
+MAX_XLSX_ROW_CELLS = 16_384
+#: Largest XML of one row of the sheet [bytes]: ``MAX_COLUMNS`` cells of ``MAX_CELL_CHARS``
+#: characters written in the row (inline strings), with room for markup.
+MAX_XLSX_ROW_BYTES = 8_000_000
+#: Largest row number holding a value: one blank row per candidate row allowed (the reader
+#: skips blank rows); a sheet whose used range (``<dimension>``) or last row goes further is refused
+#: before its rows are read.
+MAX_XLSX_ROW_NUMBER = 2 * MAX_CANDIDATES + 1
+
+#: Largest criterion weight (weights are relative: a committee writes 0.4 or 40; a weight of
+#: 1e308 is a typing slip, and sums of such weights overflow to infinity).
+MAX_WEIGHT = 1e9
 
 #: Most scenarios in one sweep (grid combinations and cases).
 MAX_SWEEP_SCENARIOS = 100_000

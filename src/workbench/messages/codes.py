@@ -23,6 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "P_COLUMN": _e("colonne {column}", "column {column}"),
     "P_LINE": _e("ligne {line}", "line {line}"),
     "P_LINE_COLUMN": _e("ligne {line}, colonne {column}", "line {line}, column {column}"),
+    "P_PART": _e("partie {part} du classeur", "workbook part {part}"),
     # ---- files -----------------------------------------------------------------------------
     "E_FILE_MISSING": _e("le fichier n'existe pas", "file does not exist"),
     "E_FILE_IS_FOLDER": _e("est un dossier, pas un fichier", "is a folder, not a file"),
@@ -143,6 +144,50 @@ CATALOG: dict[str, dict[str, str]] = {
                              "tableur, ou coller les valeurs au lieu des formules",
                              "is a formula saved without its value: open and save the file in a spreadsheet, or "
                              "paste the values instead of the formulas"),
+    # ---- input limits checked before parsing (workbench.preflight, issue 23: hardening round 2) ----
+    "E_TOO_MANY_CELLS": _e("un fichier de candidats contient au plus {limit:,} cellules (lignes × colonnes)",
+                           "a candidate file may hold at most {limit:,} cells (rows × columns)"),
+    "E_CSV_TOO_MANY_LINES": _e("un fichier CSV compte au plus {limit:,} lignes",
+                               "a CSV file may hold at most {limit:,} lines"),
+    "E_CSV_LINE_TOO_LONG": _e("une ligne d'un fichier CSV tient en au plus {limit:,} octets (fichier sans retour à "
+                              "la ligne ?)",
+                              "a line of a CSV file may hold at most {limit:,} bytes (a file without line breaks?)"),
+    "E_CSV_TOO_MANY_FIELDS": _e("une ligne d'un fichier CSV a au plus {limit:,} champs (séparateurs en trop ?)",
+                                "a line of a CSV file may have at most {limit:,} fields (stray separators?)"),
+    "E_CSV_TOO_MANY_SEPARATORS": _e("un fichier CSV contient au plus {limit:,} séparateurs (au plus {cells:,} "
+                                    "cellules)",
+                                    "a CSV file may hold at most {limit:,} separators (at most {cells:,} cells)"),
+    "E_XLSX_TOO_MANY_ENTRIES": _e("un classeur XLSX contient au plus {limit:,} fichiers internes",
+                                  "an XLSX workbook may contain at most {limit:,} files inside"),
+    "E_XLSX_PART_TOO_LARGE": _e("se décompresse en plus de {limit:,} octets", "unpacks to more than {limit:,} bytes"),
+    "E_XLSX_PART_TOO_MANY_TAGS": _e("contient plus de {limit:,} balises XML (mises en forme en surnombre ? copier les "
+                                    "données dans un classeur neuf)",
+                                    "holds more than {limit:,} XML tags (too many cell formats? copy the data into a "
+                                    "new workbook)"),
+    "E_XLSX_SHARED_STRINGS_TOO_LARGE": _e("la table des textes partagés se décompresse en plus de {limit:,} octets",
+                                          "the table of shared strings unpacks to more than {limit:,} bytes"),
+    "E_XLSX_TOO_MANY_SHARED_STRINGS": _e("la table des textes partagés compte plus de {limit:,} textes",
+                                         "the table of shared strings holds more than {limit:,} texts"),
+    "E_XLSX_ROW_TOO_WIDE": _e("une ligne de la feuille compte au plus {limit:,} cellules",
+                              "a row of the sheet may hold at most {limit:,} cells"),
+    "E_XLSX_ROW_TOO_LONG": _e("une ligne de la feuille tient en au plus {limit:,} octets de XML",
+                              "a row of the sheet may take at most {limit:,} bytes of XML"),
+    "E_XLSX_DIMENSION_ROWS": _e("la plage utilisée de la feuille dépasse la ligne {limit:,} (au plus {candidates:,} "
+                                "candidats) : supprimer les lignes vides en fin de feuille",
+                                "the sheet's used range goes beyond row {limit:,} (at most {candidates:,} "
+                                "candidates): delete the empty rows at the end of the sheet"),
+    "E_XLSX_BAD_NUMBER": _e("une cellule de type nombre contient ce texte : enregistrer à nouveau le fichier dans un "
+                            "tableur",
+                            "a cell typed as a number holds this text: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_BOOLEAN": _e("une cellule de type booléen contient ce texte : enregistrer à nouveau le fichier dans "
+                             "un tableur",
+                             "a cell typed as a boolean holds this text: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_SHARED": _e("renvoie à un texte partagé qui n'existe pas : enregistrer à nouveau le fichier dans un "
+                            "tableur",
+                            "refers to a shared string that does not exist: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_DATE": _e("une cellule de type date contient ce texte : enregistrer à nouveau le fichier dans un "
+                          "tableur",
+                          "a cell typed as a date holds this text: save the file again in a spreadsheet"),
     "E_COLUMN_MISSING": _e("colonne obligatoire absente{suggestion}", "required column is missing{suggestion}"),
     "E_COLUMN_TWICE": _e("colonne présente plusieurs fois", "column appears more than once"),
     "E_NO_CANDIDATE_ROWS": _e("a un en-tête mais aucune ligne de candidat", "has a header but no candidate rows"),
