@@ -163,16 +163,21 @@ def test_candidates_file_outside_is_refused_unless_allowed(elsewhere, capsys, mo
     assert "has 12 cells for 11 columns" in err
 
 
-def test_scenario_folder_and_working_folder_are_allowed(tmp_path, monkeypatch):
+def test_scenario_folder_and_project_folder_are_allowed(tmp_path, monkeypatch):
     (tmp_path / "sub").mkdir()
     (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
     (tmp_path / "sub" / "variant.yaml").write_text("extends: ../base.yaml\nname: v\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"  # base lies in the working folder
-    monkeypatch.chdir(tmp_path / "sub")
+    monkeypatch.delenv("WORKBENCH_PROJECT_DIR", raising=False)
+    # a working folder that is no project (no parameters/ folder) opens nothing (issue 23)
     with pytest.raises(InputError, match="outside the allowed folders"):
         load_scenario(tmp_path / "sub" / "variant.yaml")
     assert load_scenario(tmp_path / "sub" / "variant.yaml", allowed_dirs=[tmp_path]).name == "v"
+    # a project (a parameters/ folder) opens its whole tree, from any of its folders
+    (tmp_path / "parameters").mkdir()
+    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"
 
 
 # --------------------------------------------------------------------------------------------

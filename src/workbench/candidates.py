@@ -52,7 +52,7 @@ import pandas as pd
 from .errors import MISSING, Collector, InputError, Problem, at_column, at_line, at_row, closest
 from .messages import msg
 from .limits import MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS
-from .preflight import check_csv, check_xlsx, csv_separator, find_unreadable_cell
+from .preflight import check_csv, check_xlsx, column_number, csv_separator, find_unreadable_cell
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
@@ -222,13 +222,18 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
     return df
 
 
-def _unreadable_cell(path: Path, f: str, shape, data_only: bool, after_row: int, exc: Exception) -> InputError:
+def _unreadable_cell(path: Path, f: str, shape, data_only: bool, after_row: int, exc: Exception,
+                     header: list[str] | None) -> InputError:
     """The problem for a cell openpyxl could not read (a number cell holding text, a shared
     string that does not exist): the cell found again by :func:`workbench.preflight.find_unreadable_cell`
-    with its row, column and text, else the row after the last one read."""
+    with its row, column (the header's name when there is one) and text, else the row after the
+    last one read."""
     bad = find_unreadable_cell(path, shape.sheet, shape.shared_strings, data_only, after_row)
     if bad is not None:
         row, letters, text, kind = bad
+        k = column_number(letters) - 1
+        if header is not None and 0 <= k < len(header) and row > 1:
+            letters = header[k]
         code = {"number": "E_XLSX_BAD_NUMBER", "boolean": "E_XLSX_BAD_BOOLEAN", "shared text": "E_XLSX_BAD_SHARED",
                 "date": "E_XLSX_BAD_DATE"}[kind]
         return InputError([Problem(f, at_row(row, letters), text, msg(code))])
@@ -290,7 +295,7 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
     except InputError:
         raise
     except Exception as exc:
-        raise _unreadable_cell(path, f, shape, False, i, exc) from None
+        raise _unreadable_cell(path, f, shape, False, i, exc, header) from None
     finally:
         wb.close()
     if header is None:
@@ -327,7 +332,7 @@ def _formula_values(path: Path, f: str, shape, header: list[str], body: list[lis
             if i >= last:
                 break
     except Exception as exc:
-        raise _unreadable_cell(path, f, shape, True, i, exc) from None
+        raise _unreadable_cell(path, f, shape, True, i, exc, header) from None
     finally:
         wb.close()
     for i, j, k in formulas:

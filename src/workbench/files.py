@@ -48,10 +48,11 @@ ENV_PROJECT_DIR = "WORKBENCH_PROJECT_DIR"
 # --------------------------------------------------------------------------------------------
 # recorded paths
 # --------------------------------------------------------------------------------------------
-def project_dir() -> Path:
-    """The project folder: ``WORKBENCH_PROJECT_DIR`` when set; else the nearest folder, from
-    the working folder up, that holds a ``parameters/`` folder (the project's layout: a notebook
-    runs in ``notebooks/``); else the working folder."""
+def project_root() -> Path | None:
+    """The project folder when there is one: ``WORKBENCH_PROJECT_DIR`` when set; else the
+    nearest folder, from the working folder up, that holds a ``parameters/`` folder (the
+    project's layout: a notebook runs in ``notebooks/``); else ``None`` (a working folder such as
+    ``/`` or a home folder is not a project: :mod:`workbench.limits` does not open it to scenarios)."""
     env = os.environ.get(ENV_PROJECT_DIR)
     if env:
         return Path(env).resolve()
@@ -59,7 +60,12 @@ def project_dir() -> Path:
     for folder in (cwd, *cwd.parents):
         if (folder / "parameters").is_dir():
             return folder
-    return cwd
+    return None
+
+
+def project_dir() -> Path:
+    """The folder recorded paths are relative to: :func:`project_root`, else the working folder."""
+    return project_root() or Path(os.getcwd()).resolve()
 
 
 def project_relative(path: str | Path) -> str:
@@ -74,6 +80,16 @@ def project_relative(path: str | Path) -> str:
         return p.relative_to(project_dir()).as_posix()
     except ValueError:
         return str(p)
+
+
+def shared_name(path: str | Path) -> str:
+    """``path`` as a file sent to others records it (the dashboard's export): relative to the
+    project folder when it lies inside it, else its name alone, never a user's folders."""
+    p = Path(path).resolve()
+    root = project_root()
+    if root is not None and p.is_relative_to(root):
+        return p.relative_to(root).as_posix()
+    return p.name
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,6 +159,43 @@ def write_atomic(path: str | Path, data: bytes | str, encoding: str = "utf-8") -
     """Write ``data`` (bytes, or text in ``encoding``) to ``path`` atomically."""
     blob = data.encode(encoding) if isinstance(data, str) else bytes(data)
     return write_via(path, lambda p: p.write_bytes(blob))
+
+
+def create_exclusive(path: str | Path, data: bytes | str, encoding: str = "utf-8") -> Path:
+    """Write a *new* file ``path`` with ``data``, whole or not at all; raise
+    :class:`FileExistsError` when it exists, even if another process or thread creates it at the
+    same moment (of two concurrent calls, exactly one succeeds).
+
+    The data goes to a temporary file that is then hard-linked to ``path`` (``link`` fails if
+    ``path`` exists, atomically), so no reader sees a half-written file; where hard links are not
+    supported, ``open(O_CREAT | O_EXCL)`` gives the same exclusivity.
+    """
+    path = Path(path)
+    blob = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.chmod(tmp, file_mode())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system: an exclusive open
+            fd2 = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, file_mode())
+            try:
+                with os.fdopen(fd2, "wb") as fh:
+                    fh.write(blob)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    return path
 
 
 def write_folder(out: str | Path, build: Callable[[Path], object]) -> Path:

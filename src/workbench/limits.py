@@ -9,17 +9,23 @@ Folders (confinement): a scenario's ``extends:`` and ``candidates.file:`` may on
 inside
 
 - the folder tree of the scenario file given on the command line (or to ``load_scenario``),
-- the project folder tree: ``WORKBENCH_PROJECT_DIR`` when set (``workbench run`` and
-  ``workbench dashboard`` set it for their kernels), else the nearest folder from the working
-  folder up that holds a ``parameters/`` folder, else the working folder,
+- the project folder tree, when there is a project: ``WORKBENCH_PROJECT_DIR`` when set
+  (``workbench run`` and ``workbench dashboard`` set it for their kernels), else the nearest
+  folder from the working folder up that holds a ``parameters/`` folder.  A working folder
+  that is no project (``/``, a home folder) opens nothing: run from ``/``, a scenario's
+  ``extends: ../home/…`` used to be read, and its content echoed in the error;
 - the folders listed in the environment variable ``WORKBENCH_ALLOWED_DIRS`` (separated by
   ``:``, ``;`` on Windows),
 - the folder of the shipped scenarios (:func:`workbench.resources.parameters_dir`, inside an
   installed package or the checkout's ``parameters/``), so a user's scenario or saved variant
   anywhere may ``extends:`` a shipped one.
 
-Paths are compared after resolving symbolic links, so a link cannot lead outside.  A file
-outside is refused before it is opened, so no message ever shows another file's content.
+Inside them, a file in a hidden folder (``.ssh/``, ``.config/``; a name starting with ``.``,
+counted from the allowed folder) is refused, and ``extends:`` names only ``.yaml``/``.yml``
+files.  Paths are compared after resolving symbolic links, so a link cannot lead outside.  A
+file refused is refused before it is opened; a file ``extends:`` reaches that turns out not to
+be a scenario (not YAML, not a mapping, no scenario key) is reported without any of its
+content.
 """
 from __future__ import annotations
 
@@ -117,9 +123,11 @@ def allowed_dirs(scenario_path: str | Path | None = None, extra: Iterable[str | 
     dirs: list[Path] = []
     if scenario_path is not None:
         dirs.append(Path(scenario_path).resolve().parent)
-    from .files import project_dir
+    from .files import project_root
 
-    dirs.append(project_dir())
+    project = project_root()
+    if project is not None:
+        dirs.append(project)
     for part in os.environ.get(ENV_ALLOWED_DIRS, "").split(os.pathsep):
         if part.strip():
             dirs.append(Path(part.strip()).expanduser().resolve())
@@ -141,6 +149,25 @@ def is_allowed(path: str | Path, dirs: Iterable[Path]) -> bool:
     """Whether ``path`` (resolved, links followed) lies inside one of ``dirs``."""
     p = Path(path).resolve()
     return any(p == d or p.is_relative_to(d) for d in dirs)
+
+
+#: The suffixes a file ``extends:`` names may have.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def hidden_part(path: str | Path, dirs: Iterable[Path]) -> str | None:
+    """The first hidden part (a name starting with ``.``) of ``path`` (resolved, links followed)
+    below the allowed folders that hold it, or ``None`` when one of them holds it without a
+    hidden part: ``~/.ssh/config`` under ``~`` gives ``.ssh``."""
+    p = Path(path).resolve()
+    found = None
+    for d in dirs:
+        if p == d or p.is_relative_to(d):
+            hidden = next((x for x in p.relative_to(d).parts if x.startswith(".")), None)
+            if hidden is None:
+                return None
+            found = found or hidden
+    return found
 
 
 def outside_rule(dirs: Iterable[Path]) -> "Message":

@@ -41,9 +41,11 @@ CATALOG: dict[str, dict[str, str]] = {
                             "mixes encodings: line {first} is UTF-8 but line {other} is not (cp1252/Latin-1?); "
                             "save the whole file in one encoding, preferably UTF-8"),
     "E_OUTSIDE_ALLOWED": _e("désigne un fichier hors des dossiers autorisés (le dossier du scénario, celui du projet "
-                            "et {env}) ; ajouter son dossier à {env} pour l'autoriser",
+                            "qui contient parameters/, les scénarios livrés et {env}) ; ajouter son dossier à {env} "
+                            "pour l'autoriser",
                             "names a file outside the allowed folders (the scenario's folder, the project folder "
-                            "and {env}); add its folder to {env} to allow it"),
+                            "holding parameters/, the shipped scenarios and {env}); add its folder to {env} to allow "
+                            "it"),
     # ---- scenario files ----------------------------------------------------------------------
     "E_SCENARIO_TOO_LARGE": _e("un fichier de scénario contient au plus {limit:,} octets",
                                "a scenario file may hold at most {limit:,} bytes"),
@@ -54,6 +56,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_EXTENDS_CYCLE": _e("cycle d'extends : {chain}", "extends cycle: {chain}"),
     "E_EXTENDS_TOO_LONG": _e("une chaîne d'extends compte au plus {limit} fichiers",
                              "an extends chain may hold at most {limit} files"),
+    # extends confined (issue 23: hardening round 2)
+    "E_EXTENDS_NOT_YAML": _e("extends désigne un fichier de scénario .yaml ou .yml",
+                             "extends must name a scenario file (.yaml or .yml)"),
+    "E_HIDDEN_PATH": _e("désigne un fichier dans un dossier caché ({part}) : refusé",
+                        "names a file in a hidden folder ({part}): refused"),
+    "E_EXTENDS_NOT_SCENARIO": _e("le fichier étendu n'est pas un scénario lisible (son contenu n'est pas montré ; "
+                                 "le valider seul pour le détail)",
+                                 "the file extended is not a readable scenario (its content is not shown; validate it "
+                                 "on its own for details)"),
     "E_END_BEFORE_START": _e("ne doit pas précéder horizon.start_year ({start})",
                              "must not be before horizon.start_year ({start})"),
     "E_ENVELOPE_CODE_NOT_UNIQUE": _e("un code d'enveloppe doit être unique entre les fonds",
@@ -104,6 +115,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_FRACTION": _e("doit être une fraction entre 0 et 1 (par exemple 0,75 pour 75 %)",
                      "must be a fraction between 0 and 1 (e.g. 0.75 for 75 %)"),
     "E_NOT_DATE": _e("doit être une date écrite AAAA-MM-JJ", "must be a date written YYYY-MM-DD"),
+    "E_DATE_NOT_IN_CALENDAR": _e("n'est pas une date du calendrier (jour ou mois hors limites)",
+                                 "is not a date of the calendar (day or month out of range)"),
     "E_NOT_LIST": _e("doit être une liste", "must be a list"),
     "E_MIN_ITEMS": _e("doit contenir au moins {n} élément(s)", "must hold at least {n} item(s)"),
     "E_NOT_MAPPING": _e("doit être une table « clé: valeur »", "must be a mapping of key: value"),
@@ -278,6 +291,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_UNKNOWN_CRITERION_LIST": _e("critère inconnu{suggestion} ; les critères sont {choices}",
                                    "unknown criterion{suggestion}; criteria are {choices}"),
     "E_WEIGHT_NOT_NUMBER_GE0": _e("un poids doit être un nombre ≥ 0", "a weight must be a number >= 0"),
+    "E_WEIGHT_TOO_LARGE": _e("un poids est un nombre fini d'au plus {limit:g} (les poids sont relatifs : 0.4 ou 40)",
+                             "a weight must be a finite number of at most {limit:g} (weights are relative: 0.4 or 40)"),
     "E_UNKNOWN_CANDIDATE_SUGGEST": _e("identifiant de candidat inconnu{suggestion}", "unknown candidate id{suggestion}"),
     "E_FORCED_IN_AND_OUT": _e("un projet ne peut pas être à la fois imposé et écarté",
                               "a project cannot be forced both in and out"),
