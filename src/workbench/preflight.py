@@ -271,21 +271,26 @@ def _check_xlsx(path: Path, f: str, max_rows: int) -> XlsxShape:
             _refuse(f, "", f"{unpacked:,} bytes",
                     msg("E_XLSX_TOO_LARGE", limit=L.MAX_XLSX_UNPACKED_BYTES, candidates=L.MAX_CANDIDATES))
         by_name = {i.filename: i for i in infos}
-        # parts openpyxl reads whole (found from its own manifest once they are bounded)
+        if "[Content_Types].xml" not in by_name:
+            raise _Refused(Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail="no [Content_Types].xml")))
+        # the parts that name the others, bounded before openpyxl's readers read them
+        _bound_part(z, by_name["[Content_Types].xml"], f)
+        package = _manifest(z)
+        strings = _strings_part(package)
+        workbook = _workbook_part(package)
+        for name in (workbook, _rels_path(workbook)):
+            if name in by_name:
+                _bound_part(z, by_name[name], f)
+        sheet = _first_sheet(z, workbook, by_name)
+        # the other parts openpyxl reads whole (styles, properties, relations, chart sheets)
+        done = {"[Content_Types].xml", workbook, _rels_path(workbook), strings, sheet}
         for info in infos:
             name = info.filename
-            if info.is_dir() or _NOT_PARSED.search(name) or not name.lower().endswith((".xml", ".rels")):
-                continue
-            if re.search(r"(^|/)worksheets/[^/]+\.xml$", name) or re.search(r"sharedStrings[^/]*\.xml$", name):
-                continue  # measured below (the first sheet) or not parsed (other sheets)
-            if info.file_size > L.MAX_XLSX_PART_BYTES:
-                _refuse(f, _part(name), f"{info.file_size:,} bytes",
-                        msg("E_XLSX_PART_TOO_LARGE", limit=L.MAX_XLSX_PART_BYTES))
-            tags = _count_tags(z, info)
-            if tags > L.MAX_XLSX_PART_TAGS:
-                _refuse(f, _part(name), f"more than {L.MAX_XLSX_PART_TAGS:,} tags",
-                        msg("E_XLSX_PART_TOO_MANY_TAGS", limit=L.MAX_XLSX_PART_TAGS))
-        sheet, strings = _find_parts(z, by_name)
+            if (info.is_dir() or name in done or _NOT_PARSED.search(name)
+                    or not name.lower().endswith((".xml", ".rels"))
+                    or re.search(r"(^|/)worksheets/[^/]+\.xml$", name)):
+                continue  # measured below (the first sheet, the shared strings) or not parsed
+            _bound_part(z, info, f)
         n_strings = 0
         if strings is not None and strings in by_name:
             n_strings = _count_shared_strings(z, by_name[strings], f)
@@ -307,26 +312,63 @@ def _part(name: str) -> str:
     return msg("P_PART", part=name)
 
 
-def _find_parts(z: zipfile.ZipFile, by_name: dict) -> tuple[str | None, str | None]:
-    """The first worksheet's part and the shared strings' part, found as openpyxl finds them
-    (its manifest, workbook and relations readers; the parts are bounded already)."""
+def _bound_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, f: str) -> None:
+    """Refuse a part openpyxl reads whole when it is too large or has too many tags."""
+    if info.file_size > L.MAX_XLSX_PART_BYTES:
+        _refuse(f, _part(info.filename), f"{info.file_size:,} bytes",
+                msg("E_XLSX_PART_TOO_LARGE", limit=L.MAX_XLSX_PART_BYTES))
+    if _count_tags(z, info) > L.MAX_XLSX_PART_TAGS:
+        _refuse(f, _part(info.filename), f"more than {L.MAX_XLSX_PART_TAGS:,} tags",
+                msg("E_XLSX_PART_TOO_MANY_TAGS", limit=L.MAX_XLSX_PART_TAGS))
+
+
+def _manifest(z: zipfile.ZipFile):
+    """The package's manifest, read by openpyxl's reader (the part is bounded already)."""
     from openpyxl.packaging.manifest import Manifest
-    from openpyxl.reader.excel import _find_workbook_part
-    from openpyxl.reader.workbook import WorkbookParser
-    from openpyxl.xml.constants import SHARED_STRINGS
     from openpyxl.xml.functions import fromstring
 
-    package = Manifest.from_tree(fromstring(z.read("[Content_Types].xml")))
-    wb_part = _find_workbook_part(package)
-    parser = WorkbookParser(z, wb_part.PartName[1:], keep_links=False)
+    return Manifest.from_tree(fromstring(z.read("[Content_Types].xml")))
+
+
+def _strings_part(package) -> str | None:
+    """The shared strings' part, as openpyxl finds it (by its content type)."""
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    ct = package.find(SHARED_STRINGS)
+    return ct.PartName[1:] if ct is not None else None
+
+
+def _workbook_part(package) -> str:
+    """The workbook's part, as openpyxl finds it."""
+    from openpyxl.reader.excel import _find_workbook_part
+
+    return _find_workbook_part(package).PartName[1:]
+
+
+def _rels_path(part: str) -> str:
+    """The relations part of ``part`` (``xl/workbook.xml`` -> ``xl/_rels/workbook.xml.rels``)."""
+    from openpyxl.packaging.relationship import get_rels_path
+
+    return get_rels_path(part)
+
+
+def _first_sheet(z: zipfile.ZipFile, workbook: str, by_name: dict) -> str | None:
+    """The first worksheet's part, found as openpyxl finds it (its workbook and relations
+    readers; those parts are bounded already)."""
+    from openpyxl.reader.workbook import WorkbookParser
+
+    parser = WorkbookParser(z, workbook, keep_links=False)
     parser.parse()
-    sheet = None
     for _, rel in parser.find_sheets():
         if rel.target in by_name and "chartsheet" not in (rel.Type or ""):
-            sheet = rel.target
-            break
-    ct = package.find(SHARED_STRINGS)
-    return sheet, (ct.PartName[1:] if ct is not None else None)
+            return rel.target
+    return None
+
+
+def _find_parts(z: zipfile.ZipFile, by_name: dict) -> tuple[str | None, str | None]:
+    """The first worksheet's part and the shared strings' part."""
+    package = _manifest(z)
+    return _first_sheet(z, _workbook_part(package), by_name), _strings_part(package)
 
 
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -465,6 +507,12 @@ def _unusual(buf: bytes) -> bool:
 _CELL_MIN_BYTES = 4
 
 
+def _row_check_bytes() -> int:
+    """Rows longer than this [bytes] are measured one by one (cells and bytes): a shorter row can
+    hold neither too many cells nor too many bytes."""
+    return min(_CELL_MIN_BYTES * L.MAX_XLSX_ROW_CELLS, L.MAX_XLSX_ROW_BYTES)
+
+
 def _cells_in(buf: bytes, start: int = 0, end: int | None = None) -> int:
     """Cells (``<c ``, ``<c>``, ``<c/>``) in ``buf[start:end]``."""
     end = len(buf) if end is None else end
@@ -481,7 +529,7 @@ def _rows(region: bytes, starts: list[int], ends: list[int], previous: int, stat
             stats.add_cells(_cells_in(region, a, b), index)
     stats.cells += n_total
     references = _CELL_WITH_R.search(region, starts[0], ends[-1]) is not None
-    wide = _CELL_MIN_BYTES * L.MAX_XLSX_ROW_CELLS
+    wide = _row_check_bytes()
     last_value = _LAST_VALUE.match
     for a, b in zip(starts, ends):
         previous = _row_number(region, a, b, previous)
@@ -525,7 +573,7 @@ def _rows_bulk(region: bytes, a0: int, b1: int, previous: int, stats: _SheetStat
     without Python code per row; ``None`` when a row needs :func:`_rows` (no reference, a bound
     crossed: :func:`_rows` then names the row)."""
     pieces = region[a0:b1].split(b"<row")[1:]
-    if max(map(len, pieces)) + 4 > _CELL_MIN_BYTES * L.MAX_XLSX_ROW_CELLS:
+    if max(map(len, pieces)) + 4 > _row_check_bytes():
         return None
     matches = list(map(_ROW_INFO.match, pieces))
     if None in matches:
@@ -571,6 +619,8 @@ def _scan_sheet_bytes(z: zipfile.ZipFile, info: zipfile.ZipInfo, stats: _SheetSt
     for data in _chunks(z, info):
         if not in_rows:
             buf = head + data
+            if b"<!DOCTYPE" in buf or b"<!ENTITY" in buf:
+                _refuse(stats.f, _part(info.filename), None, msg("E_XLSX_UNREADABLE", detail="DOCTYPE"))
             dim = _DIMENSION.search(buf)
             m = _SHEETDATA.search(buf)
             if m is None:

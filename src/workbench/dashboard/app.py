@@ -51,7 +51,7 @@ from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
 from .texts import esc, short_error
-from .uploads import upload_dir, upload_name
+from .uploads import check_upload, upload_dir, upload_name
 from .views import (call_options, compare_html, detail_html, frontier_svg, header_html, ranked_order,
                     ranked_table_html, shortfall_probabilities, totals_html, translate_warning, warnings_html)
 from .widgets import build_layout
@@ -296,6 +296,7 @@ class Dashboard:
         safe = upload_name(name)
         path = self._tmpdir / safe
         try:
+            check_upload(name, len(content))  # then the reader checks the shape before parsing
             write_atomic(path, bytes(content))
             cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
         except (InputError, OSError, ValueError, csv.Error, MemoryError) as exc:
