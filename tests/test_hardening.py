@@ -268,10 +268,8 @@ def test_xlsx_with_3_million_rows_is_refused_before_it_is_parsed(tmp_path):
     p = tmp_path / "huge.xlsx"
     _giant_xlsx(p, 3_000_000)
     assert 5e6 < p.stat().st_size < 40e6
-    t = time.perf_counter()
     with pytest.raises(InputError, match="unpacks to"):
         read_candidates(p)
-    assert time.perf_counter() - t < 5
 
 
 def test_xlsx_reading_is_streamed_and_stops_at_the_row_limit(tmp_path, monkeypatch):
@@ -289,7 +287,7 @@ def test_xlsx_reading_is_streamed_and_stops_at_the_row_limit(tmp_path, monkeypat
     with zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as z:
         for n, b in parts.items():
             z.writestr(n, b)
-    with pytest.raises(InputError, match="row 2002: .*at most 2,000 candidate rows"):
+    with pytest.raises(InputError, match="row 2002: '2,002 rows with values': .*at most 2,000 candidate rows"):
         read_candidates(q)
 
 
@@ -349,15 +347,8 @@ def test_dashboard_export_uses_the_same_writer():
     assert ws["A3"].value == "xy"
 
 
-@pytest.mark.slow
-def test_xlsx_writing_is_linear_20000_rows_in_seconds(tmp_path):
-    n = 20_000
-    df = pd.DataFrame({f"c{k}": range(n) for k in range(12)})
-    df["title"] = [f"Projet {i}" for i in range(n)]
-    t = time.perf_counter()
-    write_xlsx(tmp_path / "big.xlsx", {"portfolio": df})
-    assert time.perf_counter() - t < 15
-    assert (tmp_path / "big.xlsx").stat().st_size > 100_000
+# the XLSX writer's linearity: tests/test_hardening_inputs.py (no wall-clock bound); its speed:
+# benchmarks/bench_xlsx_writer.py
 
 
 def test_files_follow_the_umask(tmp_path):

@@ -98,7 +98,7 @@ def test_rows_beyond_the_limit_are_refused_before_openpyxl(tmp_path, no_parser, 
     monkeypatch.setattr("workbench.candidates.MAX_CANDIDATES", 500)
     p = tmp_path / "rows.xlsx"
     H.many_rows_xlsx(p, 501, dimension=False)
-    _refused(p, r"row 502: None: a candidate file may hold at most 500 candidate rows")
+    _refused(p, r"row 502: '502 rows with values': a candidate file may hold at most 500 candidate rows")
     # the used range (<dimension>) alone refuses a sheet reaching past row 2 * 500 + 1
     H.many_rows_xlsx(p, 1_001)
     _refused(p, r"row 1002: 'A1:K1002': the sheet's used range goes beyond row 1,001")
@@ -116,7 +116,7 @@ def test_too_many_cells_in_a_csv(tmp_path, monkeypatch):
     p = tmp_path / "cells.csv"
     p.write_text(";".join(H.CANDIDATE_COLUMNS) + "\n" + "\n".join(
         ";".join(str(v) for v in H.candidate_row(i)) for i in range(100)) + "\n", encoding="utf-8")
-    _refused(p, r"row 92: None: a candidate file may hold at most 1,000 cells")
+    _refused(p, r"row 92: 'more than 1,000 cells': a candidate file may hold at most 1,000 cells")
 
 
 def test_a_styles_part_of_too_many_formats_is_refused_before_openpyxl(tmp_path, no_parser):
@@ -179,6 +179,11 @@ def test_the_byte_scanner_measures_as_the_xml_parser_does(tmp_path):
                                                                   references=False))
     write_xlsx(tmp_path / "ours.xlsx", {"t": pd.DataFrame([H.candidate_row(i) for i in range(30)],
                                                           columns=list(H.CANDIDATE_COLUMNS))})
+    # a last value without a reference after cells with one (openpyxl: the next column)
+    mixed = b"".join(H.sheet_xml([H.candidate_row(1)])).replace(
+        b"</row></sheetData>", b"<c><v>7</v></c></row><row r='3'><c r='A3'><v>1</v></c><c><v>2</v></c></row></sheetData>")
+    H.xlsx_package(tmp_path / "mixed.xlsx", [mixed])
+    assert _shape_both_ways(tmp_path / "mixed.xlsx") in ((None, (3, 25, 3, 12)), ((3, 25, 3, 12), (3, 25, 3, 12)))
     for name in files:
         by_bytes, exact = _shape_both_ways(tmp_path / name)
         assert by_bytes == exact, name

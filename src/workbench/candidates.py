@@ -158,7 +158,7 @@ def _too_many_rows(f: str) -> InputError:
 
 
 def _too_many_cells(f: str, row: int) -> InputError:
-    return InputError([Problem(f, at_row(row), None, msg("E_TOO_MANY_CELLS", limit=MAX_CELLS))])
+    return InputError([Problem(f, at_row(row), f"more than {MAX_CELLS:,} cells", msg("E_TOO_MANY_CELLS", limit=MAX_CELLS))])
 
 
 def _lines(text: str):

@@ -342,7 +342,7 @@ def _cell(v: object) -> object:
 
 # ---- the XLSX writer: the sheet's XML written as text, a block of rows at a time -------------
 #: Rows serialised at a time (memory: a block's cells as strings, whatever the table's length).
-XLSX_BLOCK_ROWS = 2_000
+XLSX_BLOCK_ROWS = 500
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -461,8 +461,11 @@ class _SheetStats:
             _refuse(self.f, at_row(index, column_letters(value_col)), f"column {value_col:,}",
                     msg("E_TOO_MANY_COLUMNS", limit=L.MAX_COLUMNS))
         self.rows += 1
-        if self.rows > self.max_rows + 1 or index > self.max_row_number:
-            _refuse(self.f, at_row(index), None, msg("E_TOO_MANY_ROWS", limit=self.max_rows))
+        if self.rows > self.max_rows + 1:
+            _refuse(self.f, at_row(index), f"{self.rows:,} rows with values",
+                    msg("E_TOO_MANY_ROWS", limit=self.max_rows))
+        if index > self.max_row_number:
+            _refuse(self.f, at_row(index), f"row {index:,}", msg("E_TOO_MANY_ROWS", limit=self.max_rows))
         if index > self.max_row:
             self.max_row = index
         if value_col > self.max_col:
@@ -560,18 +563,20 @@ def _rows(region: bytes, starts: list[int], ends: list[int], previous: int, stat
     return previous
 
 
-#: One row's XML after ``<row``: its number and the column letters of its last cell holding a value
+#: One row's XML after ``<row``: its number and the attributes of its last cell holding a value
 #: (``<v>``, ``<is>`` or ``<f>`` right after the cell's tag; greedy: the last such cell).
 _ROW_INFO = re.compile(rb"""(?=[\s>/])[^>]*?\sr\s*=\s*["'](\d{1,9})["'][^>]*>"""
-                       rb"""(?:.*<c(?=\s)[^>]*?\sr\s*=\s*["']([A-Za-z]{1,3})\d{1,9}["'][^>]*>(?:<v[ >]|<is[ >]|<f[ >/]))?""",
-                       re.S)
+                       rb"""(?:.*<c((?:\s[^>]*)?)>(?:<v[ >]|<is[ >]|<f[ >/]))?""", re.S)
+#: A cell's reference among its attributes: the column letters.
+_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3})\d{1,9}["']""")
 _GROUPS = operator.methodcaller("groups")
+_GROUP1 = operator.methodcaller("group", 1)
 
 
 def _rows_bulk(region: bytes, a0: int, b1: int, previous: int, stats: _SheetStats) -> int | None:
-    """Measure the whole rows of ``region[a0:b1]`` with one regular expression per row, mapped
-    without Python code per row; ``None`` when a row needs :func:`_rows` (no reference, a bound
-    crossed: :func:`_rows` then names the row)."""
+    """Measure the whole rows of ``region[a0:b1]`` with regular expressions mapped over the rows,
+    without Python code per row; ``None`` when a row needs :func:`_rows` (a row or a last value
+    without a reference, a long row, a bound crossed: :func:`_rows` then names the row)."""
     pieces = region[a0:b1].split(b"<row")[1:]
     if max(map(len, pieces)) + 4 > _row_check_bytes():
         return None
@@ -579,13 +584,16 @@ def _rows_bulk(region: bytes, a0: int, b1: int, previous: int, stats: _SheetStat
     if None in matches:
         return None
     groups = list(map(_GROUPS, matches))
-    values = [(int(n), c) for n, c in groups if c is not None]
+    values = [(int(n), attrs) for n, attrs in groups if attrs is not None]
     n_cells = _cells_in(region, a0, b1)
     if stats.cells + n_cells > L.MAX_CELLS or stats.rows + len(values) > stats.max_rows + 1:
         return None
     if values:
+        refs = list(map(_REF_ATTR.search, [attrs for _, attrs in values]))
+        if None in refs:
+            return None
         last_row = max(values)[0]
-        last_col = max(column_number(c) for c in {c for _, c in values})
+        last_col = max(map(column_number, set(map(_GROUP1, refs))))
         if last_row > stats.max_row_number or last_col > L.MAX_COLUMNS:
             return None
         stats.rows += len(values)
