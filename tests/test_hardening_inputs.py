@@ -20,12 +20,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import helpers as H
 from workbench import limits, preflight
 from workbench.candidates import read_candidates
 from workbench.cli import main
 from workbench.errors import InputError
 from workbench.files import create_exclusive, shared_name, write_xlsx, xlsx_bytes
+
+import helpers as H
 
 BASE = (H.DATA / "broken" / "base_small.yaml").read_text(encoding="utf-8")
 
@@ -428,7 +429,7 @@ def test_two_pages_saving_one_name_at_once_cannot_both_save(app, scenario_dir):
         barrier = threading.Barrier(2)
         results: list = []
 
-        def save(weight: float) -> None:
+        def save(weight: float, barrier=barrier, results=results, k=k) -> None:
             settings = Settings(scenario_path=str(app._base.path), weights=(("strategic", weight), ("service", 1.0),
                                                                            ("savings", 1.0), ("governance", 1.0)))
             barrier.wait()
@@ -466,7 +467,7 @@ def test_create_exclusive_writes_whole_or_refuses(tmp_path):
 
 
 def test_the_export_records_no_absolute_path(app, scenario_dir):
-    name, data = app.export("xlsx")
+    _, data = app.export("xlsx")
     prov = {r[0].value: r[1].value for r in openpyxl.load_workbook(io.BytesIO(data))["provenance"].iter_rows()}
     assert prov["scenario"] in ("committee.yaml", "parameters/committee.yaml")
     for value in prov.values():

@@ -40,7 +40,6 @@ header = row 1) and the column.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from pathlib import Path

@@ -401,8 +401,8 @@ def _column_cells(values: list, letter: str, first_row: int, kind: str) -> list[
     if kind in "iu":
         return [f'<c r="{letter}{r}"><v>{v}</v></c>' for r, v in zip(rows, values)]
     if kind == "f":
-        return [(f'<c r="{letter}{r}"><v>{v!r}</v></c>' if math.isfinite(v) else _text_cell(f"{letter}{r}", str(v)))
-                if v == v else "" for r, v in zip(rows, values)]
+        return ["" if math.isnan(v) else f'<c r="{letter}{r}"><v>{v!r}</v></c>' if math.isfinite(v)
+                else _text_cell(f"{letter}{r}", str(v)) for r, v in zip(rows, values)]
     if kind == "b":
         return [f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(rows, values)]
     if values and set(map(type, values)) == {str}:

@@ -715,7 +715,7 @@ def _scan_sheet_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, stats: _SheetStat
             try:
                 st["row"] = int(float(r)) if r else st["row"] + 1
             except ValueError:
-                raise _Refused(Problem(stats.f, _part(part), r, msg("E_XLSX_UNREADABLE", detail="row number")))
+                raise _Refused(Problem(stats.f, _part(part), r, msg("E_XLSX_UNREADABLE", detail="row number"))) from None
             st["n"] = st["col"] = st["vcol"] = 0
             st["row_start"] = p.CurrentByteIndex
         elif local == "c":
@@ -812,7 +812,7 @@ def find_unreadable_cell(path: Path, sheet: str, shared_strings: int, data_only:
                         raise ValueError(value)
             except (ValueError, IndexError, TypeError):
                 found.append((st["row"], column_letters(st["col"]), value, kind))
-                raise _Stop
+                raise _Stop from None
         elif local == "sheetData":
             raise _Stop
 
