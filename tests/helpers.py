@@ -199,3 +199,151 @@ def small_rank_setup(folder, csv: str = RANK_CSV):
     cand = folder / "cands.csv"
     cand.write_text(csv, encoding="utf-8")
     return scn.path, cand
+
+
+# --------------------------------------------------------------------------------------------
+# hostile input files (issue 23): built as raw bytes, in seconds; benchmarks/bench_refusals.py
+# builds the full-size ones with the same functions
+# --------------------------------------------------------------------------------------------
+#: The candidate columns, in order (the header of the files below).
+CANDIDATE_COLUMNS = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months",
+                     "strategic", "service", "savings", "governance")
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx_package(path, sheet_chunks, shared_strings_chunks=None, parts=None) -> None:
+    """A minimal XLSX at ``path`` whose first sheet's XML is the bytes of ``sheet_chunks`` (an
+    iterable, streamed into the zip), with a shared strings part when ``shared_strings_chunks``
+    is given and any further ``parts`` (name -> bytes, e.g. ``xl/styles.xml``)."""
+    import zipfile
+
+    parts = dict(parts or {})
+    ss = shared_strings_chunks is not None
+    overrides = ("<Override PartName='/xl/workbook.xml' ContentType='application/vnd.openxmlformats-officedocument."
+                 "spreadsheetml.sheet.main+xml'/><Override PartName='/xl/worksheets/sheet1.xml' ContentType="
+                 "'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml'/>")
+    if ss:
+        overrides += ("<Override PartName='/xl/sharedStrings.xml' ContentType='application/vnd.openxmlformats-"
+                      "officedocument.spreadsheetml.sharedStrings+xml'/>")
+    if "xl/styles.xml" in parts:
+        overrides += ("<Override PartName='/xl/styles.xml' ContentType='application/vnd.openxmlformats-"
+                      "officedocument.spreadsheetml.styles+xml'/>")
+    rels = (f"<Relationship Id='rId1' Type='{_REL}/worksheet' Target='worksheets/sheet1.xml'/>"
+            + (f"<Relationship Id='rId2' Type='{_REL}/sharedStrings' Target='sharedStrings.xml'/>" if ss else "")
+            + (f"<Relationship Id='rId3' Type='{_REL}/styles' Target='styles.xml'/>" if "xl/styles.xml" in parts
+               else ""))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", "<?xml version='1.0'?><Types xmlns='http://schemas.openxmlformats.org/"
+                   "package/2006/content-types'><Default Extension='rels' ContentType='application/vnd.openxml"
+                   "formats-package.relationships+xml'/><Default Extension='xml' ContentType='application/xml'/>"
+                   + overrides + "</Types>")
+        z.writestr("_rels/.rels", "<?xml version='1.0'?><Relationships xmlns='http://schemas.openxmlformats.org/"
+                   f"package/2006/relationships'><Relationship Id='rId1' Type='{_REL}/officeDocument' "
+                   "Target='xl/workbook.xml'/></Relationships>")
+        z.writestr("xl/workbook.xml", f"<?xml version='1.0'?><workbook xmlns='{_MAIN}' xmlns:r='{_REL}'><sheets>"
+                   "<sheet name='c' sheetId='1' r:id='rId1'/></sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", "<?xml version='1.0'?><Relationships xmlns='http://schemas."
+                   f"openxmlformats.org/package/2006/relationships'>{rels}</Relationships>")
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for chunk in sheet_chunks:
+                fh.write(chunk)
+        if ss:
+            with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+                for chunk in shared_strings_chunks:
+                    fh.write(chunk)
+
+
+def sheet_xml(rows, dimension: str | None = None, head: bytes = b"", references: bool = True, close: bool = True):
+    """A sheet's XML, in chunks: a header row of the candidate columns, then ``rows`` (an
+    iterable of lists of cell values: numbers or text, ``None`` for no cell); without ``close``
+    the rows are left open for more."""
+    from workbench.preflight import column_letters
+
+    yield (f"<?xml version='1.0' encoding='UTF-8'?><worksheet xmlns='{_MAIN}'>"
+           + (f"<dimension ref='{dimension}'/>" if dimension else "")).encode() + head + b"<sheetData>"
+
+    def row_xml(r: int, values) -> str:
+        cells = []
+        for j, v in enumerate(values):
+            ref = f" r='{column_letters(j + 1)}{r}'" if references else ""
+            if v is None:
+                continue
+            if isinstance(v, str):
+                cells.append(f"<c{ref} t='inlineStr'><is><t>{v}</t></is></c>")
+            else:
+                cells.append(f"<c{ref}><v>{v}</v></c>")
+        return (f"<row r='{r}'>" if references else "<row>") + "".join(cells) + "</row>"
+
+    block = [row_xml(1, CANDIDATE_COLUMNS)]
+    for r, values in enumerate(rows, start=2):
+        block.append(row_xml(r, values))
+        if len(block) >= 5_000:
+            yield "".join(block).encode()
+            block = []
+    yield ("".join(block) + ("</sheetData></worksheet>" if close else "")).encode()
+
+
+def candidate_row(i: int) -> list:
+    """One valid candidate row (envelope ITN1) of the files below."""
+    return [f"P{i}", f"Projet {i}", "O1", "ITN1", 2_000_000, 1_000_000, 12, 5, 5, 5, 5]
+
+
+def wide_row_xlsx(path, cells: int) -> None:
+    """A sheet whose second row holds ``cells`` cells (``<c><v>1</v></c>``, 15 bytes each: 80 MB
+    of XML for 5.3 million cells, about 80 kB zipped)."""
+    def chunks():
+        yield from sheet_xml([], close=False)
+        yield b"<row r='2'>"
+        block = b"<c><v>1</v></c>" * 100_000
+        for _ in range(cells // 100_000):
+            yield block
+        yield b"<c><v>1</v></c>" * (cells % 100_000) + b"</row></sheetData></worksheet>"
+
+    xlsx_package(path, chunks())
+
+
+def shared_strings_xlsx(path, strings: int) -> None:
+    """One candidate row whose texts are shared strings, in a table of ``strings`` entries (the
+    same short text: 17 bytes each, compressed about a thousand times)."""
+    head = list(sheet_xml([], close=False))
+    row = ("<row r='2'>" + "".join(f"<c r='{c}2' t='s'><v>0</v></c>" for c in "ABCD")
+           + "".join(f"<c r='{c}2'><v>{v}</v></c>" for c, v in zip("EFGHIJK", candidate_row(1)[4:]))
+           + "</row></sheetData></worksheet>").encode()
+
+    def strings_xml():
+        yield f"<?xml version='1.0'?><sst xmlns='{_MAIN}' count='{strings}' uniqueCount='{strings}'>".encode()
+        block = b"<si><t>ITN1</t></si>" * 100_000
+        for _ in range(strings // 100_000):
+            yield block
+        yield b"<si><t>ITN1</t></si>" * (strings % 100_000) + b"</sst>"
+
+    xlsx_package(path, [*head, row], strings_xml())
+
+
+def many_rows_xlsx(path, rows: int, dimension: bool = True) -> None:
+    """``rows`` valid candidate rows (cell references written, as spreadsheets write them)."""
+    xlsx_package(path, sheet_xml((candidate_row(i) for i in range(rows)),
+                                 dimension=f"A1:K{rows + 1}" if dimension else None))
+
+
+def commas_csv(path, nbytes: int, per_line: int | None = None) -> None:
+    """A CSV of commas only: one line, or lines of ``per_line`` commas."""
+    with open(path, "wb") as fh:
+        line = b"," * per_line + b"\n" if per_line else None
+        written = 0
+        while written < nbytes:
+            blob = line * max(1, (1 << 20) // len(line)) if line else b"," * min(1 << 20, nbytes - written)
+            fh.write(blob)
+            written += len(blob)
+
+
+def long_line_csv(path, nbytes: int) -> None:
+    """A CSV whose header is right and whose second line is ``nbytes`` bytes of one cell."""
+    with open(path, "wb") as fh:
+        fh.write(";".join(CANDIDATE_COLUMNS).encode() + b"\n")
+        for _ in range(nbytes // (1 << 20)):
+            fh.write(b"x" * (1 << 20))
+        fh.write(b"x" * (nbytes % (1 << 20)) + b"\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import time
 import zipfile
@@ -162,16 +163,21 @@ def test_candidates_file_outside_is_refused_unless_allowed(elsewhere, capsys, mo
     assert "has 12 cells for 11 columns" in err
 
 
-def test_scenario_folder_and_working_folder_are_allowed(tmp_path, monkeypatch):
+def test_scenario_folder_and_project_folder_are_allowed(tmp_path, monkeypatch):
     (tmp_path / "sub").mkdir()
     (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
     (tmp_path / "sub" / "variant.yaml").write_text("extends: ../base.yaml\nname: v\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"  # base lies in the working folder
-    monkeypatch.chdir(tmp_path / "sub")
+    monkeypatch.delenv("WORKBENCH_PROJECT_DIR", raising=False)
+    # a working folder that is no project (no parameters/ folder) opens nothing (issue 23)
     with pytest.raises(InputError, match="outside the allowed folders"):
         load_scenario(tmp_path / "sub" / "variant.yaml")
     assert load_scenario(tmp_path / "sub" / "variant.yaml", allowed_dirs=[tmp_path]).name == "v"
+    # a project (a parameters/ folder) opens its whole tree, from any of its folders
+    (tmp_path / "parameters").mkdir()
+    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert load_scenario(tmp_path / "sub" / "variant.yaml").name == "v"
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,20 +268,27 @@ def test_xlsx_with_3_million_rows_is_refused_before_it_is_parsed(tmp_path):
     p = tmp_path / "huge.xlsx"
     _giant_xlsx(p, 3_000_000)
     assert 5e6 < p.stat().st_size < 40e6
-    t = time.perf_counter()
     with pytest.raises(InputError, match="unpacks to"):
         read_candidates(p)
-    assert time.perf_counter() - t < 5
 
 
 def test_xlsx_reading_is_streamed_and_stops_at_the_row_limit(tmp_path, monkeypatch):
     p = tmp_path / "many.xlsx"
     _giant_xlsx(p, 200_000)
     monkeypatch.setattr("workbench.candidates.MAX_CANDIDATES", 2_000)
-    t = time.perf_counter()
-    with pytest.raises(InputError, match="at most 2,000 candidate rows"):
+    # refused from the sheet's used range (<dimension>) before its rows are read
+    with pytest.raises(InputError, match="beyond row 4,001 \\(at most 2,000 candidates\\)"):
         read_candidates(p)
-    assert time.perf_counter() - t < 5
+    # without a <dimension>: the rows are counted, and the count stops at the limit
+    with zipfile.ZipFile(p) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<dimension ref='A1:K200001'/>", b"")
+    q = tmp_path / "many_no_dimension.xlsx"
+    with zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    with pytest.raises(InputError, match="row 2002: '2,002 rows with values': .*at most 2,000 candidate rows"):
+        read_candidates(q)
 
 
 def test_xlsx_formulas_give_their_saved_values_or_a_problem(tmp_path):
@@ -292,7 +305,8 @@ def test_xlsx_formulas_give_their_saved_values_or_a_problem(tmp_path):
     # a spreadsheet saves the computed value with the formula: that value is read
     with zipfile.ZipFile(p) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    # openpyxl writes an empty value as <v /> or <v></v> (with or without lxml)
+    sheet = re.sub(r"<v\s*/>|<v></v>", "<v />", parts["xl/worksheets/sheet1.xml"].decode())
     sheet = sheet.replace("<f>E2/2</f><v />", "<f>E2/2</f><v>1000000</v>")
     sheet = sheet.replace('<c r="B2"><f>"Projet "&amp;"un"</f><v />',
                           '<c r="B2" t="str"><f>"Projet "&amp;"un"</f><v>Projet un</v>')
@@ -333,15 +347,8 @@ def test_dashboard_export_uses_the_same_writer():
     assert ws["A3"].value == "xy"
 
 
-@pytest.mark.slow
-def test_xlsx_writing_is_linear_20000_rows_in_seconds(tmp_path):
-    n = 20_000
-    df = pd.DataFrame({f"c{k}": range(n) for k in range(12)})
-    df["title"] = [f"Projet {i}" for i in range(n)]
-    t = time.perf_counter()
-    write_xlsx(tmp_path / "big.xlsx", {"portfolio": df})
-    assert time.perf_counter() - t < 15
-    assert (tmp_path / "big.xlsx").stat().st_size > 100_000
+# the XLSX writer's linearity: tests/test_hardening_inputs.py (no wall-clock bound); its speed:
+# benchmarks/bench_xlsx_writer.py
 
 
 def test_files_follow_the_umask(tmp_path):

@@ -40,7 +40,6 @@ header = row 1) and the column.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from pathlib import Path
@@ -51,8 +50,8 @@ import pandas as pd
 
 from .errors import MISSING, Collector, InputError, Problem, at_column, at_line, at_row, closest
 from .messages import msg
-from .limits import (MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_COLUMNS,
-                     MAX_XLSX_UNPACKED_BYTES)
+from .limits import MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS
+from .preflight import check_csv, check_xlsx, column_number, csv_separator, find_unreadable_cell
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
@@ -157,17 +156,38 @@ def _too_many_rows(f: str) -> InputError:
     return InputError([Problem(f, at_row(MAX_CANDIDATES + 2), None, msg("E_TOO_MANY_ROWS", limit=MAX_CANDIDATES))])
 
 
+def _too_many_cells(f: str, row: int) -> InputError:
+    return InputError([Problem(f, at_row(row), f"more than {MAX_CELLS:,} cells", msg("E_TOO_MANY_CELLS", limit=MAX_CELLS))])
+
+
+def _lines(text: str):
+    """The lines of ``text``, split at line feeds and kept with them, one at a time (no copy of
+    the whole text: ``io.StringIO`` would hold it again, four bytes a character)."""
+    start, n = 0, len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start: end + 1]
+        start = end + 1
+
+
 def _read_csv(path: Path, f: str) -> pd.DataFrame:
+    """Every cell as text; the file's shape is checked on its bytes first
+    (:func:`workbench.preflight.check_csv`), so the ``csv`` module never builds a line of
+    millions of fields."""
+    check_csv(path, f)
     text = _decode(path.read_bytes(), f)
     if not text.strip():
         raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
-    first = text.lstrip("\r\n").splitlines()[0]
-    sep = max([";", ",", "\t"], key=first.count)
+    first = next(line for line in _lines(text) if line.strip("\r\n"))
+    sep = csv_separator(first.split("\r", 1)[0])
     # a cell longer than the csv module's 128 KiB default must become a problem with its row
-    # and column, not a csv.Error: the file's size is already bounded
+    # and column, not a csv.Error: the file's lines are already bounded
     if csv.field_size_limit() < MAX_CANDIDATE_BYTES:
         csv.field_size_limit(MAX_CANDIDATE_BYTES)
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    reader = csv.reader(_lines(text), delimiter=sep)
     col = Collector(f)
     header: list[str] | None = None
     body, numbers = [], []
@@ -182,6 +202,8 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
                 continue
             if len(body) >= MAX_CANDIDATES:
                 raise _too_many_rows(f)
+            if (len(body) + 1) * len(header) > MAX_CELLS:
+                raise _too_many_cells(f, line)
             if len(r) > len(header) and any(c.strip() for c in r[len(header):]):
                 col.add(at_row(line), sep.join(r), msg("E_CELL_COUNT", cells=len(r), columns=len(header)))
             cells = [c if c.strip() != "" else None for c in (r + [""] * len(header))[: len(header)]]
@@ -199,36 +221,49 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
     return df
 
 
+def _unreadable_cell(path: Path, f: str, shape, data_only: bool, after_row: int, exc: Exception,
+                     header: list[str] | None) -> InputError:
+    """The problem for a cell openpyxl could not read (a number cell holding text, a shared
+    string that does not exist): the cell found again by :func:`workbench.preflight.find_unreadable_cell`
+    with its row, column (the header's name when there is one) and text, else the row after the
+    last one read."""
+    bad = find_unreadable_cell(path, shape.sheet, shape.shared_strings, data_only, after_row)
+    if bad is not None:
+        row, letters, text, kind = bad
+        k = column_number(letters) - 1
+        if header is not None and 0 <= k < len(header) and row > 1:
+            letters = header[k]
+        code = {"number": "E_XLSX_BAD_NUMBER", "boolean": "E_XLSX_BAD_BOOLEAN", "shared text": "E_XLSX_BAD_SHARED",
+                "date": "E_XLSX_BAD_DATE"}[kind]
+        return InputError([Problem(f, at_row(row, letters), text, msg(code))])
+    return InputError([Problem(f, at_row(after_row + 1), None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))])
+
+
 def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
-    """The first sheet, streamed (openpyxl read-only mode) and stopped at the row limit.
+    """The first sheet, streamed (openpyxl read-only mode) within the bounds its shape was
+    checked against (:func:`workbench.preflight.check_xlsx`): openpyxl reads only up to the last
+    row and column holding a value.
 
     Formula cells give the value the spreadsheet saved with them (read a second time with
     ``data_only``); a formula saved without a value is reported, never read as empty.
     """
-    import zipfile
-
     from openpyxl import load_workbook
 
+    shape = check_xlsx(path, f, max_rows=MAX_CANDIDATES)
+    if shape.max_row == 0:
+        raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail="not a zip file"))]) from None
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise InputError([Problem(f, "", f"{unpacked:,} bytes",
-                                  msg("E_XLSX_TOO_LARGE", limit=MAX_XLSX_UNPACKED_BYTES, candidates=MAX_CANDIDATES))])
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
+        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     col = Collector(f)
     header: list[str] | None = None
     body, numbers, formulas = [], [], []
+    i = 0
     try:
         ws = wb.worksheets[0]
-        for i, cells in enumerate(ws.iter_rows(), start=1):
-            if i > 2 * MAX_CANDIDATES + 1:
-                raise _too_many_rows(f)
+        rows = ws.iter_rows(min_row=1, max_row=shape.max_row, min_col=1, max_col=shape.max_column)
+        for i, cells in enumerate(rows, start=1):
             values = []
             for j, c in enumerate(cells):
                 v = getattr(c, "value", None)
@@ -237,54 +272,66 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
                 values.append(v)
             while values and (values[-1] is None or (isinstance(values[-1], str) and not values[-1].strip())):
                 values.pop()
-            if not values:
-                continue
-            if header is None:
-                header = [str(v).strip() if v is not None else f"Unnamed: {k}" for k, v in enumerate(values)]
-                _check_shape(f, header, col)
-                continue
-            if len(body) >= MAX_CANDIDATES:
-                raise _too_many_rows(f)
-            if len(values) > len(header):
-                header += [f"Unnamed: {k}" for k in range(len(header), len(values))]
-                _check_shape(f, header, col)
-            row = values + [None] * (len(header) - len(values))
-            for name, v in zip(header, row):
-                _check_cell(f, i, name, v, col)
-            body.append(row)
-            numbers.append(i)
-            if len(col.problems) > 200:
-                break
+            if values:
+                if header is None:
+                    header = [str(v).strip() if v is not None else f"Unnamed: {k}" for k, v in enumerate(values)]
+                    _check_shape(f, header, col)
+                else:
+                    if len(body) >= MAX_CANDIDATES:
+                        raise _too_many_rows(f)
+                    if len(values) > len(header):
+                        header += [f"Unnamed: {k}" for k in range(len(header), len(values))]
+                        _check_shape(f, header, col)
+                    row = values + [None] * (len(header) - len(values))
+                    for name, v in zip(header, row):
+                        _check_cell(f, i, name, v, col)
+                    body.append(row)
+                    numbers.append(i)
+                    if len(col.problems) > 200:
+                        break
+            if i >= shape.max_row:
+                break  # nothing holds a value below: openpyxl need not read further
     except InputError:
         raise
     except Exception as exc:
-        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
+        raise _unreadable_cell(path, f, shape, False, i, exc, header) from None
     finally:
         wb.close()
     if header is None:
         raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     body = [r + [None] * (len(header) - len(r)) for r in body]
     if formulas:
-        _formula_values(path, f, header, body, formulas, col)
+        _formula_values(path, f, shape, header, body, formulas, col)
     col.raise_if_any()
     df = pd.DataFrame(body, columns=header, dtype=object)
     df.attrs["row_numbers"] = np.asarray(numbers, dtype=np.int64)
     return df
 
 
-def _formula_values(path: Path, f: str, header: list[str], body: list[list], formulas: list, col: Collector) -> None:
-    """Replace formula cells of ``body`` by the values the spreadsheet saved with them."""
+def _formula_values(path: Path, f: str, shape, header: list[str], body: list[list], formulas: list,
+                    col: Collector) -> None:
+    """Replace formula cells of ``body`` by the values the spreadsheet saved with them; a saved
+    value openpyxl cannot read (text in a number cell) is a problem naming its cell."""
     from openpyxl import load_workbook
 
     wanted = {i for i, _, _ in formulas}
+    last = max(wanted)
     cached: dict[int, tuple] = {}
-    wb = load_workbook(path, read_only=True, data_only=True)
+    i = 0
     try:
-        for i, vals in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:
+        raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
+    try:
+        rows = wb.worksheets[0].iter_rows(min_row=1, max_row=last, min_col=1, max_col=shape.max_column,
+                                          values_only=True)
+        for i, vals in enumerate(rows, start=1):
             if i in wanted:
                 cached[i] = vals
-            if i >= max(wanted):
+            if i >= last:
                 break
+    except Exception as exc:
+        raise _unreadable_cell(path, f, shape, True, i, exc, header) from None
     finally:
         wb.close()
     for i, j, k in formulas:

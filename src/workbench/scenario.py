@@ -815,6 +815,19 @@ class _ScenarioLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+    def construct_yaml_timestamp(self, node):  # noqa: D401 - PyYAML hook
+        """A date as ``yaml.SafeLoader`` reads it; one that is not in the calendar (2021-02-30)
+        stays the text written, so the schema names its key and the rule instead of PyYAML
+        raising ``ValueError`` (a traceback)."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioLoader.construct_yaml_timestamp)
+
+
 def parse_yaml_text(text: str) -> Any:
     """Parse YAML text like ``yaml.safe_load``, with the scenario limits (no aliases, bounded
     depth).  Raises ``yaml.YAMLError``."""
@@ -861,6 +874,8 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(f, where, None, msg("E_YAML_SYNTAX", detail=what))]
     except RecursionError:
         return None, [Problem(f, "", None, msg("E_YAML_TOO_DEEP", depth=LIMITS.MAX_YAML_DEPTH))]
+    except (ValueError, OverflowError) as exc:  # a value PyYAML's constructors refuse: a message, not a traceback
+        return None, [Problem(f, "", None, msg("E_YAML_SYNTAX", detail=type(exc).__name__))]
     if data is None:
         return None, [Problem(f, "", "", msg("E_FILE_EMPTY"))]
     if not isinstance(data, dict):
@@ -892,6 +907,11 @@ def deep_merge(base: dict, over: dict) -> dict:
     return base
 
 
+#: Problems of reading a YAML file that may quote its content: for a file reached by ``extends``
+#: they become ``E_EXTENDS_NOT_SCENARIO``, without the content.
+_CONTENT_PROBLEMS = ("E_YAML_SYNTAX", "E_NOT_UTF8", "E_YAML_TOO_DEEP", "E_SCENARIO_NOT_MAPPING")
+
+
 def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | None, list[Path]]:
     """Read a scenario and the files it ``extends`` (a loop, not a recursion), at most
     :data:`~workbench.limits.MAX_EXTENDS` files, each inside the allowed folders ``dirs``;
@@ -908,13 +928,27 @@ def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | No
             col.add("extends", current.name, msg("E_EXTENDS_TOO_LONG", limit=LIMITS.MAX_EXTENDS),
                     file=str(files[-1]))
             return None, files
-        if named_by is not None and not LIMITS.is_allowed(current, dirs):
-            col.add("extends", named_by, LIMITS.outside_rule(dirs), file=str(files[-1]))
-            return None, files
+        if named_by is not None:
+            # a file named by extends: refused before it is opened unless it is a .yaml in the
+            # allowed folders, outside hidden folders (workbench.limits)
+            refusal = (LIMITS.outside_rule(dirs) if not LIMITS.is_allowed(current, dirs)
+                       else msg("E_EXTENDS_NOT_YAML") if current.suffix.lower() not in LIMITS.SCENARIO_SUFFIXES
+                       else msg("E_HIDDEN_PATH", part=LIMITS.hidden_part(current, dirs))
+                       if LIMITS.hidden_part(current, dirs) else None)
+            if refusal is not None:
+                col.add("extends", named_by, refusal, file=str(files[-1]))
+                return None, files
         data, probs = read_yaml(current)
         files.append(current)
+        if probs and named_by is not None and any(p.code in _CONTENT_PROBLEMS for p in probs):
+            # never a word of a file that is not a scenario (a syntax error quotes its text)
+            col.add("extends", named_by, msg("E_EXTENDS_NOT_SCENARIO"), file=str(files[-2]))
+            return None, files
         if probs:
             col.extend(probs)
+            return None, files
+        if named_by is not None and not any(k in SCHEMA.fields for k in data):
+            col.add("extends", named_by, msg("E_EXTENDS_NOT_SCENARIO"), file=str(files[-2]))
             return None, files
         ctx = Ctx(Collector(str(current)), partial=True)
         SCHEMA.check(data, "", ctx)
@@ -1020,6 +1054,10 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     if scale["min"] >= scale["max"]:
         col.add("criteria.scale", f"{scale['min']}..{scale['max']}", msg("E_SCALE_ORDER"))
     w = {k: P.value(v) for k, v in cr["weights"].items()}
+    for k, node in cr["weights"].items():   # every value of a dated weight (issue 23: 1e308 overflowed)
+        values = [e[1] for e in P.dated_entries(node)] if isinstance(node, dict) and "values" in node else [P.value(node)]
+        if any(isinstance(x, (int, float)) and x > LIMITS.MAX_WEIGHT for x in values):
+            col.add(f"criteria.weights.{k}", P.value(node), msg("E_WEIGHT_TOO_LARGE", limit=LIMITS.MAX_WEIGHT))
     if all(v == 0 for v in w.values()):
         col.add("criteria.weights", w, msg("E_WEIGHTS_ALL_ZERO"))
     # eligibility
@@ -1070,6 +1108,8 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
             f = Path(d.get("_candidates_base", path.parent)) / cand["file"]
             if not LIMITS.is_allowed(f, dirs):
                 col.add("candidates.file", cand["file"], LIMITS.outside_rule(dirs))
+            elif LIMITS.hidden_part(f, dirs):
+                col.add("candidates.file", cand["file"], msg("E_HIDDEN_PATH", part=LIMITS.hidden_part(f, dirs)))
             elif not f.exists():
                 col.add("candidates.file", cand["file"], msg("E_CANDIDATE_FILE_MISSING", path=f))
     elif cand.get("source") == "synthetic" and "synthetic" not in cand:

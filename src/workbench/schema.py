@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -137,6 +138,16 @@ def Rate(**kw) -> Num:
     return Num(**kw)
 
 
+#: A date written YYYY-MM-DD (whether or not the calendar has it).
+_DATE_SHAPE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+
+
+def date_rule(text: str):
+    """The rule a date written as ``text`` breaks: ``E_DATE_NOT_IN_CALENDAR`` for 2021-02-30 or
+    2021-13-01 (written right, not in the calendar), else ``E_NOT_DATE``."""
+    return msg("E_DATE_NOT_IN_CALENDAR") if _DATE_SHAPE.match(str(text)) else msg("E_NOT_DATE")
+
+
 class Date(Spec):
     def check(self, node, path, ctx):
         if isinstance(node, dt.datetime):
@@ -148,7 +159,7 @@ class Date(Spec):
                 return dt.date.fromisoformat(node)
             except ValueError:
                 pass
-        ctx.col.add(path, node, msg("E_NOT_DATE"))
+        ctx.col.add(path, node, date_rule(node) if isinstance(node, str) else msg("E_NOT_DATE"))
         return node
 
 
@@ -259,7 +270,8 @@ class Param(Spec):
             for k, entry in vals.items():
                 p = _join(_join(path, "values"), k)
                 if not _is_dated_key(k):
-                    ctx.col.add(p, k, msg("E_DATED_KEY"))
+                    ctx.col.add(p, k, msg("E_DATE_NOT_IN_CALENDAR") if isinstance(k, str) and _DATE_SHAPE.match(k)
+                                else msg("E_DATED_KEY"))
                 if isinstance(entry, dict):
                     for ek in entry:
                         if ek not in ("value", "reference", "assumption"):

@@ -39,20 +39,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-import yaml
 
 from .. import __version__, resources
 from ..candidates import read_candidates
 from ..errors import InputError, Problem
 from ..messages import code_of, msg, render
-from ..files import write_atomic
+from ..files import shared_name, write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
 from .caches import LRU, Controller, candidates_key
 from .export import export_portfolio
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
 from .texts import esc, short_error
-from .uploads import upload_dir, upload_name
+from .uploads import check_upload, upload_dir, upload_name
 from .views import (call_options, compare_html, detail_html, frontier_svg, header_html, ranked_order,
                     ranked_table_html, shortfall_probabilities, totals_html, translate_warning, warnings_html)
 from .widgets import build_layout
@@ -303,6 +302,7 @@ class Dashboard:
         safe = upload_name(name)
         path = self._tmpdir / safe
         try:
+            check_upload(name, len(content))  # then the reader checks the shape before parsing
             write_atomic(path, bytes(content))
             cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
         except (InputError, OSError, ValueError, csv.Error, MemoryError) as exc:
@@ -714,17 +714,10 @@ class Dashboard:
         With ``overwrite=False`` an existing file of that name is kept and :class:`FileExistsError`
         raised (the page asks before replacing a variant, :meth:`_on_save_variant`).
         """
-        target = self.variant_path(name)
-        if not overwrite and target is not None and target.exists():
-            raise FileExistsError(str(target))
-        path = save_variant(self._base, self.settings(), name, self.variants_dir)
-        if self._upload_path is not None:  # the variant's candidates: a copy of the uploaded file
-            copy_to = path.with_name(f"{path.stem}_candidates{self._upload_path.suffix}")
-            write_atomic(copy_to, self._upload_path.read_bytes())
-            text = path.read_text(encoding="utf-8") + yaml.safe_dump(
-                {"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
-            write_atomic(path, text.encode("utf-8"))
-            load_scenario(path, allowed_dirs=self._scenario_dirs())
+        # the variant's candidates: a copy of the uploaded file, beside it; without ``overwrite``
+        # the file is created exclusively, so two pages saving one name cannot both succeed
+        path = save_variant(self._base, self.settings(), name, self.variants_dir, overwrite=overwrite,
+                            candidates=self._upload_path, allowed_dirs=self._scenario_dirs())
         self._refresh_variant_lists()
         return path
 
@@ -787,9 +780,12 @@ class Dashboard:
     def export(self, fmt: str) -> tuple[str, bytes]:
         """The current portfolio as ``(file name, bytes)`` in ``fmt`` (``"csv"`` or ``"xlsx"``)."""
         t = self.ranked().copy()
-        prov = {"workbench_version": __version__, "scenario": str(self._base.path),
+        source = self._cands.attrs.get("source", "")
+        if not self._upload_name and not self._cands.attrs.get("synthetic") and source:
+            source = shared_name(str(source))  # a file: its name, never a user's folders
+        prov = {"workbench_version": __version__, "scenario": shared_name(self._base.path),
                 "scenario_hash": self._struct.hash(), "base_scenario_hash": self._base.hash(),
-                "seed": self._base.seed, "candidates": self._upload_name or str(self._cands.attrs.get("source", "")),
+                "seed": self._base.seed, "candidates": self._upload_name or str(source),
                 "synthetic": bool(self._cands.attrs.get("synthetic", False)),
                 "call": self.controls["call"].value or "all",
                 "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import yaml
 
 from .. import __version__
 from ..errors import InputError, Problem
-from ..files import write_atomic
+from ..files import create_exclusive, write_atomic
 from ..messages import msg
 from ..scenario import Scenario, load_scenario
 
@@ -138,8 +139,14 @@ def effective_scenario(base: Scenario, settings: Settings) -> Scenario:
 
 
 def variant_slug(name: str) -> str:
-    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
-    return s[:60]
+    """The file name (without ``.yaml``) a variant named ``name`` is saved under: its letters and
+    digits in any alphabet (``é``, ``ç`` kept; NFC, so a name typed either way gives one file),
+    ``-`` and ``_``; every other character (spaces, punctuation, the path separators ``/`` and
+    ``\\``, control characters) becomes ``_``, so none reaches the file name; at most 60
+    characters; ``""`` for a name without a letter or digit."""
+    s = unicodedata.normalize("NFC", str(name)).strip()
+    s = re.sub(r"[^\w-]+", "_", s).strip("_-")
+    return s[:60].rstrip("_-")
 
 
 def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> str:
@@ -156,14 +163,23 @@ def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> Path:
-    """Write the settings as ``<variants_dir>/<name>.yaml`` (atomically) and check it loads.
+def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Path, overwrite: bool = True,
+                 candidates: Path | None = None, allowed_dirs: list[Path] | None = None) -> Path:
+    """Write the settings as ``<variants_dir>/<slug>.yaml`` and check it loads.
+
+    With ``overwrite`` the file is replaced atomically; without it the file is *created*
+    atomically (:func:`workbench.files.create_exclusive`): if the name exists, even when another
+    page saves it at the same moment, :class:`FileExistsError` is raised and nothing is written
+    (the page then asks before replacing).  ``candidates`` (an uploaded file) is copied beside the
+    variant as ``<slug>_candidates<suffix>`` and named by it.
 
     Raises
     ------
     InputError
-        For an empty name, or if the written file would not load as a valid scenario (then
-        nothing is left on disk).
+        For a name without a letter or digit, or if the written file would not load as a valid
+        scenario (then nothing is left on disk).
+    FileExistsError
+        Without ``overwrite``, when the variant's file exists.
     """
     slug = variant_slug(name)
     if not slug:
@@ -171,10 +187,24 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     variants_dir = Path(variants_dir)
     path = variants_dir / f"{slug}.yaml"
     text = variant_yaml(base, settings, slug, variants_dir)
-    write_atomic(path, text.encode("utf-8"))
+    copy_to = None
+    if candidates is not None:
+        copy_to = path.with_name(f"{slug}_candidates{Path(candidates).suffix.lower()}")
+        text += yaml.safe_dump({"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
+    blob = text.encode("utf-8")
+    if overwrite:
+        if copy_to is not None:
+            write_atomic(copy_to, Path(candidates).read_bytes())
+        write_atomic(path, blob)
+    else:
+        create_exclusive(path, blob)   # the name is this page's from here on
     try:
-        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent])
-    except InputError:
+        if copy_to is not None and not overwrite:
+            write_atomic(copy_to, Path(candidates).read_bytes())
+        load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent, *(allowed_dirs or [])])
+    except (InputError, OSError):
         path.unlink(missing_ok=True)
+        if copy_to is not None:
+            copy_to.unlink(missing_ok=True)
         raise
     return path

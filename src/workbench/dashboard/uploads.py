@@ -7,6 +7,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..errors import InputError, Problem
+from ..limits import MAX_CANDIDATE_BYTES
+from ..messages import msg
+
 #: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
 #: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
 UPLOAD_PREFIX = "workbench-dashboard-"
@@ -34,3 +38,12 @@ def upload_name(name: str) -> str:
     if not Path(base).stem:
         return "upload" + (suffix if suffix in (".csv", ".xlsx", ".xlsm") else ".csv")
     return base
+
+
+def check_upload(name: str, size: int) -> None:
+    """Refuse an upload by its size before it is written to the kernel's folder (the readers then
+    check its shape before parsing it: :mod:`workbench.preflight`), so a page gets its message at
+    once.  Raises :class:`~workbench.errors.InputError`."""
+    if size > MAX_CANDIDATE_BYTES:
+        raise InputError([Problem(upload_name(name), "", f"{size:,} bytes",
+                                  msg("E_CANDIDATES_TOO_LARGE", limit=MAX_CANDIDATE_BYTES))])

@@ -23,6 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "P_COLUMN": _e("colonne {column}", "column {column}"),
     "P_LINE": _e("ligne {line}", "line {line}"),
     "P_LINE_COLUMN": _e("ligne {line}, colonne {column}", "line {line}, column {column}"),
+    "P_PART": _e("partie {part} du classeur", "workbook part {part}"),
     # ---- files -----------------------------------------------------------------------------
     "E_FILE_MISSING": _e("le fichier n'existe pas", "file does not exist"),
     "E_FILE_IS_FOLDER": _e("est un dossier, pas un fichier", "is a folder, not a file"),
@@ -40,9 +41,11 @@ CATALOG: dict[str, dict[str, str]] = {
                             "mixes encodings: line {first} is UTF-8 but line {other} is not (cp1252/Latin-1?); "
                             "save the whole file in one encoding, preferably UTF-8"),
     "E_OUTSIDE_ALLOWED": _e("désigne un fichier hors des dossiers autorisés (le dossier du scénario, celui du projet "
-                            "et {env}) ; ajouter son dossier à {env} pour l'autoriser",
+                            "qui contient parameters/, les scénarios livrés et {env}) ; ajouter son dossier à {env} "
+                            "pour l'autoriser",
                             "names a file outside the allowed folders (the scenario's folder, the project folder "
-                            "and {env}); add its folder to {env} to allow it"),
+                            "holding parameters/, the shipped scenarios and {env}); add its folder to {env} to allow "
+                            "it"),
     # ---- scenario files ----------------------------------------------------------------------
     "E_SCENARIO_TOO_LARGE": _e("un fichier de scénario contient au plus {limit:,} octets",
                                "a scenario file may hold at most {limit:,} bytes"),
@@ -53,6 +56,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_EXTENDS_CYCLE": _e("cycle d'extends : {chain}", "extends cycle: {chain}"),
     "E_EXTENDS_TOO_LONG": _e("une chaîne d'extends compte au plus {limit} fichiers",
                              "an extends chain may hold at most {limit} files"),
+    # extends confined (issue 23: hardening round 2)
+    "E_EXTENDS_NOT_YAML": _e("extends désigne un fichier de scénario .yaml ou .yml",
+                             "extends must name a scenario file (.yaml or .yml)"),
+    "E_HIDDEN_PATH": _e("désigne un fichier dans un dossier caché ({part}) : refusé",
+                        "names a file in a hidden folder ({part}): refused"),
+    "E_EXTENDS_NOT_SCENARIO": _e("le fichier étendu n'est pas un scénario lisible (son contenu n'est pas montré ; "
+                                 "le valider seul pour le détail)",
+                                 "the file extended is not a readable scenario (its content is not shown; validate it "
+                                 "on its own for details)"),
     "E_END_BEFORE_START": _e("ne doit pas précéder horizon.start_year ({start})",
                              "must not be before horizon.start_year ({start})"),
     "E_ENVELOPE_CODE_NOT_UNIQUE": _e("un code d'enveloppe doit être unique entre les fonds",
@@ -103,6 +115,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_FRACTION": _e("doit être une fraction entre 0 et 1 (par exemple 0,75 pour 75 %)",
                      "must be a fraction between 0 and 1 (e.g. 0.75 for 75 %)"),
     "E_NOT_DATE": _e("doit être une date écrite AAAA-MM-JJ", "must be a date written YYYY-MM-DD"),
+    "E_DATE_NOT_IN_CALENDAR": _e("n'est pas une date du calendrier (jour ou mois hors limites)",
+                                 "is not a date of the calendar (day or month out of range)"),
     "E_NOT_LIST": _e("doit être une liste", "must be a list"),
     "E_MIN_ITEMS": _e("doit contenir au moins {n} élément(s)", "must hold at least {n} item(s)"),
     "E_NOT_MAPPING": _e("doit être une table « clé: valeur »", "must be a mapping of key: value"),
@@ -186,6 +200,50 @@ CATALOG: dict[str, dict[str, str]] = {
                              "tableur, ou coller les valeurs au lieu des formules",
                              "is a formula saved without its value: open and save the file in a spreadsheet, or "
                              "paste the values instead of the formulas"),
+    # ---- input limits checked before parsing (workbench.preflight, issue 23: hardening round 2) ----
+    "E_TOO_MANY_CELLS": _e("un fichier de candidats contient au plus {limit:,} cellules (lignes × colonnes)",
+                           "a candidate file may hold at most {limit:,} cells (rows × columns)"),
+    "E_CSV_TOO_MANY_LINES": _e("un fichier CSV compte au plus {limit:,} lignes",
+                               "a CSV file may hold at most {limit:,} lines"),
+    "E_CSV_LINE_TOO_LONG": _e("une ligne d'un fichier CSV tient en au plus {limit:,} octets (fichier sans retour à "
+                              "la ligne ?)",
+                              "a line of a CSV file may hold at most {limit:,} bytes (a file without line breaks?)"),
+    "E_CSV_TOO_MANY_FIELDS": _e("une ligne d'un fichier CSV a au plus {limit:,} champs (séparateurs en trop ?)",
+                                "a line of a CSV file may have at most {limit:,} fields (stray separators?)"),
+    "E_CSV_TOO_MANY_SEPARATORS": _e("un fichier CSV contient au plus {limit:,} séparateurs (au plus {cells:,} "
+                                    "cellules)",
+                                    "a CSV file may hold at most {limit:,} separators (at most {cells:,} cells)"),
+    "E_XLSX_TOO_MANY_ENTRIES": _e("un classeur XLSX contient au plus {limit:,} fichiers internes",
+                                  "an XLSX workbook may contain at most {limit:,} files inside"),
+    "E_XLSX_PART_TOO_LARGE": _e("se décompresse en plus de {limit:,} octets", "unpacks to more than {limit:,} bytes"),
+    "E_XLSX_PART_TOO_MANY_TAGS": _e("contient plus de {limit:,} balises XML (mises en forme en surnombre ? copier les "
+                                    "données dans un classeur neuf)",
+                                    "holds more than {limit:,} XML tags (too many cell formats? copy the data into a "
+                                    "new workbook)"),
+    "E_XLSX_SHARED_STRINGS_TOO_LARGE": _e("la table des textes partagés se décompresse en plus de {limit:,} octets",
+                                          "the table of shared strings unpacks to more than {limit:,} bytes"),
+    "E_XLSX_TOO_MANY_SHARED_STRINGS": _e("la table des textes partagés compte plus de {limit:,} textes",
+                                         "the table of shared strings holds more than {limit:,} texts"),
+    "E_XLSX_ROW_TOO_WIDE": _e("une ligne de la feuille compte au plus {limit:,} cellules",
+                              "a row of the sheet may hold at most {limit:,} cells"),
+    "E_XLSX_ROW_TOO_LONG": _e("une ligne de la feuille tient en au plus {limit:,} octets de XML",
+                              "a row of the sheet may take at most {limit:,} bytes of XML"),
+    "E_XLSX_DIMENSION_ROWS": _e("la plage utilisée de la feuille dépasse la ligne {limit:,} (au plus {candidates:,} "
+                                "candidats) : supprimer les lignes vides en fin de feuille",
+                                "the sheet's used range goes beyond row {limit:,} (at most {candidates:,} "
+                                "candidates): delete the empty rows at the end of the sheet"),
+    "E_XLSX_BAD_NUMBER": _e("une cellule de type nombre contient ce texte : enregistrer à nouveau le fichier dans un "
+                            "tableur",
+                            "a cell typed as a number holds this text: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_BOOLEAN": _e("une cellule de type booléen contient ce texte : enregistrer à nouveau le fichier dans "
+                             "un tableur",
+                             "a cell typed as a boolean holds this text: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_SHARED": _e("renvoie à un texte partagé qui n'existe pas : enregistrer à nouveau le fichier dans un "
+                            "tableur",
+                            "refers to a shared string that does not exist: save the file again in a spreadsheet"),
+    "E_XLSX_BAD_DATE": _e("une cellule de type date contient ce texte : enregistrer à nouveau le fichier dans un "
+                          "tableur",
+                          "a cell typed as a date holds this text: save the file again in a spreadsheet"),
     "E_COLUMN_MISSING": _e("colonne obligatoire absente{suggestion}", "required column is missing{suggestion}"),
     "E_COLUMN_TWICE": _e("colonne présente plusieurs fois", "column appears more than once"),
     "E_NO_CANDIDATE_ROWS": _e("a un en-tête mais aucune ligne de candidat", "has a header but no candidate rows"),
@@ -276,6 +334,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_UNKNOWN_CRITERION_LIST": _e("critère inconnu{suggestion} ; les critères sont {choices}",
                                    "unknown criterion{suggestion}; criteria are {choices}"),
     "E_WEIGHT_NOT_NUMBER_GE0": _e("un poids doit être un nombre ≥ 0", "a weight must be a number >= 0"),
+    "E_WEIGHT_TOO_LARGE": _e("un poids est un nombre fini d'au plus {limit:g} (les poids sont relatifs : 0.4 ou 40)",
+                             "a weight must be a finite number of at most {limit:g} (weights are relative: 0.4 or 40)"),
     "E_UNKNOWN_CANDIDATE_SUGGEST": _e("identifiant de candidat inconnu{suggestion}", "unknown candidate id{suggestion}"),
     "E_FORCED_IN_AND_OUT": _e("un projet ne peut pas être à la fois imposé et écarté",
                               "a project cannot be forced both in and out"),

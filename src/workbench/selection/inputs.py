@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem, closest
+from ..limits import MAX_WEIGHT
 from ..messages import msg
 from .scoring import CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, scenario_values, scenario_values_rows
 
@@ -84,7 +85,8 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
     Raises
     ------
     InputError
-        An unknown criterion, a negative weight, or weights that are all zero.
+        An unknown criterion, a negative, infinite or too large weight (above
+        :data:`workbench.limits.MAX_WEIGHT`), or weights that are all zero.
     """
     if weights is None:
         weights = scenario.weights
@@ -96,11 +98,13 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
         else:
             try:
                 x = float(v)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 x = float("nan")
             if not x >= 0:
                 problems.append(Problem("<option>", f"weights.{k}", v, msg("E_WEIGHT_NOT_NUMBER_GE0")))
-    if not problems and sum(float(v) for v in weights.values()) <= 0:
+            elif not x <= MAX_WEIGHT:  # infinite or huge: a typing slip, and sums overflow
+                problems.append(Problem("<option>", f"weights.{k}", v, msg("E_WEIGHT_TOO_LARGE", limit=MAX_WEIGHT)))
+    if not problems and max(float(v) for v in weights.values()) <= 0:
         problems.append(Problem("<option>", "weights", dict(weights), msg("E_WEIGHTS_ALL_ZERO")))
     if problems:
         raise InputError(problems)

@@ -30,12 +30,16 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     if unknown:
         raise ValueError(f"unknown criterion {unknown[0]!r}; criteria are {', '.join(CRITERIA)}")
     w = {c: float(weights.get(c, 0.0)) for c in CRITERIA}
-    if any(v < 0 or math.isnan(v) for v in w.values()):
-        raise ValueError("weights must be >= 0")
-    s = sum(w.values())
-    if s <= 0:
+    if any(v < 0 or not math.isfinite(v) for v in w.values()):
+        raise ValueError("weights must be finite and >= 0")
+    # scaled by the largest first: weights near 1e308 would overflow to an infinite sum (and
+    # every share to 0, reported as "all zero")
+    top = max(w.values())
+    if top <= 0:
         raise ValueError("weights must not all be zero")
-    return {c: v / s for c, v in w.items()}
+    scaled = {c: v / top for c, v in w.items()}
+    s = sum(scaled.values())
+    return {c: v / s for c, v in scaled.items()}
 
 
 def criteria_matrix(cands: pd.DataFrame, scale: tuple[float, float] = (0.0, 10.0)) -> np.ndarray:
