@@ -296,6 +296,8 @@ _CALIBRATION = Fields(
         "replicates": Num(gt=1, le=1000, integer=True),
         "waves": Num(gt=0, le=20, integer=True),
         "cutoff": Num(gt=0),
+        # models a back-test must reject (workbench backtest --power): {name: {key path: value}}
+        "wrong_models": MapOf(MapOf(Any_())),
         "description": Str(), "reference": Str(), "assumption": Str(),
     }
 )
@@ -1012,6 +1014,15 @@ def _check_history_and_calibration(d: dict, col: Collector, path: Path, dirs: li
         rng, choices = prior.get("range"), prior.get("choices")
         if (rng is None) == (choices is None) or (rng is not None and (len(rng) != 2 or not rng[0] < rng[1])):
             col.add(f"calibration.parameters.{kp}", prior, msg("E_PRIOR_FORM"))
+    for name, model in (cal.get("wrong_models") or {}).items():
+        for kp in (model or {}):
+            if not prior_applies(d, kp):
+                continue
+            try:
+                locate(d, kp)
+            except KeyError as exc:
+                col.add(f"calibration.wrong_models.{name}.{kp}", kp,
+                        msg("E_KEYPATH_MISSING", suggestion=exc.args[0] if exc.args else None))
     if cal.get("posterior"):
         f = Path(d.get("_posterior_base", path.parent)) / cal["posterior"]
         if not LIMITS.is_allowed(f, dirs):

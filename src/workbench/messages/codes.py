@@ -231,6 +231,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_POSTERIOR_COLUMNS": _e("les colonnes d'un échantillon a posteriori sont des chemins de clés du scénario ; "
                               "inconnues : {columns}",
                               "the columns of a posterior sample are key paths of the scenario; unknown: {columns}"),
+    "I_CALIBRATION_WAVE": _e("vague {wave}/{waves} : {kept} jeux de paramètres non invraisemblables sur {points} "
+                             "(plus petite invraisemblance {best:.2f})",
+                             "wave {wave}/{waves}: {kept} of {points} parameter sets not implausible "
+                             "(smallest implausibility {best:.2f})"),
+    "E_POWER_NEEDS_WINDOW": _e("le test de puissance juge les chiffres hors échantillon : donner --calibrate-until "
+                               "(ou un échantillon a posteriori avec son calibration.json)",
+                               "the power test judges the figures out of sample: give --calibrate-until (or a "
+                               "posterior sample with its calibration.json)"),
     "E_POSTERIOR_EMPTY": _e("l'échantillon a posteriori ne contient aucune ligne", "the posterior sample holds no row"),
     # ---- command-line options -------------------------------------------------------------------
     "E_LANG": _e("la langue doit être l'une de : {choices}", "language must be one of {choices}"),
