@@ -174,6 +174,32 @@ def test_quotations_are_the_documents_own_words():
     assert not bad, "\n".join(bad)
 
 
+HISTORY_FILES = sorted((PARAMS / "history").glob("*.yaml"))
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
+@pytest.mark.parametrize("file", HISTORY_FILES, ids=[f.name for f in HISTORY_FILES])
+def test_the_history_files_quote_the_documents_own_words(file):
+    """Each quotation of a shipped history file is in the copy of its document the registry names."""
+    from workbench.history import load_history, quotations
+
+    bad = quotation_problems(quotations(load_history(file)))
+    assert not bad, "\n".join(bad)
+
+
+def test_every_figure_of_a_history_file_cites_registered_documents():
+    """The shipped history files cite documents of the registry by id, each with its words or the
+    reason they are not held."""
+    from workbench.history import load_history
+
+    reg = R.documents().set_index("id")
+    for file in HISTORY_FILES:
+        for f in load_history(file).figures:
+            for s in f.sources:
+                assert s.document in reg.index, (file.name, f.id)
+                assert s.quotations or s.words_not_held, (file.name, f.id)
+
+
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
 def test_the_quotation_check_can_fail():
     assert quotation_problems([("x", "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP",

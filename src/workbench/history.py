@@ -326,14 +326,21 @@ def history_of(scenario) -> History | None:
     path = scenario.history_path()
     if path is None:
         return None
+    if not path.is_file():
+        raise InputError([Problem(str(scenario.path), "history", scenario.data.get("history"),
+                                  msg("E_HISTORY_FILE_MISSING", path=path))])
     return load_history(path)
 
 
 def figures_for(scenario, history: History | None = None) -> tuple[Figure, ...]:
     """The published figures of the scenario's history file that apply to it (``()`` when it
     names no history file)."""
-    h = history_of(scenario) if history is None else history
-    return () if h is None else h.applicable(scenario)
+    if history is None:
+        path = scenario.history_path()
+        if path is not None and not path.is_file():
+            return ()   # the scenario's warnings say the file is missing (W_HISTORY_MISSING)
+        history = history_of(scenario)
+    return () if history is None else history.applicable(scenario)
 
 
 def problems_of(path: str | Path) -> list[Problem]:

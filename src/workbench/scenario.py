@@ -786,6 +786,8 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(f, where, None, msg("E_YAML_SYNTAX", detail=what))]
     except RecursionError:
         return None, [Problem(f, "", None, msg("E_YAML_TOO_DEEP", depth=LIMITS.MAX_YAML_DEPTH))]
+    except ValueError as exc:   # a date YAML reads as one but no calendar has (2020-13-01)
+        return None, [Problem(f, "", None, msg("E_YAML_SYNTAX", detail=str(exc)))]
     if data is None:
         return None, [Problem(f, "", "", msg("E_FILE_EMPTY"))]
     if not isinstance(data, dict):
@@ -999,12 +1001,16 @@ def _check_history_and_calibration(d: dict, col: Collector, path: Path, dirs: li
         f = Path(d.get("_history_base", path.parent)) / d["history"]
         if not LIMITS.is_allowed(f, dirs):
             col.add("history", d["history"], LIMITS.outside_rule(dirs))
-        elif not f.is_file():
-            col.add("history", d["history"], msg("E_HISTORY_FILE_MISSING", path=f))
+        # a missing file is a warning (reconcile): a scenario copied without its history file
+        # still runs; the back-test then has no figure and `workbench calibrate` refuses it
     cal = d.get("calibration") or {}
     for kp, prior in (cal.get("parameters") or {}).items():
         if not prior_applies(d, kp):
             continue   # a call this scenario does not have (it extends a scenario that has it)
+        known, close = schema_field(kp)
+        if not known:
+            col.add(f"calibration.parameters.{kp}", kp, msg("E_KEYPATH_MISSING", suggestion=close))
+            continue
         try:
             locate(d, kp)
         except KeyError as exc:
@@ -1017,6 +1023,10 @@ def _check_history_and_calibration(d: dict, col: Collector, path: Path, dirs: li
     for name, model in (cal.get("wrong_models") or {}).items():
         for kp in (model or {}):
             if not prior_applies(d, kp):
+                continue
+            known, close = schema_field(kp)
+            if not known:
+                col.add(f"calibration.wrong_models.{name}.{kp}", kp, msg("E_KEYPATH_MISSING", suggestion=close))
                 continue
             try:
                 locate(d, kp)
@@ -1055,6 +1065,26 @@ def _step(container: Any, part: str) -> Any:
             return int(part)
         raise KeyError(closest(part, [str(i.get("id")) for i in container if isinstance(i, dict)]))
     raise KeyError(None)
+
+
+def schema_field(keypath: str) -> tuple[bool, str | None]:
+    """Whether the scenario schema has a place for ``keypath`` (a call by its id or position, a
+    fund or a year by its code), and else the close spelling of the part it does not know."""
+    from .schema import Fields, ListOf, MapOf, Param
+
+    spec: Any = SCHEMA
+    for part in str(keypath).split("."):
+        if isinstance(spec, Param):
+            return False, None
+        if isinstance(spec, Fields):
+            if part not in spec.fields:
+                return False, closest(part, spec.fields)
+            spec = spec.fields[part]
+        elif isinstance(spec, (MapOf, ListOf)):
+            spec = spec.value if isinstance(spec, MapOf) else spec.item
+        else:
+            return False, None
+    return True, None
 
 
 def prior_applies(data: dict, keypath: str) -> bool:
@@ -1168,4 +1198,6 @@ def reconcile(d: dict) -> list[str]:
             out.append(Text(msg("W_ANNUAL_AE", fund=code, sum_meur=sum(ae) / 1e6, envelope_meur=total / 1e6)))
     if (d.get("candidates") or {}).get("source") == "synthetic":
         out.append(Text(msg("W_SYNTHETIC")))
+    if d.get("history") and "_history_base" in d and not (Path(d["_history_base"]) / d["history"]).is_file():
+        out.append(Text(msg("W_HISTORY_MISSING", path=Path(d["_history_base"]) / d["history"])))
     return out

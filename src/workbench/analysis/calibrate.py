@@ -29,7 +29,8 @@ itself instead of an emulator (one evaluation costs about a second):
   three-sigma rule: at least 95 % of any unimodal distribution lies within 3 sd);
 * waves 2, 3, ...: ``points`` new sets drawn around the non-implausible ones (a Gaussian step of
   twice their spread in the unit cube; a ``choices`` prior keeps its choice or, one time in
-  five, takes another), each run and judged the same way;
+  five, takes another), each run and judged the same way; while none has passed, around the
+  least implausible tenth of the sets run so far;
 * the posterior sample is every non-implausible set of every wave: a sample of the
   non-implausible space, each set equally likely.  History matching rules out; it does not
   weigh what it keeps.
@@ -251,13 +252,17 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
             else Sequential()
     rows: list[dict] = []
     keep_u = np.empty((0, d))
+    table_u, table_i = np.empty((0, d)), np.empty(0)
     evaluations = 0
     with executor as ex:
         for w in range(1, W + 1):
-            if w == 1 or not len(keep_u):
+            if w == 1:
                 U = qmc.LatinHypercube(d=d, seed=rng).random(n)
-            else:
+            elif len(keep_u):
                 U = _refocus(keep_u, prs, n, rng)
+            else:   # none passed yet: explore around the least implausible tenth so far
+                best = table_u[np.argsort(table_i, kind="stable")[:max(2, int(math.ceil(FALLBACK_SHARE * len(table_i))))]]
+                U = _refocus(best, prs, n, rng)
             seeds = run_seeds(seed, w, R)
             tasks = [(scenario, figs, w, i, {p.keypath: p.value(u) for p, u in zip(prs, U[i])}, seeds, until)
                      for i in range(n)]
@@ -289,6 +294,8 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
                 wave_rows.append(rec)
             rows += wave_rows
             ok = np.array([r["implausibility"] <= cut for r in wave_rows])
+            table_u = np.vstack([table_u, U])
+            table_i = np.concatenate([table_i, [r["implausibility"] for r in wave_rows]])
             if ok.any():
                 keep_u = np.vstack([keep_u, U[ok]]) if len(keep_u) else U[ok]
             if progress is not None:
@@ -375,7 +382,7 @@ def load_posterior(path: str | Path, scenario) -> pd.DataFrame:
     InputError
         Missing or empty file, or a column that is no key path of the scenario.
     """
-    from ..scenario import locate, prior_applies
+    from ..scenario import locate, prior_applies, schema_field
 
     path = Path(path)
     if not path.is_file():
@@ -388,6 +395,9 @@ def load_posterior(path: str | Path, scenario) -> pd.DataFrame:
         try:
             locate(scenario.data, c)
         except (KeyError, IndexError, TypeError):
+            bad.append(c)
+            continue
+        if not schema_field(c)[0]:
             bad.append(c)
     if bad:
         raise InputError([Problem(str(path), "", bad, msg("E_POSTERIOR_COLUMNS", columns=bad))])

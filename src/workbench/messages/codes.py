@@ -192,8 +192,8 @@ CATALOG: dict[str, dict[str, str]] = {
     # ---- published history files and calibration (workbench.history, workbench.analysis.calibrate) ----
     "E_HISTORY_ID_TWICE": _e("identifiant déjà employé par un autre chiffre du fichier",
                              "id already used by another figure of the file"),
-    "E_HISTORY_LABEL": _e("un libellé est {{fr: …, en: …}} ou un mot du catalogue{suggestion}",
-                          "a label is {{fr: …, en: …}} or a word of the catalog{suggestion}"),
+    "E_HISTORY_LABEL": _e("un libellé est une table « fr: …, en: … » ou un mot du catalogue{suggestion}",
+                          "a label is a mapping 'fr: …, en: …' or a word of the catalog{suggestion}"),
     "E_HISTORY_SCOPE_KEY": _e("un chiffre de type {kind} ne prend comme portée que {keys}",
                               "a figure of kind {kind} takes only {keys} as scope"),
     "E_HISTORY_SCOPE_NEEDS": _e("obligatoire pour un chiffre de type {kind}", "is required for a figure of kind {kind}"),
@@ -239,6 +239,10 @@ CATALOG: dict[str, dict[str, str]] = {
                                "(ou un échantillon a posteriori avec son calibration.json)",
                                "the power test judges the figures out of sample: give --calibrate-until (or a "
                                "posterior sample with its calibration.json)"),
+    "W_HISTORY_MISSING": _e("le fichier de l'historique publié du fonds ({path}) est introuvable : la confrontation "
+                            "à l'histoire publiée n'a aucun chiffre à comparer",
+                            "the fund's published history file ({path}) is missing: the back-test has no figure "
+                            "to compare"),
     "E_POSTERIOR_EMPTY": _e("l'échantillon a posteriori ne contient aucune ligne", "the posterior sample holds no row"),
     # ---- command-line options -------------------------------------------------------------------
     "E_LANG": _e("la langue doit être l'une de : {choices}", "language must be one of {choices}"),
