@@ -59,6 +59,11 @@ def _cmd_validate(args) -> int:
     path = Path(args.file)
     if path.suffix.lower() in (".yaml", ".yml"):
         scn = load_scenario(path)
+        hist = scn.history_path()
+        if hist is not None and hist.is_file():   # the fund's published history, checked too
+            from .history import load_history
+
+            load_history(hist)
         cands = load_candidates(scn)
         if args.show:
             print(scn.to_yaml())
