@@ -126,7 +126,7 @@ def test_power_each_model_clearly_wrong_fails_a_figure_out_of_sample():
     wrong model fails at least one counted figure dated after 2019-12-31, except those the README
     and docs/explanation/calibration-and-validity.md name with the reason (NOT_DETECTED)."""
     pw = power_table(load_scenario(DEFAULT), UNTIL, replicates=4).set_index("model")
-    for name, row in pw.drop(index="(posterior)").iterrows():
+    for name, row in pw.drop(index="(scenario)").iterrows():
         if name in NOT_DETECTED:
             continue
         assert row["rejected"], (name, row.to_dict())
@@ -135,4 +135,8 @@ def test_power_each_model_clearly_wrong_fails_a_figure_out_of_sample():
 
 #: Wrong models the out-of-sample figures of FTAP (after 2019) do not reject, and why (see
 #: docs/explanation/calibration-and-validity.md, "The power table").
-NOT_DETECTED: dict = {}
+NOT_DETECTED = {
+    "contract lag 0 months": "committing at the decision is refuted in sample (2018's AE consumed: about 200 M€ "
+                             "against 20.1 M€); out of sample, the yearly AE voted cap 2020's commitments near the "
+                             "151.9 M€ consumed, so no figure after 2019 rejects it",
+}

@@ -208,10 +208,11 @@ def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: 
     """Each wrong model (default :func:`wrong_models`) back-tested on top of the posterior: the
     out-of-sample figures it fails (``failed``: ids, ``;``-joined), how many of how many, its
     coverage and CRPS, and ``rejected``: whether at least one counted out-of-sample figure fails.
-    The first row is the scenario itself (its posterior), for comparison."""
+    The first row is the model itself (its posterior, else the scenario's values), for comparison."""
     models = wrong_models(scenario) if models is None else models
     rows = []
-    for name, over in [("(posterior)", {}), *models.items()]:
+    first = "(posterior)" if posterior is not None or scenario.posterior_path() is not None else "(scenario)"
+    for name, over in [(first, {}), *models.items()]:
         res = run_backtest(scenario, replicates, seed, calibrate_until, posterior, overrides=over or None)
         t = res.table
         out = t[(t["sample"] == "out") & t["counted"].astype(bool)]

@@ -324,9 +324,17 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
         "worst_figures": table.loc[table["implausibility"] > cut, "worst_figure"].value_counts().to_dict(),
         "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
         "wall_s": round(time.time() - started, 1), "workbench_version": __version__,
+        # the version and a fingerprint of the package's code and data (the disk cache's key)
+        "code_version": _code_version(),
         "python": platform.python_version(), "executor": executor.describe(),
     }
     return CalibrationResult(posterior=posterior, points=table, provenance=prov, figures=figs)
+
+
+def _code_version() -> str:
+    from ..cache import _version
+
+    return _version()
 
 
 def _cell(v: Any) -> Any:
