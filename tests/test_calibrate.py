@@ -148,3 +148,28 @@ def test_calibrate_command_writes_the_posterior_and_prints_it(tmp_path, capsys):
     assert main(["calibrate", str(NEW_FUND / "fni_2024_2025.yaml"), "--until", "2023-01-01"]) == 2
     assert "no applicable published figure" in capsys.readouterr().err.replace("aucun chiffre publié applicable",
                                                                                  "no applicable published figure")
+
+
+@pytest.mark.slow
+def test_the_sample_is_the_same_whatever_the_executor():
+    from workbench.sweep import Processes
+
+    scn = load_scenario(NEW_FUND / "fni_2024_2025.yaml")
+    a = calibrate(scn, UNTIL, seed=5, points=3, replicates=2, waves=2, executor=Sequential())
+    b = calibrate(scn, UNTIL, seed=5, points=3, replicates=2, waves=2, executor=Processes(2))
+    pd.testing.assert_frame_equal(a.points, b.points, check_exact=True)
+    pd.testing.assert_frame_equal(a.posterior, b.posterior, check_exact=True)
+
+
+@pytest.mark.slow
+def test_backtest_with_a_calibration_window_and_no_posterior_calibrates_first(tmp_path, capsys):
+    folder = tmp_path / "fund"
+    shutil.copytree(NEW_FUND, folder)
+    out = tmp_path / "out"
+    assert main(["backtest", str(folder / "fni_2024_2025.yaml"), "--calibrate-until", "2024-12-31", "--replicates",
+                 "4", "--out", str(out), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "calibration of 'fni_2024_2025'" in text and "score out of sample: " in text
+    assert (out / "calibration" / "posterior.csv").is_file() and (out / "backtest.csv").is_file()
+    t = pd.read_csv(out / "backtest.csv")
+    assert list(t["sample"]) == ["in", "in", "in", "out"]

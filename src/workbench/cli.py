@@ -252,9 +252,10 @@ def _cmd_backtest(args) -> int:
 def _power_text(pw, lang: str) -> str:
     from .reporting.labels import label
 
-    rows = [(str(r["model"]), label("yes" if r["rejected"] else "no", lang), str(r["failed"]) or "–")
-            for r in pw.to_dict("records")]
-    head = (label("power_model", lang), label("power_rejected", lang), label("power_failed", lang))
+    rows = [(str(r["model"]), label("yes" if r["rejected"] else "no", lang), str(r["failed"]) or "–",
+             str(r["beyond_reference"]) or "–") for r in pw.to_dict("records")]
+    head = (label("power_model", lang), label("power_rejected", lang), label("power_failed", lang),
+            label("power_beyond", lang))
     widths = [max(len(x) for x in col) for col in zip(head, *rows)]
     return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in [head, *rows])
 

@@ -207,7 +207,10 @@ def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: 
                 posterior: pd.DataFrame | None = None, models: dict | None = None) -> pd.DataFrame:
     """Each wrong model (default :func:`wrong_models`) back-tested on top of the posterior: the
     out-of-sample figures it fails (``failed``: ids, ``;``-joined), how many of how many, its
-    coverage and CRPS, and ``rejected``: whether at least one counted out-of-sample figure fails.
+    coverage and CRPS, ``rejected``: whether at least one counted out-of-sample figure fails,
+    ``beyond_reference``: the figures it fails that the model itself (first row) passes (a
+    rejection that owes nothing to the model's own misses), and the in-sample figures it fails
+    (``failed_in_sample``: what a calibration would rule out).
     The first row is the model itself (its posterior, else the scenario's values), for comparison."""
     models = wrong_models(scenario) if models is None else models
     rows = []
@@ -217,8 +220,12 @@ def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: 
         t = res.table
         out = t[(t["sample"] == "out") & t["counted"].astype(bool)]
         failed = out.loc[~out["passed"].astype(bool), "figure"].tolist()
+        ins = t[(t["sample"] == "in") & t["counted"].astype(bool)]
+        reference = set(rows[0]["failed"].split(";")) - {""} if rows else set()
         rows.append({"model": name, "overrides": "; ".join(f"{k} = {v}" for k, v in over.items()),
                      "rejected": bool(failed), "failed": ";".join(failed), "n_failed": len(failed),
+                     "beyond_reference": ";".join(f for f in failed if f not in reference),
+                     "failed_in_sample": ";".join(ins.loc[~ins["passed"].astype(bool), "figure"]),
                      "n_out_of_sample": int(len(out)), "coverage": res.score.get("coverage", float("nan")),
                      "crps_rate": res.score.get("crps_rate", float("nan"))})
     return pd.DataFrame(rows)

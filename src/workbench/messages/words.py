@@ -868,6 +868,7 @@ for _k, _v in {
     "power_model": {"fr": "Modèle", "en": "Model"},
     "power_rejected": {"fr": "Rejeté", "en": "Rejected"},
     "power_failed": {"fr": "Chiffres hors échantillon en échec", "en": "Out-of-sample figures failed"},
+    "power_beyond": {"fr": "dont réussis par le modèle lui-même", "en": "of which the model itself passes"},
 }.items():
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")
