@@ -205,7 +205,7 @@ def _cmd_backtest(args) -> int:
     from pathlib import Path
 
     from .analysis.backtest import format_table, power_table, run_backtest
-    from .analysis.calibrate import load_posterior, posterior_until
+    from .analysis.calibrate import load_posterior, posterior_status, posterior_until
     from .files import write_csv
     from .reporting.labels import backtest_score_line, label
     from .scenario import load_scenario
@@ -220,6 +220,8 @@ def _cmd_backtest(args) -> int:
     posterior = load_posterior(post_path, scn) if post_path is not None else None
     if posterior is not None and until is None:
         until = posterior_until(post_path)
+    if posterior is not None and posterior_status(post_path) == "none_below_cutoff":
+        print(label("backtest_posterior_not_compatible", args.lang))
     if posterior is None and until is not None:   # calibrate first, then judge out of sample
         res_cal = _calibrate_and_write(scn, until, args, Path(args.out) / "calibration" if args.out else None)
         posterior = res_cal.posterior

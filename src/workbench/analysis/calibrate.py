@@ -422,6 +422,17 @@ def _parse_cell(text: str) -> Any:
         return text
 
 
+def posterior_status(path: str | Path) -> str | None:
+    """The ``status`` of the calibration that wrote a posterior (``ok``, or ``none_below_cutoff``
+    when the sample holds the least implausible sets), or ``None`` when no ``calibration.json``
+    is beside it."""
+    f = Path(path).with_name("calibration.json")
+    try:
+        return str(json.loads(f.read_text(encoding="utf-8"))["status"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def posterior_until(path: str | Path) -> dt.date | None:
     """The ``until`` of the calibration that wrote a posterior (its ``calibration.json`` beside
     it), or ``None`` when there is none."""

@@ -861,6 +861,14 @@ for _k, _v in {
     "cal_median": {"fr": "Médiane", "en": "Median"},
     "cal_p10_p90": {"fr": "P10–P90", "en": "P10–P90"},
     "cal_mode": {"fr": "Valeur la plus fréquente (part)", "en": "Most frequent value (share)"},
+    "backtest_posterior_not_compatible": {
+        "fr": "ATTENTION : cet échantillon a posteriori réunit les jeux de paramètres les moins invraisemblables, "
+              "aucun n'étant compatible avec les chiffres publiés (calibration.json, status) : le modèle tel qu'il "
+              "est spécifié ne reproduit pas l'histoire de la fenêtre de calage.",
+        "en": "WARNING: this posterior sample holds the least implausible parameter sets, none being compatible with "
+              "the published figures (calibration.json, status): the model as specified does not reproduce the "
+              "history of the calibration window.",
+    },
     "power_head": {"fr": "puissance du test : des modèles clairement faux, jugés sur les chiffres hors échantillon "
                          "(après le {until})",
                    "en": "power of the test: models clearly wrong, judged on the figures out of sample (after "
