@@ -23,7 +23,8 @@ A figure in a scenario file cites its document as
 ``" ; "`` (see :func:`parse_reference` and :func:`reference_problems`); a figure the workbench
 chose instead carries ``assumption: "<reason>"``.
 
-:data:`PUBLISHED` holds the published call figures the back-test and the generator use.
+:data:`PUBLISHED` holds the published call figures the generator uses; the back-test and the
+calibration read each fund's published history from its data file (:mod:`workbench.history`).
 """
 from __future__ import annotations
 
