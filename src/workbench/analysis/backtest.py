@@ -216,12 +216,14 @@ def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: 
     rows = []
     first = "(posterior)" if posterior is not None or scenario.posterior_path() is not None else "(scenario)"
     for name, over in [(first, {}), *models.items()]:
-        res = run_backtest(scenario, replicates, seed, calibrate_until, posterior, overrides=over or None)
+        # two processes share the runs, as in the report (each run depends only on its seed)
+        res = PendingBacktest(setup(scenario, replicates, seed, calibrate_until, posterior,
+                                    overrides=over or None)).result()
         t = res.table
         out = t[(t["sample"] == "out") & t["counted"].astype(bool)]
         failed = out.loc[~out["passed"].astype(bool), "figure"].tolist()
         ins = t[(t["sample"] == "in") & t["counted"].astype(bool)]
-        reference = set(rows[0]["failed"].split(";")) - {""} if rows else set()
+        reference = set(rows[0]["failed"].split(";")) if rows else set(failed)   # the first row: itself
         rows.append({"model": name, "overrides": "; ".join(f"{k} = {v}" for k, v in over.items()),
                      "rejected": bool(failed), "failed": ";".join(failed), "n_failed": len(failed),
                      "beyond_reference": ";".join(f for f in failed if f not in reference),
