@@ -20,7 +20,8 @@ score is over the out-of-sample figures that do not merely repeat an input (``re
 the history file): the coverage of their intervals (the share that pass; a calibrated model
 covers about 90 %) and the mean CRPS of the point figures (the continuous ranked probability
 score of the predictive ensemble, :func:`crps`, divided by the published value: 0 for a perfect
-point forecast, about 0.05 for an interval of ±10 % around the truth).
+point forecast, 0.023 for a normal forecast centred on the truth with a standard deviation of 10 %
+of it, more when the forecast is off or vague).
 
 :func:`power_table` runs models that are clearly wrong (``calibration.wrong_models``: key-path
 overrides on top of the posterior) and says which out-of-sample figures reject each one.
