@@ -152,9 +152,14 @@ def test_a_new_funds_history_file_and_scenario_back_test_without_code_changes(tm
     shutil.copytree(NEW_FUND, folder)
     out = tmp_path / "out"
     assert main(["backtest", str(folder / "fni_2024_2025.yaml"), "--replicates", "6", "--calibrate-until",
-                 "2024-12-31", "--posterior", str(_posterior(tmp_path)), "--out", str(out), "--lang", "en"]) == 0
+                 "2024-12-31", "--posterior", str(_posterior(tmp_path)), "--power", "--out", str(out),
+                 "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "session 1: laureates" in text and "2024–2025: laureates" in text and "Sample" in text
+    # its own model clearly wrong (calibration.wrong_models), judged out of sample
+    assert "power of the test" in text and "bar 90" in text
+    pw = pd.read_csv(out / "power.csv")
+    assert list(pw["model"]) == ["(posterior)", "bar 90"] and (pw["n_out_of_sample"] == 1).all()
     t = pd.read_csv(out / "backtest.csv").set_index("figure")
     assert list(t.index) == ["s1_laureates", "s1_granted", "ae_2024", "y2025_laureates"]
     assert list(t["sample"]) == ["in", "in", "in", "out"]
