@@ -43,8 +43,9 @@ def main() -> None:
     wall = time.perf_counter() - t0
     write_calibration(res, a.out)
     p = res.provenance
-    print(f"calibrate FTAP until {a.until}: {wall:.0f} s wall on {a.workers} processes, {p['evaluations']} runs "
-          f"({wall * a.workers / p['evaluations']:.2f} s of a core per run), status {p['status']}, "
+    print(f"calibrate FTAP until {a.until}: {wall:.0f} s wall on {a.workers} processes, {p['evaluations']} runs, "
+          f"{p['cpu_s']:.0f} s of CPU in the runs ({p['cpu_s'] / p['evaluations']:.2f} s per run; on {a.workers} free "
+          f"cores the runs alone would take {p['cpu_s'] / a.workers:.0f} s), status {p['status']}, "
           f"{p['kept']} sets kept (per wave {p['kept_per_wave']}); figures {', '.join(p['figures'])}")
     print("posterior:")
     print(summary(res.posterior).to_string(index=False))

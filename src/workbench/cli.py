@@ -290,7 +290,7 @@ def _calibrate_and_write(scn, until, args, out):
     import os
     from pathlib import Path
 
-    from .analysis.calibrate import METHOD, calibrate, calibration_figures, settings, write_calibration
+    from .analysis.calibrate import calibrate, calibration_figures, settings, write_calibration
     from .reporting.labels import label
     from .sweep import make_executor
 
@@ -298,7 +298,7 @@ def _calibrate_and_write(scn, until, args, out):
     pts = getattr(args, "points", None) or st["points"]
     reps = getattr(args, "calib_replicates", None) or st["replicates"]
     print(label("cal_head", args.lang, name=scn.name, n=len(calibration_figures(scn, until)), until=until.isoformat(),
-                method=METHOD, points=pts, replicates=reps, cutoff=st["cutoff"]), flush=True)
+                points=pts, replicates=reps, cutoff=st["cutoff"]), flush=True)
     kind = getattr(args, "executor", None) or "processes"
     workers = getattr(args, "workers", None) or min(2, os.cpu_count() or 1)
     ex = make_executor(kind, workers, getattr(args, "scheduler", None))

@@ -178,16 +178,17 @@ def calibration_figures(scenario, until: dt.date, history=None) -> tuple:
 
 
 # ---- one chunk of runs: any process may compute it -----------------------------------------
-def _run_point(task) -> tuple[int, int, list[dict]]:
-    """``(wave, point, [observables of each replicate])`` for one parameter set."""
+def _run_point(task) -> tuple[int, int, list[dict], float]:
+    """``(wave, point, [observables of each replicate], CPU seconds)`` for one parameter set."""
     from .observables import model_run
 
     scenario, figures, wave, point, values, seeds, until = task
+    cpu = time.process_time()
     try:
         scn = scenario.with_parameters(values) if values else scenario
-        return wave, point, [model_run(scn, figures, s, until) for s in seeds]
+        return wave, point, [model_run(scn, figures, s, until) for s in seeds], time.process_time() - cpu
     except InputError as exc:   # the parameter set makes an input the model refuses: ruled out
-        return wave, point, [{"_error": str(exc.problems[0])}]
+        return wave, point, [{"_error": str(exc.problems[0])}], time.process_time() - cpu
 
 
 def run_seeds(seed: int, wave: int, replicates: int) -> list[int]:
@@ -253,7 +254,7 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
     rows: list[dict] = []
     keep_u = np.empty((0, d))
     table_u, table_i = np.empty((0, d)), np.empty(0)
-    evaluations = 0
+    evaluations, cpu_s = 0, 0.0
     with executor as ex:
         for w in range(1, W + 1):
             if w == 1:
@@ -271,6 +272,7 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
                 if not isinstance(res, tuple):   # a lost task (a worker died): computed here
                     res = _run_point(res.item)
                 got[res[1]] = res[2]
+                cpu_s += res[3]
             evaluations += n * R
             wave_rows = []
             for i in range(n):
@@ -317,6 +319,8 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
         "history_file": str(hist.path), "history_sha256": hist.sha256, "until": until.isoformat(),
         "method": METHOD, "cutoff": cut, "waves": W, "points_per_wave": n, "replicates": R,
         "evaluations": int(evaluations), "seed": seed, "discrepancy_rate": rate,
+        # CPU time of the runs (whatever else the machine ran meanwhile) [s]
+        "cpu_s": round(cpu_s, 1),
         "parameters": [{"keypath": p.keypath, **({"choices": list(p.choices)} if p.choices else
                                                 {"range": [p.low, p.high], "integer": p.integer})} for p in prs],
         "figures": [f.id for f in figs], "kept": int(len(posterior)), "status": status,

@@ -842,11 +842,12 @@ for _k, _v in {
     "bt_not_counted": {"fr": " (répète une entrée)", "en": " (repeats an input)"},
     "bt_predicted": {"fr": "Prédit (moyenne, P5–P95)", "en": "Predicted (mean, P5–P95)"},
     "bt_crps": {"fr": "CRPS relatif", "en": "Relative CRPS"},
-    "cal_head": {"fr": "calage de « {name} » sur {n} chiffres publiés datés au plus tard du {until} ({method}) : "
-                       "{points} jeux de paramètres par vague, {replicates} rejeux chacun, seuil d'invraisemblance "
-                       "{cutoff}",
-                 "en": "calibration of '{name}' on {n} published figures dated up to {until} ({method}): {points} "
-                       "parameter sets per wave, {replicates} runs each, implausibility cut-off {cutoff}"},
+    "cal_head": {"fr": "calage de « {name} » sur {n} chiffres publiés datés au plus tard du {until} (history "
+                       "matching : invraisemblance, vagues, sans émulateur) : {points} jeux de paramètres par vague, "
+                       "{replicates} rejeux chacun, seuil d'invraisemblance {cutoff}",
+                 "en": "calibration of '{name}' on {n} published figures dated up to {until} (history matching: "
+                       "implausibility, waves, no emulator): {points} parameter sets per wave, {replicates} runs "
+                       "each, implausibility cut-off {cutoff}"},
     "cal_done": {"fr": "{kept} jeux de paramètres retenus sur {total} ({evaluations} simulations, {wall_s} s)",
                  "en": "{kept} of {total} parameter sets kept ({evaluations} runs, {wall_s} s)"},
     "cal_none_kept": {"fr": "AUCUN jeu de paramètres n'est compatible avec les chiffres publiés (invraisemblance "
