@@ -1,5 +1,5 @@
-"""Build step of the wheel: a copy of the repository's notebooks, shipped scenarios and Voilà
-settings inside the package (``workbench/shipped/``), so an installed workbench runs
+"""Build step of the wheel: a copy of the repository's notebooks, shipped scenarios (with the
+funds' published history files their ``history:`` key names) and Voilà settings inside the package (``workbench/shipped/``), so an installed workbench runs
 ``workbench run`` and ``workbench dashboard`` from any folder (see ``workbench.resources``).
 
 Everything else about the package is declared in ``pyproject.toml``.  The repository keeps one
@@ -15,7 +15,8 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 #: The shipped files, as glob patterns from the repository root (``parameters/variants/``, the
 #: dashboard's saved variants, is a user's folder and is not shipped).
-SHIPPED = ("notebooks/*.ipynb", "parameters/*.yaml", "parameters/sweeps/*.yaml", "voila.json")
+SHIPPED = ("notebooks/*.ipynb", "parameters/*.yaml", "parameters/sweeps/*.yaml", "parameters/history/*.yaml",
+           "voila.json")
 
 
 class build_py_with_shipped_files(build_py):

@@ -95,7 +95,7 @@ def test_the_checker_catches_file_names_unknown_documents_and_missing_quotations
 
 def test_registry_has_one_row_per_document_with_iso_dates():
     reg = R.documents()
-    assert list(reg.columns) == ["id", "title", "publisher", "date", "url", "local_copy"]
+    assert list(reg.columns) == ["id", "title", "publisher", "date", "url", "local_copy", "recorded_in"]
     assert reg["id"].is_unique and reg["title"].is_unique
     assert reg["date"].str.fullmatch(r"\d{4}(-\d{2}){0,2}").all()
     row = reg.set_index("title").loc["[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats"]
@@ -110,13 +110,11 @@ def _norm(text: str) -> str:
 SHARED = ROOT.parent / "shared"
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
-def test_quotations_are_the_documents_own_words():
-    """Each quotation from a document held in the shared copies appears in it word for word
-    (an ellipsis … marks words left out)."""
-    reg = R.documents().set_index("title")
-    bad = []
+def _scenario_quotations():
+    """``(where, document title, quotation)`` for every quotation of the shipped scenarios."""
     for file in FILES:
+        if "history" in file.relative_to(PARAMS).parts:
+            continue
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         for path, kind, text in _walk(data):
             if kind != "reference":
@@ -126,16 +124,85 @@ def test_quotations_are_the_documents_own_words():
             except ValueError:
                 continue  # reported by the test above
             for c in cites:
-                copy = reg["local_copy"].get(c.title, "")
-                if not copy.endswith(".txt") or not (ROOT.parent / copy).is_file():
-                    continue
-                body = _norm((ROOT.parent / copy).read_text(encoding="utf-8"))
                 for q in c.quotations:
-                    pieces = [_norm(p) for p in q.split("…") if _norm(p)]
-                    pos = 0
-                    for piece in pieces:
-                        pos = body.find(piece, pos)
-                        if pos < 0:
-                            bad.append(f"{file.name}: {'.'.join(path)}: « {q} » not in {c.title!r}")
-                            break
+                    yield f"{file.name}: {'.'.join(path)}", c.title, q
+
+
+def _found(body: str, quotation: str) -> bool:
+    """Whether ``quotation`` is in ``body`` word for word (an ellipsis … marks words left out)."""
+    pos = 0
+    for piece in [_norm(p) for p in quotation.split("…") if _norm(p)]:
+        pos = body.find(piece, pos)
+        if pos < 0:
+            return False
+    return True
+
+
+def quotation_problems(quotations) -> list[str]:
+    """Each quotation whose document names a ``local_copy`` must be found in that copy (a text
+    copy of the document, present in the shared material); a document read online names none."""
+    reg = R.documents().set_index("title")
+    bad, bodies = [], {}
+    for where, title, q in quotations:
+        copy = reg["local_copy"].get(title, "")
+        if not copy:
+            continue
+        if copy not in bodies:
+            f = ROOT.parent / copy
+            bodies[copy] = _norm(f.read_text(encoding="utf-8")) if f.is_file() else None
+        if bodies[copy] is None:
+            bad.append(f"{where}: the copy {copy} of {title!r} is not in the shared material")
+        elif not _found(bodies[copy], q):
+            bad.append(f"{where}: « {q} » not in {copy} ({title!r})")
+    return bad
+
+
+def test_a_local_copy_is_a_text_copy_of_the_document_and_a_data_table_is_only_recorded_in():
+    """A registered copy holds the document's words: a data table distilled from a document
+    (a CSV of figures) is where its figures were recorded, not a copy of it."""
+    reg = R.documents()
+    copies = reg.loc[reg["local_copy"] != "", "local_copy"]
+    assert copies.str.endswith(".txt").all(), list(copies[~copies.str.endswith(".txt")])
+    assert not reg["recorded_in"].str.endswith(".txt").any()
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
+def test_quotations_are_the_documents_own_words():
+    """Each quotation of a shipped scenario whose document the registry holds a copy of appears
+    in that copy word for word (an ellipsis … marks words left out)."""
+    bad = quotation_problems(_scenario_quotations())
     assert not bad, "\n".join(bad)
+
+
+HISTORY_FILES = sorted((PARAMS / "history").glob("*.yaml"))
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
+@pytest.mark.parametrize("file", HISTORY_FILES, ids=[f.name for f in HISTORY_FILES])
+def test_the_history_files_quote_the_documents_own_words(file):
+    """Each quotation of a shipped history file is in the copy of its document the registry names."""
+    from workbench.history import load_history, quotations
+
+    bad = quotation_problems(quotations(load_history(file)))
+    assert not bad, "\n".join(bad)
+
+
+def test_every_figure_of_a_history_file_cites_registered_documents():
+    """The shipped history files cite documents of the registry by id, each with its words or the
+    reason they are not held."""
+    from workbench.history import load_history
+
+    reg = R.documents().set_index("id")
+    for file in HISTORY_FILES:
+        for f in load_history(file).figures:
+            for s in f.sources:
+                assert s.document in reg.index, (file.name, f.id)
+                assert s.quotations or s.words_not_held, (file.name, f.id)
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the project's shared copies of the documents are absent")
+def test_the_quotation_check_can_fail():
+    assert quotation_problems([("x", "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP",
+                                "le FTAP soutient 64 projets")])
+    assert not quotation_problems([("x", "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP",
+                                    "le FTAP soutient 63 projets … 351 M€")])

@@ -26,6 +26,13 @@ def test_shipped_scenarios_and_sweeps_are_every_file_of_parameters():
     assert list(resources.shipped_scenarios()) == sorted(p.stem for p in PARAMS.glob("*.yaml"))
     assert "ftap_2018_2022" in resources.shipped_scenarios()
     assert resources.shipped_sweeps() == {"weights_budget": PARAMS / "sweeps" / "weights_budget.yaml"}
+    assert resources.shipped_histories() == {n: PARAMS / "history" / f"{n}.yaml" for n in ("fitn", "ftap", "ftap2")}
+    # every history file a shipped scenario names is shipped beside it
+    from workbench import load_scenario
+
+    for path in resources.shipped_scenarios().values():
+        h = load_scenario(path).history_path()
+        assert h is None or h.resolve().parent == resources.history_dir().resolve()
 
 
 def test_a_name_is_a_shipped_scenario_only_when_no_such_file_exists(tmp_path, monkeypatch):

@@ -42,7 +42,8 @@ def installed(tmp_path_factory, root):
     for name in ("workbench/resources.py", "workbench/shipped/voila.json", "workbench/shipped/notebooks/report.ipynb",
                  "workbench/shipped/notebooks/dashboard.ipynb", "workbench/shipped/notebooks/followup.ipynb",
                  "workbench/shipped/parameters/ftap_2018_2022.yaml",
-                 "workbench/shipped/parameters/sweeps/weights_budget.yaml"):
+                 "workbench/shipped/parameters/sweeps/weights_budget.yaml",
+                 "workbench/shipped/parameters/history/ftap.yaml"):
         assert name in names, name
     assert not any("/variants/" in n for n in names)  # the dashboard's saved variants are not shipped
     site = tmp_path_factory.mktemp("site")

@@ -60,6 +60,11 @@ def _cmd_validate(args) -> int:
     path = Path(args.file)
     if path.suffix.lower() in (".yaml", ".yml"):
         scn = load_scenario(path)
+        hist = scn.history_path()
+        if hist is not None and hist.is_file():   # the fund's published history, checked too
+            from .history import load_history
+
+            load_history(hist)
         cands = load_candidates(scn)
         if args.show:
             # the resolved scenario (every dated value as written), then each fund's credits at
@@ -186,46 +191,186 @@ def _add_rank(sub) -> None:
 def _add_backtest(sub) -> None:
     p = sub.add_parser(
         "backtest",
-        help="compare the scenario with the fund's published history (laureates, grants, payments)",
-        description="Replay the scenario's calls on many synthetic pipelines, decide them call by call, and "
-                    "compare the mean and P10-P90 with every published figure of the fund's history "
-                    "(laureates and grants per call, 2018 and end-2019 totals, projects and amounts by 2022, "
-                    "payments by year), each with its tolerance and a PASS/FAIL mark. Writes DIR/backtest.csv.",
+        help="judge the scenario against the fund's published history (in and out of sample)",
+        description="Run the model many times (posterior parameter sets when the scenario is calibrated, synthetic "
+                    "pipelines, call-by-call decisions, one simulation draw each) and judge every published figure "
+                    "of the scenario's history file against its P5-P95 posterior predictive interval; with "
+                    "--calibrate-until, figures are marked in or out of sample and the score (coverage, CRPS) is "
+                    "over the figures out of sample. Writes DIR/backtest.csv (and DIR/power.csv with --power).",
     )
     p.add_argument("scenario", help="scenario .yaml")
-    p.add_argument("--replicates", type=int, default=30, help="synthetic pipelines replayed (default 30)")
-    p.add_argument("--draws", type=int, default=200, help="envelope-simulation draws for the payments (default 200)")
+    p.add_argument("--replicates", type=int, default=30, help="runs of the model (default 30)")
     p.add_argument("--seed", type=int, help="seed (default: the scenario's)")
+    p.add_argument("--calibrate-until", metavar="DATE",
+                   help="calibration window's end (YYYY-MM-DD): figures dated by then are in sample; without "
+                        "--posterior (or the scenario's calibration.posterior) the calibration runs first")
+    p.add_argument("--posterior", metavar="CSV", help="a posterior sample (workbench calibrate's posterior.csv)")
+    p.add_argument("--power", action="store_true",
+                   help="also back-test the scenario's models clearly wrong (calibration.wrong_models) and say which "
+                        "out-of-sample figures reject each")
     p.add_argument("--out", help="folder for backtest.csv (default: print only)")
     p.add_argument("--lang", help="language of the table: fr or en (default: $WORKBENCH_LANG, else fr)")
 
 
+def _date_option(name: str, raw, problems: list):
+    import datetime as dt
+
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        problems.append(Problem("<option>", name, raw, msg("E_NOT_DATE")))
+        return None
+
+
 def _cmd_backtest(args) -> int:
-    from .analysis.backtest import format_table, run_backtest
+    from pathlib import Path
+
+    from .analysis.backtest import format_table, power_table, run_backtest
+    from .analysis.calibrate import load_posterior, posterior_status, posterior_until
     from .files import write_csv
+    from .reporting.labels import backtest_score_line, label
     from .scenario import load_scenario
 
     problems: list = []
-    reps = _int_option("--replicates", args.replicates, 1, problems)
-    draws = _int_option("--draws", args.draws, 1, problems)
+    reps = _int_option("--replicates", args.replicates, 2, problems)
+    until = _date_option("--calibrate-until", args.calibrate_until, problems)
     if problems:
         raise InputError(problems)
     scn = load_scenario(args.scenario)
-    res = run_backtest(scn, replicates=reps, draws=draws, seed=args.seed)
-    from .reporting.labels import label
-
+    post_path = Path(args.posterior) if args.posterior else scn.posterior_path()
+    posterior = load_posterior(post_path, scn) if post_path is not None else None
+    if posterior is not None and until is None:
+        until = posterior_until(post_path)
+    if posterior is not None and posterior_status(post_path) == "none_below_cutoff":
+        print(label("backtest_posterior_not_compatible", args.lang))
+    if posterior is None and until is not None:   # calibrate first, then judge out of sample
+        res_cal = _calibrate_and_write(scn, until, args, Path(args.out) / "calibration" if args.out else None)
+        posterior = res_cal.posterior
+    res = run_backtest(scn, replicates=reps, seed=args.seed, calibrate_until=until, posterior=posterior)
     if not len(res.table):
         print(label("backtest_none", args.lang))
         return 0
-    print(label("backtest_head", args.lang, name=scn.name, replicates=res.replicates, draws=res.draws, seed=res.seed,
+    sets = label("backtest_sets", args.lang, n=res.parameter_sets, until=until.isoformat() if until else "–") \
+        if res.parameter_sets else label("backtest_no_sets", args.lang)
+    print(label("backtest_head", args.lang, name=scn.name, replicates=res.replicates, sets=sets, seed=res.seed,
                 ok=int(res.table["passed"].sum()), n=len(res.table)))
     print(format_table(res, args.lang))
+    print(backtest_score_line(res.score, args.lang))
+    written = []
     if args.out:
-        from pathlib import Path
+        written.append(write_csv(Path(args.out) / "backtest.csv", res.table))
+    if args.power:
+        if until is None:
+            raise InputError([Problem("<option>", "--power", None, msg("E_POWER_NEEDS_WINDOW"))])
+        pw = power_table(scn, until, replicates=reps, seed=args.seed, posterior=posterior)
+        print(label("power_head", args.lang, until=until.isoformat()))
+        print(_power_text(pw, args.lang))
+        if args.out:
+            written.append(write_csv(Path(args.out) / "power.csv", pw))
+    if written:
+        print(label("sum_written", args.lang, files=", ".join(str(w) for w in written)))
+    return 0
 
-        path = Path(args.out) / "backtest.csv"
-        write_csv(path, res.table)
-        print(label("sum_written", args.lang, files=path))
+
+def _power_text(pw, lang: str) -> str:
+    from .reporting.labels import label
+
+    rows = [(str(r["model"]), label("yes" if r["rejected"] else "no", lang), str(r["failed"]) or "–",
+             str(r["beyond_reference"]) or "–") for r in pw.to_dict("records")]
+    head = (label("power_model", lang), label("power_rejected", lang), label("power_failed", lang),
+            label("power_beyond", lang))
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in [head, *rows])
+
+
+def _add_calibrate(sub) -> None:
+    p = sub.add_parser(
+        "calibrate",
+        help="fit the scenario's assumed parameters to the published figures dated up to a date",
+        description="History matching (implausibility cut-off, waves) of the parameters the scenario lists in "
+                    "calibration.parameters, on the figures of its history file dated up to --until. Writes "
+                    "posterior.csv (one row per parameter set, columns = key paths), points.csv and "
+                    "calibration.json (provenance) to --out, all or nothing. A scenario uses the sample with "
+                    "calibration.posterior: <path>, or workbench backtest --posterior.",
+    )
+    p.add_argument("scenario", help="scenario .yaml")
+    p.add_argument("--until", required=True, metavar="DATE", help="last date of the figures to fit (YYYY-MM-DD)")
+    p.add_argument("--out", help="output folder (default outputs/<scenario>/calibration)")
+    p.add_argument("--seed", type=int, help="seed (default: the scenario's)")
+    p.add_argument("--points", type=int, help="parameter sets per wave (default: calibration.points, else 40)")
+    p.add_argument("--replicates", type=int, help="runs per parameter set (default: calibration.replicates, else 6)")
+    p.add_argument("--waves", type=int, help="waves (default: calibration.waves, else 3)")
+    p.add_argument("--executor", choices=["processes", "sequential", "dask"], default="processes",
+                   help="where the runs go (default: processes)")
+    p.add_argument("--workers", type=int, help="processes (default: 2, or 1 on one core)")
+    p.add_argument("--scheduler", help="a Dask scheduler address (tcp://HOST:PORT) for --executor dask")
+    p.add_argument("--lang", help=LANG_HELP)
+
+
+def _calibrate_and_write(scn, until, args, out):
+    import os
+    from pathlib import Path
+
+    from .analysis.calibrate import calibrate, calibration_figures, settings, write_calibration
+    from .reporting.labels import label
+    from .sweep import make_executor
+
+    st = settings(scn)
+    pts = getattr(args, "points", None) or st["points"]
+    reps = getattr(args, "calib_replicates", None) or st["replicates"]
+    print(label("cal_head", args.lang, name=scn.name, n=len(calibration_figures(scn, until)), until=until.isoformat(),
+                points=pts, replicates=reps, cutoff=st["cutoff"]), flush=True)
+    kind = getattr(args, "executor", None) or "processes"
+    workers = getattr(args, "workers", None) or min(2, os.cpu_count() or 1)
+    ex = make_executor(kind, workers, getattr(args, "scheduler", None))
+    res = calibrate(scn, until, seed=args.seed, points=pts, replicates=reps, waves=getattr(args, "waves", None),
+                    executor=ex, progress=lambda m: print("  " + m.render(args.lang), flush=True))
+    out = Path(out) if out is not None else Path("outputs") / scn.name / "calibration"
+    write_calibration(res, out)
+    prov = res.provenance
+    if res.status != "ok":
+        worst = ", ".join(f"{k} ({v})" for k, v in list(prov["worst_figures"].items())[:4])
+        print(label("cal_none_kept", args.lang, cutoff=prov["cutoff"], worst=worst, kept=prov["kept"]))
+    print(label("cal_done", args.lang, kept=prov["kept"], total=prov["waves"] * prov["points_per_wave"],
+                evaluations=prov["evaluations"], wall_s=prov["wall_s"]))
+    print(_posterior_text(res.posterior, args.lang))
+    print(label("sum_written", args.lang, files=", ".join(str(out / f) for f in
+                                                           ("posterior.csv", "points.csv", "calibration.json"))))
+    return res
+
+
+def _posterior_text(posterior, lang: str) -> str:
+    from .analysis.calibrate import summary
+    from .reporting.labels import label
+    from .units import number, pct
+
+    rows = []
+    for r in summary(posterior).to_dict("records"):
+        if r["mode"]:
+            rows.append((r["parameter"], "–", "–", f"{r['mode']} ({pct(r['mode_share'], lang, 0)})"))
+        else:
+            big = abs(r["median"]) >= 1e5
+            fmt = (lambda v: number(v / 1e6, lang, 1) + " M") if big else (lambda v: number(v, lang, 2))
+            rows.append((r["parameter"], fmt(r["median"]), f"{fmt(r['p10'])}–{fmt(r['p90'])}", "–"))
+    head = (label("cal_parameter", lang), label("cal_median", lang), label("cal_p10_p90", lang), label("cal_mode", lang))
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in [head, *rows])
+
+
+def _cmd_calibrate(args) -> int:
+    from .scenario import load_scenario
+
+    problems: list = []
+    until = _date_option("--until", args.until, problems)
+    for name in ("points", "replicates", "waves", "workers"):
+        _int_option(f"--{name}", getattr(args, name), 2 if name in ("points", "replicates") else 1, problems)
+    if problems:
+        raise InputError(problems)
+    scn = load_scenario(args.scenario)
+    args.calib_replicates = args.replicates
+    _calibrate_and_write(scn, until, args, args.out)
     return 0
 
 
@@ -738,6 +883,7 @@ COMMANDS = {
     "validate": (_add_validate, _cmd_validate),
     "rank": (_add_rank, _cmd_rank),
     "backtest": (_add_backtest, _cmd_backtest),
+    "calibrate": (_add_calibrate, _cmd_calibrate),
     "book": (_add_book, _cmd_book),
     "status": (_add_status, _cmd_status),
     "committee": (_add_committee, _cmd_committee),

@@ -23,7 +23,8 @@ A figure in a scenario file cites its document as
 ``" ; "`` (see :func:`parse_reference` and :func:`reference_problems`); a figure the workbench
 chose instead carries ``assumption: "<reason>"``.
 
-:data:`PUBLISHED` holds the published call figures the back-test and the generator use.
+:data:`PUBLISHED` holds the published call figures the generator uses; the back-test and the
+calibration read each fund's published history from its data file (:mod:`workbench.history`).
 """
 from __future__ import annotations
 
@@ -119,9 +120,12 @@ def canada_it_projects() -> pd.DataFrame:
 # the registry of source documents and the reference format
 # ------------------------------------------------------------------------------------------------
 def documents() -> pd.DataFrame:
-    """The public documents the scenarios cite: ``id``, ``title``, ``publisher``, ``date`` (ISO,
-    as precise as known), ``url`` (blank where unknown) and ``local_copy`` (the file of the
-    project's shared material it was read from, for traceability only; blank when read online)."""
+    """The public documents the scenarios and history files cite: ``id``, ``title``,
+    ``publisher``, ``date`` (ISO, as precise as known), ``url`` (blank where unknown),
+    ``local_copy`` (a text copy of the document in the project's shared material that holds
+    the words quoted from it; blank when the document was read online and no copy is held) and
+    ``recorded_in`` (a data table of the shared material where figures of the document were
+    recorded, for traceability only: it does not hold the document's words)."""
     return _csv("documents.csv", dtype=str, keep_default_na=False)
 
 

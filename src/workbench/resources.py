@@ -4,7 +4,7 @@ the shipped scenarios and the package's reference data.
 The repository keeps these files at its root, where a maintainer edits and opens them::
 
     notebooks/report.ipynb, dashboard.ipynb, followup.ipynb
-    parameters/*.yaml, parameters/sweeps/*.yaml
+    parameters/*.yaml, parameters/sweeps/*.yaml, parameters/history/*.yaml
     voila.json
 
 A built wheel carries a copy of them inside the package, in ``workbench/shipped/`` (same names
@@ -30,6 +30,8 @@ NOTEBOOKS = "notebooks"
 PARAMETERS = "parameters"
 #: Folder of the shipped sweep specifications, below the parameters folder.
 SWEEPS = "sweeps"
+#: Folder of the funds' published history files (a scenario's ``history:``), below the parameters folder.
+HISTORY = "history"
 #: Voilà's settings file, at the shipped root.
 VOILA_CONFIG = "voila.json"
 #: A file every shipped root holds (how a candidate folder is recognised).
@@ -94,6 +96,17 @@ def parameters_dir() -> Path:
 def sweeps_dir() -> Path:
     """The folder of the shipped sweep specifications (``parameters/sweeps/``)."""
     return parameters_dir() / SWEEPS
+
+
+def history_dir() -> Path:
+    """The folder of the funds' published history files (``parameters/history/``)."""
+    return parameters_dir() / HISTORY
+
+
+def shipped_histories() -> dict[str, Path]:
+    """The shipped history files, ``{name: path}`` by file stem (``ftap`` → ``.../history/ftap.yaml``)."""
+    folder = history_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
 
 
 def data_path(*parts: str) -> Path:

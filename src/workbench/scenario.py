@@ -32,7 +32,7 @@ from . import limits as LIMITS
 from . import params as P
 from .errors import MISSING, Collector, Problem, at_line, closest
 from .messages import Text, msg
-from .schema import (Amount, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
+from .schema import (Amount, Any_, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
                      Str)
 
 CRITERIA = ("strategic", "service", "savings", "governance")
@@ -105,6 +105,9 @@ _FUND = Fields(
         ),
         "cp_carryover_cap_rate": _RATE,
         "allow_overcommitment": Bool(),
+        # share of the fund's payments executed on its own programme's CP (the rest through CP
+        # moved out to the programmes of the ministries carrying the projects); default 1
+        "cp_on_programme_rate": _RATE,
     },
     required=("envelope_eur",),
 )
@@ -317,6 +320,32 @@ _POLICY = Fields(
     required=("name",),
 )
 
+# ---- the published history and the calibration of the assumed parameters (workbench.history,
+# workbench.analysis.calibrate) ----
+#: A parameter's prior: a uniform ``range: [low, high]`` (``integer`` for counts) or equally
+#: likely ``choices``.
+_PRIOR = Fields({"range": ListOf(Num(), min_len=2), "choices": ListOf(Any_(), min_len=1), "integer": Bool(),
+                 "description": Str(), "reference": Str(), "assumption": Str()})
+_CALIBRATION = Fields(
+    {
+        # the parameters to calibrate, by key path (``disbursement.contract_lag_months``; a call
+        # by its id: ``calls.FTAP-AAP3-S1.expected_applications``), each with its prior
+        "parameters": MapOf(_PRIOR),
+        # model discrepancy: relative standard deviation of what the model cannot represent
+        "discrepancy_rate": _RATE,
+        # a posterior sample (workbench calibrate's posterior.csv), relative to this file's folder
+        "posterior": Str(),
+        # history matching: points per wave, replicates per point, waves, implausibility cut-off
+        "points": Num(gt=1, le=100_000, integer=True),
+        "replicates": Num(gt=1, le=1000, integer=True),
+        "waves": Num(gt=0, le=20, integer=True),
+        "cutoff": Num(gt=0),
+        # models a back-test must reject (workbench backtest --power): {name: {key path: value}}
+        "wrong_models": MapOf(MapOf(Any_())),
+        "description": Str(), "reference": Str(), "assumption": Str(),
+    }
+)
+
 _SYNTHETIC = Fields(
     {
         "applications": Num(gt=0, le=LIMITS.MAX_CANDIDATES, integer=True),
@@ -366,6 +395,9 @@ SCHEMA = Fields(
         "robustness": _ROBUSTNESS,
         "policies": ListOf(_POLICY),
         "candidates": _CANDIDATES,
+        # the fund's published figures (workbench.history), relative to this file's folder
+        "history": Str(),
+        "calibration": _CALIBRATION,
     },
     required=("horizon", "funds", "criteria"),
 )
@@ -724,6 +756,30 @@ class Scenario:
         blob = json.dumps(self.resolved(), sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+    def history_path(self) -> Path | None:
+        """The published history file the scenario names (``history:``), resolved against the
+        folder of the file that names it; ``None`` when it names none."""
+        h = self.data.get("history")
+        return None if not h else Path(self.data.get("_history_base", self.path.parent)) / h
+
+    def posterior_path(self) -> Path | None:
+        """The posterior sample the scenario names (``calibration.posterior``), resolved against
+        the folder of the file that names it; ``None`` when it names none."""
+        p = (self.data.get("calibration") or {}).get("posterior")
+        return None if not p else Path(self.data.get("_posterior_base", self.path.parent)) / p
+
+    def with_parameters(self, values: dict, name: str | None = None) -> "Scenario":
+        """A new validated scenario with each parameter of ``values`` (``{key path: value}``, as
+        in ``calibration.parameters`` and a posterior sample's columns) set, through
+        :meth:`with_overrides`."""
+        touched: dict = {}
+        for kp, v in values.items():
+            top = str(kp).split(".")[0]
+            if top not in touched:
+                touched[top] = copy.deepcopy(self.data.get(top))
+            set_at(touched, kp, _plain_number(v))
+        return self.with_overrides(touched, name)
+
     def with_overrides(self, overrides: dict, name: str | None = None) -> "Scenario":
         """A new validated scenario with ``overrides`` deep-merged over this one's data."""
         merged = deep_merge(copy.deepcopy(self.data), overrides)
@@ -732,6 +788,13 @@ class Scenario:
         col.raise_if_any()
         return Scenario(name=name or self.name, path=self.path, files=list(self.files), data=data,
                         warnings=reconcile(data))
+
+
+def _plain_number(v: Any) -> Any:
+    """A NumPy number as a Python one (the schema takes Python numbers); lists item by item."""
+    if isinstance(v, list):
+        return [_plain_number(x) for x in v]
+    return v.item() if hasattr(v, "item") and not isinstance(v, (str, bytes)) else v
 
 
 def _plain(node: Any) -> Any:
@@ -956,6 +1019,11 @@ def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | No
         cand = data.get("candidates")
         if isinstance(cand, dict) and "file" in cand:
             data["_candidates_base"] = str(current.parent)
+        if isinstance(data.get("history"), str):      # relative to the file that names it
+            data["_history_base"] = str(current.parent)
+        cal = data.get("calibration")
+        if isinstance(cal, dict) and isinstance(cal.get("posterior"), str):
+            data["_posterior_base"] = str(current.parent)
         chain.append((current, data))
         base_name = data.get("extends")
         if not isinstance(base_name, str):
@@ -995,11 +1063,10 @@ def load_scenario(path: str | Path, allowed_dirs: list[str | Path] | None = None
 def validate_resolved(data: dict, col: Collector, path: Path, dirs: list[Path] | None = None) -> dict:
     """Check a resolved scenario as a whole; problems go to ``col``; returns normalised data."""
     data = dict(data)
-    base = data.pop("_candidates_base", None)
+    bases = {k: data.pop(k) for k in [k for k in data if str(k).startswith("_")]}   # files' folders
     ctx = Ctx(col, partial=False)
     data = SCHEMA.check(data, "", ctx)
-    if base is not None:
-        data["_candidates_base"] = base
+    data.update(bases)
     if col:
         return data
     _check_semantics(data, col, path, dirs if dirs is not None else LIMITS.allowed_dirs(path))
@@ -1114,6 +1181,154 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
                 col.add("candidates.file", cand["file"], msg("E_CANDIDATE_FILE_MISSING", path=f))
     elif cand.get("source") == "synthetic" and "synthetic" not in cand:
         col.add("candidates.synthetic", MISSING, msg("E_REQUIRED_WHEN_SOURCE", source="synthetic"))
+    _check_history_and_calibration(d, col, path, dirs)
+
+
+def _check_history_and_calibration(d: dict, col: Collector, path: Path, dirs: list[Path]) -> None:
+    """The history file exists in the allowed folders; the calibration's key paths name
+    parameters of the scenario; its priors are ranges or choices; its posterior file exists."""
+    if d.get("history"):
+        f = Path(d.get("_history_base", path.parent)) / d["history"]
+        if not LIMITS.is_allowed(f, dirs):
+            col.add("history", d["history"], LIMITS.outside_rule(dirs))
+        # a missing file is a warning (reconcile): a scenario copied without its history file
+        # still runs; the back-test then has no figure and `workbench calibrate` refuses it
+    cal = d.get("calibration") or {}
+    for kp, prior in (cal.get("parameters") or {}).items():
+        if not prior_applies(d, kp):
+            continue   # a call this scenario does not have (it extends a scenario that has it)
+        known, close = schema_field(kp)
+        if not known:
+            col.add(f"calibration.parameters.{kp}", kp, msg("E_KEYPATH_MISSING", suggestion=close))
+            continue
+        try:
+            locate(d, kp)
+        except KeyError as exc:
+            col.add(f"calibration.parameters.{kp}", kp, msg("E_KEYPATH_MISSING", suggestion=exc.args[0] if exc.args
+                                                              else None))
+            continue
+        rng, choices = prior.get("range"), prior.get("choices")
+        if (rng is None) == (choices is None) or (rng is not None and (len(rng) != 2 or not rng[0] < rng[1])):
+            col.add(f"calibration.parameters.{kp}", prior, msg("E_PRIOR_FORM"))
+    for name, model in (cal.get("wrong_models") or {}).items():
+        for kp in (model or {}):
+            if not prior_applies(d, kp):
+                continue
+            known, close = schema_field(kp)
+            if not known:
+                col.add(f"calibration.wrong_models.{name}.{kp}", kp, msg("E_KEYPATH_MISSING", suggestion=close))
+                continue
+            try:
+                locate(d, kp)
+            except KeyError as exc:
+                col.add(f"calibration.wrong_models.{name}.{kp}", kp,
+                        msg("E_KEYPATH_MISSING", suggestion=exc.args[0] if exc.args else None))
+    if cal.get("posterior"):
+        f = Path(d.get("_posterior_base", path.parent)) / cal["posterior"]
+        if not LIMITS.is_allowed(f, dirs):
+            col.add("calibration.posterior", cal["posterior"], LIMITS.outside_rule(dirs))
+        elif not f.is_file():
+            col.add("calibration.posterior", cal["posterior"], msg("E_FILE_MISSING"))
+
+
+# --------------------------------------------------------------------------------------------
+# Key paths: one parameter of a scenario by its dotted path (calibration, posterior samples)
+# --------------------------------------------------------------------------------------------
+#: What a value set by a calibration or a power test says of itself.
+SET_BY_CALIBRATION = "set by workbench calibrate or the back-test (a parameter set drawn from a prior or posterior)"
+
+
+def _step(container: Any, part: str) -> Any:
+    """The key of ``container`` a key-path part names: a mapping's key (a year as a number), a
+    list's item by its ``id`` or its position."""
+    if isinstance(container, dict):
+        if part in container:
+            return part
+        if part.lstrip("-").isdigit() and int(part) in container:
+            return int(part)
+        raise KeyError(closest(part, [str(k) for k in container]))
+    if isinstance(container, list):
+        for i, item in enumerate(container):
+            if isinstance(item, dict) and str(item.get("id")) == part:
+                return i
+        if part.isdigit() and int(part) < len(container):
+            return int(part)
+        raise KeyError(closest(part, [str(i.get("id")) for i in container if isinstance(i, dict)]))
+    raise KeyError(None)
+
+
+def schema_field(keypath: str) -> tuple[bool, str | None]:
+    """Whether the scenario schema has a place for ``keypath`` (a call by its id or position, a
+    fund or a year by its code), and else the close spelling of the part it does not know."""
+    from .schema import Fields, ListOf, MapOf, Param
+
+    spec: Any = SCHEMA
+    for part in str(keypath).split("."):
+        if isinstance(spec, Param):
+            return False, None
+        if isinstance(spec, Fields):
+            if part not in spec.fields:
+                return False, closest(part, spec.fields)
+            spec = spec.fields[part]
+        elif isinstance(spec, (MapOf, ListOf)):
+            spec = spec.value if isinstance(spec, MapOf) else spec.item
+        else:
+            return False, None
+    return True, None
+
+
+def prior_applies(data: dict, keypath: str) -> bool:
+    """Whether a calibrated key path applies to the scenario ``data``: always, except a call's
+    parameter (``calls.<id>.…``) where the scenario has no call of that id (a scenario that
+    extends another and keeps some of its calls keeps its priors too)."""
+    parts = str(keypath).split(".")
+    if parts[0] != "calls" or len(parts) < 3:
+        return True
+    calls = data.get("calls") or []
+    return any(isinstance(c, dict) and str(c.get("id")) == parts[1] for c in calls) or \
+        (parts[1].isdigit() and int(parts[1]) < len(calls))
+
+
+def locate(data: dict, keypath: str) -> tuple[Any, Any]:
+    """``(container, key)`` of the node at ``keypath`` (``calls.FTAP-AAP3-S1.expected_applications``:
+    a call by its id).  The last key may be absent from a mapping (a parameter the scenario leaves
+    to its default).  Raises ``KeyError`` (with a close spelling, or ``None``) when a part is
+    not found."""
+    parts = str(keypath).split(".")
+    cur: Any = data
+    for part in parts[:-1]:
+        cur = cur[_step(cur, part)]
+    last = parts[-1]
+    if isinstance(cur, dict):
+        try:
+            return cur, _step(cur, last)
+        except KeyError:
+            return cur, last
+    return cur, _step(cur, last)
+
+
+def value_at(data: dict, keypath: str, default: Any = None) -> Any:
+    """The value at ``keypath`` (a parameter node's ``value``; the latest of a dated one)."""
+    try:
+        cont, key = locate(data, keypath)
+        node = cont[key]
+    except (KeyError, IndexError, TypeError):
+        return default
+    return P.value(node) if P.is_param_node(node) else node
+
+
+def set_at(data: dict, keypath: str, value: Any) -> None:
+    """Set the parameter at ``keypath`` to ``value`` in place: a parameter node becomes
+    ``{value, unit, assumption}`` (the value is no longer the document's), a bare value is replaced."""
+    cont, key = locate(data, keypath)
+    node = cont[key] if (isinstance(cont, list) or key in cont) else None
+    if P.is_param_node(node):
+        new = {"value": value, "assumption": SET_BY_CALIBRATION}
+        if "unit" in node:
+            new["unit"] = node["unit"]
+        cont[key] = new
+    else:
+        cont[key] = value
 
 
 def _sourced(node: Any) -> bool:
@@ -1268,4 +1483,6 @@ def reconcile(d: dict) -> list[str]:
             out.append(Text(msg("W_ANNUAL_AE", fund=code, sum_meur=sum(ae) / 1e6, envelope_meur=total / 1e6)))
     if (d.get("candidates") or {}).get("source") == "synthetic":
         out.append(Text(msg("W_SYNTHETIC")))
+    if d.get("history") and "_history_base" in d and not (Path(d["_history_base"]) / d["history"]).is_file():
+        out.append(Text(msg("W_HISTORY_MISSING", path=Path(d["_history_base"]) / d["history"])))
     return out

@@ -688,8 +688,9 @@ def _esc(text: str) -> str:
 # per-scenario reports and the command
 # --------------------------------------------------------------------------------------------
 def write_scenario_file(scenario, path: str | Path) -> Path:
-    """The resolved scenario as a stand-alone YAML file (a candidate file named by absolute path),
-    so that a sweep's scenario can be reported or re-run on its own."""
+    """The resolved scenario as a stand-alone YAML file (a candidate file, a history file and a
+    posterior sample named by absolute path), so that a sweep's scenario can be reported or re-run
+    on its own."""
     import yaml
 
     data = scenario.resolved()
@@ -697,6 +698,11 @@ def write_scenario_file(scenario, path: str | Path) -> Path:
     cpath = scenario.candidates_path()
     if cpath is not None:
         data["candidates"]["file"] = str(Path(cpath).resolve())
+    # the history file and the posterior sample, named by absolute path too
+    if scenario.history_path() is not None:
+        data["history"] = str(scenario.history_path().resolve())
+    if scenario.posterior_path() is not None:
+        data["calibration"]["posterior"] = str(scenario.posterior_path().resolve())
     from .files import write_atomic
 
     return write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))

@@ -5,7 +5,10 @@
   of staying within the envelope, the contingency portfolio, weight stability;
 - :mod:`.draws`: the optimal portfolio under thousands of draws, proven by bound where it can;
 - :mod:`.compare`: two scenarios side by side (parameters, projects in and out, value, risk);
-- :mod:`.backtest`: the scenario against the fund's published history.
+- :mod:`.observables`: what the model says of each published figure (one run of the stochastic model);
+- :mod:`.calibrate`: the assumed parameters fitted to the published figures up to a date (history matching);
+- :mod:`.backtest`: the scenario against the fund's published history, in and out of sample, and the
+  power of that test.
 
 Nothing is imported here, so that importing one analysis does not load the others.
 """

@@ -1,279 +1,237 @@
-"""Back-test: a scenario replayed against every published figure of its fund's history.
+"""Back-test: a scenario's predictions against its fund's published history, in and out of sample.
 
-A budget directorate tests a model on the past before trusting it on the future.  The candidate
-lists of the funds are not public, so the back-test replays the scenario's calls on many
-synthetic pipelines (one per replicate, each generated to the calls' published or assumed
-application counts and amounts, :func:`workbench.generator.generate_for_scenario`), decides
-them call by call (:func:`workbench.decisions.decide_calls`), and compares the mean and the
-P10-P90 range over the replicates with what was published.  Payments by year come from the
-envelope simulation of one replicate's decisions.
+A budget directorate tests a model on the past before trusting it on the future, and a test
+must be able to fail.  The published figures are data (:mod:`workbench.history`: the file the
+scenario names by ``history:``), each dated by the period it describes.  The back-test draws
+``replicates`` runs of the stochastic model (:func:`workbench.analysis.observables.model_run`):
+each takes a parameter set (a row of the posterior sample of ``workbench calibrate``, else the
+scenario's own values), a synthetic pipeline (the real applications are not public), the
+committees' decisions call by call and one envelope-simulation draw.  The posterior predictive
+distribution of a figure pools the runs, each with the observation error and the model
+discrepancy added (:data:`NOISE_DRAWS` normal draws of standard deviation
+:func:`workbench.analysis.calibrate.noise_sd`); its P5-P95 interval judges the figure:
 
-Published figures and their documents (:data:`workbench.reference.HISTORY`):
+* a published value passes when it lies inside the 90 % predictive interval;
+* a published range passes when it overlaps the interval.
 
-* FTAP call 1: 17 laureates, about 126 M€ granted (2018's 195 M€ less call 2's 69 M€);
-  call 2: 16 laureates, 69 M€ granted, 135 M€ total cost ("[INVESTIR POUR TRANSFORMER] Le 2ème
-  appel à projets du FTAP retient 16 lauréats", DITP, 12 November 2018);
-* 2018: 33 projects, 195 M€ granted, 472 M€ total cost (same document);
-* end 2019: 63 projects, 351 M€ ("[CITP] Rencontre entre le Premier ministre et les lauréats du
-  FTAP", DITP, 19 November 2019);
-* by 2022: 126 projects, 764 M€ (DITP's FTAP page); average grant 764 / 126 = 6.1 M€;
-* commitments of 2018: about 20.1 M€ of AE consumed on programme 349 (179.9 M€ of the 200 M€
-  carried over into 2019): the simulated commitments of 2018 must stay below twice that;
-* payments of 2019 and 2020: between the CP consumed on programme 349 (37.6 and 71.9 M€) and
-  that plus the CP moved out of it during the year, partly to the ministries carrying laureate
-  projects (81.7 and 129.65 M€): annual performance reports of programme 349, 2019 and 2020.
+With a calibration window (``calibrate_until``), every figure is marked in sample (dated by the
+window's end: the parameters were fitted on it) or out of sample (after it: the test).  The
+score is over the out-of-sample figures that do not merely repeat an input (``repeats_input`` in
+the history file): the coverage of their intervals (the share that pass; a calibrated model
+covers about 90 %) and the mean CRPS of the point figures (the continuous ranked probability
+score of the predictive ensemble, :func:`crps`, divided by the published value: 0 for a perfect
+point forecast, 0.023 for a normal forecast centred on the truth with a standard deviation of 10 %
+of it, more when the forecast is off or vague).
 
-Each figure has a tolerance (:data:`TOLERANCES`, explained in the README): a count or amount
-passes when the replicates' mean is within it of the published figure; a published range
-passes when the simulated mean falls inside it.
+:func:`power_table` runs models that are clearly wrong (``calibration.wrong_models``: key-path
+overrides on top of the posterior) and says which out-of-sample figures reject each one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
+import datetime as dt
 import os
 import pickle
 import sys
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-#: Relative tolerances of the back-test, by kind of figure [fraction of the published figure].
-#: Laureate counts of one call: 35 % (a call of 60-120 synthetic applications gives counts that
-#: vary by +-30 % from pipeline to pipeline, and the real applications are not public); amounts
-#: granted and cumulative counts: 25 %; total costs of laureates: 35 % (the owners' share of
-#: cost is drawn, not known); average grant: 25 %.
-TOLERANCES = {"call_laureates": 0.35, "call_granted": 0.25, "total_cost": 0.35, "cumulative": 0.25,
-              "mean_grant": 0.25}
+#: The predictive interval's percentiles [%]: a 90 % interval.
+PREDICTIVE_PERCENTILES = (5.0, 95.0)
+#: Normal draws of observation error and model discrepancy added to each run's value.
+NOISE_DRAWS = 20
+
+
+def crps(samples: np.ndarray, observed: float) -> float:
+    """Continuous ranked probability score of an ensemble forecast ``samples`` for ``observed``
+    (Gneiting and Raftery 2007, "Strictly proper scoring rules", JASA 102: CRPS = E|X - y| -
+    E|X - X'| / 2), in the figure's unit; lower is better."""
+    x = np.sort(np.asarray(samples, float))
+    n = len(x)
+    if not n:
+        return float("nan")
+    i = np.arange(1, n + 1)
+    spread = 2.0 * np.sum((2 * i - n - 1) * x) / (n * n)
+    return float(np.mean(np.abs(x - observed)) - 0.5 * spread)
 
 
 @dataclass
-class Figure:
-    """One published figure the back-test compares: its key, the calls it sums, what it measures."""
+class Setup:
+    """What every run of a back-test shares (picklable: another process may compute runs)."""
 
-    key: str
-    label: str
-    calls: tuple[str, ...]
-    measure: str            # laureates | granted_eur | total_cost_eur | mean_grant_eur | paid_eur
-    published: float | tuple[float, float]
-    tolerance_kind: str
-    source: str
-    year: int | None = None
-    level: str | None = None   # a fund or sub-envelope code (measure granted_by_level)
-    until: str | None = None   # only the calls decided by this date (ISO), whatever their ids
-
-
-#: The published history of FTAP 2018-2022 (document, figure); calls named as in the shipped
-#: scenario ``parameters/ftap_2018_2022.yaml``.
-FTAP_HISTORY = (
-    Figure("call1_laureates", "call 1: laureates", ("FTAP-AAP1",), "laureates", 17, "call_laureates",
-           "Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12): « retenu 17 projets »"),
-    Figure("call1_granted", "call 1: granted", ("FTAP-AAP1",), "granted_eur", 126e6, "call_granted",
-           "same document: 195 M€ granted in 2018 less 69 M€ for call 2"),
-    Figure("call2_laureates", "call 2: laureates", ("FTAP-AAP2",), "laureates", 16, "call_laureates",
-           "Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12)"),
-    Figure("call2_granted", "call 2: granted", ("FTAP-AAP2",), "granted_eur", 69e6, "call_granted",
-           "same document: 69 M€ (the list sums to 68.625 M€)"),
-    Figure("call2_total_cost", "call 2: laureates' total cost", ("FTAP-AAP2",), "total_cost_eur", 135e6,
-           "total_cost", "same document: 135 M€ of total cost"),
-    Figure("y2018_laureates", "2018: projects", ("FTAP-AAP1", "FTAP-AAP2"), "laureates", 33, "cumulative",
-           "same document: 33 projects in 2018"),
-    Figure("y2018_granted", "2018: granted", ("FTAP-AAP1", "FTAP-AAP2"), "granted_eur", 195e6, "cumulative",
-           "same document: 195 M€ in 2018"),
-    Figure("y2018_total_cost", "2018: laureates' total cost", ("FTAP-AAP1", "FTAP-AAP2"), "total_cost_eur",
-           472e6, "total_cost", "same document: 472 M€ of total cost"),
-    Figure("end2019_laureates", "end 2019: projects", ("FTAP-AAP1", "FTAP-AAP2", "FTAP-AAP3-S1"), "laureates", 63,
-           "cumulative", "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP (DITP, 2019-11-19): "
-           "« le FTAP soutient 63 projets pour un montant total de 351 M€ »"),
-    Figure("end2019_granted", "end 2019: granted", ("FTAP-AAP1", "FTAP-AAP2", "FTAP-AAP3-S1"), "granted_eur",
-           351e6, "cumulative", "same document"),
-    Figure("by2022_laureates", "by 2022: projects", (), "laureates", 126, "cumulative",
-           "Fonds pour la transformation de l'action publique (DITP, FTAP page, 2022-2023): 126 projects, 764 M€"),
-    Figure("by2022_granted", "by 2022: granted", (), "granted_eur", 764e6, "cumulative", "same page"),
-    Figure("mean_grant", "average grant 2018-2022", (), "mean_grant_eur", 764e6 / 126, "mean_grant",
-           "same page: 764 M€ / 126 projects"),
-    Figure("committed_2018", "commitments 2018 (at most)", (), "committed_eur", (0.0, 40.2e6), "range",
-           "Rapport annuel de performances 2019, programme 349 (Direction du budget): « 179,9 M€ en AE ont été "
-           "reportées sur 2019 » of the 200 M€ opened: about 20.1 M€ of AE consumed in 2018; commitments carried "
-           "by other programmes allowed up to twice that", year=2018),
-    Figure("paid_2019", "payments 2019 (range)", (), "paid_eur", (37.60e6, 119.30e6), "range",
-           "Rapport annuel de performances 2019, programme 349 (Direction du budget): CP consumed 37.60 M€, "
-           "CP moved out 81.7 M€", year=2019),
-    Figure("paid_2020", "payments 2020 (range)", (), "paid_eur", (71.91e6, 201.56e6), "range",
-           "Rapport annuel de performances 2020, programme 349 (Direction du budget): CP consumed 71.91 M€, "
-           "CP moved out 129.65 M€", year=2020),
-)
+    scenario: Any
+    figures: tuple
+    parameter_sets: list
+    replicates: int
+    seed: int
+    until: dt.date | None = None
+    discrepancy_rate: float = 0.1
 
 
 @dataclass
 class BacktestResult:
-    """The back-test's table (one row per figure) and what ran."""
+    """The back-test's table (one row per figure), its score and what ran."""
 
     table: pd.DataFrame
     replicates: int
-    draws: int
     seed: int
+    until: dt.date | None = None
+    parameter_sets: int = 0
+    score: dict = field(default_factory=dict)
     scenario: Any = field(repr=False, default=None)
+    draws: int = 1
 
     @property
     def passed(self) -> bool:
         return bool(self.table["passed"].all()) if len(self.table) else True
 
 
-#: FTAP 2 (2023-2025): the first laureates published (AEF info, 6 July 2023; DITP press kit of
-#: 10 February 2023): 3 projects for 9.2 M€ in March 2023, then 4 for 22 M€ in July 2023.
-FTAP2_HISTORY = (
-    Figure("ftap2_2023_laureates", "FTAP 2: laureates by July 2023", (), "laureates", 7, "call_laureates",
-           "Le FTAP 2 sélectionne quatre nouveaux projets pour un investissement de 22 millions d'euros (AEF info, "
-           "2023-07-06): 3 projects in March 2023 and 4 in July 2023", until="2023-07-31"),
-    Figure("ftap2_2023_granted", "FTAP 2: granted by July 2023", (), "granted_eur", 31.2e6, "call_granted",
-           "same document: 9.2 M€ in March 2023 and 22 M€ in July 2023", until="2023-07-31"),
-)
+def setup(scenario, replicates: int = 30, seed: int | None = None, calibrate_until: dt.date | None = None,
+          posterior: pd.DataFrame | None = None, figures: tuple | None = None,
+          overrides: dict | None = None) -> Setup:
+    """The back-test's shared inputs: the figures (default: the scenario's history file's), the
+    parameter sets (``posterior`` rows, else the scenario's ``calibration.posterior``, else
+    none: the scenario's values), each with ``overrides`` applied on top."""
+    from ..history import figures_for
+    from .calibrate import discrepancy_rate, load_posterior, parameter_sets
 
-FITN_DOC = ("France Relance : accélérer la transition numérique de l'État et des territoires (DINUM et DITP, "
-            "2021): « 292 millions d'€ »")
-
-
-def fitn_history(scenario) -> tuple[Figure, ...]:
-    """What the documents publish for FITN: the 292 M€ envelope (204 M€ for the State and its
-    operators, 88 M€ for local authorities), each sub-envelope's amount, and the window
-    (credits « mobilisables en 2021 et 2022 »): the simulated commitments must stay within each
-    published amount and none may come after 2022.  No laureate count or amount granted is
-    published for FITN, so nothing more can be compared."""
-    fund = scenario.funds.get("FITN")
-    if fund is None:
-        return ()
-    out = [Figure("fitn_granted", "FITN: granted (within 292 M€)", (), "granted_by_level", (0.0, 292e6), "range",
-                  FITN_DOC, level="FITN"),
-           Figure("fitn_after_2022", "FITN: commitments after 2022", (), "committed_after", (0.0, 0.0), "range",
-                  "France Relance (DINUM et DITP, 2021): credits usable in 2021 and 2022", year=2022)]
-    for code, amt in fund.sub_envelopes_eur.items():
-        out.append(Figure(f"fitn_{code}", f"FITN {code}: granted (within {amt / 1e6:.0f} M€)", (), "granted_by_level",
-                          (0.0, float(amt)), "range", FITN_DOC + f": sub-envelope {code}", level=code))
-    return tuple(out)
+    figs = figures_for(scenario) if figures is None else tuple(figures)
+    if posterior is None and scenario.posterior_path() is not None:
+        posterior = load_posterior(scenario.posterior_path(), scenario)
+    sets = parameter_sets(posterior) if posterior is not None else []
+    if overrides:
+        sets = [{**s, **overrides} for s in sets] if sets else [dict(overrides)]
+    return Setup(scenario, figs, sets, int(replicates), int(scenario.seed if seed is None else seed),
+                 calibrate_until, discrepancy_rate(scenario))
 
 
-def history_for(scenario) -> tuple[Figure, ...]:
-    """The published figures that apply to ``scenario``: those whose calls and funds it defines."""
-    ids = {c.id for c in scenario.calls}
-    funds = set(scenario.funds)
-    out: tuple[Figure, ...] = ()
-    if "FTAP" in funds:
-        out += tuple(f for f in FTAP_HISTORY if set(f.calls) <= ids
-                     and (f.calls or {"FTAP-AAP1", "FTAP-2022"} <= ids))
-    if "FTAP" in funds and any(c.fund == "FTAP" and c.decision.year == 2023 for c in scenario.calls):
-        out += FTAP2_HISTORY
-    if "FITN" in funds:
-        out += fitn_history(scenario)
-    return out
+def run_backtest(scenario, replicates: int = 30, seed: int | None = None, calibrate_until: dt.date | None = None,
+                 posterior: pd.DataFrame | None = None, figures: tuple | None = None,
+                 overrides: dict | None = None) -> BacktestResult:
+    """The back-test of ``scenario`` in this process (see the module and :func:`setup`).
 
-
-def run_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | None = None) -> BacktestResult:
-    """Replay the scenario on ``replicates`` synthetic pipelines and compare with the published history.
-
-    Replicate ``r`` draws its pipeline from child ``r`` of ``SeedSequence(seed)``; the
-    payments come from ``draws`` envelope-simulation draws of the first replicate's decisions.
+    Run ``r`` draws from child ``r`` of ``SeedSequence(seed)`` and takes parameter set
+    ``perm[r % n]`` (a permutation seeded by ``seed``): the result depends on nothing else.
     """
-    seed = int(scenario.seed if seed is None else seed)
-    return _assemble(scenario, [_replicate(scenario, r, replicates, draws, seed) for r in range(replicates)],
-                     replicates, draws, seed)
+    s = setup(scenario, replicates, seed, calibrate_until, posterior, figures, overrides)
+    return _assemble(s, [_replicate(s, r) for r in range(s.replicates)])
 
 
-def _replicate(scenario, r: int, replicates: int, draws: int, seed: int) -> dict[str, float]:
-    """Replicate ``r``'s figures (``{figure key: value}``; the first replicate also gives the
-    simulated commitments and payments).  Each replicate depends only on its own seed: any
-    process may run it."""
-    from .. import envelope
-    from ..decisions import decide_calls
-    from ..generator import generate_for_scenario
-    from ..pipeline import funding_order
-
-    figs = history_for(scenario)
-    child = np.random.SeedSequence(seed).spawn(replicates)[r]
-    cands = generate_for_scenario(scenario, seed=int(child.generate_state(1)[0]))
-    dec = decide_calls(scenario, cands)
-    out: dict[str, float] = {}
-    t = dec.table[dec.table["selected"].astype(bool)]
-    fund_of = {e: fc for fc, fo in scenario.funds.items() for e in [fc, *fo.sub_envelopes_eur]}
-    for f in figs:
-        if f.measure in _SIMULATED:
-            continue
-        if f.measure == "granted_by_level":
-            env = t["paying_envelope"].astype(str)
-            hit = env == f.level if f.level not in scenario.funds else env.map(fund_of) == f.level
-            out[f.key] = float(t.loc[hit, "funded_eur"].sum())
-            continue
-        s = t if not f.calls else t[t["call"].isin(f.calls)]
-        if f.until is not None:
-            s = s[s["decision"].astype(str) <= f.until]
-        if f.measure == "laureates":
-            out[f.key] = float(len(s))
-        elif f.measure == "granted_eur":
-            out[f.key] = float(s["funded_eur"].sum())
-        elif f.measure == "total_cost_eur":
-            out[f.key] = float(s["total_cost_eur"].sum())
-        elif f.measure == "mean_grant_eur":
-            out[f.key] = float(s["funded_eur"].sum() / max(len(s), 1))
-    if r == 0 and any(f.measure in _SIMULATED for f in figs):
-        sim = envelope.simulate(scenario, cands, draws=draws, seed=seed, selection=funding_order(dec.table),
-                                progress=False)
-        y = sim.yearly
-        for f in figs:
-            if f.measure == "committed_after":
-                sel = y[(y["level"] == "FITN") & (y["metric"] == "ae_committed_eur") & (y["year"] > f.year)]
-                for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
-                    out[f.key + suffix] = float(sel[col].sum())
-            elif f.measure in ("paid_eur", "committed_eur"):
-                metric = "cp_paid_eur" if f.measure == "paid_eur" else "ae_committed_eur"
-                sel = y[(y["level"] == "FTAP") & (y["metric"] == metric)]
-                row = sel[sel["year"] == f.year]
-                for suffix, col in (("", "mean"), ("_p10", "p10"), ("_p90", "p90")):
-                    out[f.key + suffix] = float(row[col].iloc[0]) if len(row) else float("nan")
-    return out
+def _set_of(s: Setup, r: int) -> dict:
+    if not s.parameter_sets:
+        return {}
+    perm = np.random.default_rng(np.random.SeedSequence([s.seed, 1])).permutation(len(s.parameter_sets))
+    return s.parameter_sets[int(perm[r % len(perm)])]
 
 
-#: Figures measured on the first replicate's envelope simulation (not over the replicates).
-_SIMULATED = ("paid_eur", "committed_eur", "committed_after")
+def _replicate(s: Setup, r: int) -> dict[str, float]:
+    """Run ``r``'s value of every figure (``{figure id: value}``); it depends only on its seed
+    and its parameter set, so any process may compute it."""
+    from .observables import model_run
+
+    child = np.random.SeedSequence(s.seed).spawn(s.replicates)[r]
+    values = _set_of(s, r)
+    scn = s.scenario.with_parameters(values) if values else s.scenario
+    return model_run(scn, s.figures, int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)))
 
 
-def _assemble(scenario, per_replicate: list[dict], replicates: int, draws: int, seed: int) -> BacktestResult:
-    """The back-test table from the replicates' figures, in replicate order."""
-    figs = history_for(scenario)
-    rows: dict[str, list[float]] = {}
-    for f in figs:
-        if f.measure not in _SIMULATED:
-            rows[f.key] = [got[f.key] for got in per_replicate]
-        else:   # from the first replicate's simulation
-            for suffix in ("", "_p10", "_p90"):
-                rows[f.key + suffix] = [per_replicate[0][f.key + suffix]] if per_replicate else []
-    out = []
-    for f in figs:
-        v = np.asarray(rows[f.key], float)
-        if isinstance(f.published, tuple):   # a published range (or an amount not to exceed)
-            lo, hi = f.published
-            if f.measure in _SIMULATED:
-                mean, p10, p90 = v[0], rows[f.key + "_p10"][0], rows[f.key + "_p90"][0]
-                ok = bool(lo - 1.0 <= mean <= hi + 1.0)
-            else:                            # every replicate within the published amount
-                mean, p10, p90 = float(v.mean()), float(np.percentile(v, 10)), float(np.percentile(v, 90))
-                ok = bool((v <= hi + 1.0).all() and (v >= lo - 1.0).all())
-            out.append({"figure": f.key, "label": f.label, "published": f"{lo / 1e6:.1f}-{hi / 1e6:.1f} M€",
-                        "published_low": lo, "published_high": hi,
-                        "published_value": hi if lo == 0 else (lo + hi) / 2, "simulated_mean": mean,
-                        "simulated_p10": p10, "simulated_p90": p90, "relative_gap": np.nan,
-                        "tolerance": "inside the range", "passed": ok, "unit": "EUR", "source": f.source})
-            continue
-        mean = float(v.mean()) if len(v) else float("nan")
-        tol = TOLERANCES[f.tolerance_kind]
-        gap = (mean - f.published) / f.published
-        out.append({"figure": f.key, "label": f.label, "published": f.published, "published_value": f.published,
-                    "simulated_mean": mean, "simulated_p10": float(np.percentile(v, 10)),
-                    "simulated_p90": float(np.percentile(v, 90)), "relative_gap": gap,
-                    "tolerance": f"±{tol:.0%}", "passed": bool(abs(gap) <= tol),
-                    "unit": "projects" if f.measure == "laureates" else "EUR", "source": f.source})
-    table = pd.DataFrame(out)
-    table.attrs.update(replicates=replicates, draws=draws, seed=seed)
-    return BacktestResult(table, replicates, draws, seed, scenario)
+def _assemble(s: Setup, runs: list[dict]) -> BacktestResult:
+    """The back-test table from the runs' figures, in run order."""
+    from .calibrate import noise_sd
+
+    rng = np.random.default_rng(np.random.SeedSequence([s.seed, 2]))
+    lo_q, hi_q = PREDICTIVE_PERCENTILES
+    rows = []
+    for f in s.figures:
+        v = np.array([run[f.id] for run in runs], float)
+        v = v[~np.isnan(v)]
+        sd = noise_sd(f, s.discrepancy_rate)
+        noise = rng.normal(0.0, 1.0, (len(v), NOISE_DRAWS)) * sd
+        pred = (v[:, None] + noise).ravel() if len(v) else v
+        plo, phi = (float(np.percentile(pred, q)) for q in (lo_q, hi_q)) if len(pred) else (np.nan, np.nan)
+        if f.is_range:
+            ok = bool(len(pred) and phi >= f.low - 0.5 and plo <= f.high + 0.5)
+            score, gap = float("nan"), float("nan")
+        else:
+            ok = bool(len(pred) and plo <= f.value <= phi)
+            score = crps(pred, f.value)
+            gap = (float(v.mean()) - f.value) / f.value if len(v) and f.value else float("nan")
+        sample = "" if s.until is None else ("in" if f.date <= s.until else "out")
+        rows.append({
+            "figure": f.id, "label": f.text("en"), "label_fr": f.text("fr"), "kind": f.kind, "unit": f.unit,
+            "date": f.date.isoformat(), "sample": sample, "counted": not f.repeats_input,
+            "observed": f.value if not f.is_range else float("nan"),
+            "observed_low": f.low if f.is_range else float("nan"),
+            "observed_high": f.high if f.is_range else float("nan"),
+            "error_sd": f.error_sd, "published_value": f.reference_value,
+            "simulated_mean": float(v.mean()) if len(v) else float("nan"),
+            "simulated_p10": float(np.percentile(v, 10)) if len(v) else float("nan"),
+            "simulated_p90": float(np.percentile(v, 90)) if len(v) else float("nan"),
+            "predicted_low": plo, "predicted_high": phi, "relative_gap": gap, "passed": ok,
+            "crps": score, "crps_rate": score / abs(f.value) if not f.is_range and f.value else float("nan"),
+            "repeats_input": f.repeats_input, "source": f.citation(),
+        })
+    table = pd.DataFrame(rows)
+    table.attrs.update(replicates=s.replicates, seed=s.seed)
+    return BacktestResult(table, s.replicates, s.seed, s.until, len(s.parameter_sets), score_of(table), s.scenario)
+
+
+def score_of(table: pd.DataFrame) -> dict:
+    """The score of a back-test table: over the out-of-sample figures counted (all counted
+    figures when no calibration window is given), the coverage of the predictive intervals and
+    the mean CRPS / published value of the point figures; the same coverage in sample."""
+    if not len(table):
+        return {}
+    counted = table[table["counted"].astype(bool)]
+    out = counted[counted["sample"] != "in"]
+    ins = counted[counted["sample"] == "in"]
+    return {"out_of_sample": int(len(out)), "out_of_sample_passed": int(out["passed"].sum()),
+            "coverage": float(out["passed"].mean()) if len(out) else float("nan"),
+            "crps_rate": float(out["crps_rate"].mean()) if out["crps_rate"].notna().any() else float("nan"),
+            "in_sample": int(len(ins)), "in_sample_passed": int(ins["passed"].sum()),
+            "in_sample_coverage": float(ins["passed"].mean()) if len(ins) else float("nan"),
+            "not_counted": int((~table["counted"].astype(bool)).sum())}
+
+
+def wrong_models(scenario) -> dict[str, dict]:
+    """The scenario's models clearly wrong (``calibration.wrong_models``: ``{name: {key path:
+    value}}``), the calls it does not have left out."""
+    from ..scenario import prior_applies
+
+    node = (scenario.data.get("calibration") or {}).get("wrong_models") or {}
+    return {name: {k: v for k, v in (m or {}).items() if prior_applies(scenario.data, k)} for name, m in node.items()}
+
+
+def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: int | None = None,
+                posterior: pd.DataFrame | None = None, models: dict | None = None) -> pd.DataFrame:
+    """Each wrong model (default :func:`wrong_models`) back-tested on top of the posterior: the
+    out-of-sample figures it fails (``failed``: ids, ``;``-joined), how many of how many, its
+    coverage and CRPS, ``rejected``: whether at least one counted out-of-sample figure fails,
+    ``beyond_reference``: the figures it fails that the model itself (first row) passes (a
+    rejection that owes nothing to the model's own misses), and the in-sample figures it fails
+    (``failed_in_sample``: what a calibration would rule out).
+    The first row is the model itself (its posterior, else the scenario's values), for comparison."""
+    models = wrong_models(scenario) if models is None else models
+    rows = []
+    first = "(posterior)" if posterior is not None or scenario.posterior_path() is not None else "(scenario)"
+    for name, over in [(first, {}), *models.items()]:
+        # two processes share the runs, as in the report (each run depends only on its seed)
+        res = PendingBacktest(setup(scenario, replicates, seed, calibrate_until, posterior,
+                                    overrides=over or None)).result()
+        t = res.table
+        out = t[(t["sample"] == "out") & t["counted"].astype(bool)]
+        failed = out.loc[~out["passed"].astype(bool), "figure"].tolist()
+        ins = t[(t["sample"] == "in") & t["counted"].astype(bool)]
+        reference = set(rows[0]["failed"].split(";")) if rows else set(failed)   # the first row: itself
+        rows.append({"model": name, "overrides": "; ".join(f"{k} = {v}" for k, v in over.items()),
+                     "rejected": bool(failed), "failed": ";".join(failed), "n_failed": len(failed),
+                     "beyond_reference": ";".join(f for f in failed if f not in reference),
+                     "failed_in_sample": ";".join(ins.loc[~ins["passed"].astype(bool), "figure"]),
+                     "n_out_of_sample": int(len(out)), "coverage": res.score.get("coverage", float("nan")),
+                     "crps_rate": res.score.get("crps_rate", float("nan"))})
+    return pd.DataFrame(rows)
 
 
 class PendingBacktest:
@@ -285,12 +243,12 @@ class PendingBacktest:
     depends only on its own seed, so who computes it changes nothing.
     """
 
-    def __init__(self, scenario, replicates: int, draws: int, seed: int | None):
+    def __init__(self, s: Setup):
         import subprocess  # noqa: PLC0415
         import threading  # noqa: PLC0415
 
-        self.scenario = scenario
-        self.args = (int(replicates), int(draws), int(scenario.seed if seed is None else seed))
+        self.setup = s
+        replicates = s.replicates
         self._claimed = -1                     # the highest replicate the other process started
         self._done: dict[int, dict] = {}
         self._cond = threading.Condition()
@@ -302,7 +260,7 @@ class PendingBacktest:
                     [sys.executable, "-c", "import sys; from workbench.analysis.backtest import _serve; "
                                            "_serve(sys.stdin.buffer, sys.stdout.buffer)"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-                pickle.dump((scenario, *self.args), self._proc.stdin)
+                pickle.dump(s, self._proc.stdin)
                 self._proc.stdin.close()
             except (OSError, pickle.PicklingError):   # nothing to spare: computed here
                 self._stop()
@@ -334,7 +292,7 @@ class PendingBacktest:
 
     def result(self) -> BacktestResult:
         """The back-test, the same as :func:`run_backtest` gives in this process."""
-        n = self.args[0]
+        n = self.setup.replicates
         got: dict[int, dict] = {}
         try:
             r = n - 1
@@ -344,7 +302,7 @@ class PendingBacktest:
                         break
                     if r in self._done:
                         break
-                got[r] = _replicate(self.scenario, r, *self.args)
+                got[r] = _replicate(self.setup, r)
                 r -= 1
             for k in range(r + 1):
                 with self._cond:
@@ -353,39 +311,40 @@ class PendingBacktest:
                     if k in self._done:
                         got[k] = self._done[k]
                 if k not in got:   # the other process stopped short: computed here
-                    got[k] = _replicate(self.scenario, k, *self.args)
+                    got[k] = _replicate(self.setup, k)
         finally:
             self._stop()
-        return _assemble(self.scenario, [got[k] for k in range(n)], *self.args)
+        return _assemble(self.setup, [got[k] for k in range(n)])
 
 
 def _serve(inp, out) -> None:
     """The other process of :class:`PendingBacktest`: replicates from the first one up."""
-    scenario, replicates, draws, seed = pickle.load(inp)
-    for r in range(replicates):
+    s = pickle.load(inp)
+    for r in range(s.replicates):
         pickle.dump(("start", r, None), out)
         out.flush()
-        pickle.dump(("done", r, _replicate(scenario, r, replicates, draws, seed)), out)
+        pickle.dump(("done", r, _replicate(s, r)), out)
         out.flush()
 
 
-def start_backtest(scenario, replicates: int = 30, draws: int = 200, seed: int | None = None) -> PendingBacktest:
+def start_backtest(scenario, replicates: int = 30, seed: int | None = None, calibrate_until: dt.date | None = None,
+                   posterior: pd.DataFrame | None = None) -> PendingBacktest:
     """:func:`run_backtest` started in another process, so that the caller goes on with other
     work meanwhile (the report selects its portfolio); ``.result()`` then computes the
     replicates the other process has not started, last first, and gives the same
     :class:`BacktestResult` (each replicate depends only on its own seed).  On a one-core
     machine, or when no process can be started, everything is computed by ``.result()``.
     """
-    return PendingBacktest(scenario, int(replicates), int(draws), seed)
+    return PendingBacktest(setup(scenario, int(replicates), seed, calibrate_until, posterior))
 
 
 def format_table(res: BacktestResult, lang: str = "fr") -> str:
     """The back-test as aligned text lines in ``lang``, one per figure (from
     :func:`workbench.reporting.labels.backtest_table`, the report's table)."""
-    from ..reporting.labels import backtest_table, header
+    from ..reporting.labels import backtest_table
 
     t = backtest_table(res.table, lang)
-    cols = [header(k, lang) for k in ("passed", "label", "published", "simulated", "relative_gap", "tolerance")]
+    cols = list(t.columns)
     widths = [max(len(str(x)) for x in [c, *t[c]]) for c in cols]
     lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths))]
     for row in t[cols].itertuples(index=False):

@@ -69,6 +69,11 @@ def parameter_differences(a, b) -> pd.DataFrame:
         the order of A's file then B's extra keys.  Name and title are left out.
     """
     fa, fb = flatten(a.resolved()), flatten(b.resolved())
+    # files a scenario names relative to its own folder compare by the file they name
+    for flat, scn in ((fa, a), (fb, b)):
+        for key, path in (("history", scn.history_path()), ("calibration.posterior", scn.posterior_path())):
+            if path is not None and key in flat:
+                flat[key] = str(path.resolve())
     rows = []
     for k in list(fa) + [k for k in fb if k not in fa]:
         if k in ("name", "title", "extends"):

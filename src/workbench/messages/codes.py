@@ -290,6 +290,61 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_NO_SNAPSHOT": _e("aucun instantané de ce livre n'est enregistré", "no snapshot of this book is stored"),
     "E_BEFORE_FIRST_SNAPSHOT": _e("antérieure au premier instantané du livre ({date})",
                                   "before the first snapshot of the book ({date})"),
+    # ---- published history files and calibration (workbench.history, workbench.analysis.calibrate) ----
+    "E_HISTORY_ID_TWICE": _e("identifiant déjà employé par un autre chiffre du fichier",
+                             "id already used by another figure of the file"),
+    "E_HISTORY_LABEL": _e("un libellé est une table « fr: …, en: … » ou un mot du catalogue{suggestion}",
+                          "a label is a mapping 'fr: …, en: …' or a word of the catalog{suggestion}"),
+    "E_HISTORY_SCOPE_KEY": _e("un chiffre de type {kind} ne prend comme portée que {keys}",
+                              "a figure of kind {kind} takes only {keys} as scope"),
+    "E_HISTORY_SCOPE_NEEDS": _e("obligatoire pour un chiffre de type {kind}", "is required for a figure of kind {kind}"),
+    "E_HISTORY_VALUE_OR_RANGE": _e("donner soit value, soit range (l'un des deux, pas les deux)",
+                                   "give either value or range (one of them, not both)"),
+    "E_HISTORY_RANGE": _e("une fourchette est [bas, haut] avec bas <= haut", "a range is [low, high] with low <= high"),
+    "E_HISTORY_RANGE_ERROR": _e("une fourchette n'a pas d'erreur d'observation (elle la contient déjà)",
+                                "a range takes no observation error (it already holds it)"),
+    "E_HISTORY_ONE_ERROR": _e("donner error_sd ou error_rate, pas les deux", "give error_sd or error_rate, not both"),
+    "E_HISTORY_QUOTATION": _e("une citation est un texte non vide, ou une liste de textes",
+                              "a quotation is a non-empty text, or a list of texts"),
+    "E_HISTORY_NO_WORDS": _e("citer les mots du document (quotation), ou dire pourquoi ils ne sont pas disponibles "
+                             "(words_not_held)",
+                             "quote the document's words (quotation), or say why they are not held (words_not_held)"),
+    "E_HISTORY_DOCUMENT": _e("document absent du registre (workbench/data/documents.csv){suggestion} ; ou donner "
+                             "title, publisher, date (et url) à la place de document",
+                             "document not in the registry (workbench/data/documents.csv){suggestion}; or give "
+                             "title, publisher, date (and url) instead of document"),
+    "E_HISTORY_DOCUMENT_FIELDS": _e("obligatoire pour un document hors registre (title, publisher, date)",
+                                    "is required for a document outside the registry (title, publisher, date)"),
+    "E_HISTORY_FILE_MISSING": _e("le fichier d'historique publié n'existe pas : {path}",
+                                 "the published history file does not exist: {path}"),
+    "E_KEYPATH_MISSING": _e("aucun paramètre à ce chemin de clés dans le scénario{suggestion}",
+                            "no parameter at this key path in the scenario{suggestion}"),
+    "E_PRIOR_FORM": _e("une loi a priori est range: [bas, haut] (bas < haut) ou choices: [valeurs…]",
+                       "a prior is range: [low, high] (low < high) or choices: [values…]"),
+    "E_PRIOR_VALUE": _e("cette valeur de la loi a priori rend le scénario invalide : {detail}",
+                        "this value of the prior makes the scenario invalid: {detail}"),
+    "E_CALIBRATION_NO_PARAMETERS": _e("le scénario ne déclare aucun paramètre à caler (calibration.parameters)",
+                                      "the scenario declares no parameter to calibrate (calibration.parameters)"),
+    "E_CALIBRATION_NO_HISTORY": _e("le scénario ne désigne aucun historique publié (clé history)",
+                                   "the scenario names no published history (key history)"),
+    "E_CALIBRATION_NO_FIGURE": _e("aucun chiffre publié applicable n'est daté au plus tard du {until}",
+                                  "no applicable published figure is dated on or before {until}"),
+    "E_POSTERIOR_COLUMNS": _e("les colonnes d'un échantillon a posteriori sont des chemins de clés du scénario ; "
+                              "inconnues : {columns}",
+                              "the columns of a posterior sample are key paths of the scenario; unknown: {columns}"),
+    "I_CALIBRATION_WAVE": _e("vague {wave}/{waves} : {kept} jeux de paramètres non invraisemblables sur {points} "
+                             "(plus petite invraisemblance {best:.2f})",
+                             "wave {wave}/{waves}: {kept} of {points} parameter sets not implausible "
+                             "(smallest implausibility {best:.2f})"),
+    "E_POWER_NEEDS_WINDOW": _e("le test de puissance juge les chiffres hors échantillon : donner --calibrate-until "
+                               "(ou un échantillon a posteriori avec son calibration.json)",
+                               "the power test judges the figures out of sample: give --calibrate-until (or a "
+                               "posterior sample with its calibration.json)"),
+    "W_HISTORY_MISSING": _e("le fichier de l'historique publié du fonds ({path}) est introuvable : la confrontation "
+                            "à l'histoire publiée n'a aucun chiffre à comparer",
+                            "the fund's published history file ({path}) is missing: the back-test has no figure "
+                            "to compare"),
+    "E_POSTERIOR_EMPTY": _e("l'échantillon a posteriori ne contient aucune ligne", "the posterior sample holds no row"),
     # ---- command-line options -------------------------------------------------------------------
     "E_LANG": _e("la langue doit être l'une de : {choices}", "language must be one of {choices}"),
     "E_PORT": _e("doit être un numéro de port entre 1 et 65535", "must be a port number between 1 and 65535"),

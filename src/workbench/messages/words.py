@@ -310,28 +310,44 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "backtest_section": {"fr": "Confrontation à l'histoire publiée du fonds", "en": "Back-test against the fund's published history"},
     "backtest_intro": {
-        "fr": "Un modèle se juge d'abord sur le passé. Les appels du scénario sont rejoués sur {replicates} "
-              "viviers synthétiques (les vraies candidatures ne sont pas publiques), décidés appel par appel, et "
-              "comparés à chaque chiffre publié : moyenne et intervalle P10–P90 des rejeux, écart, tolérance "
-              "(expliquée dans le README) et résultat. Les paiements viennent de la simulation.",
-        "en": "A model is judged on the past first. The scenario's calls are replayed on {replicates} synthetic "
-              "pipelines (the real applications are not public), decided call by call, and compared with every "
-              "published figure: mean and P10–P90 of the replays, gap, tolerance (explained in the README) and "
-              "result. Payments come from the simulation.",
+        "fr": "Un modèle se juge d'abord sur le passé. Le modèle est rejoué {replicates} fois (un jeu de paramètres "
+              "de l'échantillon a posteriori quand le scénario est calé, un vivier synthétique — les vraies "
+              "candidatures ne sont pas publiques —, les décisions appel par appel, un tirage de la simulation) ; "
+              "chaque chiffre publié est jugé contre l'intervalle prédictif P5–P95 de ces rejeux, erreur "
+              "d'observation et écart de modèle compris. Un chiffre daté dans la fenêtre de calage est « dans "
+              "l'échantillon » (il a servi à caler) ; les autres testent le modèle.",
+        "en": "A model is judged on the past first. The model is run {replicates} times (a parameter set of the "
+              "posterior sample when the scenario is calibrated, a synthetic pipeline — the real applications "
+              "are not public —, the decisions call by call, one simulation draw); each published figure is "
+              "judged against the P5–P95 predictive interval of these runs, observation error and model "
+              "discrepancy included. A figure dated within the calibration window is \"in sample\" (it was used "
+              "to calibrate); the others test the model.",
     },
     "backtest_head": {
-        "fr": "confrontation de « {name} » à l'histoire publiée : {replicates} viviers synthétiques, {draws} tirages, "
-              "graine {seed} ; {ok} chiffres publiés sur {n} dans la tolérance",
-        "en": "backtest of '{name}': {replicates} synthetic pipelines, {draws} draws, seed {seed}; {ok} of {n} "
-              "published figures within tolerance",
+        "fr": "confrontation de « {name} » à l'histoire publiée : {replicates} rejeux, {sets} graine {seed} ; {ok} "
+              "chiffres publiés sur {n} dans l'intervalle prédictif P5–P95",
+        "en": "backtest of '{name}': {replicates} runs, {sets} seed {seed}; {ok} of {n} published figures inside "
+              "the P5–P95 predictive interval",
     },
-    "backtest_none": {"fr": "Aucun chiffre publié ne correspond aux appels de ce scénario.",
-                      "en": "No published figure matches this scenario's calls."},
+    "backtest_sets": {"fr": "{n} jeux de paramètres a posteriori (calés jusqu'au {until}),",
+                      "en": "{n} posterior parameter sets (calibrated up to {until}),"},
+    "backtest_no_sets": {"fr": "paramètres du scénario (non calés),", "en": "the scenario's parameters (not calibrated),"},
+    "backtest_score": {
+        "fr": "score hors échantillon : {ok} chiffres sur {n} couverts ({coverage}), CRPS relatif moyen {crps} ; "
+              "dans l'échantillon : {ins_ok} sur {ins_n} ({ins}) ; {not_counted} chiffres qui répètent une entrée "
+              "ne sont pas comptés",
+        "en": "score out of sample: {ok} of {n} figures covered ({coverage}), mean relative CRPS {crps}; in sample: "
+              "{ins_ok} of {ins_n} ({ins}); {not_counted} figures that repeat an input are not counted",
+    },
+    "backtest_none": {"fr": "Aucun chiffre publié ne correspond à ce scénario (clé history : le fichier de "
+                            "l'historique publié du fonds, voir docs/guide/historique-publie.md).",
+                      "en": "No published figure matches this scenario (key history: the file of the fund's "
+                            "published history, see docs/guide/historique-publie.md)."},
     "backtest_fail_warning": {
-        "fr": "**Non reproduit par le modèle** : {label} — publié {published}, simulé {simulated} "
-              "(tolérance {tolerance}).",
-        "en": "**Not reproduced by the model**: {label} — published {published}, simulated {simulated} "
-              "(tolerance {tolerance}).",
+        "fr": "**Non reproduit par le modèle** : {label} — publié {published}, prédit {simulated} "
+              "(moyenne, intervalle P5–P95).",
+        "en": "**Not reproduced by the model**: {label} — published {published}, predicted {simulated} "
+              "(mean, P5–P95 interval).",
     },
     "pass": {"fr": "conforme", "en": "pass"},
     "fail": {"fr": "écart", "en": "fail"},
@@ -470,23 +486,6 @@ LABELS.update({
     "draws_seed": {"fr": "Tirages et graine", "en": "Draws and seed"},
     "input_files": {"fr": "Fichiers lus", "en": "Files read"},
 })
-
-
-#: French names of the published figures the back-test compares (workbench.analysis.backtest;
-#: their English names come with the figures).
-BACKTEST_NAMES_FR = {
-    "fitn_granted": "FITN : accordé (dans les 292 M€)", "fitn_after_2022": "FITN : engagements après 2022",
-    "call1_laureates": "appel 1 : lauréats", "call1_granted": "appel 1 : montant accordé",
-    "call2_laureates": "appel 2 : lauréats", "call2_granted": "appel 2 : montant accordé",
-    "call2_total_cost": "appel 2 : coût total des lauréats", "y2018_laureates": "2018 : projets",
-    "y2018_granted": "2018 : montant accordé", "y2018_total_cost": "2018 : coût total des lauréats",
-    "end2019_laureates": "fin 2019 : projets", "end2019_granted": "fin 2019 : montant accordé",
-    "by2022_laureates": "fin 2022 : projets", "by2022_granted": "fin 2022 : montant accordé",
-    "mean_grant": "subvention moyenne 2018–2022", "committed_2018": "engagements 2018 (au plus)",
-    "paid_2019": "paiements 2019 (fourchette)", "ftap2_2023_laureates": "FTAP 2 : lauréats à fin juillet 2023",
-    "ftap2_2023_granted": "FTAP 2 : accordé à fin juillet 2023",
-    "paid_2020": "paiements 2020 (fourchette)",
-}
 
 
 # ---- follow-up of funded projects (workbench.followup, `workbench book`, `workbench status`) ----
@@ -1030,7 +1029,7 @@ CHART_LABELS = {
     "chart_pf_sometimes": {"fr": "parfois", "en": "sometimes"},
     "chart_pf_never": {"fr": "jamais", "en": "never"},
     "chart_bt_title": {"fr": "Le modèle face à l'histoire publiée", "en": "The model against the published history"},
-    "chart_bt_ratio": {"fr": "simulé / publié", "en": "simulated / published"},
+    "chart_bt_ratio": {"fr": "prédit / publié (intervalle P5–P95)", "en": "predicted / published (P5–P95 interval)"},
     "chart_bt_published": {"fr": "publié", "en": "published"},
     "chart_bt_mean": {"fr": "moyenne simulée", "en": "simulated mean"},
     "chart_bt_band": {"fr": "P10–P90 simulé", "en": "simulated P10–P90"},
@@ -1048,8 +1047,49 @@ for _k, _v in {
     "problems_many": {"fr": "{n} problèmes trouvés :", "en": "{n} problems found:"},
     "value_missing": {"fr": "(absente)", "en": "(missing)"},
     "colon": {"fr": " : ", "en": ": "},
-    "bt_fitn_sub_envelope": {"fr": "FITN {code} : accordé (dans sa sous-enveloppe)", "en": "{english}"},
-    "bt_inside_range": {"fr": "dans la fourchette", "en": "inside the range"},
+    # ---- back-test in and out of sample, calibration, power (workbench.analysis.backtest, .calibrate) ----
+    "bt_sample": {"fr": "Échantillon", "en": "Sample"},
+    "bt_in_sample": {"fr": "dans", "en": "in"},
+    "bt_out_of_sample": {"fr": "hors", "en": "out"},
+    "bt_not_counted": {"fr": " (répète une entrée)", "en": " (repeats an input)"},
+    "bt_predicted": {"fr": "Prédit (moyenne, P5–P95)", "en": "Predicted (mean, P5–P95)"},
+    "bt_crps": {"fr": "CRPS relatif", "en": "Relative CRPS"},
+    "cal_head": {"fr": "calage de « {name} » sur {n} chiffres publiés datés au plus tard du {until} (history "
+                       "matching : invraisemblance, vagues, sans émulateur) : {points} jeux de paramètres par vague, "
+                       "{replicates} rejeux chacun, seuil d'invraisemblance {cutoff}",
+                 "en": "calibration of '{name}' on {n} published figures dated up to {until} (history matching: "
+                       "implausibility, waves, no emulator): {points} parameter sets per wave, {replicates} runs "
+                       "each, implausibility cut-off {cutoff}"},
+    "cal_done": {"fr": "{kept} jeux de paramètres retenus sur {total} ({evaluations} simulations, {wall_s} s)",
+                 "en": "{kept} of {total} parameter sets kept ({evaluations} runs, {wall_s} s)"},
+    "cal_none_kept": {"fr": "AUCUN jeu de paramètres n'est compatible avec les chiffres publiés (invraisemblance "
+                            "> {cutoff} partout) : le modèle tel qu'il est spécifié ne les reproduit pas. Chiffres "
+                            "les plus souvent en cause : {worst}. Les {kept} jeux les moins invraisemblables sont "
+                            "écrits, marqués comme tels (calibration.json, status).",
+                      "en": "NO parameter set is compatible with the published figures (implausibility > {cutoff} "
+                            "everywhere): the model as specified cannot reproduce them. Figures most often at "
+                            "fault: {worst}. The {kept} least implausible sets are written, marked so "
+                            "(calibration.json, status)."},
+    "cal_parameter": {"fr": "Paramètre", "en": "Parameter"},
+    "cal_median": {"fr": "Médiane", "en": "Median"},
+    "cal_p10_p90": {"fr": "P10–P90", "en": "P10–P90"},
+    "cal_mode": {"fr": "Valeur la plus fréquente (part)", "en": "Most frequent value (share)"},
+    "backtest_posterior_not_compatible": {
+        "fr": "ATTENTION : cet échantillon a posteriori réunit les jeux de paramètres les moins invraisemblables, "
+              "aucun n'étant compatible avec les chiffres publiés (calibration.json, status) : le modèle tel qu'il "
+              "est spécifié ne reproduit pas l'histoire de la fenêtre de calage.",
+        "en": "WARNING: this posterior sample holds the least implausible parameter sets, none being compatible with "
+              "the published figures (calibration.json, status): the model as specified does not reproduce the "
+              "history of the calibration window.",
+    },
+    "power_head": {"fr": "puissance du test : des modèles clairement faux, jugés sur les chiffres hors échantillon "
+                         "(après le {until})",
+                   "en": "power of the test: models clearly wrong, judged on the figures out of sample (after "
+                         "{until})"},
+    "power_model": {"fr": "Modèle", "en": "Model"},
+    "power_rejected": {"fr": "Rejeté", "en": "Rejected"},
+    "power_failed": {"fr": "Chiffres hors échantillon en échec", "en": "Out-of-sample figures failed"},
+    "power_beyond": {"fr": "dont réussis par le modèle lui-même", "en": "of which the model itself passes"},
 }.items():
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")

@@ -228,38 +228,41 @@ def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, select
 
 
 def backtest_chart(table, lang: str = "fr") -> Figure:
-    """Each published figure against the simulation, as ratios to the published value.
+    """Each published figure against the model's posterior predictive, as ratios to the published
+    value (or to a published range's upper end).
 
     Parameters
     ----------
     table : DataFrame
-        :func:`workbench.analysis.backtest.run_backtest`'s table.  A published range (payments) is drawn
-        as a band around its middle; a figure with a ``±`` tolerance as a grey band around 1.
+        :func:`workbench.analysis.backtest.run_backtest`'s table.  A published range is drawn as a
+        grey band; the line is the 90 % predictive interval, the dot its mean (green: the figure
+        passes; red: it does not); a hollow dot marks a figure out of the calibration window.
     """
+    import math
+
     from .labels import backtest_label
 
     t = table.reset_index(drop=True)
     n = len(t)
     fig = Figure(figsize=(7.5, 0.42 * n + 1.4), layout="constrained")
     ax = fig.subplots()
+    top = 2.0
     for i, r in t.iterrows():
         y = n - 1 - i
         ref = max(float(r["published_value"]), 1.0)  # a published 0 (nothing after a window): 1 €
-        if str(r["tolerance"]).startswith("±"):
-            tol = float(str(r["tolerance"]).strip("±%")) / 100
-            ax.add_patch(Rectangle((1 - tol, y - 0.35), 2 * tol, 0.7, color="#dddddd", lw=0))
-        elif isinstance(r["published"], str):
-            lo, hi = (float(x) for x in r["published"].replace(" M€", "").split("-"))
-            ax.add_patch(Rectangle((lo * 1e6 / ref, y - 0.35), (hi - lo) * 1e6 / ref, 0.7, color="#dddddd", lw=0))
+        if not math.isnan(float(r["observed_low"])):
+            lo, hi = float(r["observed_low"]), float(r["observed_high"])
+            ax.add_patch(Rectangle((lo / ref, y - 0.35), max(hi - lo, 0.0) / ref, 0.7, color="#dddddd", lw=0))
         color = "#2ca02c" if r["passed"] else "#d62728"
-        ax.plot([r["simulated_p10"] / ref, r["simulated_p90"] / ref], [y, y], color=color, lw=2)
-        ax.plot([r["simulated_mean"] / ref], [y], "o", color=color)
+        ax.plot([r["predicted_low"] / ref, r["predicted_high"] / ref], [y, y], color=color, lw=2)
+        face = "white" if r["sample"] == "out" else color
+        ax.plot([r["simulated_mean"] / ref], [y], "o", color=color, markerfacecolor=face)
+        top = max(top, float(r["predicted_high"]) / ref * 1.05)
     ax.axvline(1.0, color="black", lw=0.8)
     ax.set_yticks(range(n))
-    ax.set_yticklabels([backtest_label(f, lab, lang) for f, lab in zip(t["figure"][::-1], t["label"][::-1])],
-                       fontsize=8)
+    ax.set_yticklabels([backtest_label(r, lang) for r in t.to_dict("records")[::-1]], fontsize=8)
     ax.set_xlabel(label("chart_bt_ratio", lang))
-    ax.set_xlim(0, max(2.0, float((t["simulated_p90"] / t["published_value"].clip(lower=1.0)).max()) * 1.05))
+    ax.set_xlim(0, min(top, 10.0))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(label("chart_bt_title", lang), fontsize=11)
     return fig

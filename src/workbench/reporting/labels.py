@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..messages import DEFAULT_LANG, LANGS, Message, msg, render_text
-from ..messages.words import BACKTEST_NAMES_FR, LABELS, VALUE_LABELS
+from ..messages.words import LABELS, VALUE_LABELS
 from ..units import meur, number, pct
 from .escape import MarkdownText, html_text, markdown_code, markdown_text, plain_text  # noqa: F401 (notebook API)
 
@@ -439,50 +439,62 @@ def portfolio_figures(ranking) -> dict[str, Any]:
 
 
 
-def backtest_label(figure: str, english: str, lang: str = DEFAULT_LANG) -> str:
-    """A back-test figure's name in ``lang`` (keyed by the figure's code, never by its English text)."""
-    if lang != "fr":
-        return english
-    if figure.startswith("fitn_") and figure not in BACKTEST_NAMES_FR:   # one per sub-envelope
-        return label("bt_fitn_sub_envelope", lang, code=figure[5:], english=english)
-    return BACKTEST_NAMES_FR.get(figure, english)
+def backtest_label(row: dict, lang: str = DEFAULT_LANG) -> str:
+    """A back-test figure's name in ``lang`` (its history file gives it in French and English)."""
+    return str(row.get("label_fr") or row["label"]) if lang == "fr" else str(row["label"])
+
+
+def _bt_amount(v: float, unit: str, lang: str) -> str:
+    return meur(v, lang, 1) if unit == "EUR" else number(v, lang, 0)
 
 
 def backtest_table(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
-    """The back-test (:func:`workbench.analysis.backtest.run_backtest`) for reading: one row per figure."""
+    """The back-test (:func:`workbench.analysis.backtest.run_backtest`) for reading: one row per
+    figure, with its sample (in or out of the calibration window), the published value or range,
+    the posterior predictive mean and P5–P95 interval, the gap, the CRPS and the result."""
     rows = []
     for r in table.to_dict("records"):
-        if r["unit"] == "EUR":
-            if isinstance(r["published"], str):  # a published range
-                lo, hi = r["published_low"], r["published_high"]
-                pub = ("≤ " + meur(hi, lang, 1)) if lo == 0 \
-                    else f"{meur(lo, lang, 1)} – {meur(hi, lang, 1)}"
-            else:
-                pub = meur(r["published"], lang, 1)
-            sim = (f"{meur(r['simulated_mean'], lang, 1)} ({meur(r['simulated_p10'], lang, 1)}–"
-                   f"{meur(r['simulated_p90'], lang, 1)})")
+        unit = r["unit"]
+        if isinstance(r["observed"], float) and math.isnan(r["observed"]):   # a published range
+            lo, hi = r["observed_low"], r["observed_high"]
+            pub = ("≤ " + _bt_amount(hi, unit, lang)) if lo == 0 else \
+                f"{_bt_amount(lo, unit, lang)} – {_bt_amount(hi, unit, lang)}"
         else:
-            pub = number(r["published"], lang, 0)
-            sim = (f"{number(r['simulated_mean'], lang, 1)} ({number(r['simulated_p10'], lang, 0)}–"
-                   f"{number(r['simulated_p90'], lang, 0)})")
+            pub = _bt_amount(r["observed"], unit, lang)
+        mean = meur(r["simulated_mean"], lang, 1) if unit == "EUR" else number(r["simulated_mean"], lang, 1)
+        pred = f"{mean} ({_bt_amount(r['predicted_low'], unit, lang)}–{_bt_amount(r['predicted_high'], unit, lang)})"
         gap = "–" if not isinstance(r["relative_gap"], float) or math.isnan(r["relative_gap"]) \
             else pct(r["relative_gap"], lang, 0)
-        tol = r["tolerance"] if r["tolerance"].startswith("±") else label("bt_inside_range", lang)
-        rows.append({header("label", lang): backtest_label(r["figure"], r["label"], lang),
-                     header("published", lang): pub, header("simulated", lang): sim,
-                     header("relative_gap", lang): gap, header("tolerance", lang): tol,
-                     header("passed", lang): label("pass" if r["passed"] else "fail", lang)})
+        crps = "–" if math.isnan(r["crps_rate"]) else number(r["crps_rate"], lang, 3)
+        sample = {"in": label("bt_in_sample", lang), "out": label("bt_out_of_sample", lang)}.get(r["sample"], "–")
+        if not r["counted"]:
+            sample += label("bt_not_counted", lang)
+        rows.append({header("passed", lang): label("pass" if r["passed"] else "fail", lang),
+                     header("label", lang): backtest_label(r, lang), header("bt_sample", lang): sample,
+                     header("published", lang): pub, header("bt_predicted", lang): pred,
+                     header("relative_gap", lang): gap, header("bt_crps", lang): crps})
     return pd.DataFrame(rows)
 
 
+def backtest_score_line(score: dict, lang: str = DEFAULT_LANG) -> str:
+    """One line on a back-test's score: coverage and CRPS out of sample, coverage in sample."""
+    if not score:
+        return ""
+    cov = "–" if math.isnan(score["coverage"]) else pct(score["coverage"], lang, 0)
+    crps = "–" if math.isnan(score["crps_rate"]) else number(score["crps_rate"], lang, 3)
+    ins = "–" if math.isnan(score["in_sample_coverage"]) else pct(score["in_sample_coverage"], lang, 0)
+    return label("backtest_score", lang, ok=score["out_of_sample_passed"], n=score["out_of_sample"], coverage=cov,
+                 crps=crps, ins_ok=score["in_sample_passed"], ins_n=score["in_sample"], ins=ins,
+                 not_counted=score["not_counted"])
+
+
 def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str]:
-    """One warning per published figure the model does not reproduce within its tolerance
-    (Markdown, :func:`label_md`: its figures shown as text)."""
+    """One warning per published figure outside the model's 90 % predictive interval (Markdown,
+    :func:`label_md`: its figures shown as text)."""
     out = []
     shown = backtest_table(table, lang)
     for (r, s) in zip(table.to_dict("records"), shown.to_dict("records")):
         if not r["passed"]:
             out.append(label_md("backtest_fail_warning", lang, label=s[header("label", lang)],
-                                published=s[header("published", lang)], simulated=s[header("simulated", lang)],
-                                tolerance=s[header("tolerance", lang)]))
+                                published=s[header("published", lang)], simulated=s[header("bt_predicted", lang)]))
     return out
