@@ -111,11 +111,36 @@ def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | 
 
     pool = decided.candidates if getattr(decided, "candidates", None) is not None else None
     kwargs: dict[str, Any] = {}
+    kept: list[str] = []
+    if parameter_sets is None:
+        parameter_sets, kept = posterior_sets(scenario)
     if parameter_sets is not None:
         kwargs["parameter_sets"] = parameter_sets
-    return envelope.simulate(scenario, pool, draws=resolve_draws(scenario, draws), seed=resolve_seed(scenario, seed),
-                             selection=funding_order(decided.table), progress=progress, chunk_size=chunk_size,
-                             **kwargs)
+    sim = envelope.simulate(scenario, pool, draws=resolve_draws(scenario, draws), seed=resolve_seed(scenario, seed),
+                            selection=funding_order(decided.table), progress=progress, chunk_size=chunk_size,
+                            **kwargs)
+    if kept:   # the posterior's parameters the draws cannot vary: said, never silently dropped
+        sim.provenance["posterior_not_propagated"] = kept
+    return sim
+
+
+def posterior_sets(scenario) -> tuple[pd.DataFrame | None, list[str]]:
+    """The scenario's posterior sample (``calibration.posterior``) as the simulation's parameter
+    sets: its columns the draws may vary (:data:`workbench.envelope.SET_COLUMNS`: the lag, the
+    payment profile, attrition…), and the names of the others (a quality bar, an allotment rule,
+    a pipeline size: they choose the laureates, which the decisions fix with the scenario's own
+    values).  ``(None, [])`` without a posterior."""
+    from .envelope.settings import SET_COLUMNS
+    from .posterior import posterior_of
+
+    post = posterior_of(scenario)
+    if post is None:
+        return None, []
+    cols = [c for c in post.columns if c in SET_COLUMNS]
+    rest = [c for c in post.columns if c not in SET_COLUMNS]
+    if not cols:
+        return None, rest
+    return post[cols].reset_index(drop=True), rest
 
 
 def evaluate(scenario, candidates: pd.DataFrame | None = None, seed: int | None = None,
@@ -199,7 +224,27 @@ def envelope_metrics(sim) -> dict:
     else:
         out["max_year_shortfall_probability"] = float("nan")
         out["shortfall_worst_year"] = None
+    out.update(risk_band(sim))
     return out
+
+
+def risk_band(sim) -> dict:
+    """The band of the shortfall probability across the parameter sets the draws were spread over
+    (a calibration's posterior): P10 and P90 over the sets of each set's probability of running
+    short in at least one year (the fund most at risk when there are several), and the number of
+    sets; without sets the band is the point itself and ``parameter_sets`` is 1."""
+    band = getattr(sim, "set_band", None)
+    if band is None or not len(band):
+        return {"shortfall_probability_p10": float("nan"), "shortfall_probability_p90": float("nan"),
+                "parameter_sets": 1}
+    b = band[band["scope"] == "any_year"].dropna(subset=["shortfall_probability_p50"])
+    if not len(b):
+        return {"shortfall_probability_p10": float("nan"), "shortfall_probability_p90": float("nan"),
+                "parameter_sets": int(sim.provenance.get("parameter_sets", 0) or 0)}
+    worst = b.loc[b["shortfall_probability_p50"].idxmax()]
+    n = int(sim.parameter_sets["set"].nunique()) if sim.parameter_sets is not None else 1
+    return {"shortfall_probability_p10": float(worst["shortfall_probability_p10"]),
+            "shortfall_probability_p90": float(worst["shortfall_probability_p90"]), "parameter_sets": n}
 
 
 def headline(ev: Evaluation) -> dict:
@@ -210,4 +255,7 @@ def headline(ev: Evaluation) -> dict:
     return {"n_selected": m["n_selected"], "committed_eur": m["committed_eur"],
             "shortfall_probability": m.get("shortfall_probability", float("nan")),
             "max_year_shortfall_probability": m.get("max_year_shortfall_probability", float("nan")),
-            "shortfall_worst_year": m.get("shortfall_worst_year"), "seed": ev.seed, "draws": ev.draws}
+            "shortfall_worst_year": m.get("shortfall_worst_year"),
+            "shortfall_probability_p10": m.get("shortfall_probability_p10", float("nan")),
+            "shortfall_probability_p90": m.get("shortfall_probability_p90", float("nan")),
+            "parameter_sets": m.get("parameter_sets", 1), "seed": ev.seed, "draws": ev.draws}

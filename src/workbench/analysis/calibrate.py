@@ -64,6 +64,7 @@ import pandas as pd
 from ..errors import Collector, InputError, Problem
 from ..messages import msg
 from .. import params as P
+from ..posterior import load_posterior, parameter_sets, posterior_status, posterior_until  # noqa: F401 - re-exported
 
 #: Defaults of the method (a scenario's ``calibration`` section sets its own).
 DEFAULT_POINTS, DEFAULT_REPLICATES, DEFAULT_WAVES, DEFAULT_CUTOFF = 40, 6, 3, 3.0
@@ -383,74 +384,6 @@ def write_calibration(result: CalibrationResult, out_dir: str | Path) -> Path:
             os.chmod(f, file_mode())
 
     return write_folder(out_dir, build)
-
-
-def load_posterior(path: str | Path, scenario) -> pd.DataFrame:
-    """A posterior sample (``posterior.csv``): one row per parameter set, columns = key paths of
-    the scenario; list cells (a payment profile) read back from JSON text.
-
-    Raises
-    ------
-    InputError
-        Missing or empty file, or a column that is no key path of the scenario.
-    """
-    from ..scenario import locate, prior_applies, schema_field
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "", str(path), msg("E_FILE_MISSING"))])
-    df = pd.read_csv(path, dtype=object, keep_default_na=False)
-    bad = []
-    for c in df.columns:
-        if not prior_applies(scenario.data, c):
-            continue
-        try:
-            locate(scenario.data, c)
-        except (KeyError, IndexError, TypeError):
-            bad.append(c)
-            continue
-        if not schema_field(c)[0]:
-            bad.append(c)
-    if bad:
-        raise InputError([Problem(str(path), "", bad, msg("E_POSTERIOR_COLUMNS", columns=bad))])
-    if not len(df):
-        raise InputError([Problem(str(path), "", None, msg("E_POSTERIOR_EMPTY"))])
-    keep = [c for c in df.columns if prior_applies(scenario.data, c)]
-    return df[keep].map(_parse_cell)
-
-
-def _parse_cell(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return text
-
-
-def posterior_status(path: str | Path) -> str | None:
-    """The ``status`` of the calibration that wrote a posterior (``ok``, or ``none_below_cutoff``
-    when the sample holds the least implausible sets), or ``None`` when no ``calibration.json``
-    is beside it."""
-    f = Path(path).with_name("calibration.json")
-    try:
-        return str(json.loads(f.read_text(encoding="utf-8"))["status"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def posterior_until(path: str | Path) -> dt.date | None:
-    """The ``until`` of the calibration that wrote a posterior (its ``calibration.json`` beside
-    it), or ``None`` when there is none."""
-    f = Path(path).with_name("calibration.json")
-    try:
-        return dt.date.fromisoformat(json.loads(f.read_text(encoding="utf-8"))["until"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def parameter_sets(posterior: pd.DataFrame) -> list[dict]:
-    """The rows of a posterior sample as ``{key path: value}`` (JSON text read back: a list)."""
-    return [{k: _parse_cell(v) if isinstance(v, str) else v for k, v in row.items()}
-            for row in posterior.to_dict("records")]
 
 
 def summary(posterior: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,9 @@ class SimulationResult:
         (means over its draws, EUR), and the set's parameter values.
     set_band : DataFrame or None
         The band across sets: per fund, for each year and for the worst year (``year`` empty,
-        ``scope`` ``worst_year``: each set's highest yearly probability), the P10, P50 and P90
-        over the sets of their shortfall probability.
+        ``scope`` ``worst_year``: each set's highest yearly probability; ``any_year``: each set's
+        probability of running short in at least one year with voted credits, the headline's), the
+        P10, P50 and P90 over the sets of their shortfall probability.
     draws : DrawArrays or None
         With ``keep_draws=True``: the per-draw yearly arrays of each fund (predictive checks).
     """
@@ -248,6 +249,14 @@ def _set_tables(plan, per_fund: dict, short_fy: np.ndarray, draws: int, frame) -
         else:
             q = [np.nan] * 3
         band.append({"fund": f, "year": pd.NA, "scope": "worst_year", "shortfall_probability_p10": float(q[0]),
+                     "shortfall_probability_p50": float(q[1]), "shortfall_probability_p90": float(q[2])})
+        # the headline's band: each set's probability of running short in at least one voted year
+        if voted[fi].any() and have.any():
+            any_year = short_fy[fi][voted[fi]].any(axis=0).astype(np.float64)     # (draws,)
+            q = np.percentile(_set_means(any_year[None, :], S)[0, have], [10, 50, 90])
+        else:
+            q = [np.nan] * 3
+        band.append({"fund": f, "year": pd.NA, "scope": "any_year", "shortfall_probability_p10": float(q[0]),
                      "shortfall_probability_p50": float(q[1]), "shortfall_probability_p90": float(q[2])})
     b = pd.DataFrame(band)
     b["year"] = b["year"].astype("Int64")

@@ -636,6 +636,11 @@ _SUMMARY_LABELS = {
               "{year}, {p_year}) — portefeuille décidé appel par appel, {draws} tirages, graine {seed}",
         "en": "Risk of running short of payment credits: {p} (in at least one year; year most at risk: "
               "{year}, {p_year}) — portfolio decided call by call, {draws} draws, seed {seed}"},
+    "sum_answer_band": {
+        "fr": "    bande P10–P90 sur les {n} jeux de paramètres du calage (ce que l'on ne sait pas du délai "
+              "d'engagement, du profil de paiement…) : {p10} à {p90}",
+        "en": "    P10–P90 band over the calibration's {n} parameter sets (what is not known of the commitment "
+              "lag, the payment profile…): {p10} to {p90}"},
     "sum_answer_no_cp": {
         "fr": "Risque de manquer de crédits de paiement : non mesuré (aucun crédit de paiement voté dans le "
               "scénario) — {draws} tirages, graine {seed}",

@@ -126,9 +126,14 @@ def answer_summary(head: dict, lang: str = "fr") -> str:
     p = head.get("shortfall_probability")
     if p is None or p != p:
         return label("sum_answer_no_cp", lang, draws=number(head["draws"], lang), seed=head["seed"])
-    return label("sum_answer", lang, p=pct(p, lang, 1), year=head.get("shortfall_worst_year"),
+    line = label("sum_answer", lang, p=pct(p, lang, 1), year=head.get("shortfall_worst_year"),
                  p_year=pct(head.get("max_year_shortfall_probability"), lang, 1),
                  draws=number(head["draws"], lang), seed=head["seed"])
+    if (head.get("parameter_sets") or 1) > 1 and head.get("shortfall_probability_p10") == head.get("shortfall_probability_p10"):
+        line += "\n" + label("sum_answer_band", lang, n=head["parameter_sets"],
+                             p10=pct(head["shortfall_probability_p10"], lang, 0),
+                             p90=pct(head["shortfall_probability_p90"], lang, 0))
+    return line
 
 
 def ranking_summary(result: Any, lang: str = "fr") -> str:
