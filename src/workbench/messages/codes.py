@@ -511,6 +511,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_CHANGE_REQUEST": _e("demande réduite de {amount}", "request cut by {amount}"),
     "D_CHANGE_LOST": _e("sans lui, le portefeuille perd {points} pts", "without it the portfolio loses {points} pts"),
     "D_LIST_SEP": _e(" ; ", "; "),
+    # ---- one evaluation and the committee's overrides (issues 20 and 21: workbench.decisions,
+    # workbench.pipeline, the dashboard's call views, variants and comparison) -------------------
+    "E_FORCE_NOT_IN_CALL": _e("n'est pas un candidat de l'appel {call}{suggestion}",
+                              "is not a candidate of call {call}{suggestion}"),
+    "E_FORCE_IN_REFUSED": _e("{id} ne peut pas être imposé dans l'appel {call} : une règle du fonds l'exclut "
+                             "({reason})",
+                             "{id} cannot be forced in in call {call}: a rule of the fund excludes it ({reason})"),
+    "E_FORCE_IN_OVER_BUDGET": _e("les projets imposés dans l'appel {call} demandent {need_meur:,.1f} M€, plus que "
+                                 "son budget de {budget_meur:,.1f} M€",
+                                 "the projects forced in in call {call} ask for {need_meur:,.1f} M€, more than its "
+                                 "budget of {budget_meur:,.1f} M€"),
+    "R_OVERRIDE_WHY": _e(" ; motif : « {reason} »", "; reason: “{reason}”"),
+    "R_PHASE1_ONLY": _e(", première phase seulement", ", phase 1 only"),
+    "R_FORCED_IN_BY_COMMITTEE": _e("retenu : imposé par le comité{phase}, payé par {payer}{why}",
+                                   "selected: forced in by the committee{phase}, paid by {payer}{why}"),
+    "R_FORCED_IN_BELOW_BAR": _e("retenu : imposé par le comité par dérogation à la barre de qualité (note pondérée "
+                                "{score:.1f} points sous le seuil de {bar:g} points, une hypothèse du modèle), payé "
+                                "par {payer}{why}",
+                                "selected: forced in by the committee, overriding the quality bar (weighted score "
+                                "{score:.1f} points below the bar of {bar:g} points, an assumption of the model), paid "
+                                "by {payer}{why}"),
+    "R_FORCED_OUT_BY_COMMITTEE": _e("non retenu : écarté d'office par le comité{why}",
+                                    "not selected: forced out by the committee{why}"),
     # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),
