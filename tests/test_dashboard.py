@@ -76,8 +76,10 @@ def test_moving_a_weight_changes_the_selected_portfolio(app):
 def test_all_weights_at_zero_shows_an_error_and_keeps_the_portfolio(app):
     before = app.selected_ids
     set_weights(app, strategic=0.0, service=0.0, savings=0.0, governance=0.0)
-    assert "weights must not all be zero" in app.last_error
-    assert "weights must not all be zero" in app.outputs["status"].value
+    # said in the page's language, from the catalog, without a raw Python value
+    assert "les poids ne doivent pas être tous nuls" in app.last_error
+    status = html.unescape(app.outputs["status"].value)
+    assert "les poids ne doivent pas être tous nuls" in status and "{" not in status and "must" not in status
     assert app.selected_ids == before
 
 
@@ -143,17 +145,21 @@ def test_save_variant_then_compare(app, scenario_dir):
     v = load_scenario(path, allowed_dirs=[scenario_dir])  # the variant extends ../committee.yaml
     assert v.weights == {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
     assert str(path) in [v for _, v in app.controls["scenario"].options]
-    df = app.compare(scenario_dir / "committee.yaml", path)
+    cmp = app.compare(scenario_dir / "committee.yaml", path)
     a = brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)
     b = brute_force({"strategic": 1, "service": 0, "savings": 0, "governance": 0}, 5_000_000)
-    assert df.attrs["only_a"] == sorted(set(a) - set(b))
-    assert df.attrs["only_b"] == sorted(set(b) - set(a))
-    assert df.loc["selected", "A"] == len(a) and df.loc["selected", "B"] == len(b)
+    assert cmp["only_a"] == sorted(set(a) - set(b))
+    assert cmp["only_b"] == sorted(set(b) - set(a))
+    assert cmp["sides"][0]["fund"]["selected"] == len(a) and cmp["sides"][1]["fund"]["selected"] == len(b)
     app.controls["compare_a"].value = str((scenario_dir / "committee.yaml").resolve())
     app.controls["compare_b"].value = str(path)
     app._on_compare()
     shown = html.unescape(app.outputs["compare_out"].value)
     assert f"seulement dans A</b> ({len(set(a) - set(b))})" in shown and ", ".join(sorted(set(b) - set(a))) in shown
+    # every row label in French: no column name of the code (selected, budget_eur, weight_…)
+    assert "Projets retenus (fonds entier)" in shown and "Poids : Stratégique" in shown
+    assert not any(w in shown for w in ("budget_eur", "weight_", ">selected<", "committed_eur"))
+    assert not app.controls["compare_btn"].disabled
     # an empty name is refused, nothing written
     from workbench.errors import InputError
 
@@ -166,7 +172,7 @@ def test_export_keeps_text_as_text(app):
     t.loc[t.index[0], "title"] = "=HYPERLINK(\"http://x\")"
     data = export_portfolio(t, "xlsx", {"scenario_hash": "abc"})
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb["portfolio"]
+    ws = wb["portefeuille"]       # the sheets named in the page's language (French by default)
     col = [c.value for c in ws[1]].index("title") + 1
     cell = ws.cell(row=2, column=col)
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
@@ -294,10 +300,11 @@ def test_each_call_opens_on_its_allotment_after_the_earlier_calls(tmp_path):
     by = decide_calls(scn, load_candidates(scn)).by_call.set_index("call")
     assert [v for _, v in c["call"].options][1:3] == ["FTAP-AAP1", "FTAP-AAP2"]  # decision order
     assert c["call"].value == "FTAP-AAP1"
-    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 100 M€
-    # the portfolio shown is the one of that budget, not of the whole envelope
-    assert d.totals["budget_eur"] == pytest.approx(c["budget"].value * 1e6)
-    assert d.totals["committed_eur"] <= c["budget"].value * 1e6 + 1
+    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 133.3 M€
+    # the portfolio shown is the one of that budget (the allotment itself: the slider shows it
+    # rounded to 0.1 M€), not of the whole envelope
+    assert d.totals["budget_eur"] == by.loc["FTAP-AAP1", "allotment_eur"]
+    assert d.totals["committed_eur"] <= d.totals["budget_eur"] + 1
     c["call"].value = "FTAP-AAP2"
     assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP2", "allotment_eur"] / 1e6, 1))
     assert (d.table["id"].str.startswith("FTAP-AAP2")).all()  # only the call's own applications
@@ -352,6 +359,6 @@ def test_every_word_of_the_controls_comes_from_the_message_catalog(app):
         for w, attr, code in app._labelled:
             assert code.startswith("D_") and getattr(w, attr) == render(code, lang)
         for w, code in app._titles.values():
-            assert w.value == f"<b>{html.escape(render(code, lang))}</b>"
+            assert w.value == f"<h2 class='wb-h2'>{html.escape(render(code, lang))}</h2>"
     assert app.controls["weight_service"].description == CATALOG["D_CRITERION_SERVICE"]["fr"] == "Service rendu"
-    assert app.controls["call"].options[0][0] == "toutes (prévision parfaite) (8)"
+    assert app.controls["call"].options[0][0] == "l'appel (8 candidatures)"  # one call: the whole fund is the call

@@ -31,6 +31,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .candidates import split_ids
 from .errors import InputError, Problem, closest
 from .messages import Text, code_of, msg
 from . import selection as pf
@@ -509,12 +510,19 @@ def _merit_order_table(table: pd.DataFrame, choice: pd.DataFrame) -> pd.DataFram
     t["contribution"] = np.round(np.where(g, vals * rate, 0.0), 6)
     elig = t["eligible"].to_numpy(bool)
     reasons = list(t["reason"])
+    ids = t["id"].astype(str).to_numpy()
+    chosen = set(ids[g])
+    req_cells = t["requires"].to_numpy() if "requires" in t else [""] * len(t)
+    exc_cells = t["excludes"].to_numpy() if "excludes" in t else [""] * len(t)
     for i in range(len(t)):
         if g[i]:
             code = "R_SELECTED_PHASE1_MERIT" if funding[i] == "phase1" else "R_SELECTED_MERIT"
             reasons[i] = Text(msg(code, payer=t["paying_envelope"].iat[i]))
         elif elig[i] and code_of(reasons[i]) not in ("R_INELIGIBLE", "R_FORCED_OUT"):
-            reasons[i] = Text(msg("R_OUTRANKED_ALLOTMENT"))
+            # a prerequisite left out (or an exclusive project taken) blocks it before the allotment
+            deps = [msg("R_REQUIRES", other=y) for y in split_ids(req_cells[i]) if y not in chosen]
+            deps += [msg("R_EXCLUDES", other=y) for y in split_ids(exc_cells[i]) if y in chosen]
+            reasons[i] = Text(msg("R_NOT_SELECTED_DEPENDENCY", parts=deps) if deps else msg("R_OUTRANKED_ALLOTMENT"))
     t["reason"] = pd.Series(reasons, index=t.index, dtype=object)
     t["reason_code"] = [code_of(r) for r in reasons]
     return t
@@ -649,3 +657,120 @@ def foresight_gap(scenario, candidates: pd.DataFrame, decided: pf.RankResult,
             "perfect_foresight_committed_eur": bench.totals["committed_eur"],
             "sequencing_cost_rate": (v_pf - v_seq) / v_pf if v_pf and math.isfinite(v_pf) and v_pf > 0 else float("nan"),
             "benchmark": bench}
+
+
+def explain_decision(result: pf.RankResult, project_id: str) -> dict:
+    """Why a project is in or out of the decided portfolio, and what would change that, in the
+    committee's own terms.
+
+    For a call decided in merit order (:func:`decide_calls`): the project's rank in the call's
+    order, what was left of the call's budget at its turn [EUR], and — for an eligible project
+    left out — the weighted score [points, 0-100] that would place it early enough to be funded
+    (only when the scale allows it: never a fix that no score reaches) and the request that
+    would fit in what was left at its turn; for a selected one, the value the call's portfolio
+    would lose without it.  A call decided by the exact optimum, or a one-call scenario, is
+    explained by :func:`workbench.selection.explain`.
+
+    Returns
+    -------
+    dict
+        ``id``, ``selected``, ``eligible``, ``text`` (a coded text), and as they apply
+        ``merit_rank``, ``left_at_turn_eur``, ``score_needed_points``, ``score_increase_points``,
+        ``score_increase_per_criterion``, ``score_reachable``, ``cost_reduction_eur``,
+        ``value_lost_if_removed``.
+    """
+    t = result.table
+    hit = t.index[t["id"].astype(str) == str(project_id)]
+    if not len(hit):
+        raise InputError([Problem("<option>", "project", project_id, msg("E_UNKNOWN_CANDIDATE_SUGGEST",
+                                                                       suggestion=closest(project_id, t["id"])))])
+    row = t.loc[hit[0]]
+    call = str(row["call"]) if "call" in t.columns else ""
+    res = (result.calls or {}).get(call)
+    rec = None
+    if result.by_call is not None and call:
+        got = result.by_call[result.by_call["call"] == call]
+        rec = got.iloc[0].to_dict() if len(got) else None
+    merit = rec is not None and rec.get("status") == "merit order" and res is not None
+    out = {"id": str(project_id), "selected": bool(row["selected"]), "eligible": bool(row["eligible"])}
+    if not merit:
+        if res is not None or result.calls is None:
+            ex = pf.explain(res if res is not None else result, project_id)
+            return {**ex, **out}
+        out["text"] = Text(msg("X_REASON", id=str(project_id), reason=row["reason"]))
+        return out
+    if not row["eligible"]:
+        out["text"] = Text(msg("X_REASON", id=str(project_id), reason=row["reason"]))
+        return out
+    if str(row.get("override", "")) == "force_in":
+        out["text"] = Text(msg("X_FORCED_IN", id=str(project_id)))
+        return out
+    if str(row.get("override", "")) == "force_out":
+        out["text"] = Text(msg("X_FORCED_OUT", id=str(project_id)))
+        return out
+    if not row["selected"] and code_of(row["reason"]) != "R_OUTRANKED_ALLOTMENT":
+        out["text"] = Text(msg("X_REASON", id=str(project_id), reason=row["reason"]))   # a prerequisite, …
+        return out
+    sub = t[(t["call"].astype(str) == call) & t["eligible"].astype(bool)]
+    forced = (sub["override"] == "force_in").to_numpy() if "override" in sub else np.zeros(len(sub), bool)
+    order = np.lexsort((sub["id"].astype(str).to_numpy(), -sub["value_per_eur"].to_numpy(float), ~forced))
+    sub = sub.iloc[order]
+    budget = float(rec["allotment_eur"])
+    spent = np.cumsum(np.where(sub["selected"].to_numpy(bool), sub["funded_eur"].to_numpy(float), 0.0))
+    left_before = budget - np.r_[0.0, spent[:-1]]
+    pos = int(np.flatnonzero(sub["id"].astype(str).to_numpy() == str(project_id))[0])
+    out["merit_rank"] = pos + 1
+    out["left_at_turn_eur"] = float(max(left_before[pos], 0.0))
+    if row["selected"]:
+        sel = res.selection
+        vals = sel.values.to_numpy(float).copy()
+        ids = sel.model.ids
+        i = int(np.flatnonzero(ids == str(project_id))[0])
+        vals[i] = 0.0   # last in the order: the others are funded as if it had not applied
+        x = pf.greedy(sel.model, vals, sel.settings["budget_eur"], sel.forced_in, phase1_fallback=True)
+        ch = pf.choice_table(sel.model, x, len(ids))
+        keep = ch["selected"].to_numpy(bool) & (np.arange(len(ids)) != i)
+        without = float((sel.values.to_numpy(float) * ch["value_rate"].to_numpy())[keep].sum())
+        loss = float(sub["contribution"].sum()) - without
+        out["value_lost_if_removed"] = loss
+        out["text"] = Text(msg("X_MERIT_SELECTED", id=str(project_id), rank=pos + 1, call=call,
+                               per_meur=float(row["value_per_meur"]), loss=loss))
+        return out
+    req = float(row["requested_eur"])
+    parts = []
+    # the latest place in the order (the lowest score) where what is left still pays for it
+    funded_pos = [j for j in range(len(sub)) if j < pos and bool(sub["selected"].iat[j]) and not forced[order][j]]
+    fits = [j for j in funded_pos if left_before[j] >= req - 0.5]
+    from .selection.scoring import quality_points
+
+    weights = (result.totals.get("weights") if isinstance(result.totals, dict) else None) or res.weights
+    q = float(quality_points(t.loc[[hit[0]]], weights, result.scenario.criteria_scale).iloc[0])
+    scale = result.scenario.criteria_scale
+    if fits:
+        j = fits[-1]
+        needed_value = float(sub["value_per_eur"].iat[j]) * req
+        v = float(row["value"])
+        q_needed = q * needed_value / v if v > 0 else float("inf")
+        out["score_needed_points"] = q_needed
+        reachable = q_needed <= 100.0 + 1e-9
+        out["score_reachable"] = reachable
+        if reachable:
+            lack = max(q_needed - q, 0.0)
+            out["score_increase_points"] = lack
+            out["score_increase_per_criterion"] = lack / 100.0 * (scale[1] - scale[0])
+            parts.append(msg("X_MERIT_SCORE", needed=q_needed, lack=lack,
+                             per_criterion=out["score_increase_per_criterion"], other=str(sub["id"].iat[j])))
+        else:
+            parts.append(msg("X_MERIT_NO_SCORE", needed=q_needed))
+    else:
+        out["score_reachable"] = False
+        parts.append(msg("X_MERIT_TOO_BIG", budget_meur=budget / 1e6))
+    left = out["left_at_turn_eur"]
+    if left >= 1000.0 and left < req:
+        out["cost_reduction_eur"] = req - left
+        parts.append(msg("X_MERIT_CUT", to_meur=left / 1e6, cut_meur=(req - left) / 1e6))
+    else:
+        parts.append(msg("X_MERIT_NO_CUT"))
+    out["text"] = Text(msg("X_MERIT_OUT", id=str(project_id), rank=pos + 1, call=call, score=q,
+                           left_meur=left / 1e6, requested_meur=req / 1e6, parts=parts))
+    return out

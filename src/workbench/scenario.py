@@ -583,6 +583,19 @@ class Scenario:
         """``selection.override_reasons``: why the committee forced a project in or out, by id."""
         return {str(k): str(v) for k, v in ((self.data.get("selection") or {}).get("override_reasons") or {}).items()}
 
+    def without_call_settings(self) -> "Scenario":
+        """This scenario without a committee's call settings, override reasons and reviewed call
+        (``selection.call_settings``, ``selection.override_reasons``, ``call``): the decisions of
+        the scenario's own committees, which a variant's settings then change call by call.
+        The scenario itself when it has none."""
+        sel = self.data.get("selection") or {}
+        if not sel.get("call_settings") and not sel.get("override_reasons") and not self.data.get("call"):
+            return self
+        data = {k: v for k, v in self.data.items() if k != "call"}
+        data["selection"] = {k: v for k, v in sel.items() if k not in ("call_settings", "override_reasons")}
+        return Scenario(name=self.name, path=self.path, files=list(self.files), data=data,
+                        warnings=list(self.warnings))
+
     @property
     def review_call(self) -> str | None:
         """The call a variant was saved from (top-level ``call``), or ``None``."""
