@@ -362,3 +362,100 @@ def test_every_word_of_the_controls_comes_from_the_message_catalog(app):
             assert w.value == f"<h2 class='wb-h2'>{html.escape(render(code, lang))}</h2>"
     assert app.controls["weight_service"].description == CATALOG["D_CRITERION_SERVICE"]["fr"] == "Service rendu"
     assert app.controls["call"].options[0][0] == "l'appel (8 candidatures)"  # one call: the whole fund is the call
+
+
+# ---- every word from the catalog, in the page's language (issue 21, item 7) ---------------------
+#: Words of the code or of English that must not appear on the French page.
+NOT_IN_FRENCH = ("selected", "not selected", "ineligible", "forced", "full", "budget_eur", "committed_eur",
+                 "weight_", "quality_x_scope", "state_central", "year_share", "roi_mode", "problem", "must",
+                 "below the", "above the", "weighted score", "Error", "Probability", "computing", "whole fund",
+                 "granted", "laureates", "draws", "seed", "Reason", "Override", "unknown", "Traceback", "call ",
+                 "example", "None", "nan")
+#: French words that must not appear on the English page.
+NOT_IN_ENGLISH = ("retenu", "écarté", "inéligible", "appel ", "candidatures", "Probabilité", "calcul en cours",
+                  "fonds entier", "dérogation", "motif", "note pondérée", "accordés", "lauréats", "tirages", "graine",
+                  "Pourquoi", "Règle", "Poids", "Coût", "Valeur", "crédits", "Comparaison", "Données", "exemple",
+                  "projets", "hypothèse", "refusé", "Enregistrée", "budget de")
+
+
+def page_text(app, data: set[str]) -> str:
+    """The words of the page as a reader sees them: every output, every control's label, option,
+    tooltip and placeholder, the section titles and the rules panel, without the data (project
+    titles and owners, the scenario's title and themes: the users' own words)."""
+    import re
+
+    parts = [v.value for k, v in app.outputs.items() if isinstance(getattr(v, "value", None), str)]
+    for w in app.controls.values():
+        for a in ("description", "placeholder", "tooltip"):
+            parts.append(str(getattr(w, a, "") or ""))
+        parts += [str(o[0] if isinstance(o, tuple) else o) for o in getattr(w, "options", ()) or ()]
+        parts += list(getattr(w, "tooltips", ()) or ())
+        parts += [getattr(x, "description", "") or "" for x in getattr(w, "children", ())]
+        parts += [getattr(x, "placeholder", "") or "" for x in getattr(w, "children", ())]
+    parts += [w.value for w, _ in app._titles.values()]
+    parts.append(app._rules_box.get_title(0))
+    f = app.followup
+    parts += [f.title.value, f.book.description, f.as_of.description, f.run.description, f.out.value]
+    parts += [str(o[0]) for o in f.book.options]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts)))
+    text = re.sub(r"(alt|title|aria-label)='[^']*'", " ", text)
+    for d in sorted(data, key=len, reverse=True):
+        text = text.replace(d, " ")
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.slow
+def test_the_page_speaks_one_language_at_a_time(tmp_path):
+    """Every word of the page from the catalog: the French page has no English word nor code name
+    (comparison rows, rules table values, export headers, reasons, errors, explanations), the
+    English page no French word; the data (titles, owners, the scenario's title) is the users'."""
+    import re
+
+    from workbench.scenario import load_scenario
+
+    path = ROOT / "tests" / "data" / "small_calls.yaml"
+    d = Dashboard(scenario=path, variants_dir=tmp_path / "variants", debounce_s=0)
+    d.robustness_samples = 4
+    d.frontier_levels = 3
+    d.widget()
+    scn = load_scenario(path)
+    cands = load_candidates(scn)
+    data = {scn.title, *map(str, cands["title"]), *map(str, cands["owner"]), *map(str, cands["theme"].dropna()),
+            *[f"{t} (phases suivantes)" for t in cands["title"]], *[c.title for c in scn.calls]}
+    c = d.controls
+    c["call"].value = "FTAP-AAP2"
+    low = d.table.loc[~d.table["eligible"].astype(bool), "id"].iloc[0]
+    c["force_in"].value = [low]
+    c["reasons"].children[0].value = "pilote"
+    variant = d.save_variant("aap2")
+    c["call"].value = "FTAP-AAP1"
+    for lang in ("fr", "en"):
+        c["lang"].value = lang
+        c["call"].value = "FTAP-AAP1"
+        c["compare_a"].value = str(path.resolve())
+        c["compare_b"].value = str(variant)
+        d._on_compare()
+        out = d.table[d.table["eligible"] & ~d.table["selected"]]
+        c["detail_select"].value = str((out if len(out) else d.table)["id"].iloc[0])
+        d._on_export("csv")
+        # a refused override, said beside the field
+        other = d.table.loc[d.table["selected"], "id"].iloc[0]
+        c["force_out"].value = [other]
+        name, blob = d.export("csv")
+        from workbench.rules import rules_table
+
+        sources = set(rules_table(d._struct, lang).iloc[:, -1])      # the public documents' own titles
+        text = page_text(d, data | sources) + " " + blob.decode("utf-8-sig").split("\n", 1)[0]
+        banned = NOT_IN_FRENCH if lang == "fr" else NOT_IN_ENGLISH
+        found = [w for w in banned if re.search(r"(?<![\w-])" + re.escape(w.strip()) + (r"(?![\w-])" if not w.endswith(" ") else r"\s"), text)]
+        assert found == [], (lang, found, [text[max(0, text.find(w.strip()) - 80):text.find(w.strip()) + 80]
+                                           for w in found])
+        c["force_out"].value = []
+    # an error, in each language, without a raw value
+    for lang, words in (("fr", "les poids ne doivent pas être tous nuls"), ("en", "weights must not all be zero")):
+        c["lang"].value = lang
+        for k in CRITERIA:
+            c[f"weight_{k}"].value = 0.0
+        assert words in html.unescape(d.outputs["status"].value) and "{" not in d.outputs["status"].value
+        for k in CRITERIA:
+            c[f"weight_{k}"].value = 0.25

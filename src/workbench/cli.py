@@ -118,6 +118,9 @@ def _cmd_dashboard(args) -> int:
 
     cmd, env, cwd = serve_command(scenario=args.scenario, port=args.port, ip=args.ip,
                                   token="" if args.no_token else None, allow_hosts=tuple(args.allow_host))
+    from .dashboard.page import with_template   # the page: no outside resource, its language and title
+
+    cmd, env = with_template(cmd, env)
     import os
 
     print(f"workbench dashboard: {dashboard_url(args.port, args.ip, env)}  (Ctrl-C to stop)", file=sys.stderr,

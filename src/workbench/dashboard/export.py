@@ -28,7 +28,8 @@ def export_table(table: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
         if c in ("eligible", "selected"):
             v = [label("yes" if bool(x) else "no", lang) for x in v]
         elif c == "funding":
-            v = [render("D_FUNDING_" + str(x).upper(), lang) if x else "" for x in v]
+            words = {"full": "D_FUNDING_FULL", "phase1": "D_FUNDING_PHASE1"}
+            v = [render(words[x], lang) if x in words else str(x or "") for x in v]
         elif c == "override":
             v = [render("D_FORCED_IN" if x == "force_in" else "D_FORCED_OUT", lang) if x else "" for x in v]
         elif c in ("reason", "flag"):

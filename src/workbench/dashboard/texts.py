@@ -72,6 +72,7 @@ CSS = """<style>
 @media (prefers-reduced-motion: reduce){.wb-spinner{animation:none}}
 .wb-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .wb-scroll{overflow-x:auto}
+.wb-table-scroll{max-height:460px;overflow:auto}
 .wb-dashboard :focus-visible,.wb-dashboard .noUi-handle:focus,.wb-dashboard summary:focus{outline:3px solid #0b4f9c !important;outline-offset:2px}
 .wb-dashboard button:focus,.wb-dashboard input:focus,.wb-dashboard select:focus,.wb-dashboard textarea:focus{outline:3px solid #0b4f9c !important;outline-offset:1px}
 .wb-dashboard .widget-label,.wb-dashboard .widget-readout{color:#1a1a1a}

@@ -174,9 +174,11 @@ def ranked_table_html(t: pd.DataFrame, total: int, n_sel: int, static: dict[str,
     heads = ["D_COL_RANK", "D_COL_ID", "D_COL_TITLE", "D_COL_OWNER", "D_COL_REQUESTED", "D_COL_VALUE",
              "D_COL_VALUE_PER_EUR", "D_COL_STATUS", "D_COL_REASON"]
     head = "".join(f"<th scope='col'>{esc(render(h, L))}</th>" for h in heads)
-    return (f"<table class='wb-table wb-rt' data-generation='{generation}' data-defer='{defer}'>"
+    # a scrolling region the keyboard can reach (tabindex), named for a screen reader
+    return (f"<div class='wb-table-scroll' tabindex='0' role='region' aria-label='{esc(render('D_RANKED', L))}'>"
+            f"<table class='wb-table wb-rt' data-generation='{generation}' data-defer='{defer}'>"
             f"<caption class='wb-sr'>{esc(render('D_RANKED', L))}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def totals_html(view: dict, risk: dict | None, lang: str = "fr", conflicts=None) -> str:

@@ -60,7 +60,7 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     html_style, check_style, button_style = HTMLStyle(), CheckboxStyle(), ButtonStyle()
     dd70 = DescriptionStyle(description_width="70px")
     dd80 = DescriptionStyle(description_width="80px")
-    num160 = DescriptionStyle(description_width="160px")
+    num160 = DescriptionStyle(description_width="140px")
     slider_style = W.SliderStyle(description_width="120px")
 
     def html(**kw):
@@ -142,7 +142,7 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     o["status"] = html()
     o["note"] = html()
     o["totals"] = html()
-    o["table"] = html(layout=lay(max_height="460px", overflow="auto", width="100%"), _dom_classes=("wb-ranked",))
+    o["table"] = html(layout=lay(width="100%"), _dom_classes=("wb-ranked",))
     o["frontier_title"] = html()
     # charts: an <img> with its text alternative and its data (views.figure_html), classes
     # wb-frontier, wb-fan, wb-robustness on the image

@@ -678,6 +678,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_FU_BOOK": _e("Livre", "Book"),
     "D_FU_AS_OF": _e("Au", "As of"),
     "D_FU_RUN": _e("Calculer", "Compute"),
+    "D_FU_EXAMPLE": _e("exemple", "example"),
     "D_FU_HINT": _e("Choisir un livre des lauréats et une date, puis « Calculer ».",
                     "Choose a laureate book and a date, then \"Compute\"."),
 }
