@@ -88,14 +88,21 @@ def server(scenario, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser():
+    """One Chromium for the module (Playwright's sync API allows one driver at a time)."""
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1500, "height": 1150})
-        pg.goto(server, timeout=120_000)
-        pg.wait_for_selector(".wb-ranked table", timeout=120_000)
-        yield pg
-        browser.close()
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    pg = browser.new_page(viewport={"width": 1500, "height": 1150})
+    pg.goto(server, timeout=120_000)
+    pg.wait_for_selector(".wb-ranked table", timeout=120_000)
+    yield pg
+    pg.close()
 
 
 def expected_selection(scenario: Path, weights: dict | None = None) -> list[str]:
@@ -231,19 +238,17 @@ def ftap_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def room(ftap_server):
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
-        outside = []
-        pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
-            ("http://127.0.0.1", "data:", "blob:")) else None)
-        pg.goto(ftap_server, timeout=180_000)
-        pg.wait_for_selector(".wb-ranked table", timeout=180_000)
-        wait_idle(pg)
-        pg.outside = outside
-        yield pg
-        browser.close()
+def room(ftap_server, browser):
+    pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+    outside = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
+        ("http://127.0.0.1", "data:", "blob:")) else None)
+    pg.goto(ftap_server, timeout=180_000)
+    pg.wait_for_selector(".wb-ranked table", timeout=180_000)
+    wait_idle(pg)
+    pg.outside = outside
+    yield pg
+    pg.close()
 
 
 def wait_idle(pg, timeout_ms: int = 180_000) -> None:
@@ -254,8 +259,15 @@ def wait_idle(pg, timeout_ms: int = 180_000) -> None:
                          " && document.querySelector('.wb-risk'); })()", timeout=timeout_ms)
 
 
+def select_call(pg, call: str) -> None:
+    """Pick ``call`` in the call picker (``""``: the whole fund, its first choice) by its label."""
+    sel = pg.locator(".wb-call select")
+    labels = [x.strip() for x in sel.locator("option").all_text_contents()]
+    sel.select_option(label=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
+
+
 def choose_call(pg, call: str) -> None:
-    pg.select_option(".wb-call select", call)
+    select_call(pg, call)
     pg.wait_for_function("c => { const t = document.querySelector('.wb-totals');"
                          " return t && t.dataset.call === c; }", arg=call, timeout=120_000)
     wait_idle(pg)
@@ -309,7 +321,7 @@ def test_a_variant_saved_in_aap4_is_compared_from_aap1(room):
     room.wait_for_selector(".wb-ok >> text=aap4_pilote.yaml", timeout=60_000)
     choose_call(room, "FTAP-AAP1")
     b = room.locator(".wb-compare-b select")
-    b.select_option(label=next(o for o in b.locator("option").all_inner_texts() if "aap4_pilote" in o))
+    b.select_option(label=next(o.strip() for o in b.locator("option").all_text_contents() if "aap4_pilote" in o))
     room.click(".wb-compare-btn")
     # the button is off while it runs, then the comparison, from one evaluation, says the variant's call
     room.wait_for_selector(".wb-compare table", timeout=120_000)
