@@ -301,8 +301,8 @@ IDLE = ("(() => { const b = document.querySelector('.wb-busy-line'); const f = d
 def select_call(pg, call: str) -> None:
     """Pick ``call`` in the call picker (``""``: the whole fund, its first choice) by its label."""
     sel = pg.locator(".wb-call select")
-    labels = [x.strip() for x in sel.locator("option").all_text_contents()]
-    sel.select_option(label=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
+    labels = sel.evaluate("s => [...s.options].map(o => o.value)")   # the labels (the text has no-break spaces)
+    sel.select_option(value=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
 
 
 def committee_room(browser, tmp: Path, runs: int = 5) -> None:
@@ -377,7 +377,7 @@ def committee_room(browser, tmp: Path, runs: int = 5) -> None:
         page.wait_for_function("() => document.querySelector('.wb-totals').dataset.call === ''", timeout=120_000)
         page.wait_for_function(IDLE, timeout=300_000)
         b = page.locator(".wb-compare-b select")
-        b.select_option(label=next(o.strip() for o in b.locator("option").all_text_contents() if "bench_aap4" in o))
+        b.select_option(value=next(o for o in b.evaluate("s => [...s.options].map(o => o.value)") if "bench_aap4" in o))
         cmp = []
         for _ in range(max(2, runs // 2)):
             page.evaluate("() => { const o = document.querySelector('.wb-compare-out'); if (o) o.innerHTML = ''; }")

@@ -262,8 +262,8 @@ def wait_idle(pg, timeout_ms: int = 180_000) -> None:
 def select_call(pg, call: str) -> None:
     """Pick ``call`` in the call picker (``""``: the whole fund, its first choice) by its label."""
     sel = pg.locator(".wb-call select")
-    labels = [x.strip() for x in sel.locator("option").all_text_contents()]
-    sel.select_option(label=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
+    labels = sel.evaluate("s => [...s.options].map(o => o.value)")   # the labels (the text has no-break spaces)
+    sel.select_option(value=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
 
 
 def choose_call(pg, call: str) -> None:
@@ -308,6 +308,7 @@ def test_an_override_below_the_quality_bar_is_funded_and_recorded(room):
     assert "motif : « pilote interministériel »" in text
     assert "aucun portefeuille" not in room.inner_text(".wb-ranked")
     wait_idle(room)
+    room.locator(f".wb-ranked tr[data-id='{low}']").scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     room.screenshot(path=str(SHOTS / "override_aap4_1280.png"), full_page=True)
 
@@ -321,7 +322,7 @@ def test_a_variant_saved_in_aap4_is_compared_from_aap1(room):
     room.wait_for_selector(".wb-ok >> text=aap4_pilote.yaml", timeout=60_000)
     choose_call(room, "FTAP-AAP1")
     b = room.locator(".wb-compare-b select")
-    b.select_option(label=next(o.strip() for o in b.locator("option").all_text_contents() if "aap4_pilote" in o))
+    b.select_option(value=next(o for o in b.evaluate("s => [...s.options].map(o => o.value)") if "aap4_pilote" in o))
     room.click(".wb-compare-btn")
     # the button is off while it runs, then the comparison, from one evaluation, says the variant's call
     room.wait_for_selector(".wb-compare table", timeout=120_000)
@@ -330,6 +331,7 @@ def test_a_variant_saved_in_aap4_is_compared_from_aap1(room):
     assert "Projets retenus (appel FTAP-AAP1)" in shown and "Probabilité de manquer de crédits de paiement" in shown
     assert "unknown candidate" not in shown and "budget_eur" not in shown
     assert not room.locator(".wb-compare-btn").is_disabled()
+    room.locator(".wb-compare").scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     room.screenshot(path=str(SHOTS / "compare_from_aap1_1280.png"), full_page=True)
 
@@ -338,6 +340,7 @@ def test_no_serious_accessibility_violation_in_french_and_english(room):
     from axe_playwright_python.sync_playwright import Axe
 
     room.set_viewport_size({"width": 1280, "height": 1000})
+    room.locator(".wb-h1").scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     for lang in ("fr", "en"):
         if lang == "en":

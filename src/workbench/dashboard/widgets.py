@@ -130,7 +130,7 @@ def build_layout(lang: str, scenario_options: list[tuple[str, str]], scenario_va
     c["export_xlsx"] = mk(W.Button, "D_EXPORT_XLSX", hook("export_xlsx"), layout=half, style=button_style)
     c["download"] = html()
     c["detail_select"] = mk(W.Select, "D_DETAIL_PICK", hook("detail_select"), options=[], rows=8, layout=full,
-                            style=dd70)
+                            style=DescriptionStyle(description_width="140px"))
     c["show_all"] = mk(W.Checkbox, "D_SHOW_ALL", hook("show_all"), value=False, indent=False, layout=lay(width="auto"),
                        style=check_style)
 

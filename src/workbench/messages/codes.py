@@ -427,7 +427,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_BUDGET": _e("Budget (M€)", "Budget (M€)"),
     "D_COFINANCING": _e("Cofinanc. min.", "Min. co-financing"),
     "D_MIN_COST": _e("Coût min. (M€)", "Min. cost (M€)"),
-    "D_MIN_COST_TERR": _e("Coût min. territ. (M€)", "Min. territorial cost (M€)"),
+    "D_MIN_COST_TERR": _e("Coût min. territ. (M€)", "Min. territ. cost (M€)"),
     "D_RULES": _e("Règles", "Rules"),
     "D_RULE_MIN_COST": _e("Coût total minimum", "Minimum total cost"),
     "D_RULE_COFINANCING": _e("Cofinancement minimum", "Minimum co-financing"),
