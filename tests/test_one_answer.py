@@ -147,6 +147,13 @@ def test_a_call_view_with_changed_settings_is_what_a_saved_variant_computes(tmp_
     assert ev.metrics["shortfall_probability"] == live["risk"] and ev.metrics["n_selected"] == live["fund"]
     row = t.set_index("id").loc[low]
     assert row["override"] == "force_in" and row["override_reason"] == "projet pilote du ministère"
+    # the dashboard's comparison computes the variant as the live view did (one evaluation)
+    d.controls["call"].value = "FTAP-AAP2"
+    cmp = d.compare(SMALL_CALLS, path)
+    b = cmp["sides"][1]
+    assert b["fund"]["shortfall_probability"] == live["risk"] and b["fund"]["selected"] == live["fund"]
+    assert b["view"]["selected"] == len(live["ids"]) and b["call"] == "FTAP-AAP2"
+    assert cmp["sides"][0]["fund"]["shortfall_probability"] == base_risk
     # the calls before it: as the scenario's committees decided them
     _, base_ev, base_by_call = report_answer(SMALL_CALLS)
     assert sorted(t.loc[t["selected"].astype(bool) & (t["call"] == "FTAP-AAP1"), "id"]) == base_by_call["FTAP-AAP1"]

@@ -385,7 +385,8 @@ def _check_forced_in(scenario, call, sub: pd.DataFrame, forced_in: tuple, budget
         need += float(min(req[i], ph1[i])) if phase1 and np.isfinite(ph1[i]) and ph1[i] > 0 else float(req[i])
     if need > budget_eur + 0.5:
         raise InputError([Problem("<committee>", "force_in", ", ".join(forced_in), msg(
-            "E_FORCE_IN_OVER_BUDGET", call=call.id, need_meur=need / 1e6, budget_meur=budget_eur / 1e6))])
+            "E_FORCE_IN_OVER_BUDGET", call=call.id, ids=", ".join(forced_in), need_meur=need / 1e6,
+            budget_meur=budget_eur / 1e6))])
 
 
 def _record_overrides(scenario, t: pd.DataFrame, forced_in: tuple, forced_out: tuple, why: Mapping[str, str],

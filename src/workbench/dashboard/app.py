@@ -133,6 +133,7 @@ class Dashboard:
         self._busy: dict[str, int] = {}               # background jobs running, by name
         self._reasons: dict[str, str] = {}            # the committee's reasons of its overrides, by id
         self._charts: dict[str, dict] = {}            # each chart's last content (views.figure_html)
+        self._compare_runs = 0                        # comparisons asked (data-run of the result, for tests)
         self.view: View | None = None                 # what the page shows (caches.View)
         self.rank_result: Any = None                  # the same (kept for callers of the earlier name)
         self.sim_result: Any = None
@@ -1057,9 +1058,12 @@ class Dashboard:
         self.outputs["compare_out"].value = (f"<div class='wb-compare' aria-busy='true'><i>"
                                              f"{esc(render('D_COMPUTING', L))}</i></div>")
 
+        self._compare_runs += 1
+        run = self._compare_runs
+
         def show(cmp: dict) -> None:
             btn.disabled = False
-            self.outputs["compare_out"].value = compare_html(cmp, self.lang)
+            self.outputs["compare_out"].value = compare_html(cmp, self.lang, run)
 
         def failed(exc: Any) -> None:
             btn.disabled = False

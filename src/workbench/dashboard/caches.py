@@ -286,8 +286,12 @@ class Controller:
 
     def candidates(self, scenario: Scenario) -> pd.DataFrame:
         """The candidates ``scenario`` names (:func:`workbench.sources.load_candidates`), cached on
-        its content hash."""
-        return self.caches["cands"].get(("scenario", scenario.hash()), lambda: load_candidates(scenario))
+        what they depend on (:func:`workbench.sweep.candidates_key`: their source, the calls, the
+        funds, the rules, the scale and the seed): a variant that changes only weights, budgets
+        or overrides shares its scenario's list."""
+        from ..sweep import candidates_key as source_key
+
+        return self.caches["cands"].get(("scenario", source_key(scenario)), lambda: load_candidates(scenario))
 
     def effective(self, base: Scenario, eligibility_overrides: dict) -> Scenario:
         """``base`` with the committee's rule settings (``{}``: ``base`` itself)."""

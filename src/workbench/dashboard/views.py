@@ -281,7 +281,7 @@ def detail_html(pid: str, row: Any, ex: dict, lang: str = "fr") -> str:
             + f"<p class='wb-small'>{esc(render_text(ex.get('text', ''), L))}</p></div>")
 
 
-def compare_html(cmp: dict, lang: str = "fr") -> str:
+def compare_html(cmp: dict, lang: str = "fr", run: int = 0) -> str:
     """Two variants side by side as HTML (``cmp``: :meth:`workbench.dashboard.caches.Controller.compare`):
     for the view's call (or the whole fund) the laureates, budget and amount granted; for the
     whole fund the laureates, amount granted and the risk of running short of payment credits;
@@ -331,7 +331,8 @@ def compare_html(cmp: dict, lang: str = "fr") -> str:
     diff = (f"<p><b>{esc(render('D_ONLY_IN_A', L))}</b> ({len(cmp['only_a'])}){c}{esc(', '.join(cmp['only_a']))}<br>"
             f"<b>{esc(render('D_ONLY_IN_B', L))}</b> ({len(cmp['only_b'])}){c}{esc(', '.join(cmp['only_b']))}<br>"
             f"<b>{esc(render('D_IN_BOTH', L))}</b>{c}{len(cmp['both'])}</p>")
-    return (f"<div class='wb-compare'><b>{esc(render('D_COMPARE_TITLE', L, scope=scope))}</b>{note_html}"
+    return (f"<div class='wb-compare' data-run='{run}'><b>{esc(render('D_COMPARE_TITLE', L, scope=scope))}</b>"
+            f"{note_html}"
             f"<table class='wb-table' style='width:auto'><thead><tr><th scope='col'>"
             f"{esc(render('D_CMP_MEASURE', L))}</th><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
             f"<tbody>{body}</tbody></table>{diff}{meta}</div>")

@@ -517,10 +517,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_FORCE_IN_REFUSED": _e("{id} ne peut pas être imposé dans l'appel {call} : une règle du fonds l'exclut "
                              "({reason})",
                              "{id} cannot be forced in in call {call}: a rule of the fund excludes it ({reason})"),
-    "E_FORCE_IN_OVER_BUDGET": _e("les projets imposés dans l'appel {call} demandent {need_meur:,.1f} M€, plus que "
-                                 "son budget de {budget_meur:,.1f} M€",
-                                 "the projects forced in in call {call} ask for {need_meur:,.1f} M€, more than its "
-                                 "budget of {budget_meur:,.1f} M€"),
+    "E_FORCE_IN_OVER_BUDGET": _e("les projets imposés dans l'appel {call} ({ids}) demandent {need_meur:,.1f} M€, "
+                                 "plus que son budget de {budget_meur:,.1f} M€",
+                                 "the projects forced in in call {call} ({ids}) ask for {need_meur:,.1f} M€, more "
+                                 "than its budget of {budget_meur:,.1f} M€"),
     "R_OVERRIDE_WHY": _e(" ; motif : « {reason} »", "; reason: “{reason}”"),
     "R_PHASE1_ONLY": _e(", première phase seulement", ", phase 1 only"),
     "R_FORCED_IN_BY_COMMITTEE": _e("retenu : imposé par le comité{phase}, payé par {payer}{why}",
