@@ -309,6 +309,13 @@ class Dashboard:
         self.controls["force_msg"].value = ""
         self.outputs["compare_out"].value = ""
         self._reset_controls()
+        self._mute = True    # compare the scenario opened with the last file of the list by default
+        try:
+            here = str(Path(scn.path).resolve())
+            if here in {v for _, v in self.controls["compare_a"].options}:
+                self.controls["compare_a"].value = here
+        finally:
+            self._mute = False
         self.refresh()
         return True
 

@@ -326,8 +326,11 @@ def compare_html(cmp: dict, lang: str = "fr", run: int = 0) -> str:
     c = colon(L)
     note_html = "".join(f"<div class='wb-warn wb-cmp-other-call'>{esc(n)}</div>" for n in notes)
     draws = a["fund"].get("draws")
-    meta = (f"<p class='wb-small'>{esc(render('D_CMP_SAME_EVALUATION', L, draws=number(draws, L), seed=a['fund'].get('seed')))}"
-            f"</p>" if draws else "")
+    runs = [render("D_DRAWS_SEED", L, draws=number(s["fund"]["draws"], L), seed=s["fund"]["seed"])
+            for s in (a, b) if s["fund"].get("draws")]
+    how = runs[0] if len(set(runs)) == 1 else render("D_LIST_SEP", L).join(
+        f"{tag}{colon(L)}{r}" for tag, r in zip(("A", "B"), runs))
+    meta = f"<p class='wb-small'>{esc(render('D_CMP_SAME_EVALUATION', L, runs=how))}</p>" if draws else ""
     diff = (f"<p><b>{esc(render('D_ONLY_IN_A', L))}</b> ({len(cmp['only_a'])}){c}{esc(', '.join(cmp['only_a']))}<br>"
             f"<b>{esc(render('D_ONLY_IN_B', L))}</b> ({len(cmp['only_b'])}){c}{esc(', '.join(cmp['only_b']))}<br>"
             f"<b>{esc(render('D_IN_BOTH', L))}</b>{c}{len(cmp['both'])}</p>")

@@ -654,9 +654,9 @@ CATALOG: dict[str, dict[str, str]] = {
                            "Variant {tag} was saved for call {saved}: its settings apply to that call; it is "
                            "compared here on {view} (its effects on call {saved} go through the credits left)."),
     "D_CMP_SAME_EVALUATION": _e("Chaque variante est calculée comme la vue en direct et le rapport : décisions appel "
-                                "par appel, simulation du fonds entier ({draws} tirages, graine {seed}).",
+                                "par appel, simulation du fonds entier ({runs}).",
                                 "Each variant is computed as the live view and the report are: decisions call by "
-                                "call, the whole fund simulated ({draws} draws, seed {seed})."),
+                                "call, the whole fund simulated ({runs})."),
     "D_EXPORT_CSV": _e("CSV", "CSV"),
     "D_EXPORT_XLSX": _e("XLSX", "XLSX"),
     "D_EXPORT_SHEET": _e("portefeuille", "portfolio"),
