@@ -15,7 +15,14 @@ Prints:
    curve shown while the levels are solved, does not count), with the table's first 50 rows
    (the default) and with all 200; to the updated fan chart when the portfolio changed;
 3. memory per open session (resident memory of each kernel);
-4. 10 sessions opened at once: renders and errors.
+4. 10 sessions opened at once: renders and errors;
+5. the committee room on the default FTAP scenario (``--committee-only`` for this part alone): the
+   first visitor's page (empty disk cache: the decisions of every call, the simulation of the
+   whole fund) until the table and the risk show; forcing in a project below the quality bar in
+   call AAP4 until the table shows it funded, and forcing in one a rule of the fund refuses until
+   the refusal shows beside the field (target: 1 s); comparing the scenario with a variant of
+   AAP4 from the whole-fund view until the comparison shows (target: 5 s).  Medians of several
+   runs; the load average is printed with each figure.
 
 Every Voila server uses the project's voila.json (``workbench.dashboard.serve_command``) on a
 free 127.0.0.1 port and is stopped at the end.  The 200 candidates come from the seeded
@@ -43,6 +50,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from workbench.cache import ENV_CACHE_DIR  # noqa: E402
 from workbench.dashboard import dashboard_url, serve_command  # noqa: E402
+from workbench.dashboard.page import with_template  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -94,7 +102,9 @@ class Server:
         self.port = free_port()
         extra = [] if preheat else ["--VoilaConfiguration.preheat_kernel=False"]
         extra.append("--PageKernelManager.max_kernels_per_client=10")  # the 10 sessions below, one machine
-        cmd, env, cwd = serve_command(scenario=scenario, port=self.port, extra_args=tuple(extra))
+        cmd, env, cwd = serve_command(scenario=scenario, port=self.port, extra_args=tuple(extra),
+                                      variants_dir=log.parent / "variants")
+        cmd, env = with_template(cmd, env)   # the page as `workbench dashboard` serves it
         if notebook is not None:  # the floor: another notebook, same settings
             cmd[cmd.index(str(Path("notebooks") / "dashboard.ipynb"))] = str(notebook)
         self.log = log.open("w")
@@ -283,6 +293,143 @@ def sessions_at_once(browser, server: Server, n: int = 10) -> dict:
     return {"rendered": ok, "errors": errors, "seconds": took, "kernel_rss": rss}
 
 
+IDLE = ("(() => { const b = document.querySelector('.wb-busy-line'); const f = document.querySelector('img.wb-fan');"
+        " return b && !b.getAttribute('aria-busy') && f && f.complete && !f.closest('.wb-busy')"
+        " && document.querySelector('.wb-risk'); })()")
+
+
+def select_call(pg, call: str) -> None:
+    """Pick ``call`` in the call picker (``""``: the whole fund, its first choice) by its label."""
+    sel = pg.locator(".wb-call select")
+    labels = sel.evaluate("s => [...s.options].map(o => o.value)")   # the labels (the text has no-break spaces)
+    sel.select_option(value=labels[0] if not call else next(x for x in labels if x.startswith(call + " ")))
+
+
+def committee_room(browser, tmp: Path, runs: int = 5) -> None:
+    """Part 5: first visitor, overrides in AAP4 (funded below the bar; refused by a fund rule),
+    comparison from the whole-fund view, on the default FTAP scenario."""
+    from workbench import pipeline
+    from workbench.scenario import load_scenario
+    from workbench.sources import load_candidates
+
+    ftap = ROOT / "parameters" / "ftap_2018_2022.yaml"
+    scn = load_scenario(ftap)
+    t = pipeline.decide(scn, load_candidates(scn)).table
+    aap4 = t[t["call"] == "FTAP-AAP4"]
+    reason = aap4["reason"].astype(str)
+    below_bar = aap4.loc[~aap4["eligible"] & reason.str.contains("quality bar") & ~reason.str.contains(";"), "id"].tolist()
+    refused = aap4.loc[~aap4["eligible"] & ~reason.str.contains("quality bar"), "id"].tolist()
+    # the first visitor of a server without pre-heated kernels (a kernel started for the page, then
+    # every import and computation of the first view), nothing cached on disk
+    os.environ[ENV_CACHE_DIR] = str(tmp / "committee-cache-cold")
+    cold = Server(None, ftap, False, tmp / "voila-committee-cold.log")
+    try:
+        time.sleep(2)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(cold.url, timeout=300_000)
+        page.wait_for_selector(".wb-ranked table", timeout=300_000)
+        table_s = time.perf_counter() - t0
+        page.wait_for_function(IDLE, timeout=300_000)
+        print(f"  committee room, first visitor without pre-heated kernel (FTAP, empty disk cache; load "
+              f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores): table {table_s:.2f} s, risk and charts "
+              f"{time.perf_counter() - t0:.2f} s")
+        page.close()
+    finally:
+        cold.stop()
+    # the first visitor as voila.json serves: the pre-heated kernels computed the first view
+    os.environ[ENV_CACHE_DIR] = str(tmp / "committee-cache")     # nothing cached on disk
+    srv = Server(None, ftap, True, tmp / "voila-committee.log")
+    try:
+        srv.wait_pool(2)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(srv.url, timeout=300_000)
+        page.wait_for_selector(".wb-ranked table", timeout=300_000)
+        table_s = time.perf_counter() - t0
+        page.wait_for_function(IDLE, timeout=300_000)
+        print(f"  committee room, first visitor of pre-heated kernels (voila.json; FTAP, 645 rows, empty disk cache; load "
+              f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores): table {table_s:.2f} s, "
+              f"risk and charts {time.perf_counter() - t0:.2f} s (target: 5 s)")
+        select_call(page, "FTAP-AAP4")
+        page.wait_for_function("() => document.querySelector('.wb-totals').dataset.call === 'FTAP-AAP4'",
+                               timeout=120_000)
+        page.wait_for_function(IDLE, timeout=300_000)
+
+        def force(pid: str, done: str) -> float:
+            box = page.locator(".wb-force-in input")
+            box.click()
+            box.fill(pid)
+            t1 = time.perf_counter()
+            box.press("Enter")
+            page.wait_for_function(done, arg=pid, timeout=120_000, polling="raf")
+            return time.perf_counter() - t1
+
+        def clear() -> None:
+            page.locator(".wb-force-in .tag-btn, .wb-force-in button").first.click() \
+                if page.locator(".wb-force-in .tag-btn, .wb-force-in button").count() else None
+            page.wait_for_function(IDLE, timeout=300_000)
+
+        funded, refusals = [], []
+        for pid in below_bar[:runs]:
+            funded.append(force(pid, "p => !!document.querySelector(`.wb-ranked tr.wb-sel[data-id='${p}']`)"))
+            clear()
+        # no portfolio can fit: the call's budget set to 1 M€, then a project asking more forced in
+        # (refused beside the field, before any solve; the synthetic FTAP pipelines hold no project
+        # a rule of the fund refuses: every refusal there is the quality bar's, which an override passes)
+        readout = page.locator(".wb-budget .widget-readout")
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("1.0")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('.wb-budget-total').textContent.startsWith('1,0')",
+                               timeout=120_000)
+        page.wait_for_function(IDLE, timeout=300_000)
+        big = aap4.sort_values("requested_eur", ascending=False)["id"].tolist()
+        for pid in (refused or big)[:runs]:
+            refusals.append(force(pid, "p => { const m = document.querySelector('.wb-force-refused');"
+                                       " return m && m.textContent.includes(p); }"))
+            page.wait_for_function(IDLE, timeout=300_000)
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("183.5")
+        page.keyboard.press("Enter")
+        page.wait_for_function(IDLE, timeout=300_000)
+        if funded:
+            print(f"  force in below the quality bar (AAP4) -> table shows it funded: median "
+                  f"{statistics.median(funded):.2f} s (runs: {', '.join(f'{x:.2f}' for x in funded)}; target 1 s; "
+                  f"load {psutil.getloadavg()[0]:.1f})")
+        if refusals:
+            print(f"  force in with no portfolio that fits (AAP4 at 1 M€) -> refusal beside the field: median "
+                  f"{statistics.median(refusals):.2f} s (runs: {', '.join(f'{x:.2f}' for x in refusals)}; target 1 s)")
+        # a variant of AAP4, compared with the scenario from the whole-fund view
+        force(below_bar[0], "p => !!document.querySelector(`.wb-ranked tr.wb-sel[data-id='${p}']`)")
+        name = page.locator(".wb-variant-name input")
+        name.fill(f"bench aap4 {os.getpid()}")
+        name.press("Enter")
+        page.click(".wb-save-variant")
+        page.wait_for_selector(".wb-ok", timeout=60_000)
+        select_call(page, "")
+        page.wait_for_function("() => document.querySelector('.wb-totals').dataset.call === ''", timeout=120_000)
+        page.wait_for_function(IDLE, timeout=300_000)
+        b = page.locator(".wb-compare-b select")
+        b.select_option(value=next(o for o in b.evaluate("s => [...s.options].map(o => o.value)") if "bench_aap4" in o))
+        cmp = []
+        for k in range(max(2, runs // 2)):
+            t1 = time.perf_counter()
+            page.click(".wb-compare-btn")
+            page.wait_for_function("k => { const c = document.querySelector('.wb-compare[data-run]');"
+                                   " return c && Number(c.dataset.run) > k && c.querySelector('table'); }",
+                                   arg=k, timeout=300_000, polling="raf")
+            cmp.append(time.perf_counter() - t1)
+        print(f"  compare the scenario with a variant of AAP4 from the whole-fund view -> comparison shown: "
+              f"median {statistics.median(cmp):.2f} s (runs: {', '.join(f'{x:.2f}' for x in cmp)}; first one "
+              f"computes both files, target 5 s)")
+        page.close()
+    finally:
+        srv.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -292,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
                                                          "2 slider changes, 3 sessions (smoke run)")
     ap.add_argument("--renders-only", action="store_true", help="only the first-render times")
     ap.add_argument("--latency-only", action="store_true", help="only the slider latency")
+    ap.add_argument("--committee-only", action="store_true", help="only the committee room on the FTAP scenario "
+                                                                   "(first visitor, overrides, comparison)")
     args = ap.parse_args(argv)
     n_render, n_lat, n_sess = (2, 2, 3) if args.quick else (5, 9, 10)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
@@ -307,6 +456,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        if args.committee_only:
+            committee_room(browser, tmp, runs=3 if args.quick else 5)
+            browser.close()
+            return 0
         for preheat in (() if args.latency_only else (False, True)):
             mode = "pre-heated" if preheat else "cold"
             tag = len(results)
@@ -365,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    error: {e}")
         finally:
             srv.stop()
+        committee_room(browser, tmp, runs=3 if args.quick else 5)
         browser.close()
     return 0
 

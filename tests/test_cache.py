@@ -149,15 +149,18 @@ def test_a_cold_dashboard_shows_the_first_view_from_disk(tmp_path, monkeypatch):
 
     first = open_dashboard()
     second = open_dashboard()     # a new kernel: new in-memory caches
-    assert second._caches["rank"].disk_hits == 1 and second._caches["frontier"].disk_hits == 1
+    # the decisions in brief (the call picker, the budget) and the view: read, never decided again
+    assert second._caches["rank"].disk_hits == 2 and second._caches["frontier"].disk_hits == 1
+    assert second._caches["decide"].misses == 0
     assert second._caches["robust"].disk_hits == 1 and second._caches["fan_png"].disk_hits == 1
     assert second._caches["sim"].disk_hits == 1 and second._caches["robust_png"].disk_hits == 1
     pd.testing.assert_frame_equal(first.robust_result, second.robust_result)
     assert first.outputs["fan_img"].value == second.outputs["fan_img"].value
     assert first.outputs["robust_img"].value == second.outputs["robust_img"].value
     assert first._shortfall == second._shortfall
-    # the selection read back: the same table and totals, shown without loading the selection model
-    assert isinstance(second.rank_result, cache.Deferred) and second.rank_result._value is cache._MISS
+    # the view read back: the same table and totals (and the risk), shown without loading the
+    # decisions and their selection models
+    assert isinstance(second.view, cache.Deferred) and second.view._value is cache._MISS
     pd.testing.assert_frame_equal(first.table, second.table)
     assert first.totals == second.totals
     for k in ("table", "totals", "frontier_img"):

@@ -76,8 +76,10 @@ def test_moving_a_weight_changes_the_selected_portfolio(app):
 def test_all_weights_at_zero_shows_an_error_and_keeps_the_portfolio(app):
     before = app.selected_ids
     set_weights(app, strategic=0.0, service=0.0, savings=0.0, governance=0.0)
-    assert "weights must not all be zero" in app.last_error
-    assert "weights must not all be zero" in app.outputs["status"].value
+    # said in the page's language, from the catalog, without a raw Python value
+    assert "les poids ne doivent pas être tous nuls" in app.last_error
+    status = html.unescape(app.outputs["status"].value)
+    assert "les poids ne doivent pas être tous nuls" in status and "{" not in status and "must" not in status
     assert app.selected_ids == before
 
 
@@ -143,17 +145,21 @@ def test_save_variant_then_compare(app, scenario_dir):
     v = load_scenario(path, allowed_dirs=[scenario_dir])  # the variant extends ../committee.yaml
     assert v.weights == {"strategic": 1.0, "service": 0.0, "savings": 0.0, "governance": 0.0}
     assert str(path) in [v for _, v in app.controls["scenario"].options]
-    df = app.compare(scenario_dir / "committee.yaml", path)
+    cmp = app.compare(scenario_dir / "committee.yaml", path)
     a = brute_force(dict.fromkeys(CRITERIA, 0.25), 5_000_000)
     b = brute_force({"strategic": 1, "service": 0, "savings": 0, "governance": 0}, 5_000_000)
-    assert df.attrs["only_a"] == sorted(set(a) - set(b))
-    assert df.attrs["only_b"] == sorted(set(b) - set(a))
-    assert df.loc["selected", "A"] == len(a) and df.loc["selected", "B"] == len(b)
+    assert cmp["only_a"] == sorted(set(a) - set(b))
+    assert cmp["only_b"] == sorted(set(b) - set(a))
+    assert cmp["sides"][0]["fund"]["selected"] == len(a) and cmp["sides"][1]["fund"]["selected"] == len(b)
     app.controls["compare_a"].value = str((scenario_dir / "committee.yaml").resolve())
     app.controls["compare_b"].value = str(path)
     app._on_compare()
     shown = html.unescape(app.outputs["compare_out"].value)
     assert f"seulement dans A</b> ({len(set(a) - set(b))})" in shown and ", ".join(sorted(set(b) - set(a))) in shown
+    # every row label in French: no column name of the code (selected, budget_eur, weight_…)
+    assert "Projets retenus (fonds entier)" in shown and "Poids : Stratégique" in shown
+    assert not any(w in shown for w in ("budget_eur", "weight_", ">selected<", "committed_eur"))
+    assert not app.controls["compare_btn"].disabled
     # an empty name is refused, nothing written
     from workbench.errors import InputError
 
@@ -166,7 +172,7 @@ def test_export_keeps_text_as_text(app):
     t.loc[t.index[0], "title"] = "=HYPERLINK(\"http://x\")"
     data = export_portfolio(t, "xlsx", {"scenario_hash": "abc"})
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb["portfolio"]
+    ws = wb["portefeuille"]       # the sheets named in the page's language (French by default)
     col = [c.value for c in ws[1]].index("title") + 1
     cell = ws.cell(row=2, column=col)
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
@@ -294,10 +300,11 @@ def test_each_call_opens_on_its_allotment_after_the_earlier_calls(tmp_path):
     by = decide_calls(scn, load_candidates(scn)).by_call.set_index("call")
     assert [v for _, v in c["call"].options][1:3] == ["FTAP-AAP1", "FTAP-AAP2"]  # decision order
     assert c["call"].value == "FTAP-AAP1"
-    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 100 M€
-    # the portfolio shown is the one of that budget, not of the whole envelope
-    assert d.totals["budget_eur"] == pytest.approx(c["budget"].value * 1e6)
-    assert d.totals["committed_eur"] <= c["budget"].value * 1e6 + 1
+    assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP1", "allotment_eur"] / 1e6, 1))  # 133.3 M€
+    # the portfolio shown is the one of that budget (the allotment itself: the slider shows it
+    # rounded to 0.1 M€), not of the whole envelope
+    assert d.totals["budget_eur"] == by.loc["FTAP-AAP1", "allotment_eur"]
+    assert d.totals["committed_eur"] <= d.totals["budget_eur"] + 1
     c["call"].value = "FTAP-AAP2"
     assert c["budget"].value == pytest.approx(round(by.loc["FTAP-AAP2", "allotment_eur"] / 1e6, 1))
     assert (d.table["id"].str.startswith("FTAP-AAP2")).all()  # only the call's own applications
@@ -352,6 +359,103 @@ def test_every_word_of_the_controls_comes_from_the_message_catalog(app):
         for w, attr, code in app._labelled:
             assert code.startswith("D_") and getattr(w, attr) == render(code, lang)
         for w, code in app._titles.values():
-            assert w.value == f"<b>{html.escape(render(code, lang))}</b>"
+            assert w.value == f"<h2 class='wb-h2'>{html.escape(render(code, lang))}</h2>"
     assert app.controls["weight_service"].description == CATALOG["D_CRITERION_SERVICE"]["fr"] == "Service rendu"
-    assert app.controls["call"].options[0][0] == "toutes (prévision parfaite) (8)"
+    assert app.controls["call"].options[0][0] == "l'appel (8 candidatures)"  # one call: the whole fund is the call
+
+
+# ---- every word from the catalog, in the page's language (issue 21, item 7) ---------------------
+#: Words of the code or of English that must not appear on the French page.
+NOT_IN_FRENCH = ("selected", "not selected", "ineligible", "forced", "full", "budget_eur", "committed_eur",
+                 "weight_", "quality_x_scope", "state_central", "year_share", "roi_mode", "problem", "must",
+                 "below the", "above the", "weighted score", "Error", "Probability", "computing", "whole fund",
+                 "granted", "laureates", "draws", "seed", "Reason", "Override", "unknown", "Traceback", "call ",
+                 "example", "None", "nan")
+#: French words that must not appear on the English page.
+NOT_IN_ENGLISH = ("retenu", "écarté", "inéligible", "appel ", "candidatures", "Probabilité", "calcul en cours",
+                  "fonds entier", "dérogation", "motif", "note pondérée", "accordés", "lauréats", "tirages", "graine",
+                  "Pourquoi", "Règle", "Poids", "Coût", "Valeur", "crédits", "Comparaison", "Données", "exemple",
+                  "projets", "hypothèse", "refusé", "Enregistrée", "budget de")
+
+
+def page_text(app, data: set[str]) -> str:
+    """The words of the page as a reader sees them: every output, every control's label, option,
+    tooltip and placeholder, the section titles and the rules panel, without the data (project
+    titles and owners, the scenario's title and themes: the users' own words)."""
+    import re
+
+    parts = [v.value for k, v in app.outputs.items() if isinstance(getattr(v, "value", None), str)]
+    for w in app.controls.values():
+        for a in ("description", "placeholder", "tooltip"):
+            parts.append(str(getattr(w, a, "") or ""))
+        parts += [str(o[0] if isinstance(o, tuple) else o) for o in getattr(w, "options", ()) or ()]
+        parts += list(getattr(w, "tooltips", ()) or ())
+        parts += [getattr(x, "description", "") or "" for x in getattr(w, "children", ())]
+        parts += [getattr(x, "placeholder", "") or "" for x in getattr(w, "children", ())]
+    parts += [w.value for w, _ in app._titles.values()]
+    parts.append(app._rules_box.get_title(0))
+    f = app.followup
+    parts += [f.title.value, f.book.description, f.as_of.description, f.run.description, f.out.value]
+    parts += [str(o[0]) for o in f.book.options]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts)))
+    text = re.sub(r"(alt|title|aria-label)='[^']*'", " ", text)
+    for d in sorted(data, key=len, reverse=True):
+        text = text.replace(d, " ")
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.slow
+def test_the_page_speaks_one_language_at_a_time(tmp_path):
+    """Every word of the page from the catalog: the French page has no English word nor code name
+    (comparison rows, rules table values, export headers, reasons, errors, explanations), the
+    English page no French word; the data (titles, owners, the scenario's title) is the users'."""
+    import re
+
+    from workbench.scenario import load_scenario
+
+    path = ROOT / "tests" / "data" / "small_calls.yaml"
+    d = Dashboard(scenario=path, variants_dir=tmp_path / "variants", debounce_s=0)
+    d.robustness_samples = 4
+    d.frontier_levels = 3
+    d.widget()
+    scn = load_scenario(path)
+    cands = load_candidates(scn)
+    data = {scn.title, *map(str, cands["title"]), *map(str, cands["owner"]), *map(str, cands["theme"].dropna()),
+            *[f"{t} (phases suivantes)" for t in cands["title"]], *[c.title for c in scn.calls]}
+    c = d.controls
+    c["call"].value = "FTAP-AAP2"
+    low = d.table.loc[~d.table["eligible"].astype(bool), "id"].iloc[0]
+    c["force_in"].value = [low]
+    c["reasons"].children[0].value = "pilote"
+    variant = d.save_variant("aap2")
+    c["call"].value = "FTAP-AAP1"
+    for lang in ("fr", "en"):
+        c["lang"].value = lang
+        c["call"].value = "FTAP-AAP1"
+        c["compare_a"].value = str(path.resolve())
+        c["compare_b"].value = str(variant)
+        d._on_compare()
+        out = d.table[d.table["eligible"] & ~d.table["selected"]]
+        c["detail_select"].value = str((out if len(out) else d.table)["id"].iloc[0])
+        d._on_export("csv")
+        # a refused override, said beside the field
+        other = d.table.loc[d.table["selected"], "id"].iloc[0]
+        c["force_out"].value = [other]
+        name, blob = d.export("csv")
+        from workbench.rules import rules_table
+
+        sources = set(rules_table(d._struct, lang).iloc[:, -1])      # the public documents' own titles
+        text = page_text(d, data | sources) + " " + blob.decode("utf-8-sig").split("\n", 1)[0]
+        banned = NOT_IN_FRENCH if lang == "fr" else NOT_IN_ENGLISH
+        found = [w for w in banned if re.search(r"(?<![\w-])" + re.escape(w.strip()) + (r"(?![\w-])" if not w.endswith(" ") else r"\s"), text)]
+        assert found == [], (lang, found, [text[max(0, text.find(w.strip()) - 80):text.find(w.strip()) + 80]
+                                           for w in found])
+        c["force_out"].value = []
+    # an error, in each language, without a raw value
+    for lang, words in (("fr", "les poids ne doivent pas être tous nuls"), ("en", "weights must not all be zero")):
+        c["lang"].value = lang
+        for k in CRITERIA:
+            c[f"weight_{k}"].value = 0.0
+        assert words in html.unescape(d.outputs["status"].value) and "{" not in d.outputs["status"].value
+        for k in CRITERIA:
+            c[f"weight_{k}"].value = 0.25

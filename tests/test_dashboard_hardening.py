@@ -77,8 +77,8 @@ def test_a_nul_byte_in_a_title_still_exports_as_xlsx(app):
     import base64
 
     data = base64.b64decode(link.split("base64,", 1)[1].split("'", 1)[0])
-    ws = openpyxl.load_workbook(io.BytesIO(data))["portfolio"]
-    col = [c.value for c in ws[1]].index("title")
+    ws = openpyxl.load_workbook(io.BytesIO(data))["portefeuille"]   # sheet and headers in the page's language
+    col = [c.value for c in ws[1]].index("Intitulé")
     titles = [r[col].value for r in ws.iter_rows(min_row=2)]
     assert "Projet avec NUL" in titles
 

@@ -14,9 +14,9 @@ those results on disk, keyed by everything they depend on:
   versions whose code changed, recomputes everything.
 
 Any change to one of them is a new key, so a stale answer is never shown; the old entry is
-simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``rank`` (the selection: the
-ranked table and totals are read at once, the rest, which needs scipy and the selection model, on
-first use), ``frontier``, ``sim`` and ``fan_png`` (the fan chart), ``robust`` and ``robust_png``
+simply not read again.  Stages kept on disk (:data:`DISK_STAGES`): ``rank`` (a call view of the
+decisions, and the decisions in brief: the rows shown and their totals are read at once, the
+decisions behind them, which need scipy and the selection models, on first use), ``frontier``, ``sim`` and ``fan_png`` (the fan chart), ``robust`` and ``robust_png``
 (the robustness chart).  Entries are
 pickles: the folder is created private to the user (mode 0700), since loading a pickle runs
 code, and each file is written atomically (a reader never sees half a file).
@@ -48,7 +48,8 @@ MAX_ENTRIES = 64
 #: not load the whole value (a simulation's full result needs the compiled simulation module,
 #: half a second to import; the fan chart's totals need only its summary table; the ranked
 #: table and totals of a selection need pandas only, its model needs scipy, 0.1-0.3 s).
-EAGER_ATTRIBUTES = {"sim": ("summary",), "rank": ("table", "totals", "conflicts", "weights")}
+EAGER_ATTRIBUTES = {"sim": ("summary",), "rank": ("table", "totals", "conflicts", "weights", "call", "key",
+                                                        "cands")}
 
 _MISS = object()
 

@@ -75,7 +75,8 @@ def _rows(block: dict, scope: str, lang: str) -> list[dict]:
                 continue
         if key == "owner_types":
             for code, sub in node.items():
-                rows.append(_row(scope, key, f"{code}: {_value_text(key, P.value(sub), lang)}", how,
+                types = ", ".join(L.format_cell("owner_type", t, lang) for t in (P.value(sub) or []))
+                rows.append(_row(scope, key, f"{code}{L.label('colon', lang)}{types}", how,
                                  _source_text(sub, lang), lang))
             continue
         if isinstance(node, dict) and "values" in node:
@@ -116,15 +117,18 @@ def rules_table(scenario, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
     bar = sel.get("min_quality_points")
     if bar is not None:   # the committees' own rules (workbench.decisions)
         rows.append(_row(all_funds, "min_quality_points", f"{L.number(float(P.value(bar)), lang, 0)} points",
-                         "refuse", _source_text(bar, lang), lang))
+                         "bar", _source_text(bar, lang), lang))
     allot = sel.get("call_allotment")
     if allot:
         rows.append(_row(all_funds, "call_allotment", L.label(f"allotment_{allot.get('rule', 'none')}", lang),
                          "allotment", _source_text(allot, lang), lang))
     vm = (scenario.data.get("criteria") or {}).get("value_model")
     if vm:
-        rows.append(_row(all_funds, "value_model", scenario.value_model.describe(), "value",
-                         _source_text(vm, lang), lang))
+        model = scenario.value_model
+        text = (L.label("value_model_points", lang) if model.kind == "points" else
+                L.label("value_model_quality_x_scope", lang, scope=L.label(f"scope_{model.scope}", lang)
+                        if f"scope_{model.scope}" in L.LABELS else model.scope))
+        rows.append(_row(all_funds, "value_model", text, "value", _source_text(vm, lang), lang))
     roi = sel.get("roi_target_ratio")
     if roi is not None:
         rows.append(_row(L.label("rule_all_funds", lang), "roi_target_ratio", L.format_cell("ratio", P.value(roi), lang),

@@ -244,6 +244,15 @@ _DISBURSEMENT = Fields(
     }
 )
 
+_CALL_SETTINGS = Fields(
+    {
+        "weights": Fields({c: Num(ge=0, rule=msg("E_WEIGHT_NEGATIVE")) for c in CRITERIA}),
+        "budget_eur": Amount(ge=0),
+        "force_in": ListOf(Str()),
+        "force_out": ListOf(Str()),
+    }
+)
+
 _SELECTION = Fields(
     {
         "rule": Str(["optimal", "greedy", "fixed_list"]),
@@ -284,6 +293,12 @@ _SELECTION = Fields(
         "call_decision": Str(["merit_order", "optimal"]),
         # months after a first-phase award before the project may come back for its next phases
         "next_phase_after_months": Param(Num(ge=0, le=120)),
+        # a committee's own settings for named calls (a variant saved from the dashboard's call
+        # view): its weights, its budget within the credits left, the projects it forces in or
+        # out; the other calls decide with the scenario's settings (workbench.decisions)
+        "call_settings": MapOf(_CALL_SETTINGS),
+        # why the committee forced a project in or out, by candidate id (shown in the tables)
+        "override_reasons": MapOf(Str()),
     }
 )
 
@@ -380,6 +395,9 @@ SCHEMA = Fields(
         "title": Str(),
         "description": Str(),
         "extends": Str(),
+        # the call a committee reviewed when it saved this variant (the dashboard opens on it;
+        # the decisions do not depend on it: see selection.call_settings)
+        "call": Str(),
         "seed": Num(ge=0, integer=True),
         "horizon": Fields({"start_year": Num(ge=1900, le=2200, integer=True),
                            "end_year": Num(ge=1900, le=2200, integer=True)},
@@ -692,6 +710,45 @@ class Scenario:
         """The declared call-allotment rule (``selection.call_allotment.rule``); default ``none``."""
         node = (self.data.get("selection") or {}).get("call_allotment") or {}
         return node.get("rule", "none")
+
+    @property
+    def call_settings(self) -> dict[str, dict[str, Any]]:
+        """``selection.call_settings``: a committee's own settings by call id, each with
+        ``weights`` (or ``None``), ``budget_eur`` [EUR] (or ``None``), ``force_in`` and
+        ``force_out`` (lists of ids); ``{}`` when the scenario names none."""
+        out = {}
+        for call, node in ((self.data.get("selection") or {}).get("call_settings") or {}).items():
+            node = node or {}
+            w = node.get("weights")
+            out[str(call)] = {"weights": {c: float(w.get(c, 0.0)) for c in CRITERIA} if w else None,
+                              "budget_eur": None if node.get("budget_eur") is None else float(node["budget_eur"]),
+                              "force_in": [str(x) for x in node.get("force_in") or []],
+                              "force_out": [str(x) for x in node.get("force_out") or []]}
+        return out
+
+    @property
+    def override_reasons(self) -> dict[str, str]:
+        """``selection.override_reasons``: why the committee forced a project in or out, by id."""
+        return {str(k): str(v) for k, v in ((self.data.get("selection") or {}).get("override_reasons") or {}).items()}
+
+    def without_call_settings(self) -> "Scenario":
+        """This scenario without a committee's call settings, override reasons and reviewed call
+        (``selection.call_settings``, ``selection.override_reasons``, ``call``): the decisions of
+        the scenario's own committees, which a variant's settings then change call by call.
+        The scenario itself when it has none."""
+        sel = self.data.get("selection") or {}
+        if not sel.get("call_settings") and not sel.get("override_reasons") and not self.data.get("call"):
+            return self
+        data = {k: v for k, v in self.data.items() if k != "call"}
+        data["selection"] = {k: v for k, v in sel.items() if k not in ("call_settings", "override_reasons")}
+        return Scenario(name=self.name, path=self.path, files=list(self.files), data=data,
+                        warnings=list(self.warnings))
+
+    @property
+    def review_call(self) -> str | None:
+        """The call a variant was saved from (top-level ``call``), or ``None``."""
+        c = self.data.get("call")
+        return str(c) if c else None
 
     def eligibility_at(self, when: Any = None) -> dict[str, Any]:
         """The eligibility rules in force at a date (plain values; absent rules omitted)."""
@@ -1162,6 +1219,18 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     if len(set(order)) != len(order):
         col.add("robustness.weight_order", order, msg("E_CRITERION_TWICE"))
     sel = d.get("selection") or {}
+    try:   # the calls' ids as the decisions see them (a recurring call's sessions X-1, X-2…)
+        call_ids = [c.id for c in expand_calls(d.get("calls") or [])]
+    except (KeyError, TypeError, ValueError):
+        call_ids = [c.get("id") for c in (d.get("calls") or [])]
+    for call in (sel.get("call_settings") or {}):
+        if call not in call_ids:
+            col.add(f"selection.call_settings.{call}", call, msg("E_CALL_UNDEFINED", choices=call_ids[:6]))
+        w = ((sel.get("call_settings") or {}).get(call) or {}).get("weights")
+        if isinstance(w, dict) and w and all(isinstance(v, (int, float)) and v == 0 for v in w.values()):
+            col.add(f"selection.call_settings.{call}.weights", w, msg("E_WEIGHTS_ALL_ZERO"))
+    if d.get("call") is not None and d.get("call") not in call_ids:
+        col.add("call", d.get("call"), msg("E_CALL_UNDEFINED", choices=call_ids[:6]))
     for code in (sel.get("sub_envelope_budgets_eur") or {}):
         if code not in codes:
             col.add(f"selection.sub_envelope_budgets_eur.{code}", code, msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS",

@@ -119,9 +119,10 @@ _CANDIDATES_CACHE: dict[str, pd.DataFrame] = {}
 _CACHE_MAX = 8
 
 
-def _candidates_key(scenario) -> str:
+def candidates_key(scenario) -> str:
     """What the candidate table depends on: its source settings, calls, funds, eligibility,
-    scale and seed (not weights, budgets or uncertainty, which a grid usually varies)."""
+    scale and seed (not weights, budgets or uncertainty, which a grid usually varies; nor a
+    committee's call settings: the dashboard's variants share their scenario's list)."""
     d = scenario.data
     keep = {k: d.get(k) for k in ("candidates", "calls", "funds", "eligibility", "seed", "_candidates_base")}
     keep["scale"] = (d.get("criteria") or {}).get("scale")
@@ -131,11 +132,14 @@ def _candidates_key(scenario) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+_candidates_key = candidates_key   # the earlier name
+
+
 def scenario_candidates(scenario) -> pd.DataFrame:
     """The scenario's candidates, generated or read once per process for identical sources."""
     from .sources import load_candidates
 
-    key = _candidates_key(scenario)
+    key = candidates_key(scenario)
     df = _CANDIDATES_CACHE.get(key)
     if df is None:
         df = load_candidates(scenario)

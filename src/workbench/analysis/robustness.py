@@ -690,7 +690,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
 
     s = pf.settings(scenario, rules, budget)
     fi, fo = pf.check_forced_ids(candidates, fi, fo)
-    mdl = pf.get_model(scenario, candidates, s, fi, fo)
+    mdl = pf.get_model(scenario, candidates, s, fi, fo, weights)
     vals = pf.project_values(scenario, candidates, weights, rules).to_numpy(float)
     m, K = len(mdl.item), factor.shape[0]
     cost_k = factor[:, mdl.item] * mdl.cost_eur[None, :]            # (K, m) final cost of each option

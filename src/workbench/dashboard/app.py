@@ -1,26 +1,32 @@
 """The committee dashboard: an ipywidgets application served by Voilà.
 
-A selection committee moves the criteria weights, the budget, the co-financing rate and the
-minimum-cost thresholds, switches rules on and off and forces projects in or out; the ranked
-candidates, the portfolio's totals, the efficient frontier, the envelope's fan chart and the
+A selection committee reviews one call at a time (or the whole fund): it moves the criteria
+weights and the call's budget, forces projects in or out with a reason, switches the fund's
+rules and thresholds; the ranked candidates, the call's totals, the efficient frontier, the
+whole fund's envelope simulation and risk of running short of payment credits, and the
 selection frequencies follow.  This module wires the package's pieces (words from the message
 catalog :mod:`workbench.messages`, settings in :mod:`.settings`, the stages' computations and
-caches in :mod:`.caches`, views in :mod:`.views`);
-``notebooks/dashboard.ipynb`` only displays :meth:`Dashboard.widget`, and ``workbench dashboard``
-serves that notebook with the settings of ``voila.json`` (:func:`workbench.dashboard.serve.serve_command`).
+caches in :mod:`.caches`, views in :mod:`.views`); ``notebooks/dashboard.ipynb`` only displays
+:meth:`Dashboard.widget`, and ``workbench dashboard`` serves that notebook with the settings of
+``voila.json`` (:func:`workbench.dashboard.serve.serve_command`) and the page template of
+:mod:`.page`.
 
-Data flows one way: scenario file (+ the committee's :class:`Settings` as overrides) ->
-validated scenario and candidates -> ranking (:mod:`workbench.selection`), simulation
-(:mod:`workbench.envelope`), robustness (:mod:`workbench.analysis.robustness`) -> tables, the frontier
-as SVG (:func:`frontier_svg`) and PNG charts (:mod:`workbench.reporting.charts`).  Each stage is cached on
-the inputs it depends on, so a slider change recomputes only what it changes; the simulation
-of an unchanged portfolio under unchanged settings is never run twice.  The selection (HiGHS
-kept per model, ``engine="highspy"``), the table, totals and the exact frontier (Pareto
-enumeration, :func:`workbench.selection.pareto_frontier`) are sent first; the simulation and
-the robustness are computed in worker threads and shown when ready
-(:meth:`Dashboard._background`), results of a stale setting dropped.  When the frontier cannot
-be enumerated (sub-envelopes, payment or share rules), the greedy curve is shown, marked as
-provisional (title, and the image's ``wb-provisional`` class), until the levels are solved.
+**One evaluation.**  Every figure comes from :mod:`workbench.pipeline`, as in the report,
+``workbench simulate``, ``rank``, ``compare`` and the sweep.  In a call view the earlier calls
+decide as the scenario's committees would, the call under review decides with the committee's
+settings by the same method (merit order within the call's budget, within the credits left),
+the later calls are decided by the model given the credits left, and the risk is the whole
+fund's (:func:`workbench.pipeline.simulate_portfolio` of the decided portfolio, the scenario's
+draws and seed).  Untouched, every call view shows the report's laureates of that call and the
+fund risk ``workbench simulate`` prints.  The whole view shows the call-by-call portfolio.
+
+Data flows one way: scenario file (+ the committee's :class:`Settings`) -> validated scenario
+and candidates -> decisions (:mod:`workbench.decisions`), simulation (:mod:`workbench.envelope`),
+robustness (:mod:`workbench.analysis.robustness`) -> tables, the frontier as SVG and PNG charts,
+each with a text alternative and its data.  Each stage is cached on the inputs it depends on;
+the decisions of the calls before the one under review are decided once and resumed from.  The
+call's table and totals are sent first; the later calls, the simulation, the exact frontier and
+the robustness follow from worker threads, each panel marked "calcul en cours…" meanwhile.
 
 Labels are French by default (``lang="en"`` for English); amounts are shown in M€ in the
 language's format (:func:`workbench.units.meur`).
@@ -46,15 +52,21 @@ from ..errors import InputError, Problem
 from ..messages import code_of, msg, render
 from ..files import shared_name, write_atomic
 from ..scenario import CRITERIA, Scenario, load_scenario
-from .caches import LRU, Controller, candidates_key
-from .export import export_portfolio
+from .caches import LRU, Controller, View, candidates_key
+from .export import export_portfolio, export_table
 from .serve import ENV_PARAMETERS, ENV_SCENARIO, ENV_VARIANTS
 from .settings import RULE_NEUTRAL, SELECTION_TOGGLES, Settings, save_variant, variant_slug
 from .texts import esc, short_error
 from .uploads import check_upload, upload_dir, upload_name
-from .views import (call_options, compare_html, detail_html, frontier_svg, header_html, ranked_order,
-                    ranked_table_html, shortfall_probabilities, totals_html, translate_warning, warnings_html)
+from .views import (busy_html, call_options, compare_html, detail_html, fan_alt_and_table, figure_html,
+                    frontier_alt_and_table, frontier_svg, header_html, page_meta_html, problems_html, ranked_order,
+                    ranked_table_html, robustness_alt_and_table, rules_html, shortfall_probabilities, totals_html,
+                    translate_warning, view_note_html, warnings_html)
 from .widgets import build_layout
+
+#: What each background job is called on the busy line (message codes).
+BUSY_WORDS = {"fan_ms": "D_BUSY_FAN", "robustness_ms": "D_BUSY_ROBUST", "frontier_exact_ms": "D_BUSY_FRONTIER",
+              "compare_ms": "D_BUSY_COMPARE", "prefix_ms": "D_BUSY_PREFIX"}
 
 
 class Dashboard:
@@ -64,15 +76,14 @@ class Dashboard:
     ----------
     scenario : str or Path, optional
         Scenario file opened first (default: :data:`ENV_SCENARIO`, else the first
-        ``parameters/*.yaml``).
+        ``parameters/*.yaml``).  A variant saved from a call view opens on its call with its
+        settings.
     parameters_dir : str or Path, optional
         Folder whose ``*.yaml`` the scenario picker lists (default ``parameters/`` of the project).
     variants_dir : str or Path, optional
         Folder where named variants are saved and listed (default ``<parameters_dir>/variants``).
     lang : {"fr", "en"}
         Language of labels and amounts.
-    draws : int
-        Monte Carlo draws of the envelope simulation.
     debounce_s : float
         Wait [s] after the last change before recomputing; ``0`` recomputes at once
         (also when no event loop runs, as in scripts and tests).
@@ -81,19 +92,20 @@ class Dashboard:
 
     Notes
     -----
-    The constructor only stores its arguments; :meth:`widget` builds the widgets and runs the
-    first computation.  Driven from Python, set a control's ``value`` (see :attr:`controls`)
-    and read :attr:`table`, :attr:`selected_ids` and :attr:`totals`.
+    The envelope simulation runs the scenario's draws (``simulation.draws``) with its seed, as
+    every front end does.  The constructor only stores its arguments; :meth:`widget` builds the
+    widgets and runs the first computation.  Driven from Python, set a control's ``value`` (see
+    :attr:`controls`) and read :attr:`table`, :attr:`selected_ids`, :attr:`totals` and
+    :attr:`risk`.
     """
 
     def __init__(self, scenario: str | os.PathLike | None = None, parameters_dir: str | os.PathLike | None = None,
-                 variants_dir: str | os.PathLike | None = None, lang: str = "fr", draws: int = 400,
-                 debounce_s: float = 0.01, cache_size: int = 16):
+                 variants_dir: str | os.PathLike | None = None, lang: str = "fr", debounce_s: float = 0.01,
+                 cache_size: int = 16):
         self.scenario_arg = scenario
         self.parameters_dir_arg = parameters_dir
         self.variants_dir_arg = variants_dir
         self.lang = lang
-        self.draws = draws
         self.debounce_s = debounce_s
         self.cache_size = cache_size
         # state, set by widget() (declared here so that the object's shape is visible at once)
@@ -105,6 +117,7 @@ class Dashboard:
         self.committee: Any = None                    # the committee panel (workbench.dashboard.committee)
         self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, message code)
         self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, message code)
+        self._rules_box: Any = None
         self._mute = False                            # True while controls are set by the program
         self._defaults: dict[str, Any] = {}           # the controls' values as the scenario sets them
         self._base: Scenario | None = None            # the scenario file opened
@@ -115,17 +128,21 @@ class Dashboard:
         self._upload_name: str | None = None
         self._upload_path: Path | None = None
         self._tmpdir: Path | None = None              # this kernel's upload folder
-        self._rank_key: Any = None
         self._shown = False                           # the first page was sent
-        self._shortfall: dict[str, float] | None = None
         self._replace_name: str | None = None         # the variant waiting for "replace?"
-        self.rank_result: Any = None
+        self._busy: dict[str, int] = {}               # background jobs running, by name
+        self._reasons: dict[str, str] = {}            # the committee's reasons of its overrides, by id
+        self._charts: dict[str, dict] = {}            # each chart's last content (views.figure_html)
+        self._compare_runs = 0                        # comparisons asked (data-run of the result, for tests)
+        self.view: View | None = None                 # what the page shows (caches.View)
+        self.rank_result: Any = None                  # the same (kept for callers of the earlier name)
         self.sim_result: Any = None
         self.robust_result: Any = None
         self.frontier_data: pd.DataFrame | None = None
         self.frontier_provisional = False
         self.table: pd.DataFrame | None = None
-        self.totals: dict[str, float] = {}
+        self.totals: dict[str, Any] = {}
+        self.risk: dict | None = None                 # the whole fund's risk (views.totals_html), None while computed
         self.last_error: str = ""
 
     @classmethod
@@ -135,6 +152,7 @@ class Dashboard:
         kwargs.setdefault("parameters_dir", os.environ.get(ENV_PARAMETERS) or None)
         kwargs.setdefault("variants_dir", os.environ.get(ENV_VARIANTS) or None)
         return cls(**kwargs)
+
 
     # ---- paths -----------------------------------------------------------------------------
     @property
@@ -186,7 +204,7 @@ class Dashboard:
         return self._root
 
     def _build(self) -> None:
-        self._jobs = Controller(self.cache_size, self.debounce_s, on_error=self._error)
+        self._jobs = Controller(self.cache_size, self.debounce_s, on_error=self._error, on_busy=self._on_busy)
         from ..cache import attach_disk_cache  # a cold kernel shows the first view from disk
         attach_disk_cache(self._jobs.caches)
         self._tmpdir = upload_dir()
@@ -205,16 +223,18 @@ class Dashboard:
         layout = build_layout(self.lang, [(self._file_label(f), str(f)) for f in files], str(first),
                               extra=(self.followup.widget(), self.committee.widget()))
         self.controls, self.outputs, self._titles = layout.controls, layout.outputs, layout.titles
-        self._labelled, self._root = layout.labelled, layout.root
+        self._labelled, self._root, self._rules_box = layout.labelled, layout.root, layout.rules_box
         c = self.controls
 
         # events
         for crit in CRITERIA:
             c[f"weight_{crit}"].observe(self._schedule, "value")
         c["call"].observe(self._on_call, "value")
-        for k in ("budget", "cofinancing", "min_cost", "min_cost_terr", "force_in", "force_out",
+        for k in ("budget", "cofinancing", "min_cost", "min_cost_terr",
                   *[f"rule_{r}" for r in RULE_NEUTRAL], *[f"sel_{r}" for r in SELECTION_TOGGLES]):
             c[k].observe(self._schedule, "value")
+        for k in ("force_in", "force_out"):
+            c[k].observe(self._on_force, "value")
         c["scenario"].observe(self._on_scenario, "value")
         c["lang"].observe(self._on_lang, "value")
         c["upload"].observe(self._on_upload, "value")
@@ -242,11 +262,19 @@ class Dashboard:
         for w, attr, code in self._labelled:
             setattr(w, attr, render(code, L))
         for w, code in self._titles.values():
-            w.value = f"<b>{esc(render(code, L))}</b>"
+            w.value = f"<h2 class='wb-h2'>{esc(render(code, L))}</h2>"
         self.controls["force_in"].placeholder = render("D_FORCE_HINT", L)
         self.controls["force_out"].placeholder = render("D_FORCE_HINT", L)
+        self.controls["lang"].tooltips = [render("D_LANG_FR", L), render("D_LANG_EN", L)]
+        for w in self.controls["reasons"].children:
+            w.placeholder = render("D_REASON_HINT", L)
         self.outputs["frontier_title"].value = ""  # the chart carries its title
-        self.outputs["fan_title"].value = f"<b>{esc(render('D_FAN', L))}</b>"
+        self.outputs["fan_title"].value = f"<h2 class='wb-h2'>{esc(render('D_FAN', L))}</h2>"
+        if self._rules_box is not None:
+            self._rules_box.set_title(0, render("D_RULES_TABLE", L))
+        self.outputs["meta"].value = page_meta_html(L, render("D_PAGE_TITLE", L)) + (
+            f"<span class='wb-aria-labels' hidden data-force-in='{esc(render('D_FORCE_IN', L))}' "
+            f"data-force-out='{esc(render('D_FORCE_OUT', L))}'></span>")
 
     def _on_lang(self, change) -> None:
         self.lang = change["new"]
@@ -259,6 +287,9 @@ class Dashboard:
         finally:
             self._mute = False
         self._refresh_variant_lists()
+        self._show_busy()
+        self.controls["force_msg"].value = ""
+        self.outputs["compare_out"].value = ""
         self.refresh()
 
     # ---- scenario and candidates ---------------------------------------------------------------
@@ -268,7 +299,7 @@ class Dashboard:
             scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
             cands = self._jobs.candidates(scn)
         except InputError as exc:
-            self._error(exc.message())
+            self._error(exc)
             if self._base is not None:
                 self._mute = True
                 self.controls["scenario"].value = str(Path(self._base.path).resolve())
@@ -280,7 +311,16 @@ class Dashboard:
         self._upload_name = None
         self._upload_path = None
         self.controls["upload_msg"].value = ""
+        self.controls["force_msg"].value = ""
+        self.outputs["compare_out"].value = ""
         self._reset_controls()
+        self._mute = True    # compare the scenario opened with the last file of the list by default
+        try:
+            here = str(Path(scn.path).resolve())
+            if here in {v for _, v in self.controls["compare_a"].options}:
+                self.controls["compare_a"].value = here
+        finally:
+            self._mute = False
         self.refresh()
         return True
 
@@ -335,8 +375,31 @@ class Dashboard:
         f = files[0]
         self.upload(f["name"], bytes(f["content"]))
 
+    # ---- the committee's controls ----------------------------------------------------------------
+    def _summary(self):
+        """The scenario's decisions in brief (:meth:`Controller.summary`): calls, allotments."""
+        return self._jobs.summary(self._base, self._cands, self._cands_key)
+
+    def _call_options(self) -> list[tuple[str, str]]:
+        """The call picker's choices (:func:`views.call_options`)."""
+        sm = self._summary()
+        by = sm.table if "call" in getattr(sm.table, "columns", ()) else None
+        return call_options(by, int(sm.totals.get("candidates", len(self._cands))), self.lang)
+
+    def _call_record(self, call: str) -> dict | None:
+        """The scenario's decision record of ``call`` (credits left, allotment), or ``None``."""
+        by = self._summary().table
+        if not call or "call" not in getattr(by, "columns", ()):
+            return None
+        got = by[by["call"] == call]
+        return got.iloc[0].to_dict() if len(got) else None
+
+    def _fund_budget_eur(self) -> float:
+        return float(self._summary().totals.get("budget_eur") or sum(f.envelope_eur for f in self._base.funds.values()))
+
     def _reset_controls(self, keep_settings: bool = False) -> None:
-        """Set every control to the scenario's values (or keep the committee's, ``keep_settings``)."""
+        """Set every control to the scenario's values (or keep the committee's, ``keep_settings``);
+        a variant saved from a call view opens on its call with its settings."""
         scn, c = self._base, self.controls
         self._mute = True
         try:
@@ -344,22 +407,10 @@ class Dashboard:
             calls = [v for _, v in opts if v]
             keep = c["call"].value if keep_settings and c["call"].value in {v for _, v in opts} else None
             c["call"].options = opts
-            # a committee examines one call at a time: open on the first call when there are several
-            c["call"].value = keep if keep is not None else (calls[0] if len(calls) > 1 else "")
-            call_budget = self._call_budget_eur(c["call"].value)
-            ids = list(self._cands["id"])
-            for k in ("force_in", "force_out"):
-                c[k].allowed_tags = ids
+            # a committee examines one call at a time: open on the variant's call, else the first call
+            start = scn.review_call if scn.review_call in calls else (calls[0] if calls else "")
+            c["call"].value = keep if keep is not None else start
             if not keep_settings:
-                w = scn.weights
-                top = max(1.0, max(w.values()))
-                for crit in CRITERIA:
-                    c[f"weight_{crit}"].max = top
-                    c[f"weight_{crit}"].value = w[crit]
-                env_eur = sum(f.envelope_eur for f in scn.funds.values())
-                budget = call_budget or scn.value("selection.budget_eur") or env_eur
-                c["budget"].max = round(max(env_eur, budget) / 1e6, 1)
-                c["budget"].value = round(budget / 1e6, 1)
                 el = scn.eligibility_at()
                 c["cofinancing"].value = float((el.get("cofinancing_rate") or {}).get("min", 0.0))
                 c["min_cost"].value = float(el.get("min_total_cost_eur", 0.0)) / 1e6
@@ -369,35 +420,133 @@ class Dashboard:
                     c[f"rule_{rule}"].value = True
                 c["sel_allow_phase1"].value = bool(scn.value("selection.allow_phase1", True))
                 c["sel_roi_rule"].value = scn.value("selection.roi_mode") == "rule"
-                c["force_in"].value = [i for i in (scn.value("selection.force_in") or []) if i in ids]
-                c["force_out"].value = [i for i in (scn.value("selection.force_out") or []) if i in ids]
+                self._set_call_controls(c["call"].value, from_file=True)
             else:
-                c["force_in"].value = [i for i in c["force_in"].value if i in ids]
-                c["force_out"].value = [i for i in c["force_out"].value if i in ids]
-            self._defaults = self._control_values()
+                self._set_call_controls(c["call"].value, keep=True)
+            self._defaults = {**self._fund_defaults(), **self._call_defaults(c["call"].value)}
         finally:
             self._mute = False
 
-    def _call_budget_eur(self, call: str) -> float | None:
-        """What the committee of ``call`` may commit [EUR] (:meth:`Controller.call_budget_eur`)."""
-        return self._jobs.call_budget_eur(self._base, self._cands, self._cands_key, call)
+    def _fund_defaults(self) -> dict[str, Any]:
+        """The rule controls' values as the scenario sets them (fund-wide)."""
+        scn = self._base
+        el = scn.eligibility_at()
+        out = {"cofinancing": float((el.get("cofinancing_rate") or {}).get("min", 0.0)),
+               "min_cost": float(el.get("min_total_cost_eur", 0.0)) / 1e6,
+               "min_cost_terr": float(el.get("min_total_cost_territorial_eur", el.get("min_total_cost_eur", 0.0))) / 1e6,
+               "sel_allow_phase1": bool(scn.value("selection.allow_phase1", True)),
+               "sel_roi_rule": scn.value("selection.roi_mode") == "rule"}
+        out.update({f"rule_{r}": True for r in RULE_NEUTRAL})
+        return out
+
+    def _call_defaults(self, call: str) -> dict[str, Any]:
+        """The call-level controls' values as the scenario's committee of ``call`` has them (the
+        whole fund's for ``""``): its weights (dated), its budget, no override."""
+        scn = self._base
+        dec = next((k.decision for k in scn.calls if k.id == call), None)
+        w = scn.weights_at(dec) if dec is not None else scn.weights
+        rec = self._call_record(call)
+        budget = float(rec["allotment_eur"]) if rec is not None else (
+            float(scn.value("selection.budget_eur")) if scn.value("selection.budget_eur") else self._fund_budget_eur())
+        if rec is None and len(scn.calls) > 1:
+            budget = self._fund_budget_eur()
+        forced_in = [] if call else list(scn.value("selection.force_in") or [])
+        forced_out = [] if call else list(scn.value("selection.force_out") or [])
+        return {**{f"weight_{k}": float(w[k]) for k in CRITERIA}, "budget": round(budget / 1e6, 1),
+                "force_in": tuple(forced_in), "force_out": tuple(forced_out)}
+
+    def _set_call_controls(self, call: str, from_file: bool = False, keep: bool = False) -> None:
+        """The call-level controls (weights, budget, overrides) for ``call``: the scenario
+        committee's, or a variant file's own settings for that call (``from_file``); the slider's
+        range is the call's credits left (the fund's budget in the whole view)."""
+        c = self.controls
+        d = self._call_defaults(call)
+        rec = self._call_record(call)
+        top_budget = float(rec["credits_left_eur"]) if rec is not None else self._fund_budget_eur()
+        c["budget"].max = max(round(top_budget / 1e6, 1), d["budget"], 1.0)
+        top_w = max(1.0, *[d[f"weight_{k}"] for k in CRITERIA])
+        for crit in CRITERIA:
+            c[f"weight_{crit}"].max = top_w
+        view_ids = self._view_ids(call)
+        for k in ("force_in", "force_out"):
+            c[k].allowed_tags = view_ids
+        if keep:
+            c["force_in"].value = [i for i in c["force_in"].value if i in set(view_ids)]
+            c["force_out"].value = [i for i in c["force_out"].value if i in set(view_ids)]
+            return
+        own = self._base.call_settings.get(call, {}) if (from_file and call) else {}
+        w = own.get("weights") or {k: d[f"weight_{k}"] for k in CRITERIA}
+        top_w = max(1.0, *[float(w[k]) for k in CRITERIA])
+        for crit in CRITERIA:
+            c[f"weight_{crit}"].max = top_w
+            c[f"weight_{crit}"].value = float(w[crit])
+        b = own.get("budget_eur")
+        c["budget"].value = round(float(b) / 1e6, 1) if b is not None else d["budget"]
+        c["force_in"].value = [i for i in (own.get("force_in") or d["force_in"]) if i in set(view_ids)]
+        c["force_out"].value = [i for i in (own.get("force_out") or d["force_out"]) if i in set(view_ids)]
+        self._reasons = dict(self._base.override_reasons) if from_file else {}
+        self._show_reason_fields()
+        self.controls["force_msg"].value = ""
+
+    def _view_ids(self, call: str) -> list[str]:
+        """The ids a committee may force in ``call``'s view: its applications and the next phases
+        it examines (every candidate in the whole view)."""
+        ids = list(self._cands["id"].astype(str)) if not call or "call" not in self._cands.columns else \
+            list(self._cands.loc[self._cands["call"].astype(str) == call, "id"].astype(str))
+        rec = self._call_record(call)
+        if rec is not None and (rec.get("next_phases") or 0) == (rec.get("next_phases") or 0) and rec.get("next_phases"):
+            view = self.view if self.view is not None and self.view.call == call else None
+            if view is not None:
+                ids = list(view.table["id"].astype(str))
+        return ids
 
     def _on_call(self, change) -> None:
-        """A committee turns to another call: the budget becomes that call's allotment."""
+        """A committee turns to another call: the call-level controls become that call's (its
+        committee's weights, its allotment, no override), the charts of the previous call are
+        taken down at once."""
         if self._mute:
             return
-        b = self._call_budget_eur(change["new"])
-        if b is not None:
-            self._mute = True
-            try:
-                self.controls["budget"].value = round(b / 1e6, 1)
-            finally:
-                self._mute = False
+        self._mute = True
+        try:
+            self._set_call_controls(change["new"])
+            self._defaults = {**self._fund_defaults(), **self._call_defaults(change["new"])}
+        finally:
+            self._mute = False
+        for name in ("fan", "robust", "frontier"):
+            self._charts.pop(name, None)
         self._schedule(change)
 
-    def _call_options(self) -> list[tuple[str, str]]:
-        """The call picker's choices (:func:`views.call_options`)."""
-        return call_options(self._base, self._cands, self.lang)
+    def _on_force(self, change) -> None:
+        """The override lists changed: one reason field per forced project, then recompute."""
+        if self._mute:
+            return
+        self._show_reason_fields()
+        self.controls["force_msg"].value = ""
+        self._schedule(change)
+
+    def _show_reason_fields(self) -> None:
+        """A text field for the reason of each override (kept while the project stays forced)."""
+        import ipywidgets as W
+
+        c, L = self.controls, self.lang
+        forced = list(c["force_in"].value) + [i for i in c["force_out"].value if i not in c["force_in"].value]
+        have = {w.description: w for w in c["reasons"].children}
+        kids = []
+        for i in forced:
+            w = have.get(i)
+            if w is None:
+                w = W.Text(value=self._reasons.get(i, ""), description=i, placeholder=render("D_REASON_HINT", L),
+                           continuous_update=False, layout=W.Layout(width="100%"),
+                           style={"description_width": "110px"})
+                w.add_class("wb-reason-field")
+                w.observe(lambda ch, i=i: self._on_reason(i, ch["new"]), "value")
+            kids.append(w)
+        c["reasons"].children = tuple(kids)
+
+    def _on_reason(self, pid: str, text: str) -> None:
+        self._reasons[pid] = str(text)
+        if not self._mute:
+            self._schedule()
 
     def _control_values(self) -> dict[str, Any]:
         c = self.controls
@@ -409,18 +558,18 @@ class Dashboard:
         return out
 
     def settings(self) -> Settings:
-        """The committee's current settings: only what differs from the scenario is set."""
+        """The committee's current settings: only what differs from the scenario is set.  Untouched,
+        a call view's budget is the call's allotment exactly (the slider shows it rounded)."""
         v, d = self._control_values(), self._defaults
         changed = {k for k in v if v[k] != d.get(k)}
         weights = None
         if any(f"weight_{k}" in changed for k in CRITERIA):
             weights = tuple((k, float(v[f"weight_{k}"])) for k in CRITERIA)
+        forced = set(v["force_in"]) | set(v["force_out"])
         return Settings(
             scenario_path=str(self._base.path),
             weights=weights,
-            # a call under review works to its allotment, the slider's value, even when untouched
-            budget_eur=float(v["budget"]) * 1e6 if "budget" in changed or self._call_budget_eur(
-                self.controls["call"].value) is not None else None,
+            budget_eur=float(v["budget"]) * 1e6 if "budget" in changed else None,
             cofinancing_min_rate=float(v["cofinancing"]) if "cofinancing" in changed else None,
             min_total_cost_eur=float(v["min_cost"]) * 1e6 if "min_cost" in changed else None,
             min_total_cost_territorial_eur=float(v["min_cost_terr"]) * 1e6 if "min_cost_terr" in changed else None,
@@ -430,17 +579,48 @@ class Dashboard:
                 + ([("roi_mode", "rule" if v["sel_roi_rule"] else "flag")] if "sel_roi_rule" in changed else [])),
             force_in=v["force_in"],
             force_out=v["force_out"],
+            call=self.controls["call"].value or "",
+            override_reasons=tuple(sorted((i, t) for i, t in self._reasons.items() if i in forced and t.strip())),
         )
 
     # ---- messages --------------------------------------------------------------------------------
-    def _error(self, message: str) -> None:
-        self.last_error = message
-        self.outputs["status"].value = (f"<div class='wb-err wb-error'><b>{esc(render('D_ERROR', self.lang))}</b>\n"
-                                        f"{esc(message)}</div>")
+    def _error(self, error: Any) -> None:
+        """Show an error on the page: an input error's problems in the page's language (each rule
+        from the catalog), anything else by its kind (logged on the kernel's stderr)."""
+        L = self.lang
+        if isinstance(error, InputError):
+            self.last_error = render_problem_text(error, L)
+            body = problems_html(error, L)
+        elif isinstance(error, str):
+            self.last_error, body = error, esc(error)
+        else:
+            self.last_error = render("D_UNEXPECTED", L, error=type(error).__name__)
+            body = esc(self.last_error)
+        self.outputs["status"].value = (f"<div class='wb-err wb-error' role='alert'><b>{esc(render('D_ERROR', L))}</b>"
+                                        f"{body}</div>")
 
     def _clear_error(self) -> None:
         self.last_error = ""
         self.outputs["status"].value = ""
+
+    def _on_busy(self, name: str, busy: bool) -> None:
+        n = self._busy.get(name, 0) + (1 if busy else -1)
+        if n > 0:
+            self._busy[name] = n
+        else:
+            self._busy.pop(name, None)
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        if "busy" in self.outputs:
+            names = [BUSY_WORDS[k] for k in BUSY_WORDS if k in self._busy]
+            self.outputs["busy"].value = busy_html(names, self.lang)
+
+    @property
+    def busy(self) -> list[str]:
+        """The background jobs running (``fan_ms``, ``robustness_ms``, ``frontier_exact_ms``,
+        ``compare_ms``, ``prefix_ms``)."""
+        return sorted(self._busy)
 
     # ---- recomputation -----------------------------------------------------------------------------
     @property
@@ -450,7 +630,7 @@ class Dashboard:
 
     @property
     def timings(self) -> dict[str, float]:
-        """Times [ms] of the last refresh's steps (``rank_ms``, ``first_ms``, ``fan_ms``…)."""
+        """Times [ms] of the last refresh's steps (``view_ms``, ``first_ms``, ``fan_ms``…)."""
         return self._jobs.timings if self._jobs is not None else {}
 
     @property
@@ -466,71 +646,152 @@ class Dashboard:
     def refresh(self) -> None:
         """Recompute what the current settings change and update the views.
 
-        A user's mistake (an invalid setting) is shown as a message and the previous results
-        stay on screen; an unexpected error is shown the same way (no traceback on the page)
-        and logged on the kernel's stderr.
+        A user's mistake (an invalid setting) is shown as a message in the page's language and
+        the previous results stay on screen; an override the fund's rules refuse is refused beside
+        its field; an unexpected error is shown the same way (no traceback on the page) and
+        logged on the kernel's stderr.
         """
         self._jobs.pending = None
         try:
             self._refresh()
         except InputError as exc:
-            self._error(exc.message())
+            self._error(exc)
         except Exception as exc:  # keep the page alive: show a clear message, log the details
             import traceback
 
             traceback.print_exc(file=sys.stderr)
-            self._error(f"{type(exc).__name__}: {exc}")
+            self._error(exc)
+
+    def _view_cands(self, view: View) -> pd.DataFrame:
+        """The candidates of the rows a view shows (with the next phases it examines)."""
+        return view.cands if view.cands is not None else self._cands
 
     def _refresh(self) -> None:
-        """The stages (:class:`Controller`) for the current settings: the selection and, when it
-        comes at once, the exact frontier are shown first (else the greedy curve, provisional);
-        the exact frontier, the envelope simulation and the robustness follow from worker threads."""
+        """The stages (:class:`Controller`) for the current settings: the view's table and totals
+        first (the call decided with the committee's settings after the earlier calls), the
+        frontier when it comes at once; the later calls and the simulation of the whole fund, the
+        exact frontier and the robustness follow from worker threads, each panel marked
+        "calcul en cours…" meanwhile."""
         t0 = time.perf_counter()
         gen = self._jobs.new_generation()
         st = self.settings()
-        base, cands, ckey = self._base, self._view_candidates(), self._cands_key
-        call = self.controls["call"].value
+        base, cands, ckey, call = self._base, self._cands, self._cands_key, st.call
         struct = self._jobs.effective(base, st.eligibility_overrides(base))
-        weights = st.weight_dict(base)
         self._struct, self._settings = struct, st
         self._clear_error()
         self._show_warnings()
-        sel = self._jobs.select(struct, cands, (ckey, call), st.budget_eur, weights, st.force_in, st.force_out,
-                                self.engine, self.frontier_levels)
-        self.rank_result, self._rank_key = sel.ranking, sel.key
-        self.table = self.rank_result.table
-        self.totals = self.rank_result.totals
-        tm = dict(sel.timings)
+        own, reasons = st.own(), st.reasons()
+        try:
+            view = self._jobs.view(struct, cands, ckey, call, own, reasons)
+        except InputError as exc:
+            if self._refuse_overrides(exc):
+                return self._refresh()
+            raise
+        tm = {"view_ms": (time.perf_counter() - t0) * 1e3}
+        self.view = self.rank_result = view
+        self.table, self.totals = view.table, view.totals
+        L = self.lang
         ranked = self.ranked()
         chosen = [str(i) for i in ranked.loc[ranked["selected"].astype(bool), "id"]]
-        L = self.lang
         t1 = time.perf_counter()
+        self.outputs["note"].value = view_note_html(call, L)
+        if "budget" not in {k for k, v in self._control_values().items() if v != self._defaults.get(k)}:
+            self._mute = True      # the slider shows the budget the totals show
+            try:
+                b = round(float(view.totals["budget_eur"]) / 1e6, 1)
+                self.controls["budget"].max = max(self.controls["budget"].max, b)
+                self.controls["budget"].value = b
+                self._defaults["budget"] = b
+            finally:
+                self._mute = False
         self._show_table(ranked)
+        self.risk = None
         self._show_totals()
-        if sel.frontier is not None:
-            self._show_frontier(sel.frontier, provisional=False)
+        vc_key = (ckey, call, len(view.table))
+        w = own.get("weights") or view.weights
+        fi = tuple(x for x in view.table.loc[view.table.get("override", pd.Series("", view.table.index)) == "force_in",
+                                             "id"].astype(str))
+        fo = tuple(x for x in view.table.loc[view.table.get("override", pd.Series("", view.table.index)) == "force_out",
+                                             "id"].astype(str))
+        budget = float(view.totals["budget_eur"])
+        fr = vcands = None
+        try:
+            vcands = self._view_cands(view)
+            fr = self._jobs.frontier(struct, vcands, vc_key, budget, w, fi, fo, self.engine, self.frontier_levels,
+                                     quick=True)
+        except InputError:
+            fr = None
+        if fr is not None:
+            self._show_frontier(fr, provisional=False)
         else:  # a quick curve to show at once: the greedy portfolio's value by budget
-            from ..selection import greedy_frontier
+            try:
+                from ..selection import greedy_frontier, project_values
 
-            self._show_frontier(greedy_frontier(struct, cands, self.rank_result.selection.values,
-                                                self.totals["budget_eur"], st.force_in, st.force_out),
-                                provisional=True)
+                vals = project_values(struct, vcands, w)
+                self._show_frontier(greedy_frontier(struct, vcands, vals, budget, fi, fo, weights=w),
+                                    provisional=True)
+            except InputError:
+                pass
         tm["views_ms"] = (time.perf_counter() - t1) * 1e3
         tm["first_ms"] = (time.perf_counter() - t0) * 1e3
         self._jobs.timings = tm
+        self._mark_busy_charts()
 
-        if sel.frontier is None:
-            self._background(gen, "frontier_exact_ms", sel.exact_frontier,
-                             lambda fr: self._show_frontier(fr, provisional=False))
+        if fr is None and vcands is not None:
+            self._background(gen, "frontier_exact_ms", lambda: self._jobs.frontier(
+                struct, vcands, vc_key, budget, w, fi, fo, self.engine, self.frontier_levels, quick=False),
+                lambda f: self._show_frontier(f, provisional=False))
         self._soon(gen, self._after_views)
         # the first page waits for nothing: no slider is moving yet
         first, self._shown = not self._shown, True
-        self._background(gen, "fan_ms", lambda: self._jobs.simulate(struct, cands, ckey, call, chosen, self.draws, L),
-                         self._show_fan, delay_s=0.0 if first else self.views_first_s)
-        self._background(gen, "robustness_ms", lambda: self._jobs.robustness(
-            struct, cands, ckey, call, sel.budget_eur, st.force_in, st.force_out, chosen, self.robustness_samples,
-            self.engine, L), self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s,
-            worker="robustness")
+
+        def fund():
+            # the whole portfolio: known at once for untouched settings (its figures are in the
+            # view's totals: a cold kernel reads the simulation from disk without the decisions)
+            if "funding_order" in view.totals:
+                out = self._jobs.simulate(struct, lambda: self._jobs.full(struct, cands, ckey, view, own, reasons),
+                                          ckey, L, order=view.totals["funding_order"])
+                out["fund"] = dict(view.totals["fund"])
+                return out
+            full = self._jobs.full(struct, cands, ckey, view, own, reasons)
+            out = self._jobs.simulate(struct, full, ckey, L)
+            out["fund"] = {"selected": int(full.totals["selected"]), "committed_eur": float(full.totals["committed_eur"]),
+                           "budget_eur": float(full.totals["budget_eur"])}
+            return out
+
+        self._background(gen, "fan_ms", fund, self._show_fan, delay_s=0.0 if first else self.views_first_s)
+        if self.robustness_samples > 0 and vcands is not None:
+            self._background(gen, "robustness_ms", lambda: self._jobs.robustness(
+                struct, vcands, vc_key, budget, w, fi, fo, chosen, self.robustness_samples, self.engine, L),
+                self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s, worker="robustness")
+
+    def _refuse_overrides(self, exc: InputError) -> bool:
+        """Overrides the fund's rules or the call's budget refuse (``E_FORCE_…``): taken off their
+        list, each refusal said beside the override fields in the page's language.  ``True``
+        when something was taken off (then the view is computed again without it)."""
+        codes = {"E_FORCE_IN_REFUSED", "E_FORCE_IN_OVER_BUDGET", "E_FORCE_NOT_IN_CALL"}
+        probs = [p for p in exc.problems if p.code in codes]
+        if not probs or len(probs) != len(exc.problems):
+            return False
+        c, L = self.controls, self.lang
+        drop = set()
+        for p in probs:
+            if p.code == "E_FORCE_IN_OVER_BUDGET":
+                drop.add(list(c["force_in"].value)[-1]) if c["force_in"].value else None
+            else:
+                drop.add(str(p.value))
+        if not drop:
+            return False
+        self._mute = True
+        try:
+            c["force_in"].value = [i for i in c["force_in"].value if i not in drop]
+            c["force_out"].value = [i for i in c["force_out"].value if i not in drop]
+            self._show_reason_fields()
+        finally:
+            self._mute = False
+        c["force_msg"].value = (f"<div class='wb-err wb-force-refused' role='alert'>"
+                                f"<b>{esc(render('D_OVERRIDE_REFUSED', L))}</b>{problems_html(exc, L)}</div>")
+        return True
 
     def _after_views(self) -> None:
         """The project picker (one option per candidate) and the open project's explanation:
@@ -550,16 +811,12 @@ class Dashboard:
     #: Rest [s] the settings must keep before the robustness (SMAA) is recomputed.
     robustness_delay_s = 1.0
 
-    def _background(self, gen: int, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
+    def _background(self, gen: int | None, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
                     delay_s: float = 0.0, worker: str = "views") -> None:
         """``compute()`` in a worker thread, then ``show(result)``: :meth:`Controller.background`."""
         self._jobs.background(gen, name, compute, show, delay_s=delay_s, worker=worker)
 
     # ---- views -------------------------------------------------------------------------------------
-    def _view_candidates(self) -> pd.DataFrame:
-        """The candidates of the call under review (all when the list has no ``call`` column)."""
-        return self._jobs.call_candidates(self._cands, self._cands_key, self.controls["call"].value)
-
     def _show_warnings(self) -> None:
         """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
@@ -573,6 +830,7 @@ class Dashboard:
                                     else Path(str(self._cands.attrs.get("source", ""))).name)
         self.outputs["header"].value = header_html(self._base, src, L)
         self.outputs["warnings"].value = warnings_html(items, L)
+        self.outputs["rules"].value = rules_html(self._struct, L)
 
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""
@@ -580,7 +838,7 @@ class Dashboard:
 
     @property
     def selected_ids(self) -> list[str]:
-        """Ids of the selected candidates, sorted."""
+        """Ids of the selected candidates of the view, sorted."""
         if self.table is None:
             return []
         return sorted(self.table.loc[self.table["selected"].astype(bool), "id"].astype(str))
@@ -591,9 +849,9 @@ class Dashboard:
 
     def _show_table(self, ranked: pd.DataFrame | None = None) -> None:
         """The ranked candidates as one HTML table: the selected ones, then those left out by
-        value per euro, each with
-        the reason.  The first :attr:`table_rows` rows, or all with "show all".  The cells that do
-        not depend on the settings are built once per list."""
+        value per euro, each with its status and reason (overrides named).  The first
+        :attr:`table_rows` rows, or all with "show all".  The cells that do not depend on the
+        settings are built once per list."""
         L = self.lang
         t = self.ranked() if ranked is None else ranked
         sel = t["selected"].to_numpy(bool)
@@ -601,53 +859,79 @@ class Dashboard:
         if not self.controls["show_all"].value:
             t = t.iloc[: self.table_rows]
         static = self._caches["cands"].get(("table-cells", self._cands_key, L), dict)
-        self.outputs["table"].value = ranked_table_html(t, total, n_sel, static, self._settings.force_in,
-                                                        self._settings.force_out, L, self._jobs.generation,
+        self.outputs["table"].value = ranked_table_html(t, total, n_sel, static, L, self._jobs.generation,
                                                         self.defer_mode)
 
     def _show_totals(self) -> None:
-        conflicts = self.rank_result.conflicts if self.rank_result is not None else ()
-        self.outputs["totals"].value = totals_html(self.totals, self.table, self._shortfall, conflicts, self.lang)
+        conflicts = getattr(self.view, "conflicts", None) if self.view is not None else None
+        self.outputs["totals"].value = totals_html(self.totals, self.risk, self.lang, conflicts)
 
-    # ---- frontier ------------------------------------------------------------------------------
+    # ---- charts ------------------------------------------------------------------------------------
     frontier_levels = 15
     #: How the selection MILP is solved (:func:`workbench.selection.solve_model`): HiGHS kept
     #: per model, with the search settings that suit a call's selection.
     engine = "highspy"
 
+    def _chart(self, name: str, busy: bool | None = None) -> None:
+        """Draw chart ``name`` (``frontier``, ``fan``, ``robust``) from its last content, marked
+        busy while a newer one is computed; a chart of another call is not shown."""
+        out = {"frontier": "frontier_img", "fan": "fan_img", "robust": "robust_img"}[name]
+        cls = {"frontier": "wb-frontier", "fan": "wb-fan", "robust": "wb-robustness"}[name]
+        ch = self._charts.get(name)
+        if busy is not None and ch is not None:
+            ch["busy"] = busy
+        if ch is None:
+            self.outputs[out].value = figure_html(cls, "", None, "", "", self.lang, busy=True)
+            return
+        self.outputs[out].value = figure_html(cls, ch["mime"], ch.get("data"), ch.get("alt", ""), ch.get("table", ""),
+                                              self.lang, busy=ch.get("busy", False), extra_cls=ch.get("extra", ""),
+                                              message=ch.get("message", ""))
+
+    def _mark_busy_charts(self) -> None:
+        for name in ("fan", "robust"):
+            self._chart(name, busy=True)
+
     def _show_frontier(self, fr: pd.DataFrame, provisional: bool) -> None:
         """The frontier chart with the current portfolio (:func:`frontier_svg`)."""
         cur = (float(self.totals["budget_eur"]), float(self.totals["value"]))
         self.frontier_data = fr
-        img = self.outputs["frontier_img"]
-        img.value = frontier_svg(fr, cur, lang=self.lang, provisional=provisional)
-        if provisional != self.frontier_provisional:  # a hook for the page: the greedy curve only
-            (img.add_class if provisional else img.remove_class)("wb-provisional")
+        alt, table = frontier_alt_and_table(fr, cur, self.lang)
+        svg = frontier_svg(fr, cur, lang=self.lang, provisional=provisional, whole=not self.totals.get("call"))
+        self._charts["frontier"] = {"mime": "image/svg+xml", "data": svg, "alt": alt, "table": table, "busy": False,
+                                    "extra": "wb-provisional" if provisional else ""}
         self.frontier_provisional = provisional
+        self._chart("frontier")
 
-    # ---- envelope simulation -----------------------------------------------------------------------
     def _show_fan(self, out: dict) -> None:
-        """The fan chart and the probability of running short, or why there is none."""
+        """The fan chart and the whole fund's risk of running short, or why there is none."""
+        L = self.lang
         if "message" in out:
-            self.sim_result, self._shortfall = None, None
-            self.outputs["fan_img"].layout.display = "none"
-            self.outputs["fan_msg"].value = f"<div class='wb-warn'>{esc(out['message'])}</div>"
+            self.sim_result, self.risk = None, {"message": render_problem_text(out["message"], L)}
+            self._charts["fan"] = {"mime": "image/png", "data": None, "message": esc(self.risk["message"]),
+                                   "busy": False}
         else:
             self.sim_result = out["result"]
-            self._shortfall = shortfall_probabilities(out["result"])
-            self.outputs["fan_img"].value = out["png"]
-            self.outputs["fan_img"].layout.display = None
-            self.outputs["fan_msg"].value = ""
+            alt, table = fan_alt_and_table(out["result"], L)
+            self.risk = {**shortfall_probabilities(out["result"]), "draws": out["draws"], "seed": out["seed"],
+                         "fund": out.get("fund") or {}}
+            self._charts["fan"] = {"mime": "image/png", "data": out["png"], "alt": alt, "table": table, "busy": False}
+        self._chart("fan")
         self._show_totals()
 
-    # ---- robustness --------------------------------------------------------------------------------
+    @property
+    def _shortfall(self) -> dict | None:
+        """The whole fund's shortfall probabilities shown (``None`` while computed)."""
+        if not self.risk or "message" in self.risk:
+            return None
+        return {k: self.risk[k] for k in ("shortfall_probability", "p_exhausted_before_last_call")}
+
     robustness_samples = 40
 
     def _show_robustness(self, out: dict) -> None:
         self.robust_result = out["frequency"]
-        self.outputs["robust_img"].value = out["png"]
-        self.outputs["robust_img"].layout.display = None
-        self.outputs["robust_msg"].value = ""
+        alt, table = robustness_alt_and_table(out["frequency"], self.lang)
+        self._charts["robust"] = {"mime": "image/png", "data": out["png"], "alt": alt, "table": table, "busy": False}
+        self._chart("robust")
 
     # ---- project detail ------------------------------------------------------------------------------
     def _update_detail_options(self) -> None:
@@ -666,24 +950,24 @@ class Dashboard:
             self.outputs["detail"].value = f"<i>{esc(render('D_COMPUTING', L))}</i>"
 
     def explain(self, project_id: str) -> dict:
-        """Why a project is in or out of the current portfolio and what would change that
-        (:func:`workbench.selection.explain`, cached per ranking)."""
-        return self._jobs.explain(self._rank_key, self.rank_result, project_id)
+        """Why a project is in or out of the view's decisions and what would change that
+        (:func:`workbench.decisions.explain_decision`, cached per view)."""
+        return self._jobs.explain(self.view, project_id)
 
     def _show_detail(self) -> None:
         if self._mute:
             return
         L = self.lang
         pid = self.controls["detail_select"].value
-        if not pid or self.rank_result is None:
+        if not pid or self.view is None:
             self.outputs["detail"].value = f"<i>{esc(render('D_DETAIL_PICK', L))}</i>"
             return
         row = self.table[self.table["id"].astype(str) == pid].iloc[0]
         try:
             ex = self.explain(pid)
         except InputError as exc:
-            ex = {"text": exc.message()}
-        self.outputs["detail"].value = detail_html(pid, row, ex, self._settings.force_in, self._settings.force_out, L)
+            ex = {"text": problems_html(exc, L)}
+        self.outputs["detail"].value = detail_html(pid, row, ex, L)
 
     # ---- variants ------------------------------------------------------------------------------------
     def _refresh_variant_lists(self) -> None:
@@ -709,7 +993,9 @@ class Dashboard:
         return self.variants_dir / f"{slug}.yaml" if slug else None
 
     def save_variant(self, name: str, overwrite: bool = True) -> Path:
-        """Save the current settings as ``<variants_dir>/<name>.yaml`` extending the scenario.
+        """Save the current settings as ``<variants_dir>/<name>.yaml`` extending the scenario: in a
+        call view, the call (``call:``) and that call's committee settings
+        (``selection.call_settings``, its budget a call setting), with the reasons of the overrides.
 
         With ``overwrite=False`` an existing file of that name is kept and :class:`FileExistsError`
         raised (the page asks before replacing a variant, :meth:`_on_save_variant`).
@@ -735,13 +1021,14 @@ class Dashboard:
         except FileExistsError:
             self._replace_name = name
             self.controls["variant_msg"].value = (
-                f"<div class='wb-err wb-variant-exists'>"
+                f"<div class='wb-err wb-variant-exists' role='alert'>"
                 f"{esc(render('D_VARIANT_EXISTS', L, name=name, path=self.variant_path(name).name))}</div>")
             self._show_replace(True)
             return
         except (InputError, OSError) as exc:
-            text = exc.message() if isinstance(exc, InputError) else short_error(exc)
-            self.controls["variant_msg"].value = f"<div class='wb-err'>{esc(text)}</div>"
+            text = problems_html(exc, L) if isinstance(exc, InputError) else esc(
+                render("D_VARIANT_NOT_SAVED", L, reason=short_error(exc)))
+            self.controls["variant_msg"].value = f"<div class='wb-err' role='alert'>{text}</div>"
             return
         self.controls["variant_msg"].value = f"<div class='wb-ok'>{esc(render('D_SAVED', L, path=path.name))}</div>"
 
@@ -757,47 +1044,72 @@ class Dashboard:
         self._show_replace(False)
         self.controls["variant_msg"].value = ""
 
-    def compare(self, path_a: str | Path, path_b: str | Path) -> pd.DataFrame:
-        """Two scenario files (variants) side by side: totals and the selected projects.
-
-        Each file is ranked with its own settings and candidates (its weights, budget and forced
-        projects come from the file).  Returns a table indexed by the measure.
-        """
+    def compare(self, path_a: str | Path, path_b: str | Path) -> dict:
+        """Two scenario files (variants) side by side, computed as the live view computes
+        (:meth:`Controller.compare`: each file's decisions call by call and the simulation of the
+        whole fund): the view's call and the fund, the projects in one and not the other."""
         scns = tuple(load_scenario(p, allowed_dirs=self._scenario_dirs()) for p in (path_a, path_b))
-        return self._jobs.compare(scns, (Path(path_a).stem, Path(path_b).stem), self.controls["call"].value,
-                                  self.engine)
+        return self._jobs.compare(scns, (Path(path_a).stem, Path(path_b).stem), self.controls["call"].value or "",
+                                  self.lang)
 
     def _on_compare(self, _button=None) -> None:
+        """Compare the two files chosen, in a worker thread: "Comparer" is disabled and the
+        result box says "calcul en cours…" until it is shown."""
         L = self.lang
-        try:
-            df = self.compare(self.controls["compare_a"].value, self.controls["compare_b"].value)
-        except InputError as exc:
-            self.outputs["compare_out"].value = f"<div class='wb-err'>{esc(exc.message())}</div>"
+        btn = self.controls["compare_btn"]
+        if btn.disabled:
             return
-        self.outputs["compare_out"].value = compare_html(df, L)
+        a, b = self.controls["compare_a"].value, self.controls["compare_b"].value
+        btn.disabled = True
+        self.outputs["compare_out"].value = (f"<div class='wb-compare' aria-busy='true'><i>"
+                                             f"{esc(render('D_COMPUTING', L))}</i></div>")
+
+        self._compare_runs += 1
+        run = self._compare_runs
+
+        def show(cmp: dict) -> None:
+            btn.disabled = False
+            self.outputs["compare_out"].value = compare_html(cmp, self.lang, run)
+
+        def failed(exc: Any) -> None:
+            btn.disabled = False
+            self.outputs["compare_out"].value = (f"<div class='wb-err' role='alert'>"
+                                                 f"{problems_html(exc, self.lang) if isinstance(exc, InputError) else esc(render('D_UNEXPECTED', self.lang, error=type(exc).__name__))}"
+                                                 f"</div>")
+
+        def compute():
+            try:
+                return ("ok", self.compare(a, b))
+            except Exception as exc:  # noqa: BLE001 - shown in the comparison box
+                if not isinstance(exc, InputError):
+                    print(f"workbench dashboard: {type(exc).__name__}: {exc}", file=sys.stderr)
+                return ("error", exc)
+
+        self._background(None, "compare_ms", compute,
+                         lambda r: show(r[1]) if r[0] == "ok" else failed(r[1]), worker="compare")
 
     # ---- export ----------------------------------------------------------------------------------------
     def export(self, fmt: str) -> tuple[str, bytes]:
-        """The current portfolio as ``(file name, bytes)`` in ``fmt`` (``"csv"`` or ``"xlsx"``)."""
-        t = self.ranked().copy()
+        """The current view's candidates as ``(file name, bytes)`` in ``fmt`` (``"csv"`` or
+        ``"xlsx"``): headers, reasons and overrides in the page's language, with the provenance."""
+        L = self.lang
+        t = export_table(self.ranked(), L)
+        call = self.controls["call"].value or ""
         source = self._cands.attrs.get("source", "")
         if not self._upload_name and not self._cands.attrs.get("synthetic") and source:
             source = shared_name(str(source))  # a file: its name, never a user's folders
         prov = {"workbench_version": __version__, "scenario": shared_name(self._base.path),
                 "scenario_hash": self._struct.hash(), "base_scenario_hash": self._base.hash(),
-                "seed": self._base.seed, "candidates": self._upload_name or str(source),
+                "seed": self._base.seed, "draws": self._base.draws,
+                "candidates": self._upload_name or str(source),
                 "synthetic": bool(self._cands.attrs.get("synthetic", False)),
-                "call": self.controls["call"].value or "all",
+                "call": call or render("D_EXPORT_WHOLE", L),
                 "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),
                 "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-        name = f"portefeuille_{variant_slug(self._base.name)}.{fmt}"
-        if fmt == "xlsx":  # characters an XLSX file cannot hold (NUL, other control characters) dropped
-            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-            for col in t.columns:
-                if t[col].dtype == object or pd.api.types.is_string_dtype(t[col]):
-                    t[col] = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in t[col]]
-        return name, export_portfolio(t, fmt, prov)
+        if self.risk and "shortfall_probability" in self.risk:
+            prov["shortfall_probability"] = self.risk["shortfall_probability"]
+        name = f"portefeuille_{variant_slug(self._base.name)}{('_' + variant_slug(call)) if call else ''}.{fmt}"
+        return name, export_portfolio(t, fmt, prov, lang=L)
 
     def _on_export(self, fmt: str) -> None:
         L = self.lang
@@ -806,10 +1118,17 @@ class Dashboard:
         try:
             name, data = self.export(fmt)
         except (IllegalCharacterError, ValueError, OSError) as exc:
-            self.controls["download"].value = (f"<div class='wb-err'>"
+            self.controls["download"].value = (f"<div class='wb-err' role='alert'>"
                                                f"{esc(render('D_EXPORT_FAILED', L, reason=short_error(exc)))}</div>")
             return
         mime = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         b64 = base64.b64encode(data).decode("ascii")
         self.controls["download"].value = (f"<a class='wb-download' download='{esc(name)}' "
                                            f"href='data:{mime};base64,{b64}'>⬇ {esc(render('D_DOWNLOAD', L, name=name))}</a>")
+
+
+def render_problem_text(error: Any, lang: str) -> str:
+    """An error's text in ``lang``: an input error's rules from the catalog, else its kind."""
+    if isinstance(error, InputError):
+        return "; ".join(p.rule_text(lang) for p in error.problems)
+    return str(error)

@@ -1,16 +1,21 @@
 """The dashboard's cached stages and background jobs: a small thread-safe LRU cache, the keys stages
 are cached on, and the :class:`Controller` that owns the caches, the stages' computations (the
-candidates of a call, the effective scenario, the selection and its frontier, the envelope
-simulation, the robustness, a project's explanation, the comparison of two files), the worker
-threads and the debounce."""
+scenario's decisions call by call, a call view with the committee's settings, the whole fund's
+decided portfolio and its envelope simulation, the frontier, the robustness, a project's
+explanation, the comparison of two files), the worker threads and the debounce.
+
+Every figure goes through :mod:`workbench.pipeline`, the evaluation the report, ``simulate``,
+``rank``, ``compare`` and the sweep share: the same laureates and the same risk for the same
+scenario and seed.
+"""
 from __future__ import annotations
 
 import copy
+import json
 import sys
 import time
-import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
@@ -67,6 +72,13 @@ def hash_without(scenario: Scenario, drop: tuple[str, ...]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+#: Keys of a scenario that name or document it, or hold a committee's settings for named calls
+#: (passed to the decisions as ``call_settings``): the scenario's decisions of every call
+#: without them are shared by the variants that differ only there (:meth:`Controller.decisions`).
+NOT_DECISIONS = ("name", "title", "description", "extends", "call", "selection.call_settings",
+                 "selection.override_reasons")
+
+
 def candidates_key(cands: pd.DataFrame) -> str:
     """A content hash of a candidate table (same rows and values -> same key)."""
     import hashlib
@@ -75,9 +87,53 @@ def candidates_key(cands: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-#: The dashboard's cached stages: effective scenario, ranking, frontier, simulation, fan chart,
-#: robustness (and its chart), a call's candidates, a project's explanation.
-STAGES = ("eff", "rank", "frontier", "sim", "fan_png", "robust", "cands", "robust_png", "explain")
+#: The dashboard's cached stages: the effective scenario, the scenario's decisions of every call
+#: (``decide``, with the state before each call), a call view (``rank``: the rows shown and their
+#: totals), the whole portfolio decided under a view's settings (``full``), the frontier, the
+#: simulation and its fan chart, the robustness (and its chart), the candidates, a project's
+#: explanation, a compared file's evaluation.
+STAGES = ("eff", "decide", "rank", "full", "frontier", "sim", "fan_png", "robust", "cands", "robust_png",
+          "explain", "compare")
+
+
+@dataclass
+class View:
+    """What the page shows of one call (``call``) or of the whole fund (``call == ""``).
+
+    ``table``: the rows shown (the call's applications, with the next phases of earlier
+    first-phase laureates, or every row of the fund), with the decisions' columns; ``totals``:
+    their figures (``candidates``, ``applications``, ``next_phases``, ``eligible``, ``selected``,
+    ``budget_eur`` — the call's budget in a call view, the fund's in the whole view —,
+    ``committed_eur``, ``value``, ``credits_left_eur``, ``weights``) and, when the whole
+    portfolio is known at once, ``fund`` (laureates and euros of every call) and
+    ``funding_order`` (the ids the simulation funds).  ``conflicts``, ``weights`` as a
+    :class:`~workbench.selection.RankResult`'s.  ``result``: the decisions the rows come from
+    (for explanations; loaded on first use when read from the disk cache); ``full``: the whole
+    portfolio decided, or ``None`` until :meth:`Controller.full` decides the later calls.
+    """
+
+    call: str
+    table: pd.DataFrame
+    totals: dict
+    conflicts: list | None
+    weights: dict
+    result: Any = field(repr=False, default=None)
+    full: Any = field(repr=False, default=None)
+    key: Any = None
+    #: the candidates of the rows shown (with the next phases the call examines): what the
+    #: frontier and the robustness of the view are computed on
+    cands: pd.DataFrame | None = field(repr=False, default=None)
+
+
+@dataclass
+class Summary:
+    """The scenario's decisions in brief (``table``: one row per call, the decisions' ``by_call``),
+    small enough to be read from the disk cache at once by a cold kernel."""
+
+    table: pd.DataFrame
+    totals: dict
+    conflicts: list | None = None
+    weights: dict = field(default_factory=dict)
 
 
 class Controller:
@@ -96,14 +152,19 @@ class Controller:
     debounce_s : float
         Rest [s] the settings must keep before a refresh; 0 refreshes at once.
     on_error : callable
-        Shows a message on the page (the dashboard's error box).
+        Shows an unexpected error on the page (the dashboard's error box).
+    on_busy : callable
+        ``on_busy(name, busy)`` when a background job starts (``True``) and when its result is
+        shown or dropped (``False``): the page's "calcul en cours…" marks.
     """
 
     def __init__(self, cache_size: int = 16, debounce_s: float = 0.0,
-                 on_error: Callable[[str], None] = lambda message: None):
+                 on_error: Callable[[Any], None] = lambda message: None,
+                 on_busy: Callable[[str, bool], None] = lambda name, busy: None):
         self.caches: dict[str, LRU] = {k: LRU(cache_size) for k in STAGES}
         self.debounce_s = debounce_s
         self.on_error = on_error
+        self.on_busy = on_busy
         self.generation = 0
         self.pending: Any = None
         self.workers: dict[str, Any] = {}
@@ -144,38 +205,45 @@ class Controller:
             return fn()
         loop.call_soon(lambda: fn() if gen == self.generation else None)
 
-    def background(self, gen: int, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
+    def background(self, gen: int | None, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
                    delay_s: float = 0.0, worker: str = "views") -> None:
         """``compute()`` in a worker thread, then ``show(result)`` on the kernel's event loop;
         the time to the shown result [ms] goes to ``timings[name]``.
 
         The kernel keeps reading the committee's changes meanwhile: a slider moved while the
         simulation or the robustness runs is answered at once, and the work of a stale refresh
-        is skipped (or its result dropped).  Errors are shown with ``on_error`` (an
-        :class:`~workbench.errors.InputError` by its message, anything else by its type and
-        text, logged on stderr).
+        is skipped (or its result dropped).  ``gen=None``: a job of its own (a comparison),
+        never stale.  Errors are shown with ``on_error`` (an :class:`~workbench.errors.InputError`
+        as it is, anything else by its type and text, logged on stderr).
         """
         loop = self._loop()
         t0 = time.perf_counter()
+        self.on_busy(name, True)
+
+        def stale() -> bool:
+            return gen is not None and gen != self.generation
 
         def finish(result: Any, error: BaseException | None) -> None:
-            if gen != self.generation:
+            if stale():
+                self.on_busy(name, False)
                 return
             try:
                 if isinstance(error, InputError):
-                    self.on_error(error.message())
+                    self.on_error(error)
                 elif error is not None:
                     print(f"workbench dashboard: {type(error).__name__}: {error}", file=sys.stderr)
-                    self.on_error(f"{type(error).__name__}: {error}")
+                    self.on_error(error)
                 else:
                     show(result)
             except InputError as exc:
-                self.on_error(exc.message())
+                self.on_error(exc)
             except Exception as exc:  # pragma: no cover - shown, logged, page kept alive
                 import traceback
 
                 traceback.print_exc(file=sys.stderr)
-                self.on_error(f"{type(exc).__name__}: {exc}")
+                self.on_error(exc)
+            finally:
+                self.on_busy(name, False)
             self.timings[name] = (time.perf_counter() - t0) * 1e3
 
         if loop is None:
@@ -191,7 +259,8 @@ class Controller:
         def job() -> None:
             if delay_s:
                 time.sleep(delay_s)
-            if gen != self.generation:
+            if stale():
+                loop.call_soon_threadsafe(self.on_busy, name, False)
                 return  # stale: a newer refresh has its own job
             try:
                 result, error = compute(), None
@@ -203,7 +272,7 @@ class Controller:
 
     def executor(self, name: str):
         """The worker thread ``name`` (one thread each: ``frontier-now``, ``views``,
-        ``robustness``), started on first use."""
+        ``robustness``, ``compare``, ``prefix``), started on first use."""
         if name not in self.workers:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -217,172 +286,328 @@ class Controller:
 
     def candidates(self, scenario: Scenario) -> pd.DataFrame:
         """The candidates ``scenario`` names (:func:`workbench.sources.load_candidates`), cached on
-        its content hash."""
-        return self.caches["cands"].get(("scenario", scenario.hash()), lambda: load_candidates(scenario))
+        what they depend on (:func:`workbench.sweep.candidates_key`: their source, the calls, the
+        funds, the rules, the scale and the seed): a variant that changes only weights, budgets
+        or overrides shares its scenario's list."""
+        from ..sweep import candidates_key as source_key
 
-    def call_candidates(self, cands: pd.DataFrame, cands_key: str, call: str) -> pd.DataFrame:
-        """The candidates of ``call`` (all when ``call`` is ``""`` or the list has no ``call``
-        column), cached on the list's content hash ``cands_key``."""
-        if not call or "call" not in cands.columns:
-            return cands
-        return self.caches["cands"].get((cands_key, call), lambda: call_subset(cands, call))
-
-    def call_budget_eur(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str, call: str) -> float | None:
-        """What the committee of ``call`` may commit [EUR] when the earlier calls have decided as
-        the scenario's committees would (:func:`workbench.decisions.decide_calls`: the credits left
-        at its date and its allotment); ``None`` for every call at once (``""``), a list without
-        calls, or an allotment under 1 euro."""
-        if not call or "call" not in cands.columns:
-            return None
-        from ..decisions import decide_calls
-
-        def allotments() -> dict:
-            try:
-                by = decide_calls(scenario, cands).by_call
-            except InputError:
-                return {}
-            return dict(zip(by["call"], by["allotment_eur"]))
-
-        got = self.caches["cands"].get(("allotments", cands_key, scenario.hash()), allotments)
-        v = got.get(call)
-        return float(v) if v is not None and v >= 1.0 else None
+        return self.caches["cands"].get(("scenario", source_key(scenario)), lambda: load_candidates(scenario))
 
     def effective(self, base: Scenario, eligibility_overrides: dict) -> Scenario:
-        """``base`` with the committee's eligibility settings (``{}``: ``base`` itself)."""
+        """``base`` with the committee's rule settings (``{}``: ``base`` itself)."""
         el_ov = eligibility_overrides
         return self.caches["eff"].get((base.hash(), json.dumps(el_ov, sort_keys=True, default=str)),
                                       lambda: base.with_overrides(el_ov) if el_ov else base)
 
-    def select(self, scenario: Scenario, cands: pd.DataFrame, cands_key: tuple, budget_eur: float | None,
-               weights: dict, force_in: tuple, force_out: tuple, engine: str, frontier_levels: int) -> "Selected":
-        """The ranking of ``cands`` under the committee's settings (:func:`workbench.selection.rank`)
-        and, when the Pareto enumeration applies, the exact frontier
-        (:func:`workbench.selection.frontier`, ``frontier_levels`` budget levels), computed in the
-        ``frontier-now`` thread while this one solves the selection (HiGHS releases the GIL).
+    def decisions(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str) -> tuple[Scenario, Any]:
+        """The decisions of every call as the scenario's committees take them
+        (:func:`workbench.pipeline.decide`, with the state before each call), and the scenario
+        they were computed with.
 
-        ``cands_key``: the candidates' content hash and the call under review.  The times [ms]
-        of the ranking and of the wait for the frontier are in the result's ``timings``.
+        Cached on the scenario without its names and committee call settings
+        (:data:`NOT_DECISIONS`): a variant that only sets one call's settings resumes from these
+        (:meth:`file_decisions`)."""
+        from .. import pipeline
+
+        key = (hash_without(scenario, NOT_DECISIONS), cands_key)
+
+        def make():
+            own = scenario.without_call_settings()
+            return own, pipeline.decide(own, cands, keep_states=True)
+
+        return self.caches["decide"].get(key, make)
+
+    def summary(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str) -> Summary:
+        """The scenario's decisions in brief (:class:`Summary`: each call's applications, next
+        phases, allotment, laureates), kept on disk: a cold kernel builds the call picker and the
+        budget slider without deciding."""
+        key = (id(scenario), scenario.hash(), cands_key, "by_call")
+
+        def make() -> Summary:
+            _, dec = self.decisions(scenario, cands, cands_key)
+            by = dec.by_call if dec.by_call is not None else pd.DataFrame()
+            return Summary(by.copy(), {"candidates": int(dec.totals["candidates"]),
+                                       "budget_eur": float(dec.totals["budget_eur"])})
+
+        return self.caches["rank"].get(key, make)
+
+    def view(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str, call: str, own: dict,
+             reasons: dict) -> View:
+        """What the page shows of ``call`` (``""``: the whole fund) under the committee's settings.
+
+        ``own``: the committee's settings of the view (``weights``, ``budget_eur``,
+        ``force_in``, ``force_out``; only those it changed); ``reasons``: why it forced projects,
+        by id.  In a call view the earlier calls decide as the scenario's committees would (the
+        cached :meth:`decisions`, resumed before ``call``), the call under review with ``own``
+        (:func:`workbench.decisions.decide_calls` with ``call_settings``); the later calls are
+        decided by :meth:`full`.  In the whole view ``own`` applies to every call (the budget is
+        then the fund's cap).  Untouched settings give the scenario's decisions themselves: the
+        report's laureates.
+
+        Raises
+        ------
+        InputError
+            A project forced in that the call cannot fund (a rule of the fund, the budget).
         """
+        from ..decisions import decide_calls
+        from .. import pipeline
+
+        key = (id(scenario), scenario.hash(), cands_key, call, json.dumps(own, sort_keys=True, default=str),
+               json.dumps(reasons, sort_keys=True, default=str))
+
+        def make() -> View:
+            used, dec = self.decisions(scenario, cands, cands_key)
+            multi = dec.states is not None and call in (dec.states or {})
+            if not call or not multi:     # the whole fund (or a scenario of one call)
+                if own or reasons:
+                    opts: dict[str, Any] = {"override_reasons": reasons}
+                    if own.get("weights") is not None:
+                        opts["weights"] = own["weights"]
+                    if own.get("budget_eur") is not None:
+                        opts["rules"] = {"budget_eur": float(own["budget_eur"])}
+                    opts["forced_in"] = tuple(own.get("force_in") or ())
+                    opts["forced_out"] = tuple(own.get("force_out") or ())
+                    if len(used.calls) <= 1 and own.get("budget_eur") is not None:
+                        opts.pop("rules")
+                        opts["budget_eur"] = float(own["budget_eur"])
+                    dec = pipeline.decide(used, cands, **opts)
+                return _whole_view(dec, key)
+            mine = {k: v for k, v in reasons.items()}
+            if not own and not mine:
+                return _call_view(call, dec, dec, key)
+            quick = decide_calls(used, cands, call_settings={call: own}, override_reasons=mine,
+                                 resume=dec.states[call], calls=[call], keep_states=True)
+            return _call_view(call, quick, None, key, prefix=dec)
+
+        return self.caches["rank"].get(key, make)
+
+    def full(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str, view: View, own: dict,
+             reasons: dict) -> Any:
+        """The whole portfolio decided under ``view``'s settings: its own when it had it at once,
+        else the later calls decided by the model given the credits left (resumed after the call
+        under review: :func:`workbench.decisions.decide_calls`)."""
+        from ..decisions import decide_calls
+
+        if view.full is not None:
+            return view.full
+
+        def make():
+            used, dec = self.decisions(scenario, cands, cands_key)
+            quick = view.result
+            nxt = next((c for c in (quick.states or {}) if c != view.call), None)
+            if nxt is None:   # the last call: nothing after it
+                return decide_calls(used, cands, call_settings={view.call: own}, override_reasons=reasons,
+                                    resume=dec.states[view.call])
+            return decide_calls(used, cands, call_settings={view.call: own}, override_reasons=reasons,
+                                resume=quick.states[nxt])
+
+        return self.caches["full"].get(view.key, make)
+
+    def frontier(self, scenario: Scenario, cands: pd.DataFrame, cands_key: Any, budget_eur: float, weights: dict,
+                 force_in: tuple, force_out: tuple, engine: str, levels: int, quick: bool) -> pd.DataFrame | None:
+        """The exact efficient frontier of ``cands`` (:func:`workbench.selection.frontier`,
+        ``levels`` budget levels up to ``budget_eur``); with ``quick``, only when the Pareto
+        enumeration gives it at once (else ``None``: the page shows the greedy curve meanwhile)."""
         from .. import selection as portfolio
 
-        args = dict(budget_eur=budget_eur, weights=weights, forced_in=force_in, forced_out=force_out)
-        key = (id(scenario), scenario.hash(), cands_key, json.dumps(args, sort_keys=True, default=str))
-        # the exact frontier at once when the Pareto enumeration applies (tens of ms for a call
-        # of 200 candidates); otherwise one MILP per budget level, later (Selected.exact_frontier)
-        sel_s = portfolio.settings(scenario, None, budget_eur)
-        budget = sel_s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
-        fargs = dict(n=frontier_levels, weights=weights, forced_in=force_in, forced_out=force_out,
-                     rules={"budget_eur": budget}, engine=engine)
-        fkey = (id(scenario), scenario.hash(), cands_key, json.dumps([weights, force_in, force_out], default=str))
-        exact = self.caches["frontier"].peek(fkey)
-        quick = None if exact is not None else self.executor("frontier-now").submit(
-            portfolio.frontier, scenario, cands, solve=False, **fargs)
-        t1 = time.perf_counter()
-        ranking = self.caches["rank"].get(key, lambda: portfolio.rank(scenario, cands, engine=engine, **args))
-        timings = {"rank_ms": (time.perf_counter() - t1) * 1e3}
-        t1 = time.perf_counter()
-        if quick is not None:
-            exact = quick.result()
-            if exact is not None:
-                self.caches["frontier"].get(fkey, lambda: exact)
-        timings["frontier_wait_ms"] = (time.perf_counter() - t1) * 1e3
+        fargs = dict(n=levels, weights=weights, forced_in=force_in, forced_out=force_out,
+                     rules={"budget_eur": budget_eur}, engine=engine)
+        fkey = (id(scenario), scenario.hash(), cands_key, json.dumps([weights, force_in, force_out, budget_eur],
+                                                                      default=str))
+        got = self.caches["frontier"].peek(fkey)
+        if got is not None:
+            return got
+        if quick:
+            fr = portfolio.frontier(scenario, cands, solve=False, **fargs)
+            return None if fr is None else self.caches["frontier"].get(fkey, lambda: fr)
+        return self.caches["frontier"].get(fkey, lambda: portfolio.frontier(scenario, cands, workers=2, **fargs))
 
-        def exact_frontier() -> pd.DataFrame:
-            return self.caches["frontier"].get(fkey, lambda: portfolio.frontier(scenario, cands, workers=2, **fargs))
+    def simulate(self, scenario: Scenario, decided: Any, cands_key: str, lang: str,
+                 order: list[str] | None = None) -> dict:
+        """The envelope simulation of the whole decided portfolio
+        (:func:`workbench.pipeline.simulate_portfolio`: the scenario's draws and seed, the
+        laureates funded call after call) and its fan chart as PNG bytes (``{"result", "png",
+        "draws", "seed"}``), or why the scenario cannot be simulated (``{"message"}``).
 
-        return Selected(key, ranking, budget, exact, exact_frontier, timings)
-
-    def simulate(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str, call: str, chosen: list[str],
-                 draws: int, lang: str) -> dict:
-        """The envelope simulation of the selected portfolio and its fan chart as PNG bytes
-        (``{"result", "png"}``), or why the scenario cannot be simulated (``{"message"}``).
-
-        The simulation funds the ``chosen`` projects, in rank order, call after call
-        (:func:`workbench.envelope.simulate` with ``selection=`` their ids, ``draws`` draws); it
-        is cached on the scenario's settings other than criteria, selection and robustness, the
-        candidates and the selected ids, so a change that keeps the portfolio never re-runs it.
-        """
+        Cached on the scenario's settings other than criteria, selection and robustness, the
+        candidates and the laureates in funding order: a change that keeps the portfolio never
+        re-runs it.  ``decided`` may be a function giving the decisions, called only when the
+        simulation is not cached and ``order`` (:func:`workbench.pipeline.funding_order` of
+        them) is given: a cold kernel then shows the first view's risk without loading them."""
         from ..cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
-        charts, envelope = deferred_modules("reporting.charts", "envelope")
+        from .. import pipeline
+        charts, = deferred_modules("reporting.charts")
 
-        sim_key = (hash_without(scenario, ("criteria", "robustness", "selection")), cands_key, call,
-                   tuple(chosen), draws)
+        get = decided if callable(decided) else (lambda: decided)
+        order = tuple(order) if order is not None else tuple(pipeline.funding_order(get().table))
+        draws, seed = int(scenario.draws), int(scenario.seed)
+        sim_key = (hash_without(scenario, ("criteria", "robustness", "selection", "name", "title", "description",
+                                           "extends", "call")),
+                   cands_key, order, draws, seed, str(scenario.value("selection.next_phase_after_months")))
         try:
-            res = self.caches["sim"].get(sim_key, lambda: envelope.simulate(
-                scenario, candidates=cands, draws=draws, seed=scenario.seed, selection=chosen))
+            res = self.caches["sim"].get(sim_key, lambda: pipeline.simulate_portfolio(scenario, get(), seed=seed,
+                                                                                      draws=draws))
         except InputError as exc:  # the scenario cannot be simulated (e.g. no call): say why, there
-            return {"message": exc.message()}
+            return {"message": exc}
         png = self.caches["fan_png"].get((sim_key, lang), lambda: figure_png(charts.fan_chart(res, lang=lang)))
-        return {"result": res, "png": png}
+        return {"result": res, "png": png, "draws": draws, "seed": seed, "key": sim_key}
 
-    def robustness(self, scenario: Scenario, cands: pd.DataFrame, cands_key: str, call: str, budget_eur: float,
-                   force_in: tuple, force_out: tuple, chosen: list[str], samples: int, engine: str,
+    def robustness(self, scenario: Scenario, cands: pd.DataFrame, cands_key: Any, budget_eur: float,
+                   weights: dict, force_in: tuple, force_out: tuple, chosen: list[str], samples: int, engine: str,
                    lang: str) -> dict:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
-        information, :func:`workbench.analysis.robustness.selection_frequency`, ``samples`` weight draws)
-        and its bar chart as PNG bytes (``{"frequency", "png"}``).  Cached on everything but the
-        weights, which the draws replace."""
+        information, :func:`workbench.analysis.robustness.selection_frequency`, ``samples`` weight
+        draws, the quality bar held at the weights in force) and its bar chart as PNG bytes
+        (``{"frequency", "png"}``).  Cached on everything but the weights the draws replace."""
         from ..cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
         charts, robustness = deferred_modules("reporting.charts", "analysis.robustness")
 
-        key = (id(scenario), scenario.hash(), cands_key, call, budget_eur, force_in, force_out, samples)
+        rules = {"eligibility": {"quality_weights": dict(weights)}} if weights else None
+        key = (id(scenario), scenario.hash(), cands_key, budget_eur, tuple(force_in), tuple(force_out), samples,
+               json.dumps(weights, sort_keys=True))
         fr = self.caches["robust"].get(key, lambda: robustness.selection_frequency(
-            scenario, cands, samples, scenario.seed, budget_eur=budget_eur,
+            scenario, cands, samples, scenario.seed, budget_eur=budget_eur, rules=rules,
             forced_in=force_in, forced_out=force_out, engine=engine))
         png = self.caches["robust_png"].get((key, tuple(chosen), lang), lambda: figure_png(
             charts.selection_frequency_chart(fr, lang=lang, top=30, selected=chosen)))
         return {"frequency": fr, "png": png}
 
-    def explain(self, rank_key: Any, ranking: Any, project_id: str) -> dict:
-        """Why a project is in or out of ``ranking`` and what would change that
-        (:func:`workbench.selection.explain`), cached per ranking (``rank_key``: :attr:`Selected.key`)."""
-        import workbench.selection as pf
+    def explain(self, view: View, project_id: str) -> dict:
+        """Why a project is in or out of the view's decisions and what would change that
+        (:func:`workbench.decisions.explain_decision`), cached per view."""
+        from ..decisions import explain_decision
 
-        return self.caches["explain"].get((rank_key, project_id), lambda: pf.explain(ranking, project_id))
+        return self.caches["explain"].get((view.key, project_id), lambda: explain_decision(view.result, project_id))
 
-    def compare(self, scenarios: tuple[Scenario, Scenario], names: tuple[str, str], call: str,
-                engine: str) -> pd.DataFrame:
-        """Two scenario files (variants) side by side
-        (:func:`workbench.analysis.compare.portfolios_side_by_side`).
+    def file_decisions(self, scn: Scenario) -> Any:
+        """A scenario file's decisions (a saved variant), the same as :func:`workbench.pipeline.decide`
+        gives for it: a variant that differs from a scenario already decided only by one call's
+        committee settings resumes from that scenario's decisions before its first such call."""
+        from ..decisions import decide_calls
 
-        Each is ranked with its own settings and candidates (its weights, budget and forced
-        projects come from the file), on the candidates of ``call`` when its list has some.
+        cands = self.candidates(scn)
+        ckey = candidates_key(cands)
+        key = (scn.hash(), ckey)
+
+        def make():
+            used, dec = self.decisions(scn, cands, ckey)
+            own = scn.call_settings
+            if not own and not scn.override_reasons:
+                return dec
+            if dec.states:
+                first = next((c.id for c in used.calls if c.id in own), None)
+                if first is not None and first in dec.states:
+                    return decide_calls(used, cands, call_settings=own, override_reasons=scn.override_reasons,
+                                        resume=dec.states[first])
+            from .. import pipeline
+
+            return pipeline.decide(scn, cands)
+
+        return self.caches["compare"].get(key, make), ckey
+
+    def compare(self, scenarios: tuple[Scenario, Scenario], names: tuple[str, str], call: str, lang: str) -> dict:
+        """Two scenario files (variants) side by side through the one evaluation: each file's
+        decisions (:meth:`file_decisions`) and its envelope simulation (:meth:`simulate`), the
+        view's call (``call``; ``""``: the whole fund) and the fund.
+
+        Returns
+        -------
+        dict
+            ``sides``: for A and B, ``name``, ``call`` (the call the variant was saved from, or
+            ``None``), ``view`` (the call's figures: laureates, budget, committed, value) and
+            ``fund`` (laureates, committed, budget, shortfall probability, seed, draws),
+            ``weights`` (of the call, else the scenario's); ``only_a``, ``only_b``, ``both`` (the
+            laureates of the view on one side or both); ``call`` (the view's).
         """
-        import workbench.selection as pf
-        from ..analysis.compare import portfolios_side_by_side
+        from .views import shortfall_probabilities
 
-        rankings = []
-        for scn in scenarios:
-            cands = self.candidates(scn)
-            if call and "call" in cands.columns and (cands["call"].astype(str) == call).any():
-                cands = call_subset(cands, call)
-            rankings.append(self.caches["rank"].get(("file", scn.hash(), candidates_key(cands)),
-                                                    lambda: pf.rank(scn, cands, engine=engine)))
-        return portfolios_side_by_side(rankings[0], rankings[1], *names)
+        sides = []
+        chosen = []
+        for scn, name in zip(scenarios, names):
+            dec, ckey = self.file_decisions(scn)
+            sim = self.simulate(scn, dec, ckey, lang)
+            t = dec.table
+            rows = t[t["call"].astype(str) == call] if call and "call" in t.columns else t
+            by = dec.by_call
+            rec = by[by["call"] == call].iloc[0].to_dict() if call and by is not None and (by["call"] == call).any() \
+                else None
+            sel = rows[rows["selected"].astype(bool)]
+            chosen.append(set(sel["id"].astype(str)))
+            own = scn.call_settings.get(call) if call else None
+            w = (own or {}).get("weights") or (scn.weights_at(next(c.decision for c in scn.calls if c.id == call))
+                                               if call and any(c.id == call for c in scn.calls) else scn.weights)
+            view = {"selected": int(len(sel)), "candidates": int(len(rows)),
+                    "budget_eur": float(rec["allotment_eur"]) if rec is not None else float(dec.totals["budget_eur"]),
+                    "committed_eur": float(sel["funded_eur"].sum()), "value": float(rows["contribution"].sum())}
+            fund = {"selected": int(dec.totals["selected"]), "committed_eur": float(dec.totals["committed_eur"]),
+                    "budget_eur": float(dec.totals["budget_eur"])}
+            if "result" in sim:
+                fund.update(shortfall_probabilities(sim["result"]), draws=sim["draws"], seed=sim["seed"])
+            sides.append({"name": name, "call": scn.review_call, "view": view, "fund": fund, "weights": dict(w),
+                          "overrides": int((rows.get("override", pd.Series(dtype=str)) != "").sum())})
+        a, b = chosen
+        return {"sides": sides, "only_a": sorted(a - b), "only_b": sorted(b - a), "both": sorted(a & b), "call": call}
 
 
-def call_subset(cands: pd.DataFrame, call: str) -> pd.DataFrame:
-    """The candidates of ``call`` (a copy, with the list's ``attrs``)."""
-    df = cands[cands["call"].astype(str) == call].copy()
-    df.attrs.update(cands.attrs)
-    return df
+def _call_view(call: str, result: Any, full: Any, key: Any, prefix: Any = None) -> View:
+    """The :class:`View` of ``call`` from decisions that hold it (``result``): its rows, its
+    by-call record as totals, the whole portfolio's figures when ``full`` is known."""
+    from .. import pipeline
+
+    t = result.table
+    rows = t[t["call"].astype(str) == call]
+    by = result.by_call
+    rec = by[by["call"] == call].iloc[0].to_dict()
+    totals = _totals(rows, rec, result)
+    if full is not None:
+        totals["fund"] = _fund(full)
+        totals["funding_order"] = pipeline.funding_order(full.table)
+    res_w = result.calls.get(call).weights if result.calls and call in result.calls else result.weights
+    totals["weights"] = dict(res_w)
+    return View(call, rows, totals, None, dict(res_w), result, full, key, _rows_cands(result, rows))
 
 
-@dataclass
-class Selected:
-    """A refresh's selection (:meth:`Controller.select`).
+def _whole_view(dec: Any, key: Any) -> View:
+    """The :class:`View` of the whole fund: every row of the decisions, the fund's totals."""
+    from .. import pipeline
 
-    ``key``: the ranking's cache key; ``ranking``: :class:`workbench.selection.RankResult`;
-    ``budget_eur``: the budget the frontier and the robustness work to [EUR]; ``frontier``: the
-    exact frontier when it came at once, else ``None`` (then ``exact_frontier()`` solves it,
-    level by level, cached); ``timings``: ``rank_ms``, ``frontier_wait_ms``.
-    """
+    t = dec.table
+    tot = dec.totals
+    n_next = int(t["phase_of"].notna().sum()) if "phase_of" in t.columns else 0
+    totals = {"call": "", "candidates": int(len(t)), "applications": int(len(t)) - n_next, "next_phases": n_next,
+              "eligible": int(tot["eligible"]), "selected": int(tot["selected"]),
+              "budget_eur": float(tot["budget_eur"]), "committed_eur": float(tot["committed_eur"]),
+              "value": float(tot["value"]), "credits_left_eur": float(tot["budget_eur"]),
+              "total_cost_eur": float(t.loc[t["selected"].astype(bool), "total_cost_eur"].sum())
+              if "total_cost_eur" in t.columns else float("nan"),
+              "fund": _fund(dec), "funding_order": pipeline.funding_order(t), "weights": dict(dec.weights),
+              "calls": int(len(dec.by_call)) if dec.by_call is not None else 1}
+    return View("", t, totals, dec.conflicts, dict(dec.weights), dec, dec, key, _rows_cands(dec, t))
 
-    key: Any
-    ranking: Any
-    budget_eur: float
-    frontier: pd.DataFrame | None
-    exact_frontier: Callable[[], pd.DataFrame]
-    timings: dict[str, float]
+
+def _rows_cands(result: Any, rows: pd.DataFrame) -> pd.DataFrame | None:
+    """The candidates behind ``rows`` of the decisions ``result`` (their index is the decisions'
+    candidates', next phases included)."""
+    pool = getattr(result, "candidates", None)
+    if pool is None:
+        return None
+    return pool.loc[[i for i in rows.index if i in pool.index]]
+
+
+def _totals(rows: pd.DataFrame, rec: dict, result: Any) -> dict:
+    sel = rows[rows["selected"].astype(bool)]
+    n_next = int(rec.get("next_phases") or 0) if rec.get("next_phases") == rec.get("next_phases") else 0
+    return {"call": rec["call"], "candidates": int(len(rows)), "applications": int(len(rows)) - n_next,
+            "next_phases": n_next, "eligible": int(rows["eligible"].sum()), "selected": int(len(sel)),
+            "budget_eur": float(rec["allotment_eur"]), "committed_eur": float(sel["funded_eur"].sum()),
+            "value": float(rows["contribution"].sum()), "credits_left_eur": float(rec["credits_left_eur"]),
+            "total_cost_eur": float(sel["total_cost_eur"].sum()) if "total_cost_eur" in sel else float("nan"),
+            "status": rec.get("status", ""), "decision": rec.get("decision", "")}
+
+
+def _fund(dec: Any) -> dict:
+    tot = dec.totals
+    return {"selected": int(tot["selected"]), "committed_eur": float(tot["committed_eur"]),
+            "budget_eur": float(tot["budget_eur"]), "calls": int(len(dec.by_call)) if dec.by_call is not None else 1}

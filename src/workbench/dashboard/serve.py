@@ -132,6 +132,10 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = DEFAULT
     cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
            f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
            *extra_args]
+    # the page: the package's Voilà template (no outside resource, its language and title)
+    from .page import with_template
+
+    cmd, env = with_template(cmd, env, lang or "fr")
     return cmd, env, root
 
 

@@ -62,7 +62,14 @@ class Settings:
     selection_rules : tuple of (str, value)
         Selection settings switched by the committee (``allow_phase1``, ``roi_mode``).
     force_in, force_out : tuple of str
-        Candidate ids forced into or out of the portfolio.
+        Candidate ids forced into or out of the portfolio (overrides of the committee).
+    call : str
+        The call under review (``""``: the whole fund).  In a call view the weights, budget and
+        overrides are that call's committee settings (the other calls decide as the scenario
+        says); in the whole view they apply to every call and the budget caps the fund.  Rule
+        and threshold settings apply to every call (they change the scenario).
+    override_reasons : tuple of (str, str)
+        Why the committee forced each project in or out, by id.
     """
 
     scenario_path: str
@@ -75,6 +82,27 @@ class Settings:
     selection_rules: tuple[tuple[str, Any], ...] = ()
     force_in: tuple[str, ...] = ()
     force_out: tuple[str, ...] = ()
+    call: str = ""
+    override_reasons: tuple[tuple[str, str], ...] = ()
+
+    def own(self) -> dict:
+        """The view's committee settings as :func:`workbench.decisions.decide_calls` takes them for
+        one call (``call_settings[call]``): only those the committee set."""
+        out: dict[str, Any] = {}
+        if self.weights is not None:
+            out["weights"] = {c: float(v) for c, v in self.weights}
+        if self.budget_eur is not None:
+            out["budget_eur"] = float(self.budget_eur)
+        if self.force_in:
+            out["force_in"] = list(self.force_in)
+        if self.force_out:
+            out["force_out"] = list(self.force_out)
+        return out
+
+    def reasons(self) -> dict[str, str]:
+        """Why each forced project is forced, by id (the projects still forced, non-empty words)."""
+        forced = set(self.force_in) | set(self.force_out)
+        return {i: str(t).strip() for i, t in self.override_reasons if i in forced and str(t).strip()}
 
     def weight_dict(self, scenario: Scenario) -> dict[str, float]:
         return dict(self.weights) if self.weights is not None else dict(scenario.weights)
@@ -87,25 +115,39 @@ class Settings:
         """
         el = self.overrides().get("eligibility")
         out: dict[str, Any] = {"eligibility": el} if el else {}
-        sel = dict(self.selection_rules)
-        if scenario is not None and (scenario.value("selection.force_in") or scenario.value("selection.force_out")):
-            sel.update({"force_in": [], "force_out": []})  # the committee's lists replace them
+        sel: dict[str, Any] = dict(self.selection_rules)
+        if not self.call and scenario is not None and (scenario.value("selection.force_in")
+                                                        or scenario.value("selection.force_out")):
+            sel.update({"force_in": [], "force_out": []})  # the whole view's lists replace them
         if sel:
             out["selection"] = sel
         return out
 
     def overrides(self) -> dict:
-        """The settings as scenario overrides (the body of a variant file)."""
+        """The settings as scenario overrides (the body of a variant file).
+
+        A call view's settings are written as that call's committee settings
+        (``selection.call_settings.<call>``, with ``call: <call>``): its budget stays the call's,
+        never a cap on the fund.  The whole view's are the scenario's (``criteria.weights``,
+        ``selection.budget_eur`` — the fund's cap —, ``selection.force_in/force_out``)."""
         out: dict[str, Any] = {}
-        if self.weights is not None:
-            out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
         sel: dict[str, Any] = dict(self.selection_rules)
-        if self.budget_eur is not None:
-            sel["budget_eur"] = float(self.budget_eur)
-        if self.force_in:
-            sel["force_in"] = list(self.force_in)
-        if self.force_out:
-            sel["force_out"] = list(self.force_out)
+        if self.call:
+            out["call"] = self.call
+            own = self.own()
+            if own:
+                sel["call_settings"] = {self.call: own}
+        else:
+            if self.weights is not None:
+                out["criteria"] = {"weights": {c: float(v) for c, v in self.weights}}
+            if self.budget_eur is not None:
+                sel["budget_eur"] = float(self.budget_eur)
+            if self.force_in:
+                sel["force_in"] = list(self.force_in)
+            if self.force_out:
+                sel["force_out"] = list(self.force_out)
+        if self.reasons():
+            sel["override_reasons"] = self.reasons()
         if sel:
             out["selection"] = sel
         el: dict[str, Any] = {}
@@ -152,11 +194,12 @@ def variant_slug(name: str) -> str:
 def variant_yaml(base: Scenario, settings: Settings, name: str, variants_dir: Path) -> str:
     """A scenario file that ``extends`` the base file with the settings as overrides."""
     rel = os.path.relpath(Path(base.path).resolve(), Path(variants_dir).resolve())
+    where = f", appel {settings.call}" if settings.call else ", fonds entier"
     doc: dict[str, Any] = {
         "name": name,
-        "title": f"{base.title} — variante {name}",
-        "description": f"Variant saved from the committee dashboard on {dt.date.today().isoformat()} "
-                       f"(workbench {__version__}; base scenario hash {base.hash()[:12]}).",
+        "title": f"{base.title} — variante {name}{where}",
+        "description": f"Variante enregistrée depuis le tableau de bord du comité le {dt.date.today().isoformat()} "
+                       f"(workbench {__version__} ; empreinte du scénario de base {base.hash()[:12]}).",
         "extends": rel.replace(os.sep, "/"),
     }
     doc.update(settings.overrides())

@@ -21,15 +21,15 @@ from ..messages import render
 PANEL_DRAWS = 2000
 
 
-def book_choices(scenario_dir: Path | None = None) -> list[tuple[str, str]]:
-    """``(label, path)`` of the books a committee may open: the shipped examples, then the books
-    in a ``books/`` folder beside the scenario."""
+def book_choices(scenario_dir: Path | None = None, lang: str = "fr") -> list[tuple[str, str]]:
+    """``(label, path)`` of the books a committee may open: the shipped examples (said so in
+    ``lang``), then the books in a ``books/`` folder beside the scenario."""
     from ..resources import data_path  # not .examples: it imports scipy (the dashboard's first page waits)
 
     out = []
     shipped = data_path("books", "ftap_call2_2020-12-31.csv").parent
     for p in sorted(shipped.glob("*.csv")):
-        out.append((f"{p.stem} (exemple)", str(p)))
+        out.append((f"{p.stem} ({render('D_FU_EXAMPLE', lang)})", str(p)))
     if scenario_dir is not None and (Path(scenario_dir) / "books").is_dir():
         for p in sorted((Path(scenario_dir) / "books").iterdir()):
             if p.suffix.lower() in (".csv", ".xlsx", ".sqlite", ".db"):
@@ -56,7 +56,7 @@ class FollowupPanel:
     def widget(self):
         import ipywidgets as W
 
-        choices = book_choices(self.scenario_dir)
+        choices = book_choices(self.scenario_dir, self.lang)
         self.title = W.HTML()
         self.book = W.Dropdown(options=choices, value=choices[0][1] if choices else None,
                                layout=W.Layout(width="60%"))
@@ -75,6 +75,10 @@ class FollowupPanel:
         return self._root
 
     def relabel(self, lang: str) -> None:
+        if lang != self.lang and self._root is not None:   # the books' labels in the language
+            book, day = self.book.value, self.as_of.value
+            self.book.options = book_choices(self.scenario_dir, lang)
+            self.book.value, self.as_of.value = book, day
         self.lang = lang
         self.title.value = f"<b>{render('D_FU_TITLE', lang)}</b>"
         self.book.description, self.as_of.description = render("D_FU_BOOK", lang), render("D_FU_AS_OF", lang)
@@ -124,7 +128,9 @@ class FollowupPanel:
                               ["cohort", "n_projects", "paid_to_date_eur", "declared_savings_eur",
                                "measured_savings_eur", "target_savings_eur", "realisation_rate"])]
         synth = st.provenance.get("synthetic_columns") or []
-        if synth:
-            note = L.label("fu_synthetic_note", lang, columns=", ".join(synth)).replace("**", "")
+        if synth:   # the columns said in words of the language (every column: "all")
+            note = (L.label("fu_synthetic_all", lang) if "all" in synth else
+                    L.label("fu_synthetic_note", lang, columns=", ".join(L.header(c, lang) for c in synth))
+                    ).replace("**", "")
             parts.insert(0, f"<p><i>{note}</i></p>")
         self.out.value = "\n".join(parts)

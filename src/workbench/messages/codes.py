@@ -586,7 +586,6 @@ CATALOG: dict[str, dict[str, str]] = {
                        "File refused: {name}. The previous candidates are kept."),
     "D_SHIPPED": _e("Liste du scénario", "Scenario's list"),
     "D_CALL": _e("Appel", "Call"),
-    "D_ALL_CALLS": _e("toutes (prévision parfaite) ({n})", "all (perfect foresight) ({n})"),
     "D_WEIGHTS": _e("Poids des critères", "Criteria weights"),
     "D_CRITERION_STRATEGIC": _e("Stratégique", "Strategic"),
     "D_CRITERION_SERVICE": _e("Service rendu", "Service quality"),
@@ -595,7 +594,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_BUDGET": _e("Budget (M€)", "Budget (M€)"),
     "D_COFINANCING": _e("Cofinanc. min.", "Min. co-financing"),
     "D_MIN_COST": _e("Coût min. (M€)", "Min. cost (M€)"),
-    "D_MIN_COST_TERR": _e("Coût min. territ. (M€)", "Min. territorial cost (M€)"),
+    "D_MIN_COST_TERR": _e("Coût min. territ. (M€)", "Min. territ. cost (M€)"),
     "D_RULES": _e("Règles", "Rules"),
     "D_RULE_MIN_COST": _e("Coût total minimum", "Minimum total cost"),
     "D_RULE_COFINANCING": _e("Cofinancement minimum", "Minimum co-financing"),
@@ -663,7 +662,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_DOWNLOAD": _e("Télécharger {name}", "Download {name}"),
     "D_WARNINGS": _e("Avertissements du scénario", "Scenario warnings"),
     "D_ERROR": _e("Erreur", "Error"),
-    "D_COMPUTING": _e("calcul…", "computing…"),
+    "D_COMPUTING": _e("calcul en cours…", "computing…"),
     "D_SYNTHETIC": _e("données SYNTHÉTIQUES", "SYNTHETIC data"),
     "D_ONLY_IN_A": _e("seulement dans A", "only in A"),
     "D_ONLY_IN_B": _e("seulement dans B", "only in B"),
@@ -793,11 +792,175 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_CM_MINUTES": _e("Exporter le procès-verbal", "Export the minutes"),
     "D_CM_MINUTES_DONE": _e("Procès-verbal écrit dans {folder}", "Minutes written to {folder}"),
     "D_CM_NO_PDF": _e("pas de PDF : {reason}", "no PDF: {reason}"),
+    # ---- one evaluation and the committee's overrides (issues 20 and 21: workbench.decisions,
+    # workbench.pipeline, the dashboard's call views, variants and comparison) -------------------
+    "E_FORCE_NOT_IN_CALL": _e("n'est pas un candidat de l'appel {call}{suggestion}",
+                              "is not a candidate of call {call}{suggestion}"),
+    "E_FORCE_IN_REFUSED": _e("{id} ne peut pas être imposé dans l'appel {call} : une règle du fonds l'exclut "
+                             "({reason})",
+                             "{id} cannot be forced in in call {call}: a rule of the fund excludes it ({reason})"),
+    "E_FORCE_IN_OVER_BUDGET": _e("les projets imposés dans l'appel {call} ({ids}) demandent {need_meur:,.1f} M€, "
+                                 "plus que son budget de {budget_meur:,.1f} M€",
+                                 "the projects forced in in call {call} ({ids}) ask for {need_meur:,.1f} M€, more "
+                                 "than its budget of {budget_meur:,.1f} M€"),
+    "R_OVERRIDE_WHY": _e(" ; motif : « {reason} »", "; reason: “{reason}”"),
+    "R_PHASE1_ONLY": _e(", première phase seulement", ", phase 1 only"),
+    "R_FORCED_IN_BY_COMMITTEE": _e("retenu : imposé par le comité{phase}, payé par {payer}{why}",
+                                   "selected: forced in by the committee{phase}, paid by {payer}{why}"),
+    "R_FORCED_IN_BELOW_BAR": _e("retenu : imposé par le comité par dérogation à la barre de qualité (note pondérée "
+                                "{score:.1f} points sous le seuil de {bar:g} points, une hypothèse du modèle), payé "
+                                "par {payer}{why}",
+                                "selected: forced in by the committee, overriding the quality bar (weighted score "
+                                "{score:.1f} points below the bar of {bar:g} points, an assumption of the model), paid "
+                                "by {payer}{why}"),
+    "R_FORCED_OUT_BY_COMMITTEE": _e("non retenu : écarté d'office par le comité{why}",
+                                    "not selected: forced out by the committee{why}"),
+    "X_MERIT_SELECTED": _e("{id} est retenu au rang {rank} de l'ordre de mérite de l'appel {call} ({per_meur:.2f} "
+                           "points par M€) ; sans lui, l'appel financerait les projets suivants et perdrait "
+                           "{loss:.1f} points de valeur.",
+                           "{id} is selected at rank {rank} of the merit order of call {call} ({per_meur:.2f} points "
+                           "per M€); without it the call would fund the next projects and lose {loss:.1f} points of "
+                           "value."),
+    "X_MERIT_OUT": _e("{id} vient au rang {rank} de l'ordre de mérite de l'appel {call} (note pondérée {score:.1f} "
+                      "points) ; à son tour il restait {left_meur:.2f} M€ de la dotation pour {requested_meur:.2f} M€ "
+                      "demandés. {parts}.",
+                      "{id} comes at rank {rank} of the merit order of call {call} (weighted score {score:.1f} "
+                      "points); at its turn {left_meur:.2f} M€ of the allotment were left for {requested_meur:.2f} M€ "
+                      "requested. {parts}."),
+    "X_MERIT_SCORE": _e("une note pondérée de {needed:.1f} points (+{lack:.1f}, soit +{per_criterion:.2f} sur chaque "
+                        "critère) le placerait avant {other}, là où la dotation le paie encore",
+                        "a weighted score of {needed:.1f} points (+{lack:.1f}, i.e. +{per_criterion:.2f} on each "
+                        "criterion) would place it before {other}, where the allotment still pays for it"),
+    "X_MERIT_NO_SCORE": _e("aucune note ne le fait entrer : il faudrait {needed:.1f} points sur 100",
+                           "no score brings it in: it would need {needed:.1f} points out of 100"),
+    "X_MERIT_TOO_BIG": _e("à aucun rang la dotation de {budget_meur:.1f} M€ ne laisse assez pour sa demande",
+                          "at no rank does the allotment of {budget_meur:.1f} M€ leave enough for its request"),
+    "X_MERIT_CUT": _e("une demande ramenée à {to_meur:.2f} M€ (−{cut_meur:.2f} M€) tiendrait dans ce qui restait à "
+                      "son tour",
+                      "a request cut to {to_meur:.2f} M€ (−{cut_meur:.2f} M€) would fit in what was left at its turn"),
+    "X_MERIT_NO_CUT": _e("il ne restait rien de la dotation à son tour : une demande réduite ne suffit pas",
+                         "nothing of the allotment was left at its turn: a smaller request is not enough"),
+    # the dashboard's call views, overrides, variants, comparison, charts and page (issues 20 and 21)
+    "D_PAGE_TITLE": _e("Comité de sélection — tableau de bord (workbench)", "Selection committee — dashboard (workbench)"),
+    "D_LANG_FR": _e("Français", "French"),
+    "D_LANG_EN": _e("Anglais", "English"),
+    "D_ALL_CALLS_ONE": _e("l'appel ({n} candidatures)", "the call ({n} applications)"),
+    "D_ALL_CALLS_PLAIN": _e("toutes : le fonds entier, appel par appel ({n} candidatures)",
+                            "all: the whole fund, call by call ({n} applications)"),
+    "D_ALL_CALLS": _e("toutes : le fonds entier, appel par appel ({n} dossiers : {apps} candidatures et {next} "
+                      "phases suivantes)",
+                      "all: the whole fund, call by call ({n} files: {apps} applications and {next} next phases)"),
+    "D_CALL_OPTION": _e("{call} ({n} candidatures)", "{call} ({n} applications)"),
+    "D_CALL_OPTION_NEXT": _e("{call} ({n} dossiers, dont {next} phases suivantes)",
+                             "{call} ({n} files, {next} of them next phases)"),
+    "D_NOTE_CALL": _e("Appel {call} : les appels précédents décident comme les comités du scénario ; cet appel "
+                      "décide avec vos réglages, dans l'ordre de mérite et dans la limite des crédits restants ; "
+                      "les appels suivants sont décidés par le modèle avec les crédits qui restent. Le risque est "
+                      "celui du fonds entier, calculé comme le rapport et « workbench simulate ».",
+                      "Call {call}: the earlier calls decide as the scenario's committees would; this call "
+                      "decides with your settings, in merit order, within the credits left; the later calls are "
+                      "decided by the model with the credits left. The risk is the whole fund's, computed as the "
+                      "report and “workbench simulate” compute it."),
+    "D_NOTE_WHOLE": _e("Le fonds entier : chaque appel décide à son tour, dans l'ordre de mérite, avec ses seuls "
+                       "dossiers et les crédits qui restent (vos réglages s'appliquent à tous les appels ; le "
+                       "budget plafonne le fonds). Le risque est calculé comme le rapport et « workbench simulate ».",
+                       "The whole fund: each call decides in turn, in merit order, with its own files and the "
+                       "credits left (your settings apply to every call; the budget caps the fund). The risk is "
+                       "computed as the report and “workbench simulate” compute it."),
+    "D_TOTALS_CALL": _e("Appel {call} : portefeuille retenu", "Call {call}: selected portfolio"),
+    "D_TOTALS_FUND": _e("Fonds entier : portefeuille décidé appel par appel", "Whole fund: portfolio decided call by call"),
+    "D_ROWS": _e("{apps} candidatures", "{apps} applications"),
+    "D_ROWS_NEXT": _e("{apps} candidatures et {next} phases suivantes de lauréats antérieurs",
+                      "{apps} applications and {next} next phases of earlier laureates"),
+    "D_GRANTED": _e("accordés", "granted"),
+    "D_OF_BUDGET": _e("du budget de", "of the budget of"),
+    "D_CREDITS_LEFT": _e("crédits restants à la date de l'appel", "credits left at the call's date"),
+    "D_FUND_RISK": _e("Fonds entier et risque de crédits de paiement", "Whole fund and payment-credit risk"),
+    "D_FUND_CALL_VIEW": _e("Fonds entier avec ce choix pour l'appel {call}", "Whole fund with this choice for call {call}"),
+    "D_FUND_WHOLE_VIEW": _e("Fonds entier", "Whole fund"),
+    "D_LAUREATES": _e("lauréats", "laureates"),
+    "D_DRAWS_SEED": _e("{draws} tirages, graine {seed}", "{draws} draws, seed {seed}"),
+    "D_FRONTIER_WHOLE": _e("Frontière efficace de toute la période (repère avec prévision parfaite)",
+                           "Efficient frontier of the whole period (a benchmark with perfect foresight)"),
+    "D_CHART_DATA": _e("Données du graphique", "Chart data"),
+    "D_ALT_FRONTIER": _e("Frontière efficace : valeur optimale selon le budget sur {n} niveaux (jusqu'à {top} points) ; "
+                         "le portefeuille retenu vaut {value} points pour un budget de {budget}.",
+                         "Efficient frontier: optimal value by budget at {n} levels (up to {top} points); the "
+                         "selected portfolio is worth {value} points for a budget of {budget}."),
+    "D_ALT_FAN": _e("Décaissements cumulés simulés ({level}) : en {year}, entre {p10} (P10) et {p90} (P90), médiane "
+                    "{p50}, pour une enveloppe de {envelope}.",
+                    "Simulated cumulative payments ({level}): in {year}, between {p10} (P10) and {p90} (P90), "
+                    "median {p50}, against an envelope of {envelope}."),
+    "D_ALT_ROBUST": _e("Fréquence de sélection sur {samples} tirages de poids : {always} projets toujours retenus, "
+                       "{sometimes} parfois, {never} jamais.",
+                       "Selection frequency over {samples} weight draws: {always} projects always selected, "
+                       "{sometimes} sometimes, {never} never."),
+    "D_COL_BUDGET": _e("Budget", "Budget"),
+    "D_COL_OPTIMUM": _e("Valeur optimale", "Optimal value"),
+    "D_COL_GREEDY": _e("Valeur par ordre de valeur/€", "Value by value-per-euro order"),
+    "D_COL_YEAR": _e("Année", "Year"),
+    "D_COL_COMMITTED_CUM": _e("Engagé cumulé (moyenne)", "Committed, cumulative (mean)"),
+    "D_COL_PAID_P10": _e("Payé cumulé P10", "Paid, cumulative P10"),
+    "D_COL_PAID_P50": _e("Payé cumulé médiane", "Paid, cumulative median"),
+    "D_COL_PAID_P90": _e("Payé cumulé P90", "Paid, cumulative P90"),
+    "D_COL_FREQUENCY": _e("Fréquence de sélection", "Selection frequency"),
+    "D_BUSY_FAN": _e("appels suivants et simulation du fonds", "later calls and the fund's simulation"),
+    "D_BUSY_ROBUST": _e("robustesse", "robustness"),
+    "D_BUSY_FRONTIER": _e("frontière exacte", "exact frontier"),
+    "D_BUSY_COMPARE": _e("comparaison", "comparison"),
+    "D_BUSY_PREFIX": _e("décisions des appels", "the calls' decisions"),
+    "D_OVERRIDES": _e("Dérogations du comité", "Committee overrides"),
+    "D_REASONS": _e("Motifs des dérogations", "Reasons for the overrides"),
+    "D_REASON_HINT": _e("motif de la dérogation…", "reason for the override…"),
+    "D_OVERRIDE": _e("Dérogation", "Override"),
+    "D_OVERRIDE_REFUSED": _e("Dérogation refusée", "Override refused"),
+    "D_UNEXPECTED": _e("erreur inattendue ({error}) : le détail est dans le journal du serveur",
+                       "unexpected error ({error}): the details are in the server's log"),
+    "D_VARIANT_NOT_SAVED": _e("variante non enregistrée : {reason}", "variant not saved: {reason}"),
+    "D_COMPARE_TITLE": _e("Comparaison des variantes ({scope})", "Comparison of the variants ({scope})"),
+    "D_CMP_CALL": _e("appel {call}", "call {call}"),
+    "D_CMP_FUND": _e("fonds entier", "whole fund"),
+    "D_CMP_MEASURE": _e("Mesure", "Measure"),
+    "D_CMP_NAME": _e("Fichier", "File"),
+    "D_CMP_SAVED_FROM": _e("Enregistrée depuis", "Saved from"),
+    "D_CMP_NO_CALL": _e("le fonds entier (ou scénario)", "the whole fund (or a scenario)"),
+    "D_CMP_SELECTED": _e("Projets retenus ({scope})", "Projects selected ({scope})"),
+    "D_CMP_BUDGET": _e("Budget ({scope})", "Budget ({scope})"),
+    "D_CMP_COMMITTED": _e("Montant accordé ({scope})", "Amount granted ({scope})"),
+    "D_CMP_VALUE": _e("Valeur ({scope})", "Value ({scope})"),
+    "D_CMP_OVERRIDES": _e("Dérogations ({scope})", "Overrides ({scope})"),
+    "D_CMP_WEIGHT": _e("Poids : {criterion}", "Weight: {criterion}"),
+    "D_CMP_OTHER_CALL": _e("La variante {tag} a été enregistrée pour l'appel {saved} : ses réglages portent sur cet "
+                           "appel ; elle est comparée ici sur {view} (ses effets sur l'appel {saved} passent par les "
+                           "crédits restants).",
+                           "Variant {tag} was saved for call {saved}: its settings apply to that call; it is "
+                           "compared here on {view} (its effects on call {saved} go through the credits left)."),
+    "D_CMP_SAME_EVALUATION": _e("Chaque variante est calculée comme la vue en direct et le rapport : décisions appel "
+                                "par appel, simulation du fonds entier ({runs}).",
+                                "Each variant is computed as the live view and the report are: decisions call by "
+                                "call, the whole fund simulated ({runs})."),
+    "D_EXPORT_CSV": _e("CSV", "CSV"),
+    "D_EXPORT_XLSX": _e("XLSX", "XLSX"),
+    "D_EXPORT_SHEET": _e("portefeuille", "portfolio"),
+    "D_EXPORT_PROVENANCE": _e("provenance", "provenance"),
+    "D_EXPORT_KEY": _e("clé", "key"),
+    "D_EXPORT_VALUE": _e("valeur", "value"),
+    "D_EXPORT_WHOLE": _e("fonds entier", "whole fund"),
+    "D_FUNDING_FULL": _e("projet entier", "whole project"),
+    "D_FUNDING_PHASE1": _e("première phase seulement", "phase 1 only"),
+    "D_RULES_TABLE": _e("Règles du fonds et hypothèses du modèle", "The fund's rules and the model's assumptions"),
+    "D_RULES_NOTE": _e("Les règles tirées des textes du fonds s'imposent au comité : un projet qu'elles excluent ne "
+                       "peut pas être imposé. Les hypothèses du modèle (la barre de qualité) ne sont pas des règles : "
+                       "un projet imposé par le comité les franchit, et la dérogation est inscrite avec son motif.",
+                       "Rules taken from the fund's texts bind the committee: a project they exclude cannot be forced "
+                       "in. The model's assumptions (the quality bar) are not rules: a project the committee forces in "
+                       "passes them, and the override is recorded with its reason."),
     # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),
     "D_FU_AS_OF": _e("Au", "As of"),
     "D_FU_RUN": _e("Calculer", "Compute"),
+    "D_FU_EXAMPLE": _e("exemple", "example"),
     "D_FU_HINT": _e("Choisir un livre des lauréats et une date, puis « Calculer ».",
                     "Choose a laureate book and a date, then \"Compute\"."),
 }

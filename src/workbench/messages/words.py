@@ -834,9 +834,34 @@ LABELS.update({
     "first_results_late": {"fr": "Premiers résultats au-delà de la promesse", "en": "First results later than promised"},
     "governance_gate": {"fr": "Avis du directeur de la DINUM requis", "en": "DINUM director's opinion needed"},
     "flag": {"fr": "Signalement", "en": "Flag"},
-    "applied_roi": {"fr": "signalé (roi_mode: flag), critère ou règle selon le scénario",
-                    "en": "flagged (roi_mode: flag), criterion or rule as the scenario says"},
+    "applied_roi": {"fr": "signalé, pris comme critère ou comme règle selon le scénario",
+                    "en": "flagged, taken as a criterion or a rule as the scenario says"},
 })
+
+# ---- the rules table in words (issue 21: no code name in a sentence; workbench.rules) ------------
+LABELS.update({
+    "applied_bar": {"fr": "candidat refusé, sauf dérogation du comité (une hypothèse du modèle, pas une règle "
+                          "des textes du fonds)",
+                    "en": "candidate refused, unless the committee overrides it (an assumption of the model, not "
+                          "a rule of the fund's texts)"},
+    "value_model_points": {"fr": "note pondérée des critères [0-100]", "en": "weighted score of the criteria [0-100]"},
+    "fu_synthetic_all": {
+        "fr": "**Données d'exécution synthétiques** : toutes les colonnes du livre sont générées (graine fixe) et ne "
+              "décrivent aucun projet réel.",
+        "en": "**Synthetic execution data**: every column of the book is generated (fixed seed) and describes no "
+              "real project."},
+    "value_model_quality_x_scope": {"fr": "note pondérée [0-100] × {scope} [M€]", "en": "weighted score [0-100] × {scope} [M€]"},
+    "scope_requested_eur": {"fr": "montant demandé au fonds", "en": "amount requested from the fund"},
+    "scope_total_cost_eur": {"fr": "coût total du projet", "en": "project's total cost"},
+    "scope_annual_savings_eur": {"fr": "économies annuelles", "en": "yearly savings"},
+})
+VALUE_LABELS["owner_type"] = {
+    "state_central": {"fr": "administration centrale de l'État", "en": "central State administration"},
+    "state_deconcentrated": {"fr": "service déconcentré de l'État", "en": "deconcentrated State service"},
+    "state_operator": {"fr": "opérateur de l'État", "en": "State operator"},
+    "local_authority": {"fr": "collectivité territoriale", "en": "local authority"},
+    "small_local_authority": {"fr": "petite ou moyenne collectivité", "en": "small or medium local authority"},
+}
 
 
 # ---- the committee room: members' weights, the room's robustness, the minutes (workbench.committee) ----

@@ -20,7 +20,7 @@ The robustness analyses (SMAA, chance constraints) sit above this package in
 from .inputs import (
     RULE_KEYS, DEFAULT_TIME_LIMIT_S, MIN_SOLVE_S, POST_SOLVE_S, POST_SOLVE_S_PER_CANDIDATE,
     DEFAULT_MIP_REL_GAP, param_value, settings, check_weights, project_values, project_values_rows,
-    candidate_eligibility, candidate_flags, payment_profile,
+    candidate_eligibility, candidate_flags, payment_profile, quality_bar_settings,
 )
 from .model import MODELS, Model, ModelCache, build_model, check_forced_ids, get_model
 from .engines import (
@@ -38,7 +38,7 @@ __all__ = [
     "RULE_KEYS", "DEFAULT_TIME_LIMIT_S", "MIN_SOLVE_S", "POST_SOLVE_S",
     "POST_SOLVE_S_PER_CANDIDATE", "DEFAULT_MIP_REL_GAP", "param_value", "settings", "check_weights",
     "project_values", "project_values_rows", "candidate_eligibility", "candidate_flags",
-    "payment_profile", "MODELS", "Model", "ModelCache", "build_model", "check_forced_ids",
+    "payment_profile", "quality_bar_settings", "MODELS", "Model", "ModelCache", "build_model", "check_forced_ids",
     "get_model", "engine", "quiet", "Solve", "STATUS_NAMES", "PROOF_COUNTS", "PersistentHighs",
     "solve_model", "FAST_OPTIONS", "FAST_TRY_S", "LARGE_MODEL_OPTIONS", "HIGHS_OVERRUN_S",
     "find_conflicts", "check_portfolio", "SolverCheckError", "choice_table", "Selection", "select",

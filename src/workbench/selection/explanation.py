@@ -115,6 +115,8 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
         red = req - lo
     out["cost_reduction_eur"] = red
     parts = []
+    # a score increase is offered only when the scale allows it (never a fix the text then denies)
+    out["score_reachable"] = bool(lack > 1e-9 and per_crit <= room + 1e-9)
     if lack <= 1e-9:
         parts.append(msg("X_TIE"))
     elif per_crit <= room + 1e-9:

@@ -12,7 +12,7 @@ from ..messages import msg
 from .engines import Solve, _QUIET_LOCK, solve_model
 from .heuristic import greedy, greedy_levels
 from .model import Model, check_forced_ids, build_model, get_model
-from .inputs import _TOL_EUR, check_weights, project_values, settings
+from .inputs import _TOL_EUR, check_weights, project_values, quality_bar_settings, settings
 
 
 # --------------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     fi = tuple(s0.get("force_in") or ()) + tuple(forced_in)
     fo = tuple(s0.get("force_out") or ()) + tuple(forced_out)
     fi, fo = check_forced_ids(candidates, fi, fo)
-    mdl = get_model(scenario, candidates, s, fi, fo)
+    mdl = get_model(scenario, candidates, s, fi, fo, weights)
     vals = project_values(scenario, candidates, w, rules).to_numpy(float)
     current = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
     tl = time_limit_s or s.get("time_limit_s")
@@ -99,7 +99,8 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     def solve_levels(group: list[float]) -> None:
         prev = None
         for b in group:
-            m_ = mdl if reuse else build_model(scenario, candidates, {**s, "budget_eur": b}, fi, fo)
+            m_ = mdl if reuse else build_model(scenario, candidates, quality_bar_settings(
+                scenario, {**s, "budget_eur": b}, weights, fi), fi, fo)
             if not fast:
                 solved[b] = (m_, solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap")))
                 continue
@@ -137,12 +138,14 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
 
 
 def greedy_frontier(scenario, candidates: pd.DataFrame, values: Sequence[float], budget_eur: float | None = None,
-                    forced_in: Iterable[str] = (), forced_out: Iterable[str] = (), n: int = 12) -> pd.DataFrame:
+                    forced_in: Iterable[str] = (), forced_out: Iterable[str] = (), n: int = 12,
+                    weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The greedy portfolio's value by budget: a quick curve to show while :func:`frontier` solves.
 
     :func:`greedy` (value per euro, forced projects first) at ``n`` budgets evenly spaced from the
     cheapest full request to the sum of each project's dearest full request [EUR], under the
-    scenario's rules with ``budget_eur`` as budget (:func:`settings`).  ``values``: each
+    scenario's rules with ``budget_eur`` as budget (:func:`settings`; a quality bar judged under
+    ``weights``, default the scenario's).  ``values``: each
     candidate's value [points], in the candidates' order (:attr:`RankResult.selection`'s).
 
     Returns
@@ -154,7 +157,7 @@ def greedy_frontier(scenario, candidates: pd.DataFrame, values: Sequence[float],
     s = settings(scenario, None, budget_eur)
     fi = tuple(dict.fromkeys(forced_in))
     fo = tuple(dict.fromkeys(forced_out))
-    mdl = get_model(scenario, candidates, s, fi, fo)
+    mdl = get_model(scenario, candidates, s, fi, fo, weights)
     vals = np.asarray(values, float)
     full = mdl.mode == "full"
     if not full.any():

@@ -137,6 +137,31 @@ def project_values_rows(scenario, cands: pd.DataFrame, weights: Sequence[Mapping
                                 roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
 
 
+def quality_bar_settings(scenario, s: Mapping[str, Any], weights: Mapping[str, float] | None = None,
+                         forced_in: Sequence[str] = ()) -> dict:
+    """The selection settings ``s`` with what the quality bar is judged by (when a bar applies).
+
+    The bar (``selection.min_quality_points``, or ``s["eligibility"]["min_quality_points"]``) is
+    the minimum weighted score [points, 0-100] under the weights in force: ``weights`` (the
+    committee's, as given; its scoring normalises them), else those ``s["eligibility"]`` already
+    names (``quality_weights``), else the scenario's.  The bar is an assumption of the workbench
+    (calibrated on FTAP's second call, see the scenario), not a rule of the fund's texts: the
+    projects forced in (``forced_in``) pass it, an override the decisions record.  Without a bar,
+    ``s`` is returned unchanged (the model cache then ignores the weights).
+    """
+    el = dict(s.get("eligibility") or {})
+    bar = el.get("min_quality_points")
+    if bar is None and scenario is not None:
+        bar = scenario.value("selection.min_quality_points")
+    if bar is None:
+        return dict(s)
+    if weights is not None:
+        el["quality_weights"] = {c: float(weights[c]) for c in CRITERIA if c in weights}
+    if forced_in:
+        el["quality_bar_waived"] = sorted(set(map(str, el.get("quality_bar_waived") or ())) | set(map(str, forced_in)))
+    return {**s, "eligibility": el}
+
+
 # --------------------------------------------------------------------------------------------
 # eligibility by call date, payment schedules
 # --------------------------------------------------------------------------------------------

@@ -200,9 +200,15 @@ def check_forced_ids(cands, forced_in, forced_out) -> tuple[tuple, tuple]:
     return fi, fo
 
 
-def get_model(scenario, cands, s, forced_in=(), forced_out=()) -> Model:
-    """The model for these inputs, from :data:`MODELS` when already built (budget and weights apart)."""
-    return MODELS.get(scenario, cands, s, forced_in, forced_out)
+def get_model(scenario, cands, s, forced_in=(), forced_out=(), weights=None) -> Model:
+    """The model for these inputs, from :data:`MODELS` when already built (budget and weights apart).
+
+    Where a quality bar applies, it is judged under ``weights`` (the weights in force) and the
+    projects forced in pass it (:func:`.inputs.quality_bar_settings`): the model then depends
+    on the weights too."""
+    from .inputs import quality_bar_settings
+
+    return MODELS.get(scenario, cands, quality_bar_settings(scenario, s, weights, forced_in), forced_in, forced_out)
 
 
 def _with_budget(mdl: Model, budget: float) -> Model:

@@ -97,7 +97,7 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     w = check_weights(weights, scenario)
     fi, fo = check_forced_ids(candidates, forced_in, forced_out)
     fo = tuple(x for x in fo)
-    mdl = get_model(scenario, candidates, s, fi, fo)
+    mdl = get_model(scenario, candidates, s, fi, fo, weights)
     vals = values if values is not None else project_values(scenario, candidates, w, rules)
     budget = s.get("budget_eur")
     if budget is None:

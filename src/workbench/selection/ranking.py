@@ -63,6 +63,9 @@ class RankResult:
     calls: dict | None = field(repr=False, default=None)
     #: call-by-call decisions: one row per call (credits left, allotment, laureates, granted)
     by_call: pd.DataFrame | None = None
+    #: call-by-call decisions with ``keep_states``: the state before each call, by call id
+    #: (:class:`workbench.decisions.CallState`, what a later run resumes from)
+    states: dict | None = field(repr=False, default=None)
 
 
 def _reasons(cands: pd.DataFrame, model: Model, ch: pd.DataFrame, forced_in, forced_out,

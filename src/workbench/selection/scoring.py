@@ -317,13 +317,20 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
     if bar is None and scenario is not None:
         bar = scenario.value("selection.min_quality_points")
     if bar is not None:
-        # the quality bar is judged on the weighted score with the scenario's declared weights
-        # (the committee's weighting): an analysis that varies the weights keeps the same bar
-        w = scenario.weights if scenario is not None else {c: 1.0 for c in CRITERIA}
+        # the quality bar is judged on the weighted score under the weights in force
+        # (``quality_weights``: the committee's, set by the selection, see
+        # workbench.selection.inputs.quality_bar_settings), else the scenario's declared weights;
+        # an analysis that varies the weights (SMAA) keeps the bar of the weights in force.  The
+        # bar is an assumption of the workbench, not a rule of the fund's texts: a project the
+        # committee forces in passes it (``quality_bar_waived``, an override it records)
+        w = r.get("quality_weights") or (scenario.weights if scenario is not None else {c: 1.0 for c in CRITERIA})
         scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
         q = quality_points(cands, w, scale).to_numpy(float)
+        waived = set(map(str, r.get("quality_bar_waived") or ()))
+        ids = cands["id"].astype(str).to_numpy()
         for i in np.flatnonzero(~(q >= float(bar) - 1e-9)):
-            reasons[i].append(msg("R_QUALITY_BAR", score=q[i], bar=float(bar)))
+            if ids[i] not in waived:
+                reasons[i].append(msg("R_QUALITY_BAR", score=q[i], bar=float(bar)))
     if roi_rule is not None:
         roi = roi_ratio(cands).to_numpy(float)
         for i in range(len(cands)):
