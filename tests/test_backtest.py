@@ -122,7 +122,8 @@ def test_the_scenario_lists_the_models_clearly_wrong_that_the_power_table_runs()
     models = wrong_models(load_scenario(DEFAULT))
     assert set(models) == {"quality bar 40", "quality bar 80", "contract lag 0 months", "contract lag 18 months",
                            "no allotment", "front-loaded payments", "back-loaded payments"}
-    assert models["contract lag 18 months"] == {"disbursement.contract_lag_months": 18}
+    assert models["contract lag 18 months"] == {"disbursement.commitment_lag.median_months": 18,
+                                                "disbursement.commitment_lag.sigma": 0}
 
 
 @pytest.mark.slow

@@ -58,12 +58,18 @@ def test_a_prior_maps_the_unit_interval_to_its_range_or_choices():
 
 def test_the_ftap_scenario_declares_its_assumed_parameters_with_priors():
     ps = {p.keypath: p for p in priors(load_scenario(PARAMS / "ftap_2018_2022.yaml"))}
-    assert (ps["disbursement.contract_lag_months"].low, ps["disbursement.contract_lag_months"].high) == (0, 24)
+    lag, spread = ps["disbursement.commitment_lag.median_months"], ps["disbursement.commitment_lag.sigma"]
+    assert (lag.low, lag.high) == (2, 36) and (spread.low, spread.high) == (0.1, 1.8)
     assert "year_share_by_applications" in ps["selection.call_allotment.rule"].choices
     assert "funds.FTAP.cp_on_programme_rate" in ps and "calls.FTAP-AAP3-S1.expected_requested_eur" in ps
     # the two-call scenario that extends it has no session of 2019: that prior is left out
     bt = {p.keypath for p in priors(load_scenario(PARAMS / "ftap_2018_backtest.yaml"))}
-    assert "calls.FTAP-AAP3-S1.expected_requested_eur" not in bt and "disbursement.contract_lag_months" in bt
+    assert "calls.FTAP-AAP3-S1.expected_requested_eur" not in bt and "disbursement.commitment_lag.sigma" in bt
+    # a plain lag given instead of the distribution: the distribution's priors no longer apply
+    plain = load_scenario(PARAMS / "ftap_2018_backtest.yaml").with_overrides(
+        {"disbursement": {"contract_lag_months": 6}})
+    assert not {"disbursement.commitment_lag.median_months", "disbursement.commitment_lag.sigma"} & \
+        {p.keypath for p in priors(plain)}
 
 
 def test_a_bad_prior_names_its_key_path(tmp_path):

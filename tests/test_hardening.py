@@ -343,7 +343,7 @@ def test_dashboard_export_uses_the_same_writer():
 
     df = pd.DataFrame({"title": ["\t=1+1", "x\x00y"]})
     assert "'\t=1+1" in export_portfolio(df, "csv", {"k": "v"}).decode("utf-8-sig")
-    ws = openpyxl.load_workbook(io.BytesIO(export_portfolio(df, "xlsx", {"k": "v"})))["portfolio"]
+    ws = openpyxl.load_workbook(io.BytesIO(export_portfolio(df, "xlsx", {"k": "v"}, lang="en")))["portfolio"]
     assert ws["A3"].value == "xy"
 
 

@@ -92,7 +92,7 @@ figures:
     p = _write(tmp_path, p.read_text().replace("2020-12-01", "2020-13-01"))
     with pytest.raises(InputError) as e:
         load_history(p)
-    assert [pr.code for pr in e.value.problems] == ["E_YAML_SYNTAX"]
+    assert [pr.code for pr in e.value.problems] == ["E_DATE_NOT_IN_CALENDAR"]
 
 
 def test_a_scenario_copied_without_its_history_file_warns_and_calibrate_refuses_it(tmp_path):

@@ -1349,8 +1349,15 @@ def schema_field(keypath: str) -> tuple[bool, str | None]:
 def prior_applies(data: dict, keypath: str) -> bool:
     """Whether a calibrated key path applies to the scenario ``data``: always, except a call's
     parameter (``calls.<id>.…``) where the scenario has no call of that id (a scenario that
-    extends another and keeps some of its calls keeps its priors too)."""
+    extends another and keeps some of its calls keeps its priors too), and a parameter of the
+    decision-to-commitment lag's other form (``disbursement.commitment_lag.…`` where the scenario
+    gives a plain ``contract_lag_months``, or the reverse)."""
     parts = str(keypath).split(".")
+    if parts[0] == "disbursement" and len(parts) >= 2 and parts[1] in ALTERNATIVE_KEYS:
+        # the lag given in its other form (a plain lag where a distribution was, or the reverse):
+        # the parameters of the form the scenario no longer has do not apply to it
+        disb = data.get("disbursement") or {}
+        return not (parts[1] not in disb and ALTERNATIVE_KEYS[parts[1]] in disb)
     if parts[0] != "calls" or len(parts) < 3:
         return True
     calls = data.get("calls") or []

@@ -662,6 +662,16 @@ class Dashboard:
             traceback.print_exc(file=sys.stderr)
             self._error(exc)
 
+    def view_candidates(self) -> pd.DataFrame:
+        """The candidates of the view on screen: the call under review with the next phases it
+        examines, or every candidate in the whole-fund view (what the committee panel reads)."""
+        if self.view is not None:
+            return self._view_cands(self.view)
+        call = self.controls["call"].value
+        if call and "call" in self._cands.columns:
+            return self._cands[self._cands["call"].astype(str) == call]
+        return self._cands
+
     def _view_cands(self, view: View) -> pd.DataFrame:
         """The candidates of the rows a view shows (with the next phases it examines)."""
         return view.cands if view.cands is not None else self._cands

@@ -85,7 +85,7 @@ def page_context(dash) -> PageContext:
     panel reads the page)."""
     scn = getattr(dash, "_struct", None) or getattr(dash, "_base", None)
     st = dash.settings()
-    cands = dash._view_candidates()
+    cands = dash.view_candidates()
     totals = dict(getattr(dash, "totals", None) or {})
     prov = {"scenario": str(getattr(scn, "path", "")), "scenario_hash": scn.hash() if scn is not None else "",
             "base_scenario_hash": dash._base.hash() if getattr(dash, "_base", None) is not None else "",
