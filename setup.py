@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent
 #: The shipped files, as glob patterns from the repository root (``parameters/variants/``, the
 #: dashboard's saved variants, is a user's folder and is not shipped).
 SHIPPED = ("notebooks/*.ipynb", "parameters/*.yaml", "parameters/sweeps/*.yaml", "parameters/history/*.yaml",
-           "voila.json")
+           "parameters/calibration/*/*.csv", "parameters/calibration/*/*.json", "voila.json")
 
 
 class build_py_with_shipped_files(build_py):

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Collector, InputError, Problem
+from ..files import project_relative
 from ..messages import msg
 from .. import params as P
 from ..posterior import load_posterior, parameter_sets, posterior_status, posterior_until  # noqa: F401 - re-exported
@@ -316,8 +317,8 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
     from .. import __version__
 
     prov = {
-        "scenario": scenario.name, "scenario_file": str(scenario.path), "scenario_sha256": scenario.hash(),
-        "history_file": str(hist.path), "history_sha256": hist.sha256, "until": until.isoformat(),
+        "scenario": scenario.name, "scenario_file": project_relative(scenario.path), "scenario_sha256": scenario.hash(),
+        "history_file": project_relative(hist.path), "history_sha256": hist.sha256, "until": until.isoformat(),
         "method": METHOD, "cutoff": cut, "waves": W, "points_per_wave": n, "replicates": R,
         "evaluations": int(evaluations), "seed": seed, "discrepancy_rate": rate,
         # CPU time of the runs (whatever else the machine ran meanwhile) [s]
