@@ -474,8 +474,11 @@ def _add_book(sub) -> None:
         description="`workbench book import FILE --as-of DATE` validates a laureate book (CSV/XLSX, one row per "
                     "funded project: grants, convention dates, payments by year, latest cost and end date, "
                     "status, savings) and stores it as a dated snapshot. Nothing is overwritten; a snapshot "
-                    "older than the book's latest one is refused; a bad book stores nothing (exit status 2). "
-                    "`workbench book list` lists the snapshots.",
+                    "older than the book's latest one is refused; dates, payment years and amounts outside the "
+                    "scenario's horizon and envelopes (sanity bounds without --scenario) are refused; a bad book "
+                    "stores nothing (exit status 2). `workbench book list` lists the snapshots and the audit "
+                    "trail; `workbench book drop --as-of DATE --reason TEXT` withdraws a snapshot (recorded in "
+                    "the audit trail with who, when and why).",
     )
     bsub = p.add_subparsers(dest="book_command", metavar="ACTION", required=True)
     imp = bsub.add_parser("import", help="validate a book and store it as a dated snapshot")
@@ -483,12 +486,19 @@ def _add_book(sub) -> None:
     imp.add_argument("--as-of", required=True, help="the date the book describes (YYYY-MM-DD)")
     imp.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     imp.add_argument("--name", default=None, help="the book's name in the database (default: its fund codes)")
-    imp.add_argument("--scenario", default=None, help="check fund and envelope codes against this scenario")
+    imp.add_argument("--scenario", default=None,
+                     help="check fund and envelope codes, dates and amounts against this scenario's funds")
     imp.add_argument("--lang", help="language of messages: fr or en (default: $WORKBENCH_LANG, else fr)")
-    ls = bsub.add_parser("list", help="list the snapshots of a database")
+    ls = bsub.add_parser("list", help="list the snapshots of a database and its audit trail")
     ls.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     ls.add_argument("--name", default=None, help="only this book")
     ls.add_argument("--lang", help=LANG_HELP)
+    dr = bsub.add_parser("drop", help="withdraw a snapshot stored by mistake (recorded in the audit trail)")
+    dr.add_argument("--as-of", required=True, help="the date of the snapshot to withdraw (YYYY-MM-DD)")
+    dr.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
+    dr.add_argument("--name", default=None, help="the book (required when the database holds several)")
+    dr.add_argument("--reason", required=True, help="why the snapshot is withdrawn (kept in the audit trail)")
+    dr.add_argument("--lang", help=LANG_HELP)
 
 
 def _followup_errors(command: str, lang: str, run) -> int:
@@ -506,19 +516,31 @@ def _cmd_book(args) -> int:
     def run() -> int:
         from .followup import status as FS
         from .followup import store
+        from .followup.bounds import book_bounds
         from .reporting.labels import label
 
         if args.book_command == "list":
-            print(store.snapshots(args.db, args.name).to_string(index=False))
+            snaps = store.snapshots(args.db, args.name)
+            trail = store.audit_trail(args.db, args.name)
+            print(label("fu_list_snapshots", args.lang, db=args.db))
+            print(snaps.to_string(index=False) if len(snaps) else label("fu_list_none", args.lang))
+            print(label("fu_list_audit", args.lang))
+            print(trail.fillna("").to_string(index=False) if len(trail) else label("fu_list_none", args.lang))
             return 0
         as_of = FS.parse_as_of(args.as_of)
-        codes = cands = None
+        if args.book_command == "drop":
+            res = store.drop_snapshot(args.db, as_of, args.reason, name=args.name)
+            print(label("fu_dropped", args.lang, db=res["db"], book=res["book"], as_of=res["as_of"],
+                        n=res["n_projects"], sid=res["snapshot_id"], reason=res["reason"]))
+            return 0
+        codes = cands = scn = None
         if args.scenario:
             from .scenario import load_scenario
 
             scn = load_scenario(args.scenario)
             codes, cands = scn.envelope_codes, FS.candidate_ids(scn)
-        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands)
+        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands,
+                                bounds=book_bounds(scn))
         key = "fu_imported" if res["stored"] else "fu_already_stored"
         print(label(key, args.lang, db=res["db"], book=res["book"], as_of=res["as_of"], n=res["n_projects"],
                     sid=res["snapshot_id"]))

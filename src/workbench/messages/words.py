@@ -533,6 +533,15 @@ _FOLLOWUP_LABELS = {
         "fr": "  économies annuelles déclarées {declared}, mesurées {measured}, cible (1 € par an pour 1 € payé) {target}",
         "en": "  yearly savings declared {declared}, measured {measured}, target (1 € a year per 1 € paid) {target}"},
     "fu_written": {"fr": "  écrit dans {out}/", "en": "  written to {out}/"},
+    # book store: withdrawal and audit trail (issue 23, hardening round 2)
+    "fu_dropped": {"fr": "{db} : instantané {sid} du livre « {book} » au {as_of} retiré ({n} projets) ; consigné au "
+                         "journal avec son contenu (motif : {reason})",
+                   "en": "{db}: snapshot {sid} of book '{book}' at {as_of} withdrawn ({n} projects); recorded in the "
+                         "audit trail with its content (reason: {reason})"},
+    "fu_list_snapshots": {"fr": "Instantanés de {db} :", "en": "Snapshots in {db}:"},
+    "fu_list_none": {"fr": "  (aucun)", "en": "  (none)"},
+    "fu_list_audit": {"fr": "Journal des écritures (qui, quand, quoi, pourquoi) :",
+                      "en": "Audit trail (who, when, what, why):"},
     # table headers
     "paid_to_date_eur": {"fr": "Payé à date", "en": "Paid to date"},
     "outstanding_eur": {"fr": "Restes à payer", "en": "Outstanding"},
