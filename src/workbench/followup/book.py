@@ -68,6 +68,9 @@ _STATUS_ALIASES = {
     "phase1_only": "phase1_only", "première phase": "phase1_only", "premiere phase": "phase1_only",
     "première_phase": "phase1_only", "phase 1": "phase1_only",
 }
+#: Most problems reported for one book (the rest are counted): a systematic mistake in a
+#: 200,000-row book would otherwise print 200,000 lines, as the candidate reader stops at 200.
+MAX_PROBLEMS = 200
 #: Tolerance on "payments above the grant" [EUR]: cents lost to rounding in a spreadsheet.
 PAID_TOLERANCE_EUR = 1.0
 _FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -429,6 +432,9 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
                 if v not in near:
                     near[v] = closest(v, ids)
                 col.add(place(i, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=near[v]))
+    if len(col.problems) > MAX_PROBLEMS:
+        more = len(col.problems) - MAX_PROBLEMS
+        col.problems = col.problems[:MAX_PROBLEMS] + [Problem(file, "", more, msg("E_MORE_PROBLEMS", n=more))]
     col.raise_if_any()
     out.attrs["source"] = file
     out.attrs["input_columns"] = cols
@@ -455,7 +461,8 @@ def to_file_table(df: pd.DataFrame) -> pd.DataFrame:
     out = df[cols].copy()
     for c in DATES:
         if c in out:
-            out[c] = [d.isoformat() if isinstance(d, dt.date) else "" for d in out[c]]
+            codes, uniques = _distinct(out[c])
+            out[c] = _spread([d.isoformat() if isinstance(d, dt.date) else "" for d in uniques], codes, "")
     return out
 
 

@@ -230,6 +230,8 @@ CATALOG: dict[str, dict[str, str]] = {
                             "book store of a newer workbench version (schema {found}; this one reads up to {known})"),
     "E_DB_CANNOT_OPEN": _e("base impossible à ouvrir ou à écrire ({detail})",
                            "database cannot be opened or written ({detail})"),
+    "E_MORE_PROBLEMS": _e("… et {n:,} autres problèmes dans ce livre (corriger ceux-ci, puis recommencer)",
+                          "… and {n:,} more problems in this book (fix these, then try again)"),
     "E_NO_SNAPSHOT_AT": _e("le livre « {book} » n'a pas d'instantané à cette date (instantanés : {dates})",
                            "book '{book}' has no snapshot at this date (snapshots: {dates})"),
     "E_REASON_REQUIRED": _e("dire pourquoi l'instantané est retiré (il est consigné au journal de la base)",
