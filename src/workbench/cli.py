@@ -148,7 +148,10 @@ def _add_rank(sub) -> None:
                    help="SMAA weight draws for the selection_frequency column (default 0: none)")
     p.add_argument("--force-in", action="append", default=[], metavar="ID", help="a project that must be selected")
     p.add_argument("--force-out", action="append", default=[], metavar="ID", help="a project that must not be selected")
-    p.add_argument("--time-limit-s", type=float, help="solver time limit [s] (default: scenario, else 60)")
+    p.add_argument("--time-limit-s", type=float,
+                   help="wall-clock limit of the whole command [s]: reading, model, solve, writing (default: "
+                        "scenario, else 60); when it runs out, the best portfolio found (or the merit-order one) "
+                        "is written, marked as not proven optimal")
     p.add_argument("--seed", type=int, help="seed of the robustness draws (default: the scenario's)")
     p.add_argument("--explain", action="append", default=[], metavar="ID",
                    help="explain why a project is (not) selected and what would bring it in")
@@ -225,11 +228,21 @@ def _parse_weights(text: str) -> dict:
 
 
 def _cmd_rank(args) -> int:
+    """``workbench rank``: the time limit is a wall-clock promise for the whole command, set at its
+    start (reading the candidates, building the model, solving, writing the files): each stage
+    gets what the earlier ones left, the solver what remains once the writing is reserved.  When
+    the time runs out first, the command writes what it has: the best portfolio the solver found,
+    or the merit-order (greedy) portfolio if no solution came in time, marked as not proven
+    optimal; exit status 0 with a warning on stderr when that portfolio breaks no rule, 1 when no
+    portfolio could be written."""
+    import time
+
     from . import selection as portfolio
     from .candidates import read_candidates
     from .sources import load_candidates
     from .scenario import load_scenario
 
+    t0 = time.perf_counter()
     problems = []
     if args.budget_eur is not None and not args.budget_eur > 0:
         problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
@@ -247,25 +260,67 @@ def _cmd_rank(args) -> int:
     if problems:
         raise InputError(problems)
     scn = load_scenario(args.scenario)
+    limit_s = float(args.time_limit_s if args.time_limit_s is not None
+                    else portfolio.settings(scn).get("time_limit_s") or portfolio.DEFAULT_TIME_LIMIT_S)
+    deadline = t0 + limit_s
+    stages = {}
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     else:
         cands = load_candidates(scn)
+    stages["read"] = time.perf_counter() - t0
+    # the files' writing is reserved before the selection (every row in CSV, the selected ones in XLSX)
+    reserve = portfolio.write_time_s(len(cands), cands.shape[1] + portfolio.RANK_COLUMNS,
+                                     xlsx_rows=min(len(cands), 2000))
     common = dict(weights=weights, forced_in=args.force_in, forced_out=args.force_out,
-                  time_limit_s=args.time_limit_s, robustness_samples=args.robustness_samples, seed=args.seed)
+                  time_limit_s=args.time_limit_s, robustness_samples=args.robustness_samples, seed=args.seed,
+                  deadline=deadline - reserve)
     from .decisions import select_portfolio
 
+    t1 = time.perf_counter()
     res = select_portfolio(scn, cands, perfect_foresight=args.perfect_foresight, budget_eur=args.budget_eur,
                            **common)
+    stages["select"] = time.perf_counter() - t1
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
-    paths = portfolio.write_result(res, args.out)
+    res.command = {"time_limit_s": limit_s, "stages_s": dict(stages), "deadline_passed_before_writing":
+                   time.perf_counter() > deadline}
+    t2 = time.perf_counter()
+    paths = portfolio.write_result(res, args.out, deadline=deadline)
+    stages["write"] = time.perf_counter() - t2
+    wall = time.perf_counter() - t0
     print(ranking_summary(res, args.lang))
     for pid in args.explain:
         print("  " + render_text(portfolio.explain(res, pid)["text"], args.lang))
     print(label("sum_written", args.lang, files=f"{paths['csv']}, {paths['xlsx']}, {paths['json']}"))
-    return 0
+    return _rank_time_warnings(res, paths, limit_s, wall, stages, len(cands), args.lang)
+
+
+def _rank_time_warnings(res, paths: dict, limit_s: float, wall_s: float, stages: dict, n: int, lang: str) -> int:
+    """What the time limit did to ``workbench rank``'s result, said on stderr; the exit status."""
+    sv = res.solver
+    selected = int(res.totals.get("selected") or 0)
+    warn = []
+    limit = f"{limit_s:g}".replace(".", "," if lang == "fr" else ".")
+    no_portfolio = res.conflicts is None and not sv.get("checked", True) and sv.get("status") == "time limit"
+    if no_portfolio:
+        warn.append(label("rank_no_portfolio_time", lang, limit=limit))
+    elif sv.get("fallback") == "greedy":
+        warn.append(label("rank_not_proven_greedy", lang, limit=limit))
+    elif sv.get("status") == "time limit":
+        warn.append(label("rank_not_proven_best", lang, limit=limit, gap=f"{sv.get('gap', float('nan')):.2g}"))
+    if res.totals.get("robustness_skipped"):
+        warn.append(label("rank_robustness_skipped", lang))
+    if paths.get("xlsx_rows", n) < n:
+        warn.append(label("rank_xlsx_selected_only", lang, k=selected, n=number(n, lang)))
+    if wall_s > limit_s:
+        parts = ", ".join(f"{label('rank_stage_' + k, lang)} {number(v, lang, 1)} s" for k, v in stages.items())
+        warn.append(label("rank_over_time", lang, wall=number(wall_s, lang, 1), limit=limit,
+                          stages=parts))
+    for w in warn:
+        print(f"workbench rank: {w}", file=sys.stderr)
+    return 1 if no_portfolio else 0
 
 
 # --------------------------------------------------------------------------------------------

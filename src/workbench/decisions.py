@@ -25,6 +25,7 @@ calls' laureates already take in those years.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -53,11 +54,15 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
                  rules: Mapping[str, Any] | None = None, time_limit_s: float | None = None,
                  robustness_samples: int = 0, seed: int | None = None, engine: str = "scipy",
-                 calls: Iterable[str] | None = None, method: str | None = None) -> pf.RankResult:
+                 calls: Iterable[str] | None = None, method: str | None = None,
+                 deadline: float | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
     the named calls (earlier calls still decide first, so that the credits left are right).
+    ``deadline`` (a ``time.perf_counter()`` instant): each call gets an equal share of the time
+    left for the calls still to decide; a call whose share runs out is decided in merit order
+    (:func:`workbench.selection.select`'s fallback).
     ``method`` (default: the scenario's ``selection.call_decision``, else ``merit_order``):
     ``merit_order``, the committee's practice: the eligible applications by value per euro (the
     quality, under the quality x scope model), each funded if it still fits every rule, until
@@ -142,9 +147,14 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
             if user_limits:
                 r["payment_limits_eur"] = {y: max(v - paid_by_year.get(y, 0.0), 0.0) for y, v in user_limits.items()}
             ids = set(sub["id"].astype(str))
+            share = None
+            if deadline is not None:   # an equal share of what is left for this call and the later ones
+                now = time.perf_counter()
+                share = now + max(deadline - now, 0.0) / (len(scenario.calls) - k)
             res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed,
                                   budget_eur=budget, weights=w_call, forced_in=tuple(fi_all & ids),
-                                  forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s, engine=engine)
+                                  forced_out=tuple(fo_all & ids), rules=r, time_limit_s=time_limit_s, engine=engine,
+                                  deadline=share)
         if res is None:
             t = _empty_call_table(scenario, sub, w_call, rules)
             rec["status"] = "no credits left"
@@ -196,7 +206,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     worst = (min(solvers, key=lambda s: (s.get("status") == "optimal", -(s.get("variables") or 0)))
              if solvers else {"status": "no call decided"})
     solver = {**worst, "per_call_status": {c: r.solver["status"] for c, r in per_call.items()},
-              "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers))}
+              "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers)),
+              "proven_optimal": all(s.get("status") == "optimal" for s in solvers),
+              "fallback": "greedy" if any(s.get("fallback") == "greedy" for s in solvers) else worst.get("fallback")}
     conflicts = [f"{c}: " + "; ".join(r.conflicts) for c, r in per_call.items() if r.conflicts]
     prov = {"workbench_version": __version__, "scenario": str(scenario.path),
             "scenario_hash": scenario.hash(), "seed": scenario.seed if seed is None else seed,

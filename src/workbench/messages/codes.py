@@ -357,6 +357,10 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "valeur par euro)",
                                 "not selected: outranked (the call's allotment went to projects of higher value per "
                                 "euro)"),
+    "R_OUTRANKED_MERIT_TIME": _e("non retenu : le budget était pris par des projets de plus forte valeur par euro "
+                                 "(ordre de mérite : la limite de temps est venue avant l'optimisation)",
+                                 "not selected: the budget went to projects of higher value per euro (merit order: "
+                                 "the time limit came before the optimisation)"),
     "R_NO_CREDITS_LEFT": _e("non retenu : plus de crédits pour cet appel", "not selected: no credits left for this call"),
     "R_COST_BELOW_MIN": _e("coût total {total_meur:.2f} M€ sous le minimum de {floor_meur:.2f} M€",
                            "total cost {total_meur:.2f} M€ below the minimum of {floor_meur:.2f} M€"),
