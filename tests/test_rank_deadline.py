@@ -170,3 +170,25 @@ def test_call_by_call_decisions_share_the_deadline(tmp_path, capsys, monkeypatch
     assert "NOT proven optimal" in err
     table = pd.read_csv(out / "portfolio.csv")
     assert table["selected"].sum() > 0
+
+
+def test_the_workbook_writer_keeps_every_kind_of_cell():
+    """The XLSX written directly (no openpyxl objects) reads back as the table was: numbers,
+    booleans, text with spaces and XML's characters, text that looks like a formula, gaps."""
+    import datetime as dt
+    import io
+
+    from workbench.files import xlsx_bytes
+
+    df = pd.DataFrame({"n": [1.5, np.nan, -2e-7], "i": [1, 2, 3], "b": [True, False, True],
+                       "t": ["=SUM(A1)", "  padded ", "a & b < c > d"], "o": [dt.date(2021, 6, 1), None, "x\x00y"]})
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"t": df, "k/v": df.iloc[:1]}, bold_header=True,
+                                                      no_header=("k/v",))))
+    assert wb.sheetnames == ["t", "k_v"]                      # a name Excel refuses is made acceptable
+    rows = list(wb["t"].iter_rows(values_only=True))
+    assert rows[0] == ("n", "i", "b", "t", "o") and wb["t"]["A1"].font.b
+    assert rows[1] == (1.5, 1, True, "=SUM(A1)", "2021-06-01")
+    assert rows[2] == (None, 2, False, "  padded ", None)
+    assert rows[3] == (-2e-7, 3, True, "a & b < c > d", "xy")
+    assert wb["t"]["D2"].data_type == "s"                     # text, never a live formula
+    assert list(wb["k_v"].iter_rows(values_only=True)) == [(1.5, 1, True, "=SUM(A1)", "2021-06-01")]

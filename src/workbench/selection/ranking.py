@@ -288,9 +288,10 @@ def _rules_of(sel: Selection) -> dict:
 # outputs
 # --------------------------------------------------------------------------------------------
 #: Time to write one cell of the ranking [s]: CSV and XLSX (measured CPU time on the shared 2-core
-#: machine, 200,000 candidates x 40 columns: about 1.4 and 3 µs; doubled for a busy machine).
-CSV_S_PER_CELL = 3e-6
-XLSX_S_PER_CELL = 6e-6
+#: machine, 200,000 candidates x 40 columns: 7.9 s and 15.4 s, about 1 and 2 µs a cell; half as much
+#: again for a busy machine).
+CSV_S_PER_CELL = 1.5e-6
+XLSX_S_PER_CELL = 3e-6
 #: Columns the ranking adds to the candidates' own (18 on a generated pipeline's 22).
 RANK_COLUMNS = 18
 
