@@ -207,6 +207,7 @@ def _writing(db: str | Path) -> Iterator[sqlite3.Connection]:
     db.parent.mkdir(parents=True, exist_ok=True)
     with _db_errors(db):
         con = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        wal = False
         try:
             tables = _tables(con, db)
             if tables:
@@ -214,6 +215,7 @@ def _writing(db: str | Path) -> Iterator[sqlite3.Connection]:
                 if bad != ["ok"]:
                     raise InputError([Problem(str(db), "", str(db), msg("E_DB_CORRUPT", detail="; ".join(bad)))])
             con.execute("PRAGMA journal_mode=WAL")
+            wal = True
             con.executescript(SCHEMA)
             if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 con.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -224,8 +226,9 @@ def _writing(db: str | Path) -> Iterator[sqlite3.Connection]:
             try:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
-                con.execute("PRAGMA busy_timeout=0")
-                con.execute("PRAGMA journal_mode=DELETE")  # readers without write access need no -shm file
+                if wal:  # back to the rollback journal: readers without write access need no -shm file
+                    con.execute("PRAGMA busy_timeout=0")
+                    con.execute("PRAGMA journal_mode=DELETE")
             except sqlite3.Error:  # a reader is open: the file stays in WAL mode until the next write
                 pass
             con.close()
