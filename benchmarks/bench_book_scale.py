@@ -7,10 +7,12 @@ projects, no real project) repeated to ``--rows`` rows with new ids, every amoun
 many small projects.  Each command runs as its own process (``python -m workbench.cli``), as a
 user runs it; its wall time, CPU time and peak resident memory (``wait4``'s ``ru_maxrss``) are
 measured.  The machine is shared: CPU time says how much of the wall time was the command's.
+``--src`` runs another checkout's sources (e.g. ``/work/main/src``, the code before issue 23; its
+``status`` on such a book needed 7 GB, so use ``--no-status`` with it).
 
 Usage::
 
-    python benchmarks/bench_book_scale.py [--rows 200000] [--draws 1000] [--repeat 3] [--no-status]
+    python benchmarks/bench_book_scale.py [--rows 200000] [--draws 1000] [--repeat 3] [--no-status] [--src DIR]
 """
 from __future__ import annotations
 
@@ -50,9 +52,12 @@ def scaled_book(rows: int) -> pd.DataFrame:
     return out
 
 
+SRC = ROOT / "src"
+
+
 def run(argv: list[str]) -> tuple[float, float, float, int]:
     """Run ``python -m workbench.cli ARGV``: (wall s, CPU s, peak RSS MiB, exit status)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-m", "workbench.cli", *argv], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
@@ -81,7 +86,10 @@ def main(argv=None) -> int:
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-status", action="store_true", help="import only")
+    ap.add_argument("--src", default=str(ROOT / "src"), help="the workbench sources to run (default: this checkout)")
     a = ap.parse_args(argv)
+    global SRC
+    SRC = Path(a.src)
     sys.path.insert(0, str(ROOT / "src"))
     with tempfile.TemporaryDirectory(prefix="bench_book_") as tmp:
         tmp = Path(tmp)
@@ -89,7 +97,7 @@ def main(argv=None) -> int:
         book = tmp / "book.csv"
         scaled_book(a.rows).to_csv(book, index=False)
         print(f"synthetic book: {a.rows:,} rows, {book.stat().st_size / 2**20:.1f} MiB, built in "
-              f"{time.perf_counter() - t0:.1f} s; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+              f"{time.perf_counter() - t0:.1f} s; sources {SRC}; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.1f}")
         imports, statuses = [], []
         for r in range(a.repeat):
