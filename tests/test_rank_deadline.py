@@ -192,3 +192,39 @@ def test_the_workbook_writer_keeps_every_kind_of_cell():
     assert rows[3] == (-2e-7, 3, True, "a & b < c > d", "xy")
     assert wb["t"]["D2"].data_type == "s"                     # text, never a live formula
     assert list(wb["k_v"].iter_rows(values_only=True)) == [(1.5, 1, True, "=SUM(A1)", "2021-06-01")]
+
+
+def test_the_merit_order_is_the_one_a_plain_reading_of_the_rule_gives(tmp_path):
+    """The greedy portfolio (now one pass of plain Python) against the rule read literally: options
+    by value per euro, each taken when every budget row it touches still fits."""
+    from workbench import selection as pf
+    from workbench.selection.heuristic import _greedy_order
+    from workbench.selection.inputs import _TOL_EUR
+
+    scn = make_scenario(tmp_path, "selection:\n  payment_limits_eur: {2021: 60000000, 2022: 60000000}\n")
+    cands = generate_pipeline(600, 1.2e9, 0.6e9, np.random.default_rng(8), envelopes=["A", "B", "F"],
+                              multi_envelope_rate=0.2, dependency_rate=0.0, phase1_rate=0.3)
+    mdl = pf.get_model(scn, cands, pf.settings(scn), (), ())
+    v = pf.project_values(scn, cands).to_numpy(float)
+    for budget in (3e7, 1.5e8, 1e12):
+        for fallback in (False, True):
+            check, order = _greedy_order(mdl, v, ())
+            ub = mdl.ub.copy()
+            ub[mdl.envelope_row] = budget
+            cap = np.where(check, ub, np.inf) + _TOL_EUR * mdl.cost_rows + 1e-9
+            used = np.zeros(len(ub))
+            x = np.zeros(len(mdl.item))
+            done = set()
+            for j in order:
+                if mdl.item[j] in done:
+                    continue
+                tries = [j] + [k for k in np.flatnonzero((mdl.item == mdl.item[j]) & (mdl.mode == "phase1")
+                                                         & (mdl.envelope == mdl.envelope[j]))[:1] if fallback]
+                for jj in tries:
+                    col = mdl.A_csc[:, jj].toarray().ravel()
+                    if np.all(used + col <= cap):
+                        used += col
+                        x[jj] = 1.0
+                        done.add(mdl.item[j])
+                        break
+            assert np.array_equal(pf.greedy(mdl, v, budget, (), phase1_fallback=fallback), x), (budget, fallback)
