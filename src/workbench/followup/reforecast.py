@@ -256,10 +256,10 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
             inv = 1.0 / Ld
             inv_min = float(inv.min())
 
-            def unit_sums(X: np.ndarray) -> np.ndarray:                   # (n, units): one sum per unit
+            def unit_sums(X: np.ndarray, n=n, k_u=k_u) -> np.ndarray:     # (n, units): one sum per unit
                 return X.reshape(n, k_u, UNIT).sum(axis=2)
 
-            def add(acc: np.ndarray, part: np.ndarray) -> None:          # in unit order
+            def add(acc: np.ndarray, part: np.ndarray, units=units) -> None:   # in unit order
                 for i, q in enumerate(units):
                     acc[unit_fund[q]] += part[:, i]
 
