@@ -344,10 +344,12 @@ def test_a_time_limit_reports_the_gap_reached(tmp_path):
                               multi_envelope_rate=0.1, dependency_rate=0.0)
     res = pf.rank(scn, cands, budget_eur=300e6, time_limit_s=0.001)
     assert res.solver["status"] == "time limit" and res.solver["time_limit_s"] == 0.001
-    if res.totals["selected"]:
-        assert res.solver["gap"] >= 0 and "none broken" in res.solver["check"]
-    else:
-        assert res.table["reason"].str.contains("time limit").all() or not res.table["eligible"].all()
+    # the time is gone before the solve (building the model takes more than 1 ms): the merit-order
+    # portfolio, checked rule by rule, marked as not proven optimal
+    assert res.solver["fallback"] == "greedy" and not res.solver["proven_optimal"]
+    assert res.totals["selected"] > 0 and "none broken" in res.solver["check"]
+    assert (res.table["selected"] == res.table["greedy_selected"]).all()
+    assert set(res.table.loc[res.table["selected"], "reason_code"]) == {"R_SELECTED_MERIT"}
     from workbench.reporting.summaries import ranking_summary
 
     assert "time limit" in ranking_summary(res, lang="en")

@@ -174,7 +174,10 @@ def _add_rank(sub) -> None:
                    help="SMAA weight draws for the selection_frequency column (default 0: none)")
     p.add_argument("--force-in", action="append", default=[], metavar="ID", help="a project that must be selected")
     p.add_argument("--force-out", action="append", default=[], metavar="ID", help="a project that must not be selected")
-    p.add_argument("--time-limit-s", type=float, help="solver time limit [s] (default: scenario, else 60)")
+    p.add_argument("--time-limit-s", type=float,
+                   help="wall-clock limit of the whole command [s]: reading, model, solve, writing (default: "
+                        "scenario, else 60); when it runs out, the best portfolio found (or the merit-order one) "
+                        "is written, marked as not proven optimal")
     p.add_argument("--seed", type=int, help="seed of the robustness and simulation draws (default: the scenario's)")
     p.add_argument("--draws", type=int, default=None,
                    help="envelope-simulation draws of the payment-credit risk (default: the scenario's)")
@@ -393,11 +396,21 @@ def _parse_weights(text: str) -> dict:
 
 
 def _cmd_rank(args) -> int:
+    """``workbench rank``: the time limit is a wall-clock promise for the whole command, set at its
+    start (reading the candidates, building the model, solving, writing the files): each stage
+    gets what the earlier ones left, the solver what remains once the writing is reserved.  When
+    the time runs out first, the command writes what it has: the best portfolio the solver found,
+    or the merit-order (greedy) portfolio if no solution came in time, marked as not proven
+    optimal; exit status 0 with a warning on stderr when that portfolio breaks no rule, 1 when no
+    portfolio could be written."""
+    import time
+
     from . import selection as portfolio
     from .candidates import read_candidates
     from .sources import load_candidates
     from .scenario import load_scenario
 
+    t0 = time.perf_counter()
     problems = []
     if args.budget_eur is not None and not args.budget_eur > 0:
         problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
@@ -417,10 +430,18 @@ def _cmd_rank(args) -> int:
     if problems:
         raise InputError(problems)
     scn = load_scenario(args.scenario)
+    limit_s = float(args.time_limit_s if args.time_limit_s is not None
+                    else portfolio.settings(scn).get("time_limit_s") or portfolio.DEFAULT_TIME_LIMIT_S)
+    deadline = t0 + limit_s
+    stages = {}
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     else:
         cands = load_candidates(scn)
+    stages["read"] = time.perf_counter() - t0
+    # the files' writing is reserved before the selection (every row in CSV, the selected ones in XLSX)
+    reserve = portfolio.write_time_s(len(cands), cands.shape[1] + portfolio.RANK_COLUMNS,
+                                     xlsx_rows=min(len(cands), 2000))
     unknown = [x for x in args.explain if x not in set(cands["id"].astype(str))]
     if unknown:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
@@ -428,18 +449,57 @@ def _cmd_rank(args) -> int:
     # so that rank prints the same risk as simulate, the report and the dashboard
     from .pipeline import assemble, decide, headline, simulate_portfolio
 
+    t1 = time.perf_counter()
     res = decide(scn, cands, seed=args.seed, robustness_samples=args.robustness_samples,
                  perfect_foresight=args.perfect_foresight, budget_eur=args.budget_eur, weights=weights,
-                 forced_in=args.force_in, forced_out=args.force_out, time_limit_s=args.time_limit_s)
-    paths = portfolio.write_result(res, args.out)
+                 forced_in=args.force_in, forced_out=args.force_out, time_limit_s=args.time_limit_s,
+                 deadline=deadline - reserve)
+    stages["select"] = time.perf_counter() - t1
+    res.command = {"time_limit_s": limit_s, "stages_s": dict(stages), "deadline_passed_before_writing":
+                   time.perf_counter() > deadline}
+    t2 = time.perf_counter()
+    paths = portfolio.write_result(res, args.out, deadline=deadline)
+    stages["write"] = time.perf_counter() - t2
     print(ranking_summary(res, args.lang))
     if res.conflicts is None and scn.calls:
-        sim = simulate_portfolio(scn, res, seed=args.seed, draws=args.draws)
-        print(answer_summary(headline(assemble(res, sim, cands)), args.lang))
+        if time.perf_counter() < deadline:   # the risk of the portfolio, within the time promised
+            t3 = time.perf_counter()
+            sim = simulate_portfolio(scn, res, seed=args.seed, draws=args.draws)
+            stages["simulate"] = time.perf_counter() - t3
+            print(answer_summary(headline(assemble(res, sim, cands)), args.lang))
+        else:
+            print(label("sum_answer_no_time", args.lang))
+    wall = time.perf_counter() - t0
     for pid in args.explain:
         print("  " + render_text(portfolio.explain(res, pid)["text"], args.lang))
     print(label("sum_written", args.lang, files=f"{paths['csv']}, {paths['xlsx']}, {paths['json']}"))
-    return 0
+    return _rank_time_warnings(res, paths, limit_s, wall, stages, len(cands), args.lang)
+
+
+def _rank_time_warnings(res, paths: dict, limit_s: float, wall_s: float, stages: dict, n: int, lang: str) -> int:
+    """What the time limit did to ``workbench rank``'s result, said on stderr; the exit status."""
+    sv = res.solver
+    selected = int(res.totals.get("selected") or 0)
+    warn = []
+    limit = f"{limit_s:g}".replace(".", "," if lang == "fr" else ".")
+    no_portfolio = res.conflicts is None and not sv.get("checked", True) and sv.get("status") == "time limit"
+    if no_portfolio:
+        warn.append(label("rank_no_portfolio_time", lang, limit=limit))
+    elif sv.get("fallback") == "greedy":
+        warn.append(label("rank_not_proven_greedy", lang, limit=limit))
+    elif sv.get("status") == "time limit":
+        warn.append(label("rank_not_proven_best", lang, limit=limit, gap=f"{sv.get('gap', float('nan')):.2g}"))
+    if res.totals.get("robustness_skipped"):
+        warn.append(label("rank_robustness_skipped", lang))
+    if paths.get("xlsx_rows", n) < n:
+        warn.append(label("rank_xlsx_selected_only", lang, k=selected, n=number(n, lang)))
+    if wall_s > limit_s:
+        parts = ", ".join(f"{label('rank_stage_' + k, lang)} {number(v, lang, 1)} s" for k, v in stages.items())
+        warn.append(label("rank_over_time", lang, wall=number(wall_s, lang, 1), limit=limit,
+                          stages=parts))
+    for w in warn:
+        print(f"workbench rank: {w}", file=sys.stderr)
+    return 1 if no_portfolio else 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -656,8 +716,11 @@ def _add_book(sub) -> None:
         description="`workbench book import FILE --as-of DATE` validates a laureate book (CSV/XLSX, one row per "
                     "funded project: grants, convention dates, payments by year, latest cost and end date, "
                     "status, savings) and stores it as a dated snapshot. Nothing is overwritten; a snapshot "
-                    "older than the book's latest one is refused; a bad book stores nothing (exit status 2). "
-                    "`workbench book list` lists the snapshots.",
+                    "older than the book's latest one is refused; dates, payment years and amounts outside the "
+                    "scenario's horizon and envelopes (sanity bounds without --scenario) are refused; a bad book "
+                    "stores nothing (exit status 2). `workbench book list` lists the snapshots and the audit "
+                    "trail; `workbench book drop --as-of DATE --reason TEXT` withdraws a snapshot (recorded in "
+                    "the audit trail with who, when and why).",
     )
     bsub = p.add_subparsers(dest="book_command", metavar="ACTION", required=True)
     imp = bsub.add_parser("import", help="validate a book and store it as a dated snapshot")
@@ -665,12 +728,19 @@ def _add_book(sub) -> None:
     imp.add_argument("--as-of", required=True, help="the date the book describes (YYYY-MM-DD)")
     imp.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     imp.add_argument("--name", default=None, help="the book's name in the database (default: its fund codes)")
-    imp.add_argument("--scenario", default=None, help="check fund and envelope codes against this scenario")
+    imp.add_argument("--scenario", default=None,
+                     help="check fund and envelope codes, dates and amounts against this scenario's funds")
     imp.add_argument("--lang", help="language of messages: fr or en (default: $WORKBENCH_LANG, else fr)")
-    ls = bsub.add_parser("list", help="list the snapshots of a database")
+    ls = bsub.add_parser("list", help="list the snapshots of a database and its audit trail")
     ls.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
     ls.add_argument("--name", default=None, help="only this book")
     ls.add_argument("--lang", help=LANG_HELP)
+    dr = bsub.add_parser("drop", help="withdraw a snapshot stored by mistake (recorded in the audit trail)")
+    dr.add_argument("--as-of", required=True, help="the date of the snapshot to withdraw (YYYY-MM-DD)")
+    dr.add_argument("--db", default="books.sqlite", help="snapshot database (default books.sqlite)")
+    dr.add_argument("--name", default=None, help="the book (required when the database holds several)")
+    dr.add_argument("--reason", required=True, help="why the snapshot is withdrawn (kept in the audit trail)")
+    dr.add_argument("--lang", help=LANG_HELP)
 
 
 def _followup_errors(command: str, lang: str, run) -> int:
@@ -688,19 +758,31 @@ def _cmd_book(args) -> int:
     def run() -> int:
         from .followup import status as FS
         from .followup import store
+        from .followup.bounds import book_bounds
         from .reporting.labels import label
 
         if args.book_command == "list":
-            print(store.snapshots(args.db, args.name).to_string(index=False))
+            snaps = store.snapshots(args.db, args.name)
+            trail = store.audit_trail(args.db, args.name)
+            print(label("fu_list_snapshots", args.lang, db=args.db))
+            print(snaps.to_string(index=False) if len(snaps) else label("fu_list_none", args.lang))
+            print(label("fu_list_audit", args.lang))
+            print(trail.fillna("").to_string(index=False) if len(trail) else label("fu_list_none", args.lang))
             return 0
         as_of = FS.parse_as_of(args.as_of)
-        codes = cands = None
+        if args.book_command == "drop":
+            res = store.drop_snapshot(args.db, as_of, args.reason, name=args.name)
+            print(label("fu_dropped", args.lang, db=res["db"], book=res["book"], as_of=res["as_of"],
+                        n=res["n_projects"], sid=res["snapshot_id"], reason=res["reason"]))
+            return 0
+        codes = cands = scn = None
         if args.scenario:
             from .scenario import load_scenario
 
             scn = load_scenario(args.scenario)
             codes, cands = scn.envelope_codes, FS.candidate_ids(scn)
-        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands)
+        res = store.import_book(args.file, as_of, db=args.db, name=args.name, fund_codes=codes, candidate_ids=cands,
+                                bounds=book_bounds(scn))
         key = "fu_imported" if res["stored"] else "fu_already_stored"
         print(label(key, args.lang, db=res["db"], book=res["book"], as_of=res["as_of"], n=res["n_projects"],
                     sid=res["snapshot_id"]))

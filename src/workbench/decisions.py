@@ -29,6 +29,7 @@ calls' laureates already take in those years.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -111,11 +112,15 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  calls: Iterable[str] | None = None, method: str | None = None,
                  call_settings: Mapping[str, Mapping[str, Any]] | None = None,
                  override_reasons: Mapping[str, str] | None = None,
-                 resume: CallState | None = None, keep_states: bool = False) -> pf.RankResult:
+                 resume: CallState | None = None, keep_states: bool = False,
+                 deadline: float | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
     the named calls (earlier calls still decide first, so that the credits left are right).
+    ``deadline`` (a ``time.perf_counter()`` instant): each call gets an equal share of the time
+    left for the calls still to decide; a call whose share runs out is decided in merit order
+    (:func:`workbench.selection.select`'s fallback).
     ``method`` (default: the scenario's ``selection.call_decision``, else ``merit_order``):
     ``merit_order``, the committee's practice: the eligible applications by value per euro (the
     quality, under the quality x scope model), each funded if it still fits every rule, until
@@ -255,10 +260,15 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         if budget < 1.0:
             res = None
         else:
+            share = None
+            if deadline is not None:   # an equal share of what is left for this call and the later ones
+                now = time.perf_counter()
+                share = now + max(deadline - now, 0.0) / (len(scenario.calls) - k)
             # the robustness of the decision made: each draw decided by the call's own method
             res = robustness.rank(scenario, sub, robustness_samples=robustness_samples, seed=seed, decision=method,
                                   budget_eur=budget, weights=w_call, forced_in=fi_call,
-                                  forced_out=fo_call, rules=r, time_limit_s=time_limit_s, engine=engine)
+                                  forced_out=fo_call, rules=r, time_limit_s=time_limit_s, engine=engine,
+                                  deadline=share)
         if res is None:
             t = _empty_call_table(scenario, sub, w_call, rules)
             rec["status"] = "no credits left"
@@ -314,7 +324,9 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     worst = (min(solvers, key=lambda s: (s.get("status") == "optimal", -(s.get("variables") or 0)))
              if solvers else {"status": "no call decided"})
     solver = {**worst, "per_call_status": {c: r.solver["status"] for c, r in per_call.items()},
-              "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers))}
+              "time_s": float(sum(s.get("time_s") or 0.0 for s in solvers)),
+              "proven_optimal": all(s.get("status") == "optimal" for s in solvers),
+              "fallback": "greedy" if any(s.get("fallback") == "greedy" for s in solvers) else worst.get("fallback")}
     conflicts = [f"{c}: " + "; ".join(r.conflicts) for c, r in per_call.items() if r.conflicts]
     prov = {"workbench_version": __version__, "scenario": str(scenario.path),
             "scenario_hash": scenario.hash(), "seed": scenario.seed if seed is None else seed,

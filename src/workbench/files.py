@@ -305,11 +305,17 @@ def safe_text(v: object) -> object:
 
 
 def safe_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` in which every text cell passed through :func:`safe_text` (CSV)."""
+    """A copy of ``df`` in which every text cell passed through :func:`safe_text` (CSV); a column of
+    text only is done with pandas' vectorised string methods (the same rule, column at a time)."""
     out = df.copy()
     for c in out.columns:
         col = out[c]
-        if col.dtype == object or pd.api.types.is_string_dtype(col):
+        if col.dtype == object and len(col) and pd.api.types.infer_dtype(col, skipna=False) == "string":
+            text = col.astype(str)
+            if text.str.contains(ILLEGAL_CHARS).any():
+                text = text.str.replace(ILLEGAL_CHARS, "", regex=True)
+            out[c] = text.mask(text.str.startswith(FORMULA_START), "'" + text)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
             out[c] = col.map(safe_text)
     return out
 

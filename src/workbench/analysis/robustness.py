@@ -23,6 +23,8 @@ default :data:`workbench.scenario.DEFAULT_OVERRUN_PAID_BY_FUND_RATE`, 0: the con
 """
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -747,12 +749,17 @@ def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: 
     stays within the budget under the overrun model (at least 2,000 draws).
 
     ``kwargs`` are :func:`workbench.selection.rank`'s (budget, weights, forced projects, rules,
-    time limit, engine); ``seed`` seeds the robustness draws (default: the scenario's);
+    time limit, engine, deadline); ``seed`` seeds the robustness draws (default: the scenario's);
     ``decision`` is how each draw's portfolio is chosen (:func:`smaa`: ``"optimal"``, or
-    ``"merit_order"`` for a call decided in merit order).
+    ``"merit_order"`` for a call decided in merit order).  When a ``deadline`` has passed once the
+    portfolio is chosen, the robustness draws are skipped and ``totals["robustness_skipped"]`` says why.
     """
     res = pf.rank(scenario, candidates, seed=seed, **kwargs)
     if not robustness_samples or robustness_samples <= 0 or res.conflicts is not None:
+        return res
+    deadline = kwargs.get("deadline")
+    if deadline is not None and time.perf_counter() >= deadline:
+        res.totals["robustness_skipped"] = "time limit"
         return res
     sel, table, totals = res.selection, res.table, res.totals
     rob = scenario.data.get("robustness") or {}

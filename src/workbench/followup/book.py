@@ -68,6 +68,9 @@ _STATUS_ALIASES = {
     "phase1_only": "phase1_only", "première phase": "phase1_only", "premiere phase": "phase1_only",
     "première_phase": "phase1_only", "phase 1": "phase1_only",
 }
+#: Most problems reported for one book (the rest are counted): a systematic mistake in a
+#: 200,000-row book would otherwise print 200,000 lines, as the candidate reader stops at 200.
+MAX_PROBLEMS = 200
 #: Tolerance on "payments above the grant" [EUR]: cents lost to rounding in a spreadsheet.
 PAID_TOLERANCE_EUR = 1.0
 _FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -103,7 +106,7 @@ def paid_column(year: int) -> str:
 
 
 def read_book(path: str | Path, as_of: dt.date | None = None, fund_codes: Iterable[str] | None = None,
-              candidate_ids: Iterable[str] | None = None) -> pd.DataFrame:
+              candidate_ids: Iterable[str] | None = None, bounds=None) -> pd.DataFrame:
     """Read and validate a laureate book (see the module's table of columns).
 
     Parameters
@@ -116,6 +119,9 @@ def read_book(path: str | Path, as_of: dt.date | None = None, fund_codes: Iterab
         The fund and sub-envelope codes of the scenario; other codes are errors.
     candidate_ids : iterable of str, optional
         The ids of the candidate file; a ``candidate_id`` not among them is an error.
+    bounds : BookBounds, optional
+        What dates, payment years and amounts may be (:mod:`workbench.followup.bounds`; default
+        its sanity bounds).
 
     Returns
     -------
@@ -132,17 +138,115 @@ def read_book(path: str | Path, as_of: dt.date | None = None, fund_codes: Iterab
     if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         raise InputError([Problem(str(path), "", path.suffix, msg("E_BOOK_SUFFIX"))])
     df = _read_table(path)
-    return validate_book(df, str(path), as_of=as_of, fund_codes=fund_codes, candidate_ids=candidate_ids)
+    return validate_book(df, str(path), as_of=as_of, fund_codes=fund_codes, candidate_ids=candidate_ids,
+                         bounds=bounds)
 
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
+# ---- one column at a time: each distinct cell is parsed once (a 200,000-row book repeats its
+# dates, statuses and codes), then spread back to the rows -------------------------------------
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` of a column: ``uniques[codes[i]]`` is row ``i``'s cell; code -1 for an
+    empty cell (``None``/NaN)."""
+    arr = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object)
+    # cells of several types (a spreadsheet's): 1, 1.0 and True are equal but read differently
+    keys = pd.Series([(type(v), v) for v in arr], dtype=object)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    return codes, np.array([k[1] for k in uniques], dtype=object)
+
+
+def _spread(parsed: list, codes: np.ndarray, empty: object) -> np.ndarray:
+    """Per row, the parsed value of its distinct cell (``empty`` for an empty cell)."""
+    table = np.empty(len(parsed) + 1, dtype=object)
+    table[:-1] = parsed
+    table[-1] = empty
+    return table[codes]
+
+
+def _texts(values: pd.Series) -> np.ndarray:
+    """Each cell as stripped text, ``""`` when blank."""
+    codes, uniques = _distinct(values)
+    return _spread(["" if _blank(v) else str(v).strip() for v in uniques], codes, "")
+
+
+def _number(v: object) -> float | None:
+    """:func:`parse_number` with a fast path for a plain number written as text (the same value:
+    ``float`` reads it as ``parse_number`` would)."""
+    if type(v) is str and "," not in v:
+        try:
+            x = float(v)
+        except ValueError:
+            return parse_number(v)
+        if math.isfinite(x):
+            return x
+    return parse_number(v)
+
+
+def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(value, bad, empty)`` per row: the number (NaN when bad or empty), whether the cell is not a
+    number, whether it is empty."""
+    codes, uniques = _distinct(values)
+    parsed, bad_u = [], []
+    for v in uniques:
+        try:
+            x = _number(v)
+        except (ValueError, TypeError):
+            parsed.append(np.nan)
+            bad_u.append(True)
+            continue
+        parsed.append(np.nan if x is None else x)
+        bad_u.append(False)
+    empty_u = [not b and (isinstance(x, float) and math.isnan(x)) for x, b in zip(parsed, bad_u)]
+    x = np.append(np.asarray(parsed, dtype=float), np.nan)[codes]
+    bad = np.append(np.asarray(bad_u, dtype=bool), False)[codes]
+    empty = np.append(np.asarray(empty_u, dtype=bool), True)[codes]
+    return x, bad, empty
+
+
+def _dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(date, bad, day)`` per row: the ``datetime.date`` (``None`` when empty or bad), whether the
+    cell is not a date, and the date as ``datetime64[D]`` (NaT when none)."""
+    codes, uniques = _distinct(values)
+    parsed, bad_u = [], []
+    for v in uniques:
+        try:
+            parsed.append(parse_date(v))
+            bad_u.append(False)
+        except (ValueError, TypeError):
+            parsed.append(None)
+            bad_u.append(True)
+    d = _spread(parsed, codes, None)
+    bad = np.append(np.asarray(bad_u, dtype=bool), False)[codes]
+    day = np.array(parsed + [None], dtype="datetime64[D]")[codes]
+    return d, bad, day
+
+
+def _years(day: np.ndarray) -> np.ndarray:
+    """The calendar year of each ``datetime64[D]`` (a large negative number for NaT: never compared
+    true, see the callers' masks)."""
+    return day.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
 def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None = None,
                   fund_codes: Iterable[str] | None = None,
-                  candidate_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Validate and type a laureate book table (see :func:`read_book`)."""
+                  candidate_ids: Iterable[str] | None = None, bounds=None) -> pd.DataFrame:
+    """Validate and type a laureate book table (see :func:`read_book`).
+
+    ``bounds`` (:class:`workbench.followup.bounds.BookBounds`): what dates, payment years and
+    amounts may be (the scenario's horizon and envelopes); default the sanity bounds of
+    :func:`workbench.followup.bounds.book_bounds`.  Each column is checked as a whole (each distinct
+    cell parsed once), then the rules across columns as boolean masks; the problems come out in the
+    order of the rows, as a reader checks a spreadsheet.
+    """
+    from .bounds import book_bounds
+
+    bounds = bounds if bounds is not None else book_bounds(None)
     col = Collector(file)
     cols = [str(c) for c in df.columns]
     for c in REQUIRED:
@@ -151,148 +255,186 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             col.add(at_column(c), MISSING, msg("E_COLUMN_MISSING", suggestion=near))
     for c in {c for c in cols if cols.count(c) > 1}:
         col.add(at_column(c), c, msg("E_COLUMN_TWICE"))
+    y0, y1 = bounds.first_date.year, bounds.last_date.year
+    for c in cols:
+        m = PAID_COLUMN.match(c)
+        if m and not y0 <= int(m.group(1)) <= y1:
+            col.add(at_column(c), c, msg("E_PAID_YEAR_OUT_OF_RANGE", first=y0, last=y1, basis=bounds.basis))
     col.raise_if_any()
     if len(df) == 0:
         raise InputError([Problem(file, "", "", msg("E_NO_PROJECT_ROWS"))])
+    numbers = df.attrs.get("row_numbers")
     out = df.copy()
     out.columns = cols
     out.index = range(len(out))
-    raw = out.copy()
+    raw = {c: out[c].to_numpy(object) for c in cols}
+    n = len(out)
+    rows = np.asarray(numbers, dtype=np.int64) if numbers is not None and len(numbers) == n \
+        else np.arange(n, dtype=np.int64) + 2
 
     def place(i: int, c: str) -> str:
-        return at_row(i + 2, c)
+        return at_row(int(rows[i]), c)
 
     for c in ("id", "call", "fund") + TEXTS:
         if c not in out:
             out[c] = ""
-        vals = []
-        for i, v in enumerate(out[c]):
-            s = "" if _blank(v) else str(v).strip()
-            if not s and c in REQUIRED:
+            continue
+        vals = _texts(out[c])
+        if c in REQUIRED:
+            for i in np.flatnonzero(vals == ""):
                 col.add(place(i, c), MISSING, msg("E_REQUIRED"))
-            vals.append(s)
         out[c] = vals
-    out["envelope"] = [e or f for e, f in zip(out["envelope"], out["fund"])]
+    out["envelope"] = np.where(out["envelope"].to_numpy(object) == "", out["fund"].to_numpy(object),
+                               out["envelope"].to_numpy(object))
 
     years = paid_years(out)
+    top = bounds.max_amount_eur
     for c in AMOUNTS + tuple(paid_column(y) for y in years):
         if c not in out:
             out[c] = np.nan
             continue
-        vals = []
-        for i, v in enumerate(out[c]):
-            try:
-                x = parse_number(v)
-            except (ValueError, TypeError):
-                col.add(place(i, c), v, msg("E_NOT_NUMBER"))
-                vals.append(np.nan)
-                continue
-            if x is None:
-                if c in REQUIRED:
-                    col.add(place(i, c), MISSING, msg("E_REQUIRED"))
-                vals.append(np.nan if not PAID_COLUMN.match(c) else 0.0)
-                continue
-            if c == "grant_eur" and x <= 0:
-                col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">", 0)]))
-            elif x < 0:
-                col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">=", 0)]))
-            vals.append(x)
-        out[c] = np.array(vals, dtype=float)
+        x, bad, empty = _numbers(out[c])
+        is_paid = bool(PAID_COLUMN.match(c))
+        missing = empty & (c in REQUIRED)
+        with np.errstate(invalid="ignore"):
+            nonpos = (x <= 0) if c == "grant_eur" else (x < 0)
+            huge = x > top
+        for i in np.flatnonzero(bad | missing | nonpos | huge):
+            if bad[i]:
+                col.add(place(i, c), raw[c][i], msg("E_NOT_NUMBER"))
+            elif missing[i]:
+                col.add(place(i, c), MISSING, msg("E_REQUIRED"))
+            elif nonpos[i]:
+                col.add(place(i, c), raw[c][i], msg("E_BOUNDS", bounds=[(">", 0)] if c == "grant_eur" else [(">=", 0)]))
+            else:
+                col.add(place(i, c), raw[c][i], msg("E_AMOUNT_TOO_LARGE", limit=top))
+        if is_paid:
+            x = np.where(empty, 0.0, x)
+        out[c] = x
 
+    first = np.datetime64(bounds.first_date, "D")
+    last = np.datetime64(bounds.last_date, "D")
+    last_decision = np.datetime64(bounds.last_decision_date, "D")
+    day: dict[str, np.ndarray] = {}
     for c in DATES:
         if c not in out:
             out[c] = None
+            day[c] = np.full(n, np.datetime64("NaT", "D"))
             continue
-        vals = []
-        for i, v in enumerate(out[c]):
-            try:
-                d = parse_date(v)
-            except (ValueError, TypeError):
-                col.add(place(i, c), v, msg("E_NOT_DATE"))
-                d = None
+        d, bad, dd = _dates(out[c])
+        missing = (d == None) & ~bad & (c in REQUIRED)  # element-wise on objects
+        outside = (dd < first) | (dd > last)
+        late = (dd > last_decision) & ~outside if c == "decision_date" else np.zeros(n, bool)
+        for i in np.flatnonzero(bad | missing | outside | late):
+            if bad[i]:
+                col.add(place(i, c), raw[c][i], msg("E_NOT_DATE"))
+            elif missing[i]:
+                col.add(place(i, c), MISSING, msg("E_REQUIRED"))
+            elif outside[i]:
+                col.add(place(i, c), raw[c][i], msg("E_DATE_OUT_OF_RANGE", first=bounds.first_date.isoformat(),
+                                                      last=bounds.last_date.isoformat(), basis=bounds.basis))
             else:
-                if d is None and c in REQUIRED:
-                    col.add(place(i, c), MISSING, msg("E_REQUIRED"))
-            vals.append(d)
-        out[c] = pd.Series(vals, dtype=object)
+                col.add(place(i, c), raw[c][i], msg("E_DECISION_AFTER_HORIZON",
+                                                      date=bounds.last_decision_date.isoformat(), basis=bounds.basis))
+        out[c] = pd.Series(d, dtype=object)
+        day[c] = dd
 
-    statuses = []
-    for i, v in enumerate(out["status"]):
+    codes, uniques = _distinct(out["status"])
+    norm_u = [_STATUS_ALIASES.get("" if _blank(v) else str(v).strip().lower()) for v in uniques]
+    norm = _spread(norm_u, codes, None)
+    for i in np.flatnonzero(norm == None):  # element-wise on objects
+        v = raw["status"][i]
         s = "" if _blank(v) else str(v).strip().lower()
-        norm = _STATUS_ALIASES.get(s)
-        if norm is None and s:
+        if s:
             col.add(place(i, "status"), v, msg("E_ONE_OF", choices=list(STATUSES), suggestion=closest(s, STATUSES)))
-        elif norm is None:
+        else:
             col.add(place(i, "status"), MISSING, msg("E_REQUIRED"))
-        statuses.append(norm or "")
-    out["status"] = statuses
+    out["status"] = np.where(norm == None, "", norm)
 
     if "dinum_opinion" in out:
-        vals = []
-        for i, v in enumerate(out["dinum_opinion"]):
+        codes, uniques = _distinct(out["dinum_opinion"])
+        flag_u = []
+        for v in uniques:
             s = "" if _blank(v) else str(v).strip().lower()
-            if isinstance(v, bool):
-                vals.append(v)
-            elif s in _TRUE:
-                vals.append(True)
-            elif s in _FALSE:
-                vals.append(False)
-            else:
-                col.add(place(i, "dinum_opinion"), v, msg("E_NOT_BOOL"))
-                vals.append(False)
-        out["dinum_opinion"] = vals
+            flag_u.append(v if isinstance(v, bool) else True if s in _TRUE else False if s in _FALSE else None)
+        flag = _spread(flag_u, codes, False)
+        for i in np.flatnonzero(flag == None):
+            col.add(place(i, "dinum_opinion"), raw["dinum_opinion"][i], msg("E_NOT_BOOL"))
+        out["dinum_opinion"] = [bool(v) for v in flag]
     else:
         out["dinum_opinion"] = False
 
-    # ---- rules across columns -------------------------------------------------------------------
+    # ---- rules across columns: one mask per rule, problems emitted row by row --------------------
     seen: dict[str, int] = {}
     for i, v in enumerate(out["id"]):
         if v and v in seen:
-            col.add(place(i, "id"), v, msg("E_DUPLICATE_ID", row=seen[v] + 2))
+            col.add(place(i, "id"), v, msg("E_DUPLICATE_ID", row=int(rows[seen[v]])))
         elif v:
             seen[v] = i
-    for i in range(len(out)):
-        dec = out.at[i, "decision_date"]
-        conv = out.at[i, "convention_date"]
-        grant = out.at[i, "grant_eur"]
-        for c in DATES:
-            d = out.at[i, c]
-            if c != "decision_date" and d is not None and dec is not None and d < dec:
-                col.add(place(i, c), raw.at[i, c], msg("E_DATE_BEFORE_DECISION", date=dec.isoformat()))
-            if as_of is not None and d is not None and c in ("decision_date", "convention_date", "first_results_date") \
-                    and d > as_of:
-                col.add(place(i, c), raw.at[i, c], msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat()))
-        total = 0.0
-        for y in years:
-            c = paid_column(y)
-            x = out.at[i, c]
-            if not x > 0:
-                continue
-            total += x
-            if dec is not None and y < dec.year:
-                col.add(place(i, c), raw.at[i, c], msg("E_PAYMENT_BEFORE_DECISION", date=dec.isoformat()))
-            elif conv is not None and y < conv.year:
-                col.add(place(i, c), raw.at[i, c],
-                        msg("E_PAYMENT_BEFORE_CONVENTION", date=conv.isoformat()))
-            if as_of is not None and y > as_of.year:
-                col.add(place(i, c), raw.at[i, c], msg("E_PAYMENT_AFTER_AS_OF", date=as_of.isoformat()))
-        if total > 0 and conv is None:
-            col.add(place(i, "convention_date"), MISSING, msg("E_PAYMENTS_NO_CONVENTION"))
-        if not math.isnan(grant) and total > grant + PAID_TOLERANCE_EUR:
-            col.add(place(i, "grant_eur"), raw.at[i, "grant_eur"],
-                    msg("E_PAYMENTS_ABOVE_GRANT", total=total, grant=grant))
+    dec, conv = day["decision_date"], day["convention_date"]
+    grant = out["grant_eur"].to_numpy(float)
+    as_of_d = np.datetime64(as_of, "D") if as_of is not None else None
+    masks: list[tuple[np.ndarray, str, object]] = []   # (rows broken, column, rule maker)
+    for c in DATES:
+        if c != "decision_date":
+            masks.append((day[c] < dec, c, lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+        if as_of_d is not None and c in ("decision_date", "convention_date", "first_results_date"):
+            masks.append((day[c] > as_of_d, c, lambda i: msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat())))
+    dec_y, conv_y = _years(dec), _years(conv)
+    has_dec, has_conv = ~np.isnat(dec), ~np.isnat(conv)
+    total = np.zeros(n)
+    for y in years:
+        c = paid_column(y)
+        x = out[c].to_numpy(float)
+        pos = x > 0
+        total = total + np.where(pos, x, 0.0)
+        early = pos & has_dec & (y < dec_y)
+        masks.append((early, c, lambda i: msg("E_PAYMENT_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+        masks.append((pos & ~early & has_conv & (y < conv_y), c,
+                      lambda i: msg("E_PAYMENT_BEFORE_CONVENTION", date=out.at[i, "convention_date"].isoformat())))
+        if as_of is not None and y > as_of.year:
+            masks.append((pos, c, lambda i: msg("E_PAYMENT_AFTER_AS_OF", date=as_of.isoformat())))
+    masks.append(((total > 0) & ~has_conv, "convention_date", None))
+    with np.errstate(invalid="ignore"):
+        above = ~np.isnan(grant) & (total > grant + PAID_TOLERANCE_EUR)
+    masks.append((above, "grant_eur", lambda i: msg("E_PAYMENTS_ABOVE_GRANT", total=total[i], grant=grant[i])))
+    if bounds.max_grant_eur:
+        cap = np.array([bounds.max_grant_eur.get(f, np.inf) for f in out["fund"]], float)
+        with np.errstate(invalid="ignore"):
+            masks.append((grant > cap, "grant_eur",
+                          lambda i: msg("E_GRANT_ABOVE_ENVELOPE", fund=out.at[i, "fund"], envelope=cap[i])))
+    if masks:
+        for i in np.flatnonzero(np.any(np.stack([m for m, _, _ in masks]), axis=0)):
+            for m, c, rule in masks:
+                if m[i]:
+                    if rule is None:
+                        col.add(place(i, c), MISSING, msg("E_PAYMENTS_NO_CONVENTION"))
+                    else:
+                        col.add(place(i, c), raw[c][i] if c in raw else out.at[i, c], rule(i))
     if fund_codes is not None:
-        codes = set(fund_codes)
-        for i in range(len(out)):
-            for c in ("fund", "envelope"):
-                v = out.at[i, c]
-                if v and v not in codes:
-                    col.add(place(i, c), v, msg("E_UNKNOWN_FUND_CODE", suggestion=closest(v, codes)))
+        codes_ok = set(fund_codes)
+        near: dict[str, str | None] = {}
+        fund, env = out["fund"].to_numpy(object), out["envelope"].to_numpy(object)
+        bad_f = np.array([bool(v) and v not in codes_ok for v in fund], bool)
+        bad_e = np.array([bool(v) and v not in codes_ok for v in env], bool)
+        for i in np.flatnonzero(bad_f | bad_e):
+            for c, vals, bad in (("fund", fund, bad_f), ("envelope", env, bad_e)):
+                if bad[i]:
+                    v = vals[i]
+                    if v not in near:
+                        near[v] = closest(v, codes_ok)
+                    col.add(place(i, c), v, msg("E_UNKNOWN_FUND_CODE", suggestion=near[v]))
     if candidate_ids is not None:
         ids = {str(x) for x in candidate_ids}
+        near = {}
         for i, v in enumerate(out["candidate_id"]):
             if v and v not in ids:
-                col.add(place(i, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=closest(v, ids)))
+                if v not in near:
+                    near[v] = closest(v, ids)
+                col.add(place(i, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=near[v]))
+    if len(col.problems) > MAX_PROBLEMS:
+        more = len(col.problems) - MAX_PROBLEMS
+        col.problems = col.problems[:MAX_PROBLEMS] + [Problem(file, "", more, msg("E_MORE_PROBLEMS", n=more))]
     col.raise_if_any()
     out.attrs["source"] = file
     out.attrs["input_columns"] = cols
@@ -319,7 +461,8 @@ def to_file_table(df: pd.DataFrame) -> pd.DataFrame:
     out = df[cols].copy()
     for c in DATES:
         if c in out:
-            out[c] = [d.isoformat() if isinstance(d, dt.date) else "" for d in out[c]]
+            codes, uniques = _distinct(out[c])
+            out[c] = _spread([d.isoformat() if isinstance(d, dt.date) else "" for d in uniques], codes, "")
     return out
 
 

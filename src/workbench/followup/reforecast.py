@@ -42,9 +42,14 @@ The budget the next calls can safely commit is the envelope's credits available 
 :mod:`~workbench.followup.position`) plus the credits released (abandonment, underruns) less the
 top-ups, at their 10th percentile: with 90 % probability at least that much is free.
 
-Determinism: draws come in blocks of :data:`BLOCK`; block ``b`` draws from
-``SeedSequence(seed).spawn(n_blocks)[b]`` (three float32 uniforms per project and draw: cost,
-delay, abandonment), so the same book, scenario, draws and seed give the same figures bit for bit.
+Determinism and memory: draws come in blocks of :data:`BLOCK`, and the live projects, grouped by
+fund, in units of :data:`UNIT` (the last unit of each fund padded with projects of nothing left to
+pay).  Unit ``q`` of block ``b`` draws from ``SeedSequence(seed, spawn_key=(b, q))`` (three float32
+uniforms per project and draw: cost, delay, abandonment); sums over projects are taken unit by unit
+and added in unit order.  Projects are processed a chunk of whole units at a time, the chunk sized
+so that its working arrays stay within :data:`CHUNK_BYTES` (a 200,000-project book at 1,000 draws
+once needed 7 GB): the same book, scenario, draws and seed give the same figures bit for bit, for
+any chunk size.
 """
 from __future__ import annotations
 
@@ -59,6 +64,13 @@ from .position import fund_position
 
 #: Draws per random block.
 BLOCK = 4096
+#: Projects per random stream and per partial sum (fixed: the figures do not depend on the chunk size).
+UNIT = 256
+#: Working memory of one chunk of projects [bytes] (measured: larger chunks are slower, their arrays
+#: leaving the processor's caches) and what one project-draw cell takes in it [bytes] (the float32
+#: uniforms, about ten float64 arrays and the quantile look-up's temporaries).
+CHUNK_BYTES = 64 * 2**20
+BYTES_PER_CELL = 160
 #: Shortest remaining duration of a live project [years]: a quarter (assumption: an overdue project
 #: pays its last tranche after its closing report).
 MIN_REMAINING_YEARS = 0.25
@@ -115,8 +127,15 @@ def _cp_voted(scenario, fund: str, year: int) -> float:
     return float(f.appropriations.get(year, {}).get("cp_eur", float("nan")))
 
 
+def chunk_projects(draws: int) -> int:
+    """Projects per chunk at ``draws`` draws: whole units within :data:`CHUNK_BYTES`."""
+    n = max(1, min(int(draws), BLOCK))
+    return max(UNIT, CHUNK_BYTES // (BYTES_PER_CELL * n) // UNIT * UNIT)
+
+
 def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000, seed: int | None = None,
-               uncertainty: bool | None = None, horizon_years: int = HORIZON_YEARS) -> Reforecast:
+               uncertainty: bool | None = None, horizon_years: int = HORIZON_YEARS,
+               chunk: int | None = None) -> Reforecast:
     """Re-forecast the book's remaining payments from ``as_of`` (see the module's method).
 
     Parameters
@@ -136,6 +155,9 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         Override of ``uncertainty.enabled``.
     horizon_years : int
         Years reported after ``as_of``'s year (the last one holds every later payment).
+    chunk : int, optional
+        Projects processed at once (rounded up to whole :data:`UNIT`; default
+        :func:`chunk_projects`): memory only, the figures are the same for any chunk.
     """
     from ..envelope import Settings
 
@@ -161,78 +183,118 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
     p_ab = np.clip(st.attrition_rate * (1.0 - prog), 0.0, 1.0) if enabled else np.zeros(P)
     fund_of = pp["fund"].to_numpy(object)[idx]
     fmask = [(fund_of == f) for f in funds]
-    M = np.stack(fmask, axis=1).astype(float) if P else np.zeros((0, len(funds)))   # project -> fund
+    F_n = len(funds)
     # boundaries between reported years, as offsets from t0 [years]
     bounds = np.array([y + 1 - t0 for y in years[:-1]], float)
 
-    cp_future = np.zeros((len(funds), draws, Y))
+    # units: each fund's live projects in book order, cut in UNIT, the last one padded (R = 0)
+    unit_fund, unit_cols = [], []
+    for j in range(F_n):
+        cols = np.flatnonzero(fmask[j])
+        for a in range(0, len(cols), UNIT):
+            part = cols[a:a + UNIT]
+            unit_fund.append(j)
+            unit_cols.append(np.concatenate([part, np.full(UNIT - len(part), -1)]))
+    n_units = len(unit_cols)
+    per_chunk = max(1, -(-int(chunk or chunk_projects(draws)) // UNIT))
+
+    def take(values: np.ndarray, cols: np.ndarray, pad: float) -> np.ndarray:
+        out = np.full(len(cols), pad, dtype=float)
+        ok = cols >= 0
+        out[ok] = values[cols[ok]]
+        return out
+
+    cp_future = np.zeros((F_n, draws, Y))
     tot = {k: np.zeros(draws) for k in ("future_paid_eur", "freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
-    fund_tot = {k: np.zeros((len(funds), draws)) for k in tot}
+    fund_tot = {k: np.zeros((F_n, draws)) for k in tot}
     proj_paid = np.zeros(P)
     proj_years = np.zeros(P)
     proj_ab = np.zeros(P)
     n_blocks = -(-draws // BLOCK)
-    seqs = np.random.SeedSequence(seed).spawn(n_blocks) if enabled else []
     for b in range(n_blocks):
         lo, hi = b * BLOCK, min(draws, (b + 1) * BLOCK)
         n = hi - lo
         if P == 0:
             continue
-        if enabled:
-            rng = np.random.default_rng(seqs[b])
-            u = rng.random((3, n, P), dtype=np.float32)
-            r = st.cost.from_uniform(u[0])
-            d = st.delay.from_uniform(u[1])
-            ab = u[2] < p_ab
-        else:
-            r = np.ones((n, P))
-            d = np.ones((n, P))
-            ab = np.zeros((n, P), bool)
-        # amounts [EUR], computed in place: this loop is the benchmark's target
-        live_d = ~ab
-        keep = np.minimum(r, 1.0)                                    # underrun keeps r x R
-        keep *= live_d
-        A = keep * R                                                 # future payments [EUR]
-        freed_un = live_d * R - A                                    # released by underruns
-        if st.overrun_paid_by_fund_rate > 0:
-            top = np.maximum(r - 1.0, 0.0)
-            top *= st.overrun_paid_by_fund_rate * R
-            top *= live_d
-            A += top
-        else:
-            top = None
-        freed_ab = ab * R
-        Ld = d if d.dtype == np.float64 else d.astype(np.float64)
-        Ld *= L                                                      # remaining years after delay
-        inv = 1.0 / Ld
-        # cumulative share paid by each boundary, then the years' shares by difference; sums over
-        # each fund's projects as one matrix product; boundaries after every project's end are skipped
-        total = A @ M
-        prev = np.zeros((n, len(funds)))
-        last = float(Ld.max())
-        F = np.empty_like(A)
+        # per fund and draw: cumulative payments by each boundary, then the total (last column)
+        cum = np.zeros((F_n, Y, n))
+        sums = {k: np.zeros((F_n, n)) for k in ("freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
+        for c0 in range(0, n_units, per_chunk):
+            units = range(c0, min(n_units, c0 + per_chunk))
+            k_u = len(units)
+            cols = np.concatenate([unit_cols[q] for q in units])
+            Rc = take(R, cols, 0.0)
+            Lc = take(L, cols, MIN_REMAINING_YEARS)
+            if enabled:
+                u = np.concatenate([np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b, q)))
+                                    .random((3, n, UNIT), dtype=np.float32) for q in units], axis=2)
+                r = st.cost.from_uniform(u[0])
+                d = st.delay.from_uniform(u[1])
+                ab = u[2] < take(p_ab, cols, 0.0)
+                del u
+            else:
+                r = np.ones((n, len(cols)))
+                d = np.ones((n, len(cols)))
+                ab = np.zeros((n, len(cols)), bool)
+            # amounts [EUR], computed in place: this loop is the benchmark's target
+            live_d = ~ab
+            keep = np.minimum(r, 1.0)                                    # underrun keeps r x R
+            keep *= live_d
+            A = keep * Rc                                                # future payments [EUR]
+            freed_un = live_d * Rc - A                                   # released by underruns
+            if st.overrun_paid_by_fund_rate > 0:
+                top = np.maximum(r - 1.0, 0.0)
+                top *= st.overrun_paid_by_fund_rate * Rc
+                top *= live_d
+                A += top
+            else:
+                top = None
+            del keep, r
+            freed_ab = ab * Rc
+            Ld = d if d.dtype == np.float64 else d.astype(np.float64)
+            Ld *= Lc                                                     # remaining years after delay
+            inv = 1.0 / Ld
+            inv_min = float(inv.min())
+
+            def unit_sums(X: np.ndarray, n=n, k_u=k_u) -> np.ndarray:     # (n, units): one sum per unit
+                return X.reshape(n, k_u, UNIT).sum(axis=2)
+
+            def add(acc: np.ndarray, part: np.ndarray, units=units) -> None:   # in unit order
+                for i, q in enumerate(units):
+                    acc[unit_fund[q]] += part[:, i]
+
+            total = unit_sums(A)
+            F = np.empty_like(A)
+            for k, bnd in enumerate(bounds):
+                if bnd <= 0:
+                    continue
+                if inv_min * bnd >= 1.0:   # every project of the chunk has paid all by then: F = A exactly
+                    add(cum[:, k], total)
+                    continue
+                np.multiply(inv, bnd, out=F)
+                np.minimum(F, 1.0, out=F)
+                F *= A
+                add(cum[:, k], unit_sums(F))
+            add(cum[:, Y - 1], total)
+            add(sums["freed_abandon_eur"], unit_sums(freed_ab))
+            add(sums["freed_underrun_eur"], unit_sums(freed_un))
+            if top is not None:
+                add(sums["topup_eur"], unit_sums(top))
+            real = cols >= 0
+            proj_paid[cols[real]] += A.sum(axis=0)[real]
+            proj_years[cols[real]] += Ld.sum(axis=0)[real]
+            proj_ab[cols[real]] += ab.sum(axis=0)[real]
+            del A, F, Ld, inv, freed_un, freed_ab, ab, live_d, top
+        prev = np.zeros((F_n, n))
         for k, bnd in enumerate(bounds):
             if bnd <= 0:
                 continue
-            if bnd >= last:
-                cp_future[:, lo:hi, k] = (total - prev).T
-                prev = total
-                continue
-            np.multiply(inv, bnd, out=F)
-            np.minimum(F, 1.0, out=F)
-            F *= A
-            cum = F @ M
-            cp_future[:, lo:hi, k] = (cum - prev).T
-            prev = cum
-        cp_future[:, lo:hi, Y - 1] = (total - prev).T
-        fund_tot["future_paid_eur"][:, lo:hi] = total.T
-        fund_tot["freed_abandon_eur"][:, lo:hi] = (freed_ab @ M).T
-        fund_tot["freed_underrun_eur"][:, lo:hi] = (freed_un @ M).T
-        if top is not None:
-            fund_tot["topup_eur"][:, lo:hi] = (top @ M).T
-        proj_paid += A.sum(axis=0)
-        proj_years += Ld.sum(axis=0)
-        proj_ab += ab.sum(axis=0)
+            cp_future[:, lo:hi, k] = cum[:, k] - prev
+            prev = cum[:, k]
+        cp_future[:, lo:hi, Y - 1] = cum[:, Y - 1] - prev
+        fund_tot["future_paid_eur"][:, lo:hi] = cum[:, Y - 1]
+        for key, v in sums.items():
+            fund_tot[key][:, lo:hi] = v
     for k in tot:
         tot[k] = fund_tot[k].sum(axis=0)
 
@@ -305,7 +367,8 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
     })
     tot["cp_future_eur"] = cp_future.sum(axis=0)
     prov = {
-        "as_of": as_of.isoformat(), "draws": draws, "seed": seed, "block": BLOCK, "uncertainty_enabled": enabled,
+        "as_of": as_of.isoformat(), "draws": draws, "seed": seed, "block": BLOCK, "unit": UNIT,
+        "uncertainty_enabled": enabled,
         "cost_overrun": {**st.cost.params(), "source": st.cost.source},
         "delay": {**st.delay.params(), "source": st.delay.source},
         "attrition_rate": st.attrition_rate, "overrun_paid_by_fund_rate": st.overrun_paid_by_fund_rate,
@@ -320,9 +383,9 @@ def _planned(R: np.ndarray, L: np.ndarray, t0: float, years: list[int]) -> np.nd
     """The remaining schedule without uncertainty: each ``R_i`` spread evenly over ``[t0, t0 + L_i]``,
     cut by calendar year, the last year holding what comes later [EUR]."""
     out = np.zeros(len(years))
-    for Ri, Li in zip(R, L):
-        for k, y in enumerate(years):
-            a = max(t0, y)
-            b = t0 + Li if k == len(years) - 1 else min(t0 + Li, y + 1)
-            out[k] += Ri * max(b - a, 0.0) / Li
+    end = t0 + L
+    for k, y in enumerate(years):
+        a = max(t0, y)
+        b = end if k == len(years) - 1 else np.minimum(end, y + 1)
+        out[k] = float((R * np.maximum(b - a, 0.0) / L).sum())
     return out

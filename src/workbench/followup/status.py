@@ -29,6 +29,7 @@ from . import position as Po
 from . import reforecast as RF
 from . import savings as S
 from . import store
+from .bounds import book_bounds, check_as_of
 
 
 @dataclass
@@ -62,18 +63,16 @@ def _bad_date(text) -> dt.date:
 def load_book(source: str | Path, as_of: dt.date, scenario=None, name: str | None = None) -> pd.DataFrame:
     """A validated book: a ``.csv``/``.xlsx`` file read as of ``as_of``, or the latest snapshot on or
     before ``as_of`` of a snapshot database (``.sqlite``, ``.db``).  With a scenario, fund and
-    envelope codes are checked against it."""
+    envelope codes are checked against it, and ``as_of``, the book's dates, payment years and
+    amounts against its horizon and envelopes (:mod:`workbench.followup.bounds`; sanity bounds
+    without one)."""
     codes = scenario.envelope_codes if scenario is not None else None
+    bounds = book_bounds(scenario)
+    check_as_of(as_of, bounds)
     cands = candidate_ids(scenario)
     if store.is_database(source):
-        df = store.load_snapshot(source, as_of, name)
-        if codes is not None:
-            attrs = dict(df.attrs)
-            df = B.validate_book(B.to_file_table(df), attrs["source"], as_of=as_of, fund_codes=codes,
-                                 candidate_ids=cands)
-            df.attrs.update(attrs)
-        return df
-    return B.read_book(source, as_of=as_of, fund_codes=codes, candidate_ids=cands)
+        return store.load_snapshot(source, as_of, name, fund_codes=codes, candidate_ids=cands, bounds=bounds)
+    return B.read_book(source, as_of=as_of, fund_codes=codes, candidate_ids=cands, bounds=bounds)
 
 
 def candidate_ids(scenario) -> list[str] | None:

@@ -345,6 +345,53 @@ CATALOG: dict[str, dict[str, str]] = {
                             "the fund's published history file ({path}) is missing: the back-test has no figure "
                             "to compare"),
     "E_POSTERIOR_EMPTY": _e("l'échantillon a posteriori ne contient aucune ligne", "the posterior sample holds no row"),
+    # ---- laureate books: bounds and the snapshot store (issue 23, hardening round 2) -------------
+    "S_BOOK_BOUNDS_SANITY": _e("bornes de vraisemblance, sans scénario", "sanity bounds, no scenario"),
+    "S_BOOK_BOUNDS_SCENARIO": _e("horizon {start}-{end} du scénario « {name} », plus {tail} ans pour les paiements "
+                                 "et les fins de projets",
+                                 "scenario '{name}''s horizon {start}-{end}, plus {tail} years for payments and "
+                                 "project ends"),
+    "E_PAID_YEAR_OUT_OF_RANGE": _e("colonne de paiements d'une année hors des années du fonds ({first}-{last}, "
+                                   "{basis}) ; rien n'est enregistré",
+                                   "payment column of a year outside the fund's years ({first}-{last}, {basis}); "
+                                   "nothing is stored"),
+    "E_DATE_OUT_OF_RANGE": _e("date hors de la période admise, du {first} au {last} ({basis})",
+                              "date outside the period allowed, {first} to {last} ({basis})"),
+    "E_DECISION_AFTER_HORIZON": _e("décision après la fin de l'horizon du scénario ({date}, {basis})",
+                                   "decision after the end of the scenario's horizon ({date}, {basis})"),
+    "E_AS_OF_FUTURE": _e("date dans le futur : au plus le {latest} (aujourd'hui + {days} jours) ; un instantané "
+                         "daté plus tard refuserait tous les imports suivants",
+                         "date in the future: at most {latest} (today + {days} days); a snapshot dated later "
+                         "would refuse every later import"),
+    "E_AMOUNT_TOO_LARGE": _e("montant au-delà de la borne de vraisemblance ({limit:,.0f} €)",
+                             "amount above the plausibility bound ({limit:,.0f} €)"),
+    "E_GRANT_ABOVE_ENVELOPE": _e("subvention supérieure à toute l'enveloppe du fonds {fund} ({envelope:,.0f} €)",
+                                 "grant above the whole envelope of fund {fund} ({envelope:,.0f} €)"),
+    "E_DB_NOT_SQLITE": _e("n'est pas une base SQLite (fichier d'un autre type, ou chiffré) : désigner la base des "
+                          "livres (.sqlite) avec --db",
+                          "is not an SQLite database (another kind of file, or encrypted): name the book store "
+                          "(.sqlite) with --db"),
+    "E_DB_CORRUPT": _e("base SQLite endommagée ({detail}) : la restaurer depuis une sauvegarde ; rien n'a été écrit",
+                       "damaged SQLite database ({detail}): restore it from a backup; nothing was written"),
+    "E_DB_LOCKED": _e("base verrouillée par un autre processus (un import en cours ?) après {seconds:g} s "
+                      "d'attente : réessayer quand il aura fini",
+                      "database locked by another process (an import running?) after waiting {seconds:g} s: "
+                      "try again when it has finished"),
+    "E_DB_NOT_BOOK_STORE": _e("base SQLite qui n'est pas une base de livres des lauréats (tables : {tables}) : "
+                              "rien n'y est écrit",
+                              "SQLite database that is not a laureate book store (tables: {tables}): nothing "
+                              "is written to it"),
+    "E_DB_NEWER_SCHEMA": _e("base de livres d'une version plus récente du workbench (schéma {found}, celui-ci lit "
+                            "jusqu'au {known})",
+                            "book store of a newer workbench version (schema {found}; this one reads up to {known})"),
+    "E_DB_CANNOT_OPEN": _e("base impossible à ouvrir ou à écrire ({detail})",
+                           "database cannot be opened or written ({detail})"),
+    "E_MORE_PROBLEMS": _e("… et {n:,} autres problèmes dans ce livre (corriger ceux-ci, puis recommencer)",
+                          "… and {n:,} more problems in this book (fix these, then try again)"),
+    "E_NO_SNAPSHOT_AT": _e("le livre « {book} » n'a pas d'instantané à cette date (instantanés : {dates})",
+                           "book '{book}' has no snapshot at this date (snapshots: {dates})"),
+    "E_REASON_REQUIRED": _e("dire pourquoi l'instantané est retiré (il est consigné au journal de la base)",
+                            "say why the snapshot is withdrawn (it is recorded in the store's audit trail)"),
     # ---- command-line options -------------------------------------------------------------------
     "E_LANG": _e("la langue doit être l'une de : {choices}", "language must be one of {choices}"),
     "E_PORT": _e("doit être un numéro de port entre 1 et 65535", "must be a port number between 1 and 65535"),
@@ -477,6 +524,10 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "valeur par euro)",
                                 "not selected: outranked (the call's allotment went to projects of higher value per "
                                 "euro)"),
+    "R_OUTRANKED_MERIT_TIME": _e("non retenu : le budget était pris par des projets de plus forte valeur par euro "
+                                 "(ordre de mérite : la limite de temps est venue avant l'optimisation)",
+                                 "not selected: the budget went to projects of higher value per euro (merit order: "
+                                 "the time limit came before the optimisation)"),
     "R_NO_CREDITS_LEFT": _e("non retenu : plus de crédits pour cet appel", "not selected: no credits left for this call"),
     "R_COST_BELOW_MIN": _e("coût total {total_meur:.2f} M€ sous le minimum de {floor_meur:.2f} M€",
                            "total cost {total_meur:.2f} M€ below the minimum of {floor_meur:.2f} M€"),

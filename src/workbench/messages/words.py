@@ -555,6 +555,15 @@ _FOLLOWUP_LABELS = {
         "fr": "  économies annuelles déclarées {declared}, mesurées {measured}, cible (1 € par an pour 1 € payé) {target}",
         "en": "  yearly savings declared {declared}, measured {measured}, target (1 € a year per 1 € paid) {target}"},
     "fu_written": {"fr": "  écrit dans {out}/", "en": "  written to {out}/"},
+    # book store: withdrawal and audit trail (issue 23, hardening round 2)
+    "fu_dropped": {"fr": "{db} : instantané {sid} du livre « {book} » au {as_of} retiré ({n} projets) ; consigné au "
+                         "journal avec son contenu (motif : {reason})",
+                   "en": "{db}: snapshot {sid} of book '{book}' at {as_of} withdrawn ({n} projects); recorded in the "
+                         "audit trail with its content (reason: {reason})"},
+    "fu_list_snapshots": {"fr": "Instantanés de {db} :", "en": "Snapshots in {db}:"},
+    "fu_list_none": {"fr": "  (aucun)", "en": "  (none)"},
+    "fu_list_audit": {"fr": "Journal des écritures (qui, quand, quoi, pourquoi) :",
+                      "en": "Audit trail (who, when, what, why):"},
     # table headers
     "paid_to_date_eur": {"fr": "Payé à date", "en": "Paid to date"},
     "outstanding_eur": {"fr": "Restes à payer", "en": "Outstanding"},
@@ -641,6 +650,11 @@ _SUMMARY_LABELS = {
               "d'engagement, du profil de paiement…) : {p10} à {p90}",
         "en": "    P10–P90 band over the calibration's {n} parameter sets (what is not known of the commitment "
               "lag, the payment profile…): {p10} to {p90}"},
+    "sum_answer_no_time": {
+        "fr": "Risque de manquer de crédits de paiement : non calculé, la limite de temps de la commande est "
+              "atteinte (workbench simulate le donne pour ce portefeuille)",
+        "en": "Risk of running short of payment credits: not computed, the command's time limit is reached "
+              "(workbench simulate gives it for this portfolio)"},
     "sum_answer_no_cp": {
         "fr": "Risque de manquer de crédits de paiement : non mesuré (aucun crédit de paiement voté dans le "
               "scénario) — {draws} tirages, graine {seed}",
@@ -715,6 +729,42 @@ _SUMMARY_LABELS = {
               "sur une limite de {limit} s ; {check}",
         "en": "  solver: {version}, {status}, gap {gap} (target {target}), {wall} s (solver {time} s) of a "
               "{limit} s limit; {check}"},
+    # workbench rank: the time limit bounds the whole command (issue 23, hardening round 2)
+    "rank_not_proven_greedy": {
+        "fr": "attention : la limite de {limit} s est venue avant que le solveur trouve un portefeuille ; le "
+              "portefeuille écrit est celui de l'ordre de mérite (valeur par euro), conforme à toutes les règles mais "
+              "NON prouvé optimal (augmenter --time-limit-s pour l'optimum)",
+        "en": "warning: the {limit} s limit came before the solver found a portfolio; the portfolio written is the "
+              "merit order's (value per euro), within every rule but NOT proven optimal (raise --time-limit-s for "
+              "the optimum)"},
+    "rank_not_proven_best": {
+        "fr": "attention : limite de {limit} s atteinte ; le portefeuille écrit est le meilleur trouvé par le solveur, "
+              "conforme à toutes les règles mais NON prouvé optimal (écart {gap})",
+        "en": "warning: the {limit} s limit was reached; the portfolio written is the best the solver found, within "
+              "every rule but NOT proven optimal (gap {gap})"},
+    "rank_no_portfolio_time": {
+        "fr": "aucun portefeuille conforme aux règles dans la limite de {limit} s (l'ordre de mérite en enfreint une) : "
+              "augmenter --time-limit-s",
+        "en": "no portfolio within the rules in the {limit} s limit (the merit order breaks one): raise "
+              "--time-limit-s"},
+    "rank_robustness_skipped": {"fr": "robustesse non calculée : la limite de temps est atteinte",
+                                "en": "robustness not computed: the time limit is reached"},
+    "rank_xlsx_selected_only": {
+        "fr": "portfolio.xlsx ne contient que les {k} projets retenus (écrire les {n} candidats aurait dépassé la "
+              "limite de temps) ; portfolio.csv les contient tous",
+        "en": "portfolio.xlsx holds the {k} selected projects only (writing the {n} candidates would have passed "
+              "the time limit); portfolio.csv holds them all"},
+    "rank_over_time": {
+        "fr": "la commande a duré {wall} s pour une limite de {limit} s ({stages}) : la lecture des candidats ne "
+              "s'interrompt pas, et le portefeuille de repli doit être construit et écrit",
+        "en": "the command took {wall} s for a {limit} s limit ({stages}): reading the candidates cannot be "
+              "interrupted, and the fallback portfolio must still be built and written"},
+    "sum_fallback_greedy": {"fr": " (portefeuille de l'ordre de mérite, NON prouvé optimal)",
+                            "en": " (merit-order portfolio, NOT proven optimal)"},
+    "rank_stage_read": {"fr": "lecture", "en": "reading"},
+    "rank_stage_select": {"fr": "sélection", "en": "selection"},
+    "rank_stage_write": {"fr": "écriture", "en": "writing"},
+    "rank_stage_simulate": {"fr": "simulation du risque", "en": "risk simulation"},
     "sum_policies": {"fr": "  politiques : {items}", "en": "  policies: {items}"},
     "sum_policy": {"fr": "{policy} : valeur {value}, insuffisance {short}", "en": "{policy}: value {value}, short {short}"},
     "sum_written_to": {"fr": "  écrit dans {out}/ ({files})", "en": "  written to {out}/ ({files})"},

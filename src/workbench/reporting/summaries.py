@@ -190,7 +190,11 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
                                p90=meur(t["p90_final_cost_eur"], lang, 1), draws=rob["cost_samples"],
                                paid=pct(rob["paid_by_fund_rate"], lang, 0)))
     status = format_cell("solver_status", sv["status"], lang)
-    lines.append(label("sum_solver", lang, version=sv["version"], status=status, gap=f"{sv['gap']:.2g}",
+    if sv.get("fallback") == "greedy":   # the time ran out before a solution: the merit order's portfolio
+        status += label("sum_fallback_greedy", lang)
+    gap = sv["gap"]
+    lines.append(label("sum_solver", lang, version=sv["version"], status=status,
+                       gap=f"{gap:.2g}" if gap == gap else "–",
                        target=f"{sv['mip_rel_gap']:g}", wall=number(sv.get("wall_time_s", sv["time_s"]), lang, 2),
                        time=number(sv["time_s"], lang, 2), limit=f"{sv['time_limit_s']:g}",
                        check=label("sum_checked" if sv.get("checked") else "sum_not_checked", lang)))

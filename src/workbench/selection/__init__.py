@@ -30,7 +30,7 @@ from .engines import (
 from .check import check_portfolio, SolverCheckError
 from .optimal import choice_table, Selection, select
 from .heuristic import greedy, greedy_levels
-from .ranking import RankResult, ineligible_reason, rank, reason_parts, write_result
+from .ranking import RANK_COLUMNS, RankResult, ineligible_reason, rank, reason_parts, write_result, write_time_s
 from .frontiers import frontier, greedy_frontier, PARETO_MAX_GROUP, pareto_frontier
 from .explanation import explain
 
@@ -43,5 +43,6 @@ __all__ = [
     "solve_model", "FAST_OPTIONS", "FAST_TRY_S", "LARGE_MODEL_OPTIONS", "HIGHS_OVERRUN_S",
     "find_conflicts", "check_portfolio", "SolverCheckError", "choice_table", "Selection", "select",
     "greedy", "greedy_levels", "RankResult", "ineligible_reason", "rank", "reason_parts", "write_result",
+    "write_time_s", "RANK_COLUMNS",
     "frontier", "greedy_frontier", "PARETO_MAX_GROUP", "pareto_frontier", "explain",
 ]

@@ -49,6 +49,11 @@ class Selection:
     weights: dict
     forced_in: tuple
     forced_out: tuple
+    #: ``"greedy"`` when the time ran out before the solver found a portfolio and the value-per-euro
+    #: (merit-order) portfolio is the answer (not proven optimal); ``None`` otherwise
+    fallback: str | None = None
+    #: the greedy portfolio (0/1 per option) when it was computed here (reused by the ranking)
+    greedy_x: np.ndarray | None = None
 
     @property
     def selected_ids(self) -> list[str]:
@@ -83,8 +88,12 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         portfolio.
     deadline : float, optional
         A ``time.perf_counter()`` instant by which the whole selection must be done: the solver
-        gets what model building left (less the time the checks will take, at least
-        :data:`MIN_SOLVE_S`), so a time limit holds on the wall clock (see :func:`rank`).
+        gets what model building left (less the time the checks will take), so a time limit holds
+        on the wall clock (see :func:`rank`).  When less than :data:`MIN_SOLVE_S` is left, the
+        solver is not started; when it is, or when it stops at the deadline without a portfolio,
+        the answer is the greedy portfolio by value per euro (:func:`greedy`, the committee's
+        merit order) if it breaks no rule, with ``fallback="greedy"``: a portfolio, not proven
+        optimal.
 
     Raises
     ------
@@ -103,27 +112,48 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     if budget is None:
         budget = sum(f.envelope_eur for f in scenario.funds.values())
     tl = time_limit_s if time_limit_s is not None else s.get("time_limit_s")
+    gap_target = float(s.get("mip_rel_gap", DEFAULT_MIP_REL_GAP))
+    fallback, gx = None, None
     if mdl.pre_conflicts:
         sol = Solve(None, float("nan"), "infeasible", float("nan"), float("nan"), 0.0,
-                    float(tl or DEFAULT_TIME_LIMIT_S), float(s.get("mip_rel_gap", DEFAULT_MIP_REL_GAP)))
+                    float(tl or DEFAULT_TIME_LIMIT_S), gap_target)
     else:
         v = vals.to_numpy(float)
-        start = greedy(mdl, v, budget, fi) if engine == "highspy" else None
-        if deadline is not None:
-            left = deadline - time.perf_counter() - POST_SOLVE_S - POST_SOLVE_S_PER_CANDIDATE * len(candidates)
-            tl = max(min(float(tl or DEFAULT_TIME_LIMIT_S), left), MIN_SOLVE_S)
-        sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
-                          **({"engine": engine, "start": start} if engine != "scipy" else
-                             {"deadline": None if deadline is None
-                              else deadline - POST_SOLVE_S - POST_SOLVE_S_PER_CANDIDATE * len(candidates)}))
+        # the merit order first when the time is limited: the fallback is then ready at once (and
+        # the ranking's greedy comparison needs it anyway)
+        gx = greedy(mdl, v, budget, fi) if engine == "highspy" or deadline is not None else None
+        start = gx if engine == "highspy" else None
+        post = POST_SOLVE_S + POST_SOLVE_S_PER_CANDIDATE * len(candidates)
+        left = None if deadline is None else deadline - time.perf_counter() - post
+        if left is not None and left < MIN_SOLVE_S:   # the time is gone before the solve: none started
+            sol = Solve(None, float("nan"), "time limit", float("nan"), float("nan"), 0.0, 0.0, gap_target,
+                        "the time limit was reached before the solve")
+        else:
+            if left is not None:
+                tl = min(float(tl or DEFAULT_TIME_LIMIT_S), left)
+            sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+                              **({"engine": engine, "start": start} if engine != "scipy" else
+                                 {"deadline": None if deadline is None else deadline - post}))
+        if sol.x is None and sol.status == "time limit" and deadline is not None:
+            gch = choice_table(mdl, gx, len(candidates))
+            gch.index = candidates.index
+            if not check_portfolio(scenario, candidates, gch, {**s, "budget_eur": budget}, fi, fo,
+                                   eligible=mdl.eligible["eligible"].to_numpy(bool)):
+                obj = float(v[mdl.item] * mdl.value_rate @ gx)
+                bound = sol.dual_bound
+                gap = (bound - obj) / max(abs(bound), 1e-9) if np.isfinite(bound) else float("nan")
+                sol = Solve(gx, obj, "time limit", gap, bound, sol.time_s, sol.time_limit_s, gap_target,
+                            "greedy portfolio (value per euro): the time limit was reached before a solution")
+                fallback = "greedy"
     conflicts = None
     if sol.x is None:
         conflicts = find_conflicts(_with_budget(mdl, budget)) if sol.status == "infeasible" else None
     ch = choice_table(mdl, sol.x, len(candidates))
     ch.index = candidates.index
-    if sol.x is not None:
+    if sol.x is not None and fallback is None:
         broken = check_portfolio(scenario, candidates, ch, {**s, "budget_eur": budget}, fi, fo,
                                  eligible=mdl.eligible["eligible"].to_numpy(bool))
         if broken:
             raise SolverCheckError(broken)
-    return Selection(ch, vals, sol.objective, sol, conflicts, mdl, {**s, "budget_eur": budget}, w, fi, fo)
+    return Selection(ch, vals, sol.objective, sol, conflicts, mdl, {**s, "budget_eur": budget}, w, fi, fo,
+                     fallback=fallback, greedy_x=gx)
