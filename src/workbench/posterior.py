@@ -91,4 +91,6 @@ def parameter_sets(posterior: pd.DataFrame) -> list[dict]:
 def posterior_of(scenario) -> pd.DataFrame | None:
     """The posterior sample the scenario names (``calibration.posterior``), or ``None``."""
     path = scenario.posterior_path()
-    return None if path is None else load_posterior(path, scenario)
+    if path is None or not path.is_file():   # a missing sample is a warning of the scenario
+        return None
+    return load_posterior(path, scenario)

@@ -1296,8 +1296,8 @@ def _check_history_and_calibration(d: dict, col: Collector, path: Path, dirs: li
         f = Path(d.get("_posterior_base", path.parent)) / cal["posterior"]
         if not LIMITS.is_allowed(f, dirs):
             col.add("calibration.posterior", cal["posterior"], LIMITS.outside_rule(dirs))
-        elif not f.is_file():
-            col.add("calibration.posterior", cal["posterior"], msg("E_FILE_MISSING"))
+        # a missing file is a warning (reconcile): a scenario copied without its calibration still
+        # runs, with the scenario's own values and no band
 
 
 # --------------------------------------------------------------------------------------------
@@ -1561,4 +1561,7 @@ def reconcile(d: dict) -> list[str]:
         out.append(Text(msg("W_SYNTHETIC")))
     if d.get("history") and "_history_base" in d and not (Path(d["_history_base"]) / d["history"]).is_file():
         out.append(Text(msg("W_HISTORY_MISSING", path=Path(d["_history_base"]) / d["history"])))
+    post = (d.get("calibration") or {}).get("posterior")
+    if post and not (Path(d.get("_posterior_base", ".")) / post).is_file():
+        out.append(Text(msg("W_POSTERIOR_MISSING", path=post)))
     return out

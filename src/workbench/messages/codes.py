@@ -340,6 +340,11 @@ CATALOG: dict[str, dict[str, str]] = {
                                "(ou un échantillon a posteriori avec son calibration.json)",
                                "the power test judges the figures out of sample: give --calibrate-until (or a "
                                "posterior sample with its calibration.json)"),
+    "W_POSTERIOR_MISSING": _e("l'échantillon a posteriori du calage ({path}) est introuvable : la simulation "
+                              "prend les valeurs du scénario et le risque n'a pas de bande (workbench calibrate le "
+                              "refait)",
+                              "the calibration's posterior sample ({path}) is missing: the simulation takes the "
+                              "scenario's values and the risk has no band (workbench calibrate makes it again)"),
     "W_HISTORY_MISSING": _e("le fichier de l'historique publié du fonds ({path}) est introuvable : la confrontation "
                             "à l'histoire publiée n'a aucun chiffre à comparer",
                             "the fund's published history file ({path}) is missing: the back-test has no figure "
