@@ -98,14 +98,16 @@ def funding_order(rank_table: pd.DataFrame) -> list[str]:
 
 def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | None = None,
                        progress: bool = False, parameter_sets: pd.DataFrame | None = None,
-                       chunk_size: int | None = None):
+                       chunk_size: int | None = None, common_draws: bool = False):
     """The envelope simulation of a decided portfolio (:func:`workbench.envelope.simulate`).
 
     The simulation funds the decided laureates in :func:`funding_order`, call after call, on the
     decisions' candidates (with the next phases of first-phase laureates in their later calls);
     ``draws`` default to the scenario's, ``seed`` to the scenario's.  ``parameter_sets`` (a
     sample of the calibrated parameters, one row per set) spreads the draws over the sets when the
-    simulation supports it.  ``chunk_size`` only sets the working memory (results do not depend on it).
+    simulation supports it; ``common_draws`` gives every set the same random numbers (a sensitivity
+    analysis, :mod:`workbench.analysis.sensitivity`).  ``chunk_size`` only sets the working memory
+    (results do not depend on it).
     """
     from . import envelope
 
@@ -113,6 +115,8 @@ def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | 
     kwargs: dict[str, Any] = {}
     if parameter_sets is not None:
         kwargs["parameter_sets"] = parameter_sets
+        if common_draws:
+            kwargs["common_draws"] = True
     return envelope.simulate(scenario, pool, draws=resolve_draws(scenario, draws), seed=resolve_seed(scenario, seed),
                              selection=funding_order(decided.table), progress=progress, chunk_size=chunk_size,
                              **kwargs)
