@@ -1054,3 +1054,194 @@ for _k, _v in {
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")
     LABELS[_k] = _v
+
+
+# ---- the first page's answer, what drives the risk, fragile choices (h11: reporting.summaries,
+# analysis.sensitivity, the report's first cells) -------------------------------------------------
+_ANSWER_LABELS = {
+    "box_title": {"fr": "L'essentiel", "en": "The answer"},
+    "box_funded": {
+        "fr": "**{n} projets retenus** pour **{granted}** accordés ({calls} décidés appel par appel, sur {ae} d'AE "
+              "disponibles pour les appels).",
+        "en": "**{n} projects funded** for **{granted}** granted ({calls} decided call by call, of {ae} of AE "
+              "available to the calls)."},
+    "box_calls_one": {"fr": "1 appel", "en": "1 call"},
+    "box_calls_many": {"fr": "{n} appels", "en": "{n} calls"},
+    "box_money": {
+        "fr": "**Argent restant fin {year} : {total}** (P10–P90 : {low} – {high}) = **{ae_left} d'AE non engagées** "
+              "({not_decided} jamais décidées, {awaiting} décidées mais sans convention signée, réduites à une 1re phase "
+              "ou dégagées) + "
+              "**{cp_left} de CP restant à payer** sur les engagements.",
+        "en": "**Money left at the end of {year}: {total}** (P10–P90: {low} – {high}) = **{ae_left} of AE not "
+              "committed** ({not_decided} never decided, {awaiting} decided but without a signed contract, reduced to a "
+              "first phase or de-committed) + **{cp_left} of CP left to pay** on the commitments."},
+    "box_money_def": {
+        "fr": "*Définition : argent restant = AE disponibles pour les appels ({ae}) − CP payés jusqu'à fin {year} "
+              "({paid}, moyenne des tirages) ; AE non engagées = AE disponibles − AE engagées nettes des "
+              "dégagements ; CP restant à payer = AE engagées nettes − CP payés (les restes à payer).*",
+        "en": "*Definition: money left = AE available to the calls ({ae}) − CP paid up to the end of {year} "
+              "({paid}, mean of the draws); AE not committed = AE available − AE committed net of "
+              "de-commitments; CP left to pay = AE committed net − CP paid (the outstanding commitments).*"},
+    "box_cp_unpaid": {
+        "fr": "CP disponibles sur l'horizon (après réserve et mouvements) : {available}, dont {unpaid} non payés "
+              "(reportés ou annulés).",
+        "en": "CP available over the horizon (after the reserve and movements): {available}, of which {unpaid} "
+              "not paid (carried over or cancelled)."},
+    "box_risk": {
+        "fr": "**Risque de manquer de CP : {p}** (au moins une année ; année la plus exposée : {year}, {p_year}) ; "
+              "bande {low} – {high} ({band}).",
+        "en": "**Risk of running short of CP: {p}** (in at least one year; year most at risk: {year}, {p_year}); "
+              "band {low} – {high} ({band})."},
+    "box_risk_zero": {
+        "fr": "**Risque de manquer de CP : {p}** (aucun des {draws} tirages ne manque de CP) ; bande {low} – {high} "
+              "({band}).",
+        "en": "**Risk of running short of CP: {p}** (none of the {draws} draws runs short of CP); band {low} – "
+              "{high} ({band})."},
+    "box_list_sep": {"fr": " ; ", "en": "; "},
+    "box_risk_no_cp": {
+        "fr": "**Risque de manquer de CP : non mesuré** (aucun crédit de paiement voté dans le scénario).",
+        "en": "**Risk of running short of CP: not measured** (no voted payment credits in the scenario)."},
+    "box_band_parameter_sets": {"fr": "P10–P90 sur les jeux de paramètres calibrés",
+                                "en": "P10–P90 over the calibrated parameter sets"},
+    "box_band_sensitivity": {"fr": "P10–P90 sur les plages des paramètres incertains",
+                             "en": "P10–P90 over the uncertain parameters' ranges"},
+    "box_band_monte_carlo": {"fr": "intervalle à 95 % des {draws} tirages, paramètres fixés",
+                             "en": "95 % interval of the {draws} draws, parameters fixed"},
+    "box_drivers": {"fr": "Ce qui pilote le risque (indice total de Sobol) : {items}.",
+                    "en": "What drives the risk (total Sobol index): {items}."},
+    "box_capacity": {
+        "fr": "**Capacité du prochain appel ({call}) à {risk} de risque : {amount}** (contrainte : {binding}).",
+        "en": "**Next call's capacity ({call}) at {risk} risk: {amount}** (binding: {binding})."},
+    "box_fragile": {"fr": "**Choix fragiles** (fréquence de sélection sur {samples} tirages de poids) : {items}.",
+                    "en": "**Fragile choices** (selection frequency over {samples} weight draws): {items}."},
+    "box_fragile_more": {"fr": " ; et {n} autres", "en": "; and {n} more"},
+    "box_fragile_none": {
+        "fr": "**Aucun choix fragile** : chaque lauréat est retenu dans au moins {threshold} des {samples} tirages de "
+              "poids, et aucun projet écarté n'y dépasse {threshold}.",
+        "en": "**No fragile choice**: every laureate is selected in at least {threshold} of the {samples} weight "
+              "draws, and no project left out exceeds {threshold}."},
+    "box_fragile_not_computed": {
+        "fr": "Choix fragiles : non calculés (relancer avec des tirages de robustesse).",
+        "en": "Fragile choices: not computed (run again with robustness draws)."},
+    "fragile_selected_rarely": {"fr": "{id} ({call}) retenu mais choisi dans {f} des tirages",
+                                "en": "{id} ({call}) selected but chosen in {f} of the draws"},
+    "fragile_left_out_often": {"fr": "{id} ({call}) écarté mais choisi dans {f} des tirages",
+                               "en": "{id} ({call}) left out but chosen in {f} of the draws"},
+    "box_restes_intro": {
+        "fr": "Restes à payer (CP restant dus sur les engagements) par année d'engagement et année de paiement :",
+        "en": "Outstanding commitments (CP still due) by commitment year and payment year:"},
+    "box_follows": {
+        "fr": "La suite du rapport : les décisions et le portefeuille, la consommation de l'enveloppe, ce qui "
+              "pilote le risque, les choix fragiles, les règles appliquées, la confrontation à l'histoire publiée "
+              "et la provenance.",
+        "en": "What follows: the decisions and the portfolio, how the envelope is consumed, what drives the risk, "
+              "the fragile choices, the rules applied, the back-test against the published history and the "
+              "provenance."},
+    # the fragile choices' section
+    "fragile_title": {"fr": "Les choix fragiles", "en": "The fragile choices"},
+    "fragile_intro": {
+        "fr": "Un choix est **fragile** quand un projet retenu l'est dans moins de {threshold} des tirages de poids "
+              "(chaque appel décidé par sa propre méthode, l'ordre de mérite), ou qu'un projet écarté serait "
+              "retenu dans plus de {threshold} d'entre eux. Ils sont marqués ⚠ dans le tableau des lauréats.",
+        "en": "A choice is **fragile** when a selected project is chosen in less than {threshold} of the weight "
+              "draws (each call decided by its own method, the merit order), or a project left out would be "
+              "chosen in more than {threshold} of them. They are marked ⚠ in the laureates' table."},
+    "fragile_none": {"fr": "Aucun choix fragile dans ce portefeuille.", "en": "No fragile choice in this portfolio."},
+    "fragile_names": {"fr": "Choix fragiles : {items}.", "en": "Fragile choices: {items}."},
+    "fragile": {"fr": "Fragile", "en": "Fragile"},
+    "fragile_kind": {"fr": "Nature", "en": "Kind"},
+    "stability_title": {"fr": "Stabilité des poids, par appel", "en": "Weight stability, call by call"},
+    "stability_intro": {
+        "fr": "Pour chaque critère, la plage de son poids (les autres gardant leurs proportions) sur laquelle "
+              "l'ordre de mérite de l'appel retient les mêmes projets. Calculée pour {which} ({grid}).",
+        "en": "For each criterion, the range of its weight (the others keeping their proportions) over which the "
+              "call's merit order funds the same projects. Computed for {which} ({grid})."},
+    "stability_which_fragile": {"fr": "les appels qui ont un choix fragile : {calls}",
+                                "en": "the calls with a fragile choice: {calls}"},
+    "stability_which_all": {"fr": "chaque appel", "en": "every call"},
+    "stability_grid": {"fr": "grille de {grid} pas puis dichotomie à {tol}", "en": "grid of {grid} steps, then bisection to {tol}"},
+    "stability_none": {"fr": "Aucun appel n'a de choix fragile : la stabilité des poids n'est pas détaillée.",
+                       "en": "No call has a fragile choice: weight stability is not detailed."},
+    "stability_call": {"fr": "Appel {call}", "en": "Call {call}"},
+    "contingency_title": {"fr": "Portefeuille de précaution (si les coûts dérivent)",
+                          "en": "Contingency portfolio (if costs overrun)"},
+    "contingency_no_overrun": {
+        "fr": "Le fonds ne paie aucun dépassement ({rate} des dépassements à sa charge, hypothèse du scénario) : "
+              "une subvention ne change pas quand le coût du projet dérive, et le portefeuille de précaution est "
+              "le portefeuille décidé. **La précaution ne change rien** ; elle compterait si le fonds payait une "
+              "part des dépassements (uncertainty.overrun_paid_by_fund_rate).",
+        "en": "The fund pays no overrun ({rate} of overruns on the fund, the scenario's assumption): a grant does "
+              "not change when its project's cost overruns, and the contingency portfolio is the decided one. "
+              "**The contingency changes nothing**; it would if the fund paid a share of overruns "
+              "(uncertainty.overrun_paid_by_fund_rate)."},
+    "contingency_line": {
+        "fr": "Avec {rate} des dépassements à la charge du fonds, appel {call} : le portefeuille qui tient dans "
+              "l'allocation avec une probabilité de {target} garde une réserve de {reserve} (budget de "
+              "planification {planning}) ; probabilité sans réserve : {p0}.",
+        "en": "With {rate} of overruns on the fund, call {call}: the portfolio that stays within the allotment with "
+              "a probability of {target} keeps a reserve of {reserve} (planning budget {planning}); probability "
+              "without reserve: {p0}."},
+    # what drives the risk
+    "sensitivity_title": {"fr": "Ce qui pilote le risque", "en": "What drives the risk"},
+    "sensitivity_intro": {
+        "fr": "Indices de Sobol du risque de manquer de CP et de l'argent restant aux paramètres incertains, chacun "
+              "dans la plage que le scénario déclare (section sensitivity) : l'indice **du premier ordre** est la "
+              "part de la variance expliquée par le paramètre seul, l'indice **total** y ajoute ses interactions ; "
+              "un indice total proche de 0 (intervalle compris) veut dire que le paramètre ne change rien dans sa "
+              "plage. {sets} jeux de paramètres (échantillonnage de Saltelli, {samples} échantillons de base), "
+              "{per_set} tirages chacun, les mêmes nombres aléatoires pour tous les jeux : {draws} tirages, "
+              "{seconds} s. Intervalles de confiance à {conf} par bootstrap ({resamples} rééchantillonnages).",
+        "en": "Sobol indices of the risk of running short of CP and of the money left to the uncertain parameters, "
+              "each within the range the scenario declares (sensitivity section): the **first-order** index is "
+              "the share of the variance the parameter explains alone, the **total** index adds its interactions; "
+              "a total index near 0 (interval included) means the parameter changes nothing within its range. "
+              "{sets} parameter sets (Saltelli sampling, {samples} base samples), {per_set} draws each, the same "
+              "random numbers for every set: {draws} draws, {seconds} s. Confidence intervals at {conf} by "
+              "bootstrap ({resamples} resamples)."},
+    "sensitivity_none": {
+        "fr": "Pas d'analyse de sensibilité : le scénario ne déclare aucun facteur (section sensitivity.factors).",
+        "en": "No sensitivity analysis: the scenario declares no factor (sensitivity.factors section)."},
+    "sensitivity_left_out": {"fr": "Paramètres déclarés mais laissés de côté : {items}.",
+                             "en": "Parameters declared but left out: {items}."},
+    "sens_reason_not_per_draw": {"fr": "la simulation ne le fait pas varier d'un tirage à l'autre",
+                                 "en": "the simulation does not vary it from draw to draw"},
+    "sens_reason_one_year_profile": {"fr": "le profil de paiement tient en une année",
+                                     "en": "the payment profile is one year long"},
+    "sens_table_intro": {"fr": "Les mêmes indices en tableau (valeur ± demi-largeur de l'intervalle) :",
+                         "en": "The same indices as a table (value ± half-width of the interval):"},
+    "sens_cli_head": {
+        "fr": "sensibilité de « {name} » : {sets} jeux de paramètres × {per_set} tirages = {draws} tirages, graine "
+              "{seed}, {seconds} s (intervalles à {conf}, {resamples} rééchantillonnages)",
+        "en": "sensitivity of '{name}': {sets} parameter sets × {per_set} draws = {draws} draws, seed {seed}, "
+              "{seconds} s (intervals at {conf}, {resamples} resamples)"},
+    "sens_output_shortfall_probability": {"fr": "Risque de manquer de CP", "en": "Risk of running short of CP"},
+    "sens_output_money_left_p50_eur": {"fr": "Argent restant fin {year} (médiane)",
+                                       "en": "Money left at the end of {year} (median)"},
+    "sens_output_constant": {"fr": "{output} : identique sur tous les jeux ({value}), rien à expliquer",
+                             "en": "{output}: the same on every set ({value}), nothing to explain"},
+    "sens_factor": {"fr": "Paramètre", "en": "Parameter"},
+    "sens_range": {"fr": "Plage", "en": "Range"},
+    "sens_s1": {"fr": "1er ordre", "en": "First order"},
+    "sens_st": {"fr": "Total", "en": "Total"},
+    "sf_disbursement.commitment_lag.median_months": {"fr": "Délai décision → convention (médiane)",
+                                                     "en": "Decision → contract lag (median)"},
+    "sf_disbursement.commitment_lag.sigma": {"fr": "Dispersion de ce délai (sigma)", "en": "Spread of that lag (sigma)"},
+    "sf_uncertainty.attrition_rate": {"fr": "Part des lauréats qui ne démarrent pas",
+                                      "en": "Share of laureates that never start"},
+    "sf_uncertainty.phase1_only_rate": {"fr": "Part financée pour sa 1re phase seulement",
+                                        "en": "Share funded for its first phase only"},
+    "sf_disbursement.profile_rates.first_year_rate": {"fr": "Part payée l'année de l'engagement",
+                                                      "en": "Share paid in the commitment year"},
+    "sf_uncertainty.cost_overrun.excess_scale": {"fr": "Ampleur des dépassements de coût",
+                                                 "en": "Size of cost overruns"},
+    "sf_uncertainty.delay.excess_scale": {"fr": "Ampleur des retards", "en": "Size of delays"},
+    "chart_sens_title": {"fr": "Ce qui pilote le risque : indices de Sobol", "en": "What drives the risk: Sobol indices"},
+    "chart_sens_index": {"fr": "indice (part de la variance)", "en": "index (share of the variance)"},
+    "chart_sens_s1": {"fr": "premier ordre", "en": "first order"},
+    "chart_sens_st": {"fr": "total (avec interactions)", "en": "total (with interactions)"},
+    "run_phase": {"fr": "étape {i}/{n} : {phase}", "en": "step {i}/{n}: {phase}"},
+}
+for _k, _v in _ANSWER_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
