@@ -378,6 +378,8 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "change": {"in": {"fr": "entre (B seulement)", "en": "in (B only)"},
                "out": {"fr": "sort (A seulement)", "en": "out (A only)"}},
     "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
+    "fragile": {"selected_rarely": {"fr": "⚠ retenu, rarement choisi", "en": "⚠ selected, rarely chosen"},
+                "left_out_often": {"fr": "⚠ écarté, souvent choisi", "en": "⚠ left out, often chosen"}},
     "solver_status": {"optimal": {"fr": "optimal", "en": "optimal"},
                       "time limit": {"fr": "limite de temps atteinte", "en": "time limit"},
                       "infeasible": {"fr": "irréalisable", "en": "infeasible"},
@@ -1061,12 +1063,11 @@ for _k, _v in {
 _ANSWER_LABELS = {
     "box_title": {"fr": "L'essentiel", "en": "The answer"},
     "box_funded": {
-        "fr": "**{n} projets retenus** pour **{granted}** accordés ({calls} décidés appel par appel, sur {ae} d'AE "
-              "disponibles pour les appels).",
-        "en": "**{n} projects funded** for **{granted}** granted ({calls} decided call by call, of {ae} of AE "
-              "available to the calls)."},
+        "fr": "**{n} projets retenus** pour **{granted}** accordés ({calls}, sur {ae} d'AE disponibles pour les "
+              "appels).",
+        "en": "**{n} projects funded** for **{granted}** granted ({calls}, of {ae} of AE available to the calls)."},
     "box_calls_one": {"fr": "1 appel", "en": "1 call"},
-    "box_calls_many": {"fr": "{n} appels", "en": "{n} calls"},
+    "box_calls_many": {"fr": "{n} appels décidés l'un après l'autre", "en": "{n} calls decided one after another"},
     "box_money": {
         "fr": "**Argent restant fin {year} : {total}** (P10–P90 : {low} – {high}) = **{ae_left} d'AE non engagées** "
               "({not_decided} jamais décidées, {awaiting} décidées mais sans convention signée, réduites à une 1re phase "
@@ -1239,7 +1240,17 @@ _ANSWER_LABELS = {
     "chart_sens_index": {"fr": "indice (part de la variance)", "en": "index (share of the variance)"},
     "chart_sens_s1": {"fr": "premier ordre", "en": "first order"},
     "chart_sens_st": {"fr": "total (avec interactions)", "en": "total (with interactions)"},
-    "run_phase": {"fr": "étape {i}/{n} : {phase}", "en": "step {i}/{n}: {phase}"},
+    "run_phase": {"fr": "étape {i}/{n} : {phase} ({elapsed} s)", "en": "step {i}/{n}: {phase} ({elapsed} s)"},
+    "phase_kernel": {"fr": "démarrage du noyau et lecture du scénario", "en": "kernel start and the scenario read"},
+    "phase_decide": {"fr": "décisions appel par appel et robustesse", "en": "call-by-call decisions and robustness"},
+    "phase_simulate": {"fr": "simulation de l'enveloppe", "en": "envelope simulation"},
+    "phase_sensitivity": {"fr": "ce qui pilote le risque (indices de Sobol)", "en": "what drives the risk (Sobol indices)"},
+    "phase_fragile": {"fr": "choix fragiles et stabilité des poids", "en": "fragile choices and weight stability"},
+    "phase_tables": {"fr": "tableaux et figures", "en": "tables and figures"},
+    "phase_backtest": {"fr": "confrontation à l'histoire publiée", "en": "back-test against the published history"},
+    "phase_html": {"fr": "export HTML", "en": "HTML export"},
+    "phase_pdf": {"fr": "impression du PDF", "en": "PDF printing"},
+    "phase_done": {"fr": "terminé", "en": "done"},
 }
 for _k, _v in _ANSWER_LABELS.items():
     if _k in LABELS:

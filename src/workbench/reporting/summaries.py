@@ -228,14 +228,17 @@ class AnswerBox:
         return "\n".join([label("box_title", self.lang)] + ["  " + x for x in self.lines(False)])
 
     def markdown(self) -> str:
-        """Markdown for the report's first cell: a titled list (values escaped)."""
+        """Markdown for the report's first cell: a titled list in a quoted block, framed on the page
+        (values escaped)."""
         from .escape import MarkdownText
 
         return MarkdownText(f"## {label('box_title', self.lang)}\n\n"
-                            + "\n".join(f"- {x}" for x in self.lines(True)))
+                            + "\n".join(f"> - {x}" for x in self.lines(True)))
 
 
-def _fragile_items(fr, lang: str, n: int | None = None) -> str:
+def fragile_text(fr, lang: str = "fr", n: int | None = None) -> str:
+    """The fragile choices (:func:`workbench.analysis.robustness.fragile_choices`) named in one
+    sentence part, the most fragile first (the first ``n`` when given)."""
     rows = fr if n is None else fr.head(n)
     return label("box_list_sep", lang).join(label(f"fragile_{r.kind}", lang, id=r.id, call=r.call or "-", f=pct(r.selection_frequency, lang, 0))
                      for r in rows.itertuples())
@@ -318,7 +321,7 @@ def answer_box(ev, lang: str = "fr", capacity=None, restes=None, sensitivity=Non
         entries.append(("box_fragile_not_computed", {}))
     elif len(fr):
         more = label("box_fragile_more", lang, n=len(fr) - BOX_FRAGILE) if len(fr) > BOX_FRAGILE else ""
-        entries.append(("box_fragile", {"samples": samples, "items": _fragile_items(fr, lang, BOX_FRAGILE) + more}))
+        entries.append(("box_fragile", {"samples": samples, "items": fragile_text(fr, lang, BOX_FRAGILE) + more}))
     else:
         entries.append(("box_fragile_none", {"samples": samples, "threshold": pct(FRAGILE_THRESHOLD_RATE, lang, 0)}))
     return AnswerBox(fig, entries, restes, lang)
