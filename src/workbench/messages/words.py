@@ -255,7 +255,7 @@ LABELS: dict[str, dict[str, str]] = {
     "total_value": {"fr": "Valeur totale", "en": "Total value"},
     "committed_eur": {"fr": "Montant engagé", "en": "Committed"},
     "funded_eur": {"fr": "Montant financé", "en": "Funded"},
-    "unused_eur": {"fr": "Budget non utilisé", "en": "Budget left unused"},
+    "unused_eur": {"fr": "AE jamais décidées (disponibles − accordées)", "en": "AE never decided (available − granted)"},
     "greedy_shortfall_rate": {"fr": "Perte de valeur du classement glouton", "en": "Value lost by greedy ranking"},
     "greedy_value": {"fr": "Valeur du classement glouton", "en": "Greedy ranking value"},
     "paying_envelope": {"fr": "Enveloppe payeuse", "en": "Paying envelope"},
@@ -410,9 +410,12 @@ LABELS.update({
     "paid_mean_eur": {"fr": "Payé (moyenne)", "en": "Paid (mean)"},
     "paid_p10_eur": {"fr": "Payé (P10)", "en": "Paid (P10)"},
     "paid_p90_eur": {"fr": "Payé (P90)", "en": "Paid (P90)"},
-    "unused_residual_p50_eur": {"fr": "Crédits non consommés (médiane)", "en": "Credits left unused (median)"},
-    "unused_residual_p10_eur": {"fr": "Crédits non consommés (P10)", "en": "Credits left unused (P10)"},
-    "unused_residual_p90_eur": {"fr": "Crédits non consommés (P90)", "en": "Credits left unused (P90)"},
+    "unused_residual_p50_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (médiane)",
+                                "en": "Never paid, envelope − CP paid all years (median)"},
+    "unused_residual_p10_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (P10)",
+                                "en": "Never paid, envelope − CP paid all years (P10)"},
+    "unused_residual_p90_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (P90)",
+                                "en": "Never paid, envelope − CP paid all years (P90)"},
     "unfunded_overrun_mean_eur": {"fr": "Dépassements non financés (moyenne)", "en": "Unfunded overruns (mean)"},
     "savings_declared_mean_eur": {"fr": "Économies annuelles déclarées", "en": "Declared yearly savings"},
     "savings_realised_mean_eur": {"fr": "Économies annuelles réalisées (moyenne)",
@@ -649,9 +652,9 @@ _SUMMARY_LABELS = {
     "sum_uncertainty_off": {"fr": " (sans incertitude)", "en": " (uncertainty off)"},
     "sum_sim_amounts": {
         "fr": "  {level} : enveloppe {envelope}, engagé (brut) {committed}, payé {paid} (P10 {p10}, P90 {p90}), "
-              "non utilisé {unused}",
+              "jamais payé (enveloppe − CP payés, toutes années) {unused}",
         "en": "  {level}: envelope {envelope}, committed (gross) {committed}, paid {paid} (P10 {p10}, P90 {p90}), "
-              "unused {unused}"},
+              "never paid (envelope − CP paid, all years) {unused}"},
     "sum_sim_risks": {
         "fr": "    P(épuisée avant le dernier appel) {exhausted}, P(insuffisance) {short}, économies réalisées "
               "{savings}/an = {target} de la cible 1 € pour 1 €",
@@ -683,8 +686,8 @@ _SUMMARY_LABELS = {
                          "en": "  NO PORTFOLIO: these rules cannot all hold: {rules}"},
     "sum_no_portfolio_hint": {"fr": "  (en retirer une seule rend les autres réalisables)",
                               "en": "  (removing any one of them makes the others feasible)"},
-    "sum_committed": {"fr": "  engagé : {committed} sur {budget} (non utilisé {unused})",
-                      "en": "  committed: {committed} of {budget} (unused {unused})"},
+    "sum_committed": {"fr": "  accordé : {committed} sur {budget} d'AE disponibles (jamais décidé : {unused})",
+                      "en": "  granted: {committed} of {budget} of AE available (never decided: {unused})"},
     "sum_average_grant": {"fr": "  subvention moyenne : {amount}", "en": "  average grant: {amount}"},
     "sum_value": {
         "fr": "  valeur : {value} {unit} ({model}) ; ordre glouton par valeur par euro : {greedy} "

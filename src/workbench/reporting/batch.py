@@ -982,6 +982,15 @@ def main_run(args, err=None) -> int:
     run's phases as they come (a progress bar on a terminal, one line each otherwise), then the
     report's answer box and the files written."""
     err = err or sys.stderr
+    # the run sends file descriptor 2 to the kernel's log while the notebook runs (_stderr_to): the
+    # phases go to a copy of the terminal's descriptor, taken before
+    own = None
+    try:
+        own = os.fdopen(os.dup(err.fileno()), "w", buffering=1, encoding=getattr(err, "encoding", None) or "utf-8")
+        err.flush()
+        err = own
+    except (AttributeError, OSError, ValueError):   # a stream without a descriptor (a test's StringIO)
+        pass
 
     def log(msg: str) -> None:
         print(f"workbench run: {msg}", file=err, flush=True)
@@ -1011,13 +1020,15 @@ def main_run(args, err=None) -> int:
                          timeout_s=args.timeout, notebook=args.notebook, pdf=not args.no_pdf, parameters=extra,
                          log=(lambda m: None) if tty else log, progress=show)
     except ReportError as exc:
-        print(f"workbench run: FAILED: {exc}", file=err)
+        print(f"workbench run: FAILED: {exc}", file=err, flush=True)
         return 1
     finally:
         if bar is not None:
             bar.close()
+        if own is not None:
+            own.close()
     for note in res.notes:
-        log(note)
+        print(f"workbench run: {note}", file=sys.stderr, flush=True)
     answer = res.folder / "answer.json"
     if answer.is_file():
         print(json.loads(answer.read_text(encoding="utf-8"))["text"])
