@@ -1012,7 +1012,7 @@ def main_run(args, err=None) -> int:
             bar = tqdm(total=event["total"], file=err, unit="phase", leave=False,
                        bar_format="workbench run: {n_fmt}/{total_fmt} {desc}")
         bar.set_description_str(text.split(": ", 1)[-1] if ": " in text else text)
-        bar.n = event["index"] - 1 if event["phase"] != "done" else event["total"]
+        bar.n = event["index"]
         bar.refresh()
 
     try:
