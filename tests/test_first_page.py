@@ -185,3 +185,14 @@ def test_iter_report_yields_the_phases_then_the_result(tmp_path):
     assert isinstance(result, batch.RunResult)
     assert [e["phase"] for e in events] == ["kernel", "decide", "simulate", "html", "done"]
     assert [e["index"] for e in events] == [1, 2, 3, 8, 8] and all(e["total"] == 8 for e in events)
+
+
+def test_the_outstanding_commitments_table_is_shown_by_commitment_and_payment_year():
+    from workbench.reporting import labels as L
+
+    long = pd.DataFrame({"commitment_year": [2019, 2019, 2020], "payment_year": [2020, 2021, 2021],
+                         "mean_eur": [1e6, 2e6, 3e6], "p90_eur": [2e6, 3e6, 4e6]})
+    wide = L.restes_table(long, "fr")
+    assert list(wide.columns) == ["Année d'engagement", "2020", "2021"]
+    assert wide.iloc[0].tolist() == ["2019", "1,0\u00a0M€", "2,0\u00a0M€"]
+    assert wide.iloc[1].tolist() == ["2020", "–", "3,0\u00a0M€"]

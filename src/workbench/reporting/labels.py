@@ -518,3 +518,18 @@ def sensitivity_table(result, lang: str = DEFAULT_LANG) -> pd.DataFrame:
             out[f"{name} : {label(key, lang)}" if lang == "fr" else f"{name}: {label(key, lang)}"] = [
                 f"{number(t.at[k, idx], lang, 2)} ± {number(t.at[k, idx + '_conf'], lang, 2)}" for k in order]
     return pd.DataFrame(out)
+
+
+def restes_table(restes: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The outstanding commitments (``SimulationResult.restes_a_payer``) for the first page: one
+    row per commitment year, one column per payment year, the mean (M€), when the table is long
+    (``commitment_year``, ``payment_year`` and a mean column); else the table as given."""
+    cols = set(map(str, restes.columns))
+    mean = next((c for c in restes.columns if str(c).startswith("mean")), None)
+    if not {"commitment_year", "payment_year"} <= cols or mean is None:
+        return display_table(restes, lang)
+    wide = restes.pivot_table(index="commitment_year", columns="payment_year", values=mean, aggfunc="sum")
+    out = pd.DataFrame({header("commitment_year", lang): [str(int(y)) for y in wide.index]})
+    for y in wide.columns:
+        out[str(int(y))] = [meur(v, lang, 1) if v == v else "–" for v in wide[y].to_numpy(float)]
+    return out
