@@ -307,9 +307,9 @@ _ROBUSTNESS = Fields(
 #: Saltelli's base samples (a power of 2: ``N (k + 2)`` parameter sets for ``k`` factors) and the
 #: simulation draws per set.  An assumption with its reason: the CP risk is a threshold output
 #: (zero on most sets, high in a corner of short lags), whose total indices need many sets more
-#: than many draws per set: 256 x 32 gives seven factors 2,304 sets and 73,728 draws (about 25 s
-#: on the shared machine), and total-index intervals of about ±0.2-0.4 on the risk, ±0.01-0.14 on
-#: the money left (docs/explanation/sensitivity.md gives the measured widths).
+#: than many draws per set: 256 x 32 gives seven factors 2,304 sets and 73,728 draws (8 to 34 s
+#: on the shared machine, with its load), and total-index intervals of about ±0.2-0.6 on the risk,
+#: ±0.01-0.14 on the money left (docs/explanation/sensitivity.md gives the measured widths).
 DEFAULT_SENSITIVITY_SAMPLES = 256
 DEFAULT_SENSITIVITY_DRAWS_PER_SET = 32
 

@@ -36,6 +36,7 @@ page).  ``docs/explanation/sensitivity.md`` explains the method and its limits.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,8 +278,10 @@ def sobol_indices(fs: list[Factor], y: np.ndarray, seed: int, conf_level: float 
     if not np.isfinite(y).all() or float(np.ptp(y)) == 0.0:
         z = np.zeros(len(fs))
         return pd.DataFrame({"factor": names, "S1": z, "S1_conf": z, "ST": z, "ST_conf": z, "output_varies": False})
-    res = sobol_analyze.analyze(problem(fs), y, calc_second_order=False, num_resamples=int(num_resamples),
-                                conf_level=float(conf_level), seed=int(seed))
+    with warnings.catch_warnings():   # SALib warns when some resample is constant: the intervals say it
+        warnings.filterwarnings("ignore", message="Constant values encountered", category=UserWarning)
+        res = sobol_analyze.analyze(problem(fs), y, calc_second_order=False, num_resamples=int(num_resamples),
+                                    conf_level=float(conf_level), seed=int(seed))
     return pd.DataFrame({"factor": names, "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
                          "ST_conf": res["ST_conf"], "output_varies": True})
 
