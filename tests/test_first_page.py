@@ -196,3 +196,27 @@ def test_the_outstanding_commitments_table_is_shown_by_commitment_and_payment_ye
     assert list(wide.columns) == ["Année d'engagement", "2020", "2021"]
     assert wide.iloc[0].tolist() == ["2019", "1,0\u00a0M€", "2,0\u00a0M€"]
     assert wide.iloc[1].tolist() == ["2020", "–", "3,0\u00a0M€"]
+
+
+def test_weight_stability_of_a_call_brackets_its_weights_and_the_portfolio_changes_beyond(evaluation):
+    from workbench import decisions, selection as pf
+    from workbench.analysis.robustness import _tilt
+
+    scn, dec = evaluation.ranking.scenario, evaluation.ranking
+    table = decisions.call_stability(scn, dec, "FTAP-AAP2").set_index("criterion")
+    base = pf.check_weights(dec.selection.weights, scn)
+    assert (table["low"] <= table["weight"] + 1e-12).all() and (table["weight"] <= table["high"] + 1e-12).all()
+    chosen = set(dec.table.loc[dec.table["selected"], "id"])
+
+    def portfolio(c, t):
+        sel = pf.select(scn, dec.candidates, dec.selection.settings["budget_eur"], _tilt(base, c, t))
+        return set(dec.candidates["id"][sel.choice["selected"].to_numpy(bool)])
+
+    # inside the range the decision holds; just beyond its end (found to 0.005) it changes
+    c = "strategic"
+    lo, hi = table.at[c, "low"], table.at[c, "high"]
+    assert portfolio(c, (lo + hi) / 2) == chosen
+    if lo > 0.01:
+        assert portfolio(c, lo - 0.01) != chosen
+    if hi < 0.99:
+        assert portfolio(c, hi + 0.01) != chosen
