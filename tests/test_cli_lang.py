@@ -55,8 +55,8 @@ def test_rank_summary_and_explanation_in_french(capsys, tmp_path):
                         "--out", tmp_path / "out")
     assert rc == 0, err
     assert "portefeuille : 2 candidats retenus sur 4" in out
-    assert "engagé : 20,00\u00a0M€ sur 20,00\u00a0M€" in out
+    assert "accordé : 20,00\u00a0M€ sur 20,00\u00a0M€ d'AE disponibles" in out
     assert "P2 — non retenu" in out and "points de valeur de plus" in out
     assert "solveur : " in out and "chaque règle revérifiée : aucune enfreinte" in out
     assert "écrit : " in out
-    assert " is not selected" not in out and "committed:" not in out   # nothing left in English
+    assert " is not selected" not in out and "granted:" not in out   # nothing left in English

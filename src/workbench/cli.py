@@ -17,7 +17,7 @@ from .errors import InputError, Problem
 from .files import project_relative, write_csv, write_folder, write_via
 from .messages import LANGS, Message, msg, render_text
 from .reporting.labels import label, problems_message
-from .reporting.summaries import (answer_summary, candidates_summary, ranking_summary, scenario_summary,
+from .reporting.summaries import (answer_box, candidates_summary, ranking_summary, scenario_summary,
                                   simulation_summary)
 from .units import number, pct
 
@@ -447,7 +447,7 @@ def _cmd_rank(args) -> int:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
     # one evaluation (workbench.pipeline): the decisions, then the simulation of that portfolio,
     # so that rank prints the same risk as simulate, the report and the dashboard
-    from .pipeline import assemble, decide, headline, simulate_portfolio
+    from .pipeline import assemble, decide, simulate_portfolio
 
     t1 = time.perf_counter()
     res = decide(scn, cands, seed=args.seed, robustness_samples=args.robustness_samples,
@@ -466,7 +466,8 @@ def _cmd_rank(args) -> int:
             t3 = time.perf_counter()
             sim = simulate_portfolio(scn, res, seed=args.seed, draws=args.draws)
             stages["simulate"] = time.perf_counter() - t3
-            print(answer_summary(headline(assemble(res, sim, cands)), args.lang))
+            # the report's first page: funded, granted, the risk, the money left, the fragile choices
+            print(answer_box(assemble(res, sim, cands), args.lang).text())
         else:
             print(label("sum_answer_no_time", args.lang))
     wall = time.perf_counter() - t0
@@ -673,7 +674,7 @@ def _cmd_simulate(args) -> int:
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     # one evaluation (workbench.pipeline): the committees' decisions, then the simulation of that portfolio
-    from .pipeline import assemble, decide, headline, resolve_draws, simulate_portfolio
+    from .pipeline import assemble, decide, resolve_draws, simulate_portfolio
 
     draws = resolve_draws(scn, draws)
     decided = decide(scn, cands, seed=seed)
@@ -694,7 +695,7 @@ def _cmd_simulate(args) -> int:
             write_via(tmp / name, lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
 
     write_folder(out, build)
-    print(answer_summary(headline(assemble(decided, res, cands)), args.lang))
+    print(answer_box(assemble(decided, res, cands), args.lang).text())
     print(simulation_summary(res, args.lang))
     if pol is not None:
         print(label("sum_policies", args.lang, items="; ".join(
@@ -703,6 +704,75 @@ def _cmd_simulate(args) -> int:
     files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "provenance.json",
              *figs] + (["policies.csv"] if pol is not None else [])
     print(label("sum_written_to", args.lang, out=out, files=", ".join(files)))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity (what drives the risk)
+# --------------------------------------------------------------------------------------------
+def _add_sensitivity(sub) -> None:
+    p = sub.add_parser(
+        "sensitivity",
+        help="what drives the CP risk: Sobol indices of the risk and of the money left to the uncertain parameters",
+        description="Decide the scenario's portfolio call by call, then simulate it on Saltelli's parameter sets "
+                    "(the factors and ranges of the scenario's sensitivity.factors section, each set with the same "
+                    "draws: common random numbers) and print the first-order and total Sobol indices of the risk "
+                    "of running short of payment credits and of the money left at the horizon's end, with their "
+                    "bootstrap confidence intervals (SALib). With --out, writes sensitivity.csv, "
+                    "sensitivity_sets.csv and sensitivity.png (the tornado chart).",
+    )
+    p.add_argument("scenario", help="scenario .yaml")
+    p.add_argument("--samples", default=None, help="Saltelli's base samples, a power of 2 (default: the scenario's "
+                                                   "sensitivity.samples, else 256)")
+    p.add_argument("--draws-per-set", default=None, help="simulation draws per parameter set (default: the "
+                                                         "scenario's sensitivity.draws_per_set, else 32)")
+    p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's seed)")
+    p.add_argument("--out", default=None, help="output folder (default: print only)")
+    p.add_argument("--lang", help=LANG_HELP)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _cmd_sensitivity(args) -> int:
+    from .analysis import sensitivity as S
+    from .pipeline import decide
+    from .reporting import charts
+    from .reporting.labels import sensitivity_table
+    from .scenario import load_scenario
+
+    probs: list = []
+    samples = _int_option("--samples", args.samples, 2, probs)
+    per_set = _int_option("--draws-per-set", args.draws_per_set, 1, probs)
+    seed = _int_option("--seed", args.seed, 0, probs)
+    if samples is not None and samples & (samples - 1):
+        probs.append(Problem("<option>", "--samples", samples, msg("E_POWER_OF_TWO")))
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        probs.append(Problem("<option>", "--out", str(out), msg("E_OUT_NOT_FOLDER")))
+    scn = _collect(probs, load_scenario, args.scenario)
+    if scn is not None:
+        _collect(probs, S.factors, scn)
+    if probs:
+        raise InputError(probs)
+    decided = decide(scn, seed=seed)
+    res = S.analyze(scn, decided, samples=samples, draws_per_set=per_set, seed=seed, progress=not args.no_progress)
+    lang = args.lang
+    print(label("sens_cli_head", lang, name=scn.name, sets=number(res.n_sets, lang), per_set=res.draws_per_set,
+                draws=number(res.draws, lang), seed=res.seed, seconds=number(res.seconds["total_s"], lang, 1),
+                conf=pct(res.conf_level, lang, 0), resamples=res.num_resamples))
+    print(sensitivity_table(res, lang).to_string(index=False))
+    if len(res.left_out):
+        print(label("sensitivity_left_out", lang, items=", ".join(
+            f"{r.factor} ({label('sens_reason_' + r.reason, lang)})" for r in res.left_out.itertuples())))
+    if out is not None:
+        fig = charts.sensitivity_chart(res, lang)
+
+        def build(tmp: Path) -> None:
+            write_csv(tmp / "sensitivity.csv", res.indices)
+            write_csv(tmp / "sensitivity_sets.csv", res.sets)
+            write_via(tmp / "sensitivity.png", lambda p: fig.savefig(p, dpi=110, format="png"))
+
+        write_folder(out, build)
+        print(label("sum_written_to", lang, out=out, files="sensitivity.csv, sensitivity_sets.csv, sensitivity.png"))
     return 0
 
 
@@ -966,6 +1036,7 @@ COMMANDS = {
     "rank": (_add_rank, _cmd_rank),
     "backtest": (_add_backtest, _cmd_backtest),
     "calibrate": (_add_calibrate, _cmd_calibrate),
+    "sensitivity": (_add_sensitivity, _cmd_sensitivity),
     "book": (_add_book, _cmd_book),
     "status": (_add_status, _cmd_status),
     "committee": (_add_committee, _cmd_committee),

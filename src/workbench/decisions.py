@@ -792,3 +792,50 @@ def explain_decision(result: pf.RankResult, project_id: str) -> dict:
     out["text"] = Text(msg("X_MERIT_OUT", id=str(project_id), rank=pos + 1, call=call, score=q,
                            left_meur=left / 1e6, requested_meur=req / 1e6, parts=parts))
     return out
+
+
+def call_candidates(decided: pf.RankResult, call_id: str) -> pd.DataFrame:
+    """The applications a call's committee saw (its own, and the next phases of earlier
+    first-phase laureates), as :func:`decide_calls` gave them to it."""
+    t = decided.table
+    idx = t.index[t["call"].astype(str) == str(call_id)]
+    return decided.candidates.loc[idx]
+
+
+def call_stability(scenario, decided: pf.RankResult, call_id: str, grid: int = 10, tol: float = 0.005) -> pd.DataFrame:
+    """For each criterion, the range of its weight over which a call's decision stays the same
+    (:func:`workbench.analysis.robustness.weight_stability`), judged by the call's own method
+    (the merit order unless the call fell back to the optimum), with the call's weights, budget
+    (its allotment) and rules as :func:`decide_calls` decided it; for a scenario of one call
+    decided as one optimum (:func:`select_portfolio`), that optimum.  ``grid`` steps then bisection
+    to ``tol`` [fraction of weight].  Columns: ``criterion``, ``weight``, ``low``, ``high``."""
+    if decided.calls is None:     # one call decided as one optimum (select_portfolio): the whole table
+        res, cands, status = decided, decided.candidates, "optimal"
+    else:
+        res = decided.calls.get(call_id)
+        cands = call_candidates(decided, call_id)
+        status = decided.by_call.set_index("call").at[call_id, "status"] if decided.by_call is not None else ""
+    if res is None or res.selection is None:
+        return pd.DataFrame(columns=["criterion", "weight", "low", "high"])
+    sel = res.selection
+    rules = {k: v for k, v in sel.settings.items() if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
+    return robustness.weight_stability(
+        scenario, cands, weights=sel.weights, budget_eur=sel.settings["budget_eur"],
+        rules=rules, forced_in=sel.forced_in, forced_out=sel.forced_out, grid=grid, tol=tol,
+        decision="merit_order" if status == "merit order" else "optimal")
+
+
+def call_contingency(scenario, decided: pf.RankResult, call_id: str, probability: float, samples: int = 500) -> dict | None:
+    """The contingency portfolio of a call (:func:`workbench.analysis.robustness.contingency_portfolio`):
+    the best portfolio of the call's applications that stays within its allotment with the
+    given probability once costs overrun (the fund paying its share of overruns), with the call's
+    weights and rules; ``None`` for a call that decided nothing."""
+    res = decided if decided.calls is None else decided.calls.get(call_id)
+    if res is None or res.selection is None:
+        return None
+    sel = res.selection
+    rules = {k: v for k, v in sel.settings.items() if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
+    cands = decided.candidates if decided.calls is None else call_candidates(decided, call_id)
+    return robustness.contingency_portfolio(scenario, cands, probability=probability,
+                                            samples=samples, weights=sel.weights, budget_eur=sel.settings["budget_eur"],
+                                            rules=rules, forced_in=sel.forced_in, forced_out=sel.forced_out)

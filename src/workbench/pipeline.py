@@ -21,8 +21,10 @@ simulation or a number of draws for a front end.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 
@@ -98,14 +100,16 @@ def funding_order(rank_table: pd.DataFrame) -> list[str]:
 
 def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | None = None,
                        progress: bool = False, parameter_sets: pd.DataFrame | None = None,
-                       chunk_size: int | None = None):
+                       chunk_size: int | None = None, common_draws: bool = False):
     """The envelope simulation of a decided portfolio (:func:`workbench.envelope.simulate`).
 
     The simulation funds the decided laureates in :func:`funding_order`, call after call, on the
     decisions' candidates (with the next phases of first-phase laureates in their later calls);
     ``draws`` default to the scenario's, ``seed`` to the scenario's.  ``parameter_sets`` (a
     sample of the calibrated parameters, one row per set) spreads the draws over the sets when the
-    simulation supports it.  ``chunk_size`` only sets the working memory (results do not depend on it).
+    simulation supports it; ``common_draws`` gives every set the same random numbers (a sensitivity
+    analysis, :mod:`workbench.analysis.sensitivity`).  ``chunk_size`` only sets the working memory
+    (results do not depend on it).
     """
     from . import envelope
 
@@ -116,6 +120,8 @@ def simulate_portfolio(scenario, decided, seed: int | None = None, draws: int | 
         parameter_sets, kept = posterior_sets(scenario)
     if parameter_sets is not None:
         kwargs["parameter_sets"] = parameter_sets
+        if common_draws:
+            kwargs["common_draws"] = True
     sim = envelope.simulate(scenario, pool, draws=resolve_draws(scenario, draws), seed=resolve_seed(scenario, seed),
                             selection=funding_order(decided.table), progress=progress, chunk_size=chunk_size,
                             **kwargs)
@@ -259,3 +265,87 @@ def headline(ev: Evaluation) -> dict:
             "shortfall_probability_p10": m.get("shortfall_probability_p10", float("nan")),
             "shortfall_probability_p90": m.get("shortfall_probability_p90", float("nan")),
             "parameter_sets": m.get("parameter_sets", 1), "seed": ev.seed, "draws": ev.draws}
+
+
+def _level_of(sim) -> str:
+    """The simulation level that answers for the whole scenario: its one fund, else ``ALL``."""
+    funds = sim.summary[sim.summary["level_kind"] == "fund"]["level"].tolist()
+    return funds[0] if len(funds) == 1 else "ALL"
+
+
+def money_left(ev: Evaluation) -> dict:
+    """The money left at the horizon's end: one quantity, reconciled from its parts (EUR, means
+    over the draws unless said).
+
+    ``ae_available_eur`` is the commitment authority (AE) the calls could commit: the funds' AE
+    available at their last call (voted less the reserve, with the dated movements, within the
+    envelope: :func:`workbench.credits.ae_available_eur`; the decisions' ``budget_eur``).  At the end
+    of the horizon's last year:
+
+    * ``money_left_eur`` = AE available − CP paid up to then (its P10 and P90 over the draws:
+      ``money_left_p10_eur``, ``money_left_p90_eur``);
+    * = ``ae_left_eur``, the AE not committed (AE available − AE committed net of de-commitments),
+      itself ``ae_not_decided_eur`` (no committee granted it: AE available − the decisions'
+      grants ``decided_eur``) + ``ae_awaiting_eur`` (granted, but its contract is not yet signed,
+      or the grant was reduced to a first phase, or the laureate never started and was de-committed);
+    * + ``cp_left_eur``, the CP left to pay on the commitments (AE committed net − CP paid: the
+      *restes à payer*).
+
+    ``cp_available_eur`` and ``cp_unpaid_eur``: the CP available over the horizon's years where CP are
+    voted (with the reserve and movements, :mod:`workbench.credits`) and the part of them not paid
+    (carried over or lapsed); NaN without voted CP.  ``horizon_end`` is the year.
+    """
+    sim, dec = ev.simulation, ev.ranking
+    end = int(dec.scenario.years[-1]) if getattr(dec, "scenario", None) is not None else int(sim.shortfall["year"].max())
+    lvl = _level_of(sim)
+    y = sim.yearly[(sim.yearly["level"] == lvl) & (sim.yearly["year"] <= end)]
+
+    def cum(metric, stat="mean"):
+        r = y[(y["metric"] == metric) & (y["year"] == end)]
+        return float(r[stat].iloc[0]) if len(r) else 0.0
+
+    ae = float(dec.totals["budget_eur"])
+    decided = float(dec.totals["committed_eur"])     # the grants the committees decided
+    committed = cum("ae_committed_cum_eur") - cum("ae_decommitted_cum_eur")
+    paid = cum("cp_paid_cum_eur")
+    sh = sim.shortfall[(sim.shortfall["year"] <= end) & (sim.shortfall["appropriation_source"] == "scenario")]
+    cp_avail = float(sh.groupby("year")["appropriation_eur"].sum().sum()) if len(sh) else float("nan")
+    cp_paid_voted = float(y[(y["metric"] == "cp_paid_eur") & (y["year"].isin(sh["year"]))]["mean"].sum()) \
+        if len(sh) else float("nan")
+    return {"horizon_end": end, "ae_available_eur": ae, "decided_eur": decided, "committed_net_eur": committed,
+            "paid_eur": paid, "money_left_eur": ae - paid,
+            "money_left_p10_eur": ae - cum("cp_paid_cum_eur", "p90"),
+            "money_left_p90_eur": ae - cum("cp_paid_cum_eur", "p10"),
+            "ae_left_eur": ae - committed, "ae_not_decided_eur": ae - decided, "ae_awaiting_eur": decided - committed,
+            "cp_left_eur": committed - paid, "cp_available_eur": cp_avail,
+            "cp_unpaid_eur": cp_avail - cp_paid_voted if cp_avail == cp_avail else float("nan")}
+
+
+def fragile(ev: Evaluation):
+    """The fragile choices of the decided portfolio (:func:`workbench.analysis.robustness.fragile_choices`
+    on the decisions' table): empty without robustness draws."""
+    from .analysis.robustness import fragile_choices  # noqa: PLC0415
+
+    return fragile_choices(ev.ranking.table)
+
+
+def risk_band(ev: Evaluation, sensitivity=None) -> dict:
+    """The band of the shortfall risk: over a calibration's parameter sets when the simulation ran
+    with them (``source`` ``"parameter_sets"``: P10 and P90 over the sets of each set's risk of
+    running short in its worst year), else over the sensitivity analysis' sets (``"sensitivity"``:
+    the factors' ranges), else the Monte Carlo interval of the estimate (``"monte_carlo"``: 95 %,
+    normal approximation of a proportion over the draws)."""
+    sim = ev.simulation
+    p = float(ev.metrics.get("shortfall_probability", float("nan")))
+    sb = getattr(sim, "set_band", None)
+    if sb is not None and len(sb):
+        w = sb[sb["scope"] == "worst_year"]
+        if len(w):
+            return {"source": "parameter_sets", "low": float(w["shortfall_probability_p10"].max()),
+                    "high": float(w["shortfall_probability_p90"].max())}
+    if sensitivity is not None and len(sensitivity.sets):
+        s = sensitivity.sets["shortfall_probability"].to_numpy(float)
+        return {"source": "sensitivity", "low": float(np.percentile(s, 10)), "high": float(np.percentile(s, 90))}
+    n = max(int(ev.draws or 1), 1)
+    half = 1.96 * math.sqrt(max(p * (1 - p), 0.0) / n) if p == p else float("nan")
+    return {"source": "monte_carlo", "low": max(p - half, 0.0), "high": min(p + half, 1.0)}

@@ -321,6 +321,29 @@ _ROBUSTNESS = Fields(
     }
 )
 
+#: Defaults of the sensitivity analysis (``sensitivity`` section, :mod:`workbench.analysis.sensitivity`):
+#: Saltelli's base samples (a power of 2: ``N (k + 2)`` parameter sets for ``k`` factors) and the
+#: simulation draws per set.  An assumption with its reason: the CP risk is a threshold output
+#: (zero on most sets, high in a corner of short lags), whose total indices need many sets more
+#: than many draws per set: 256 x 32 gives seven factors 2,304 sets and 73,728 draws (8 to 34 s
+#: on the shared machine, with its load), and total-index intervals of about ±0.2-0.6 on the risk,
+#: ±0.01-0.14 on the money left (docs/explanation/sensitivity.md gives the measured widths).
+DEFAULT_SENSITIVITY_SAMPLES = 256
+DEFAULT_SENSITIVITY_DRAWS_PER_SET = 32
+
+_SENSITIVITY = Fields(
+    {
+        # Saltelli's base samples N (a power of 2)
+        "samples": Num(gt=0, le=4096, integer=True),
+        # simulation draws per parameter set (common random numbers across sets)
+        "draws_per_set": Num(gt=0, le=100000, integer=True),
+        # factor (a scenario key path) -> its range, with the reason for it
+        "factors": MapOf(Fields({"low": Num(), "high": Num(), "unit": Str(), "reference": Str(),
+                                 "assumption": Str(), "description": Str()}, required=("low", "high"))),
+        "reference": Str(), "assumption": Str(), "description": Str(),
+    }
+)
+
 _POLICY = Fields(
     {
         "name": Str(),
@@ -411,6 +434,7 @@ SCHEMA = Fields(
         "simulation": _SIMULATION,
         "selection": _SELECTION,
         "robustness": _ROBUSTNESS,
+        "sensitivity": _SENSITIVITY,
         "policies": ListOf(_POLICY),
         "candidates": _CANDIDATES,
         # the fund's published figures (workbench.history), relative to this file's folder
@@ -1218,6 +1242,19 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     order = rob.get("weight_order") or []
     if len(set(order)) != len(order):
         col.add("robustness.weight_order", order, msg("E_CRITERION_TWICE"))
+    # sensitivity factors: a range, and the reason for it
+    sens = d.get("sensitivity") or {}
+    for key, f in (sens.get("factors") or {}).items():
+        if not isinstance(f, dict):
+            continue
+        lo, hi = f.get("low"), f.get("high")
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and not lo < hi:
+            col.add(f"sensitivity.factors.{key}", [lo, hi], msg("E_SENSITIVITY_RANGE"))
+        if not (f.get("assumption") or f.get("reference") or sens.get("assumption") or sens.get("reference")):
+            col.add(f"sensitivity.factors.{key}", MISSING, msg("E_SENSITIVITY_SOURCE"))
+    n = sens.get("samples")
+    if isinstance(n, int) and n & (n - 1):
+        col.add("sensitivity.samples", n, msg("E_POWER_OF_TWO"))
     sel = d.get("selection") or {}
     try:   # the calls' ids as the decisions see them (a recurring call's sessions X-1, X-2…)
         call_ids = [c.id for c in expand_calls(d.get("calls") or [])]

@@ -461,6 +461,18 @@ def fragile_choices(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHO
     return out[cols].reset_index(drop=True)
 
 
+def fragile_flags(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHOLD_RATE) -> pd.Series:
+    """The fragile flag of every row of a rank or decisions table, as a column for the report's
+    and the dashboard's tables: ``"selected_rarely"``, ``"left_out_often"`` (see
+    :func:`fragile_choices`) or ``""``; all ``""`` without robustness draws."""
+    if "selection_frequency" not in table.columns:
+        return pd.Series("", index=table.index, name="fragile", dtype=object)
+    sel = table["selected"].astype(bool)
+    f = table["selection_frequency"].astype(float)
+    out = np.where(sel & (f < threshold_rate), "selected_rarely", np.where(~sel & (f > threshold_rate), "left_out_often", ""))
+    return pd.Series(out, index=table.index, name="fragile", dtype=object)
+
+
 # --------------------------------------------------------------------------------------------
 # cost uncertainty: staying within the envelope
 # --------------------------------------------------------------------------------------------

@@ -79,15 +79,30 @@ def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
     else:  # a worker's buffers, reused block after block
         out = tuple(a[:nb] for a in out)
     spread = plan.sets.lag_random
+    common = plan.sets.common_draws and plan.sets.n > 1
+
+    def variates(b: int, into: tuple[np.ndarray, ...]) -> None:
+        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b)))
+        rng.random(out=into[0], dtype=np.float32)
+        rng.random(out=into[1], dtype=np.float32)
+        rng.random(out=into[2], dtype=np.float32)
+        rng.standard_normal(out=into[3], dtype=np.float32)
+        if spread:
+            rng.standard_normal(out=into[4], dtype=np.float32)
 
     def draw(j: int) -> None:  # NumPy (and the compiled transform) release the GIL
-        rng = np.random.Generator(np.random.PCG64(seed_seq.spawn_child(b0 + j)))
-        rng.random(out=out[0][j], dtype=np.float32)
-        rng.random(out=out[1][j], dtype=np.float32)
-        rng.random(out=out[2][j], dtype=np.float32)
-        rng.standard_normal(out=out[3][j], dtype=np.float32)
-        if spread:
-            rng.standard_normal(out=out[4][j], dtype=np.float32)
+        if common:
+            # common random numbers: draw d takes the variates of replicate d // N (the draws of
+            # one replicate, one per set, share them), read from the replicate's own block
+            rep = (np.arange(BLOCK, dtype=np.int64) + (b0 + j) * BLOCK) // plan.sets.n
+            for rb in np.unique(rep // BLOCK):
+                tmp = tuple(np.empty((P_, BLOCK), np.float32) for _ in range(5))
+                variates(int(rb), tmp)
+                cols = np.flatnonzero(rep // BLOCK == rb)
+                for k in range(5 if spread else 4):
+                    out[k][j][:, cols] = tmp[k][:, rep[cols] % BLOCK]
+        else:
+            variates(b0 + j, tuple(a[j] for a in out))
         _transform_block(plan, out[0][j], out[1][j], out[3][j], out[4][j], b0 + j)
 
     _each(pool, draw, nb)
@@ -117,13 +132,16 @@ def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray,
     vectorised, so the per-draw model only reads them (both engines read the same values).
     """
     st = plan.settings
-    for u, model in ((uc, st.cost), (ud, st.delay)):
+    sets = plan.sets
+    for u, model, scale in ((uc, st.cost, sets.cost_excess_scale), (ud, st.delay, sets.delay_excess_scale)):
         if model.point_weight >= 1.0:
             u.fill(1.0)
         elif _nb is not None:
             _ratios_from_table(u.reshape(-1), model._quantile_table())
         else:
             _ratios_from_table_np(u, model._quantile_table())
+        if scale is not None and bool((scale != 1.0).any()):
+            _scale_excess(u, scale, sets, block, model)
     mu, sig = st.savings.lognormal()
     if np.isfinite(mu):
         z *= np.float32(sig)
@@ -133,6 +151,18 @@ def _transform_block(plan: _Plan, uc: np.ndarray, ud: np.ndarray, z: np.ndarray,
         z.fill(0.0)
     if zl is not None:
         _lags_from_normals(plan.sets, zl, block)
+
+
+def _scale_excess(u: np.ndarray, scale: np.ndarray, sets, block: int, model) -> None:
+    """In place: block ``block``'s ratios ``r`` (projects x BLOCK, float32) become
+    ``1 + s (r - 1)`` with each draw's set's scale ``s``, kept within the mixture's support (its
+    tabulated minimum and ``max_ratio``), in float32 (both engines read the result)."""
+    s = scale.astype(np.float32)[set_of_draws(sets, block * BLOCK, u.shape[-1])]
+    u -= np.float32(1.0)
+    u *= s
+    u += np.float32(1.0)
+    q = model._quantile_table() if model.point_weight < 1.0 else np.ones(1, np.float32)
+    np.clip(u, q[0], q[-1], out=u)
 
 
 def _lags_from_normals(sets, zl: np.ndarray, block: int) -> None:

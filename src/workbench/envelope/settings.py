@@ -79,7 +79,13 @@ class Settings:
 #: ``parameter_sets`` columns).  ``disbursement.profile_rates``: one cell per set holding the
 #: profile as a tuple or list of fractions, or as text ``"0.365;0.365;0.216;0.054"``.
 SET_COLUMNS = ("disbursement.commitment_lag.median_months", "disbursement.commitment_lag.sigma",
-               "uncertainty.attrition_rate", "uncertainty.phase1_only_rate", "disbursement.profile_rates")
+               "uncertainty.attrition_rate", "uncertainty.phase1_only_rate", "disbursement.profile_rates",
+               "uncertainty.cost_overrun.excess_scale", "uncertainty.delay.excess_scale")
+
+#: The most an overrun mixture's excess may be scaled by in a parameter set (``*.excess_scale``):
+#: 3 triples every overrun and delay of the scenario's mixture, beyond what any reference class
+#: shows (an assumption: the bound of what a sensitivity analysis may ask).
+MAX_EXCESS_SCALE = 3.0
 
 
 @dataclass
@@ -97,6 +103,18 @@ class ParameterSets:
     phase1_only_rate: np.ndarray    # (S,) [fraction]
     profiles: np.ndarray            # (S, L) payment profile from the commitment year [fractions], zero-padded
     given: bool = False             # the sets were given (not the scenario's one)
+    # (S,) multipliers of the overrun mixtures' excess: a drawn ratio r becomes 1 + s (r - 1),
+    # within the mixture's own support (None: 1 for every set, the scenario's mixture)
+    cost_excess_scale: np.ndarray | None = None
+    delay_excess_scale: np.ndarray | None = None
+    # draws j N .. j N + N - 1 (one per set) share their random variates (common random numbers:
+    # the sets differ by their parameters only, as a sensitivity analysis compares them)
+    common_draws: bool = False
+
+    @property
+    def scales_excess(self) -> bool:
+        """Some set scales an overrun mixture's excess (the ratios are then rescaled per draw)."""
+        return any(a is not None and bool((a != 1.0).any()) for a in (self.cost_excess_scale, self.delay_excess_scale))
 
     @property
     def n(self) -> int:
@@ -155,6 +173,9 @@ class ParameterSets:
         sig = column(SET_COLUMNS[1], base.lag_sigma[0], 0.0, 3.0, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 3)]))
         att = column(SET_COLUMNS[2], base.attrition_rate[0], 0.0, 1.0, msg("E_FRACTION"))
         ph1 = column(SET_COLUMNS[3], base.phase1_only_rate[0], 0.0, 1.0, msg("E_FRACTION"))
+        scale_rule = msg("E_BOUNDS", bounds=[(">=", 0), ("<=", MAX_EXCESS_SCALE)])
+        cost_sc = column(SET_COLUMNS[5], 1.0, 0.0, MAX_EXCESS_SCALE, scale_rule)
+        delay_sc = column(SET_COLUMNS[6], 1.0, 0.0, MAX_EXCESS_SCALE, scale_rule)
         for i in range(n):
             if sig[i] > 0 and not med[i] > 0:
                 probs.append(Problem(src, at_row(i + 2, SET_COLUMNS[0]), med[i], msg("E_LAG_MEDIAN_POSITIVE")))
@@ -179,7 +200,9 @@ class ParameterSets:
         for i, p in enumerate(profs):
             pa[i, :len(p)] = p
         return cls(lag_median_months=med, lag_sigma=sig, lag_max_months=base.lag_max_months, attrition_rate=att,
-                   phase1_only_rate=ph1, profiles=pa, given=True)
+                   phase1_only_rate=ph1, profiles=pa, given=True,
+                   cost_excess_scale=cost_sc if SET_COLUMNS[5] in frame.columns else None,
+                   delay_excess_scale=delay_sc if SET_COLUMNS[6] in frame.columns else None)
 
 
 def _profile_cell(v: Any) -> list[float] | None:

@@ -3,6 +3,8 @@ the draws chunk by chunk (compiled kernel or NumPy reference) and assembles
 :class:`SimulationResult`."""
 from __future__ import annotations
 
+import dataclasses
+
 import os
 from typing import Any, Mapping
 
@@ -19,6 +21,7 @@ from .plan import build_plan
 from .settings import Policy
 from .stats import _store_passes
 from .tables import (DrawArrays, SimulationResult, _calls_table, _level_tables, _levels, _provenance, _selected_table,
+                     _set_summary_table,
                      _set_means, _set_tables, _shortfall_table, _store_groups)
 
 
@@ -53,7 +56,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
              chunk_size: int | None = None, progress: bool = False, selection: Any = None,
              policy: Policy | Mapping | None = None, engine: str = "auto",
              threads: int | None = None, parameter_sets: pd.DataFrame | None = None,
-             keep_draws: bool = False) -> SimulationResult:
+             keep_draws: bool = False, common_draws: bool = False) -> SimulationResult:
     """Monte Carlo of a fund's envelope, call after call: commitments and payments by year.
 
     Parameters
@@ -100,6 +103,12 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         then holds :attr:`SimulationResult.parameter_sets` and :attr:`SimulationResult.set_band`.
     keep_draws : bool
         Keep each fund's per-draw yearly arrays on the result (:attr:`SimulationResult.draws`).
+    common_draws : bool
+        With ``parameter_sets``: common random numbers, the draws ``j N .. j N + N - 1`` (one per
+        set) take the same random variates (those of draw ``j`` of a run without sets), so that
+        the sets differ by their parameters only (a sensitivity analysis, :mod:`workbench.analysis.sensitivity`).
+        Results stay bit-identical whatever the chunking and the threads; with one set it is the
+        run without it.
 
     Returns
     -------
@@ -122,6 +131,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     seed = int(scenario.seed if seed is None else seed)
     pol = policy if isinstance(policy, Policy) or policy is None else Policy.from_mapping(policy)
     plan = build_plan(scenario, candidates, pol, selection, parameter_sets=parameter_sets)
+    if common_draws:
+        plan.sets = dataclasses.replace(plan.sets, common_draws=True)
     st = plan.settings
     levels = _levels(plan)
     sgroups = _store_groups(levels)
@@ -245,6 +256,8 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     res.envelopes = {lv["level"]: lv["envelope_eur"] for lv in levels}
     if by_set:
         frame = parameter_sets if isinstance(parameter_sets, pd.DataFrame) else None
+        res.set_summary = _set_summary_table(plan, [parts[li][2] for li in range(len(levels))], frame)
+        frame = parameter_sets if isinstance(parameter_sets, pd.DataFrame) else None
         res.parameter_sets, res.set_band = _set_tables(plan, set_means, short_fy, draws, frame)
     if keep_draws:
         res.draws = DrawArrays(funds=list(plan.funds), years=[int(y) for y in plan.years],
@@ -258,6 +271,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     res.provenance["engine"] = engine
     res.provenance["threads"] = workers
     res.provenance["passes"] = len(passes)
+    res.provenance["common_draws"] = bool(plan.sets.common_draws and by_set)
     return res
 
 

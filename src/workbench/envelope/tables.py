@@ -58,6 +58,13 @@ class SimulationResult:
         ``scope`` ``worst_year``: each set's highest yearly probability; ``any_year``: each set's
         probability of running short in at least one year with voted credits, the headline's), the
         P10, P50 and P90 over the sets of their shortfall probability.
+    set_summary : DataFrame or None
+        With ``parameter_sets``: per level (each fund, and all funds) and set, the summary's
+        figures over the set's draws: ``shortfall_probability`` (the fund runs short in at least
+        one year, or is exhausted before its last call, or leaves an overrun unfunded: the
+        summary's definition), ``unused_residual_p50_eur`` and ``unused_residual_mean_eur``
+        (envelope less CP paid), ``paid_mean_eur``, ``cp_paid_to_horizon_p50_eur`` and
+        ``_mean_eur`` (CP paid up to the horizon's last year), and the set's parameter values.
     draws : DrawArrays or None
         With ``keep_draws=True``: the per-draw yearly arrays of each fund (predictive checks).
     """
@@ -72,6 +79,7 @@ class SimulationResult:
     parameter_sets: pd.DataFrame | None = None
     set_band: pd.DataFrame | None = None
     draws: "DrawArrays | None" = None
+    set_summary: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
@@ -79,6 +87,8 @@ class SimulationResult:
         if self.parameter_sets is not None:
             out["parameter_sets"] = self.parameter_sets
             out["set_band"] = self.set_band
+        if self.set_summary is not None:
+            out["set_summary"] = self.set_summary
         return out
 
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
@@ -264,13 +274,13 @@ def _set_tables(plan, per_fund: dict, short_fy: np.ndarray, draws: int, frame) -
 
 
 def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store_flags, fund_short_cp, draws,
-                  pool=None) -> dict[int, tuple[list[pd.DataFrame], dict]]:
+                  pool=None) -> dict[int, tuple[list[pd.DataFrame], dict, list | None]]:
     """Yearly rows and summary row of each level whose store is in ``local`` (store -> index)."""
     years = np.array(plan.years)
     T = {k: i for i, k in enumerate(GTOT)}
     done: dict[int, list] = {}
     summ: dict[tuple, tuple] = {}
-    out: dict[int, tuple[list[pd.DataFrame], dict]] = {}
+    out: dict[int, tuple[list[pd.DataFrame], dict, list | None]] = {}
     for li, lv in enumerate(levels):
         if lv["store"] not in local:
             continue
@@ -329,6 +339,19 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
         if (u, env) not in summ:  # levels sharing a store and an envelope (a fund alone and ALL)
             summ[(u, env)] = _percentile_rows(np.stack([paid, unused]))
         pp10, pp50, pp90 = summ[(u, env)]
+        set_rows = None
+        if plan.sets.given and lv["kind"] in ("fund", "all"):
+            S = plan.sets.n
+            yh = int(np.searchsorted(years, plan.scenario.years[-1], side="right"))
+            paid_h = store_y[u, METRICS.index("cp_paid_eur"), :yh].astype(np.float64).sum(axis=0)
+            set_rows = [{"level": lv["level"], "level_kind": lv["kind"], "set": s, "draws": int(len(short[s::S])),
+                         "cp_paid_to_horizon_p50_eur": float(np.median(paid_h[s::S])) if len(paid_h[s::S]) else float("nan"),
+                         "cp_paid_to_horizon_mean_eur": float(paid_h[s::S].mean()) if len(paid_h[s::S]) else float("nan"),
+                         "shortfall_probability": float(short[s::S].mean()) if len(short[s::S]) else float("nan"),
+                         "unused_residual_p50_eur": float(np.median(unused[s::S])) if len(unused[s::S]) else float("nan"),
+                         "unused_residual_mean_eur": float(unused[s::S].mean()) if len(unused[s::S]) else float("nan"),
+                         "paid_mean_eur": float(paid[s::S].mean()) if len(paid[s::S]) else float("nan")}
+                        for s in range(S)]
         target = paid * 1.0  # FTAP: 1 EUR of lasting yearly savings per EUR invested (DITP, 12 November 2018)
         sav = tot[T["savings_realised_eur"]]
         out[li] = (rows, {
@@ -353,7 +376,19 @@ def _level_tables(plan, levels, local: dict[int, int], store_y, store_tot, store
             "overcommitment_allowed": allowed,
             "p_overcommitted": float(over.mean()),
             "overcommitted": bool(over.any()),
-        })
+        }, set_rows)
+    return out
+
+
+def _set_summary_table(plan, per_level: list, frame) -> pd.DataFrame:
+    """The per-set summary rows of every fund and all-funds level (see :class:`SimulationResult`),
+    with each set's parameter values (the columns of the ``parameter_sets`` frame)."""
+    rows = [r for part in per_level if part for r in part]
+    out = pd.DataFrame(rows)
+    if frame is not None and len(out):
+        params = frame.reset_index(drop=True)
+        for c in params.columns:
+            out[c] = params[c].to_numpy(dtype=object)[out["set"].to_numpy()]
     return out
 
 

@@ -1011,6 +1011,25 @@ CATALOG: dict[str, dict[str, str]] = {
                        "Rules taken from the fund's texts bind the committee: a project they exclude cannot be forced "
                        "in. The model's assumptions (the quality bar) are not rules: a project the committee forces in "
                        "passes them, and the override is recorded with its reason."),
+    # ---- what drives the risk: the sensitivity analysis (workbench.analysis.sensitivity) -----------
+    "E_SENSITIVITY_RANGE": _e("la borne basse doit être inférieure à la borne haute",
+                              "the low bound must be below the high bound"),
+    "E_SENSITIVITY_SOURCE": _e("donner la source de cette plage : une référence ou une hypothèse (assumption)",
+                               "give the source of this range: a reference or an assumption"),
+    "E_POWER_OF_TWO": _e("doit être une puissance de 2 (16, 32, 64…)", "must be a power of 2 (16, 32, 64, …)"),
+    "E_SENSITIVITY_FACTOR": _e("n'est pas un paramètre du scénario que la simulation connaît ; facteurs possibles : "
+                               "{choices}{suggestion}",
+                               "is not a scenario parameter the simulation knows; factors are {choices}{suggestion}"),
+    "E_SENSITIVITY_BOUNDS": _e("la plage sort des valeurs permises pour ce paramètre ({low:g} à {high:g})",
+                               "the range leaves the values this parameter allows ({low:g} to {high:g})"),
+    "E_SENSITIVITY_NO_FACTORS": _e("aucun facteur à analyser : déclarer une section sensitivity.factors (ou "
+                                   "calibration.parameters) dans le scénario",
+                                   "no factor to analyse: declare a sensitivity.factors (or calibration.parameters) "
+                                   "section in the scenario"),
+    "E_SENSITIVITY_RATES_SUM": _e("l'attrition et la part « première phase seulement » peuvent dépasser 100 % "
+                                  "ensemble ({total:g}) dans ces plages",
+                                  "the attrition and first-phase-only shares may exceed 100 % together "
+                                  "({total:g}) within these ranges"),
     # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),

@@ -255,7 +255,7 @@ LABELS: dict[str, dict[str, str]] = {
     "total_value": {"fr": "Valeur totale", "en": "Total value"},
     "committed_eur": {"fr": "Montant engagé", "en": "Committed"},
     "funded_eur": {"fr": "Montant financé", "en": "Funded"},
-    "unused_eur": {"fr": "Budget non utilisé", "en": "Budget left unused"},
+    "unused_eur": {"fr": "AE jamais décidées (disponibles − accordées)", "en": "AE never decided (available − granted)"},
     "greedy_shortfall_rate": {"fr": "Perte de valeur du classement glouton", "en": "Value lost by greedy ranking"},
     "greedy_value": {"fr": "Valeur du classement glouton", "en": "Greedy ranking value"},
     "paying_envelope": {"fr": "Enveloppe payeuse", "en": "Paying envelope"},
@@ -394,6 +394,8 @@ VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "change": {"in": {"fr": "entre (B seulement)", "en": "in (B only)"},
                "out": {"fr": "sort (A seulement)", "en": "out (A only)"}},
     "status": {"ok": {"fr": "réussi", "en": "ok"}, "failed": {"fr": "échec", "en": "failed"}},
+    "fragile": {"selected_rarely": {"fr": "⚠ retenu, rarement choisi", "en": "⚠ selected, rarely chosen"},
+                "left_out_often": {"fr": "⚠ écarté, souvent choisi", "en": "⚠ left out, often chosen"}},
     "solver_status": {"optimal": {"fr": "optimal", "en": "optimal"},
                       "time limit": {"fr": "limite de temps atteinte", "en": "time limit"},
                       "infeasible": {"fr": "irréalisable", "en": "infeasible"},
@@ -424,9 +426,12 @@ LABELS.update({
     "paid_mean_eur": {"fr": "Payé (moyenne)", "en": "Paid (mean)"},
     "paid_p10_eur": {"fr": "Payé (P10)", "en": "Paid (P10)"},
     "paid_p90_eur": {"fr": "Payé (P90)", "en": "Paid (P90)"},
-    "unused_residual_p50_eur": {"fr": "Crédits non consommés (médiane)", "en": "Credits left unused (median)"},
-    "unused_residual_p10_eur": {"fr": "Crédits non consommés (P10)", "en": "Credits left unused (P10)"},
-    "unused_residual_p90_eur": {"fr": "Crédits non consommés (P90)", "en": "Credits left unused (P90)"},
+    "unused_residual_p50_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (médiane)",
+                                "en": "Never paid, envelope − CP paid all years (median)"},
+    "unused_residual_p10_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (P10)",
+                                "en": "Never paid, envelope − CP paid all years (P10)"},
+    "unused_residual_p90_eur": {"fr": "Jamais payé, enveloppe − CP payés toutes années (P90)",
+                                "en": "Never paid, envelope − CP paid all years (P90)"},
     "unfunded_overrun_mean_eur": {"fr": "Dépassements non financés (moyenne)", "en": "Unfunded overruns (mean)"},
     "savings_declared_mean_eur": {"fr": "Économies annuelles déclarées", "en": "Declared yearly savings"},
     "savings_realised_mean_eur": {"fr": "Économies annuelles réalisées (moyenne)",
@@ -665,9 +670,9 @@ _SUMMARY_LABELS = {
     "sum_uncertainty_off": {"fr": " (sans incertitude)", "en": " (uncertainty off)"},
     "sum_sim_amounts": {
         "fr": "  {level} : enveloppe {envelope}, engagé (brut) {committed}, payé {paid} (P10 {p10}, P90 {p90}), "
-              "non utilisé {unused}",
+              "jamais payé (enveloppe − CP payés, toutes années) {unused}",
         "en": "  {level}: envelope {envelope}, committed (gross) {committed}, paid {paid} (P10 {p10}, P90 {p90}), "
-              "unused {unused}"},
+              "never paid (envelope − CP paid, all years) {unused}"},
     "sum_sim_risks": {
         "fr": "    P(épuisée avant le dernier appel) {exhausted}, P(insuffisance) {short}, économies réalisées "
               "{savings}/an = {target} de la cible 1 € pour 1 €",
@@ -699,8 +704,8 @@ _SUMMARY_LABELS = {
                          "en": "  NO PORTFOLIO: these rules cannot all hold: {rules}"},
     "sum_no_portfolio_hint": {"fr": "  (en retirer une seule rend les autres réalisables)",
                               "en": "  (removing any one of them makes the others feasible)"},
-    "sum_committed": {"fr": "  engagé : {committed} sur {budget} (non utilisé {unused})",
-                      "en": "  committed: {committed} of {budget} (unused {unused})"},
+    "sum_committed": {"fr": "  accordé : {committed} sur {budget} d'AE disponibles (jamais décidé : {unused})",
+                      "en": "  granted: {committed} of {budget} of AE available (never decided: {unused})"},
     "sum_average_grant": {"fr": "  subvention moyenne : {amount}", "en": "  average grant: {amount}"},
     "sum_value": {
         "fr": "  valeur : {value} {unit} ({model}) ; ordre glouton par valeur par euro : {greedy} "
@@ -1171,6 +1176,207 @@ for _k, _v in {
     "power_failed": {"fr": "Chiffres hors échantillon en échec", "en": "Out-of-sample figures failed"},
     "power_beyond": {"fr": "dont réussis par le modèle lui-même", "en": "of which the model itself passes"},
 }.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
+
+
+# ---- the first page's answer, what drives the risk, fragile choices (h11: reporting.summaries,
+# analysis.sensitivity, the report's first cells) -------------------------------------------------
+_ANSWER_LABELS = {
+    "box_title": {"fr": "L'essentiel", "en": "The answer"},
+    "box_funded": {
+        "fr": "**{n} projets retenus** pour **{granted}** accordés ({calls}, sur {ae} d'AE disponibles pour les "
+              "appels).",
+        "en": "**{n} projects funded** for **{granted}** granted ({calls}, of {ae} of AE available to the calls)."},
+    "box_calls_one": {"fr": "1 appel", "en": "1 call"},
+    "box_calls_many": {"fr": "{n} appels décidés l'un après l'autre", "en": "{n} calls decided one after another"},
+    "box_money": {
+        "fr": "**Argent restant fin {year} : {total}** (P10–P90 : {low} – {high}) = **{ae_left} d'AE non engagées** "
+              "({not_decided} jamais décidées, {awaiting} décidées mais sans convention signée, réduites à une 1re phase "
+              "ou dégagées) + "
+              "**{cp_left} de CP restant à payer** sur les engagements.",
+        "en": "**Money left at the end of {year}: {total}** (P10–P90: {low} – {high}) = **{ae_left} of AE not "
+              "committed** ({not_decided} never decided, {awaiting} decided but without a signed contract, reduced to a "
+              "first phase or de-committed) + **{cp_left} of CP left to pay** on the commitments."},
+    "box_money_def": {
+        "fr": "*Définition : argent restant = AE disponibles pour les appels ({ae}) − CP payés jusqu'à fin {year} "
+              "({paid}, moyenne des tirages) ; AE non engagées = AE disponibles − AE engagées nettes des "
+              "dégagements ; CP restant à payer = AE engagées nettes − CP payés (les restes à payer).*",
+        "en": "*Definition: money left = AE available to the calls ({ae}) − CP paid up to the end of {year} "
+              "({paid}, mean of the draws); AE not committed = AE available − AE committed net of "
+              "de-commitments; CP left to pay = AE committed net − CP paid (the outstanding commitments).*"},
+    "box_cp_unpaid": {
+        "fr": "CP disponibles sur l'horizon (après réserve et mouvements) : {available}, dont {unpaid} non payés "
+              "(reportés ou annulés).",
+        "en": "CP available over the horizon (after the reserve and movements): {available}, of which {unpaid} "
+              "not paid (carried over or cancelled)."},
+    "box_risk": {
+        "fr": "**Risque de manquer de CP : {p}** (au moins une année ; année la plus exposée : {year}, {p_year}) ; "
+              "bande {low} – {high} ({band}).",
+        "en": "**Risk of running short of CP: {p}** (in at least one year; year most at risk: {year}, {p_year}); "
+              "band {low} – {high} ({band})."},
+    "box_risk_zero": {
+        "fr": "**Risque de manquer de CP : {p}** (aucun des {draws} tirages ne manque de CP) ; bande {low} – {high} "
+              "({band}).",
+        "en": "**Risk of running short of CP: {p}** (none of the {draws} draws runs short of CP); band {low} – "
+              "{high} ({band})."},
+    "box_list_sep": {"fr": " ; ", "en": "; "},
+    "box_risk_no_cp": {
+        "fr": "**Risque de manquer de CP : non mesuré** (aucun crédit de paiement voté dans le scénario).",
+        "en": "**Risk of running short of CP: not measured** (no voted payment credits in the scenario)."},
+    "box_band_parameter_sets": {"fr": "P10–P90 sur les jeux de paramètres calibrés",
+                                "en": "P10–P90 over the calibrated parameter sets"},
+    "box_band_sensitivity": {"fr": "P10–P90 sur les plages des paramètres incertains",
+                             "en": "P10–P90 over the uncertain parameters' ranges"},
+    "box_band_monte_carlo": {"fr": "intervalle à 95 % des {draws} tirages, paramètres fixés",
+                             "en": "95 % interval of the {draws} draws, parameters fixed"},
+    "box_drivers": {"fr": "Ce qui pilote le risque (indice total de Sobol) : {items}.",
+                    "en": "What drives the risk (total Sobol index): {items}."},
+    "box_capacity": {
+        "fr": "**Capacité du prochain appel ({call}) à {risk} de risque : {amount}** (contrainte : {binding}).",
+        "en": "**Next call's capacity ({call}) at {risk} risk: {amount}** (binding: {binding})."},
+    "box_fragile": {"fr": "**Choix fragiles** (fréquence de sélection sur {samples} tirages de poids) : {items}.",
+                    "en": "**Fragile choices** (selection frequency over {samples} weight draws): {items}."},
+    "box_fragile_more": {"fr": " ; et {n} autres", "en": "; and {n} more"},
+    "box_fragile_none": {
+        "fr": "**Aucun choix fragile** : chaque lauréat est retenu dans au moins {threshold} des {samples} tirages de "
+              "poids, et aucun projet écarté n'y dépasse {threshold}.",
+        "en": "**No fragile choice**: every laureate is selected in at least {threshold} of the {samples} weight "
+              "draws, and no project left out exceeds {threshold}."},
+    "box_fragile_not_computed": {
+        "fr": "Choix fragiles : non calculés (relancer avec des tirages de robustesse).",
+        "en": "Fragile choices: not computed (run again with robustness draws)."},
+    "fragile_selected_rarely": {"fr": "{id} ({call}) retenu mais choisi dans {f} des tirages",
+                                "en": "{id} ({call}) selected but chosen in {f} of the draws"},
+    "fragile_left_out_often": {"fr": "{id} ({call}) écarté mais choisi dans {f} des tirages",
+                               "en": "{id} ({call}) left out but chosen in {f} of the draws"},
+    "commitment_year": {"fr": "Année d'engagement", "en": "Commitment year"},
+    "box_restes_intro": {
+        "fr": "Restes à payer (CP restant dus sur les engagements) par année d'engagement et année de paiement :",
+        "en": "Outstanding commitments (CP still due) by commitment year and payment year:"},
+    "box_follows": {
+        "fr": "La suite du rapport : les décisions et le portefeuille, la consommation de l'enveloppe, ce qui "
+              "pilote le risque, les choix fragiles, les règles appliquées, la confrontation à l'histoire publiée "
+              "et la provenance.",
+        "en": "What follows: the decisions and the portfolio, how the envelope is consumed, what drives the risk, "
+              "the fragile choices, the rules applied, the back-test against the published history and the "
+              "provenance."},
+    # the fragile choices' section
+    "fragile_title": {"fr": "Les choix fragiles", "en": "The fragile choices"},
+    "fragile_intro": {
+        "fr": "Un choix est **fragile** quand un projet retenu l'est dans moins de {threshold} des tirages de poids "
+              "(chaque appel décidé par sa propre méthode, l'ordre de mérite), ou qu'un projet écarté serait "
+              "retenu dans plus de {threshold} d'entre eux. Ils sont marqués ⚠ dans le tableau des lauréats.",
+        "en": "A choice is **fragile** when a selected project is chosen in less than {threshold} of the weight "
+              "draws (each call decided by its own method, the merit order), or a project left out would be "
+              "chosen in more than {threshold} of them. They are marked ⚠ in the laureates' table."},
+    "fragile_none": {"fr": "Aucun choix fragile dans ce portefeuille.", "en": "No fragile choice in this portfolio."},
+    "fragile_names": {"fr": "Choix fragiles : {items}.", "en": "Fragile choices: {items}."},
+    "fragile": {"fr": "Fragile", "en": "Fragile"},
+    "fragile_kind": {"fr": "Nature", "en": "Kind"},
+    "stability_title": {"fr": "Stabilité des poids, par appel", "en": "Weight stability, call by call"},
+    "stability_intro": {
+        "fr": "Pour chaque critère, la plage de son poids (les autres gardant leurs proportions) sur laquelle "
+              "l'ordre de mérite de l'appel retient les mêmes projets. Calculée pour {which} ({grid}).",
+        "en": "For each criterion, the range of its weight (the others keeping their proportions) over which the "
+              "call's merit order funds the same projects. Computed for {which} ({grid})."},
+    "stability_which_fragile": {"fr": "les appels qui ont un choix fragile : {calls}",
+                                "en": "the calls with a fragile choice: {calls}"},
+    "stability_which_all": {"fr": "chaque appel", "en": "every call"},
+    "stability_grid": {"fr": "grille de {grid} pas puis dichotomie à {tol}", "en": "grid of {grid} steps, then bisection to {tol}"},
+    "stability_none": {"fr": "Aucun appel n'a de choix fragile : la stabilité des poids n'est pas détaillée.",
+                       "en": "No call has a fragile choice: weight stability is not detailed."},
+    "stability_call": {"fr": "Appel {call}", "en": "Call {call}"},
+    "contingency_title": {"fr": "Portefeuille de précaution (si les coûts dérivent)",
+                          "en": "Contingency portfolio (if costs overrun)"},
+    "contingency_no_overrun": {
+        "fr": "Le fonds ne paie aucun dépassement ({rate} des dépassements à sa charge, hypothèse du scénario) : "
+              "une subvention ne change pas quand le coût du projet dérive, et le portefeuille de précaution est "
+              "le portefeuille décidé. **La précaution ne change rien** ; elle compterait si le fonds payait une "
+              "part des dépassements (uncertainty.overrun_paid_by_fund_rate).",
+        "en": "The fund pays no overrun ({rate} of overruns on the fund, the scenario's assumption): a grant does "
+              "not change when its project's cost overruns, and the contingency portfolio is the decided one. "
+              "**The contingency changes nothing**; it would if the fund paid a share of overruns "
+              "(uncertainty.overrun_paid_by_fund_rate)."},
+    "contingency_line": {
+        "fr": "Avec {rate} des dépassements à la charge du fonds, appel {call} : le portefeuille qui tient dans "
+              "l'allocation avec une probabilité de {target} garde une réserve de {reserve} (budget de "
+              "planification {planning}) ; probabilité sans réserve : {p0}.",
+        "en": "With {rate} of overruns on the fund, call {call}: the portfolio that stays within the allotment with "
+              "a probability of {target} keeps a reserve of {reserve} (planning budget {planning}); probability "
+              "without reserve: {p0}."},
+    # what drives the risk
+    "sensitivity_title": {"fr": "Ce qui pilote le risque", "en": "What drives the risk"},
+    "sensitivity_intro": {
+        "fr": "Indices de Sobol du risque de manquer de CP et de l'argent restant aux paramètres incertains, chacun "
+              "dans la plage que le scénario déclare (section sensitivity) : l'indice **du premier ordre** est la "
+              "part de la variance expliquée par le paramètre seul, l'indice **total** y ajoute ses interactions ; "
+              "un indice total proche de 0 (intervalle compris) veut dire que le paramètre ne change rien dans sa "
+              "plage. {sets} jeux de paramètres (échantillonnage de Saltelli, {samples} échantillons de base), "
+              "{per_set} tirages chacun, les mêmes nombres aléatoires pour tous les jeux : {draws} tirages, "
+              "{seconds} s. Intervalles de confiance à {conf} par bootstrap ({resamples} rééchantillonnages).",
+        "en": "Sobol indices of the risk of running short of CP and of the money left to the uncertain parameters, "
+              "each within the range the scenario declares (sensitivity section): the **first-order** index is "
+              "the share of the variance the parameter explains alone, the **total** index adds its interactions; "
+              "a total index near 0 (interval included) means the parameter changes nothing within its range. "
+              "{sets} parameter sets (Saltelli sampling, {samples} base samples), {per_set} draws each, the same "
+              "random numbers for every set: {draws} draws, {seconds} s. Confidence intervals at {conf} by "
+              "bootstrap ({resamples} resamples)."},
+    "sensitivity_none": {
+        "fr": "Pas d'analyse de sensibilité : le scénario ne déclare aucun facteur (section sensitivity.factors).",
+        "en": "No sensitivity analysis: the scenario declares no factor (sensitivity.factors section)."},
+    "sensitivity_left_out": {"fr": "Paramètres déclarés mais laissés de côté : {items}.",
+                             "en": "Parameters declared but left out: {items}."},
+    "sens_reason_not_per_draw": {"fr": "la simulation ne le fait pas varier d'un tirage à l'autre",
+                                 "en": "the simulation does not vary it from draw to draw"},
+    "sens_reason_one_year_profile": {"fr": "le profil de paiement tient en une année",
+                                     "en": "the payment profile is one year long"},
+    "sens_table_intro": {"fr": "Les mêmes indices en tableau (valeur ± demi-largeur de l'intervalle) :",
+                         "en": "The same indices as a table (value ± half-width of the interval):"},
+    "sens_cli_head": {
+        "fr": "sensibilité de « {name} » : {sets} jeux de paramètres × {per_set} tirages = {draws} tirages, graine "
+              "{seed}, {seconds} s (intervalles à {conf}, {resamples} rééchantillonnages)",
+        "en": "sensitivity of '{name}': {sets} parameter sets × {per_set} draws = {draws} draws, seed {seed}, "
+              "{seconds} s (intervals at {conf}, {resamples} resamples)"},
+    "sens_output_shortfall_probability": {"fr": "Risque de manquer de CP", "en": "Risk of running short of CP"},
+    "sens_output_money_left_p50_eur": {"fr": "Argent restant fin {year} (médiane)",
+                                       "en": "Money left at the end of {year} (median)"},
+    "sens_output_constant": {"fr": "{output} : identique sur tous les jeux ({value}), rien à expliquer",
+                             "en": "{output}: the same on every set ({value}), nothing to explain"},
+    "sens_factor": {"fr": "Paramètre", "en": "Parameter"},
+    "sens_range": {"fr": "Plage", "en": "Range"},
+    "sens_s1": {"fr": "1er ordre", "en": "First order"},
+    "sens_st": {"fr": "Total", "en": "Total"},
+    "sf_disbursement.commitment_lag.median_months": {"fr": "Délai décision → convention (médiane)",
+                                                     "en": "Decision → contract lag (median)"},
+    "sf_disbursement.commitment_lag.sigma": {"fr": "Dispersion de ce délai (sigma)", "en": "Spread of that lag (sigma)"},
+    "sf_uncertainty.attrition_rate": {"fr": "Part des lauréats qui ne démarrent pas",
+                                      "en": "Share of laureates that never start"},
+    "sf_uncertainty.phase1_only_rate": {"fr": "Part financée pour sa 1re phase seulement",
+                                        "en": "Share funded for its first phase only"},
+    "sf_disbursement.profile_rates.first_year_rate": {"fr": "Part payée l'année de l'engagement",
+                                                      "en": "Share paid in the commitment year"},
+    "sf_uncertainty.cost_overrun.excess_scale": {"fr": "Ampleur des dépassements de coût",
+                                                 "en": "Size of cost overruns"},
+    "sf_uncertainty.delay.excess_scale": {"fr": "Ampleur des retards", "en": "Size of delays"},
+    "chart_sens_title": {"fr": "Ce qui pilote le risque : indices de Sobol", "en": "What drives the risk: Sobol indices"},
+    "chart_sens_index": {"fr": "indice (part de la variance)", "en": "index (share of the variance)"},
+    "chart_sens_s1": {"fr": "premier ordre", "en": "first order"},
+    "chart_sens_st": {"fr": "total (avec interactions)", "en": "total (with interactions)"},
+    "run_phase": {"fr": "étape {i}/{n} : {phase} ({elapsed} s)", "en": "step {i}/{n}: {phase} ({elapsed} s)"},
+    "phase_kernel": {"fr": "démarrage du noyau et lecture du scénario", "en": "kernel start and the scenario read"},
+    "phase_decide": {"fr": "décisions appel par appel et robustesse", "en": "call-by-call decisions and robustness"},
+    "phase_simulate": {"fr": "simulation de l'enveloppe", "en": "envelope simulation"},
+    "phase_sensitivity": {"fr": "ce qui pilote le risque (indices de Sobol)", "en": "what drives the risk (Sobol indices)"},
+    "phase_fragile": {"fr": "choix fragiles et stabilité des poids", "en": "fragile choices and weight stability"},
+    "phase_tables": {"fr": "tableaux et figures", "en": "tables and figures"},
+    "phase_backtest": {"fr": "confrontation à l'histoire publiée", "en": "back-test against the published history"},
+    "phase_html": {"fr": "export HTML", "en": "HTML export"},
+    "phase_pdf": {"fr": "impression du PDF", "en": "PDF printing"},
+    "phase_done": {"fr": "terminé", "en": "done"},
+}
+for _k, _v in _ANSWER_LABELS.items():
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")
     LABELS[_k] = _v

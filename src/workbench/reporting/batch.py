@@ -86,6 +86,79 @@ _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 
+#: The phases of a report run, in order: the notebook announces its own (:func:`phase`), the run
+#: the kernel's start, the HTML export and the PDF.  Each is shown as ``phase_<key>`` of the catalog.
+REPORT_PHASES = ("kernel", "decide", "simulate", "sensitivity", "fragile", "tables", "backtest", "html", "pdf")
+#: The environment variable naming the file where the notebook's kernel appends its phases.
+ENV_PROGRESS = "WORKBENCH_PROGRESS_FILE"
+#: How often the run reads the notebook's phases [s].
+PROGRESS_POLL_S = 0.25
+
+
+def phase(name: str) -> None:
+    """Announce that the report notebook starts phase ``name`` (one of :data:`REPORT_PHASES`):
+    one JSON line appended to the file ``$WORKBENCH_PROGRESS_FILE`` names, which the run that
+    started the kernel relays (:func:`run_report`'s ``progress``).  Nothing is shown in the
+    report, and nothing happens for a notebook run by hand (no such variable)."""
+    path = os.environ.get(ENV_PROGRESS)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"phase": str(name), "t": time.time()}) + "\n")
+    except OSError:   # progress is a courtesy: never a reason for the report to fail
+        pass
+
+
+def progress_text(event: Mapping[str, Any], lang: str = "fr") -> str:
+    """One progress event of :func:`run_report` as a line: ``étape 3/9 : simulation de l'enveloppe (12 s)``."""
+    from .labels import label
+
+    return label("run_phase", lang, i=event["index"], n=event["total"], phase=label(f"phase_{event['phase']}", lang),
+                 elapsed=f"{event['elapsed_s']:.0f}")
+
+
+class _PhaseRelay:
+    """Reads the phases a notebook's kernel appends to a file and passes each, once, to ``emit``
+    (a thread polling every :data:`PROGRESS_POLL_S`; :meth:`stop` reads what is left)."""
+
+    def __init__(self, path: Path, emit: Callable[[str], None]):
+        import threading
+
+        self.path, self.emit, self.pos = path, emit, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="report-progress", daemon=True)
+
+    def _read(self) -> None:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except OSError:
+            return
+        end = data.rfind(b"\n") + 1
+        self.pos += end
+        for line in data[:end].splitlines():
+            try:
+                self.emit(str(json.loads(line)["phase"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+
+    def _run(self) -> None:
+        while not self._stop.wait(PROGRESS_POLL_S):
+            self._read()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._read()
+        return False
+
+
 class ReportError(Exception):
     """A report run failed after its inputs were validated (a cell error, a timeout, a kernel
     that never started, an export that failed).  ``message`` is one readable paragraph."""
@@ -617,7 +690,8 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
                seed: int | None = None, lang: str = "fr", timeout_s: float = DEFAULT_TIMEOUT_S,
                notebook: str | Path | None = None, pdf: bool = True, kernel_name: str | None = None,
                parameters: Mapping[str, Any] | None = None,
-               log: Callable[[str], None] | None = None) -> RunResult:
+               log: Callable[[str], None] | None = None,
+               progress: Callable[[dict], None] | None = None) -> RunResult:
     """Execute the report notebook for a scenario and write ``<out>/<scenario>/`` atomically.
 
     Parameters
@@ -641,6 +715,12 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     parameters : mapping, optional
         Further notebook parameters (e.g. ``robustness_samples``, ``frontier_points``); recorded
         in ``run.json``.
+    progress : callable, optional
+        Called at the start of each phase of the run (:data:`REPORT_PHASES`, those the notebook
+        announces through :func:`phase` included), then once with ``phase`` ``"done"``, with a
+        dict ``{"phase", "index", "total", "elapsed_s"}`` (``index`` from 1); from another thread
+        for the notebook's phases.  :func:`progress_text` words it; :func:`iter_report` yields
+        the same events.
 
     Returns
     -------
@@ -696,17 +776,32 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     t0 = time.perf_counter()
     notes: list[str] = []
     timings: dict[str, float] = {}
+    seen: list[str] = []
+
+    def announce(name: str) -> None:
+        if progress is None or name in seen:
+            return
+        seen.append(name)
+        total = len(REPORT_PHASES) - (0 if pdf else 1)
+        index = REPORT_PHASES.index(name) + 1 if name in REPORT_PHASES else len(seen)
+        progress({"phase": name, "index": min(index, total) if name != "done" else total, "total": total,
+                  "elapsed_s": time.perf_counter() - t0})
+
+    progress_file = runtime / "progress.jsonl"
     try:
         log(f"executing {nb_src.name} for scenario '{scenario.name}' ({draws} draws, seed {seed})")
+        announce("kernel")
         t = time.perf_counter()
-        with _stderr_to(kernel_log), _environ({"JUPYTER_RUNTIME_DIR": str(runtime),
-                                                ENV_PROJECT_DIR: str(Path.cwd().resolve())}):
+        with _stderr_to(kernel_log), _environ({"JUPYTER_RUNTIME_DIR": str(runtime), ENV_PROGRESS: str(progress_file),
+                                                ENV_PROJECT_DIR: str(Path.cwd().resolve())}), \
+                _PhaseRelay(progress_file, announce):
             attempts = execute_notebook(nb_src, executed, nb_params, timeout_s=timeout_s, cwd=tmp,
                                         kernel_name=kernel_name, log=log)
         portable_notebook(executed, {"scenario_path": shown_path(scenario_path), "out_dir": "."})
         timings["execute_s"] = time.perf_counter() - t
         phases = cell_timings(executed, timings["execute_s"])
         log("exporting report.html")
+        announce("html")
         t = time.perf_counter()
         export_html(executed, tmp / "report.html",   # title and name each isolated (bidi)
                     title=f"{plain_text(scenario.title)} ({plain_text(scenario.name)})")
@@ -719,6 +814,7 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
                 notes.append(NO_CHROMIUM_NOTE)
             else:
                 log("printing report.pdf with Chromium")
+                announce("pdf")
                 t = time.perf_counter()
                 print_pdf(tmp / "report.html", tmp / "report.pdf", chromium)
                 timings["pdf_s"] = time.perf_counter() - t
@@ -797,7 +893,48 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
         shutil.rmtree(old, ignore_errors=True)
     failed_nb.unlink(missing_ok=True)
     failed_log.unlink(missing_ok=True)
+    announce("done")
     return RunResult(folder=target, run_info=run_info, notes=notes)
+
+
+def iter_report(scenario_path: str | Path, **kwargs: Any):
+    """:func:`run_report` as a generator: yields each progress event (a dict, see its
+    ``progress``) as the run reaches it, then the :class:`RunResult`.  The run goes on in a
+    thread; an error it raises (:class:`InputError`, :class:`ReportError`) is raised here."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue()
+    done = object()
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run_report(scenario_path, progress=q.put, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = exc
+        finally:
+            q.put(done)
+
+    threading.Thread(target=work, name="report-run", daemon=True).start()
+    while True:
+        item = q.get()
+        if item is done:
+            break
+        yield item
+    if "error" in box:
+        raise box["error"]
+    yield box["result"]
+
+
+def write_answer(folder: str | Path | None, box) -> Path | None:
+    """The report's answer box (:func:`workbench.reporting.summaries.answer_box`) as
+    ``answer.json``: its figures and its text, which ``workbench run`` prints after the run."""
+    if folder is None:
+        return None
+    data = {"figures": box.figures, "text": box.text(), "lang": box.lang}
+    return write_atomic(Path(folder) / "answer.json",
+                        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def notebook_parameters(notebook: str | Path) -> list[str]:
@@ -841,21 +978,72 @@ def parse_params(items: Iterable[str], notebook: str | Path) -> dict:
 
 
 def main_run(args, err=None) -> int:
-    """The ``workbench run`` command body (kept here so the CLI stays a thin dispatcher)."""
+    """The ``workbench run`` command body (kept here so the CLI stays a thin dispatcher): the
+    run's phases as they come (a progress bar on a terminal, one line each otherwise), then the
+    report's answer box and the files written."""
     err = err or sys.stderr
+    # the run sends file descriptor 2 to the kernel's log while the notebook runs (_stderr_to): the
+    # phases go to a copy of the terminal's descriptor, taken before
+    own = None
+    try:
+        own = os.fdopen(os.dup(err.fileno()), "w", buffering=1, encoding=getattr(err, "encoding", None) or "utf-8")
+        err.flush()
+        err = own
+    except (AttributeError, OSError, ValueError):   # a stream without a descriptor (a test's StringIO)
+        pass
+
     def log(msg: str) -> None:
         print(f"workbench run: {msg}", file=err, flush=True)
 
     nb = Path(args.notebook) if args.notebook else find_notebook()
     extra = parse_params(getattr(args, "param", []) or [], nb) if nb.is_file() else {}
+    tty = bool(getattr(err, "isatty", lambda: False)())
+    bar = None
+
+    def show(event: dict) -> None:
+        nonlocal bar
+        text = progress_text(event, args.lang)
+        if not tty:
+            log(text)
+            return
+        from tqdm.auto import tqdm
+
+        if bar is None:
+            bar = tqdm(total=event["total"], file=err, unit="phase", leave=False,
+                       bar_format="workbench run: {n_fmt}/{total_fmt} {desc}")
+        bar.set_description_str(text.split(": ", 1)[-1] if ": " in text else text)
+        bar.n = event["index"]
+        bar.refresh()
+
     try:
         res = run_report(args.scenario, out=args.out, draws=args.draws, seed=args.seed, lang=args.lang,
                          timeout_s=args.timeout, notebook=args.notebook, pdf=not args.no_pdf, parameters=extra,
-                         log=log)
+                         log=(lambda m: None) if tty else log, progress=show)
     except ReportError as exc:
-        print(f"workbench run: FAILED: {exc}", file=err)
+        print(f"workbench run: FAILED: {exc}", file=err, flush=True)
         return 1
+    finally:
+        if bar is not None:
+            bar.close()
+        if own is not None:
+            own.close()
     for note in res.notes:
-        log(note)
+        print(f"workbench run: {note}", file=sys.stderr, flush=True)
+    answer = res.folder / "answer.json"
+    if answer.is_file():
+        print(json.loads(answer.read_text(encoding="utf-8"))["text"])
     print(f"{res.folder}: {', '.join(res.files)} ({res.run_info['duration_s']:.1f} s)")
     return 0
+
+
+# --------------------------------------------------------------------------------------------
+# hook for the dashboard's report button (kept apart: the dashboard calls it, nothing else here
+# depends on the dashboard)
+# --------------------------------------------------------------------------------------------
+def dashboard_progress(show: Callable[[str], None], lang: str = "fr") -> Callable[[dict], None]:
+    """A ``progress`` callback for :func:`run_report` that shows each phase through ``show`` (e.g.
+    ``lambda text: setattr(label_widget, "value", text)``), worded by :func:`progress_text`::
+
+        run_report(path, progress=dashboard_progress(lambda t: setattr(w, "value", t), lang))
+    """
+    return lambda event: show(progress_text(event, lang))

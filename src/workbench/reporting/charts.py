@@ -319,3 +319,36 @@ def stability_chart(table, lang: str = "fr", members=None, title: str | None = N
         ``member name -> {criterion: weight}`` [fraction].
     """
     return render_ranges_matplotlib(stability_spec(table, lang, members, title))
+
+
+def sensitivity_chart(result, lang: str = "fr") -> Figure:
+    """Tornado chart of the Sobol indices (:func:`workbench.analysis.sensitivity.analyze`): one
+    panel per output (the risk of running short of CP, the money left), one row per factor (the
+    highest total index on the risk on top), the total index as a wide light bar and the
+    first-order index as a narrow dark bar, each with its confidence interval as a whisker.
+    The text alternative is :func:`workbench.reporting.labels.sensitivity_table`."""
+    from ..analysis.sensitivity import OUTPUTS  # noqa: PLC0415
+    from .labels import sensitivity_output_name  # noqa: PLC0415
+
+    order = result.table(OUTPUTS[0])["factor"].tolist()[::-1]      # highest on top
+    names = [label("sf_" + k, lang) for k in order]
+    fig = Figure(figsize=(9, 0.45 * len(order) + 1.8), layout="constrained")
+    axes = fig.subplots(1, len(OUTPUTS), sharey=True)
+    y = np.arange(len(order))
+    for ax, o in zip(np.atleast_1d(axes), OUTPUTS):
+        t = result.indices[result.indices["output"] == o].set_index("factor").loc[order]
+        st, s1 = t["ST"].to_numpy(float), t["S1"].to_numpy(float)
+        ax.barh(y, np.clip(st, 0, None), height=0.7, color="#9ecae1", label=_t(lang, "sens_st"),
+                xerr=t["ST_conf"].to_numpy(float), error_kw={"ecolor": "#3182bd", "capsize": 2, "lw": 0.8})
+        ax.barh(y, np.clip(s1, 0, None), height=0.3, color="#08519c", label=_t(lang, "sens_s1"),
+                xerr=t["S1_conf"].to_numpy(float), error_kw={"ecolor": "black", "capsize": 2, "lw": 0.8})
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_xlim(-0.05, 1.05)   # an index is a share of the variance: a wider whisker is cut (the table gives it)
+        ax.set_title(sensitivity_output_name(o, result, lang), fontsize=10)
+        ax.set_xlabel(_t(lang, "sens_index"), fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    first = np.atleast_1d(axes)[0]
+    first.set_yticks(y, names, fontsize=8)
+    first.legend(loc="lower right", fontsize=8)
+    fig.suptitle(_t(lang, "sens_title"), fontsize=11)
+    return fig

@@ -498,3 +498,50 @@ def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str
             out.append(label_md("backtest_fail_warning", lang, label=s[header("label", lang)],
                                 published=s[header("published", lang)], simulated=s[header("bt_predicted", lang)]))
     return out
+
+
+def sensitivity_output_name(output: str, result, lang: str = DEFAULT_LANG) -> str:
+    """The name of a sensitivity output (:data:`workbench.analysis.sensitivity.OUTPUTS`)."""
+    return label(f"sens_output_{output}", lang, year=result.horizon_end)
+
+
+def _range_text(low: float, high: float, unit: str, lang: str) -> str:
+    if unit == "fraction":
+        return f"{pct(low, lang, 0)} – {pct(high, lang, 0)}"
+    suffix = {"months": " mois" if lang == "fr" else " months"}.get(unit, "")
+    return f"{number(low, lang, 2 if high < 10 else 0)} – {number(high, lang, 2 if high < 10 else 0)}{suffix}"
+
+
+def sensitivity_table(result, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The Sobol indices (:class:`workbench.analysis.sensitivity.SensitivityResult`) for reading,
+    the text alternative of the tornado chart: one row per factor (the highest total index on
+    the risk first), its range, then per output the first-order and total indices, each
+    ``value ± half-width`` of its confidence interval."""
+    from ..analysis.sensitivity import OUTPUTS  # noqa: PLC0415
+
+    order = result.table(OUTPUTS[0])["factor"].tolist()
+    info = {f.key: f for f in result.factors}
+    out = {label("sens_factor", lang): [label("sf_" + k, lang) for k in order],
+           label("sens_range", lang): [_range_text(info[k].low, info[k].high, info[k].unit, lang) for k in order]}
+    for o in OUTPUTS:
+        t = result.indices[result.indices["output"] == o].set_index("factor")
+        name = sensitivity_output_name(o, result, lang)
+        for idx, key in (("S1", "sens_s1"), ("ST", "sens_st")):
+            out[f"{name} : {label(key, lang)}" if lang == "fr" else f"{name}: {label(key, lang)}"] = [
+                f"{number(t.at[k, idx], lang, 2)} ± {number(t.at[k, idx + '_conf'], lang, 2)}" for k in order]
+    return pd.DataFrame(out)
+
+
+def restes_table(restes: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The outstanding commitments (``SimulationResult.restes_a_payer``) for the first page: one
+    row per commitment year, one column per payment year, the mean (M€), when the table is long
+    (``commitment_year``, ``payment_year`` and a mean column); else the table as given."""
+    cols = set(map(str, restes.columns))
+    mean = next((c for c in restes.columns if str(c).startswith("mean")), None)
+    if not {"commitment_year", "payment_year"} <= cols or mean is None:
+        return display_table(restes, lang)
+    wide = restes.pivot_table(index="commitment_year", columns="payment_year", values=mean, aggfunc="sum")
+    out = pd.DataFrame({header("commitment_year", lang): [str(int(y)) for y in wide.index]})
+    for y in wide.columns:
+        out[str(int(y))] = [meur(v, lang, 1) if v == v else "–" for v in wide[y].to_numpy(float)]
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..messages import render_text
 from ..units import meur, number, pct
-from .labels import format_cell, label
+from .labels import _fill, format_cell, label
 
 
 def _warnings(items, lang: str) -> list[str]:
@@ -199,3 +199,138 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
                        time=number(sv["time_s"], lang, 2), limit=f"{sv['time_limit_s']:g}",
                        check=label("sum_checked" if sv.get("checked") else "sum_not_checked", lang)))
     return "\n".join(lines + _warnings(getattr(result.scenario, "warnings", []), lang))
+
+
+# --------------------------------------------------------------------------------------------
+# the first page's answer (report, run, simulate, rank)
+# --------------------------------------------------------------------------------------------
+#: The fragile choices the answer names (the most fragile first; the report's section names all).
+BOX_FRAGILE = 3
+
+
+class AnswerBox:
+    """The directorate's answer, opening the report's first page and what ``run``, ``simulate``
+    and ``rank`` print: projects funded and M€ granted; the money left, reconciled from the AE
+    not committed and the CP left to pay; the CP-shortfall risk with its year and band; the next
+    call's capacity at its risk (when a capacity result is given); the most fragile choices.
+
+    ``figures`` holds the numbers behind every sentence (EUR, fractions): the same figures the
+    report's tests read back from its first page.  ``lines(markdown)`` gives the sentences, each
+    value escaped for Markdown (:func:`workbench.reporting.labels.label_md`) or as plain text."""
+
+    def __init__(self, figures: dict, entries: list, restes=None, lang: str = "fr"):
+        self.figures, self._entries, self.restes, self.lang = figures, entries, restes, lang
+
+    def lines(self, markdown: bool = False) -> list[str]:
+        from .labels import label_md
+
+        out = []
+        for key, values in self._entries:
+            if markdown:
+                out.append(str(label_md(key, self.lang, **values)))
+            else:
+                out.append(_fill(key, self.lang, values, str, lambda w: w.replace("**", "").replace("*", "")))
+        return out
+
+    def text(self) -> str:
+        """Plain text for a terminal: a title, then one line per figure."""
+        return "\n".join([label("box_title", self.lang)] + ["  " + x for x in self.lines(False)])
+
+    def markdown(self) -> str:
+        """Markdown for the report's first cell: a titled list in a quoted block, framed on the page
+        (values escaped)."""
+        from .escape import MarkdownText
+
+        return MarkdownText(f"## {label('box_title', self.lang)}\n\n"
+                            + "\n".join(f"> - {x}" for x in self.lines(True)))
+
+
+def fragile_text(fr, lang: str = "fr", n: int | None = None) -> str:
+    """The fragile choices (:func:`workbench.analysis.robustness.fragile_choices`) named in one
+    sentence part, the most fragile first (the first ``n`` when given)."""
+    rows = fr if n is None else fr.head(n)
+    return label("box_list_sep", lang).join(label(f"fragile_{r.kind}", lang, id=r.id, call=r.call or "-", f=pct(r.selection_frequency, lang, 0))
+                     for r in rows.itertuples())
+
+
+def answer_box(ev, lang: str = "fr", capacity=None, restes=None, sensitivity=None) -> AnswerBox:
+    """The answer box of an evaluation (:class:`workbench.pipeline.Evaluation`).
+
+    Parameters
+    ----------
+    capacity : optional
+        The next call's capacity (``workbench.analysis.capacity.next_call_capacity``'s result:
+        ``capacity_eur``, ``next_call``, ``binding_year``, ``binding``, and ``risk_rate`` when it
+        carries it, else 10 %).  ``None``: the box says nothing about capacity.
+    restes : DataFrame, optional
+        The outstanding commitments by commitment and payment year (``SimulationResult.restes_a_payer``),
+        shown under the box by the report.  ``None``: no table.
+    sensitivity : SensitivityResult, optional
+        :func:`workbench.analysis.sensitivity.analyze`: the risk's band over the factors' ranges
+        (when the simulation ran on no calibrated parameter sets) and what drives the risk.
+    """
+    from .. import pipeline as P  # noqa: PLC0415 - the figures come from the one evaluation
+    from ..analysis.robustness import FRAGILE_THRESHOLD_RATE  # noqa: PLC0415
+
+    m, dec = ev.metrics, ev.ranking
+    money = P.money_left(ev)
+    band = P.risk_band(ev, sensitivity)
+    fr = P.fragile(ev)
+    n_calls = len(dec.by_call) if getattr(dec, "by_call", None) is not None else 1
+    fig = {"n_selected": int(m["n_selected"]), "granted_eur": float(m["committed_eur"]), **money,
+           "shortfall_probability": float(m.get("shortfall_probability", float("nan"))),
+           "shortfall_worst_year": m.get("shortfall_worst_year"),
+           "max_year_shortfall_probability": float(m.get("max_year_shortfall_probability", float("nan"))),
+           "risk_band_low": band["low"], "risk_band_high": band["high"], "risk_band_source": band["source"],
+           "fragile_ids": fr["id"].astype(str).tolist(), "seed": ev.seed, "draws": ev.draws}
+    entries: list = [("box_funded", {"n": fig["n_selected"], "granted": meur(fig["granted_eur"], lang, 1),
+                                     "calls": label("box_calls_one" if n_calls == 1 else "box_calls_many", lang, n=n_calls),
+                                     "ae": meur(money["ae_available_eur"], lang, 1)})]
+    p = fig["shortfall_probability"]
+    if p == p:
+        bname = label(f"box_band_{band['source']}", lang, draws=number(ev.draws, lang))
+        key = "box_risk" if fig["max_year_shortfall_probability"] > 0 else "box_risk_zero"
+        entries.append((key, {"p": pct(p, lang, 1), "year": fig["shortfall_worst_year"], "draws": number(ev.draws, lang),
+                                     "p_year": pct(fig["max_year_shortfall_probability"], lang, 1),
+                                     "low": pct(band["low"], lang, 1), "high": pct(band["high"], lang, 1),
+                                     "band": bname}))
+    else:
+        entries.append(("box_risk_no_cp", {}))
+    if sensitivity is not None:
+        t = sensitivity.table("shortfall_probability")
+        if len(t) and bool(t["output_varies"].iloc[0]):
+            top = t.head(2)
+            entries.append(("box_drivers", {"items": label("box_list_sep", lang).join(
+                f"{label('sf_' + r.factor, lang)} {number(r.ST, lang, 2)} ± {number(r.ST_conf, lang, 2)}"
+                for r in top.itertuples())}))
+    entries.append(("box_money", {"year": money["horizon_end"], "total": meur(money["money_left_eur"], lang, 1),
+                                  "low": meur(money["money_left_p10_eur"], lang, 1),
+                                  "high": meur(money["money_left_p90_eur"], lang, 1),
+                                  "ae_left": meur(money["ae_left_eur"], lang, 1),
+                                  "not_decided": meur(money["ae_not_decided_eur"], lang, 1),
+                                  "awaiting": meur(money["ae_awaiting_eur"], lang, 1),
+                                  "cp_left": meur(money["cp_left_eur"], lang, 1)}))
+    entries.append(("box_money_def", {"ae": meur(money["ae_available_eur"], lang, 1), "year": money["horizon_end"],
+                                      "paid": meur(money["paid_eur"], lang, 1)}))
+    if money["cp_available_eur"] == money["cp_available_eur"]:
+        entries.append(("box_cp_unpaid", {"available": meur(money["cp_available_eur"], lang, 1),
+                                          "unpaid": meur(money["cp_unpaid_eur"], lang, 1)}))
+    if capacity is not None:
+        call = getattr(capacity, "next_call", None)
+        call = getattr(call, "id", call)
+        risk = float(getattr(capacity, "risk_rate", 0.10))
+        binding = getattr(capacity, "binding", None)
+        by = getattr(capacity, "binding_year", None)
+        fig.update(capacity_eur=float(capacity.capacity_eur), capacity_risk_rate=risk, next_call=call)
+        entries.append(("box_capacity", {"call": call, "risk": pct(risk, lang, 0),
+                                         "amount": meur(float(capacity.capacity_eur), lang, 1),
+                                         "binding": " ".join(str(x) for x in (binding, by) if x is not None) or "-"}))
+    samples = (dec.robustness.attrs.get("samples") if getattr(dec, "robustness", None) is not None else None)
+    if "selection_frequency" not in dec.table.columns:
+        entries.append(("box_fragile_not_computed", {}))
+    elif len(fr):
+        more = label("box_fragile_more", lang, n=len(fr) - BOX_FRAGILE) if len(fr) > BOX_FRAGILE else ""
+        entries.append(("box_fragile", {"samples": samples, "items": fragile_text(fr, lang, BOX_FRAGILE) + more}))
+    else:
+        entries.append(("box_fragile_none", {"samples": samples, "threshold": pct(FRAGILE_THRESHOLD_RATE, lang, 0)}))
+    return AnswerBox(fig, entries, restes, lang)
