@@ -230,11 +230,11 @@ def envelope_metrics(sim) -> dict:
     else:
         out["max_year_shortfall_probability"] = float("nan")
         out["shortfall_worst_year"] = None
-    out.update(risk_band(sim))
+    out.update(set_band_metrics(sim))
     return out
 
 
-def risk_band(sim) -> dict:
+def set_band_metrics(sim) -> dict:
     """The band of the shortfall probability across the parameter sets the draws were spread over
     (a calibration's posterior): P10 and P90 over the sets of each set's probability of running
     short in at least one year (the fund most at risk when there are several), and the number of
@@ -332,14 +332,17 @@ def fragile(ev: Evaluation):
 def risk_band(ev: Evaluation, sensitivity=None) -> dict:
     """The band of the shortfall risk: over a calibration's parameter sets when the simulation ran
     with them (``source`` ``"parameter_sets"``: P10 and P90 over the sets of each set's risk of
-    running short in its worst year), else over the sensitivity analysis' sets (``"sensitivity"``:
+    running short in at least one year, :func:`set_band_metrics`), else over the sensitivity analysis' sets (``"sensitivity"``:
     the factors' ranges), else the Monte Carlo interval of the estimate (``"monte_carlo"``: 95 %,
     normal approximation of a proportion over the draws)."""
     sim = ev.simulation
     p = float(ev.metrics.get("shortfall_probability", float("nan")))
     sb = getattr(sim, "set_band", None)
     if sb is not None and len(sb):
-        w = sb[sb["scope"] == "worst_year"]
+        # the headline's own band: each set's risk of running short in at least one year
+        w = sb[sb["scope"] == "any_year"].dropna(subset=["shortfall_probability_p90"])
+        if not len(w):
+            w = sb[sb["scope"] == "worst_year"]
         if len(w):
             return {"source": "parameter_sets", "low": float(w["shortfall_probability_p10"].max()),
                     "high": float(w["shortfall_probability_p90"].max())}
