@@ -128,14 +128,19 @@ def test_the_scenario_lists_the_models_clearly_wrong_that_the_power_table_runs()
 
 @pytest.mark.slow
 def test_power_each_model_clearly_wrong_fails_a_figure_out_of_sample():
-    """The reduced power table (few runs, the scenario's own values as the model to perturb): each
-    wrong model fails at least one counted figure dated after 2019-12-31, except those the README
-    and docs/explanation/calibration-and-validity.md name with the reason (NOT_DETECTED)."""
-    pw = power_table(load_scenario(DEFAULT), UNTIL, replicates=4).set_index("model")
-    for name, row in pw.drop(index="(scenario)").iterrows():
+    """The power table (the scenario's calibrated posterior as the model to perturb): each wrong model fails at least one counted figure dated after 2019-12-31, except
+    those docs/explanation/calibration-and-validity.md names with the reason (NOT_DETECTED)."""
+    # the page's configuration (30 runs), so that the test and docs/explanation/calibration-and-validity.md
+    # state the same table; fewer runs give narrower, noisier intervals that reject and accept at random
+    pw = power_table(load_scenario(DEFAULT), UNTIL, replicates=30).set_index("model")
+    reference = [r for r in ("(scenario)", "(posterior)") if r in pw.index]
+    assert reference
+    for name, row in pw.drop(index=reference).iterrows():
         if name in NOT_DETECTED:
             continue
-        assert row["rejected"], (name, row.to_dict())
+        # rejected by a figure the model itself passes (with few runs, the model may fail one too)
+        assert row["rejected"] and isinstance(row["beyond_reference"], str) and row["beyond_reference"], \
+            (name, row.to_dict())
     assert (pw["n_out_of_sample"] > 0).all()
 
 
@@ -143,6 +148,13 @@ def test_power_each_model_clearly_wrong_fails_a_figure_out_of_sample():
 #: docs/explanation/calibration-and-validity.md, "The power table").
 NOT_DETECTED = {
     "contract lag 0 months": "committing at the decision is refuted in sample (2018's AE consumed: about 200 M€ "
-                             "against 20.1 M€); out of sample, the yearly AE voted cap 2020's commitments near the "
-                             "151.9 M€ consumed, so no figure after 2019 rejects it",
+                             "against 20.1 M€); out of sample, 2020's decisions and 2018's delayed contracts add up "
+                             "to about the same, inside the wide interval of 2020's AE consumed",
+    "contract lag 18 months": "refuted in sample (nothing committed in 2018 against 20.1 M€); after 2019, as for a lag "
+                              "of 0 months, 2020's commitments stay within the interval",
+    "quality bar 40": "the published figures after 2019 (a count of early 2020, projects and average grant by 2022, "
+                      "2020's execution) have wide intervals; the posterior itself leaves the bar wide (33-66)",
+    "no allotment": "no figure after 2019 measures what one call took of the year's credits",
+    "front-loaded payments": "2020's CP consumed stays within its interval (the lag's spread moves payments more than "
+                             "the profile)",
 }

@@ -859,6 +859,10 @@ class Scenario:
             if top not in touched:
                 touched[top] = copy.deepcopy(self.data.get(top))
             set_at(touched, kp, _plain_number(v))
+            parts = str(kp).split(".")
+            if parts[0] == "disbursement" and len(parts) >= 2 and parts[1] in ALTERNATIVE_KEYS:
+                # a lag given in one form replaces the other (deep_merge drops it from the base)
+                (touched.get("disbursement") or {}).pop(ALTERNATIVE_KEYS[parts[1]], None)
         return self.with_overrides(touched, name)
 
     def with_overrides(self, overrides: dict, name: str | None = None) -> "Scenario":
