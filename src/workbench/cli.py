@@ -495,8 +495,8 @@ def _cmd_simulate(args) -> int:
         print(label("sum_policies", args.lang, items="; ".join(
             label("sum_policy", args.lang, policy=r.policy, value=number(r.value_delivered_mean, args.lang, 0),
                   short=pct(r.shortfall_probability, args.lang, 0)) for r in pol.itertuples())))
-    files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "provenance.json",
-             *figs] + (["policies.csv"] if pol is not None else [])
+    files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "restes_a_payer.csv",
+             "provenance.json", *figs] + (["policies.csv"] if pol is not None else [])
     print(label("sum_written_to", args.lang, out=out, files=", ".join(files)))
     return 0
 

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..files import project_relative, write_atomic, write_csv
 from .draws import BLOCK
-from .numpy_model import GTOT, METRICS
+from .numpy_model import GTOT, METRICS, cohort_cells
 from .plan import _Plan
 from .settings import EXHAUSTED_SHARE
 from .stats import _percentile_rows, _row_stats, _row_stats_f64
@@ -59,6 +59,16 @@ class SimulationResult:
         over the sets of their shortfall probability.
     draws : DrawArrays or None
         With ``keep_draws=True``: the per-draw yearly arrays of each fund (predictive checks).
+    restes_a_payer : DataFrame
+        What each year's commitments cost in payment credits, year after year (restes à payer):
+        per fund, rows ``scope == "cohort"``: the CP paid in ``payment_year`` on the commitments of
+        ``commitment_year`` (a project's payments, top-ups included, belong to the year of its
+        legal commitment; after any CP shortage moved them); rows ``scope == "outstanding"``
+        (``commitment_year`` empty): at the end of ``payment_year``, what the commitments made
+        by then will still pay (:func:`restes_a_payer_table`).  ``mean_eur`` over every draw,
+        ``p10_eur``, ``p50_eur``, ``p90_eur`` over the first
+        :data:`~workbench.envelope.simulation.RAP_PERCENTILE_DRAWS` draws (provenance
+        ``restes_a_payer_percentile_draws``).
     """
 
     yearly: pd.DataFrame
@@ -71,10 +81,13 @@ class SimulationResult:
     parameter_sets: pd.DataFrame | None = None
     set_band: pd.DataFrame | None = None
     draws: "DrawArrays | None" = None
+    restes_a_payer: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
                "calls": self.calls, "selected": self.selected}
+        if self.restes_a_payer is not None:
+            out["restes_a_payer"] = self.restes_a_payer
         if self.parameter_sets is not None:
             out["parameter_sets"] = self.parameter_sets
             out["set_band"] = self.set_band
@@ -116,6 +129,73 @@ class DrawArrays:
     cp_due_eur: np.ndarray
     cp_paid_eur: np.ndarray
     cp_available_eur: np.ndarray
+
+
+#: The columns of a restes à payer table (:func:`restes_a_payer_table`).
+RESTES_COLUMNS = ("fund", "scope", "commitment_year", "payment_year", "mean_eur", "p10_eur", "p50_eur", "p90_eur")
+
+
+def restes_a_payer_table(fund: str, years, cohort_years, pay_years, means: np.ndarray, per_draw: np.ndarray,
+                         pool=None, cohort_labels=None) -> pd.DataFrame:
+    """The restes à payer of one fund from its payments by (commitment year, payment year).
+
+    ``cohort_years``, ``pay_years``: each cell's years (year indices into ``years``);
+    ``means`` (cells,): each cell's mean over every draw [EUR]; ``per_draw`` (cells, draws): the
+    cells of the draws the percentiles read [EUR].  Rows ``scope == "cohort"`` (one per cell of a
+    cohort that pays anything) and, per year, ``scope == "outstanding"``: what the commitments
+    made by the end of the year still pay after it (the cells with ``commitment year <= year <
+    payment year``).  ``cohort_labels`` (cells,): a scope per cell other than ``"cohort"`` (the
+    follow-up's decided, not yet committed projects), left out of the outstanding.  Columns
+    :data:`RESTES_COLUMNS`; ``commitment_year`` is empty on the outstanding rows.
+    """
+    years = np.asarray(years)
+    Y = len(years)
+    cy, py = np.asarray(cohort_years), np.asarray(pay_years)
+    scope = np.array(["cohort"] * len(cy), object) if cohort_labels is None else np.asarray(cohort_labels, object)
+    per_draw = np.ascontiguousarray(per_draw, np.float64)
+    _, p10, p50, p90 = _row_stats(per_draw, pool) if per_draw.shape[1] else (None,) + (np.full(len(cy), np.nan),) * 3
+    # the outstanding at the end of year y: cells committed by y (c <= y) paid after it (p > y)
+    committed = scope == "cohort"
+    after = (cy[None, :] <= np.arange(Y)[:, None]) & (py[None, :] > np.arange(Y)[:, None]) & committed[None, :]
+    out_means = after.astype(np.float64) @ means
+    out_draws = after.astype(np.float64) @ per_draw if per_draw.shape[1] else np.zeros((Y, 0))
+    _, o10, o50, o90 = _row_stats(np.ascontiguousarray(out_draws), pool) if out_draws.shape[1] else \
+        (None,) + (np.full(Y, np.nan),) * 3
+    # a cohort that pays nothing in any draw is left out
+    pays = np.zeros(Y, bool)
+    np.logical_or.at(pays, cy, (means > 0) | (p90 > 0))
+    keep = pays[cy]
+    rows = pd.DataFrame({"fund": fund, "scope": scope[keep], "commitment_year": years[cy[keep]],
+                         "payment_year": years[py[keep]], "mean_eur": means[keep], "p10_eur": p10[keep],
+                         "p50_eur": p50[keep], "p90_eur": p90[keep]})
+    first = int(np.argmax(pays)) if pays.any() else Y
+    outst = pd.DataFrame({"fund": fund, "scope": "outstanding", "commitment_year": pd.NA,
+                          "payment_year": years[first:], "mean_eur": np.maximum(out_means[first:], 0.0),
+                          "p10_eur": np.maximum(o10[first:], 0.0), "p50_eur": np.maximum(o50[first:], 0.0),
+                          "p90_eur": np.maximum(o90[first:], 0.0)})
+    out = pd.concat([rows, outst], ignore_index=True) if len(rows) else outst
+    out["commitment_year"] = out["commitment_year"].astype("Int64")
+    out["payment_year"] = out["payment_year"].astype(int)
+    return out[list(RESTES_COLUMNS)]
+
+
+def _block_sums(a: np.ndarray) -> np.ndarray:
+    """Sums of the last axis of ``a`` block by block of :data:`BLOCK` draws (the last block
+    padded with zeros), float64: the same figures whatever the chunking of the run."""
+    n = a.shape[-1]
+    nb = -(-n // BLOCK)
+    pad = np.zeros(a.shape[:-1] + (nb * BLOCK,))
+    pad[..., :n] = a
+    return pad.reshape(a.shape[:-1] + (nb, BLOCK)).sum(axis=-1)
+
+
+def _restes_table(plan: _Plan, block_sums: np.ndarray, store: np.ndarray, draws: int, pool=None) -> pd.DataFrame:
+    """Every fund's restes à payer (:attr:`SimulationResult.restes_a_payer`) from the per-block
+    sums of the cohort cells ``(F, cells, blocks)`` and their per-draw values ``(F, cells, kept)``."""
+    cy, py = cohort_cells(len(plan.years))
+    parts = [restes_a_payer_table(f, plan.years, cy, py, block_sums[fi].sum(axis=1) / draws, store[fi], pool)
+             for fi, f in enumerate(plan.funds)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _levels(plan: _Plan) -> list[dict]:
