@@ -58,7 +58,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  rules: Mapping[str, Any] | None = None, time_limit_s: float | None = None,
                  robustness_samples: int = 0, seed: int | None = None, engine: str = "scipy",
                  calls: Iterable[str] | None = None, method: str | None = None,
-                 call_settings: Mapping[str, Mapping[str, Any]] | None = None) -> pf.RankResult:
+                 call_settings: Mapping[str, Mapping[str, Any]] | None = None,
+                 committed_eur: Mapping[str, float] | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
@@ -72,7 +73,11 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     better project out to fill the allotment with a larger one.  ``call_settings``
     (``{call id: {"weights": {...}, "budget_eur": x}}``) gives a committee's own weights, or its own
     budget (never above the credits left), to the named calls: a live session on one call while
-    the others decide as the scenario says.
+    the others decide as the scenario says.  ``committed_eur`` (``{fund: EUR}``): what each fund
+    decided outside this replay (a laureate book's net decisions: committed less de-committed,
+    plus decided and not yet committed), counted against the credits left of every call, as if
+    decided before the first of them (give the calls it covers a budget of 0 in
+    ``call_settings``).
 
     Returns
     -------
@@ -99,7 +104,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     s0 = pf.settings(scenario, rules)
     user_limits = {int(y): float(pf.param_value(v)) for y, v in (s0.get("payment_limits_eur") or {}).items()}
     sub_used: dict[str, float] = {}
-    committed_by_fund: dict[str, float] = {f: 0.0 for f in funds}
+    committed_by_fund: dict[str, float] = {f: float((committed_eur or {}).get(f, 0.0)) for f in funds}
     paid_by_year: dict[int, float] = {}
     fi_all, fo_all = set(map(str, forced_in)), set(map(str, forced_out))
     wanted = None if calls is None else set(calls)

@@ -135,41 +135,49 @@ class DrawArrays:
 RESTES_COLUMNS = ("fund", "scope", "commitment_year", "payment_year", "mean_eur", "p10_eur", "p50_eur", "p90_eur")
 
 
-def restes_a_payer_table(fund: str, years, cohort_years, pay_years, means: np.ndarray, per_draw: np.ndarray,
-                         pool=None, cohort_labels=None) -> pd.DataFrame:
+def restes_a_payer_table(fund: str, years, commitment_years, payment_years, means: np.ndarray,
+                         per_draw: np.ndarray, pool=None, scopes=None) -> pd.DataFrame:
     """The restes à payer of one fund from its payments by (commitment year, payment year).
 
-    ``cohort_years``, ``pay_years``: each cell's years (year indices into ``years``);
-    ``means`` (cells,): each cell's mean over every draw [EUR]; ``per_draw`` (cells, draws): the
-    cells of the draws the percentiles read [EUR].  Rows ``scope == "cohort"`` (one per cell of a
-    cohort that pays anything) and, per year, ``scope == "outstanding"``: what the commitments
-    made by the end of the year still pay after it (the cells with ``commitment year <= year <
-    payment year``).  ``cohort_labels`` (cells,): a scope per cell other than ``"cohort"`` (the
-    follow-up's decided, not yet committed projects), left out of the outstanding.  Columns
-    :data:`RESTES_COLUMNS`; ``commitment_year`` is empty on the outstanding rows.
+    ``years``: the payment years reported (the outstanding is given at the end of each);
+    ``commitment_years``, ``payment_years``: each cell's years; ``means`` (cells,): each cell's
+    mean over every draw [EUR]; ``per_draw`` (cells, draws): the cells of the draws the
+    percentiles read [EUR].  Rows ``scope == "cohort"`` (one per cell of a cohort that pays
+    anything) and, per year, ``scope == "outstanding"``: what the commitments made by the end of
+    the year still pay after it (the cells with ``commitment year <= year < payment year``).
+    ``scopes`` (cells,): a scope per cell other than ``"cohort"`` (the follow-up's ``"pending"``:
+    decided, not yet committed, its commitment year NaN), left out of the outstanding.  Columns
+    :data:`RESTES_COLUMNS`; ``commitment_year`` is empty on the outstanding and pending rows.
     """
-    years = np.asarray(years)
+    years = np.asarray(years, np.int64)
     Y = len(years)
-    cy, py = np.asarray(cohort_years), np.asarray(pay_years)
-    scope = np.array(["cohort"] * len(cy), object) if cohort_labels is None else np.asarray(cohort_labels, object)
+    cy = np.asarray(commitment_years, np.float64)
+    py = np.asarray(payment_years, np.int64)
+    scope = np.array(["cohort"] * len(cy), object) if scopes is None else np.asarray(scopes, object)
     per_draw = np.ascontiguousarray(per_draw, np.float64)
-    _, p10, p50, p90 = _row_stats(per_draw, pool) if per_draw.shape[1] else (None,) + (np.full(len(cy), np.nan),) * 3
+    nan = np.full(len(cy), np.nan)
+    _, p10, p50, p90 = _row_stats(per_draw, pool) if per_draw.shape[1] and len(cy) else (None, nan, nan, nan)
     # the outstanding at the end of year y: cells committed by y (c <= y) paid after it (p > y)
-    committed = scope == "cohort"
-    after = (cy[None, :] <= np.arange(Y)[:, None]) & (py[None, :] > np.arange(Y)[:, None]) & committed[None, :]
-    out_means = after.astype(np.float64) @ means
-    out_draws = after.astype(np.float64) @ per_draw if per_draw.shape[1] else np.zeros((Y, 0))
-    _, o10, o50, o90 = _row_stats(np.ascontiguousarray(out_draws), pool) if out_draws.shape[1] else \
-        (None,) + (np.full(Y, np.nan),) * 3
+    committed = (scope == "cohort") & np.isfinite(cy)
+    after = ((cy[None, :] <= years[:, None]) & (py[None, :] > years[:, None]) & committed[None, :]).astype(np.float64)
+    out_means = after @ means if len(cy) else np.zeros(Y)
+    out_draws = np.ascontiguousarray(after @ per_draw) if len(cy) else np.zeros((Y, per_draw.shape[1]))
+    _, o10, o50, o90 = _row_stats(out_draws, pool) if out_draws.shape[1] else (None,) + (np.full(Y, np.nan),) * 3
     # a cohort that pays nothing in any draw is left out
-    pays = np.zeros(Y, bool)
-    np.logical_or.at(pays, cy, (means > 0) | (p90 > 0))
-    keep = pays[cy]
-    rows = pd.DataFrame({"fund": fund, "scope": scope[keep], "commitment_year": years[cy[keep]],
-                         "payment_year": years[py[keep]], "mean_eur": means[keep], "p10_eur": p10[keep],
-                         "p50_eur": p50[keep], "p90_eur": p90[keep]})
-    first = int(np.argmax(pays)) if pays.any() else Y
-    outst = pd.DataFrame({"fund": fund, "scope": "outstanding", "commitment_year": pd.NA,
+    key = [("" if not np.isfinite(c) else int(c), s_) for c, s_ in zip(cy, scope)]
+    pays: dict = {}
+    for k, m_, q in zip(key, means, p90):
+        pays[k] = pays.get(k, False) or bool(m_ > 0) or bool(q > 0)
+    keep = np.array([pays[k] for k in key], bool) if len(key) else np.zeros(0, bool)
+    rows = pd.DataFrame({"fund": fund, "scope": scope[keep],
+                         "commitment_year": pd.array([int(c) if np.isfinite(c) else pd.NA for c in cy[keep]],
+                                                     dtype="Int64"),
+                         "payment_year": py[keep], "mean_eur": np.asarray(means, np.float64)[keep],
+                         "p10_eur": p10[keep], "p50_eur": p50[keep], "p90_eur": p90[keep]})
+    paying = [int(c) for c, k in zip(cy, keep) if k and np.isfinite(c)]
+    first = int(np.searchsorted(years, min(paying))) if paying else Y
+    outst = pd.DataFrame({"fund": fund, "scope": "outstanding",
+                          "commitment_year": pd.array([pd.NA] * (Y - first), dtype="Int64"),
                           "payment_year": years[first:], "mean_eur": np.maximum(out_means[first:], 0.0),
                           "p10_eur": np.maximum(o10[first:], 0.0), "p50_eur": np.maximum(o50[first:], 0.0),
                           "p90_eur": np.maximum(o90[first:], 0.0)})
@@ -193,8 +201,9 @@ def _restes_table(plan: _Plan, block_sums: np.ndarray, store: np.ndarray, draws:
     """Every fund's restes à payer (:attr:`SimulationResult.restes_a_payer`) from the per-block
     sums of the cohort cells ``(F, cells, blocks)`` and their per-draw values ``(F, cells, kept)``."""
     cy, py = cohort_cells(len(plan.years))
-    parts = [restes_a_payer_table(f, plan.years, cy, py, block_sums[fi].sum(axis=1) / draws, store[fi], pool)
-             for fi, f in enumerate(plan.funds)]
+    years = np.asarray(plan.years)
+    parts = [restes_a_payer_table(f, years, years[cy], years[py], block_sums[fi].sum(axis=1) / draws, store[fi],
+                                  pool) for fi, f in enumerate(plan.funds)]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -97,6 +97,22 @@ class Reforecast:
         Per draw (``draws`` long) totals over the book: ``future_paid_eur``, ``freed_abandon_eur``,
         ``freed_underrun_eur``, ``topup_eur``, and ``cp_future_eur`` (draws x years, all funds).
     provenance : dict
+    funds : list of str
+        The funds of the book, in the order of :attr:`cp_future_by_fund_eur`.
+    cp_future_by_fund_eur : ndarray
+        ``(funds, draws, years)``: each fund's payments still to come, by year, draw by draw [EUR]
+        (from ``as_of``; the first year holds what remains to pay in ``as_of``'s year, the last
+        every later payment).
+    cohorts : list of (str, int or None)
+        ``(fund, commitment year)`` of each row of :attr:`cp_future_by_cohort_eur`: the year of
+        the projects' conventions, ``None`` for the projects decided and not yet committed.
+    cp_future_by_cohort_eur : ndarray
+        ``(cohorts, draws, years)``: the same payments by commitment year [EUR].
+    restes_a_payer : DataFrame
+        The restes à payer at ``as_of``, in the simulation's layout
+        (:func:`workbench.envelope.restes_a_payer_table`): per fund, the payments still to come on
+        each year's commitments by payment year (``scope == "cohort"``; ``"pending"``: decided, not
+        yet committed, with no commitment year), and the outstanding at the end of each year.
     """
 
     as_of: dt.date
@@ -106,6 +122,11 @@ class Reforecast:
     projects: pd.DataFrame
     draws: dict
     provenance: dict = field(default_factory=dict)
+    funds: list = field(default_factory=list)
+    cp_future_by_fund_eur: np.ndarray | None = None
+    cohorts: list = field(default_factory=list)
+    cp_future_by_cohort_eur: np.ndarray | None = None
+    restes_a_payer: pd.DataFrame | None = None
 
 
 def _cp_voted(scenario, fund: str, year: int) -> float:
@@ -162,10 +183,18 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
     fund_of = pp["fund"].to_numpy(object)[idx]
     fmask = [(fund_of == f) for f in funds]
     M = np.stack(fmask, axis=1).astype(float) if P else np.zeros((0, len(funds)))   # project -> fund
+    # project -> (fund, commitment year): the convention's year, None while decided and not committed
+    origin = pp["origin_year"].to_numpy(float)[idx]
+    coh_of = [(f, None if not np.isfinite(o) else int(o)) for f, o in zip(fund_of, origin)]
+    cohorts = sorted(set(coh_of), key=lambda c: (c[0], c[1] is None, c[1] or 0))
+    Mc = np.zeros((P, len(cohorts)))
+    if P:
+        Mc[np.arange(P), [cohorts.index(c) for c in coh_of]] = 1.0
     # boundaries between reported years, as offsets from t0 [years]
     bounds = np.array([y + 1 - t0 for y in years[:-1]], float)
 
     cp_future = np.zeros((len(funds), draws, Y))
+    cp_cohort = np.zeros((len(cohorts), draws, Y))
     tot = {k: np.zeros(draws) for k in ("future_paid_eur", "freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
     fund_tot = {k: np.zeros((len(funds), draws)) for k in tot}
     proj_paid = np.zeros(P)
@@ -208,7 +237,9 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         # cumulative share paid by each boundary, then the years' shares by difference; sums over
         # each fund's projects as one matrix product; boundaries after every project's end are skipped
         total = A @ M
+        total_c = A @ Mc
         prev = np.zeros((n, len(funds)))
+        prev_c = np.zeros((n, len(cohorts)))
         last = float(Ld.max())
         F = np.empty_like(A)
         for k, bnd in enumerate(bounds):
@@ -216,15 +247,19 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
                 continue
             if bnd >= last:
                 cp_future[:, lo:hi, k] = (total - prev).T
-                prev = total
+                cp_cohort[:, lo:hi, k] = (total_c - prev_c).T
+                prev, prev_c = total, total_c
                 continue
             np.multiply(inv, bnd, out=F)
             np.minimum(F, 1.0, out=F)
             F *= A
             cum = F @ M
+            cum_c = F @ Mc
             cp_future[:, lo:hi, k] = (cum - prev).T
-            prev = cum
+            cp_cohort[:, lo:hi, k] = (cum_c - prev_c).T
+            prev, prev_c = cum, cum_c
         cp_future[:, lo:hi, Y - 1] = (total - prev).T
+        cp_cohort[:, lo:hi, Y - 1] = (total_c - prev_c).T
         fund_tot["future_paid_eur"][:, lo:hi] = total.T
         fund_tot["freed_abandon_eur"][:, lo:hi] = (freed_ab @ M).T
         fund_tot["freed_underrun_eur"][:, lo:hi] = (freed_un @ M).T
@@ -313,7 +348,27 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         "not_simulated": {"fully_paid_or_closed": int(len(pp) - P)},
     }
     return Reforecast(as_of=as_of, years=years, yearly=yearly, summary=summary, projects=projects, draws=tot,
-                      provenance=prov)
+                      provenance=prov, funds=funds, cp_future_by_fund_eur=cp_future, cohorts=cohorts,
+                      cp_future_by_cohort_eur=cp_cohort,
+                      restes_a_payer=restes_table(funds, cohorts, cp_cohort, years))
+
+
+def restes_table(funds: list, cohorts: list, cp_cohort: np.ndarray, years: list[int]) -> pd.DataFrame:
+    """The restes à payer of a re-forecast (:attr:`Reforecast.restes_a_payer`) from its per-draw
+    payments by cohort ``(cohorts, draws, years)`` [EUR], in the simulation's layout."""
+    from ..envelope import RESTES_COLUMNS, restes_a_payer_table
+
+    parts = []
+    Y = len(years)
+    for f in funds:
+        rows = [i for i, c in enumerate(cohorts) if c[0] == f]
+        cy = np.repeat([np.nan if cohorts[i][1] is None else cohorts[i][1] for i in rows], Y).astype(float)
+        py = np.tile(years, len(rows))
+        cells = cp_cohort[rows].transpose(0, 2, 1).reshape(len(rows) * Y, -1) if rows else np.zeros((0, 0))
+        scopes = np.repeat(["cohort" if cohorts[i][1] is not None else "pending" for i in rows], Y)
+        parts.append(restes_a_payer_table(f, years, cy, py, cells.mean(axis=1) if cells.shape[1] else
+                                          np.zeros(len(cy)), cells, scopes=scopes))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(RESTES_COLUMNS))
 
 
 def _planned(R: np.ndarray, L: np.ndarray, t0: float, years: list[int]) -> np.ndarray:

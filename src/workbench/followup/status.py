@@ -126,7 +126,7 @@ def tables(status: Status) -> dict[str, pd.DataFrame]:
         "position_projects.csv": status.position.projects, "reforecast.csv": status.reforecast.yearly,
         "reforecast_summary.csv": status.reforecast.summary, "reforecast_projects.csv": status.reforecast.projects,
         "drift.csv": status.drift, "drift_summary.csv": status.drift_summary, "flags.csv": status.flags,
-        "savings.csv": status.savings,
+        "savings.csv": status.savings, "restes_a_payer.csv": status.reforecast.restes_a_payer,
     }
     if status.history is not None:
         out["drift_history.csv"] = status.history
