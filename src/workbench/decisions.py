@@ -38,6 +38,7 @@ from .messages import Text, code_of, msg
 from . import selection as pf
 from .analysis import robustness
 from .selection.allotment import call_budget_eur, call_shares, candidate_calls, credits_at_eur
+from .selection.scoring import roi_ratio
 
 #: What the decisions are called in results and reports.
 CALL_BY_CALL = "call_by_call"
@@ -358,7 +359,7 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
         "envelope": sub["envelope"].to_numpy(), "paying_envelope": "", "eligible": el["eligible"].to_numpy(bool),
         "selected": False, "funding": "", "value": np.round(vals, 6), "contribution": 0.0,
         "value_per_eur": vals / req, "value_per_meur": vals / req * 1e6, "rank_value_per_eur": np.nan,
-        "requested_eur": req, "funded_eur": 0.0, "roi_ratio": pf.roi_ratio(sub).to_numpy(float),
+        "requested_eur": req, "funded_eur": 0.0, "roi_ratio": roi_ratio(sub).to_numpy(float),
         "roi_below_target": pd.NA, "greedy_selected": False,
     }, index=sub.index)
     t["reason"] = pd.Series([Text(msg("R_NO_CREDITS_LEFT")) if ok else
