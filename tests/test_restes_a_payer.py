@@ -158,3 +158,35 @@ def test_percentiles_read_the_first_draws_beyond_the_cap(monkeypatch):
     m = t.merge(u, on=["fund"] + key, suffixes=("", "_small"))
     np.testing.assert_array_equal(m["p90_eur"], m["p90_eur_small"])
     assert not np.array_equal(m["mean_eur"], m["mean_eur_small"])
+
+
+def test_the_follow_up_gives_the_same_table_from_a_books_re_forecast_by_hand(tmp_path):
+    """``workbench status``'s restes à payer: the book's remaining payments by convention year
+    (without uncertainty: the remaining grant spread evenly to the end date)."""
+    import datetime as dt
+
+    from workbench.followup import book as B
+    from workbench.followup import reforecast as RF
+    from workbench.followup.reforecast import year_fraction
+
+    scn = load_scenario(PARAMS / "ftap_2018_2022.yaml")
+    p = tmp_path / "book.csv"
+    p.write_text("id,call,fund,grant_eur,decision_date,convention_date,paid_2020_eur,end_date,status\n"
+                 "P1,C,FTAP,1000000,2019-10-31,2020-03-01,100000,2022-06-30,running\n"
+                 "P2,C,FTAP,500000,2020-03-01,,0,2021-12-31,running\n")
+    as_of = dt.date(2020, 4, 30)
+    rf = RF.reforecast(B.read_book(p, as_of=as_of), as_of, scn, draws=5, seed=1, uncertainty=False)
+    t = rf.restes_a_payer
+    c = t[t["scope"] == "cohort"].set_index("payment_year")["mean_eur"]
+    t0, end = year_fraction(as_of), year_fraction(dt.date(2022, 6, 30))
+    L = end - t0
+    assert c.loc[2020] == pytest.approx(0.9e6 * (2021 - t0) / L)
+    assert c.loc[2021] == pytest.approx(0.9e6 / L)
+    assert c.loc[2022] == pytest.approx(0.9e6 * (end - 2022) / L)
+    assert set(t.loc[t["scope"] == "cohort", "commitment_year"]) == {2020}
+    # the decided, not yet committed project is apart, without a commitment year
+    pend = t[t["scope"] == "pending"]
+    assert pend["commitment_year"].isna().all() and pend["mean_eur"].sum() == pytest.approx(0.5e6)
+    out = t[t["scope"] == "outstanding"].set_index("payment_year")["mean_eur"]
+    assert out.loc[2020] == pytest.approx(0.9e6 - c.loc[2020]) and out.loc[2022] == pytest.approx(0)
+    assert list(t.columns) == list(E.RESTES_COLUMNS)

@@ -570,7 +570,7 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
     risk0 = risk(0)
     notes: list[Message] = []
     if risk0 > risk_rate:
-        notes.append(msg("W_CAPACITY_ZERO", call=call.id, risk=risk_rate, risk0=risk0))
+        notes.append(msg("W_CAPACITY_ZERO", call=call.id, risk_pct=100 * risk_rate, risk0_pct=100 * risk0))
     if not cr.counted.any():
         notes.append(msg("W_CAPACITY_NO_CP", year=call.decision.year))
     # ---- year by year ------------------------------------------------------------------------------
