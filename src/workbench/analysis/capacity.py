@@ -694,7 +694,21 @@ def write_capacity(result: CapacityResult, out: str | Path) -> Path:
 
 def summary_text(result: CapacityResult, lang: str = "fr", by_year: bool = True) -> str:
     """What ``workbench capacity`` prints, in ``lang`` (the catalog's words)."""
-    from ..reporting.labels import display_table, label
+    from ..reporting.labels import label
+
+    return "\n".join(_summary_lines(result, lang, label, curve=True, by_year=by_year))
+
+
+def summary_markdown(result: CapacityResult, lang: str = "fr") -> str:
+    """The capacity's sentences for a report (Markdown, every value shown as text): the headline,
+    what binds, the notes and what the answer rests on; the curve and the years are tables
+    (:attr:`CapacityResult.curve`, :attr:`CapacityResult.by_year`)."""
+    from ..reporting.labels import label_md
+
+    return "\n\n".join(x.strip() for x in _summary_lines(result, lang, label_md, curve=False, by_year=False))
+
+
+def _summary_lines(result: CapacityResult, lang: str, label, curve: bool, by_year: bool) -> list[str]:
     from ..units import meur, pct
 
     nc = result.next_call
@@ -721,6 +735,8 @@ def summary_text(result: CapacityResult, lang: str = "fr", by_year: bool = True)
                        later_n=pv.get("later_laureates", 0),
                        model=meur(result.model_decision_eur, lang), pieces=result.pieces,
                        piece=meur(result.piece_eur, lang)))
+    if not curve:
+        return lines
     lines.append(label("cap_curve_head", lang))
     for r in result.curve.itertuples():
         what = label("cap_binding_ae_short", lang) if r.binding == "ae" else \
@@ -734,4 +750,4 @@ def summary_text(result: CapacityResult, lang: str = "fr", by_year: bool = True)
                                owed=meur(r.owed_p50_eur, lang), owed90=meur(r.owed_p90_eur, lang),
                                later=meur(r.later_calls_mean_eur, lang), here=meur(r.next_call_mean_eur, lang),
                                headroom=meur(r.headroom_eur, lang), p=pct(r.shortfall_above_probability, lang)))
-    return "\n".join(lines)
+    return lines

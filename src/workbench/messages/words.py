@@ -1060,6 +1060,19 @@ for _k, _v in {
 # `workbench status`, SimulationResult.restes_a_payer; issue 24) ----------------------------------------------
 _CAPACITY_LABELS = {
     "cap_title": {"fr": "Capacité de la prochaine session", "en": "The next session's capacity"},
+    "live_fund_title": {"fr": "Le fonds en cours : position au {as_of} et capacité de la prochaine session",
+                        "en": "The fund under way: its position at {as_of} and the next session's capacity"},
+    "live_fund_intro": {
+        "fr": "Le scénario nomme un livre des lauréats ({book}, {n} projets ; exemple **synthétique**, étiqueté ligne "
+              "à ligne). Voici la position du fonds à sa date, puis la **capacité** de la prochaine session : le montant "
+              "d'AE le plus élevé qu'elle peut accorder sans que le risque de manquer de crédits de paiement une année "
+              "au moins dépasse le niveau choisi, compte tenu de ce que le livre doit encore payer, des sessions "
+              "suivantes et des CP disponibles après la réserve (voir le guide « capacité »).",
+        "en": "The scenario names a laureate book ({book}, {n} projects; a **synthetic** example, labelled row by "
+              "row). Here is the fund's position at its date, then the next session's **capacity**: the largest amount "
+              "of AE it can grant without the risk of running short of payment credits in at least one year exceeding "
+              "the level chosen, given what the book still has to pay, the later sessions and the CP available after "
+              "the reserve (see the \"capacity\" guide)."},
     "cap_head": {
         "fr": "{fund} — prochaine session : {call} ({date}). Capacité au risque de {risk} de manquer de CP au moins une "
               "année : {capacity} d'AE (au plus {ae} disponibles à la session) ; {draws} tirages, graine {seed}.",
