@@ -105,7 +105,7 @@ def test_two_cohorts_and_a_cp_shortage_move_each_cohorts_payments_by_hand(tmp_pa
     paid = res.level("F", "cp_paid_eur")["mean"]
     by_year = pd.Series(got).groupby(level=1).sum()
     for y, v in by_year.items():
-        assert v == pytest.approx(paid.loc[y], abs=1e-6)
+        assert v == pytest.approx(paid.loc[y], rel=1e-6)
 
 
 def test_the_engines_agree_and_the_table_is_the_same_whatever_the_chunking():
@@ -121,8 +121,9 @@ def test_the_engines_agree_and_the_table_is_the_same_whatever_the_chunking():
     t = a.restes_a_payer
     by_year = t[t["scope"] == "cohort"].groupby("payment_year")["mean_eur"].sum()
     paid = a.level("FTAP", "cp_paid_eur")["mean"]
-    np.testing.assert_allclose(by_year.to_numpy(), paid.loc[by_year.index].to_numpy(), rtol=1e-9)
-    assert t[t["scope"] == "outstanding"]["mean_eur"].iloc[-1] == pytest.approx(0, abs=1e-3)
+    # (the cells are kept per draw in float32, as a big run's stores: a relative 1e-7)
+    np.testing.assert_allclose(by_year.to_numpy(), paid.loc[by_year.index].to_numpy(), rtol=1e-6)
+    assert t[t["scope"] == "outstanding"]["mean_eur"].iloc[-1] == pytest.approx(0, abs=10)
 
 
 def test_projects_on_their_own_schedules_are_followed_by_cohort_too(tmp_path):
@@ -140,7 +141,7 @@ def test_projects_on_their_own_schedules_are_followed_by_cohort_too(tmp_path):
     t = runs[0].restes_a_payer
     paid = runs[0].level("F", "cp_paid_eur")["mean"]
     by_year = t[t["scope"] == "cohort"].groupby("payment_year")["mean_eur"].sum()
-    np.testing.assert_allclose(by_year.to_numpy(), paid.loc[by_year.index].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(by_year.to_numpy(), paid.loc[by_year.index].to_numpy(), rtol=1e-6)
 
 
 def test_percentiles_read_the_first_draws_beyond_the_cap(monkeypatch):

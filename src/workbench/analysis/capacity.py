@@ -458,7 +458,11 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
         model_decision = float(model_here["funded_eur"].sum())
         earlier_ids = [i for i in order if call_of.get(i) in set(earlier)] if book is None else []
         later_ids = [i for i in order if call_of.get(i) in set(later)]
-        earlier_granted = float(sel[sel["call"].astype(str).isin(earlier)]["funded_eur"].sum()) if book is None else 0.0
+        bc = decided.by_call if getattr(decided, "by_call", None) is not None else pd.DataFrame(
+            columns=["call", "fund", "granted_eur"])
+        # what the earlier calls of the call's fund granted (the AE they took before it)
+        earlier_granted = float(bc[bc["call"].isin(earlier) & (bc["fund"] == fund)]["granted_eur"].sum()) \
+            if book is None else 0.0
     else:
         model_here, model_decision, earlier_ids, later_ids, earlier_granted = None, float("nan"), [], [], 0.0
     # ---- the AE the call may grant -----------------------------------------------------------------

@@ -92,7 +92,7 @@ class KernelOutputs(NamedTuple):
     sel_count: np.ndarray     # (P,) int64: draws selecting the project
     ph1_count: np.ndarray     # (P,) int64: of which first phase only
     attr_count: np.ndarray    # (P,) int64: of which never started
-    cohort: np.ndarray        # (F, CELLS, n) CP paid by (commitment year, payment year) [EUR]
+    cohort: np.ndarray        # (F, CELLS, n) float32, zeros: CP paid by (commitment year, payment year) [EUR]
 
 
 def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
@@ -619,8 +619,8 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                             bl[j] = dg - pg
                 # each cohort committed by then is paid the fund's share of what is due
                 for cy in range(y + 1):
-                    ch = coh[f, cell_of[cy, y]]
-                    if crow[f, cy]:
+                    if crow[f, cy]:   # (a cohort without any amount is left at 0: the outputs start at 0)
+                        ch = coh[f, cell_of[cy, y]]
                         dm = demc[f, cy, y]
                         bl = blc[cy]
                         for j in range(nd):
@@ -628,9 +628,6 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                             pg = dg * paid[j]
                             ch[o + j] = pg
                             bl[j] = dg - pg
-                    else:
-                        for j in range(nd):
-                            ch[o + j] = 0.0
             # the cohorts' demand read: set back to 0 for the next block
             for cy in range(Y):
                 if crow[f, cy]:

@@ -34,7 +34,7 @@ class _ChunkOut:
     sel_count: np.ndarray  # (P,) int counts
     ph1_count: np.ndarray
     attr_count: np.ndarray
-    cohort: np.ndarray | None = None  # (F, CELLS, n) CP paid by (commitment year, payment year): cohort_cells
+    cohort: np.ndarray | None = None  # (F, CELLS, n) float32: CP paid by (commitment year, payment year), cohort_cells
 
 
 def cohort_cells(n_years: int) -> tuple[np.ndarray, np.ndarray]:
@@ -309,7 +309,8 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _Chunk
     return _ChunkOut(yearly=last(yearly.transpose(0, 1, 3, 2)), fund_due=last(fund_due), avail=last(avail_k),
                      committed_call=last(comm_k), nsel_call=last(nsel_k), gtot=last(gtot), fund_flags=last(flags),
                      sel_count=sel.sum(axis=1), ph1_count=(sel & ph1).sum(axis=1),
-                     attr_count=(sel & attr).sum(axis=1), cohort=last(cells[:, :, cc, cp_]))
+                     attr_count=(sel & attr).sum(axis=1),
+                     cohort=last(cells[:, :, cc, cp_].astype(np.float32)))
 
 
 def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
@@ -318,4 +319,4 @@ def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
                      avail=np.zeros((K, n)), committed_call=np.zeros((K, n)), nsel_call=np.zeros((K, n)),
                      gtot=np.zeros((G, len(GTOT), n)), fund_flags=np.zeros((F, 3, n)),
                      sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
-                     attr_count=np.zeros(P_, np.int64), cohort=np.zeros((F, Y * (Y + 1) // 2, n)))
+                     attr_count=np.zeros(P_, np.int64), cohort=np.zeros((F, Y * (Y + 1) // 2, n), np.float32))

@@ -161,7 +161,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     # summed block by block for the means (blocks are fixed: bit-identical whatever the chunking)
     n_cells = len(cohort_cells(Y)[0])
     keep_coh = min(draws, RAP_PERCENTILE_DRAWS)
-    store_coh = np.empty((F, n_cells, keep_coh))
+    store_coh = np.zeros((F, n_cells, keep_coh), np.float32)
     coh_blocks = np.zeros((F, n_cells, -(-draws // BLOCK)))
     sel_count = np.zeros(P_, np.int64)
     ph1_count = np.zeros(P_, np.int64)

@@ -154,14 +154,20 @@ def restes_a_payer_table(fund: str, years, commitment_years, payment_years, mean
     cy = np.asarray(commitment_years, np.float64)
     py = np.asarray(payment_years, np.int64)
     scope = np.array(["cohort"] * len(cy), object) if scopes is None else np.asarray(scopes, object)
-    per_draw = np.ascontiguousarray(per_draw, np.float64)
+    if per_draw.dtype not in (np.float32, np.float64):
+        per_draw = per_draw.astype(np.float64)
+    per_draw = np.ascontiguousarray(per_draw)
     nan = np.full(len(cy), np.nan)
     _, p10, p50, p90 = _row_stats(per_draw, pool) if per_draw.shape[1] and len(cy) else (None, nan, nan, nan)
-    # the outstanding at the end of year y: cells committed by y (c <= y) paid after it (p > y)
+    # the outstanding at the end of year y: cells committed by y (c <= y) paid after it (p > y),
+    # summed in float64 a slice of draws at a time
     committed = (scope == "cohort") & np.isfinite(cy)
     after = ((cy[None, :] <= years[:, None]) & (py[None, :] > years[:, None]) & committed[None, :]).astype(np.float64)
-    out_means = after @ means if len(cy) else np.zeros(Y)
-    out_draws = np.ascontiguousarray(after @ per_draw) if len(cy) else np.zeros((Y, per_draw.shape[1]))
+    out_means = after @ np.asarray(means, np.float64) if len(cy) else np.zeros(Y)
+    n_d = per_draw.shape[1]
+    out_draws = np.zeros((Y, n_d))
+    for i in range(0, n_d if len(cy) else 0, 16384):
+        out_draws[:, i:i + 16384] = after @ per_draw[:, i:i + 16384].astype(np.float64)
     _, o10, o50, o90 = _row_stats(out_draws, pool) if out_draws.shape[1] else (None,) + (np.full(Y, np.nan),) * 3
     # a cohort that pays nothing in any draw is left out
     key = [("" if not np.isfinite(c) else int(c), s_) for c, s_ in zip(cy, scope)]
@@ -188,13 +194,17 @@ def restes_a_payer_table(fund: str, years, commitment_years, payment_years, mean
 
 
 def _block_sums(a: np.ndarray) -> np.ndarray:
-    """Sums of the last axis of ``a`` block by block of :data:`BLOCK` draws (the last block
-    padded with zeros), float64: the same figures whatever the chunking of the run."""
+    """Sums of the last axis of ``a`` block by block of :data:`BLOCK` draws (the last block may be
+    short), in float64: the same figures whatever the chunking of the run (chunks hold whole
+    blocks, and each block's draws are summed alike)."""
     n = a.shape[-1]
-    nb = -(-n // BLOCK)
-    pad = np.zeros(a.shape[:-1] + (nb * BLOCK,))
-    pad[..., :n] = a
-    return pad.reshape(a.shape[:-1] + (nb, BLOCK)).sum(axis=-1)
+    full = n // BLOCK
+    out = np.zeros(a.shape[:-1] + (-(-n // BLOCK),))
+    if full:
+        out[..., :full] = a[..., :full * BLOCK].reshape(a.shape[:-1] + (full, BLOCK)).sum(axis=-1, dtype=np.float64)
+    if n > full * BLOCK:
+        out[..., full] = a[..., full * BLOCK:].sum(axis=-1, dtype=np.float64)
+    return out
 
 
 def _restes_table(plan: _Plan, block_sums: np.ndarray, store: np.ndarray, draws: int, pool=None) -> pd.DataFrame:
