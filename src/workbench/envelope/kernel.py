@@ -211,7 +211,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
     C, topup, unf, x0w, net_f, net_g, max_f, room_last, first, ae0, ae1, ae2, backlog = wf2
     dem = wf3
     rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid, aj, pj, csel = wf1
-    # payments by commitment year: amounts at (fund, cohort, first tranche's year), the demand by
+    # payments by commitment year: amounts at (fund, cohort x Y + first tranche's year), the demand by
     # (fund, cohort, year), the cells used and the cohorts with any amount, each cohort's backlog
     firstc, demc, usedc, crow, blc = wc
     stopped = wb1
@@ -499,11 +499,14 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                 if common:
                     for j in range(nd):
                         first[int(bsel[j]), j] += Aj[j]
-                    for j in range(nd):
-                        cj = int(csel[j])
-                        bj = int(bsel[j])
-                        fc[cj, bj, j] += Aj[j]
-                        uc[cj, bj] = True
+                    # by cohort, draw by draw for the live draws only (a project is selected in most
+                    # draws or in few: the branch is predictable)
+                    if ns > 0:
+                        for j in range(nd):
+                            if sp[j]:   # (a laureate that never starts adds 0 at its draw's year 0)
+                                k_ = int(csel[j]) * Y + int(bsel[j])
+                                fc[k_, j] += Aj[j]
+                                uc[k_] = True
                 else:
                     ownp = own[p]
                     dcf = demc[gf]
@@ -556,10 +559,10 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                 uc = usedc[f]
                 for cy in range(Y):
                     for by in range(cy, Y):
-                        if not uc[cy, by]:
+                        if not uc[cy * Y + by]:
                             continue
                         crow[f, cy] = True
-                        fcb = fc[cy, by]
+                        fcb = fc[cy * Y + by]
                         for i in range(L):
                             bi = by + i
                             if bi > Y - 1:
@@ -569,7 +572,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                                 dci[j] += fcb[j] * wprof[i, j]
                         for j in range(nd):
                             fcb[j] = 0.0
-                        uc[cy, by] = False
+                        uc[cy * Y + by] = False
         # CP available per fund, year by year (each draw sees the operations of the reference)
         for f in range(F):
             for j in range(nd):
@@ -664,7 +667,7 @@ def _kernel_work(kin: KernelInputs) -> tuple:
              np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))),
             # cohorts: first tranches and demand by (fund, cohort, year), cells used, cohorts used,
             # backlog by cohort (kept at 0 between blocks: the kernel sets back what it used)
-            (np.zeros((F, Y, Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y, Y), np.bool_), np.zeros((F, Y), np.bool_),
+            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_), np.zeros((F, Y), np.bool_),
              np.zeros((Y, B))))
 
 
