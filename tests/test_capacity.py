@@ -334,3 +334,29 @@ def test_status_shows_the_capacity_beside_the_position_and_writes_restes_a_payer
     rc = main(["status", str(scn.path), "--book", str(book), "--as-of", "2025-06-30", "--draws", "50",
                "--out", str(tmp_path / "st2")])
     assert rc == 0 and "Aucune session du scénario après le 2025-06-30" in capsys.readouterr().out
+
+
+def test_a_posterior_csv_is_read_as_parameter_sets_and_a_bad_column_is_named(tmp_path, capsys):
+    scn = scenario(tmp_path)
+    cands = candidates()
+    cpath = tmp_path / "cands.csv"
+    cands.to_csv(cpath, index=False)
+    scn.path.write_text(scn.path.read_text() + f"candidates: {{source: file, file: {cpath.name}}}\n")
+    post = tmp_path / "posterior.csv"
+    # a French spreadsheet's export: ';' between cells, decimal commas, the profile as text
+    post.write_text("disbursement.commitment_lag.median_months;disbursement.commitment_lag.sigma;"
+                    "disbursement.profile_rates\n"
+                    '3,5;0,6;"0.5;0.3;0.2"\n'
+                    '12;0,9;"0.4;0.4;0.2"\n', encoding="utf-8")
+    sets = C.read_parameter_sets(post)
+    assert sets["disbursement.commitment_lag.median_months"].tolist() == [3.5, 12.0]
+    out = tmp_path / "cap"
+    rc = main(["capacity", str(scn.path), "--as-of", "2024-03-01", "--draws", "100", "--parameter-sets", str(post),
+               "--out", str(out)])
+    assert rc == 0, capsys.readouterr().err
+    assert json.loads((out / "provenance.json").read_text())["parameter_sets"] == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("disbursement.commitment_lag.median\n4\n")
+    rc = main(["capacity", str(scn.path), "--as-of", "2024-03-01", "--draws", "50", "--parameter-sets", str(bad)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "disbursement.commitment_lag.median" in err and "Traceback" not in err

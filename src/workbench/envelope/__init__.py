@@ -97,13 +97,13 @@ from .numpy_model import GTOT, METRICS, _run_chunk
 from .kernel import FUSED_BLOCKS, KernelDraws, KernelInputs, KernelOutputs, _kernel_inputs, _run_chunk_fast
 from .stats import PERCENTILES, _percentile_rows, _row_stats
 from .tables import RESTES_COLUMNS, DrawArrays, SimulationResult, first_results_late_share, restes_a_payer_table
-from .simulation import CHUNK_BYTES, RAP_PERCENTILE_DRAWS, STORE_BYTES, default_chunk_size, simulate
+from .simulation import CHUNK_BYTES, RAP_PERCENTILE_DRAWS, RAP_STORE_DRAWS, STORE_BYTES, default_chunk_size, simulate
 from .projects import ProjectDemand, project_demand
 from .policies import compare_policies, scenario_policies
 from .replay import call2_laureates_candidates, replay_call2_fixed
 
 __all__ = [
-    "BLOCK", "CHUNK_BYTES", "RAP_PERCENTILE_DRAWS", "RESTES_COLUMNS", "restes_a_payer_table", "DEFAULT_CONTRACT_LAG_MONTHS", "DrawArrays", "ParameterSets", "SET_COLUMNS", "DEFAULT_DECOMMIT_MONTHS", "DEFAULT_PROFILE",
+    "BLOCK", "CHUNK_BYTES", "RAP_PERCENTILE_DRAWS", "RAP_STORE_DRAWS", "RESTES_COLUMNS", "restes_a_payer_table", "DEFAULT_CONTRACT_LAG_MONTHS", "DrawArrays", "ParameterSets", "SET_COLUMNS", "DEFAULT_DECOMMIT_MONTHS", "DEFAULT_PROFILE",
     "EXHAUSTED_SHARE", "EXTRA_YEARS", "FUSED_BLOCKS", "GTOT", "METRICS", "PERCENTILES", "STORE_BYTES",
     "InputError", "KernelDraws", "KernelInputs", "KernelOutputs", "Policy", "Problem", "Settings",
     "SimulationResult", "build_plan", "call2_laureates_candidates", "compare_policies", "default_chunk_size",

@@ -212,8 +212,8 @@ def _restes_table(plan: _Plan, block_sums: np.ndarray, store: np.ndarray, draws:
     sums of the cohort cells ``(F, cells, blocks)`` and their per-draw values ``(F, cells, kept)``."""
     cy, py = cohort_cells(len(plan.years))
     years = np.asarray(plan.years)
-    parts = [restes_a_payer_table(f, years, years[cy], years[py], block_sums[fi].sum(axis=1) / draws, store[fi],
-                                  pool) for fi, f in enumerate(plan.funds)]
+    parts = [restes_a_payer_table(f, years, years[cy], years[py], block_sums[fi].sum(axis=1) / draws,
+                                  np.ascontiguousarray(store[fi]), pool) for fi, f in enumerate(plan.funds)]
     return pd.concat(parts, ignore_index=True)
 
 
