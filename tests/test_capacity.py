@@ -126,7 +126,7 @@ def brute_force(scn, cands, res):
         x = g * STEP
         pieces = C._synthetic_pieces(scn, cands, call, t, m, tmpl)
         amounts = np.clip(x - np.arange(m) * t, 0.0, t)
-        pieces["total_cost_eur"] = pieces["total_cost_eur"] * amounts / t
+        pieces["total_cost_eur"] = np.maximum(pieces["total_cost_eur"] * amounts / t, 1.0)   # (no 0 / 0)
         pieces["requested_eur"] = amounts
         block = fund_demand(list(pieces["id"]), seeds["next_call"], pieces)
         total = owed + later + block

@@ -648,7 +648,7 @@ def _add_capacity(sub) -> None:
                     "(CP) in at least one year stays under --risk, given what is already owed (a laureate book's "
                     "re-forecast with --book, else the earlier calls as the scenario decides them), the later calls "
                     "(decided by the model with the credits left), the CP voted or forecast after the reserve, and "
-                    "the parameter sets (--parameter-sets). Prints the capacity, the curve at 5, 10, 20 and 30 %% "
+                    "the parameter sets (--parameter-sets). Prints the capacity, the curve at 5, 10, 20 and 30 % "
                     "and the year that binds; with --out writes capacity.csv, capacity_by_year.csv and "
                     "provenance.json (all or nothing). See docs/guide/capacite.md.",
     )
