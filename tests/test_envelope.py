@@ -227,7 +227,7 @@ def test_result_to_csv_and_figures(small, tmp_path):
     res = E.simulate(small, small_candidates(), draws=2)
     files = res.to_csv(tmp_path / "o")
     assert {f.name for f in files} == {"yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv",
-                                       "provenance.json"}
+                                       "restes_a_payer.csv", "provenance.json"}
     prov = json.loads((tmp_path / "o" / "provenance.json").read_text())
     assert prov["scenario_hash"] == small.hash() and prov["draws"] == 2 and prov["seed"] == 7
     for fig in (charts.fan_chart(res), charts.committed_vs_paid(res, lang="en")):
@@ -240,7 +240,7 @@ def test_cli_simulate_writes_tables_figures_and_summary(tmp_path, capsys):
     assert rc == 0
     names = {p.name for p in out.iterdir()}
     assert {"yearly.csv", "summary.csv", "fan_chart.png", "committed_vs_paid.png", "calibration.png",
-            "provenance.json"} <= names
+            "restes_a_payer.csv", "provenance.json"} <= names
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sim")]
     text = capsys.readouterr().out
     assert "FTAP: envelope 780.0\u00a0M€" in text  # 700 M€ announced, plus the 80 M€ of 2022 and "P(exhausted before last call)" in text

@@ -86,6 +86,18 @@ def test_installed_package_is_the_wheel_and_lists_the_shipped_scenarios(installe
     assert "scénario valide « ftap_2018_backtest »" in res.stdout   # French by default
 
 
+def test_the_shipped_ftap2_book_travels_in_the_wheel_and_capacity_finds_it_by_name(installed, elsewhere):
+    """``workbench capacity ftap2_2023_2025 --book ftap2_2024-06-30.csv --as-of 2024-06-30`` from a
+    folder outside the repository: the scenario and its example book come from the package."""
+    site, env = installed
+    book = site / "workbench" / "data" / "books" / "ftap2_2024-06-30.csv"
+    assert book.is_file()
+    res = workbench(["capacity", "ftap2_2023_2025", "--book", "ftap2_2024-06-30.csv", "--as-of", "2024-06-30",
+                     "--draws", "60", "--out", "cap"], env, elsewhere)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "FTAP2-FIL-16" in res.stdout and (elsewhere / "cap" / "capacity.csv").is_file()
+
+
 def test_a_user_file_named_like_a_shipped_scenario_stays_the_users(installed, elsewhere):
     _, env = installed
     (elsewhere / "ftap_2018_2022.yaml").write_text("name: [broken\n", encoding="utf-8")

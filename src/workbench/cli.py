@@ -701,8 +701,8 @@ def _cmd_simulate(args) -> int:
         print(label("sum_policies", args.lang, items="; ".join(
             label("sum_policy", args.lang, policy=r.policy, value=number(r.value_delivered_mean, args.lang, 0),
                   short=pct(r.shortfall_probability, args.lang, 0)) for r in pol.itertuples())))
-    files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "provenance.json",
-             *figs] + (["policies.csv"] if pol is not None else [])
+    files = ["yearly.csv", "summary.csv", "shortfall.csv", "calls.csv", "selected.csv", "restes_a_payer.csv",
+             "provenance.json", *figs] + (["policies.csv"] if pol is not None else [])
     print(label("sum_written_to", args.lang, out=out, files=", ".join(files)))
     return 0
 
@@ -883,6 +883,9 @@ def _add_status(sub) -> None:
     p.add_argument("--no-uncertainty", action="store_true", help="the remaining schedule without uncertainty")
     p.add_argument("--report", action="store_true",
                    help="also run notebooks/followup.ipynb (papermill) into OUT/followup.ipynb and followup.html")
+    p.add_argument("--no-capacity", action="store_true",
+                   help="leave out the next call's capacity (how much it can grant at a 10 %% risk of running short "
+                        "of CP, see `workbench capacity`; written as capacity.csv and capacity_by_year.csv)")
     p.add_argument("--lang", help="language of messages and figures: fr or en (default: $WORKBENCH_LANG, else fr)")
 
 
@@ -904,6 +907,13 @@ def _cmd_status(args) -> int:
         db = args.book if store.is_database(args.book) else None
         st = FS.compute_status(scn, book, as_of, draws=draws, seed=seed,
                                uncertainty=False if args.no_uncertainty else None, db=db)
+        if not args.no_capacity:
+            # the next call's capacity at 10 %, beside the position (workbench.analysis.capacity)
+            from .analysis.capacity import next_call_capacity, next_call_of
+
+            st.capacity_checked = True
+            if next_call_of(scn, as_of) is not None:
+                st.capacity = next_call_capacity(scn, as_of=as_of, book=book, risk_rate=0.10, draws=draws, seed=seed)
         report = None
         if args.report:
             report = {"scenario_path": str(Path(args.scenario).resolve()), "book_path": str(Path(args.book).resolve()),
@@ -921,6 +931,90 @@ def _cmd_status(args) -> int:
         return 0
 
     return _followup_errors("status", args.lang, run)
+
+
+# --------------------------------------------------------------------------------------------
+# capacity (how much the next call may grant without running short of CP)
+# --------------------------------------------------------------------------------------------
+def _add_capacity(sub) -> None:
+    p = sub.add_parser(
+        "capacity",
+        help="how much AE the next call can grant without running short of CP: the curve by risk, the binding year",
+        description="The largest amount of commitment authority (AE) the next call of the scenario (the first "
+                    "decided after --as-of) can grant so that the probability of running short of payment credits "
+                    "(CP) in at least one year stays under --risk, given what is already owed (a laureate book's "
+                    "re-forecast with --book, else the earlier calls as the scenario decides them), the later calls "
+                    "(decided by the model with the credits left), the CP voted or forecast after the reserve, and "
+                    "the parameter sets (--parameter-sets). Prints the capacity, the curve at 5, 10, 20 and 30 % "
+                    "and the year that binds; with --out writes capacity.csv, capacity_by_year.csv and "
+                    "provenance.json (all or nothing). See docs/guide/capacite.md.",
+    )
+    p.add_argument("scenario", help="scenario .yaml (or a shipped scenario's name)")
+    p.add_argument("--book", default=None,
+                   help="laureate book (.csv/.xlsx), snapshot database (.sqlite/.db), or a shipped example book's name "
+                        "(e.g. ftap2_2024-06-30.csv); without it the fund is taken at its start or at --as-of with the "
+                        "scenario's own decisions")
+    p.add_argument("--name", default=None, help="the book's name when the database holds several")
+    p.add_argument("--as-of", default=None,
+                   help="the date of the question (YYYY-MM-DD): the next call is the first decided after it "
+                        "(required with --book; default: the fund's first call)")
+    p.add_argument("--risk", default="0.10",
+                   help="the risk accepted of running short of CP in at least one year: a fraction strictly between "
+                        "0 and 1 (default 0.10)")
+    p.add_argument("--draws", default=None, help="Monte Carlo draws (> 0; default: the scenario's simulation.draws)")
+    p.add_argument("--seed", default=None, help="random seed (>= 0; default: the scenario's)")
+    p.add_argument("--parameter-sets", default=None, metavar="CSV",
+                   help="parameter sets varied draw by draw (a calibration's posterior sample: one row per set, "
+                        "columns scenario key paths such as disbursement.commitment_lag.median_months)")
+    p.add_argument("--out", default=None, help="folder for capacity.csv, capacity_by_year.csv and provenance.json "
+                                               "(default: print only)")
+    p.add_argument("--lang", help=LANG_HELP)
+
+
+def _fraction_option(name: str, raw, problems: list) -> float | None:
+    """A fraction strictly between 0 and 1 from an option (a decimal comma accepted)."""
+    try:
+        v = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        problems.append(Problem("<option>", name, raw, msg("E_NOT_NUMBER")))
+        return None
+    if not 0 < v < 1:
+        problems.append(Problem("<option>", name, raw, msg("E_BOUNDS", bounds=[(">", 0), ("<", 1)])))
+        return None
+    return v
+
+
+def _cmd_capacity(args) -> int:
+    from .analysis import capacity as C
+    from .followup import status as FS
+    from .scenario import load_scenario
+
+    probs: list = []
+    draws = _int_option("--draws", args.draws, 1, probs)
+    seed = _int_option("--seed", args.seed, 0, probs)
+    risk = _fraction_option("--risk", args.risk, probs)
+    as_of = _collect(probs, FS.parse_as_of, args.as_of) if args.as_of is not None else None
+    if args.book is not None and args.as_of is None:
+        probs.append(Problem("<option>", "--as-of", None, msg("E_CAPACITY_BOOK_NEEDS_AS_OF")))
+    if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
+        probs.append(Problem("<option>", "--out", args.out, msg("E_OUT_NOT_FOLDER")))
+    sets = None
+    if args.parameter_sets is not None:
+        sets = _collect(probs, C.read_parameter_sets, args.parameter_sets)
+    scn = _collect(probs, load_scenario, args.scenario)
+    if probs:
+        raise InputError(probs)
+    book = None
+    if args.book is not None:
+        book = FS.load_book(args.book, as_of, scenario=scn, name=args.name)
+    res = C.next_call_capacity(scn, as_of=as_of, book=book, risk_rate=risk, draws=draws, seed=seed,
+                               parameter_sets=sets)
+    if args.out is not None:
+        C.write_capacity(res, args.out)
+    print(C.summary_text(res, args.lang))
+    if args.out is not None:
+        print(label("cap_written", args.lang, out=args.out, files=", ".join(C.FILES)))
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -1021,6 +1115,8 @@ def _shipped_arguments(args) -> None:
         args.scenarios = [str(resources.scenario_path(v)) for v in args.scenarios]
     if isinstance(getattr(args, "grid", None), str):
         args.grid = str(resources.sweep_path(args.grid))
+    if isinstance(getattr(args, "book", None), str):   # a shipped example book by its name (status, capacity)
+        args.book = str(resources.book_path(args.book))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1039,6 +1135,7 @@ COMMANDS = {
     "sensitivity": (_add_sensitivity, _cmd_sensitivity),
     "book": (_add_book, _cmd_book),
     "status": (_add_status, _cmd_status),
+    "capacity": (_add_capacity, _cmd_capacity),
     "committee": (_add_committee, _cmd_committee),
     "scenarios": (_add_scenarios, _cmd_scenarios),
 }

@@ -42,6 +42,7 @@ from .messages import Text, code_of, msg
 from . import selection as pf
 from .analysis import robustness
 from .selection.allotment import call_budget_eur, call_shares, candidate_calls, credits_at_eur
+from .selection.scoring import roi_ratio
 
 #: What the decisions are called in results and reports.
 CALL_BY_CALL = "call_by_call"
@@ -113,7 +114,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
                  call_settings: Mapping[str, Mapping[str, Any]] | None = None,
                  override_reasons: Mapping[str, str] | None = None,
                  resume: CallState | None = None, keep_states: bool = False,
-                 deadline: float | None = None) -> pf.RankResult:
+                 deadline: float | None = None, committed_eur: Mapping[str, float] | None = None) -> pf.RankResult:
     """Decide the calls one after another, each among its own applications (see the module).
 
     Parameters are those of :func:`workbench.selection.rank`; ``calls`` limits the replay to
@@ -144,6 +145,11 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     above.  Resumed on the scenario and candidates it was computed from, the result is
     identical to a full run; that is how a live session re-decides only the call under review
     and the later ones.
+
+    ``committed_eur`` (``{fund: EUR}``): what each fund decided outside this replay (a laureate
+    book's net decisions: committed less de-committed, plus decided and not yet committed),
+    counted against the credits left of every call, as if decided before the first of them (give
+    the calls it covers a budget of 0 in ``call_settings``).
 
     Raises
     ------
@@ -186,7 +192,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     if resume is None:
         start = 0
         sub_used: dict[str, float] = {}
-        committed_by_fund: dict[str, float] = {f: 0.0 for f in funds}
+        committed_by_fund: dict[str, float] = {f: float((committed_eur or {}).get(f, 0.0)) for f in funds}
         paid_by_year: dict[int, float] = {}
         parts, per_call, records, solvers = [], {}, [], []
         pending: dict[str, list[pd.DataFrame]] = {}   # later phases of first-phase laureates, by call
@@ -602,7 +608,7 @@ def _empty_call_table(scenario, sub: pd.DataFrame, weights, rules) -> pd.DataFra
         "envelope": sub["envelope"].to_numpy(), "paying_envelope": "", "eligible": el["eligible"].to_numpy(bool),
         "selected": False, "funding": "", "value": np.round(vals, 6), "contribution": 0.0,
         "value_per_eur": vals / req, "value_per_meur": vals / req * 1e6, "rank_value_per_eur": np.nan,
-        "requested_eur": req, "funded_eur": 0.0, "roi_ratio": pf.roi_ratio(sub).to_numpy(float),
+        "requested_eur": req, "funded_eur": 0.0, "roi_ratio": roi_ratio(sub).to_numpy(float),
         "roi_below_target": pd.NA, "greedy_selected": False,
     }, index=sub.index)
     t["reason"] = pd.Series([Text(msg("R_NO_CREDITS_LEFT")) if ok else

@@ -150,3 +150,22 @@ def sweep_path(arg: str | Path) -> Path:
         return path
     name = path.name[:-5] if path.name.endswith(".yaml") else path.name
     return shipped_sweeps().get(name, path)
+
+
+def shipped_books() -> dict[str, Path]:
+    """The example laureate books shipped with the package, ``{file name: path}``
+    (``workbench/data/books/*.csv``)."""
+    folder = data_path("books")
+    return {p.name: p for p in sorted(folder.glob("*.csv"))} if folder.is_dir() else {}
+
+
+def book_path(arg: str | Path) -> Path:
+    """The laureate book a command-line argument names: an existing file (or database) as given;
+    otherwise a bare name, with or without ``.csv``, naming a shipped example book
+    (:func:`shipped_books`), so ``--book ftap2_2024-06-30.csv`` works from any folder.  Anything
+    else is returned unchanged (reading it reports the missing file)."""
+    path = Path(arg)
+    if path.exists() or path.parent != Path("."):
+        return path
+    books = shipped_books()
+    return books.get(path.name) or books.get(path.name + ".csv") or path

@@ -33,7 +33,7 @@ from . import params as P
 from .errors import MISSING, Collector, Problem, at_line, closest
 from .messages import Text, msg
 from .schema import (Amount, Any_, Bool, Ctx, Date, Fields, ListOf, MapOf, Num, Param, Rate,
-                     Str)
+                     Str, doc)
 
 CRITERIA = ("strategic", "service", "savings", "governance")
 #: Kinds of project owners (candidates' optional ``owner_type`` column; ``;`` joins a group).
@@ -412,6 +412,18 @@ _CANDIDATES = Fields(
     required=("source",),
 )
 
+#: A laureate book shipped with the workbench that goes with the scenario (a live fund's example).
+_FOLLOWUP = Fields(
+    {
+        "example_book": doc(Str(), "A laureate book shipped with the workbench (a file of workbench/data/books/) "
+                                   "describing the fund mid-way: what `workbench capacity` and the report read as the "
+                                   "live fund's position", example="ftap2_2024-06-30.csv"),
+        "as_of": doc(Date(), "The date the example book describes", example="2024-06-30"),
+        "reference": Str(), "assumption": Str(),
+    },
+    required=("example_book", "as_of"),
+)
+
 SCHEMA = Fields(
     {
         "name": Str(),
@@ -440,6 +452,7 @@ SCHEMA = Fields(
         # the fund's published figures (workbench.history), relative to this file's folder
         "history": Str(),
         "calibration": _CALIBRATION,
+        "followup": _FOLLOWUP,
     },
     required=("horizon", "funds", "criteria"),
 )
@@ -816,6 +829,17 @@ class Scenario:
     @property
     def synthetic(self) -> bool:
         return (self.data.get("candidates") or {}).get("source") == "synthetic"
+
+    @property
+    def example_book(self) -> tuple[Path, dt.date] | None:
+        """The shipped laureate book the scenario names (``followup.example_book``) and its date,
+        or None."""
+        fu = self.data.get("followup") or {}
+        if not fu.get("example_book"):
+            return None
+        from .resources import data_path
+
+        return data_path("books", fu["example_book"]), fu["as_of"]
 
     def candidates_path(self) -> Path | None:
         """The candidate file named by the scenario, resolved against the file that named it."""
@@ -1200,6 +1224,15 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
             col.add(f"{p}.until", c["until"].isoformat(), msg("E_UNTIL_NEEDS_EVERY"))
     # dated parameters: dates within the horizon
     _check_dated(d, "", col, start, end)
+    # the shipped example book it names
+    fu = d.get("followup") or {}
+    if isinstance(fu.get("example_book"), str):
+        from .resources import data_path
+
+        books = sorted(x.name for x in data_path("books").glob("*.csv"))
+        if fu["example_book"] not in books:
+            col.add("followup.example_book", fu["example_book"], msg("E_ONE_OF", choices=books,
+                                                                      suggestion=closest(fu["example_book"], books)))
     # criteria
     cr = d["criteria"]
     scale = cr.get("scale") or DEFAULT_SCALE

@@ -79,6 +79,7 @@ Layout (one concern per module; imports flow down this list, never up)
 * :mod:`.stats` - order statistics (exact NumPy percentiles, faster).
 * :mod:`.tables` - the result tables (:class:`SimulationResult`) and their provenance.
 * :mod:`.simulation` - :func:`simulate`, the entry point that runs the above.
+* :mod:`.projects` - each project's own payments draw by draw (:func:`project_demand`).
 * :mod:`.policies` - allocation policies compared on the same draws (:func:`compare_policies`).
 * :mod:`.replay` - back-test: FTAP call 2's real laureates replayed (:func:`replay_call2_fixed`).
 
@@ -95,15 +96,16 @@ from .draws import BLOCK, _draws_from_raw, _fixed_draws, _raw_blocks, _ratios_fr
 from .numpy_model import GTOT, METRICS, _run_chunk
 from .kernel import FUSED_BLOCKS, KernelDraws, KernelInputs, KernelOutputs, _kernel_inputs, _run_chunk_fast
 from .stats import PERCENTILES, _percentile_rows, _row_stats
-from .tables import DrawArrays, SimulationResult, first_results_late_share
-from .simulation import CHUNK_BYTES, STORE_BYTES, default_chunk_size, simulate
+from .tables import RESTES_COLUMNS, DrawArrays, SimulationResult, first_results_late_share, restes_a_payer_table
+from .simulation import CHUNK_BYTES, RAP_PERCENTILE_DRAWS, RAP_STORE_DRAWS, STORE_BYTES, default_chunk_size, simulate
+from .projects import ProjectDemand, project_demand
 from .policies import compare_policies, scenario_policies
 from .replay import call2_laureates_candidates, replay_call2_fixed
 
 __all__ = [
-    "BLOCK", "CHUNK_BYTES", "DEFAULT_CONTRACT_LAG_MONTHS", "DrawArrays", "ParameterSets", "SET_COLUMNS", "DEFAULT_DECOMMIT_MONTHS", "DEFAULT_PROFILE",
+    "BLOCK", "CHUNK_BYTES", "RAP_PERCENTILE_DRAWS", "RAP_STORE_DRAWS", "RESTES_COLUMNS", "restes_a_payer_table", "DEFAULT_CONTRACT_LAG_MONTHS", "DrawArrays", "ParameterSets", "SET_COLUMNS", "DEFAULT_DECOMMIT_MONTHS", "DEFAULT_PROFILE",
     "EXHAUSTED_SHARE", "EXTRA_YEARS", "FUSED_BLOCKS", "GTOT", "METRICS", "PERCENTILES", "STORE_BYTES",
     "InputError", "KernelDraws", "KernelInputs", "KernelOutputs", "Policy", "Problem", "Settings",
     "SimulationResult", "build_plan", "call2_laureates_candidates", "compare_policies", "default_chunk_size",
-    "first_results_late_share", "optimal_per_call", "replay_call2_fixed", "scenario_policies", "simulate",
+    "first_results_late_share", "optimal_per_call", "ProjectDemand", "project_demand", "replay_call2_fixed", "scenario_policies", "simulate",
 ]

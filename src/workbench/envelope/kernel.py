@@ -10,7 +10,7 @@ import numpy as np
 
 from .compiled import _nb
 from .draws import BLOCK, _SeedSeq, _each, _lag_medians32, _raw_blocks
-from .numpy_model import _ChunkOut, _new_chunk_out
+from .numpy_model import _ChunkOut, _new_chunk_out, cohort_index
 from .plan import _Plan
 from .settings import EXHAUSTED_SHARE
 
@@ -55,6 +55,7 @@ class KernelInputs(NamedTuple):
     own: np.ndarray           # (P,) bool: the project pays on its own schedule
     gorder: np.ndarray        # (P,) int64: projects group by group
     gptr: np.ndarray          # (G+1,) int64: group g's projects are gorder[gptr[g]:gptr[g+1]]
+    cell_of: np.ndarray       # (Y, Y) int64: cell of (commitment year, payment year) in ``cohort`` (-1: none)
     common: bool              # no project has its own schedule: all pay on their draw's set's profile
     stop: bool                # a call stops at the first project that does not fit (ranked list)
     set_attrition: np.ndarray  # (S,) probability a laureate never starts [fraction]
@@ -91,6 +92,7 @@ class KernelOutputs(NamedTuple):
     sel_count: np.ndarray     # (P,) int64: draws selecting the project
     ph1_count: np.ndarray     # (P,) int64: of which first phase only
     attr_count: np.ndarray    # (P,) int64: of which never started
+    cohort: np.ndarray        # (F, CELLS, n) float32, zeros: CP paid by (commitment year, payment year) [EUR]
 
 
 def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
@@ -130,6 +132,7 @@ def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
         prof=np.ascontiguousarray(plan.profiles, np.float64), own=plan.own_profile.astype(np.bool_),
         gorder=np.argsort(plan.g, kind="stable").astype(np.int64),
         gptr=np.concatenate([[0], np.cumsum(np.bincount(plan.g, minlength=len(plan.groups)))]).astype(np.int64),
+        cell_of=cohort_index(len(plan.years)),
         common=bool(plan.common_profile), stop=bool(plan.stop_at_misfit),
         overrun_paid_by_fund_rate=float(st.overrun_paid_by_fund_rate), savings_mean_rate=float(st.savings.mean_rate),
         max_commit_share_per_call_rate=(np.nan if pol.max_commit_share_per_call_rate is None
@@ -172,7 +175,10 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
     (:func:`_kernel_work`), whose every element read is first set.  ``rows`` lists, call by call
     (``ptr``), the projects a call may fund in selection order; ``gorder``/``gptr`` list the
     projects group by group.  With ``common`` every project pays on its draw's set's profile:
-    amounts are first added at the year their first tranche is due, then spread.
+    amounts are first added at the year their first tranche is due, then spread.  The payments are
+    also followed by fund and commitment year (the cohort: the restes à payer), the same way: the
+    amounts added at (cohort, first tranche's year) are spread once per block over the cells used,
+    and each cohort is paid, year by year, the fund's share of what is due (``cohort``).
     """
     cost_r, delay_r, fate_u, sav_f, lag_m = draws
     rows, ptr, call_x, call_f, call_budget = kin.rows, kin.ptr, kin.call_x, kin.call_f, kin.call_budget
@@ -186,7 +192,9 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
     common, stop = kin.common, kin.stop
     yearly, fund_due, avail_k, comm_k, nsel_k = out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call
     gtot, flags, sel_count, ph1_count, attr_count = out.gtot, out.fund_flags, out.sel_count, out.ph1_count, out.attr_count
-    wb2, wf2, wf3, wf1, wb1, wev = work
+    coh = out.cohort
+    cell_of = kin.cell_of
+    wb2, wf2, wf3, wf1, wb1, wev, wc = work
     P_ = req.shape[0]
     G = gamt.shape[0]
     F = env.shape[0]
@@ -202,7 +210,10 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
     sel, attr, isph1 = wb2
     C, topup, unf, x0w, net_f, net_g, max_f, room_last, first, ae0, ae1, ae2, backlog = wf2
     dem = wf3
-    rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid, aj, pj = wf1
+    rem, spent, cnt, av, s0, s1, s2, s3, s4, s5, s6, bsel, Aj, cr, due, paid, aj, pj, csel = wf1
+    # payments by commitment year: amounts at (fund, cohort x Y + first tranche's year), the demand by
+    # (fund, cohort, year), the cells used and the cohorts with any amount, each cohort's backlog
+    firstc, demc, usedc, crow, blc = wc
     stopped = wb1
     pend_t, pend_p, pend_n, head, nev, bt, bp, sj, wprof = wev
     Ylast = np.float64(Y - 1)
@@ -389,6 +400,7 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                         nev[j] = q + 1
         # amounts, years, group by group
         for gg in range(G):
+            gf = gfund[gg]
             for j in range(nd):
                 s0[j] = 0.0
                 s1[j] = 0.0
@@ -480,19 +492,36 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                     lf = 1.0 if live else 0.0
                     bsel[j] = b * lf
                     Aj[j] = (Cp[j] + tpp[j]) * lf
+                    # the commitment year (the cohort); 0 where not live (adds 0 there)
+                    csel[j] = min(max(np.floor(x0p[j]), 0.0), Ylast) * lf
+                fc = firstc[gf]
+                uc = usedc[gf]
                 if common:
                     for j in range(nd):
                         first[int(bsel[j]), j] += Aj[j]
+                    # by cohort, draw by draw for the live draws only (a project is selected in most
+                    # draws or in few: the branch is predictable)
+                    if ns > 0:
+                        for j in range(nd):
+                            if sp[j]:   # (a laureate that never starts adds 0 at its draw's year 0)
+                                k_ = int(csel[j]) * Y + int(bsel[j])
+                                fc[k_, j] += Aj[j]
+                                uc[k_] = True
                 else:
                     ownp = own[p]
+                    dcf = demc[gf]
+                    cr_ = crow[gf]
                     for j in range(nd):
                         b = int(bsel[j])
+                        cj = int(csel[j])
+                        cr_[cj] = True
                         for i in range(L):
                             bi = b + i
                             if bi > Y - 1:
                                 bi = Y - 1
                             w = prof[p, i] if ownp else wprof[i, j]
                             dem[gg, bi, j] += Aj[j] * w
+                            dcf[cj, bi, j] += Aj[j] * w
                 sel_count[p] += ns
                 attr_count[p] += na
                 ph1_count[p] += nh
@@ -522,6 +551,28 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                     y1[o + j] = a1[j]
                     y2[o + j] = dm[j]
                     y4[o + j] = a2[j]
+        # the payments by cohort: each used (cohort, first year) cell spread by the draw's profile
+        if common:
+            for f in range(F):
+                fc = firstc[f]
+                dcf = demc[f]
+                uc = usedc[f]
+                for cy in range(Y):
+                    for by in range(cy, Y):
+                        if not uc[cy * Y + by]:
+                            continue
+                        crow[f, cy] = True
+                        fcb = fc[cy * Y + by]
+                        for i in range(L):
+                            bi = by + i
+                            if bi > Y - 1:
+                                bi = Y - 1
+                            dci = dcf[cy, bi]
+                            for j in range(nd):
+                                dci[j] += fcb[j] * wprof[i, j]
+                        for j in range(nd):
+                            fcb[j] = 0.0
+                        uc[cy * Y + by] = False
         # CP available per fund, year by year (each draw sees the operations of the reference)
         for f in range(F):
             for j in range(nd):
@@ -529,6 +580,9 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
             for gg in range(G):
                 for j in range(nd):
                     backlog[gg, j] = 0.0
+            for cy in range(Y):
+                for j in range(nd):
+                    blc[cy, j] = 0.0
             for y in range(Y):
                 for j in range(nd):
                     due[j] = 0.0
@@ -566,6 +620,24 @@ def _kernel(n, off, g0, enabled, draws, kin, out, work):
                             pg = dg * paid[j]
                             y3[o + j] = pg
                             bl[j] = dg - pg
+                # each cohort committed by then is paid the fund's share of what is due
+                for cy in range(y + 1):
+                    if crow[f, cy]:   # (a cohort without any amount is left at 0: the outputs start at 0)
+                        ch = coh[f, cell_of[cy, y]]
+                        dm = demc[f, cy, y]
+                        bl = blc[cy]
+                        for j in range(nd):
+                            dg = dm[j] + bl[j]
+                            pg = dg * paid[j]
+                            ch[o + j] = pg
+                            bl[j] = dg - pg
+            # the cohorts' demand read: set back to 0 for the next block
+            for cy in range(Y):
+                if crow[f, cy]:
+                    for yy in range(Y):
+                        for j in range(nd):
+                            demc[f, cy, yy, j] = 0.0
+                    crow[f, cy] = False
             fl = flags[f]
             if last[f] >= 0:
                 al = avail_k[last[f]]
@@ -589,10 +661,14 @@ def _kernel_work(kin: KernelInputs) -> tuple:
     return (tuple(np.zeros((P_, B), np.bool_) for _ in range(3)),
             tuple(np.zeros(shape) for shape in [(P_, B)] * 4 + [(F, B), (G, B), (F, B), (G, B)] + [(Y, B)] * 4
                   + [(G, B)]),
-            np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(18)), np.zeros(B, np.bool_),
+            np.zeros((G, Y, B)), tuple(np.zeros(B) for _ in range(19)), np.zeros(B, np.bool_),
             (np.zeros((B, max(P_, 1))), np.zeros((B, max(P_, 1)), np.int64), np.zeros((B, max(P_, 1)), np.int64),
              np.full((B, len(kin.call_x) + 1), -1, np.int64), np.zeros(B, np.int64), np.zeros(max(P_, 1)),
-             np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))))
+             np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))),
+            # cohorts: first tranches and demand by (fund, cohort, year), cells used, cohorts used,
+            # backlog by cohort (kept at 0 between blocks: the kernel sets back what it used)
+            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_), np.zeros((F, Y), np.bool_),
+             np.zeros((Y, B))))
 
 
 def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int, d1: int, counts: np.ndarray,
@@ -609,7 +685,7 @@ def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int,
                   np.zeros(shape, np.float32))  # the lag is then each set's median (kin.set_lag32)
     _kernel(d1 - d0, d0, g0, enabled, KernelDraws(*inputs), kin,
             KernelOutputs(out.yearly, out.fund_due, out.avail, out.committed_call, out.nsel_call, out.gtot,
-                          out.fund_flags, counts[0], counts[1], counts[2]),
+                          out.fund_flags, counts[0], counts[1], counts[2], out.cohort),
             _kernel_work(kin) if work is None else work)
 
 

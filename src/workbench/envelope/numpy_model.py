@@ -34,6 +34,22 @@ class _ChunkOut:
     sel_count: np.ndarray  # (P,) int counts
     ph1_count: np.ndarray
     attr_count: np.ndarray
+    cohort: np.ndarray | None = None  # (F, CELLS, n) float32: CP paid by (commitment year, payment year), cohort_cells
+
+
+def cohort_cells(n_years: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of the payments by commitment year and payment year: ``(c, p)`` year indices
+    with ``c <= p`` (a commitment pays nothing before its year), row by row
+    (``numpy.triu_indices``); cell ``k`` of a per-draw ``cohort`` array is ``(c[k], p[k])``."""
+    return np.triu_indices(n_years)
+
+
+def cohort_index(n_years: int) -> np.ndarray:
+    """``(Y, Y)`` int64: the cell of ``(c, p)`` in :func:`cohort_cells`, -1 where ``p < c``."""
+    c, p = cohort_cells(n_years)
+    out = np.full((n_years, n_years), -1, np.int64)
+    out[c, p] = np.arange(len(c))
+    return out
 
 
 GTOT = ("committed_eur", "paid_eur", "savings_realised_eur", "savings_declared_eur", "value_delivered",
@@ -199,29 +215,43 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _Chunk
     x = x0 + shift
     b = np.clip(np.floor(x).astype(np.int64), 0, Y)            # bins >= Y are folded into Y - 1
     idx = base + b
+    # the same payments by fund and commitment year (cohort): a project's payments, top-ups
+    # included, belong to the year of its legal commitment
+    fp = plan.group_fund[plan.g] if P_ else np.zeros(0, np.int64)
+    cidx = ((dcol * F + fp[:, None]) * Y + year_bin(x0)) * Yb + b
     del x, shift, b
     Lp = plan.profiles.shape[1]                                 # idx + Lp - 1 < n * G * Yb
     pay = np.zeros((n, G, Yb))
+    payc = np.zeros((n, F, Y, Yb))
     sprof = sets.profiles[sidx]                                 # (n, L): each draw's set's profile
     if plan.common_profile:
         # one scatter of the amounts at their first tranche's year, then the profile as a filter
         S = np.bincount(idx.ravel(), weights=A.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
+        Sc = np.bincount(cidx.ravel(), weights=A.ravel(), minlength=n * F * Y * Yb).reshape(n, F, Y, Yb)
         for i in range(Lp):
             r = sprof[:, i][:, None, None]
             pay[:, :, i:] += r * S[:, :, :Yb - i]
+            payc[..., i:] += r[..., None] * Sc[..., :Yb - i]
     else:
         own = plan.own_profile[:, None]
         for i in range(Lp):
             w = A * np.where(own, plan.profiles[:, i][:, None], sprof[:, i][None, :])
             pay += np.bincount((idx + i).ravel(), weights=w.ravel(), minlength=n * G * Yb).reshape(n, G, Yb)
+            payc += np.bincount((cidx + i).ravel(), weights=w.ravel(),
+                                minlength=n * F * Y * Yb).reshape(n, F, Y, Yb)
     demand = pay[:, :, :Y].copy()
     demand[:, :, Y - 1] += pay[:, :, Y:].sum(axis=2)           # later payments in the last year
+    demc = payc[..., :Y].copy()                                 # (n, F, cohort, year)
+    demc[..., Y - 1] += payc[..., Y:].sum(axis=-1)
+    del payc
     # ---- CP available per fund (workbench.credits: voted - reserve +- movements + carry-over) ------
     paid = demand.copy()
     fund_due = np.zeros((n, F, Y))
+    cells = np.zeros((n, F, Y, Y))                              # CP paid by (cohort, year)
     for fi in range(F):
         gs = np.flatnonzero(plan.group_fund == fi)
         backlog = np.zeros((n, len(gs)))
+        backlog_c = np.zeros((n, Y))                            # each cohort's unpaid demand
         carry = np.zeros(n)
         for yi in range(Y):
             due_g = demand[:, gs, yi] + backlog
@@ -239,6 +269,11 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _Chunk
             ratio = np.divide(pd_, due, out=np.ones(n), where=due > 0)
             paid[:, gs, yi] = due_g * ratio[:, None]
             backlog = due_g - paid[:, gs, yi]
+            # each cohort is paid the fund's share of what is due in the year
+            due_c = demc[:, fi, :yi + 1, yi] + backlog_c[:, :yi + 1]
+            paid_c = due_c * ratio[:, None]
+            cells[:, fi, :yi + 1, yi] = paid_c
+            backlog_c[:, :yi + 1] = due_c - paid_c
     yearly = np.stack([ae_comm, ae_dec, demand, paid, ae_decided], axis=-1)  # (n, G, Y, METRICS)
     # ---- totals per group --------------------------------------------------------------------------
     gbase = dcol * G + plan.g[:, None]
@@ -270,10 +305,12 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _Chunk
     def last(a):  # draws last (the layout of _ChunkOut)
         return np.ascontiguousarray(np.moveaxis(a, 0, -1))
 
+    cc, cp_ = cohort_cells(Y)
     return _ChunkOut(yearly=last(yearly.transpose(0, 1, 3, 2)), fund_due=last(fund_due), avail=last(avail_k),
                      committed_call=last(comm_k), nsel_call=last(nsel_k), gtot=last(gtot), fund_flags=last(flags),
                      sel_count=sel.sum(axis=1), ph1_count=(sel & ph1).sum(axis=1),
-                     attr_count=(sel & attr).sum(axis=1))
+                     attr_count=(sel & attr).sum(axis=1),
+                     cohort=last(cells[:, :, cc, cp_].astype(np.float32)))
 
 
 def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
@@ -282,4 +319,4 @@ def _new_chunk_out(plan: _Plan, n: int) -> _ChunkOut:
                      avail=np.zeros((K, n)), committed_call=np.zeros((K, n)), nsel_call=np.zeros((K, n)),
                      gtot=np.zeros((G, len(GTOT), n)), fund_flags=np.zeros((F, 3, n)),
                      sel_count=np.zeros(P_, np.int64), ph1_count=np.zeros(P_, np.int64),
-                     attr_count=np.zeros(P_, np.int64))
+                     attr_count=np.zeros(P_, np.int64), cohort=np.zeros((F, Y * (Y + 1) // 2, n), np.float32))

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..files import project_relative, write_atomic, write_csv
 from .draws import BLOCK
-from .numpy_model import GTOT, METRICS
+from .numpy_model import GTOT, METRICS, cohort_cells
 from .plan import _Plan
 from .settings import EXHAUSTED_SHARE
 from .stats import _percentile_rows, _row_stats, _row_stats_f64
@@ -67,6 +67,16 @@ class SimulationResult:
         ``_mean_eur`` (CP paid up to the horizon's last year), and the set's parameter values.
     draws : DrawArrays or None
         With ``keep_draws=True``: the per-draw yearly arrays of each fund (predictive checks).
+    restes_a_payer : DataFrame
+        What each year's commitments cost in payment credits, year after year (restes à payer):
+        per fund, rows ``scope == "cohort"``: the CP paid in ``payment_year`` on the commitments of
+        ``commitment_year`` (a project's payments, top-ups included, belong to the year of its
+        legal commitment; after any CP shortage moved them); rows ``scope == "outstanding"``
+        (``commitment_year`` empty): at the end of ``payment_year``, what the commitments made
+        by then will still pay (:func:`restes_a_payer_table`).  ``mean_eur`` over every draw,
+        ``p10_eur``, ``p50_eur``, ``p90_eur`` over the first
+        :data:`~workbench.envelope.simulation.RAP_PERCENTILE_DRAWS` draws (provenance
+        ``restes_a_payer_percentile_draws``).
     """
 
     yearly: pd.DataFrame
@@ -80,10 +90,13 @@ class SimulationResult:
     set_band: pd.DataFrame | None = None
     draws: "DrawArrays | None" = None
     set_summary: pd.DataFrame | None = None
+    restes_a_payer: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"yearly": self.yearly, "summary": self.summary, "shortfall": self.shortfall,
                "calls": self.calls, "selected": self.selected}
+        if self.restes_a_payer is not None:
+            out["restes_a_payer"] = self.restes_a_payer
         if self.parameter_sets is not None:
             out["parameter_sets"] = self.parameter_sets
             out["set_band"] = self.set_band
@@ -127,6 +140,92 @@ class DrawArrays:
     cp_due_eur: np.ndarray
     cp_paid_eur: np.ndarray
     cp_available_eur: np.ndarray
+
+
+#: The columns of a restes à payer table (:func:`restes_a_payer_table`).
+RESTES_COLUMNS = ("fund", "scope", "commitment_year", "payment_year", "mean_eur", "p10_eur", "p50_eur", "p90_eur")
+
+
+def restes_a_payer_table(fund: str, years, commitment_years, payment_years, means: np.ndarray,
+                         per_draw: np.ndarray, pool=None, scopes=None) -> pd.DataFrame:
+    """The restes à payer of one fund from its payments by (commitment year, payment year).
+
+    ``years``: the payment years reported (the outstanding is given at the end of each);
+    ``commitment_years``, ``payment_years``: each cell's years; ``means`` (cells,): each cell's
+    mean over every draw [EUR]; ``per_draw`` (cells, draws): the cells of the draws the
+    percentiles read [EUR].  Rows ``scope == "cohort"`` (one per cell of a cohort that pays
+    anything) and, per year, ``scope == "outstanding"``: what the commitments made by the end of
+    the year still pay after it (the cells with ``commitment year <= year < payment year``).
+    ``scopes`` (cells,): a scope per cell other than ``"cohort"`` (the follow-up's ``"pending"``:
+    decided, not yet committed, its commitment year NaN), left out of the outstanding.  Columns
+    :data:`RESTES_COLUMNS`; ``commitment_year`` is empty on the outstanding and pending rows.
+    """
+    years = np.asarray(years, np.int64)
+    Y = len(years)
+    cy = np.asarray(commitment_years, np.float64)
+    py = np.asarray(payment_years, np.int64)
+    scope = np.array(["cohort"] * len(cy), object) if scopes is None else np.asarray(scopes, object)
+    if per_draw.dtype not in (np.float32, np.float64):
+        per_draw = per_draw.astype(np.float64)
+    per_draw = np.ascontiguousarray(per_draw)
+    nan = np.full(len(cy), np.nan)
+    _, p10, p50, p90 = _row_stats(per_draw, pool) if per_draw.shape[1] and len(cy) else (None, nan, nan, nan)
+    # the outstanding at the end of year y: cells committed by y (c <= y) paid after it (p > y),
+    # summed in float64 a slice of draws at a time
+    committed = (scope == "cohort") & np.isfinite(cy)
+    after = ((cy[None, :] <= years[:, None]) & (py[None, :] > years[:, None]) & committed[None, :]).astype(np.float64)
+    out_means = after @ np.asarray(means, np.float64) if len(cy) else np.zeros(Y)
+    n_d = per_draw.shape[1]
+    out_draws = np.zeros((Y, n_d))
+    for i in range(0, n_d if len(cy) else 0, 16384):
+        out_draws[:, i:i + 16384] = after @ per_draw[:, i:i + 16384].astype(np.float64)
+    _, o10, o50, o90 = _row_stats(out_draws, pool) if out_draws.shape[1] else (None,) + (np.full(Y, np.nan),) * 3
+    # a cohort that pays nothing in any draw is left out
+    key = [("" if not np.isfinite(c) else int(c), s_) for c, s_ in zip(cy, scope)]
+    pays: dict = {}
+    for k, m_, q in zip(key, means, p90):
+        pays[k] = pays.get(k, False) or bool(m_ > 0) or bool(q > 0)
+    keep = np.array([pays[k] for k in key], bool) if len(key) else np.zeros(0, bool)
+    rows = pd.DataFrame({"fund": fund, "scope": scope[keep],
+                         "commitment_year": pd.array([int(c) if np.isfinite(c) else pd.NA for c in cy[keep]],
+                                                     dtype="Int64"),
+                         "payment_year": py[keep], "mean_eur": np.asarray(means, np.float64)[keep],
+                         "p10_eur": p10[keep], "p50_eur": p50[keep], "p90_eur": p90[keep]})
+    paying = [int(c) for c, k in zip(cy, keep) if k and np.isfinite(c)]
+    first = int(np.searchsorted(years, min(paying))) if paying else Y
+    outst = pd.DataFrame({"fund": fund, "scope": "outstanding",
+                          "commitment_year": pd.array([pd.NA] * (Y - first), dtype="Int64"),
+                          "payment_year": years[first:], "mean_eur": np.maximum(out_means[first:], 0.0),
+                          "p10_eur": np.maximum(o10[first:], 0.0), "p50_eur": np.maximum(o50[first:], 0.0),
+                          "p90_eur": np.maximum(o90[first:], 0.0)})
+    out = pd.concat([rows, outst], ignore_index=True) if len(rows) else outst
+    out["commitment_year"] = out["commitment_year"].astype("Int64")
+    out["payment_year"] = out["payment_year"].astype(int)
+    return out[list(RESTES_COLUMNS)]
+
+
+def _block_sums(a: np.ndarray) -> np.ndarray:
+    """Sums of the last axis of ``a`` block by block of :data:`BLOCK` draws (the last block may be
+    short), in float64: the same figures whatever the chunking of the run (chunks hold whole
+    blocks, and each block's draws are summed alike)."""
+    n = a.shape[-1]
+    full = n // BLOCK
+    out = np.zeros(a.shape[:-1] + (-(-n // BLOCK),))
+    if full:
+        out[..., :full] = a[..., :full * BLOCK].reshape(a.shape[:-1] + (full, BLOCK)).sum(axis=-1, dtype=np.float64)
+    if n > full * BLOCK:
+        out[..., full] = a[..., full * BLOCK:].sum(axis=-1, dtype=np.float64)
+    return out
+
+
+def _restes_table(plan: _Plan, block_sums: np.ndarray, store: np.ndarray, draws: int, pool=None) -> pd.DataFrame:
+    """Every fund's restes à payer (:attr:`SimulationResult.restes_a_payer`) from the per-block
+    sums of the cohort cells ``(F, cells, blocks)`` and their per-draw values ``(F, cells, kept)``."""
+    cy, py = cohort_cells(len(plan.years))
+    years = np.asarray(plan.years)
+    parts = [restes_a_payer_table(f, years, years[cy], years[py], block_sums[fi].sum(axis=1) / draws,
+                                  np.ascontiguousarray(store[fi]), pool) for fi, f in enumerate(plan.funds)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _levels(plan: _Plan) -> list[dict]:

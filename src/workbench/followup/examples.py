@@ -16,9 +16,22 @@
    spread as a lognormal with DITP's average (126 projects and 764 M€ by 2022, about 6 M€) and
    scaled to :data:`FUND_GRANTS_EUR` in all, drifts drawn from the workbench's reference-class
    models.  No row is a real project.
+3. ``ftap2_2024-06-30.csv``: FTAP 2 (2023–2025) mid-way, as of 30 June 2024, the example of a live
+   fund (``parameters/ftap2_2023_2025.yaml`` names it: ``followup.example_book``).  **Published**:
+   the sessions' counts and totals of 2023, three projects for 9.2 M€ in March and four for 22 M€
+   announced on 6 July (« Après la sélection de trois projets en mars, financés à hauteur de
+   9,2 M€ » … « annonce ce 6 juillet 2023 avoir choisi quatre nouveaux projets, pour un budget de
+   22 M€ », AEF info, 6 July 2023).  **Synthetic**, named in ``synthetic_fields``: every project's
+   own grant (a split of its session's published total), titles, conventions, payments,
+   estimates, and the laureates of the monthly sessions from August 2023 to June 2024 (none is
+   published): about one a session of about 4.5 M€ (the scenario's pace: « a session a month …
+   about one passes a month », the first seven laureates' 31.2 M€ / 7).  Payments follow the keys
+   of the 2023 budget bill (24.71 / 33.52 / 30.96 / 10.81 % from the commitment year, Projet annuel
+   de performances 2023, programme 349), slowed by the work's pace.
 
-Assumed (not published): contract lag 2–8 months, planned durations 18–42 months, the DINUM
-opinion missing on one large call-2 project, savings declared at 0.5–2 € a year per euro granted.
+Assumed (not published): contract lag 2–8 months (FTAP 2: 2–6), planned durations 18–42 months, the
+DINUM opinion missing on one large call-2 project, savings declared at 0.5–2 € a year per euro
+granted, payments lagging the work by a factor 0.6–1.0.
 """
 from __future__ import annotations
 
@@ -47,6 +60,20 @@ PAID_SHARE_END_2020 = sum(P349_CP_CONSUMED_EUR.values()) / sum(P349_AE_CONSUMED_
 FUND_GRANTS_EUR = 660e6
 #: Dinum threshold [EUR] (France Relance, action 6-2, DINUM/DITP).
 DINUM_THRESHOLD_EUR = 9e6
+#: FTAP 2 mid-way: the date of its example book.
+FTAP2_AS_OF = dt.date(2024, 6, 30)
+#: FTAP 2's published selections of 2023: (call, decision, laureates, granted in all [EUR], decision
+#: date published?).  AEF info, 2023-07-06: three projects for 9.2 M€ in March (the day is assumed:
+#: the scenario's 15 March), four for 22 M€ announced on 6 July.
+FTAP2_PUBLISHED = (("FTAP2-2023-03", dt.date(2023, 3, 15), 3, 9.2e6, False),
+                   ("FTAP2-FIL-4", dt.date(2023, 7, 6), 4, 22e6, True))
+#: FTAP 2's later sessions in the book: the scenario's monthly sessions, August 2023 to June 2024.
+FTAP2_SESSIONS = tuple((f"FTAP2-FIL-{k}", dt.date(2023 + (k + 2) // 12, (k + 2) % 12 + 1, 15)) for k in range(5, 16))
+#: Mean grant of FTAP 2's first seven laureates [EUR]: 31.2 M€ / 7 (AEF info, 2023-07-06).
+FTAP2_MEAN_GRANT_EUR = 31.2e6 / 7
+#: The keys of the CP on the AE of 2023 from the commitment year (Projet annuel de performances 2023,
+#: programme 349: « 24,71 % » « 33,52 % » « 30,96 % » « 10,81 % »), as the scenario's profile.
+FTAP2_KEYS = (0.2471, 0.3352, 0.3096, 0.1081)
 
 SYNTH_CALL2 = ("convention_date;paid_2019_eur;paid_2020_eur;total_cost_eur;end_date;status;"
                "declared_savings_eur;measured_savings_eur;dinum_opinion;planned_total_cost_eur;planned_end_date")
@@ -193,6 +220,77 @@ def fund_book(seed: int = SEED + 1, n_projects: int = 150, as_of: dt.date = FUND
     return pd.DataFrame(rows)
 
 
+def _year_share(a: dt.date, b: dt.date, y: int) -> float:
+    """The share of year ``y`` between dates ``a`` and ``b`` (clipped to the year) [fraction]."""
+    lo, hi = max(a, dt.date(y, 1, 1)), min(b, dt.date(y, 12, 31))
+    n = (dt.date(y, 12, 31) - dt.date(y, 1, 1)).days
+    return max((hi - lo).days, 0) / n
+
+
+def ftap2_book(seed: int = SEED + 2, as_of: dt.date = FTAP2_AS_OF) -> pd.DataFrame:
+    """FTAP 2 as of ``as_of``: the published 2023 selections with synthetic grants and execution,
+    then synthetic laureates of the monthly sessions (see the module)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    projects = []   # (call, decision, grant, published)
+    for call, dec, n, total, _ in FTAP2_PUBLISHED:
+        split = rng.dirichlet(np.full(n, 3.0)) * total
+        grants = np.round(split, -3)
+        grants[-1] = total - grants[:-1].sum()           # the session's published total, to the euro
+        projects += [(call, dec, float(g), True) for g in grants]
+    sig = 0.6
+    for call, dec in FTAP2_SESSIONS:
+        if dec > as_of:
+            break
+        for _ in range(int(rng.binomial(4, 0.25))):   # 4 applications a session, a quarter pass
+            g = float(np.exp(rng.normal(np.log(FTAP2_MEAN_GRANT_EUR) - sig * sig / 2, sig)))
+            projects.append((call, dec, float(np.round(np.clip(g, 0.5e6, 15e6), -3)), False))
+    n = len(projects)
+    lag = rng.uniform(2, 6, n)                     # the scenario's 4 months, give or take 2 (assumed)
+    dur = rng.uniform(18, 42, n)
+    share = rng.uniform(0.4, 0.6, n)              # the fund pays about half the cost (the scenario's pipeline)
+    cost_r = OverrunModel.default("cost_overrun").sample(rng, n)
+    delay_r = OverrunModel.default("delay").sample(rng, n)
+    speed = rng.uniform(0.6, 1.0, n)              # payments lag the work (assumed)
+    declared_rate = rng.uniform(0.5, 2.0, n)
+    synth_pub = ("grant_eur;title;owner;convention_date;paid_2023_eur;paid_2024_eur;total_cost_eur;end_date;status;"
+                 "declared_savings_eur;dinum_opinion;planned_total_cost_eur;planned_end_date")
+    rows = []
+    for i, (call, dec, grant, published) in enumerate(projects):
+        conv = _add_months(dec, lag[i])
+        signed = conv <= as_of
+        planned_end = _add_months(conv, dur[i])
+        seen = min(max((as_of - conv).days / max((planned_end - conv).days, 1), 0.0), 1.0)  # drift seen so far
+        end = conv + dt.timedelta(days=int((planned_end - conv).days * (1 + (delay_r[i] - 1) * seen)))
+        pay = {}
+        if signed:
+            for y in range(conv.year, as_of.year + 1):
+                k = y - conv.year
+                key = FTAP2_KEYS[k] if k < len(FTAP2_KEYS) else 0.0
+                # the year's key, for the part of the year gone by (from the convention, to the date)
+                part = _year_share(conv, as_of, y) / max(_year_share(conv, dt.date(y, 12, 31), y), 1e-9) \
+                    if y == as_of.year else 1.0
+                pay[y] = grant * key * speed[i] * part
+        planned_cost = grant / share[i]
+        if published:
+            synth = synth_pub if dec.day != 15 else "decision_date;" + synth_pub
+        else:
+            synth = "all"
+        rows.append({
+            "id": f"FTAP2-L{i + 1:02d}", "title": f"Projet synthétique FTAP 2 n° {i + 1}", "owner": "synthétique",
+            "call": call, "fund": "FTAP", "envelope": "FTAP", "grant_eur": grant, "decision_date": dec.isoformat(),
+            "convention_date": conv.isoformat() if signed else "",
+            **{f"paid_{y}_eur": math.floor(pay.get(y, 0.0) * 100) / 100 for y in range(2023, as_of.year + 1)},
+            "total_cost_eur": round(planned_cost * (1 + (cost_r[i] - 1) * seen), 2), "end_date": end.isoformat(),
+            "status": "running", "declared_savings_eur": round(grant * declared_rate[i], 2),
+            # the DINUM opinion obtained wherever the plan or the latest estimate passes 9 M€ (assumed)
+            "dinum_opinion": "true" if max(planned_cost, planned_cost * (1 + (cost_r[i] - 1) * seen)) > DINUM_THRESHOLD_EUR
+            else "",
+            "planned_total_cost_eur": round(planned_cost, 2), "planned_end_date": planned_end.isoformat(),
+            "synthetic_fields": synth,
+        })
+    return pd.DataFrame(rows)
+
+
 def write_examples(folder: str | Path) -> list[Path]:
     """Write the example books (CSV) into ``folder``; returns the paths."""
     from ..files import write_csv
@@ -202,6 +300,7 @@ def write_examples(folder: str | Path) -> list[Path]:
     for as_of, df in call2_books().items():
         out.append(write_csv(folder / f"ftap_call2_{as_of.isoformat()}.csv", df))
     out.append(write_csv(folder / f"ftap_fund_synthetic_{FUND_AS_OF.isoformat()}.csv", fund_book()))
+    out.append(write_csv(folder / f"ftap2_{FTAP2_AS_OF.isoformat()}.csv", ftap2_book()))
     return out
 
 

@@ -109,6 +109,22 @@ class Reforecast:
         Per draw (``draws`` long) totals over the book: ``future_paid_eur``, ``freed_abandon_eur``,
         ``freed_underrun_eur``, ``topup_eur``, and ``cp_future_eur`` (draws x years, all funds).
     provenance : dict
+    funds : list of str
+        The funds of the book, in the order of :attr:`cp_future_by_fund_eur`.
+    cp_future_by_fund_eur : ndarray
+        ``(funds, draws, years)``: each fund's payments still to come, by year, draw by draw [EUR]
+        (from ``as_of``; the first year holds what remains to pay in ``as_of``'s year, the last
+        every later payment).
+    cohorts : list of (str, int or None)
+        ``(fund, commitment year)`` of each row of :attr:`cp_future_by_cohort_eur`: the year of
+        the projects' conventions, ``None`` for the projects decided and not yet committed.
+    cp_future_by_cohort_eur : ndarray
+        ``(cohorts, draws, years)``: the same payments by commitment year [EUR].
+    restes_a_payer : DataFrame
+        The restes à payer at ``as_of``, in the simulation's layout
+        (:func:`workbench.envelope.restes_a_payer_table`): per fund, the payments still to come on
+        each year's commitments by payment year (``scope == "cohort"``; ``"pending"``: decided, not
+        yet committed, with no commitment year), and the outstanding at the end of each year.
     """
 
     as_of: dt.date
@@ -118,6 +134,11 @@ class Reforecast:
     projects: pd.DataFrame
     draws: dict
     provenance: dict = field(default_factory=dict)
+    funds: list = field(default_factory=list)
+    cp_future_by_fund_eur: np.ndarray | None = None
+    cohorts: list = field(default_factory=list)
+    cp_future_by_cohort_eur: np.ndarray | None = None
+    restes_a_payer: pd.DataFrame | None = None
 
 
 def _cp_voted(scenario, fund: str, year: int) -> float:
@@ -204,7 +225,23 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         out[ok] = values[cols[ok]]
         return out
 
+    # project -> (fund, commitment year): the convention's year, None while decided and not committed
+    origin = pp["origin_year"].to_numpy(float)[idx]
+    coh_of = [(f, None if not np.isfinite(o) else int(o)) for f, o in zip(fund_of, origin)]
+    cohorts = sorted(set(coh_of), key=lambda c: (c[0], c[1] is None, c[1] or 0))
+    C_n = len(cohorts)
+    coh_index = np.array([cohorts.index(c) for c in coh_of], int) if P else np.zeros(0, int)
+    # each unit's project -> cohort matrix (padding rows are zero): cohort sums unit by unit, in
+    # unit order, so that they do not depend on the chunk size either
+    unit_coh = []
+    for cols in unit_cols:
+        m = np.zeros((UNIT, C_n))
+        ok = cols >= 0
+        m[np.flatnonzero(ok), coh_index[cols[ok]]] = 1.0
+        unit_coh.append(m)
+
     cp_future = np.zeros((F_n, draws, Y))
+    cp_cohort = np.zeros((C_n, draws, Y))
     tot = {k: np.zeros(draws) for k in ("future_paid_eur", "freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
     fund_tot = {k: np.zeros((F_n, draws)) for k in tot}
     proj_paid = np.zeros(P)
@@ -218,6 +255,7 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
             continue
         # per fund and draw: cumulative payments by each boundary, then the total (last column)
         cum = np.zeros((F_n, Y, n))
+        cum_c = np.zeros((C_n, Y, n))
         sums = {k: np.zeros((F_n, n)) for k in ("freed_abandon_eur", "freed_underrun_eur", "topup_eur")}
         for c0 in range(0, n_units, per_chunk):
             units = range(c0, min(n_units, c0 + per_chunk))
@@ -263,6 +301,10 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
                 for i, q in enumerate(units):
                     acc[unit_fund[q]] += part[:, i]
 
+            def add_cohorts(acc: np.ndarray, X: np.ndarray, units=units) -> None:   # (C, n), in unit order
+                for i, q in enumerate(units):
+                    acc += (X[:, i * UNIT:(i + 1) * UNIT] @ unit_coh[q]).T
+
             total = unit_sums(A)
             F = np.empty_like(A)
             for k, bnd in enumerate(bounds):
@@ -270,12 +312,15 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
                     continue
                 if inv_min * bnd >= 1.0:   # every project of the chunk has paid all by then: F = A exactly
                     add(cum[:, k], total)
+                    add_cohorts(cum_c[:, k], A)
                     continue
                 np.multiply(inv, bnd, out=F)
                 np.minimum(F, 1.0, out=F)
                 F *= A
                 add(cum[:, k], unit_sums(F))
+                add_cohorts(cum_c[:, k], F)
             add(cum[:, Y - 1], total)
+            add_cohorts(cum_c[:, Y - 1], A)
             add(sums["freed_abandon_eur"], unit_sums(freed_ab))
             add(sums["freed_underrun_eur"], unit_sums(freed_un))
             if top is not None:
@@ -286,12 +331,15 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
             proj_ab[cols[real]] += ab.sum(axis=0)[real]
             del A, F, Ld, inv, freed_un, freed_ab, ab, live_d, top
         prev = np.zeros((F_n, n))
+        prev_c = np.zeros((C_n, n))
         for k, bnd in enumerate(bounds):
             if bnd <= 0:
                 continue
             cp_future[:, lo:hi, k] = cum[:, k] - prev
-            prev = cum[:, k]
+            cp_cohort[:, lo:hi, k] = cum_c[:, k] - prev_c
+            prev, prev_c = cum[:, k], cum_c[:, k]
         cp_future[:, lo:hi, Y - 1] = cum[:, Y - 1] - prev
+        cp_cohort[:, lo:hi, Y - 1] = cum_c[:, Y - 1] - prev_c
         fund_tot["future_paid_eur"][:, lo:hi] = cum[:, Y - 1]
         for key, v in sums.items():
             fund_tot[key][:, lo:hi] = v
@@ -376,7 +424,27 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         "not_simulated": {"fully_paid_or_closed": int(len(pp) - P)},
     }
     return Reforecast(as_of=as_of, years=years, yearly=yearly, summary=summary, projects=projects, draws=tot,
-                      provenance=prov)
+                      provenance=prov, funds=funds, cp_future_by_fund_eur=cp_future, cohorts=cohorts,
+                      cp_future_by_cohort_eur=cp_cohort,
+                      restes_a_payer=restes_table(funds, cohorts, cp_cohort, years))
+
+
+def restes_table(funds: list, cohorts: list, cp_cohort: np.ndarray, years: list[int]) -> pd.DataFrame:
+    """The restes à payer of a re-forecast (:attr:`Reforecast.restes_a_payer`) from its per-draw
+    payments by cohort ``(cohorts, draws, years)`` [EUR], in the simulation's layout."""
+    from ..envelope import RESTES_COLUMNS, restes_a_payer_table
+
+    parts = []
+    Y = len(years)
+    for f in funds:
+        rows = [i for i, c in enumerate(cohorts) if c[0] == f]
+        cy = np.repeat([np.nan if cohorts[i][1] is None else cohorts[i][1] for i in rows], Y).astype(float)
+        py = np.tile(years, len(rows))
+        cells = cp_cohort[rows].transpose(0, 2, 1).reshape(len(rows) * Y, -1) if rows else np.zeros((0, 0))
+        scopes = np.repeat(["cohort" if cohorts[i][1] is not None else "pending" for i in rows], Y)
+        parts.append(restes_a_payer_table(f, years, cy, py, cells.mean(axis=1) if cells.shape[1] else
+                                          np.zeros(len(cy)), cells, scopes=scopes))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(RESTES_COLUMNS))
 
 
 def _planned(R: np.ndarray, L: np.ndarray, t0: float, years: list[int]) -> np.ndarray:

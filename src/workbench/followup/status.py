@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,6 +47,11 @@ class Status:
     savings: pd.DataFrame
     history: pd.DataFrame | None = None
     provenance: dict = field(default_factory=dict)
+    #: The next call's capacity at this date (:class:`workbench.analysis.capacity.CapacityResult`),
+    #: set by the command line (``workbench status``) when the scenario has a call after the date;
+    #: ``capacity_checked``: it was asked for (so that "no call left" can be said).
+    capacity: Any = None
+    capacity_checked: bool = False
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -125,10 +131,15 @@ def tables(status: Status) -> dict[str, pd.DataFrame]:
         "position_projects.csv": status.position.projects, "reforecast.csv": status.reforecast.yearly,
         "reforecast_summary.csv": status.reforecast.summary, "reforecast_projects.csv": status.reforecast.projects,
         "drift.csv": status.drift, "drift_summary.csv": status.drift_summary, "flags.csv": status.flags,
-        "savings.csv": status.savings,
+        "savings.csv": status.savings, "restes_a_payer.csv": status.reforecast.restes_a_payer,
     }
     if status.history is not None:
         out["drift_history.csv"] = status.history
+    if status.capacity is not None:
+        from ..analysis.capacity import curve_table
+
+        out["capacity.csv"] = curve_table(status.capacity)
+        out["capacity_by_year.csv"] = status.capacity.by_year
     return out
 
 
@@ -233,6 +244,17 @@ def summary_text(status: Status, lang: str = "fr") -> str:
     lines.append(label("fu_savings_line", lang, declared=meur(sv["declared_savings_eur"].sum(), lang),
                        measured=meur(sv["measured_savings_eur"].sum(), lang),
                        target=meur(sv["target_savings_eur"].sum(), lang)))
+    cap = status.capacity
+    if cap is not None:
+        nc = cap.next_call
+        what = label("cap_binding_ae_short", lang) if cap.binding == "ae" else \
+            label("cap_binding_year", lang, year=cap.binding_year)
+        lines.append(label("fu_capacity_line", lang, fund=nc["fund"], call=nc["id"], date=nc["decision"].isoformat(),
+                           capacity=meur(cap.capacity_eur, lang), risk=pct(cap.risk_rate, lang, 0), binding=what))
+        for n in cap.notes:
+            lines.append(label("cap_note", lang, text=n.render(lang)))
+    elif status.capacity_checked:
+        lines.append(label("fu_capacity_none", lang, as_of=status.as_of.isoformat()))
     for n in status.position.notes:
         lines.append("  ! " + n)
     return "\n".join(lines)

@@ -1038,4 +1038,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_FU_EXAMPLE": _e("exemple", "example"),
     "D_FU_HINT": _e("Choisir un livre des lauréats et une date, puis « Calculer ».",
                     "Choose a laureate book and a date, then \"Compute\"."),
+    # ---- the next call's capacity (workbench.analysis.capacity, `workbench capacity`; issue 24) --------
+    "E_CAPACITY_NO_NEXT_CALL": _e("aucun appel du scénario n'est décidé après cette date : plus rien à engager",
+                                  "no call of the scenario is decided after this date: nothing left to grant"),
+    "E_CAPACITY_BOOK_NEEDS_AS_OF": _e("un livre des lauréats se lit à une date : donner la date (--as-of)",
+                                      "a laureate book is read at a date: give the date (--as-of)"),
+    "W_CAPACITY_ZERO": _e("sans rien accorder à la session {call}, le risque de manquer de CP atteint déjà "
+                          "{risk0_pct:.1f} %, au-delà des {risk_pct:.0f} % acceptés : la capacité est nulle",
+                          "with nothing granted by the session {call}, the risk of running short of CP is already "
+                          "{risk0_pct:.1f} %, above the {risk_pct:.0f} % accepted: the capacity is nil"),
+    "W_CAPACITY_NO_CP": _e("aucun crédit de paiement n'est voté ni prévu à partir de {year} : la capacité n'est "
+                           "bornée que par les AE disponibles",
+                           "no payment credits are voted or forecast from {year} on: only the AE available bound "
+                           "the capacity"),
 }

@@ -1370,6 +1370,7 @@ _ANSWER_LABELS = {
     "phase_simulate": {"fr": "simulation de l'enveloppe", "en": "envelope simulation"},
     "phase_sensitivity": {"fr": "ce qui pilote le risque (indices de Sobol)", "en": "what drives the risk (Sobol indices)"},
     "phase_fragile": {"fr": "choix fragiles et stabilité des poids", "en": "fragile choices and weight stability"},
+    "phase_capacity": {"fr": "capacité du prochain appel", "en": "the next call's capacity"},
     "phase_tables": {"fr": "tableaux et figures", "en": "tables and figures"},
     "phase_backtest": {"fr": "confrontation à l'histoire publiée", "en": "back-test against the published history"},
     "phase_html": {"fr": "export HTML", "en": "HTML export"},
@@ -1380,3 +1381,104 @@ for _k, _v in _ANSWER_LABELS.items():
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")
     LABELS[_k] = _v
+# ---- the next call's capacity and the restes à payer (workbench.analysis.capacity, `workbench capacity`,
+# `workbench status`, SimulationResult.restes_a_payer; issue 24) ----------------------------------------------
+_CAPACITY_LABELS = {
+    "cap_title": {"fr": "Capacité de la prochaine session", "en": "The next session's capacity"},
+    "live_fund_title": {"fr": "Le fonds en cours : position au {as_of} et capacité de la prochaine session",
+                        "en": "The fund under way: its position at {as_of} and the next session's capacity"},
+    "live_fund_intro": {
+        "fr": "Le scénario nomme un livre des lauréats ({book}, {n} projets ; exemple **synthétique**, étiqueté ligne "
+              "à ligne). Voici la position du fonds à sa date, puis la **capacité** de la prochaine session : le montant "
+              "d'AE le plus élevé qu'elle peut accorder sans que le risque de manquer de crédits de paiement une année "
+              "au moins dépasse le niveau choisi, compte tenu de ce que le livre doit encore payer, des sessions "
+              "suivantes et des CP disponibles après la réserve (voir le guide « capacité »).",
+        "en": "The scenario names a laureate book ({book}, {n} projects; a **synthetic** example, labelled row by "
+              "row). Here is the fund's position at its date, then the next session's **capacity**: the largest amount "
+              "of AE it can grant without the risk of running short of payment credits in at least one year exceeding "
+              "the level chosen, given what the book still has to pay, the later sessions and the CP available after "
+              "the reserve (see the \"capacity\" guide)."},
+    "cap_head": {
+        "fr": "{fund} — prochaine session : {call} ({date}). Capacité au risque de {risk} de manquer de CP au moins une "
+              "année : {capacity} d'AE (au plus {ae} disponibles à la session) ; {draws} tirages, graine {seed}.",
+        "en": "{fund} — next session: {call} ({date}). Capacity at a {risk} risk of running short of CP in at least "
+              "one year: {capacity} of AE (at most {ae} available at the session); {draws} draws, seed {seed}."},
+    "cap_bind_cp": {
+        "fr": "  L'année qui borne : {year} (juste au-delà de la capacité, le risque de manquer de CP cette année-là est "
+              "de {p}).",
+        "en": "  The year that binds: {year} (just above the capacity, the risk of running short of CP that year is "
+              "{p})."},
+    "cap_bind_ae": {
+        "fr": "  Ce sont les AE disponibles à la session qui bornent, avant tout manque de CP (risque à ce montant : "
+              "{risk}).",
+        "en": "  The AE available at the session bind, before any shortage of CP (risk at that amount: {risk})."},
+    "cap_context": {
+        "fr": "  Déjà dû : {owed_what} ; sessions suivantes décidées par le modèle : {later} ({later_n} lauréats) ; ce "
+              "que le modèle accorderait à cette session : {model}. L'octroi est représenté par {pieces} parts "
+              "synthétiques de {piece} (taille typique de la session).",
+        "en": "  Already owed: {owed_what}; later sessions decided by the model: {later} ({later_n} laureates); what "
+              "the model would grant at this session: {model}. The grant is represented by {pieces} synthetic parts of "
+              "{piece} (the session's typical size)."},
+    "cap_owed_book": {"fr": "le livre des lauréats au {as_of} ({n} projets) et sa reprévision",
+                      "en": "the laureate book at {as_of} ({n} projects) and its re-forecast"},
+    "cap_owed_earlier": {"fr": "les décisions des {n} sessions antérieures (modèle)",
+                         "en": "the decisions of the {n} earlier sessions (model)"},
+    "cap_owed_none": {"fr": "rien (le fonds commence)", "en": "nothing (the fund starts)"},
+    "cap_curve_head": {"fr": "  Capacité selon le risque accepté :", "en": "  Capacity by the risk accepted:"},
+    "cap_curve_line": {"fr": "    {risk} : {capacity} — {binding}", "en": "    {risk}: {capacity} — {binding}"},
+    "cap_binding_year": {"fr": "l'année {year} borne", "en": "{year} binds"},
+    "cap_binding_ae_short": {"fr": "les AE bornent", "en": "the AE bind"},
+    "cap_by_year_head": {"fr": "  Année par année :", "en": "  Year by year:"},
+    "cap_note": {"fr": "  ! {text}", "en": "  ! {text}"},
+    "cap_year_line": {
+        "fr": "    {year} : CP disponibles {available} ; déjà dû {owed} (P90 {owed90}) ; sessions suivantes {later} ; cette "
+              "session à la capacité {here} ; marge avant la session {headroom} ; risque juste au-delà de la capacité {p}",
+        "en": "    {year}: CP available {available}; owed {owed} (P90 {owed90}); later sessions {later}; this session at "
+              "the capacity {here}; headroom before the session {headroom}; risk just above the capacity {p}"},
+    "risk_at_zero_rate": {"fr": "Risque sans octroi", "en": "Risk with no grant"},
+    "chosen": {"fr": "Risque demandé", "en": "Risk asked for"},
+    "cap_written": {"fr": "Écrit dans {out} : {files}", "en": "Written to {out}: {files}"},
+    "fu_capacity_line": {
+        "fr": "  {fund} : prochaine session {call} ({date}) : capacité {capacity} d'AE au risque de {risk} de manquer de "
+              "CP ({binding}).",
+        "en": "  {fund}: next session {call} ({date}): capacity {capacity} of AE at a {risk} risk of running short of "
+              "CP ({binding})."},
+    "fu_capacity_none": {"fr": "  Aucune session du scénario après le {as_of} : pas de capacité à calculer.",
+                         "en": "  No session of the scenario after {as_of}: no capacity to compute."},
+    # table headers (curve, year by year, restes à payer)
+    "risk_rate": {"fr": "Risque accepté", "en": "Risk accepted"},
+    "capacity_eur": {"fr": "Capacité (AE)", "en": "Capacity (AE)"},
+    "binding_year": {"fr": "Année qui borne", "en": "Binding year"},
+    "binding": {"fr": "Ce qui borne", "en": "What binds"},
+    "risk_at_capacity_rate": {"fr": "Risque à la capacité", "en": "Risk at the capacity"},
+    "cp_available_eur": {"fr": "CP disponibles (après réserve)", "en": "CP available (after the reserve)"},
+    "owed_p50_eur": {"fr": "Déjà dû P50", "en": "Owed P50"},
+    "owed_p90_eur": {"fr": "Déjà dû P90", "en": "Owed P90"},
+    "later_calls_mean_eur": {"fr": "Sessions suivantes (moyenne)", "en": "Later sessions (mean)"},
+    "next_call_mean_eur": {"fr": "Cette session à la capacité (moyenne)", "en": "This session at the capacity (mean)"},
+    "headroom_eur": {"fr": "Marge avant la session", "en": "Headroom before the session"},
+    "shortfall_at_zero_probability": {"fr": "Risque sans octroi", "en": "Risk with no grant"},
+    "shortfall_at_capacity_probability": {"fr": "Risque à la capacité", "en": "Risk at the capacity"},
+    "shortfall_above_probability": {"fr": "Risque juste au-delà", "en": "Risk just above"},
+    "commitment_year": {"fr": "Année d'engagement", "en": "Commitment year"},
+    "payment_year": {"fr": "Année de paiement", "en": "Payment year"},
+    "scope": {"fr": "Portée", "en": "Scope"},
+    "mean_eur": {"fr": "Moyenne", "en": "Mean"},
+    "p10_eur": {"fr": "P10", "en": "P10"},
+    "p50_eur": {"fr": "P50", "en": "P50"},
+    "p90_eur": {"fr": "P90", "en": "P90"},
+}
+for _k, _v in _CAPACITY_LABELS.items():
+    if _k in LABELS:
+        raise KeyError(f"label {_k!r} defined twice")
+    LABELS[_k] = _v
+for _k, _v in {
+    "binding": {"cp": {"fr": "crédits de paiement", "en": "payment credits"},
+                "ae": {"fr": "autorisations d'engagement", "en": "commitment authority"}},
+    "scope": {"cohort": {"fr": "engagements de l'année", "en": "the year's commitments"},
+              "outstanding": {"fr": "restes à payer en fin d'année", "en": "outstanding at the year's end"},
+              "pending": {"fr": "décidés, non encore engagés", "en": "decided, not yet committed"}},
+}.items():
+    if _k in VALUE_LABELS:
+        raise KeyError(f"value labels of {_k!r} defined twice")
+    VALUE_LABELS[_k] = _v

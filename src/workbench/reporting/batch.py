@@ -88,7 +88,8 @@ _OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 
 #: The phases of a report run, in order: the notebook announces its own (:func:`phase`), the run
 #: the kernel's start, the HTML export and the PDF.  Each is shown as ``phase_<key>`` of the catalog.
-REPORT_PHASES = ("kernel", "decide", "simulate", "sensitivity", "fragile", "tables", "backtest", "html", "pdf")
+REPORT_PHASES = ("kernel", "decide", "simulate", "sensitivity", "fragile", "capacity", "tables", "backtest", "html",
+                 "pdf")
 #: The environment variable naming the file where the notebook's kernel appends its phases.
 ENV_PROGRESS = "WORKBENCH_PROGRESS_FILE"
 #: How often the run reads the notebook's phases [s].

@@ -146,7 +146,7 @@ def header(column: str, lang: str = DEFAULT_LANG) -> str:
 def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
     """One value shown by the package's naming convention (``_eur`` in M€, rates in %)."""
     col = str(column)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(getattr(value, "message", None), Message):   # a coded reason or warning
         return value.render(lang)
@@ -167,7 +167,7 @@ def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
         if (col.endswith("_rate") or col.endswith("_probability") or col.startswith("p_")
                 or col in ("selection_frequency",)):
             return pct(x, lang)
-        if col in ("year", "seed", "draws", "candidates") or col.startswith("n_"):
+        if col in ("year", "seed", "draws", "candidates") or col.startswith("n_") or col.endswith("_year"):
             return str(int(x)) if float(x).is_integer() else number(x, lang, 2)
         if float(x).is_integer() and abs(x) < 1e15:
             return number(x, lang, 0)

@@ -317,7 +317,7 @@ def answer_box(ev, lang: str = "fr", capacity=None, restes=None, sensitivity=Non
                                           "unpaid": meur(money["cp_unpaid_eur"], lang, 1)}))
     if capacity is not None:
         call = getattr(capacity, "next_call", None)
-        call = getattr(call, "id", call)
+        call = call.get("id") if isinstance(call, dict) else getattr(call, "id", call)
         risk = float(getattr(capacity, "risk_rate", 0.10))
         binding = getattr(capacity, "binding", None)
         by = getattr(capacity, "binding_year", None)
