@@ -1251,7 +1251,6 @@ _ANSWER_LABELS = {
                                 "en": "{id} ({call}) selected but chosen in {f} of the draws"},
     "fragile_left_out_often": {"fr": "{id} ({call}) écarté mais choisi dans {f} des tirages",
                                "en": "{id} ({call}) left out but chosen in {f} of the draws"},
-    "commitment_year": {"fr": "Année d'engagement", "en": "Commitment year"},
     "box_restes_intro": {
         "fr": "Restes à payer (CP restant dus sur les engagements) par année d'engagement et année de paiement :",
         "en": "Outstanding commitments (CP still due) by commitment year and payment year:"},
