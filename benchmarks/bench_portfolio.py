@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from workbench import selection as pf
-from workbench.analysis import draws as dr
-from workbench.analysis import robustness as rb
+from workbench.selection import draws as dr
+from workbench.selection import robustness as rb
 from workbench.generator import generate_pipeline
 from workbench.scenario import load_scenario
 

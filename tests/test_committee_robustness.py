@@ -1,5 +1,5 @@
 """The committee's disagreement as the portfolio's robustness (SMAA in the members' convex hull,
-workbench.analysis.robustness; workbench.committee.room), checked draw by draw against a brute force
+workbench.selection.robustness; workbench.committee.room), checked draw by draw against a brute force
 over every subset of the eight test candidates (tests/data/dashboard)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from workbench import load_candidates, load_scenario, selection
-from workbench.analysis import robustness as rb
+from workbench.selection import robustness as rb
 from workbench.committee import elicitation as el
 from workbench.committee.room import room_robustness, room_sensitivity
 from workbench.errors import InputError

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from workbench import load_scenario, pipeline
-from workbench.analysis import robustness
+from workbench.selection import robustness
 from workbench.cli import main
 from workbench.reporting import batch, summaries
 from workbench.units import meur, pct
@@ -201,7 +201,7 @@ def test_the_outstanding_commitments_table_is_shown_by_commitment_and_payment_ye
 
 def test_weight_stability_of_a_call_brackets_its_weights_and_the_portfolio_changes_beyond(evaluation):
     from workbench import decisions, selection as pf
-    from workbench.analysis.robustness import _tilt
+    from workbench.selection.robustness import _tilt
 
     scn, dec = evaluation.ranking.scenario, evaluation.ranking
     table = decisions.call_stability(scn, dec, "FTAP-AAP2").set_index("criterion")

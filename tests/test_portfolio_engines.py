@@ -100,7 +100,7 @@ def test_greedy_levels_is_greedy_at_each_budget(tmp_path):
 
 
 def test_smaa_frequencies_are_the_same_through_either_engine(tmp_path):
-    from workbench.analysis import robustness
+    from workbench.selection import robustness
 
     scn = make_scenario(tmp_path)
     cands = random_instance(np.random.default_rng(51), 14, True, False)

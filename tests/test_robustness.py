@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workbench import selection as pf
-from workbench.analysis import robustness as rb
+from workbench.selection import robustness as rb
 from workbench.errors import InputError
 from workbench.selection.scoring import CRITERIA
 

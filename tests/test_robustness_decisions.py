@@ -7,7 +7,7 @@ import pandas as pd
 from helpers import make_cands, make_scenario
 
 from workbench import selection as pf
-from workbench.analysis import robustness as R
+from workbench.selection import robustness as R
 
 QUALITY = """
   value_model: {kind: quality_x_scope, scope: requested_eur}

@@ -1,4 +1,4 @@
-"""The fast SMAA (workbench.analysis.draws): the same frequencies as re-solving every draw from scratch,
+"""The fast SMAA (workbench.selection.draws): the same frequencies as re-solving every draw from scratch,
 draws proven by a bound, answers that do not depend on the number of threads."""
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.analysis import draws as dr
+from workbench.selection import draws as dr
 from workbench import selection as pf
-from workbench.analysis import robustness as rb
+from workbench.selection import robustness as rb
 from workbench.generator import generate_pipeline
 from workbench.scenario import load_scenario
 from workbench.selection.scoring import CRITERIA

@@ -148,7 +148,7 @@ def test_one_default_per_setting_across_modules(tmp_path):
     late = pf.payment_profile(scn, c.assign(call="C2", duration_months=48), [2021, 2022, 2023, 2024, 2025])
     assert late[0, 0] == 0 and late[0, 1] == pytest.approx(st.profile_rates[0])  # Oct 2021 + 6 months: 2022
     # the share of overruns the fund pays: the same in the simulation and the robustness analysis
-    from workbench.analysis import robustness
+    from workbench.selection import robustness
     assert st.overrun_paid_by_fund_rate == robustness._paid_rate(scn, None) == scn.overrun_paid_by_fund_rate == 0.0
 
 

@@ -40,7 +40,7 @@ from .candidates import split_ids
 from .errors import InputError, Problem, closest
 from .messages import Text, code_of, msg
 from . import selection as pf
-from .analysis import robustness
+from .selection import robustness
 from .selection.allotment import call_budget_eur, call_shares, candidate_calls, credits_at_eur
 from .selection.scoring import roi_ratio
 
@@ -810,7 +810,7 @@ def call_candidates(decided: pf.RankResult, call_id: str) -> pd.DataFrame:
 
 def call_stability(scenario, decided: pf.RankResult, call_id: str, grid: int = 10, tol: float = 0.005) -> pd.DataFrame:
     """For each criterion, the range of its weight over which a call's decision stays the same
-    (:func:`workbench.analysis.robustness.weight_stability`), judged by the call's own method
+    (:func:`workbench.selection.robustness.weight_stability`), judged by the call's own method
     (the merit order unless the call fell back to the optimum), with the call's weights, budget
     (its allotment) and rules as :func:`decide_calls` decided it; for a scenario of one call
     decided as one optimum (:func:`select_portfolio`), that optimum.  ``grid`` steps then bisection
@@ -832,7 +832,7 @@ def call_stability(scenario, decided: pf.RankResult, call_id: str, grid: int = 1
 
 
 def call_contingency(scenario, decided: pf.RankResult, call_id: str, probability: float, samples: int = 500) -> dict | None:
-    """The contingency portfolio of a call (:func:`workbench.analysis.robustness.contingency_portfolio`):
+    """The contingency portfolio of a call (:func:`workbench.selection.robustness.contingency_portfolio`):
     the best portfolio of the call's applications that stays within its allotment with the
     given probability once costs overrun (the fund paying its share of overruns), with the call's
     weights and rules; ``None`` for a call that decided nothing."""

@@ -322,9 +322,9 @@ def money_left(ev: Evaluation) -> dict:
 
 
 def fragile(ev: Evaluation):
-    """The fragile choices of the decided portfolio (:func:`workbench.analysis.robustness.fragile_choices`
+    """The fragile choices of the decided portfolio (:func:`workbench.selection.robustness.fragile_choices`
     on the decisions' table): empty without robustness draws."""
-    from .analysis.robustness import fragile_choices  # noqa: PLC0415
+    from .selection.robustness import fragile_choices  # noqa: PLC0415
 
     return fragile_choices(ev.ranking.table)
 

@@ -40,7 +40,7 @@ The room's weights (:func:`aggregate`), by a rule the minutes state:
   ``"arithmetic"``.
 
 Every member counts the same (no voting power); the spread of the members' weights
-(:func:`spread`) is the room's disagreement, which :mod:`workbench.analysis.robustness` turns
+(:func:`spread`) is the room's disagreement, which :mod:`workbench.selection.robustness` turns
 into the portfolio's robustness (draws in the members' convex hull).
 """
 from __future__ import annotations

@@ -4,14 +4,14 @@ Two questions a committee asks once its members have given their weights
 (:mod:`workbench.committee.elicitation`):
 
 * **Which projects survive the room's disagreement?**  The SMAA selection frequency
-  (:func:`workbench.analysis.robustness.smaa`) with the weights drawn in the convex hull of the
+  (:func:`workbench.selection.robustness.smaa`) with the weights drawn in the convex hull of the
   members' weights (Dirichlet-weighted mixes of their views) instead of uniformly from the
   scenario's intervals, beside each member's own portfolio (the optimal portfolio under that
   member's weights) and the room's (under the aggregated weights).  A project selected in every
   draw is selected whatever mix of the members' views prevails.
 * **How far may each weight move before the portfolio changes?**  For each criterion, the range
   of its weight over which the room's portfolio stays the same, the others keeping their
-  proportions (:func:`workbench.analysis.robustness.weight_stability`), with each member's
+  proportions (:func:`workbench.selection.robustness.weight_stability`), with each member's
   weight for that criterion beside it (Expert Choice Comparion shows the same as its
   sensitivity graphs).
 """
@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from .. import selection as pf
-from ..analysis import robustness as rb
+from ..selection import robustness as rb
 from . import elicitation as el
 
 #: Weight draws of the room's robustness by default (the dashboard's: a few seconds on 2 cores
 #: for a call of a few dozen candidates; most draws are proven by bound, see
-#: :mod:`workbench.analysis.draws`).
+#: :mod:`workbench.selection.draws`).
 DEFAULT_SAMPLES = 300
 
 
@@ -52,7 +52,7 @@ class RoomRobustness:
     samples, seed : int
         The draws and their seed.
     frequency : DataFrame
-        :func:`workbench.analysis.robustness.smaa`'s frequency table (with its ``attrs``).
+        :func:`workbench.selection.robustness.smaa`'s frequency table (with its ``attrs``).
     """
 
     table: pd.DataFrame
@@ -113,7 +113,7 @@ def room_sensitivity(scenario, candidates: pd.DataFrame, room_weights: Mapping[s
                      rules: Mapping[str, Any] | None = None, members: Mapping[str, el.Elicited] | None = None,
                      tol: float = 0.005) -> pd.DataFrame:
     """For each criterion, the range of its weight over which the room's portfolio holds
-    (:func:`workbench.analysis.robustness.weight_stability`, to ``tol``), with the members' lowest
+    (:func:`workbench.selection.robustness.weight_stability`, to ``tol``), with the members' lowest
     and highest weight for it (``members_min``, ``members_max`` [fraction]) and how many members'
     weights for it fall inside the range (``members_inside``)."""
     t = rb.weight_stability(scenario, candidates, dict(room_weights), budget_eur, rules, forced_in, forced_out,

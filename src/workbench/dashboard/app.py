@@ -22,7 +22,7 @@ fund risk ``workbench simulate`` prints.  The whole view shows the call-by-call 
 
 Data flows one way: scenario file (+ the committee's :class:`Settings`) -> validated scenario
 and candidates -> decisions (:mod:`workbench.decisions`), simulation (:mod:`workbench.envelope`),
-robustness (:mod:`workbench.analysis.robustness`) -> tables, the frontier as SVG and PNG charts,
+robustness (:mod:`workbench.selection.robustness`) -> tables, the frontier as SVG and PNG charts,
 each with a text alternative and its data.  Each stage is cached on the inputs it depends on;
 the decisions of the calls before the one under review are decided once and resumed from.  The
 call's table and totals are sent first; the later calls, the simulation, the exact frontier and

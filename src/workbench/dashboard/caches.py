@@ -457,12 +457,12 @@ class Controller:
                    weights: dict, force_in: tuple, force_out: tuple, chosen: list[str], samples: int, engine: str,
                    lang: str) -> dict:
         """How often each project is selected when the weights vary (SMAA on the scenario's weight
-        information, :func:`workbench.analysis.robustness.selection_frequency`, ``samples`` weight
+        information, :func:`workbench.selection.robustness.selection_frequency`, ``samples`` weight
         draws, the quality bar held at the weights in force) and its bar chart as PNG bytes
         (``{"frequency", "png"}``).  Cached on everything but the weights the draws replace."""
         from ..cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
-        charts, robustness = deferred_modules("reporting.charts", "analysis.robustness")
+        charts, robustness = deferred_modules("reporting.charts", "selection.robustness")
 
         rules = {"eligibility": {"quality_weights": dict(weights)}} if weights else None
         key = (id(scenario), scenario.hash(), cands_key, budget_eur, tuple(force_in), tuple(force_out), samples,

@@ -226,7 +226,7 @@ class RangeChart:
 def stability_spec(table, lang: str = "fr", members=None, title: str | None = None) -> RangeChart:
     """The weight-stability (sensitivity) chart as a :class:`RangeChart`: for each criterion, the
     range of its weight [fraction, shown in %] over which the selected portfolio stays the
-    same, the others keeping their proportions (:func:`workbench.analysis.robustness.weight_stability`),
+    same, the others keeping their proportions (:func:`workbench.selection.robustness.weight_stability`),
     the weight in force, and each committee member's weight for that criterion.
 
     Parameters

@@ -197,7 +197,7 @@ def selection_frequency_chart(frequency, lang: str = "fr", top: int = 40, select
     Parameters
     ----------
     frequency : DataFrame
-        :func:`workbench.analysis.robustness.selection_frequency` (``id``, ``selection_frequency``,
+        :func:`workbench.selection.robustness.selection_frequency` (``id``, ``selection_frequency``,
         ``core``).
     selected : iterable of str, optional
         Ids of the current portfolio, drawn with a dark edge.
@@ -314,7 +314,7 @@ def stability_chart(table, lang: str = "fr", members=None, title: str | None = N
     Parameters
     ----------
     table : DataFrame
-        :func:`workbench.analysis.robustness.weight_stability` (``criterion``, ``weight``, ``low``, ``high``).
+        :func:`workbench.selection.robustness.weight_stability` (``criterion``, ``weight``, ``low``, ``high``).
     members : mapping, optional
         ``member name -> {criterion: weight}`` [fraction].
     """

@@ -246,7 +246,7 @@ class AnswerBox:
 
 
 def fragile_text(fr, lang: str = "fr", n: int | None = None) -> str:
-    """The fragile choices (:func:`workbench.analysis.robustness.fragile_choices`) named in one
+    """The fragile choices (:func:`workbench.selection.robustness.fragile_choices`) named in one
     sentence part, the most fragile first (the first ``n`` when given)."""
     rows = fr if n is None else fr.head(n)
     return label("box_list_sep", lang).join(label(f"fragile_{r.kind}", lang, id=r.id, call=r.call or "-", f=pct(r.selection_frequency, lang, 0))
@@ -270,7 +270,7 @@ def answer_box(ev, lang: str = "fr", capacity=None, restes=None, sensitivity=Non
         (when the simulation ran on no calibrated parameter sets) and what drives the risk.
     """
     from .. import pipeline as P  # noqa: PLC0415 - the figures come from the one evaluation
-    from ..analysis.robustness import FRAGILE_THRESHOLD_RATE  # noqa: PLC0415
+    from ..selection.robustness import FRAGILE_THRESHOLD_RATE  # noqa: PLC0415
 
     m, dec = ev.metrics, ev.ranking
     money = P.money_left(ev)

@@ -12,10 +12,13 @@ thin facade over small functional modules).  Data flows one way through it:
 - :mod:`.check`: every solution re-checked rule by rule from the candidate table;
 - :mod:`.optimal`: :func:`select`, the checked optimum; :mod:`.heuristic`: the value-per-euro order;
 - :mod:`.ranking`: the ranking with each project's reason, its files and summary;
-- :mod:`.frontiers`: the efficient frontier; :mod:`.explanation`: why a project is in or out.
+- :mod:`.frontiers`: the efficient frontier; :mod:`.explanation`: why a project is in or out;
+- :mod:`.robustness` (SMAA of the weights, the joint weights-and-costs index, chance constraints,
+  the contingency portfolio, weight stability) and :mod:`.draws` (the optimal portfolio under
+  thousands of draws, proven by bound where it can): not imported by this facade, so that a
+  selection does not load them.
 
-The robustness analyses (SMAA, chance constraints) sit above this package in
-:mod:`workbench.analysis`; call-by-call committee decisions in :mod:`workbench.decisions`.
+Call-by-call committee decisions sit above this package in :mod:`workbench.decisions`.
 """
 from .inputs import (
     RULE_KEYS, DEFAULT_TIME_LIMIT_S, MIN_SOLVE_S, POST_SOLVE_S, POST_SOLVE_S_PER_CANDIDATE,

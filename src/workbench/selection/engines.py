@@ -92,7 +92,7 @@ class Solve:
 
 
 STATUS_NAMES = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded", 4: "error"}
-#: How the robustness draws were proven (:func:`workbench.analysis.robustness.smaa`'s attributes).
+#: How the robustness draws were proven (:func:`workbench.selection.robustness.smaa`'s attributes).
 PROOF_COUNTS = ("draws_proven_by_bound", "draws_solved", "draws_not_proven")
 
 

@@ -164,7 +164,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     """Rank the candidates and select the optimal portfolio, with the greedy comparison.
 
     The robustness of the selection (selection frequency under weight and cost uncertainty) is
-    the analysis layer's: :func:`workbench.analysis.robustness.rank` adds it to this result.
+    the analysis layer's: :func:`workbench.selection.robustness.rank` adds it to this result.
 
     Parameters
     ----------
