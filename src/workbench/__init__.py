@@ -3,13 +3,7 @@
 The package holds all the logic; notebooks, reports and the dashboard call it.  Data flows one
 way: files -> validated scenario and candidates -> simulation / selection -> tables and figures.
 """
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("workbench")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
-
+from .version import __version__  # noqa: E402
 from .errors import InputError, Problem  # noqa: E402
 from .scenario import Scenario, load_scenario  # noqa: E402
 from .candidates import read_candidates  # noqa: E402

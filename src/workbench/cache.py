@@ -65,25 +65,12 @@ def cache_dir() -> Path | None:
     return Path(base) / "workbench" / "dashboard"
 
 
-#: The package's files whose content a cached result may depend on (code and shipped data).
-_FINGERPRINTED = (".py", ".csv", ".yaml", ".json")
-_VERSION: list = []
-
-
 def _version() -> str:
-    """The package's version and a fingerprint of its code and shipped data (sha256 of every
-    ``.py``, ``.csv``, ``.yaml`` and ``.json`` file under the package, by relative path; computed
-    once per process, a few milliseconds): an entry written by other code is never read."""
-    if not _VERSION:
-        from . import __version__  # noqa: PLC0415 - the package's version, already imported
+    """The package's version and a fingerprint of its code and shipped data
+    (:func:`workbench.version.code_fingerprint`): an entry written by other code is never read."""
+    from .version import code_fingerprint  # noqa: PLC0415
 
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256()
-        for f in sorted(root.rglob("*")):
-            if f.suffix in _FINGERPRINTED and "__pycache__" not in f.parts and f.is_file():
-                h.update(str(f.relative_to(root)).encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-        _VERSION.append(f"{__version__}+{h.hexdigest()[:16]}")
-    return _VERSION[0]
+    return code_fingerprint()
 
 
 def _is_hash(v: Any) -> bool:

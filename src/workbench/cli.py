@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .errors import InputError, Problem
 from .files import project_relative, write_csv, write_folder, write_via
 from .messages import LANGS, Message, msg, render_text

@@ -173,7 +173,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
         before each call decided here, by call id (and, when ``calls`` stops the replay early,
         before the next call: where a later run resumes).
     """
-    from . import __version__
+    from .version import __version__
 
     cands = candidates.reset_index(drop=True)
     method = scenario.value("selection.call_decision") or "merit_order" if method is None else method

@@ -442,10 +442,17 @@ def _sheet_name(name: object, taken: set[str]) -> str:
     return out
 
 
+def column_letters(n: int) -> str:
+    """Column ``n`` (1-based) as a spreadsheet names it: 1 -> ``A``, 27 -> ``AA``."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 def _write_sheet(fh, df: pd.DataFrame, header: bool, bold_header: bool) -> None:
     """Stream one table as a worksheet's XML into ``fh`` (a zip member), block by block."""
-    from .preflight import column_letters
-
     n_rows, n_cols = df.shape
     letters = [column_letters(j + 1) for j in range(n_cols)]
     last_row = n_rows + (1 if header else 0)

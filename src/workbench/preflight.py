@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import limits as L
+from .files import column_letters
 from .errors import InputError, Problem, at_line, at_row
 from .messages import msg
 
@@ -56,15 +57,6 @@ class _Unusual(Exception):
 
 def _refuse(f: str, where, value, rule) -> None:
     raise _Refused(Problem(f, where, value, rule))
-
-
-def column_letters(n: int) -> str:
-    """Column ``n`` (1-based) as a spreadsheet names it: 1 -> ``A``, 27 -> ``AA``."""
-    out = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def column_number(letters: bytes | str) -> int:

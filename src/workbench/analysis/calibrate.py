@@ -314,7 +314,7 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
         k = max(3, int(math.ceil(FALLBACK_SHARE * len(table))))
         kept = table.nsmallest(k, "implausibility", keep="first")
     posterior = kept[keys].reset_index(drop=True)
-    from .. import __version__
+    from ..version import __version__
 
     prov = {
         "scenario": scenario.name, "scenario_file": project_relative(scenario.path), "scenario_sha256": scenario.hash(),
@@ -338,9 +338,9 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
 
 
 def _code_version() -> str:
-    from ..cache import _version
+    from ..version import code_fingerprint
 
-    return _version()
+    return code_fingerprint()
 
 
 def _cell(v: Any) -> Any:

@@ -410,7 +410,8 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
     InputError
         A bad argument, a book without ``as_of``, no call after ``as_of``.
     """
-    from .. import __version__, envelope
+    from ..version import __version__
+    from .. import envelope
     from .. import credits as CR
     from ..followup import position as Po
     from ..followup import reforecast as RF

@@ -295,7 +295,7 @@ table.wb-table th{background:#eef}
 
 
 def _version() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return __version__
 

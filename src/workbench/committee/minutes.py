@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..files import csv_bytes, write_folder
 from ..reporting.labels import check_lang, header, label
 from ..units import meur, pct
@@ -56,11 +56,11 @@ _BOOLEAN = {"selected", "in_force", "inconsistent"}
 
 
 def code_fingerprint() -> str:
-    """The workbench's version and a fingerprint of its code and shipped data (the dashboard
-    cache's, :mod:`workbench.cache`: one home for it)."""
-    from ..cache import _version  # noqa: PLC0415 - the package's one code fingerprint
+    """The workbench's version and a fingerprint of its code and shipped data
+    (:func:`workbench.version.code_fingerprint`: one home for it)."""
+    from ..version import code_fingerprint as fingerprint  # noqa: PLC0415
 
-    return _version()
+    return fingerprint()
 
 
 @dataclass

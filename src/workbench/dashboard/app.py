@@ -46,7 +46,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .. import __version__, resources
+from ..version import __version__
+from .. import resources
 from ..candidates import read_candidates
 from ..errors import InputError, Problem
 from ..messages import code_of, msg, render

@@ -599,7 +599,7 @@ class CommitteePanel:
         the reason boxes), the weights it was ranked with, the session's rule, the robustness
         under the members' weights when computed for this page and these members."""
         from ..committee.minutes import code_fingerprint  # noqa: PLC0415
-        from .. import __version__  # noqa: PLC0415
+        from ..version import __version__  # noqa: PLC0415
 
         ctx = self.context()
         forced = self._forced(ctx)

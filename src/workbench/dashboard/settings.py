@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError, Problem
 from ..files import create_exclusive, write_atomic
 from ..messages import msg

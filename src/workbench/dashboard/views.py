@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..messages import render, render_text
 from ..reporting.chart_specs import frontier_spec
 from ..reporting.svg import render_svg

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..files import project_relative, write_atomic, write_csv
 from .draws import BLOCK
 from .numpy_model import GTOT, METRICS, cohort_cells

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError, Problem
 from ..messages import msg
 from ..files import write_csv, write_xlsx

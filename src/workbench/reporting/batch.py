@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError, Problem, closest
 from ..messages import msg as coded
 from ..files import (ENV_PROJECT_DIR, clean_stale, file_mode, make_temp_dir, project_relative,  # noqa: F401

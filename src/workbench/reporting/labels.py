@@ -393,7 +393,7 @@ def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LAN
     """Markdown for a report's provenance: version, scenario hash, seed, draws and the files read
     (named relative to the project folder, or by their name alone: no folder of the user's
     machine, :func:`workbench.files.shown_path`)."""
-    from .. import __version__
+    from ..version import __version__
     from ..files import shown_path
     from ..messages import code_of
 

@@ -198,7 +198,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     -------
     RankResult
     """
-    from .. import __version__
+    from ..version import __version__
 
     t_start = time.perf_counter()
     s0 = settings(scenario, rules, budget_eur)
