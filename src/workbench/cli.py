@@ -16,7 +16,8 @@ from .version import __version__
 from .errors import InputError, Problem
 from .files import project_relative, write_csv, write_folder, write_via
 from .messages import LANGS, Message, msg, render_text
-from .reporting.labels import label, problems_message
+from .errors import problems_message
+from .messages import label
 from .reporting.summaries import (answer_box, candidates_summary, ranking_summary, scenario_summary,
                                   simulation_summary)
 from .units import number, pct
@@ -278,7 +279,7 @@ def _cmd_backtest(args) -> int:
 
 
 def _power_text(pw, lang: str) -> str:
-    from .reporting.labels import label
+    from .messages import label
 
     rows = [(str(r["model"]), label("yes" if r["rejected"] else "no", lang), str(r["failed"]) or "–",
              str(r["beyond_reference"]) or "–") for r in pw.to_dict("records")]
@@ -317,7 +318,7 @@ def _calibrate_and_write(scn, until, args, out):
     from pathlib import Path
 
     from .analysis.calibrate import calibrate, calibration_figures, settings, write_calibration
-    from .reporting.labels import label
+    from .messages import label
     from .sweep import make_executor
 
     st = settings(scn)
@@ -346,7 +347,7 @@ def _calibrate_and_write(scn, until, args, out):
 
 def _posterior_text(posterior, lang: str) -> str:
     from .analysis.calibrate import summary
-    from .reporting.labels import label
+    from .messages import label
     from .units import number, pct
 
     rows = []
@@ -815,7 +816,7 @@ def _add_book(sub) -> None:
 
 def _followup_errors(command: str, lang: str, run) -> int:
     """Run ``run()``; an InputError is printed in ``lang`` with exit status 2."""
-    from .reporting.labels import problems_message
+    from .errors import problems_message
 
     try:
         return run()
@@ -829,7 +830,7 @@ def _cmd_book(args) -> int:
         from .followup import status as FS
         from .followup import store
         from .followup.bounds import book_bounds
-        from .reporting.labels import label
+        from .messages import label
 
         if args.book_command == "list":
             snaps = store.snapshots(args.db, args.name)
@@ -893,7 +894,7 @@ def _cmd_status(args) -> int:
     def run() -> int:
         from .followup import status as FS
         from .followup import store
-        from .reporting.labels import label
+        from .messages import label
         from .scenario import load_scenario
 
         probs: list = []
@@ -1053,7 +1054,7 @@ def _add_committee(sub) -> None:
 def _cmd_committee(args) -> int:
     def run() -> int:
         from .committee import store
-        from .reporting.labels import label
+        from .messages import label
 
         args.db = args.db or str(store.default_path())
         if args.committee_command == "list":

@@ -597,7 +597,7 @@ class PageHandler(TornadoVoilaHandler):
                 self._admission.release()  # no kernel recorded (an error, a redirect): its place is free
 
     def _refuse(self, km: PageKernelManager, client: str, reason: str) -> None:
-        from .reporting.labels import label
+        from .messages import label
 
         self.log.warning("Refusing a page for %s: %d page kernels (%d of this client), %d pages starting",
                          client, km.page_kernels(), km.page_kernels(client), sum(km.reserved.values()))
@@ -730,7 +730,7 @@ class WorkbenchVoila(Voila):
     def _refuse_port(self) -> None:
         from .errors import Problem
         from .messages import msg
-        from .reporting.labels import problems_message
+        from .errors import problems_message
 
         ports = self.candidate_ports()
         shown = ports[0] if len(ports) == 1 else f"{ports[0]}-{ports[-1]}"
@@ -770,7 +770,7 @@ class WorkbenchVoila(Voila):
 
     async def announce_when_ready(self) -> None:
         """Print the page's address on stdout once the server answers on it (its log goes to stderr)."""
-        from .reporting.labels import label
+        from .messages import label
 
         try:
             await self.first_page_ready()

@@ -13,7 +13,7 @@ import reprlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .messages import Message, Text, msg, render
+from .messages import LANGS, Message, Text, label, msg, render
 
 
 @dataclass(frozen=True)
@@ -166,3 +166,47 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` when a close spelling of ``word`` exists, else ``""``."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ---- a problem as the user reads it, in French (default) or English ------------------------------
+def problem_text(problem: Problem, lang: str = "fr", file: str | None = None) -> str:
+    """One input problem as the user reads it: ``file: place: value: rule``.
+
+    In English it is ``str(problem)`` (the command line's wording); in French the place and the
+    rule are rendered from the message catalog (:mod:`workbench.messages`) by the problem's code
+    and parameters (figures in the French format), and the value is shown as it was given, cut
+    to 80 characters.  A problem without a code (a third party's rule) keeps its English text
+    rather than a guess.  ``file`` replaces the problem's file name (an uploaded file's
+    temporary path by the name the user gave).
+    """
+    import dataclasses
+
+    p = problem if file is None else dataclasses.replace(problem, file=file)
+    if lang != "fr":
+        return str(p)
+    shown = label("value_missing", lang) if p.value is MISSING else shorten(p.value)  # never a whole hostile value
+    where = p.where_text(lang)
+    place = f"{p.file} : {where}" if where else p.file
+    return f"{place} : {shown} : {p.rule_text(lang)}"
+
+
+def problems_message(problems: Iterable[Problem], lang: str = "fr", file: str | None = None) -> str:
+    """Every problem of an :class:`InputError`, one per line, under a count.
+
+    In English the text of ``InputError.message()``; in French each line by :func:`problem_text`.
+    """
+    problems = list(problems)
+    if lang != "fr":
+        import dataclasses
+
+        return InputError([p if file is None else dataclasses.replace(p, file=file) for p in problems]).message()
+    n = len(problems)
+    head = label("problems_one", lang) if n == 1 else label("problems_many", lang, n=n)
+    return "\n".join([head] + [f"  - {problem_text(p, lang, file)}" for p in problems])
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
+    if lang not in LANGS:
+        raise InputError([Problem("<option>", "--lang", lang, msg("E_LANG", choices=list(LANGS)))])
+    return lang

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .reporting import labels as L
+from . import messages as L
+from .units import number
 from . import params as P
 from .reference import parse_reference
 
@@ -40,7 +41,7 @@ def _value_text(key: str, value: Any, lang: str) -> str:
     if key == "cofinancing_rate":
         return L.format_cell("min_rate", value, lang)
     if key.endswith("_eur"):
-        return f"{L.number(float(value) / 1e6, lang, 2)} M€"
+        return f"{number(float(value) / 1e6, lang, 2)} M€"
     if key in ("themes",) or isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -116,7 +117,7 @@ def rules_table(scenario, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
     all_funds = L.label("rule_all_funds", lang)
     bar = sel.get("min_quality_points")
     if bar is not None:   # the committees' own rules (workbench.decisions)
-        rows.append(_row(all_funds, "min_quality_points", f"{L.number(float(P.value(bar)), lang, 0)} points",
+        rows.append(_row(all_funds, "min_quality_points", f"{number(float(P.value(bar)), lang, 0)} points",
                          "bar", _source_text(bar, lang), lang))
     allot = sel.get("call_allotment")
     if allot:

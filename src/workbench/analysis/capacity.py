@@ -703,7 +703,7 @@ def write_capacity(result: CapacityResult, out: str | Path) -> Path:
 
 def summary_text(result: CapacityResult, lang: str = "fr", by_year: bool = True) -> str:
     """What ``workbench capacity`` prints, in ``lang`` (the catalog's words)."""
-    from ..reporting.labels import label
+    from ..messages import label
 
     return "\n".join(_summary_lines(result, lang, label, curve=True, by_year=by_year))
 

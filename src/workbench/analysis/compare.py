@@ -219,7 +219,7 @@ def fan_charts_png(c: Comparison, lang: str = "fr") -> list[tuple[str, bytes]]:
 
 def _metric_rows(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Metrics formatted per row (each row has its own unit)."""
-    from ..reporting.labels import format_cell, header
+    from ..messages import format_cell, header
 
     return pd.DataFrame({
         header("metric", lang): [header(m, lang) for m in metrics["metric"]],
@@ -320,7 +320,7 @@ def write_comparison(c: Comparison, out_dir: str | Path, lang: str = "fr") -> li
 
 def summary_text(c: Comparison, lang: str = "en") -> str:
     """A few lines for the terminal."""
-    from ..reporting.labels import format_cell, header
+    from ..messages import format_cell, header
 
     lines = [f"A = {c.a.name}, B = {c.b.name} (seed {c.seed}, {c.draws} draws)",
              f"  parameters that differ: {len(c.parameters)}"]

@@ -41,7 +41,8 @@ import pandas as pd
 
 from ..version import __version__
 from ..files import csv_bytes, write_folder
-from ..reporting.labels import check_lang, header, label
+from ..errors import check_lang
+from ..messages import header, label
 from ..units import meur, pct
 from . import elicitation as el
 from . import store as S

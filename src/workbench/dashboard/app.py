@@ -350,7 +350,7 @@ class Dashboard:
             # an InputError names the place and the rule; anything else (a file the readers did not
             # expect) is still the file's problem, shown here, never a traceback in the page
             if isinstance(exc, InputError):
-                from ..reporting.labels import problems_message
+                from ..errors import problems_message
 
                 msg = problems_message(exc.problems, L, file=safe)
             else:
@@ -833,7 +833,7 @@ class Dashboard:
         L = self.lang
         items = [esc(translate_warning(w, L)) for w in self._struct.warnings if code_of(w) != "W_SYNTHETIC"]
         if self._cands.attrs.get("synthetic") and not self._upload_name:
-            from ..reporting.labels import label as report_label
+            from ..messages import label as report_label
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))

@@ -43,7 +43,8 @@ from ..committee import elicitation as el
 from ..committee import store as S
 from ..errors import InputError
 from ..messages import render
-from ..reporting.labels import label, problems_message
+from ..errors import problems_message
+from ..messages import label
 from ..units import number, pct
 from .texts import colon, esc, short_error
 

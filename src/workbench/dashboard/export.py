@@ -19,7 +19,7 @@ def export_table(table: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """The view's rows for a file: :data:`EXPORT_COLUMNS` present in ``table``, headers in
     ``lang``, yes/no, funding modes, overrides and reasons in words of ``lang``; amounts stay
     numbers in euros, rates fractions (a spreadsheet computes with them)."""
-    from ..reporting.labels import header, label
+    from ..messages import header, label
 
     cols = [c for c in EXPORT_COLUMNS if c in table.columns]
     out = {}

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..reporting.charts import _meur_axis
-from ..reporting.labels import label
+from ..messages import label
 
 
 def fan_chart(rf, fund: str | None = None, lang: str = "fr") -> Figure:

@@ -166,7 +166,7 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
     records no folder of the machine (:func:`workbench.reporting.batch.portable_notebook`).  A
     failing notebook raises :class:`workbench.reporting.batch.ReportError` and writes nothing.
     """
-    from ..reporting.labels import label
+    from ..messages import label
     from .figures import fan_chart
 
     out = Path(out)
@@ -215,7 +215,7 @@ def write_status(status: Status, out: str | Path, lang: str = "fr", report: dict
 
 def summary_text(status: Status, lang: str = "fr") -> str:
     """A few lines for the terminal, in ``lang``."""
-    from ..reporting.labels import label
+    from ..messages import label
     from ..units import meur, pct
 
     lines = [label("fu_status_head", lang, as_of=status.as_of.isoformat(), n=len(status.book),

@@ -8,7 +8,10 @@ Every text lives in the one catalog, :mod:`workbench.messages` (the words of tab
 reports in :mod:`workbench.messages.words`, ``key -> {"fr": ..., "en": ...}``), so that the
 report notebook, the comparison report, the sweep summary, the command line and the dashboard
 say the same thing in the same words.  Texts may hold ``{placeholders}`` filled by :func:`label`.
-This module shows them: headers, cells formatted by the column's unit, small display tables.
+The words themselves (:func:`label`, :func:`header`, :func:`format_cell`) live in
+:mod:`workbench.messages` and the rendering of input problems (:func:`problem_text`,
+:func:`problems_message`, :func:`check_lang`) in :mod:`workbench.errors`, for every layer; this
+module re-exports them beside what it shows: small display tables, Markdown and HTML.
 
 Table display follows the naming convention of the package: a column ending in ``_eur`` is an
 amount in euros (shown in M€), one ending in ``_rate`` or ``_probability`` is a fraction (shown
@@ -30,9 +33,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from ..errors import InputError, Problem
-from ..messages import DEFAULT_LANG, LANGS, Message, msg, render_text
-from ..messages.words import LABELS, VALUE_LABELS
+from ..errors import check_lang, problem_text, problems_message  # noqa: F401 (re-exported: one home, errors)
+from ..messages import DEFAULT_LANG, LANGS, msg, render_text  # noqa: F401 (LANGS: notebook API)
+from ..messages.labels import format_cell, header, label  # noqa: F401 (re-exported: the words' home is messages)
+from ..messages.words import LABELS
 from ..units import meur, number, pct
 from .escape import MarkdownText, html_text, markdown_code, markdown_text, plain_text  # noqa: F401 (notebook API)
 
@@ -41,61 +45,6 @@ def translate_warning(text: str, lang: str = DEFAULT_LANG) -> str:
     """A scenario warning in ``lang``: a coded warning (:func:`workbench.scenario.reconcile`) is
     rendered from the message catalog; any other text is returned as it is, never re-parsed."""
     return render_text(text, lang)
-
-
-def problem_text(problem: Problem, lang: str = DEFAULT_LANG, file: str | None = None) -> str:
-    """One input problem as the user reads it: ``file: place: value: rule``.
-
-    In English it is ``str(problem)`` (the command line's wording); in French the place and the
-    rule are rendered from the message catalog (:mod:`workbench.messages`) by the problem's code
-    and parameters (figures in the French format), and the value is shown as it was given, cut
-    to 80 characters.  A problem without a code (a third party's rule) keeps its English text
-    rather than a guess.  ``file`` replaces the problem's file name (an uploaded file's
-    temporary path by the name the user gave).
-    """
-    import dataclasses
-
-    from ..errors import MISSING, shorten
-
-    p = problem if file is None else dataclasses.replace(problem, file=file)
-    if lang != "fr":
-        return str(p)
-    shown = label("value_missing", lang) if p.value is MISSING else shorten(p.value)  # never a whole hostile value
-    where = p.where_text(lang)
-    place = f"{p.file} : {where}" if where else p.file
-    return f"{place} : {shown} : {p.rule_text(lang)}"
-
-
-def problems_message(problems: Iterable[Problem], lang: str = DEFAULT_LANG, file: str | None = None) -> str:
-    """Every problem of an :class:`~workbench.errors.InputError`, one per line, under a count.
-
-    In English the text of ``InputError.message()``; in French each line by :func:`problem_text`.
-    """
-    problems = list(problems)
-    if lang != "fr":
-        import dataclasses
-
-        return InputError([p if file is None else dataclasses.replace(p, file=file) for p in problems]).message()
-    n = len(problems)
-    head = label("problems_one", lang) if n == 1 else label("problems_many", lang, n=n)
-    return "\n".join([head] + [f"  - {problem_text(p, lang, file)}" for p in problems])
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if it is a supported language, else :class:`InputError` naming the choices."""
-    if lang not in LANGS:
-        raise InputError([Problem("<option>", "--lang", lang, msg("E_LANG", choices=list(LANGS)))])
-    return lang
-
-
-def label(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
-    """The text of ``key`` in ``lang``, its ``{placeholders}`` filled from ``values``.
-
-    Raises ``KeyError`` for an unknown key (a typo must not silently show a raw key in a report).
-    """
-    entry = LABELS[key]
-    text = entry.get(lang, entry[DEFAULT_LANG])
-    return text.format(**values) if values else text
 
 
 def _fill(key: str, lang: str, values: Mapping[str, Any], value: Callable[[str], str],
@@ -135,44 +84,6 @@ def label_html(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """:func:`label` for an HTML page: the catalog's words escaped (Markdown ``**`` dropped),
     each value shown literally (:func:`~workbench.reporting.escape.html_text`)."""
     return _fill(key, lang, values, html_text, lambda w: html.escape(w.replace("**", ""), quote=False))
-
-
-def header(column: str, lang: str = DEFAULT_LANG) -> str:
-    """A column's header: its label when one exists, else the column name itself."""
-    entry = LABELS.get(str(column))
-    return entry.get(lang, entry[DEFAULT_LANG]) if entry else str(column)
-
-
-def format_cell(column: str, value: Any, lang: str = DEFAULT_LANG) -> str:
-    """One value shown by the package's naming convention (``_eur`` in M€, rates in %)."""
-    col = str(column)
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(getattr(value, "message", None), Message):   # a coded reason or warning
-        return value.render(lang)
-    if isinstance(value, str) and col in VALUE_LABELS and value in VALUE_LABELS[col]:
-        entry = VALUE_LABELS[col][value]
-        return entry.get(lang, entry[DEFAULT_LANG])
-    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
-        return label("yes" if value else "no", lang)
-    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
-        try:
-            x = float(value) + 0.0  # + 0.0: no "-0"
-        except (TypeError, ValueError):
-            return str(value)
-        if x == 0:
-            x = 0.0
-        if col.endswith("_eur"):
-            return meur(x, lang)
-        if (col.endswith("_rate") or col.endswith("_probability") or col.startswith("p_")
-                or col in ("selection_frequency",)):
-            return pct(x, lang)
-        if col in ("year", "seed", "draws", "candidates") or col.startswith("n_") or col.endswith("_year"):
-            return str(int(x)) if float(x).is_integer() else number(x, lang, 2)
-        if float(x).is_integer() and abs(x) < 1e15:
-            return number(x, lang, 0)
-        return number(x, lang, 2 if abs(x) < 1000 else 0)
-    return str(value)
 
 
 def display_table(df: pd.DataFrame, lang: str = DEFAULT_LANG, columns: Iterable[str] | None = None,
