@@ -8,7 +8,7 @@ Prints:
    time until the robustness chart shows.  The two pages are opened in alternation (trivial,
    dashboard, dashboard, trivial, ...), each pair under the same load: the ratio printed is the
    median of the pairs' ratios (and the ratio of the medians).  The run starts with an empty
-   disk cache of first views (``workbench.cache``): a first cold dashboard page, the first
+   disk cache of first views (``workbench.dashboard.disk_cache``): a first cold dashboard page, the first
    visitor's, fills it and is printed apart; the pages measured read it;
 2. latency from a weight change to the updated table and the exact frontier image, 200
    candidates (target: median under 300 ms; a frontier image marked provisional, the greedy
@@ -48,7 +48,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from workbench.cache import ENV_CACHE_DIR  # noqa: E402
+from workbench.dashboard.disk_cache import ENV_CACHE_DIR  # noqa: E402
 from workbench.dashboard import dashboard_url, serve_command  # noqa: E402
 from workbench.dashboard.page import with_template  # noqa: E402
 
@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     scn.write_text(SCENARIO_200.format(base=ROOT / "parameters" / "ftap_2018_2022.yaml"), encoding="utf-8")
     trivial = tmp / "trivial.ipynb"
     trivial.write_text(json.dumps(TRIVIAL_NB), encoding="utf-8")
-    # an empty disk cache of first views (workbench.cache) for this run: the first cold render
+    # an empty disk cache of first views (workbench.dashboard.disk_cache) for this run: the first cold render
     # fills it, the next ones read it (as every visitor after the first one does)
     os.environ[ENV_CACHE_DIR] = str(tmp / "first-view-cache")
     print("dashboard benchmark (2 cores shared with other work: figures are upper bounds)")

@@ -10,7 +10,7 @@ that differ and exits 1 if any does.
 
 Run: ``python benchmarks/compare_dashboard_views.py /work/main/src src`` (about 60 s).  With
 ``--cached``, the second checkout's views are those of a kernel reading the first view from the
-disk cache (``workbench.cache``) an earlier kernel of that checkout filled: the views a cold
+disk cache (``workbench.dashboard.disk_cache``) an earlier kernel of that checkout filled: the views a cold
 kernel serves from the cache must be the ones computed.
 """
 from __future__ import annotations

@@ -51,11 +51,11 @@ def params_dir() -> Path:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_dashboard_cache(tmp_path_factory):
-    """The dashboard's disk cache of first views (workbench.cache) in a folder of the test
+    """The dashboard's disk cache of first views (workbench.dashboard.disk_cache) in a folder of the test
     session, not in the user's ~/.cache."""
     import os
 
-    from workbench.cache import ENV_CACHE_DIR
+    from workbench.dashboard.disk_cache import ENV_CACHE_DIR
 
     old = os.environ.get(ENV_CACHE_DIR)
     os.environ[ENV_CACHE_DIR] = str(tmp_path_factory.mktemp("first-view-cache"))

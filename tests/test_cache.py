@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import cache
+from workbench.dashboard import disk_cache as cache
 from workbench.version import code_fingerprint
 from workbench.dashboard import Dashboard
 

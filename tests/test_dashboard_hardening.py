@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from workbench.dashboard import UPLOAD_PREFIX, dashboard_url, serve_command
-from workbench.dashboard_server import message_header, remove_stale_upload_dirs, upload_dir_pid
+from workbench.dashboard.server import message_header, remove_stale_upload_dirs, upload_dir_pid
 from workbench.errors import InputError
 
 from helpers import ROOT
@@ -188,7 +188,7 @@ def test_a_websocket_client_that_does_not_read_is_closed_at_the_queue_bound(monk
     import tornado.websocket
     from tornado.iostream import StreamBufferFullError
 
-    from workbench.dashboard_server import V1_PROTOCOL, KernelWebsocketHandler
+    from workbench.dashboard.server import V1_PROTOCOL, KernelWebsocketHandler
 
     sent, closed = [], []
 
@@ -228,7 +228,7 @@ def test_a_websocket_client_that_does_not_read_is_closed_at_the_queue_bound(monk
 
 def test_serve_command_uses_a_token_and_checks_hosts():
     cmd, env, cwd = serve_command(port=8999)
-    assert cmd[1:3] == ["-m", "workbench.dashboard_server"] and "--token" in cmd
+    assert cmd[1:3] == ["-m", "workbench.dashboard.server"] and "--token" in cmd
     token = env["JUPYTER_TOKEN"]
     assert len(token) >= 32 and token not in " ".join(cmd)  # not visible in `ps`
     assert dashboard_url(8999, env=env) == f"http://127.0.0.1:8999/?token={token}"
@@ -239,7 +239,7 @@ def test_serve_command_uses_a_token_and_checks_hosts():
     ts = cfg["Voila"]["tornado_settings"]
     assert ts["allow_remote_access"] is False and ts["local_hostnames"] == ["localhost"]
     assert cfg["MappingKernelManager"]["buffer_offline_messages"] is False
-    assert cfg["VoilaConfiguration"]["multi_kernel_manager_class"] == "workbench.dashboard_server.PageKernelManager"
+    assert cfg["VoilaConfiguration"]["multi_kernel_manager_class"] == "workbench.dashboard.server.PageKernelManager"
     # a proxy's name, or a network address (then the token protects, as in Jupyter)
     cmd, _, _ = serve_command(port=8999, allow_hosts=("tableau.example.fr",))
     assert "--WorkbenchVoila.extra_hostnames=tableau.example.fr" in cmd
@@ -249,7 +249,7 @@ def test_serve_command_uses_a_token_and_checks_hosts():
     # as Voilà reads them: voila.json's settings, the proxy's name added, remote access only beyond loopback
     import signal
 
-    from workbench.dashboard_server import WorkbenchVoila
+    from workbench.dashboard.server import WorkbenchVoila
 
     sigterm = signal.getsignal(signal.SIGTERM)  # Voilà's initialize installs its own
     for extra, hosts, remote in (((), ["localhost"], False),
@@ -278,7 +278,7 @@ def test_cli_refuses_no_token_beyond_this_machine():
 def test_caps_count_pages_from_their_admission():
     """A page counts against the caps from the moment it is admitted, before its kernel exists:
     requests arriving together no longer all pass the check (30 kernels for 30 requests)."""
-    from workbench.dashboard_server import PageKernelManager
+    from workbench.dashboard.server import PageKernelManager
 
     km = PageKernelManager(max_kernels=3, max_kernels_per_client=2)
     assert [km.reserve("a") for _ in range(3)] == [None, None, "client"]  # no kernel started yet
@@ -289,7 +289,7 @@ def test_caps_count_pages_from_their_admission():
 
 
 def test_clients_behind_a_proxy_are_told_apart_only_when_it_is_trusted():
-    from workbench.dashboard_server import client_address
+    from workbench.dashboard.server import client_address
 
     xff = "6.6.6.6, 203.0.113.7"  # the first written by the client itself, the last by the proxy
     assert client_address("10.0.0.5", xff) == "10.0.0.5"  # default: no proxy trusted
@@ -306,7 +306,7 @@ def test_tokens_are_masked_in_log_lines_and_dropped_from_page_requests():
 
     from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 
-    from workbench.dashboard_server import REDACTED, drop_token_from_request, install_log_redaction, redact
+    from workbench.dashboard.server import REDACTED, drop_token_from_request, install_log_redaction, redact
 
     token = "0123456789abcdef0123456789abcdef0123456789abcdef"
     assert redact(f"503 GET /?token={token} (127.0.0.1) 3.1ms") == f"503 GET /?token={REDACTED} (127.0.0.1) 3.1ms"
@@ -331,7 +331,7 @@ def test_tokens_are_masked_in_log_lines_and_dropped_from_page_requests():
 
 
 def test_connection_folders_of_dead_servers_are_removed(tmp_path):
-    from workbench.dashboard_server import CONNECTION_PREFIX, connection_root, remove_stale_connection_dirs
+    from workbench.dashboard.server import CONNECTION_PREFIX, connection_root, remove_stale_connection_dirs
 
     p = subprocess.Popen([sys.executable, "-c", "pass"])
     p.wait()

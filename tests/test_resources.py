@@ -75,6 +75,6 @@ def test_dashboard_is_served_from_the_checkout_with_its_variants_folder(tmp_path
     monkeypatch.delenv("WORKBENCH_VARIANTS_DIR", raising=False)
     assert repo_root() == ROOT
     cmd, env, cwd = serve_command(port=8999, token="")
-    assert cwd == ROOT and (cwd / cmd[cmd.index("workbench.dashboard_server") + 1]).is_file()
+    assert cwd == ROOT and (cwd / cmd[cmd.index("workbench.dashboard.server") + 1]).is_file()
     assert env["WORKBENCH_PROJECT_DIR"] == str(ROOT)
     assert "WORKBENCH_VARIANTS_DIR" not in env  # the checkout's parameters/variants/, as before

@@ -139,7 +139,7 @@ def test_dashboard_command_finds_its_notebook_and_voila_json(installed, elsewher
     out = json.loads(res.stdout)
     shipped = site / "workbench" / "shipped"
     assert Path(out["cwd"]) == shipped
-    notebook = shipped / out["cmd"][out["cmd"].index("workbench.dashboard_server") + 1]
+    notebook = shipped / out["cmd"][out["cmd"].index("workbench.dashboard.server") + 1]
     assert notebook.is_file() and notebook.name == "dashboard.ipynb"
     assert f"--Voila.config_file_paths=['{shipped}']" in out["cmd"]
     assert (shipped / "voila.json").is_file()

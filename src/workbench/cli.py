@@ -921,9 +921,10 @@ def _cmd_status(args) -> int:
                       "book_name": args.name or "", "as_of": as_of.isoformat(), "draws": draws, "seed": seed,
                       "lang": args.lang, "out_dir": None}
         from .reporting.batch import ReportError
+        from .reporting.followup_report import write_status
 
         try:
-            out = FS.write_status(st, args.out, lang=args.lang, report=report)
+            out = write_status(st, args.out, lang=args.lang, report=report)
         except ReportError as exc:
             print(f"workbench status: {exc}", file=sys.stderr)
             return 1

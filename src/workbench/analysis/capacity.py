@@ -145,6 +145,19 @@ class CapacityResult:
         g = math.floor(float(amount_eur) / step + 1e-9) * step
         return float(np.mean(self.thresholds_eur <= g + 1e-6))
 
+    def curve_table(self) -> pd.DataFrame:
+        """The capacity curve as written to ``capacity.csv``: one row per risk level, ``chosen`` on
+        the level asked for, with the next call, the AE available and the risk with nothing granted
+        (a method, so that the follow-up's tables include it without importing this analysis)."""
+        c = self.curve.copy()
+        c["chosen"] = np.isclose(c["risk_rate"], self.risk_rate)
+        c.insert(0, "fund", self.next_call["fund"])
+        c.insert(1, "next_call", self.next_call["id"])
+        c.insert(2, "decision", self.next_call["decision"].isoformat())
+        c["ae_available_eur"] = self.ae_available_eur
+        c["risk_at_zero_rate"] = self.risk_at_zero
+        return c
+
 
 # --------------------------------------------------------------------------------------------
 # arguments
@@ -674,16 +687,8 @@ FILES = ("capacity.csv", "capacity_by_year.csv", "provenance.json")
 
 
 def curve_table(result: CapacityResult) -> pd.DataFrame:
-    """The capacity curve as written to ``capacity.csv``: one row per risk level, ``chosen`` on the
-    level asked for, with the next call, the AE available and the risk with nothing granted."""
-    c = result.curve.copy()
-    c["chosen"] = np.isclose(c["risk_rate"], result.risk_rate)
-    c.insert(0, "fund", result.next_call["fund"])
-    c.insert(1, "next_call", result.next_call["id"])
-    c.insert(2, "decision", result.next_call["decision"].isoformat())
-    c["ae_available_eur"] = result.ae_available_eur
-    c["risk_at_zero_rate"] = result.risk_at_zero
-    return c
+    """The capacity curve as written to ``capacity.csv`` (:meth:`CapacityResult.curve_table`)."""
+    return result.curve_table()
 
 
 def write_capacity(result: CapacityResult, out: str | Path) -> Path:

@@ -13,7 +13,10 @@ One concern per module, imports flowing one way (``texts`` <- ``views`` <- ``cac
 - :mod:`.widgets`: the controls, outputs and layout (no callbacks);
 - :mod:`.export`: the portfolio as CSV/XLSX with its provenance;
 - :mod:`.uploads`: the kernel's private upload folder and safe file names;
-- :mod:`.serve`: the folder, command line and address Voilà is started with;
+- :mod:`.serve`: the folder, command line and address Voilà is started with; :mod:`.server`: the
+  hardened Voilà server itself (``python -m workbench.dashboard.server``, named in ``voila.json``);
+- :mod:`.disk_cache`: the disk cache of the first view (a cold kernel shows it at once);
+- :mod:`.followup_panel`: the follow-up of funded projects (its own widgets and computation);
 - :mod:`.app`: the :class:`Dashboard` facade (events wired to the controller and the views).
 
 The names used by the CLI, the cache, the notebooks, the tests and the benchmarks are

@@ -114,7 +114,7 @@ class Dashboard:
         self._jobs: Controller | None = None          # cached stages, worker threads, generations
         self.controls: dict[str, Any] = {}            # the committee's controls, by name
         self.outputs: dict[str, Any] = {}             # what is shown, by name
-        self.followup: Any = None                     # the follow-up panel (workbench.followup.panel)
+        self.followup: Any = None                     # the follow-up panel (workbench.dashboard.followup_panel)
         self.committee: Any = None                    # the committee panel (workbench.dashboard.committee)
         self._titles: dict[str, tuple[Any, str]] = {}  # section titles: (widget, message code)
         self._labelled: list[tuple[Any, str, str]] = []  # (widget, attribute, message code)
@@ -206,15 +206,15 @@ class Dashboard:
 
     def _build(self) -> None:
         self._jobs = Controller(self.cache_size, self.debounce_s, on_error=self._error, on_busy=self._on_busy)
-        from ..cache import attach_disk_cache  # a cold kernel shows the first view from disk
+        from .disk_cache import attach_disk_cache  # a cold kernel shows the first view from disk
         attach_disk_cache(self._jobs.caches)
         self._tmpdir = upload_dir()
         files = self.scenario_files()
         if not files:
             raise InputError([Problem(str(self.parameters_dir), "", "", msg("E_NO_SCENARIO_FILE"))])
         first = Path(self.scenario_arg).resolve() if self.scenario_arg else files[0]
-        # the follow-up of funded projects (workbench.followup.panel: its own widgets and computation)
-        from ..followup.panel import FollowupPanel
+        # the follow-up of funded projects (workbench.dashboard.followup_panel: its own widgets and computation)
+        from .followup_panel import FollowupPanel
 
         self.followup = FollowupPanel(lambda: self._struct or self._base, self.lang,
                                       scenario_dir=self.parameters_dir)

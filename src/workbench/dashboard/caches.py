@@ -281,8 +281,8 @@ class Controller:
 
     # ---- the stages ------------------------------------------------------------------------------
     # Each stage is cached on the inputs it depends on, so a slider change recomputes only what it
-    # changes.  Keys of the stages kept on disk (workbench.cache.DISK_STAGES) follow the layout
-    # workbench.cache._portable_key expects.
+    # changes.  Keys of the stages kept on disk (workbench.dashboard.disk_cache.DISK_STAGES) follow the layout
+    # workbench.dashboard.disk_cache._portable_key expects.
 
     def candidates(self, scenario: Scenario) -> pd.DataFrame:
         """The candidates ``scenario`` names (:func:`workbench.sources.load_candidates`), cached on
@@ -434,7 +434,7 @@ class Controller:
         re-runs it.  ``decided`` may be a function giving the decisions, called only when the
         simulation is not cached and ``order`` (:func:`workbench.pipeline.funding_order` of
         them) is given: a cold kernel then shows the first view's risk without loading them."""
-        from ..cache import deferred_modules  # imported only when not served from the cache
+        from .disk_cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
         from .. import pipeline
         charts, = deferred_modules("reporting.charts")
@@ -460,7 +460,7 @@ class Controller:
         information, :func:`workbench.selection.robustness.selection_frequency`, ``samples`` weight
         draws, the quality bar held at the weights in force) and its bar chart as PNG bytes
         (``{"frequency", "png"}``).  Cached on everything but the weights the draws replace."""
-        from ..cache import deferred_modules  # imported only when not served from the cache
+        from .disk_cache import deferred_modules  # imported only when not served from the cache
         from .views import figure_png
         charts, robustness = deferred_modules("reporting.charts", "selection.robustness")
 

@@ -9,7 +9,7 @@ those results on disk, keyed by everything they depend on:
   settings a stage depends on), the candidates' content hash
   (:func:`workbench.dashboard.candidates_key`), the stage's own settings (weights, budget,
   forced projects, draws, language);
-* the workbench version (:data:`workbench.__version__`) and a fingerprint of the package's code
+* the workbench version (:data:`workbench.version.__version__`) and a fingerprint of the package's code
   and shipped data (:func:`_version`): a new version, or a development checkout between two
   versions whose code changed, recomputes everything.
 
@@ -68,7 +68,7 @@ def cache_dir() -> Path | None:
 def _version() -> str:
     """The package's version and a fingerprint of its code and shipped data
     (:func:`workbench.version.code_fingerprint`): an entry written by other code is never read."""
-    from .version import code_fingerprint  # noqa: PLC0415
+    from ..version import code_fingerprint  # noqa: PLC0415
 
     return code_fingerprint()
 
@@ -141,7 +141,7 @@ def deferred_modules(*names: str) -> tuple:
             self._name = name
 
         def __getattr__(self, attr: str) -> Any:
-            return getattr(importlib.import_module(f"{__package__}.{self._name}"), attr)
+            return getattr(importlib.import_module(f"workbench.{self._name}"), attr)
 
     return tuple(_Module(n) for n in names)
 
@@ -150,9 +150,9 @@ def _module_exists(name: str) -> bool:
     """Whether module ``name`` of this package can be imported, checked without importing it
     (``importlib.util.find_spec`` would import its parent packages: the compiled simulation's
     for a simulation result).  Modules of other packages are assumed present."""
-    if not name or name in sys.modules or not name.startswith(__package__ + "."):
+    if not name or name in sys.modules or not name.startswith("workbench."):
         return True
-    base = Path(__file__).resolve().parent.joinpath(*name.split(".")[1:])
+    base = Path(__file__).resolve().parents[1].joinpath(*name.split(".")[1:])   # the package's folder
     return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
 
 

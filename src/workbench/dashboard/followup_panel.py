@@ -88,8 +88,8 @@ class FollowupPanel:
 
     def compute(self) -> None:
         """Load the book at the date, compute the position and re-forecast, show them."""
-        from . import status as FS
-        from . import store
+        from ..followup import status as FS
+        from ..followup import store
 
         lang = self.lang
         try:
@@ -103,7 +103,7 @@ class FollowupPanel:
             self.out.value = f"<div class='wb-err'>{L.problems_message(exc.problems, lang)}</div>"
             self.fan.layout.display = "none"
             return
-        from .figures import fan_chart
+        from ..reporting.followup_charts import fan_chart
 
         fig = fan_chart(st.reforecast, lang=lang)
         buf = io.BytesIO()

@@ -1,5 +1,5 @@
 """Serving the dashboard: the folder, command line and address Voilà is started with
-(``workbench dashboard``; the server itself is :mod:`workbench.dashboard_server`)."""
+(``workbench dashboard``; the server itself is :mod:`workbench.dashboard.server`)."""
 from __future__ import annotations
 
 import os
@@ -51,7 +51,7 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = DEFAULT
                   ) -> tuple[list[str], dict[str, str], Path]:
     """The command line, environment and folder that serve the dashboard with Voilà.
 
-    The server is :mod:`workbench.dashboard_server` (Voilà with bounded kernels and websockets);
+    The server is :mod:`workbench.dashboard.server` (Voilà with bounded kernels and websockets);
     it reads ``voila.json`` from the folder it starts in (the project root): pre-heated kernels,
     execution timeout, idle-kernel culling, hidden tracebacks, the Host and Origin checks.  Once
     it answers, it prints the page's address (the port it holds, the token) as one line on its
@@ -74,7 +74,7 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = DEFAULT
         with the token).
     trusted_proxies : tuple of str
         Addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` names the client the
-        page caps count (:func:`workbench.dashboard_server.client_address`); default none: every
+        page caps count (:func:`workbench.dashboard.server.client_address`); default none: every
         page behind a proxy is one client, the proxy.
     lang : str, optional
         Language of what the server prints (its address, a taken port); default
@@ -129,7 +129,7 @@ def serve_command(scenario: str | os.PathLike | None = None, port: int = DEFAULT
         settings.append(f"--WorkbenchVoila.lang={lang}")
     if not loopback:
         settings.append("--WorkbenchVoila.remote_access=True")
-    cmd = [sys.executable, "-m", "workbench.dashboard_server", str(NOTEBOOK), f"--port={int(port)}",
+    cmd = [sys.executable, "-m", "workbench.dashboard.server", str(NOTEBOOK), f"--port={int(port)}",
            f"--Voila.ip={ip}", "--no-browser", f"--Voila.config_file_paths=['{root}']", *auth, *settings,
            *extra_args]
     # the page: the package's Voilà template (no outside resource, its language and title)

@@ -1,6 +1,6 @@
 """The dashboard's web server: Voilà with the limits a shared machine needs.
 
-``workbench dashboard`` runs ``python -m workbench.dashboard_server`` instead of ``voila``: the
+``workbench dashboard`` runs ``python -m workbench.dashboard.server`` instead of ``voila``: the
 same server, read from the same ``voila.json``, with these changes, each against a failure
 reproduced on a live server (issues 16, 21, 23; how to serve it: ``docs/operations/serving-the-dashboard.md``):
 
@@ -77,7 +77,7 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 # --------------------------------------------------------------------------------------------
 def upload_dir_pid(path: Path) -> int | None:
     """The kernel process id in an upload folder's name, or ``None`` if it has none."""
-    from .dashboard import UPLOAD_PREFIX
+    from .uploads import UPLOAD_PREFIX
 
     m = re.fullmatch(re.escape(UPLOAD_PREFIX) + r"(\d+)-.+", path.name)
     return int(m.group(1)) if m else None
@@ -98,7 +98,7 @@ def remove_stale_upload_dirs(tmp: str | os.PathLike | None = None) -> list[Path]
     """
     import psutil
 
-    from .dashboard import UPLOAD_PREFIX
+    from .uploads import UPLOAD_PREFIX
 
     root = Path(tmp) if tmp is not None else Path(tempfile.gettempdir())
     legacy = re.compile(re.escape(UPLOAD_PREFIX) + r"[a-z0-9_]{8}")
@@ -438,7 +438,7 @@ class PageKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(12, config=True, help="Most kernels handed to pages at once, all clients "
                                                 "together (pre-heated pool kernels not counted).")
     max_kernels_per_client = Integer(6, config=True, help="Most kernels handed to pages at once for one "
-                                                          "client (workbench.dashboard_server.client_address).")
+                                                          "client (workbench.dashboard.server.client_address).")
     unconnected_timeout_s = Float(60.0, config=True, help="Shut a page's kernel down when no websocket has "
                                                           "been connected to it for this long [s].")
 
@@ -597,7 +597,7 @@ class PageHandler(TornadoVoilaHandler):
                 self._admission.release()  # no kernel recorded (an error, a redirect): its place is free
 
     def _refuse(self, km: PageKernelManager, client: str, reason: str) -> None:
-        from .messages import label
+        from ..messages import label
 
         self.log.warning("Refusing a page for %s: %d page kernels (%d of this client), %d pages starting",
                          client, km.page_kernels(), km.page_kernels(client), sum(km.reserved.values()))
@@ -639,7 +639,7 @@ class WorkbenchVoila(Voila):
 
     @default("lang")
     def _lang_default(self):
-        from .messages import LANGS
+        from ..messages import LANGS
 
         value = os.environ.get("WORKBENCH_LANG") or "fr"
         return value if value in LANGS else "fr"
@@ -728,9 +728,9 @@ class WorkbenchVoila(Voila):
             self.stop()
 
     def _refuse_port(self) -> None:
-        from .errors import Problem
-        from .messages import msg
-        from .errors import problems_message
+        from ..errors import Problem
+        from ..messages import msg
+        from ..errors import problems_message
 
         ports = self.candidate_ports()
         shown = ports[0] if len(ports) == 1 else f"{ports[0]}-{ports[-1]}"
@@ -741,7 +741,7 @@ class WorkbenchVoila(Voila):
 
     def page_url(self) -> str:
         """The page's address on the port this server holds, with its token."""
-        from .dashboard import dashboard_url
+        from .serve import dashboard_url
 
         return dashboard_url(self.port, self.ip, token=self.identity_provider.token or "")
 
@@ -770,7 +770,7 @@ class WorkbenchVoila(Voila):
 
     async def announce_when_ready(self) -> None:
         """Print the page's address on stdout once the server answers on it (its log goes to stderr)."""
-        from .messages import label
+        from ..messages import label
 
         try:
             await self.first_page_ready()
@@ -786,6 +786,6 @@ main = WorkbenchVoila.launch_instance
 
 if __name__ == "__main__":  # pragma: no cover - run by ``workbench dashboard``
     # run the classes of the imported module, the ones voila.json names (not copies in __main__)
-    from workbench.dashboard_server import main as _main
+    from workbench.dashboard.server import main as _main
 
     _main()

@@ -12,7 +12,7 @@ from ..limits import MAX_CANDIDATE_BYTES
 from ..messages import msg
 
 #: Prefix of a kernel's upload folder in the system temporary folder, ``<prefix><pid>-<random>``:
-#: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard_server`).
+#: the server removes the folders of kernels no longer running (:mod:`workbench.dashboard.server`).
 UPLOAD_PREFIX = "workbench-dashboard-"
 
 
@@ -20,7 +20,7 @@ def upload_dir() -> Path:
     """A private folder (0700) for this kernel's uploads, removed when the kernel exits.
 
     Its name carries the kernel's process id, so that the server can remove the folders of
-    kernels killed before they could (:func:`workbench.dashboard_server.remove_stale_upload_dirs`).
+    kernels killed before they could (:func:`workbench.dashboard.server.remove_stale_upload_dirs`).
     """
     import atexit
     import shutil

@@ -451,7 +451,7 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "the dashboard notebook and voila.json were not found: run from the project folder"),
     "E_TOKEN_NEEDED": _e("un serveur à l'écoute au-delà de cette machine (--ip autre que 127.0.0.1) demande son jeton",
                          "a server listening beyond this machine (--ip other than 127.0.0.1) needs its token"),
-    # ---- serving the dashboard (workbench.dashboard_server, issue 23) ---------------------------
+    # ---- serving the dashboard (workbench.dashboard.server, issue 23) ---------------------------
     "E_PORT_TAKEN": _e("déjà pris par un autre programme : choisir un --port libre, ou l'omettre (le tableau de "
                        "bord prend alors le premier port libre à partir de 8866)",
                        "already taken by another program: choose a free --port, or leave it out (the dashboard "
@@ -1030,7 +1030,7 @@ CATALOG: dict[str, dict[str, str]] = {
                                   "ensemble ({total:g}) dans ces plages",
                                   "the attrition and first-phase-only shares may exceed 100 % together "
                                   "({total:g}) within these ranges"),
-    # ---- the dashboard's follow-up panel (workbench.followup.panel) ------------------------------
+    # ---- the dashboard's follow-up panel (workbench.dashboard.followup_panel) ------------------------------
     "D_FU_TITLE": _e("Suivi des projets financés", "Follow-up of funded projects"),
     "D_FU_BOOK": _e("Livre", "Book"),
     "D_FU_AS_OF": _e("Au", "As of"),

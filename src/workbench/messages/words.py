@@ -368,7 +368,7 @@ LABELS: dict[str, dict[str, str]] = {
     "scenario_hash": {"fr": "Empreinte du scénario (SHA-256)", "en": "Scenario fingerprint (SHA-256)"},
     "scenario_files": {"fr": "Fichiers du scénario", "en": "Scenario files"},
     "candidates_source": {"fr": "Candidats", "en": "Candidates"},
-    # ---- dashboard server (workbench.dashboard_server) ------------------------------------------
+    # ---- dashboard server (workbench.dashboard.server) ------------------------------------------
     "dashboard_full_total": {
         "fr": "Le tableau de bord sert déjà le nombre maximal de pages ouvertes. Fermez une page ouverte "
               "ou réessayez dans une minute.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..reporting.charts import _meur_axis
+from .charts import _meur_axis
 from ..messages import label
 
 
