@@ -116,6 +116,12 @@ class SensitivityResult:
     seconds: dict = field(default_factory=dict)
 
     @property
+    def outputs(self) -> tuple[str, ...]:
+        """The outputs explained (:data:`OUTPUTS`, in order): the tables and the tornado chart
+        read them here, without importing this analysis."""
+        return OUTPUTS
+
+    @property
     def n_sets(self) -> int:
         return int(len(self.sets))
 

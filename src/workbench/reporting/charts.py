@@ -327,15 +327,14 @@ def sensitivity_chart(result, lang: str = "fr") -> Figure:
     highest total index on the risk on top), the total index as a wide light bar and the
     first-order index as a narrow dark bar, each with its confidence interval as a whisker.
     The text alternative is :func:`workbench.reporting.labels.sensitivity_table`."""
-    from ..analysis.sensitivity import OUTPUTS  # noqa: PLC0415
     from .labels import sensitivity_output_name  # noqa: PLC0415
 
-    order = result.table(OUTPUTS[0])["factor"].tolist()[::-1]      # highest on top
+    order = result.table(result.outputs[0])["factor"].tolist()[::-1]      # highest on top
     names = [label("sf_" + k, lang) for k in order]
     fig = Figure(figsize=(9, 0.45 * len(order) + 1.8), layout="constrained")
-    axes = fig.subplots(1, len(OUTPUTS), sharey=True)
+    axes = fig.subplots(1, len(result.outputs), sharey=True)
     y = np.arange(len(order))
-    for ax, o in zip(np.atleast_1d(axes), OUTPUTS):
+    for ax, o in zip(np.atleast_1d(axes), result.outputs):
         t = result.indices[result.indices["output"] == o].set_index("factor").loc[order]
         st, s1 = t["ST"].to_numpy(float), t["S1"].to_numpy(float)
         ax.barh(y, np.clip(st, 0, None), height=0.7, color="#9ecae1", label=_t(lang, "sens_st"),

@@ -428,13 +428,11 @@ def sensitivity_table(result, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     the text alternative of the tornado chart: one row per factor (the highest total index on
     the risk first), its range, then per output the first-order and total indices, each
     ``value ± half-width`` of its confidence interval."""
-    from ..analysis.sensitivity import OUTPUTS  # noqa: PLC0415
-
-    order = result.table(OUTPUTS[0])["factor"].tolist()
+    order = result.table(result.outputs[0])["factor"].tolist()
     info = {f.key: f for f in result.factors}
     out = {label("sens_factor", lang): [label("sf_" + k, lang) for k in order],
            label("sens_range", lang): [_range_text(info[k].low, info[k].high, info[k].unit, lang) for k in order]}
-    for o in OUTPUTS:
+    for o in result.outputs:
         t = result.indices[result.indices["output"] == o].set_index("factor")
         name = sensitivity_output_name(o, result, lang)
         for idx, key in (("S1", "sens_s1"), ("ST", "sens_st")):
