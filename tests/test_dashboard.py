@@ -442,7 +442,7 @@ def test_the_page_speaks_one_language_at_a_time(tmp_path):
         other = d.table.loc[d.table["selected"], "id"].iloc[0]
         c["force_out"].value = [other]
         name, blob = d.export("csv")
-        from workbench.rules import rules_table
+        from workbench.scenario.rules import rules_table
 
         sources = set(rules_table(d._struct, lang).iloc[:, -1])      # the public documents' own titles
         text = page_text(d, data | sources) + " " + blob.decode("utf-8-sig").split("\n", 1)[0]

@@ -146,7 +146,7 @@ def test_in_the_two_fund_scenario_each_fund_keeps_its_rules(joint):
 
 
 def test_the_report_lists_each_rule_with_its_value_how_it_applies_and_its_source(fitn, joint):
-    from workbench.rules import rules_table
+    from workbench.scenario.rules import rules_table
 
     t = rules_table(fitn, "fr")
     assert list(t.columns) == ["Fonds", "Règle", "Valeur", "Application", "Source"]

@@ -3,6 +3,9 @@ scenario where one factor cannot matter), the parameter sets' common random numb
 scales in both engines, the scenario's factors and their errors, the command."""
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,7 +131,9 @@ def test_on_a_small_scenario_an_overrun_the_fund_never_pays_has_no_effect_and_th
     scn = _scenario(tmp_path, FACTORS, extra=NO_UNDERRUN)
     # only these two (the base scenario's other factors merged in by `extends` are dropped)
     keys = ("disbursement.commitment_lag.median_months", "uncertainty.cost_overrun.excess_scale")
-    scn.data["sensitivity"]["factors"] = {k: scn.data["sensitivity"]["factors"][k] for k in keys}
+    data = copy.deepcopy(scn.data)    # a scenario's sections are frozen: a new scenario from changed data
+    data["sensitivity"]["factors"] = {k: data["sensitivity"]["factors"][k] for k in keys}
+    scn = dataclasses.replace(scn, data=data)
     assert scn.overrun_paid_by_fund_rate == 0
     dec = pipeline.decide(scn)
     res = S.analyze(scn, dec, samples=64)
@@ -155,9 +160,11 @@ def test_factors_fall_back_on_the_calibration_priors_and_list_what_the_simulatio
                                                      ("uncertainty.cost_overrun.excess_scale", 0.5, 1.5)}
     assert left.to_dict("records") == [{"factor": "uncertainty.cost_overrun.tail_weight", "reason": "not_per_draw"}]
     # without a sensitivity section: the calibration's priors, read from the scenario's data
-    scn.data.pop("sensitivity")
-    scn.data["calibration"] = {"parameters": {"uncertainty.attrition_rate": {"prior": {"low": 0.0, "high": 0.2}},
-                                              "disbursement.commitment_lag.sigma": {"prior": [0.5, 2.0]}}}
+    data = copy.deepcopy(scn.data)
+    data.pop("sensitivity")
+    data["calibration"] = {"parameters": {"uncertainty.attrition_rate": {"prior": {"low": 0.0, "high": 0.2}},
+                                          "disbursement.commitment_lag.sigma": {"prior": [0.5, 2.0]}}}
+    scn = dataclasses.replace(scn, data=data)
     fs, _ = S.factors(scn)
     assert {(f.key, f.low, f.high, f.source) for f in fs} == {
         ("uncertainty.attrition_rate", 0.0, 0.2, "calibration.parameters"),

@@ -52,14 +52,13 @@ from .errors import MISSING, Collector, InputError, Problem, at_column, at_line,
 from .messages import msg
 from .limits import MAX_CANDIDATE_BYTES, MAX_CANDIDATES, MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS
 from .preflight import check_csv, check_xlsx, column_number, csv_separator, find_unreadable_cell
+#: The criteria columns, and the kinds of owners a candidate's ``owner_type`` may name: the
+#: scenario's (``criteria.weights``, ``eligibility.owner_types``), declared once in its schema.
+from .scenario.schema import CRITERIA, OWNER_TYPES
 
-CRITERIA = ("strategic", "service", "savings", "governance")
 REQUIRED = ("id", "title", "owner", "envelope", "total_cost_eur", "requested_eur", "duration_months") + CRITERIA
 OPTIONAL = ("theme", "territorial", "annual_savings_eur", "phase1_cost_eur", "requires", "excludes",
             "owner_type", "first_results_months", "full_cost_eur", "innovation_lab")
-#: Kinds of owners a candidate's ``owner_type`` may name (same codes as the scenarios' ``owner_types``).
-OWNER_TYPES = ("state_central", "state_deconcentrated", "state_operator", "local_authority",
-               "small_local_authority")
 KNOWN = REQUIRED + OPTIONAL
 NUMERIC = ("total_cost_eur", "requested_eur", "duration_months", "annual_savings_eur", "phase1_cost_eur",
            "first_results_months", "full_cost_eur") + CRITERIA

@@ -176,7 +176,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     from .version import __version__
 
     cands = candidates.reset_index(drop=True)
-    method = scenario.value("selection.call_decision") or "merit_order" if method is None else method
+    method = scenario.selection.call_decision if method is None else method
     call_of = candidate_calls(scenario, cands)
     shares = call_shares(scenario)
     fund_of = _fund_of_envelope(scenario)
@@ -187,7 +187,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     why = {**scenario.override_reasons, **{str(k): str(v) for k, v in (override_reasons or {}).items()}}
     fi_all, fo_all = set(map(str, forced_in)), set(map(str, forced_out))
     wanted = None if calls is None else set(calls)
-    next_phase_m = float(scenario.value("selection.next_phase_after_months") or NEXT_PHASE_AFTER_MONTHS)
+    next_phase_m = float(scenario.selection.next_phase_after_months)
     inputs = _inputs_key(scenario, cands) if (keep_states or resume is not None) else ()
     if resume is None:
         start = 0
@@ -401,7 +401,7 @@ def _check_forced_in(scenario, call, sub: pd.DataFrame, forced_in: tuple, budget
         raise InputError(probs)
     req = sub["requested_eur"].to_numpy(float)
     ph1 = sub["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in sub else np.full(len(sub), np.nan)
-    phase1 = bool(s.get("allow_phase1", True))
+    phase1 = bool(s["allow_phase1"])
     need = 0.0
     for x in forced_in:
         i = int(np.flatnonzero(ids == x)[0])
@@ -425,7 +425,7 @@ def _record_overrides(scenario, t: pd.DataFrame, forced_in: tuple, forced_out: t
     if fi or fo:
         bar = ((rules or {}).get("eligibility") or {}).get("min_quality_points")
         if bar is None:
-            bar = scenario.value("selection.min_quality_points")
+            bar = scenario.selection.min_quality_points
         reasons = list(t["reason"])
         sel = t["selected"].to_numpy(bool)
         for i, x in enumerate(ids):
@@ -453,12 +453,6 @@ def _record_overrides(scenario, t: pd.DataFrame, forced_in: tuple, forced_out: t
         t["reason_code"] = [code_of(r) for r in reasons]
     t["override"] = ov
     t["override_reason"] = words
-
-
-#: Months after a first-phase award before the project can come back for its next phases: an
-#: assumption (a scoping study, a feasibility demonstrator or a pilot, the first phases the FTAP
-#: committee may fund, « Fonds pour la transformation publique », DITP, 2021, take about a year).
-NEXT_PHASE_AFTER_MONTHS = 12.0
 
 
 def _next_phases(scenario, first: pd.DataFrame, call, k: int, after_months: float):

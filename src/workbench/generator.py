@@ -22,6 +22,7 @@ from .candidates import validate_candidates
 from .errors import InputError, Problem
 from .messages import Text, msg
 from .limits import MAX_CANDIDATES
+from .scenario import CRITERIA, CriteriaSection, SyntheticSection
 
 # Owners as they appear on the published laureate lists (DITP, 12 November 2018); the projects are invented.
 OWNERS = (
@@ -46,24 +47,10 @@ DEFAULT_THEMES = (
     "expérience usager",
 )
 
-#: Defaults: FTAP call 2 (DITP, 12 November 2018): 61 applications, 757 M€ total cost, 300 M€ requested.
-DEFAULTS = {
-    "applications": 61,
-    "total_cost_eur": 757e6,
-    "requested_eur": 300e6,
-    # log-sd of costs: 0.8 gives requests a log-sd of 0.95, that of the 16 grants of FTAP's second
-    # call (0.96; "[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16
-    # lauréats", DITP, 2018-11-12): a committee that funds on merit, not size, picks grants as
-    # dispersed as the applications (1.1 before: requests of log-sd 1.2, 52 M€ grants in call 1)
-    "cost_sigma": 0.8,
-    "territorial_rate": 0.15,
-    "savings_per_eur_mean": 0.6,
-    "phase1_rate": 0.3,
-    "dependency_rate": 0.05,
-    "multi_envelope_rate": 0.0,
-    # correlation between a project's latent quality and the fund's share of its cost (0: none)
-    "quality_share_link": 0.0,
-}
+#: Defaults: FTAP call 2 (DITP, 12 November 2018): 61 applications, 757 M€ total cost, 300 M€
+#: requested, and the shapes the schema declares (``candidates.synthetic``, one home per default).
+DEFAULTS = SyntheticSection().as_dict()
+_SCALE = CriteriaSection().scale
 
 
 def _rescale_requested(req: np.ndarray, total: np.ndarray, target: float, share_cap: float) -> np.ndarray:
@@ -93,14 +80,14 @@ def generate_pipeline(
     envelopes: tuple[str, ...] | list[str] = ("FTAP",),
     envelope_weights: list[float] | None = None,
     themes: tuple[str, ...] | list[str] = DEFAULT_THEMES,
-    scale: tuple[float, float] = (0.0, 10.0),
+    scale: tuple[float, float] = _SCALE,
     cost_sigma: float = DEFAULTS["cost_sigma"],
     territorial_rate: float = DEFAULTS["territorial_rate"],
     savings_per_eur_mean: float = DEFAULTS["savings_per_eur_mean"],
     phase1_rate: float = DEFAULTS["phase1_rate"],
     dependency_rate: float = DEFAULTS["dependency_rate"],
     fund_share_cap: float = 0.9,
-    multi_envelope_rate: float = 0.0,
+    multi_envelope_rate: float = DEFAULTS["multi_envelope_rate"],
     quality_share_link: float = DEFAULTS["quality_share_link"],
     start_year: int | None = None,
 ) -> pd.DataFrame:
@@ -152,7 +139,7 @@ def generate_pipeline(
         quality = np.sqrt(1 - quality_share_link ** 2) * quality + quality_share_link * z
     mid, half = (lo + hi) / 2, (hi - lo) / 2
     scores = {}
-    for c in ("strategic", "service", "savings", "governance"):
+    for c in CRITERIA:
         raw = mid + half * (0.35 * quality + 0.25 * rng.standard_normal(n))
         scores[c] = np.clip(np.round(raw * 2) / 2, lo, hi)
     duration = np.clip(np.round(12 + 10 * np.log1p(cost / 1e6) + rng.normal(0, 6, n)), 6, 72)
@@ -244,9 +231,7 @@ def generate_for_scenario(scenario, seed: int | None = None) -> pd.DataFrame:
     settings (defaults: FTAP call 2, DITP, 12 November 2018).  Call ``k`` draws from
     ``SeedSequence(seed).spawn`` child ``k``, so adding a later call never changes earlier ones.
     """
-    settings = dict(DEFAULTS)
-    syn = ((scenario.data.get("candidates") or {}).get("synthetic") or {})
-    settings.update({k: float(v) if k != "applications" else int(v) for k, v in syn.items() if k not in ("reference", "assumption")})
+    settings = scenario.candidates.synthetic.as_dict()   # each setting given, else the schema's default
     seed = scenario.seed if seed is None else seed
     calls = scenario.calls
     funds = scenario.funds

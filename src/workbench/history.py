@@ -194,7 +194,7 @@ def applies(fig: Figure, scenario) -> bool:
     inside the horizon."""
     if fig.fund not in scenario.funds:
         return False
-    ids = {c.id for c in scenario.calls} | {str(c.get("id")) for c in (scenario.data.get("calls") or [])}
+    ids = {c.id for c in scenario.calls} | set(scenario.call_ids_written)
     if not set(fig.calls) <= ids:
         return False
     if fig.level is not None and fig.level not in scenario.envelope_codes:
@@ -327,7 +327,7 @@ def history_of(scenario) -> History | None:
     if path is None:
         return None
     if not path.is_file():
-        raise InputError([Problem(str(scenario.path), "history", scenario.data.get("history"),
+        raise InputError([Problem(str(scenario.path), "history", scenario.history_file,
                                   msg("E_HISTORY_FILE_MISSING", path=path))])
     return load_history(path)
 

@@ -28,7 +28,7 @@ def load_posterior(path: str | Path, scenario) -> pd.DataFrame:
     InputError
         Missing or empty file, or a column that is no key path of the scenario.
     """
-    from .scenario import locate, prior_applies, schema_field
+    from .scenario import schema_field
 
     path = Path(path)
     if not path.is_file():
@@ -36,20 +36,15 @@ def load_posterior(path: str | Path, scenario) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=object, keep_default_na=False)
     bad = []
     for c in df.columns:
-        if not prior_applies(scenario.data, c):
+        if not scenario.prior_applies(c):
             continue
-        try:
-            locate(scenario.data, c)
-        except (KeyError, IndexError, TypeError):
-            bad.append(c)
-            continue
-        if not schema_field(c)[0]:
+        if not scenario.has_keypath(c) or not schema_field(c)[0]:
             bad.append(c)
     if bad:
         raise InputError([Problem(str(path), "", bad, msg("E_POSTERIOR_COLUMNS", columns=bad))])
     if not len(df):
         raise InputError([Problem(str(path), "", None, msg("E_POSTERIOR_EMPTY"))])
-    keep = [c for c in df.columns if prior_applies(scenario.data, c)]
+    keep = [c for c in df.columns if scenario.prior_applies(c)]
     return df[keep].map(_parse_cell)
 
 

@@ -32,7 +32,6 @@ is recorded and the sweep ends with a non-zero status.
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
 import json
 import math
@@ -123,13 +122,7 @@ def candidates_key(scenario) -> str:
     """What the candidate table depends on: its source settings, calls, funds, eligibility,
     scale and seed (not weights, budgets or uncertainty, which a grid usually varies; nor a
     committee's call settings: the dashboard's variants share their scenario's list)."""
-    d = scenario.data
-    keep = {k: d.get(k) for k in ("candidates", "calls", "funds", "eligibility", "seed", "_candidates_base")}
-    keep["scale"] = (d.get("criteria") or {}).get("scale")
-    from .scenario import _plain
-
-    blob = json.dumps(_plain(keep), sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return scenario.candidates_hash()
 
 
 _candidates_key = candidates_key   # the earlier name

@@ -37,9 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
-from . import params as P
 
 #: Nodes of the tabulated quantile function used by :meth:`OverrunModel.sample` and the envelope
 #: simulation: 16,384 cells keep the table (64 KiB in float32) in a core's cache; against the exact
@@ -139,6 +137,8 @@ _TABLES: dict[tuple, np.ndarray] = {}
 
 
 def _ln_cdf(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    from scipy import special  # noqa: PLC0415 - scipy on first use: the scenario's schema imports this module
+
     x = np.asarray(x, dtype=float)
     if sigma <= 0:
         return (x >= math.exp(mu)).astype(float)
@@ -199,7 +199,8 @@ class OverrunModel:
 
     @classmethod
     def from_scenario(cls, scenario: Any, kind: str = "cost_overrun") -> "OverrunModel":
-        """The model of ``kind`` set by ``scenario.uncertainty.<kind>``; defaults fill what is absent.
+        """The model of ``kind`` set by ``scenario.uncertainty.<kind>`` (the scenario's typed section,
+        :class:`workbench.scenario.UncertaintySection`); the fitted defaults fill what is absent.
 
         Parameters
         ----------
@@ -210,15 +211,10 @@ class OverrunModel:
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        node = {}
-        if scenario is not None:
-            node = ((scenario.data.get("uncertainty") or {}).get(kind)) or {}
-        vals = dict(DEFAULTS[kind])
-        for k in PARAM_NAMES:
-            if k in node:
-                vals[k] = float(P.value(node[k]))
-        src = " ; ".join(x for x in (node.get("reference"), node.get("assumption")) if x) or DEFAULT_SOURCES[kind]
-        return cls(**vals, kind=kind, source=src)
+        if scenario is None:
+            return cls.default(kind)
+        m = scenario.uncertainty.mixture(kind)    # each parameter given, else the fit (the schema's default)
+        return cls(**m.params, kind=kind, source=m.source)
 
     def params(self) -> dict[str, float]:
         """The mixture's parameters as a dict (keys as in the scenario)."""
@@ -419,6 +415,8 @@ def _distance(model: OverrunModel, ratios: np.ndarray) -> float:
 
 def mixture_mean(model: OverrunModel) -> float:
     """Mean ratio of the truncated mixture, in closed form [ratio]."""
+    from scipy import special  # noqa: PLC0415
+
     M = model.max_ratio
     out = model.point_weight
     for w, mu, sg, cap in model._parts():
@@ -470,6 +468,8 @@ def fit_mixture(kind: str, classes: list[np.ndarray], target_mean: float | None 
     max_ratio : float
         Stated truncation [ratio].
     """
+    from scipy import optimize, special  # noqa: PLC0415
+
     def sig(x, lo, hi):
         return lo + (hi - lo) * special.expit(x)
 
@@ -568,9 +568,10 @@ class SavingsRealisation:
 
     @classmethod
     def from_scenario(cls, scenario: Any) -> "SavingsRealisation":
-        node = ((scenario.data.get("uncertainty") or {}).get("savings_realisation") or {}) if scenario else {}
-        return cls(float(P.value(node.get("mean_rate", SAVINGS_REALISATION_MEAN))),
-                   float(P.value(node.get("sd_rate", SAVINGS_REALISATION_SD))))
+        """``uncertainty.savings_realisation`` of ``scenario`` (its typed section), else the defaults."""
+        if not scenario:
+            return cls()
+        return cls(scenario.uncertainty.savings_mean_rate, scenario.uncertainty.savings_sd_rate)
 
     def lognormal(self) -> tuple[float, float]:
         """``(mu, sigma)`` of the lognormal with this mean and sd."""

@@ -198,10 +198,8 @@ def score_of(table: pd.DataFrame) -> dict:
 def wrong_models(scenario) -> dict[str, dict]:
     """The scenario's models clearly wrong (``calibration.wrong_models``: ``{name: {key path:
     value}}``), the calls it does not have left out."""
-    from ..scenario import prior_applies
-
-    node = (scenario.data.get("calibration") or {}).get("wrong_models") or {}
-    return {name: {k: v for k, v in (m or {}).items() if prior_applies(scenario.data, k)} for name, m in node.items()}
+    return {name: {k: v for k, v in m.items() if scenario.prior_applies(k)}
+            for name, m in scenario.calibration.wrong_models.items()}
 
 
 def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: int | None = None,

@@ -64,15 +64,17 @@ import pandas as pd
 from ..errors import Collector, InputError, Problem
 from ..files import project_relative
 from ..messages import msg
-from .. import params as P
+from ..scenario import CalibrationSection
 from ..posterior import load_posterior, parameter_sets, posterior_status, posterior_until  # noqa: F401 - re-exported
 
-#: Defaults of the method (a scenario's ``calibration`` section sets its own).
-DEFAULT_POINTS, DEFAULT_REPLICATES, DEFAULT_WAVES, DEFAULT_CUTOFF = 40, 6, 3, 3.0
-#: Relative standard deviation of the model discrepancy when a scenario declares none: an
-#: assumption (what a model of synthetic pipelines and one lag for every project cannot
-#: represent is of the order of a tenth of each figure).
-DEFAULT_DISCREPANCY_RATE = 0.10
+#: Defaults of the method, as the scenario's schema declares them (a scenario's ``calibration``
+#: section sets its own).  The model discrepancy when a scenario declares none is an assumption:
+#: what a model of synthetic pipelines and one lag for every project cannot represent is of the
+#: order of a tenth of each figure.
+_DEFAULTS = CalibrationSection()
+DEFAULT_POINTS, DEFAULT_REPLICATES, DEFAULT_WAVES, DEFAULT_CUTOFF = (_DEFAULTS.points, _DEFAULTS.replicates,
+                                                                    _DEFAULTS.waves, _DEFAULTS.cutoff)
+DEFAULT_DISCREPANCY_RATE = _DEFAULTS.discrepancy_rate
 #: Share of the sets written when none is below the cut-off (the least implausible ones).
 FALLBACK_SHARE = 0.1
 METHOD = "history matching (implausibility, waves, no emulator)"
@@ -113,13 +115,10 @@ def priors(scenario) -> list[Prior]:
     InputError
         No parameter declared, or a prior value the scenario refuses (file, key path, value, rule).
     """
-    from ..scenario import prior_applies
-
-    node = (scenario.data.get("calibration") or {}).get("parameters") or {}
     col = Collector(str(scenario.path))
     out = []
-    for kp, p in node.items():
-        if not prior_applies(scenario.data, kp):
+    for kp, p in scenario.calibration.parameters.items():
+        if not scenario.prior_applies(kp):
             continue
         if "choices" in p:
             pr = Prior(kp, choices=tuple(p["choices"]))
@@ -140,11 +139,9 @@ def priors(scenario) -> list[Prior]:
 
 def settings(scenario) -> dict:
     """The method's settings from ``calibration`` (defaults where the scenario is silent)."""
-    c = scenario.data.get("calibration") or {}
-    d = c.get("discrepancy_rate")
-    return {"points": int(c.get("points", DEFAULT_POINTS)), "replicates": int(c.get("replicates", DEFAULT_REPLICATES)),
-            "waves": int(c.get("waves", DEFAULT_WAVES)), "cutoff": float(c.get("cutoff", DEFAULT_CUTOFF)),
-            "discrepancy_rate": DEFAULT_DISCREPANCY_RATE if d is None else float(P.value(d))}
+    c = scenario.calibration
+    return {"points": int(c.points), "replicates": int(c.replicates), "waves": int(c.waves),
+            "cutoff": float(c.cutoff), "discrepancy_rate": float(c.discrepancy_rate)}
 
 
 def discrepancy_rate(scenario) -> float:

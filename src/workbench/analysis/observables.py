@@ -47,8 +47,7 @@ AE_COMMITTED, CP_PAID = "ae_committed_eur", "cp_paid_eur"
 def cp_on_programme_rate(scenario, fund: str) -> float:
     """``funds.<fund>.cp_on_programme_rate`` [fraction], 1 when the scenario leaves it out (every
     payment on the fund's own programme)."""
-    v = scenario.value(f"funds.{fund}.cp_on_programme_rate")
-    return 1.0 if v is None else float(v)
+    return scenario.funds[fund].cp_on_programme_rate
 
 
 def _selected(scenario, fig, t: pd.DataFrame) -> pd.DataFrame:
@@ -56,8 +55,7 @@ def _selected(scenario, fig, t: pd.DataFrame) -> pd.DataFrame:
     if fig.calls:
         call = t["call"].astype(str)
         # a recurring call by its base id: its sessions are <id>-1, <id>-2, ...
-        recurring = [str(c["id"]) for c in (scenario.data.get("calls") or []) if c.get("every_months")
-                     and str(c["id"]) in fig.calls]
+        recurring = [c for c in scenario.recurring_call_ids if c in fig.calls]
         hit = call.isin(fig.calls)
         for r in recurring:
             hit |= call.str.fullmatch(rf"{re.escape(r)}-\d+")

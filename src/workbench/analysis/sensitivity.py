@@ -138,20 +138,10 @@ class SensitivityResult:
 # --------------------------------------------------------------------------------------------
 # the factors a scenario declares
 # --------------------------------------------------------------------------------------------
-def _path_exists(data: Any, key: str) -> bool:
-    node = data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
-def _calibration_ranges(data: dict) -> dict[str, dict]:
+def _calibration_ranges(params: Any) -> dict[str, dict]:
     """The calibration's priors as ranges: ``calibration.parameters`` as a mapping ``key ->
     {low, high}`` (or ``{prior: {low, high}}``, ``{prior: [low, high]}``, ``{range: [low, high]}``),
     or as a list of such entries each naming its ``key`` (or ``name``, ``path``)."""
-    params = (data.get("calibration") or {}).get("parameters")
     if isinstance(params, list):
         params = {str(p.get("key") or p.get("name") or p.get("path")): p for p in params if isinstance(p, dict)}
     out = {}
@@ -185,17 +175,16 @@ def factors(scenario) -> tuple[list[Factor], pd.DataFrame]:
         the parameter allows, attrition and first-phase shares that may exceed 100 % together,
         or no factor at all (each naming the scenario file and key path).
     """
-    data = scenario.data
-    declared = (data.get("sensitivity") or {}).get("factors")
+    declared = scenario.sensitivity.factors
     source = "sensitivity.factors"
     if not declared:
-        declared, source = _calibration_ranges(data), "calibration.parameters"
+        declared, source = _calibration_ranges(scenario.calibration.parameters), "calibration.parameters"
     file = str(scenario.path)
     probs, out, left = [], [], []
     for key, spec in (declared or {}).items():
         where = f"{source}.{key}"
         if key not in FACTORS:
-            if _path_exists(data, key) or key == "disbursement.commitment_lag.max_months":
+            if scenario.gives(key) or key == "disbursement.commitment_lag.max_months":
                 left.append({"factor": key, "reason": "not_per_draw"})
             else:
                 probs.append(Problem(file, where, key, msg("E_SENSITIVITY_FACTOR", choices=list(FACTORS),
@@ -320,11 +309,9 @@ def analyze(scenario, decided, samples: int | None = None, draws_per_set: int | 
         set below 1.
     """
     from ..pipeline import resolve_seed, simulate_portfolio  # noqa: PLC0415 - the one simulation of a portfolio
-    from ..scenario import DEFAULT_SENSITIVITY_DRAWS_PER_SET, DEFAULT_SENSITIVITY_SAMPLES  # noqa: PLC0415
-
-    sec = scenario.data.get("sensitivity") or {}
-    n = int(samples if samples is not None else sec.get("samples", DEFAULT_SENSITIVITY_SAMPLES))
-    d = int(draws_per_set if draws_per_set is not None else sec.get("draws_per_set", DEFAULT_SENSITIVITY_DRAWS_PER_SET))
+    sec = scenario.sensitivity
+    n = int(samples if samples is not None else sec.samples)
+    d = int(draws_per_set if draws_per_set is not None else sec.draws_per_set)
     probs = []
     if n < 2 or n & (n - 1):
         probs.append(Problem("<option>", "--samples", n, msg("E_POWER_OF_TWO")))

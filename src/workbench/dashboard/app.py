@@ -419,8 +419,8 @@ class Dashboard:
                                                         el.get("min_total_cost_eur", 0.0))) / 1e6
                 for rule in RULE_NEUTRAL:
                     c[f"rule_{rule}"].value = True
-                c["sel_allow_phase1"].value = bool(scn.value("selection.allow_phase1", True))
-                c["sel_roi_rule"].value = scn.value("selection.roi_mode") == "rule"
+                c["sel_allow_phase1"].value = bool(scn.selection.allow_phase1)
+                c["sel_roi_rule"].value = scn.selection.roi_mode == "rule"
                 self._set_call_controls(c["call"].value, from_file=True)
             else:
                 self._set_call_controls(c["call"].value, keep=True)
@@ -435,8 +435,8 @@ class Dashboard:
         out = {"cofinancing": float((el.get("cofinancing_rate") or {}).get("min", 0.0)),
                "min_cost": float(el.get("min_total_cost_eur", 0.0)) / 1e6,
                "min_cost_terr": float(el.get("min_total_cost_territorial_eur", el.get("min_total_cost_eur", 0.0))) / 1e6,
-               "sel_allow_phase1": bool(scn.value("selection.allow_phase1", True)),
-               "sel_roi_rule": scn.value("selection.roi_mode") == "rule"}
+               "sel_allow_phase1": bool(scn.selection.allow_phase1),
+               "sel_roi_rule": scn.selection.roi_mode == "rule"}
         out.update({f"rule_{r}": True for r in RULE_NEUTRAL})
         return out
 
@@ -448,11 +448,11 @@ class Dashboard:
         w = scn.weights_at(dec) if dec is not None else scn.weights
         rec = self._call_record(call)
         budget = float(rec["allotment_eur"]) if rec is not None else (
-            float(scn.value("selection.budget_eur")) if scn.value("selection.budget_eur") else self._fund_budget_eur())
+            float(scn.selection.budget_eur) if scn.selection.budget_eur else self._fund_budget_eur())
         if rec is None and len(scn.calls) > 1:
             budget = self._fund_budget_eur()
-        forced_in = [] if call else list(scn.value("selection.force_in") or [])
-        forced_out = [] if call else list(scn.value("selection.force_out") or [])
+        forced_in = [] if call else list(scn.selection.force_in)
+        forced_out = [] if call else list(scn.selection.force_out)
         return {**{f"weight_{k}": float(w[k]) for k in CRITERIA}, "budget": round(budget / 1e6, 1),
                 "force_in": tuple(forced_in), "force_out": tuple(forced_out)}
 

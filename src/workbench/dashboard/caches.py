@@ -444,7 +444,7 @@ class Controller:
         draws, seed = int(scenario.draws), int(scenario.seed)
         sim_key = (hash_without(scenario, ("criteria", "robustness", "selection", "name", "title", "description",
                                            "extends", "call")),
-                   cands_key, order, draws, seed, str(scenario.value("selection.next_phase_after_months")))
+                   cands_key, order, draws, seed, str(scenario.selection.next_phase_after_months))
         try:
             res = self.caches["sim"].get(sim_key, lambda: pipeline.simulate_portfolio(scenario, get(), seed=seed,
                                                                                       draws=draws))

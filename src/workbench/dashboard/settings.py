@@ -116,8 +116,7 @@ class Settings:
         el = self.overrides().get("eligibility")
         out: dict[str, Any] = {"eligibility": el} if el else {}
         sel: dict[str, Any] = dict(self.selection_rules)
-        if not self.call and scenario is not None and (scenario.value("selection.force_in")
-                                                        or scenario.value("selection.force_out")):
+        if not self.call and scenario is not None and (scenario.selection.force_in or scenario.selection.force_out):
             sel.update({"force_in": [], "force_out": []})  # the whole view's lists replace them
         if sel:
             out["selection"] = sel

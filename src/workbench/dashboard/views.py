@@ -456,10 +456,10 @@ def robustness_alt_and_table(fr: pd.DataFrame, lang: str = "fr", top: int = 30) 
 
 
 def rules_html(scenario: Any, lang: str = "fr") -> str:
-    """The scenario's rules (:func:`workbench.rules.rules_table`) as an HTML table in ``lang``,
+    """The scenario's rules (:func:`workbench.scenario.rules.rules_table`) as an HTML table in ``lang``,
     under a note that separates the fund's rules (from its texts: a forced project is refused)
     from the model's assumptions (the quality bar: a forced project passes it)."""
-    from ..rules import rules_table
+    from ..scenario.rules import rules_table
 
     t = rules_table(scenario, lang)
     head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in t.columns)

@@ -17,7 +17,7 @@ from ..candidates import CP_COLUMN, split_ids
 from ..errors import InputError, Problem
 from ..messages import msg
 from ..selection.allotment import call_shares, candidate_calls, credits_at_eur
-from ..selection.scoring import ROI_TARGET_RATIO, eligibility, scenario_values
+from ..selection.scoring import eligibility, scenario_values
 
 from .settings import EXTRA_YEARS, ParameterSets, Policy, Settings
 
@@ -139,20 +139,19 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
     n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS + _lag_years(sets)
     years = list(range(start, start + n_years))
+    sec = scenario.selection
     values = scenario_values(
-        scenario, cands, roi_mode=scenario.value("selection.roi_mode"),
-        roi_weight_rate=float(scenario.value("selection.roi_weight", 0.2)),
-        roi_target_ratio=float(scenario.value("selection.roi_target_ratio", ROI_TARGET_RATIO))).to_numpy(float) \
-        if len(cands) else np.zeros(0)
+        scenario, cands, roi_mode=sec.roi_mode, roi_weight_rate=float(sec.roi_weight_rate),
+        roi_target_ratio=float(sec.roi_target_ratio)).to_numpy(float) if len(cands) else np.zeros(0)
     cands["_value"] = values
     rows_by_call, budgets, times, cfund, elig_all, reason_all = [], [], [], [], np.zeros(len(cands), bool), [""] * len(cands)
     order_all = []
     fixed = None
     if isinstance(selection, (list, tuple)) and not callable(selection):
         fixed = [str(x) for x in selection]
-    sel_rule = selection if isinstance(selection, str) else (scenario.value("selection.rule") or "greedy")
+    sel_rule = selection if isinstance(selection, str) else sec.rule
     if fixed is None and sel_rule == "fixed_list" and not callable(selection):
-        fixed = [str(x) for x in (scenario.data.get("selection") or {}).get("fixed_list") or []]
+        fixed = list(sec.fixed_list)
     if fixed is None and sel_rule == "optimal" and not callable(selection):
         selection = optimal_per_call(scenario)
     for k, call in enumerate(calls):

@@ -15,8 +15,7 @@ from .simulation import _check_args, simulate
 
 def scenario_policies(scenario) -> list[Policy]:
     """The scenario's ``policies`` (or a baseline 'until exhausted' policy when it has none)."""
-    raw = scenario.data.get("policies") or []
-    pols = [Policy.from_mapping(p) for p in raw]
+    pols = [Policy.from_section(p) for p in scenario.policies]
     return pols or [Policy(name="until exhausted")]
 
 

@@ -12,17 +12,16 @@ import numpy as np
 from .. import params as P
 from ..errors import InputError, Problem, at_column, at_row, closest
 from ..messages import msg
-from ..scenario import DEFAULT_CONTRACT_LAG_MONTHS as _DEFAULT_LAG, DEFAULT_PROFILE_RATES, CommitmentLag
+from ..scenario import DisbursementSection, PolicySection, UncertaintySection
+from ..scenario.sections import CommitmentLag
 from ..uncertainty import OverrunModel, SavingsRealisation
 
-
-
-#: The defaults shared with the selection live with the scenario (one home).
-DEFAULT_PROFILE, DEFAULT_CONTRACT_LAG_MONTHS = DEFAULT_PROFILE_RATES, _DEFAULT_LAG
-
-
-#: Months before a laureate that never starts is de-committed (assumed).
-DEFAULT_DECOMMIT_MONTHS = 12.0
+#: The defaults shared with the selection live in the scenario's schema (one home): the payment
+#: profile [fraction per year], the decision-to-commitment lag's median [months], the months
+#: before a laureate that never starts is de-committed.
+DEFAULT_PROFILE = DisbursementSection().profile_rates
+DEFAULT_CONTRACT_LAG_MONTHS = DisbursementSection().contract_lag_months
+DEFAULT_DECOMMIT_MONTHS = UncertaintySection().attrition_decommit_months
 
 
 #: Extra reported years after the profile's end, for delayed payments.
@@ -52,26 +51,20 @@ class Settings:
 
     @classmethod
     def from_scenario(cls, scenario) -> "Settings":
-        u = scenario.data.get("uncertainty") or {}
-        d = scenario.data.get("disbursement") or {}
-
-        def val(node, key, default):
-            v = P.value(node.get(key)) if key in node else None
-            return default if v is None else v
-
+        u, d = scenario.uncertainty, scenario.disbursement
         return cls(
-            enabled=bool(u.get("enabled", True)),
+            enabled=u.enabled,
             cost=OverrunModel.from_scenario(scenario, "cost_overrun"),
             delay=OverrunModel.from_scenario(scenario, "delay"),
-            attrition_rate=float(val(u, "attrition_rate", 0.05)),
-            phase1_only_rate=float(val(u, "phase1_only_rate", 0.0)),
-            overrun_paid_by_fund_rate=scenario.overrun_paid_by_fund_rate,
-            attrition_decommit_months=float(val(u, "attrition_decommit_months", DEFAULT_DECOMMIT_MONTHS)),
+            attrition_rate=u.attrition_rate,
+            phase1_only_rate=u.phase1_only_rate,
+            overrun_paid_by_fund_rate=u.overrun_paid_by_fund_rate,
+            attrition_decommit_months=u.attrition_decommit_months,
             savings=SavingsRealisation.from_scenario(scenario),
-            contract_lag_months=scenario.contract_lag_months,
-            profile_rates=scenario.profile_rates,
-            use_project_schedule=bool(d.get("use_project_schedule", False)),
-            commitment_lag=scenario.commitment_lag,
+            contract_lag_months=d.contract_lag_months,
+            profile_rates=d.profile_rates,
+            use_project_schedule=d.use_project_schedule,
+            commitment_lag=d.commitment_lag,
         )
 
 
@@ -243,16 +236,19 @@ class Policy:
     """
 
     name: str = "scenario"
-    max_commit_share_per_call_rate: float | None = None
-    reserve_last_call_eur: float = 0.0
-    min_value_per_meur: float = 0.0
-    order: str = "value_per_eur"
+    max_commit_share_per_call_rate: float | None = PolicySection.max_commit_share_per_call_rate
+    reserve_last_call_eur: float = PolicySection.reserve_last_call_eur
+    min_value_per_meur: float = PolicySection.min_value_per_meur
+    order: str = PolicySection.order
+
+    @classmethod
+    def from_section(cls, p: PolicySection) -> "Policy":
+        """The policy a scenario's ``policies`` entry declares (:attr:`workbench.scenario.Scenario.policies`)."""
+        return cls(name=p.name, max_commit_share_per_call_rate=p.max_commit_share_per_call_rate,
+                   reserve_last_call_eur=p.reserve_last_call_eur, min_value_per_meur=p.min_value_per_meur,
+                   order=p.order)
 
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any]) -> "Policy":
-        return cls(name=str(m.get("name", "policy")),
-                   max_commit_share_per_call_rate=None if m.get("max_commit_share_per_call_rate") is None
-                   else float(P.value(m["max_commit_share_per_call_rate"])),
-                   reserve_last_call_eur=float(P.value(m.get("reserve_last_call_eur", 0.0)) or 0.0),
-                   min_value_per_meur=float(P.value(m.get("min_value_per_meur", 0.0)) or 0.0),
-                   order=str(m.get("order", "value_per_eur")))
+        """A policy given as a mapping (the keys of a scenario's ``policies`` entry)."""
+        return cls.from_section(PolicySection.from_data(dict(m)))

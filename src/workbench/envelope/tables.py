@@ -552,7 +552,7 @@ def _provenance(plan: _Plan, seed: int, draws: int, chunk: int, selection: Any) 
     elif isinstance(selection, (list, tuple)):
         sel = f"fixed list of {len(selection)} ids"
     else:
-        sel = selection or scn.value("selection.rule") or "greedy"
+        sel = selection or scn.selection.rule
     synthetic = bool(plan.cands["synthetic"].astype(bool).any()) if "synthetic" in plan.cands else False
     return {
         "workbench_version": __version__,

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .. import params as P
 from ..errors import InputError, Problem
 from ..messages import Message, msg
 
@@ -79,10 +78,7 @@ class BookBounds:
 
 def largest_envelope_eur(scenario, fund: str) -> float:
     """A fund's largest envelope over its dated values [EUR] (FTAP: 780 M€ after its 2022 top-up)."""
-    node = scenario.data["funds"][fund]["envelope_eur"]
-    if isinstance(node, dict) and "values" in node:
-        return max(float(v) for _, v, _ in P.dated_entries(node))
-    return float(P.value(node))
+    return scenario.funds[fund].largest_envelope_eur
 
 
 def book_bounds(scenario=None, today: dt.date | None = None) -> BookBounds:

@@ -828,7 +828,7 @@ for _col, _vals in {
         VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)
 
 
-# ---- the funds' rules section (workbench.rules) ------------------------------------------------
+# ---- the funds' rules section (workbench.scenario.rules) ------------------------------------------------
 LABELS.update({
     "rules_title": {"fr": "Les règles des fonds appliquées", "en": "The funds' rules applied"},
     "rules_intro": {

@@ -60,7 +60,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     mdl = get_model(scenario, candidates, s, fi, fo, weights)
     vals = project_values(scenario, candidates, w, rules).to_numpy(float)
     current = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
-    tl = time_limit_s or s.get("time_limit_s")
+    tl = time_limit_s or s["time_limit_s"]
     # the optimum without the envelope row is the optimum of every budget at or above its cost:
     # one solve answers the whole plateau of the frontier (the other rules bind there)
     free, free_cost = None, float("inf")
@@ -72,7 +72,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     elif not solve:
         return None
     elif reuse or budgets_eur is None:
-        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+        free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s["mip_rel_gap"],
                            **({"engine": engine} if engine != "scipy" else {}))
         if free.status == "optimal" and free.x is not None:
             free_cost = float(mdl.cost_eur @ free.x)
@@ -102,12 +102,12 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
             m_ = mdl if reuse else build_model(scenario, candidates, quality_bar_settings(
                 scenario, {**s, "budget_eur": b}, weights, fi), fi, fo)
             if not fast:
-                solved[b] = (m_, solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap")))
+                solved[b] = (m_, solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s["mip_rel_gap"]))
                 continue
             start = greedy(m_, vals, b, fi)
             if prev is not None and obj @ prev > obj @ start:
                 start = prev
-            sol = solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+            sol = solve_model(m_, vals, budget_eur=b, time_limit_s=tl, mip_rel_gap=s["mip_rel_gap"],
                               engine=engine, start=start)
             solved[b] = (m_, sol)
             prev = sol.x if sol.x is not None else prev

@@ -15,7 +15,8 @@ import pandas as pd
 from ..errors import InputError, Problem, closest
 from ..limits import MAX_WEIGHT
 from ..messages import msg
-from .scoring import CRITERIA, ROI_TARGET_RATIO, eligibility, normalise_weights, scenario_values, scenario_values_rows
+from ..scenario import SelectionSection
+from .scoring import CRITERIA, eligibility, normalise_weights, scenario_values, scenario_values_rows
 
 
 #: Settings a caller may give in ``rules`` (same names as the scenario's ``selection`` block).
@@ -26,14 +27,16 @@ RULE_KEYS = (
     "mip_rel_gap", "roi_mode", "roi_target_ratio", "roi_weight", "eligibility", "force_in", "force_out",
     "sub_envelope_budgets_eur",
 )
-DEFAULT_TIME_LIMIT_S = 60.0
+#: The selection's rules without a scenario: the schema's defaults (``selection.*``).
+DEFAULTS = SelectionSection()
+DEFAULT_TIME_LIMIT_S = float(DEFAULTS.time_limit_s)
 #: Least time [s] the solver is given when model building used up the time limit.
 MIN_SOLVE_S = 0.2
 #: Time kept for what follows the solve (choice table, rule check, greedy comparison, reasons):
 #: a fixed part [s] and a part per candidate [s] (about 4.5 µs measured on 200,000 candidates).
 POST_SOLVE_S = 0.15
 POST_SOLVE_S_PER_CANDIDATE = 6e-6
-DEFAULT_MIP_REL_GAP = 1e-6
+DEFAULT_MIP_REL_GAP = float(DEFAULTS.mip_rel_gap)
 _TOL_EUR = 0.5
 
 
@@ -47,15 +50,16 @@ def param_value(v: Any) -> Any:
 
 
 def settings(scenario, rules: Mapping[str, Any] | None = None, budget_eur: float | None = None) -> dict:
-    """The selection settings: the scenario's ``selection`` block, then ``rules``, then the budget.
+    """The selection settings: the scenario's rules (:meth:`workbench.scenario.SelectionSection.settings`:
+    every rule with its value or the schema's default; without a scenario the defaults), then
+    ``rules``, then the budget.
 
     Raises
     ------
     InputError
         For an unknown rule name or a budget <= 0.
     """
-    sel = (scenario.data.get("selection") or {}) if scenario is not None else {}
-    out = {k: param_value(v) for k, v in sel.items() if k not in ("rule", "fixed_list")}
+    out = (scenario.selection if scenario is not None else DEFAULTS).settings()
     problems = []
     for k, v in (rules or {}).items():
         if k not in RULE_KEYS:
@@ -116,14 +120,13 @@ def project_values(scenario, cands: pd.DataFrame, weights: Mapping[str, float] |
     """Each project's value if fully funded, under the scenario's value model
     (:func:`workbench.selection.scoring.scenario_values`: ``points`` or ``points x M€``).  With
     ``selection.roi_mode: criterion`` the return on investment enters as a fifth criterion of
-    weight ``roi_weight`` (default 0.2): ``100 * min(roi / target, 1)``, 0 when savings are not
+    weight ``roi_weight`` (the schema's default, 0.2): ``100 * min(roi / target, 1)``, 0 when savings are not
     given, against the FTAP target of 1 € per year for 1 € invested (DITP, 12 November 2018).
     """
     s = settings(scenario, rules)
     w = check_weights(weights, scenario)
-    return scenario_values(scenario, cands, w, roi_mode=s.get("roi_mode"),
-                           roi_weight_rate=float(s.get("roi_weight", 0.2)),
-                           roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
+    return scenario_values(scenario, cands, w, roi_mode=s["roi_mode"], roi_weight_rate=float(s["roi_weight"]),
+                           roi_target_ratio=float(s["roi_target_ratio"]))
 
 
 def project_values_rows(scenario, cands: pd.DataFrame, weights: Sequence[Mapping[str, float]],
@@ -132,9 +135,8 @@ def project_values_rows(scenario, cands: pd.DataFrame, weights: Sequence[Mapping
     bit for bit ``project_values(scenario, cands, weights[k], rules)``."""
     s = settings(scenario, rules)
     ws = [check_weights(w, scenario) for w in weights]
-    return scenario_values_rows(scenario, cands, ws, roi_mode=s.get("roi_mode"),
-                                roi_weight_rate=float(s.get("roi_weight", 0.2)),
-                                roi_target_ratio=float(s.get("roi_target_ratio", ROI_TARGET_RATIO)))
+    return scenario_values_rows(scenario, cands, ws, roi_mode=s["roi_mode"], roi_weight_rate=float(s["roi_weight"]),
+                                roi_target_ratio=float(s["roi_target_ratio"]))
 
 
 def quality_bar_settings(scenario, s: Mapping[str, Any], weights: Mapping[str, float] | None = None,
@@ -152,7 +154,7 @@ def quality_bar_settings(scenario, s: Mapping[str, Any], weights: Mapping[str, f
     el = dict(s.get("eligibility") or {})
     bar = el.get("min_quality_points")
     if bar is None and scenario is not None:
-        bar = scenario.value("selection.min_quality_points")
+        bar = scenario.selection.min_quality_points
     if bar is None:
         return dict(s)
     if weights is not None:

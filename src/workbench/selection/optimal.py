@@ -13,7 +13,7 @@ from .check import SolverCheckError, check_portfolio
 from .engines import Solve, find_conflicts, solve_model
 from .heuristic import greedy
 from .model import Model, check_forced_ids, _with_budget, get_model
-from .inputs import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S, MIN_SOLVE_S, POST_SOLVE_S, POST_SOLVE_S_PER_CANDIDATE, check_weights, project_values, settings
+from .inputs import DEFAULT_TIME_LIMIT_S, MIN_SOLVE_S, POST_SOLVE_S, POST_SOLVE_S_PER_CANDIDATE, check_weights, project_values, settings
 
 
 def choice_table(model: Model, x: np.ndarray | None, n: int) -> pd.DataFrame:
@@ -111,8 +111,8 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     budget = s.get("budget_eur")
     if budget is None:
         budget = sum(f.envelope_eur for f in scenario.funds.values())
-    tl = time_limit_s if time_limit_s is not None else s.get("time_limit_s")
-    gap_target = float(s.get("mip_rel_gap", DEFAULT_MIP_REL_GAP))
+    tl = time_limit_s if time_limit_s is not None else s["time_limit_s"]
+    gap_target = float(s["mip_rel_gap"])
     fallback, gx = None, None
     if mdl.pre_conflicts:
         sol = Solve(None, float("nan"), "infeasible", float("nan"), float("nan"), 0.0,
@@ -131,7 +131,7 @@ def select(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
         else:
             if left is not None:
                 tl = min(float(tl or DEFAULT_TIME_LIMIT_S), left)
-            sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s.get("mip_rel_gap"),
+            sol = solve_model(mdl, v, budget_eur=budget, time_limit_s=tl, mip_rel_gap=s["mip_rel_gap"],
                               **({"engine": engine, "start": start} if engine != "scipy" else
                                  {"deadline": None if deadline is None else deadline - post}))
         if sol.x is None and sol.status == "time limit" and deadline is not None:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..candidates import split_ids
 from ..files import project_relative, write_atomic, write_csv, write_folder, write_xlsx
 from ..messages import Text, code_of, msg
-from .scoring import ROI_TARGET_RATIO, roi_ratio
+from .scoring import roi_ratio
 from .check import check_portfolio
 from .engines import _engine_info
 from .heuristic import greedy
@@ -218,7 +218,7 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     elig = mdl.eligible["eligible"].to_numpy(bool)
     rank_vpe = pd.Series(np.where(elig, vpe, np.nan)).rank(ascending=False, method="min")
     roi = roi_ratio(candidates).to_numpy(float)
-    target = float(s.get("roi_target_ratio", ROI_TARGET_RATIO))
+    target = float(s["roi_target_ratio"])
     # greedy
     gx = (sel.greedy_x if sel.greedy_x is not None else greedy(mdl, vals, s["budget_eur"], sel.forced_in)) \
         if sel.solve.x is not None else None

@@ -300,12 +300,12 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
                                   msg("E_EITHER", first="optimal", second="merit_order"))])
     if member_weights is not None and (weight_intervals is not None or weight_order is not None):
         raise InputError([Problem("<option>", "member_weights/weight_intervals", None, msg("E_EXACTLY_ONE"))])
-    rob = scenario.data.get("robustness") or {}
+    rob = scenario.robustness
     if member_weights is not None:
         members = check_member_weights(member_weights)
     elif weight_intervals is None and weight_order is None:
-        weight_intervals = rob.get("weight_intervals")
-        weight_order = rob.get("weight_order")
+        weight_intervals = rob.weight_intervals and {c: list(v) for c, v in rob.weight_intervals.items()}
+        weight_order = rob.weight_order and list(rob.weight_order)
     seed = scenario.seed if seed is None else int(seed)
     s = pf.settings(scenario, rules, budget_eur)
     fi = tuple(s.get("force_in") or ()) + tuple(forced_in)
@@ -774,11 +774,10 @@ def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: 
         res.totals["robustness_skipped"] = "time limit"
         return res
     sel, table, totals = res.selection, res.table, res.totals
-    rob = scenario.data.get("robustness") or {}
     rseed = scenario.seed if seed is None else seed
     budget = sel.settings["budget_eur"]
     robust = selection_frequency(
-        scenario, candidates, robustness_samples, rseed, with_costs=bool(rob.get("with_cost_uncertainty", False)),
+        scenario, candidates, robustness_samples, rseed, with_costs=scenario.robustness.with_cost_uncertainty,
         budget_eur=budget, rules=kwargs.get("rules"), forced_in=sel.forced_in, forced_out=sel.forced_out,
         decision=decision)
     at = table.columns.get_loc("reason")  # beside the selection, as the report shows them

@@ -226,7 +226,7 @@ class Options(Rule):
         ok = elig["eligible"].to_numpy(bool)
         req = cands["requested_eur"].to_numpy(float)
         p1 = cands["phase1_cost_eur"].to_numpy(float) if "phase1_cost_eur" in cands else np.full(n, np.nan)
-        allow_p1 = bool(s.get("allow_phase1", True))
+        allow_p1 = bool(s["allow_phase1"])
         p1_rate_set = s.get("phase1_value_rate")
         items, envs, modes, costs, rates = [], [], [], [], []
         # a candidate may be paid only by the envelopes whose fund's rules admit it
@@ -261,7 +261,7 @@ class Options(Rule):
                 out.append(_breach("C_NOT_OWN_ENVELOPE", id=ids[i], payer=pay[i]))
             if fund_mode[i] not in ("full", "phase1"):
                 out.append(_breach("C_NO_FUNDING_MODE", id=ids[i]))
-            if fund_mode[i] == "phase1" and not (s.get("allow_phase1", True) and fund_share[i] > 0
+            if fund_mode[i] == "phase1" and not (s["allow_phase1"] and fund_share[i] > 0
                                                   and fund_share[i] < cands["requested_eur"].to_numpy(float)[i]):
                 out.append(_breach("C_NO_PHASE1_OPTION", id=ids[i]))
         return out

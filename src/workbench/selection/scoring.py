@@ -5,7 +5,6 @@ Pure functions on a validated candidate table (:mod:`workbench.candidates`) and 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -13,15 +12,12 @@ import pandas as pd
 
 from ..messages import Message, Text, msg
 from ..candidates import split_ids
+from ..scenario import (CRITERIA, DEFAULT_VALUE_SCOPE, ROI_TARGET_RATIO, ROI_TARGET_YEARS,  # noqa: F401 (re-exported)
+                        VALUE_MODELS, CriteriaSection, DisbursementSection, SelectionSection, ValueModel)
 
-CRITERIA = ("strategic", "service", "savings", "governance")
-
-#: FTAP target: 1 € of lasting savings per year, three years after 1 € invested: « une cible de
-#: rendement d'un euro pérenne d'économies après trois ans après l'investissement d'un euro »
-#: ("[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats", DITP,
-#: 12 November 2018).
-ROI_TARGET_RATIO = 1.0
-ROI_TARGET_YEARS = 3
+#: Without a scenario: the schema's defaults (the scoring scale, the selection's rules).
+_SCALE = CriteriaSection().scale
+_SELECTION = SelectionSection()
 
 
 def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
@@ -42,7 +38,7 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {c: v / s for c, v in scaled.items()}
 
 
-def criteria_matrix(cands: pd.DataFrame, scale: tuple[float, float] = (0.0, 10.0)) -> np.ndarray:
+def criteria_matrix(cands: pd.DataFrame, scale: tuple[float, float] = _SCALE) -> np.ndarray:
     """Scores as fractions of the scale, shape ``(n, 4)`` in :data:`CRITERIA` order.
 
     0 is the bottom of the declared scale, not the worst candidate: a project's value depends on
@@ -52,48 +48,8 @@ def criteria_matrix(cands: pd.DataFrame, scale: tuple[float, float] = (0.0, 10.0
     return (cands[list(CRITERIA)].to_numpy(dtype=float) - lo) / (hi - lo)
 
 
-#: The value models a scenario may declare (``criteria.value_model.kind``).
-VALUE_MODELS = ("quality_x_scope", "points")
-#: Scope columns a value model may use (``criteria.value_model.scope``): the fund's investment
-#: by default, or the project's declared yearly savings, its total cost, or any numeric column.
-DEFAULT_VALUE_SCOPE = "requested_eur"
-
-
-@dataclass(frozen=True)
-class ValueModel:
-    """How a project's value is computed from its criteria scores (declared by the scenario).
-
-    ``quality_x_scope`` (benefit = weighted quality x scope): the weighted score [points, 0-100]
-    times the scope column [M€ by default, the fund's investment ``requested_eur``].  Value per
-    euro is then the quality itself, so the optimum under a budget agrees with a committee's
-    merit order: the committee funds the best projects, and a project's benefit grows with its
-    scope.  ``points``: the weighted score alone [points], the workbench's first model, kept for
-    comparison; summing quality scores rewards splitting a budget into many small grants (a
-    known bias of portfolio models: Phillips & Bana e Costa, "Transparent prioritisation,
-    budgeting and resource allocation with multi-criteria decision analysis and decision
-    conferencing", Annals of Operations Research 154, 2007; Kleinmuntz, "Resource allocation
-    decisions", in Advances in Decision Analysis, Cambridge University Press, 2007).
-    """
-
-    kind: str = "quality_x_scope"
-    scope: str = DEFAULT_VALUE_SCOPE
-
-    @property
-    def unit(self) -> str:
-        """The unit of a value: ``points`` or ``points x M€`` (``points x M€/yr`` for savings)."""
-        if self.kind == "points":
-            return "points"
-        return "points x M€/yr" if self.scope == "annual_savings_eur" else "points x M€"
-
-    def describe(self) -> str:
-        """One line naming the model, as recorded with every result."""
-        if self.kind == "points":
-            return "points: weighted score of the criteria [0-100]"
-        return f"quality_x_scope: weighted score [0-100] x {self.scope} [M€]"
-
-
 def quality_points(cands: pd.DataFrame, weights: Mapping[str, float],
-                   scale: tuple[float, float] = (0.0, 10.0)) -> pd.Series:
+                   scale: tuple[float, float] = _SCALE) -> pd.Series:
     """Each project's weighted quality: the weighted mean of its scores on the scale [points, 0-100].
 
     ``quality = 100 * sum_c w_c * (score_c - min) / (max - min)`` with weights normalised to 1.
@@ -104,7 +60,7 @@ def quality_points(cands: pd.DataFrame, weights: Mapping[str, float],
 
 
 def quality_points_rows(cands: pd.DataFrame, weight_rows: np.ndarray,
-                        scale: tuple[float, float] = (0.0, 10.0)) -> np.ndarray:
+                        scale: tuple[float, float] = _SCALE) -> np.ndarray:
     """:func:`quality_points` for many weight vectors at once, shape ``(k, n)`` [points, 0-100].
 
     ``weight_rows`` (shape ``(k, 4)``, :data:`CRITERIA` order) are used as given (normalise them
@@ -129,7 +85,7 @@ def scope_eur(cands: pd.DataFrame, model: ValueModel) -> np.ndarray:
 
 
 def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
-                  scale: tuple[float, float] = (0.0, 10.0), model: ValueModel | None = None) -> pd.Series:
+                  scale: tuple[float, float] = _SCALE, model: ValueModel | None = None) -> pd.Series:
     """Each project's value under the value model, if fully funded.
 
     ``points`` (the default of this low-level function when ``model`` is ``None``): the weighted
@@ -143,7 +99,7 @@ def project_value(cands: pd.DataFrame, weights: Mapping[str, float],
 
 
 def scenario_values(scenario: Any, cands: pd.DataFrame, weights: Mapping[str, float] | None = None,
-                    roi_mode: str | None = None, roi_weight_rate: float = 0.2,
+                    roi_mode: str | None = None, roi_weight_rate: float = _SELECTION.roi_weight_rate,
                     roi_target_ratio: float = ROI_TARGET_RATIO) -> pd.Series:
     """Each project's value under the scenario's value model, if fully funded (the one place
     where the value is computed for the selection, the simulation and the robustness analysis).
@@ -158,7 +114,7 @@ def scenario_values(scenario: Any, cands: pd.DataFrame, weights: Mapping[str, fl
 
 
 def scenario_values_rows(scenario: Any, cands: pd.DataFrame, weights: Sequence[Mapping[str, float]],
-                         roi_mode: str | None = None, roi_weight_rate: float = 0.2,
+                         roi_mode: str | None = None, roi_weight_rate: float = _SELECTION.roi_weight_rate,
                          roi_target_ratio: float = ROI_TARGET_RATIO) -> np.ndarray:
     """:func:`scenario_values` for many weight vectors at once, shape ``(len(weights), n)``: row
     ``k`` is bit for bit ``scenario_values(scenario, cands, weights[k], ...)`` (the robustness
@@ -168,7 +124,7 @@ def scenario_values_rows(scenario: Any, cands: pd.DataFrame, weights: Sequence[M
     for wk in weights:
         w = normalise_weights(normalise_weights(wk))  # as quality_points sees the normalised weights
         rows.append([w[c] for c in CRITERIA])
-    scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
+    scale = scenario.criteria_scale if scenario is not None else _SCALE
     model = scenario.value_model if scenario is not None else ValueModel(kind="points")
     q = quality_points_rows(cands, np.array(rows, float).reshape(-1, len(CRITERIA)), scale)
     if roi_mode == "criterion":
@@ -228,8 +184,8 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         r.update(rules)
     codes = dict(scenario.envelope_codes) if scenario is not None else None
     roi_rule = None
-    if scenario is not None and scenario.value("selection.roi_mode") == "rule":
-        roi_rule = float(scenario.value("selection.roi_target_ratio", ROI_TARGET_RATIO))
+    if scenario is not None and scenario.selection.roi_mode == "rule":
+        roi_rule = float(scenario.selection.roi_target_ratio)
     base = _rule_reasons(cands, r, roi_rule, call, scenario, when)
     by_fund = {}  # a fund's own rules (two-fund scenarios), judged the same way
     for fund in (set(codes.values()) if codes else ()):
@@ -315,7 +271,7 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
             reasons[i].append(why)
     bar = r.get("min_quality_points")
     if bar is None and scenario is not None:
-        bar = scenario.value("selection.min_quality_points")
+        bar = scenario.selection.min_quality_points
     if bar is not None:
         # the quality bar is judged on the weighted score under the weights in force
         # (``quality_weights``: the committee's, set by the selection, see
@@ -324,7 +280,7 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
         # bar is an assumption of the workbench, not a rule of the fund's texts: a project the
         # committee forces in passes it (``quality_bar_waived``, an override it records)
         w = r.get("quality_weights") or (scenario.weights if scenario is not None else {c: 1.0 for c in CRITERIA})
-        scale = scenario.criteria_scale if scenario is not None else (0.0, 10.0)
+        scale = scenario.criteria_scale if scenario is not None else _SCALE
         q = quality_points(cands, w, scale).to_numpy(float)
         waived = set(map(str, r.get("quality_bar_waived") or ()))
         ids = cands["id"].astype(str).to_numpy()
@@ -392,12 +348,12 @@ def commitment_delay_months(cands: pd.DataFrame, scenario: Any = None, rules: Ma
 
     The nominal lag from the decision to the commitment (the scenario's
     :attr:`~workbench.scenario.Scenario.contract_lag_months`: the median of
-    ``disbursement.commitment_lag``, or a fixed ``contract_lag_months``; 4 without a scenario, an
-    assumption) plus, for a project whose cost passes ``governance_gate_eur`` (9 M€: the opinion
+    ``disbursement.commitment_lag``, or a fixed ``contract_lag_months``; without a scenario the
+    schema's default, :class:`workbench.scenario.DisbursementSection`) plus, for a project whose cost passes ``governance_gate_eur`` (9 M€: the opinion
     of the DINUM director, "Sécuriser la mise en œuvre des grands projets numériques de l'État",
     DINUM, 2021), ``governance_gate_delay_months``.
     """
-    lag = 4.0 if scenario is None else float(scenario.contract_lag_months)
+    lag = float((scenario.disbursement if scenario is not None else DisbursementSection()).contract_lag_months)
     r = dict(rules) if rules is not None else (scenario.eligibility_at() if scenario is not None else {})
     gated = governance_gated(cands, r)
     return lag + gated * float(r.get("governance_gate_delay_months") or 0.0)

@@ -4,7 +4,8 @@ One row per rule (per fund where a fund has rules of its own): what the rule is,
 dated value with its start date), how the workbench applies it (a candidate refused by the
 selection and the simulation, a flag shown at selection, a delay before commitment in the
 simulation) and where it comes from (the public document cited, or "assumption").  Reads the
-validated scenario only; the wording comes from :mod:`workbench.reporting.labels`.
+validated scenario only (its raw nodes, with their sources: this module belongs to the scenario
+package); the wording comes from :mod:`workbench.messages`.
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import messages as L
-from .units import number
-from . import params as P
-from .reference import parse_reference
+from .. import messages as L
+from ..units import number
+from .. import params as P
+from ..reference import parse_reference
 
 #: Rule keys of ``eligibility`` in report order, with how each is applied.
 RULES = (
