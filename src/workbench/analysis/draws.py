@@ -57,6 +57,7 @@ import numpy as np
 from scipy import sparse
 
 from .. import selection as pf
+from . import branch_bound as bb
 
 #: How a draw's portfolio was proven optimal within the gap.
 PROOF_BOUND, PROOF_SOLVE, PROOF_NONE = "bound", "solve", "not proven"
@@ -83,6 +84,8 @@ HEURISTIC_GAP = 1e-4
 
 #: The message of a re-optimisation that the LP bound settled alone (no branch and bound).
 BY_LP_BOUND = "LP bound and reduced costs"
+#: The message of a re-optimisation proven by the compiled search (:mod:`.branch_bound`).
+BY_BRANCH_BOUND = "Optimal (compiled branch and bound)"
 
 
 def _proof(sol: pf.Solve, ok: bool) -> str:
@@ -174,6 +177,7 @@ class _Reoptimiser:
         self.scale = None
         self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
         self.reduced_free: list[int] = []
+        self.nodes: list[int] = []          # nodes of each compiled search
 
     def _highs_lp(self, A, integer: bool, cost=None, rl=None, ru=None, offset: float = 0.0):
         hs = self.hs
@@ -266,34 +270,52 @@ class _Reoptimiser:
         if not len(free) or z_lp - z0 <= gap * abs(z0):   # x0 is optimal by the bound
             return pf.Solve(x0, z0, "optimal", max(z_lp - z0, 0.0) / max(abs(z0), 1e-9), max(z_lp, z0),
                             time.perf_counter() - t0, tl, gap, BY_LP_BOUND)
-        x, st, info = self._sub(free, x0, cost, ru, gap, tl - (time.perf_counter() - t0))
+        x, status, bound, g, how = self._sub(free, x0, cost, ru, gap, tl - (time.perf_counter() - t0))
         took = time.perf_counter() - t0
-        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
-                  hs.HighsModelStatus.kInfeasible: "infeasible"}.get(st, "error")
         if x is None:
             return self.full.solve(values, budget_eur, tl, gap, x0, col_scale)
         obj = float(vopt @ x)
-        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj
-        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else abs(bound - obj) / max(abs(obj), 1e-9)
-        return pf.Solve(x, obj, status, max(g, 0.0), max(bound, obj), took, tl, gap, self.mip.modelStatusToString(st))
+        bound = bound if np.isfinite(bound) else obj
+        return pf.Solve(x, obj, status, max(g, 0.0), max(bound, obj), took, tl, gap, how)
 
     def _sub(self, free: np.ndarray, x0: np.ndarray, cost: np.ndarray, ru: np.ndarray, gap: float, tl: float):
-        """HiGHS on the options ``free`` only, the others kept at ``x0``'s choice, from ``x0``:
-        ``(x, status, info)`` with ``x`` ``None`` when no portfolio was found."""
+        """The best portfolio over the options ``free`` only, the others kept at ``x0``'s choice,
+        from ``x0``: ``(x, status, bound, gap, how)`` with ``x`` ``None`` when none was found,
+        ``bound`` an upper bound on the best value [value unit] and ``how`` the solver's message.
+
+        The compiled search (:mod:`workbench.analysis.branch_bound`) first; HiGHS when it gives up."""
+        hs = self.hs
         ones = np.zeros(len(x0))
         ones[:] = x0 > 0.5
         ones[free] = 0.0
         act = self.A @ ones
+        offset = float(cost @ ones)              # the kept options' cost (minus their value)
+        Af = self.A[:, free]
+        if bb.available():
+            G, h = bb.rows_that_bind(Af.toarray(), self.rl - act, ru - act)
+            st, xf, v, b, nodes = bb.solve_binary(G, h, -cost[free], x0[free], gap)
+            self.nodes.append(nodes)
+            if st == bb.OPTIMAL:
+                x = ones
+                x[free] = xf
+                if _fits(x, self.A, self.rl, ru):
+                    z = v - offset
+                    return x, "optimal", b - offset, (b - v) / max(abs(z), 1e-9), BY_BRANCH_BOUND
         m = self.mip
-        m.passModel(self._highs_lp(self.A[:, free], True, cost[free], self.rl - act, ru - act,
-                                   offset=float(cost @ ones)))
+        m.passModel(self._highs_lp(Af, True, cost[free], self.rl - act, ru - act, offset=offset))
         st = self._run(m, x0[free], gap, tl)
         info = m.getInfo()
         if info.primal_solution_status != 2:
-            return None, st, info
+            return None, "error", np.nan, np.nan, m.modelStatusToString(st)
         x = ones
         x[free] = np.asarray(m.getSolution().col_value)[: len(free)] > 0.5
-        return x, st, info
+        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
+                  hs.HighsModelStatus.kInfeasible: "infeasible"}.get(st, "error")
+        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else np.nan
+        obj = -float(info.objective_function_value)
+        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else (abs(bound - obj) / max(abs(obj), 1e-9)
+                                                                    if np.isfinite(bound) else np.inf)
+        return x, status, bound, g, m.modelStatusToString(st)
 
     def _run(self, m, start: np.ndarray, gap: float, tl: float):
         """HiGHS's fast search from ``start``, then its default search if that one stalls."""
@@ -319,6 +341,13 @@ class _Reoptimiser:
             if m.getInfo().primal_solution_status == 2:
                 start = np.round(np.asarray(m.getSolution().col_value))
         return st
+
+
+def _fits(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray) -> bool:
+    """Whether the portfolio ``x`` keeps every row of the (row-scaled) model within its limits."""
+    r = A @ x
+    tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))
+    return bool(np.all(r <= ub + tol) and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
 
 
 def _reduced_cost_free(xl: np.ndarray, rc: np.ndarray, z_lp: float, z0: float,
