@@ -57,7 +57,8 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
     ``lo <= z <= up``, from the dual feasible ``basis`` (nonbasic ``z_j`` at ``up_j`` where
     ``atup[j]``, else at ``lo_j``; both arrays updated in place).
 
-    Returns ``(status, z, pi, Binv)``: status 0 optimal, 1 infeasible (dual unbounded), 2 gave up."""
+    Returns ``(status, z, pi, Binv, r)``: status 0 optimal, 1 infeasible (dual unbounded along
+    row ``r`` of ``Binv``), 2 gave up."""
     m, N = A.shape
     z = np.zeros(N)
     isbasic = np.zeros(N, np.bool_)
@@ -97,7 +98,7 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
                 worst = v
                 r = i
         if r < 0:
-            return 0, z, pi, Binv
+            return 0, z, pi, Binv, -1
         below = xB[r] < lo[basis[r]]
         brow = np.ascontiguousarray(Binv[r, :])
         q = -1
@@ -125,11 +126,11 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
                 bestabs = abs(a)
                 q = j
         if q < 0:
-            return 1, z, pi, Binv
+            return 1, z, pi, Binv, r
         col = Binv @ np.ascontiguousarray(A[:, q])
         piv = col[r]
         if abs(piv) < 1e-9:
-            return 2, z, pi, Binv
+            return 2, z, pi, Binv, -1
         for k in range(m):
             Binv[r, k] /= piv
         for i in range(m):
@@ -143,7 +144,7 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
         isbasic[q] = True
         basis[r] = q
         atup[q] = False
-    return 2, z, np.zeros(m), Binv
+    return 2, z, np.zeros(m), Binv, -1
 
 
 def _lagrange_py(G, h, c, lo, up, y, rc):
@@ -165,7 +166,23 @@ def _lagrange_py(G, h, c, lo, up, y, rc):
     return b
 
 
-def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
+def _ray_bound_py(G, h, c, lo, up, pi, ray, scale, yc, rc):
+    """The smallest Lagrangian bound (:func:`_lagrange_py`, box ``lo``, ``up``) of the duals
+    ``-(pi + t ray)`` for steps ``t`` of ``scale`` times 1, 1e3 and 1e6 either way: a rigorous
+    bound on a box the dual simplex found empty (it falls without limit along the ray), or on a
+    child's box after one dual step."""
+    m = G.shape[0]
+    best = np.inf
+    for sgn in (-1.0, 1.0):
+        for k in range(3):
+            t = sgn * scale * 10.0 ** (3 * k)
+            for i in range(m):
+                yc[i] = -(pi[i] + t * ray[i])
+            best = min(best, _lagrange_py(G, h, c, lo, up, yc, rc))
+    return best
+
+
+def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
     """See :func:`solve_binary`."""
     m, n = G.shape
     N = n + m
@@ -217,12 +234,17 @@ def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
         basis = S_basis[top].copy()
         atup = S_atup[top].copy()
         dnode = depth[top]
-        st, z, pi, Binv = _lp_py(A, h, d, lo, up, basis, atup, MAX_PIVOTS)
+        st, z, pi, Binv, r_inf = _lp_py(A, h, d, lo, up, basis, atup, MAX_PIVOTS)
         if st == 2:
             return FAILED, best_x, z_inc, np.inf, nodes
-        if st == 1:
-            continue                           # no portfolio in this subtree
-        thr = z_inc + gap * abs(z_inc)
+        if st == 1:                            # no portfolio in this subtree: proven by the ray
+            cb = _ray_bound_py(G, h, c, lo[:n], up[:n], pi, np.ascontiguousarray(Binv[r_inf, :]),
+                               max(1.0, abs(z_inc)), yc, rc2)
+            if cb > z_inc + gap * abs(z_inc + offset):
+                return FAILED, best_x, z_inc, np.inf, nodes
+            glob = max(glob, cb)
+            continue
+        thr = z_inc + gap * abs(z_inc + offset)
         for i in range(m):
             y[i] = -pi[i]
         bnd = _lagrange_py(G, h, c, lo[:n], up[:n], y, rc)
@@ -289,27 +311,8 @@ def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
             c_row[nc] = i
             c_t[nc, 0] = tdn
             c_t[nc, 1] = tup
-            # each child's bound: its box with the parent's duals, and with the duals one dual
-            # simplex step further in either direction (each one valid: any y >= 0 is)
-            for side in range(2):
-                val = float(side)
-                for jj in range(n):
-                    clo[jj] = lo[jj]
-                    cup[jj] = up[jj]
-                clo[j] = val
-                cup[j] = val
-                for ii in range(m):
-                    yc[ii] = y[ii]
-                cb = _lagrange_py(G, h, c, clo, cup, yc, rc2)
-                t = tup if side == 1 else tdn
-                if t < np.inf:
-                    for sgn in (-1.0, 1.0):
-                        for ii in range(m):
-                            yc[ii] = -(pi[ii] + sgn * t * Binv[i, ii])
-                        cb = min(cb, _lagrange_py(G, h, c, clo, cup, yc, rc2))
-                else:
-                    cb = -np.inf               # no dual step: the child has no portfolio
-                c_b[nc, side] = cb
+            c_b[nc, 0] = bnd - f * tdn         # estimates (the first dual step's objective)
+            c_b[nc, 1] = bnd - (1.0 - f) * tup
             nc += 1
         if dnode < strong_depth and nc > 1:
             # strong branching near the root: the children's LPs of the best candidates
@@ -325,13 +328,14 @@ def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
                     up2[c_j[k]] = float(side)
                     b2 = basis.copy()
                     a2 = atup.copy()
-                    st2, z2, pi2, _ = _lp_py(A, h, d, lo2, up2, b2, a2, MAX_PIVOTS)
+                    st2, z2, pi2, B2, r2 = _lp_py(A, h, d, lo2, up2, b2, a2, MAX_PIVOTS)
                     if st2 == 1:
                         c_b[k, side] = -np.inf
                     elif st2 == 0:
-                        for ii in range(m):
-                            yc[ii] = -pi2[ii]
-                        c_b[k, side] = min(c_b[k, side], _lagrange_py(G, h, c, lo2[:n], up2[:n], yc, rc2))
+                        v2 = 0.0
+                        for jj in range(n):
+                            v2 += c[jj] * z2[jj]
+                        c_b[k, side] = min(c_b[k, side], v2)
         kb = 0
         score_b = -1.0
         for k in range(nc):                    # branching: the largest product of the drops
@@ -342,14 +346,35 @@ def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
                 score_b = score
                 kb = k
         jb = c_j[kb]
+        ib = c_row[kb]
         first_up = c_b[kb, 1] >= c_b[kb, 0]
         dep = dnode + 1
         for k in range(2):                     # the more promising child pushed last: explored first
             val = 1.0 if (k == 0) != first_up else 0.0
-            cb = c_b[kb, int(val)]
-            if cb <= thr:
-                glob = max(glob, cb)
-                continue
+            side = int(val)
+            if c_b[kb, side] <= thr:
+                # the child's rigorous bound: its box with the parent's duals, and with the duals
+                # one dual simplex step (or far along the ray) either way; any y >= 0 is valid
+                for jj in range(n):
+                    clo[jj] = lo[jj]
+                    cup[jj] = up[jj]
+                clo[jb] = val
+                cup[jb] = val
+                for ii in range(m):
+                    yc[ii] = y[ii]
+                cb = _lagrange_py(G, h, c, clo, cup, yc, rc2)
+                t = c_t[kb, side]
+                ray = np.ascontiguousarray(Binv[ib, :])
+                if t < np.inf:
+                    for sgn in (-1.0, 1.0):
+                        for ii in range(m):
+                            yc[ii] = -(pi[ii] + sgn * t * ray[ii])
+                        cb = min(cb, _lagrange_py(G, h, c, clo, cup, yc, rc2))
+                if cb > thr:
+                    cb = min(cb, _ray_bound_py(G, h, c, clo, cup, pi, ray, max(1.0, abs(z_inc)), yc, rc2))
+                if cb <= thr:
+                    glob = max(glob, cb)
+                    continue
             S_lo[top] = lo[:n]
             S_up[top] = up[:n]
             S_lo[top, jb] = val
@@ -364,6 +389,7 @@ def _solve_py(G, h, c, x0, gap, max_nodes, strong_depth):
 if _nb is not None:
     _lp_py = _nb.njit(cache=True, nogil=True)(_lp_py)
     _lagrange_py = _nb.njit(cache=True, nogil=True)(_lagrange_py)
+    _ray_bound_py = _nb.njit(cache=True, nogil=True)(_ray_bound_py)
     _solve = _nb.njit(cache=True, nogil=True)(_solve_py)
 else:  # pragma: no cover - numba is a declared dependency
     _solve = None
@@ -527,13 +553,16 @@ def _map_start(x0: np.ndarray, fixed: np.ndarray, swaps: list) -> np.ndarray:
     return x
 
 
-def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, gap: float,
+def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, gap: float, offset: float = 0.0,
                  max_nodes: int = MAX_NODES, strong_depth: int = STRONG_DEPTH) -> tuple[int, np.ndarray, float, float, int]:
     """``max c.x`` subject to ``G x <= h``, ``x`` binary, from the feasible portfolio ``x0``.
 
+    ``offset`` is the value of what the problem leaves out (the options fixed by the caller): the
+    gap is relative to the whole, ``|value + offset|``, as HiGHS's is when given that offset.
+
     Returns ``(status, x, value, bound, nodes)``: with status :data:`OPTIMAL`, ``x`` is worth
-    ``value`` and no portfolio is worth more than ``bound`` (``<= value + gap |value|`` up to
-    rounding); with :data:`FAILED` the search gave up (numerical trouble or ``max_nodes``)."""
+    ``value`` and no portfolio is worth more than ``bound`` (``<= value + gap |value + offset|`` up
+    to rounding); with :data:`FAILED` the search gave up (numerical trouble or ``max_nodes``)."""
     c = np.asarray(c, dtype=float)
     n = len(c)
     x0 = np.ascontiguousarray(x0 > 0.5, dtype=float)
@@ -555,8 +584,8 @@ def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, ga
         xk = (cr > 0).astype(float)
         nodes, st, v, b = 1, OPTIMAL, float(cr @ xk), float(cr @ xk)
     else:
-        st, xk, v, b, nodes = _solve(Gr, hr, cr, np.ascontiguousarray(xs[keep]), float(gap), int(max_nodes),
-                                     int(strong_depth))
+        st, xk, v, b, nodes = _solve(Gr, hr, cr, np.ascontiguousarray(xs[keep]), float(gap), float(offset) + base,
+                                     int(max_nodes), int(strong_depth))
     x = np.nan_to_num(fixed).copy()
     x[keep] = np.asarray(xk)
     if st != OPTIMAL:
