@@ -47,39 +47,48 @@ INT_TOL = 1e-9
 MAX_NODES = 50_000
 #: Dual simplex pivots allowed at one node.
 MAX_PIVOTS = 300
+#: Pivots after which a node inverts its basis afresh rather than keep its parent's inverse
+#: (updated pivot by pivot: the errors grow with the pivots; inverting each node cost 30-50 %
+#: of the search on 17-31 rows).
+REINVERT_PIVOTS = 20
 #: Depth [levels] above which candidates are strong-branched, and how many candidates then.
 STRONG_DEPTH = 4
 STRONG_CANDIDATES = 8
 
 
-def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
-    """Bounded dual simplex: ``min d.z`` subject to ``A z = h`` (``A = [G I]``: the slacks last),
-    ``lo <= z <= up``, from the dual feasible ``basis`` (nonbasic ``z_j`` at ``up_j`` where
-    ``atup[j]``, else at ``lo_j``; both arrays updated in place).
+def _lp_py(A, AT, n, h, d, lo, up, basis, atup, Binv, invert, max_iter):
+    """Bounded dual simplex: ``min d.z`` subject to ``A z = h`` (``A = [G I]``: the ``n`` options
+    then the slacks; ``AT`` its transpose, contiguous), ``lo <= z <= up``, from the dual feasible
+    ``basis`` (nonbasic ``z_j`` at ``up_j`` where ``atup[j]``, else at ``lo_j``) and the basis
+    inverse ``Binv`` (computed afresh when ``invert``), all updated in place.
 
-    Returns ``(status, z, pi, Binv, r)``: status 0 optimal, 1 infeasible (dual unbounded along
+    Returns ``(status, z, pi, r, pivots)``: status 0 optimal, 1 infeasible (dual unbounded along
     row ``r`` of ``Binv``), 2 gave up."""
     m, N = A.shape
     z = np.zeros(N)
     isbasic = np.zeros(N, np.bool_)
     for i in range(m):
         isbasic[basis[i]] = True
-    B = np.empty((m, m))
-    for i in range(m):
-        B[:, i] = A[:, basis[i]]
-    Binv = np.linalg.inv(B)
+    if invert:
+        B = np.empty((m, m))
+        for i in range(m):
+            B[:, i] = A[:, basis[i]]
+        Binv[:, :] = np.linalg.inv(B)
     dB = np.empty(m)
     rhs = np.empty(m)
-    for _ in range(max_iter):
-        for j in range(N):
-            if not isbasic[j]:
-                z[j] = up[j] if atup[j] else lo[j]
+    for it in range(max_iter):
         for i in range(m):
             rhs[i] = h[i]
-        for j in range(N):
-            if not isbasic[j] and z[j] != 0.0:
-                for i in range(m):
-                    rhs[i] -= A[i, j] * z[j]
+        for j in range(n):                     # options at 1 (slacks rest at 0)
+            if not isbasic[j]:
+                v = up[j] if atup[j] else lo[j]
+                z[j] = v
+                if v != 0.0:
+                    for i in range(m):
+                        rhs[i] -= AT[j, i] * v
+        for j in range(n, N):
+            if not isbasic[j]:
+                z[j] = 0.0
         xB = Binv @ rhs
         for i in range(m):
             z[basis[i]] = xB[i]
@@ -98,20 +107,18 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
                 worst = v
                 r = i
         if r < 0:
-            return 0, z, pi, Binv, -1
+            return 0, z, pi, -1, it
         below = xB[r] < lo[basis[r]]
         brow = np.ascontiguousarray(Binv[r, :])
+        alpha = AT @ brow
+        red = d - AT @ pi
         q = -1
         best = np.inf
         bestabs = 0.0
         for j in range(N):                     # entering: the dual ratio test
             if isbasic[j] or lo[j] == up[j]:
                 continue
-            a = 0.0
-            rj = d[j]
-            for i in range(m):
-                a += brow[i] * A[i, j]
-                rj -= pi[i] * A[i, j]
+            a = alpha[j]
             if abs(a) < 1e-11:
                 continue
             if below:
@@ -120,17 +127,17 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
                 ok = (not atup[j] and a > 0) or (atup[j] and a < 0)
             if not ok:
                 continue
-            t = abs(rj) / abs(a)
+            t = abs(red[j]) / abs(a)
             if t < best - 1e-12 or (t <= best + 1e-12 and abs(a) > bestabs):
                 best = t
                 bestabs = abs(a)
                 q = j
         if q < 0:
-            return 1, z, pi, Binv, r
-        col = Binv @ np.ascontiguousarray(A[:, q])
+            return 1, z, pi, r, it
+        col = Binv @ np.ascontiguousarray(AT[q])
         piv = col[r]
         if abs(piv) < 1e-9:
-            return 2, z, pi, Binv, -1
+            return 2, z, pi, -1, it
         for k in range(m):
             Binv[r, k] /= piv
         for i in range(m):
@@ -144,7 +151,7 @@ def _lp_py(A, h, d, lo, up, basis, atup, max_iter):
         isbasic[q] = True
         basis[r] = q
         atup[q] = False
-    return 2, z, np.zeros(m), Binv, -1
+    return 2, z, np.zeros(m), -1, max_iter
 
 
 def _lagrange_py(G, h, c, lo, up, y, rc):
@@ -190,6 +197,7 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
     A[:, :n] = G
     for i in range(m):
         A[i, n + i] = 1.0
+    AT = np.ascontiguousarray(A.T)
     d = np.zeros(N)
     d[:n] = -c
     lo = np.zeros(N)
@@ -204,6 +212,9 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
     S_up = np.ones((cap, n))
     S_basis = np.zeros((cap, m), np.int64)
     S_atup = np.zeros((cap, N), np.bool_)
+    S_Binv = np.zeros((cap, m, m))
+    S_age = np.zeros(cap, np.int64)           # pivots since the basis was last inverted
+    S_age[0] = REINVERT_PIVOTS                # the root inverts
     for i in range(m):
         S_basis[0, i] = n + i                  # the slack basis, dual feasible at its bounds:
     for j in range(n):
@@ -233,8 +244,12 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
         up[:n] = S_up[top]
         basis = S_basis[top].copy()
         atup = S_atup[top].copy()
+        Binv = S_Binv[top].copy()
+        age = S_age[top]
         dnode = depth[top]
-        st, z, pi, Binv, r_inf = _lp_py(A, h, d, lo, up, basis, atup, MAX_PIVOTS)
+        fresh = age >= REINVERT_PIVOTS
+        st, z, pi, r_inf, piv = _lp_py(A, AT, n, h, d, lo, up, basis, atup, Binv, fresh, MAX_PIVOTS)
+        age = piv if fresh else age + piv
         if st == 2:
             return FAILED, best_x, z_inc, np.inf, nodes
         if st == 1:                            # no portfolio in this subtree: proven by the ray
@@ -284,7 +299,7 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
             isb[j] = False
         for i in range(m):
             isb[basis[i]] = True
-        red = d - pi @ A
+        red = d - AT @ pi
         nc = 0
         for i in range(m):                     # candidates: each fractional variable's penalties
             j = basis[i]
@@ -293,7 +308,7 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
             f = z[j] - np.floor(z[j])
             if min(f, 1.0 - f) <= INT_TOL:
                 continue
-            alpha = np.ascontiguousarray(Binv[i, :]) @ A
+            alpha = AT @ np.ascontiguousarray(Binv[i, :])
             tdn = np.inf
             tup = np.inf
             for k in range(N):
@@ -328,7 +343,8 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
                     up2[c_j[k]] = float(side)
                     b2 = basis.copy()
                     a2 = atup.copy()
-                    st2, z2, pi2, B2, r2 = _lp_py(A, h, d, lo2, up2, b2, a2, MAX_PIVOTS)
+                    B2 = Binv.copy()
+                    st2, z2, pi2, r2, _ = _lp_py(A, AT, n, h, d, lo2, up2, b2, a2, B2, False, MAX_PIVOTS)
                     if st2 == 1:
                         c_b[k, side] = -np.inf
                     elif st2 == 0:
@@ -381,6 +397,8 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
             S_up[top, jb] = val
             S_basis[top] = basis
             S_atup[top] = atup
+            S_Binv[top] = Binv
+            S_age[top] = age
             depth[top] = dep
             top += 1
     return OPTIMAL, best_x, z_inc, max(glob, z_inc), nodes
