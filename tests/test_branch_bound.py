@@ -101,3 +101,36 @@ def test_search_that_runs_out_of_nodes_gives_up():
     G, h, c = _problem(rng, 13, dup=False)
     st, *_ = bb.solve_binary(G, h, c, np.zeros(13), 1e-9, max_nodes=1)
     assert st == bb.FAILED
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_repair_makes_the_same_choices_as_the_reference(seed):
+    """draws._fit: a portfolio made to fit (options dropped, lowest value per euro first, then
+    others added, best first), compiled and in NumPy: the same portfolio, option for option."""
+    from scipy import sparse
+
+    from workbench.analysis import draws as dr
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    cost = rng.uniform(0.1, 2.0, n)
+    vopt = cost * rng.choice([0.5, 1.0, 1.5], n)              # ties in value per euro
+    vopt[rng.random(n) < 0.1] = 0.0
+    rows = [cost, np.where(rng.random(n) < 0.5, cost, 0.0)]
+    gub = np.zeros(n)
+    gub[:2] = 1.0
+    req = np.zeros(n)
+    req[5], req[6] = 1.0, -1.0                                # 5 requires 6
+    A = sparse.csc_matrix(np.array(rows + [gub, req]))
+    ub = np.array([0.3 * cost.sum(), 0.2 * cost.sum(), 1.0, 0.0])
+    lb = np.array([-np.inf, -np.inf, -np.inf, -np.inf])
+    tol = 1e-9 * np.maximum(1.0, np.abs(ub))
+    for trial in range(20):
+        x = (rng.random(n) < rng.uniform(0.05, 0.6)).astype(float)
+        for fill in (False, True):
+            a = dr._fit(x, A, lb, ub, tol, vopt, cost, fill=fill, compiled=True)
+            b = dr._fit(x, A, lb, ub, tol, vopt, cost, fill=fill, compiled=False)
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert a.tolist() == b.tolist()
+                assert np.all(A @ a <= ub + tol)

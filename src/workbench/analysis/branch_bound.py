@@ -413,6 +413,84 @@ else:  # pragma: no cover - numba is a declared dependency
     _solve = None
 
 
+def _fit_py(x, ip, ix, dv, lb, ub, tol, vopt, density, fill):
+    """:func:`workbench.analysis.draws._fit` compiled (the same choices, in the same order):
+    status 0 with the portfolio in ``x`` (updated in place), 1 when no portfolio near it fits."""
+    m = len(x)
+    r = np.zeros(len(ub))
+    for j in range(m):
+        if x[j] > 0.5:
+            x[j] = 1.0
+            for k in range(ip[j], ip[j + 1]):
+                r[ix[k]] += dv[k]
+        else:
+            x[j] = 0.0
+    hi = ub + tol
+    low = lb - tol
+    dropped = False
+    while True:                                # drop: the lowest value per euro in a row over
+        over = False
+        for i in range(len(r)):
+            if r[i] > hi[i]:
+                over = True
+                break
+        if not over:
+            break
+        jb = -1
+        for j in range(m):
+            if x[j] < 0.5:
+                continue
+            hit = False
+            for k in range(ip[j], ip[j + 1]):
+                if dv[k] > 0 and r[ix[k]] > hi[ix[k]]:
+                    hit = True
+                    break
+            if hit and (jb < 0 or density[j] < density[jb]):
+                jb = j
+        if jb < 0:
+            return 1
+        x[jb] = 0.0
+        dropped = True
+        for k in range(ip[jb], ip[jb + 1]):
+            r[ix[k]] -= dv[k]
+    for i in range(len(r)):
+        if r[i] > hi[i] or r[i] < low[i]:
+            return 1
+    if not (fill or dropped):
+        return 0
+    while True:                                # fill: the best value per euro that fits alone
+        jb = -1
+        for j in range(m):
+            if x[j] > 0.5 or not vopt[j] > 0:
+                continue
+            if jb >= 0 and not density[j] > density[jb]:
+                continue
+            ok = True
+            for k in range(ip[j], ip[j + 1]):
+                v = r[ix[k]] + dv[k]
+                if v > hi[ix[k]] or v < low[ix[k]]:
+                    ok = False
+                    break
+            if ok:
+                jb = j
+        if jb < 0:
+            return 0
+        x[jb] = 1.0
+        for k in range(ip[jb], ip[jb + 1]):
+            r[ix[k]] += dv[k]
+
+
+_fit_kernel = _nb.njit(cache=True, nogil=True)(_fit_py) if _nb is not None else None
+
+
+def fit_portfolio(x, A, lb, ub, tol, vopt, density, fill: bool):
+    """The compiled :func:`workbench.analysis.draws._fit` (``A`` in CSC): the portfolio, or
+    ``None`` when none near ``x`` fits."""
+    out = np.array(x, dtype=float)
+    st = _fit_kernel(out, A.indptr, A.indices, np.asarray(A.data, float), lb, ub, tol, vopt, density, bool(fill))
+    return None if st else out
+
+
 def available() -> bool:
     """Whether the compiled search can run (numba installed)."""
     return _solve is not None

@@ -162,6 +162,7 @@ class _Reoptimiser:
         self.rs = self.full.row_scale
         self.A0 = (sparse.diags(self.rs) @ model.A).tocsc()
         self.A = self.A0
+        self.Ad = self.A0.toarray()          # dense (rows x options): sub-problems sliced fast
         self.rl = np.where(np.isfinite(model.lb), model.lb * self.rs, -np.inf)
         self.ru = np.where(np.isfinite(model.ub), model.ub * self.rs, np.inf)
         self.cost_nz = model.cost_rows[self.A0.indices]
@@ -206,6 +207,7 @@ class _Reoptimiser:
         else:
             data = self.A0.data * np.where(self.cost_nz, np.asarray(col_scale, float)[self.nz_col], 1.0)
             self.A = sparse.csc_matrix((data, self.A0.indices, self.A0.indptr), shape=self.A0.shape)
+        self.Ad = self.A.toarray()
         self.lp_model = self._highs_lp(self.A, integer=False)
         self.lp.passModel(self.lp_model)
         self.scale = None if col_scale is None else np.asarray(col_scale, float)
@@ -288,21 +290,20 @@ class _Reoptimiser:
         ones = np.zeros(len(x0))
         ones[:] = x0 > 0.5
         ones[free] = 0.0
-        act = self.A @ ones
+        act = self.Ad @ ones
         offset = float(cost @ ones)              # the kept options' cost (minus their value)
-        Af = self.A[:, free]
         if bb.available():
-            G, h = bb.rows_that_bind(Af.toarray(), self.rl - act, ru - act)
+            G, h = bb.rows_that_bind(self.Ad[:, free], self.rl - act, ru - act)
             st, xf, v, b, nodes = bb.solve_binary(G, h, -cost[free], x0[free], gap)
             self.nodes.append(nodes)
             if st == bb.OPTIMAL:
                 x = ones
                 x[free] = xf
-                if _fits(x, self.A, self.rl, ru):
+                if _fits(x, self.Ad, self.rl, ru):
                     z = v - offset
                     return x, "optimal", b - offset, (b - v) / max(abs(z), 1e-9), BY_BRANCH_BOUND
         m = self.mip
-        m.passModel(self._highs_lp(Af, True, cost[free], self.rl - act, ru - act, offset=offset))
+        m.passModel(self._highs_lp(self.A[:, free], True, cost[free], self.rl - act, ru - act, offset=offset))
         st = self._run(m, x0[free], gap, tl)
         info = m.getInfo()
         if info.primal_solution_status != 2:
@@ -675,14 +676,17 @@ def solve_cost_draws(model: pf.Model, values: np.ndarray, col_scale: np.ndarray,
 
 
 def _fit(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray, tol: np.ndarray, vopt: np.ndarray,
-         cost_eur: np.ndarray, fill: bool = False) -> np.ndarray | None:
+         cost_eur: np.ndarray, fill: bool = False, compiled: bool = True) -> np.ndarray | None:
     """A portfolio near ``x`` that satisfies ``lb <= A x <= ub`` (``A`` in CSC): options dropped,
     lowest value per euro first, while a limit is exceeded, then (when any was dropped, or
     ``fill``) others added, best value per euro first, while every limit holds (``None`` when a
-    lower limit cannot be kept)."""
+    lower limit cannot be kept).  Compiled (:func:`workbench.analysis.branch_bound.fit_portfolio`,
+    the same choices) when numba is installed."""
+    density = vopt / np.maximum(cost_eur, 1e-9)
+    if compiled and bb.available():
+        return bb.fit_portfolio(x, A, lb, ub, tol, vopt, density, fill)
     x = (x > 0.5).astype(float)
     r = A @ x
-    density = vopt / np.maximum(cost_eur, 1e-9)
     ip, ix, dv = A.indptr, A.indices, A.data
     col = np.repeat(np.arange(A.shape[1]), np.diff(ip))
     hi, low = ub + tol, lb - tol
