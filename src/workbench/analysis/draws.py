@@ -2,9 +2,10 @@
 
 The robustness analysis (:mod:`workbench.analysis.robustness`: SMAA, the joint weights-and-costs index)
 asks one selection model (:class:`workbench.selection.Model`) for its optimum under thousands
-of draws.  Re-solving each draw from scratch costs a full branch and bound each (about 70 ms on
-200 candidates).  Here about half the draws need no solve at all, and the others are
-re-optimised around the best portfolio already known:
+of draws.  Re-solving each draw from scratch costs a full branch and bound each (80-240 ms of
+CPU on 200 candidates, depending on the instance; ``benchmarks/bench_smaa_seeds.py``).  Here
+a quarter to three quarters of the draws need no solve at all, and the others are re-optimised
+around the best portfolio already known, in 1-4 ms each:
 
 1. **Proof by bound (convexity).**  Under both value models a project's value is affine in the
    weights (``quality = 100 sum_c w_c s_c``, times the scope; :mod:`workbench.selection.scoring`), so the
@@ -15,36 +16,55 @@ re-optimised around the best portfolio already known:
    optimal at ``w`` without any solve.  This is the convexity of a portfolio's stability region
    (the weights under which it stays optimal; :func:`workbench.analysis.robustness.weight_stability`
    measures it along lines).  Each proof is checked numerically: the combination is recomputed
-   from the draws and the bound compared with ``v(w).x``.
+   from the draws and the bound compared with ``v(w).x``; and the values given are checked to
+   be affine in the weights (:data:`AFFINE_RATE`), else no draw is proven this way.
 2. **Hull vertices first.**  Each round predicts every unresolved draw's portfolio (the best of
    the portfolios found so far, valued at the draw's weights), proves the draws inside the hull
    of the draws where their predicted portfolio is proven (a Delaunay triangulation,
    :mod:`scipy.spatial`), and solves only the draws at the vertices of each predicted region's
    hull: the rest falls inside the hulls the next round.  A region's interior is never solved.
+   The draws solved are thus about the vertices of the hulls of the regions' draws, which is
+   what the instance decides: on the benchmark's family (``instance(200, seed)``, 2,000 draws)
+   from 530 (seed 7: few large regions) to 1,473 (seed 6: 197 optimal portfolios, half of the
+   regions holding 4 draws or fewer, 1,340 hull vertices in all).  Not near-ties: at a gap of
+   1e-6, 196 of those 197 portfolios are still needed.
 3. **Re-optimisation from a neighbour's portfolio (LP relaxation and reduced costs).**  A draw
    that needs a solve starts from its predicted portfolio ``x0`` (value ``z0``).  The LP
    relaxation at the draw's weights gives a bound ``z_LP`` and reduced costs ``r_j``; any
    portfolio that differs from the LP optimum on option ``j`` is worth at most
    ``z_LP - |r_j|``, so the options with ``|r_j| > z_LP - z0`` are fixed (the classic
    reduced-cost fixing; Nemhauser & Wolsey, *Integer and Combinatorial Optimization*, Wiley,
-   1988, II.4) and HiGHS solves only the options left (about 25 of 250 in the benchmark), from
-   ``x0``.  When none is left, or ``z_LP`` is within the gap of ``z0``, ``x0`` is proven by
-   the bound alone (counted as proven by bound).  The better ``x0``, the fewer options left:
-   when ``x0`` is only the LP optimum rounded (no known portfolio near the draw), a first
-   small MILP over the options of smallest reduced cost finds a better one (solving from the
-   optimum takes a third of the time from the LP optimum rounded, measured on cost draws).
-   The LP relaxation runs without presolve (a small LP: presolve took 4/5 of its time).
-4. **Both cores.**  A round's solves are shared among threads (HiGHS runs without Python's
-   lock), each with its own HiGHS models; every solve starts from a cleared solver and the
-   assignment is fixed, so the answers depend neither on timing nor on the number of threads.
+   1988, II.4) and only the options left are searched, from ``x0`` (a median of 29 of 251
+   options on seed 6, 88 of 263 on seed 1, where many options lie near the margin of value per
+   euro and a large project is the fractional one of the envelope row: LP gaps up to 0.5 %).
+   When none is left, or ``z_LP`` is within the gap of ``z0``, ``x0`` is proven by the bound
+   alone (counted as proven by bound).  The better ``x0``, the fewer options left: when ``x0``
+   is only the LP optimum rounded (no known portfolio near the draw), a first small search over
+   the options of smallest reduced cost finds a better one (solving from the optimum takes a
+   third of the time from the LP optimum rounded, measured on cost draws).  The LP relaxation
+   runs without presolve (a small LP: presolve took 4/5 of its time; 0.4 ms, 12 iterations).
+4. **The search: compiled.**  The options left are searched by
+   :mod:`workbench.analysis.branch_bound` (a dense dual simplex in a depth-first branch and
+   bound, rigorous Lagrangian bounds, a presolve that drops an option's twin), HiGHS when it
+   gives up.  HiGHS spent 0.2-0.3 ms a node on these 10-60-option problems, 5-100 ms each: on
+   seed 6, 53 of the 60 s of CPU of the whole SMAA; and twice the nodes where a candidate
+   eligible to two sub-envelopes has two options of the same value and cost (the envelope rows
+   no longer binding, they are the same option twice).  The compiled search takes 5-17
+   microseconds a node, 1-3 ms a problem (seed 6: 60 s of CPU before, 3.0 s after).
+5. **Both cores.**  A round's solves are shared among threads (HiGHS and the compiled search
+   run without Python's lock), each with its own HiGHS models; every solve starts from a
+   cleared solver and the assignment is fixed, so the answers depend neither on timing nor on
+   the number of threads.
 
 Draws of costs (the joint index) change the constraints, so no convexity argument holds across
-them: each draw is re-optimised (step 3) around its LP optimum rounded.  A draw whose solve
+them: each draw is re-optimised (steps 3-4) around its LP optimum rounded.  A draw whose solve
 stops at the time limit is reported as not proven.
 
 The proofs by convexity locate draws in the Delaunay simplices with numpy, not with
 ``Delaunay.find_simplex``: scipy's bundled OpenBLAS woke its threads there, which stalled each
 call by 30-200 ms on the busy 2-core machine (0.1 ms with one BLAS thread; measured).
+
+What was measured and did not help is recorded in ``docs/explanation/smaa-speed.md``.
 """
 from __future__ import annotations
 
@@ -69,6 +89,10 @@ ROUNDING_RATE = 1e-9
 #: draw by draw; within a gap of 1e-6 they may pick different portfolios worth 1e-7 less).
 #: The residual problems are small, so proving the optimum costs little more.
 EXACT_GAP = 1e-9
+#: Largest departure [fraction of the largest value] of the options' values from an affine
+#: function of the weights for which draws are still proven by convexity (values are affine by
+#: construction, to rounding: 1e-15 measured on the benchmark's instances).
+AFFINE_RATE = 1e-12
 #: Draws solved in the first round, spread over the weights (farthest-point order).
 FIRST_ROUND = 12
 #: Options left open by reduced-cost fixing [options] above which, when the start is the LP
@@ -179,6 +203,7 @@ class _Reoptimiser:
         self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
         self.reduced_free: list[int] = []
         self.nodes: list[int] = []          # nodes of each compiled search
+        self.highs_subs = 0                 # sub-problems HiGHS solved (the compiled search gave up)
 
     def _highs_lp(self, A, integer: bool, cost=None, rl=None, ru=None, offset: float = 0.0):
         hs = self.hs
@@ -302,6 +327,7 @@ class _Reoptimiser:
                 if _fits(x, self.Ad, self.rl, ru):
                     z = v - offset
                     return x, "optimal", b - offset, (b - v) / max(abs(z), 1e-9), BY_BRANCH_BOUND
+        self.highs_subs += 1
         m = self.mip
         m.passModel(self._highs_lp(self.A[:, free], True, cost[free], self.rl - act, ru - act, offset=offset))
         st = self._run(m, x0[free], gap, tl)
@@ -396,6 +422,13 @@ class _Workers:
     def free_columns(self) -> list[int]:
         return [f for s in self.solvers if s is not None for f in s.reduced_free]
 
+    def search_stats(self) -> dict:
+        """``searches`` (compiled searches run), ``median_search_nodes`` and ``highs_searches``
+        (sub-problems handed to HiGHS)."""
+        nodes = [k for s in self.solvers if s is not None for k in s.nodes]
+        return {"searches": len(nodes), "median_search_nodes": float(np.median(nodes)) if nodes else float("nan"),
+                "highs_searches": sum(s.highs_subs for s in self.solvers if s is not None)}
+
     def close(self) -> None:
         for s in self.solvers:
             if s is not None:
@@ -424,6 +457,18 @@ def _affine_coords(W: np.ndarray) -> np.ndarray:
     _, sv, vt = np.linalg.svd(c, full_matrices=False)
     keep = sv > max(1e-9 * sv.max(initial=0.0), 1e-12)   # weights are fractions: 1e-12 is rounding
     return c @ vt[keep].T
+
+
+def _affine(Y: np.ndarray, vopt: np.ndarray) -> bool:
+    """Whether each option's value is an affine function of the draws' coordinates ``Y`` (least
+    squares residual within :data:`AFFINE_RATE` of the largest value): the premise of every
+    proof by convexity (step 1 of the module)."""
+    if not len(Y):
+        return True
+    Q = np.linalg.qr(np.c_[Y, np.ones(len(Y))])[0]                      # (draws, d + 1), orthonormal
+    # the least squares residual, by einsum: BLAS woke its threads for Q.T @ vopt (60 ms, see _worth)
+    resid = vopt - np.einsum("ki,ij->kj", Q, np.einsum("ki,kj->ij", Q, vopt))
+    return bool(np.abs(resid).max(initial=0.0) <= AFFINE_RATE * max(np.abs(vopt).max(initial=0.0), 1e-300))
 
 
 def _spread(Y: np.ndarray, k: int) -> list[int]:
@@ -481,6 +526,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
     certified = np.zeros(K, bool)                                      # solved and proven: hull points
     Y = _affine_coords(np.asarray(weights, float))
     d = Y.shape[1]
+    convex = _affine(Y, vopt)                                          # else no proof by convexity
     pool: list[np.ndarray] = []
     keys: set = set()
     t_solve = 0.0
@@ -531,7 +577,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
                 xg = P[g]
                 base = cert[ok_at[:, g]]
                 proven = np.zeros(len(members), bool)
-                if len(base):
+                if len(base) and convex:
                     proven, ub = _prove(Y, vopt, bnd, xg, base, members, gap)
                     for k, u in zip(members[proven], ub):
                         X[k], obj[k], bnd[k] = xg, float(vopt[k] @ xg), u
@@ -540,7 +586,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
                 if not len(rest):
                     continue
                 both = np.r_[base, rest]
-                vert = _hull_vertices(Y[both]) if d else np.arange(1)
+                vert = _hull_vertices(Y[both]) if d and convex else (np.arange(1) if convex else None)
                 pick = rest if vert is None else np.intersect1d(both[vert], rest)
                 if not len(pick):        # inside the hull yet not proven (a bound short of the gap)
                     pick = rest
@@ -554,7 +600,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
     out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, rounds, wk.n)
     free = wk.free_columns()
     out.extra.update({"portfolios": len(pool), "options": m,
-                      "median_free_options": float(np.median(free)) if free else float("nan")})
+                      "median_free_options": float(np.median(free)) if free else float("nan"), **wk.search_stats()})
     return out
 
 
@@ -671,7 +717,8 @@ def solve_cost_draws(model: pf.Model, values: np.ndarray, col_scale: np.ndarray,
         proof[k] = _proof(sol, ok)
     out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, 1, wk.n)
     free = wk.free_columns()
-    out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan")})
+    out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan"),
+                      **wk.search_stats()})
     return out
 
 
