@@ -47,10 +47,11 @@ around the best portfolio already known, in 1-4 ms each:
    :mod:`workbench.analysis.branch_bound` (a dense dual simplex in a depth-first branch and
    bound, rigorous Lagrangian bounds, a presolve that drops an option's twin), HiGHS when it
    gives up.  HiGHS spent 0.2-0.3 ms a node on these 10-60-option problems, 5-100 ms each: on
-   seed 6, 53 of the 60 s of CPU of the whole SMAA; and twice the nodes where a candidate
-   eligible to two sub-envelopes has two options of the same value and cost (the envelope rows
-   no longer binding, they are the same option twice).  The compiled search takes 5-17
-   microseconds a node, 1-3 ms a problem (seed 6: 60 s of CPU before, 3.0 s after).
+   seed 6, 53 of the 60 s of CPU of the whole SMAA (one thread, busy machine); and twice the
+   nodes where a candidate eligible to two sub-envelopes has two options of the same value and
+   cost (the envelope rows no longer binding, they are the same option twice).  The compiled
+   search takes 5-17 microseconds a node, 1-3 ms a problem (seed 6, 2 threads: 42 s of CPU
+   before, 3.1 s after; it gave up on no sub-problem of the twelve seeds).
 5. **Both cores.**  A round's solves are shared among threads (HiGHS and the compiled search
    run without Python's lock), each with its own HiGHS models; every solve starts from a
    cleared solver and the assignment is fixed, so the answers depend neither on timing nor on
