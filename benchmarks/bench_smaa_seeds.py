@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_portfolio import instance  # noqa: E402
+from bench_portfolio import instance
 
-from workbench.analysis import branch_bound as bb  # noqa: E402
-from workbench.analysis import draws as dr  # noqa: E402
-from workbench.analysis import robustness as rb  # noqa: E402
+from workbench.analysis import branch_bound as bb
+from workbench.analysis import draws as dr
+from workbench.analysis import robustness as rb
 
 BUDGET_EUR = 60e6
 SMAA_SEED = 3
@@ -91,9 +91,9 @@ def main() -> None:
         small = rb.smaa(scn, cands, args.naive_draws, seed=SMAA_SEED, budget_eur=BUDGET_EUR, workers=workers)
         same = all(small.frequency[c].equals(naive.frequency[c]) for c in ("selection_frequency", "phase1_frequency"))
         per_wall, per_cpu = nwall / args.naive_draws, ncpu / args.naive_draws
-        r = dict(seed=seed, load=load, wall=wall, cpu=cpu, bound=a["draws_proven_by_bound"], solved=a["draws_solved"],
-                 not_proven=a["draws_not_proven"], naive_wall=per_wall * args.draws, naive_cpu=per_cpu * args.draws,
-                 same=same)
+        r = {"seed": seed, "load": load, "wall": wall, "cpu": cpu, "bound": a["draws_proven_by_bound"],
+             "solved": a["draws_solved"], "not_proven": a["draws_not_proven"], "naive_wall": per_wall * args.draws,
+             "naive_cpu": per_cpu * args.draws, "same": same}
         r["ratio_wall"], r["ratio_cpu"] = r["naive_wall"] / wall, r["naive_cpu"] / cpu
         rows.append(r)
         print(f"{seed:>4} {load:>5.1f} | {wall:>6.2f} {cpu:>6.2f} | {r['bound']:>5} {r['solved']:>6} "

@@ -84,10 +84,10 @@ def test_forced_options_and_rows_that_cannot_bind():
     G = np.array([[5.0, 1.0, 1.0], [1.0, 1.0, 1.0], [-1.0, 0.0, 0.0]])
     h = np.array([4.0, 10.0, 0.0])      # option 0 too dear; row 1 never binds; row 2 redundant
     red = bb.presolve(G, h, np.array([9.0, 1.0, 2.0]))
-    Gr, hr, cr, keep, fixed, swaps = red
+    Gr, _, _, keep, fixed, _ = red
     assert keep.tolist() == [1, 2] and fixed[0] == 0.0 and Gr.shape[0] == 0
     st, x, v, bound, _ = bb.solve_binary(G, h, np.array([9.0, 1.0, 2.0]), np.zeros(3), 1e-9)
-    assert x.tolist() == [0.0, 1.0, 1.0] and v == 3.0 and bound == 3.0
+    assert st == bb.OPTIMAL and x.tolist() == [0.0, 1.0, 1.0] and v == 3.0 and bound == 3.0
 
 
 def test_a_start_that_breaks_a_row_is_refused():

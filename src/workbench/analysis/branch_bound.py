@@ -1,31 +1,41 @@
 """A compiled branch and bound for the small binary programs of :mod:`workbench.analysis.draws`.
 
-After reduced-cost fixing, a weight draw's selection problem keeps 10-60 open funding options and
-a dozen rows that can still bind (``max c.x`` subject to ``G x <= h``, ``x`` binary).  HiGHS
-solves such a problem in 5-100 ms, of which almost all is the cost of its general machinery per
-node (0.2-0.3 ms a node; measured on the benchmark's seed 6: 128 nodes, 23 ms).  The search
-here does the same proof with a dense LP of a dozen rows: about 9 microseconds a node, 3 ms a
-problem (313 nodes: it separates no cuts), 7-8 times faster on the same problems, with the same
-optimal values (checked problem by problem against HiGHS in ``tests/test_robustness_fast.py``).
+After reduced-cost fixing, a weight draw's selection problem keeps 10-150 open funding options
+(median 26-88 by instance) and a few dozen rows that can still bind (``max c.x`` subject to
+``G x <= h``, ``x`` binary).  HiGHS solves such a problem in 5-100 ms, almost all of it the cost
+of its general machinery per node (0.2-0.3 ms a node).  The search here makes the same proof
+with a dense LP of the rows that can bind: 5-17 microseconds a node, 1-3 ms a problem, though it
+separates no cuts and so explores more nodes (on the benchmark's seed 6: 190 nodes in 0.9 ms
+against HiGHS's 128 in 22 ms; seed 1: 103 in 1.8 ms against 29 in 8 ms).  Its optimum is checked
+against brute force (``tests/test_branch_bound.py``) and, inside the SMAA, against exact
+re-solves (``tests/test_robustness_fast.py``).
 
 The method (textbook; Wolsey, *Integer Programming*, Wiley, 1998, ch. 7):
 
+* **Presolve** (:func:`presolve`): options that cannot be taken (or left) without breaking a
+  row are fixed, rows that no choice can break dropped, and in a one-of-several row an option
+  dominated by another dropped; in particular the twin option of a candidate eligible to two
+  sub-envelopes, which otherwise doubles the search at each such candidate.
 * **LP bounds by the dual simplex** with bounded variables, each node starting from its parent's
-  optimal basis (the basis inverse recomputed at each node, updated by pivots within it).
+  optimal basis and basis inverse (updated pivot by pivot, inverted afresh every
+  :data:`REINVERT_PIVOTS` pivots).
 * **Rigorous bounds.**  A node is pruned on the Lagrangian bound ``y.h + sum_j max(r_j lo_j,
   r_j up_j)`` (``r = c - y G``) of its LP's duals ``y`` clipped to ``y >= 0``: an upper bound on
   the node's best value for any ``y >= 0``, whatever the accuracy of the LP.  A child is pruned
-  without its LP when the duals after one dual-simplex step (Driebeek's penalty) give a bound
-  below the incumbent; that bound is recomputed the same rigorous way.
-* **Reduced-cost fixing** in each subtree with the same duals, and branching on the fractional
-  variable whose smaller penalty is largest.
+  without its LP on the same bound at the duals one dual-simplex step further (Driebeek's
+  penalty); a box the dual simplex finds empty, at duals far along the dual ray.
+* **Reduced-cost fixing** in each subtree with the same duals; branching on the fractional
+  variable whose children's penalties have the largest product, the children's LPs solved for
+  the best :data:`STRONG_CANDIDATES` candidates on the first :data:`STRONG_DEPTH` levels.
 * Depth first from the incumbent given (a neighbouring draw's optimum, usually optimal already):
   the search is then a proof.
 
-Any trouble (an LP that cycles or meets a tiny pivot, too many nodes, an integral LP point that
-fails a row) returns :data:`FAILED`, and the caller hands the problem to HiGHS.  Deterministic:
-no time limit, no randomness, no threads of its own (the function releases Python's lock, so
-the caller's threads run it side by side).
+Any trouble (an LP that cycles or meets a tiny pivot, :data:`MAX_NODES` nodes, an integral LP
+point that fails a row) returns :data:`FAILED`, and the caller hands the problem to HiGHS (it
+never did on the benchmark's twelve seeds).  Deterministic: no time limit, no randomness, no
+threads of its own (the functions release Python's lock, so the caller's threads run them side
+by side).  Compiled by numba on first use and cached on disk next to the module (about 14 s
+once per install on the busy machine; then 0.2-1 s to load in each process).
 """
 from __future__ import annotations
 
@@ -42,8 +52,8 @@ OPTIMAL, FAILED = 0, 2
 FEAS_TOL = 1e-9
 #: A variable within this distance of 0 or 1 is integral [fraction].
 INT_TOL = 1e-9
-#: Nodes after which the search gives up (HiGHS then solves the problem); measured worst on the
-#: benchmark's twelve seeds: a few thousand.
+#: Nodes after which the search gives up (HiGHS then solves the problem); the most measured on
+#: the benchmark's slowest seeds (1, 3, 5, 6; 2,000 draws each): 1,335.
 MAX_NODES = 50_000
 #: Dual simplex pivots allowed at one node.
 MAX_PIVOTS = 300
@@ -344,7 +354,7 @@ def _solve_py(G, h, c, x0, gap, offset, max_nodes, strong_depth):
                     b2 = basis.copy()
                     a2 = atup.copy()
                     B2 = Binv.copy()
-                    st2, z2, pi2, r2, _ = _lp_py(A, AT, n, h, d, lo2, up2, b2, a2, B2, False, MAX_PIVOTS)
+                    st2, z2, _, _, _ = _lp_py(A, AT, n, h, d, lo2, up2, b2, a2, B2, False, MAX_PIVOTS)
                     if st2 == 1:
                         c_b[k, side] = -np.inf
                     elif st2 == 0:
@@ -660,7 +670,6 @@ def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, ga
     ``value`` and no portfolio is worth more than ``bound`` (``<= value + gap |value + offset|`` up
     to rounding); with :data:`FAILED` the search gave up (numerical trouble or ``max_nodes``)."""
     c = np.asarray(c, dtype=float)
-    n = len(c)
     x0 = np.ascontiguousarray(x0 > 0.5, dtype=float)
     if _solve is None:
         return FAILED, x0, float(c @ x0), np.inf, 0
@@ -678,9 +687,9 @@ def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, ga
         return OPTIMAL, xs, base, base, 0
     if Gr.shape[0] == 0:                       # nothing binds: every option of positive value
         xk = (cr > 0).astype(float)
-        nodes, st, v, b = 1, OPTIMAL, float(cr @ xk), float(cr @ xk)
+        nodes, st, b = 1, OPTIMAL, float(cr @ xk)
     else:
-        st, xk, v, b, nodes = _solve(Gr, hr, cr, np.ascontiguousarray(xs[keep]), float(gap), float(offset) + base,
+        st, xk, _, b, nodes = _solve(Gr, hr, cr, np.ascontiguousarray(xs[keep]), float(gap), float(offset) + base,
                                      int(max_nodes), int(strong_depth))
     x = np.nan_to_num(fixed).copy()
     x[keep] = np.asarray(xk)
