@@ -320,7 +320,7 @@ class _Reoptimiser:
         offset = float(cost @ ones)              # the kept options' cost (minus their value)
         if bb.available():
             G, h = bb.rows_that_bind(self.Ad[:, free], self.rl - act, ru - act)
-            st, xf, v, b, nodes = bb.solve_binary(G, h, -cost[free], x0[free], gap)
+            st, xf, v, b, nodes = bb.solve_binary(G, h, -cost[free], x0[free], gap, -offset)
             self.nodes.append(nodes)
             if st == bb.OPTIMAL:
                 x = ones
