@@ -150,7 +150,9 @@ class DrawSolutions:
         Threads that solved.
     extra : dict
         ``portfolios`` (distinct ones found, weight draws), ``options`` (funding options of the
-        model), ``median_free_options`` (options left open by reduced-cost fixing).
+        model), ``median_free_options`` (options left open by reduced-cost fixing), ``searches``
+        and ``median_search_nodes`` (compiled searches and their nodes), ``highs_searches``
+        (sub-problems handed to HiGHS when the compiled search gave up).
     """
 
     x: np.ndarray
