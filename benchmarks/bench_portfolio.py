@@ -11,7 +11,8 @@
 4. The dashboard's 200-candidate re-selection (new weights each time): median time.
 
 Usage: ``python benchmarks/bench_portfolio.py [--quick] [--only smaa]`` (``--quick``: smaller
-sizes, to try it; ``--only smaa``: part 3 alone).
+sizes, to try it; ``--only smaa``: part 3 alone).  Part 3 on twelve seeds of ``instance``:
+``benchmarks/bench_smaa_seeds.py``.
 """
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def report_answer(path):
 
 def printed_risk(text: str) -> float:
     """The risk a command prints (``sum_answer``), as a fraction."""
-    m = re.search(r"Risque de manquer de crédits de paiement : ([0-9\u202f,]+)\s%", text)
+    m = re.search(r"Risque de manquer de CP : ([0-9\u202f,]+)\s%", text)
     assert m, text
     return float(m.group(1).replace("\u202f", "").replace(",", ".")) / 100
 

@@ -17,7 +17,8 @@ SMALL = DATA / "small_report.yaml"
 
 
 def _risk_line(out: str) -> str:
-    return next(line for line in out.splitlines() if line.startswith(("Risk of running short", "Risque de manquer")))
+    return next(line.strip() for line in out.splitlines()
+                if line.strip().startswith(("Risk of running short", "Risque de manquer")))
 
 
 @pytest.mark.slow
@@ -25,15 +26,16 @@ def test_simulate_and_rank_print_the_evaluations_risk(tmp_path, capsys):
     scn = load_scenario(SMALL)
     ev = evaluate(scn)
     assert main(["simulate", str(SMALL), "--out", str(tmp_path / "sim"), "--no-progress", "--lang", "en"]) == 0
-    sim_line = _risk_line(capsys.readouterr().out)
+    sim_out = capsys.readouterr().out
+    sim_line = _risk_line(sim_out)
     assert main(["rank", str(SMALL), "--out", str(tmp_path / "rank"), "--lang", "en"]) == 0
     rank_line = _risk_line(capsys.readouterr().out)
     assert sim_line == rank_line
     p = ev.metrics["shortfall_probability"]
     if p == p:
-        shown = float(re.search(r"short of payment credits: ([\d.,]+)\s?%", sim_line).group(1).replace(",", "."))
+        shown = float(re.search(r"short of CP: ([\d.,]+)\s?%", sim_line).group(1).replace(",", "."))
         assert shown == pytest.approx(100 * p, abs=0.05)
-    assert f"{scn.draws:,} draws" in sim_line
+    assert f"{scn.draws:,} draws" in sim_out
     # the tables simulate writes are the evaluation's
     written = pd.read_csv(tmp_path / "sim" / "shortfall.csv")
     assert np.allclose(written["shortfall_probability"].fillna(-1), ev.simulation.shortfall["shortfall_probability"].fillna(-1))

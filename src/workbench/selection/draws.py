@@ -2,9 +2,10 @@
 
 The robustness analysis (:mod:`workbench.analysis.robustness`: SMAA, the joint weights-and-costs index)
 asks one selection model (:class:`workbench.selection.Model`) for its optimum under thousands
-of draws.  Re-solving each draw from scratch costs a full branch and bound each (about 70 ms on
-200 candidates).  Here about half the draws need no solve at all, and the others are
-re-optimised around the best portfolio already known:
+of draws.  Re-solving each draw from scratch costs a full branch and bound each (80-240 ms of
+CPU on 200 candidates, depending on the instance; ``benchmarks/bench_smaa_seeds.py``).  Here
+a quarter to three quarters of the draws need no solve at all, and the others are re-optimised
+around the best portfolio already known, in 1-4 ms each:
 
 1. **Proof by bound (convexity).**  Under both value models a project's value is affine in the
    weights (``quality = 100 sum_c w_c s_c``, times the scope; :mod:`workbench.selection.scoring`), so the
@@ -15,36 +16,56 @@ re-optimised around the best portfolio already known:
    optimal at ``w`` without any solve.  This is the convexity of a portfolio's stability region
    (the weights under which it stays optimal; :func:`workbench.analysis.robustness.weight_stability`
    measures it along lines).  Each proof is checked numerically: the combination is recomputed
-   from the draws and the bound compared with ``v(w).x``.
+   from the draws and the bound compared with ``v(w).x``; and the values given are checked to
+   be affine in the weights (:data:`AFFINE_RATE`), else no draw is proven this way.
 2. **Hull vertices first.**  Each round predicts every unresolved draw's portfolio (the best of
    the portfolios found so far, valued at the draw's weights), proves the draws inside the hull
    of the draws where their predicted portfolio is proven (a Delaunay triangulation,
    :mod:`scipy.spatial`), and solves only the draws at the vertices of each predicted region's
    hull: the rest falls inside the hulls the next round.  A region's interior is never solved.
+   The draws solved are thus about the vertices of the hulls of the regions' draws, which is
+   what the instance decides: on the benchmark's family (``instance(200, seed)``, 2,000 draws)
+   from 530 (seed 7: few large regions) to 1,473 (seed 6: 197 optimal portfolios, half of the
+   regions holding 4 draws or fewer, 1,340 hull vertices in all).  Not near-ties: at a gap of
+   1e-6, 196 of those 197 portfolios are still needed.
 3. **Re-optimisation from a neighbour's portfolio (LP relaxation and reduced costs).**  A draw
    that needs a solve starts from its predicted portfolio ``x0`` (value ``z0``).  The LP
    relaxation at the draw's weights gives a bound ``z_LP`` and reduced costs ``r_j``; any
    portfolio that differs from the LP optimum on option ``j`` is worth at most
    ``z_LP - |r_j|``, so the options with ``|r_j| > z_LP - z0`` are fixed (the classic
    reduced-cost fixing; Nemhauser & Wolsey, *Integer and Combinatorial Optimization*, Wiley,
-   1988, II.4) and HiGHS solves only the options left (about 25 of 250 in the benchmark), from
-   ``x0``.  When none is left, or ``z_LP`` is within the gap of ``z0``, ``x0`` is proven by
-   the bound alone (counted as proven by bound).  The better ``x0``, the fewer options left:
-   when ``x0`` is only the LP optimum rounded (no known portfolio near the draw), a first
-   small MILP over the options of smallest reduced cost finds a better one (solving from the
-   optimum takes a third of the time from the LP optimum rounded, measured on cost draws).
-   The LP relaxation runs without presolve (a small LP: presolve took 4/5 of its time).
-4. **Both cores.**  A round's solves are shared among threads (HiGHS runs without Python's
-   lock), each with its own HiGHS models; every solve starts from a cleared solver and the
-   assignment is fixed, so the answers depend neither on timing nor on the number of threads.
+   1988, II.4) and only the options left are searched, from ``x0`` (a median of 29 of 251
+   options on seed 6, 88 of 263 on seed 1, where many options lie near the margin of value per
+   euro and a large project is the fractional one of the envelope row: LP gaps up to 0.5 %).
+   When none is left, or ``z_LP`` is within the gap of ``z0``, ``x0`` is proven by the bound
+   alone (counted as proven by bound).  The better ``x0``, the fewer options left: when ``x0``
+   is only the LP optimum rounded (no known portfolio near the draw), a first small search over
+   the options of smallest reduced cost finds a better one (solving from the optimum takes a
+   third of the time from the LP optimum rounded, measured on cost draws).  The LP relaxation
+   runs without presolve (a small LP: presolve took 4/5 of its time; 0.4 ms, 12 iterations).
+4. **The search: compiled.**  The options left are searched by
+   :mod:`workbench.analysis.branch_bound` (a dense dual simplex in a depth-first branch and
+   bound, rigorous Lagrangian bounds, a presolve that drops an option's twin), HiGHS when it
+   gives up.  HiGHS spent 0.2-0.3 ms a node on these 10-60-option problems, 5-100 ms each: on
+   seed 6, 53 of the 60 s of CPU of the whole SMAA (one thread, busy machine); and twice the
+   nodes where a candidate eligible to two sub-envelopes has two options of the same value and
+   cost (the envelope rows no longer binding, they are the same option twice).  The compiled
+   search takes 5-17 microseconds a node, 1-3 ms a problem (seed 6, 2 threads: 42 s of CPU
+   before, 3.1 s after; it gave up on no sub-problem of the twelve seeds).
+5. **Both cores.**  A round's solves are shared among threads (HiGHS and the compiled search
+   run without Python's lock), each with its own HiGHS models; every solve starts from a
+   cleared solver and the assignment is fixed, so the answers depend neither on timing nor on
+   the number of threads.
 
 Draws of costs (the joint index) change the constraints, so no convexity argument holds across
-them: each draw is re-optimised (step 3) around its LP optimum rounded.  A draw whose solve
+them: each draw is re-optimised (steps 3-4) around its LP optimum rounded.  A draw whose solve
 stops at the time limit is reported as not proven.
 
 The proofs by convexity locate draws in the Delaunay simplices with numpy, not with
 ``Delaunay.find_simplex``: scipy's bundled OpenBLAS woke its threads there, which stalled each
 call by 30-200 ms on the busy 2-core machine (0.1 ms with one BLAS thread; measured).
+
+What was measured and did not help is recorded in ``docs/explanation/smaa-speed.md``.
 """
 from __future__ import annotations
 
@@ -57,6 +78,7 @@ import numpy as np
 from scipy import sparse
 
 from .. import selection as pf
+from . import branch_bound as bb
 
 #: How a draw's portfolio was proven optimal within the gap.
 PROOF_BOUND, PROOF_SOLVE, PROOF_NONE = "bound", "solve", "not proven"
@@ -68,6 +90,10 @@ ROUNDING_RATE = 1e-9
 #: draw by draw; within a gap of 1e-6 they may pick different portfolios worth 1e-7 less).
 #: The residual problems are small, so proving the optimum costs little more.
 EXACT_GAP = 1e-9
+#: Largest departure [fraction of the largest value] of the options' values from an affine
+#: function of the weights for which draws are still proven by convexity (values are affine by
+#: construction, to rounding: 1e-15 measured on the benchmark's instances).
+AFFINE_RATE = 1e-12
 #: Draws solved in the first round, spread over the weights (farthest-point order).
 FIRST_ROUND = 12
 #: Options left open by reduced-cost fixing [options] above which, when the start is the LP
@@ -83,6 +109,8 @@ HEURISTIC_GAP = 1e-4
 
 #: The message of a re-optimisation that the LP bound settled alone (no branch and bound).
 BY_LP_BOUND = "LP bound and reduced costs"
+#: The message of a re-optimisation proven by the compiled search (:mod:`.branch_bound`).
+BY_BRANCH_BOUND = "Optimal (compiled branch and bound)"
 
 
 def _proof(sol: pf.Solve, ok: bool) -> str:
@@ -122,7 +150,9 @@ class DrawSolutions:
         Threads that solved.
     extra : dict
         ``portfolios`` (distinct ones found, weight draws), ``options`` (funding options of the
-        model), ``median_free_options`` (options left open by reduced-cost fixing).
+        model), ``median_free_options`` (options left open by reduced-cost fixing), ``searches``
+        and ``median_search_nodes`` (compiled searches and their nodes), ``highs_searches``
+        (sub-problems handed to HiGHS when the compiled search gave up).
     """
 
     x: np.ndarray
@@ -159,6 +189,7 @@ class _Reoptimiser:
         self.rs = self.full.row_scale
         self.A0 = (sparse.diags(self.rs) @ model.A).tocsc()
         self.A = self.A0
+        self.Ad = self.A0.toarray()          # dense (rows x options): sub-problems sliced fast
         self.rl = np.where(np.isfinite(model.lb), model.lb * self.rs, -np.inf)
         self.ru = np.where(np.isfinite(model.ub), model.ub * self.rs, np.inf)
         self.cost_nz = model.cost_rows[self.A0.indices]
@@ -174,6 +205,8 @@ class _Reoptimiser:
         self.scale = None
         self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
         self.reduced_free: list[int] = []
+        self.nodes: list[int] = []          # nodes of each compiled search
+        self.highs_subs = 0                 # sub-problems HiGHS solved (the compiled search gave up)
 
     def _highs_lp(self, A, integer: bool, cost=None, rl=None, ru=None, offset: float = 0.0):
         hs = self.hs
@@ -202,6 +235,7 @@ class _Reoptimiser:
         else:
             data = self.A0.data * np.where(self.cost_nz, np.asarray(col_scale, float)[self.nz_col], 1.0)
             self.A = sparse.csc_matrix((data, self.A0.indices, self.A0.indptr), shape=self.A0.shape)
+        self.Ad = self.A.toarray()
         self.lp_model = self._highs_lp(self.A, integer=False)
         self.lp.passModel(self.lp_model)
         self.scale = None if col_scale is None else np.asarray(col_scale, float)
@@ -266,34 +300,52 @@ class _Reoptimiser:
         if not len(free) or z_lp - z0 <= gap * abs(z0):   # x0 is optimal by the bound
             return pf.Solve(x0, z0, "optimal", max(z_lp - z0, 0.0) / max(abs(z0), 1e-9), max(z_lp, z0),
                             time.perf_counter() - t0, tl, gap, BY_LP_BOUND)
-        x, st, info = self._sub(free, x0, cost, ru, gap, tl - (time.perf_counter() - t0))
+        x, status, bound, g, how = self._sub(free, x0, cost, ru, gap, tl - (time.perf_counter() - t0))
         took = time.perf_counter() - t0
-        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
-                  hs.HighsModelStatus.kInfeasible: "infeasible"}.get(st, "error")
         if x is None:
             return self.full.solve(values, budget_eur, tl, gap, x0, col_scale)
         obj = float(vopt @ x)
-        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj
-        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else abs(bound - obj) / max(abs(obj), 1e-9)
-        return pf.Solve(x, obj, status, max(g, 0.0), max(bound, obj), took, tl, gap, self.mip.modelStatusToString(st))
+        bound = bound if np.isfinite(bound) else obj
+        return pf.Solve(x, obj, status, max(g, 0.0), max(bound, obj), took, tl, gap, how)
 
     def _sub(self, free: np.ndarray, x0: np.ndarray, cost: np.ndarray, ru: np.ndarray, gap: float, tl: float):
-        """HiGHS on the options ``free`` only, the others kept at ``x0``'s choice, from ``x0``:
-        ``(x, status, info)`` with ``x`` ``None`` when no portfolio was found."""
+        """The best portfolio over the options ``free`` only, the others kept at ``x0``'s choice,
+        from ``x0``: ``(x, status, bound, gap, how)`` with ``x`` ``None`` when none was found,
+        ``bound`` an upper bound on the best value [value unit] and ``how`` the solver's message.
+
+        The compiled search (:mod:`workbench.analysis.branch_bound`) first; HiGHS when it gives up."""
+        hs = self.hs
         ones = np.zeros(len(x0))
         ones[:] = x0 > 0.5
         ones[free] = 0.0
-        act = self.A @ ones
+        act = self.Ad @ ones
+        offset = float(cost @ ones)              # the kept options' cost (minus their value)
+        if bb.available():
+            G, h = bb.rows_that_bind(self.Ad[:, free], self.rl - act, ru - act)
+            st, xf, v, b, nodes = bb.solve_binary(G, h, -cost[free], x0[free], gap, -offset)
+            self.nodes.append(nodes)
+            if st == bb.OPTIMAL:
+                x = ones
+                x[free] = xf
+                if _fits(x, self.Ad, self.rl, ru):
+                    z = v - offset
+                    return x, "optimal", b - offset, (b - v) / max(abs(z), 1e-9), BY_BRANCH_BOUND
+        self.highs_subs += 1
         m = self.mip
-        m.passModel(self._highs_lp(self.A[:, free], True, cost[free], self.rl - act, ru - act,
-                                   offset=float(cost @ ones)))
+        m.passModel(self._highs_lp(self.A[:, free], True, cost[free], self.rl - act, ru - act, offset=offset))
         st = self._run(m, x0[free], gap, tl)
         info = m.getInfo()
         if info.primal_solution_status != 2:
-            return None, st, info
+            return None, "error", np.nan, np.nan, m.modelStatusToString(st)
         x = ones
         x[free] = np.asarray(m.getSolution().col_value)[: len(free)] > 0.5
-        return x, st, info
+        status = {hs.HighsModelStatus.kOptimal: "optimal", hs.HighsModelStatus.kTimeLimit: "time limit",
+                  hs.HighsModelStatus.kInfeasible: "infeasible"}.get(st, "error")
+        bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else np.nan
+        obj = -float(info.objective_function_value)
+        g = float(info.mip_gap) if np.isfinite(info.mip_gap) else (abs(bound - obj) / max(abs(obj), 1e-9)
+                                                                    if np.isfinite(bound) else np.inf)
+        return x, status, bound, g, m.modelStatusToString(st)
 
     def _run(self, m, start: np.ndarray, gap: float, tl: float):
         """HiGHS's fast search from ``start``, then its default search if that one stalls."""
@@ -319,6 +371,13 @@ class _Reoptimiser:
             if m.getInfo().primal_solution_status == 2:
                 start = np.round(np.asarray(m.getSolution().col_value))
         return st
+
+
+def _fits(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray) -> bool:
+    """Whether the portfolio ``x`` keeps every row of the (row-scaled) model within its limits."""
+    r = A @ x
+    tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))
+    return bool(np.all(r <= ub + tol) and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
 
 
 def _reduced_cost_free(xl: np.ndarray, rc: np.ndarray, z_lp: float, z0: float,
@@ -366,6 +425,13 @@ class _Workers:
     def free_columns(self) -> list[int]:
         return [f for s in self.solvers if s is not None for f in s.reduced_free]
 
+    def search_stats(self) -> dict:
+        """``searches`` (compiled searches run), ``median_search_nodes`` and ``highs_searches``
+        (sub-problems handed to HiGHS)."""
+        nodes = [k for s in self.solvers if s is not None for k in s.nodes]
+        return {"searches": len(nodes), "median_search_nodes": float(np.median(nodes)) if nodes else float("nan"),
+                "highs_searches": sum(s.highs_subs for s in self.solvers if s is not None)}
+
     def close(self) -> None:
         for s in self.solvers:
             if s is not None:
@@ -394,6 +460,18 @@ def _affine_coords(W: np.ndarray) -> np.ndarray:
     _, sv, vt = np.linalg.svd(c, full_matrices=False)
     keep = sv > max(1e-9 * sv.max(initial=0.0), 1e-12)   # weights are fractions: 1e-12 is rounding
     return c @ vt[keep].T
+
+
+def _affine(Y: np.ndarray, vopt: np.ndarray) -> bool:
+    """Whether each option's value is an affine function of the draws' coordinates ``Y`` (least
+    squares residual within :data:`AFFINE_RATE` of the largest value): the premise of every
+    proof by convexity (step 1 of the module)."""
+    if not len(Y):
+        return True
+    Q = np.linalg.qr(np.c_[Y, np.ones(len(Y))])[0]                      # (draws, d + 1), orthonormal
+    # the least squares residual, by einsum: BLAS woke its threads for Q.T @ vopt (60 ms, see _worth)
+    resid = vopt - np.einsum("ki,ij->kj", Q, np.einsum("ki,kj->ij", Q, vopt))
+    return bool(np.abs(resid).max(initial=0.0) <= AFFINE_RATE * max(np.abs(vopt).max(initial=0.0), 1e-300))
 
 
 def _spread(Y: np.ndarray, k: int) -> list[int]:
@@ -451,6 +529,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
     certified = np.zeros(K, bool)                                      # solved and proven: hull points
     Y = _affine_coords(np.asarray(weights, float))
     d = Y.shape[1]
+    convex = _affine(Y, vopt)                                          # else no proof by convexity
     pool: list[np.ndarray] = []
     keys: set = set()
     t_solve = 0.0
@@ -501,7 +580,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
                 xg = P[g]
                 base = cert[ok_at[:, g]]
                 proven = np.zeros(len(members), bool)
-                if len(base):
+                if len(base) and convex:
                     proven, ub = _prove(Y, vopt, bnd, xg, base, members, gap)
                     for k, u in zip(members[proven], ub):
                         X[k], obj[k], bnd[k] = xg, float(vopt[k] @ xg), u
@@ -510,7 +589,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
                 if not len(rest):
                     continue
                 both = np.r_[base, rest]
-                vert = _hull_vertices(Y[both]) if d else np.arange(1)
+                vert = _hull_vertices(Y[both]) if d and convex else (np.arange(1) if convex else None)
                 pick = rest if vert is None else np.intersect1d(both[vert], rest)
                 if not len(pick):        # inside the hull yet not proven (a bound short of the gap)
                     pick = rest
@@ -524,7 +603,7 @@ def solve_weight_draws(model: pf.Model, values: np.ndarray, weights: np.ndarray,
     out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, rounds, wk.n)
     free = wk.free_columns()
     out.extra.update({"portfolios": len(pool), "options": m,
-                      "median_free_options": float(np.median(free)) if free else float("nan")})
+                      "median_free_options": float(np.median(free)) if free else float("nan"), **wk.search_stats()})
     return out
 
 
@@ -641,19 +720,23 @@ def solve_cost_draws(model: pf.Model, values: np.ndarray, col_scale: np.ndarray,
         proof[k] = _proof(sol, ok)
     out = DrawSolutions(X, obj, bnd, np.asarray(proof, dtype=object), status, t_solve, 1, wk.n)
     free = wk.free_columns()
-    out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan")})
+    out.extra.update({"options": m, "median_free_options": float(np.median(free)) if free else float("nan"),
+                      **wk.search_stats()})
     return out
 
 
 def _fit(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray, tol: np.ndarray, vopt: np.ndarray,
-         cost_eur: np.ndarray, fill: bool = False) -> np.ndarray | None:
+         cost_eur: np.ndarray, fill: bool = False, compiled: bool = True) -> np.ndarray | None:
     """A portfolio near ``x`` that satisfies ``lb <= A x <= ub`` (``A`` in CSC): options dropped,
     lowest value per euro first, while a limit is exceeded, then (when any was dropped, or
     ``fill``) others added, best value per euro first, while every limit holds (``None`` when a
-    lower limit cannot be kept)."""
+    lower limit cannot be kept).  Compiled (:func:`workbench.analysis.branch_bound.fit_portfolio`,
+    the same choices) when numba is installed."""
+    density = vopt / np.maximum(cost_eur, 1e-9)
+    if compiled and bb.available():
+        return bb.fit_portfolio(x, A, lb, ub, tol, vopt, density, fill)
     x = (x > 0.5).astype(float)
     r = A @ x
-    density = vopt / np.maximum(cost_eur, 1e-9)
     ip, ix, dv = A.indptr, A.indices, A.data
     col = np.repeat(np.arange(A.shape[1]), np.diff(ip))
     hi, low = ub + tol, lb - tol
