@@ -33,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_portfolio import instance
 
-from workbench.analysis import branch_bound as bb
+from workbench.selection import branch_bound as bb
 from workbench.analysis import draws as dr
 from workbench.analysis import robustness as rb
 

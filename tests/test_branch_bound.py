@@ -1,4 +1,4 @@
-"""The compiled branch and bound of the SMAA's re-optimisations (workbench.analysis.branch_bound):
+"""The compiled branch and bound of the SMAA's re-optimisations (workbench.selection.branch_bound):
 its optimum and bound against brute force on small binary programs shaped like the selection's
 (knapsack rows of euros, one funding per project, options that duplicate one another)."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from workbench.analysis import branch_bound as bb
+from workbench.selection import branch_bound as bb
 
 pytestmark = pytest.mark.skipif(not bb.available(), reason="numba not installed")
 

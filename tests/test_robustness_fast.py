@@ -180,7 +180,7 @@ def test_slow_seeds_of_the_benchmark_family_give_each_draw_its_exact_optimum(see
     """Seeds 1 and 5 of the benchmark's generator were its slowest (options of equal value and
     cost, many options near the margin): every draw checked here, proven by bound or solved by
     the compiled search, holds the value of an exact re-solve (gap 0), and its bound is one."""
-    from workbench.analysis import branch_bound as bb
+    from workbench.selection import branch_bound as bb
 
     scn, cands, budget = _family(60, seed)
     mdl = pf.get_model(scn, cands, pf.settings(scn, None, budget))
@@ -213,7 +213,7 @@ def test_slow_seeds_of_the_benchmark_family_give_each_draw_its_exact_optimum(see
 def test_highs_answers_when_the_compiled_search_gives_up(monkeypatch):
     """The compiled search may give up (numerical trouble, too many nodes): HiGHS then solves the
     same sub-problem, and the frequencies are the naive loop's all the same."""
-    from workbench.analysis import branch_bound as bb
+    from workbench.selection import branch_bound as bb
 
     scn, cands, budget = _family(40, 5)
     naive = rb.smaa(scn, cands, 40, seed=2, budget_eur=budget, method="resolve")

@@ -44,7 +44,7 @@ around the best portfolio already known, in 1-4 ms each:
    third of the time from the LP optimum rounded, measured on cost draws).  The LP relaxation
    runs without presolve (a small LP: presolve took 4/5 of its time; 0.4 ms, 12 iterations).
 4. **The search: compiled.**  The options left are searched by
-   :mod:`workbench.analysis.branch_bound` (a dense dual simplex in a depth-first branch and
+   :mod:`workbench.selection.branch_bound` (a dense dual simplex in a depth-first branch and
    bound, rigorous Lagrangian bounds, a presolve that drops an option's twin), HiGHS when it
    gives up.  HiGHS spent 0.2-0.3 ms a node on these 10-60-option problems, 5-100 ms each: on
    seed 6, 53 of the 60 s of CPU of the whole SMAA (one thread, busy machine); and twice the
@@ -313,7 +313,7 @@ class _Reoptimiser:
         from ``x0``: ``(x, status, bound, gap, how)`` with ``x`` ``None`` when none was found,
         ``bound`` an upper bound on the best value [value unit] and ``how`` the solver's message.
 
-        The compiled search (:mod:`workbench.analysis.branch_bound`) first; HiGHS when it gives up."""
+        The compiled search (:mod:`workbench.selection.branch_bound`) first; HiGHS when it gives up."""
         hs = self.hs
         ones = np.zeros(len(x0))
         ones[:] = x0 > 0.5
@@ -730,7 +730,7 @@ def _fit(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray, tol: np.ndarray, vopt
     """A portfolio near ``x`` that satisfies ``lb <= A x <= ub`` (``A`` in CSC): options dropped,
     lowest value per euro first, while a limit is exceeded, then (when any was dropped, or
     ``fill``) others added, best value per euro first, while every limit holds (``None`` when a
-    lower limit cannot be kept).  Compiled (:func:`workbench.analysis.branch_bound.fit_portfolio`,
+    lower limit cannot be kept).  Compiled (:func:`workbench.selection.branch_bound.fit_portfolio`,
     the same choices) when numba is installed."""
     density = vopt / np.maximum(cost_eur, 1e-9)
     if compiled and bb.available():
