@@ -1,7 +1,7 @@
 """Benchmark of the SMAA on many instances of one family (prints its figures; not a test).
 
-The fast method (``workbench.analysis.robustness.smaa``, method ``"bound"``: draws proven by a
-bound, the others re-optimised; :mod:`workbench.analysis.draws`) on 2,000 weight draws of
+The fast method (``workbench.selection.robustness.smaa``, method ``"bound"``: draws proven by a
+bound, the others re-optimised; :mod:`workbench.selection.draws`) on 2,000 weight draws of
 ``instance(200, seed)`` (``benchmarks/bench_portfolio.py``: 200 synthetic FITN candidates, yearly
 payment limits, phase-1 options, requires/excludes rules; budget 60 M€) for each generator seed,
 against the naive loop (method ``"resolve"``: every draw re-solved from scratch by
@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_portfolio import instance
 
 from workbench.selection import branch_bound as bb
-from workbench.analysis import draws as dr
-from workbench.analysis import robustness as rb
+from workbench.selection import draws as dr
+from workbench.selection import robustness as rb
 
 BUDGET_EUR = 60e6
 SMAA_SEED = 3

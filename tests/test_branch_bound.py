@@ -109,7 +109,7 @@ def test_compiled_repair_makes_the_same_choices_as_the_reference(seed):
     others added, best first), compiled and in NumPy: the same portfolio, option for option."""
     from scipy import sparse
 
-    from workbench.analysis import draws as dr
+    from workbench.selection import draws as dr
 
     rng = np.random.default_rng(seed)
     n = 40

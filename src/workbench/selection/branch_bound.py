@@ -1,4 +1,4 @@
-"""A compiled branch and bound for the small binary programs of :mod:`workbench.analysis.draws`.
+"""A compiled branch and bound for the small binary programs of :mod:`workbench.selection.draws`.
 
 After reduced-cost fixing, a weight draw's selection problem keeps 10-150 open funding options
 (median 26-88 by instance) and a few dozen rows that can still bind (``max c.x`` subject to
@@ -424,7 +424,7 @@ else:  # pragma: no cover - numba is a declared dependency
 
 
 def _fit_py(x, ip, ix, dv, lb, ub, tol, vopt, density, fill):
-    """:func:`workbench.analysis.draws._fit` compiled (the same choices, in the same order):
+    """:func:`workbench.selection.draws._fit` compiled (the same choices, in the same order):
     status 0 with the portfolio in ``x`` (updated in place), 1 when no portfolio near it fits."""
     m = len(x)
     r = np.zeros(len(ub))
@@ -494,7 +494,7 @@ _fit_kernel = _nb.njit(cache=True, nogil=True)(_fit_py) if _nb is not None else 
 
 
 def fit_portfolio(x, A, lb, ub, tol, vopt, density, fill: bool):
-    """The compiled :func:`workbench.analysis.draws._fit` (``A`` in CSC): the portfolio, or
+    """The compiled :func:`workbench.selection.draws._fit` (``A`` in CSC): the portfolio, or
     ``None`` when none near ``x`` fits."""
     out = np.array(x, dtype=float)
     st = _fit_kernel(out, A.indptr, A.indices, np.asarray(A.data, float), lb, ub, tol, vopt, density, bool(fill))

@@ -1,6 +1,6 @@
 """The optimal portfolio of one selection model under many draws of the weights (and costs).
 
-The robustness analysis (:mod:`workbench.analysis.robustness`: SMAA, the joint weights-and-costs index)
+The robustness analysis (:mod:`workbench.selection.robustness`: SMAA, the joint weights-and-costs index)
 asks one selection model (:class:`workbench.selection.Model`) for its optimum under thousands
 of draws.  Re-solving each draw from scratch costs a full branch and bound each (80-240 ms of
 CPU on 200 candidates, depending on the instance; ``benchmarks/bench_smaa_seeds.py``).  Here
@@ -14,7 +14,7 @@ around the best portfolio already known, in 1-4 ms each:
    and ``w = sum_j l_j w_j`` with ``l_j >= 0``, ``sum_j l_j = 1``, then ``F(w) <= sum_j l_j U_j``
    while ``x`` is worth ``v(w).x`` at ``w``: when the two are within the gap, ``x`` is proven
    optimal at ``w`` without any solve.  This is the convexity of a portfolio's stability region
-   (the weights under which it stays optimal; :func:`workbench.analysis.robustness.weight_stability`
+   (the weights under which it stays optimal; :func:`workbench.selection.robustness.weight_stability`
    measures it along lines).  Each proof is checked numerically: the combination is recomputed
    from the draws and the bound compared with ``v(w).x``; and the values given are checked to
    be affine in the weights (:data:`AFFINE_RATE`), else no draw is proven this way.

@@ -212,7 +212,7 @@ class SmaaResult:
     statuses : dict
         Solver statuses over the draws.
     proof : Series
-        Per draw, how its portfolio was proven optimal within the gap (:mod:`workbench.analysis.draws`).
+        Per draw, how its portfolio was proven optimal within the gap (:mod:`workbench.selection.draws`).
     """
 
     frequency: pd.DataFrame
@@ -262,7 +262,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         pays no part of an overrun (``paid_by_fund_rate`` 0, the default), costs drawn change no
         grant and the draws are those of the weights alone.
     method : {"bound", "resolve"}
-        ``"bound"`` (default): the draws of :mod:`workbench.analysis.draws` — most weight draws proven
+        ``"bound"`` (default): the draws of :mod:`workbench.selection.draws` — most weight draws proven
         optimal by a bound from the draws around them, the others solved by HiGHS from the best
         known portfolio, on ``workers`` threads.  ``"resolve"``: every draw re-solved from
         scratch through ``engine`` (the reference the fast method is checked against).
@@ -270,7 +270,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         How HiGHS is called with ``method="resolve"`` (:func:`workbench.selection.solve_model`;
         draws of costs then always go through scipy, which scales the model's coefficients).
     workers : int, optional
-        Threads for ``method="bound"`` (default :func:`workbench.analysis.draws.default_workers`).
+        Threads for ``method="bound"`` (default :func:`workbench.selection.draws.default_workers`).
     decision : {"optimal", "merit_order"}
         How the portfolio of each draw is chosen: the optimum (default), or the committee's merit
         order as the call-by-call decisions choose it (:func:`workbench.selection.greedy` with the
