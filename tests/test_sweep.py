@@ -183,7 +183,7 @@ def test_scheduler_from_environment_variable(monkeypatch):
 
 @pytest.mark.slow
 def test_unreachable_scheduler_exits_2(spec_path, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(sweep, "SCHEDULER_CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(sweep.dask, "SCHEDULER_CONNECT_TIMEOUT_S", 2)   # read where the Dask executor lives
     rc = main(["sweep", "--grid", str(spec_path), "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
                "--out", str(tmp_path / "o"), "--no-progress"])
     assert rc == 2

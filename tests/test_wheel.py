@@ -8,6 +8,7 @@ folder outside the repository.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -45,6 +46,13 @@ def installed(tmp_path_factory, root):
                  "workbench/shipped/parameters/sweeps/weights_budget.yaml",
                  "workbench/shipped/parameters/history/ftap.yaml"):
         assert name in names, name
+    # the packages of issue 22: one module per sweep executor, a report run's jobs apart
+    for module in ("__init__", "base", "tasks", "grid", "run", "summary", "command", "executors", "sequential",
+                   "processes", "dask"):
+        assert f"workbench/sweep/{module}.py" in names, module
+    for module in ("batch", "notebooks", "progress", "outputs", "export", "provenance"):
+        assert f"workbench/reporting/{module}.py" in names, module
+    assert "workbench/sweep.py" not in names   # the module the package replaced
     assert not any("/variants/" in n for n in names)  # the dashboard's saved variants are not shipped
     site = tmp_path_factory.mktemp("site")
     inst = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--quiet",
@@ -124,6 +132,28 @@ def test_report_runs_outside_the_repository(installed, elsewhere, root):
     assert run["scenario"]["path"] == "small.yaml"  # the user's file, relative to the working folder
     inputs = {Path(i["path"]).name: i["path"] for i in run["inputs"]}
     assert Path(inputs["report.ipynb"]) == site / "workbench" / "shipped" / "notebooks" / "report.ipynb"
+
+
+def test_sweep_on_processes_runs_outside_the_repository(installed, elsewhere, root):
+    """``workbench sweep --executor processes`` from a folder outside the repository: the spawned
+    workers import the task function by its module path (``workbench.sweep.tasks``) from the wheel,
+    and the two scenarios of a grid over the small scenario (extending a shipped one) are computed."""
+    site, env = installed
+    shipped = site / "workbench" / "shipped" / "parameters" / "ftap_2018_2022.yaml"
+    text = (root / "tests" / "data" / "small_report.yaml").read_text(encoding="utf-8")
+    lines = [f"extends: {shipped}" if line.startswith("extends:") else line for line in text.splitlines()]
+    (elsewhere / "small.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (elsewhere / "grid.yaml").write_text("name: g\nbase: small.yaml\nseed: 5\ndraws: 20\n"
+                                         "grid:\n  selection.budget_eur: [40000000, 60000000]\n", encoding="utf-8")
+    res = workbench(["sweep", "--grid", "grid.yaml", "--executor", "processes", "--workers", "2", "--no-progress",
+                     "--out", "sw"], env, elsewhere)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "2 of 2 scenarios computed (processes (2 workers)" in res.stdout, res.stdout
+    with open(elsewhere / "sw" / "summary.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["scenario"] for r in rows] == ["g-001", "g-002"]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert [r["selection.budget_eur"] for r in rows] == ["40000000", "60000000"]
 
 
 def test_dashboard_command_finds_its_notebook_and_voila_json(installed, elsewhere):

@@ -7,7 +7,9 @@ the parameterized report notebooks (papermill) into ``outputs/``.
 - :mod:`.charts`: the report's static figures (Matplotlib);
 - :mod:`.chart_specs`: the chart API, a chart described once (:class:`~.chart_specs.LineChart`),
   drawn by :func:`.charts.render_matplotlib` (reports) and :func:`.svg.render_svg` (dashboard);
-- :mod:`.batch`: running a report notebook, writing its folder atomically with its provenance.
+- :mod:`.batch`: a report run, its folder written atomically, its jobs each in a module:
+  :mod:`.notebooks` (papermill, timeouts), :mod:`.progress` (the run's phases), :mod:`.outputs`
+  (what the notebook writes), :mod:`.export` (HTML, PDF), :mod:`.provenance` (``run.json``).
 
 Messages themselves (codes, French and English) live in :mod:`workbench.messages`, below every
 layer, since input errors are reported in them too.  Nothing is imported here.
