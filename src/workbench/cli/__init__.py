@@ -12,15 +12,15 @@ import os
 import sys
 from pathlib import Path
 
-from .version import __version__
-from .errors import InputError, Problem
-from .files import project_relative, write_csv, write_folder, write_via
-from .messages import LANGS, Message, msg, render_text
-from .errors import problems_message
-from .messages import label
-from .reporting.summaries import (answer_box, candidates_summary, ranking_summary, scenario_summary,
+from ..version import __version__
+from ..errors import InputError, Problem
+from ..files import project_relative, write_csv, write_folder, write_via
+from ..messages import LANGS, Message, msg, render_text
+from ..errors import problems_message
+from ..messages import label
+from ..reporting.summaries import (answer_box, candidates_summary, ranking_summary, scenario_summary,
                                   simulation_summary)
-from .units import number, pct
+from ..units import number, pct
 
 #: The environment variable that sets the language of every command without ``--lang``.
 ENV_LANG = "WORKBENCH_LANG"
@@ -54,23 +54,23 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args) -> int:
-    from .candidates import read_candidates
-    from .sources import load_candidates
-    from .scenario import load_scenario
+    from ..candidates import read_candidates
+    from ..sources import load_candidates
+    from ..scenario import load_scenario
 
     path = Path(args.file)
     if path.suffix.lower() in (".yaml", ".yml"):
         scn = load_scenario(path)
         hist = scn.history_path()
         if hist is not None and hist.is_file():   # the fund's published history, checked too
-            from .history import load_history
+            from ..history import load_history
 
             load_history(hist)
         cands = load_candidates(scn)
         if args.show:
             # the resolved scenario (every dated value as written), then each fund's credits at
             # their dates as comment lines (the output stays YAML)
-            from .reporting.summaries import credit_lines
+            from ..reporting.summaries import credit_lines
 
             print(scn.to_yaml())
             for line in credit_lines(scn, args.lang):
@@ -119,13 +119,13 @@ def _add_dashboard(sub) -> None:
 
 
 def _cmd_dashboard(args) -> int:
-    from .dashboard.serve import DEFAULT_PORT, DEFAULT_PORT_RETRIES, serve_command
+    from ..dashboard.serve import DEFAULT_PORT, DEFAULT_PORT_RETRIES, serve_command
 
     problems = []
     if args.port is not None and not 1 <= args.port <= 65535:
         problems.append(Problem("<option>", "--port", args.port, msg("E_PORT")))
     if args.scenario:
-        from .scenario import load_scenario
+        from ..scenario import load_scenario
 
         try:
             load_scenario(args.scenario)  # a broken scenario fails here, before the server starts
@@ -231,11 +231,11 @@ def _date_option(name: str, raw, problems: list):
 def _cmd_backtest(args) -> int:
     from pathlib import Path
 
-    from .analysis.backtest import format_table, power_table, run_backtest
-    from .analysis.calibrate import load_posterior, posterior_status, posterior_until
-    from .files import write_csv
-    from .reporting.labels import backtest_score_line, label
-    from .scenario import load_scenario
+    from ..analysis.backtest import format_table, power_table, run_backtest
+    from ..analysis.calibrate import load_posterior, posterior_status, posterior_until
+    from ..files import write_csv
+    from ..reporting.labels import backtest_score_line, label
+    from ..scenario import load_scenario
 
     problems: list = []
     reps = _int_option("--replicates", args.replicates, 2, problems)
@@ -279,7 +279,7 @@ def _cmd_backtest(args) -> int:
 
 
 def _power_text(pw, lang: str) -> str:
-    from .messages import label
+    from ..messages import label
 
     rows = [(str(r["model"]), label("yes" if r["rejected"] else "no", lang), str(r["failed"]) or "–",
              str(r["beyond_reference"]) or "–") for r in pw.to_dict("records")]
@@ -317,9 +317,9 @@ def _calibrate_and_write(scn, until, args, out):
     import os
     from pathlib import Path
 
-    from .analysis.calibrate import calibrate, calibration_figures, settings, write_calibration
-    from .messages import label
-    from .sweep import make_executor
+    from ..analysis.calibrate import calibrate, calibration_figures, settings, write_calibration
+    from ..messages import label
+    from ..sweep import make_executor
 
     st = settings(scn)
     pts = getattr(args, "points", None) or st["points"]
@@ -346,9 +346,9 @@ def _calibrate_and_write(scn, until, args, out):
 
 
 def _posterior_text(posterior, lang: str) -> str:
-    from .analysis.calibrate import summary
-    from .messages import label
-    from .units import number, pct
+    from ..analysis.calibrate import summary
+    from ..messages import label
+    from ..units import number, pct
 
     rows = []
     for r in summary(posterior).to_dict("records"):
@@ -364,7 +364,7 @@ def _posterior_text(posterior, lang: str) -> str:
 
 
 def _cmd_calibrate(args) -> int:
-    from .scenario import load_scenario
+    from ..scenario import load_scenario
 
     problems: list = []
     until = _date_option("--until", args.until, problems)
@@ -406,10 +406,10 @@ def _cmd_rank(args) -> int:
     portfolio could be written."""
     import time
 
-    from . import selection as portfolio
-    from .candidates import read_candidates
-    from .sources import load_candidates
-    from .scenario import load_scenario
+    from .. import selection as portfolio
+    from ..candidates import read_candidates
+    from ..sources import load_candidates
+    from ..scenario import load_scenario
 
     t0 = time.perf_counter()
     problems = []
@@ -448,7 +448,7 @@ def _cmd_rank(args) -> int:
         raise InputError([Problem("<option>", "--explain", x, msg("E_UNKNOWN_CANDIDATE")) for x in unknown])
     # one evaluation (workbench.pipeline): the decisions, then the simulation of that portfolio,
     # so that rank prints the same risk as simulate, the report and the dashboard
-    from .pipeline import assemble, decide, simulate_portfolio
+    from ..pipeline import assemble, decide, simulate_portfolio
 
     t1 = time.perf_counter()
     res = decide(scn, cands, seed=args.seed, robustness_samples=args.robustness_samples,
@@ -535,7 +535,7 @@ def _add_run(sub) -> None:
 
 
 def _cmd_run(args) -> int:
-    from .reporting.batch import main_run
+    from ..reporting.batch import main_run
 
     return main_run(args)
 
@@ -561,7 +561,7 @@ def _add_compare(sub) -> None:
 
 
 def _cmd_compare(args) -> int:
-    from .analysis.compare import main_compare
+    from ..analysis.compare import main_compare
 
     return main_compare(args)
 
@@ -602,7 +602,7 @@ def _add_sweep(sub) -> None:
 
 
 def _cmd_sweep(args) -> int:
-    from .sweep import main_sweep
+    from ..sweep import main_sweep
 
     return main_sweep(args)
 
@@ -656,10 +656,10 @@ def _int_option(name: str, raw, minimum: int, problems: list) -> int | None:
 
 
 def _cmd_simulate(args) -> int:
-    from . import envelope
-    from .reporting import charts
-    from .candidates import read_candidates
-    from .scenario import load_scenario
+    from .. import envelope
+    from ..reporting import charts
+    from ..candidates import read_candidates
+    from ..scenario import load_scenario
 
     probs: list = []
     draws = _int_option("--draws", args.draws, 1, probs)
@@ -675,7 +675,7 @@ def _cmd_simulate(args) -> int:
     if args.candidates:
         cands = read_candidates(args.candidates, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
     # one evaluation (workbench.pipeline): the committees' decisions, then the simulation of that portfolio
-    from .pipeline import assemble, decide, resolve_draws, simulate_portfolio
+    from ..pipeline import assemble, decide, resolve_draws, simulate_portfolio
 
     draws = resolve_draws(scn, draws)
     decided = decide(scn, cands, seed=seed)
@@ -734,11 +734,11 @@ def _add_sensitivity(sub) -> None:
 
 
 def _cmd_sensitivity(args) -> int:
-    from .analysis import sensitivity as S
-    from .pipeline import decide
-    from .reporting import charts
-    from .reporting.labels import sensitivity_table
-    from .scenario import load_scenario
+    from ..analysis import sensitivity as S
+    from ..pipeline import decide
+    from ..reporting import charts
+    from ..reporting.labels import sensitivity_table
+    from ..scenario import load_scenario
 
     probs: list = []
     samples = _int_option("--samples", args.samples, 2, probs)
@@ -816,7 +816,7 @@ def _add_book(sub) -> None:
 
 def _followup_errors(command: str, lang: str, run) -> int:
     """Run ``run()``; an InputError is printed in ``lang`` with exit status 2."""
-    from .errors import problems_message
+    from ..errors import problems_message
 
     try:
         return run()
@@ -827,10 +827,10 @@ def _followup_errors(command: str, lang: str, run) -> int:
 
 def _cmd_book(args) -> int:
     def run() -> int:
-        from .followup import status as FS
-        from .followup import store
-        from .followup.bounds import book_bounds
-        from .messages import label
+        from ..followup import status as FS
+        from ..followup import store
+        from ..followup.bounds import book_bounds
+        from ..messages import label
 
         if args.book_command == "list":
             snaps = store.snapshots(args.db, args.name)
@@ -848,7 +848,7 @@ def _cmd_book(args) -> int:
             return 0
         codes = cands = scn = None
         if args.scenario:
-            from .scenario import load_scenario
+            from ..scenario import load_scenario
 
             scn = load_scenario(args.scenario)
             codes, cands = scn.envelope_codes, FS.candidate_ids(scn)
@@ -892,10 +892,10 @@ def _add_status(sub) -> None:
 
 def _cmd_status(args) -> int:
     def run() -> int:
-        from .followup import status as FS
-        from .followup import store
-        from .messages import label
-        from .scenario import load_scenario
+        from ..followup import status as FS
+        from ..followup import store
+        from ..messages import label
+        from ..scenario import load_scenario
 
         probs: list = []
         draws = _int_option("--draws", args.draws, 1, probs)
@@ -910,7 +910,7 @@ def _cmd_status(args) -> int:
                                uncertainty=False if args.no_uncertainty else None, db=db)
         if not args.no_capacity:
             # the next call's capacity at 10 %, beside the position (workbench.analysis.capacity)
-            from .analysis.capacity import next_call_capacity, next_call_of
+            from ..analysis.capacity import next_call_capacity, next_call_of
 
             st.capacity_checked = True
             if next_call_of(scn, as_of) is not None:
@@ -920,8 +920,8 @@ def _cmd_status(args) -> int:
             report = {"scenario_path": str(Path(args.scenario).resolve()), "book_path": str(Path(args.book).resolve()),
                       "book_name": args.name or "", "as_of": as_of.isoformat(), "draws": draws, "seed": seed,
                       "lang": args.lang, "out_dir": None}
-        from .reporting.batch import ReportError
-        from .reporting.followup_report import write_status
+        from ..reporting.batch import ReportError
+        from ..reporting.followup_report import write_status
 
         try:
             out = write_status(st, args.out, lang=args.lang, report=report)
@@ -987,9 +987,9 @@ def _fraction_option(name: str, raw, problems: list) -> float | None:
 
 
 def _cmd_capacity(args) -> int:
-    from .analysis import capacity as C
-    from .followup import status as FS
-    from .scenario import load_scenario
+    from ..analysis import capacity as C
+    from ..followup import status as FS
+    from ..scenario import load_scenario
 
     probs: list = []
     draws = _int_option("--draws", args.draws, 1, probs)
@@ -1054,15 +1054,15 @@ def _add_committee(sub) -> None:
 
 def _cmd_committee(args) -> int:
     def run() -> int:
-        from .committee import store
-        from .messages import label
+        from ..committee import store
+        from ..messages import label
 
         args.db = args.db or str(store.default_path())
         if args.committee_command == "list":
             t = store.sessions(args.db)
             print(t.to_string(index=False) if len(t) else label("cm_list_empty", args.lang, db=args.db))
             return 0
-        from .committee.minutes import write_minutes
+        from ..committee.minutes import write_minutes
 
         w = write_minutes(args.db, args.session, args.out, lang=args.lang, pdf=not args.no_pdf,
                           docx=not args.no_docx)
@@ -1090,8 +1090,8 @@ def _add_scenarios(sub) -> None:
 
 
 def _cmd_scenarios(args) -> int:
-    from . import resources
-    from .scenario import load_scenario
+    from .. import resources
+    from ..scenario import load_scenario
 
     for name, path in resources.shipped_scenarios().items():
         try:
@@ -1107,7 +1107,7 @@ def _cmd_scenarios(args) -> int:
 def _shipped_arguments(args) -> None:
     """Scenario arguments that name no existing file but a shipped scenario (or sweep spec) by
     name are replaced by its path (:func:`workbench.resources.scenario_path`)."""
-    from . import resources
+    from .. import resources
 
     for key in ("scenario", "file", "a", "b"):
         value = getattr(args, key, None)
@@ -1221,6 +1221,3 @@ def describe_os_error(exc: OSError, lang: str = "fr") -> str:
     text = label("os_cannot", lang, where=where, what=what) if where else label("os_failed", lang, what=what)
     return text + label("os_untouched", lang)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
