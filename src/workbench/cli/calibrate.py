@@ -19,7 +19,7 @@ def add(sub) -> None:
     )
     options.scenario(p)
     p.add_argument("--until", required=True, metavar="DATE", help="last date of the figures to fit (YYYY-MM-DD)")
-    p.add_argument("--out", help="output folder (default outputs/<scenario>/calibration)")
+    options.out(p, default_help="default outputs/<scenario>/calibration")
     options.seed(p, "seed", "the scenario's", as_text=False)
     p.add_argument("--points", type=int, help="parameter sets per wave (default: calibration.points, else 40)")
     p.add_argument("--replicates", type=int, help="runs per parameter set (default: calibration.replicates, else 6)")
