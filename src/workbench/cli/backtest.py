@@ -10,6 +10,7 @@ from .common import date_option, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench backtest`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "backtest",
         help="judge the scenario against the fund's published history (in and out of sample)",
@@ -34,6 +35,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench backtest``; its exit status."""
     from pathlib import Path
 
     from ..analysis.backtest import format_table, power_table, run_backtest

@@ -10,6 +10,7 @@ DB_DEFAULT = "books.sqlite"
 
 
 def add(sub) -> None:
+    """Declare ``workbench book`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "book",
         help="store dated snapshots of a laureate book (funded projects) in a SQLite database",
@@ -49,6 +50,7 @@ def _db(p) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench book``; its exit status."""
     def run() -> int:
         from ..followup import status as FS
         from ..followup import store

@@ -8,6 +8,7 @@ from .common import date_option, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench calibrate`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "calibrate",
         help="fit the scenario's assumed parameters to the published figures dated up to a date",
@@ -32,6 +33,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench calibrate``; its exit status."""
     from ..scenario import load_scenario
 
     problems: list = []

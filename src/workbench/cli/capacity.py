@@ -12,6 +12,7 @@ from .common import collect, fraction_option, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench capacity`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "capacity",
         help="how much AE the next call can grant without running short of CP: the curve by risk, the binding year",
@@ -46,6 +47,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench capacity``; its exit status."""
     from ..analysis import capacity as C
     from ..followup import status as FS
     from ..scenario import load_scenario

@@ -13,6 +13,7 @@ DB_HELP = ("committee store (default: $WORKBENCH_COMMITTEE_DB, else the dashboar
 
 
 def add(sub) -> None:
+    """Declare ``workbench committee`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "committee",
         help="the committee's sessions: list them, write a session's minutes (PDF, CSV, DOCX)",
@@ -38,6 +39,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench committee``; its exit status."""
     def run() -> int:
         from ..committee import store
         from ..messages import label

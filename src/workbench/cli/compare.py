@@ -6,6 +6,7 @@ from . import options
 
 
 def add(sub) -> None:
+    """Declare ``workbench compare`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "compare",
         help="compare two scenarios: parameters, projects in and out, value, envelope risk",
@@ -23,6 +24,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench compare``; its exit status."""
     from ..analysis.compare import main_compare
 
     return main_compare(args)

@@ -10,6 +10,7 @@ from ..messages import msg
 
 
 def add(sub) -> None:
+    """Declare ``workbench dashboard`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "dashboard",
         help="serve the committee dashboard (Voila) on 127.0.0.1",
@@ -37,6 +38,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench dashboard``; its exit status."""
     from ..dashboard.serve import DEFAULT_PORT, DEFAULT_PORT_RETRIES, serve_command
 
     problems = []

@@ -11,6 +11,7 @@ from . import options
 
 
 def add(sub) -> None:
+    """Declare ``workbench rank`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "rank",
         help="rank candidates and select the optimal portfolio under every budget rule",
@@ -62,24 +63,7 @@ def execute(args) -> int:
     from ..sources import load_candidates
 
     t0 = time.perf_counter()
-    problems = []
-    if args.budget_eur is not None and not args.budget_eur > 0:
-        problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
-    if args.robustness_samples < 0:
-        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, msg("E_BOUNDS", bounds=[(">=", 0)])))
-    if args.time_limit_s is not None and not args.time_limit_s > 0:
-        problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, msg("E_BOUNDS", bounds=[(">", 0)])))
-    if args.draws is not None and args.draws < 1:
-        problems.append(Problem("<option>", "--draws", args.draws, msg("E_WHOLE_NUMBER_MIN", minimum=1)))
-    weights = None
-    if args.weights is not None:
-        try:
-            weights = parse_weights(args.weights)
-            portfolio.check_weights(weights)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    weights = _checked_options(args, portfolio)
     scn = load_scenario(args.scenario)
     limit_s = float(args.time_limit_s if args.time_limit_s is not None
                     else portfolio.settings(scn).get("time_limit_s") or portfolio.DEFAULT_TIME_LIMIT_S)
@@ -126,6 +110,30 @@ def execute(args) -> int:
         print("  " + render_text(portfolio.explain(res, pid)["text"], args.lang))
     print(label("sum_written", args.lang, files=f"{paths['csv']}, {paths['xlsx']}, {paths['json']}"))
     return rank_time_warnings(res, paths, limit_s, wall, stages, len(cands), args.lang)
+
+
+def _checked_options(args, portfolio) -> dict | None:
+    """The criteria weights of ``--weights`` (``None`` when absent), once every option is checked:
+    all the problems of the command line in one :class:`~workbench.errors.InputError`."""
+    problems = []
+    if args.budget_eur is not None and not args.budget_eur > 0:
+        problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
+    if args.robustness_samples < 0:
+        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, msg("E_BOUNDS", bounds=[(">=", 0)])))
+    if args.time_limit_s is not None and not args.time_limit_s > 0:
+        problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, msg("E_BOUNDS", bounds=[(">", 0)])))
+    if args.draws is not None and args.draws < 1:
+        problems.append(Problem("<option>", "--draws", args.draws, msg("E_WHOLE_NUMBER_MIN", minimum=1)))
+    weights = None
+    if args.weights is not None:
+        try:
+            weights = parse_weights(args.weights)
+            portfolio.check_weights(weights)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return weights
 
 
 def parse_weights(text: str) -> dict:

@@ -6,6 +6,7 @@ from . import options
 
 
 def add(sub) -> None:
+    """Declare ``workbench run`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "run",
         help="execute the report notebook for a scenario and write outputs/<scenario>/",
@@ -32,6 +33,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench run``; its exit status."""
     from ..reporting.batch import main_run
 
     return main_run(args)

@@ -6,6 +6,7 @@ from ..errors import InputError
 
 
 def add(sub) -> None:
+    """Declare ``workbench scenarios`` and its options in the sub-parsers ``sub``."""
     sub.add_parser(
         "scenarios",
         help="list the shipped scenarios and sweep specifications (name, title, file)",
@@ -18,6 +19,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench scenarios``; its exit status."""
     from .. import resources
     from ..scenario import load_scenario
 

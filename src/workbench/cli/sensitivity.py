@@ -13,6 +13,7 @@ from .common import collect, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench sensitivity`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "sensitivity",
         help="what drives the CP risk: Sobol indices of the risk and of the money left to the uncertain parameters",
@@ -35,6 +36,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench sensitivity``; its exit status."""
     from ..analysis import sensitivity as S
     from ..pipeline import decide
     from ..reporting import charts

@@ -14,6 +14,7 @@ from .common import collect, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench simulate`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "simulate",
         help="Monte Carlo of the envelope: commitments and payments by year, call after call",
@@ -36,6 +37,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench simulate``; its exit status."""
     from .. import envelope
     from ..candidates import read_candidates
     from ..reporting import charts

@@ -11,6 +11,7 @@ from .common import collect, input_errors_in, int_option
 
 
 def add(sub) -> None:
+    """Declare ``workbench status`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "status",
         help="a fund's position at a date from its laureate book, and the re-forecast from actuals",
@@ -39,6 +40,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench status``; its exit status."""
     def run() -> int:
         from ..followup import status as FS
         from ..followup import store

@@ -6,6 +6,7 @@ from . import options
 
 
 def add(sub) -> None:
+    """Declare ``workbench sweep`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "sweep",
         help="compute many scenarios (files or a grid spec) in parallel and summarise them side by side",
@@ -38,6 +39,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench sweep``; its exit status."""
     from ..sweep import main_sweep
 
     return main_sweep(args)

@@ -9,6 +9,7 @@ from . import options
 
 
 def add(sub) -> None:
+    """Declare ``workbench validate`` and its options in the sub-parsers ``sub``."""
     p = sub.add_parser(
         "validate",
         help="check a scenario (YAML) or a candidate file (CSV/XLSX) and summarise it",
@@ -23,6 +24,7 @@ def add(sub) -> None:
 
 
 def execute(args) -> int:
+    """Run ``workbench validate``; its exit status."""
     from ..candidates import read_candidates
     from ..scenario import load_scenario
     from ..sources import load_candidates
