@@ -35,7 +35,7 @@ SCENARIOS = ("ftap_2018_2022", "fitn_2021_2022", "ftap_fitn_2021_2022", "ftap2_2
 VOLATILE = {"created", "created_utc", "timestamp", "started", "finished", "elapsed_s", "time_s", "seconds",
             "timing", "timings", "phases_s", "out", "output", "out_dir", "version", "workbench_version",
             "python", "platform", "host", "user", "duration_s", "wall_s", "cpu_s", "path", "paths",
-            "wall_time_s", "solver_time_limit_s"}
+            "wall_time_s", "solver_time_limit_s", "stages_s"}
 
 
 def runs(quick: bool) -> list[tuple[str, list[str]]]:
