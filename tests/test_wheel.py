@@ -40,7 +40,10 @@ def installed(tmp_path_factory, root):
     wheels = list(dist.glob("workbench-*.whl"))
     assert len(wheels) == 1
     names = set(zipfile.ZipFile(wheels[0]).namelist())
-    for name in ("workbench/resources.py", "workbench/shipped/voila.json", "workbench/shipped/notebooks/report.ipynb",
+    # the command line is a package: its modules travel too (python -m workbench.cli runs __main__)
+    for name in ("workbench/resources.py", "workbench/cli/__init__.py", "workbench/cli/__main__.py",
+                 "workbench/cli/options.py", "workbench/cli/common.py", "workbench/cli/rank.py",
+                 "workbench/shipped/voila.json", "workbench/shipped/notebooks/report.ipynb",
                  "workbench/shipped/notebooks/dashboard.ipynb", "workbench/shipped/notebooks/followup.ipynb",
                  "workbench/shipped/parameters/ftap_2018_2022.yaml",
                  "workbench/shipped/parameters/sweeps/weights_budget.yaml",
