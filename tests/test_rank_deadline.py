@@ -228,3 +228,27 @@ def test_the_merit_order_is_the_one_a_plain_reading_of_the_rule_gives(tmp_path):
                         done.add(mdl.item[j])
                         break
             assert np.array_equal(pf.greedy(mdl, v, budget, (), phase1_fallback=fallback), x), (budget, fallback)
+
+
+def test_a_deadline_that_left_some_calls_without_robustness_is_said_not_a_traceback():
+    """Call by call under a time limit, the robustness draws may run for the first calls only: the
+    summary says for how many (it raised KeyError 'robustness' with a traceback)."""
+    import copy
+
+    from helpers import DATA
+    from workbench.pipeline import decide
+    from workbench.reporting.summaries import ranking_summary
+    from workbench.sources import load_candidates
+
+    scn = load_scenario(DATA / "small_calls.yaml")
+    decided = decide(scn, load_candidates(scn), robustness_samples=8)
+    assert "robustness" in decided.totals
+    cut = copy.copy(decided)
+    cut.totals = {k: v for k, v in decided.totals.items() if k != "robustness"}
+    cut.table = decided.table.copy()
+    last = cut.table["call"] == cut.table["call"].iloc[-1]
+    cut.table.loc[last, "selection_frequency"] = np.nan
+    text = ranking_summary(cut, "en")
+    assert "robustness: computed for only 2 of 3 call(s)" in text
+    assert "computed for only" not in ranking_summary(decided, "en")
+    assert "calculée pour 2 appel(s) sur 3" in ranking_summary(cut, "fr")

@@ -713,6 +713,11 @@ _SUMMARY_LABELS = {
         "en": "  value: {value} {unit} ({model}); greedy by value per euro: {greedy} ({short} below the optimum)"},
     "sum_greedy_breaks": {"fr": "  l'ordre glouton enfreint : {rules}", "en": "  greedy breaks: {rules}"},
     "sum_by_envelope": {"fr": "  par enveloppe : {amounts}", "en": "  by envelope: {amounts}"},
+    "sum_robustness_partial": {
+        "fr": "  robustesse : calculée pour {done} appel(s) sur {calls} seulement, la limite de temps de la "
+              "commande a été atteinte avant les autres (relancer avec une limite plus large pour tous les appels)",
+        "en": "  robustness: computed for only {done} of {calls} call(s), the command's time limit was reached "
+              "before the others (run again with a wider limit for every call)"},
     "sum_robustness": {
         "fr": "  robustesse ({samples} tirages des poids) : {always} toujours, {sometimes} parfois, "
               "{never} jamais retenus",

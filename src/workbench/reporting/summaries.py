@@ -173,7 +173,13 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
         if len(by) > 1:
             lines.append(label("sum_by_envelope", lang,
                                amounts=", ".join(f"{k} {meur(v, lang, 2)}" for k, v in by.items())))
-        if "selection_frequency" in result.table:
+        if "selection_frequency" in result.table and "robustness" not in t:
+            # call by call under a time limit: the robustness draws ran for some calls only
+            calls = t.get("by_call") or []
+            done = int(result.table.groupby("call")["selection_frequency"].apply(lambda s: s.notna().any()).sum()) \
+                if "call" in result.table else 0
+            lines.append(label("sum_robustness_partial", lang, done=done, calls=len(calls)))
+        elif "selection_frequency" in result.table:
             core = result.table["core"].value_counts()
             rob = t["robustness"]
             lines.append(label("sum_robustness", lang, samples=result.robustness.attrs.get("samples"),
