@@ -43,7 +43,7 @@ import csv
 import math
 import re
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -253,7 +253,7 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
         raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     try:
         wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     col = Collector(f)
     header: list[str] | None = None
@@ -292,7 +292,7 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
                 break  # nothing holds a value below: openpyxl need not read further
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of openpyxl's reader names the cell
         raise _unreadable_cell(path, f, shape, False, i, exc, header) from None
     finally:
         wb.close()
@@ -319,7 +319,7 @@ def _formula_values(path: Path, f: str, shape, header: list[str], body: list[lis
     i = 0
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     try:
         rows = wb.worksheets[0].iter_rows(min_row=1, max_row=last, min_col=1, max_col=shape.max_column,
@@ -329,7 +329,7 @@ def _formula_values(path: Path, f: str, shape, header: list[str], body: list[lis
                 cached[i] = vals
             if i >= last:
                 break
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of openpyxl's reader names the cell
         raise _unreadable_cell(path, f, shape, True, i, exc, header) from None
     finally:
         wb.close()

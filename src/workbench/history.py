@@ -35,7 +35,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import MISSING, Collector, InputError, Problem, closest
 from .messages import msg

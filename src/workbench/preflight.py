@@ -211,7 +211,7 @@ def check_xlsx(path: Path, f: str, max_rows: int = L.MAX_CANDIDATES) -> XlsxShap
         raise InputError([exc.problem]) from None
     except MemoryError:
         raise
-    except Exception as exc:  # not a zip, a corrupt member (zlib.error), a part openpyxl's readers refuse
+    except Exception as exc:  # noqa: BLE001 - not a zip, a corrupt member (zlib.error), a part openpyxl's readers refuse
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=_detail(exc)))]) from None
 
 

@@ -191,14 +191,14 @@ class OverrunModel:
 
     # ---- construction ------------------------------------------------------------------------
     @classmethod
-    def default(cls, kind: str = "cost_overrun") -> "OverrunModel":
+    def default(cls, kind: str = "cost_overrun") -> OverrunModel:
         """The fitted default model of ``kind`` (module constants)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         return cls(**DEFAULTS[kind], kind=kind, source=DEFAULT_SOURCES[kind])
 
     @classmethod
-    def from_scenario(cls, scenario: Any, kind: str = "cost_overrun") -> "OverrunModel":
+    def from_scenario(cls, scenario: Any, kind: str = "cost_overrun") -> OverrunModel:
         """The model of ``kind`` set by ``scenario.uncertainty.<kind>`` (the scenario's typed section,
         :class:`workbench.scenario.UncertaintySection`); the fitted defaults fill what is absent.
 
@@ -567,7 +567,7 @@ class SavingsRealisation:
     sd_rate: float = SAVINGS_REALISATION_SD
 
     @classmethod
-    def from_scenario(cls, scenario: Any) -> "SavingsRealisation":
+    def from_scenario(cls, scenario: Any) -> SavingsRealisation:
         """``uncertainty.savings_realisation`` of ``scenario`` (its typed section), else the defaults."""
         if not scenario:
             return cls()

@@ -29,7 +29,8 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -374,11 +375,11 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
     funded = table["funded_eur"] if "funded_eur" in table else table.get("requested_eur", pd.Series([0.0] * len(table)))
     rows = []
     for pos, (r, f, g) in enumerate(zip(table.itertuples(index=False), freq, funded)):
-        sel = bool(getattr(r, "selected"))
+        sel = bool(r.selected)
         reason = getattr(r, "reason", "")
         rows.append((pos, str(r.id), str(getattr(r, "title", "") or ""), int(sel), str(getattr(r, "funding", "") or ""),
                      float(g) if sel and g is not None and pd.notna(g) else 0.0,
-                     None if pd.isna(getattr(r, "value", None)) else float(getattr(r, "value")),
+                     None if pd.isna(getattr(r, "value", None)) else float(r.value),
                      str(getattr(r, "reason_code", "") or ""), render_text(reason, "fr"), render_text(reason, "en"),
                      None if f is None or pd.isna(f) else float(f)))
     db = Path(db)

@@ -42,7 +42,8 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -147,7 +148,7 @@ class Dashboard:
         self.last_error: str = ""
 
     @classmethod
-    def from_environment(cls, **kwargs: Any) -> "Dashboard":
+    def from_environment(cls, **kwargs: Any) -> Dashboard:
         """A dashboard set by the environment ``workbench dashboard`` passes to the kernel."""
         kwargs.setdefault("scenario", os.environ.get(ENV_SCENARIO) or None)
         kwargs.setdefault("parameters_dir", os.environ.get(ENV_PARAMETERS) or None)
@@ -657,7 +658,7 @@ class Dashboard:
             self._refresh()
         except InputError as exc:
             self._error(exc)
-        except Exception as exc:  # keep the page alive: show a clear message, log the details
+        except Exception as exc:  # noqa: BLE001 - keep the page alive: show a clear message, log the details
             import traceback
 
             traceback.print_exc(file=sys.stderr)

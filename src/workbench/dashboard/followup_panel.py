@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..reporting import labels as L
 from ..errors import InputError

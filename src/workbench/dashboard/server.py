@@ -58,7 +58,8 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -673,8 +674,8 @@ class WorkbenchVoila(Voila):
         if removed:
             self.log.info("Removed %d connection folder(s) of servers no longer running", len(removed))
         self.connection_dir = tempfile.mkdtemp(prefix=f"{CONNECTION_PREFIX}{os.getpid()}-", dir=root)
-        self.log.info("Storing connection files in %s." % self.connection_dir)
-        self.log.info("Serving static files from %s." % self.static_root)
+        self.log.info("Storing connection files in %s.", self.connection_dir)
+        self.log.info("Serving static files from %s.", self.static_root)
         settings = self.init_settings()
         install_log_redaction([self.token or "", self.identity_provider.token or ""])
         self.app = tornado.web.Application(**settings)

@@ -36,7 +36,7 @@ def figure_png(fig, dpi: int = 72) -> bytes:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    except Exception:  # pragma: no cover - a figure not managed by pyplot
+    except Exception:  # noqa: BLE001 - pragma: no cover - a figure not managed by pyplot
         pass
     return buf.getvalue()
 

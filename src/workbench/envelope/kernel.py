@@ -730,7 +730,7 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
 FUSED_BLOCKS = 2
 
 
-def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
+def _simulate_blocks_fast(plan: _Plan, seed_seq: _SeedSeq, b0: int, b1: int, n: int, pool=None,
                           workers: int = 1, into: _ChunkOut | None = None, tick=None) -> _ChunkOut:
     """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread takes the next blocks
     (:data:`FUSED_BLOCKS` at a time), draws them (:func:`_raw_blocks`) and runs the compiled

@@ -154,7 +154,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         fixed = list(sec.fixed_list)
     if fixed is None and sel_rule == "optimal" and not callable(selection):
         selection = optimal_per_call(scenario)
-    for k, call in enumerate(calls):
+    for _k, call in enumerate(calls):
         idx = np.flatnonzero(cands["_call"].to_numpy() == call.id)
         sub = cands.iloc[idx]
         if len(sub):
@@ -250,7 +250,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     # project and draw (x_base + lag / 12, from the start of the horizon)
     t_dec = np.zeros(len(c))
     kcall = np.full(len(c), len(calls), np.int64)
-    for k, call in enumerate(calls):
+    for k, _call in enumerate(calls):
         t_dec[call_rows[k]] = times[k]
         kcall[call_rows[k]] = k
     for i in range(len(c)):

@@ -88,7 +88,7 @@ class SimulationResult:
     envelopes: dict = field(default_factory=dict)
     parameter_sets: pd.DataFrame | None = None
     set_band: pd.DataFrame | None = None
-    draws: "DrawArrays | None" = None
+    draws: DrawArrays | None = None
     set_summary: pd.DataFrame | None = None
     restes_a_payer: pd.DataFrame | None = None
 

@@ -44,7 +44,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -128,7 +128,7 @@ def _os_user() -> str:
     """Who writes: the operating system's user name (the audit trail's "who")."""
     try:
         return getpass.getuser()
-    except Exception:  # no login name (a container without passwd entry)
+    except Exception:  # noqa: BLE001 - no login name (a container without passwd entry)
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 

@@ -23,7 +23,7 @@ from .inputs import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S
 _QUIET_LOCK = threading.RLock()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def engine(name: str = "scipy") -> dict:
     """The MILP engine: name and version (``"scipy"``: HiGHS inside scipy; ``"highspy"``: HiGHS
     through its own Python package, see :func:`solve_model`)."""
@@ -37,7 +37,7 @@ def engine(name: str = "scipy") -> dict:
         from scipy.optimize._highspy import _core  # noqa: PLC0415 - private, version only
 
         hv = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
-    except Exception:  # pragma: no cover - scipy layout changed
+    except Exception:  # noqa: BLE001 - pragma: no cover - scipy layout changed
         hv = "unknown"
     return {"engine": "HiGHS (scipy.optimize.milp)", "version": f"HiGHS {hv}, scipy {scipy.__version__}"}
 
@@ -61,7 +61,7 @@ def quiet():
             for s in (sys.stdout, sys.stderr):
                 try:
                     s.flush()
-                except Exception:  # pragma: no cover
+                except Exception:  # noqa: BLE001 - a closed or odd stream is not flushed; pragma: no cover
                     pass
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)

@@ -26,7 +26,8 @@ from __future__ import annotations
 import time
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -753,7 +754,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
 
 
 def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: int | None = None,
-         decision: str = "optimal", **kwargs: Any) -> "pf.RankResult":
+         decision: str = "optimal", **kwargs: Any) -> pf.RankResult:
     """:func:`workbench.selection.rank`, then, with ``robustness_samples > 0``, how robust its
     choice is: each candidate's SMAA ``selection_frequency`` and ``core`` (always / sometimes /
     never) over that many weight draws (and cost draws when the scenario's

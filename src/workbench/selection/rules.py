@@ -18,7 +18,8 @@ rule has no rows: its model part is the set of columns, one per funding option (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,7 @@ class ModelContext:
 
     @classmethod
     def build(cls, scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: Iterable[str] = (),
-              forced_out: Iterable[str] = ()) -> "ModelContext":
+              forced_out: Iterable[str] = ()) -> ModelContext:
         """The candidates' eligibility and funding options (the model's columns)."""
         n = len(cands)
         ids = cands["id"].astype(str).to_numpy()
@@ -163,7 +164,7 @@ class CheckContext:
     @classmethod
     def build(cls, scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapping[str, Any],
               forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
-              eligible: np.ndarray | None = None) -> "CheckContext":
+              eligible: np.ndarray | None = None) -> CheckContext:
         sel = choice["selected"].to_numpy(bool)
         fund_share = np.where(choice["funding"].to_numpy() == "phase1", cands["phase1_cost_eur"].to_numpy(float),
                               cands["requested_eur"].to_numpy(float))
@@ -238,9 +239,16 @@ class Options(Rule):
                     options.append(e)
             has_p1 = allow_p1 and p1[i] > 0 and p1[i] < req[i]
             for e in options:
-                items.append(i); envs.append(e); modes.append("full"); costs.append(req[i]); rates.append(1.0)
+                items.append(i)
+                envs.append(e)
+                modes.append("full")
+                costs.append(req[i])
+                rates.append(1.0)
                 if has_p1:
-                    items.append(i); envs.append(e); modes.append("phase1"); costs.append(p1[i])
+                    items.append(i)
+                    envs.append(e)
+                    modes.append("phase1")
+                    costs.append(p1[i])
                     rates.append(float(p1_rate_set) if p1_rate_set is not None else p1[i] / req[i])
         return (np.array(items, dtype=int), np.array(envs, dtype=object), np.array(modes, dtype=object),
                 np.array(costs, dtype=float), np.array(rates, dtype=float))

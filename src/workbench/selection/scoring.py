@@ -5,7 +5,8 @@ Pure functions on a validated candidate table (:mod:`workbench.candidates`) and 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
