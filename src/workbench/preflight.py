@@ -707,7 +707,8 @@ def _scan_sheet_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, stats: _SheetStat
             try:
                 st["row"] = int(float(r)) if r else st["row"] + 1
             except ValueError:
-                raise _Refused(Problem(stats.f, _part(part), r, msg("E_XLSX_UNREADABLE", detail="row number"))) from None
+                raise _Refused(Problem(stats.f, _part(part), r,
+                                       msg("E_XLSX_UNREADABLE", detail="row number"))) from None
             st["n"] = st["col"] = st["vcol"] = 0
             st["row_start"] = p.CurrentByteIndex
         elif local == "c":

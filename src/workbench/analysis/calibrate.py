@@ -262,7 +262,8 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
             elif len(keep_u):
                 U = _refocus(keep_u, prs, n, rng)
             else:   # none passed yet: explore around the least implausible tenth so far
-                best = table_u[np.argsort(table_i, kind="stable")[:max(2, int(math.ceil(FALLBACK_SHARE * len(table_i))))]]
+                n_best = max(2, int(math.ceil(FALLBACK_SHARE * len(table_i))))
+                best = table_u[np.argsort(table_i, kind="stable")[:n_best]]
                 U = _refocus(best, prs, n, rng)
             seeds = run_seeds(seed, w, R)
             tasks = [(scenario, figs, w, i, {p.keypath: p.value(u) for p, u in zip(prs, U[i])}, seeds, until)

@@ -363,7 +363,8 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
             probs.append(Problem("<input>", f"{where}.project_id", pid, msg("E_COMMITTEE_OVERRIDE_TWICE")))
         seen.add(pid)
         if o.direction not in ("in", "out"):
-            probs.append(Problem("<input>", f"{where}.direction", o.direction, msg("E_EITHER", first="in", second="out")))
+            probs.append(Problem("<input>", f"{where}.direction", o.direction,
+                                 msg("E_EITHER", first="in", second="out")))
         reason = _text(o.reason, f"{where}.reason", probs)
         ovs.append((pid, o.direction, reason))
     if probs:

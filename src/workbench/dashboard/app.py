@@ -435,7 +435,8 @@ class Dashboard:
         el = scn.eligibility_at()
         out = {"cofinancing": float((el.get("cofinancing_rate") or {}).get("min", 0.0)),
                "min_cost": float(el.get("min_total_cost_eur", 0.0)) / 1e6,
-               "min_cost_terr": float(el.get("min_total_cost_territorial_eur", el.get("min_total_cost_eur", 0.0))) / 1e6,
+               "min_cost_terr": float(el.get("min_total_cost_territorial_eur",
+                                             el.get("min_total_cost_eur", 0.0))) / 1e6,
                "sel_allow_phase1": bool(scn.selection.allow_phase1),
                "sel_roi_rule": scn.selection.roi_mode == "rule"}
         out.update({f"rule_{r}": True for r in RULE_NEUTRAL})
@@ -767,7 +768,8 @@ class Dashboard:
                 return out
             full = self._jobs.full(struct, cands, ckey, view, own, reasons)
             out = self._jobs.simulate(struct, full, ckey, L)
-            out["fund"] = {"selected": int(full.totals["selected"]), "committed_eur": float(full.totals["committed_eur"]),
+            out["fund"] = {"selected": int(full.totals["selected"]),
+                           "committed_eur": float(full.totals["committed_eur"]),
                            "budget_eur": float(full.totals["budget_eur"])}
             return out
 
@@ -950,7 +952,8 @@ class Dashboard:
         sel = self.controls["detail_select"]
         r = self.ranked()
         L = self.lang
-        opts = [(f"{'✔' if s else '·'} {i} — {str(t)[:40]}", str(i)) for i, t, s in zip(r["id"], r["title"], r["selected"])]
+        opts = [(f"{'✔' if s else '·'} {i} — {str(t)[:40]}", str(i))
+                for i, t, s in zip(r["id"], r["title"], r["selected"])]
         cur = sel.value
         self._mute = True
         try:

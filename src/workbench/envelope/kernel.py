@@ -667,7 +667,8 @@ def _kernel_work(kin: KernelInputs) -> tuple:
              np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))),
             # cohorts: first tranches and demand by (fund, cohort, year), cells used, cohorts used,
             # backlog by cohort (kept at 0 between blocks: the kernel sets back what it used)
-            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_), np.zeros((F, Y), np.bool_),
+            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_),
+             np.zeros((F, Y), np.bool_),
              np.zeros((Y, B))))
 
 

@@ -162,7 +162,8 @@ class ParameterSets:
                     out[i] = float(v)
             return out
 
-        med = column(SET_COLUMNS[0], base.lag_median_months[0], 0.0, 240.0, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 240)]))
+        med = column(SET_COLUMNS[0], base.lag_median_months[0], 0.0, 240.0,
+                     msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 240)]))
         sig = column(SET_COLUMNS[1], base.lag_sigma[0], 0.0, 3.0, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 3)]))
         att = column(SET_COLUMNS[2], base.attrition_rate[0], 0.0, 1.0, msg("E_FRACTION"))
         ph1 = column(SET_COLUMNS[3], base.phase1_only_rate[0], 0.0, 1.0, msg("E_FRACTION"))

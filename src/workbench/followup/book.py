@@ -377,7 +377,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     masks: list[tuple[np.ndarray, str, object]] = []   # (rows broken, column, rule maker)
     for c in DATES:
         if c != "decision_date":
-            masks.append((day[c] < dec, c, lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+            masks.append((day[c] < dec, c,
+                          lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
         if as_of_d is not None and c in ("decision_date", "convention_date", "first_results_date"):
             masks.append((day[c] > as_of_d, c, lambda i: msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat())))
     dec_y, conv_y = _years(dec), _years(conv)
@@ -389,7 +390,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
         pos = x > 0
         total = total + np.where(pos, x, 0.0)
         early = pos & has_dec & (y < dec_y)
-        masks.append((early, c, lambda i: msg("E_PAYMENT_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+        masks.append((early, c,
+                      lambda i: msg("E_PAYMENT_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
         masks.append((pos & ~early & has_conv & (y < conv_y), c,
                       lambda i: msg("E_PAYMENT_BEFORE_CONVENTION", date=out.at[i, "convention_date"].isoformat())))
         if as_of is not None and y > as_of.year:

@@ -122,7 +122,8 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     rob = d.get("robustness") or {}
     for crit, iv in (rob.get("weight_intervals") or {}).items():
         if crit not in CRITERIA:
-            col.add(f"robustness.weight_intervals.{crit}", crit, msg("E_UNKNOWN_CRITERION", suggestion=closest(crit, CRITERIA)))
+            col.add(f"robustness.weight_intervals.{crit}", crit,
+                    msg("E_UNKNOWN_CRITERION", suggestion=closest(crit, CRITERIA)))
         elif len(iv) != 2 or iv[0] > iv[1] or iv[1] > 1:
             col.add(f"robustness.weight_intervals.{crit}", iv, msg("E_WEIGHT_INTERVAL"))
     ivs = {c: v for c, v in (rob.get("weight_intervals") or {}).items() if c in CRITERIA and len(v) == 2}
@@ -159,8 +160,8 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
         col.add("call", d.get("call"), msg("E_CALL_UNDEFINED", choices=call_ids[:6]))
     for code in (sel.get("sub_envelope_budgets_eur") or {}):
         if code not in codes:
-            col.add(f"selection.sub_envelope_budgets_eur.{code}", code, msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS",
-                                                                                  suggestion=closest(code, list(codes))))
+            col.add(f"selection.sub_envelope_budgets_eur.{code}", code,
+                    msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS", suggestion=closest(code, list(codes))))
     # candidates
     cand = d.get("candidates") or {}
     if cand.get("source") == "file":

@@ -327,7 +327,8 @@ class CriteriaSection:
         s = node.get("scale") or DEFAULT_SCALE
         vm = node.get("value_model") or {}
         return cls(scale=(float(s["min"]), float(s["max"])),
-                   value_model=ValueModel(kind=vm.get("kind", ValueModel.kind), scope=vm.get("scope", ValueModel.scope)),
+                   value_model=ValueModel(kind=vm.get("kind", ValueModel.kind),
+                                          scope=vm.get("scope", ValueModel.scope)),
                    labels=FrozenMap(dict(node.get("labels") or {})))
 
 

@@ -660,7 +660,8 @@ def _map_start(x0: np.ndarray, fixed: np.ndarray, swaps: list) -> np.ndarray:
 
 
 def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, gap: float, offset: float = 0.0,
-                 max_nodes: int = MAX_NODES, strong_depth: int = STRONG_DEPTH) -> tuple[int, np.ndarray, float, float, int]:
+                 max_nodes: int = MAX_NODES,
+                 strong_depth: int = STRONG_DEPTH) -> tuple[int, np.ndarray, float, float, int]:
     """``max c.x`` subject to ``G x <= h``, ``x`` binary, from the feasible portfolio ``x0``.
 
     ``offset`` is the value of what the problem leaves out (the options fixed by the caller): the

@@ -377,7 +377,8 @@ def _fits(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray) -> bool:
     """Whether the portfolio ``x`` keeps every row of the (row-scaled) model within its limits."""
     r = A @ x
     tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))
-    return bool(np.all(r <= ub + tol) and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
+    return bool(np.all(r <= ub + tol)
+                and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
 
 
 def _reduced_cost_free(xl: np.ndarray, rc: np.ndarray, z_lp: float, z0: float,

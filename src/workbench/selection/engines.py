@@ -272,7 +272,8 @@ class PersistentHighs:
                   hs.HighsModelStatus.kInfeasible: "infeasible",
                   hs.HighsModelStatus.kUnbounded: "unbounded"}.get(st, "error")
         if info.primal_solution_status != 2:  # no feasible point
-            return Solve(None, float("nan"), status, float("nan"), float("nan"), took, tl, gap, h.modelStatusToString(st))
+            return Solve(None, float("nan"), status, float("nan"), float("nan"), took, tl, gap,
+                         h.modelStatusToString(st))
         x = (np.array(h.getSolution().col_value) > 0.5).astype(float)
         obj = float(values[mdl.item] * mdl.value_rate @ x)
         bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj

@@ -199,7 +199,8 @@ def _frontier_from_pareto(pareto, mdl: Model, vals: np.ndarray, levels: list[flo
 PARETO_MAX_GROUP = 12
 
 
-def pareto_frontier(model: Model, values: np.ndarray, max_points: int = 200_000) -> tuple[np.ndarray, np.ndarray] | None:
+def pareto_frontier(model: Model, values: np.ndarray,
+                    max_points: int = 200_000) -> tuple[np.ndarray, np.ndarray] | None:
     """Every Pareto-optimal (money committed, value) pair of the model, or ``None``.
 
     Exact (no solver, no gap) when the envelope row is the only rule that ties many funding

@@ -98,7 +98,8 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
     problems = []
     for k, v in weights.items():
         if k not in CRITERIA:
-            problems.append(Problem("<option>", "weights", k, msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
+            problems.append(Problem("<option>", "weights", k,
+                                    msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
                                         choices=list(CRITERIA))))
         else:
             try:

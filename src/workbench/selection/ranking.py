@@ -281,7 +281,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     }
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
-    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
+    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap,
+              "dual_bound": sel.solve.dual_bound,
               "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": limit_s,
               "solver_time_limit_s": sel.solve.time_limit_s, "time_s": sel.solve.time_s,
               "wall_time_s": time.perf_counter() - t_start, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),

@@ -57,7 +57,8 @@ def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = N
     iv = {}
     for c, pair in (weight_intervals or {}).items():
         if c not in CRITERIA:
-            probs.append(Problem("<option>", f"weight_intervals.{c}", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
+            probs.append(Problem("<option>", f"weight_intervals.{c}", c,
+                                 msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
             continue
         try:
             lo, hi = (float(x) for x in pair)
@@ -75,7 +76,8 @@ def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = N
     order = list(weight_order or [])
     for c in order:
         if c not in CRITERIA:
-            probs.append(Problem("<option>", "weight_order", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
+            probs.append(Problem("<option>", "weight_order", c,
+                                 msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
     if len(set(order)) != len(order):
         probs.append(Problem("<option>", "weight_order", order, msg("E_CRITERION_TWICE")))
     if probs:
@@ -455,7 +457,8 @@ def fragile_choices(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHO
     often = ~sel & (f > threshold_rate)
     out = table.loc[rare | often].copy()
     out["kind"] = np.where(out["selected"].astype(bool), "selected_rarely", "left_out_often")
-    out["distance"] = np.where(out["selected"].astype(bool), 1.0 - out["selection_frequency"], out["selection_frequency"])
+    out["distance"] = np.where(out["selected"].astype(bool), 1.0 - out["selection_frequency"],
+                               out["selection_frequency"])
     if "call" not in out.columns:
         out["call"] = ""
     out = out.sort_values(["distance", "id"], ascending=[False, True])
@@ -470,7 +473,8 @@ def fragile_flags(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHOLD
         return pd.Series("", index=table.index, name="fragile", dtype=object)
     sel = table["selected"].astype(bool)
     f = table["selection_frequency"].astype(float)
-    out = np.where(sel & (f < threshold_rate), "selected_rarely", np.where(~sel & (f > threshold_rate), "left_out_often", ""))
+    out = np.where(sel & (f < threshold_rate), "selected_rarely",
+                   np.where(~sel & (f > threshold_rate), "left_out_often", ""))
     return pd.Series(out, index=table.index, name="fragile", dtype=object)
 
 
