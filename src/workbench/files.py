@@ -338,7 +338,7 @@ def write_csv(path: str | Path, df: pd.DataFrame, sep: str = ",") -> Path:
     return write_atomic(path, csv_bytes(df, sep=sep))
 
 
-def _cell(v: object) -> object:
+def _cell(v: object) -> bool | int | float | str | None:
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (np.bool_, bool)):

@@ -118,7 +118,7 @@ class Figure:
     it describes and its documents."""
 
     id: str
-    label: dict
+    label: str | dict  # a key of messages.LABELS, or the figure's own words by language
     kind: str
     fund: str
     date: dt.date

@@ -222,7 +222,7 @@ def envelope_metrics(sim) -> dict:
     summ = sim.summary
     row = summ[summ["level"] == "ALL"]
     row = (row if len(row) else summ.iloc[:1]).iloc[0]
-    out = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
+    out: dict[str, float | int | None] = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
     sh = sim.shortfall.dropna(subset=["shortfall_probability"])
     if len(sh):
         worst = sh.loc[sh["shortfall_probability"].idxmax()]

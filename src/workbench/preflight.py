@@ -34,7 +34,7 @@ from pathlib import Path
 
 from . import limits as L
 from .files import column_letters
-from .errors import InputError, Problem, at_line, at_row
+from .errors import InputError, Place, Problem, at_line, at_row
 from .messages import msg
 
 #: Bytes read at a time from a file or a zip member.
@@ -300,8 +300,8 @@ def _check_xlsx(path: Path, f: str, max_rows: int) -> XlsxShape:
                          cells=stats.cells, shared_strings=n_strings, exact=exact)
 
 
-def _part(name: str) -> str:
-    return msg("P_PART", part=name)
+def _part(name: str) -> Place:
+    return Place(msg("P_PART", part=name))
 
 
 def _bound_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, f: str) -> None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..reporting import labels as L
 from ..errors import InputError
 from ..messages import render
+
+if TYPE_CHECKING:
+    from ..followup.status import Status
 
 #: Re-forecast draws of the dashboard's follow-up (the report's default is 2,000 too).
 PANEL_DRAWS = 2000
@@ -51,7 +54,7 @@ class FollowupPanel:
         self.scenario = scenario
         self.lang = lang
         self.scenario_dir = scenario_dir
-        self.status = None
+        self.status: Status | None = None
         self._root = None
 
     def widget(self):

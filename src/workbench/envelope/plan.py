@@ -134,7 +134,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     L = max(len(st.profile_rates), sets.profiles.shape[1])
     cands = candidates.reset_index(drop=True).copy()
     cands["_call"] = candidate_calls(scenario, cands)
-    cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
+    cp_cols = sorted((int(m.group(1)), c) for c in cands.columns if (m := CP_COLUMN.match(str(c))))
     if st.use_project_schedule and cp_cols:
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
     n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS + _lag_years(sets)

@@ -295,6 +295,7 @@ def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, n
             "INSERT INTO snapshots (book, as_of, imported_at, source_file, source_sha256, content_sha256, "
             "n_projects, table_csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, day, at, str(path), source_sha, content_sha, len(df), text)).lastrowid
+        assert sid is not None, "an INSERT always sets lastrowid"
         _insert_projects(con, sid, df, as_of)
         con.execute("INSERT INTO audit (at_utc, os_user, action, book, as_of, snapshot_id, n_projects, "
                     "content_sha256, source_file) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?)",

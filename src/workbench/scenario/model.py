@@ -300,7 +300,9 @@ class Scenario:
             return None
         from ..resources import data_path
 
-        return data_path("books", self.followup.example_book), self.followup.as_of
+        as_of = self.followup.as_of
+        assert as_of is not None, "the schema requires followup.as_of with followup.example_book"
+        return data_path("books", self.followup.example_book), as_of
 
     def candidates_path(self) -> Path | None:
         """The candidate file named by the scenario, resolved against the file that named it."""

@@ -21,6 +21,7 @@ import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field, fields
+from functools import partial
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,11 +76,16 @@ def _read(cls, node: Any, convert: Mapping[str, Any] | None = None):
     return cls(**values)
 
 
+def _frozen_copy(d: dict) -> FrozenMap:
+    """A read-only copy of ``d`` (a field's default, made afresh for each section)."""
+    return FrozenMap(dict(d))
+
+
 def _key(name: str, section: str) -> Any:
     """A dataclass field whose default is the schema's for ``section.name`` (its key in the file)."""
     default = default_of(f"{section}.{name}")
     if isinstance(default, dict):
-        return field(default_factory=lambda d=default: FrozenMap(dict(d)), metadata={"key": name})
+        return field(default_factory=partial(_frozen_copy, default), metadata={"key": name})
     if isinstance(default, list):
         default = tuple(default)
     return field(default=default, metadata={"key": name})

@@ -5,7 +5,7 @@ without the model's matrices, before it is returned.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,6 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
 class SolverCheckError(RuntimeError):
     """The solver returned a portfolio that breaks a rule (a solver bug): never shown as a result."""
 
-    def __init__(self, broken: list[str]):
+    def __init__(self, broken: Sequence[str]):
         self.broken = broken
         super().__init__("the solver's portfolio breaks rules: " + "; ".join(broken))

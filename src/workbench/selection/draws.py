@@ -202,7 +202,7 @@ class _Reoptimiser:
         self.mip = highspy.Highs()
         self.mip.setOptionValue("output_flag", False)
         self.cols = np.arange(len(model.item), dtype=np.int32)
-        self.scale = None
+        self.scale: np.ndarray | None = None
         self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
         self.reduced_free: list[int] = []
         self.nodes: list[int] = []          # nodes of each compiled search
