@@ -152,7 +152,9 @@ FILE_WORDS = re.compile(r"\bseeds?\b|\.txt\b|\.csv\b|domain\.md|\bdata/", re.I)
 
 def _split_top(text: str) -> list[str]:
     """``text`` split at ``" ; "`` outside « quotations »."""
-    parts, depth, cur, i = [], 0, [], 0
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, i = 0, 0
     while i < len(text):
         ch = text[i]
         depth += ch == "«"
@@ -200,8 +202,8 @@ def reference_problems(text: str, registry: pd.DataFrame | None = None) -> list[
     """
     reg = documents() if registry is None else registry
     problems = []
-    if FILE_WORDS.search(str(text)):
-        problems.append(f"names a file, not a document: {FILE_WORDS.search(str(text)).group(0)!r}")
+    if found := FILE_WORDS.search(str(text)):
+        problems.append(f"names a file, not a document: {found.group(0)!r}")
     try:
         cites = parse_reference(text)
     except ValueError as exc:

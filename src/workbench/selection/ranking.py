@@ -341,7 +341,7 @@ def write_result(result: RankResult, out_dir: str | Path, deadline: float | None
         left = deadline - time.perf_counter()
         if write_time_s(len(table), table.shape[1]) > left:
             xtable = table[table["selected"].astype(bool)]
-    meta = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
+    meta: dict[str, Any] = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
             "weights": result.weights, "provenance": result.provenance,
             "outputs": {"csv_rows": int(len(table)), "xlsx_rows": int(len(xtable)),
                         "xlsx_selected_only": bool(len(xtable) < len(table))}}

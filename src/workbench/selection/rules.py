@@ -254,7 +254,7 @@ class Options(Rule):
                 np.array(costs, dtype=float), np.array(rates, dtype=float))
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         cands, s, ids, pay, fund_share = ctx.cands, ctx.s, ctx.ids, ctx.pay, ctx.fund_share_eur
         if not ctx.sel.any():
             return out
@@ -310,7 +310,7 @@ class FundEnvelopes(Rule):
                     add(cols, ctx.cost_eur[cols], -np.inf, f.envelope_eur, f"fund envelope {fc}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         if len(ctx.funds) > 1:
             for fc, f in ctx.funds.items():
                 t = ctx.money_eur[ctx.fund_of_row == fc].sum()
@@ -342,7 +342,7 @@ class SubEnvelopes(Rule):
                     add(cols, ctx.cost_eur[cols], -np.inf, lim, f"sub-envelope {sc}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         if ctx.s.get("sub_envelopes", True):
             for sc, lim in self._limits(ctx.s, ctx.funds):
                 t = ctx.money_eur[ctx.pay == sc].sum()
@@ -378,7 +378,7 @@ class Payments(Rule):
                 add(cols, payments[cols, k], -np.inf, lim, f"payments {fc} {y}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         limits, fund_limits = _payment_limits(ctx.s, ctx.funds)
         years = sorted(set(limits) | {y for _, y in fund_limits})
         if years:
@@ -482,7 +482,7 @@ class Dependencies(Rule):
                     False)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         req_cells, exc_cells = self._cells(ctx.cands)
         for i in np.flatnonzero(ctx.sel):
             for y in split_ids(req_cells[i]):
@@ -518,7 +518,7 @@ class OwnerShares(Rule):
                 self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         total, money = ctx.total_eur, ctx.money_eur
         if not total > 0:
             return out
@@ -559,7 +559,7 @@ class ThemeShares(Rule):
                     add(ctx.all_cols, coef, -np.inf, 0.0, f"theme share max {t}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         total, money = ctx.total_eur, ctx.money_eur
         if not total > 0:
             return out
