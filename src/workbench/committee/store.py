@@ -235,13 +235,22 @@ class _Write:
         return self.con
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        con = self.con
+        assert con is not None, "__exit__ runs only after __enter__ opened the connection"
         try:
             if exc_type is None:
-                self.con.execute("COMMIT")
-            elif self.con.in_transaction:
-                self.con.execute("ROLLBACK")
+                con.execute("COMMIT")
+            elif con.in_transaction:
+                con.execute("ROLLBACK")
         finally:
-            self.con.close()
+            con.close()
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The row id the INSERT just run through ``cur`` gave (sqlite3 sets ``lastrowid`` on each INSERT)."""
+    rid = cur.lastrowid
+    assert rid is not None, "an INSERT sets lastrowid"
+    return int(rid)
 
 
 def _session_row(con: sqlite3.Connection, session_id: Any, db: Path) -> tuple:
@@ -278,7 +287,7 @@ def create_session(db: str | Path, title: str, scenario_path: str, scenario_hash
         cur = con.execute("INSERT INTO sessions (title, scenario_path, scenario_hash, created_at, recorder, "
                           "aggregation_rule) VALUES (?, ?, ?, ?, ?, ?)",
                           (t, str(scenario_path), str(scenario_hash), at, r, rule))
-        sid = int(cur.lastrowid)
+        sid = _inserted_id(cur)
         _audit(con, sid, at, r, "session_created", {"title": t, "scenario_path": str(scenario_path),
                                                      "scenario_hash": str(scenario_hash), "rule": rule})
     return sid
@@ -313,7 +322,7 @@ def record_weights(db: str | Path, session_id: int, member: str, elicited: el.El
             "INSERT INTO elicitations (session_id, member, method, raw_json, weights_json, consistency_ratio, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (row[0], name, again.method, _json(again.raw), _json(again.weights), again.consistency_ratio, at))
-        eid = int(cur.lastrowid)
+        eid = _inserted_id(cur)
         _audit(con, row[0], at, name, "weights_recorded",
                {"elicitation_id": eid, "method": again.method, "weights": again.weights,
                 "consistency_ratio": again.consistency_ratio})
@@ -394,7 +403,7 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
             (row[0], str(call or ""), at, who or row[5], just, _json(w), str(rule),
              None if budget_eur is None else float(budget_eur), str(scenario_path), str(scenario_hash),
              _json(prov), _json(rob)))
-        did = int(cur.lastrowid)
+        did = _inserted_id(cur)
         con.executemany("INSERT INTO decision_projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [(did, *r) for r in rows])
         con.executemany("INSERT INTO overrides VALUES (?, ?, ?, ?)", [(did, *o) for o in ovs])

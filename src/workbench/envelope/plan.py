@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from ..selection.allotment import call_shares, candidate_calls, credits_at_eur
 from ..selection.scoring import eligibility, scenario_values
 
 from .settings import EXTRA_YEARS, ParameterSets, Policy, Settings
+
+if TYPE_CHECKING:
+    from .kernel import KernelInputs
 
 
 def _year_frac(d: dt.date) -> float:
@@ -78,6 +81,9 @@ class _Plan:
     eligible: np.ndarray
     reason: list
     flags: pd.DataFrame | None = None  # per project: first_results_late, governance_gate, flag
+    # the plan as the compiled kernel reads it, built on first use (workbench.envelope.kernel);
+    # not an argument, and not copied by dataclasses.replace (a changed plan builds its own)
+    _kin: KernelInputs | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n(self) -> int:

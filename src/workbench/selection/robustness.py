@@ -358,7 +358,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
             else:
                 sol = pf.solve_model(mdl, values[k], budget_eur=budget, col_scale=scale, time_limit_s=tl,
                                      mip_rel_gap=gap,
-                                     **({"engine": engine} if engine != "scipy" and scale is None else {}))
+                                     engine=engine if scale is None else "scipy")  # scaled costs: scipy's HiGHS
             statuses[sol.status] = statuses.get(sol.status, 0) + 1
             if sol.x is not None:
                 X[k] = sol.x
@@ -374,7 +374,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         X, proof = res.x, res.proof
         for st in res.status:
             statuses[st] = statuses.get(st, 0) + 1
-    found = ~np.isnan(X).any(axis=1) if X.size else np.zeros(K, bool)
+    found = np.asarray(~np.isnan(X).any(axis=1)) if X.size else np.zeros(K, bool)
     on = np.where(found[:, None], X, 0.0) > 0.5 if X.size else np.zeros((K, 0), bool)
     sel_count = np.zeros(n)
     p1_count = np.zeros(n)
@@ -595,6 +595,7 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
         sel, p = at(b)
         target = None
     else:
+        assert probability is not None, "exactly one of probability and reserve_rate (checked above)"
         target = float(probability)
         if full_p >= target:
             sel, p, b = full_sel, full_p, budget
