@@ -2,6 +2,7 @@
 #   make run    the main job on the default scenario (creates .venv and installs on first use)
 #   make test   the test suite (installs Debian's chromium for the browser tests when missing)
 #   make test-quick   the quick lane: tests not marked slow or browser
+#   make lint   ruff and mypy on src/ (CI runs it before make test)
 #   make docs   the documentation site, built offline into site/ (warnings are errors)
 PY ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= parameters/ftap_2018_2022.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick install browser dashboard bench docs clean
+.PHONY: run test test-quick lint install browser dashboard bench docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -34,6 +35,11 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# ruff (lint) and mypy (types) as configured in pyproject.toml: docs/operations/lint-and-types.md
+lint: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/mypy
 
 # the quick lane while working (no test marked slow or browser; under a minute)
 test-quick: $(STAMP)

@@ -43,7 +43,7 @@ import csv
 import math
 import re
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -131,7 +131,8 @@ def _decode(raw: bytes, f: str) -> str:
             break
     if bom or utf8_line:
         first_utf8 = utf8_line or 1
-        raise InputError([Problem(f, at_line(other_line), None, msg("E_MIXED_ENCODINGS", first=first_utf8, other=other_line))])
+        raise InputError([Problem(f, at_line(other_line), None,
+                                  msg("E_MIXED_ENCODINGS", first=first_utf8, other=other_line))])
     try:
         return body.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -156,7 +157,8 @@ def _too_many_rows(f: str) -> InputError:
 
 
 def _too_many_cells(f: str, row: int) -> InputError:
-    return InputError([Problem(f, at_row(row), f"more than {MAX_CELLS:,} cells", msg("E_TOO_MANY_CELLS", limit=MAX_CELLS))])
+    return InputError([Problem(f, at_row(row), f"more than {MAX_CELLS:,} cells",
+                               msg("E_TOO_MANY_CELLS", limit=MAX_CELLS))])
 
 
 def _lines(text: str):
@@ -213,7 +215,8 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
             if len(col.problems) > 200:
                 break
     except csv.Error as exc:
-        raise InputError([Problem(f, at_line(reader.line_num), None, msg("E_CSV_UNREADABLE", detail=str(exc)))]) from None
+        raise InputError([Problem(f, at_line(reader.line_num), None,
+                                  msg("E_CSV_UNREADABLE", detail=str(exc)))]) from None
     col.raise_if_any()
     df = pd.DataFrame(body, columns=header, dtype=object)
     df.attrs["row_numbers"] = np.asarray(numbers, dtype=np.int64)
@@ -253,7 +256,7 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
         raise InputError([Problem(f, "", "", msg("E_FILE_EMPTY"))])
     try:
         wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     col = Collector(f)
     header: list[str] | None = None
@@ -292,7 +295,7 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
                 break  # nothing holds a value below: openpyxl need not read further
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of openpyxl's reader names the cell
         raise _unreadable_cell(path, f, shape, False, i, exc, header) from None
     finally:
         wb.close()
@@ -319,7 +322,7 @@ def _formula_values(path: Path, f: str, shape, header: list[str], body: list[lis
     i = 0
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     try:
         rows = wb.worksheets[0].iter_rows(min_row=1, max_row=last, min_col=1, max_col=shape.max_column,
@@ -329,7 +332,7 @@ def _formula_values(path: Path, f: str, shape, header: list[str], body: list[lis
                 cached[i] = vals
             if i >= last:
                 break
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of openpyxl's reader names the cell
         raise _unreadable_cell(path, f, shape, True, i, exc, header) from None
     finally:
         wb.close()
@@ -368,7 +371,8 @@ def _read_table(path: Path) -> pd.DataFrame:
     except MemoryError:
         raise InputError([Problem(f, "", f"{size:,} bytes", msg("E_FILE_TOO_LARGE_MEMORY"))]) from None
     except OSError as exc:
-        raise InputError([Problem(f, "", None, msg("E_FILE_UNREADABLE", detail=exc.strerror or type(exc).__name__))]) from None
+        raise InputError([Problem(f, "", None,
+                                  msg("E_FILE_UNREADABLE", detail=exc.strerror or type(exc).__name__))]) from None
     numbers = df.attrs.get("row_numbers")
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     if numbers is not None:
@@ -429,7 +433,8 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     out.attrs.pop("row_numbers", None)
     out.index = range(len(out))
     # spreadsheet row numbers (header = 1), as the reader saw them (blank rows skipped)
-    rows = [int(x) for x in numbers] if numbers is not None and len(numbers) == len(out) else list(range(2, len(out) + 2))
+    rows = ([int(x) for x in numbers] if numbers is not None and len(numbers) == len(out)
+            else list(range(2, len(out) + 2)))
     lo, hi = scale
 
     def place(i: int, c: str) -> str:
@@ -503,7 +508,8 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             cell = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
             for t in split_ids(cell):
                 if t not in OWNER_TYPES:
-                    col.add(place(i, "owner_type"), t, msg("E_ONE_OF", choices=list(OWNER_TYPES), suggestion=closest(t, OWNER_TYPES)))
+                    col.add(place(i, "owner_type"), t,
+                            msg("E_ONE_OF", choices=list(OWNER_TYPES), suggestion=closest(t, OWNER_TYPES)))
             cells.append(cell)
         out["owner_type"] = cells
 

@@ -31,7 +31,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -564,7 +565,8 @@ def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool
         return decide_calls(scenario, candidates, **kwargs)
     call = scenario.calls[0] if len(scenario.calls) == 1 else None
     own = call_settings_of(scenario, kwargs.pop("call_settings", None)).get(call.id, {}) if call is not None else {}
-    why = {**scenario.override_reasons, **{str(k): str(v) for k, v in (kwargs.pop("override_reasons", None) or {}).items()}}
+    why = {**scenario.override_reasons,
+           **{str(k): str(v) for k, v in (kwargs.pop("override_reasons", None) or {}).items()}}
     kwargs.pop("resume", None)
     kwargs.pop("keep_states", None)
     if own.get("weights") is not None:
@@ -818,14 +820,16 @@ def call_stability(scenario, decided: pf.RankResult, call_id: str, grid: int = 1
     if res is None or res.selection is None:
         return pd.DataFrame(columns=["criterion", "weight", "low", "high"])
     sel = res.selection
-    rules = {k: v for k, v in sel.settings.items() if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
+    rules = {k: v for k, v in sel.settings.items()
+             if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
     return robustness.weight_stability(
         scenario, cands, weights=sel.weights, budget_eur=sel.settings["budget_eur"],
         rules=rules, forced_in=sel.forced_in, forced_out=sel.forced_out, grid=grid, tol=tol,
         decision="merit_order" if status == "merit order" else "optimal")
 
 
-def call_contingency(scenario, decided: pf.RankResult, call_id: str, probability: float, samples: int = 500) -> dict | None:
+def call_contingency(scenario, decided: pf.RankResult, call_id: str,
+                     probability: float, samples: int = 500) -> dict | None:
     """The contingency portfolio of a call (:func:`workbench.selection.robustness.contingency_portfolio`):
     the best portfolio of the call's applications that stays within its allotment with the
     given probability once costs overrun (the fund paying its share of overruns), with the call's
@@ -834,7 +838,8 @@ def call_contingency(scenario, decided: pf.RankResult, call_id: str, probability
     if res is None or res.selection is None:
         return None
     sel = res.selection
-    rules = {k: v for k, v in sel.settings.items() if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
+    rules = {k: v for k, v in sel.settings.items()
+             if k in pf.RULE_KEYS and k not in ("budget_eur", "force_in", "force_out")}
     cands = decided.candidates if decided.calls is None else call_candidates(decided, call_id)
     return robustness.contingency_portfolio(scenario, cands, probability=probability,
                                             samples=samples, weights=sel.weights, budget_eur=sel.settings["budget_eur"],

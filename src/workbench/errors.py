@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import reprlib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .messages import LANGS, Message, Text, label, msg, render
 
@@ -142,7 +143,7 @@ class Collector:
         self.file = str(file)
         self.problems: list[Problem] = []
 
-    def add(self, where: str, value: object, rule: "Message | str", file: str | None = None) -> None:
+    def add(self, where: str, value: object, rule: Message | str, file: str | None = None) -> None:
         self.problems.append(Problem(file or self.file, where, value, rule))
 
     def extend(self, problems: Iterable[Problem]) -> None:

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -338,7 +338,7 @@ def write_csv(path: str | Path, df: pd.DataFrame, sep: str = ",") -> Path:
     return write_atomic(path, csv_bytes(df, sep=sep))
 
 
-def _cell(v: object) -> object:
+def _cell(v: object) -> bool | int | float | str | None:
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (np.bool_, bool)):
@@ -458,12 +458,12 @@ def _write_sheet(fh, df: pd.DataFrame, header: bool, bold_header: bool) -> None:
     last_row = n_rows + (1 if header else 0)
     dim = f"A1:{letters[-1]}{max(last_row, 1)}" if n_cols else "A1"
     fh.write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}" '
-              f'xmlns:r="{_REL_NS}"><dimension ref="{dim}"/><sheetData>').encode("utf-8"))
+              f'xmlns:r="{_REL_NS}"><dimension ref="{dim}"/><sheetData>').encode())
     first = 1
     if header:
         style = ' s="1"' if bold_header else ""
         cells = "".join(_text_cell(f"{letters[j]}1", str(c), style) for j, c in enumerate(df.columns))
-        fh.write(f'<row r="1">{cells}</row>'.encode("utf-8"))
+        fh.write(f'<row r="1">{cells}</row>'.encode())
         first = 2
     # one rule per column for NumPy numbers and booleans; anything else (text, nullable
     # integers with <NA>, dates) cell by cell

@@ -172,7 +172,7 @@ def generate_pipeline(
             "title": [f"Projet synthétique {call_id} n°{i + 1}" for i in range(n)],
             "owner": [OWNERS[k] for k in rng.integers(0, len(OWNERS), n)],
             "envelope": env_cells,
-            "theme": [themes[k] for k in theme_idx] if themes else [""] * n,
+            "theme": [themes[k] for k in theme_idx] if theme_idx is not None else [""] * n,
             "territorial": rng.random(n) < territorial_rate,
             "total_cost_eur": cost,
             "requested_eur": req,

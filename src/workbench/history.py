@@ -35,7 +35,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import MISSING, Collector, InputError, Problem, closest
 from .messages import msg
@@ -118,7 +118,7 @@ class Figure:
     it describes and its documents."""
 
     id: str
-    label: dict
+    label: str | dict  # a key of messages.LABELS, or the figure's own words by language
     kind: str
     fund: str
     date: dt.date

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 import os
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 #: Largest scenario or sweep-spec file [bytes] (shipped scenarios: about 10 kB).
 MAX_YAML_BYTES = 1_000_000
@@ -174,7 +174,7 @@ def hidden_part(path: str | Path, dirs: Iterable[Path]) -> str | None:
     return found
 
 
-def outside_rule(dirs: Iterable[Path]) -> "Message":
+def outside_rule(dirs: Iterable[Path]) -> Message:
     """The rule shown when a file lies outside the allowed folders (message ``E_OUTSIDE_ALLOWED``)."""
     from .messages import msg
 

@@ -23,12 +23,12 @@ validation (the scenario schema does it once, in :mod:`workbench.scenario`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeGuard
 
 PARAM_KEYS = {"value", "values", "unit", "reference", "description", "assumption"}
 
 
-def is_param_node(node: Any) -> bool:
+def is_param_node(node: Any) -> TypeGuard[dict]:
     """True when ``node`` is a parameter mapping (has ``value`` or ``values``)."""
     return isinstance(node, dict) and ("value" in node or "values" in node)
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -221,7 +222,7 @@ def envelope_metrics(sim) -> dict:
     summ = sim.summary
     row = summ[summ["level"] == "ALL"]
     row = (row if len(row) else summ.iloc[:1]).iloc[0]
-    out = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
+    out: dict[str, float | int | None] = {k: float(row[k]) for k in ENVELOPE_METRICS if k in row.index}
     sh = sim.shortfall.dropna(subset=["shortfall_probability"])
     if len(sh):
         worst = sh.loc[sh["shortfall_probability"].idxmax()]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from . import limits as L
 from .files import column_letters
-from .errors import InputError, Problem, at_line, at_row
+from .errors import InputError, Place, Problem, at_line, at_row
 from .messages import msg
 
 #: Bytes read at a time from a file or a zip member.
@@ -211,7 +211,7 @@ def check_xlsx(path: Path, f: str, max_rows: int = L.MAX_CANDIDATES) -> XlsxShap
         raise InputError([exc.problem]) from None
     except MemoryError:
         raise
-    except Exception as exc:  # not a zip, a corrupt member (zlib.error), a part openpyxl's readers refuse
+    except Exception as exc:  # noqa: BLE001 - not a zip, a corrupt member (zlib.error), a part openpyxl's readers refuse
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=_detail(exc)))]) from None
 
 
@@ -300,8 +300,8 @@ def _check_xlsx(path: Path, f: str, max_rows: int) -> XlsxShape:
                          cells=stats.cells, shared_strings=n_strings, exact=exact)
 
 
-def _part(name: str) -> str:
-    return msg("P_PART", part=name)
+def _part(name: str) -> Place:
+    return Place(msg("P_PART", part=name))
 
 
 def _bound_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, f: str) -> None:
@@ -707,7 +707,8 @@ def _scan_sheet_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, stats: _SheetStat
             try:
                 st["row"] = int(float(r)) if r else st["row"] + 1
             except ValueError:
-                raise _Refused(Problem(stats.f, _part(part), r, msg("E_XLSX_UNREADABLE", detail="row number"))) from None
+                raise _Refused(Problem(stats.f, _part(part), r,
+                                       msg("E_XLSX_UNREADABLE", detail="row number"))) from None
             st["n"] = st["col"] = st["vcol"] = 0
             st["row_start"] = p.CurrentByteIndex
         elif local == "c":

@@ -46,9 +46,12 @@ PUBLISHED = {
               "source": "[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12)"},
     "year2018": {"laureates": 33, "granted_eur": 195e6, "total_cost_eur": 472e6,
                  "source": "[INVESTIR POUR TRANSFORMER] Le 2ème appel à projets du FTAP retient 16 lauréats (DITP, 2018-11-12)"},
-    "end2019": {"laureates": 63, "granted_eur": 351e6, "source": "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP (DITP, 2019-11-19)"},
-    "ftap_envelope_eur": {"value": 700e6, "source": "700 millions d'euros pour transformer l'action publique (DITP, 2018)"},
-    "fitn_envelope_eur": {"value": 292e6, "source": "France Relance : accélérer la transition numérique de l'État et des territoires (DINUM et DITP, 2021)"},
+    "end2019": {"laureates": 63, "granted_eur": 351e6,
+                "source": "[CITP] Rencontre entre le Premier ministre et les lauréats du FTAP (DITP, 2019-11-19)"},
+    "ftap_envelope_eur": {"value": 700e6,
+                          "source": "700 millions d'euros pour transformer l'action publique (DITP, 2018)"},
+    "fitn_envelope_eur": {"value": 292e6,
+                          "source": "France Relance : accélérer la transition numérique de l'État et des territoires (DINUM et DITP, 2021)"},
 }
 
 
@@ -149,7 +152,9 @@ FILE_WORDS = re.compile(r"\bseeds?\b|\.txt\b|\.csv\b|domain\.md|\bdata/", re.I)
 
 def _split_top(text: str) -> list[str]:
     """``text`` split at ``" ; "`` outside « quotations »."""
-    parts, depth, cur, i = [], 0, [], 0
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, i = 0, 0
     while i < len(text):
         ch = text[i]
         depth += ch == "«"
@@ -197,8 +202,8 @@ def reference_problems(text: str, registry: pd.DataFrame | None = None) -> list[
     """
     reg = documents() if registry is None else registry
     problems = []
-    if FILE_WORDS.search(str(text)):
-        problems.append(f"names a file, not a document: {FILE_WORDS.search(str(text)).group(0)!r}")
+    if found := FILE_WORDS.search(str(text)):
+        problems.append(f"names a file, not a document: {found.group(0)!r}")
     try:
         cites = parse_reference(text)
     except ValueError as exc:

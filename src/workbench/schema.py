@@ -14,7 +14,8 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import MISSING, Collector, closest
 from .messages import msg

@@ -191,14 +191,14 @@ class OverrunModel:
 
     # ---- construction ------------------------------------------------------------------------
     @classmethod
-    def default(cls, kind: str = "cost_overrun") -> "OverrunModel":
+    def default(cls, kind: str = "cost_overrun") -> OverrunModel:
         """The fitted default model of ``kind`` (module constants)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         return cls(**DEFAULTS[kind], kind=kind, source=DEFAULT_SOURCES[kind])
 
     @classmethod
-    def from_scenario(cls, scenario: Any, kind: str = "cost_overrun") -> "OverrunModel":
+    def from_scenario(cls, scenario: Any, kind: str = "cost_overrun") -> OverrunModel:
         """The model of ``kind`` set by ``scenario.uncertainty.<kind>`` (the scenario's typed section,
         :class:`workbench.scenario.UncertaintySection`); the fitted defaults fill what is absent.
 
@@ -320,7 +320,10 @@ class OverrunModel:
         """Ratios from uniforms in [0, 1) by the tabulated quantile (float64 result)."""
         q = self._quantile_table()
         if self.point_weight >= 1.0:
-            return np.ones(np.shape(u)) if out is None else np.copyto(out, 1.0) or out
+            if out is None:
+                return np.ones(np.shape(u))
+            np.copyto(out, 1.0)
+            return out
         x = np.multiply(u, QUANTILE_NODES, dtype=np.float64)
         idx = x.astype(np.int32)
         np.minimum(idx, QUANTILE_NODES - 1, out=idx)
@@ -499,6 +502,7 @@ def fit_mixture(kind: str, classes: list[np.ndarray], target_mean: float | None 
                                 options={"maxiter": 3000, "maxfev": 6000, "xatol": 1e-5, "fatol": 1e-10})
         if best is None or res.fun < best.fun:
             best = res
+    assert best is not None, "_STARTS holds several starts"
     res = optimize.minimize(loss, best.x, method="Powell", options={"maxiter": 4000, "xtol": 1e-6, "ftol": 1e-12})
     m = build(res.x)
     m.source = "fit"
@@ -567,7 +571,7 @@ class SavingsRealisation:
     sd_rate: float = SAVINGS_REALISATION_SD
 
     @classmethod
-    def from_scenario(cls, scenario: Any) -> "SavingsRealisation":
+    def from_scenario(cls, scenario: Any) -> SavingsRealisation:
         """``uncertainty.savings_realisation`` of ``scenario`` (its typed section), else the defaults."""
         if not scenario:
             return cls()

@@ -23,7 +23,7 @@ def meur(amount_eur: float, lang: str = "fr", digits: int = 1) -> str:
     return _group(f"{amount_eur / 1e6:,.{digits}f}", lang) + "\u00a0M€"
 
 
-def pct(rate: float, lang: str = "fr", digits: int = 1) -> str:
+def pct(rate: float | None, lang: str = "fr", digits: int = 1) -> str:
     """A fraction shown as a percentage: ``pct(0.275) == '27,5 %'``."""
     if rate is None or (isinstance(rate, float) and math.isnan(rate)):
         return "–"

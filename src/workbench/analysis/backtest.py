@@ -33,7 +33,7 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -212,7 +212,7 @@ def power_table(scenario, calibrate_until: dt.date, replicates: int = 30, seed: 
     (``failed_in_sample``: what a calibration would rule out).
     The first row is the model itself (its posterior, else the scenario's values), for comparison."""
     models = wrong_models(scenario) if models is None else models
-    rows = []
+    rows: list[dict] = []
     first = "(posterior)" if posterior is not None or scenario.posterior_path() is not None else "(scenario)"
     for name, over in [(first, {}), *models.items()]:
         # two processes share the runs, as in the report (each run depends only on its seed)
@@ -251,24 +251,26 @@ class PendingBacktest:
         self._done: dict[int, dict] = {}
         self._cond = threading.Condition()
         self._ended = False
-        self._proc = None
+        self._proc: subprocess.Popen[bytes] | None = None
         if (os.cpu_count() or 1) > 1 and replicates > 1:
             try:
-                self._proc = subprocess.Popen(
+                self._proc = proc = subprocess.Popen(
                     [sys.executable, "-c", "import sys; from workbench.analysis.backtest import _serve; "
                                            "_serve(sys.stdin.buffer, sys.stdout.buffer)"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-                pickle.dump(s, self._proc.stdin)
-                self._proc.stdin.close()
+                assert proc.stdin is not None and proc.stdout is not None, "both are pipes"
+                pickle.dump(s, proc.stdin)
+                proc.stdin.close()
             except (OSError, pickle.PicklingError):   # nothing to spare: computed here
                 self._stop()
             else:
-                threading.Thread(target=self._read, daemon=True, name="backtest-reader").start()
+                threading.Thread(target=self._read, args=(proc.stdout,), daemon=True, name="backtest-reader").start()
 
-    def _read(self) -> None:
+    def _read(self, stream: IO[bytes]) -> None:
+        """The other process's messages from ``stream`` (its stdout), until it ends."""
         try:
             while True:
-                kind, r, got = pickle.load(self._proc.stdout)
+                kind, r, got = pickle.load(stream)
                 with self._cond:
                     if kind == "start":
                         self._claimed = r

@@ -56,14 +56,15 @@ import platform
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import Collector, InputError, Problem
 from ..files import project_relative
-from ..messages import msg
+from ..messages import Message, msg
 from ..scenario import CalibrationSection
 from ..posterior import load_posterior, parameter_sets, posterior_status, posterior_until  # noqa: F401 - re-exported
 
@@ -95,7 +96,8 @@ class Prior:
         u = min(max(float(u), 0.0), 1.0)
         if self.choices:
             return self.choices[min(int(u * len(self.choices)), len(self.choices) - 1)]
-        x = self.low + u * (self.high - self.low)
+        low, high = self._range()
+        x = low + u * (high - low)
         return int(round(x)) if self.integer else float(x)
 
     def unit(self, value: Any) -> float:
@@ -103,7 +105,13 @@ class Prior:
         if self.choices:
             i = [json.dumps(c) for c in self.choices].index(json.dumps(value))
             return (i + 0.5) / len(self.choices)
-        return (float(value) - self.low) / (self.high - self.low)
+        low, high = self._range()
+        return (float(value) - low) / (high - low)
+
+    def _range(self) -> tuple[float, float]:
+        """``(low, high)`` of a prior without choices (:func:`priors` gives it both)."""
+        assert self.low is not None and self.high is not None, "a prior without choices is a range"
+        return self.low, self.high
 
 
 def priors(scenario) -> list[Prior]:
@@ -213,7 +221,7 @@ class CalibrationResult:
 
 def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | None = None,
               replicates: int | None = None, waves: int | None = None, cutoff: float | None = None,
-              executor: Any = None, progress: Callable[[str], None] | None = None) -> CalibrationResult:
+              executor: Any = None, progress: Callable[[Message], None] | None = None) -> CalibrationResult:
     """History matching of the scenario's ``calibration.parameters`` on its published figures
     dated up to ``until`` (see the module).  ``executor``: a :mod:`workbench.sweep` executor
     (default: 2 processes, or this one on a single core); ``progress`` receives one coded
@@ -261,7 +269,8 @@ def calibrate(scenario, until: dt.date, seed: int | None = None, points: int | N
             elif len(keep_u):
                 U = _refocus(keep_u, prs, n, rng)
             else:   # none passed yet: explore around the least implausible tenth so far
-                best = table_u[np.argsort(table_i, kind="stable")[:max(2, int(math.ceil(FALLBACK_SHARE * len(table_i))))]]
+                n_best = max(2, int(math.ceil(FALLBACK_SHARE * len(table_i))))
+                best = table_u[np.argsort(table_i, kind="stable")[:n_best]]
                 U = _refocus(best, prs, n, rng)
             seeds = run_seeds(seed, w, R)
             tasks = [(scenario, figs, w, i, {p.keypath: p.value(u) for p, u in zip(prs, U[i])}, seeds, until)

@@ -55,7 +55,8 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,6 +144,7 @@ class CapacityResult:
         (on the grid: rounded down to a multiple of the step)."""
         step = float(self.provenance.get("step_eur", STEP_EUR))
         g = math.floor(float(amount_eur) / step + 1e-9) * step
+        assert self.thresholds_eur is not None, "capacity() gives its result the draws' thresholds"
         return float(np.mean(self.thresholds_eur <= g + 1e-6))
 
     def curve_table(self) -> pd.DataFrame:
@@ -444,6 +446,7 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
     if book is not None and not isinstance(book, pd.DataFrame):
         from ..followup.status import load_book
 
+        assert when is not None, "_check refuses a book without as_of"
         book = load_book(book, when, scenario=scenario, name=book_name)
     cands = load_candidates(scenario) if candidates is None else candidates
     calls = sorted(scenario.calls, key=lambda c: c.decision)
@@ -452,6 +455,7 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
     # ---- what is decided before the call: the book's, or the scenario's committees' -----------
     book_net = {}
     if book is not None:
+        assert when is not None, "_check refuses a book without as_of"
         pos = Po.fund_position(book, when, scenario)
         for r in pos.funds.itertuples():
             book_net[r.fund] = float(r.net_committed_eur + r.pending_eur)
@@ -513,8 +517,10 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
     sources: dict[str, tuple[list[int], np.ndarray]] = {}
     rf = None
     if book is not None:
+        assert when is not None, "_check refuses a book without as_of"
         rf = RF.reforecast(book, when, scenario, draws=draws, seed=seeds["reforecast"])
         if fund in rf.funds:
+            assert rf.cp_future_by_fund_eur is not None, "reforecast() gives the future CP by fund"
             arr = rf.cp_future_by_fund_eur[rf.funds.index(fund)].T.copy()      # (Y, draws)
             from ..followup.book import paid_column
 
@@ -531,7 +537,7 @@ def next_call_capacity(scenario, *, as_of=None, book=None, risk_rate: float = 0.
         sources["later"] = _fund_demand(res, fund)
     years_all = [int(y) for y in blocks.years] + [int(y) for ys, _ in sources.values() for y in ys]
     grid = list(range(min(min(years_all), int(scenario.years[0])), max(years_all) + 1))
-    start_year = when.year if book is not None else grid[0]
+    start_year = when.year if book is not None and when is not None else grid[0]   # a book has its date
     cr = _credits(scenario, fund, grid, start_year, call.decision.year, book)
     # the years after the last one whose shortfall counts change nothing before it: left out
     counted_idx = np.flatnonzero(cr.counted)

@@ -48,7 +48,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -411,7 +412,12 @@ def aggregate(members: Sequence[Elicited], rule: str = "auto") -> RoomWeights:
     if used == "aij":
         if any(m.method != "ahp" for m in members):
             raise InputError([Problem("<input>", "rule", rule, msg("E_COMMITTEE_AIJ_AHP_ONLY"))])
-        logs = np.mean([np.log(m.matrix()) for m in members], axis=0)
+        log_matrices = []
+        for m in members:
+            M = m.matrix()
+            assert M is not None, "every member is AHP (checked just above)"
+            log_matrices.append(np.log(M))
+        logs = np.mean(log_matrices, axis=0)
         G = np.exp(logs)
         lam, w = principal_eigen(G)
         cr = consistency(G, lam)[2]

@@ -140,7 +140,8 @@ def minutes_tables(m: Minutes, lang: str = "fr") -> dict[str, pd.DataFrame]:
             continue
         for p in proj.itertuples(index=False):
             o = ov_of.get(str(p.project_id), ("", ""))
-            dec_rows.append({"session_id": s.session_id, "decision_id": did, "call": d.call, "recorded_at": d.recorded_at,
+            dec_rows.append({"session_id": s.session_id, "decision_id": did, "call": d.call,
+                             "recorded_at": d.recorded_at,
                              "position": int(p.position), "project_id": p.project_id, "title": p.title,
                              "selected": bool(p.selected), "funding": p.funding, "grant_eur": p.grant_eur,
                              "value": p.value, "reason_code": p.reason_code,
@@ -384,7 +385,8 @@ def minutes_sections(m: Minutes, lang: str = "fr") -> list[tuple[str, Any]]:
     out.append(("facts", [(label("cm_version", lang), m.provenance.get("workbench_version", "")),
                           (label("cm_code", lang), m.provenance.get("code_fingerprint", "")),
                           (label("cm_scenario", lang), f"{s.scenario_path} (sha256 {s.scenario_hash})")]
-                + [(label("cm_scenario_of", lang, id=int(d.decision_id)), f"{d.scenario_path} (sha256 {d.scenario_hash})")
+                + [(label("cm_scenario_of", lang, id=int(d.decision_id)),
+                    f"{d.scenario_path} (sha256 {d.scenario_hash})")
                    for d in s.decisions.itertuples(index=False)
                    if (d.scenario_path, d.scenario_hash) != (s.scenario_path, s.scenario_hash)]))
     out.append(("h2", label("cm_signatures", lang)))
@@ -400,7 +402,8 @@ def _audit_detail(action: str, detail_json: str, lang: str) -> str:
         return f"{label('cm_method_' + d.get('method', 'swing'), lang)}" + (
             f", CR {_num(cr, lang, 3)}" if cr is not None else "")
     if action == "decision_recorded":
-        return label("cm_audit_decision", lang, id=d.get("decision_id"), call=d.get("call") or label("cm_all_calls", lang),
+        return label("cm_audit_decision", lang, id=d.get("decision_id"),
+                     call=d.get("call") or label("cm_all_calls", lang),
                      n=len(d.get("selected", [])), overrides=len(d.get("overrides", [])))
     if action == "rule_set":
         return f"{d.get('from')} → {d.get('to')}"

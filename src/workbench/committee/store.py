@@ -29,7 +29,8 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -234,13 +235,22 @@ class _Write:
         return self.con
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        con = self.con
+        assert con is not None, "__exit__ runs only after __enter__ opened the connection"
         try:
             if exc_type is None:
-                self.con.execute("COMMIT")
-            elif self.con.in_transaction:
-                self.con.execute("ROLLBACK")
+                con.execute("COMMIT")
+            elif con.in_transaction:
+                con.execute("ROLLBACK")
         finally:
-            self.con.close()
+            con.close()
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The row id the INSERT just run through ``cur`` gave (sqlite3 sets ``lastrowid`` on each INSERT)."""
+    rid = cur.lastrowid
+    assert rid is not None, "an INSERT sets lastrowid"
+    return int(rid)
 
 
 def _session_row(con: sqlite3.Connection, session_id: Any, db: Path) -> tuple:
@@ -277,7 +287,7 @@ def create_session(db: str | Path, title: str, scenario_path: str, scenario_hash
         cur = con.execute("INSERT INTO sessions (title, scenario_path, scenario_hash, created_at, recorder, "
                           "aggregation_rule) VALUES (?, ?, ?, ?, ?, ?)",
                           (t, str(scenario_path), str(scenario_hash), at, r, rule))
-        sid = int(cur.lastrowid)
+        sid = _inserted_id(cur)
         _audit(con, sid, at, r, "session_created", {"title": t, "scenario_path": str(scenario_path),
                                                      "scenario_hash": str(scenario_hash), "rule": rule})
     return sid
@@ -312,7 +322,7 @@ def record_weights(db: str | Path, session_id: int, member: str, elicited: el.El
             "INSERT INTO elicitations (session_id, member, method, raw_json, weights_json, consistency_ratio, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (row[0], name, again.method, _json(again.raw), _json(again.weights), again.consistency_ratio, at))
-        eid = int(cur.lastrowid)
+        eid = _inserted_id(cur)
         _audit(con, row[0], at, name, "weights_recorded",
                {"elicitation_id": eid, "method": again.method, "weights": again.weights,
                 "consistency_ratio": again.consistency_ratio})
@@ -362,7 +372,8 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
             probs.append(Problem("<input>", f"{where}.project_id", pid, msg("E_COMMITTEE_OVERRIDE_TWICE")))
         seen.add(pid)
         if o.direction not in ("in", "out"):
-            probs.append(Problem("<input>", f"{where}.direction", o.direction, msg("E_EITHER", first="in", second="out")))
+            probs.append(Problem("<input>", f"{where}.direction", o.direction,
+                                 msg("E_EITHER", first="in", second="out")))
         reason = _text(o.reason, f"{where}.reason", probs)
         ovs.append((pid, o.direction, reason))
     if probs:
@@ -374,11 +385,11 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
     funded = table["funded_eur"] if "funded_eur" in table else table.get("requested_eur", pd.Series([0.0] * len(table)))
     rows = []
     for pos, (r, f, g) in enumerate(zip(table.itertuples(index=False), freq, funded)):
-        sel = bool(getattr(r, "selected"))
+        sel = bool(r.selected)
         reason = getattr(r, "reason", "")
         rows.append((pos, str(r.id), str(getattr(r, "title", "") or ""), int(sel), str(getattr(r, "funding", "") or ""),
                      float(g) if sel and g is not None and pd.notna(g) else 0.0,
-                     None if pd.isna(getattr(r, "value", None)) else float(getattr(r, "value")),
+                     None if pd.isna(getattr(r, "value", None)) else float(r.value),
                      str(getattr(r, "reason_code", "") or ""), render_text(reason, "fr"), render_text(reason, "en"),
                      None if f is None or pd.isna(f) else float(f)))
     db = Path(db)
@@ -392,7 +403,7 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
             (row[0], str(call or ""), at, who or row[5], just, _json(w), str(rule),
              None if budget_eur is None else float(budget_eur), str(scenario_path), str(scenario_hash),
              _json(prov), _json(rob)))
-        did = int(cur.lastrowid)
+        did = _inserted_id(cur)
         con.executemany("INSERT INTO decision_projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [(did, *r) for r in rows])
         con.executemany("INSERT INTO overrides VALUES (?, ?, ?, ?)", [(did, *o) for o in ovs])

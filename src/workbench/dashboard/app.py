@@ -42,7 +42,8 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -147,7 +148,7 @@ class Dashboard:
         self.last_error: str = ""
 
     @classmethod
-    def from_environment(cls, **kwargs: Any) -> "Dashboard":
+    def from_environment(cls, **kwargs: Any) -> Dashboard:
         """A dashboard set by the environment ``workbench dashboard`` passes to the kernel."""
         kwargs.setdefault("scenario", os.environ.get(ENV_SCENARIO) or None)
         kwargs.setdefault("parameters_dir", os.environ.get(ENV_PARAMETERS) or None)
@@ -434,7 +435,8 @@ class Dashboard:
         el = scn.eligibility_at()
         out = {"cofinancing": float((el.get("cofinancing_rate") or {}).get("min", 0.0)),
                "min_cost": float(el.get("min_total_cost_eur", 0.0)) / 1e6,
-               "min_cost_terr": float(el.get("min_total_cost_territorial_eur", el.get("min_total_cost_eur", 0.0))) / 1e6,
+               "min_cost_terr": float(el.get("min_total_cost_territorial_eur",
+                                             el.get("min_total_cost_eur", 0.0))) / 1e6,
                "sel_allow_phase1": bool(scn.selection.allow_phase1),
                "sel_roi_rule": scn.selection.roi_mode == "rule"}
         out.update({f"rule_{r}": True for r in RULE_NEUTRAL})
@@ -657,7 +659,7 @@ class Dashboard:
             self._refresh()
         except InputError as exc:
             self._error(exc)
-        except Exception as exc:  # keep the page alive: show a clear message, log the details
+        except Exception as exc:  # noqa: BLE001 - keep the page alive: show a clear message, log the details
             import traceback
 
             traceback.print_exc(file=sys.stderr)
@@ -766,7 +768,8 @@ class Dashboard:
                 return out
             full = self._jobs.full(struct, cands, ckey, view, own, reasons)
             out = self._jobs.simulate(struct, full, ckey, L)
-            out["fund"] = {"selected": int(full.totals["selected"]), "committed_eur": float(full.totals["committed_eur"]),
+            out["fund"] = {"selected": int(full.totals["selected"]),
+                           "committed_eur": float(full.totals["committed_eur"]),
                            "budget_eur": float(full.totals["budget_eur"])}
             return out
 
@@ -949,7 +952,8 @@ class Dashboard:
         sel = self.controls["detail_select"]
         r = self.ranked()
         L = self.lang
-        opts = [(f"{'✔' if s else '·'} {i} — {str(t)[:40]}", str(i)) for i, t, s in zip(r["id"], r["title"], r["selected"])]
+        opts = [(f"{'✔' if s else '·'} {i} — {str(t)[:40]}", str(i))
+                for i, t, s in zip(r["id"], r["title"], r["selected"])]
         cur = sel.value
         self._mute = True
         try:

@@ -16,7 +16,8 @@ import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -237,7 +238,7 @@ class Controller:
                     show(result)
             except InputError as exc:
                 self.on_error(exc)
-            except Exception as exc:  # pragma: no cover - shown, logged, page kept alive
+            except Exception as exc:  # noqa: BLE001 - pragma: no cover - shown, logged, page kept alive
                 import traceback
 
                 traceback.print_exc(file=sys.stderr)

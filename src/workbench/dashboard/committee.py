@@ -35,7 +35,8 @@ import base64
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -162,7 +163,7 @@ class CommitteePanel:
         self._attached = False                # the page's forced projects are followed
 
     @classmethod
-    def for_dashboard(cls, dash) -> "CommitteePanel":
+    def for_dashboard(cls, dash) -> CommitteePanel:
         """The panel of a :class:`workbench.dashboard.Dashboard`: its page, its language, the
         store in its variants folder, its weight sliders."""
         def apply(weights: dict) -> None:
@@ -517,7 +518,7 @@ class CommitteePanel:
         except InputError as exc:
             self._say("robust_out", problems_message(exc.problems, lang), ok=False)
             return
-        except Exception as exc:  # keep the page alive: a message, never a traceback
+        except Exception as exc:  # noqa: BLE001 - keep the page alive: a message, never a traceback
             self._say("robust_out", short_error(exc, 200), ok=False)
             return
         finally:

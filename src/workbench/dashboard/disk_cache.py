@@ -35,7 +35,8 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 #: Environment variable naming the cache folder (``off``: no disk cache).
 ENV_CACHE_DIR = "WORKBENCH_CACHE_DIR"

@@ -2,7 +2,8 @@
 language: headers and words from the catalog (:mod:`workbench.messages`), amounts in euros."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 

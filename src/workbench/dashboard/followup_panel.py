@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..reporting import labels as L
 from ..errors import InputError
 from ..messages import render
+
+if TYPE_CHECKING:
+    from ..followup.status import Status
 
 #: Re-forecast draws of the dashboard's follow-up (the report's default is 2,000 too).
 PANEL_DRAWS = 2000
@@ -50,7 +54,7 @@ class FollowupPanel:
         self.scenario = scenario
         self.lang = lang
         self.scenario_dir = scenario_dir
-        self.status = None
+        self.status: Status | None = None
         self._root = None
 
     def widget(self):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 #: The template's name (its folder under :func:`template_root`'s ``voila/templates/``).
 TEMPLATE = "workbench"

@@ -58,7 +58,8 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -243,25 +244,33 @@ def install_log_redaction(secrets: Iterable[str] = ()) -> None:
     handler sees it (a filter on handlers would miss tornado's loggers, which have none and reach
     ``logging.lastResort``).
     """
-    secrets = tuple(s for s in secrets if s)
     previous = logging.getLogRecordFactory()
     if getattr(previous, "_workbench_redacts", False):
-        previous = previous._workbench_previous  # installed again (tests): replace, not stack
+        # installed again (tests): replace, not stack; known by its flag rather than its class, as
+        # the module may be loaded twice (as __main__ and as workbench.dashboard.server)
+        previous = cast(_RedactingFactory, previous)._workbench_previous
+    logging.setLogRecordFactory(_RedactingFactory(previous, tuple(s for s in secrets if s)))
 
-    def factory(*args, **kwargs):
-        record = previous(*args, **kwargs)
+
+class _RedactingFactory:
+    """A log record factory: the record ``previous`` makes, its message with ``secrets`` masked."""
+
+    _workbench_redacts = True
+
+    def __init__(self, previous: Callable[..., logging.LogRecord], secrets: tuple[str, ...]):
+        self._workbench_previous = previous
+        self.secrets = secrets
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self._workbench_previous(*args, **kwargs)
         try:
             text = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record is logging's to report, as it is
             return record
-        masked = redact(text, secrets)
+        masked = redact(text, self.secrets)
         if masked != text:
             record.msg, record.args = masked, None
         return record
-
-    factory._workbench_redacts = True
-    factory._workbench_previous = previous
-    logging.setLogRecordFactory(factory)
 
 
 def drop_token_from_request(request) -> None:
@@ -442,7 +451,7 @@ class PageKernelManager(AsyncMappingKernelManager):
     unconnected_timeout_s = Float(60.0, config=True, help="Shut a page's kernel down when no websocket has "
                                                           "been connected to it for this long [s].")
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.page_owner: dict[str, str] = {}  # kernel id -> client
         self.last_seen: dict[str, float] = {}  # kernel id -> monotonic time it was handed out or last connected
@@ -673,8 +682,8 @@ class WorkbenchVoila(Voila):
         if removed:
             self.log.info("Removed %d connection folder(s) of servers no longer running", len(removed))
         self.connection_dir = tempfile.mkdtemp(prefix=f"{CONNECTION_PREFIX}{os.getpid()}-", dir=root)
-        self.log.info("Storing connection files in %s." % self.connection_dir)
-        self.log.info("Serving static files from %s." % self.static_root)
+        self.log.info("Storing connection files in %s.", self.connection_dir)
+        self.log.info("Serving static files from %s.", self.static_root)
         settings = self.init_settings()
         install_log_redaction([self.token or "", self.identity_provider.token or ""])
         self.app = tornado.web.Application(**settings)

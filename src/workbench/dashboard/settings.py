@@ -231,18 +231,19 @@ def save_variant(base: Scenario, settings: Settings, name: str, variants_dir: Pa
     text = variant_yaml(base, settings, slug, variants_dir)
     copy_to = None
     if candidates is not None:
-        copy_to = path.with_name(f"{slug}_candidates{Path(candidates).suffix.lower()}")
+        copy_from = Path(candidates)
+        copy_to = path.with_name(f"{slug}_candidates{copy_from.suffix.lower()}")
         text += yaml.safe_dump({"candidates": {"source": "file", "file": copy_to.name}}, allow_unicode=True)
     blob = text.encode("utf-8")
     if overwrite:
         if copy_to is not None:
-            write_atomic(copy_to, Path(candidates).read_bytes())
+            write_atomic(copy_to, copy_from.read_bytes())
         write_atomic(path, blob)
     else:
         create_exclusive(path, blob)   # the name is this page's from here on
     try:
         if copy_to is not None and not overwrite:
-            write_atomic(copy_to, Path(candidates).read_bytes())
+            write_atomic(copy_to, copy_from.read_bytes())
         load_scenario(path, allowed_dirs=[Path(base.path).resolve().parent, *(allowed_dirs or [])])
     except (InputError, OSError):
         path.unlink(missing_ok=True)

@@ -36,7 +36,7 @@ def figure_png(fig, dpi: int = 72) -> bytes:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    except Exception:  # pragma: no cover - a figure not managed by pyplot
+    except Exception:  # noqa: BLE001 - pragma: no cover - a figure not managed by pyplot
         pass
     return buf.getvalue()
 
@@ -301,7 +301,8 @@ def compare_html(cmp: dict, lang: str = "fr", run: int = 0) -> str:
     ]
     if call:
         rows += [
-            (render("D_CMP_SELECTED", L, scope=scope), cells(lambda s: f"{s['view']['selected']} / {s['view']['candidates']}")),
+            (render("D_CMP_SELECTED", L, scope=scope),
+             cells(lambda s: f"{s['view']['selected']} / {s['view']['candidates']}")),
             (render("D_CMP_BUDGET", L, scope=scope), cells(lambda s: meur(s["view"]["budget_eur"], L))),
             (render("D_CMP_COMMITTED", L, scope=scope), cells(lambda s: meur(s["view"]["committed_eur"], L))),
             (render("D_CMP_VALUE", L, scope=scope), cells(lambda s: number(s["view"]["value"], L, 1))),

@@ -89,7 +89,8 @@ The package re-exports the names callers use (``envelope.simulate``, ``envelope.
 """
 from ..errors import InputError, Problem
 from .compiled import _nb
-from .settings import (DEFAULT_CONTRACT_LAG_MONTHS, DEFAULT_DECOMMIT_MONTHS, DEFAULT_PROFILE, EXHAUSTED_SHARE, SET_COLUMNS,
+from .settings import (DEFAULT_CONTRACT_LAG_MONTHS, DEFAULT_DECOMMIT_MONTHS, DEFAULT_PROFILE, EXHAUSTED_SHARE,
+                       SET_COLUMNS,
                        EXTRA_YEARS, ParameterSets, Policy, Settings)
 from .plan import _Plan, build_plan, optimal_per_call
 from .draws import BLOCK, _draws_from_raw, _fixed_draws, _raw_blocks, _ratios_from_table_np, _SeedSeq, _transform_block

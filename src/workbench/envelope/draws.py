@@ -60,7 +60,7 @@ class _SeedSeq:
         return np.random.SeedSequence(self.seed, spawn_key=(b,))
 
 
-def _raw_blocks(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, pool=None,
+def _raw_blocks(plan: _Plan, seed_seq: _SeedSeq, b0: int, b1: int, pool=None,
                 out: tuple[np.ndarray, ...] | None = None) -> tuple[np.ndarray, ...]:
     """The random inputs of blocks ``b0 .. b1-1``: cost ratio, duration ratio, fate, savings
     factor, decision-to-commitment lag [months].

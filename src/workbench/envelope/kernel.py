@@ -98,7 +98,7 @@ class KernelOutputs(NamedTuple):
 def _kernel_inputs(plan: _Plan, sets=None) -> KernelInputs:
     """The plan as the compiled kernel reads it (built once, cached on the plan); ``sets``: other
     parameter sets than the plan's (the planned schedule runs on the scenario's own values)."""
-    if sets is None and getattr(plan, "_kin", None) is not None:
+    if sets is None and plan._kin is not None:
         return plan._kin
     if sets is not None:
         k = _kernel_inputs(plan)
@@ -667,7 +667,8 @@ def _kernel_work(kin: KernelInputs) -> tuple:
              np.zeros(max(P_, 1), np.int64), np.zeros(B, np.int64), np.zeros((kin.prof.shape[1], B))),
             # cohorts: first tranches and demand by (fund, cohort, year), cells used, cohorts used,
             # backlog by cohort (kept at 0 between blocks: the kernel sets back what it used)
-            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_), np.zeros((F, Y), np.bool_),
+            (np.zeros((F, Y * Y, B)), np.zeros((F, Y, Y, B)), np.zeros((F, Y * Y), np.bool_),
+             np.zeros((F, Y), np.bool_),
              np.zeros((Y, B))))
 
 
@@ -677,8 +678,9 @@ def _kernel_on(kin: KernelInputs, inputs: tuple | None, out: _ChunkOut, d0: int,
     their first block on (None: no uncertainty); ``counts`` (3, projects) accumulates; ``work``:
     the working arrays of :func:`_kernel_work` (default: new ones); ``g0``: the run's index of
     ``out``'s first draw (the draws' parameter sets)."""
+    assert out.cohort is not None, "the chunks the kernel fills hold the cohorts (_new_chunk_out, simulate)"
     enabled = inputs is not None
-    if not enabled:
+    if inputs is None:
         shape = (1, len(kin.req), BLOCK)
         inputs = (np.ones(shape, np.float32), np.ones(shape, np.float32), np.full(shape, 2.0, np.float32),
                   np.zeros(shape, np.float32),  # the savings factor is then the mean (kin.savings_mean_rate)
@@ -708,7 +710,7 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
     kin = _kernel_inputs(plan, sets)
     out = _new_chunk_out(plan, n) if into is None else into
     enabled = raw is not None
-    nb = raw[0].shape[0] if enabled else 0
+    nb = raw[0].shape[0] if raw is not None else 0
     parts = max(1, min(workers, nb if enabled else n))
     if enabled:
         cuts = [min(round(i * nb / parts) * BLOCK, n) for i in range(parts + 1)]
@@ -719,8 +721,8 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
     def run(i: int) -> None:
         d0, d1 = cuts[i], cuts[i + 1]
         if d1 > d0:
-            _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if enabled else None, out, d0, d1, counts[i],
-                       g0=g0)
+            _kernel_on(kin, tuple(a[d0 // BLOCK:] for a in raw) if raw is not None else None, out, d0, d1,
+                       counts[i], g0=g0)
 
     _each(pool, run, parts)
     return _sum_counts(out, counts)
@@ -730,7 +732,7 @@ def _run_chunk_fast(plan: _Plan, raw: tuple | None, n: int, pool=None, workers: 
 FUSED_BLOCKS = 2
 
 
-def _simulate_blocks_fast(plan: _Plan, seed_seq: "_SeedSeq", b0: int, b1: int, n: int, pool=None,
+def _simulate_blocks_fast(plan: _Plan, seed_seq: _SeedSeq, b0: int, b1: int, n: int, pool=None,
                           workers: int = 1, into: _ChunkOut | None = None, tick=None) -> _ChunkOut:
     """Draws ``b0 * BLOCK ..`` (``n`` of them): each worker thread takes the next blocks
     (:data:`FUSED_BLOCKS` at a time), draws them (:func:`_raw_blocks`) and runs the compiled

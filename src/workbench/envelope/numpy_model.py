@@ -145,7 +145,7 @@ def _run_chunk(plan: _Plan, D: _Draws, n: int, g0: int = 0, sets=None) -> _Chunk
             net_g[g, d] = np.where(a, net_g[g, d] - amt, net_g[g, d] + delta)
             max_f[f, d] = np.maximum(max_f[f, d], net_f[f, d])
 
-    for k, call in enumerate(plan.calls):
+    for k, _call in enumerate(plan.calls):
         process_events(k)
         f = plan.call_fund[k]
         cap = plan.call_cap[k]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from ..selection.allotment import call_shares, candidate_calls, credits_at_eur
 from ..selection.scoring import eligibility, scenario_values
 
 from .settings import EXTRA_YEARS, ParameterSets, Policy, Settings
+
+if TYPE_CHECKING:
+    from .kernel import KernelInputs
 
 
 def _year_frac(d: dt.date) -> float:
@@ -78,6 +81,9 @@ class _Plan:
     eligible: np.ndarray
     reason: list
     flags: pd.DataFrame | None = None  # per project: first_results_late, governance_gate, flag
+    # the plan as the compiled kernel reads it, built on first use (workbench.envelope.kernel);
+    # not an argument, and not copied by dataclasses.replace (a changed plan builds its own)
+    _kin: KernelInputs | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -134,7 +140,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     L = max(len(st.profile_rates), sets.profiles.shape[1])
     cands = candidates.reset_index(drop=True).copy()
     cands["_call"] = candidate_calls(scenario, cands)
-    cp_cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in cands.columns if CP_COLUMN.match(str(c)))
+    cp_cols = sorted((int(m.group(1)), c) for c in cands.columns if (m := CP_COLUMN.match(str(c))))
     if st.use_project_schedule and cp_cols:
         L = max(L, cp_cols[-1][0] - cp_cols[0][0] + 1)
     n_years = (end - start + 1) + (L - 1) + EXTRA_YEARS + _lag_years(sets)
@@ -154,7 +160,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
         fixed = list(sec.fixed_list)
     if fixed is None and sel_rule == "optimal" and not callable(selection):
         selection = optimal_per_call(scenario)
-    for k, call in enumerate(calls):
+    for _k, call in enumerate(calls):
         idx = np.flatnonzero(cands["_call"].to_numpy() == call.id)
         sub = cands.iloc[idx]
         if len(sub):
@@ -250,7 +256,7 @@ def build_plan(scenario, candidates: pd.DataFrame | None = None, policy: Policy 
     # project and draw (x_base + lag / 12, from the start of the horizon)
     t_dec = np.zeros(len(c))
     kcall = np.full(len(c), len(calls), np.int64)
-    for k, call in enumerate(calls):
+    for k, _call in enumerate(calls):
         t_dec[call_rows[k]] = times[k]
         kcall[call_rows[k]] = k
     for i in range(len(c)):

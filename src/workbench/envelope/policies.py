@@ -2,7 +2,7 @@
 pipelines (:func:`compare_policies`)."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -87,7 +87,8 @@ def compare_policies(scenario, policies: Sequence[Policy | Mapping] | None = Non
             "shortfall_probability": df["shortfall_probability"].mean(),
             "p_exhausted_before_last_call": df["p_exhausted_before_last_call"].mean(),
             "savings_realised_mean_eur": df["savings_realised_mean_eur"].mean(),
-            "savings_vs_target_rate": df["savings_realised_mean_eur"].sum() / max(df["savings_target_mean_eur"].sum(), 1e-9),
+            "savings_vs_target_rate": (df["savings_realised_mean_eur"].sum()
+                                       / max(df["savings_target_mean_eur"].sum(), 1e-9)),
             "pipelines": R, "draws_per_pipeline": per,
         })
     return pd.DataFrame(rows)

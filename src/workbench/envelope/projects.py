@@ -14,7 +14,7 @@ import dataclasses
 import math
 import os
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

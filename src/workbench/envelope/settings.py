@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from .. import params as P
 from ..errors import InputError, Problem, at_column, at_row, closest
 from ..messages import msg
 from ..scenario import DisbursementSection, PolicySection, UncertaintySection
@@ -50,7 +50,7 @@ class Settings:
     commitment_lag: CommitmentLag = field(default_factory=CommitmentLag)
 
     @classmethod
-    def from_scenario(cls, scenario) -> "Settings":
+    def from_scenario(cls, scenario) -> Settings:
         u, d = scenario.uncertainty, scenario.disbursement
         return cls(
             enabled=u.enabled,
@@ -119,7 +119,7 @@ class ParameterSets:
         return bool((self.lag_sigma > 0).any())
 
     @classmethod
-    def from_settings(cls, st: Settings) -> "ParameterSets":
+    def from_settings(cls, st: Settings) -> ParameterSets:
         lag = st.commitment_lag
         return cls(lag_median_months=np.array([float(lag.median_months)]),
                    lag_sigma=np.array([float(lag.sigma)]), lag_max_months=float(lag.max_months),
@@ -128,7 +128,7 @@ class ParameterSets:
                    profiles=np.array([list(st.profile_rates)], float))
 
     @classmethod
-    def from_frame(cls, frame: Any, st: Settings) -> "ParameterSets":
+    def from_frame(cls, frame: Any, st: Settings) -> ParameterSets:
         """Sets from a DataFrame whose columns are :data:`SET_COLUMNS` (a column left out keeps the
         scenario's value).  Raises :class:`~workbench.errors.InputError` naming an unknown column
         or a bad value (row as a spreadsheet shows it, header = 1)."""
@@ -162,7 +162,8 @@ class ParameterSets:
                     out[i] = float(v)
             return out
 
-        med = column(SET_COLUMNS[0], base.lag_median_months[0], 0.0, 240.0, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 240)]))
+        med = column(SET_COLUMNS[0], base.lag_median_months[0], 0.0, 240.0,
+                     msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 240)]))
         sig = column(SET_COLUMNS[1], base.lag_sigma[0], 0.0, 3.0, msg("E_BOUNDS", bounds=[(">=", 0), ("<=", 3)]))
         att = column(SET_COLUMNS[2], base.attrition_rate[0], 0.0, 1.0, msg("E_FRACTION"))
         ph1 = column(SET_COLUMNS[3], base.phase1_only_rate[0], 0.0, 1.0, msg("E_FRACTION"))
@@ -242,13 +243,13 @@ class Policy:
     order: str = PolicySection.order
 
     @classmethod
-    def from_section(cls, p: PolicySection) -> "Policy":
+    def from_section(cls, p: PolicySection) -> Policy:
         """The policy a scenario's ``policies`` entry declares (:attr:`workbench.scenario.Scenario.policies`)."""
         return cls(name=p.name, max_commit_share_per_call_rate=p.max_commit_share_per_call_rate,
                    reserve_last_call_eur=p.reserve_last_call_eur, min_value_per_meur=p.min_value_per_meur,
                    order=p.order)
 
     @classmethod
-    def from_mapping(cls, m: Mapping[str, Any]) -> "Policy":
+    def from_mapping(cls, m: Mapping[str, Any]) -> Policy:
         """A policy given as a mapping (the keys of a scenario's ``policies`` entry)."""
         return cls.from_section(PolicySection.from_data(dict(m)))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -194,7 +195,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 and draws > BLOCK else None
-    parts: dict[int, tuple[list, dict]] = {}
+    parts: dict[int, tuple[list, dict, list | None]] = {}   # level -> yearly rows, summary row, set rows
     try:
         for pi, us in enumerate(passes):
             first = pi == 0
@@ -237,6 +238,7 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
                     store_comm[:, sl] = out.committed_call
                     store_nsel[:, sl] = out.nsel_call
                     store_flags[..., sl] = out.fund_flags
+                    assert out.cohort is not None, "both engines' chunks hold the cohorts"
                     if d0 < keep_coh:
                         store_coh[..., d0:min(d0 + n, keep_coh)] = out.cohort[..., :min(n, keep_coh - d0)]
                     coh_blocks[..., cb0:cb1] = _block_sums(out.cohort)
@@ -287,8 +289,10 @@ def simulate(scenario, candidates: pd.DataFrame | None = None, draws: int = 1000
         frame = parameter_sets if isinstance(parameter_sets, pd.DataFrame) else None
         res.set_summary = _set_summary_table(plan, [parts[li][2] for li in range(len(levels))], frame)
         frame = parameter_sets if isinstance(parameter_sets, pd.DataFrame) else None
+        assert short_fy is not None, "_shortfall_table gave the detail: asked with by_set"
         res.parameter_sets, res.set_band = _set_tables(plan, set_means, short_fy, draws, frame)
     if keep_draws:
+        assert due_kept is not None and avail_fy is not None, "kept and detailed with keep_draws"
         res.draws = DrawArrays(funds=list(plan.funds), years=[int(y) for y in plan.years],
                                set_index=np.arange(draws) % plan.sets.n,
                                ae_decided_eur=np.stack([kept[fi][0] for fi in range(F)]),

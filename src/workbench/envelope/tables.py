@@ -88,7 +88,7 @@ class SimulationResult:
     envelopes: dict = field(default_factory=dict)
     parameter_sets: pd.DataFrame | None = None
     set_band: pd.DataFrame | None = None
-    draws: "DrawArrays | None" = None
+    draws: DrawArrays | None = None
     set_summary: pd.DataFrame | None = None
     restes_a_payer: pd.DataFrame | None = None
 
@@ -291,7 +291,7 @@ def _shortfall_table(plan, store_due, planned_due, draws, pool=None, detail: boo
                 avail = app + carry
                 exceed = due > avail + max(1.0, 1e-6 * abs(app))
                 fund_short_cp[:, fi] |= exceed
-                if detail:
+                if short_fy is not None and avail_fy is not None:   # detail
                     short_fy[fi, yi] = exceed
                     avail_fy[fi, yi] = avail
                 carry = np.minimum(avail - np.minimum(due, avail) + plan.fund_cp_frozen[fi, yi],

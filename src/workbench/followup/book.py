@@ -41,7 +41,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -322,7 +322,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             day[c] = np.full(n, np.datetime64("NaT", "D"))
             continue
         d, bad, dd = _dates(out[c])
-        missing = (d == None) & ~bad & (c in REQUIRED)  # element-wise on objects
+        missing = (d == None) & ~bad & (c in REQUIRED)  # noqa: E711 - element-wise on objects
         outside = (dd < first) | (dd > last)
         late = (dd > last_decision) & ~outside if c == "decision_date" else np.zeros(n, bool)
         for i in np.flatnonzero(bad | missing | outside | late):
@@ -342,14 +342,14 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     codes, uniques = _distinct(out["status"])
     norm_u = [_STATUS_ALIASES.get("" if _blank(v) else str(v).strip().lower()) for v in uniques]
     norm = _spread(norm_u, codes, None)
-    for i in np.flatnonzero(norm == None):  # element-wise on objects
+    for i in np.flatnonzero(norm == None):  # noqa: E711 - element-wise on objects
         v = raw["status"][i]
         s = "" if _blank(v) else str(v).strip().lower()
         if s:
             col.add(place(i, "status"), v, msg("E_ONE_OF", choices=list(STATUSES), suggestion=closest(s, STATUSES)))
         else:
             col.add(place(i, "status"), MISSING, msg("E_REQUIRED"))
-    out["status"] = np.where(norm == None, "", norm)
+    out["status"] = np.where(norm == None, "", norm)  # noqa: E711 - element-wise on objects
 
     if "dinum_opinion" in out:
         codes, uniques = _distinct(out["dinum_opinion"])
@@ -358,7 +358,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
             s = "" if _blank(v) else str(v).strip().lower()
             flag_u.append(v if isinstance(v, bool) else True if s in _TRUE else False if s in _FALSE else None)
         flag = _spread(flag_u, codes, False)
-        for i in np.flatnonzero(flag == None):
+        for i in np.flatnonzero(flag == None):  # noqa: E711 - element-wise on objects
             col.add(place(i, "dinum_opinion"), raw["dinum_opinion"][i], msg("E_NOT_BOOL"))
         out["dinum_opinion"] = [bool(v) for v in flag]
     else:
@@ -377,7 +377,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     masks: list[tuple[np.ndarray, str, object]] = []   # (rows broken, column, rule maker)
     for c in DATES:
         if c != "decision_date":
-            masks.append((day[c] < dec, c, lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+            masks.append((day[c] < dec, c,
+                          lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
         if as_of_d is not None and c in ("decision_date", "convention_date", "first_results_date"):
             masks.append((day[c] > as_of_d, c, lambda i: msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat())))
     dec_y, conv_y = _years(dec), _years(conv)
@@ -389,7 +390,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
         pos = x > 0
         total = total + np.where(pos, x, 0.0)
         early = pos & has_dec & (y < dec_y)
-        masks.append((early, c, lambda i: msg("E_PAYMENT_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
+        masks.append((early, c,
+                      lambda i: msg("E_PAYMENT_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
         masks.append((pos & ~early & has_conv & (y < conv_y), c,
                       lambda i: msg("E_PAYMENT_BEFORE_CONVENTION", date=out.at[i, "convention_date"].isoformat())))
         if as_of is not None and y > as_of.year:

@@ -283,8 +283,8 @@ def ftap2_book(seed: int = SEED + 2, as_of: dt.date = FTAP2_AS_OF) -> pd.DataFra
             "total_cost_eur": round(planned_cost * (1 + (cost_r[i] - 1) * seen), 2), "end_date": end.isoformat(),
             "status": "running", "declared_savings_eur": round(grant * declared_rate[i], 2),
             # the DINUM opinion obtained wherever the plan or the latest estimate passes 9 M€ (assumed)
-            "dinum_opinion": "true" if max(planned_cost, planned_cost * (1 + (cost_r[i] - 1) * seen)) > DINUM_THRESHOLD_EUR
-            else "",
+            "dinum_opinion": ("true" if max(planned_cost, planned_cost * (1 + (cost_r[i] - 1) * seen))
+                              > DINUM_THRESHOLD_EUR else ""),
             "planned_total_cost_eur": round(planned_cost, 2), "planned_end_date": planned_end.isoformat(),
             "synthetic_fields": synth,
         })

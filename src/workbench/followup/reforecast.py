@@ -343,8 +343,8 @@ def reforecast(book: pd.DataFrame, as_of: dt.date, scenario, draws: int = 10_000
         fund_tot["future_paid_eur"][:, lo:hi] = cum[:, Y - 1]
         for key, v in sums.items():
             fund_tot[key][:, lo:hi] = v
-    for k in tot:
-        tot[k] = fund_tot[k].sum(axis=0)
+    for key in tot:
+        tot[key] = fund_tot[key].sum(axis=0)
 
     # ---- tables ---------------------------------------------------------------------------------
     from .book import paid_column

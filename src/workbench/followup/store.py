@@ -44,7 +44,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -128,7 +128,7 @@ def _os_user() -> str:
     """Who writes: the operating system's user name (the audit trail's "who")."""
     try:
         return getpass.getuser()
-    except Exception:  # no login name (a container without passwd entry)
+    except Exception:  # noqa: BLE001 - no login name (a container without passwd entry)
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
@@ -295,6 +295,7 @@ def import_book(path: str | Path, as_of: dt.date, db: str | Path = DEFAULT_DB, n
             "INSERT INTO snapshots (book, as_of, imported_at, source_file, source_sha256, content_sha256, "
             "n_projects, table_csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (name, day, at, str(path), source_sha, content_sha, len(df), text)).lastrowid
+        assert sid is not None, "an INSERT always sets lastrowid"
         _insert_projects(con, sid, df, as_of)
         con.execute("INSERT INTO audit (at_utc, os_user, action, book, as_of, snapshot_id, n_projects, "
                     "content_sha256, source_file) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?)",

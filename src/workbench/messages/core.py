@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..units import _group
 from .codes import CATALOG
@@ -51,7 +52,7 @@ class Text(str):
 
     message: Message
 
-    def __new__(cls, message: Message) -> "Text":
+    def __new__(cls, message: Message) -> Text:
         self = super().__new__(cls, message.render("en"))
         self.message = message
         return self

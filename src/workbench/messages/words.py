@@ -829,8 +829,8 @@ for _col, _vals in {
                "phase1_only": {"fr": "première phase seule", "en": "first phase only"}},
     "drift": {"budget": {"fr": "budgétaire", "en": "budget"}, "schedule": {"fr": "calendaire", "en": "schedule"}},
 }.items():
-    for _v, _t in _vals.items():
-        VALUE_LABELS.setdefault(_col, {}).setdefault(_v, _t)
+    for _value, _words in _vals.items():
+        VALUE_LABELS.setdefault(_col, {}).setdefault(_value, _words)
 
 
 # ---- the funds' rules section (workbench.scenario.rules) ------------------------------------------------
@@ -1476,13 +1476,13 @@ for _k, _v in _CAPACITY_LABELS.items():
     if _k in LABELS:
         raise KeyError(f"label {_k!r} defined twice")
     LABELS[_k] = _v
-for _k, _v in {
+for _col, _vals in {
     "binding": {"cp": {"fr": "crédits de paiement", "en": "payment credits"},
                 "ae": {"fr": "autorisations d'engagement", "en": "commitment authority"}},
     "scope": {"cohort": {"fr": "engagements de l'année", "en": "the year's commitments"},
               "outstanding": {"fr": "restes à payer en fin d'année", "en": "outstanding at the year's end"},
               "pending": {"fr": "décidés, non encore engagés", "en": "decided, not yet committed"}},
 }.items():
-    if _k in VALUE_LABELS:
-        raise KeyError(f"value labels of {_k!r} defined twice")
-    VALUE_LABELS[_k] = _v
+    if _col in VALUE_LABELS:
+        raise KeyError(f"value labels of {_col!r} defined twice")
+    VALUE_LABELS[_col] = _vals

@@ -15,6 +15,7 @@ This module imports neither Matplotlib nor the dashboard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -83,6 +84,11 @@ class Point:
     label: str | None = None
 
 
+#: Where an Axes legend may stand, in Matplotlib's words (its ``LegendLocType`` for an Axes).
+LegendLoc = Literal["best", "upper right", "upper left", "lower left", "lower right", "right", "center left",
+                    "center right", "lower center", "upper center", "center"]
+
+
 @dataclass(frozen=True)
 class LineChart:
     """A line chart, as data: what both renderers draw.
@@ -98,7 +104,7 @@ class LineChart:
     series: tuple[Series, ...] = ()
     vlines: tuple[VLine, ...] = ()
     points: tuple[Point, ...] = ()
-    legend_loc: str = "lower right"
+    legend_loc: LegendLoc = "lower right"
     lang: str = "fr"
     size_in: tuple[float, float] = field(default=(7.0, 4.2))
 

@@ -168,7 +168,8 @@ def render_matplotlib(chart: LineChart) -> Figure:
     for axis, spec, lim in ((ax.xaxis, chart.x, ax.get_xlim()), (ax.yaxis, chart.y, ax.get_ylim())):
         ticks = nice_ticks(lim[0], lim[1], MPL_INTERVALS)
         axis.set_ticks(ticks)
-        axis.set_major_formatter(FuncFormatter(lambda v, _, spec=spec, ticks=ticks: tick_text(v, spec, ticks, chart.lang)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _, spec=spec,
+                                               ticks=ticks: tick_text(v, spec, ticks, chart.lang)))
     ax.set_xlabel(chart.x.title)
     ax.set_ylabel(chart.y.title)
     ax.grid(alpha=0.3)

@@ -29,12 +29,13 @@ import html
 import math
 import string
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from ..errors import check_lang, problem_text, problems_message  # noqa: F401 (re-exported: one home, errors)
-from ..messages import DEFAULT_LANG, LANGS, msg, render_text  # noqa: F401 (LANGS: notebook API)
+from ..messages import DEFAULT_LANG, LANGS, Message, msg, render_text  # noqa: F401 (LANGS: notebook API)
 from ..messages.labels import format_cell, header, label  # noqa: F401 (re-exported: the words' home is messages)
 from ..messages.words import LABELS
 from ..units import meur, number, pct
@@ -164,7 +165,7 @@ def warning_items(warnings: Iterable[str], synthetic: bool, lang: str = DEFAULT_
     if markup is None:
         return ([label("synthetic_warning", lang)] if synthetic else []) + [translate_warning(w, lang) for w in shown]
     if markup == "markdown":
-        head = [MarkdownText(label("synthetic_warning", lang))] if synthetic else []
+        head: list[str] = [MarkdownText(label("synthetic_warning", lang))] if synthetic else []
         return head + [w if isinstance(w, MarkdownText) else MarkdownText(render_text(w, lang, markdown_text))
                        for w in shown]
     if markup == "html":
@@ -252,7 +253,7 @@ def scenario_overview(scenario, candidates: pd.DataFrame | None = None) -> pd.Da
         if candidates is not None:
             codes = {code, *f.sub_envelopes_eur}
             mine = candidates["envelope"].astype(str).map(
-                lambda e: any(x.strip() in codes for x in e.split(";")))
+                lambda e: any(x.strip() in codes for x in e.split(";")))  # noqa: B023 - map calls it at once
             row["n_candidates"] = int(mine.sum())
             row["requested_eur"] = float(candidates.loc[mine, "requested_eur"].sum())
         rows.append(row)
@@ -310,7 +311,8 @@ def provenance_markdown(scenario, seed: int, draws: int, lang: str = DEFAULT_LAN
 
     files = [shown_path(f) for f in scenario.files]   # no folder of the user's machine
     source = candidates_source or (msg("S_SYNTHETIC") if scenario.synthetic else "")
-    if source and not code_of(source) and Path(str(source)).is_absolute():   # a candidate file
+    if (source and not isinstance(source, Message) and not code_of(source)
+            and Path(str(source)).is_absolute()):   # a candidate file
         source = shown_path(source)
     cpath = scenario.candidates_path()
     if cpath is not None:
@@ -402,7 +404,7 @@ def backtest_score_line(score: dict, lang: str = DEFAULT_LANG) -> str:
 def backtest_warnings(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> list[str]:
     """One warning per published figure outside the model's 90 % predictive interval (Markdown,
     :func:`label_md`: its figures shown as text)."""
-    out = []
+    out: list[str] = []
     shown = backtest_table(table, lang)
     for (r, s) in zip(table.to_dict("records"), shown.to_dict("records")):
         if not r["passed"]:

@@ -168,7 +168,8 @@ def ranking_summary(result: Any, lang: str = "fr") -> str:
                            model=vm.describe() if vm is not None else "points",
                            greedy=number(t["greedy_value"], lang, 1), short=pct(t["greedy_shortfall_rate"], lang, 2)))
         if t["greedy_rules_broken"]:
-            lines.append(label("sum_greedy_breaks", lang, rules="; ".join(render_text(r, lang) for r in t["greedy_rules_broken"])))
+            lines.append(label("sum_greedy_breaks", lang,
+                               rules="; ".join(render_text(r, lang) for r in t["greedy_rules_broken"])))
         by = t.get("committed_by_envelope_eur") or {}
         if len(by) > 1:
             lines.append(label("sum_by_envelope", lang,
@@ -255,7 +256,8 @@ def fragile_text(fr, lang: str = "fr", n: int | None = None) -> str:
     """The fragile choices (:func:`workbench.selection.robustness.fragile_choices`) named in one
     sentence part, the most fragile first (the first ``n`` when given)."""
     rows = fr if n is None else fr.head(n)
-    return label("box_list_sep", lang).join(label(f"fragile_{r.kind}", lang, id=r.id, call=r.call or "-", f=pct(r.selection_frequency, lang, 0))
+    return label("box_list_sep", lang).join(label(f"fragile_{r.kind}", lang, id=r.id, call=r.call or "-",
+                                                  f=pct(r.selection_frequency, lang, 0))
                      for r in rows.itertuples())
 
 
@@ -290,13 +292,15 @@ def answer_box(ev, lang: str = "fr", capacity=None, restes=None, sensitivity=Non
            "risk_band_low": band["low"], "risk_band_high": band["high"], "risk_band_source": band["source"],
            "fragile_ids": fr["id"].astype(str).tolist(), "seed": ev.seed, "draws": ev.draws}
     entries: list = [("box_funded", {"n": fig["n_selected"], "granted": meur(fig["granted_eur"], lang, 1),
-                                     "calls": label("box_calls_one" if n_calls == 1 else "box_calls_many", lang, n=n_calls),
+                                     "calls": label("box_calls_one" if n_calls == 1 else "box_calls_many", lang,
+                                                    n=n_calls),
                                      "ae": meur(money["ae_available_eur"], lang, 1)})]
     p = fig["shortfall_probability"]
     if p == p:
         bname = label(f"box_band_{band['source']}", lang, draws=number(ev.draws, lang))
         key = "box_risk" if fig["max_year_shortfall_probability"] > 0 else "box_risk_zero"
-        entries.append((key, {"p": pct(p, lang, 1), "year": fig["shortfall_worst_year"], "draws": number(ev.draws, lang),
+        entries.append((key,
+                        {"p": pct(p, lang, 1), "year": fig["shortfall_worst_year"], "draws": number(ev.draws, lang),
                                      "p_year": pct(fig["max_year_shortfall_probability"], lang, 1),
                                      "low": pct(band["low"], lang, 1), "high": pct(band["high"], lang, 1),
                                      "band": bname}))

@@ -122,7 +122,8 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     rob = d.get("robustness") or {}
     for crit, iv in (rob.get("weight_intervals") or {}).items():
         if crit not in CRITERIA:
-            col.add(f"robustness.weight_intervals.{crit}", crit, msg("E_UNKNOWN_CRITERION", suggestion=closest(crit, CRITERIA)))
+            col.add(f"robustness.weight_intervals.{crit}", crit,
+                    msg("E_UNKNOWN_CRITERION", suggestion=closest(crit, CRITERIA)))
         elif len(iv) != 2 or iv[0] > iv[1] or iv[1] > 1:
             col.add(f"robustness.weight_intervals.{crit}", iv, msg("E_WEIGHT_INTERVAL"))
     ivs = {c: v for c, v in (rob.get("weight_intervals") or {}).items() if c in CRITERIA and len(v) == 2}
@@ -152,15 +153,15 @@ def _check_semantics(d: dict, col: Collector, path: Path, dirs: list[Path]) -> N
     for call in (sel.get("call_settings") or {}):
         if call not in call_ids:
             col.add(f"selection.call_settings.{call}", call, msg("E_CALL_UNDEFINED", choices=call_ids[:6]))
-        w = ((sel.get("call_settings") or {}).get(call) or {}).get("weights")
-        if isinstance(w, dict) and w and all(isinstance(v, (int, float)) and v == 0 for v in w.values()):
-            col.add(f"selection.call_settings.{call}.weights", w, msg("E_WEIGHTS_ALL_ZERO"))
+        call_w = ((sel.get("call_settings") or {}).get(call) or {}).get("weights")
+        if isinstance(call_w, dict) and call_w and all(isinstance(v, (int, float)) and v == 0 for v in call_w.values()):
+            col.add(f"selection.call_settings.{call}.weights", call_w, msg("E_WEIGHTS_ALL_ZERO"))
     if d.get("call") is not None and d.get("call") not in call_ids:
         col.add("call", d.get("call"), msg("E_CALL_UNDEFINED", choices=call_ids[:6]))
     for code in (sel.get("sub_envelope_budgets_eur") or {}):
         if code not in codes:
-            col.add(f"selection.sub_envelope_budgets_eur.{code}", code, msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS",
-                                                                                  suggestion=closest(code, list(codes))))
+            col.add(f"selection.sub_envelope_budgets_eur.{code}", code,
+                    msg("E_SUB_ENVELOPE_UNDEFINED_FUNDS", suggestion=closest(code, list(codes))))
     # candidates
     cand = d.get("candidates") or {}
     if cand.get("source") == "file":
@@ -347,7 +348,7 @@ def reconcile(d: dict) -> list[str]:
     l'État et des territoires", DINUM and DITP, 2021) sums to 265 M€ of the 292 M€ opened: the
     27 M€ gap is shown, not hidden.
     """
-    out = []
+    out: list[str] = []
     for code, f in (d.get("funds") or {}).items():
         total = float(P.value(f["envelope_eur"]))
         subs = f.get("sub_envelopes") or {}

@@ -230,7 +230,7 @@ class Scenario:
         """``selection.override_reasons``: why the committee forced a project in or out, by id."""
         return dict(self.selection.override_reasons)
 
-    def without_call_settings(self) -> "Scenario":
+    def without_call_settings(self) -> Scenario:
         """This scenario without a committee's call settings, override reasons and reviewed call
         (``selection.call_settings``, ``selection.override_reasons``, ``call``): the decisions of
         the scenario's own committees, which a variant's settings then change call by call.
@@ -300,7 +300,9 @@ class Scenario:
             return None
         from ..resources import data_path
 
-        return data_path("books", self.followup.example_book), self.followup.as_of
+        as_of = self.followup.as_of
+        assert as_of is not None, "the schema requires followup.as_of with followup.example_book"
+        return data_path("books", self.followup.example_book), as_of
 
     def candidates_path(self) -> Path | None:
         """The candidate file named by the scenario, resolved against the file that named it."""
@@ -373,7 +375,7 @@ class Scenario:
             return False
         return True
 
-    def with_parameters(self, values: dict, name: str | None = None) -> "Scenario":
+    def with_parameters(self, values: dict, name: str | None = None) -> Scenario:
         """A new validated scenario with each parameter of ``values`` (``{key path: value}``, as
         in ``calibration.parameters`` and a posterior sample's columns) set, through
         :meth:`with_overrides`."""
@@ -389,7 +391,7 @@ class Scenario:
                 (touched.get("disbursement") or {}).pop(ALTERNATIVE_KEYS[parts[1]], None)
         return self.with_overrides(touched, name)
 
-    def with_overrides(self, overrides: dict, name: str | None = None) -> "Scenario":
+    def with_overrides(self, overrides: dict, name: str | None = None) -> Scenario:
         """A new validated scenario with ``overrides`` deep-merged over this one's data."""
         merged = deep_merge(copy.deepcopy(self.data), overrides)
         col = Collector(str(self.path))

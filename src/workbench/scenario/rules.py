@@ -133,6 +133,7 @@ def rules_table(scenario, lang: str = L.DEFAULT_LANG) -> pd.DataFrame:
         rows.append(_row(all_funds, "value_model", text, "value", _source_text(vm, lang), lang))
     roi = sel.get("roi_target_ratio")
     if roi is not None:
-        rows.append(_row(L.label("rule_all_funds", lang), "roi_target_ratio", L.format_cell("ratio", P.value(roi), lang),
+        rows.append(_row(L.label("rule_all_funds", lang), "roi_target_ratio",
+                         L.format_cell("ratio", P.value(roi), lang),
                          "roi", _source_text(roi, lang), lang))
     return pd.DataFrame(rows)

@@ -109,11 +109,13 @@ _MOVEMENT = Fields(
 
 _FUND = Fields(
     {
-        "title": doc(Str(), "The fund's name as published", example="Fonds pour la transformation de l'action publique"),
+        "title": doc(Str(), "The fund's name as published",
+                     example="Fonds pour la transformation de l'action publique"),
         "description": _DESCRIPTION,
         "envelope_eur": doc(_AMOUNT, "The fund's envelope (dated values: each top-up from its date)", unit="EUR",
                             example=700000000),
-        "envelope_parts": doc(MapOf(Fields({"title": Str(), "amount_eur": doc(_AMOUNT, "The part's amount", unit="EUR")},
+        "envelope_parts": doc(MapOf(Fields({"title": Str(),
+                                            "amount_eur": doc(_AMOUNT, "The part's amount", unit="EUR")},
                                            required=("amount_eur",))),
                               "Named parts that should add up to the envelope (FITN: State 204 M€ + local 88 M€)"),
         "appropriations": doc(MapOf(
@@ -148,7 +150,8 @@ _FUND = Fields(
 
 _CALL = Fields(
     {
-        "id": doc(Str(), "The call's identifier (a recurring call's sessions are <id>-1, <id>-2…)", example="FTAP-AAP2"),
+        "id": doc(Str(), "The call's identifier (a recurring call's sessions are <id>-1, <id>-2…)",
+                  example="FTAP-AAP2"),
         "title": doc(Str(), "The call's name as published"),
         "fund": doc(Str(), "The fund (its code under funds) the call commits", example="FTAP"),
         "envelopes": doc(ListOf(Str()), "The envelope codes the call is open to (any fund's)", default=()),
@@ -435,7 +438,8 @@ _SENSITIVITY = Fields(
         "draws_per_set": doc(Num(gt=0, le=100000, integer=True), "Simulation draws per parameter set (common random "
                                                                  "numbers across sets)",
                              default=DEFAULT_SENSITIVITY_DRAWS_PER_SET, example=32),
-        "factors": doc(MapOf(Fields({"low": doc(Num(), "The range's low end"), "high": doc(Num(), "The range's high end"),
+        "factors": doc(MapOf(Fields({"low": doc(Num(), "The range's low end"),
+                                     "high": doc(Num(), "The range's high end"),
                                      "unit": Str(), **_SOURCE, "description": _DESCRIPTION},
                                     required=("low", "high"))),
                        "Each factor (a scenario key path) with its range and the reason for it; absent: the "

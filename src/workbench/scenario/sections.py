@@ -21,7 +21,9 @@ import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from functools import partial
+from collections.abc import Mapping
+from typing import Any
 
 from .. import credits as CR
 from .. import params as P
@@ -74,11 +76,16 @@ def _read(cls, node: Any, convert: Mapping[str, Any] | None = None):
     return cls(**values)
 
 
+def _frozen_copy(d: dict) -> FrozenMap:
+    """A read-only copy of ``d`` (a field's default, made afresh for each section)."""
+    return FrozenMap(dict(d))
+
+
 def _key(name: str, section: str) -> Any:
     """A dataclass field whose default is the schema's for ``section.name`` (its key in the file)."""
     default = default_of(f"{section}.{name}")
     if isinstance(default, dict):
-        return field(default_factory=lambda d=default: FrozenMap(dict(d)), metadata={"key": name})
+        return field(default_factory=partial(_frozen_copy, default), metadata={"key": name})
     if isinstance(default, list):
         default = tuple(default)
     return field(default=default, metadata={"key": name})
@@ -259,7 +266,7 @@ class CommitmentLag:
                 "p10_months": self.quantile_months(0.1), "p90_months": self.quantile_months(0.9)}
 
     @classmethod
-    def from_disbursement(cls, d: Mapping) -> "CommitmentLag":
+    def from_disbursement(cls, d: Mapping) -> CommitmentLag:
         """The lag a ``disbursement`` block gives: its ``commitment_lag``, else a fixed
         ``contract_lag_months``, else the default (fixed at the schema's ``contract_lag_months``)."""
         node = d.get("commitment_lag")
@@ -321,12 +328,13 @@ class CriteriaSection:
     labels: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
 
     @classmethod
-    def from_data(cls, node: Any) -> "CriteriaSection":
+    def from_data(cls, node: Any) -> CriteriaSection:
         node = node if isinstance(node, dict) else {}
         s = node.get("scale") or DEFAULT_SCALE
         vm = node.get("value_model") or {}
         return cls(scale=(float(s["min"]), float(s["max"])),
-                   value_model=ValueModel(kind=vm.get("kind", ValueModel.kind), scope=vm.get("scope", ValueModel.scope)),
+                   value_model=ValueModel(kind=vm.get("kind", ValueModel.kind),
+                                          scope=vm.get("scope", ValueModel.scope)),
                    labels=FrozenMap(dict(node.get("labels") or {})))
 
 
@@ -372,7 +380,7 @@ class SelectionSection:
              "roi_mode", "roi_target_ratio", "roi_weight", "force_in", "force_out", "sub_envelope_budgets_eur")
 
     @classmethod
-    def from_data(cls, node: Any) -> "SelectionSection":
+    def from_data(cls, node: Any) -> SelectionSection:
         def call_settings(v):
             out = {}
             for call, n in (v or {}).items():
@@ -426,7 +434,7 @@ class DisbursementSection:
         return float(self.commitment_lag.median_months)
 
     @classmethod
-    def from_data(cls, node: Any) -> "DisbursementSection":
+    def from_data(cls, node: Any) -> DisbursementSection:
         node = node if isinstance(node, dict) else {}
         prof = P.value(node.get("profile_rates"))
         return cls(commitment_lag=CommitmentLag.from_disbursement(node),
@@ -445,7 +453,7 @@ class Mixture:
     source: str
 
     @classmethod
-    def from_data(cls, kind: str, node: Any) -> "Mixture":
+    def from_data(cls, kind: str, node: Any) -> Mixture:
         node = node if isinstance(node, dict) else {}
         vals = {k: float(P.value(node[k])) if k in node else float(default_of(f"uncertainty.{kind}.{k}"))
                 for k in U.PARAM_NAMES}
@@ -469,7 +477,7 @@ class UncertaintySection:
     attrition_decommit_months: float = _key("attrition_decommit_months", "uncertainty")
 
     @classmethod
-    def from_data(cls, node: Any) -> "UncertaintySection":
+    def from_data(cls, node: Any) -> UncertaintySection:
         node = node if isinstance(node, dict) else {}
         sav = node.get("savings_realisation") or {}
         base = _read(cls, {k: v for k, v in node.items() if k not in ("cost_overrun", "delay")},
@@ -502,7 +510,7 @@ class RobustnessSection:
     contingency_reserve_rate: float | None = _key("contingency_reserve_rate", "robustness")
 
     @classmethod
-    def from_data(cls, node: Any) -> "RobustnessSection":
+    def from_data(cls, node: Any) -> RobustnessSection:
         return _read(cls, node, {
             "weight_intervals": lambda v: FrozenMap({c: tuple(x) for c, x in v.items()}) if v else None,
             "weight_order": lambda v: tuple(v) if v else None, "with_cost_uncertainty": bool})
@@ -515,7 +523,7 @@ class SimulationSection:
     draws: int = _key("draws", "simulation")
 
     @classmethod
-    def from_data(cls, node: Any) -> "SimulationSection":
+    def from_data(cls, node: Any) -> SimulationSection:
         return _read(cls, node, {"draws": int})
 
 
@@ -530,7 +538,7 @@ class SensitivitySection:
     assumption: str | None = None
 
     @classmethod
-    def from_data(cls, node: Any) -> "SensitivitySection":
+    def from_data(cls, node: Any) -> SensitivitySection:
         return _read(cls, node, {"samples": int, "draws_per_set": int,
                                  "factors": lambda v: FrozenMap({str(k): FrozenMap(dict(f or {}))
                                                                         for k, f in v.items()})})
@@ -551,7 +559,7 @@ class CalibrationSection:
     wrong_models: Mapping[str, Mapping[str, Any]] = _key("wrong_models", "calibration")
 
     @classmethod
-    def from_data(cls, node: Any) -> "CalibrationSection":
+    def from_data(cls, node: Any) -> CalibrationSection:
         return _read(cls, node, {
             "parameters": lambda v: FrozenMap({str(k): FrozenMap(dict(p or {})) for k, p in v.items()}),
             "discrepancy_rate": lambda v: float(P.value(v)), "points": int, "replicates": int, "waves": int,
@@ -575,7 +583,7 @@ class SyntheticSection:
     quality_share_link: float = _key("quality_share_link", "candidates.synthetic")
 
     @classmethod
-    def from_data(cls, node: Any) -> "SyntheticSection":
+    def from_data(cls, node: Any) -> SyntheticSection:
         names = [f.name for f in fields(cls)]
         return _read(cls, node, {n: (int if n == "applications" else lambda v: float(P.value(v))) for n in names})
 
@@ -592,7 +600,7 @@ class CandidatesSection:
     synthetic: SyntheticSection = field(default_factory=SyntheticSection)
 
     @classmethod
-    def from_data(cls, node: Any) -> "CandidatesSection":
+    def from_data(cls, node: Any) -> CandidatesSection:
         node = node if isinstance(node, dict) else {}
         return cls(source=node.get("source"), file=node.get("file"),
                    synthetic=SyntheticSection.from_data(node.get("synthetic")))
@@ -606,7 +614,7 @@ class FollowupSection:
     as_of: dt.date | None = None
 
     @classmethod
-    def from_data(cls, node: Any) -> "FollowupSection":
+    def from_data(cls, node: Any) -> FollowupSection:
         return _read(cls, node)
 
 
@@ -622,7 +630,7 @@ class PolicySection:
     order: str = default_of("policies.<i>.order")
 
     @classmethod
-    def from_data(cls, node: Any) -> "PolicySection":
+    def from_data(cls, node: Any) -> PolicySection:
         node = node if isinstance(node, dict) else {}
         mx = P.value(node.get("max_commit_share_per_call_rate"))
         return cls(name=str(node.get("name", cls.name)),

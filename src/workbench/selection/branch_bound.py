@@ -39,8 +39,11 @@ once per install on the busy machine; then 0.2-1 s to load in each process).
 """
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
+_nb: ModuleType | None
 try:
     import numba as _nb
 except ImportError:  # pragma: no cover - numba is a declared dependency
@@ -496,6 +499,7 @@ _fit_kernel = _nb.njit(cache=True, nogil=True)(_fit_py) if _nb is not None else 
 def fit_portfolio(x, A, lb, ub, tol, vopt, density, fill: bool):
     """The compiled :func:`workbench.selection.draws._fit` (``A`` in CSC): the portfolio, or
     ``None`` when none near ``x`` fits."""
+    assert _fit_kernel is not None, "called only when numba is installed (available())"
     out = np.array(x, dtype=float)
     st = _fit_kernel(out, A.indptr, A.indices, np.asarray(A.data, float), lb, ub, tol, vopt, density, bool(fill))
     return None if st else out
@@ -614,7 +618,7 @@ def _presolve_py(G, h, c, free, rows, fixed, swaps):
 _presolve = _nb.njit(cache=True, nogil=True)(_presolve_py) if _nb is not None else _presolve_py
 
 
-def presolve(G: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple:
+def presolve(G: np.ndarray, h: np.ndarray, c: np.ndarray) -> tuple | None:
     """Reductions that keep the best value of ``max c.x``, ``G x <= h``, ``x`` binary:
 
     * an option that cannot be taken (or left) without breaking a row, whatever the others, is
@@ -660,7 +664,8 @@ def _map_start(x0: np.ndarray, fixed: np.ndarray, swaps: list) -> np.ndarray:
 
 
 def solve_binary(G: np.ndarray, h: np.ndarray, c: np.ndarray, x0: np.ndarray, gap: float, offset: float = 0.0,
-                 max_nodes: int = MAX_NODES, strong_depth: int = STRONG_DEPTH) -> tuple[int, np.ndarray, float, float, int]:
+                 max_nodes: int = MAX_NODES,
+                 strong_depth: int = STRONG_DEPTH) -> tuple[int, np.ndarray, float, float, int]:
     """``max c.x`` subject to ``G x <= h``, ``x`` binary, from the feasible portfolio ``x0``.
 
     ``offset`` is the value of what the problem leaves out (the options fixed by the caller): the

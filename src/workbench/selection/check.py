@@ -5,7 +5,8 @@ without the model's matrices, before it is returned.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,6 @@ def check_portfolio(scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapp
 class SolverCheckError(RuntimeError):
     """The solver returned a portfolio that breaks a rule (a solver bug): never shown as a result."""
 
-    def __init__(self, broken: list[str]):
+    def __init__(self, broken: Sequence[str]):
         self.broken = broken
         super().__init__("the solver's portfolio breaks rules: " + "; ".join(broken))

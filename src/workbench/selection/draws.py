@@ -202,7 +202,7 @@ class _Reoptimiser:
         self.mip = highspy.Highs()
         self.mip.setOptionValue("output_flag", False)
         self.cols = np.arange(len(model.item), dtype=np.int32)
-        self.scale = None
+        self.scale: np.ndarray | None = None
         self.cost0 = np.abs(model.cost_eur) * self.rs[model.envelope_row]   # the envelope row's coefficients
         self.reduced_free: list[int] = []
         self.nodes: list[int] = []          # nodes of each compiled search
@@ -377,7 +377,8 @@ def _fits(x: np.ndarray, A, lb: np.ndarray, ub: np.ndarray) -> bool:
     """Whether the portfolio ``x`` keeps every row of the (row-scaled) model within its limits."""
     r = A @ x
     tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))
-    return bool(np.all(r <= ub + tol) and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
+    return bool(np.all(r <= ub + tol)
+                and np.all(r >= lb - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))))
 
 
 def _reduced_cost_free(xl: np.ndarray, rc: np.ndarray, z_lp: float, z0: float,

@@ -23,7 +23,7 @@ from .inputs import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT_S
 _QUIET_LOCK = threading.RLock()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def engine(name: str = "scipy") -> dict:
     """The MILP engine: name and version (``"scipy"``: HiGHS inside scipy; ``"highspy"``: HiGHS
     through its own Python package, see :func:`solve_model`)."""
@@ -37,7 +37,7 @@ def engine(name: str = "scipy") -> dict:
         from scipy.optimize._highspy import _core  # noqa: PLC0415 - private, version only
 
         hv = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
-    except Exception:  # pragma: no cover - scipy layout changed
+    except Exception:  # noqa: BLE001 - pragma: no cover - scipy layout changed
         hv = "unknown"
     return {"engine": "HiGHS (scipy.optimize.milp)", "version": f"HiGHS {hv}, scipy {scipy.__version__}"}
 
@@ -61,7 +61,7 @@ def quiet():
             for s in (sys.stdout, sys.stderr):
                 try:
                     s.flush()
-                except Exception:  # pragma: no cover
+                except Exception:  # noqa: BLE001 - a closed or odd stream is not flushed; pragma: no cover
                     pass
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
@@ -272,7 +272,8 @@ class PersistentHighs:
                   hs.HighsModelStatus.kInfeasible: "infeasible",
                   hs.HighsModelStatus.kUnbounded: "unbounded"}.get(st, "error")
         if info.primal_solution_status != 2:  # no feasible point
-            return Solve(None, float("nan"), status, float("nan"), float("nan"), took, tl, gap, h.modelStatusToString(st))
+            return Solve(None, float("nan"), status, float("nan"), float("nan"), took, tl, gap,
+                         h.modelStatusToString(st))
         x = (np.array(h.getSolution().col_value) > 0.5).astype(float)
         obj = float(values[mdl.item] * mdl.value_rate @ x)
         bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else obj

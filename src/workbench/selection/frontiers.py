@@ -2,7 +2,8 @@
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
         return None
     elif reuse or budgets_eur is None:
         free = solve_model(mdl, vals, budget_eur=float("inf"), time_limit_s=tl, mip_rel_gap=s["mip_rel_gap"],
-                           **({"engine": engine} if engine != "scipy" else {}))
+                           engine=engine)
         if free.status == "optimal" and free.x is not None:
             free_cost = float(mdl.cost_eur @ free.x)
     if budgets_eur is None:
@@ -121,7 +122,11 @@ def frontier(scenario, candidates: pd.DataFrame, budgets_eur: Sequence[float] | 
     rows = []
     for b in levels:
         plateau = b >= free_cost
-        m_, sol = (mdl, free) if plateau else solved[b]
+        if plateau:
+            assert free is not None, "free_cost is finite only once the portfolio without budget is solved"
+            m_, sol = mdl, free
+        else:
+            m_, sol = solved[b]
         gx = greedy(m_, vals, b, fi) if sol.x is not None else None
         rows.append({
             "budget_eur": b,
@@ -198,7 +203,8 @@ def _frontier_from_pareto(pareto, mdl: Model, vals: np.ndarray, levels: list[flo
 PARETO_MAX_GROUP = 12
 
 
-def pareto_frontier(model: Model, values: np.ndarray, max_points: int = 200_000) -> tuple[np.ndarray, np.ndarray] | None:
+def pareto_frontier(model: Model, values: np.ndarray,
+                    max_points: int = 200_000) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Every Pareto-optimal (money committed, value) pair of the model, or ``None``.
 
     Exact (no solver, no gap) when the envelope row is the only rule that ties many funding

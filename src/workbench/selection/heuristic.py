@@ -2,7 +2,8 @@
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,10 +45,10 @@ def greedy(model: Model, values: np.ndarray, budget_eur: float, forced_in: Itera
     indptr, indices, data = A.indptr.tolist(), A.indices.tolist(), A.data.tolist()
     item = model.item.tolist()
     taken = set()
-    phase1 = {}
+    phase1: dict[tuple[Any, Any], int] = {}  # (item, envelope) -> its first-phase option
     for j in np.flatnonzero(model.mode == "phase1") if phase1_fallback else ():
         phase1.setdefault((item[j], model.envelope[j]), int(j))
-    envelope = model.envelope if phase1 else None
+    envelope = model.envelope
     for j in order.tolist():
         i = item[j]
         if i in taken:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,8 @@ def check_weights(weights: Mapping[str, float] | None, scenario=None) -> dict[st
     problems = []
     for k, v in weights.items():
         if k not in CRITERIA:
-            problems.append(Problem("<option>", "weights", k, msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
+            problems.append(Problem("<option>", "weights", k,
+                                    msg("E_UNKNOWN_CRITERION_LIST", suggestion=closest(k, CRITERIA),
                                         choices=list(CRITERIA))))
         else:
             try:

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,11 @@ def build_model(scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: 
         rows_i.append(np.full(len(cols), r, dtype=int))
         rows_j.append(cols)
         rows_v.append(np.asarray(vals, dtype=float))
-        lb.append(lo); ub.append(hi); names.append(name); kinds.append(kind); is_cost.append(cost_row)
+        lb.append(lo)
+        ub.append(hi)
+        names.append(name)
+        kinds.append(kind)
+        is_cost.append(cost_row)
         return r
 
     for rule in RULES:

@@ -7,7 +7,8 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -280,7 +281,8 @@ def rank(scenario, candidates: pd.DataFrame, budget_eur: float | None = None,
     }
     by_env = pd.Series(funded).groupby(ch["paying_envelope"].to_numpy()).sum()
     totals["committed_by_envelope_eur"] = {str(k): float(v) for k, v in by_env.items() if k}
-    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap, "dual_bound": sel.solve.dual_bound,
+    solver = {**_engine_info(engine), "status": sel.solve.status, "gap": sel.solve.gap,
+              "dual_bound": sel.solve.dual_bound,
               "mip_rel_gap": sel.solve.mip_rel_gap, "time_limit_s": limit_s,
               "solver_time_limit_s": sel.solve.time_limit_s, "time_s": sel.solve.time_s,
               "wall_time_s": time.perf_counter() - t_start, "variables": int(len(mdl.item)), "constraints": int(len(mdl.lb)),
@@ -339,7 +341,7 @@ def write_result(result: RankResult, out_dir: str | Path, deadline: float | None
         left = deadline - time.perf_counter()
         if write_time_s(len(table), table.shape[1]) > left:
             xtable = table[table["selected"].astype(bool)]
-    meta = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
+    meta: dict[str, Any] = {"totals": result.totals, "solver": result.solver, "conflicts": result.conflicts,
             "weights": result.weights, "provenance": result.provenance,
             "outputs": {"csv_rows": int(len(table)), "xlsx_rows": int(len(xtable)),
                         "xlsx_selected_only": bool(len(xtable) < len(table))}}

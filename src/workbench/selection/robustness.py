@@ -26,7 +26,8 @@ from __future__ import annotations
 import time
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,8 @@ def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = N
     iv = {}
     for c, pair in (weight_intervals or {}).items():
         if c not in CRITERIA:
-            probs.append(Problem("<option>", f"weight_intervals.{c}", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
+            probs.append(Problem("<option>", f"weight_intervals.{c}", c,
+                                 msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
             continue
         try:
             lo, hi = (float(x) for x in pair)
@@ -74,7 +76,8 @@ def check_weight_info(weight_intervals: Mapping[str, Sequence[float]] | None = N
     order = list(weight_order or [])
     for c in order:
         if c not in CRITERIA:
-            probs.append(Problem("<option>", "weight_order", c, msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
+            probs.append(Problem("<option>", "weight_order", c,
+                                 msg("E_UNKNOWN_CRITERION", suggestion=closest(c, CRITERIA))))
     if len(set(order)) != len(order):
         probs.append(Problem("<option>", "weight_order", order, msg("E_CRITERION_TWICE")))
     if probs:
@@ -355,7 +358,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
             else:
                 sol = pf.solve_model(mdl, values[k], budget_eur=budget, col_scale=scale, time_limit_s=tl,
                                      mip_rel_gap=gap,
-                                     **({"engine": engine} if engine != "scipy" and scale is None else {}))
+                                     engine=engine if scale is None else "scipy")  # scaled costs: scipy's HiGHS
             statuses[sol.status] = statuses.get(sol.status, 0) + 1
             if sol.x is not None:
                 X[k] = sol.x
@@ -371,7 +374,7 @@ def smaa(scenario, candidates: pd.DataFrame, samples: int, seed: int | None = No
         X, proof = res.x, res.proof
         for st in res.status:
             statuses[st] = statuses.get(st, 0) + 1
-    found = ~np.isnan(X).any(axis=1) if X.size else np.zeros(K, bool)
+    found = np.asarray(~np.isnan(X).any(axis=1)) if X.size else np.zeros(K, bool)
     on = np.where(found[:, None], X, 0.0) > 0.5 if X.size else np.zeros((K, 0), bool)
     sel_count = np.zeros(n)
     p1_count = np.zeros(n)
@@ -454,7 +457,8 @@ def fragile_choices(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHO
     often = ~sel & (f > threshold_rate)
     out = table.loc[rare | often].copy()
     out["kind"] = np.where(out["selected"].astype(bool), "selected_rarely", "left_out_often")
-    out["distance"] = np.where(out["selected"].astype(bool), 1.0 - out["selection_frequency"], out["selection_frequency"])
+    out["distance"] = np.where(out["selected"].astype(bool), 1.0 - out["selection_frequency"],
+                               out["selection_frequency"])
     if "call" not in out.columns:
         out["call"] = ""
     out = out.sort_values(["distance", "id"], ascending=[False, True])
@@ -469,7 +473,8 @@ def fragile_flags(table: pd.DataFrame, threshold_rate: float = FRAGILE_THRESHOLD
         return pd.Series("", index=table.index, name="fragile", dtype=object)
     sel = table["selected"].astype(bool)
     f = table["selection_frequency"].astype(float)
-    out = np.where(sel & (f < threshold_rate), "selected_rarely", np.where(~sel & (f > threshold_rate), "left_out_often", ""))
+    out = np.where(sel & (f < threshold_rate), "selected_rarely",
+                   np.where(~sel & (f > threshold_rate), "left_out_often", ""))
     return pd.Series(out, index=table.index, name="fragile", dtype=object)
 
 
@@ -590,6 +595,7 @@ def contingency_portfolio(scenario, candidates: pd.DataFrame, probability: float
         sel, p = at(b)
         target = None
     else:
+        assert probability is not None, "exactly one of probability and reserve_rate (checked above)"
         target = float(probability)
         if full_p >= target:
             sel, p, b = full_sel, full_p, budget
@@ -753,7 +759,7 @@ def _saa(scenario, candidates, p, factor, budget, weights, rules, fi, fo, full_s
 
 
 def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: int | None = None,
-         decision: str = "optimal", **kwargs: Any) -> "pf.RankResult":
+         decision: str = "optimal", **kwargs: Any) -> pf.RankResult:
     """:func:`workbench.selection.rank`, then, with ``robustness_samples > 0``, how robust its
     choice is: each candidate's SMAA ``selection_frequency`` and ``core`` (always / sometimes /
     never) over that many weight draws (and cost draws when the scenario's

@@ -18,7 +18,8 @@ rule has no rows: its model part is the set of columns, one per funding option (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,7 @@ class ModelContext:
 
     @classmethod
     def build(cls, scenario, cands: pd.DataFrame, s: Mapping[str, Any], forced_in: Iterable[str] = (),
-              forced_out: Iterable[str] = ()) -> "ModelContext":
+              forced_out: Iterable[str] = ()) -> ModelContext:
         """The candidates' eligibility and funding options (the model's columns)."""
         n = len(cands)
         ids = cands["id"].astype(str).to_numpy()
@@ -163,7 +164,7 @@ class CheckContext:
     @classmethod
     def build(cls, scenario, cands: pd.DataFrame, choice: pd.DataFrame, s: Mapping[str, Any],
               forced_in: Iterable[str] = (), forced_out: Iterable[str] = (),
-              eligible: np.ndarray | None = None) -> "CheckContext":
+              eligible: np.ndarray | None = None) -> CheckContext:
         sel = choice["selected"].to_numpy(bool)
         fund_share = np.where(choice["funding"].to_numpy() == "phase1", cands["phase1_cost_eur"].to_numpy(float),
                               cands["requested_eur"].to_numpy(float))
@@ -238,15 +239,22 @@ class Options(Rule):
                     options.append(e)
             has_p1 = allow_p1 and p1[i] > 0 and p1[i] < req[i]
             for e in options:
-                items.append(i); envs.append(e); modes.append("full"); costs.append(req[i]); rates.append(1.0)
+                items.append(i)
+                envs.append(e)
+                modes.append("full")
+                costs.append(req[i])
+                rates.append(1.0)
                 if has_p1:
-                    items.append(i); envs.append(e); modes.append("phase1"); costs.append(p1[i])
+                    items.append(i)
+                    envs.append(e)
+                    modes.append("phase1")
+                    costs.append(p1[i])
                     rates.append(float(p1_rate_set) if p1_rate_set is not None else p1[i] / req[i])
         return (np.array(items, dtype=int), np.array(envs, dtype=object), np.array(modes, dtype=object),
                 np.array(costs, dtype=float), np.array(rates, dtype=float))
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         cands, s, ids, pay, fund_share = ctx.cands, ctx.s, ctx.ids, ctx.pay, ctx.fund_share_eur
         if not ctx.sel.any():
             return out
@@ -302,7 +310,7 @@ class FundEnvelopes(Rule):
                     add(cols, ctx.cost_eur[cols], -np.inf, f.envelope_eur, f"fund envelope {fc}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         if len(ctx.funds) > 1:
             for fc, f in ctx.funds.items():
                 t = ctx.money_eur[ctx.fund_of_row == fc].sum()
@@ -334,7 +342,7 @@ class SubEnvelopes(Rule):
                     add(cols, ctx.cost_eur[cols], -np.inf, lim, f"sub-envelope {sc}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         if ctx.s.get("sub_envelopes", True):
             for sc, lim in self._limits(ctx.s, ctx.funds):
                 t = ctx.money_eur[ctx.pay == sc].sum()
@@ -370,7 +378,7 @@ class Payments(Rule):
                 add(cols, payments[cols, k], -np.inf, lim, f"payments {fc} {y}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         limits, fund_limits = _payment_limits(ctx.s, ctx.funds)
         years = sorted(set(limits) | {y for _, y in fund_limits})
         if years:
@@ -474,7 +482,7 @@ class Dependencies(Rule):
                     False)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         req_cells, exc_cells = self._cells(ctx.cands)
         for i in np.flatnonzero(ctx.sel):
             for y in split_ids(req_cells[i]):
@@ -510,7 +518,7 @@ class OwnerShares(Rule):
                 self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         total, money = ctx.total_eur, ctx.money_eur
         if not total > 0:
             return out
@@ -551,7 +559,7 @@ class ThemeShares(Rule):
                     add(ctx.all_cols, coef, -np.inf, 0.0, f"theme share max {t}", self.kind, True)
 
     def check(self, ctx: CheckContext) -> list[Text]:
-        out = []
+        out: list[Text] = []
         total, money = ctx.total_eur, ctx.money_eur
         if not total > 0:
             return out

@@ -5,7 +5,8 @@ Pure functions on a validated candidate table (:mod:`workbench.candidates`) and 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -202,9 +203,9 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
         if codes is None:
             per_env = {e: list(base[i]) for e in envs} or {"": list(base[i])}
             for e in envs:
-                why = _owner_reason(owners[i], r.get("owner_types"), e, None)
-                if why:
-                    per_env[e].append(why)
+                owner_why = _owner_reason(owners[i], r.get("owner_types"), e, None)
+                if owner_why:
+                    per_env[e].append(owner_why)
         else:
             for e in envs:
                 if e not in codes:
@@ -212,9 +213,9 @@ def eligibility(cands: pd.DataFrame, scenario: Any = None, when: Any = None,
                 fund = codes[e]
                 rr, rs = by_fund.get(fund, (r, base))
                 per_env[e] = list(rs[i])
-                why = _owner_reason(owners[i], rr.get("owner_types"), e, fund)
-                if why:
-                    per_env[e].append(why)
+                owner_why = _owner_reason(owners[i], rr.get("owner_types"), e, fund)
+                if owner_why:
+                    per_env[e].append(owner_why)
                 if e in (rr.get("innovation_lab_envelopes") or ()) and not lab[i]:
                     per_env[e].append(msg("R_INNOVATION_LAB", envelope=e))
         good = [e for e, x in per_env.items() if not x]
@@ -247,17 +248,17 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
             code = "R_COST_BELOW_TERRITORIAL_MIN" if terr[i] and mt is not None and mt != m else "R_COST_BELOW_MIN"
             reasons[i].append(msg(code, total_meur=total[i] / 1e6, floor_meur=floor / 1e6))
     if r.get("max_requested_eur") is not None:
-        for i in np.flatnonzero(req > r["max_requested_eur"]):
-            reasons[i].append(msg("R_REQUEST_ABOVE_MAX", requested_meur=req[i] / 1e6,
+        for j in np.flatnonzero(req > r["max_requested_eur"]):
+            reasons[j].append(msg("R_REQUEST_ABOVE_MAX", requested_meur=req[j] / 1e6,
                                   max_meur=r["max_requested_eur"] / 1e6))
     cof = r.get("cofinancing_rate") or {}
     share = 1.0 - req / total
     if "min" in cof:
-        for i in np.flatnonzero(share < cof["min"] - 1e-9):
-            reasons[i].append(msg("R_COFINANCING_BELOW", share_pct=share[i] * 100, min_pct=cof["min"] * 100))
+        for j in np.flatnonzero(share < cof["min"] - 1e-9):
+            reasons[j].append(msg("R_COFINANCING_BELOW", share_pct=share[j] * 100, min_pct=cof["min"] * 100))
     if "max" in cof:
-        for i in np.flatnonzero(share > cof["max"] + 1e-9):
-            reasons[i].append(msg("R_COFINANCING_ABOVE", share_pct=share[i] * 100, max_pct=cof["max"] * 100))
+        for j in np.flatnonzero(share > cof["max"] + 1e-9):
+            reasons[j].append(msg("R_COFINANCING_ABOVE", share_pct=share[j] * 100, max_pct=cof["max"] * 100))
     themes = r.get("themes")
     if themes:
         for i, t in enumerate(cands["theme"]):
@@ -284,9 +285,9 @@ def _rule_reasons(cands: pd.DataFrame, r: Mapping[str, Any], roi_rule: float | N
         q = quality_points(cands, w, scale).to_numpy(float)
         waived = set(map(str, r.get("quality_bar_waived") or ()))
         ids = cands["id"].astype(str).to_numpy()
-        for i in np.flatnonzero(~(q >= float(bar) - 1e-9)):
-            if ids[i] not in waived:
-                reasons[i].append(msg("R_QUALITY_BAR", score=q[i], bar=float(bar)))
+        for j in np.flatnonzero(~(q >= float(bar) - 1e-9)):
+            if ids[j] not in waived:
+                reasons[j].append(msg("R_QUALITY_BAR", score=q[j], bar=float(bar)))
     if roi_rule is not None:
         roi = roi_ratio(cands).to_numpy(float)
         for i in range(len(cands)):
