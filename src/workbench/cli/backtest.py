@@ -49,12 +49,13 @@ def execute(args) -> int:
     until = date_option("--calibrate-until", args.calibrate_until, problems)
     if problems:
         raise InputError(problems)
+    assert reps is not None   # checked above, or a problem was raised
     scn = load_scenario(args.scenario)
     post_path = Path(args.posterior) if args.posterior else scn.posterior_path()
     posterior = load_posterior(post_path, scn) if post_path is not None else None
-    if posterior is not None and until is None:
+    if post_path is not None and posterior is not None and until is None:
         until = posterior_until(post_path)
-    if posterior is not None and posterior_status(post_path) == "none_below_cutoff":
+    if post_path is not None and posterior is not None and posterior_status(post_path) == "none_below_cutoff":
         print(label("backtest_posterior_not_compatible", args.lang))
     if posterior is None and until is not None:   # calibrate first, then judge out of sample
         res_cal = calibrate_and_write(scn, until, args, Path(args.out) / "calibration" if args.out else None)

@@ -98,6 +98,7 @@ def posterior_text(posterior, lang: str) -> str:
             big = abs(r["median"]) >= 1e5
             fmt = (lambda v: number(v / 1e6, lang, 1) + " M") if big else (lambda v: number(v, lang, 2))
             rows.append((r["parameter"], fmt(r["median"]), f"{fmt(r['p10'])}–{fmt(r['p90'])}", "–"))
-    head = (label("cal_parameter", lang), label("cal_median", lang), label("cal_p10_p90", lang), label("cal_mode", lang))
+    head = (label("cal_parameter", lang), label("cal_median", lang), label("cal_p10_p90", lang),
+            label("cal_mode", lang))
     widths = [max(len(x) for x in col) for col in zip(head, *rows)]
     return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in [head, *rows])

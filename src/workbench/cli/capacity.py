@@ -67,8 +67,10 @@ def execute(args) -> int:
     scn = collect(probs, load_scenario, args.scenario)
     if probs:
         raise InputError(probs)
+    assert risk is not None   # checked above, or a problem was raised
     book = None
     if args.book is not None:
+        assert as_of is not None   # a book without --as-of was refused above (E_CAPACITY_BOOK_NEEDS_AS_OF)
         book = FS.load_book(args.book, as_of, scenario=scn, name=args.name)
     res = C.next_call_capacity(scn, as_of=as_of, book=book, risk_rate=risk, draws=draws, seed=seed,
                                parameter_sets=sets)

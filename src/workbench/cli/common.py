@@ -158,7 +158,7 @@ _OS_ERRORS = {errno.ENOTDIR: "os_not_folder", errno.EACCES: "os_permission",
 
 def describe_os_error(exc: OSError, lang: str = "fr") -> str:
     """One line on a failed file operation: what failed, on which path; nothing was half-written."""
-    key = _OS_ERRORS.get(exc.errno)
+    key = _OS_ERRORS.get(exc.errno) if exc.errno is not None else None
     if exc.errno == errno.EEXIST:
         what = msg("E_OUT_NOT_FOLDER").render(lang)
     else:

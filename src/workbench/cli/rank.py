@@ -119,7 +119,8 @@ def _checked_options(args, portfolio) -> dict | None:
     if args.budget_eur is not None and not args.budget_eur > 0:
         problems.append(Problem("<option>", "--budget-eur", args.budget_eur, msg("E_BUDGET")))
     if args.robustness_samples < 0:
-        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples, msg("E_BOUNDS", bounds=[(">=", 0)])))
+        problems.append(Problem("<option>", "--robustness-samples", args.robustness_samples,
+                                msg("E_BOUNDS", bounds=[(">=", 0)])))
     if args.time_limit_s is not None and not args.time_limit_s > 0:
         problems.append(Problem("<option>", "--time-limit-s", args.time_limit_s, msg("E_BOUNDS", bounds=[(">", 0)])))
     if args.draws is not None and args.draws < 1:

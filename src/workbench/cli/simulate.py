@@ -2,6 +2,7 @@
 decide call by call (the same evaluation as the report, ``rank`` and the dashboard)."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -75,7 +76,7 @@ def execute(args) -> int:
         if pol is not None:
             write_csv(tmp / "policies.csv", pol)
         for name, fig in figs.items():
-            write_via(tmp / name, lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
+            write_via(tmp / name, partial(_save_png, fig))
 
     write_folder(out, build)
     print(answer_box(assemble(decided, res, cands), args.lang).text())
@@ -88,3 +89,8 @@ def execute(args) -> int:
              "provenance.json", *figs] + (["policies.csv"] if pol is not None else [])
     print(label("sum_written_to", args.lang, out=out, files=", ".join(files)))
     return 0
+
+
+def _save_png(fig, path) -> None:
+    """A figure written as PNG at the reports' resolution."""
+    fig.savefig(path, dpi=110, format="png")

@@ -43,7 +43,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from ..version import __version__
 from ..errors import InputError, Problem
@@ -184,11 +185,12 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     failed_nb = out / f"{name}.failed.ipynb"
     failed_log = out / f"{name}.failed.log"
     tmp = make_temp_dir(out, name)
-    kernel_log = runtime = None
+    kernel_log: Path | None = None
+    runtime: Path | None = None
     try:
-        fd, kernel_log = tempfile.mkstemp(prefix=f".{name}.kernel-{os.getpid()}-", suffix=".log", dir=out)
+        fd, kernel_name = tempfile.mkstemp(prefix=f".{name}.kernel-{os.getpid()}-", suffix=".log", dir=out)
         os.close(fd)
-        kernel_log = Path(kernel_log)
+        kernel_log = Path(kernel_name)
         os.chmod(kernel_log, file_mode())
         # the kernel's connection file goes to a private folder removed with the run
         runtime = Path(tempfile.mkdtemp(prefix=f".{name}.runtime-{os.getpid()}-", dir=out))

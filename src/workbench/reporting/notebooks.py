@@ -10,7 +10,8 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from ..errors import InputError, Problem, closest
 from ..files import write_via

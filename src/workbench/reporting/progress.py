@@ -8,7 +8,8 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 
 #: The phases of a report run, in order: the notebook announces its own (:func:`phase`), the run

@@ -67,7 +67,7 @@ def input_files(scenario, notebook: Path) -> list[dict]:
 def _environment() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    pkgs = {}
+    pkgs: dict[str, str | None] = {}
     for name in ("numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel"):
         try:
             pkgs[name] = version(name)

@@ -4,7 +4,8 @@ ex.map(function, items)`` yields results as they complete; an item whose worker 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 
 
 class Executor:
@@ -14,10 +15,10 @@ class Executor:
     """
 
     name = "executor"
-    workers = 1
+    workers: int | None = 1    # None: as many as the machine has cores (the back-end decides)
     _depth = 0
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         # re-entrant: an executor started by the caller is reused (and closed by the caller)
         if self._depth == 0:
             self.start()

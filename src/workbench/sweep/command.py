@@ -72,14 +72,14 @@ def main_sweep(args, err=None) -> int:
 
         ok = {t.index: t for t in tasks if t.scenario is not None}
         for _, row in result.summary.iterrows():
-            t = next((x for x in ok.values() if x.name == row["scenario"]), None)
-            if t is None or row["status"] != "ok":
+            task = next((x for x in ok.values() if x.name == row["scenario"]), None)
+            if task is None or row["status"] != "ok":
                 continue
-            yml = write_scenario_file(t.scenario, out / "scenarios" / f"{t.name}.yaml")
+            yml = write_scenario_file(task.scenario, out / "scenarios" / f"{task.name}.yaml")
             try:
-                run_report(yml, out=out / "reports", draws=t.draws, seed=t.seed, lang=args.lang)
+                run_report(yml, out=out / "reports", draws=task.draws, seed=task.seed, lang=args.lang)
             except ReportError as exc:
-                report_failures.append((t.name, str(exc)))
+                report_failures.append((task.name, str(exc)))
     n, failed = len(result.summary), result.n_failed
     print(f"{out}: {n - failed} of {n} scenarios computed ({result.executor}, {result.wall_s:.1f} s); "
           + ", ".join(p.name for p in files))

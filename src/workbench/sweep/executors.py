@@ -17,7 +17,8 @@ def make_executor(kind: str | None = None, workers: int | None = None, scheduler
     """An executor by name; a scheduler address (or ``DASK_SCHEDULER_ADDRESS``) implies Dask."""
     kind = kind or "dask"
     if kind not in EXECUTORS:
-        raise InputError([Problem("<option>", "--executor", kind, coded("E_ONE_OF", choices=list(EXECUTORS), suggestion=None))])
+        raise InputError([Problem("<option>", "--executor", kind,
+                                  coded("E_ONE_OF", choices=list(EXECUTORS), suggestion=None))])
     if scheduler and kind != "dask":
         raise InputError([Problem("<option>", "--scheduler", scheduler, coded("E_SCHEDULER_NEEDS_DASK"))])
     if workers is not None and (workers < 1):

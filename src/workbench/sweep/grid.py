@@ -11,7 +11,8 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
+from collections.abc import Mapping, Sequence
 
 from .. import limits as LIMITS
 from ..errors import Collector, InputError
@@ -73,7 +74,8 @@ def load_grid(path: str | Path) -> GridSpec:
     if "base" not in data:
         col.add("base", None, coded("E_GRID_BASE_REQUIRED"))
     for k in ("seed", "draws"):
-        if k in data and (not isinstance(data[k], int) or isinstance(data[k], bool) or data[k] < (1 if k == "draws" else 0)):
+        least = 1 if k == "draws" else 0
+        if k in data and (not isinstance(data[k], int) or isinstance(data[k], bool) or data[k] < least):
             col.add(k, data[k], coded("E_WHOLE_NUMBER_MIN", minimum=1 if k == 'draws' else 0))
     grid = data.get("grid") or {}
     if not isinstance(grid, dict):
@@ -130,14 +132,15 @@ def grid_tasks(spec: GridSpec, draws: int | None = None, seed: int | None = None
     return tasks
 
 
-def file_tasks(paths: Sequence[str | Path], draws: int | None = None, seed: int | None = None) -> tuple[list[Task], int]:
+def file_tasks(paths: Sequence[str | Path], draws: int | None = None,
+               seed: int | None = None) -> tuple[list[Task], int]:
     """One task per scenario file; a file that does not load becomes a failed task.
 
     Returns the tasks and the sweep seed used (default: the first loadable scenario's seed).
     """
     from ..scenario import load_scenario
 
-    loaded = []
+    loaded: list[tuple[str | Path, Any, str]] = []   # (file, its Scenario or None, the error)
     for p in paths:
         try:
             loaded.append((p, load_scenario(p), ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .base import Executor, Lost
 from .sequential import Sequential
@@ -23,7 +23,7 @@ def _chunks(tasks: list[Task], workers: int, chunk_size: int | None) -> list[lis
 
 def run_sweep(tasks: Sequence[Task], executor: Executor | None = None, name: str = "sweep", seed: int = 0,
               progress: bool = True, chunk_size: int | None = None, fn: Callable | None = None,
-              on_results: Callable[[SweepResult], None] | None = None) -> SweepResult:
+              on_results: Callable[[SweepResult], object] | None = None) -> SweepResult:
     """Compute every task with ``executor`` (default sequential), in chunks, with a progress bar.
 
     Results come back in completion order and are put back in sweep order, so the summary is the

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -84,8 +84,9 @@ def write_summary(result: SweepResult, out_dir: str | Path, lang: str = "fr") ->
     n, failed = len(summary), result.n_failed
     intro = label_html("sweep_intro", lang, n=n, ok=n - failed, failed=failed, seed=result.seed, draws=result.draws)
     fails = (table_html(result.failures, lang) if failed else f"<p>{label_html('sweep_no_failures', lang)}</p>")
+    title = _esc(label('sweep_title', lang, name=plain_text(result.name)))
     page = add_csp(f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{_esc(label('sweep_title', lang, name=plain_text(result.name)))}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>{_CSS}</style></head><body>
 <h1>{label_html('sweep_title', lang, name=result.name)}</h1>
 <p>{intro}</p>
