@@ -44,6 +44,7 @@ import math
 import re
 from pathlib import Path
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,13 +132,15 @@ def _decode(raw: bytes, f: str) -> str:
             break
     if bom or utf8_line:
         first_utf8 = utf8_line or 1
+        # the body is not UTF-8 while '\n' never ends a UTF-8 sequence: one of its lines is not
+        assert other_line is not None, "a line that is not UTF-8"
         raise InputError([Problem(f, at_line(other_line), None,
                                   msg("E_MIXED_ENCODINGS", first=first_utf8, other=other_line))])
     try:
         return body.decode("cp1252")
     except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(f, at_line(line), f"byte 0x{body[exc.start]:02x}",
+        bad_line = body[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(f, at_line(bad_line), f"byte 0x{body[exc.start]:02x}",
                                   msg("E_NOT_UTF8_CP1252"))]) from None
 
 
@@ -191,7 +194,8 @@ def _read_csv(path: Path, f: str) -> pd.DataFrame:
     reader = csv.reader(_lines(text), delimiter=sep)
     col = Collector(f)
     header: list[str] | None = None
-    body, numbers = [], []
+    body: list[list[str | None]] = []
+    numbers: list[int] = []
     try:
         for r in reader:
             if not any(c.strip() for c in r):
@@ -260,7 +264,9 @@ def _read_xlsx(path: Path, f: str) -> pd.DataFrame:
         raise InputError([Problem(f, "", None, msg("E_XLSX_UNREADABLE", detail=type(exc).__name__))]) from None
     col = Collector(f)
     header: list[str] | None = None
-    body, numbers, formulas = [], [], []
+    body: list[list[Any]] = []
+    numbers: list[int] = []
+    formulas: list[tuple[int, int, int]] = []   # (sheet row, column index, body row) of each formula
     i = 0
     try:
         ws = wb.worksheets[0]
@@ -452,18 +458,18 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     # numbers
     cp_cols = [c for c in cols if CP_COLUMN.match(c)]
     for c in [c for c in NUMERIC if c in cols] + cp_cols:
-        vals = []
+        nums: list[float] = []
         for i, v in enumerate(out[c]):
             try:
                 x = parse_number(v)
             except (ValueError, TypeError):
                 col.add(place(i, c), v, msg("E_NOT_NUMBER"))
-                vals.append(np.nan)
+                nums.append(np.nan)
                 continue
             if x is None:
                 if c in REQUIRED:
                     col.add(place(i, c), MISSING, msg("E_REQUIRED"))
-                vals.append(np.nan)
+                nums.append(np.nan)
                 continue
             if c in ("total_cost_eur", "requested_eur", "duration_months") and x <= 0:
                 col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">", 0)]))
@@ -473,8 +479,8 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
                     col.add(place(i, c), v, msg("E_BOUNDS", bounds=[(">=", 0)]))
             elif c in CRITERIA and not lo <= x <= hi:
                 col.add(place(i, c), v, msg("E_SCORE_SCALE", low=lo, high=hi))
-            vals.append(x)
-        out[c] = np.array(vals, dtype=float)
+            nums.append(x)
+        out[c] = np.array(nums, dtype=float)
     for c in ("annual_savings_eur", "phase1_cost_eur"):
         if c not in out:
             out[c] = np.nan
@@ -484,20 +490,20 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
             if flag == "territorial":
                 out[flag] = False
             continue
-        vals = []
+        bools: list[bool] = []
         for i, v in enumerate(out[flag]):
             if isinstance(v, bool):
-                vals.append(v)
+                bools.append(v)
                 continue
             s = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip().lower()
             if s in _TRUE:
-                vals.append(True)
+                bools.append(True)
             elif s in _FALSE:
-                vals.append(False)
+                bools.append(False)
             else:
                 col.add(place(i, flag), v, msg("E_NOT_BOOL"))
-                vals.append(False)
-        out[flag] = vals
+                bools.append(False)
+        out[flag] = bools
     for c in ("theme", "requires", "excludes"):
         if c not in out:
             out[c] = ""
@@ -525,13 +531,13 @@ def validate_candidates(df: pd.DataFrame, file: str = "<candidates>", scale=(0.0
     ph1 = out["phase1_cost_eur"].to_numpy(float)
     with np.errstate(invalid="ignore"):
         over_total, over_req = req > tot, ph1 > req        # False where a value is missing (NaN)
-    for i in np.flatnonzero(over_total | over_req):
-        t, r = tot[i], req[i]
-        if over_total[i]:
-            col.add(place(i, "requested_eur"), df.iloc[i]["requested_eur"],
+    for k in np.flatnonzero(over_total | over_req).tolist():
+        t, r = tot[k], req[k]
+        if over_total[k]:
+            col.add(place(k, "requested_eur"), df.iloc[k]["requested_eur"],
                     msg("E_REQUEST_ABOVE_COST", total=t))
-        if over_req[i]:
-            col.add(place(i, "phase1_cost_eur"), df.iloc[i].get("phase1_cost_eur"),
+        if over_req[k]:
+            col.add(place(k, "phase1_cost_eur"), df.iloc[k].get("phase1_cost_eur"),
                     msg("E_PHASE1_ABOVE_REQUEST", requested=r))
     codes = set(envelope_codes) if envelope_codes is not None else None
     for i, v in enumerate(out["envelope"]):
@@ -587,5 +593,5 @@ def find_requires_cycle(df: pd.DataFrame) -> list[str] | None:
 
 def cp_schedule(df: pd.DataFrame) -> pd.DataFrame:
     """The projects' own payment schedules: rows = candidate ids, columns = years [EUR]."""
-    cols = sorted((int(CP_COLUMN.match(c).group(1)), c) for c in df.columns if CP_COLUMN.match(c))
+    cols = sorted((int(m.group(1)), c) for c in df.columns if (m := CP_COLUMN.match(c)))
     return pd.DataFrame({y: df[c].to_numpy() for y, c in cols}, index=pd.Index(df["id"], name="id"))
