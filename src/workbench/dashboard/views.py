@@ -66,8 +66,22 @@ def shortfall_probabilities(res: Any) -> dict[str, float]:
     if row.empty:
         row = summ.iloc[:1]
     r = row.iloc[0]
+    from ..pipeline import set_band_metrics   # the band every front end shows (the report's box too)
+
     return {"shortfall_probability": float(r.get("shortfall_probability", float("nan"))),
-            "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan")))}
+            "p_exhausted_before_last_call": float(r.get("p_exhausted_before_last_call", float("nan"))),
+            **set_band_metrics(res)}
+
+
+def _band(risk: dict, lang: str) -> str:
+    """The risk's band over the calibrated parameter sets, as the report's first page gives it
+    (empty without a posterior: the draws then share one parameter set)."""
+    low, high = risk.get("shortfall_probability_p10"), risk.get("shortfall_probability_p90")
+    sets = int(risk.get("parameter_sets") or 1)
+    if sets < 2 or low is None or high is None or low != low or high != high:
+        return ""
+    return (" <small class='wb-band'>· " + esc(render("D_RISK_BAND", lang, low=pct(low, lang, 1),
+                                                        high=pct(high, lang, 1), sets=sets)) + "</small>")
 
 
 def translate_warning(warning: str, lang: str = "fr") -> str:
@@ -222,7 +236,7 @@ def totals_html(view: dict, risk: dict | None, lang: str = "fr", conflicts=None)
                      f"<span class='wb-kpi wb-shortfall'>{esc(render('D_SHORTFALL', L))}{colon(L)}"
                      f"<b class='wb-risk'>{pct(risk['shortfall_probability'], L, 1)}</b> "
                      f"<small>({esc(render('D_DRAWS_SEED', L, draws=number(risk['draws'], L), seed=risk['seed']))})"
-                     f"</small> · {esc(render('D_EXHAUSTED', L))}{colon(L)}"
+                     f"</small>{_band(risk, L)} · {esc(render('D_EXHAUSTED', L))}{colon(L)}"
                      f"<b>{pct(risk['p_exhausted_before_last_call'], L, 0)}</b></span></div>")
     if conflicts:
         fund_line += f"<div class='wb-err'>{esc('; '.join(render_text(c, L) for c in conflicts))}</div>"

@@ -673,6 +673,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "D_BUDGET_USED": _e("du budget", "of the budget"),
     "D_SHORTFALL": _e("Probabilité de manquer de crédits de paiement",
                       "Probability of running short of payment credits"),
+    "D_RISK_BAND": _e("bande {low} – {high} (P10–P90 sur les {sets} jeux de paramètres calibrés)",
+                      "band {low} – {high} (P10–P90 over the {sets} calibrated parameter sets)"),
     "D_EXHAUSTED": _e("enveloppe épuisée avant le dernier appel", "envelope exhausted before the last call"),
     "D_FRONTIER_COMING": _e("courbe exacte en cours de calcul", "exact curve being computed"),
     "D_RANKED": _e("Candidats classés", "Ranked candidates"),
