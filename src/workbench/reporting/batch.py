@@ -188,9 +188,9 @@ def run_report(scenario_path: str | Path, out: str | Path = "outputs", draws: in
     kernel_log: Path | None = None
     runtime: Path | None = None
     try:
-        fd, kernel_name = tempfile.mkstemp(prefix=f".{name}.kernel-{os.getpid()}-", suffix=".log", dir=out)
+        fd, kernel_log_text = tempfile.mkstemp(prefix=f".{name}.kernel-{os.getpid()}-", suffix=".log", dir=out)
         os.close(fd)
-        kernel_log = Path(kernel_name)
+        kernel_log = Path(kernel_log_text)
         os.chmod(kernel_log, file_mode())
         # the kernel's connection file goes to a private folder removed with the run
         runtime = Path(tempfile.mkdtemp(prefix=f".{name}.runtime-{os.getpid()}-", dir=out))
