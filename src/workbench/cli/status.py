@@ -54,7 +54,7 @@ def execute(args) -> int:
         scn = collect(probs, load_scenario, args.scenario)
         if probs:
             raise InputError(probs)
-        assert draws is not None and seed is not None   # each was checked above, or a problem was raised
+        assert draws is not None   # --draws defaults to 10000 and was checked above, or a problem was raised
         book = FS.load_book(args.book, as_of, scenario=scn, name=args.name)
         db = args.book if store.is_database(args.book) else None
         st = FS.compute_status(scn, book, as_of, draws=draws, seed=seed,
