@@ -140,3 +140,16 @@ def test_an_explanation_never_offers_a_change_it_denies(setup):
     for pid in t.loc[t["selected"], "id"][:3]:
         ex = explain_decision(full, pid)
         assert ex["value_lost_if_removed"] >= 0 and "ordre de mérite" in render_text(ex["text"], "fr")
+
+
+def test_calls_left_without_credits_are_explained_by_their_reason(setup):
+    """Every fund's credits already committed elsewhere: no call is decided (the result holds no
+    selection) and each application is explained by its own reason, in both explanations."""
+    from workbench import selection as pf
+
+    scn, cands, _ = setup
+    res = decide_calls(scn, cands, committed_eur={f: 1e12 for f in scn.funds})
+    assert res.selection is None and res.calls == {} and not res.table["selected"].any()
+    pid = str(res.table.loc[res.table["eligible"].astype(bool), "id"].iloc[0])
+    for ex in (pf.explain(res, pid), explain_decision(res, pid)):
+        assert "no credits left" in render_text(ex["text"], "en")

@@ -122,3 +122,20 @@ def test_robustness_decision_and_minutes(app, monkeypatch):
     cm.w["decide"].click()
     s = S.load_session(cm.db, cm.session_id)
     assert s.projects[2]["selection_frequency"].isna().all() and s.decisions.iloc[0]["robustness_json"] == "{}"
+
+
+def test_a_decision_without_a_portfolio_on_the_page_is_refused(tmp_path):
+    """The page's first computation failed (no ranked table): recording a decision says so,
+    nothing is written."""
+    import pandas as pd
+
+    from workbench.dashboard.committee import CommitteePanel, PageContext
+    from workbench.errors import InputError
+
+    ctx = PageContext(None, pd.DataFrame({"id": []}), "", None, (), (), None, None)
+    cm = CommitteePanel(lambda: ctx, tmp_path / "committee.sqlite")
+    sid = cm.open_session("Séance", "Sec")
+    with pytest.raises(InputError) as e:
+        cm.record_decision("motif")
+    assert "table: None: the page has no ranked portfolio to record (first correct the error shown)" in e.value.message()
+    assert len(S.load_session(cm.db, sid).all_decisions) == 0

@@ -145,3 +145,21 @@ def test_the_rule_change_is_audited(db):
     assert s.rule == "geometric"
     assert list(s.audit["action"]) == ["session_created", "rule_set"]
     assert S.verify_audit(db) == []
+
+
+def test_no_session_open_is_refused_with_the_sessions_stored(db):
+    """The dashboard's panel passes ``session_id=None`` when no session is open: every write and
+    read refuses it with the sessions stored, nothing written."""
+    sid = S.create_session(db, "S", "x.yaml", "0" * 64)
+    want = f"--session: None: unknown session in {db}; sessions stored: {sid}"
+    calls = [lambda: S.record_weights(db, None, "Anne", swing(100, 1, 1, 1)),
+             lambda: S.set_rule(db, None, "geometric"),
+             lambda: S.record_decision(db, None, "", portfolio_table(), "motif", {}, "arithmetic"),
+             lambda: S.record_minutes(db, None, {}),
+             lambda: S.load_session(db, None)]
+    for call in calls:
+        with pytest.raises(InputError) as e:
+            call()
+        assert want in e.value.message()
+    s = S.load_session(db, sid)
+    assert s.members == {} and len(s.all_decisions) == 0 and len(s.audit) == 1   # the session's creation only

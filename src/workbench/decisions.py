@@ -28,6 +28,7 @@ calls' laureates already take in those years.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass
@@ -346,8 +347,8 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     if per_call and all(r.robustness is not None for r in per_call.values()):
         robust = pd.concat([r.robustness for r in per_call.values()])
         robust.attrs.update(next(iter(per_call.values())).robustness.attrs)
-        for k in pf.PROOF_COUNTS:   # draws of every call
-            robust.attrs[k] = int(sum(r.robustness.attrs.get(k, 0) for r in per_call.values()))
+        for count in pf.PROOF_COUNTS:   # draws of every call
+            robust.attrs[count] = int(sum(r.robustness.attrs.get(count, 0) for r in per_call.values()))
         robust.attrs["not_proven_draws"] = {c: r.robustness.attrs.get("not_proven_draws", [])
                                             for c, r in per_call.items() if r.robustness.attrs.get("not_proven_draws")}
     return pf.RankResult(table, totals, solver, conflicts or None, dict(pf.check_weights(weights, scenario)), prov,
@@ -582,13 +583,13 @@ def select_portfolio(scenario, candidates: pd.DataFrame, perfect_foresight: bool
     known = tuple(x for x in fi if x in ids)
     if known and call is not None:
         budget = s.get("budget_eur") or sum(f.envelope_eur for f in scenario.funds.values())
-        w = kwargs.get("weights") if kwargs.get("weights") is not None else scenario.weights
+        w = kwargs["weights"] if kwargs.get("weights") is not None else scenario.weights
         _check_forced_in(scenario, call, candidates[candidates["id"].astype(str).isin(known)], known, float(budget), w,
                          kwargs.get("rules") or {})
     # the scenario's own lists are read again by rank: pass only the others
     res = robustness.rank(scenario, candidates, forced_in=tuple(x for x in fi if x not in (s.get("force_in") or ())),
                           forced_out=tuple(x for x in fo if x not in (s.get("force_out") or ())), **kwargs)
-    w = kwargs.get("weights") if kwargs.get("weights") is not None else scenario.weights
+    w = kwargs["weights"] if kwargs.get("weights") is not None else scenario.weights
     _record_overrides(scenario, res.table, tuple(x for x in fi if x in ids), tuple(x for x in fo if x in ids), why, w,
                       kwargs.get("rules"))
     return res
@@ -621,7 +622,7 @@ def _totals(table: pd.DataFrame, by_call: pd.DataFrame, per_call: dict, scenario
     sel = table["selected"].astype(bool)
     committed = float(table.loc[sel, "funded_eur"].sum())
     # what the funds could commit in all: their commitment authority available at their last call
-    last_call = {}
+    last_call: dict[str, dt.date] = {}   # each fund's last call's decision date
     for c in scenario.calls:
         last_call[c.fund] = max(last_call.get(c.fund, c.decision), c.decision)
     budget = float(sum(credits_at_eur(scenario.funds[f], d) for f, d in last_call.items()))
@@ -711,9 +712,8 @@ def explain_decision(result: pf.RankResult, project_id: str) -> dict:
     if result.by_call is not None and call:
         got = result.by_call[result.by_call["call"] == call]
         rec = got.iloc[0].to_dict() if len(got) else None
-    merit = rec is not None and rec.get("status") == "merit order" and res is not None
     out = {"id": str(project_id), "selected": bool(row["selected"]), "eligible": bool(row["eligible"])}
-    if not merit:
+    if rec is None or rec.get("status") != "merit order" or res is None:   # not decided in merit order
         if res is not None or result.calls is None:
             ex = pf.explain(res if res is not None else result, project_id)
             return {**ex, **out}
@@ -739,8 +739,9 @@ def explain_decision(result: pf.RankResult, project_id: str) -> dict:
     spent = np.cumsum(np.where(sub["selected"].to_numpy(bool), sub["funded_eur"].to_numpy(float), 0.0))
     left_before = budget - np.r_[0.0, spent[:-1]]
     pos = int(np.flatnonzero(sub["id"].astype(str).to_numpy() == str(project_id))[0])
+    left = float(max(left_before[pos], 0.0))   # [EUR]
     out["merit_rank"] = pos + 1
-    out["left_at_turn_eur"] = float(max(left_before[pos], 0.0))
+    out["left_at_turn_eur"] = left
     if row["selected"]:
         sel = res.selection
         vals = sel.values.to_numpy(float).copy()
@@ -785,7 +786,6 @@ def explain_decision(result: pf.RankResult, project_id: str) -> dict:
     else:
         out["score_reachable"] = False
         parts.append(msg("X_MERIT_TOO_BIG", budget_meur=budget / 1e6))
-    left = out["left_at_turn_eur"]
     if left >= 1000.0 and left < req:
         out["cost_reduction_eur"] = req - left
         parts.append(msg("X_MERIT_CUT", to_meur=left / 1e6, cut_meur=(req - left) / 1e6))
@@ -811,6 +811,7 @@ def call_stability(scenario, decided: pf.RankResult, call_id: str, grid: int = 1
     (its allotment) and rules as :func:`decide_calls` decided it; for a scenario of one call
     decided as one optimum (:func:`select_portfolio`), that optimum.  ``grid`` steps then bisection
     to ``tol`` [fraction of weight].  Columns: ``criterion``, ``weight``, ``low``, ``high``."""
+    res: pf.RankResult | None
     if decided.calls is None:     # one call decided as one optimum (select_portfolio): the whole table
         res, cands, status = decided, decided.candidates, "optimal"
     else:

@@ -80,7 +80,7 @@ class Minutes:
     provenance: dict = field(default_factory=dict)
 
 
-def build_minutes(db: str | Path, session_id: int) -> Minutes:
+def build_minutes(db: str | Path, session_id: int | None) -> Minutes:
     """The minutes of session ``session_id`` in the store ``db``."""
     from ..errors import InputError  # noqa: PLC0415
 
@@ -512,7 +512,7 @@ class Written:
     notes: list
 
 
-def write_minutes(db: str | Path, session_id: int, out: str | Path, lang: str = "fr", pdf: bool = True,
+def write_minutes(db: str | Path, session_id: int | None, out: str | Path, lang: str = "fr", pdf: bool = True,
                   docx: bool = True, chromium: str | None = None) -> Written:
     """Write the minutes of a session into ``out`` (all or nothing; see the module) and note the
     export in the session's audit trail.  ``pdf=False`` / ``docx=False`` leave those out."""

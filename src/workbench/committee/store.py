@@ -17,7 +17,9 @@ audit trail.  Rules:
 * **all or nothing**: each write is one transaction (``BEGIN IMMEDIATE``: two kernels writing
   the same file wait for each other, up to :data:`BUSY_TIMEOUT_S`).
 
-Timestamps are UTC, ISO 8601 to the second.
+Timestamps are UTC, ISO 8601 to the second.  Every function taking a ``session_id`` accepts
+``None`` (the dashboard's panel passes it when no session is open) and refuses it, like a
+session that is not stored, with ``E_COMMITTEE_SESSION_UNKNOWN`` naming the sessions stored.
 """
 from __future__ import annotations
 
@@ -254,6 +256,9 @@ def _inserted_id(cur: sqlite3.Cursor) -> int:
 
 
 def _session_row(con: sqlite3.Connection, session_id: Any, db: Path) -> tuple:
+    """The row of session ``session_id``; a session that is not stored, or ``None`` (the dashboard's
+    panel before a session is open), is refused with ``E_COMMITTEE_SESSION_UNKNOWN`` listing the
+    sessions stored."""
     try:
         sid = int(session_id)
     except (TypeError, ValueError):
@@ -293,7 +298,7 @@ def create_session(db: str | Path, title: str, scenario_path: str, scenario_hash
     return sid
 
 
-def set_rule(db: str | Path, session_id: int, rule: str, actor: str = "") -> None:
+def set_rule(db: str | Path, session_id: int | None, rule: str, actor: str = "") -> None:
     """The session's aggregation rule (:data:`workbench.committee.elicitation.RULES`), audited."""
     if rule not in el.RULES:
         raise InputError([Problem("<input>", "rule", rule, msg("E_COMMITTEE_RULE", choices=list(el.RULES)))])
@@ -306,7 +311,7 @@ def set_rule(db: str | Path, session_id: int, rule: str, actor: str = "") -> Non
         _audit(con, row[0], now_utc(), str(actor or row[5]), "rule_set", {"from": row[6], "to": rule})
 
 
-def record_weights(db: str | Path, session_id: int, member: str, elicited: el.Elicited) -> int:
+def record_weights(db: str | Path, session_id: int | None, member: str, elicited: el.Elicited) -> int:
     """Store a member's weights (method, raw answers, weights, CR); returns the row's id.  The
     weights are computed again from the raw answers first: what is stored is what they give."""
     probs: list[Problem] = []
@@ -338,7 +343,7 @@ class Override:
     reason: str
 
 
-def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFrame, justification: str,
+def record_decision(db: str | Path, session_id: int | None, call: str, table: pd.DataFrame, justification: str,
                     weights: Mapping[str, float], rule: str, overrides: Sequence[Override] = (),
                     budget_eur: float | None = None, scenario_path: str = "", scenario_hash: str = "",
                     provenance: Mapping[str, Any] | None = None, robustness: Mapping[str, Any] | None = None,
@@ -415,7 +420,7 @@ def record_decision(db: str | Path, session_id: int, call: str, table: pd.DataFr
     return did
 
 
-def record_minutes(db: str | Path, session_id: int, files: Mapping[str, str], actor: str = "") -> str:
+def record_minutes(db: str | Path, session_id: int | None, files: Mapping[str, str], actor: str = "") -> str:
     """Note in the audit trail that minutes were exported, with each file's SHA-256; returns
     the audit row's hash."""
     db = Path(db)
@@ -461,7 +466,7 @@ class Session:
     audit: pd.DataFrame
 
 
-def load_session(db: str | Path, session_id: int) -> Session:
+def load_session(db: str | Path, session_id: int | None) -> Session:
     """Everything stored about one session (see :class:`Session`); the members' weights are
     computed again from their raw answers."""
     db = Path(db)
@@ -521,7 +526,7 @@ def verify_audit(db: str | Path, session_id: int | None = None) -> list[str]:
     return out
 
 
-def latest_members(db: str | Path, session_id: int) -> dict[str, el.Elicited]:
+def latest_members(db: str | Path, session_id: int | None) -> dict[str, el.Elicited]:
     """Each member's weights in force (their latest), by name, in the order they first spoke."""
     return load_session(db, session_id).members
 

@@ -32,7 +32,8 @@ class LRU:
     def __init__(self, size: int = 16):
         import threading
 
-        self.size, self.data, self.hits, self.misses = size, OrderedDict(), 0, 0
+        self.size, self.hits, self.misses = size, 0, 0
+        self.data: OrderedDict[Any, Any] = OrderedDict()
         self.lock = threading.Lock()  # the dashboard's worker threads share the caches
 
     def get(self, key: Any, make: Callable[[], Any]) -> Any:
@@ -62,7 +63,7 @@ def hash_without(scenario: Scenario, drop: tuple[str, ...]) -> str:
     data = copy.deepcopy(scenario.resolved())
     for keypath in drop:
         parts = keypath.split(".")
-        node = data
+        node: Any = data   # a dict, until a key path leaves the mappings (None)
         for p in parts[:-1]:
             node = node.get(p) if isinstance(node, dict) else None
             if node is None:
@@ -411,17 +412,20 @@ class Controller:
         enumeration gives it at once (else ``None``: the page shows the greedy curve meanwhile)."""
         from .. import selection as portfolio
 
-        fargs = dict(n=levels, weights=weights, forced_in=force_in, forced_out=force_out,
-                     rules={"budget_eur": budget_eur}, engine=engine)
+        def run(solve: bool = True, workers: int = 1) -> pd.DataFrame | None:
+            return portfolio.frontier(scenario, cands, n=levels, weights=weights, forced_in=force_in,
+                                      forced_out=force_out, rules={"budget_eur": budget_eur}, engine=engine,
+                                      solve=solve, workers=workers)
+
         fkey = (id(scenario), scenario.hash(), cands_key, json.dumps([weights, force_in, force_out, budget_eur],
                                                                       default=str))
         got = self.caches["frontier"].peek(fkey)
         if got is not None:
             return got
         if quick:
-            fr = portfolio.frontier(scenario, cands, solve=False, **fargs)
+            fr = run(solve=False)
             return None if fr is None else self.caches["frontier"].get(fkey, lambda: fr)
-        return self.caches["frontier"].get(fkey, lambda: portfolio.frontier(scenario, cands, workers=2, **fargs))
+        return self.caches["frontier"].get(fkey, lambda: run(workers=2))
 
     def simulate(self, scenario: Scenario, decided: Any, cands_key: str, lang: str,
                  order: list[str] | None = None) -> dict:
@@ -441,11 +445,11 @@ class Controller:
         charts, = deferred_modules("reporting.charts")
 
         get = decided if callable(decided) else (lambda: decided)
-        order = tuple(order) if order is not None else tuple(pipeline.funding_order(get().table))
+        funding = tuple(order) if order is not None else tuple(pipeline.funding_order(get().table))
         draws, seed = int(scenario.draws), int(scenario.seed)
         sim_key = (hash_without(scenario, ("criteria", "robustness", "selection", "name", "title", "description",
                                            "extends", "call")),
-                   cands_key, order, draws, seed, str(scenario.selection.next_phase_after_months))
+                   cands_key, funding, draws, seed, str(scenario.selection.next_phase_after_months))
         try:
             res = self.caches["sim"].get(sim_key, lambda: pipeline.simulate_portfolio(scenario, get(), seed=seed,
                                                                                       draws=draws))

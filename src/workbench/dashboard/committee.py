@@ -42,8 +42,8 @@ import pandas as pd
 
 from ..committee import elicitation as el
 from ..committee import store as S
-from ..errors import InputError
-from ..messages import render
+from ..errors import InputError, Problem
+from ..messages import msg, render
 from ..errors import problems_message
 from ..messages import label
 from ..units import number, pct
@@ -346,6 +346,7 @@ class CommitteePanel:
         except InputError as exc:
             self._say("msg", problems_message(exc.problems, self.lang), ok=False)
             return
+        assert self.session is not None, "open_session loaded the session it created (select_session, reload)"
         self._say("msg", render("D_CM_CREATED", self.lang, id=sid, title=self.session.title))
 
     def select_session(self, session_id: int) -> None:
@@ -497,7 +498,8 @@ class CommitteePanel:
     def compute_robustness(self, samples: int = PANEL_SAMPLES) -> None:
         """The room's robustness (:func:`workbench.committee.room.room_robustness`) and the
         sensitivity per criterion around the room's weights, for the page's call."""
-        if not self._need_session() or self.room is None:
+        session = self.session   # never None when the room is set: reload computes the room from it
+        if not self._need_session() or self.room is None or session is None:
             self._say("msg", render("E_COMMITTEE_NO_MEMBER", self.lang), ok=False)
             return
         from ..committee.room import room_robustness, room_sensitivity  # noqa: PLC0415 - the solver, on use
@@ -509,7 +511,7 @@ class CommitteePanel:
             self.w["robust_out"].value = f"<i class='wb-busy' role='status'>{esc(render('D_COMPUTING', lang))}</i>"
         try:
             ctx = self.context()
-            members = self.session.members
+            members = session.members
             rr = room_robustness(ctx.scenario, ctx.candidates, members, self.room.weights, samples=samples,
                                  budget_eur=ctx.budget_eur, forced_in=ctx.forced_in, forced_out=ctx.forced_out,
                                  engine=ctx.engine)
@@ -525,11 +527,12 @@ class CommitteePanel:
             if btn is not None:
                 btn.disabled = False
         self.robust, self.sensitivity = rr, sens
-        self.robust_key = (ctx.key(), tuple(self.session.elicitations["elicitation_id"]))
+        self.robust_key = (ctx.key(), tuple(session.elicitations["elicitation_id"]))
         if self.w:
-            self._show_robustness()
+            self._show_robustness(session)
 
-    def _show_robustness(self) -> None:
+    def _show_robustness(self, session: S.Session) -> None:
+        """The room's robustness table and the sensitivity chart with ``session``'s members' weights."""
         from ..reporting.chart_specs import range_rows_text, stability_spec  # noqa: PLC0415
         from ..reporting.svg import render_ranges_svg  # noqa: PLC0415
 
@@ -555,7 +558,7 @@ class CommitteePanel:
         self.w["robust_out"].value = (f"<p class='wb-cm-robust-note'>{esc(note)}</p>"
                                       f"<table class='wb-table wb-cm-robust-table'><thead><tr>{head}</tr></thead>"
                                       f"<tbody>{''.join(rows)}</tbody></table>")
-        members_w = {n: e.weights for n, e in self.session.members.items()}
+        members_w = {n: e.weights for n, e in session.members.items()}
         spec = stability_spec(self.sensitivity, lang, members_w)
         svg = render_ranges_svg(spec).decode("utf-8")
         cols = [label("cm_col_criterion", lang), label("cm_col_low", lang), label("cm_col_high", lang),
@@ -608,6 +611,8 @@ class CommitteePanel:
         if reasons is None:
             reasons = {pid: (self._reasons[(pid, d)].value if (pid, d) in self._reasons else "") for pid, d in forced}
         overrides = [S.Override(pid, d, reasons.get(pid, "")) for pid, d in forced]
+        if ctx.table is None:   # the page's first computation failed: no portfolio on screen
+            raise InputError([Problem("<input>", "table", None, msg("E_COMMITTEE_NO_PORTFOLIO"))])
         table = ctx.table.copy()
         rob: dict = {}
         key = (ctx.key(), tuple(self.session.elicitations["elicitation_id"])) if self.session is not None else None

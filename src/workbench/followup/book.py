@@ -41,14 +41,14 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..candidates import _FALSE, _TRUE, _read_table, parse_number
 from ..errors import MISSING, Collector, InputError, Problem, at_column, at_row, closest
-from ..messages import msg
+from ..messages import Message, msg
 
 REQUIRED = ("id", "call", "fund", "grant_eur", "decision_date", "end_date", "status")
 DATES = ("decision_date", "convention_date", "end_date", "first_results_due_date", "first_results_date",
@@ -98,7 +98,8 @@ def parse_date(value: object) -> dt.date | None:
 
 def paid_years(df: pd.DataFrame) -> list[int]:
     """The years of the ``paid_<year>_eur`` columns, sorted."""
-    return sorted(int(PAID_COLUMN.match(c).group(1)) for c in df.columns if PAID_COLUMN.match(str(c)))
+    found = (PAID_COLUMN.match(str(c)) for c in df.columns)
+    return sorted(int(m.group(1)) for m in found if m)
 
 
 def paid_column(year: int) -> str:
@@ -251,8 +252,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     cols = [str(c) for c in df.columns]
     for c in REQUIRED:
         if c not in cols:
-            near = closest(c, [x for x in cols if x not in KNOWN and not PAID_COLUMN.match(x)])
-            col.add(at_column(c), MISSING, msg("E_COLUMN_MISSING", suggestion=near))
+            suggestion = closest(c, [x for x in cols if x not in KNOWN and not PAID_COLUMN.match(x)])
+            col.add(at_column(c), MISSING, msg("E_COLUMN_MISSING", suggestion=suggestion))
     for c in {c for c in cols if cols.count(c) > 1}:
         col.add(at_column(c), c, msg("E_COLUMN_TWICE"))
     y0, y1 = bounds.first_date.year, bounds.last_date.year
@@ -272,7 +273,7 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     rows = np.asarray(numbers, dtype=np.int64) if numbers is not None and len(numbers) == n \
         else np.arange(n, dtype=np.int64) + 2
 
-    def place(i: int, c: str) -> str:
+    def place(i: int | np.integer, c: str) -> str:   # i: a row position (from np.flatnonzero, or enumerate)
         return at_row(int(rows[i]), c)
 
     for c in ("id", "call", "fund") + TEXTS:
@@ -366,20 +367,22 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
 
     # ---- rules across columns: one mask per rule, problems emitted row by row --------------------
     seen: dict[str, int] = {}
-    for i, v in enumerate(out["id"]):
+    for j, v in enumerate(out["id"]):
         if v and v in seen:
-            col.add(place(i, "id"), v, msg("E_DUPLICATE_ID", row=int(rows[seen[v]])))
+            col.add(place(j, "id"), v, msg("E_DUPLICATE_ID", row=int(rows[seen[v]])))
         elif v:
-            seen[v] = i
+            seen[v] = j
     dec, conv = day["decision_date"], day["convention_date"]
     grant = out["grant_eur"].to_numpy(float)
     as_of_d = np.datetime64(as_of, "D") if as_of is not None else None
-    masks: list[tuple[np.ndarray, str, object]] = []   # (rows broken, column, rule maker)
+    # (rows broken, column, the rule of a row: None for a missing convention)
+    masks: list[tuple[np.ndarray, str, Callable[[np.integer], Message] | None]] = []
     for c in DATES:
         if c != "decision_date":
             masks.append((day[c] < dec, c,
                           lambda i: msg("E_DATE_BEFORE_DECISION", date=out.at[i, "decision_date"].isoformat())))
-        if as_of_d is not None and c in ("decision_date", "convention_date", "first_results_date"):
+        if as_of is not None and as_of_d is not None and c in ("decision_date", "convention_date",
+                                                               "first_results_date"):
             masks.append((day[c] > as_of_d, c, lambda i: msg("E_DATE_AFTER_AS_OF", date=as_of.isoformat())))
     dec_y, conv_y = _years(dec), _years(conv)
     has_dec, has_conv = ~np.isnat(dec), ~np.isnat(conv)
@@ -407,8 +410,8 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
                           lambda i: msg("E_GRANT_ABOVE_ENVELOPE", fund=out.at[i, "fund"], envelope=cap[i])))
     if masks:
         for i in np.flatnonzero(np.any(np.stack([m for m, _, _ in masks]), axis=0)):
-            for m, c, rule in masks:
-                if m[i]:
+            for broken, c, rule in masks:
+                if broken[i]:
                     if rule is None:
                         col.add(place(i, c), MISSING, msg("E_PAYMENTS_NO_CONVENTION"))
                     else:
@@ -429,11 +432,11 @@ def validate_book(df: pd.DataFrame, file: str = "<book>", as_of: dt.date | None 
     if candidate_ids is not None:
         ids = {str(x) for x in candidate_ids}
         near = {}
-        for i, v in enumerate(out["candidate_id"]):
+        for j, v in enumerate(out["candidate_id"]):
             if v and v not in ids:
                 if v not in near:
                     near[v] = closest(v, ids)
-                col.add(place(i, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=near[v]))
+                col.add(place(j, "candidate_id"), v, msg("E_UNKNOWN_CANDIDATE_REF", suggestion=near[v]))
     if len(col.problems) > MAX_PROBLEMS:
         more = len(col.problems) - MAX_PROBLEMS
         col.problems = col.problems[:MAX_PROBLEMS] + [Problem(file, "", more, msg("E_MORE_PROBLEMS", n=more))]

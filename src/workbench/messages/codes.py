@@ -757,6 +757,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_COMMITTEE_RULE": _e("règle d'agrégation inconnue ; choisir parmi {choices}", "unknown aggregation rule; choose "
                            "among {choices}"),
     "E_COMMITTEE_NO_MEMBER": _e("aucun membre n'a encore donné ses poids", "no member has given their weights yet"),
+    # types2 (the committee panel's decision typed): the page has no ranked portfolio to record
+    "E_COMMITTEE_NO_PORTFOLIO": _e("la page n'a pas de portefeuille classé à enregistrer (corriger d'abord l'erreur "
+                                   "affichée)", "the page has no ranked portfolio to record (first correct the "
+                                   "error shown)"),
     "E_COMMITTEE_CRITERIA": _e("les membres n'ont pas pondéré les mêmes critères", "the members did not weigh the same "
                                "criteria"),
     "E_COMMITTEE_AIJ_AHP_ONLY": _e("la moyenne géométrique des jugements demande que chaque membre ait comparé par "

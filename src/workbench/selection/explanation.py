@@ -47,7 +47,7 @@ def explain(result: RankResult, project_id: str, tol_eur: float = 1000.0) -> dic
            "funding": row["funding"], "value": float(row["value"]), "value_per_meur": float(row["value_per_meur"]),
            "rank_value_per_eur": None if pd.isna(row["rank_value_per_eur"]) else int(row["rank_value_per_eur"]),
            "reason": row["reason"]}
-    if not row["eligible"] or sel.conflicts is not None:
+    if sel is None or not row["eligible"] or sel.conflicts is not None:   # None: no call was decided
         out["text"] = Text(msg("X_REASON", id=str(project_id), reason=row["reason"]))
         return out
     scn, cands = result.scenario, result.candidates

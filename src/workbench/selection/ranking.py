@@ -48,6 +48,9 @@ class RankResult:
         Engine, version, status, gap, dual bound, time limit, time [s], the independent check.
     conflicts : list of str or None
         The conflicting rules when no portfolio satisfies them all.
+    selection : Selection or None
+        The solved selection (:func:`rank` always sets it; ``None`` only for a call-by-call
+        result, :func:`workbench.decisions.decide_calls`, in which no call was decided).
     """
 
     table: pd.DataFrame
@@ -56,7 +59,7 @@ class RankResult:
     conflicts: list | None
     weights: dict
     provenance: dict
-    selection: Selection = field(repr=False)
+    selection: Selection | None = field(repr=False)
     scenario: Any = field(repr=False, default=None)
     candidates: pd.DataFrame = field(repr=False, default=None)
     robustness: pd.DataFrame | None = None

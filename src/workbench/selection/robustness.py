@@ -780,6 +780,7 @@ def rank(scenario, candidates: pd.DataFrame, robustness_samples: int = 0, seed: 
         res.totals["robustness_skipped"] = "time limit"
         return res
     sel, table, totals = res.selection, res.table, res.totals
+    assert sel is not None, "rank sets its selection (only decide_calls, deciding no call, leaves it None)"
     rseed = scenario.seed if seed is None else seed
     budget = sel.settings["budget_eur"]
     robust = selection_frequency(
