@@ -10,6 +10,7 @@ whole (:mod:`workbench.scenario.checks`).  All problems are raised together as o
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,7 @@ def _load_chain(path: Path, col: Collector, dirs: list[Path]) -> tuple[dict | No
     return merged, files
 
 
-def load_scenario(path: str | Path, allowed_dirs: list[str | Path] | None = None) -> Scenario:
+def load_scenario(path: str | Path, allowed_dirs: Sequence[str | Path] | None = None) -> Scenario:
     """Load, resolve and validate a scenario file.
 
     Files it ``extends`` and its candidate file must lie in the allowed folders (see
