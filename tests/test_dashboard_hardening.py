@@ -113,6 +113,34 @@ def test_names_sharing_a_file_ask_before_replacing(app, scenario_dir):
 
 # ---- upload folders -----------------------------------------------------------------------------
 @pytest.mark.slow
+def test_a_page_whose_first_scenario_did_not_load_says_so_instead_of_crashing(tmp_path):
+    """The first file is broken: the page shows its problems; a slider, "back to the scenario's
+    candidates", an upload, the language and "save" then say that no scenario is open (no
+    AttributeError, no traceback in the page)."""
+    from workbench.dashboard import Dashboard
+    from workbench.scenario import CRITERIA
+
+    (tmp_path / "bad.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    d = Dashboard(scenario=tmp_path / "bad.yaml", parameters_dir=tmp_path, debounce_s=0)
+    d.widget()
+    assert "YAML" in d.last_error
+    none_open = "aucun scénario n'est ouvert"
+    d.controls[f"weight_{CRITERIA[0]}"].value = 3.0
+    assert none_open in d.last_error and none_open in html.unescape(d.outputs["status"].value)
+    d._clear_error()
+    d._on_shipped()
+    assert none_open in d.last_error
+    good = (DATA / "committee_candidates.csv").read_bytes()
+    assert d.upload("c.csv", good) is False
+    assert none_open in upload_msg(d) and not list(d._tmpdir.iterdir())  # nothing written
+    d.controls["lang"].value = "en"
+    assert "no scenario is open" in d.last_error
+    d.controls["variant_name"].value = "v1"
+    d._on_save_variant()
+    assert "no scenario is open" in html.unescape(d.controls["variant_msg"].value)
+    assert not (tmp_path / "variants").exists()
+
+
 def test_upload_folder_is_private_named_after_the_kernel_and_removed_at_exit(scenario_dir, tmp_path):
     code = ("import sys; from workbench.dashboard import Dashboard;"
             f"d = Dashboard(scenario={str(scenario_dir / 'committee.yaml')!r}, debounce_s=0); d.robustness_samples = 4;"

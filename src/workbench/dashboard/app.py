@@ -171,6 +171,32 @@ class Dashboard:
         base = self._base
         return [self.parameters_dir] + ([Path(base.path).resolve().parent] if base is not None else [])
 
+    # ---- state set by widget() -----------------------------------------------------------------
+    @property
+    def _ctl(self) -> Controller:
+        """The controller (cached stages, worker threads, generations)."""
+        # widget() makes it first (_build), before any control, callback or refresh exists; the
+        # public methods are for a built page (the class's Notes)
+        assert self._jobs is not None, "Dashboard.widget() builds the page first"
+        return self._jobs
+
+    def _no_scenario(self) -> InputError:
+        return InputError([Problem(str(self.parameters_dir), "", None, msg("E_DASHBOARD_NO_SCENARIO"))])
+
+    def _scenario(self) -> Scenario:
+        """The scenario file opened; an :class:`InputError` (``E_DASHBOARD_NO_SCENARIO``, shown by the
+        page's error paths) while none is: the first file did not load (its problems are shown)."""
+        if self._base is None:
+            raise self._no_scenario()
+        return self._base
+
+    def _candidates(self) -> pd.DataFrame:
+        """The candidates (the scenario's list or the upload), set with the scenario opened: the
+        same error while none is."""
+        if self._cands is None:
+            raise self._no_scenario()
+        return self._cands
+
     @property
     def variants_dir(self) -> Path:
         return Path(self.variants_dir_arg) if self.variants_dir_arg is not None else self.parameters_dir / "variants"
@@ -281,13 +307,14 @@ class Dashboard:
     def _on_lang(self, change) -> None:
         self.lang = change["new"]
         self._relabel()
-        self._mute = True
-        try:
-            cur = self.controls["call"].value
-            self.controls["call"].options = self._call_options()
-            self.controls["call"].value = cur
-        finally:
-            self._mute = False
+        if self._base is not None:  # the call picker has choices once a scenario is open
+            self._mute = True
+            try:
+                cur = self.controls["call"].value
+                self.controls["call"].options = self._call_options()
+                self.controls["call"].value = cur
+            finally:
+                self._mute = False
         self._refresh_variant_lists()
         self._show_busy()
         self.controls["force_msg"].value = ""
@@ -299,7 +326,7 @@ class Dashboard:
         """Load a scenario and its candidates; on a bad file show the problems, keep the state."""
         try:
             scn = load_scenario(path, allowed_dirs=self._scenario_dirs())
-            cands = self._jobs.candidates(scn)
+            cands = self._ctl.candidates(scn)
         except InputError as exc:
             self._error(exc)
             if self._base is not None:
@@ -333,7 +360,12 @@ class Dashboard:
 
     def _on_shipped(self, _button=None) -> None:
         """Back to the candidates the scenario names."""
-        self._open_scenario(self._base.path)
+        try:
+            path = self._scenario().path
+        except InputError as exc:  # the first file did not load: nothing to go back to
+            self._error(exc)
+            return
+        self._open_scenario(path)
 
     def upload(self, name: str, content: bytes) -> bool:
         """Use an uploaded candidate file (CSV or XLSX); on problems show them and keep the state.
@@ -342,11 +374,14 @@ class Dashboard:
         """
         L = self.lang
         safe = upload_name(name)
+        # _build made this kernel's upload folder (upload() is for a built page, the class's Notes)
+        assert self._tmpdir is not None, "Dashboard.widget() builds the page first"
         path = self._tmpdir / safe
         try:
+            scn = self._scenario()  # the candidates are read with its scale; none open: shown as the file's problem
             check_upload(name, len(content))  # then the reader checks the shape before parsing
             write_atomic(path, bytes(content))
-            cands = read_candidates(path, scale=self._base.criteria_scale, envelope_codes=self._base.envelope_codes)
+            cands = read_candidates(path, scale=scn.criteria_scale, envelope_codes=scn.envelope_codes)
         except (InputError, OSError, ValueError, csv.Error, MemoryError) as exc:
             # an InputError names the place and the rule; anything else (a file the readers did not
             # expect) is still the file's problem, shown here, never a traceback in the page
@@ -380,13 +415,13 @@ class Dashboard:
     # ---- the committee's controls ----------------------------------------------------------------
     def _summary(self):
         """The scenario's decisions in brief (:meth:`Controller.summary`): calls, allotments."""
-        return self._jobs.summary(self._base, self._cands, self._cands_key)
+        return self._ctl.summary(self._scenario(), self._candidates(), self._cands_key)
 
     def _call_options(self) -> list[tuple[str, str]]:
         """The call picker's choices (:func:`views.call_options`)."""
         sm = self._summary()
         by = sm.table if "call" in getattr(sm.table, "columns", ()) else None
-        return call_options(by, int(sm.totals.get("candidates", len(self._cands))), self.lang)
+        return call_options(by, int(sm.totals.get("candidates", len(self._candidates()))), self.lang)
 
     def _call_record(self, call: str) -> dict | None:
         """The scenario's decision record of ``call`` (credits left, allotment), or ``None``."""
@@ -397,12 +432,12 @@ class Dashboard:
         return got.iloc[0].to_dict() if len(got) else None
 
     def _fund_budget_eur(self) -> float:
-        return float(self._summary().totals.get("budget_eur") or sum(f.envelope_eur for f in self._base.funds.values()))
+        return float(self._summary().totals.get("budget_eur") or sum(f.envelope_eur for f in self._scenario().funds.values()))
 
     def _reset_controls(self, keep_settings: bool = False) -> None:
         """Set every control to the scenario's values (or keep the committee's, ``keep_settings``);
         a variant saved from a call view opens on its call with its settings."""
-        scn, c = self._base, self.controls
+        scn, c = self._scenario(), self.controls
         self._mute = True
         try:
             opts = self._call_options()
@@ -431,7 +466,7 @@ class Dashboard:
 
     def _fund_defaults(self) -> dict[str, Any]:
         """The rule controls' values as the scenario sets them (fund-wide)."""
-        scn = self._base
+        scn = self._scenario()
         el = scn.eligibility_at()
         out = {"cofinancing": float((el.get("cofinancing_rate") or {}).get("min", 0.0)),
                "min_cost": float(el.get("min_total_cost_eur", 0.0)) / 1e6,
@@ -445,7 +480,7 @@ class Dashboard:
     def _call_defaults(self, call: str) -> dict[str, Any]:
         """The call-level controls' values as the scenario's committee of ``call`` has them (the
         whole fund's for ``""``): its weights (dated), its budget, no override."""
-        scn = self._base
+        scn = self._scenario()
         dec = next((k.decision for k in scn.calls if k.id == call), None)
         w = scn.weights_at(dec) if dec is not None else scn.weights
         rec = self._call_record(call)
@@ -477,7 +512,7 @@ class Dashboard:
             c["force_in"].value = [i for i in c["force_in"].value if i in set(view_ids)]
             c["force_out"].value = [i for i in c["force_out"].value if i in set(view_ids)]
             return
-        own = self._base.call_settings.get(call, {}) if (from_file and call) else {}
+        own = self._scenario().call_settings.get(call, {}) if (from_file and call) else {}
         w = own.get("weights") or {k: d[f"weight_{k}"] for k in CRITERIA}
         top_w = max(1.0, *[float(w[k]) for k in CRITERIA])
         for crit in CRITERIA:
@@ -487,15 +522,16 @@ class Dashboard:
         c["budget"].value = round(float(b) / 1e6, 1) if b is not None else d["budget"]
         c["force_in"].value = [i for i in (own.get("force_in") or d["force_in"]) if i in set(view_ids)]
         c["force_out"].value = [i for i in (own.get("force_out") or d["force_out"]) if i in set(view_ids)]
-        self._reasons = dict(self._base.override_reasons) if from_file else {}
+        self._reasons = dict(self._scenario().override_reasons) if from_file else {}
         self._show_reason_fields()
         self.controls["force_msg"].value = ""
 
     def _view_ids(self, call: str) -> list[str]:
         """The ids a committee may force in ``call``'s view: its applications and the next phases
         it examines (every candidate in the whole view)."""
-        ids = list(self._cands["id"].astype(str)) if not call or "call" not in self._cands.columns else \
-            list(self._cands.loc[self._cands["call"].astype(str) == call, "id"].astype(str))
+        cands = self._candidates()
+        ids = list(cands["id"].astype(str)) if not call or "call" not in cands.columns else \
+            list(cands.loc[cands["call"].astype(str) == call, "id"].astype(str))
         rec = self._call_record(call)
         if rec is not None and (rec.get("next_phases") or 0) == (rec.get("next_phases") or 0) and rec.get("next_phases"):
             view = self.view if self.view is not None and self.view.call == call else None
@@ -570,7 +606,7 @@ class Dashboard:
             weights = tuple((k, float(v[f"weight_{k}"])) for k in CRITERIA)
         forced = set(v["force_in"]) | set(v["force_out"])
         return Settings(
-            scenario_path=str(self._base.path),
+            scenario_path=str(self._scenario().path),
             weights=weights,
             budget_eur=float(v["budget"]) * 1e6 if "budget" in changed else None,
             cofinancing_min_rate=float(v["cofinancing"]) if "cofinancing" in changed else None,
@@ -629,7 +665,7 @@ class Dashboard:
     @property
     def _caches(self) -> dict[str, LRU]:
         """The cached stages (:data:`workbench.dashboard.caches.STAGES`), owned by the controller."""
-        return self._jobs.caches
+        return self._ctl.caches
 
     @property
     def timings(self) -> dict[str, float]:
@@ -644,7 +680,7 @@ class Dashboard:
     def _schedule(self, change=None) -> None:
         if self._mute:
             return
-        self._jobs.schedule(self.refresh)
+        self._ctl.schedule(self.refresh)
 
     def refresh(self) -> None:
         """Recompute what the current settings change and update the views.
@@ -654,7 +690,7 @@ class Dashboard:
         its field; an unexpected error is shown the same way (no traceback on the page) and
         logged on the kernel's stderr.
         """
-        self._jobs.pending = None
+        self._ctl.pending = None
         try:
             self._refresh()
         except InputError as exc:
@@ -670,14 +706,14 @@ class Dashboard:
         examines, or every candidate in the whole-fund view (what the committee panel reads)."""
         if self.view is not None:
             return self._view_cands(self.view)
-        call = self.controls["call"].value
-        if call and "call" in self._cands.columns:
-            return self._cands[self._cands["call"].astype(str) == call]
-        return self._cands
+        call, cands = self.controls["call"].value, self._candidates()
+        if call and "call" in cands.columns:
+            return cands[cands["call"].astype(str) == call]
+        return cands
 
     def _view_cands(self, view: View) -> pd.DataFrame:
         """The candidates of the rows a view shows (with the next phases it examines)."""
-        return view.cands if view.cands is not None else self._cands
+        return view.cands if view.cands is not None else self._candidates()
 
     def _refresh(self) -> None:
         """The stages (:class:`Controller`) for the current settings: the view's table and totals
@@ -686,16 +722,17 @@ class Dashboard:
         exact frontier and the robustness follow from worker threads, each panel marked
         "calcul en cours…" meanwhile."""
         t0 = time.perf_counter()
-        gen = self._jobs.new_generation()
+        jobs = self._ctl
+        gen = jobs.new_generation()
         st = self.settings()
-        base, cands, ckey, call = self._base, self._cands, self._cands_key, st.call
-        struct = self._jobs.effective(base, st.eligibility_overrides(base))
+        base, cands, ckey, call = self._scenario(), self._candidates(), self._cands_key, st.call
+        struct = jobs.effective(base, st.eligibility_overrides(base))
         self._struct, self._settings = struct, st
         self._clear_error()
-        self._show_warnings()
+        self._show_warnings(struct)
         own, reasons = st.own(), st.reasons()
         try:
-            view = self._jobs.view(struct, cands, ckey, call, own, reasons)
+            view = jobs.view(struct, cands, ckey, call, own, reasons)
         except InputError as exc:
             if self._refuse_overrides(exc):
                 return self._refresh()
@@ -730,8 +767,8 @@ class Dashboard:
         fr = vcands = None
         try:
             vcands = self._view_cands(view)
-            fr = self._jobs.frontier(struct, vcands, vc_key, budget, w, fi, fo, self.engine, self.frontier_levels,
-                                     quick=True)
+            fr = jobs.frontier(struct, vcands, vc_key, budget, w, fi, fo, self.engine, self.frontier_levels,
+                               quick=True)
         except InputError:
             fr = None
         if fr is not None:
@@ -747,11 +784,11 @@ class Dashboard:
                 pass
         tm["views_ms"] = (time.perf_counter() - t1) * 1e3
         tm["first_ms"] = (time.perf_counter() - t0) * 1e3
-        self._jobs.timings = tm
+        jobs.timings = tm
         self._mark_busy_charts()
 
         if fr is None and vcands is not None:
-            self._background(gen, "frontier_exact_ms", lambda: self._jobs.frontier(
+            self._background(gen, "frontier_exact_ms", lambda: jobs.frontier(
                 struct, vcands, vc_key, budget, w, fi, fo, self.engine, self.frontier_levels, quick=False),
                 lambda f: self._show_frontier(f, provisional=False))
         self._soon(gen, self._after_views)
@@ -762,12 +799,12 @@ class Dashboard:
             # the whole portfolio: known at once for untouched settings (its figures are in the
             # view's totals: a cold kernel reads the simulation from disk without the decisions)
             if "funding_order" in view.totals:
-                out = self._jobs.simulate(struct, lambda: self._jobs.full(struct, cands, ckey, view, own, reasons),
-                                          ckey, L, order=view.totals["funding_order"])
+                out = jobs.simulate(struct, lambda: jobs.full(struct, cands, ckey, view, own, reasons),
+                                    ckey, L, order=view.totals["funding_order"])
                 out["fund"] = dict(view.totals["fund"])
                 return out
-            full = self._jobs.full(struct, cands, ckey, view, own, reasons)
-            out = self._jobs.simulate(struct, full, ckey, L)
+            full = jobs.full(struct, cands, ckey, view, own, reasons)
+            out = jobs.simulate(struct, full, ckey, L)
             out["fund"] = {"selected": int(full.totals["selected"]),
                            "committed_eur": float(full.totals["committed_eur"]),
                            "budget_eur": float(full.totals["budget_eur"])}
@@ -775,7 +812,7 @@ class Dashboard:
 
         self._background(gen, "fan_ms", fund, self._show_fan, delay_s=0.0 if first else self.views_first_s)
         if self.robustness_samples > 0 and vcands is not None:
-            self._background(gen, "robustness_ms", lambda: self._jobs.robustness(
+            self._background(gen, "robustness_ms", lambda: jobs.robustness(
                 struct, vcands, vc_key, budget, w, fi, fo, chosen, self.robustness_samples, self.engine, L),
                 self._show_robustness, delay_s=0.0 if first else self.robustness_delay_s, worker="robustness")
 
@@ -815,7 +852,7 @@ class Dashboard:
             self._show_detail()
 
     def _soon(self, gen: int, fn: Callable[[], None]) -> None:
-        self._jobs.soon(gen, fn)
+        self._ctl.soon(gen, fn)
 
     #: Wait [s] before the fan chart's simulation starts: the table, totals and frontier of a
     #: change reach the page first (on 2 cores the simulation would slow their sending and
@@ -828,23 +865,25 @@ class Dashboard:
     def _background(self, gen: int | None, name: str, compute: Callable[[], Any], show: Callable[[Any], None],
                     delay_s: float = 0.0, worker: str = "views") -> None:
         """``compute()`` in a worker thread, then ``show(result)``: :meth:`Controller.background`."""
-        self._jobs.background(gen, name, compute, show, delay_s=delay_s, worker=worker)
+        self._ctl.background(gen, name, compute, show, delay_s=delay_s, worker=worker)
 
     # ---- views -------------------------------------------------------------------------------------
-    def _show_warnings(self) -> None:
-        """Every warning of the scenario (reconciliation gaps, …) and the synthetic-data notice."""
+    def _show_warnings(self, struct: Scenario) -> None:
+        """Every warning of the scenario ``struct`` (with the committee's rule settings:
+        reconciliation gaps, …) and the synthetic-data notice."""
         L = self.lang
-        items = [esc(translate_warning(w, L)) for w in self._struct.warnings if code_of(w) != "W_SYNTHETIC"]
-        if self._cands.attrs.get("synthetic") and not self._upload_name:
+        cands = self._candidates()
+        items = [esc(translate_warning(w, L)) for w in struct.warnings if code_of(w) != "W_SYNTHETIC"]
+        if cands.attrs.get("synthetic") and not self._upload_name:
             from ..messages import label as report_label
 
             text = esc(report_label("synthetic_warning", L))
             items.insert(0, re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text))
-        src = self._upload_name or (render("D_SYNTHETIC", L) if self._cands.attrs.get("synthetic")
-                                    else Path(str(self._cands.attrs.get("source", ""))).name)
-        self.outputs["header"].value = header_html(self._base, src, L)
+        src = self._upload_name or (render("D_SYNTHETIC", L) if cands.attrs.get("synthetic")
+                                    else Path(str(cands.attrs.get("source", ""))).name)
+        self.outputs["header"].value = header_html(self._scenario(), src, L)
         self.outputs["warnings"].value = warnings_html(items, L)
-        self.outputs["rules"].value = rules_html(self._struct, L)
+        self.outputs["rules"].value = rules_html(struct, L)
 
     def ranked(self) -> pd.DataFrame:
         """The candidates in the order shown: selected first, then by value per euro."""
@@ -873,7 +912,7 @@ class Dashboard:
         if not self.controls["show_all"].value:
             t = t.iloc[: self.table_rows]
         static = self._caches["cands"].get(("table-cells", self._cands_key, L), dict)
-        self.outputs["table"].value = ranked_table_html(t, total, n_sel, static, L, self._jobs.generation,
+        self.outputs["table"].value = ranked_table_html(t, total, n_sel, static, L, self._ctl.generation,
                                                         self.defer_mode)
 
     def _show_totals(self) -> None:
@@ -967,7 +1006,9 @@ class Dashboard:
     def explain(self, project_id: str) -> dict:
         """Why a project is in or out of the view's decisions and what would change that
         (:func:`workbench.decisions.explain_decision`, cached per view)."""
-        return self._jobs.explain(self.view, project_id)
+        if self.view is None:  # no ranking yet (the first computation failed: its error is shown)
+            raise InputError([Problem("<dashboard>", "", project_id, msg("E_DASHBOARD_NO_VIEW"))])
+        return self._ctl.explain(self.view, project_id)
 
     def _show_detail(self) -> None:
         if self._mute:
@@ -977,6 +1018,7 @@ class Dashboard:
         if not pid or self.view is None:
             self.outputs["detail"].value = f"<i>{esc(render('D_DETAIL_PICK', L))}</i>"
             return
+        assert self.table is not None, "_refresh sets the table with the view"
         row = self.table[self.table["id"].astype(str) == pid].iloc[0]
         try:
             ex = self.explain(pid)
@@ -1017,7 +1059,7 @@ class Dashboard:
         """
         # the variant's candidates: a copy of the uploaded file, beside it; without ``overwrite``
         # the file is created exclusively, so two pages saving one name cannot both succeed
-        path = save_variant(self._base, self.settings(), name, self.variants_dir, overwrite=overwrite,
+        path = save_variant(self._scenario(), self.settings(), name, self.variants_dir, overwrite=overwrite,
                             candidates=self._upload_path, allowed_dirs=self._scenario_dirs())
         self._refresh_variant_lists()
         return path
@@ -1035,9 +1077,12 @@ class Dashboard:
             path = self.save_variant(name, overwrite=overwrite)
         except FileExistsError:
             self._replace_name = name
+            existing = self.variant_path(name)
+            # save_variant refuses a name without letters (E_VARIANT_NAME) before touching a file
+            assert existing is not None, "a variant file exists, so its name has a slug"
             self.controls["variant_msg"].value = (
                 f"<div class='wb-err wb-variant-exists' role='alert'>"
-                f"{esc(render('D_VARIANT_EXISTS', L, name=name, path=self.variant_path(name).name))}</div>")
+                f"{esc(render('D_VARIANT_EXISTS', L, name=name, path=existing.name))}</div>")
             self._show_replace(True)
             return
         except (InputError, OSError) as exc:
@@ -1063,8 +1108,9 @@ class Dashboard:
         """Two scenario files (variants) side by side, computed as the live view computes
         (:meth:`Controller.compare`: each file's decisions call by call and the simulation of the
         whole fund): the view's call and the fund, the projects in one and not the other."""
-        scns = tuple(load_scenario(p, allowed_dirs=self._scenario_dirs()) for p in (path_a, path_b))
-        return self._jobs.compare(scns, (Path(path_a).stem, Path(path_b).stem), self.controls["call"].value or "",
+        dirs = self._scenario_dirs()
+        scns = (load_scenario(path_a, allowed_dirs=dirs), load_scenario(path_b, allowed_dirs=dirs))
+        return self._ctl.compare(scns, (Path(path_a).stem, Path(path_b).stem), self.controls["call"].value or "",
                                   self.lang)
 
     def _on_compare(self, _button=None) -> None:
@@ -1110,20 +1156,23 @@ class Dashboard:
         L = self.lang
         t = export_table(self.ranked(), L)
         call = self.controls["call"].value or ""
-        source = self._cands.attrs.get("source", "")
-        if not self._upload_name and not self._cands.attrs.get("synthetic") and source:
+        # a table to export: _refresh set the scenario with the rule settings and the settings first
+        assert self._struct is not None and self._settings is not None, "_refresh sets them before the table"
+        base, cands = self._scenario(), self._candidates()
+        source = cands.attrs.get("source", "")
+        if not self._upload_name and not cands.attrs.get("synthetic") and source:
             source = shared_name(str(source))  # a file: its name, never a user's folders
-        prov = {"workbench_version": __version__, "scenario": shared_name(self._base.path),
-                "scenario_hash": self._struct.hash(), "base_scenario_hash": self._base.hash(),
-                "seed": self._base.seed, "draws": self._base.draws,
+        prov = {"workbench_version": __version__, "scenario": shared_name(base.path),
+                "scenario_hash": self._struct.hash(), "base_scenario_hash": base.hash(),
+                "seed": base.seed, "draws": base.draws,
                 "candidates": self._upload_name or str(source),
-                "synthetic": bool(self._cands.attrs.get("synthetic", False)),
+                "synthetic": bool(cands.attrs.get("synthetic", False)),
                 "call": call or render("D_EXPORT_WHOLE", L),
                 "settings": json.dumps(self._settings.overrides(), ensure_ascii=False, default=str),
                 "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         if self.risk and "shortfall_probability" in self.risk:
             prov["shortfall_probability"] = self.risk["shortfall_probability"]
-        name = f"portefeuille_{variant_slug(self._base.name)}{('_' + variant_slug(call)) if call else ''}.{fmt}"
+        name = f"portefeuille_{variant_slug(base.name)}{('_' + variant_slug(call)) if call else ''}.{fmt}"
         return name, export_portfolio(t, fmt, prov, lang=L)
 
     def _on_export(self, fmt: str) -> None:

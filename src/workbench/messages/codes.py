@@ -761,6 +761,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "E_COMMITTEE_NO_PORTFOLIO": _e("la page n'a pas de portefeuille classé à enregistrer (corriger d'abord l'erreur "
                                    "affichée)", "the page has no ranked portfolio to record (first correct the "
                                    "error shown)"),
+    # types3 (the dashboard typed): what the page lacks when its first scenario file did not load,
+    # or before its first ranking; shown by the page's error paths instead of an AttributeError
+    "E_DASHBOARD_NO_SCENARIO": _e("aucun scénario n'est ouvert (choisir un fichier de scénario valide dans la liste)",
+                                  "no scenario is open (choose a valid scenario file in the list)"),
+    "E_DASHBOARD_NO_VIEW": _e("la page n'a pas encore de classement (corriger d'abord l'erreur affichée)",
+                              "the page has no ranking yet (first correct the error shown)"),
     "E_COMMITTEE_CRITERIA": _e("les membres n'ont pas pondéré les mêmes critères", "the members did not weigh the same "
                                "criteria"),
     "E_COMMITTEE_AIJ_AHP_ONLY": _e("la moyenne géométrique des jugements demande que chaque membre ait comparé par "
