@@ -53,27 +53,13 @@ def _modules() -> dict[str, tuple[Path, bool]]:
     return out
 
 
-def _typing_only(tree: ast.AST) -> set[int]:
-    """The ids of the import nodes under ``if TYPE_CHECKING:`` (read by the type checker, never run)."""
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            out |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
-    return out
-
-
-def _imports(modules, with_typing_only: bool = True) -> list[tuple[str, str, Path, int]]:
-    """Every ``workbench`` import: (importing module, imported module, file, line); those under
-    ``if TYPE_CHECKING:`` only when ``with_typing_only`` (a floor holds for them too; a cycle
-    through them never runs)."""
+def _imports(modules) -> list[tuple[str, str, Path, int]]:
+    """Every ``workbench`` import, those for the type checker included: (importing module, imported
+    module, file, line)."""
     edges = []
     for mod, (f, is_pkg) in modules.items():
         package = mod if is_pkg else mod.rsplit(".", 1)[0]
-        tree = ast.parse(f.read_text(encoding="utf-8"))
-        skip = set() if with_typing_only else _typing_only(tree)
-        for node in ast.walk(tree):
-            if id(node) in skip:
-                continue
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
             targets = []
             if isinstance(node, ast.ImportFrom):
                 if node.level:
@@ -128,11 +114,11 @@ def test_only_the_facade_imports_the_package_root():
 
 
 def test_no_import_cycle_between_modules():
-    """Tarjan's strongly connected components over the module graph of the imports that run (a
-    package importing its own submodules, a submodule importing its package's facade, and an
-    import for the type checker only are not cycles of concern)."""
+    """Tarjan's strongly connected components over the module graph (a package importing its own
+    submodules and a submodule importing its package's facade are not cycles of concern; an import
+    for the type checker only counts, as in the before-stop hook's check)."""
     graph = defaultdict(set)
-    for a, b, _, _ in _imports(MODULES, with_typing_only=False):
+    for a, b, _, _ in EDGES:
         if a != b and not a.startswith(b + ".") and not b.startswith(a + "."):
             graph[a].add(b)
     index, low, stack, on, cycles, counter = {}, {}, [], set(), [], [0]

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,6 @@ from ..selection.scoring import eligibility, scenario_values
 
 from .settings import EXTRA_YEARS, ParameterSets, Policy, Settings
 
-if TYPE_CHECKING:
-    from .kernel import KernelInputs
 
 
 def _year_frac(d: dt.date) -> float:
@@ -83,7 +81,9 @@ class _Plan:
     flags: pd.DataFrame | None = None  # per project: first_results_late, governance_gate, flag
     # the plan as the compiled kernel reads it, built on first use (workbench.envelope.kernel);
     # not an argument, and not copied by dataclasses.replace (a changed plan builds its own)
-    _kin: KernelInputs | None = field(default=None, init=False, repr=False, compare=False)
+    # the kernel's named inputs (kernel.KernelInputs), built once per plan; kernel imports this
+    # module, so the type is not named here (no import cycle, even one for the type checker)
+    _kin: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n(self) -> int:
