@@ -123,6 +123,19 @@ def file_mode() -> int:
     return 0o666 & ~current_umask()
 
 
+def umask_mode(path: str | Path) -> None:
+    """Give an existing file the mode a new one gets under the umask (:func:`file_mode`): SQLite
+    creates its database with the process's umask already, but a file copied in with another mode
+    is set back, so that the group sharing the folder can read it.  A file that is not ours
+    (``chmod`` refused) is left as it is."""
+    want = file_mode()
+    try:
+        if (Path(path).stat().st_mode & 0o777) != want:
+            os.chmod(path, want)
+    except OSError:  # pragma: no cover - not our file
+        pass
+
+
 def dir_mode() -> int:
     """The mode a new folder gets under the umask (``0777 & ~umask``)."""
     return 0o777 & ~current_umask()

@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..files import umask_mode
 from ..messages import msg
 from . import elicitation as el
 
@@ -181,7 +182,7 @@ def _connect(db: Path, write: bool) -> sqlite3.Connection:
         con = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con.executescript(SCHEMA)
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-        _group_readable(db)
+        umask_mode(db)
         return con
     if not db.is_file():
         raise InputError([Problem(str(db), "", str(db), msg("E_FILE_MISSING"))])
@@ -191,19 +192,6 @@ def _connect(db: Path, write: bool) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise InputError([Problem(str(db), "", str(db), msg("E_COMMITTEE_NOT_STORE", detail=str(exc)))]) from None
     return con
-
-
-def _group_readable(path: Path) -> None:
-    """The file gets the umask's mode (SQLite creates it with the process's umask already; a
-    file copied in with another mode is set back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    want = 0o666 & ~mask
-    try:
-        if (path.stat().st_mode & 0o777) != want:
-            os.chmod(path, want)
-    except OSError:  # pragma: no cover - not our file
-        pass
 
 
 def _row_hash(session_id: int, at: str, actor: str, action: str, detail_json: str, prev: str) -> str:

@@ -49,6 +49,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..files import umask_mode
 from ..messages import msg
 from . import book as B
 from .bounds import BookBounds, book_bounds, check_as_of
@@ -232,7 +233,7 @@ def _writing(db: str | Path) -> Iterator[sqlite3.Connection]:
             except sqlite3.Error:  # a reader is open: the file stays in WAL mode until the next write
                 pass
             con.close()
-    _group_readable(db)
+    umask_mode(db)
 
 
 def _insert_projects(con: sqlite3.Connection, snapshot_id: int, df: pd.DataFrame, as_of: dt.date) -> None:
@@ -344,19 +345,6 @@ def drop_snapshot(db: str | Path, as_of: dt.date, reason: str, name: str | None 
         con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", (sid,))
         con.execute("COMMIT")
     return {"book": book, "as_of": day, "snapshot_id": sid, "n_projects": n, "db": str(db), "reason": reason}
-
-
-def _group_readable(path: Path) -> None:
-    # sqlite creates the file with the process umask; make sure the group can read it when the
-    # umask allows it
-    mask = os.umask(0)
-    os.umask(mask)
-    want = 0o666 & ~mask
-    try:
-        if (path.stat().st_mode & 0o777) != want:
-            os.chmod(path, want)
-    except OSError:  # pragma: no cover - not our file
-        pass
 
 
 def snapshots(db: str | Path, name: str | None = None) -> pd.DataFrame:
