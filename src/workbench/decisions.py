@@ -51,15 +51,6 @@ CALL_BY_CALL = "call_by_call"
 PERFECT_FORESIGHT = "perfect_foresight"
 
 
-def _fund_of_envelope(scenario) -> dict[str, str]:
-    out = {}
-    for code, f in scenario.funds.items():
-        out[code] = code
-        for s in f.sub_envelopes_eur:
-            out[s] = code
-    return out
-
-
 @dataclass
 class CallState:
     """What the calls decided before one call leave to it: the state :func:`decide_calls` resumes from.
@@ -181,7 +172,7 @@ def decide_calls(scenario, candidates: pd.DataFrame, weights: Mapping[str, float
     method = scenario.selection.call_decision if method is None else method
     call_of = candidate_calls(scenario, cands)
     shares = call_shares(scenario)
-    fund_of = _fund_of_envelope(scenario)
+    fund_of = scenario.envelope_codes
     funds = scenario.funds
     s0 = pf.settings(scenario, rules)
     user_limits = {int(y): float(pf.param_value(v)) for y, v in (s0.get("payment_limits_eur") or {}).items()}
