@@ -123,6 +123,18 @@ def file_mode() -> int:
     return 0o666 & ~current_umask()
 
 
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (read by 1 MiB blocks): what provenance records of an input
+    or an output."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def umask_mode(path: str | Path) -> None:
     """Give an existing file the mode a new one gets under the umask (:func:`file_mode`): SQLite
     creates its database with the process's umask already, but a file copied in with another mode

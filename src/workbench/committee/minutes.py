@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from ..version import __version__
-from ..files import csv_bytes, write_folder
+from ..files import csv_bytes, file_sha256, write_folder
 from ..errors import check_lang
 from ..messages import header, label
 from ..units import meur, pct
@@ -548,6 +548,6 @@ def write_minutes(db: str | Path, session_id: int | None, out: str | Path, lang:
     for stale in ("minutes.pdf", "minutes.docx"):   # of an earlier export, not written this time
         if stale not in written:
             (folder / stale).unlink(missing_ok=True)
-    files = {n: S.file_sha256(folder / n) for n in written}
+    files = {n: file_sha256(folder / n) for n in written}
     S.record_minutes(db, m.session.session_id, files)
     return Written(folder, files, notes)

@@ -519,10 +519,3 @@ def latest_members(db: str | Path, session_id: int | None) -> dict[str, el.Elici
     return load_session(db, session_id).members
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..files import project_relative, write_atomic
+from ..files import file_sha256, project_relative, write_atomic
 
 
 @dataclass
@@ -36,13 +36,6 @@ class RunResult:
         return sorted(p.name for p in self.folder.iterdir())
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, hex."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _canonical_hash(obj: Any) -> str:
