@@ -105,3 +105,23 @@ def test_python_m_workbench_cli_runs_the_command(tmp_path):
     assert r.returncode == 2 and "file does not exist" in r.stderr and "Traceback" not in r.stderr
     r = _python_m(cwd=tmp_path)          # no command: the help, status 2
     assert r.returncode == 2 and "COMMAND" in r.stdout
+
+
+def test_a_reader_that_leaves_early_does_not_stop_the_command(tmp_path):
+    """``workbench simulate … | head``: the reader closes the pipe before the command prints; the
+    command still writes its files and ends with status 0, without a "Broken pipe" message (it
+    said the file operation failed and wrote nothing)."""
+    import subprocess
+    import sys
+
+    from helpers import DATA
+
+    out = tmp_path / "sim"
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "simulate", str(DATA / "small_report.yaml"),
+                             "--out", str(out), "--no-progress", "--draws", "50"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0, err
+    assert (out / "summary.csv").is_file() and (out / "provenance.json").is_file()
+    assert "pipe" not in err.lower()

@@ -29,7 +29,7 @@ from . import (
     sweep,
     validate,
 )
-from .common import EXIT_INPUT, run_command
+from .common import EXIT_INPUT, pipe_safe_stdout, run_command
 
 #: Every sub-command by name, in the order ``workbench --help`` lists them.
 COMMANDS = {
@@ -74,4 +74,5 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_INPUT
-    return run_command(args, COMMANDS[args.command].execute)
+    with pipe_safe_stdout():
+        return run_command(args, COMMANDS[args.command].execute)

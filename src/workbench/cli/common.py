@@ -8,9 +8,11 @@ failed and where (:func:`describe_os_error`); Ctrl-C exits with status 130.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
+from collections.abc import Iterator
 
 from ..errors import InputError, Problem, problems_message
 from ..messages import LANGS, label, msg
@@ -154,6 +156,53 @@ def run_command(args, execute) -> int:
 _OS_ERRORS = {errno.ENOTDIR: "os_not_folder", errno.EACCES: "os_permission",
               errno.EPERM: "os_not_permitted", errno.EROFS: "os_read_only", errno.ENOSPC: "os_no_space",
               errno.EDQUOT: "os_quota"}
+
+
+class _PipeSafe:
+    """The command's standard output, whose reader may leave early (``workbench simulate … | head``):
+    past a broken pipe, what is printed goes to ``os.devnull`` and the command goes on, so that its
+    files are still written and it ends with its own status (the Python documentation's recipe for
+    SIGPIPE, applied to the stream rather than to the whole process)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._broken = False
+
+    def _to_devnull(self) -> None:
+        self._broken = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        if not self._broken:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._to_devnull()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._to_devnull()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def pipe_safe_stdout() -> Iterator[None]:
+    """Standard output that a reader closing early cannot break (:class:`_PipeSafe`), restored after."""
+    before = sys.stdout
+    sys.stdout = _PipeSafe(before)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(BrokenPipeError):
+            sys.stdout.flush()
+        sys.stdout = before
 
 
 def describe_os_error(exc: OSError, lang: str = "fr") -> str:
