@@ -5,7 +5,10 @@ Paths are from the repository root, never the working folder: the tests run from
 """
 from __future__ import annotations
 
+import socket
+import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -347,3 +350,23 @@ def long_line_csv(path, nbytes: int) -> None:
         for _ in range(nbytes // (1 << 20)):
             fh.write(b"x" * (1 << 20))
         fh.write(b"x" * (nbytes % (1 << 20)) + b"\n")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (the servers the tests start bind it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout_s: float = 90.0) -> None:
+    """Wait until ``proc`` (a Voilà server) listens on ``port``: readiness, not a fixed delay."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Voilà exited with status {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"Voilà did not listen on port {port} within {timeout_s} s")

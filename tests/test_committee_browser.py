@@ -10,14 +10,12 @@ selection, the room's robustness), not from the page.  One Voilà server for the
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, free_port, wait_for_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -35,24 +33,6 @@ BRUNO = {("strategic", "service"): "1/5", ("strategic", "savings"): "1/3", ("str
 CHLOE = {("strategic", "service"): "9", ("strategic", "savings"): "1/9", ("strategic", "governance"): "9",
          ("service", "savings"): "9", ("service", "governance"): "1/9", ("savings", "governance"): "9"}
 JUSTIFICATION = "Le comité retient le portefeuille de la salle : <b>unanimité</b> moins une voix."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout_s: float = 90.0) -> None:
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"Voilà exited with status {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"Voilà did not listen on port {port} within {timeout_s} s")
 
 
 @pytest.fixture(scope="module")

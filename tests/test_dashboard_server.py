@@ -31,7 +31,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, free_port
 
 websocket = pytest.importorskip("websocket")
 
@@ -48,12 +48,6 @@ POOL = 2
 # --------------------------------------------------------------------------------------------
 # Servers
 # --------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_until(condition, what: str, deadline_s: float = DEADLINE_S, every_s: float = 0.2):
     """Poll ``condition`` until it returns a true value (returned) or ``deadline_s`` passes (fails)."""
     t0 = time.monotonic()
